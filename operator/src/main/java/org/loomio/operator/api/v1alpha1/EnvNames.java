@@ -1,0 +1,71 @@
+package org.loomio.operator.api.v1alpha1;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Environment variable names the operator owns, and the pattern of names that look secret.
+ *
+ * <p>The lists are written once, as CEL literals, because the CRD's validation rules need them as
+ * compile-time constants; {@link #OWNED} and {@link #SECRET_LOOKING} are derived from the same text, so
+ * the admission check and the operator's own check can never disagree.
+ */
+public final class EnvNames {
+
+  /** Every variable the operator sets itself (or deliberately refuses, like FORCE_SSL), as a CEL list body. */
+  public static final String OWNED_CEL_LIST =
+      "'RAILS_ENV','TASK','HOME','CANONICAL_HOST','SITE_NAME','SUPPORT_EMAIL','FILE_UPLOAD_MAX_MB',"
+          + "'PUBLIC_APP_URL','PRIVATE_APP_URL','APP_URL','HOCUSPOCUS_URL','ASSUME_SSL','FORCE_SSL',"
+          + "'DATABASE_URL','PGPASSWORD','PGHOST','PGPORT','PGUSER','PGDATABASE','PGSSLMODE','PGSSLROOTCERT',"
+          + "'REDIS_URL','REDIS_CACHE_URL','REDIS_PASSWORD',"
+          + "'SMTP_SERVER','SMTP_PORT','SMTP_USE_SSL','SMTP_SSL_VERIFY_MODE','SMTP_USERNAME','SMTP_PASSWORD',"
+          + "'SMTP_AUTH','SMTP_DOMAIN','NOTIFICATIONS_EMAIL_ADDRESS',"
+          + "'ACTIVE_STORAGE_SERVICE','STORAGE_ENDPOINT','STORAGE_BUCKET_NAME','STORAGE_REGION',"
+          + "'STORAGE_FORCE_PATH_STYLE','STORAGE_ACCESS_KEY_ID','STORAGE_SECRET_ACCESS_KEY','AWS_CA_BUNDLE',"
+          + "'AWS_BUCKET','AWS_ACCESS_KEY_ID','AWS_SECRET_ACCESS_KEY','AWS_REGION',"
+          + "'HTTP_PORT','TARGET_PORT','PORT','MAX_REQUEST_BODY','WEB_CONCURRENCY','PUMA_WORKERS','JOB_CONCURRENCY',"
+          + "'SECRET_KEY_BASE','SECRET_COOKIE_TOKEN','DEVISE_SECRET','RAILS_INBOUND_EMAIL_PASSWORD',"
+          + "'VAPID_PUBLIC_KEY','VAPID_PRIVATE_KEY','VAPID_SUBJECT',"
+          + "'POSTGRES_PASSWORD','POSTGRES_USER','POSTGRES_DB',"
+          + "'FEATURES_DISABLE_CREATE_USER','FEATURES_DISABLE_CREATE_GROUP','FEATURES_DISABLE_HELP_LINK',"
+          + "'FEATURES_DISABLE_EMAIL_LOGIN','FEATURES_DISABLE_PUBLIC_GROUPS','FEATURES_DISABLE_EXAMPLE_CONTENT',"
+          + "'FEATURES_DISABLE_THREAD_FROM_MAIL','FEATURES_DISABLE_SCRUB_ANONYMOUS_STANCES','FEATURES_DEMO_GROUPS',"
+          + "'FEATURES_EXPLORE_PUBLIC_GROUPS','FEATURES_TEMPLATE_GALLERY','FEATURES_NEW_THREAD_BUTTON',"
+          + "'FEATURES_SHOW_CONTACT','FEATURES_SHOW_CONTACT_CONSENT','FEATURES_TRIALS',"
+          + "'FEATURES_GRAY_SIDEBAR_LOGO_IN_DARK_MODE','LOOMIO_RESTRICT_EXPLORE_TO_SIGNED_IN_USERS',"
+          + "'LOOMIO_VERIFY_PARTICIPANTS_ADMIN_ONLY','LOOMIO_SSO_FORCE_USER_ATTRS','ALLOW_ROBOTS'";
+
+  /**
+   * Names that look like they hold a secret (hardening rule R22, from Polaris and kube-linter). Such a
+   * value belongs in {@code spec.secretEnv}, never in a plain {@code spec.env} entry or a ConfigMap.
+   * RE2 syntax, so CEL's {@code matches()} and {@link java.util.regex.Pattern} read it the same way.
+   */
+  public static final String SECRET_LOOKING_REGEX =
+      "(?i)(password|passwd|secret|token|bearer|credential|api[_-]?key|private[_-]?key|_key$)";
+
+  /** CEL: no entry of the list {@code self} uses an owned name. */
+  public static final String CEL_NOT_OWNED = "self.all(e, !(e.name in [" + OWNED_CEL_LIST + "]))";
+
+  /** CEL: no entry of the list {@code self} has a secret-looking name. */
+  public static final String CEL_NOT_SECRET_LOOKING =
+      "self.all(e, !e.name.matches('" + SECRET_LOOKING_REGEX + "'))";
+
+  public static final Set<String> OWNED =
+      Arrays.stream(OWNED_CEL_LIST.split(","))
+          .map(s -> s.trim().replace("'", ""))
+          .collect(Collectors.toUnmodifiableSet());
+
+  public static final Pattern SECRET_LOOKING = Pattern.compile(SECRET_LOOKING_REGEX);
+
+  private EnvNames() {}
+
+  public static boolean isOwned(String name) {
+    return OWNED.contains(name);
+  }
+
+  public static boolean looksSecret(String name) {
+    return SECRET_LOOKING.matcher(name).find();
+  }
+}

@@ -1,0 +1,48 @@
+package org.loomio.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+/** The Loomio container image. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ImageSpec {
+
+  public static final String REPOSITORY_PATTERN = "^[a-z0-9]+([._/:-][a-z0-9]+)*$";
+  public static final String TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
+  public static final String DIGEST_PATTERN = "^sha256:[a-f0-9]{64}$";
+
+  @Default("loomio/loomio")
+  @Pattern(REPOSITORY_PATTERN)
+  @Size(max = 255)
+  @JsonPropertyDescription("Image repository, optionally with a registry host. Default loomio/loomio.")
+  private String repository = "loomio/loomio";
+
+  @Default("3.5")
+  @Pattern(TAG_PATTERN)
+  @JsonPropertyDescription("Image tag, for example a release series such as 3.5. Default 3.5. Pin a digest too:"
+      + " a series tag moves with every patch release.")
+  private String tag = "3.5";
+
+  @Pattern(DIGEST_PATTERN)
+  @JsonPropertyDescription("Optional content digest (sha256:<64 hex>). Pods then run repository:tag@digest and"
+      + " pull with Always, so every node runs exactly this build. Recommended.")
+  private String digest;
+
+  @JsonPropertyDescription("Image pull policy. Default: Always when a digest is pinned (cheap, exact),"
+      + " otherwise IfNotPresent (a moving tag is never re-pulled silently).")
+  private PullPolicy pullPolicy;
+
+  public enum PullPolicy { Always, IfNotPresent, Never }
+
+  public String getRepository() { return repository; }
+  public void setRepository(String repository) { this.repository = repository; }
+  public String getTag() { return tag; }
+  public void setTag(String tag) { this.tag = tag; }
+  public String getDigest() { return digest; }
+  public void setDigest(String digest) { this.digest = digest; }
+  public PullPolicy getPullPolicy() { return pullPolicy; }
+  public void setPullPolicy(PullPolicy pullPolicy) { this.pullPolicy = pullPolicy; }
+}

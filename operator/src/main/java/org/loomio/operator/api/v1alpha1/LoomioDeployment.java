@@ -1,0 +1,58 @@
+package org.loomio.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One Loomio installation: the web app, its background worker, the collaborative-editing server,
+ * PostgreSQL and Redis (embedded or external), storage for uploads, and every setting that wires
+ * them together. The CRD is generated from this class; see {@code crds/}.
+ */
+@Group(LoomioDeployment.GROUP)
+@Version(LoomioDeployment.VERSION)
+@Kind("LoomioDeployment")
+@Plural("loomiodeployments")
+@Singular("loomiodeployment")
+@ShortNames("loomio")
+@ValidationRule(
+    value = "self.metadata.name.size() <= " + LoomioDeployment.MAX_NAME_LENGTH
+        + " && self.metadata.name.matches('" + LoomioDeployment.NAME_PATTERN + "')",
+    message = "metadata.name must start with a letter, hold only lower-case letters, digits and '-', and be at"
+        + " most " + LoomioDeployment.MAX_NAME_LENGTH + " characters (owned objects append up to 23)")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.host")
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class LoomioDeployment extends CustomResource<LoomioDeploymentSpec, LoomioDeploymentStatus>
+    implements Namespaced {
+
+  public static final String GROUP = "loomio.org";
+  public static final String VERSION = "v1alpha1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+  public static final String KIND = "LoomioDeployment";
+  /**
+   * Owned names append at most 23 characters ({@code -postgres-0} plus a StatefulSet revision hash in a
+   * label, {@code -migrate-<8 hex>} in a Job's labels), and label values stop at 63.
+   */
+  public static final int MAX_NAME_LENGTH = 40;
+  public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
+  @Override
+  protected LoomioDeploymentSpec initSpec() {
+    return new LoomioDeploymentSpec();
+  }
+
+  @Override
+  protected LoomioDeploymentStatus initStatus() {
+    return null;
+  }
+}

@@ -1,0 +1,162 @@
+package org.loomio.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The desired Loomio installation. Field names follow the project's API contract (docs/api.md). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"host", "hocuspocusHost", "supportEmail", "siteName", "uploadLimitMB", "image",
+    "imagePullSecrets", "web", "worker", "hocuspocus", "database", "redis", "storage", "smtp", "secrets",
+    "features", "env", "secretEnv", "deletionPolicy"})
+@ValidationRule(
+    value = "!has(self.web) || !has(self.web.replicas) || self.web.replicas <= 1"
+        + " || (has(self.storage) && (has(self.storage.s3) || (has(self.storage.volume)"
+        + " && has(self.storage.volume.accessMode) && self.storage.volume.accessMode == 'ReadWriteMany')))",
+    message = "spec.web.replicas above 1 needs uploads that every web pod can reach:"
+        + " set spec.storage.s3, or spec.storage.volume.accessMode: ReadWriteMany")
+public class LoomioDeploymentSpec {
+
+  /** RFC 1123 DNS name, lower case, at least one character per label. */
+  public static final String DNS_NAME =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  @Required
+  @Pattern(DNS_NAME)
+  @Size(max = 253)
+  @JsonPropertyDescription("The public host name of this Loomio (CANONICAL_HOST), for example loomio.example.org."
+      + " Browsers reach it over HTTPS; the edge (Ingress or Gateway) terminates TLS. Required.")
+  private String host;
+
+  @Pattern(DNS_NAME)
+  @Size(max = 253)
+  @JsonPropertyDescription("Host name browsers use for collaborative editing (HOCUSPOCUS_URL=wss://<this>)."
+      + " Default: hocuspocus.<host>.")
+  private String hocuspocusHost;
+
+  @Pattern("^[^@\\s]+@[^@\\s]+$")
+  @Size(max = 254)
+  @JsonPropertyDescription("Contact address shown to users (SUPPORT_EMAIL); also the web-push subject"
+      + " (VAPID_SUBJECT=mailto:<this>). Without it the subject is https://<host>.")
+  private String supportEmail;
+
+  @Size(max = 100)
+  @JsonPropertyDescription("Name of the site shown in the app and in mail (SITE_NAME). Default: Loomio's own.")
+  private String siteName;
+
+  @Default("100")
+  @Min(1)
+  @Max(10240)
+  @JsonPropertyDescription("Largest upload in MiB (FILE_UPLOAD_MAX_MB). The web pod's request body limit and"
+      + " its scratch space (/tmp) follow it. Default 100.")
+  private Integer uploadLimitMB = 100;
+
+  @JsonPropertyDescription("The Loomio image. One image runs web, worker and hocuspocus.")
+  private ImageSpec image = new ImageSpec();
+
+  @Size(max = 16)
+  @JsonPropertyDescription("Secrets used to pull every image of this stack (type kubernetes.io/dockerconfigjson).")
+  private List<LocalObjectReference> imagePullSecrets = new ArrayList<>();
+
+  @JsonPropertyDescription("The Rails web app (puma behind Thruster): pages, API, ActionCable websockets at /cable.")
+  private WebSpec web = new WebSpec();
+
+  @JsonPropertyDescription("The background job worker (Solid Queue): mail delivery, notifications, recurring tasks.")
+  private WorkerSpec worker = new WorkerSpec();
+
+  @JsonPropertyDescription("The collaborative-editing websocket server (TipTap/Y.js) on hocuspocusHost.")
+  private HocuspocusSpec hocuspocus = new HocuspocusSpec();
+
+  @JsonPropertyDescription("PostgreSQL: exactly one of embedded or external. Embedded when both are absent.")
+  private DatabaseSpec database = new DatabaseSpec();
+
+  @JsonPropertyDescription("Redis for the cache and ActionCable. Loomio 3.1 and newer also run without it.")
+  private RedisSpec redis = new RedisSpec();
+
+  @JsonPropertyDescription("Where uploads live: exactly one of volume or s3. A volume when both are absent.")
+  private StorageSpec storage = new StorageSpec();
+
+  @JsonPropertyDescription("Outbound mail. Without smtp.host Loomio sends no mail at all (no sign-in links,"
+      + " no notifications); the MailDelivery condition then says so.")
+  private SmtpSpec smtp;
+
+  @JsonPropertyDescription("Where the stack's credentials come from. Default: generated once into"
+      + " <name>-secrets and never regenerated.")
+  private SecretsSpec secrets = new SecretsSpec();
+
+  @JsonPropertyDescription("Loomio feature flags. Loomio treats them as presence flags: true sets the"
+      + " variable, false leaves it out (setting it to 0 would still turn the feature on).")
+  private FeaturesSpec features = new FeaturesSpec();
+
+  @Size(max = 100)
+  @ValidationRule(value = EnvNames.CEL_NOT_OWNED,
+      message = "spec.env: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
+  @ValidationRule(value = EnvNames.CEL_NOT_SECRET_LOOKING,
+      message = "spec.env: this name looks like it holds a secret; put it in spec.secretEnv with a secretKeyRef")
+  @JsonPropertyDescription("Extra non-secret settings for the web and worker pods and the migration Job"
+      + " (stored in the <name>-config ConfigMap). Names the operator sets, and names that look secret"
+      + " (password, secret, token, *_KEY, ...), are refused: use the dedicated fields or secretEnv.")
+  private List<EnvVarSpec> env = new ArrayList<>();
+
+  @Size(max = 100)
+  @ValidationRule(value = EnvNames.CEL_NOT_OWNED,
+      message = "spec.secretEnv: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
+  @JsonPropertyDescription("Secret-valued settings (OAuth, Turnstile, Sentry, ...) for the web and worker pods"
+      + " and the migration Job, each read from a key of a Secret in this namespace.")
+  private List<SecretEnvVarSpec> secretEnv = new ArrayList<>();
+
+  @Default("Retain")
+  @JsonPropertyDescription("What happens to the data when this resource is deleted: Retain (default) keeps the"
+      + " database and uploads PersistentVolumeClaims and the generated credentials, so a new LoomioDeployment"
+      + " of the same name re-attaches them; Delete removes them too.")
+  private DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
+
+  public String getHost() { return host; }
+  public void setHost(String host) { this.host = host; }
+  public String getHocuspocusHost() { return hocuspocusHost; }
+  public void setHocuspocusHost(String hocuspocusHost) { this.hocuspocusHost = hocuspocusHost; }
+  public String getSupportEmail() { return supportEmail; }
+  public void setSupportEmail(String supportEmail) { this.supportEmail = supportEmail; }
+  public String getSiteName() { return siteName; }
+  public void setSiteName(String siteName) { this.siteName = siteName; }
+  public Integer getUploadLimitMB() { return uploadLimitMB; }
+  public void setUploadLimitMB(Integer uploadLimitMB) { this.uploadLimitMB = uploadLimitMB; }
+  public ImageSpec getImage() { return image; }
+  public void setImage(ImageSpec image) { this.image = image; }
+  public List<LocalObjectReference> getImagePullSecrets() { return imagePullSecrets; }
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) { this.imagePullSecrets = imagePullSecrets; }
+  public WebSpec getWeb() { return web; }
+  public void setWeb(WebSpec web) { this.web = web; }
+  public WorkerSpec getWorker() { return worker; }
+  public void setWorker(WorkerSpec worker) { this.worker = worker; }
+  public HocuspocusSpec getHocuspocus() { return hocuspocus; }
+  public void setHocuspocus(HocuspocusSpec hocuspocus) { this.hocuspocus = hocuspocus; }
+  public DatabaseSpec getDatabase() { return database; }
+  public void setDatabase(DatabaseSpec database) { this.database = database; }
+  public RedisSpec getRedis() { return redis; }
+  public void setRedis(RedisSpec redis) { this.redis = redis; }
+  public StorageSpec getStorage() { return storage; }
+  public void setStorage(StorageSpec storage) { this.storage = storage; }
+  public SmtpSpec getSmtp() { return smtp; }
+  public void setSmtp(SmtpSpec smtp) { this.smtp = smtp; }
+  public SecretsSpec getSecrets() { return secrets; }
+  public void setSecrets(SecretsSpec secrets) { this.secrets = secrets; }
+  public FeaturesSpec getFeatures() { return features; }
+  public void setFeatures(FeaturesSpec features) { this.features = features; }
+  public List<EnvVarSpec> getEnv() { return env; }
+  public void setEnv(List<EnvVarSpec> env) { this.env = env; }
+  public List<SecretEnvVarSpec> getSecretEnv() { return secretEnv; }
+  public void setSecretEnv(List<SecretEnvVarSpec> secretEnv) { this.secretEnv = secretEnv; }
+  public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
+  public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
+}

@@ -1,0 +1,71 @@
+package org.loomio.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What the operator observed. Written by the operator only, and only when it changed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"observedGeneration", "url", "image", "version", "migration", "components", "conditions"})
+public class LoomioDeploymentStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Where users reach this Loomio.")
+  private String url;
+
+  @JsonPropertyDescription("The Loomio image the stack runs (or is rolling out).")
+  private String image;
+
+  @JsonPropertyDescription("The Loomio image tag (release series) of status.image.")
+  private String version;
+
+  @JsonPropertyDescription("Name of the migration Job for the current image and database.")
+  private String migration;
+
+  @JsonPropertyDescription("Ready and desired pods per component (web, worker, hocuspocus, database, redis).")
+  private Map<String, ComponentStatus> components = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Ready, Progressing, Degraded, MailDelivery, APIAvailable (Kubernetes API"
+      + " conventions: type, status, reason, message, observedGeneration, lastTransitionTime).")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public String getUrl() { return url; }
+  public void setUrl(String url) { this.url = url; }
+  public String getImage() { return image; }
+  public void setImage(String image) { this.image = image; }
+  public String getVersion() { return version; }
+  public void setVersion(String version) { this.version = version; }
+  public String getMigration() { return migration; }
+  public void setMigration(String migration) { this.migration = migration; }
+  public Map<String, ComponentStatus> getComponents() { return components; }
+  public void setComponents(Map<String, ComponentStatus> components) { this.components = components; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LoomioDeploymentStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(url, s.url)
+        && Objects.equals(image, s.image)
+        && Objects.equals(version, s.version)
+        && Objects.equals(migration, s.migration)
+        && Objects.equals(components, s.components)
+        && Objects.equals(conditions, s.conditions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, url, image, version, migration, components, conditions);
+  }
+}

@@ -1,0 +1,88 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the API server what it is (version) and what it serves (discovery), for rendering. The answer is
+ * cached for a while, so a cluster upgrade is noticed without asking on every reconcile.
+ */
+public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabilities> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterCapabilitiesProvider.class);
+
+  /** The optional kinds the operator can use, by group/version. */
+  private static final Map<String, String> PROBED = Map.of(
+      "policy/v1", "PodDisruptionBudget",
+      "batch/v1", "CronJob");
+
+  private final Supplier<ClusterCapabilities> discovery;
+  private final Duration maxAge;
+  private final Clock clock;
+  private volatile ClusterCapabilities cached;
+  private volatile Instant cachedAt = Instant.MIN;
+
+  private ClusterCapabilitiesProvider(Supplier<ClusterCapabilities> discovery, Duration maxAge, Clock clock) {
+    this.discovery = discovery;
+    this.maxAge = maxAge;
+    this.clock = clock;
+  }
+
+  /** Discovers from the server, refreshing at most every {@code maxAge}. */
+  public static ClusterCapabilitiesProvider discovering(KubernetesClient client, Duration maxAge) {
+    return new ClusterCapabilitiesProvider(() -> discover(client), maxAge, Clock.systemUTC());
+  }
+
+  /** Always the same answer (tests, and clusters whose discovery is not reachable). */
+  public static ClusterCapabilitiesProvider fixed(ClusterCapabilities capabilities) {
+    return new ClusterCapabilitiesProvider(() -> capabilities, Duration.ofDays(36500), Clock.systemUTC());
+  }
+
+  @Override
+  public ClusterCapabilities get() {
+    Instant now = clock.instant();
+    if (cached == null || cachedAt.plus(maxAge).isBefore(now)) {
+      ClusterCapabilities fresh = discovery.get();
+      if (cached == null || !fresh.equals(cached)) {
+        LOG.info("Kubernetes {} serves {}", fresh.version(), fresh.servedApis());
+        if (!fresh.atLeast(1, ClusterCapabilities.OLDEST_SUPPORTED_MINOR)) {
+          LOG.warn("Kubernetes {} is older than the oldest supported version 1.{}: the operator leaves out what"
+              + " this server cannot hold and reports it through APIAvailable", fresh.version(),
+              ClusterCapabilities.OLDEST_SUPPORTED_MINOR);
+        }
+      }
+      cached = fresh;
+      cachedAt = now;
+    }
+    return cached;
+  }
+
+  static ClusterCapabilities discover(KubernetesClient client) {
+    VersionInfo version = client.getKubernetesVersion();
+    int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
+    int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
+    Set<String> served = new HashSet<>();
+    for (var probe : PROBED.entrySet()) {
+      try {
+        APIResourceList list = client.getApiResources(probe.getKey());
+        if (list != null && list.getResources().stream().anyMatch(r -> probe.getValue().equals(r.getKind()))) {
+          served.add(probe.getKey() + "/" + probe.getValue());
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("{} is not served: {}", probe.getKey(), e.getMessage());
+      }
+    }
+    return new ClusterCapabilities(major, minor, served);
+  }
+}

@@ -1,0 +1,104 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Condition types and reasons of a LoomioDeployment (docs/api.md, "Conditions"), and the merge that keeps
+ * {@code lastTransitionTime} unless a condition's status changes, as the Kubernetes API conventions ask.
+ */
+public final class Conditions {
+
+  public static final String READY = "Ready";
+  public static final String PROGRESSING = "Progressing";
+  public static final String DEGRADED = "Degraded";
+  public static final String MAIL_DELIVERY = "MailDelivery";
+  public static final String API_AVAILABLE = "APIAvailable";
+
+  /** The order conditions are written in (stable, so an unchanged status compares equal). */
+  public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, API_AVAILABLE);
+
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+  public static final String UNKNOWN = "Unknown";
+
+  // reasons
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String MISSING_SECRET_KEY = "MissingSecretKey";
+  public static final String INCOMPLETE_CREDENTIALS = "IncompleteCredentials";
+  public static final String RECONCILE_FAILED = "ReconcileFailed";
+  public static final String MIGRATION_FAILED = "MigrationFailed";
+  public static final String MIGRATION_PENDING = "MigrationPending";
+  public static final String ROLLING_OUT = "RollingOut";
+  public static final String WORKLOADS_NOT_READY = "WorkloadsNotReady";
+  public static final String ALL_READY = "AllComponentsReady";
+  public static final String STABLE = "Stable";
+  public static final String AS_EXPECTED = "AsExpected";
+  public static final String SMTP_CONFIGURED = "SMTPConfigured";
+  public static final String SMTP_NOT_CONFIGURED = "SMTPNotConfigured";
+  public static final String ALL_APIS_SERVED = "AllAPIsServed";
+  public static final String API_MISSING = "APIMissing";
+
+  /** Longer messages are cut (status stays small; events and logs carry no more either). */
+  public static final int MAX_MESSAGE = 1024;
+
+  private Conditions() {}
+
+  public static Condition of(String type, String status, String reason, String message, long generation) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(truncate(message))
+        .withObservedGeneration(generation)
+        .build();
+  }
+
+  /**
+   * The new conditions, in {@link #ORDER}, each keeping its previous lastTransitionTime when its status is
+   * unchanged; conditions this update does not mention are kept as they were.
+   */
+  public static List<Condition> merge(List<Condition> previous, List<Condition> updates, Instant now) {
+    List<Condition> merged = new ArrayList<>();
+    for (String type : ORDER) {
+      Optional<Condition> update = find(updates, type);
+      Optional<Condition> before = find(previous, type);
+      if (update.isPresent()) {
+        Condition c = new ConditionBuilder(update.get()).build();
+        boolean same = before.isPresent() && Objects.equals(before.get().getStatus(), c.getStatus())
+            && before.get().getLastTransitionTime() != null;
+        c.setLastTransitionTime(same ? before.get().getLastTransitionTime()
+            : now.truncatedTo(ChronoUnit.SECONDS).toString());
+        merged.add(c);
+      } else {
+        before.ifPresent(merged::add);
+      }
+    }
+    return merged;
+  }
+
+  public static Optional<Condition> find(List<Condition> conditions, String type) {
+    if (conditions == null) {
+      return Optional.empty();
+    }
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  public static boolean isTrue(List<Condition> conditions, String type) {
+    return find(conditions, type).map(c -> TRUE.equals(c.getStatus())).orElse(false);
+  }
+
+  static String truncate(String message) {
+    if (message == null) {
+      return null;
+    }
+    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
+  }
+}

@@ -1,0 +1,288 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.loomio.operator.api.v1alpha1.DeletionPolicy;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
+import org.loomio.operator.reconcile.dependent.DataVolumeClaimsDependent;
+import org.loomio.operator.reconcile.dependent.DeploymentsDependent;
+import org.loomio.operator.reconcile.dependent.DesiredStack;
+import org.loomio.operator.reconcile.dependent.InstanceLabel;
+import org.loomio.operator.reconcile.dependent.MigrationJobsDependent;
+import org.loomio.operator.reconcile.dependent.PodDisruptionBudgetsDependent;
+import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
+import org.loomio.operator.reconcile.dependent.ServicesDependent;
+import org.loomio.operator.reconcile.dependent.StatefulSetsDependent;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Component;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.Names;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.StackRenderer;
+import org.loomio.operator.secrets.CredentialGenerator;
+import org.loomio.operator.secrets.GeneratedCredentials;
+import org.loomio.operator.validation.SpecValidator;
+import org.loomio.operator.validation.Violation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a LoomioDeployment: validate, make sure the credentials exist, check the Secrets the spec
+ * references, render the whole stack once, let the workflow apply it, then write the status if it
+ * changed. An invalid spec or a missing Secret stops before anything is applied, so the objects of the
+ * last good spec keep running untouched.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "serviceaccounts", type = ServiceAccountsDependent.class),
+    @Dependent(name = "configmaps", type = ConfigMapsDependent.class),
+    @Dependent(name = "volumeclaims", type = DataVolumeClaimsDependent.class),
+    @Dependent(name = "services", type = ServicesDependent.class),
+    @Dependent(name = "statefulsets", type = StatefulSetsDependent.class),
+    @Dependent(name = "deployments", type = DeploymentsDependent.class),
+    @Dependent(name = "migrationjobs", type = MigrationJobsDependent.class),
+    @Dependent(name = "poddisruptionbudgets", type = PodDisruptionBudgetsDependent.class,
+        activationCondition = PodDisruptionBudgetsDependent.PolicyV1Served.class)
+})
+@ControllerConfiguration(
+    name = LoomioDeploymentReconciler.NAME,
+    fieldManager = LoomioDeploymentReconciler.NAME,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>, Cleaner<LoomioDeployment> {
+
+  public static final String NAME = "loomio-operator";
+  static final String GENERATED_SECRETS = "generated-secrets";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoomioDeploymentReconciler.class);
+  /** A referenced Secret is not watched: look again after this long. */
+  static final Duration RECHECK_MISSING_SECRET = Duration.ofSeconds(30);
+
+  private final Supplier<ClusterCapabilities> capabilities;
+  private final GeneratedCredentials credentials;
+  private final Clock clock;
+
+  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
+    this(capabilities, new GeneratedCredentials(new CredentialGenerator()), Clock.systemUTC());
+  }
+
+  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, GeneratedCredentials credentials,
+      Clock clock) {
+    this.capabilities = capabilities;
+    this.credentials = credentials;
+    this.clock = clock;
+  }
+
+  /** The generated credentials Secret has no owner reference; it is watched by its labels. */
+  @Override
+  public List<EventSource<?, LoomioDeployment>> prepareEventSources(EventSourceContext<LoomioDeployment> context) {
+    var config = InformerEventSourceConfiguration.from(Secret.class, LoomioDeployment.class)
+        .withName(GENERATED_SECRETS)
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Component.SECRETS.label())
+        .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
+        .build();
+    return List.of(new InformerEventSource<>(config, context));
+  }
+
+  @Override
+  public UpdateControl<LoomioDeployment> reconcile(LoomioDeployment resource, Context<LoomioDeployment> context) {
+    EventRecorder events = new EventRecorder(context.getClient());
+    List<Violation> violations = SpecValidator.validate(resource);
+    if (!violations.isEmpty()) {
+      String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+      LOG.info("{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
+      return blocked(resource, Conditions.INVALID_SPEC, message, events, null);
+    }
+    KubernetesClient client = context.getClient();
+    ResolvedSpec spec = new ResolvedSpec(resource);
+
+    var lookup = ReferencedSecrets.lookup(client, spec.namespace(), ReferencedSecrets.refs(spec));
+    if (lookup.problem().isPresent()) {
+      return blocked(resource, lookup.problemReason().orElseThrow(), lookup.problem().get(), events,
+          RECHECK_MISSING_SECRET);
+    }
+
+    Credentials creds;
+    if (spec.existingSecret() != null) {
+      creds = new Credentials(spec.existingSecret(), false, Map.of());
+    } else {
+      Secret cached = context.getSecondaryResources(Secret.class).stream()
+          .filter(s -> spec.generatedSecretName().equals(s.getMetadata().getName()))
+          .findFirst().orElse(null);
+      GeneratedCredentials.Outcome outcome;
+      try {
+        outcome = credentials.ensure(client, spec, Credentials.requiredKeys(spec), cached);
+      } catch (GeneratedCredentials.IncompleteCredentialsException e) {
+        return blocked(resource, Conditions.INCOMPLETE_CREDENTIALS,
+            "Secret " + spec.generatedSecretName() + ": " + e.getMessage(), events, null);
+      }
+      creds = outcome.credentials();
+      if (!outcome.generatedKeys().isEmpty()) {
+        events.normal(resource, "CredentialsGenerated", (outcome.created() ? "created" : "completed") + " Secret "
+            + spec.generatedSecretName() + " with newly generated " + String.join(", ", outcome.generatedKeys()));
+      }
+    }
+
+    ClusterCapabilities cluster = capabilities.get();
+    Stack stack = StackRenderer.render(resource, cluster, creds, SecretDigests.of(lookup.secrets().values()));
+    DesiredStack.put(context, stack, cluster);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack, observed(context, stack), clock.instant());
+    announceTransitions(resource, status, events);
+    return statusUpdate(resource, status);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<LoomioDeployment> updateErrorStatus(LoomioDeployment resource,
+      Context<LoomioDeployment> context, Exception e) {
+    String message = e instanceof GeneratedCredentials.ConcurrentChangeException
+        ? e.getMessage()
+        : "applying the stack failed: " + rootMessage(e);
+    LOG.warn("{}/{}: {}", namespace(resource), name(resource), message, e);
+    LoomioDeploymentStatus status = StatusAggregator.failed(resource, message, clock.instant());
+    announceTransitions(resource, status, new EventRecorder(context.getClient()));
+    if (Objects.equals(status, resource.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    return ErrorStatusUpdateControl.patchStatus(withStatus(resource, status));
+  }
+
+  /**
+   * Deletion: owned objects go with the garbage collector (owner references). The data claims and the
+   * generated credentials are kept unless deletionPolicy is Delete.
+   */
+  @Override
+  public DeleteControl cleanup(LoomioDeployment resource, Context<LoomioDeployment> context) {
+    ResolvedSpec spec = new ResolvedSpec(resource);
+    if (spec.deletionPolicy() != DeletionPolicy.Delete) {
+      LOG.info("{}/{} deleted; data claims and credentials retained (deletionPolicy Retain)", namespace(resource),
+          name(resource));
+      return DeleteControl.defaultDelete();
+    }
+    KubernetesClient client = context.getClient();
+    String ns = spec.namespace();
+    client.persistentVolumeClaims().inNamespace(ns).withName(Names.of(spec.name(), Component.UPLOADS)).delete();
+    client.persistentVolumeClaims().inNamespace(ns).withName(Names.postgresData(spec.name())).delete();
+    client.secrets().inNamespace(ns).withName(spec.generatedSecretName()).delete();
+    LOG.info("{}/{} deleted with deletionPolicy Delete: removed its data claims and generated credentials", ns,
+        spec.name());
+    return DeleteControl.defaultDelete();
+  }
+
+  private UpdateControl<LoomioDeployment> blocked(LoomioDeployment resource, String reason, String message,
+      EventRecorder events, Duration recheck) {
+    LoomioDeploymentStatus status = StatusAggregator.blocked(resource, reason, message, clock.instant());
+    announceTransitions(resource, status, events);
+    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status);
+    return recheck == null ? control : control.rescheduleAfter(recheck);
+  }
+
+  private UpdateControl<LoomioDeployment> statusUpdate(LoomioDeployment resource, LoomioDeploymentStatus status) {
+    if (Objects.equals(status, resource.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    return UpdateControl.patchStatus(withStatus(resource, status));
+  }
+
+  /** A fresh object with only identity and status: the operator never sends spec or metadata back. */
+  private static LoomioDeployment withStatus(LoomioDeployment resource, LoomioDeploymentStatus status) {
+    LoomioDeployment patch = new LoomioDeployment();
+    patch.setMetadata(new ObjectMetaBuilder()
+        .withName(resource.getMetadata().getName())
+        .withNamespace(resource.getMetadata().getNamespace())
+        .build());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    return patch;
+  }
+
+  /** Events for condition changes that a person should see (written once per change, not per reconcile). */
+  private static void announceTransitions(LoomioDeployment resource, LoomioDeploymentStatus status,
+      EventRecorder events) {
+    List<Condition> before = resource.getStatus() == null ? List.of() : resource.getStatus().getConditions();
+    List<Condition> after = status.getConditions();
+    changed(before, after, Conditions.DEGRADED).filter(c -> Conditions.TRUE.equals(c.getStatus()))
+        .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
+    changed(before, after, Conditions.API_AVAILABLE).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+        .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
+    changed(before, after, Conditions.MAIL_DELIVERY).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+        .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
+    changed(before, after, Conditions.READY).filter(c -> Conditions.TRUE.equals(c.getStatus()))
+        .ifPresent(c -> events.normal(resource, "Ready", c.getMessage()));
+  }
+
+  private static Optional<Condition> changed(List<Condition> before, List<Condition> after, String type) {
+    Optional<Condition> now = Conditions.find(after, type);
+    Optional<Condition> then = Conditions.find(before, type);
+    if (now.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean same = then.isPresent() && Objects.equals(then.get().getStatus(), now.get().getStatus())
+        && Objects.equals(then.get().getReason(), now.get().getReason())
+        && Objects.equals(then.get().getMessage(), now.get().getMessage());
+    return same ? Optional.empty() : now;
+  }
+
+  private static StatusAggregator.Observed observed(Context<LoomioDeployment> context, Stack stack) {
+    Map<String, Deployment> deployments = new LinkedHashMap<>();
+    context.getSecondaryResources(Deployment.class).forEach(d -> deployments.put(d.getMetadata().getName(), d));
+    Map<String, StatefulSet> statefulSets = new LinkedHashMap<>();
+    context.getSecondaryResources(StatefulSet.class).forEach(s -> statefulSets.put(s.getMetadata().getName(), s));
+    Optional<Job> job = context.getSecondaryResources(Job.class).stream()
+        .filter(j -> stack.migrationJob().equals(j.getMetadata().getName()))
+        .findFirst();
+    return new StatusAggregator.Observed(deployments, statefulSets, job);
+  }
+
+  private static String rootMessage(Throwable e) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = e; t != null && messages.size() < 4; t = t.getCause()) {
+      if (t.getMessage() != null && !messages.contains(t.getMessage())) {
+        messages.add(t.getMessage());
+      }
+    }
+    return messages.isEmpty() ? e.getClass().getSimpleName() : messages.get(messages.size() - 1);
+  }
+
+  private static String name(LoomioDeployment r) {
+    return r.getMetadata().getName();
+  }
+
+  private static String namespace(LoomioDeployment r) {
+    return r.getMetadata().getNamespace();
+  }
+}

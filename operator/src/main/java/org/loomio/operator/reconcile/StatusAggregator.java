@@ -1,0 +1,285 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.loomio.operator.api.v1alpha1.ComponentStatus;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.Omission;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.Stack;
+
+/**
+ * Turns what the operator observed into the status: pod counts per component and the conditions of
+ * docs/api.md. Pure (the clock is a parameter), so every transition is unit-tested without a server.
+ * Where nothing can be known yet (no pod has run), the conditions say what is awaited instead of
+ * claiming readiness.
+ */
+public final class StatusAggregator {
+
+  private StatusAggregator() {}
+
+  /** What was observed of the stack's workloads (by object name) and its migration Job. */
+  public record Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets,
+      Optional<Job> migration) {}
+
+  enum MigrationState { SUCCEEDED, FAILED, RUNNING, PENDING }
+
+  /** The status after a successful apply of {@code stack}. */
+  public static LoomioDeploymentStatus applied(LoomioDeployment resource, Stack stack, Observed observed, Instant now) {
+    long generation = generation(resource);
+    LoomioDeploymentStatus previous = resource.getStatus();
+    ResolvedSpec spec = new ResolvedSpec(resource);
+
+    Map<String, ComponentStatus> components = new LinkedHashMap<>();
+    List<String> notReady = new ArrayList<>();
+    boolean rollingOut = false;
+    for (HasMetadata workload : workloads(stack)) {
+      String component = componentName(workload);
+      HasMetadata seen = workload instanceof Deployment
+          ? observed.deployments().get(workload.getMetadata().getName())
+          : observed.statefulSets().get(workload.getMetadata().getName());
+      Rollout r = rollout(workload, seen);
+      components.put(component, new ComponentStatus(r.ready, r.desired));
+      if (!r.complete) {
+        notReady.add(component + " " + r.ready + "/" + r.desired + " ready");
+        rollingOut = true;
+      }
+    }
+
+    Job job = observed.migration().orElse(null);
+    MigrationState migration = migrationState(job);
+    List<Condition> conditions = new ArrayList<>();
+    String jobName = stack.migrationJob();
+    switch (migration) {
+      case FAILED -> {
+        String why = failureMessage(job);
+        conditions.add(Conditions.of(Conditions.DEGRADED, Conditions.TRUE, Conditions.MIGRATION_FAILED,
+            "migration Job " + jobName + " failed" + why + "; web and worker keep waiting for the schema."
+                + " Fix the cause (kubectl logs job/" + jobName + "), then delete the Job to run it again, or set"
+                + " spec.image back to the previous image", generation));
+        conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, Conditions.MIGRATION_FAILED,
+            "migration Job " + jobName + " failed" + why, generation));
+        conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, Conditions.MIGRATION_FAILED,
+            "the rollout stopped: migration Job " + jobName + " failed", generation));
+      }
+      case RUNNING, PENDING -> {
+        String what = migration == MigrationState.RUNNING ? "is running" : "has not started yet (no pod has run it)";
+        conditions.add(Conditions.of(Conditions.DEGRADED, Conditions.FALSE, Conditions.AS_EXPECTED,
+            "no problem found", generation));
+        conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, Conditions.MIGRATION_PENDING,
+            "waiting for migration Job " + jobName + ", which " + what + "; web and worker start once the schema"
+                + " is current" + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"), generation));
+        conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, Conditions.MIGRATION_PENDING,
+            "migrating the database for " + stack.image() + " (Job " + jobName + ")", generation));
+      }
+      case SUCCEEDED -> {
+        conditions.add(Conditions.of(Conditions.DEGRADED, Conditions.FALSE, Conditions.AS_EXPECTED,
+            "no problem found", generation));
+        if (notReady.isEmpty()) {
+          conditions.add(Conditions.of(Conditions.READY, Conditions.TRUE, Conditions.ALL_READY,
+              "every component is ready at " + stack.image(), generation));
+        } else {
+          conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, Conditions.WORKLOADS_NOT_READY,
+              "waiting for pods: " + String.join(", ", notReady), generation));
+        }
+        conditions.add(rollingOut
+            ? Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, Conditions.ROLLING_OUT,
+                "rolling out " + stack.image() + ": " + String.join(", ", notReady), generation)
+            : Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, Conditions.STABLE,
+                "nothing is rolling out", generation));
+      }
+    }
+    conditions.add(mailDelivery(spec, generation));
+    conditions.add(apiAvailable(stack.omissions(), generation));
+
+    LoomioDeploymentStatus status = new LoomioDeploymentStatus();
+    status.setObservedGeneration(generation);
+    status.setUrl(spec.publicUrl());
+    status.setImage(stack.image());
+    status.setVersion(stack.version());
+    status.setMigration(jobName);
+    status.setComponents(components);
+    status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now));
+    return status;
+  }
+
+  /**
+   * The status when the spec cannot be applied (invalid, or a referenced Secret is missing): Degraded and
+   * not Ready, with the reason; every other field stays as it was, like the objects themselves.
+   */
+  public static LoomioDeploymentStatus blocked(LoomioDeployment resource, String reason, String message, Instant now) {
+    long generation = generation(resource);
+    LoomioDeploymentStatus previous = resource.getStatus();
+    LoomioDeploymentStatus status = copy(previous);
+    status.setObservedGeneration(generation);
+    List<Condition> conditions = List.of(
+        Conditions.of(Conditions.DEGRADED, Conditions.TRUE, reason, message, generation),
+        Conditions.of(Conditions.READY, Conditions.FALSE, reason,
+            "generation " + generation + " is not applied (" + message + "); the objects of the last good"
+                + " spec are left as they were", generation),
+        Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, reason, "nothing is applied until this is fixed",
+            generation));
+    status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now));
+    return status;
+  }
+
+  /** The status after an unexpected failure (the reconcile is retried). */
+  public static LoomioDeploymentStatus failed(LoomioDeployment resource, String message, Instant now) {
+    return blocked(resource, Conditions.RECONCILE_FAILED, message, now);
+  }
+
+  static Condition mailDelivery(ResolvedSpec spec, long generation) {
+    return spec.smtp()
+        .map(s -> Conditions.of(Conditions.MAIL_DELIVERY, Conditions.TRUE, Conditions.SMTP_CONFIGURED,
+            "mail goes out through " + s.host() + ":" + s.port() + " (" + s.tls().name().toLowerCase()
+                + (s.verifyCertificate() ? ", certificate verified" : ", certificate NOT verified") + ")", generation))
+        .orElseGet(() -> Conditions.of(Conditions.MAIL_DELIVERY, Conditions.FALSE, Conditions.SMTP_NOT_CONFIGURED,
+            "spec.smtp.host is not set: Loomio sends no mail at all (no sign-in links, invitations or"
+                + " notifications) and reports no error", generation));
+  }
+
+  static Condition apiAvailable(List<Omission> omissions, long generation) {
+    if (omissions.isEmpty()) {
+      return Conditions.of(Conditions.API_AVAILABLE, Conditions.TRUE, Conditions.ALL_APIS_SERVED,
+          "the cluster serves every API this spec needs", generation);
+    }
+    return Conditions.of(Conditions.API_AVAILABLE, Conditions.FALSE, Conditions.API_MISSING,
+        "left out because the cluster does not serve it: "
+            + omissions.stream().map(Omission::toString).collect(Collectors.joining("; ")), generation);
+  }
+
+  private record Rollout(int ready, int desired, boolean complete) {}
+
+  private static Rollout rollout(HasMetadata desiredObject, HasMetadata seen) {
+    int desired;
+    String image;
+    if (desiredObject instanceof Deployment d) {
+      desired = orZero(d.getSpec().getReplicas());
+      image = firstImage(d.getSpec().getTemplate());
+    } else {
+      StatefulSet s = (StatefulSet) desiredObject;
+      desired = orZero(s.getSpec().getReplicas());
+      image = firstImage(s.getSpec().getTemplate());
+    }
+    if (seen == null) {
+      return new Rollout(0, desired, desired == 0);
+    }
+    if (seen instanceof Deployment d) {
+      var st = d.getStatus();
+      boolean current = st != null && st.getObservedGeneration() != null
+          && st.getObservedGeneration() >= orZero(d.getMetadata().getGeneration())
+          && Objects.equals(image, firstImage(d.getSpec().getTemplate()));
+      int ready = st == null ? 0 : Math.min(orZero(st.getReadyReplicas()), orZero(st.getUpdatedReplicas()));
+      boolean complete = current && orZero(d.getSpec().getReplicas()) == desired
+          && orZero(st.getUpdatedReplicas()) >= desired && orZero(st.getAvailableReplicas()) >= desired
+          && orZero(st.getReplicas()) <= desired;
+      return new Rollout(current ? ready : 0, desired, complete);
+    }
+    StatefulSet s = (StatefulSet) seen;
+    var st = s.getStatus();
+    boolean current = st != null && st.getObservedGeneration() != null
+        && st.getObservedGeneration() >= orZero(s.getMetadata().getGeneration())
+        && Objects.equals(image, firstImage(s.getSpec().getTemplate()));
+    int ready = st == null ? 0 : orZero(st.getReadyReplicas());
+    boolean revisionDone = st != null && (st.getUpdateRevision() == null
+        || Objects.equals(st.getCurrentRevision(), st.getUpdateRevision()));
+    boolean complete = current && revisionDone && ready >= desired;
+    return new Rollout(current ? ready : 0, desired, complete);
+  }
+
+  static MigrationState migrationState(Job job) {
+    if (job == null || job.getStatus() == null) {
+      return MigrationState.PENDING;
+    }
+    var st = job.getStatus();
+    if (orZero(st.getSucceeded()) > 0 || hasCondition(job, "Complete")) {
+      return MigrationState.SUCCEEDED;
+    }
+    if (hasCondition(job, "Failed")) {
+      return MigrationState.FAILED;
+    }
+    return orZero(st.getActive()) > 0 || orZero(st.getFailed()) > 0 ? MigrationState.RUNNING : MigrationState.PENDING;
+  }
+
+  private static boolean hasCondition(Job job, String type) {
+    List<JobCondition> conditions = job.getStatus().getConditions();
+    return conditions != null && conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static String failureMessage(Job job) {
+    return job.getStatus().getConditions().stream()
+        .filter(c -> "Failed".equals(c.getType()))
+        .findFirst()
+        .map(c -> " (" + c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()) + ")")
+        .orElse("");
+  }
+
+  private static List<HasMetadata> workloads(Stack stack) {
+    List<HasMetadata> w = new ArrayList<>();
+    w.addAll(stack.all(Deployment.class));
+    w.addAll(stack.all(StatefulSet.class));
+    w.sort((a, b) -> Integer.compare(order(componentName(a)), order(componentName(b))));
+    return w;
+  }
+
+  private static final List<String> COMPONENT_ORDER = List.of("web", "worker", "hocuspocus", "database", "redis");
+
+  private static int order(String component) {
+    int i = COMPONENT_ORDER.indexOf(component);
+    return i < 0 ? COMPONENT_ORDER.size() : i;
+  }
+
+  /** Status names: the database is "database" whatever runs it. */
+  static String componentName(HasMetadata workload) {
+    String c = workload.getMetadata().getLabels().get(Labels.COMPONENT);
+    return "postgres".equals(c) ? "database" : c;
+  }
+
+  private static String firstImage(PodTemplateSpec template) {
+    if (template == null || template.getSpec() == null || template.getSpec().getContainers().isEmpty()) {
+      return null;
+    }
+    return template.getSpec().getContainers().get(0).getImage();
+  }
+
+  private static long generation(LoomioDeployment resource) {
+    Long g = resource.getMetadata().getGeneration();
+    return g == null ? 0L : g;
+  }
+
+  private static int orZero(Integer i) {
+    return i == null ? 0 : i;
+  }
+
+  private static long orZero(Long l) {
+    return l == null ? 0L : l;
+  }
+
+  private static LoomioDeploymentStatus copy(LoomioDeploymentStatus s) {
+    LoomioDeploymentStatus c = new LoomioDeploymentStatus();
+    if (s != null) {
+      c.setUrl(s.getUrl());
+      c.setImage(s.getImage());
+      c.setVersion(s.getVersion());
+      c.setMigration(s.getMigration());
+      c.setComponents(new LinkedHashMap<>(s.getComponents() == null ? Map.of() : s.getComponents()));
+      c.setConditions(new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions()));
+    }
+    return c;
+  }
+}

@@ -1,0 +1,33 @@
+package org.loomio.operator.reconcile.dependent;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Map;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+
+/**
+ * All owned objects of one kind: created, updated (server-side apply in production) and deleted when the
+ * stack no longer wants them (a component switched off). Each carries an owner reference to the
+ * LoomioDeployment, so the garbage collector removes them with it. The desired objects come from the
+ * rendered {@link org.loomio.operator.render.Stack}; nothing is decided here.
+ */
+public abstract class StackBulkDependent<R extends HasMetadata>
+    extends KubernetesDependentResource<R, LoomioDeployment>
+    implements CRUDKubernetesBulkDependentResource<R, LoomioDeployment>,
+        KubernetesBulkDependentResource<R, LoomioDeployment>,
+        GarbageCollected<LoomioDeployment> {
+
+  protected StackBulkDependent(Class<R> type) {
+    super(type);
+  }
+
+  @Override
+  public Map<ResourceID, R> desiredResources(LoomioDeployment primary, Context<LoomioDeployment> context) {
+    return DesiredStack.objects(context, resourceType());
+  }
+}

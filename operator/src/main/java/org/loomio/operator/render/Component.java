@@ -1,0 +1,32 @@
+package org.loomio.operator.render;
+
+/**
+ * The parts of a Loomio stack, as they appear in the {@code app.kubernetes.io/component} label and in
+ * object names ({@code <name>-<suffix>}).
+ */
+public enum Component {
+  WEB("web"),
+  WORKER("worker"),
+  HOCUSPOCUS("hocuspocus"),
+  POSTGRES("postgres"),
+  REDIS("redis"),
+  /** The migration Job (and its ServiceAccount). */
+  MIGRATE("migrate"),
+  /** The non-secret settings ConfigMap. */
+  CONFIG("config"),
+  /** The generated credentials Secret. */
+  SECRETS("secrets"),
+  /** The uploads PersistentVolumeClaim. */
+  UPLOADS("uploads");
+
+  private final String label;
+
+  Component(String label) {
+    this.label = label;
+  }
+
+  /** The value of the {@code app.kubernetes.io/component} label. */
+  public String label() {
+    return label;
+  }
+}

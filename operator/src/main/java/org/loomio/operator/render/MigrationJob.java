@@ -1,0 +1,64 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.loomio.operator.render.pod.HardenedPod;
+
+/**
+ * The migration Job {@code <name>-migrate-<hash>}: runs {@code rake db:prepare} (loads the schema into an
+ * empty database, migrates an existing one) once per image and database. Its name changes with them, so
+ * an upgrade creates a new Job; a Job is never updated (its pod template is immutable) and has no TTL, so
+ * its outcome stays visible. web and worker pods wait for it in their init containers.
+ */
+public final class MigrationJob {
+
+  private MigrationJob() {}
+
+  /** The 8-hex hash of what a migration depends on: the image and the database it migrates. */
+  public static String hash(RenderContext ctx) {
+    ResolvedSpec spec = ctx.spec();
+    return SecretDigests.sha256(spec.loomioImage() + "\n" + LoomioSettings.databaseUrl(spec.database()))
+        .substring(0, 8);
+  }
+
+  public static String name(RenderContext ctx) {
+    return Names.migrationJob(ctx.name(), hash(ctx));
+  }
+
+  public static Job render(RenderContext ctx) {
+    ResolvedSpec spec = ctx.spec();
+    ResolvedSpec.Database db = spec.database();
+    ResolvedSpec.Workload web = spec.web();
+    ContainerBuilder migrate = RailsContainer.base(ctx, "migrate", web.resources())
+        .withCommand("bundle", "exec", "rake", "db:prepare");
+
+    // Waits (within the Job's deadline) until PostgreSQL accepts connections, so a first start does not
+    // burn the Job's retries while the embedded database is still initialising.
+    ContainerBuilder waitForDatabase = new ContainerBuilder()
+        .withName("wait-for-database")
+        .withImage(ResolvedSpec.image(db.image(), Defaults.POSTGRES_REPOSITORY, Integer.toString(db.version())))
+        .withImagePullPolicy(ResolvedSpec.pullPolicy(db.image()))
+        .withCommand("/bin/sh", "-c", "until pg_isready -h \"$PGHOST\" -p \"$PGPORT\" -t 5; do sleep 2; done")
+        .withEnv(new EnvVar("PGHOST", db.host(), null), new EnvVar("PGPORT", Integer.toString(db.port()), null))
+        .withResources(Defaults.WAIT_FOR_DATABASE);
+
+    HardenedPod pod = HardenedPod.of(ctx, Component.MIGRATE)
+        .runToCompletion()
+        .options(web.pod())
+        .bareInitContainer(waitForDatabase.build());
+    RailsContainer.scratch(ctx).forEach(pod::scratch);
+    RailsContainer.volumes(ctx).forEach(pod::volume);
+    pod.container(migrate.build());
+
+    return new JobBuilder()
+        .withMetadata(ObjectMetas.of(ctx, name(ctx), Component.MIGRATE))
+        .withNewSpec()
+        .withBackoffLimit(Defaults.MIGRATION_BACKOFF_LIMIT)
+        .withActiveDeadlineSeconds(Defaults.MIGRATION_ACTIVE_DEADLINE_SECONDS)
+        .withTemplate(pod.build())
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,52 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A PodDisruptionBudget (policy/v1) for every component running two or more pods (rule R26): at most one
+ * pod of it evicted at a time, and unhealthy pods always evictable so a broken pod never blocks a node
+ * drain. Left out, and reported through APIAvailable, where the cluster lacks policy/v1 or the field.
+ */
+public final class PodDisruptionBudgets {
+
+  private PodDisruptionBudgets() {}
+
+  public static List<PodDisruptionBudget> render(RenderContext ctx) {
+    List<PodDisruptionBudget> budgets = new ArrayList<>();
+    ResolvedSpec spec = ctx.spec();
+    budget(ctx, Component.WEB, spec.web().replicas(), budgets);
+    if (spec.hocuspocusEnabled()) {
+      budget(ctx, Component.HOCUSPOCUS, spec.hocuspocus().replicas(), budgets);
+    }
+    return budgets;
+  }
+
+  private static void budget(RenderContext ctx, Component component, int replicas, List<PodDisruptionBudget> out) {
+    if (replicas < 2) {
+      return;
+    }
+    if (!ctx.cluster().serves(ClusterCapabilities.PDB_V1)) {
+      ctx.omit("policy/v1 PodDisruptionBudget",
+          component.label() + " runs " + replicas + " pods without a PodDisruptionBudget");
+      return;
+    }
+    PodDisruptionBudgetBuilder b = new PodDisruptionBudgetBuilder()
+        .withMetadata(ObjectMetas.of(ctx, component))
+        .withNewSpec()
+        .withMaxUnavailable(new IntOrString(1))
+        .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), component)))
+        .endSpec();
+    if (ctx.cluster().hasPdbUnhealthyPodEvictionPolicy()) {
+      b.editSpec().withUnhealthyPodEvictionPolicy("AlwaysAllow").endSpec();
+    } else {
+      ctx.omit("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy (Kubernetes 1.27)",
+          "an unhealthy " + component.label() + " pod can block a node drain");
+    }
+    out.add(b.build());
+  }
+}

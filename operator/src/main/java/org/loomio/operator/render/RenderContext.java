@@ -1,0 +1,55 @@
+package org.loomio.operator.render;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+
+/**
+ * Everything one render of one stack reads: the resolved spec, the cluster's capabilities, the
+ * credentials Secret and the digests of the Secrets the stack consumes. It collects what the cluster
+ * cannot hold ({@link Omission}s). One instance per render; render classes never look anywhere else.
+ */
+public final class RenderContext {
+
+  private final ResolvedSpec spec;
+  private final ClusterCapabilities cluster;
+  private final Credentials credentials;
+  private final SecretDigests digests;
+  private final Map<String, String> settings;
+  private final List<Omission> omissions = new ArrayList<>();
+
+  public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
+      SecretDigests digests) {
+    this.spec = new ResolvedSpec(resource);
+    this.cluster = cluster;
+    this.credentials = credentials;
+    this.digests = credentials.generated() ? digests.with(credentials.secretName(), credentials.values()) : digests;
+    this.settings = LoomioSettings.of(spec);
+  }
+
+  public ResolvedSpec spec() { return spec; }
+
+  public ClusterCapabilities cluster() { return cluster; }
+
+  public Credentials credentials() { return credentials; }
+
+  public SecretDigests digests() { return digests; }
+
+  /** The non-secret settings of the {@code <name>-config} ConfigMap. */
+  public Map<String, String> settings() { return settings; }
+
+  public String namespace() { return spec.namespace(); }
+
+  public String name() { return spec.name(); }
+
+  public void omit(String api, String consequence) {
+    Omission o = new Omission(api, consequence);
+    if (!omissions.contains(o)) {
+      omissions.add(o);
+    }
+  }
+
+  public List<Omission> omissions() { return Collections.unmodifiableList(omissions); }
+}

@@ -1,0 +1,313 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.loomio.operator.api.v1alpha1.DatabaseSpec;
+import org.loomio.operator.api.v1alpha1.DeletionPolicy;
+import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
+import org.loomio.operator.api.v1alpha1.EmbeddedRedisSpec;
+import org.loomio.operator.api.v1alpha1.EnvVarSpec;
+import org.loomio.operator.api.v1alpha1.ExternalDatabaseSpec;
+import org.loomio.operator.api.v1alpha1.FeatureFlag;
+import org.loomio.operator.api.v1alpha1.FeaturesSpec;
+import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
+import org.loomio.operator.api.v1alpha1.ImageOverride;
+import org.loomio.operator.api.v1alpha1.ImageSpec;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.PodOptions;
+import org.loomio.operator.api.v1alpha1.RedisSpec;
+import org.loomio.operator.api.v1alpha1.S3StorageSpec;
+import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
+import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.api.v1alpha1.SmtpSpec;
+import org.loomio.operator.api.v1alpha1.SslMode;
+import org.loomio.operator.api.v1alpha1.StorageSpec;
+import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
+import org.loomio.operator.api.v1alpha1.WebSpec;
+import org.loomio.operator.api.v1alpha1.WorkerSpec;
+
+/**
+ * The spec with every default applied and every absent object filled in: the only view of a
+ * LoomioDeployment the render classes use. It never mutates the resource (the operator never writes
+ * spec), and it is where "absent", "null" and "the default" become the same thing.
+ */
+public final class ResolvedSpec {
+
+  /** Defaults come from the API model's own field initializers (the same values as its @Default annotations). */
+  private static final LoomioDeploymentSpec DEFAULT = new LoomioDeploymentSpec();
+  private static final ImageSpec DEFAULT_IMAGE = new ImageSpec();
+  private static final EmbeddedDatabaseSpec DEFAULT_EMBEDDED_DB = new EmbeddedDatabaseSpec();
+
+  private final String name;
+  private final String namespace;
+  private final LoomioDeploymentSpec s;
+
+  public ResolvedSpec(LoomioDeployment resource) {
+    this.name = Objects.requireNonNull(resource.getMetadata().getName(), "metadata.name");
+    this.namespace = resource.getMetadata().getNamespace();
+    this.s = resource.getSpec() == null ? new LoomioDeploymentSpec() : resource.getSpec();
+  }
+
+  public String name() { return name; }
+
+  public String namespace() { return namespace; }
+
+  public String host() { return s.getHost(); }
+
+  public String hocuspocusHost() {
+    return s.getHocuspocusHost() != null ? s.getHocuspocusHost() : "hocuspocus." + s.getHost();
+  }
+
+  public String publicUrl() { return "https://" + host(); }
+
+  /** How hocuspocus reaches web inside the cluster (its auth callback): the web Service on port 80. */
+  public String privateAppUrl() { return "http://" + Names.of(name, Component.WEB); }
+
+  public Optional<String> supportEmail() { return Optional.ofNullable(s.getSupportEmail()); }
+
+  public Optional<String> siteName() { return Optional.ofNullable(s.getSiteName()); }
+
+  public int uploadLimitMB() { return or(s.getUploadLimitMB(), DEFAULT.getUploadLimitMB()); }
+
+  // --- images ---
+
+  private ImageSpec imageSpec() { return or(s.getImage(), new ImageSpec()); }
+
+  /** repository:tag, plus @digest when pinned. */
+  public String loomioImage() {
+    ImageSpec i = imageSpec();
+    return reference(or(i.getRepository(), DEFAULT_IMAGE.getRepository()), loomioTag(), i.getDigest());
+  }
+
+  public String loomioTag() { return or(imageSpec().getTag(), DEFAULT_IMAGE.getTag()); }
+
+  public boolean loomioDigestPinned() { return imageSpec().getDigest() != null; }
+
+  public String loomioPullPolicy() {
+    ImageSpec i = imageSpec();
+    if (i.getPullPolicy() != null) {
+      return i.getPullPolicy().name();
+    }
+    return i.getDigest() != null ? "Always" : "IfNotPresent";
+  }
+
+  public List<LocalObjectReference> imagePullSecrets() {
+    List<LocalObjectReference> refs = new ArrayList<>();
+    for (LocalObjectReference r : orEmpty(s.getImagePullSecrets())) {
+      refs.add(new LocalObjectReference(r.getName()));
+    }
+    return refs;
+  }
+
+  /** An embedded service's image: its default repository and tag unless overridden. */
+  public static String image(ImageOverride override, String defaultRepository, String defaultTag) {
+    ImageOverride o = override == null ? new ImageOverride() : override;
+    return reference(or(o.getRepository(), defaultRepository), or(o.getTag(), defaultTag), o.getDigest());
+  }
+
+  /** Pull policy of an embedded service's image: Always with a digest, else IfNotPresent. */
+  public static String pullPolicy(ImageOverride override) {
+    return override != null && override.getDigest() != null ? "Always" : "IfNotPresent";
+  }
+
+  private static String reference(String repository, String tag, String digest) {
+    return repository + ":" + tag + (digest != null ? "@" + digest : "");
+  }
+
+  // --- components ---
+
+  public record Workload(int replicas, ResourceRequirements resources, PodOptions pod) {}
+
+  public Workload web() {
+    WebSpec w = or(s.getWeb(), new WebSpec());
+    return new Workload(or(w.getReplicas(), new WebSpec().getReplicas()), Quantities.merge(w.getResources(), Defaults.WEB), pod(w.getPod()));
+  }
+
+  /** WEB_CONCURRENCY: as set, else the CPU limit in whole cores (at least 1). */
+  public int webConcurrency() {
+    WebSpec w = or(s.getWeb(), new WebSpec());
+    if (w.getConcurrency() != null) {
+      return w.getConcurrency();
+    }
+    Quantity cpu = web().resources().getLimits().get("cpu");
+    return cpu == null ? 1 : (int) Math.max(1, Quantities.millicores(cpu) / 1000);
+  }
+
+  public Workload worker() {
+    WorkerSpec w = or(s.getWorker(), new WorkerSpec());
+    return new Workload(or(w.getReplicas(), new WorkerSpec().getReplicas()), Quantities.merge(w.getResources(), Defaults.WORKER),
+        pod(w.getPod()));
+  }
+
+  public int workerConcurrency() { return or(or(s.getWorker(), new WorkerSpec()).getConcurrency(), new WorkerSpec().getConcurrency()); }
+
+  public boolean hocuspocusEnabled() {
+    return or(or(s.getHocuspocus(), new HocuspocusSpec()).getEnabled(), new HocuspocusSpec().getEnabled());
+  }
+
+  public Workload hocuspocus() {
+    HocuspocusSpec h = or(s.getHocuspocus(), new HocuspocusSpec());
+    return new Workload(or(h.getReplicas(), new HocuspocusSpec().getReplicas()), Quantities.merge(h.getResources(), Defaults.HOCUSPOCUS),
+        pod(h.getPod()));
+  }
+
+  // --- database ---
+
+  /** The database: embedded unless spec.database.external is set. */
+  public record Database(boolean embedded, int version, String host, int port, String database, String user,
+      SecretKeyRef password, SslMode sslMode, SecretKeyRef ca, String storageSize, String storageClassName,
+      Workload workload, ImageOverride image) {}
+
+  public Database database() {
+    DatabaseSpec d = or(s.getDatabase(), new DatabaseSpec());
+    if (d.getExternal() != null) {
+      ExternalDatabaseSpec x = d.getExternal();
+      ExternalDatabaseSpec dx = new ExternalDatabaseSpec();
+      return new Database(false, or(x.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), x.getHost(),
+          or(x.getPort(), dx.getPort()), or(x.getDatabase(), dx.getDatabase()), or(x.getUser(), dx.getUser()),
+          x.getPasswordSecretRef(), or(x.getSslMode(), dx.getSslMode()), x.getCaSecretRef(), null, null, null, null);
+    }
+    EmbeddedDatabaseSpec e = or(d.getEmbedded(), new EmbeddedDatabaseSpec());
+    String size = e.getStorage() == null || e.getStorage().getSize() == null
+        ? DEFAULT_EMBEDDED_DB.getStorage().getSize() : e.getStorage().getSize();
+    String storageClass = e.getStorage() == null ? null : e.getStorage().getStorageClassName();
+    Workload workload = new Workload(1, Quantities.merge(e.getResources(), Defaults.POSTGRES), pod(e.getPod()));
+    return new Database(true, or(e.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), Names.of(name, Component.POSTGRES), 5432,
+        EMBEDDED_DATABASE, EMBEDDED_USER,
+        new SecretKeyRef(credentialsSecretName(), Credentials.POSTGRES_PASSWORD), SslMode.DISABLE, null,
+        size, storageClass, workload, e.getImage());
+  }
+
+  /** Database and role of the embedded PostgreSQL (the names Loomio's own compose file uses for the database). */
+  public static final String EMBEDDED_DATABASE = "loomio_production";
+  public static final String EMBEDDED_USER = "loomio";
+
+  // --- redis ---
+
+  public record Redis(RedisSpec.Mode mode, long maxMemoryMi, Workload workload, ImageOverride image,
+      SecretKeyRef url) {
+    public boolean embedded() { return mode == RedisSpec.Mode.EMBEDDED; }
+  }
+
+  public Redis redis() {
+    RedisSpec r = or(s.getRedis(), new RedisSpec());
+    RedisSpec.Mode mode = or(r.getMode(), new RedisSpec().getMode());
+    EmbeddedRedisSpec e = or(r.getEmbedded(), new EmbeddedRedisSpec());
+    long maxMemoryMi = Quantities.mebibytes(or(e.getMaxMemory(), new EmbeddedRedisSpec().getMaxMemory()));
+    Quantity memory = Quantities.ofMebibytes(Defaults.redisMemoryMi(maxMemoryMi));
+    ResourceRequirements defaults = new ResourceRequirementsBuilder(Quantities.copy(Defaults.REDIS_CPU))
+        .addToRequests("memory", memory).addToLimits("memory", memory).build();
+    Workload workload = new Workload(1, Quantities.merge(e.getResources(), defaults), pod(e.getPod()));
+    SecretKeyRef url = r.getExternal() == null ? null : r.getExternal().getUrlSecretRef();
+    return new Redis(mode, maxMemoryMi, workload, e.getImage(), url);
+  }
+
+  // --- storage ---
+
+  public record Storage(UploadsVolumeSpec volume, S3StorageSpec s3) {
+    public boolean onVolume() { return s3 == null; }
+
+    /** A ReadWriteOnce volume: web and worker must share a node, and web runs one replica. */
+    public boolean sharedNodeVolume() {
+      return onVolume() && volume.getAccessMode() != UploadsVolumeSpec.AccessMode.ReadWriteMany;
+    }
+  }
+
+  public Storage storage() {
+    StorageSpec st = or(s.getStorage(), new StorageSpec());
+    if (st.getS3() != null) {
+      return new Storage(null, st.getS3());
+    }
+    UploadsVolumeSpec v = or(st.getVolume(), new UploadsVolumeSpec());
+    UploadsVolumeSpec resolved = new UploadsVolumeSpec();
+    UploadsVolumeSpec dv = new UploadsVolumeSpec();
+    resolved.setSize(or(v.getSize(), dv.getSize()));
+    resolved.setStorageClassName(v.getStorageClassName());
+    resolved.setAccessMode(or(v.getAccessMode(), dv.getAccessMode()));
+    return new Storage(resolved, null);
+  }
+
+  // --- smtp ---
+
+  public record Smtp(String host, int port, SmtpSpec.Tls tls, boolean verifyCertificate, String username,
+      SecretKeyRef password, SmtpSpec.Authentication authentication, String domain, String fromAddress) {}
+
+  public Optional<Smtp> smtp() {
+    SmtpSpec m = s.getSmtp();
+    if (m == null || m.getHost() == null) {
+      return Optional.empty();
+    }
+    SmtpSpec dm = new SmtpSpec();
+    int port = or(m.getPort(), dm.getPort());
+    SmtpSpec.Tls tls = m.getTls() != null ? m.getTls() : port == 465 ? SmtpSpec.Tls.IMPLICIT : SmtpSpec.Tls.STARTTLS;
+    return Optional.of(new Smtp(m.getHost(), port, tls, or(m.getVerifyCertificate(), dm.getVerifyCertificate()),
+        m.getUsername(), m.getPasswordSecretRef(), or(m.getAuthentication(), dm.getAuthentication()),
+        or(m.getDomain(), host()), m.getFromAddress()));
+  }
+
+  // --- credentials ---
+
+  public String existingSecret() {
+    return s.getSecrets() == null ? null : s.getSecrets().getExistingSecret();
+  }
+
+  public String generatedSecretName() { return Names.of(name, Component.SECRETS); }
+
+  /** The Secret every pod reads the stack's credentials from. */
+  public String credentialsSecretName() {
+    return existingSecret() != null ? existingSecret() : generatedSecretName();
+  }
+
+  // --- settings ---
+
+  /** The feature flags that are on, as variable names, in declaration order. */
+  public List<String> enabledFeatureFlags() {
+    FeaturesSpec f = or(s.getFeatures(), new FeaturesSpec());
+    List<String> on = new ArrayList<>();
+    for (Field field : FeaturesSpec.class.getDeclaredFields()) {
+      FeatureFlag flag = field.getAnnotation(FeatureFlag.class);
+      if (flag == null) {
+        continue;
+      }
+      try {
+        field.setAccessible(true);
+        if (Boolean.TRUE.equals(field.get(f))) {
+          on.add(flag.value());
+        }
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return on;
+  }
+
+  public Map<String, String> env() {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVarSpec e : orEmpty(s.getEnv())) {
+      env.put(e.getName(), or(e.getValue(), ""));
+    }
+    return env;
+  }
+
+  public List<SecretEnvVarSpec> secretEnv() { return orEmpty(s.getSecretEnv()); }
+
+  public DeletionPolicy deletionPolicy() { return or(s.getDeletionPolicy(), DEFAULT.getDeletionPolicy()); }
+
+  // --- helpers ---
+
+  private static PodOptions pod(PodOptions p) { return p == null ? new PodOptions() : p; }
+
+  private static <T> T or(T value, T fallback) { return value != null ? value : fallback; }
+
+  private static <T> List<T> orEmpty(List<T> list) { return list == null ? List.of() : list; }
+}

@@ -1,0 +1,40 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One ServiceAccount per component that runs pods, none of which may mount an API token (rules R19,
+ * R20): Loomio never talks to the Kubernetes API.
+ */
+public final class ServiceAccounts {
+
+  private ServiceAccounts() {}
+
+  public static List<ServiceAccount> render(RenderContext ctx) {
+    List<ServiceAccount> accounts = new ArrayList<>();
+    for (Component c : components(ctx)) {
+      accounts.add(new ServiceAccountBuilder()
+          .withMetadata(ObjectMetas.of(ctx, c))
+          .withAutomountServiceAccountToken(false)
+          .build());
+    }
+    return accounts;
+  }
+
+  static List<Component> components(RenderContext ctx) {
+    List<Component> components = new ArrayList<>(List.of(Component.WEB, Component.WORKER, Component.MIGRATE));
+    if (ctx.spec().hocuspocusEnabled()) {
+      components.add(Component.HOCUSPOCUS);
+    }
+    if (ctx.spec().database().embedded()) {
+      components.add(Component.POSTGRES);
+    }
+    if (ctx.spec().redis().embedded()) {
+      components.add(Component.REDIS);
+    }
+    return components;
+  }
+}

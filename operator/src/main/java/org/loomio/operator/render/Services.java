@@ -1,0 +1,48 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Services, all ClusterIP (rule R32): web and hocuspocus on port 80 for the edge and for each other,
+ * PostgreSQL and Redis on their own ports for their clients. Ports always name their protocol (server-side
+ * apply of a port without one fails on older servers).
+ */
+public final class Services {
+
+  private Services() {}
+
+  public static List<Service> render(RenderContext ctx) {
+    List<Service> services = new ArrayList<>();
+    services.add(service(ctx, Component.WEB, "http", 80, WebDeployment.HTTP_PORT_NAME));
+    if (ctx.spec().hocuspocusEnabled()) {
+      services.add(service(ctx, Component.HOCUSPOCUS, "http", 80, HocuspocusDeployment.HTTP_PORT_NAME));
+    }
+    if (ctx.spec().database().embedded()) {
+      services.add(service(ctx, Component.POSTGRES, PostgresStatefulSet.PORT_NAME, PostgresStatefulSet.PORT,
+          PostgresStatefulSet.PORT_NAME));
+    }
+    if (ctx.spec().redis().embedded()) {
+      services.add(service(ctx, Component.REDIS, RedisDeployment.PORT_NAME, RedisDeployment.PORT,
+          RedisDeployment.PORT_NAME));
+    }
+    return services;
+  }
+
+  private static Service service(RenderContext ctx, Component component, String portName, int port,
+      String targetPort) {
+    return new ServiceBuilder()
+        .withMetadata(ObjectMetas.of(ctx, component))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(Labels.selector(ctx.name(), component))
+        .withPorts(new ServicePortBuilder().withName(portName).withPort(port).withProtocol("TCP")
+            .withTargetPort(new IntOrString(targetPort)).build())
+        .endSpec()
+        .build();
+  }
+}

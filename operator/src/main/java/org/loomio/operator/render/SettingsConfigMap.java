@@ -1,0 +1,18 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.util.TreeMap;
+
+/** The {@code <name>-config} ConfigMap: Loomio's non-secret settings ({@link LoomioSettings}). */
+public final class SettingsConfigMap {
+
+  private SettingsConfigMap() {}
+
+  public static ConfigMap render(RenderContext ctx) {
+    return new ConfigMapBuilder()
+        .withMetadata(ObjectMetas.of(ctx, Component.CONFIG))
+        .withData(new TreeMap<>(ctx.settings()))
+        .build();
+  }
+}

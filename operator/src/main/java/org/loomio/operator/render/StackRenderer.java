@@ -1,0 +1,54 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+
+/**
+ * spec to objects: the single render entry point shared by the operator and the {@code render} CLI. Pure:
+ * no client, no clock, no randomness; the same inputs always give the same objects in the same order.
+ */
+public final class StackRenderer {
+
+  private StackRenderer() {}
+
+  /** Renders with real credentials (the operator). The generated Secret carries its values. */
+  public static Stack render(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
+      SecretDigests digests) {
+    return render(new RenderContext(resource, cluster, credentials, digests), false);
+  }
+
+  /** Renders for printing: placeholder credentials, the generated Secret with placeholder stringData. */
+  public static Stack renderForDisplay(LoomioDeployment resource, ClusterCapabilities cluster) {
+    ResolvedSpec spec = new ResolvedSpec(resource);
+    return render(new RenderContext(resource, cluster, Credentials.placeholders(spec), SecretDigests.none()), true);
+  }
+
+  private static Stack render(RenderContext ctx, boolean display) {
+    ResolvedSpec spec = ctx.spec();
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.addAll(ServiceAccounts.render(ctx));
+    if (ctx.credentials().generated()) {
+      objects.add(display ? GeneratedSecret.renderPlaceholders(ctx)
+          : GeneratedSecret.render(spec, ctx.credentials().values()));
+    }
+    objects.add(SettingsConfigMap.render(ctx));
+    objects.addAll(DataVolumeClaims.render(ctx));
+    objects.addAll(Services.render(ctx));
+    if (spec.database().embedded()) {
+      objects.add(PostgresStatefulSet.render(ctx));
+    }
+    if (spec.redis().embedded()) {
+      objects.add(RedisDeployment.render(ctx));
+    }
+    objects.add(WebDeployment.render(ctx));
+    objects.add(WorkerDeployment.render(ctx));
+    if (spec.hocuspocusEnabled()) {
+      objects.add(HocuspocusDeployment.render(ctx));
+    }
+    objects.add(MigrationJob.render(ctx));
+    objects.addAll(PodDisruptionBudgets.render(ctx));
+    return new Stack(objects, ctx.omissions(), spec.loomioImage(), spec.loomioTag(), MigrationJob.name(ctx));
+  }
+}

@@ -1,0 +1,47 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import org.loomio.operator.render.pod.HardenedPod;
+
+/**
+ * The worker Deployment ({@code TASK=worker}: Solid Queue's {@code bin/jobs start}). At most one pod, and
+ * it is replaced with Recreate, because the stock queue configuration runs one group-destruction worker
+ * per container and two must never run at once. No probes: Solid Queue has no health endpoint (a recorded
+ * hardening exception).
+ */
+public final class WorkerDeployment {
+
+  private WorkerDeployment() {}
+
+  public static Deployment render(RenderContext ctx) {
+    ResolvedSpec spec = ctx.spec();
+    ResolvedSpec.Workload worker = spec.worker();
+    ContainerBuilder main = RailsContainer.base(ctx, "worker", worker.resources())
+        .addToEnv(new EnvVar("TASK", "worker", null))
+        .addToEnv(new EnvVar("JOB_CONCURRENCY", Integer.toString(spec.workerConcurrency()), null));
+
+    HardenedPod pod = HardenedPod.of(ctx, Component.WORKER)
+        .options(worker.pod())
+        .initContainer(RailsContainer.waitForMigrations(ctx, worker.resources()))
+        .terminationGracePeriodSeconds(Defaults.WORKER_TERMINATION_GRACE_SECONDS);
+    RailsContainer.scratch(ctx).forEach(pod::scratch);
+    RailsContainer.volumes(ctx).forEach(pod::volume);
+    RailsContainer.mountUploads(ctx, pod, main);
+    pod.container(main.build());
+
+    return new DeploymentBuilder()
+        .withMetadata(ObjectMetas.of(ctx, Component.WORKER))
+        .withNewSpec()
+        .withReplicas(worker.replicas())
+        .withRevisionHistoryLimit(5)
+        .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.WORKER)))
+        .withNewStrategy().withType("Recreate").endStrategy()
+        .withTemplate(pod.build())
+        .endSpec()
+        .build();
+  }
+}

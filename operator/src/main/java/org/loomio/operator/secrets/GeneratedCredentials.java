@@ -1,0 +1,135 @@
+package org.loomio.operator.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.GeneratedSecret;
+import org.loomio.operator.render.ResolvedSpec;
+
+/**
+ * Keeps the generated credentials Secret complete without ever changing a value in it.
+ *
+ * <p>Read before write: a value is generated only for a key the Secret does not hold. The Secret is
+ * created with a plain create (which fails rather than overwrites if it appeared meanwhile), and missing
+ * keys are added with an update that carries the resourceVersion read (which fails rather than
+ * overwrites if anyone changed it meanwhile). Either failure just retries the reconcile with fresh data.
+ * Server-side apply is deliberately not used here: a forced apply from a stale cache could replace a value.
+ */
+public final class GeneratedCredentials {
+
+  /** What ensuring the Secret did: the credentials to render with, and the keys it had to generate. */
+  public record Outcome(Credentials credentials, List<String> generatedKeys, boolean created) {}
+
+  private final CredentialGenerator generator;
+
+  public GeneratedCredentials(CredentialGenerator generator) {
+    this.generator = generator;
+  }
+
+  /**
+   * Makes sure {@code <name>-secrets} holds every key the stack needs.
+   *
+   * @param current the Secret as last seen (from the informer cache), or null if none was seen
+   */
+  public Outcome ensure(KubernetesClient client, ResolvedSpec spec, List<String> requiredKeys, Secret current) {
+    String name = spec.generatedSecretName();
+    if (current == null) {
+      current = client.secrets().inNamespace(spec.namespace()).withName(name).get();
+    }
+    Map<String, String> values = current == null ? new LinkedHashMap<>() : decode(current);
+    List<String> missing = new ArrayList<>();
+    for (String key : requiredKeys) {
+      if (!values.containsKey(key)) {
+        missing.add(key);
+      }
+    }
+    if (missing.isEmpty()) {
+      return new Outcome(new Credentials(name, true, values), List.of(), false);
+    }
+    Map<String, String> added = generate(missing);
+    Map<String, String> complete = new LinkedHashMap<>(values);
+    complete.putAll(added);
+    Secret desired = GeneratedSecret.render(spec, complete);
+    if (current == null) {
+      try {
+        client.secrets().inNamespace(spec.namespace()).resource(desired).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+          throw new ConcurrentChangeException("Secret " + name + " appeared while creating it; retrying with it", e);
+        }
+        throw e;
+      }
+      return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), true);
+    }
+    Secret updated = new io.fabric8.kubernetes.api.model.SecretBuilder(current)
+        .withData(desired.getData())
+        .build();
+    // keep whatever labels/annotations the Secret has, but make sure ours are present
+    desired.getMetadata().getLabels().forEach((k, v) -> updated.getMetadata().getLabels().putIfAbsent(k, v));
+    try {
+      client.secrets().inNamespace(spec.namespace()).resource(updated).update();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        throw new ConcurrentChangeException("Secret " + name + " changed while adding keys; retrying", e);
+      }
+      throw e;
+    }
+    return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), false);
+  }
+
+  private Map<String, String> generate(List<String> missing) {
+    Map<String, String> added = new LinkedHashMap<>();
+    for (String key : missing) {
+      if (!key.startsWith("VAPID_")) {
+        added.put(key, generator.valueFor(key));
+      }
+    }
+    boolean publicMissing = missing.contains(Credentials.VAPID_PUBLIC_KEY);
+    boolean privateMissing = missing.contains(Credentials.VAPID_PRIVATE_KEY);
+    if (publicMissing && privateMissing) {
+      added.putAll(generator.vapidKeyPair());
+    } else if (publicMissing || privateMissing) {
+      // Half a pair cannot be completed (a private key does not follow from a public one, and a new pair
+      // would overwrite the half that exists): someone edited the Secret. Refuse and say how to recover.
+      String lacking = publicMissing ? Credentials.VAPID_PUBLIC_KEY : Credentials.VAPID_PRIVATE_KEY;
+      String present = publicMissing ? Credentials.VAPID_PRIVATE_KEY : Credentials.VAPID_PUBLIC_KEY;
+      throw new IncompleteCredentialsException(lacking + " is missing while " + present + " is present: restore it"
+          + " (from a backup of the Secret), or remove " + present + " too so that a new pair is generated"
+          + " (existing browser push subscriptions then stop working)");
+    }
+    return added;
+  }
+
+  static Map<String, String> decode(Secret secret) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      values.putAll(secret.getStringData());
+    }
+    return values;
+  }
+
+  /** The Secret holds half of a key pair; nothing is written until a person decides. */
+  public static final class IncompleteCredentialsException extends RuntimeException {
+    public IncompleteCredentialsException(String message) {
+      super(message);
+    }
+  }
+
+  /** The Secret changed between read and write; the reconcile retries with fresh data. */
+  public static final class ConcurrentChangeException extends RuntimeException {
+    public ConcurrentChangeException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package org.loomio.operator.validation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+
+/**
+ * Reads LoomioDeployment documents from YAML (one file may hold several) and checks each one as strictly
+ * as a current API server would, and more: the CRD schema, unknown fields (refused, where an old server
+ * would silently prune them), and the operator's own cross-field rules. Every problem is reported with its
+ * field path.
+ */
+public final class ResourceReader {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper STRICT = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+
+  private ResourceReader() {}
+
+  /** One checked resource, or the reasons it cannot be used. */
+  public record Result(int document, LoomioDeployment resource, InvalidResourceException error) {
+    public boolean valid() {
+      return error == null;
+    }
+  }
+
+  /** Reads every non-empty document; each is checked independently. */
+  public static List<Result> read(Reader input, String source, String defaultNamespace) throws IOException {
+    List<JsonNode> documents = new ArrayList<>();
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(input)) {
+      while (it.hasNextValue()) {
+        JsonNode doc = it.nextValue();
+        if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+          documents.add(doc);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < documents.size(); i++) {
+      results.add(check(documents.get(i), source + " document " + (i + 1), i + 1, defaultNamespace));
+    }
+    return results;
+  }
+
+  private static Result check(JsonNode doc, String label, int index, String defaultNamespace) {
+    String name = doc.at("/metadata/name").asText("");
+    String described = name.isEmpty() ? label : label + " (" + name + ")";
+    List<Violation> violations = new ArrayList<>();
+    if (!LoomioDeployment.API_VERSION.equals(doc.path("apiVersion").asText())) {
+      violations.add(new Violation("apiVersion", "must be " + LoomioDeployment.API_VERSION + "; got '"
+          + doc.path("apiVersion").asText() + "'"));
+    }
+    if (!LoomioDeployment.KIND.equals(doc.path("kind").asText())) {
+      violations.add(new Violation("kind", "must be " + LoomioDeployment.KIND + "; got '" + doc.path("kind").asText()
+          + "'"));
+    }
+    if (!violations.isEmpty()) {
+      return new Result(index, null, new InvalidResourceException(described, violations));
+    }
+    violations.addAll(CrdSchema.get().validate(doc));
+    LoomioDeployment resource = null;
+    try {
+      resource = STRICT.treeToValue(doc, LoomioDeployment.class);
+    } catch (UnrecognizedPropertyException e) {
+      violations.add(new Violation(path(e), "unknown field '" + e.getPropertyName() + "' (a current API server"
+          + " refuses it; an older one silently drops it)"));
+    } catch (JsonMappingException e) {
+      if (violations.isEmpty()) {
+        violations.add(new Violation(path(e), e.getOriginalMessage()));
+      }
+    } catch (JsonProcessingException e) {
+      violations.add(new Violation("(document)", e.getOriginalMessage()));
+    }
+    if (resource != null) {
+      if (resource.getMetadata().getNamespace() == null) {
+        resource.getMetadata().setNamespace(defaultNamespace);
+      }
+      if (violations.isEmpty()) {
+        violations.addAll(SpecValidator.validate(resource));
+      }
+    }
+    if (!violations.isEmpty()) {
+      return new Result(index, null, new InvalidResourceException(described, violations));
+    }
+    return new Result(index, resource, null);
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining())
+        .replaceFirst("^\\.", "");
+  }
+}

@@ -1,0 +1,203 @@
+package org.loomio.operator.validation;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.loomio.operator.api.v1alpha1.DatabaseSpec;
+import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
+import org.loomio.operator.api.v1alpha1.EmbeddedRedisSpec;
+import org.loomio.operator.api.v1alpha1.EnvNames;
+import org.loomio.operator.api.v1alpha1.EnvVarSpec;
+import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.PodOptions;
+import org.loomio.operator.api.v1alpha1.RedisSpec;
+import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
+import org.loomio.operator.api.v1alpha1.SmtpSpec;
+import org.loomio.operator.api.v1alpha1.StorageSpec;
+import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
+import org.loomio.operator.api.v1alpha1.WebSpec;
+import org.loomio.operator.api.v1alpha1.WorkerSpec;
+import org.loomio.operator.render.Quantities;
+import org.loomio.operator.render.ResolvedSpec;
+
+/**
+ * The operator's own check of a LoomioDeployment. It repeats the CRD's cross-field rules (CEL, which
+ * clusters older than 1.25 ignore) and adds what no schema can say (requests above limits, Redis'
+ * maxmemory above its memory limit, ...). A violation becomes {@code Degraded=True, reason InvalidSpec}
+ * and leaves every existing object untouched; the render CLI prints it and exits non-zero.
+ */
+public final class SpecValidator {
+
+  private SpecValidator() {}
+
+  public static List<Violation> validate(LoomioDeployment resource) {
+    List<Violation> v = new ArrayList<>();
+    String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
+    if (name == null || name.isEmpty()) {
+      v.add(new Violation("metadata.name", "is required"));
+    } else if (name.length() > LoomioDeployment.MAX_NAME_LENGTH || !name.matches(LoomioDeployment.NAME_PATTERN)) {
+      v.add(new Violation("metadata.name", "must start with a letter, hold only lower-case letters, digits and '-',"
+          + " and be at most " + LoomioDeployment.MAX_NAME_LENGTH + " characters; got '" + name + "'"));
+    }
+    LoomioDeploymentSpec s = resource.getSpec();
+    if (s == null) {
+      v.add(new Violation("spec", "is required"));
+      return v;
+    }
+    if (s.getHost() == null || s.getHost().isEmpty()) {
+      v.add(new Violation("spec.host", "is required (the public host name, for example loomio.example.org)"));
+    } else if (!s.getHost().matches(LoomioDeploymentSpec.DNS_NAME) || s.getHost().length() > 253) {
+      v.add(new Violation("spec.host", "must be a lower-case DNS name (RFC 1123); got '" + s.getHost() + "'"));
+    } else if (s.getHocuspocusHost() != null && s.getHocuspocusHost().equals(s.getHost())) {
+      v.add(new Violation("spec.hocuspocusHost", "must differ from spec.host (the edge routes each host to one"
+          + " component)"));
+    }
+
+    DatabaseSpec db = s.getDatabase();
+    if (db != null && db.getEmbedded() != null && db.getExternal() != null) {
+      v.add(new Violation("spec.database", "set exactly one of embedded or external"));
+    }
+    StorageSpec storage = s.getStorage();
+    if (storage != null && storage.getVolume() != null && storage.getS3() != null) {
+      v.add(new Violation("spec.storage", "set exactly one of volume or s3"));
+    }
+    WebSpec web = s.getWeb();
+    if (web != null && web.getReplicas() != null && web.getReplicas() > 1 && !sharedUploads(storage)) {
+      v.add(new Violation("spec.web.replicas", "above 1 needs uploads that every web pod can reach: set"
+          + " spec.storage.s3, or spec.storage.volume.accessMode: ReadWriteMany"));
+    }
+    WorkerSpec worker = s.getWorker();
+    if (worker != null && worker.getReplicas() != null && worker.getReplicas() > 1) {
+      v.add(new Violation("spec.worker.replicas", "must be 0 or 1: Loomio's queue runs one group-destruction"
+          + " worker per container; raise spec.worker.concurrency instead"));
+    }
+    RedisSpec redis = s.getRedis();
+    if (redis != null && redis.getMode() == RedisSpec.Mode.EXTERNAL
+        && (redis.getExternal() == null || redis.getExternal().getUrlSecretRef() == null)) {
+      v.add(new Violation("spec.redis.external.urlSecretRef", "is required when spec.redis.mode is external"));
+    }
+    SmtpSpec smtp = s.getSmtp();
+    if (smtp != null && smtp.getPasswordSecretRef() != null && smtp.getUsername() == null) {
+      v.add(new Violation("spec.smtp.username", "is required with spec.smtp.passwordSecretRef"));
+    }
+    env(s, v);
+    resources(resource, s, v);
+    podLabels(s, v);
+    return v;
+  }
+
+  private static boolean sharedUploads(StorageSpec storage) {
+    return storage != null && (storage.getS3() != null
+        || (storage.getVolume() != null && storage.getVolume().getAccessMode() == UploadsVolumeSpec.AccessMode.ReadWriteMany));
+  }
+
+  private static void env(LoomioDeploymentSpec s, List<Violation> v) {
+    Set<String> seen = new HashSet<>();
+    List<EnvVarSpec> env = s.getEnv() == null ? List.of() : s.getEnv();
+    for (int i = 0; i < env.size(); i++) {
+      String n = env.get(i).getName();
+      String field = "spec.env[" + i + "].name";
+      if (n == null) {
+        v.add(new Violation(field, "is required"));
+      } else if (EnvNames.isOwned(n)) {
+        v.add(new Violation(field, n + " is set by the operator; use the dedicated field (docs/api.md lists them)"));
+      } else if (EnvNames.looksSecret(n)) {
+        v.add(new Violation(field, n + " looks like it holds a secret; put it in spec.secretEnv with a secretKeyRef"));
+      } else if (!seen.add(n)) {
+        v.add(new Violation(field, n + " appears twice"));
+      }
+    }
+    List<SecretEnvVarSpec> secretEnv = s.getSecretEnv() == null ? List.of() : s.getSecretEnv();
+    for (int i = 0; i < secretEnv.size(); i++) {
+      String n = secretEnv.get(i).getName();
+      String field = "spec.secretEnv[" + i + "].name";
+      if (n == null) {
+        v.add(new Violation(field, "is required"));
+      } else if (EnvNames.isOwned(n)) {
+        v.add(new Violation(field, n + " is set by the operator; use the dedicated field (docs/api.md lists them)"));
+      } else if (!seen.add(n)) {
+        v.add(new Violation(field, n + " is already set in spec.env or spec.secretEnv"));
+      }
+      if (secretEnv.get(i).getSecretKeyRef() == null) {
+        v.add(new Violation("spec.secretEnv[" + i + "].secretKeyRef", "is required"));
+      }
+    }
+  }
+
+  private static void resources(LoomioDeployment resource, LoomioDeploymentSpec s, List<Violation> v) {
+    if (s.getWeb() != null) {
+      requestsWithinLimits("spec.web.resources", s.getWeb().getResources(), v);
+    }
+    if (s.getWorker() != null) {
+      requestsWithinLimits("spec.worker.resources", s.getWorker().getResources(), v);
+    }
+    HocuspocusSpec h = s.getHocuspocus();
+    if (h != null) {
+      requestsWithinLimits("spec.hocuspocus.resources", h.getResources(), v);
+    }
+    EmbeddedDatabaseSpec e = s.getDatabase() == null ? null : s.getDatabase().getEmbedded();
+    if (e != null) {
+      requestsWithinLimits("spec.database.embedded.resources", e.getResources(), v);
+    }
+    EmbeddedRedisSpec r = s.getRedis() == null ? null : s.getRedis().getEmbedded();
+    if (r != null) {
+      requestsWithinLimits("spec.redis.embedded.resources", r.getResources(), v);
+      if (r.getResources() != null && r.getResources().getLimits() != null
+          && r.getResources().getLimits().get("memory") != null && r.getMaxMemory() != null
+          && resource.getMetadata() != null && resource.getMetadata().getName() != null) {
+        long limitMi = Quantities.mebibytes(r.getResources().getLimits().get("memory"));
+        long maxMi = new ResolvedSpec(resource).redis().maxMemoryMi();
+        if (maxMi >= limitMi) {
+          v.add(new Violation("spec.redis.embedded.maxMemory", r.getMaxMemory() + " must stay below the memory limit ("
+              + r.getResources().getLimits().get("memory") + "), or Redis is killed before it evicts"));
+        }
+      }
+    }
+  }
+
+  private static void requestsWithinLimits(String field, ResourceRequirements r, List<Violation> v) {
+    if (r == null || r.getRequests() == null || r.getLimits() == null) {
+      return;
+    }
+    for (Map.Entry<String, Quantity> request : r.getRequests().entrySet()) {
+      Quantity limit = r.getLimits().get(request.getKey());
+      try {
+        if (limit != null && request.getValue().getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
+          v.add(new Violation(field + ".requests." + request.getKey(), request.getValue() + " exceeds the limit "
+              + limit));
+        }
+      } catch (ArithmeticException | IllegalArgumentException e) {
+        v.add(new Violation(field, "not a quantity: " + e.getMessage()));
+      }
+    }
+  }
+
+  private static void podLabels(LoomioDeploymentSpec s, List<Violation> v) {
+    check("spec.web.pod.labels", s.getWeb() == null ? null : s.getWeb().getPod(), v);
+    check("spec.worker.pod.labels", s.getWorker() == null ? null : s.getWorker().getPod(), v);
+    check("spec.hocuspocus.pod.labels", s.getHocuspocus() == null ? null : s.getHocuspocus().getPod(), v);
+    if (s.getDatabase() != null && s.getDatabase().getEmbedded() != null) {
+      check("spec.database.embedded.pod.labels", s.getDatabase().getEmbedded().getPod(), v);
+    }
+    if (s.getRedis() != null && s.getRedis().getEmbedded() != null) {
+      check("spec.redis.embedded.pod.labels", s.getRedis().getEmbedded().getPod(), v);
+    }
+  }
+
+  private static void check(String field, PodOptions pod, List<Violation> v) {
+    if (pod == null || pod.getLabels() == null) {
+      return;
+    }
+    for (String key : pod.getLabels().keySet()) {
+      if (key.startsWith("app.kubernetes.io/") || key.startsWith("loomio.org/")) {
+        v.add(new Violation(field, key + " is set by the operator (it selects the pods)"));
+      }
+    }
+  }
+}
