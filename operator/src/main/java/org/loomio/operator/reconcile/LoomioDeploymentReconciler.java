@@ -2,11 +2,14 @@ package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,7 +26,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +155,15 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       if (!outcome.generatedKeys().isEmpty()) {
         events.normal(resource, "CredentialsGenerated", (outcome.created() ? "created" : "completed") + " Secret "
             + spec.generatedSecretName() + " with newly generated " + String.join(", ", outcome.generatedKeys()));
+        boolean existingDatabase = spec.database().embedded() && context.getSecondaryResources(
+            PersistentVolumeClaim.class).stream()
+            .anyMatch(c -> Names.postgresData(spec.name()).equals(c.getMetadata().getName()));
+        if (outcome.created() && existingDatabase) {
+          events.warning(resource, "CredentialsRegenerated", "Secret " + spec.generatedSecretName() + " was missing"
+              + " and has been generated anew, but the database claim " + Names.postgresData(spec.name())
+              + " already exists: its database keeps the old password, so Loomio cannot connect and existing"
+              + " sessions and push subscriptions are invalid. Restore the Secret from a backup (docs/operations.md).");
+        }
       }
     }
 
@@ -171,8 +182,9 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       Context<LoomioDeployment> context, Exception e) {
     String message = e instanceof GeneratedCredentials.ConcurrentChangeException
         ? e.getMessage()
-        : "applying the stack failed: " + rootMessage(e);
-    LOG.warn("{}/{}: {}", namespace(resource), name(resource), message, e);
+        : "applying the stack failed: " + describe(e);
+    LOG.warn("{}/{}: {}", namespace(resource), name(resource), message);
+    LOG.debug("reconcile failure of {}/{}", namespace(resource), name(resource), e);
     LoomioDeploymentStatus status = StatusAggregator.failed(resource, message, clock.instant());
     announceTransitions(resource, status, new EventRecorder(context.getClient()));
     if (Objects.equals(status, resource.getStatus())) {
@@ -268,14 +280,33 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     return new StatusAggregator.Observed(deployments, statefulSets, job);
   }
 
-  private static String rootMessage(Throwable e) {
-    List<String> messages = new ArrayList<>();
-    for (Throwable t = e; t != null && messages.size() < 4; t = t.getCause()) {
-      if (t.getMessage() != null && !messages.contains(t.getMessage())) {
-        messages.add(t.getMessage());
+  /**
+   * A short, readable cause: per failed dependent the API server's own message (never a stack trace,
+   * never a request body, so never a secret).
+   */
+  static String describe(Throwable e) {
+    if (e instanceof AggregatedOperatorException aggregated) {
+      return aggregated.getAggregatedExceptions().entrySet().stream()
+          .map(entry -> entry.getKey() + ": " + describe(entry.getValue()))
+          .collect(Collectors.joining("; "));
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k) {
+        String what = k.getStatus() != null && k.getStatus().getMessage() != null
+            ? k.getStatus().getMessage() : firstLine(k.getMessage());
+        return "the API server answered " + k.getCode() + ": " + what;
       }
     }
-    return messages.isEmpty() ? e.getClass().getSimpleName() : messages.get(messages.size() - 1);
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private static String name(LoomioDeployment r) {

@@ -78,7 +78,8 @@ public final class StatusAggregator {
             "the rollout stopped: migration Job " + jobName + " failed", generation));
       }
       case RUNNING, PENDING -> {
-        String what = migration == MigrationState.RUNNING ? "is running" : "has not started yet (no pod has run it)";
+        String what = migration == MigrationState.RUNNING
+            ? "has not finished (" + activePods(job) + ")" : "has not started a pod yet";
         conditions.add(Conditions.of(Conditions.DEGRADED, Conditions.FALSE, Conditions.AS_EXPECTED,
             "no problem found", generation));
         conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, Conditions.MIGRATION_PENDING,
@@ -130,8 +131,8 @@ public final class StatusAggregator {
     List<Condition> conditions = List.of(
         Conditions.of(Conditions.DEGRADED, Conditions.TRUE, reason, message, generation),
         Conditions.of(Conditions.READY, Conditions.FALSE, reason,
-            "generation " + generation + " is not applied (" + message + "); the objects of the last good"
-                + " spec are left as they were", generation),
+            "generation " + generation + " is not applied (see the Degraded condition); the objects of the last"
+                + " good spec are left as they were", generation),
         Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, reason, "nothing is applied until this is fixed",
             generation));
     status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now));
@@ -214,6 +215,12 @@ public final class StatusAggregator {
       return MigrationState.FAILED;
     }
     return orZero(st.getActive()) > 0 || orZero(st.getFailed()) > 0 ? MigrationState.RUNNING : MigrationState.PENDING;
+  }
+
+  private static String activePods(Job job) {
+    int active = orZero(job.getStatus().getActive());
+    int failed = orZero(job.getStatus().getFailed());
+    return active + " pod" + (active == 1 ? "" : "s") + " active, " + failed + " failed";
   }
 
   private static boolean hasCondition(Job job, String type) {

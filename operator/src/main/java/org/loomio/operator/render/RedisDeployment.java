@@ -2,6 +2,7 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -57,7 +58,8 @@ public final class RedisDeployment {
         .withReplicas(1)
         .withRevisionHistoryLimit(5)
         .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.REDIS)))
-        .withNewStrategy().withType("Recreate").endStrategy()
+        .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endStrategy()
         .withTemplate(pod.build())
         .endSpec()
         .build();

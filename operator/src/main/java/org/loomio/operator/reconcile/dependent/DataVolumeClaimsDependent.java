@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -41,6 +42,15 @@ public class DataVolumeClaimsDependent extends KubernetesDependentResource<Persi
   /** No owner reference and no extra annotations: the labels already name the stack. */
   @Override
   protected void addReferenceHandlingMetadata(PersistentVolumeClaim desired, LoomioDeployment primary) {
+  }
+
+  /**
+   * An existing object always counts as matching: it is never updated. (JOSDK 5.2's bulk reconciler
+   * would otherwise call update on a creator-only dependent.)
+   */
+  @Override
+  public Result<PersistentVolumeClaim> match(PersistentVolumeClaim actual, PersistentVolumeClaim desired, LoomioDeployment primary, Context<LoomioDeployment> context) {
+    return Result.computed(true, desired);
   }
 
   @Override

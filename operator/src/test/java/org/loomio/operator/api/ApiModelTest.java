@@ -1,0 +1,118 @@
+package org.loomio.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.generator.annotation.Default;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
+import org.loomio.operator.api.v1alpha1.EmbeddedRedisSpec;
+import org.loomio.operator.api.v1alpha1.EnvNames;
+import org.loomio.operator.api.v1alpha1.ExternalDatabaseSpec;
+import org.loomio.operator.api.v1alpha1.FeatureFlag;
+import org.loomio.operator.api.v1alpha1.FeaturesSpec;
+import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
+import org.loomio.operator.api.v1alpha1.ImageSpec;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.RedisSpec;
+import org.loomio.operator.api.v1alpha1.S3StorageSpec;
+import org.loomio.operator.api.v1alpha1.SmtpSpec;
+import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
+import org.loomio.operator.api.v1alpha1.WebSpec;
+import org.loomio.operator.api.v1alpha1.WorkerSpec;
+import org.loomio.operator.validation.CrdSchema;
+
+/** The model keeps its promises: one default per field, every field described, every flag owned. */
+class ApiModelTest {
+
+  private static final List<Class<?>> WITH_DEFAULTS = List.of(LoomioDeploymentSpec.class, ImageSpec.class,
+      WebSpec.class, WorkerSpec.class, HocuspocusSpec.class, EmbeddedDatabaseSpec.class, ExternalDatabaseSpec.class,
+      RedisSpec.class, EmbeddedRedisSpec.class, UploadsVolumeSpec.class, S3StorageSpec.class, SmtpSpec.class);
+
+  /** The CRD's default (what the API server fills in) and the Java initializer (what the renderer uses) agree. */
+  @Test
+  void schemaDefaultsEqualFieldInitializers() throws Exception {
+    List<String> checked = new ArrayList<>();
+    for (Class<?> type : WITH_DEFAULTS) {
+      Object fresh = type.getDeclaredConstructor().newInstance();
+      for (Field f : type.getDeclaredFields()) {
+        Default d = f.getAnnotation(Default.class);
+        if (d == null) {
+          continue;
+        }
+        f.setAccessible(true);
+        Object value = f.get(fresh);
+        assertThat(value).as(type.getSimpleName() + "." + f.getName() + " has @Default but no initializer").isNotNull();
+        String text = value instanceof Enum<?> e ? jsonName(e) : value.toString();
+        assertThat(text).as(type.getSimpleName() + "." + f.getName()).isEqualTo(d.value());
+        checked.add(type.getSimpleName() + "." + f.getName());
+      }
+    }
+    assertThat(checked).hasSizeGreaterThan(20);
+  }
+
+  @Test
+  void everyFeatureFlagIsAnOwnedPresenceVariable() {
+    int flags = 0;
+    for (Field f : FeaturesSpec.class.getDeclaredFields()) {
+      FeatureFlag flag = f.getAnnotation(FeatureFlag.class);
+      if (f.isSynthetic() || java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        continue;
+      }
+      assertThat(flag).as(f.getName() + " names its variable").isNotNull();
+      assertThat(EnvNames.isOwned(flag.value())).as(flag.value()).isTrue();
+      assertThat(f.getType()).isEqualTo(Boolean.class);
+      flags++;
+    }
+    assertThat(flags).isEqualTo(20);
+  }
+
+  @Test
+  void ownedNamesAndTheSecretPatternParse() {
+    assertThat(EnvNames.OWNED).contains("DATABASE_URL", "SECRET_KEY_BASE", "FORCE_SSL", "ALLOW_ROBOTS").hasSize(82);
+    assertThat(EnvNames.looksSecret("OAUTH_APP_SECRET")).isTrue();
+    assertThat(EnvNames.looksSecret("TURNSTILE_SITE_KEY")).isTrue();
+    assertThat(EnvNames.looksSecret("SENTRY_PUBLIC_DSN")).isFalse();
+    assertThat(EnvNames.looksSecret("THEME_PRIMARY_COLOR")).isFalse();
+  }
+
+  /** kubectl explain shows a description for every field of the spec. */
+  @Test
+  void everySpecFieldIsDescribed() {
+    JsonNode spec = CrdSchema.get().crd().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+    List<String> undocumented = new ArrayList<>();
+    walk("spec", spec, undocumented);
+    assertThat(undocumented).isEmpty();
+  }
+
+  private static void walk(String path, JsonNode schema, List<String> undocumented) {
+    JsonNode properties = schema.path("properties");
+    properties.fieldNames().forEachRemaining(name -> {
+      String p = path + "." + name;
+      JsonNode child = properties.get(name);
+      boolean kubernetesType = p.contains(".affinity") || p.contains(".tolerations") || p.contains(".resources.")
+          || p.contains("imagePullSecrets");
+      if (!kubernetesType && !child.has("description")) {
+        undocumented.add(p);
+      }
+      if (!kubernetesType) {
+        walk(p, child, undocumented);
+        if (child.has("items")) {
+          walk(p + "[]", child.get("items"), undocumented);
+        }
+      }
+    });
+  }
+
+  private static String jsonName(Enum<?> e) {
+    try {
+      var prop = e.getDeclaringClass().getField(e.name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+      return prop == null ? e.name() : prop.value();
+    } catch (NoSuchFieldException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package org.loomio.operator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.testing.Fixtures;
+import picocli.CommandLine;
+
+/** The render CLI as users run it (same entry point, in process). */
+class RenderCommandTest {
+
+  record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static List<JsonNode> documents(String yaml) throws Exception {
+    List<JsonNode> docs = new ArrayList<>();
+    try (var it = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(yaml)) {
+      while (it.hasNextValue()) {
+        JsonNode n = (JsonNode) it.nextValue();
+        if (n != null && !n.isNull() && !n.isMissingNode()) {
+          docs.add(n);
+        }
+      }
+    }
+    return docs;
+  }
+
+  @Test
+  void rendersTheMinimalExample() throws Exception {
+    Run r = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    List<JsonNode> docs = documents(r.out());
+    assertThat(docs).hasSize(20);
+    assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Deployment", "StatefulSet", "Job", "Secret");
+    assertThat(r.out()).startsWith("# LoomioDeployment loomio/team: 20 objects for Kubernetes 1.34");
+    JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")).findFirst().orElseThrow();
+    secret.path("stringData").elements().forEachRemaining(v -> assertThat(v.asText()).isEqualTo(Credentials.PLACEHOLDER));
+    assertThat(secret.has("data")).isFalse();
+  }
+
+  @Test
+  void sameInputSameOutput() {
+    String file = Fixtures.examplesDir().resolve("production.yaml").toString();
+    assertThat(run("render", "-f", file).out()).isEqualTo(run("render", "-f", file).out());
+  }
+
+  @Test
+  void oldClustersGetLessAndAreToldWhy() throws Exception {
+    Run r = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString(), "--kube-version", "1.20");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("# left out (APIAvailable=False): policy/v1 PodDisruptionBudget (web runs 2 pods");
+    assertThat(documents(r.out())).noneMatch(d -> d.path("kind").asText().equals("PodDisruptionBudget"));
+    Run newest = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString());
+    assertThat(documents(newest.out())).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget")).hasSize(2);
+  }
+
+  @Test
+  void readsStandardInputWithSeveralStacks() throws Exception {
+    String two = """
+        apiVersion: loomio.org/v1alpha1
+        kind: LoomioDeployment
+        metadata: {name: one}
+        spec: {host: one.example.org}
+        ---
+        apiVersion: loomio.org/v1alpha1
+        kind: LoomioDeployment
+        metadata: {name: two}
+        spec: {host: two.example.org, hocuspocus: {enabled: false}}
+        """;
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(two.getBytes(StandardCharsets.UTF_8)));
+      Run r = run("render", "-f", "-", "-n", "decisions");
+      assertThat(r.code()).as(r.err()).isZero();
+      List<JsonNode> docs = documents(r.out());
+      assertThat(docs).hasSize(20 + 17);
+      assertThat(docs).allSatisfy(d -> assertThat(d.at("/metadata/namespace").asText()).isEqualTo("decisions"));
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  @Test
+  void invalidInputPrintsNothingAndNamesTheField() {
+    Run r = run("render", "-f", "src/test/resources/invalid/worker-replicas.yaml");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("spec.worker.replicas");
+  }
+
+  @Test
+  void missingFileAndBadVersionAreUsageErrors() {
+    assertThat(run("render", "-f", "no/such/file.yaml").code()).isEqualTo(2);
+    Run bad = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(), "--kube-version", "new");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--kube-version");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    assertThat(run("--help").out()).contains("render", "run");
+    assertThat(run("render", "--help").out()).contains("--file", "--kube-version", "--namespace");
+    assertThat(run("run", "--help").out()).contains("WATCH_NAMESPACES");
+    assertThat(run().code()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,327 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.StackRenderer;
+import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MockCluster;
+import org.loomio.operator.testing.Normalized;
+
+/**
+ * The real operator against the fabric8 mock API server (CRUD mode, SSA off by the test-only override):
+ * creation, readiness, targeted updates, self-healing, zero-write resyncs, credentials that survive
+ * restarts, invalid input that changes nothing, and retention on deletion.
+ */
+class OperatorOnMockServerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static MockCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new MockCluster();
+    cluster.startOperator();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static LoomioDeployment create(String namespace, String name, String spec) {
+    cluster.namespace(namespace);
+    LoomioDeployment r = Fixtures.resource(name, spec);
+    r.getMetadata().setNamespace(namespace);
+    r.getMetadata().setGeneration(null);
+    return cluster.client().resource(r).create();
+  }
+
+  private static Condition condition(String ns, String name, String type) {
+    LoomioDeployment r = cluster.get(ns, name);
+    if (r == null || r.getStatus() == null) {
+      return null;
+    }
+    return Conditions.find(r.getStatus().getConditions(), type).orElse(null);
+  }
+
+  private static void awaitCondition(String ns, String name, String type, String status, String reason) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      Condition c = condition(ns, name, type);
+      assertThat(c).as(type).isNotNull();
+      assertThat(c.getStatus() + " " + c.getReason()).as(c.getMessage()).isEqualTo(status + " " + reason);
+    });
+  }
+
+  /** The stack the operator should have applied, rendered from the credentials it generated. */
+  private static Stack expected(String ns, String name) {
+    LoomioDeployment r = cluster.get(ns, name);
+    ResolvedSpec spec = new ResolvedSpec(r);
+    Secret generated = cluster.client().secrets().inNamespace(ns).withName(spec.generatedSecretName()).get();
+    assertThat(generated).as("generated credentials").isNotNull();
+    Map<String, String> values = new LinkedHashMap<>();
+    generated.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
+    return StackRenderer.render(r, ClusterCapabilities.newest(), new Credentials(spec.generatedSecretName(), true, values),
+        SecretDigests.none());
+  }
+
+  private static void awaitConverged(String ns, String name) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      Stack stack = expected(ns, name);
+      for (HasMetadata want : stack.objects()) {
+        HasMetadata got = cluster.client().resource(want).get();
+        assertThat(got).as(want.getKind() + "/" + want.getMetadata().getName()).isNotNull();
+      }
+    });
+  }
+
+  @Test
+  void aTenLineResourceBecomesTheWholeHardenedStackAndThenReady() {
+    create("create", "team", "host: team.example.org");
+    awaitConverged("create", "team");
+    Stack stack = expected("create", "team");
+    for (Deployment want : stack.all(Deployment.class)) {
+      Deployment got = cluster.client().apps().deployments().inNamespace("create").withName(want.getMetadata().getName()).get();
+      assertThat(Normalized.yaml(got.getSpec())).as(want.getMetadata().getName())
+          .isEqualTo(Normalized.yaml(want.getSpec()));
+      assertThat(got.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getKind()).isEqualTo("LoomioDeployment"));
+    }
+    StatefulSet pg = cluster.client().apps().statefulSets().inNamespace("create").withName("team-postgres").get();
+    assertThat(Normalized.yaml(pg.getSpec())).isEqualTo(Normalized.yaml(stack.all(StatefulSet.class).get(0).getSpec()));
+    for (Service want : stack.all(Service.class)) {
+      Service got = cluster.client().services().inNamespace("create").withName(want.getMetadata().getName()).get();
+      assertThat(Normalized.yaml(got.getSpec())).isEqualTo(Normalized.yaml(want.getSpec()));
+    }
+    ConfigMap cm = cluster.client().configMaps().inNamespace("create").withName("team-config").get();
+    assertThat(cm.getData()).isEqualTo(stack.all(ConfigMap.class).get(0).getData());
+    for (PersistentVolumeClaim pvc : cluster.client().persistentVolumeClaims().inNamespace("create").list().getItems()) {
+      assertThat(pvc.getMetadata().getOwnerReferences()).as("data claims are retained").isNullOrEmpty();
+    }
+    Secret secret = cluster.client().secrets().inNamespace("create").withName("team-secrets").get();
+    assertThat(secret.getMetadata().getOwnerReferences()).as("credentials are retained").isNullOrEmpty();
+    assertThat(secret.getData()).containsOnlyKeys("SECRET_KEY_BASE", "DEVISE_SECRET", "RAILS_INBOUND_EMAIL_PASSWORD",
+        "POSTGRES_PASSWORD", "REDIS_PASSWORD", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY");
+
+    awaitCondition("create", "team", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
+    awaitCondition("create", "team", Conditions.MAIL_DELIVERY, "False", Conditions.SMTP_NOT_CONFIGURED);
+    cluster.runControllers("create", "team");
+    awaitCondition("create", "team", Conditions.READY, "True", Conditions.ALL_READY);
+    LoomioDeployment done = cluster.get("create", "team");
+    assertThat(done.getStatus().getComponents().get("web").getReady()).isEqualTo(1);
+    assertThat(done.getStatus().getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
+    assertThat(done.getSpec().getWeb().getReplicas()).isEqualTo(1);
+    assertThat(events("create")).contains("Normal CredentialsGenerated", "Warning SMTPNotConfigured", "Normal Ready");
+  }
+
+  @Test
+  void aResyncMakesNoWritesAndGeneratedCredentialsSurviveARestart() throws Exception {
+    create("resync", "team", "host: team.example.org");
+    awaitConverged("resync", "team");
+    cluster.runControllers("resync", "team");
+    awaitCondition("resync", "team", Conditions.READY, "True", Conditions.ALL_READY);
+    Map<String, String> secretBefore = cluster.client().secrets().inNamespace("resync").withName("team-secrets").get().getData();
+    Map<String, String> versions = cluster.versions("resync");
+
+    cluster.stopOperator();
+    cluster.clearWrites();
+    cluster.startOperator();
+    // deliberate "nothing happens" window: a fresh operator reconciles every resource at start
+    Thread.sleep(3000);
+    List<String> writes = cluster.writes().stream().filter(w -> w.contains("/namespaces/resync/")).toList();
+    assertThat(writes).as("writes during the resync").isEmpty();
+    assertThat(cluster.versions("resync")).isEqualTo(versions);
+    assertThat(cluster.client().secrets().inNamespace("resync").withName("team-secrets").get().getData())
+        .isEqualTo(secretBefore);
+  }
+
+  @Test
+  void aChangedFieldUpdatesOnlyTheObjectsItAffects() {
+    create("change", "team", "host: team.example.org");
+    awaitConverged("change", "team");
+    cluster.runControllers("change", "team");
+    awaitCondition("change", "team", Conditions.READY, "True", Conditions.ALL_READY);
+    Map<String, String> before = cluster.versions("change");
+
+    cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team")
+        .edit(r -> { r.getSpec().getHocuspocus().setReplicas(2); return r; });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().apps().deployments().inNamespace("change")
+        .withName("team-hocuspocus").get().getSpec().getReplicas()).isEqualTo(2));
+    awaitCondition("change", "team", Conditions.PROGRESSING, "True", Conditions.ROLLING_OUT);
+    Map<String, String> after = cluster.versions("change");
+    assertThat(changed(before, after)).containsExactlyInAnyOrder("Deployment/team-hocuspocus",
+        "PodDisruptionBudget/team-hocuspocus");
+
+    Map<String, String> beforeName = cluster.versions("change");
+    cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team")
+        .edit(r -> { r.getSpec().setSiteName("Decisions"); return r; });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("change")
+        .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Decisions"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(changed(beforeName, cluster.versions("change")))
+        .containsExactlyInAnyOrder("ConfigMap/team-config", "Deployment/team-web", "Deployment/team-worker"));
+  }
+
+  @Test
+  void deletedOrEditedObjectsAreRestored() {
+    create("heal", "team", "host: team.example.org");
+    awaitConverged("heal", "team");
+    String image = cluster.client().apps().deployments().inNamespace("heal").withName("team-web").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+
+    cluster.client().services().inNamespace("heal").withName("team-web").delete();
+    cluster.client().configMaps().inNamespace("heal").withName("team-config").delete();
+    cluster.client().apps().deployments().inNamespace("heal").withName("team-web").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("attacker/loomio:latest");
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().setPrivileged(true);
+      return d;
+    });
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      assertThat(cluster.client().services().inNamespace("heal").withName("team-web").get()).isNotNull();
+      assertThat(cluster.client().configMaps().inNamespace("heal").withName("team-config").get()).isNotNull();
+      var web = cluster.client().apps().deployments().inNamespace("heal").withName("team-web").get();
+      assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+      assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().getPrivileged()).isFalse();
+    });
+  }
+
+  @Test
+  void anInvalidSpecIsReportedAndChangesNothing() throws Exception {
+    create("invalid", "team", "host: team.example.org");
+    awaitConverged("invalid", "team");
+    awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    Map<String, String> before = cluster.versions("invalid");
+    // the mock server has no admission (no schema, no CEL): exactly the case the operator's own check covers
+    cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team").edit(r -> {
+      r.getSpec().getWorker().setReplicas(3);
+      r.getSpec().setSiteName("Renamed while invalid");
+      return r;
+    });
+    awaitCondition("invalid", "team", Conditions.DEGRADED, "True", Conditions.INVALID_SPEC);
+    assertThat(condition("invalid", "team", Conditions.DEGRADED).getMessage()).contains("spec.worker.replicas");
+    assertThat(condition("invalid", "team", Conditions.READY).getStatus()).isEqualTo("False");
+    Thread.sleep(500); // deliberate "nothing happens" window
+    assertThat(cluster.versions("invalid")).isEqualTo(before);
+    assertThat(cluster.client().configMaps().inNamespace("invalid").withName("team-config").get().getData())
+        .doesNotContainKey("SITE_NAME");
+    assertThat(events("invalid")).contains("Warning InvalidSpec");
+
+    cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team")
+        .edit(r -> { r.getSpec().getWorker().setReplicas(1); return r; });
+    awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("invalid")
+        .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Renamed while invalid"));
+  }
+
+  @Test
+  void missingReferencedSecretsBlockEverythingAndAreNamed() {
+    cluster.namespace("refs");
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("mine").withNamespace("refs").endMetadata()
+        .addToData("SECRET_KEY_BASE", b64("x")).build()).create();
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\nsecrets: {existingSecret: mine}");
+    r.getMetadata().setNamespace("refs");
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    awaitCondition("refs", "team", Conditions.DEGRADED, "True", Conditions.MISSING_SECRET_KEY);
+    assertThat(condition("refs", "team", Conditions.DEGRADED).getMessage())
+        .isEqualTo("spec.secrets.existingSecret: Secret mine has no key DEVISE_SECRET");
+    assertThat(cluster.versions("refs")).isEmpty();
+
+    LoomioDeployment smtp = Fixtures.resource("mail", "host: mail.example.org\nsmtp: {host: smtp.example.org, username: u,"
+        + " passwordSecretRef: {name: smtp, key: password}}");
+    smtp.getMetadata().setNamespace("refs");
+    smtp.getMetadata().setGeneration(null);
+    cluster.client().resource(smtp).create();
+    awaitCondition("refs", "mail", Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
+    assertThat(condition("refs", "mail", Conditions.DEGRADED).getMessage())
+        .isEqualTo("spec.smtp.passwordSecretRef: Secret smtp does not exist in namespace refs");
+  }
+
+  @Test
+  void existingCredentialsAreNeverOverwrittenOnlyCompleted() {
+    cluster.namespace("keep");
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("team-secrets").withNamespace("keep")
+        .addToLabels(Labels.of("team", org.loomio.operator.render.Component.SECRETS)).endMetadata()
+        .addToData("SECRET_KEY_BASE", b64("kept-from-before")).build()).create();
+    create("keep", "team", "host: team.example.org");
+    awaitConverged("keep", "team");
+    Secret s = cluster.client().secrets().inNamespace("keep").withName("team-secrets").get();
+    assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE")))).isEqualTo("kept-from-before");
+    assertThat(s.getData()).hasSize(7);
+  }
+
+  @Test
+  void deletionKeepsTheDataUnlessAskedToDeleteIt() {
+    create("retain", "team", "host: team.example.org");
+    awaitConverged("retain", "team");
+    cluster.client().resources(LoomioDeployment.class).inNamespace("retain").withName("team").delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get("retain", "team")).isNull());
+    assertThat(cluster.client().persistentVolumeClaims().inNamespace("retain").list().getItems())
+        .extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("team-uploads", "team-postgres-data");
+    assertThat(cluster.client().secrets().inNamespace("retain").withName("team-secrets").get()).isNotNull();
+
+    create("purge", "team", "host: team.example.org\ndeletionPolicy: Delete");
+    awaitConverged("purge", "team");
+    cluster.client().resources(LoomioDeployment.class).inNamespace("purge").withName("team").delete();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.get("purge", "team")).isNull();
+      assertThat(cluster.client().persistentVolumeClaims().inNamespace("purge").list().getItems()).isEmpty();
+      assertThat(cluster.client().secrets().inNamespace("purge").withName("team-secrets").get()).isNull();
+    });
+  }
+
+  @Test
+  void switchingAComponentOffRemovesItsObjects() {
+    create("off", "team", "host: team.example.org");
+    awaitConverged("off", "team");
+    cluster.client().resources(LoomioDeployment.class).inNamespace("off").withName("team")
+        .edit(r -> { r.getSpec().getHocuspocus().setEnabled(false); r.getSpec().getRedis().setMode(
+            org.loomio.operator.api.v1alpha1.RedisSpec.Mode.NONE); return r; });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.versions("off").keySet())
+        .noneMatch(k -> k.endsWith("team-hocuspocus") || k.endsWith("team-redis")));
+    var web = cluster.client().apps().deployments().inNamespace("off").withName("team-web").get();
+    assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().startsWith("REDIS"));
+    assertThat(web.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(HardenedPod.SECRET_HASH_ANNOTATION);
+  }
+
+  private static List<String> changed(Map<String, String> before, Map<String, String> after) {
+    return after.entrySet().stream().filter(e -> !e.getValue().equals(before.get(e.getKey()))).map(Map.Entry::getKey)
+        .collect(Collectors.toList());
+  }
+
+  private static List<String> events(String ns) {
+    return cluster.client().v1().events().inNamespace(ns).list().getItems().stream()
+        .map(e -> e.getType() + " " + e.getReason()).toList();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes());
+  }
+
+}

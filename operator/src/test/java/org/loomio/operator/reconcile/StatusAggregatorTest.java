@@ -1,0 +1,161 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Stack;
+import org.loomio.operator.testing.Fixtures;
+
+class StatusAggregatorTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-27T10:05:00Z");
+
+  private final LoomioDeployment resource = Fixtures.minimal("team");
+  private final Stack stack = Fixtures.render(resource);
+
+  private StatusAggregator.Observed nothingRuns() {
+    return new StatusAggregator.Observed(Map.of(), Map.of(), Optional.empty());
+  }
+
+  /** Everything as the controllers would report it once every pod is ready. */
+  private StatusAggregator.Observed allReady(Stack s) {
+    Map<String, Deployment> deployments = new HashMap<>();
+    for (Deployment d : s.all(Deployment.class)) {
+      Deployment seen = new DeploymentBuilder(d).editMetadata().withGeneration(1L).endMetadata().withNewStatus()
+          .withObservedGeneration(1L).withReplicas(d.getSpec().getReplicas())
+          .withUpdatedReplicas(d.getSpec().getReplicas()).withReadyReplicas(d.getSpec().getReplicas())
+          .withAvailableReplicas(d.getSpec().getReplicas()).endStatus().build();
+      deployments.put(d.getMetadata().getName(), seen);
+    }
+    Map<String, StatefulSet> sets = new HashMap<>();
+    for (StatefulSet st : s.all(StatefulSet.class)) {
+      sets.put(st.getMetadata().getName(), new StatefulSetBuilder(st).editMetadata().withGeneration(1L).endMetadata()
+          .withNewStatus().withObservedGeneration(1L).withReplicas(1).withReadyReplicas(1).withCurrentRevision("r1")
+          .withUpdateRevision("r1").endStatus().build());
+    }
+    Job job = new JobBuilder(s.all(Job.class).get(0)).withNewStatus().withSucceeded(1).endStatus().build();
+    return new StatusAggregator.Observed(deployments, sets, Optional.of(job));
+  }
+
+  private static Condition condition(LoomioDeploymentStatus s, String type) {
+    return Conditions.find(s.getConditions(), type).orElseThrow();
+  }
+
+  @Test
+  void beforeAnyPodRunsItSaysWhatItWaitsFor() {
+    LoomioDeploymentStatus s = StatusAggregator.applied(resource, stack, nothingRuns(), T0);
+    assertThat(s.getObservedGeneration()).isEqualTo(1L);
+    assertThat(s.getUrl()).isEqualTo("https://team.example.org");
+    assertThat(s.getImage()).isEqualTo("loomio/loomio:3.5");
+    assertThat(s.getComponents()).containsOnlyKeys("web", "worker", "hocuspocus", "database", "redis");
+    assertThat(s.getComponents().get("web").getReady()).isZero();
+    Condition ready = condition(s, Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Conditions.MIGRATION_PENDING);
+    assertThat(ready.getMessage()).contains(stack.migrationJob()).contains("has not started a pod");
+    assertThat(condition(s, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
+    assertThat(condition(s, Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    assertThat(condition(s, Conditions.MAIL_DELIVERY).getReason()).isEqualTo(Conditions.SMTP_NOT_CONFIGURED);
+    assertThat(condition(s, Conditions.API_AVAILABLE).getStatus()).isEqualTo("True");
+    assertThat(s.getConditions()).extracting(Condition::getType).containsExactlyElementsOf(Conditions.ORDER);
+    assertThat(s.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
+  }
+
+  @Test
+  void readyWhenMigratedAndEveryWorkloadIsAvailable() {
+    LoomioDeploymentStatus s = StatusAggregator.applied(resource, stack, allReady(stack), T0);
+    assertThat(condition(s, Conditions.READY).getStatus()).isEqualTo("True");
+    assertThat(condition(s, Conditions.PROGRESSING).getStatus()).isEqualTo("False");
+    assertThat(s.getComponents().values()).allSatisfy(c -> assertThat(c.getReady()).isEqualTo(c.getDesired()));
+  }
+
+  @Test
+  void aNewImageIsNotReadyUntilRolledOut() {
+    StatusAggregator.Observed old = allReady(stack);
+    LoomioDeployment upgraded = Fixtures.resource("team", "host: team.example.org\nimage: {tag: '3.6'}");
+    Stack next = Fixtures.render(upgraded);
+    Job migrated = new JobBuilder(next.all(Job.class).get(0)).withNewStatus().withSucceeded(1).endStatus().build();
+    LoomioDeploymentStatus s = StatusAggregator.applied(upgraded, next,
+        new StatusAggregator.Observed(old.deployments(), old.statefulSets(), Optional.of(migrated)), T0);
+    assertThat(condition(s, Conditions.READY).getReason()).isEqualTo(Conditions.WORKLOADS_NOT_READY);
+    assertThat(condition(s, Conditions.PROGRESSING).getReason()).isEqualTo(Conditions.ROLLING_OUT);
+    assertThat(s.getComponents().get("web").getReady()).as("old pods do not count").isZero();
+    assertThat(s.getComponents().get("database").getReady()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedMigrationDegradesAndSaysWhatToDo() {
+    Job failed = new JobBuilder(stack.all(Job.class).get(0)).withNewStatus().withFailed(4)
+        .addNewCondition().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded")
+        .withMessage("Job has reached the specified backoff limit").endCondition().endStatus().build();
+    LoomioDeploymentStatus s = StatusAggregator.applied(resource, stack,
+        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.of(failed)), T0);
+    assertThat(condition(s, Conditions.DEGRADED).getStatus()).isEqualTo("True");
+    assertThat(condition(s, Conditions.DEGRADED).getReason()).isEqualTo(Conditions.MIGRATION_FAILED);
+    assertThat(condition(s, Conditions.DEGRADED).getMessage()).contains("BackoffLimitExceeded")
+        .contains("kubectl logs job/" + stack.migrationJob());
+    assertThat(condition(s, Conditions.READY).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void transitionTimesMoveOnlyWithTheStatus() {
+    LoomioDeploymentStatus first = StatusAggregator.applied(resource, stack, nothingRuns(), T0);
+    resource.setStatus(first);
+    LoomioDeploymentStatus same = StatusAggregator.applied(resource, stack, nothingRuns(), T1);
+    assertThat(same).isEqualTo(first);
+    LoomioDeploymentStatus ready = StatusAggregator.applied(resource, stack, allReady(stack), T1);
+    assertThat(condition(ready, Conditions.READY).getLastTransitionTime()).isEqualTo("2026-11-27T10:05:00Z");
+    assertThat(condition(ready, Conditions.DEGRADED).getLastTransitionTime()).isEqualTo("2026-11-27T10:00:00Z");
+  }
+
+  @Test
+  void blockedKeepsWhatWasObservedAndIsNotReady() {
+    resource.setStatus(StatusAggregator.applied(resource, stack, allReady(stack), T0));
+    resource.getMetadata().setGeneration(2L);
+    LoomioDeploymentStatus s = StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T1);
+    assertThat(s.getObservedGeneration()).isEqualTo(2L);
+    assertThat(s.getImage()).isEqualTo("loomio/loomio:3.5");
+    assertThat(s.getComponents().get("web").getReady()).isEqualTo(1);
+    assertThat(condition(s, Conditions.DEGRADED).getMessage()).isEqualTo("spec.web.replicas: bad");
+    assertThat(condition(s, Conditions.READY).getStatus()).isEqualTo("False");
+    assertThat(condition(s, Conditions.MAIL_DELIVERY).getObservedGeneration()).as("kept as it was").isEqualTo(1L);
+  }
+
+  @Test
+  void missingApisAreNamed() {
+    LoomioDeployment scaled = Fixtures.resource("team", "host: a.example.org\nweb: {replicas: 2}\nstorage: {volume: {accessMode: ReadWriteMany}}");
+    Stack old = Fixtures.render(scaled, ClusterCapabilities.forVersion("1.20"));
+    LoomioDeploymentStatus s = StatusAggregator.applied(scaled, old, nothingRuns(), T0);
+    Condition api = condition(s, Conditions.API_AVAILABLE);
+    assertThat(api.getStatus()).isEqualTo("False");
+    assertThat(api.getReason()).isEqualTo(Conditions.API_MISSING);
+    assertThat(api.getMessage()).contains("policy/v1 PodDisruptionBudget");
+    assertThat(condition(s, Conditions.READY).getReason()).as("APIAvailable does not affect Ready")
+        .isEqualTo(Conditions.MIGRATION_PENDING);
+  }
+
+  @Test
+  void mailDeliveryReportsTheConfiguredServer() {
+    LoomioDeployment withMail = Fixtures.resource("team", "host: a.example.org\nsmtp: {host: smtp.example.org}");
+    LoomioDeploymentStatus s = StatusAggregator.applied(withMail, Fixtures.render(withMail), nothingRuns(), T0);
+    assertThat(condition(s, Conditions.MAIL_DELIVERY).getStatus()).isEqualTo("True");
+    assertThat(condition(s, Conditions.MAIL_DELIVERY).getMessage()).contains("smtp.example.org:587 (starttls, certificate verified)");
+    assertThat(List.of(s.getConditions().toString())).noneMatch(t -> t.contains("password"));
+  }
+}

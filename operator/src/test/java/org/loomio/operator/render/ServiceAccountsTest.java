@@ -1,0 +1,21 @@
+package org.loomio.operator.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.testing.Fixtures;
+
+class ServiceAccountsTest {
+
+  @Test
+  void oneAccountPerPodRunningComponentNoneMountsAToken() {
+    var accounts = ServiceAccounts.render(WebDeploymentTest.context(Fixtures.minimal("team")));
+    assertThat(accounts).extracting(a -> a.getMetadata().getName())
+        .containsExactly("team-web", "team-worker", "team-migrate", "team-hocuspocus", "team-postgres", "team-redis");
+    assertThat(accounts).allSatisfy(a -> assertThat(a.getAutomountServiceAccountToken()).isFalse());
+    var external = ServiceAccounts.render(WebDeploymentTest.context(Fixtures.resource("team",
+        "host: a.example.org\nredis: {mode: none}\nhocuspocus: {enabled: false}")));
+    assertThat(external).extracting(a -> a.getMetadata().getName())
+        .containsExactly("team-web", "team-worker", "team-migrate", "team-postgres");
+  }
+}

@@ -1,0 +1,139 @@
+package org.loomio.operator.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.testing.Fixtures;
+
+class StackRendererTest {
+
+  @Test
+  void theMinimalStackInApplyOrder() {
+    Stack stack = Fixtures.render(Fixtures.minimal("team"));
+    assertThat(stack.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+        "ServiceAccount/team-web", "ServiceAccount/team-worker", "ServiceAccount/team-migrate",
+        "ServiceAccount/team-hocuspocus", "ServiceAccount/team-postgres", "ServiceAccount/team-redis",
+        "Secret/team-secrets", "ConfigMap/team-config",
+        "PersistentVolumeClaim/team-uploads", "PersistentVolumeClaim/team-postgres-data",
+        "Service/team-web", "Service/team-hocuspocus", "Service/team-postgres", "Service/team-redis",
+        "StatefulSet/team-postgres", "Deployment/team-redis", "Deployment/team-web", "Deployment/team-worker",
+        "Deployment/team-hocuspocus", "Job/" + stack.migrationJob());
+    assertThat(stack.omissions()).isEmpty();
+    assertThat(stack.image()).isEqualTo("loomio/loomio:3.5");
+  }
+
+  @Test
+  void everyObjectIsNamedLabelledAndPlacedForItsStack() {
+    Stack stack = Fixtures.render(Fixtures.minimal("team"));
+    assertThat(stack.objects()).allSatisfy(o -> {
+      assertThat(o.getMetadata().getName()).startsWith("team-");
+      assertThat(o.getMetadata().getNamespace()).isEqualTo("loomio");
+      assertThat(o.getMetadata().getLabels()).containsEntry(Labels.NAME, "loomio").containsEntry(Labels.INSTANCE, "team")
+          .containsEntry(Labels.MANAGED_BY, "loomio-operator").containsEntry(Labels.PART_OF, "loomio")
+          .containsKey(Labels.COMPONENT);
+    });
+  }
+
+  @Test
+  void twoStacksInANamespaceNeverCollide() {
+    Stack a = Fixtures.render(Fixtures.minimal("a"));
+    Stack b = Fixtures.render(Fixtures.minimal("b"));
+    var names = new HashSet<String>();
+    for (HasMetadata o : a.objects()) {
+      names.add(o.getKind() + "/" + o.getMetadata().getName());
+    }
+    for (HasMetadata o : b.objects()) {
+      assertThat(names.add(o.getKind() + "/" + o.getMetadata().getName())).isTrue();
+    }
+  }
+
+  @Test
+  void renderingIsDeterministic() {
+    LoomioDeployment r = Fixtures.fromFile(Fixtures.examplesDir().resolve("production.yaml"));
+    String first = Serialization.asYaml(Fixtures.render(r).objects());
+    String second = Serialization.asYaml(Fixtures.render(Fixtures.fromFile(Fixtures.examplesDir().resolve("production.yaml"))).objects());
+    assertThat(first).isEqualTo(second);
+  }
+
+  @Test
+  void aChangedSettingRollsExactlyThePodsThatReadIt() {
+    Map<String, String> before = hashes(Fixtures.minimal("team"), HardenedPod.CONFIG_HASH_ANNOTATION);
+    Map<String, String> after = hashes(Fixtures.resource("team", "host: team.example.org\nsiteName: New name"),
+        HardenedPod.CONFIG_HASH_ANNOTATION);
+    assertThat(after.get("team-web")).isNotEqualTo(before.get("team-web"));
+    assertThat(after.get("team-worker")).isNotEqualTo(before.get("team-worker"));
+    assertThat(after.get("team-hocuspocus")).isEqualTo(before.get("team-hocuspocus")).isNull();
+    assertThat(after.get("team-redis")).isEqualTo(before.get("team-redis"));
+  }
+
+  @Test
+  void aRotatedSecretRollsExactlyThePodsThatReadIt() {
+    LoomioDeployment r = Fixtures.minimal("team");
+    Credentials creds = Fixtures.credentials(r);
+    Map<String, String> changed = new java.util.LinkedHashMap<>(creds.values());
+    changed.put(Credentials.REDIS_PASSWORD, "another");
+    Stack before = StackRenderer.render(r, ClusterCapabilities.newest(), creds, SecretDigests.none());
+    Stack after = StackRenderer.render(r, ClusterCapabilities.newest(),
+        new Credentials(creds.secretName(), true, changed), SecretDigests.none());
+    for (String name : List.of("team-web", "team-worker", "team-redis")) {
+      assertThat(secretHash(after, name)).as(name).isNotEqualTo(secretHash(before, name));
+    }
+    assertThat(secretHash(after, "team-hocuspocus")).isEqualTo(secretHash(before, "team-hocuspocus")).isNull();
+
+    Map<String, String> pg = new java.util.LinkedHashMap<>(creds.values());
+    pg.put(Credentials.POSTGRES_PASSWORD, "another");
+    Stack afterPg = StackRenderer.render(r, ClusterCapabilities.newest(),
+        new Credentials(creds.secretName(), true, pg), SecretDigests.none());
+    assertThat(secretHash(afterPg, "team-redis")).isEqualTo(secretHash(before, "team-redis"));
+    assertThat(secretHash(afterPg, "team-web")).isNotEqualTo(secretHash(before, "team-web"));
+  }
+
+  @Test
+  void userSecretsAreHashedByTheirDigest() {
+    LoomioDeployment r = Fixtures.resource("team",
+        "host: a.example.org\nsmtp: {host: s.example.org, username: u, passwordSecretRef: {name: smtp, key: password}}");
+    Secret smtp = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("smtp").endMetadata()
+        .addToData("password", java.util.Base64.getEncoder().encodeToString("one".getBytes())).build();
+    Stack one = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.of(List.of(smtp)));
+    smtp.getData().put("password", java.util.Base64.getEncoder().encodeToString("two".getBytes()));
+    Stack two = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.of(List.of(smtp)));
+    assertThat(secretHash(two, "team-web")).isNotEqualTo(secretHash(one, "team-web"));
+    assertThat(secretHash(two, "team-redis")).isEqualTo(secretHash(one, "team-redis"));
+  }
+
+  @Test
+  void noCredentialValueOutsideTheGeneratedSecret() {
+    LoomioDeployment r = Fixtures.minimal("team");
+    Stack stack = Fixtures.render(r);
+    for (HasMetadata o : stack.objects()) {
+      if (o instanceof Secret) {
+        continue;
+      }
+      String yaml = Serialization.asYaml(o);
+      Fixtures.credentials(r).values().values().forEach(v -> assertThat(yaml).as(o.getKind()).doesNotContain(v));
+    }
+  }
+
+  private static Map<String, String> hashes(LoomioDeployment r, String annotation) {
+    Map<String, String> h = new java.util.HashMap<>();
+    for (Deployment d : Fixtures.render(r).all(Deployment.class)) {
+      var a = d.getSpec().getTemplate().getMetadata().getAnnotations();
+      h.put(d.getMetadata().getName(), a == null ? null : a.get(annotation));
+    }
+    return h;
+  }
+
+  private static String secretHash(Stack stack, String deployment) {
+    var a = stack.get(Deployment.class, deployment).orElseThrow().getSpec().getTemplate().getMetadata().getAnnotations();
+    return a == null ? null : a.get(HardenedPod.SECRET_HASH_ANNOTATION);
+  }
+}

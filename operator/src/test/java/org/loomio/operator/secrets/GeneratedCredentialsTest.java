@@ -1,0 +1,111 @@
+package org.loomio.operator.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MockCluster;
+
+/** Read-before-write credential generation against the mock API server: values are never replaced. */
+class GeneratedCredentialsTest {
+
+  private static MockCluster cluster;
+  private final GeneratedCredentials credentials = new GeneratedCredentials(new CredentialGenerator());
+
+  @BeforeAll
+  static void start() {
+    cluster = new MockCluster();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static ResolvedSpec spec(String namespace, String name) {
+    var r = Fixtures.minimal(name);
+    r.getMetadata().setNamespace(namespace);
+    return new ResolvedSpec(r);
+  }
+
+  private static Secret existing(String namespace, String name, String... keyValues) {
+    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      b.addToData(keyValues[i], Base64.getEncoder().encodeToString(keyValues[i + 1].getBytes()));
+    }
+    return cluster.client().resource(b.build()).create();
+  }
+
+  @Test
+  void createsEveryKeyOnce() {
+    ResolvedSpec spec = spec("gen", "one");
+    var outcome = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), null);
+    assertThat(outcome.created()).isTrue();
+    assertThat(outcome.generatedKeys()).containsExactlyElementsOf(Credentials.requiredKeys(spec));
+    Secret stored = cluster.client().secrets().inNamespace("gen").withName("one-secrets").get();
+    assertThat(stored.getData()).containsOnlyKeys(Credentials.requiredKeys(spec).toArray(String[]::new));
+
+    var again = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), stored);
+    assertThat(again.generatedKeys()).isEmpty();
+    assertThat(again.credentials().values()).isEqualTo(outcome.credentials().values());
+    assertThat(cluster.client().secrets().inNamespace("gen").withName("one-secrets").get().getMetadata()
+        .getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
+  }
+
+  @Test
+  void addsOnlyWhatIsMissing() {
+    ResolvedSpec spec = spec("gen", "two");
+    Secret before = existing("gen", "two-secrets", "SECRET_KEY_BASE", "keep-me", "DEVISE_SECRET", "me-too");
+    var outcome = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), before);
+    assertThat(outcome.generatedKeys()).doesNotContain("SECRET_KEY_BASE", "DEVISE_SECRET")
+        .contains("POSTGRES_PASSWORD", "VAPID_PUBLIC_KEY");
+    Secret after = cluster.client().secrets().inNamespace("gen").withName("two-secrets").get();
+    assertThat(new String(Base64.getDecoder().decode(after.getData().get("SECRET_KEY_BASE")))).isEqualTo("keep-me");
+    assertThat(new String(Base64.getDecoder().decode(after.getData().get("DEVISE_SECRET")))).isEqualTo("me-too");
+    assertThat(after.getData()).hasSize(7);
+  }
+
+  @Test
+  void aStaleReadNeverOverwrites() {
+    ResolvedSpec spec = spec("gen", "three");
+    Secret stale = existing("gen", "three-secrets", "SECRET_KEY_BASE", "first");
+    // someone completes the Secret after our read
+    cluster.client().secrets().inNamespace("gen").withName("three-secrets").edit(s -> {
+      s.getData().put("DEVISE_SECRET", Base64.getEncoder().encodeToString("theirs".getBytes()));
+      return s;
+    });
+    assertThatThrownBy(() -> credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), stale))
+        .isInstanceOf(GeneratedCredentials.ConcurrentChangeException.class);
+    Secret now = cluster.client().secrets().inNamespace("gen").withName("three-secrets").get();
+    assertThat(new String(Base64.getDecoder().decode(now.getData().get("DEVISE_SECRET")))).isEqualTo("theirs");
+    assertThat(now.getData()).hasSize(2);
+
+    // a missed create: the Secret exists, the caller's view says it does not, nothing is replaced
+    ResolvedSpec four = spec("gen", "four");
+    existing("gen", "four-secrets", "SECRET_KEY_BASE", "original");
+    var outcome = credentials.ensure(cluster.client(), four, Credentials.requiredKeys(four), null);
+    assertThat(outcome.credentials().values().get("SECRET_KEY_BASE")).isEqualTo("original");
+  }
+
+  @Test
+  void halfAVapidPairIsRefusedAndNothingIsWritten() {
+    ResolvedSpec spec = spec("gen", "five");
+    Secret half = existing("gen", "five-secrets", "VAPID_PUBLIC_KEY", "BPublicOnly");
+    String version = half.getMetadata().getResourceVersion();
+    assertThatThrownBy(() -> credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), half))
+        .isInstanceOf(GeneratedCredentials.IncompleteCredentialsException.class)
+        .hasMessageContaining("VAPID_PRIVATE_KEY is missing while VAPID_PUBLIC_KEY is present");
+    assertThat(cluster.client().secrets().inNamespace("gen").withName("five-secrets").get().getMetadata()
+        .getResourceVersion()).isEqualTo(version);
+    assertThat(cluster.client().secrets().inNamespace("gen").withName("five-secrets").get().getData())
+        .containsOnlyKeys("VAPID_PUBLIC_KEY");
+  }
+}

@@ -1,0 +1,73 @@
+package org.loomio.operator.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.StackRenderer;
+
+/** LoomioDeployments for tests, written as users write them: YAML. */
+public final class Fixtures {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private Fixtures() {}
+
+  /** A resource named {@code name} in namespace {@code loomio} with the given spec (YAML, indented by 0). */
+  public static LoomioDeployment resource(String name, String specYaml) {
+    String doc = "apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nmetadata:\n  name: " + name
+        + "\n  namespace: loomio\n  generation: 1\nspec:\n" + specYaml.indent(2);
+    try {
+      return YAML.readValue(doc, LoomioDeployment.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static LoomioDeployment minimal(String name) {
+    return resource(name, "host: " + name + ".example.org");
+  }
+
+  public static LoomioDeployment fromFile(Path path) {
+    try {
+      return YAML.readValue(Files.readString(path), LoomioDeployment.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Path examplesDir() {
+    return Path.of(System.getProperty("examples.dir", "../examples"));
+  }
+
+  /** Deterministic fake credentials (test values, not secrets). */
+  public static Credentials credentials(LoomioDeployment resource) {
+    ResolvedSpec spec = new ResolvedSpec(resource);
+    if (spec.existingSecret() != null) {
+      return new Credentials(spec.existingSecret(), false, Map.of());
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String key : Credentials.requiredKeys(spec)) {
+      values.put(key, "test-value-of-" + key.toLowerCase());
+    }
+    return new Credentials(spec.generatedSecretName(), true, values);
+  }
+
+  public static Stack render(LoomioDeployment resource) {
+    return render(resource, ClusterCapabilities.newest());
+  }
+
+  public static Stack render(LoomioDeployment resource, ClusterCapabilities cluster) {
+    return StackRenderer.render(resource, cluster, credentials(resource), SecretDigests.none());
+  }
+}

@@ -1,0 +1,145 @@
+package org.loomio.operator.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
+import org.loomio.operator.reconcile.LoomioOperator;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.validation.CrdSchema;
+
+/**
+ * The fabric8 mock API server in CRUD mode with the generated CRD loaded, and the real operator running
+ * against it. The mock cannot do server-side apply, so the operator gets the test-only override that turns
+ * SSA off (production keeps it); it has no controllers, so {@link #runControllers} fakes what the
+ * Deployment, StatefulSet and Job controllers would report.
+ */
+public final class MockCluster implements AutoCloseable {
+
+  private final CountingDispatcher dispatcher = new CountingDispatcher();
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private Operator operator;
+
+  public MockCluster() {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init();
+    client = server.createClient();
+    try (InputStream crd = CrdSchema.class.getResourceAsStream(CrdSchema.CRD_RESOURCE)) {
+      client.load(crd).create();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public void startOperator() {
+    operator = LoomioOperator.create(client, Set.of(), ClusterCapabilitiesProvider.fixed(ClusterCapabilities.newest()),
+        o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false));
+    operator.start();
+  }
+
+  public void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  /** Creates the namespace unless it exists. */
+  public void namespace(String name) {
+    if (client.namespaces().withName(name).get() == null) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    }
+  }
+
+  /** Writes the mock served since the last {@link #clearWrites()}. */
+  public java.util.List<String> writes() {
+    return dispatcher.writes();
+  }
+
+  public void clearWrites() {
+    dispatcher.clear();
+  }
+
+  public LoomioDeployment get(String namespace, String name) {
+    return client.resources(LoomioDeployment.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** resourceVersion of every object the operator manages in a namespace, by kind/name. */
+  public Map<String, String> versions(String namespace) {
+    Map<String, String> v = new LinkedHashMap<>();
+    put(v, client.serviceAccounts().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.configMaps().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.secrets().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.persistentVolumeClaims().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.services().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.apps().statefulSets().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.apps().deployments().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class).inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    return v;
+  }
+
+  private static void put(Map<String, String> v, java.util.List<? extends HasMetadata> items) {
+    items.forEach(i -> v.put(i.getKind() + "/" + i.getMetadata().getName(), i.getMetadata().getResourceVersion()));
+  }
+
+  /**
+   * Plays the controllers: every Deployment and StatefulSet of the stack reports all pods ready at its
+   * current spec, and every migration Job reports success.
+   */
+  public void runControllers(String namespace, String instance) {
+    for (Deployment d : client.apps().deployments().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
+      int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+      client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).editStatus(x -> {
+        x.setStatus(new DeploymentStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
+            .withReplicas(n).withUpdatedReplicas(n).withReadyReplicas(n).withAvailableReplicas(n).build());
+        return x;
+      });
+    }
+    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
+      client.apps().statefulSets().inNamespace(namespace).withName(s.getMetadata().getName()).editStatus(x -> {
+        x.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
+            .withReplicas(1).withReadyReplicas(1).withCurrentRevision("r1").withUpdateRevision("r1").build());
+        return x;
+      });
+    }
+    for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
+      if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {
+        client.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()).editStatus(x -> {
+          x.setStatus(new JobStatusBuilder().withSucceeded(1).addNewCondition().withType("Complete").withStatus("True")
+              .endCondition().build());
+          return x;
+        });
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    client.close();
+    server.destroy();
+  }
+}
