@@ -1,7 +1,6 @@
 package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -126,14 +125,14 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     if (!violations.isEmpty()) {
       String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
       LOG.info("{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
-      return blocked(resource, Conditions.INVALID_SPEC, message, events, null);
+      return blocked(resource, context, Conditions.INVALID_SPEC, message, events, null);
     }
     KubernetesClient client = context.getClient();
     ResolvedSpec spec = new ResolvedSpec(resource);
 
     var lookup = ReferencedSecrets.lookup(client, spec.namespace(), ReferencedSecrets.refs(spec));
     if (lookup.problem().isPresent()) {
-      return blocked(resource, lookup.problemReason().orElseThrow(), lookup.problem().get(), events,
+      return blocked(resource, context, lookup.problemReason().orElseThrow(), lookup.problem().get(), events,
           RECHECK_MISSING_SECRET);
     }
 
@@ -148,7 +147,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       try {
         outcome = credentials.ensure(client, spec, Credentials.requiredKeys(spec), cached);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(resource, Conditions.INCOMPLETE_CREDENTIALS,
+        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS,
             "Secret " + spec.generatedSecretName() + ": " + e.getMessage(), events, null);
       }
       creds = outcome.credentials();
@@ -174,7 +173,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack, observed(context, stack), clock.instant());
     announceTransitions(resource, status, events);
-    return statusUpdate(resource, status);
+    return statusUpdate(resource, status, context);
   }
 
   @Override
@@ -190,7 +189,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     if (Objects.equals(status, resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    return ErrorStatusUpdateControl.patchStatus(withStatus(resource, status));
+    return ErrorStatusUpdateControl.patchStatus(StatusWriter.withStatus(resource, status));
   }
 
   /**
@@ -215,31 +214,18 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     return DeleteControl.defaultDelete();
   }
 
-  private UpdateControl<LoomioDeployment> blocked(LoomioDeployment resource, String reason, String message,
-      EventRecorder events, Duration recheck) {
+  private UpdateControl<LoomioDeployment> blocked(LoomioDeployment resource, Context<LoomioDeployment> context,
+      String reason, String message, EventRecorder events, Duration recheck) {
     LoomioDeploymentStatus status = StatusAggregator.blocked(resource, reason, message, clock.instant());
     announceTransitions(resource, status, events);
-    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status);
+    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
-  private UpdateControl<LoomioDeployment> statusUpdate(LoomioDeployment resource, LoomioDeploymentStatus status) {
-    if (Objects.equals(status, resource.getStatus())) {
-      return UpdateControl.noUpdate();
-    }
-    return UpdateControl.patchStatus(withStatus(resource, status));
-  }
-
-  /** A fresh object with only identity and status: the operator never sends spec or metadata back. */
-  private static LoomioDeployment withStatus(LoomioDeployment resource, LoomioDeploymentStatus status) {
-    LoomioDeployment patch = new LoomioDeployment();
-    patch.setMetadata(new ObjectMetaBuilder()
-        .withName(resource.getMetadata().getName())
-        .withNamespace(resource.getMetadata().getNamespace())
-        .build());
-    patch.setSpec(null);
-    patch.setStatus(status);
-    return patch;
+  private static UpdateControl<LoomioDeployment> statusUpdate(LoomioDeployment resource, LoomioDeploymentStatus status,
+      Context<LoomioDeployment> context) {
+    StatusWriter.write(resource, status, context);
+    return UpdateControl.noUpdate();
   }
 
   /** Events for condition changes that a person should see (written once per change, not per reconcile). */

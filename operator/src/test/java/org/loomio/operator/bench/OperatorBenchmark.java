@@ -1,0 +1,205 @@
+package org.loomio.operator.bench;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
+import org.loomio.operator.reconcile.LoomioOperator;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.testing.CountingDispatcher;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.validation.CrdSchema;
+
+/**
+ * The benchmark (not a test): the operator against the in-process mock API server, N LoomioDeployments.
+ * Prints the time until every stack is converged (all its objects exist and its status describes the
+ * current generation), the API writes per stack, the writes of one full resync afterwards (a restarted
+ * operator reconciles every resource; target 0), and the heap.
+ *
+ * <pre>mvn -pl operator test-compile exec:java@bench -Dbench.stacks=100</pre>
+ *
+ * The mock server has no server-side apply, so this measures the operator with SSA off (the test-only
+ * override): create/update traffic and the non-SSA matcher. Figures from the real API server are the
+ * end-to-end suite's business.
+ */
+public final class OperatorBenchmark {
+
+  /** The mock web server logs every request at INFO (java.util.logging); kept referenced so it stays quiet. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  public static void main(String[] args) throws Exception {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    int stacks = Integer.getInteger("bench.stacks", 100);
+    int namespaces = Math.max(1, Math.min(10, stacks));
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("bench.log", "warn"));
+
+    CountingDispatcher dispatcher = new CountingDispatcher();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        dispatcher, false);
+    server.init();
+    KubernetesClient client = server.createClient();
+    try (InputStream crd = CrdSchema.class.getResourceAsStream(CrdSchema.CRD_RESOURCE)) {
+      client.load(crd).create();
+    }
+    for (int n = 0; n < namespaces; n++) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench-" + n).endMetadata().build())
+          .create();
+    }
+    ReconcileCounter counter = new ReconcileCounter();
+    Operator operator = start(client, counter);
+
+    dispatcher.clear();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < stacks; i++) {
+      LoomioDeployment r = Fixtures.minimal("s" + i);
+      r.getMetadata().setNamespace("bench-" + (i % namespaces));
+      r.getMetadata().setGeneration(null);
+      client.resource(r).create();
+    }
+    int expectedObjects = Fixtures.render(Fixtures.minimal("s0")).objects().size();
+    awaitConverged(client, stacks, namespaces, expectedObjects, Duration.ofMinutes(10));
+    double convergeSeconds = (System.nanoTime() - t0) / 1e9;
+    List<String> writes = dispatcher.writes();
+    long operatorWrites = writes.stream().filter(w -> !w.startsWith("POST /apis/loomio.org/")).count();
+    Map<String, Long> byKind = new java.util.TreeMap<>();
+    writes.stream().filter(w -> !w.startsWith("POST /apis/loomio.org/"))
+        .forEach(w -> byKind.merge(kindOf(w), 1L, Long::sum));
+
+    long heapWithOperator = usedHeapAfterGc();
+    long reconcilesBefore = counter.total.get();
+
+    operator.stop();
+    long heapWithoutOperator = usedHeapAfterGc();
+    dispatcher.clear();
+    counter.seen.clear();
+    long r0 = System.nanoTime();
+    operator = start(client, counter);
+    while (counter.seen.size() < stacks) {
+      Thread.sleep(20);
+    }
+    double resyncSeconds = (System.nanoTime() - r0) / 1e9;
+    Thread.sleep(2000); // deliberate quiet window: anything the resync triggered lands here
+    List<String> resyncWrites = dispatcher.writes();
+    operator.stop();
+    client.close();
+    server.destroy();
+
+    System.out.printf(Locale.ROOT, "stacks                              %d (in %d namespaces, %d objects each)%n", stacks,
+        namespaces, expectedObjects);
+    System.out.printf(Locale.ROOT, "time to converge                    %.1f s (%.0f ms per stack)%n", convergeSeconds,
+        convergeSeconds * 1000 / stacks);
+    System.out.printf(Locale.ROOT, "API writes per stack                %.1f (%s)%n", operatorWrites / (double) stacks,
+        byKind);
+    System.out.printf(Locale.ROOT, "reconciles to converge              %d (%.1f per stack)%n", reconcilesBefore,
+        reconcilesBefore / (double) stacks);
+    System.out.printf(Locale.ROOT, "writes during a full resync         %d (every stack reconciled in %.1f s)%s%n",
+        resyncWrites.size(), resyncSeconds, resyncWrites.isEmpty() ? "" : " " + resyncWrites.subList(0,
+            Math.min(5, resyncWrites.size())));
+    System.out.printf(Locale.ROOT, "heap after convergence              %d MiB (operator + in-process API server),"
+        + " operator's share %d MiB%n", heapWithOperator >> 20, Math.max(0, heapWithOperator - heapWithoutOperator) >> 20);
+    System.out.printf(Locale.ROOT, "JVM                                 %s, max heap %d MiB, %d CPUs%n",
+        System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
+        Runtime.getRuntime().availableProcessors());
+    System.exit(resyncWrites.isEmpty() ? 0 : 1);
+  }
+
+  private static Operator start(KubernetesClient client, ReconcileCounter counter) {
+    Operator operator = LoomioOperator.create(client, Set.of(),
+        ClusterCapabilitiesProvider.fixed(ClusterCapabilities.newest()),
+        o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false)
+            .withMetrics(counter));
+    operator.start();
+    return operator;
+  }
+
+  private static void awaitConverged(KubernetesClient client, int stacks, int namespaces, int objects, Duration max)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      int converged = 0;
+      for (int n = 0; n < namespaces; n++) {
+        String ns = "bench-" + n;
+        List<LoomioDeployment> all = client.resources(LoomioDeployment.class).inNamespace(ns).list().getItems();
+        Map<String, Integer> owned = ownedPerStack(client, ns);
+        for (LoomioDeployment r : all) {
+          boolean status = r.getStatus() != null && r.getMetadata().getGeneration().equals(r.getStatus().getObservedGeneration());
+          if (status && owned.getOrDefault(r.getMetadata().getName(), 0) >= objects) {
+            converged++;
+          }
+        }
+      }
+      if (converged == stacks) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("not converged within " + max);
+  }
+
+  private static Map<String, Integer> ownedPerStack(KubernetesClient client, String ns) {
+    Map<String, Integer> count = new HashMap<>();
+    List<List<? extends HasMetadata>> kinds = List.of(
+        client.serviceAccounts().inNamespace(ns).list().getItems(),
+        client.secrets().inNamespace(ns).list().getItems(),
+        client.configMaps().inNamespace(ns).list().getItems(),
+        client.persistentVolumeClaims().inNamespace(ns).list().getItems(),
+        client.services().inNamespace(ns).list().getItems(),
+        client.apps().statefulSets().inNamespace(ns).list().getItems(),
+        client.apps().deployments().inNamespace(ns).list().getItems(),
+        client.batch().v1().jobs().inNamespace(ns).list().getItems());
+    for (List<? extends HasMetadata> items : kinds) {
+      for (HasMetadata o : items) {
+        var labels = o.getMetadata().getLabels();
+        if (labels != null && labels.get("app.kubernetes.io/instance") != null) {
+          count.merge(labels.get("app.kubernetes.io/instance"), 1, Integer::sum);
+        }
+      }
+    }
+    return count;
+  }
+
+  private static String kindOf(String write) {
+    String[] parts = write.split(" ", 2);
+    String[] path = parts[1].split("/");
+    int ns = java.util.Arrays.asList(path).indexOf("namespaces");
+    String resource = ns >= 0 && path.length > ns + 2 ? path[ns + 2] : path[path.length - 1];
+    boolean status = parts[1].endsWith("/status");
+    return parts[0] + " " + resource + (status ? "/status" : "");
+  }
+
+  private static long usedHeapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Counts reconciliations, and which resources have been reconciled since the last clear. */
+  static final class ReconcileCounter implements Metrics {
+    final AtomicLong total = new AtomicLong();
+    final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
+      total.incrementAndGet();
+      seen.add(resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
+    }
+  }
+}
