@@ -50,7 +50,7 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
   }
 
   @Override
-  public ClusterCapabilities get() {
+  public synchronized ClusterCapabilities get() {
     Instant now = clock.instant();
     if (cached == null || cachedAt.plus(maxAge).isBefore(now)) {
       ClusterCapabilities fresh = discovery.get();

@@ -73,9 +73,14 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "configmaps", type = ConfigMapsDependent.class),
     @Dependent(name = "volumeclaims", type = DataVolumeClaimsDependent.class),
     @Dependent(name = "services", type = ServicesDependent.class),
-    @Dependent(name = "statefulsets", type = StatefulSetsDependent.class),
-    @Dependent(name = "deployments", type = DeploymentsDependent.class),
-    @Dependent(name = "migrationjobs", type = MigrationJobsDependent.class),
+    // Pods are created by controllers the moment a workload exists: everything a pod references
+    // (its ServiceAccount, the settings, the claims) is applied first, so no pod creation ever fails.
+    @Dependent(name = "statefulsets", type = StatefulSetsDependent.class,
+        dependsOn = {"serviceaccounts", "configmaps", "volumeclaims"}),
+    @Dependent(name = "deployments", type = DeploymentsDependent.class,
+        dependsOn = {"serviceaccounts", "configmaps", "volumeclaims"}),
+    @Dependent(name = "migrationjobs", type = MigrationJobsDependent.class,
+        dependsOn = {"serviceaccounts", "configmaps"}),
     @Dependent(name = "poddisruptionbudgets", type = PodDisruptionBudgetsDependent.class,
         activationCondition = PodDisruptionBudgetsDependent.PolicyV1Served.class)
 })

@@ -16,6 +16,7 @@ import org.loomio.operator.api.v1alpha1.FeatureFlag;
 import org.loomio.operator.api.v1alpha1.FeaturesSpec;
 import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
 import org.loomio.operator.api.v1alpha1.ImageSpec;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
@@ -52,6 +53,16 @@ class ApiModelTest {
       }
     }
     assertThat(checked).hasSizeGreaterThan(20);
+  }
+
+  /**
+   * JOSDK applies a fresh instance to add its finalizer (server-side apply): it must carry no spec, or the
+   * operator would overwrite user fields with defaults.
+   */
+  @Test
+  void aFreshResourceCarriesNoSpecAndNoStatus() {
+    String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(new LoomioDeployment());
+    assertThat(json).doesNotContain("\"spec\"").doesNotContain("\"status\"");
   }
 
   @Test

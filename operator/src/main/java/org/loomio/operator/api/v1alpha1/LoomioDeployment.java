@@ -46,9 +46,14 @@ public class LoomioDeployment extends CustomResource<LoomioDeploymentSpec, Loomi
   public static final int MAX_NAME_LENGTH = 40;
   public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
+  /**
+   * No spec unless one is set. JOSDK adds its finalizer by server-side applying a fresh instance of this
+   * class: a default-filled spec there would be applied too, overwriting the user's fields (the operator
+   * must never write spec).
+   */
   @Override
   protected LoomioDeploymentSpec initSpec() {
-    return new LoomioDeploymentSpec();
+    return null;
   }
 
   @Override
