@@ -3,10 +3,7 @@ package org.loomio.operator.render;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Probes;
 import org.loomio.operator.render.pod.Scratch;
@@ -55,16 +52,6 @@ public final class HocuspocusDeployment {
         .scratch(Scratch.disk("client-assets", "/loomio/public/client3", Defaults.CLIENT_ASSETS_SIZE))
         .container(main.build());
 
-    return new DeploymentBuilder()
-        .withMetadata(ObjectMetas.of(ctx, Component.HOCUSPOCUS))
-        .withNewSpec()
-        .withReplicas(hocuspocus.replicas())
-        .withRevisionHistoryLimit(5)
-        .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.HOCUSPOCUS)))
-        .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endStrategy()
-        .withTemplate(pod.build())
-        .endSpec()
-        .build();
+    return Workloads.deployment(ctx, Component.HOCUSPOCUS, hocuspocus.replicas(), Workloads.rolling(), pod.build());
   }
 }

@@ -2,10 +2,7 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Probes;
@@ -52,16 +49,6 @@ public final class RedisDeployment {
         .scratch(Scratch.disk("tmp", "/tmp", Defaults.SMALL_TMP_SIZE))
         .container(main.build());
 
-    return new DeploymentBuilder()
-        .withMetadata(ObjectMetas.of(ctx, Component.REDIS))
-        .withNewSpec()
-        .withReplicas(1)
-        .withRevisionHistoryLimit(5)
-        .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.REDIS)))
-        .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endStrategy()
-        .withTemplate(pod.build())
-        .endSpec()
-        .build();
+    return Workloads.deployment(ctx, Component.REDIS, 1, Workloads.rolling(), pod.build());
   }
 }

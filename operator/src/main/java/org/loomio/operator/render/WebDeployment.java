@@ -3,10 +3,7 @@ package org.loomio.operator.render;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Probes;
 
@@ -54,16 +51,6 @@ public final class WebDeployment {
     RailsContainer.mountUploads(ctx, pod, main);
     pod.container(main.build());
 
-    return new DeploymentBuilder()
-        .withMetadata(ObjectMetas.of(ctx, Component.WEB))
-        .withNewSpec()
-        .withReplicas(web.replicas())
-        .withRevisionHistoryLimit(5)
-        .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.WEB)))
-        .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endStrategy()
-        .withTemplate(pod.build())
-        .endSpec()
-        .build();
+    return Workloads.deployment(ctx, Component.WEB, web.replicas(), Workloads.rolling(), pod.build());
   }
 }

@@ -2,9 +2,7 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import org.loomio.operator.render.pod.HardenedPod;
 
 /**
@@ -33,15 +31,6 @@ public final class WorkerDeployment {
     RailsContainer.mountUploads(ctx, pod, main);
     pod.container(main.build());
 
-    return new DeploymentBuilder()
-        .withMetadata(ObjectMetas.of(ctx, Component.WORKER))
-        .withNewSpec()
-        .withReplicas(worker.replicas())
-        .withRevisionHistoryLimit(5)
-        .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.WORKER)))
-        .withNewStrategy().withType("Recreate").endStrategy()
-        .withTemplate(pod.build())
-        .endSpec()
-        .build();
+    return Workloads.deployment(ctx, Component.WORKER, worker.replicas(), Workloads.recreate(), pod.build());
   }
 }

@@ -1,0 +1,43 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+
+/** The Deployment around a hardened pod template: the same shape for web, worker, hocuspocus and Redis. */
+final class Workloads {
+
+  /** Old ReplicaSets kept for `kubectl rollout undo`. */
+  static final int REVISION_HISTORY = 5;
+
+  private Workloads() {}
+
+  /** One extra pod at a time, never fewer than wanted: for anything behind a Service. */
+  static DeploymentStrategy rolling() {
+    return new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().build();
+  }
+
+  /** The old pod stops before the new one starts: for what must never run twice. */
+  static DeploymentStrategy recreate() {
+    return new DeploymentStrategyBuilder().withType("Recreate").build();
+  }
+
+  static Deployment deployment(RenderContext ctx, Component component, int replicas, DeploymentStrategy strategy,
+      PodTemplateSpec template) {
+    return new DeploymentBuilder()
+        .withMetadata(ObjectMetas.of(ctx, component))
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withRevisionHistoryLimit(REVISION_HISTORY)
+        .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), component)))
+        .withStrategy(strategy)
+        .withTemplate(template)
+        .endSpec()
+        .build();
+  }
+}
