@@ -1,0 +1,118 @@
+package org.loomio.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.StackRenderer;
+import org.loomio.operator.testing.Fixtures;
+
+/**
+ * The end-to-end suite's benchmark mode (not part of a normal run):
+ *
+ * <pre>mvn -B -Pe2e -DskipUnitTests -De2e.bench=true -Dit.test=BenchmarkIT -De2e.bench.stacks=20 verify</pre>
+ *
+ * At most about 30 stacks: the rig's Service range is a /24, and each stack has four Services, twice.
+ * Creates N LoomioDeployments on the real API server and prints the time until every stack has all its
+ * objects and a current status, and the writes per stack from the audit log; then applies the very same
+ * objects (rendered by the same code) with {@code kubectl apply --server-side} as the baseline.
+ */
+@EnabledIfSystemProperty(named = "e2e.bench", matches = "true")
+class BenchmarkIT {
+
+  private static final ClusterCapabilities RIG = ClusterCapabilities.forVersion("1.20");
+
+  /** Objects per stack (by instance label), with one list call per kind. */
+  private static java.util.Map<String, Integer> ownedPerStack(KubernetesClient k, String ns) {
+    java.util.Map<String, Integer> count = new java.util.HashMap<>();
+    List<List<? extends HasMetadata>> kinds = List.of(
+        k.serviceAccounts().inNamespace(ns).list().getItems(), k.secrets().inNamespace(ns).list().getItems(),
+        k.configMaps().inNamespace(ns).list().getItems(), k.persistentVolumeClaims().inNamespace(ns).list().getItems(),
+        k.services().inNamespace(ns).list().getItems(), k.apps().statefulSets().inNamespace(ns).list().getItems(),
+        k.apps().deployments().inNamespace(ns).list().getItems(), k.batch().v1().jobs().inNamespace(ns).list().getItems());
+    for (List<? extends HasMetadata> items : kinds) {
+      for (HasMetadata o : items) {
+        var labels = o.getMetadata().getLabels();
+        if (labels != null && labels.containsKey("app.kubernetes.io/instance")) {
+          count.merge(labels.get("app.kubernetes.io/instance"), 1, Integer::sum);
+        }
+      }
+    }
+    return count;
+  }
+
+  @Test
+  void operatorAgainstKubectlApply() throws Exception {
+    int n = Integer.getInteger("e2e.bench.stacks", 10);
+    Rig rig = new Rig();
+    KubernetesClient k = rig.admin();
+    rig.installCrd(Path.of(System.getProperty("crds.dir", "../crds"), "loomiodeployments.loomio.org-v1.yml"));
+    String run = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    String operatorNs = run + "-operator";
+    String kubectlNs = run + "-kubectl";
+    rig.restrictedNamespace(operatorNs);
+    rig.restrictedNamespace(kubectlNs);
+
+    try (OperatorProcess operator = new OperatorProcess(rig, Path.of("target/e2e/bench-operator.log"))) {
+      operator.start();
+      long mark = rig.auditMark();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        LoomioDeployment r = Fixtures.minimal("s" + i);
+        r.getMetadata().setNamespace(operatorNs);
+        r.getMetadata().setGeneration(null);
+        k.resource(r).create();
+      }
+      int perStack = StackRenderer.renderForDisplay(Fixtures.minimal("s0"), RIG).objects().size();
+      await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        var owned = ownedPerStack(k, operatorNs);
+        for (LoomioDeployment now : k.resources(LoomioDeployment.class).inNamespace(operatorNs).list().getItems()) {
+          assertThat(now.getStatus()).isNotNull();
+          assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
+          assertThat(owned.getOrDefault(now.getMetadata().getName(), 0)).isEqualTo(perStack);
+        }
+      });
+      double operatorSeconds = (System.nanoTime() - t0) / 1e9;
+      Thread.sleep(5000); // let late writes land before counting
+      int operatorWrites = rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs)).size();
+
+      StringBuilder yaml = new StringBuilder();
+      int objects = 0;
+      for (int i = 0; i < n; i++) {
+        LoomioDeployment r = Fixtures.minimal("s" + i);
+        r.getMetadata().setNamespace(kubectlNs);
+        Stack stack = StackRenderer.renderForDisplay(r, RIG);
+        for (HasMetadata o : stack.objects()) {
+          yaml.append(Serialization.asYaml(o));
+          objects++;
+        }
+      }
+      Path file = Files.writeString(Path.of("target/e2e/bench-kubectl.yaml"), yaml.toString());
+      long kubectlMark = rig.auditMark();
+      long t1 = System.nanoTime();
+      rig.run(List.of(rig.kubectl().toString(), "apply", "--server-side", "--field-manager=baseline", "-f",
+          file.toString()), Duration.ofMinutes(10));
+      double kubectlSeconds = (System.nanoTime() - t1) / 1e9;
+      int kubectlWrites = rig.writesSince(kubectlMark, "kubernetes-admin", ns -> ns.equals(kubectlNs)).size();
+
+      rig.deleteNamespaces(List.of(operatorNs, kubectlNs));
+      System.out.printf(Locale.ROOT, "bench: %d stacks on kube-apiserver v1.20 (the k8s rig)%n", n);
+      System.out.printf(Locale.ROOT, "bench: operator                     %.1f s to converge, %.1f writes per stack"
+          + " (objects, finalizer, status; events are not audited)%n", operatorSeconds, operatorWrites / (double) n);
+      System.out.printf(Locale.ROOT, "bench: kubectl apply --server-side  %.1f s for the same %d objects, %.1f writes per"
+          + " stack%n", kubectlSeconds, objects, kubectlWrites / (double) n);
+    }
+  }
+}

@@ -1,0 +1,413 @@
+package org.loomio.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.Conditions;
+import org.loomio.operator.reconcile.ReferencedSecrets;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.StackRenderer;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.HardeningChecklist;
+
+/**
+ * The operator jar, run as users run it (server-side apply on, its own identity), against a real
+ * Kubernetes v1.20 API server with controllers, PodSecurityPolicy admission and an audit log. Nothing runs
+ * containers there (no kubelet): the suite proves objects, admission and status, not Loomio itself.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndIT {
+
+  private static final ClusterCapabilities RIG = ClusterCapabilities.forVersion("1.20");
+  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final Path OUT = Path.of("target/e2e");
+
+  private Rig rig;
+  private KubernetesClient k;
+  private OperatorProcess operator;
+  private final String run = "e2e" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+  /** namespace -> LoomioDeployment name, for the examples that converged. */
+  private final Map<String, String> stacks = new LinkedHashMap<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    rig = new Rig();
+    k = rig.admin();
+    rig.installCrd(Path.of(System.getProperty("crds.dir", "../crds"), "loomiodeployments.loomio.org-v1.yml"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(crdCondition("Established")).isEqualTo("True"));
+    operator = new OperatorProcess(rig, OUT.resolve("operator.log"));
+    operator.start();
+  }
+
+  /** Removes this run's namespaces (the rig's Service range is a /24), then stops the operator. */
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      List<String> mine = k.namespaces().list().getItems().stream().map(n -> n.getMetadata().getName())
+          .filter(n -> n.startsWith(run + "-")).toList();
+      rig.deleteNamespaces(mine);
+    } finally {
+      if (operator != null) {
+        operator.stop();
+      }
+    }
+  }
+
+  private String crdCondition(String type) {
+    var crd = k.apiextensions().v1().customResourceDefinitions().withName("loomiodeployments.loomio.org").get();
+    return crd.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus()).findFirst().orElse(null);
+  }
+
+  @Test
+  @Order(1)
+  void theGeneratedCrdIsAcceptedAsAStructuralSchema() {
+    assertThat(crdCondition("Established")).isEqualTo("True");
+    assertThat(crdCondition("NamesAccepted")).isEqualTo("True");
+    assertThat(crdCondition("NonStructuralSchema")).as("structural schema").isNull();
+  }
+
+  @Test
+  @Order(2)
+  void everyExampleConvergesWithEveryPodAdmittedUnderTheRestrictedPolicy() throws Exception {
+    List<Path> examples;
+    try (Stream<Path> files = Files.list(Fixtures.examplesDir())) {
+      examples = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(examples).isNotEmpty();
+    for (Path example : examples) {
+      String ns = run + "-" + example.getFileName().toString().replace(".yaml", "");
+      long started = System.nanoTime();
+      LoomioDeployment resource = apply(example, ns);
+      String name = resource.getMetadata().getName();
+      Stack expected = StackRenderer.renderForDisplay(resource, RIG);
+
+      await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+        for (HasMetadata want : expected.objects()) {
+          assertThat(k.resource(want).inNamespace(ns).get()).as(want.getKind() + "/" + want.getMetadata().getName())
+              .isNotNull();
+        }
+        LoomioDeployment now = get(ns, name);
+        assertThat(now.getStatus()).isNotNull();
+        assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
+      });
+      awaitPodsAdmitted(ns, name);
+      System.out.printf(Locale.ROOT, "e2e: %s converged and every pod admitted in %.1f s%n", example.getFileName(),
+          (System.nanoTime() - started) / 1e9);
+
+      LoomioDeployment now = get(ns, name);
+      assertThat(now.getMetadata().getGeneration()).as("the operator never writes spec").isEqualTo(1L);
+      Condition ready = condition(now, Conditions.READY);
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).as("nothing runs pods: the migration is awaited, and said so")
+          .isEqualTo(Conditions.MIGRATION_PENDING);
+      assertThat(ready.getMessage()).contains(expected.migrationJob()).contains("has not finished");
+      assertThat(condition(now, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
+      assertThat(condition(now, Conditions.DEGRADED).getStatus()).isEqualTo("False");
+      assertThat(now.getStatus().getComponents().values()).allSatisfy(c -> assertThat(c.getReady()).isZero());
+      boolean scaled = expected.omissions().stream().anyMatch(o -> o.api().startsWith("policy/v1"));
+      Condition api = condition(now, Conditions.API_AVAILABLE);
+      if (scaled) {
+        assertThat(api.getStatus()).isEqualTo("False");
+        assertThat(api.getMessage()).contains("policy/v1 PodDisruptionBudget");
+        assertThat(events(ns)).anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.API_MISSING));
+      } else {
+        assertThat(api.getStatus()).isEqualTo("True");
+      }
+      assertThat(HardeningChecklist.check(stored(ns, name, expected), RIG, false))
+          .as("the objects as the API server stores them").isEmpty();
+      stacks.put(ns, name);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aQuietMinuteAndARestartMakeNoWrites() throws Exception {
+    assertThat(stacks).isNotEmpty();
+    long mark = rig.auditMark();
+    Thread.sleep(60_000); // the deliberate quiet minute
+    List<Rig.Write> quiet = rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.startsWith(run));
+    System.out.printf("e2e: operator writes during a quiet minute: %d%n", quiet.size());
+    assertThat(quiet).as("writes during a quiet minute").isEmpty();
+
+    mark = rig.auditMark();
+    operator.stop();
+    operator.start();
+    Thread.sleep(15_000); // a fresh operator reconciles every resource at start; nothing may change
+    List<Rig.Write> restart = rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.startsWith(run));
+    System.out.printf("e2e: operator writes when a restarted operator reconciles everything: %d%n", restart.size());
+    assertThat(restart).as("writes after a restart").isEmpty();
+  }
+
+  @Test
+  @Order(4)
+  void ownedObjectsDeletedOrEditedByHandAreRestored() {
+    String ns = run + "-minimal";
+    String name = stacks.get(ns);
+    assertThat(name).isNotNull();
+    String image = k.apps().deployments().inNamespace(ns).withName(name + "-web").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+
+    timed("deleted Service/" + name + "-web", () -> k.services().inNamespace(ns).withName(name + "-web").delete(),
+        () -> assertThat(k.services().inNamespace(ns).withName(name + "-web").get()).isNotNull());
+    timed("deleted ConfigMap/" + name + "-config", () -> k.configMaps().inNamespace(ns).withName(name + "-config").delete(),
+        () -> assertThat(k.configMaps().inNamespace(ns).withName(name + "-config").get()).isNotNull());
+    timed("deleted ServiceAccount/" + name + "-worker",
+        () -> k.serviceAccounts().inNamespace(ns).withName(name + "-worker").delete(),
+        () -> assertThat(k.serviceAccounts().inNamespace(ns).withName(name + "-worker").get()).isNotNull());
+    timed("edited Deployment/" + name + "-web (image, writable root filesystem)",
+        () -> k.apps().deployments().inNamespace(ns).withName(name + "-web").edit(d -> {
+          var c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+          c.setImage("attacker/loomio:latest");
+          c.getSecurityContext().setReadOnlyRootFilesystem(false);
+          return d;
+        }),
+        () -> {
+          var c = k.apps().deployments().inNamespace(ns).withName(name + "-web").get()
+              .getSpec().getTemplate().getSpec().getContainers().get(0);
+          assertThat(c.getImage()).isEqualTo(image);
+          assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        });
+  }
+
+  @Test
+  @Order(5)
+  void aSpecOnlyTheOperatorCanRefuseIsReportedAndChangesNothing() {
+    String ns = run + "-minimal";
+    String name = stacks.get(ns);
+    Map<String, String> before = versions(ns, name);
+    long mark = rig.auditMark();
+    // two web pods on a ReadWriteOnce volume: a CEL rule, which v1.20 does not evaluate
+    mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":2}}}");
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      Condition degraded = condition(get(ns, name), Conditions.DEGRADED);
+      assertThat(degraded.getStatus() + " " + degraded.getReason()).isEqualTo("True InvalidSpec");
+      assertThat(degraded.getMessage()).contains("spec.web.replicas");
+    });
+    assertThat(events(ns)).anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.INVALID_SPEC));
+    assertThat(versions(ns, name)).as("no owned object changed").isEqualTo(before);
+    assertThat(rig.writesSince(mark, Rig.OPERATOR_USER, n -> n.equals(ns)))
+        .allSatisfy(w -> assertThat(w.resource()).isEqualTo("loomiodeployments/status"));
+
+    mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":1}}}");
+    await().atMost(CONVERGE).untilAsserted(() ->
+        assertThat(condition(get(ns, name), Conditions.DEGRADED).getStatus()).isEqualTo("False"));
+  }
+
+  @Test
+  @Order(6)
+  void theBadInputCorpusIsRefusedAtAdmissionOrReportedAsDegraded() throws Exception {
+    String ns = run + "-invalid";
+    rig.restrictedNamespace(ns);
+    List<Path> corpus;
+    try (Stream<Path> files = Files.list(Path.of("src/test/resources/invalid"))) {
+      corpus = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(corpus).hasSizeGreaterThanOrEqualTo(10);
+    List<String> report = new ArrayList<>();
+    for (Path file : corpus) {
+      String field = header(file, "expect");
+      String by = header(file, "refused-by");
+      GenericKubernetesResource doc = Serialization.unmarshal(Files.readString(file), GenericKubernetesResource.class);
+      doc.getMetadata().setNamespace(ns);
+      if (!field.equals("metadata.name")) {
+        doc.getMetadata().setName(file.getFileName().toString().replace(".yaml", ""));
+      }
+      String name = doc.getMetadata().getName();
+      try {
+        k.resource(doc).create();
+      } catch (KubernetesClientException e) {
+        assertThat(e.getCode()).as(file + ": " + e.getMessage()).isEqualTo(422);
+        assertThat(e.getStatus().getMessage()).as(file.toString()).contains(field);
+        report.add(file.getFileName() + ": refused at admission: " + e.getStatus().getMessage());
+        continue;
+      }
+      assertThat(by).as(file + " was admitted; only rules the v1.20 schema cannot express may be")
+          .isIn("cel", "operator", "pruned");
+      if (by.equals("pruned")) {
+        GenericKubernetesResource stored = k.genericKubernetesResources(LoomioDeployment.API_VERSION, LoomioDeployment.KIND)
+            .inNamespace(ns).withName(name).get();
+        String pointer = "/" + field.replace('.', '/');
+        assertThat(Serialization.jsonMapper().valueToTree(stored).at(pointer).isMissingNode())
+            .as(field + " pruned by the server").isTrue();
+        String cli = rig.run(List.of(System.getProperty("java.home") + "/bin/java", "-jar", OperatorProcess.jar().toString(),
+            "render", "-f", file.toAbsolutePath().toString()), Duration.ofSeconds(60), true);
+        assertThat(cli).contains(field).contains("unknown field");
+        report.add(file.getFileName() + ": pruned by the server, refused by render (" + field + ")");
+        continue;
+      }
+      await().atMost(CONVERGE).untilAsserted(() -> {
+        LoomioDeployment r = get(ns, name);
+        assertThat(r.getStatus()).isNotNull();
+        Condition degraded = condition(r, Conditions.DEGRADED);
+        assertThat(degraded.getStatus() + " " + degraded.getReason()).isEqualTo("True InvalidSpec");
+        assertThat(degraded.getMessage()).contains(field);
+      });
+      assertThat(versions(ns, name)).as(file + ": nothing created").isEmpty();
+      report.add(file.getFileName() + ": admitted by v1.20, Degraded: " + condition(get(ns, name), Conditions.DEGRADED).getMessage());
+    }
+    report.forEach(line -> System.out.println("e2e: " + line));
+  }
+
+  @Test
+  @Order(7)
+  void deletingTheResourceLeavesItToTheGarbageCollectorAndKeepsTheData() {
+    String ns = run + "-minimal";
+    String name = stacks.get(ns);
+    k.resources(LoomioDeployment.class).inNamespace(ns).withName(name).delete();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      assertThat(get(ns, name)).isNull();
+      assertThat(versions(ns, name).keySet()).as("what the garbage collector has not removed yet")
+          .allMatch(k -> k.startsWith("PersistentVolumeClaim/") || k.equals("Secret/" + name + "-secrets"));
+    });
+    assertThat(k.persistentVolumeClaims().inNamespace(ns).list().getItems())
+        .extracting(p -> p.getMetadata().getName()).contains(name + "-uploads", name + "-postgres-data");
+    assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNotNull();
+  }
+
+  // --- helpers ---
+
+  private LoomioDeployment apply(Path example, String ns) throws IOException {
+    rig.restrictedNamespace(ns);
+    GenericKubernetesResource doc = Serialization.unmarshal(Files.readString(example), GenericKubernetesResource.class);
+    doc.getMetadata().setNamespace(ns);
+    LoomioDeployment typed = Serialization.unmarshal(Serialization.asJson(doc), LoomioDeployment.class);
+    for (var ref : ReferencedSecrets.refs(new ResolvedSpec(typed))) {
+      Secret existing = k.secrets().inNamespace(ns).withName(ref.secret()).get();
+      Map<String, String> data = new LinkedHashMap<>(existing == null ? Map.of() : existing.getData());
+      data.put(ref.key(), Base64.getEncoder().encodeToString(("e2e value of " + ref.key()).getBytes()));
+      Secret secret = new SecretBuilder().withNewMetadata().withName(ref.secret()).withNamespace(ns).endMetadata()
+          .withData(data).build();
+      if (existing == null) {
+        k.resource(secret).create();
+      } else {
+        k.resource(secret).update();
+      }
+    }
+    k.resource(doc).create();
+    return typed;
+  }
+
+  private void awaitPodsAdmitted(String ns, String name) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+      if (!refused.isEmpty()) {
+        fail("pod creation refused: " + refused.stream().map(Event::getMessage).toList());
+      }
+      for (Deployment d : k.apps().deployments().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()) {
+        assertThat(pods(ns, name, d.getMetadata().getLabels().get(Labels.COMPONENT))).as(d.getMetadata().getName())
+            .hasSize(d.getSpec().getReplicas());
+      }
+      for (StatefulSet s : k.apps().statefulSets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()) {
+        assertThat(pods(ns, name, s.getMetadata().getLabels().get(Labels.COMPONENT))).as(s.getMetadata().getName())
+            .hasSize(s.getSpec().getReplicas());
+      }
+      assertThat(pods(ns, name, "migrate")).as("migration Job pod").hasSize(1);
+    });
+    for (Pod p : k.pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()) {
+      assertThat(p.getMetadata().getAnnotations()).as(p.getMetadata().getName())
+          .containsEntry("kubernetes.io/psp", "restricted");
+      assertThat(p.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+    }
+  }
+
+  /** A JSON merge patch of the spec, as kubectl patch --type=merge sends it. */
+  private void mergePatch(String ns, String name, String json) {
+    k.resources(LoomioDeployment.class).inNamespace(ns).withName(name)
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
+  }
+
+  private List<Pod> pods(String ns, String name, String component) {
+    return k.pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).withLabel(Labels.COMPONENT, component)
+        .list().getItems();
+  }
+
+  private List<Event> events(String ns) {
+    return k.v1().events().inNamespace(ns).list().getItems();
+  }
+
+  private LoomioDeployment get(String ns, String name) {
+    return k.resources(LoomioDeployment.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static Condition condition(LoomioDeployment r, String type) {
+    return Conditions.find(r.getStatus().getConditions(), type)
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  /** The stack as the API server stores it, for the hardening checklist. */
+  private Stack stored(String ns, String name, Stack expected) {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (HasMetadata want : expected.objects()) {
+      objects.add(k.resource(want).inNamespace(ns).get());
+    }
+    return new Stack(objects, expected.omissions(), expected.image(), expected.version(), expected.migrationJob());
+  }
+
+  /** resourceVersion of every object of a stack, by kind/name. */
+  private Map<String, String> versions(String ns, String name) {
+    Map<String, String> v = new LinkedHashMap<>();
+    List<List<? extends HasMetadata>> lists = List.of(
+        k.serviceAccounts().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.secrets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.configMaps().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.persistentVolumeClaims().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.services().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.apps().statefulSets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.apps().deployments().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.batch().v1().jobs().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems());
+    for (List<? extends HasMetadata> items : lists) {
+      items.forEach(o -> v.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+    }
+    return v;
+  }
+
+  private static void timed(String what, Runnable action, org.awaitility.core.ThrowingRunnable restored) {
+    long t0 = System.nanoTime();
+    action.run();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(25)).untilAsserted(restored);
+    System.out.printf(Locale.ROOT, "e2e: %s restored in %d ms%n", what, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static String header(Path file, String key) throws IOException {
+    return Files.readAllLines(file).stream().filter(l -> l.startsWith("# " + key + ":"))
+        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
+  }
+
+}

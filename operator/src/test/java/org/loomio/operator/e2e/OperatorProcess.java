@@ -1,0 +1,88 @@
+package org.loomio.operator.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator exactly as users run it: {@code java -jar loomio-operator.jar run} with its own
+ * kubeconfig (identity {@code loomio-operator}), server-side apply on, no test overrides. Its PID goes to
+ * the rig's state directory, so the rig's stop.sh also stops an operator left behind by an interrupted run.
+ */
+public final class OperatorProcess implements AutoCloseable {
+
+  private final Rig rig;
+  private final Path log;
+  private Process process;
+
+  public OperatorProcess(Rig rig, Path log) {
+    this.rig = rig;
+    this.log = log;
+  }
+
+  public static Path jar() {
+    return Path.of(System.getProperty("operator.jar", "target/loomio-operator.jar")).toAbsolutePath();
+  }
+
+  public void start() throws IOException, InterruptedException {
+    Files.createDirectories(log.getParent());
+    long offset = Files.exists(log) ? Files.size(log) : 0;
+    ProcessBuilder pb = new ProcessBuilder(List.of(javaBinary(), "-jar", jar().toString(), "run"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().put("KUBECONFIG", rig.operatorKubeconfig().toString());
+    pb.environment().remove("WATCH_NAMESPACES");
+    process = pb.start();
+    Files.writeString(rig.runDir().resolve("operator.pid"), Long.toString(process.pid()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the operator exited with " + process.exitValue() + ":\n" + tail(4000));
+      }
+      String text = Files.readString(log);
+      if (text.length() > offset && text.substring((int) offset).contains("controller started")) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the operator did not start within 90 s:\n" + tail(4000));
+  }
+
+  /** Stops it as Kubernetes would (SIGTERM, then a grace period). */
+  public void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    process = null;
+    try {
+      Files.deleteIfExists(rig.runDir().resolve("operator.pid"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String tail(int chars) {
+    try {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      return text.length() <= chars ? text : text.substring(text.length() - chars);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

@@ -1,0 +1,191 @@
+package org.loomio.operator.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The real control plane of {@code ../shared/k8s-rig} (kube-apiserver and kube-controller-manager v1.20,
+ * PodSecurityPolicy admission, audit log), as the end-to-end suite uses it. The rig must be running
+ * ({@code .ci/run} builds and starts it; locally: {@code ../shared/k8s-rig/build.sh && ../shared/k8s-rig/start.sh}).
+ */
+public final class Rig {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
+
+  public static final String OPERATOR_USER = "loomio-operator";
+
+  private final Path rigDir;
+  private final Path runDir;
+  private final Path kubectl;
+  private final KubernetesClient admin;
+
+  public Rig() {
+    rigDir = Path.of(System.getProperty("rig.dir", "../../shared/k8s-rig")).toAbsolutePath().normalize();
+    String tmp = System.getenv().getOrDefault("TMPDIR", "/tmp");
+    runDir = Path.of(System.getenv().getOrDefault("LOOMIO_K8S_RUN_DIR", tmp + "/loomio-k8s-run"));
+    String cache = System.getenv().getOrDefault("K8S_CACHE_DIR",
+        System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache") + "/loomio-k8s-rig");
+    kubectl = Path.of(cache, "bin", "kubectl");
+    if (!Files.exists(adminKubeconfig())) {
+      throw new IllegalStateException("the k8s rig is not running (no " + adminKubeconfig() + "): run "
+          + rigDir + "/build.sh and " + rigDir + "/start.sh");
+    }
+    admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(adminKubeconfig()))).build();
+  }
+
+  public KubernetesClient admin() {
+    return admin;
+  }
+
+  public Path adminKubeconfig() {
+    return runDir.resolve("admin.kubeconfig");
+  }
+
+  public Path operatorKubeconfig() {
+    return runDir.resolve("operator.kubeconfig");
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  public Path kubectl() {
+    return kubectl;
+  }
+
+  /** A namespace whose pods must pass the restricted PodSecurityPolicy (the rig's own script). */
+  public void restrictedNamespace(String name) {
+    run(List.of(rigDir.resolve("restricted-ns.sh").toString(), name), Duration.ofSeconds(60));
+  }
+
+  /**
+   * Deletes the namespaces and waits until they are gone. Call it while the operator still runs: the
+   * LoomioDeployments in them carry its finalizer.
+   */
+  public void deleteNamespaces(List<String> names) throws InterruptedException {
+    for (String n : names) {
+      admin.namespaces().withName(n).delete();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline && names.stream().anyMatch(n -> admin.namespaces().withName(n).get() != null)) {
+      Thread.sleep(500);
+    }
+  }
+
+  /** Creates the CRD, or replaces it: server-side apply of a CRD with CEL rules fails on v1.20. */
+  public void installCrd(Path file) throws IOException {
+    CustomResourceDefinition crd;
+    try (InputStream in = Files.newInputStream(file)) {
+      crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+    }
+    var existing = admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get();
+    if (existing == null) {
+      admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    } else {
+      crd.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      admin.apiextensions().v1().customResourceDefinitions().resource(crd).update();
+    }
+  }
+
+  /** Number of lines in the audit log now: a mark to count writes after. */
+  public long auditMark() {
+    try (var lines = Files.lines(runDir.resolve("audit.log"))) {
+      return lines.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One write request from the audit log. */
+  public record Write(String user, String verb, String resource, String namespace, String name, int code) {
+    @Override
+    public String toString() {
+      return user + " " + verb + " " + resource + " " + namespace + "/" + name + " -> " + code;
+    }
+  }
+
+  /** Write requests after {@code mark} by {@code user} in namespaces accepted by {@code namespaces}. */
+  public List<Write> writesSince(long mark, String user, Predicate<String> namespaces) {
+    List<Write> writes = new ArrayList<>();
+    try (var lines = Files.lines(runDir.resolve("audit.log"))) {
+      lines.skip(mark).forEach(line -> {
+        try {
+          JsonNode e = JSON.readTree(line);
+          if (!"ResponseComplete".equals(e.path("stage").asText())
+              || !WRITE_VERBS.contains(e.path("verb").asText())
+              || !user.equals(e.at("/user/username").asText())
+              || e.path("requestURI").asText().contains("dryRun=")) {
+            return;
+          }
+          String ns = e.at("/objectRef/namespace").asText("");
+          if (!namespaces.test(ns)) {
+            return;
+          }
+          String resource = e.at("/objectRef/resource").asText()
+              + (e.at("/objectRef/subresource").isMissingNode() ? "" : "/" + e.at("/objectRef/subresource").asText());
+          writes.add(new Write(user, e.path("verb").asText(), resource, ns, e.at("/objectRef/name").asText(),
+              e.at("/responseStatus/code").asInt()));
+        } catch (IOException ex) {
+          throw new UncheckedIOException(ex);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return writes;
+  }
+
+  /** Runs a command with the admin kubeconfig; returns its output, or fails with it. */
+  public String run(List<String> command, Duration timeout) {
+    return run(command, timeout, false);
+  }
+
+  /** Runs a command with the admin kubeconfig; returns its output (and, if allowed, whatever its exit code). */
+  public String run(List<String> command, Duration timeout, boolean allowFailure) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().put("KUBECONFIG", adminKubeconfig().toString());
+      Process p = pb.start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(command + " timed out");
+      }
+      String text = new String(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0 && !allowFailure) {
+        throw new IllegalStateException(command + " failed (" + p.exitValue() + "):\n" + text);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
