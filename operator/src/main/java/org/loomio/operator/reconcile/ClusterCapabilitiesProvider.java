@@ -25,7 +25,10 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
   /** The optional kinds the operator can use, by group/version. */
   private static final Map<String, String> PROBED = Map.of(
       "policy/v1", "PodDisruptionBudget",
-      "batch/v1", "CronJob");
+      "batch/v1", "CronJob",
+      "networking.k8s.io/v1", "Ingress",
+      "gateway.networking.k8s.io/v1", "HTTPRoute",
+      "traefik.io/v1alpha1", "Middleware");
 
   private final Supplier<ClusterCapabilities> discovery;
   private final Duration maxAge;
@@ -68,7 +71,8 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     return cached;
   }
 
-  static ClusterCapabilities discover(KubernetesClient client) {
+  /** Asks the server once (also used by the end-to-end suite to know what the operator will render). */
+  public static ClusterCapabilities discover(KubernetesClient client) {
     VersionInfo version = client.getKubernetesVersion();
     int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
     int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));

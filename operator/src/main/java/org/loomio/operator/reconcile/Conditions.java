@@ -20,9 +20,10 @@ public final class Conditions {
   public static final String DEGRADED = "Degraded";
   public static final String MAIL_DELIVERY = "MailDelivery";
   public static final String API_AVAILABLE = "APIAvailable";
+  public static final String EDGE = "Edge";
 
   /** The order conditions are written in (stable, so an unchanged status compares equal). */
-  public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, API_AVAILABLE);
+  public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, EDGE, API_AVAILABLE);
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

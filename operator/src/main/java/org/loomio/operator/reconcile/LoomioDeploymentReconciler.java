@@ -42,7 +42,12 @@ import org.loomio.operator.reconcile.dependent.DeploymentsDependent;
 import org.loomio.operator.reconcile.dependent.DesiredStack;
 import org.loomio.operator.reconcile.dependent.InstanceLabel;
 import org.loomio.operator.reconcile.dependent.MigrationJobsDependent;
+import org.loomio.operator.reconcile.dependent.HttpRoutesDependent;
+import org.loomio.operator.reconcile.dependent.IngressesDependent;
+import org.loomio.operator.reconcile.dependent.NetworkPoliciesDependent;
 import org.loomio.operator.reconcile.dependent.PodDisruptionBudgetsDependent;
+import org.loomio.operator.reconcile.dependent.ServedApi;
+import org.loomio.operator.reconcile.dependent.TraefikMiddlewaresDependent;
 import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
 import org.loomio.operator.reconcile.dependent.ServicesDependent;
 import org.loomio.operator.reconcile.dependent.StatefulSetsDependent;
@@ -70,19 +75,27 @@ import org.slf4j.LoggerFactory;
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "serviceaccounts", type = ServiceAccountsDependent.class),
+    @Dependent(name = "networkpolicies", type = NetworkPoliciesDependent.class),
     @Dependent(name = "configmaps", type = ConfigMapsDependent.class),
     @Dependent(name = "volumeclaims", type = DataVolumeClaimsDependent.class),
     @Dependent(name = "services", type = ServicesDependent.class),
     // Pods are created by controllers the moment a workload exists: everything a pod references
     // (its ServiceAccount, the settings, the claims) is applied first, so no pod creation ever fails.
+    // ...and the network is closed (default deny) before the first pod exists.
     @Dependent(name = "statefulsets", type = StatefulSetsDependent.class,
-        dependsOn = {"serviceaccounts", "configmaps", "volumeclaims"}),
+        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
     @Dependent(name = "deployments", type = DeploymentsDependent.class,
-        dependsOn = {"serviceaccounts", "configmaps", "volumeclaims"}),
+        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
     @Dependent(name = "migrationjobs", type = MigrationJobsDependent.class,
-        dependsOn = {"serviceaccounts", "configmaps"}),
+        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps"}),
     @Dependent(name = "poddisruptionbudgets", type = PodDisruptionBudgetsDependent.class,
-        activationCondition = PodDisruptionBudgetsDependent.PolicyV1Served.class)
+        activationCondition = ServedApi.PodDisruptionBudgets.class),
+    @Dependent(name = "traefikmiddlewares", type = TraefikMiddlewaresDependent.class,
+        activationCondition = ServedApi.TraefikMiddlewares.class),
+    @Dependent(name = "ingresses", type = IngressesDependent.class,
+        activationCondition = ServedApi.Ingresses.class, dependsOn = {"services", "configmaps"}),
+    @Dependent(name = "httproutes", type = HttpRoutesDependent.class,
+        activationCondition = ServedApi.HttpRoutes.class, dependsOn = {"services"})
 })
 @ControllerConfiguration(
     name = LoomioDeploymentReconciler.NAME,
@@ -176,7 +189,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     DesiredStack.put(context, stack, cluster);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
-    LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack, observed(context, stack), clock.instant());
+    LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
+        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context)), clock.instant());
     announceTransitions(resource, status, events);
     return statusUpdate(resource, status, context);
   }
@@ -244,6 +258,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.MAIL_DELIVERY).filter(c -> Conditions.FALSE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
+    changed(before, after, Conditions.EDGE).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+        .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.READY).filter(c -> Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.normal(resource, "Ready", c.getMessage()));
   }
@@ -260,7 +276,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     return same ? Optional.empty() : now;
   }
 
-  private static StatusAggregator.Observed observed(Context<LoomioDeployment> context, Stack stack) {
+  private static StatusAggregator.Observed observed(Context<LoomioDeployment> context, Stack stack,
+      EdgeObserver.EdgeState edge) {
     Map<String, Deployment> deployments = new LinkedHashMap<>();
     context.getSecondaryResources(Deployment.class).forEach(d -> deployments.put(d.getMetadata().getName(), d));
     Map<String, StatefulSet> statefulSets = new LinkedHashMap<>();
@@ -268,7 +285,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     Optional<Job> job = context.getSecondaryResources(Job.class).stream()
         .filter(j -> stack.migrationJob().equals(j.getMetadata().getName()))
         .findFirst();
-    return new StatusAggregator.Observed(deployments, statefulSets, job);
+    return new StatusAggregator.Observed(deployments, statefulSets, job, edge);
   }
 
   /**

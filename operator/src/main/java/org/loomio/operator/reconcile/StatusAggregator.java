@@ -35,7 +35,12 @@ public final class StatusAggregator {
 
   /** What was observed of the stack's workloads (by object name) and its migration Job. */
   public record Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets,
-      Optional<Job> migration) {}
+      Optional<Job> migration, EdgeObserver.EdgeState edge) {
+
+    public Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets, Optional<Job> migration) {
+      this(deployments, statefulSets, migration, null);
+    }
+  }
 
   enum MigrationState { SUCCEEDED, FAILED, RUNNING, PENDING }
 
@@ -106,6 +111,10 @@ public final class StatusAggregator {
       }
     }
     conditions.add(mailDelivery(spec, generation));
+    if (observed.edge() != null) {
+      conditions.add(Conditions.of(Conditions.EDGE, observed.edge().status(), observed.edge().reason(),
+          observed.edge().message(), generation));
+    }
     conditions.add(apiAvailable(stack.omissions(), generation));
 
     LoomioDeploymentStatus status = new LoomioDeploymentStatus();

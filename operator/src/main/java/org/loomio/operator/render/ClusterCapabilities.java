@@ -18,6 +18,10 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
 
   public static final String PDB_V1 = "policy/v1/PodDisruptionBudget";
   public static final String CRONJOB_V1 = "batch/v1/CronJob";
+  public static final String INGRESS_V1 = "networking.k8s.io/v1/Ingress";
+  /** Gateway API and Traefik are CRDs: the CLI assumes them installed; the operator asks the server. */
+  public static final String HTTPROUTE_V1 = "gateway.networking.k8s.io/v1/HTTPRoute";
+  public static final String TRAEFIK_MIDDLEWARE = "traefik.io/v1alpha1/Middleware";
 
   /** The newest version the render CLI knows; used when it is not told {@code --kube-version}. */
   public static final String NEWEST = "1.34";
@@ -39,9 +43,15 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
-    boolean atLeast121 = major > 1 || minor >= 21;
-    return new ClusterCapabilities(major, minor,
-        atLeast121 ? Set.of(PDB_V1, CRONJOB_V1) : Set.of());
+    java.util.Set<String> served = new java.util.HashSet<>(Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE));
+    if (major > 1 || minor >= 19) {
+      served.add(INGRESS_V1);
+    }
+    if (major > 1 || minor >= 21) {
+      served.add(PDB_V1);
+      served.add(CRONJOB_V1);
+    }
+    return new ClusterCapabilities(major, minor, served);
   }
 
   public static ClusterCapabilities newest() {

@@ -17,7 +17,13 @@ public enum Component {
   /** The generated credentials Secret. */
   SECRETS("secrets"),
   /** The uploads PersistentVolumeClaim. */
-  UPLOADS("uploads");
+  UPLOADS("uploads"),
+  /** The stack-wide NetworkPolicy (default deny). */
+  NETWORK("network"),
+  /** The edge: Ingresses, HTTPRoutes, Traefik Middlewares, the headers ConfigMap. */
+  EDGE("edge"),
+  /** The Service with no endpoints that the edge sends internal-only paths to. */
+  CLOSED("closed");
 
   private final String label;
 

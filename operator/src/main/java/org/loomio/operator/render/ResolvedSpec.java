@@ -19,6 +19,9 @@ import org.loomio.operator.api.v1alpha1.EnvVarSpec;
 import org.loomio.operator.api.v1alpha1.ExternalDatabaseSpec;
 import org.loomio.operator.api.v1alpha1.FeatureFlag;
 import org.loomio.operator.api.v1alpha1.FeaturesSpec;
+import org.loomio.operator.api.v1alpha1.GatewaySpec;
+import org.loomio.operator.api.v1alpha1.IngressSpec;
+import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
 import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
 import org.loomio.operator.api.v1alpha1.ImageOverride;
 import org.loomio.operator.api.v1alpha1.ImageSpec;
@@ -302,6 +305,46 @@ public final class ResolvedSpec {
   public List<SecretEnvVarSpec> secretEnv() { return orEmpty(s.getSecretEnv()); }
 
   public DeletionPolicy deletionPolicy() { return or(s.getDeletionPolicy(), DEFAULT.getDeletionPolicy()); }
+
+  // --- network ---
+
+  public NetworkPolicySpec networkPolicy() {
+    return or(s.getNetworkPolicy(), new NetworkPolicySpec());
+  }
+
+  public boolean networkPoliciesEnabled() {
+    return or(networkPolicy().getEnabled(), new NetworkPolicySpec().getEnabled());
+  }
+
+  /** The Ingress, if asked for. */
+  public Optional<IngressSpec> ingress() {
+    return Optional.ofNullable(s.getIngress());
+  }
+
+  /** The controller flavour of the Ingress: as set, else guessed from the class name (nginx unless it says traefik). */
+  public IngressSpec.Controller ingressController() {
+    IngressSpec i = s.getIngress();
+    if (i == null) {
+      return null;
+    }
+    if (i.getController() != null) {
+      return i.getController();
+    }
+    return i.getClassName() != null && i.getClassName().toLowerCase().contains("traefik")
+        ? IngressSpec.Controller.TRAEFIK : IngressSpec.Controller.NGINX;
+  }
+
+  /** The Gateway routes, if asked for. */
+  public Optional<GatewaySpec> gateway() {
+    return Optional.ofNullable(s.getGateway());
+  }
+
+  /** The TLS Secret of an Ingress: as named, else {@code <name>-tls}. */
+  public String tlsSecretName() {
+    IngressSpec i = s.getIngress();
+    return i != null && i.getTls() != null && i.getTls().getSecretName() != null
+        ? i.getTls().getSecretName() : name + "-tls";
+  }
 
   // --- helpers ---
 

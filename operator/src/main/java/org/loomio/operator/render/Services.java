@@ -30,6 +30,10 @@ public final class Services {
       services.add(service(ctx, Component.REDIS, RedisDeployment.PORT_NAME, RedisDeployment.PORT,
           RedisDeployment.PORT_NAME));
     }
+    if (EdgeRoutes.enabled(ctx.spec())) {
+      // no pod carries component=closed: the edge's internal-only paths end here with a 503
+      services.add(service(ctx, Component.CLOSED, "http", 80, "http"));
+    }
     return services;
   }
 

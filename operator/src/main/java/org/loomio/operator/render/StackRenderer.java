@@ -29,11 +29,14 @@ public final class StackRenderer {
     ResolvedSpec spec = ctx.spec();
     List<HasMetadata> objects = new ArrayList<>();
     objects.addAll(ServiceAccounts.render(ctx));
+    // the network is closed before any pod exists
+    objects.addAll(NetworkPolicies.render(ctx));
     if (ctx.credentials().generated()) {
       objects.add(display ? GeneratedSecret.renderPlaceholders(ctx)
           : GeneratedSecret.render(spec, ctx.credentials().values()));
     }
     objects.add(SettingsConfigMap.render(ctx));
+    objects.addAll(NginxHeadersConfigMap.render(ctx));
     objects.addAll(DataVolumeClaims.render(ctx));
     objects.addAll(Services.render(ctx));
     if (spec.database().embedded()) {
@@ -49,6 +52,9 @@ public final class StackRenderer {
     }
     objects.add(MigrationJob.render(ctx));
     objects.addAll(PodDisruptionBudgets.render(ctx));
+    objects.addAll(TraefikMiddlewares.render(ctx));
+    objects.addAll(Ingresses.render(ctx));
+    objects.addAll(HttpRoutes.render(ctx));
     return new Stack(objects, ctx.omissions(), spec.loomioImage(), spec.loomioTag(), MigrationJob.name(ctx));
   }
 }

@@ -7,7 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
+import org.loomio.operator.api.v1alpha1.EgressSpec;
+import org.loomio.operator.api.v1alpha1.IngressSpec;
+import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
 import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
 import org.loomio.operator.api.v1alpha1.EmbeddedRedisSpec;
 import org.loomio.operator.api.v1alpha1.EnvNames;
@@ -86,10 +90,55 @@ public final class SpecValidator {
     if (smtp != null && smtp.getPasswordSecretRef() != null && smtp.getUsername() == null) {
       v.add(new Violation("spec.smtp.username", "is required with spec.smtp.passwordSecretRef"));
     }
+    edge(s, v);
     env(s, v);
     resources(resource, s, v);
     podLabels(s, v);
     return v;
+  }
+
+  private static void edge(LoomioDeploymentSpec s, List<Violation> v) {
+    if (s.getIngress() != null && s.getGateway() != null) {
+      v.add(new Violation("spec", "set at most one of ingress or gateway"));
+    }
+    IngressSpec ingress = s.getIngress();
+    if (ingress != null) {
+      if (ingress.getAnnotations() != null) {
+        ingress.getAnnotations().keySet().stream().filter(k -> k.contains("snippet")).forEach(k ->
+            v.add(new Violation("spec.ingress.annotations", k + ": snippet annotations are refused (they inject raw"
+                + " controller configuration)")));
+      }
+      if (ingress.getTls() != null && ingress.getTls().getClusterIssuer() != null && ingress.getTls().getIssuer() != null) {
+        v.add(new Violation("spec.ingress.tls", "set at most one of clusterIssuer or issuer"));
+      }
+    }
+    NetworkPolicySpec np = s.getNetworkPolicy();
+    if (np != null && np.getEgress() != null) {
+      EgressSpec e = np.getEgress();
+      cidrs("spec.networkPolicy.egress.publicCIDRs", e.getPublicCIDRs(), v);
+      cidrs("spec.networkPolicy.egress.smtp", e.getSmtp(), v);
+      cidrs("spec.networkPolicy.egress.s3", e.getS3(), v);
+      cidrs("spec.networkPolicy.egress.database", e.getDatabase(), v);
+      cidrs("spec.networkPolicy.egress.redis", e.getRedis(), v);
+    }
+  }
+
+  private static void cidrs(String field, List<CidrBlock> blocks, List<Violation> v) {
+    if (blocks == null) {
+      return;
+    }
+    for (int i = 0; i < blocks.size(); i++) {
+      CidrBlock b = blocks.get(i);
+      if (b.getCidr() == null || !b.getCidr().matches(CidrBlock.CIDR_PATTERN)) {
+        v.add(new Violation(field + "[" + i + "].cidr", "not a CIDR: " + b.getCidr()));
+      }
+      List<String> except = b.getExcept() == null ? List.of() : b.getExcept();
+      for (int j = 0; j < except.size(); j++) {
+        if (except.get(j) == null || !except.get(j).matches(CidrBlock.CIDR_PATTERN)) {
+          v.add(new Violation(field + "[" + i + "].except[" + j + "]", "not a CIDR: " + except.get(j)));
+        }
+      }
+    }
   }
 
   private static boolean sharedUploads(StorageSpec storage) {

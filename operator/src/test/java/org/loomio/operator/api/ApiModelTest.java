@@ -105,7 +105,7 @@ class ApiModelTest {
       String p = path + "." + name;
       JsonNode child = properties.get(name);
       boolean kubernetesType = p.contains(".affinity") || p.contains(".tolerations") || p.contains(".resources.")
-          || p.contains("imagePullSecrets");
+          || p.contains("imagePullSecrets") || p.contains("Selector.");
       if (!kubernetesType && !child.has("description")) {
         undocumented.add(p);
       }

@@ -33,7 +33,9 @@ class DocsTest {
       JsonNode child = schema.path("properties").get(name);
       boolean documentedAsAWhole = name.equals("pod") || name.equals("image") && !path.equals("spec")
           || name.endsWith("SecretRef") || name.equals("resources") || name.equals("storage") && path.endsWith("embedded")
-          || name.equals("env") || name.equals("secretEnv") || name.equals("imagePullSecrets");
+          || name.equals("env") || name.equals("secretEnv") || name.equals("imagePullSecrets")
+          || name.equals("headers") || name.equals("edge") || name.equals("dns") || name.equals("annotations")
+          || child.path("items").has("properties") && child.path("items").path("properties").has("cidr");
       boolean leaf = !child.has("properties");
       if ((leaf || documentedAsAWhole) && !doc.contains("`" + p + "`")) {
         missing.add(p);

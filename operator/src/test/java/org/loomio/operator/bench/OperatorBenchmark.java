@@ -72,8 +72,11 @@ public final class OperatorBenchmark {
       r.getMetadata().setGeneration(null);
       client.resource(r).create();
     }
-    int expectedObjects = Fixtures.render(Fixtures.minimal("s0")).objects().size();
-    awaitConverged(client, stacks, namespaces, expectedObjects, Duration.ofMinutes(10));
+    List<HasMetadata> perStack = Fixtures.render(Fixtures.minimal("s0")).objects();
+    int expectedObjects = perStack.size();
+    List<Class<? extends HasMetadata>> kinds = perStack.stream().<Class<? extends HasMetadata>>map(HasMetadata::getClass)
+        .distinct().toList();
+    awaitConverged(client, kinds, stacks, namespaces, expectedObjects, Duration.ofMinutes(10));
     double convergeSeconds = (System.nanoTime() - t0) / 1e9;
     List<String> writes = dispatcher.writes();
     long operatorWrites = writes.stream().filter(w -> !w.startsWith("POST /apis/loomio.org/")).count();
@@ -128,7 +131,8 @@ public final class OperatorBenchmark {
     return operator;
   }
 
-  private static void awaitConverged(KubernetesClient client, int stacks, int namespaces, int objects, Duration max)
+  private static void awaitConverged(KubernetesClient client, List<Class<? extends HasMetadata>> kinds, int stacks,
+      int namespaces, int objects, Duration max)
       throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < deadline) {
@@ -136,7 +140,7 @@ public final class OperatorBenchmark {
       for (int n = 0; n < namespaces; n++) {
         String ns = "bench-" + n;
         List<LoomioDeployment> all = client.resources(LoomioDeployment.class).inNamespace(ns).list().getItems();
-        Map<String, Integer> owned = ownedPerStack(client, ns);
+        Map<String, Integer> owned = ownedPerStack(client, kinds, ns);
         for (LoomioDeployment r : all) {
           boolean status = r.getStatus() != null && r.getMetadata().getGeneration().equals(r.getStatus().getObservedGeneration());
           if (status && owned.getOrDefault(r.getMetadata().getName(), 0) >= objects) {
@@ -152,19 +156,12 @@ public final class OperatorBenchmark {
     throw new IllegalStateException("not converged within " + max);
   }
 
-  private static Map<String, Integer> ownedPerStack(KubernetesClient client, String ns) {
+  /** Objects per stack (by instance label), one list call per kind the stack has. */
+  private static Map<String, Integer> ownedPerStack(KubernetesClient client, List<Class<? extends HasMetadata>> kinds,
+      String ns) {
     Map<String, Integer> count = new HashMap<>();
-    List<List<? extends HasMetadata>> kinds = List.of(
-        client.serviceAccounts().inNamespace(ns).list().getItems(),
-        client.secrets().inNamespace(ns).list().getItems(),
-        client.configMaps().inNamespace(ns).list().getItems(),
-        client.persistentVolumeClaims().inNamespace(ns).list().getItems(),
-        client.services().inNamespace(ns).list().getItems(),
-        client.apps().statefulSets().inNamespace(ns).list().getItems(),
-        client.apps().deployments().inNamespace(ns).list().getItems(),
-        client.batch().v1().jobs().inNamespace(ns).list().getItems());
-    for (List<? extends HasMetadata> items : kinds) {
-      for (HasMetadata o : items) {
+    for (Class<? extends HasMetadata> kind : kinds) {
+      for (HasMetadata o : client.resources(kind).inNamespace(ns).list().getItems()) {
         var labels = o.getMetadata().getLabels();
         if (labels != null && labels.get("app.kubernetes.io/instance") != null) {
           count.merge(labels.get("app.kubernetes.io/instance"), 1, Integer::sum);

@@ -32,18 +32,13 @@ import org.loomio.operator.testing.Fixtures;
 @EnabledIfSystemProperty(named = "e2e.bench", matches = "true")
 class BenchmarkIT {
 
-  private static final ClusterCapabilities RIG = ClusterCapabilities.forVersion("1.20");
 
-  /** Objects per stack (by instance label), with one list call per kind. */
-  private static java.util.Map<String, Integer> ownedPerStack(KubernetesClient k, String ns) {
+  /** Objects per stack (by instance label), with one list call per kind the stack has. */
+  private static java.util.Map<String, Integer> ownedPerStack(KubernetesClient k, List<HasMetadata> sample, String ns) {
     java.util.Map<String, Integer> count = new java.util.HashMap<>();
-    List<List<? extends HasMetadata>> kinds = List.of(
-        k.serviceAccounts().inNamespace(ns).list().getItems(), k.secrets().inNamespace(ns).list().getItems(),
-        k.configMaps().inNamespace(ns).list().getItems(), k.persistentVolumeClaims().inNamespace(ns).list().getItems(),
-        k.services().inNamespace(ns).list().getItems(), k.apps().statefulSets().inNamespace(ns).list().getItems(),
-        k.apps().deployments().inNamespace(ns).list().getItems(), k.batch().v1().jobs().inNamespace(ns).list().getItems());
-    for (List<? extends HasMetadata> items : kinds) {
-      for (HasMetadata o : items) {
+    for (Class<? extends HasMetadata> kind : sample.stream().<Class<? extends HasMetadata>>map(HasMetadata::getClass)
+        .distinct().toList()) {
+      for (HasMetadata o : k.resources(kind).inNamespace(ns).list().getItems()) {
         var labels = o.getMetadata().getLabels();
         if (labels != null && labels.containsKey("app.kubernetes.io/instance")) {
           count.merge(labels.get("app.kubernetes.io/instance"), 1, Integer::sum);
@@ -58,6 +53,7 @@ class BenchmarkIT {
     int n = Integer.getInteger("e2e.bench.stacks", 10);
     Rig rig = new Rig();
     KubernetesClient k = rig.admin();
+    ClusterCapabilities rigApis = org.loomio.operator.reconcile.ClusterCapabilitiesProvider.discover(k);
     rig.installCrd(Path.of(System.getProperty("crds.dir", "../crds"), "loomiodeployments.loomio.org-v1.yml"));
     String run = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     String operatorNs = run + "-operator";
@@ -75,9 +71,10 @@ class BenchmarkIT {
         r.getMetadata().setGeneration(null);
         k.resource(r).create();
       }
-      int perStack = StackRenderer.renderForDisplay(Fixtures.minimal("s0"), RIG).objects().size();
+      List<HasMetadata> sample = StackRenderer.renderForDisplay(Fixtures.minimal("s0"), rigApis).objects();
+      int perStack = sample.size();
       await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        var owned = ownedPerStack(k, operatorNs);
+        var owned = ownedPerStack(k, sample, operatorNs);
         for (LoomioDeployment now : k.resources(LoomioDeployment.class).inNamespace(operatorNs).list().getItems()) {
           assertThat(now.getStatus()).isNotNull();
           assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
@@ -93,7 +90,7 @@ class BenchmarkIT {
       for (int i = 0; i < n; i++) {
         LoomioDeployment r = Fixtures.minimal("s" + i);
         r.getMetadata().setNamespace(kubectlNs);
-        Stack stack = StackRenderer.renderForDisplay(r, RIG);
+        Stack stack = StackRenderer.renderForDisplay(r, rigApis);
         for (HasMetadata o : stack.objects()) {
           yaml.append(Serialization.asYaml(o));
           objects++;

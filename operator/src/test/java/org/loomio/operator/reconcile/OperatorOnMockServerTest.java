@@ -311,6 +311,52 @@ class OperatorOnMockServerTest {
     assertThat(web.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(HardenedPod.SECRET_HASH_ANNOTATION);
   }
 
+  @Test
+  void switchingTheEdgeCreatesAndRemovesExactlyItsObjects() {
+    create("edge", "team", "host: team.example.org");
+    awaitConverged("edge", "team");
+    Map<String, String> base = cluster.versions("edge");
+    assertThat(base.keySet()).noneMatch(k -> k.startsWith("Ingress/") || k.startsWith("HTTPRoute/")
+        || k.startsWith("Middleware/"));
+
+    mergePatch("edge", "team", "{\"spec\":{\"ingress\":{\"className\":\"nginx\",\"tls\":{\"clusterIssuer\":\"le\"}}}}");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
+        .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "ConfigMap/team-edge-headers",
+            "Service/team-closed"));
+    assertThat(changed(base, cluster.versions("edge"))).as("besides the new objects, only the edge's peer changed")
+        .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "ConfigMap/team-edge-headers",
+            "Service/team-closed", "NetworkPolicy/team-web", "NetworkPolicy/team-hocuspocus");
+    awaitCondition("edge", "team", Conditions.EDGE, "False", "CertificatePending");
+
+    mergePatch("edge", "team", "{\"spec\":{\"ingress\":null,\"gateway\":{\"name\":\"public\"}}}");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
+        .containsExactlyInAnyOrder("HTTPRoute/team-web", "HTTPRoute/team-hocuspocus", "HTTPRoute/team-https-redirect",
+            "Service/team-closed"));
+    awaitCondition("edge", "team", Conditions.EDGE, "Unknown", "RoutePending");
+
+    mergePatch("edge", "team", "{\"spec\":{\"gateway\":null,\"ingress\":{\"className\":\"traefik\",\"tls\":{\"secretName\":\"t\"}}}}");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
+        .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "Service/team-closed",
+            "Middleware/team-https-redirect", "Middleware/team-headers", "Middleware/team-ratelimit",
+            "Middleware/team-inflight", "Middleware/team-body-limit"));
+
+    mergePatch("edge", "team", "{\"spec\":{\"ingress\":null}}");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge"))).isEmpty());
+    assertThat(cluster.versions("edge").keySet()).as("back to exactly the objects of a stack without an edge")
+        .isEqualTo(base.keySet());
+    awaitCondition("edge", "team", Conditions.EDGE, "Unknown", "NotConfigured");
+  }
+
+  private static void mergePatch(String ns, String name, String json) {
+    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName(name)
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
+  }
+
+  private static List<String> added(Map<String, String> before, Map<String, String> after) {
+    return after.keySet().stream().filter(k -> !before.containsKey(k)).toList();
+  }
+
   private static List<String> changed(Map<String, String> before, Map<String, String> after) {
     return after.entrySet().stream().filter(e -> !e.getValue().equals(before.get(e.getKey()))).map(Map.Entry::getKey)
         .collect(Collectors.toList());

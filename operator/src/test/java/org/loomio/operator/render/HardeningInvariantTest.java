@@ -97,6 +97,19 @@ class HardeningInvariantTest {
         secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: oauth, key: secret}}]
         secrets: {existingSecret: my-secrets}
         """, "1.34", false);
+    add(cases, "ingress-nginx with cert-manager", """
+        host: a.example.org
+        ingress: {className: nginx, tls: {clusterIssuer: letsencrypt}, nginxControllerConfigMap: ingress-nginx/ingress-nginx-controller}
+        """, "1.34", false);
+    add(cases, "Traefik with its own certificate", """
+        host: a.example.org
+        ingress: {className: traefik, tls: {secretName: a-tls}}
+        """, "1.34", false);
+    add(cases, "Gateway API, NetworkPolicies off", """
+        host: a.example.org
+        gateway: {name: public}
+        networkPolicy: {enabled: false}
+        """, "1.34", false);
     add(cases, "paused (no web, no worker)", """
         host: a.example.org
         web: {replicas: 0}
@@ -145,6 +158,25 @@ class HardeningInvariantTest {
     weaken.accept(web);
     assertThat(HardeningChecklist.check(stack, ClusterCapabilities.newest(), false))
         .anySatisfy(f -> assertThat(f).startsWith("Deployment/team-web").contains(": " + rule + " "));
+  }
+
+  @Test
+  void theChecklistCatchesAnOpenNetworkAndAWeakEdge() {
+    Stack stack = Fixtures.render(Fixtures.resource("team",
+        "host: a.example.org\ningress: {className: nginx, tls: {secretName: t}}"));
+    List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new ArrayList<>(stack.objects());
+    objects.removeIf(o -> o.getMetadata().getName().equals("team-default-deny") || o.getMetadata().getName().equals("team-worker")
+        && o instanceof io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy);
+    var ingress = (io.fabric8.kubernetes.api.model.networking.v1.Ingress) objects.stream()
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress).findFirst().orElseThrow();
+    ingress.getMetadata().getAnnotations().put("nginx.ingress.kubernetes.io/server-snippet", "return 200;");
+    ingress.getSpec().getTls().get(0).setSecretName(null);
+    Stack weakened = new Stack(objects, stack.omissions(), stack.image(), stack.version(), stack.migrationJob());
+    assertThat(HardeningChecklist.check(weakened, ClusterCapabilities.newest(), false))
+        .anySatisfy(f -> assertThat(f).startsWith("Deployment/team-web").contains(": R30 "))
+        .anySatisfy(f -> assertThat(f).startsWith("Deployment/team-worker").contains(": R31 "))
+        .anySatisfy(f -> assertThat(f).startsWith("Ingress/team-web").contains(": R34 "))
+        .anySatisfy(f -> assertThat(f).startsWith("Ingress/team-web").contains(": R33 "));
   }
 
   static Stream<Arguments> weakenings() {

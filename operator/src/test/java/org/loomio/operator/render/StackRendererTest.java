@@ -22,6 +22,9 @@ class StackRendererTest {
     assertThat(stack.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
         "ServiceAccount/team-web", "ServiceAccount/team-worker", "ServiceAccount/team-migrate",
         "ServiceAccount/team-hocuspocus", "ServiceAccount/team-postgres", "ServiceAccount/team-redis",
+        "NetworkPolicy/team-default-deny", "NetworkPolicy/team-web", "NetworkPolicy/team-worker",
+        "NetworkPolicy/team-hocuspocus", "NetworkPolicy/team-migrate", "NetworkPolicy/team-postgres",
+        "NetworkPolicy/team-redis",
         "Secret/team-secrets", "ConfigMap/team-config",
         "PersistentVolumeClaim/team-uploads", "PersistentVolumeClaim/team-postgres-data",
         "Service/team-web", "Service/team-hocuspocus", "Service/team-postgres", "Service/team-redis",

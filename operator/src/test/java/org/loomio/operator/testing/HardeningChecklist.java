@@ -88,6 +88,7 @@ public final class HardeningChecklist {
         workload(id, s.getSpec().getReplicas(), s.getSpec().getSelector(), s.getSpec().getTemplate(), component(o));
       } else if (o instanceof Job j) {
         pod(id, j.getSpec().getTemplate(), false, component(o));
+        isolated(id, j.getSpec().getTemplate().getMetadata().getLabels());
         if (j.getSpec().getBackoffLimit() == null || j.getSpec().getActiveDeadlineSeconds() == null) {
           fail(id, "R39", "a Job needs an explicit backoffLimit and activeDeadlineSeconds");
         }
@@ -110,6 +111,23 @@ public final class HardeningChecklist {
             fail(id, "R22", "ConfigMap key " + k + " looks secret");
           }
         });
+      } else if (o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ing) {
+        List<String> tlsHosts = ing.getSpec().getTls() == null ? List.of()
+            : ing.getSpec().getTls().stream().flatMap(t -> t.getHosts().stream()).toList();
+        if (ing.getSpec().getTls() == null || ing.getSpec().getTls().isEmpty()
+            || ing.getSpec().getTls().stream().anyMatch(t -> t.getSecretName() == null)) {
+          fail(id, "R33", "TLS with a secretName is required");
+        }
+        ing.getSpec().getRules().forEach(r -> {
+          if (!tlsHosts.contains(r.getHost())) {
+            fail(id, "R33", "host " + r.getHost() + " has no TLS");
+          }
+        });
+        Map<String, String> a = ing.getMetadata().getAnnotations() == null ? Map.of() : ing.getMetadata().getAnnotations();
+        if ("false".equals(a.get("nginx.ingress.kubernetes.io/ssl-redirect"))) {
+          fail(id, "R33", "ssl-redirect must not be false");
+        }
+        a.keySet().stream().filter(k -> k.contains("snippet")).forEach(k -> fail(id, "R34", "snippet annotation " + k));
       } else if (o instanceof PodDisruptionBudget pdb) {
         boolean hasMax = pdb.getSpec().getMaxUnavailable() != null;
         boolean hasMin = pdb.getSpec().getMinAvailable() != null;
@@ -127,8 +145,32 @@ public final class HardeningChecklist {
     }
   }
 
+  /** R30/R31 (with the recorded exceptions: selection by instance, and by instance + component). */
+  private void isolated(String id, Map<String, String> labels) {
+    List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> policies =
+        stack.all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    if (policies.isEmpty()) {
+      return; // switched off by the spec (spec.networkPolicy.enabled: false)
+    }
+    boolean denied = policies.stream().anyMatch(p -> subset(p.getSpec().getPodSelector().getMatchLabels(), labels)
+        && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+        && (p.getSpec().getIngress() == null || p.getSpec().getIngress().isEmpty())
+        && (p.getSpec().getEgress() == null || p.getSpec().getEgress().isEmpty()));
+    boolean allowed = policies.stream().anyMatch(p -> subset(p.getSpec().getPodSelector().getMatchLabels(), labels)
+        && p.getSpec().getPodSelector().getMatchLabels().containsKey(Labels.COMPONENT)
+        && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+        && p.getSpec().getEgress() != null && !p.getSpec().getEgress().isEmpty());
+    if (!denied) {
+      fail(id, "R30", "no default-deny NetworkPolicy selects the pods");
+    }
+    if (!allowed) {
+      fail(id, "R31", "no allow NetworkPolicy (Ingress and Egress, egress rules) selects the pods");
+    }
+  }
+
   private void workload(String id, Integer replicas, LabelSelector selector, PodTemplateSpec template, String component) {
     Map<String, String> labels = template.getMetadata().getLabels();
+    isolated(id, labels);
     if (!subset(selector.getMatchLabels(), labels)) {
       fail(id, "R29", "selector must match the template labels");
     }

@@ -53,8 +53,11 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
+  /** The newest Kubernetes with Gateway API and Traefik's CRDs (the mock stores any typed resource). */
+  private final ClusterCapabilities capabilities = ClusterCapabilities.newest();
+
   public void startOperator() {
-    operator = LoomioOperator.create(client, Set.of(), ClusterCapabilitiesProvider.fixed(ClusterCapabilities.newest()),
+    operator = LoomioOperator.create(client, Set.of(), ClusterCapabilitiesProvider.fixed(capabilities),
         o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false));
     operator.start();
   }
@@ -97,6 +100,12 @@ public final class MockCluster implements AutoCloseable {
     put(v, client.apps().statefulSets().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
     put(v, client.apps().deployments().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
     put(v, client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.network().v1().networkPolicies().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.network().v1().ingresses().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(namespace)
+        .withLabel(Labels.MANAGED_BY).list().getItems());
+    put(v, client.resources(org.loomio.operator.reconcile.thirdparty.TraefikMiddleware.class).inNamespace(namespace)
+        .withLabel(Labels.MANAGED_BY).list().getItems());
     put(v, client.resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class).inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
     return v;
   }

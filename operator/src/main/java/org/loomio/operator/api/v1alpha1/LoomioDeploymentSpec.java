@@ -18,13 +18,15 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"host", "hocuspocusHost", "supportEmail", "siteName", "uploadLimitMB", "image",
     "imagePullSecrets", "web", "worker", "hocuspocus", "database", "redis", "storage", "smtp", "secrets",
-    "features", "env", "secretEnv", "deletionPolicy"})
+    "features", "env", "secretEnv", "networkPolicy", "ingress", "gateway", "deletionPolicy"})
 @ValidationRule(
     value = "!has(self.web) || !has(self.web.replicas) || self.web.replicas <= 1"
         + " || (has(self.storage) && (has(self.storage.s3) || (has(self.storage.volume)"
         + " && has(self.storage.volume.accessMode) && self.storage.volume.accessMode == 'ReadWriteMany')))",
     message = "spec.web.replicas above 1 needs uploads that every web pod can reach:"
         + " set spec.storage.s3, or spec.storage.volume.accessMode: ReadWriteMany")
+@ValidationRule(value = "!(has(self.ingress) && has(self.gateway))",
+    message = "spec: set at most one of ingress or gateway")
 public class LoomioDeploymentSpec {
 
   /** RFC 1123 DNS name, lower case, at least one character per label. */
@@ -115,6 +117,18 @@ public class LoomioDeploymentSpec {
       + " and the migration Job, each read from a key of a Secret in this namespace.")
   private List<SecretEnvVarSpec> secretEnv = new ArrayList<>();
 
+  @JsonPropertyDescription("NetworkPolicies for every pod of the stack: deny by default, then exactly the flows each"
+      + " component needs. On by default (they need a network plugin that enforces them).")
+  private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
+
+  @JsonPropertyDescription("An Ingress for host and hocuspocusHost: TLS, HTTP to HTTPS, security headers, rate"
+      + " limits, websocket timeouts, the upload limit. At most one of ingress and gateway.")
+  private IngressSpec ingress;
+
+  @JsonPropertyDescription("HTTPRoutes on a Gateway you run (Gateway API): security headers, HTTP to HTTPS,"
+      + " websocket routes. At most one of ingress and gateway.")
+  private GatewaySpec gateway;
+
   @Default("Retain")
   @JsonPropertyDescription("What happens to the data when this resource is deleted: Retain (default) keeps the"
       + " database and uploads PersistentVolumeClaims and the generated credentials, so a new LoomioDeployment"
@@ -157,6 +171,12 @@ public class LoomioDeploymentSpec {
   public void setEnv(List<EnvVarSpec> env) { this.env = env; }
   public List<SecretEnvVarSpec> getSecretEnv() { return secretEnv; }
   public void setSecretEnv(List<SecretEnvVarSpec> secretEnv) { this.secretEnv = secretEnv; }
+  public NetworkPolicySpec getNetworkPolicy() { return networkPolicy; }
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) { this.networkPolicy = networkPolicy; }
+  public IngressSpec getIngress() { return ingress; }
+  public void setIngress(IngressSpec ingress) { this.ingress = ingress; }
+  public GatewaySpec getGateway() { return gateway; }
+  public void setGateway(GatewaySpec gateway) { this.gateway = gateway; }
   public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
 }

@@ -1,0 +1,67 @@
+package org.loomio.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/**
+ * Egress outside the cluster, as address ranges. "Public" means every address except private, loopback,
+ * link-local (which includes cloud metadata endpoints) and carrier-grade NAT ranges.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EgressSpec {
+
+  @Default("true")
+  @JsonPropertyDescription("Let web and worker open HTTPS (port 443) connections to public addresses: web push"
+      + " delivery, webhooks (Slack, Matrix, ...), OAuth/SAML sign-in, link previews. Default true; false cuts"
+      + " those features off.")
+  private Boolean internetHTTPS = true;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("What counts as public addresses. Default: 0.0.0.0/0 and ::/0 without 10.0.0.0/8,"
+      + " 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, fc00::/7, fe80::/10, ::1/128.")
+  private List<CidrBlock> publicCIDRs;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("Where the SMTP server is (port spec.smtp.port, web and worker). Default: public"
+      + " addresses. Set it for a relay on a private network.")
+  private List<CidrBlock> smtp;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("Where the S3 endpoint is (its port, web and worker). Default: public addresses.")
+  private List<CidrBlock> s3;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("Where the external PostgreSQL is (spec.database.external.port; web, worker, the"
+      + " migration Job). Default: the host's /32 when it is an IPv4 address, else any address.")
+  private List<CidrBlock> database;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("Where the external Redis is (web, worker, the migration Job). Default: any address.")
+  private List<CidrBlock> redis;
+
+  @Default("6379")
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Port of the external Redis. Default 6379.")
+  private Integer redisPort = 6379;
+
+  public Boolean getInternetHTTPS() { return internetHTTPS; }
+  public void setInternetHTTPS(Boolean internetHTTPS) { this.internetHTTPS = internetHTTPS; }
+  public List<CidrBlock> getPublicCIDRs() { return publicCIDRs; }
+  public void setPublicCIDRs(List<CidrBlock> publicCIDRs) { this.publicCIDRs = publicCIDRs; }
+  public List<CidrBlock> getSmtp() { return smtp; }
+  public void setSmtp(List<CidrBlock> smtp) { this.smtp = smtp; }
+  public List<CidrBlock> getS3() { return s3; }
+  public void setS3(List<CidrBlock> s3) { this.s3 = s3; }
+  public List<CidrBlock> getDatabase() { return database; }
+  public void setDatabase(List<CidrBlock> database) { this.database = database; }
+  public List<CidrBlock> getRedis() { return redis; }
+  public void setRedis(List<CidrBlock> redis) { this.redis = redis; }
+  public Integer getRedisPort() { return redisPort; }
+  public void setRedisPort(Integer redisPort) { this.redisPort = redisPort; }
+}

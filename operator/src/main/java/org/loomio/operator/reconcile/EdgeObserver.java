@@ -1,0 +1,153 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.loomio.operator.api.v1alpha1.IngressSpec;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.NginxHeadersConfigMap;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.Stack;
+
+/**
+ * What can be seen of the edge, for the Edge condition: are the Ingress/HTTPRoute objects in place, does
+ * the TLS Secret exist, has the Gateway accepted the routes, does ingress-nginx allow the security headers.
+ * Where the operator cannot see something it says Unknown rather than guess.
+ */
+final class EdgeObserver {
+
+  /** The Edge condition before it gets its generation and time. */
+  record EdgeState(String status, String reason, String message) {}
+
+  static final String NGINX_ALLOWED_HEADERS = "global-allowed-response-headers";
+
+  private EdgeObserver() {}
+
+  static EdgeState observe(LoomioDeployment resource, Stack stack, ClusterCapabilities cluster,
+      Context<LoomioDeployment> context) {
+    ResolvedSpec spec = new ResolvedSpec(resource);
+    KubernetesClient client = context.getClient();
+    if (spec.ingress().isPresent()) {
+      return ingress(spec, stack, cluster, context, client);
+    }
+    if (spec.gateway().isPresent()) {
+      return gateway(spec, stack, cluster, context);
+    }
+    return new EdgeState(Conditions.UNKNOWN, "NotConfigured", "no spec.ingress or spec.gateway: route https://"
+        + spec.host() + " to Service " + spec.name() + "-web and wss://" + spec.hocuspocusHost() + " to Service "
+        + spec.name() + "-hocuspocus yourself (docs/networking.md)");
+  }
+
+  private static EdgeState ingress(ResolvedSpec spec, Stack stack, ClusterCapabilities cluster,
+      Context<LoomioDeployment> context, KubernetesClient client) {
+    List<Ingress> wanted = stack.all(Ingress.class);
+    if (wanted.isEmpty() || !missingApis(stack).isEmpty()) {
+      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks " + missingApis(stack));
+    }
+    Set<String> seen = cluster.serves(ClusterCapabilities.INGRESS_V1)
+        ? context.getSecondaryResources(Ingress.class).stream().map(i -> i.getMetadata().getName())
+            .collect(Collectors.toSet()) : Set.of();
+    List<String> absent = wanted.stream().map(i -> i.getMetadata().getName()).filter(n -> !seen.contains(n)).toList();
+    if (!absent.isEmpty()) {
+      return new EdgeState(Conditions.FALSE, "EdgeObjectsMissing", "Ingress " + absent + " not in place yet");
+    }
+    IngressSpec ingress = spec.ingress().get();
+    String secret = spec.tlsSecretName();
+    if (client.secrets().inNamespace(spec.namespace()).withName(secret).get() == null) {
+      boolean certManager = ingress.getTls() != null
+          && (ingress.getTls().getClusterIssuer() != null || ingress.getTls().getIssuer() != null);
+      return certManager
+          ? new EdgeState(Conditions.FALSE, "CertificatePending", "waiting for cert-manager to issue the TLS Secret "
+              + secret + " (kubectl describe certificate " + secret + ")")
+          : new EdgeState(Conditions.FALSE, "TLSSecretMissing", "the TLS Secret " + secret + " does not exist:"
+              + " HTTPS on " + spec.host() + " has no certificate");
+    }
+    String ready = "Ingresses " + wanted.stream().map(i -> i.getMetadata().getName()).toList() + " in place, TLS Secret "
+        + secret + " present";
+    if (spec.ingressController() != IngressSpec.Controller.NGINX) {
+      return new EdgeState(Conditions.TRUE, "EdgeReady", ready);
+    }
+    List<String> headers = new ArrayList<>(NginxHeadersConfigMap.headers(ingress).keySet());
+    if (headers.isEmpty()) {
+      return new EdgeState(Conditions.TRUE, "EdgeReady", ready + "; security headers are switched off");
+    }
+    String cm = ingress.getNginxControllerConfigMap();
+    if (cm == null || !cm.contains("/")) {
+      return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
+          + " security headers: its " + NGINX_ALLOWED_HEADERS + " must list " + headers
+          + " (set spec.ingress.nginxControllerConfigMap to have it checked)");
+    }
+    ConfigMap controller;
+    try {
+      controller = client.configMaps().inNamespace(cm.substring(0, cm.indexOf('/')))
+          .withName(cm.substring(cm.indexOf('/') + 1)).get();
+    } catch (KubernetesClientException e) {
+      return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot read " + cm + ": " + e.getCode());
+    }
+    if (controller == null) {
+      return new EdgeState(Conditions.FALSE, "HeadersNotAllowed", "the ingress-nginx ConfigMap " + cm + " does not exist");
+    }
+    String allowed = controller.getData() == null ? "" : controller.getData().getOrDefault(NGINX_ALLOWED_HEADERS, "");
+    Set<String> allowedNames = Arrays.stream(allowed.split(",")).map(String::trim).map(h -> h.toLowerCase(Locale.ROOT))
+        .collect(Collectors.toSet());
+    List<String> refused = headers.stream().filter(h -> !allowedNames.contains(h.toLowerCase(Locale.ROOT))).toList();
+    if (!refused.isEmpty()) {
+      return new EdgeState(Conditions.FALSE, "HeadersNotAllowed", "ingress-nginx (" + cm + ") does not allow " + refused
+          + " in " + NGINX_ALLOWED_HEADERS + ": it refuses the Ingress's custom headers (docs/networking.md)");
+    }
+    return new EdgeState(Conditions.TRUE, "EdgeReady", ready + "; ingress-nginx allows the security headers");
+  }
+
+  private static EdgeState gateway(ResolvedSpec spec, Stack stack, ClusterCapabilities cluster,
+      Context<LoomioDeployment> context) {
+    List<HTTPRoute> wanted = stack.all(HTTPRoute.class);
+    if (wanted.isEmpty()) {
+      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks " + missingApis(stack));
+    }
+    List<HTTPRoute> seen = cluster.serves(ClusterCapabilities.HTTPROUTE_V1)
+        ? new ArrayList<>(context.getSecondaryResources(HTTPRoute.class)) : List.of();
+    String gateway = spec.gateway().get().getName();
+    List<String> pending = new ArrayList<>();
+    for (HTTPRoute want : wanted) {
+      HTTPRoute got = seen.stream().filter(r -> r.getMetadata().getName().equals(want.getMetadata().getName()))
+          .findFirst().orElse(null);
+      if (got == null) {
+        return new EdgeState(Conditions.FALSE, "EdgeObjectsMissing", "HTTPRoute " + want.getMetadata().getName()
+            + " not in place yet");
+      }
+      var accepted = got.getStatus() == null || got.getStatus().getParents() == null ? null
+          : got.getStatus().getParents().stream().flatMap(p -> p.getConditions().stream())
+              .filter(c -> "Accepted".equals(c.getType())).findFirst().orElse(null);
+      if (accepted == null) {
+        pending.add(want.getMetadata().getName());
+      } else if (!"True".equals(accepted.getStatus())) {
+        return new EdgeState(Conditions.FALSE, "RouteNotAccepted", "Gateway " + gateway + " did not accept HTTPRoute "
+            + want.getMetadata().getName() + ": " + accepted.getReason() + " " + accepted.getMessage());
+      }
+    }
+    String limits = "; core Gateway API has no rate limit or request body limit: set them with your Gateway"
+        + " implementation's policy resources";
+    if (!pending.isEmpty()) {
+      return new EdgeState(Conditions.UNKNOWN, "RoutePending", "HTTPRoutes " + pending + " await Gateway " + gateway
+          + " (no controller status yet; TLS is the Gateway listener's)" + limits);
+    }
+    return new EdgeState(Conditions.TRUE, "EdgeReady", "Gateway " + gateway + " accepted the HTTPRoutes (TLS is the"
+        + " Gateway listener's)" + limits);
+  }
+
+  private static List<String> missingApis(Stack stack) {
+    return stack.omissions().stream()
+        .filter(o -> o.api().contains("Ingress") || o.api().contains("HTTPRoute") || o.api().contains("traefik"))
+        .map(o -> o.api()).toList();
+  }
+}
