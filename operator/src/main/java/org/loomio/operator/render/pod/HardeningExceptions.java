@@ -29,6 +29,10 @@ public final class HardeningExceptions {
           + " init containers run to completion and have none."),
       new Waiver("R25", "replicas default to 1 (a small site); from 2 on, a PodDisruptionBudget, anti-affinity"
           + " and zone spreading apply (R26-R28). web needs shared uploads for 2 or more."),
+      new Waiver("R30/R31", "the default-deny NetworkPolicy selects the stack's pods by instance, not the whole namespace,"
+          + " and allow policies select by instance + component, so other workloads and stacks in a namespace are"
+          + " untouched; pods nobody calls (worker, migration Job, none from outside) have allow policies with egress"
+          + " rules only."),
       new Waiver("R29", "priorityClassName is the user's choice (spec.*.pod.priorityClassName); the instance label"
           + " is the LoomioDeployment's name, not each object's."));
 
