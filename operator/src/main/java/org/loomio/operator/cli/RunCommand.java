@@ -2,45 +2,151 @@ package org.loomio.operator.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.Operator;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.loomio.operator.reconcile.LoomioOperator;
+import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.runtime.Logging;
+import org.loomio.operator.runtime.OperatorRuntime;
+import org.loomio.operator.runtime.OperatorSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Runs the operator against the current kubeconfig (or the in-cluster service account). */
+/**
+ * Runs the operator against the current kubeconfig (or the in-cluster service account). Every flag has an
+ * environment variable, which is how the Helm chart configures it.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
         "Run the operator: reconcile every LoomioDeployment in the watched namespaces until stopped.",
-        "Connects with the current kubeconfig (KUBECONFIG, ~/.kube/config) or, in a pod, its service account."})
+        "Connects with the current kubeconfig (KUBECONFIG, ~/.kube/config) or, in a pod, its service account.",
+        "Every option defaults to the environment variable named in its description."})
 public final class RunCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--namespaces", paramLabel = "NS[,NS...]", split = ",",
       defaultValue = "${env:WATCH_NAMESPACES}",
-      description = "Namespaces to watch (default: the WATCH_NAMESPACES environment variable; if that is empty,"
-          + " all namespaces).")
+      description = "Namespaces to watch (WATCH_NAMESPACES; empty: all namespaces).")
   String[] namespaces;
 
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:LOG_LEVEL:-info}",
+      description = "trace, debug, info, warn or error (LOG_LEVEL; default ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:LOG_FORMAT:-text}",
+      description = "text or json, one object per line (LOG_FORMAT; default ${DEFAULT-VALUE}).")
+  Logging.Format logFormat;
+
+  @Option(names = "--default-loomio-image", paramLabel = "REPO:TAG[@DIGEST]",
+      defaultValue = "${env:DEFAULT_LOOMIO_IMAGE}",
+      description = "The Loomio image of a stack whose spec names none (DEFAULT_LOOMIO_IMAGE; default loomio/loomio:3.5).")
+  String defaultLoomioImage;
+
+  @Option(names = "--default-postgres-repository", paramLabel = "REPO",
+      defaultValue = "${env:DEFAULT_POSTGRES_REPOSITORY}",
+      description = "The embedded PostgreSQL image repository; its tag is the database's major version"
+          + " (DEFAULT_POSTGRES_REPOSITORY; default postgres).")
+  String defaultPostgresRepository;
+
+  @Option(names = "--default-redis-image", paramLabel = "REPO:TAG[@DIGEST]",
+      defaultValue = "${env:DEFAULT_REDIS_IMAGE}",
+      description = "The embedded Redis image (DEFAULT_REDIS_IMAGE; default redis:8.4).")
+  String defaultRedisImage;
+
+  @Option(names = "--resync-period", paramLabel = "DURATION", defaultValue = "${env:RESYNC_PERIOD:-10m}",
+      description = "Longest time between two reconciles of a stack, e.g. 90s, 10m, 1h (RESYNC_PERIOD;"
+          + " default ${DEFAULT-VALUE}).")
+  String resyncPeriod;
+
+  @Option(names = "--leader-election", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:LEADER_ELECTION:-false}",
+      description = "Reconcile only while holding a Lease, so several replicas can run (LEADER_ELECTION;"
+          + " default ${DEFAULT-VALUE}).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE}",
+      description = "Namespace of the Lease (POD_NAMESPACE).")
+  String leaseNamespace;
+
+  @Option(names = "--lease-name", paramLabel = "NAME",
+      defaultValue = "${env:LEASE_NAME:-" + OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME + "}",
+      description = "Name of the Lease (LEASE_NAME; default ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "${env:HEALTH_PORT:-8081}",
+      description = "Port of /healthz and /readyz (HEALTH_PORT; default ${DEFAULT-VALUE}; -1: none).")
+  int healthPort;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "${env:METRICS_PORT:-8080}",
+      description = "Port of /metrics, Prometheus format (METRICS_PORT; default ${DEFAULT-VALUE}; -1: none).")
+  int metricsPort;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
+    OperatorSettings settings;
+    try {
+      Logging.configure(logLevel, logFormat);
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    OperatorRuntime runtime = OperatorRuntime.start(client, settings,
+        new OperatorRuntime.Ports(healthPort, metricsPort), null,
+        // lost the Lease while running: exit non-zero (a fresh thread; never from a shutdown hook)
+        () -> new Thread(() -> System.exit(1), "lost-lease-exit").start(), null);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      runtime.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  OperatorSettings settings() {
     Set<String> watched = new LinkedHashSet<>();
     if (namespaces != null) {
       Arrays.stream(namespaces).map(String::trim).filter(s -> !s.isEmpty()).forEach(watched::add);
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    Operator operator = LoomioOperator.create(client, watched, null, null);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      operator.stop();
-      client.close();
-      stopped.countDown();
-    }, "shutdown"));
-    operator.start();
-    stopped.await();
-    return 0;
+    ImageDefaults builtIn = ImageDefaults.BUILT_IN;
+    ImageDefaults images = new ImageDefaults(
+        blank(defaultLoomioImage) ? builtIn.loomio() : ImageDefaults.Ref.parse(defaultLoomioImage),
+        blank(defaultPostgresRepository) ? builtIn.postgresRepository() : defaultPostgresRepository.trim(),
+        blank(defaultRedisImage) ? builtIn.redis() : ImageDefaults.Ref.parse(defaultRedisImage));
+    OperatorSettings settings = OperatorSettings.defaults()
+        .withNamespaces(watched)
+        .withImages(images)
+        .withResyncPeriod(OperatorSettings.parseDuration(resyncPeriod));
+    if (leaderElection) {
+      String identity = firstNonBlank(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),
+          "loomio-operator-" + UUID.randomUUID());
+      settings = settings.withLeaderElection(new OperatorSettings.LeaderElection(leaseName, leaseNamespace,
+          identity, java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(10),
+          java.time.Duration.ofSeconds(2)));
+    }
+    return settings;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String v : values) {
+      if (!blank(v)) {
+        return v;
+      }
+    }
+    throw new IllegalStateException();
   }
 }

@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
 import org.loomio.operator.reconcile.dependent.ServicesDependent;
 import org.loomio.operator.reconcile.dependent.StatefulSetsDependent;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.Labels;
@@ -62,6 +64,7 @@ import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
 import org.loomio.operator.secrets.CredentialGenerator;
 import org.loomio.operator.secrets.GeneratedCredentials;
+import org.loomio.operator.runtime.OperatorMetrics;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.Violation;
 import org.slf4j.Logger;
@@ -111,16 +114,25 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   static final Duration RECHECK_MISSING_SECRET = Duration.ofSeconds(30);
 
   private final Supplier<ClusterCapabilities> capabilities;
+  private final ImageDefaults images;
+  private final OperatorMetrics metrics;
   private final GeneratedCredentials credentials;
   private final Clock clock;
 
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
-    this(capabilities, new GeneratedCredentials(new CredentialGenerator()), Clock.systemUTC());
+    this(capabilities, ImageDefaults.BUILT_IN, OperatorMetrics.inMemory());
   }
 
-  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, GeneratedCredentials credentials,
-      Clock clock) {
+  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
+      OperatorMetrics metrics) {
+    this(capabilities, images, metrics, new GeneratedCredentials(new CredentialGenerator()), Clock.systemUTC());
+  }
+
+  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
+      OperatorMetrics metrics, GeneratedCredentials credentials, Clock clock) {
     this.capabilities = capabilities;
+    this.images = images;
+    this.metrics = metrics;
     this.credentials = credentials;
     this.clock = clock;
   }
@@ -146,7 +158,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       return blocked(resource, context, Conditions.INVALID_SPEC, message, events, null);
     }
     KubernetesClient client = context.getClient();
-    ResolvedSpec spec = new ResolvedSpec(resource);
+    ResolvedSpec spec = new ResolvedSpec(resource, images);
 
     var lookup = ReferencedSecrets.lookup(client, spec.namespace(), ReferencedSecrets.refs(spec));
     if (lookup.problem().isPresent()) {
@@ -185,7 +197,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
 
     ClusterCapabilities cluster = capabilities.get();
-    Stack stack = StackRenderer.render(resource, cluster, creds, SecretDigests.of(lookup.secrets().values()));
+    Stack stack = StackRenderer.render(resource, images, cluster, creds, SecretDigests.of(lookup.secrets().values()));
     DesiredStack.put(context, stack, cluster);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
@@ -205,6 +217,9 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     LOG.debug("reconcile failure of {}/{}", namespace(resource), name(resource), e);
     LoomioDeploymentStatus status = StatusAggregator.failed(resource, message, clock.instant());
     announceTransitions(resource, status, new EventRecorder(context.getClient()));
+    metrics.failure(Conditions.find(status.getConditions(), Conditions.DEGRADED).map(Condition::getReason)
+        .orElse("ReconcileFailed"));
+    metrics.observed(ResourceID.fromResource(resource), status.getConditions());
     if (Objects.equals(status, resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -217,7 +232,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
    */
   @Override
   public DeleteControl cleanup(LoomioDeployment resource, Context<LoomioDeployment> context) {
-    ResolvedSpec spec = new ResolvedSpec(resource);
+    metrics.forget(ResourceID.fromResource(resource));
+    ResolvedSpec spec = new ResolvedSpec(resource, images);
     if (spec.deletionPolicy() != DeletionPolicy.Delete) {
       LOG.info("{}/{} deleted; data claims and credentials retained (deletionPolicy Retain)", namespace(resource),
           name(resource));
@@ -237,13 +253,15 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       String reason, String message, EventRecorder events, Duration recheck) {
     LoomioDeploymentStatus status = StatusAggregator.blocked(resource, reason, message, clock.instant());
     announceTransitions(resource, status, events);
+    metrics.failure(reason);
     UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
-  private static UpdateControl<LoomioDeployment> statusUpdate(LoomioDeployment resource, LoomioDeploymentStatus status,
+  private UpdateControl<LoomioDeployment> statusUpdate(LoomioDeployment resource, LoomioDeploymentStatus status,
       Context<LoomioDeployment> context) {
     StatusWriter.write(resource, status, context);
+    metrics.observed(ResourceID.fromResource(resource), status.getConditions());
     return UpdateControl.noUpdate();
   }
 

@@ -12,7 +12,10 @@ public final class Defaults {
 
   private Defaults() {}
 
-  // --- images of the embedded services (overridable per stack with spec.*.embedded.image) ---
+  // --- built-in images (ImageDefaults.BUILT_IN); an operator may set others, a spec overrides both ---
+  /** The Loomio image: the release series this operator is built and tested against. */
+  public static final String LOOMIO_REPOSITORY = "loomio/loomio";
+  public static final String LOOMIO_TAG = "3.5";
   public static final String POSTGRES_REPOSITORY = "postgres";
   public static final String REDIS_REPOSITORY = "redis";
   /** The Redis release the official Loomio compose file runs. */

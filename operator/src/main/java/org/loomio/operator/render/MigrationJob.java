@@ -38,8 +38,8 @@ public final class MigrationJob {
     // burn the Job's retries while the embedded database is still initialising.
     ContainerBuilder waitForDatabase = new ContainerBuilder()
         .withName("wait-for-database")
-        .withImage(ResolvedSpec.image(db.image(), Defaults.POSTGRES_REPOSITORY, Integer.toString(db.version())))
-        .withImagePullPolicy(ResolvedSpec.pullPolicy(db.image()))
+        .withImage(ctx.spec().postgresImage())
+        .withImagePullPolicy(ctx.spec().postgresPullPolicy())
         .withCommand("/bin/sh", "-c", "until pg_isready -h \"$PGHOST\" -p \"$PGPORT\" -t 5; do sleep 2; done")
         .withEnv(new EnvVar("PGHOST", db.host(), null), new EnvVar("PGPORT", Integer.toString(db.port()), null))
         .withResources(Defaults.WAIT_FOR_DATABASE);

@@ -33,8 +33,8 @@ public final class PostgresStatefulSet {
     String ready = "pg_isready -h 127.0.0.1 -p " + PORT + " -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"";
     ContainerBuilder main = new ContainerBuilder()
         .withName("postgres")
-        .withImage(ResolvedSpec.image(db.image(), Defaults.POSTGRES_REPOSITORY, Integer.toString(db.version())))
-        .withImagePullPolicy(ResolvedSpec.pullPolicy(db.image()))
+        .withImage(ctx.spec().postgresImage())
+        .withImagePullPolicy(ctx.spec().postgresPullPolicy())
         .withEnv(
             new EnvVar("POSTGRES_USER", ResolvedSpec.EMBEDDED_USER, null),
             new EnvVar("POSTGRES_DB", ResolvedSpec.EMBEDDED_DATABASE, null),

@@ -25,8 +25,8 @@ public final class RedisDeployment {
     String ping = "redis-cli -h 127.0.0.1 -p " + PORT + " ping | grep -q PONG";
     ContainerBuilder main = new ContainerBuilder()
         .withName("redis")
-        .withImage(ResolvedSpec.image(redis.image(), Defaults.REDIS_REPOSITORY, Defaults.REDIS_TAG))
-        .withImagePullPolicy(ResolvedSpec.pullPolicy(redis.image()))
+        .withImage(ctx.spec().redisImage())
+        .withImagePullPolicy(ctx.spec().redisPullPolicy())
         .withCommand("redis-server")
         // $(REDIS_PASSWORD) is expanded by the kubelet: the password is in no stored object but the Secret.
         .withArgs("--save", "", "--appendonly", "no",

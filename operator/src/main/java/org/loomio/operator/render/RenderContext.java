@@ -22,7 +22,12 @@ public final class RenderContext {
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
-    this.spec = new ResolvedSpec(resource);
+    this(new ResolvedSpec(resource), cluster, credentials, digests);
+  }
+
+  public RenderContext(ResolvedSpec spec, ClusterCapabilities cluster, Credentials credentials,
+      SecretDigests digests) {
+    this.spec = spec;
     this.cluster = cluster;
     this.credentials = credentials;
     this.digests = credentials.generated() ? digests.with(credentials.secretName(), credentials.values()) : digests;

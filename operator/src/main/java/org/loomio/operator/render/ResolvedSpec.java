@@ -48,14 +48,21 @@ public final class ResolvedSpec {
 
   /** Defaults come from the API model's own field initializers (the same values as its @Default annotations). */
   private static final LoomioDeploymentSpec DEFAULT = new LoomioDeploymentSpec();
-  private static final ImageSpec DEFAULT_IMAGE = new ImageSpec();
   private static final EmbeddedDatabaseSpec DEFAULT_EMBEDDED_DB = new EmbeddedDatabaseSpec();
 
   private final String name;
   private final String namespace;
   private final LoomioDeploymentSpec s;
+  private final ImageDefaults images;
 
+  /** With the built-in default images (the render CLI, validation). */
   public ResolvedSpec(LoomioDeployment resource) {
+    this(resource, ImageDefaults.BUILT_IN);
+  }
+
+  /** With the default images this operator was configured with. */
+  public ResolvedSpec(LoomioDeployment resource, ImageDefaults images) {
+    this.images = Objects.requireNonNull(images, "images");
     this.name = Objects.requireNonNull(resource.getMetadata().getName(), "metadata.name");
     this.namespace = resource.getMetadata().getNamespace();
     this.s = resource.getSpec() == null ? new LoomioDeploymentSpec() : resource.getSpec();
@@ -89,19 +96,31 @@ public final class ResolvedSpec {
   /** repository:tag, plus @digest when pinned. */
   public String loomioImage() {
     ImageSpec i = imageSpec();
-    return reference(or(i.getRepository(), DEFAULT_IMAGE.getRepository()), loomioTag(), i.getDigest());
+    return reference(or(i.getRepository(), images.loomio().repository()), loomioTag(), loomioDigest());
   }
 
-  public String loomioTag() { return or(imageSpec().getTag(), DEFAULT_IMAGE.getTag()); }
+  public String loomioTag() { return or(imageSpec().getTag(), images.loomio().tag()); }
 
-  public boolean loomioDigestPinned() { return imageSpec().getDigest() != null; }
+  /**
+   * The spec's digest; else the operator's default digest, but only while the spec names neither
+   * repository nor tag (a digest belongs to exactly one image).
+   */
+  private String loomioDigest() {
+    ImageSpec i = imageSpec();
+    if (i.getDigest() != null) {
+      return i.getDigest();
+    }
+    return i.getRepository() == null && i.getTag() == null ? images.loomio().digest() : null;
+  }
+
+  public boolean loomioDigestPinned() { return loomioDigest() != null; }
 
   public String loomioPullPolicy() {
     ImageSpec i = imageSpec();
     if (i.getPullPolicy() != null) {
       return i.getPullPolicy().name();
     }
-    return i.getDigest() != null ? "Always" : "IfNotPresent";
+    return loomioDigest() != null ? "Always" : "IfNotPresent";
   }
 
   public List<LocalObjectReference> imagePullSecrets() {
@@ -112,15 +131,33 @@ public final class ResolvedSpec {
     return refs;
   }
 
-  /** An embedded service's image: its default repository and tag unless overridden. */
-  public static String image(ImageOverride override, String defaultRepository, String defaultTag) {
+  /** The embedded PostgreSQL image: the tag is the major version unless the override names one. */
+  public String postgresImage() {
+    Database db = database();
+    return embeddedImage(db.image(), new ImageDefaults.Ref(images.postgresRepository(),
+        Integer.toString(db.version()), null));
+  }
+
+  public String postgresPullPolicy() { return pullPolicy(database().image(), null); }
+
+  public String redisImage() { return embeddedImage(redis().image(), images.redis()); }
+
+  public String redisPullPolicy() { return pullPolicy(redis().image(), images.redis()); }
+
+  /** An embedded service's image: the default unless overridden; a default digest only for the default image. */
+  private static String embeddedImage(ImageOverride override, ImageDefaults.Ref fallback) {
     ImageOverride o = override == null ? new ImageOverride() : override;
-    return reference(or(o.getRepository(), defaultRepository), or(o.getTag(), defaultTag), o.getDigest());
+    boolean untouched = o.getRepository() == null && o.getTag() == null;
+    String digest = o.getDigest() != null ? o.getDigest() : untouched ? fallback.digest() : null;
+    return reference(or(o.getRepository(), fallback.repository()), or(o.getTag(), fallback.tag()), digest);
   }
 
   /** Pull policy of an embedded service's image: Always with a digest, else IfNotPresent. */
-  public static String pullPolicy(ImageOverride override) {
-    return override != null && override.getDigest() != null ? "Always" : "IfNotPresent";
+  private static String pullPolicy(ImageOverride override, ImageDefaults.Ref fallback) {
+    ImageOverride o = override == null ? new ImageOverride() : override;
+    boolean untouched = o.getRepository() == null && o.getTag() == null;
+    boolean digest = o.getDigest() != null || (untouched && fallback != null && fallback.digest() != null);
+    return digest ? "Always" : "IfNotPresent";
   }
 
   private static String reference(String repository, String tag, String digest) {

@@ -16,13 +16,24 @@ public final class StackRenderer {
   /** Renders with real credentials (the operator). The generated Secret carries its values. */
   public static Stack render(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
-    return render(new RenderContext(resource, cluster, credentials, digests), false);
+    return render(resource, ImageDefaults.BUILT_IN, cluster, credentials, digests);
+  }
+
+  /** Renders with real credentials and the operator's default images. */
+  public static Stack render(LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster,
+      Credentials credentials, SecretDigests digests) {
+    return render(new RenderContext(new ResolvedSpec(resource, images), cluster, credentials, digests), false);
   }
 
   /** Renders for printing: placeholder credentials, the generated Secret with placeholder stringData. */
   public static Stack renderForDisplay(LoomioDeployment resource, ClusterCapabilities cluster) {
-    ResolvedSpec spec = new ResolvedSpec(resource);
-    return render(new RenderContext(resource, cluster, Credentials.placeholders(spec), SecretDigests.none()), true);
+    return renderForDisplay(resource, ImageDefaults.BUILT_IN, cluster);
+  }
+
+  /** Renders for printing with the given default images (what an operator configured so would apply). */
+  public static Stack renderForDisplay(LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster) {
+    ResolvedSpec spec = new ResolvedSpec(resource, images);
+    return render(new RenderContext(spec, cluster, Credentials.placeholders(spec), SecretDigests.none()), true);
   }
 
   private static Stack render(RenderContext ctx, boolean display) {

@@ -2,7 +2,6 @@ package org.loomio.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
@@ -14,21 +13,22 @@ public class ImageSpec {
   public static final String TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
   public static final String DIGEST_PATTERN = "^sha256:[a-f0-9]{64}$";
 
-  @Default("loomio/loomio")
   @Pattern(REPOSITORY_PATTERN)
   @Size(max = 255)
-  @JsonPropertyDescription("Image repository, optionally with a registry host. Default loomio/loomio.")
-  private String repository = "loomio/loomio";
+  @JsonPropertyDescription("Image repository, optionally with a registry host. Default: the operator's default"
+      + " Loomio image (loomio/loomio unless the operator was installed with another, for example a mirror).")
+  private String repository;
 
-  @Default("3.5")
   @Pattern(TAG_PATTERN)
-  @JsonPropertyDescription("Image tag, for example a release series such as 3.5. Default 3.5. Pin a digest too:"
-      + " a series tag moves with every patch release.")
-  private String tag = "3.5";
+  @JsonPropertyDescription("Image tag, for example a release series such as 3.5. Default: the operator's default"
+      + " (3.5 unless the operator was installed with another). Pin a digest too: a series tag moves with every"
+      + " patch release.")
+  private String tag;
 
   @Pattern(DIGEST_PATTERN)
   @JsonPropertyDescription("Optional content digest (sha256:<64 hex>). Pods then run repository:tag@digest and"
-      + " pull with Always, so every node runs exactly this build. Recommended.")
+      + " pull with Always, so every node runs exactly this build. Recommended. (The operator's default digest,"
+      + " if it has one, applies only while repository and tag are unset.)")
   private String digest;
 
   @JsonPropertyDescription("Image pull policy. Default: Always when a digest is pinned (cheap, exact),"

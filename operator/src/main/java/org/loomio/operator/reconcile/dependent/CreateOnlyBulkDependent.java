@@ -30,6 +30,12 @@ public abstract class CreateOnlyBulkDependent<R extends HasMetadata>
     return DesiredStack.objects(context, resourceType());
   }
 
+  @Override
+  protected void onCreated(LoomioDeployment primary, R created, Context<LoomioDeployment> context) {
+    super.onCreated(primary, created, context);
+    OwnedObjectEvents.created(primary, created, context);
+  }
+
   /**
    * An existing object always counts as matching, so it is never updated. (JOSDK 5.2's bulk reconciler
    * would otherwise call update on a creator-only dependent.)

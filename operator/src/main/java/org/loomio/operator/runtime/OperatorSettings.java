@@ -1,0 +1,103 @@
+package org.loomio.operator.runtime;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.loomio.operator.render.ImageDefaults;
+
+/**
+ * How one operator process runs: what it watches, which images a stack gets when its spec names none,
+ * how often every stack is reconciled even without a change, and whether it must hold a Lease first.
+ * Built from flags and environment variables by {@link org.loomio.operator.cli.RunCommand}.
+ *
+ * @param namespaces namespaces to watch; empty for all
+ * @param resyncPeriod the longest time between two reconciles of a stack (drift correction, referenced
+ *     Secrets that changed)
+ * @param leaderElection the Lease to hold before reconciling, or empty to reconcile at once
+ * @param terminationTimeout how long a stopping operator lets running reconciles finish
+ */
+public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Duration resyncPeriod,
+    Optional<LeaderElection> leaderElection, Duration terminationTimeout) {
+
+  public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
+
+  /** The Lease several replicas compete for; only its holder reconciles. */
+  public record LeaderElection(String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
+      Duration renewDeadline, Duration retryPeriod) {
+
+    public static final String DEFAULT_LEASE_NAME = "loomio-operator";
+
+    public LeaderElection {
+      Objects.requireNonNull(leaseName, "leaseName");
+      if (leaseNamespace == null || leaseNamespace.isBlank()) {
+        throw new IllegalArgumentException("leader election needs the Lease's namespace (POD_NAMESPACE or"
+            + " --lease-namespace)");
+      }
+      if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0)) {
+        throw new IllegalArgumentException("leader election needs leaseDuration > renewDeadline > retryPeriod");
+      }
+    }
+
+    /** JOSDK's defaults: a new leader within about 15 s of the old one stopping renewing. */
+    public static LeaderElection of(String leaseNamespace, String identity) {
+      return new LeaderElection(DEFAULT_LEASE_NAME, leaseNamespace, identity, Duration.ofSeconds(15),
+          Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+  }
+
+  public OperatorSettings {
+    namespaces = Set.copyOf(namespaces);
+    Objects.requireNonNull(images, "images");
+    if (resyncPeriod.isNegative() || resyncPeriod.compareTo(Duration.ofSeconds(10)) < 0) {
+      throw new IllegalArgumentException("the resync period must be at least 10s, was " + resyncPeriod);
+    }
+    Objects.requireNonNull(leaderElection, "leaderElection");
+    Objects.requireNonNull(terminationTimeout, "terminationTimeout");
+  }
+
+  /** All namespaces, built-in images, a resync every 10 minutes, no leader election. */
+  public static OperatorSettings defaults() {
+    return new OperatorSettings(Set.of(), ImageDefaults.BUILT_IN, DEFAULT_RESYNC, Optional.empty(),
+        DEFAULT_TERMINATION_TIMEOUT);
+  }
+
+  public OperatorSettings withNamespaces(Set<String> value) {
+    return new OperatorSettings(value, images, resyncPeriod, leaderElection, terminationTimeout);
+  }
+
+  public OperatorSettings withImages(ImageDefaults value) {
+    return new OperatorSettings(namespaces, value, resyncPeriod, leaderElection, terminationTimeout);
+  }
+
+  public OperatorSettings withResyncPeriod(Duration value) {
+    return new OperatorSettings(namespaces, images, value, leaderElection, terminationTimeout);
+  }
+
+  public OperatorSettings withLeaderElection(LeaderElection value) {
+    return new OperatorSettings(namespaces, images, resyncPeriod, Optional.ofNullable(value), terminationTimeout);
+  }
+
+  /**
+   * Parses a duration as people write it in values files: {@code 90s}, {@code 10m}, {@code 1h}, or
+   * ISO-8601 ({@code PT10M}).
+   */
+  public static Duration parseDuration(String text) {
+    String s = text == null ? "" : text.trim();
+    var m = java.util.regex.Pattern.compile("^(\\d{1,9})(s|m|h)$").matcher(s);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    }
+    try {
+      return Duration.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("not a duration: '" + text + "' (write for example 90s, 10m, 1h)");
+    }
+  }
+}
