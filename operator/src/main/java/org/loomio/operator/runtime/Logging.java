@@ -37,6 +37,13 @@ public final class Logging {
         if (it.next() instanceof ConsoleAppender<ILoggingEvent> console) {
           JsonEncoder encoder = new JsonEncoder();
           encoder.setContext(context);
+          // one readable message per line; not the template and its arguments, not logback's bookkeeping
+          encoder.setWithFormattedMessage(true);
+          encoder.setWithMessage(false);
+          encoder.setWithArguments(false);
+          encoder.setWithContext(false);
+          encoder.setWithSequenceNumber(false);
+          encoder.setWithNanoseconds(false);
           encoder.start();
           console.stop();
           console.setEncoder(encoder);

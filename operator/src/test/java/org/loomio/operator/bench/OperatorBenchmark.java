@@ -47,7 +47,7 @@ public final class OperatorBenchmark {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     int stacks = Integer.getInteger("bench.stacks", 100);
     int namespaces = Math.max(1, Math.min(10, stacks));
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("bench.log", "warn"));
+    org.loomio.operator.runtime.Logging.configure(System.getProperty("bench.log", "warn"), org.loomio.operator.runtime.Logging.Format.text);
 
     CountingDispatcher dispatcher = new CountingDispatcher();
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),

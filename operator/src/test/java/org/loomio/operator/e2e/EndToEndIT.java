@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
 import org.loomio.operator.reconcile.Conditions;
+import org.loomio.operator.reconcile.LoomioDeploymentReconciler;
 import org.loomio.operator.reconcile.ReferencedSecrets;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Labels;
@@ -63,6 +65,7 @@ class EndToEndIT {
   private Rig rig;
   private KubernetesClient k;
   private OperatorProcess operator;
+  private ChartIdentity identity;
   private final String run = "e2e" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
   /** namespace -> LoomioDeployment name, for the examples that converged. */
   private final Map<String, String> stacks = new LinkedHashMap<>();
@@ -74,7 +77,9 @@ class EndToEndIT {
     rigApis = ClusterCapabilitiesProvider.discover(k);
     rig.installCrd(Path.of(System.getProperty("crds.dir", "../crds"), "loomiodeployments.loomio.org-v1.yml"));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(crdCondition("Established")).isEqualTo("True"));
-    operator = new OperatorProcess(rig, OUT.resolve("operator.log"));
+    // the operator runs with exactly the Helm chart's ServiceAccount and RBAC: a missing rule is a 403 here
+    identity = ChartIdentity.install(rig, OUT);
+    operator = new OperatorProcess(rig, OUT.resolve("operator.log"), identity.kubeconfig());
     operator.start();
   }
 
@@ -155,6 +160,22 @@ class EndToEndIT {
       }
       assertThat(HardeningChecklist.check(stored(ns, name, expected), rigApis, false))
           .as("the objects as the API server stores them").isEmpty();
+      // GitOps: what the operator owns in the resource is its finalizer and the status, nothing else, so
+      // Argo CD or Flux never see drift (the API server's managedFields record who set which field)
+      assertThat(now.getMetadata().getManagedFields())
+          .filteredOn(m -> LoomioDeploymentReconciler.NAME.equals(m.getManager()))
+          .isNotEmpty()
+          .allSatisfy(m -> {
+            Map<String, Object> fields = new TreeMap<>(m.getFieldsV1().getAdditionalProperties());
+            fields.remove("f:status");
+            if (fields.get("f:metadata") instanceof Map<?, ?> meta) {
+              java.util.Set<String> keys = new java.util.TreeSet<>();
+              meta.keySet().forEach(key -> keys.add(String.valueOf(key)));
+              assertThat(keys).as("metadata fields set by the operator").isEqualTo(java.util.Set.of("f:finalizers"));
+              fields.remove("f:metadata");
+            }
+            assertThat(fields).as("fields the operator manages beyond status and finalizers").isEmpty();
+          });
       stacks.put(ns, name);
     }
   }
@@ -165,7 +186,7 @@ class EndToEndIT {
     assertThat(stacks).isNotEmpty();
     long mark = rig.auditMark();
     Thread.sleep(60_000); // the deliberate quiet minute
-    List<Rig.Write> quiet = rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.startsWith(run));
+    List<Rig.Write> quiet = rig.writesSince(mark, identity.user(), ns -> ns.startsWith(run));
     System.out.printf("e2e: operator writes during a quiet minute: %d%n", quiet.size());
     assertThat(quiet).as("writes during a quiet minute").isEmpty();
 
@@ -173,7 +194,7 @@ class EndToEndIT {
     operator.stop();
     operator.start();
     Thread.sleep(15_000); // a fresh operator reconciles every resource at start; nothing may change
-    List<Rig.Write> restart = rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.startsWith(run));
+    List<Rig.Write> restart = rig.writesSince(mark, identity.user(), ns -> ns.startsWith(run));
     System.out.printf("e2e: operator writes when a restarted operator reconciles everything: %d%n", restart.size());
     assertThat(restart).as("writes after a restart").isEmpty();
   }
@@ -225,7 +246,7 @@ class EndToEndIT {
     });
     assertThat(events(ns)).anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.INVALID_SPEC));
     assertThat(versions(ns, name)).as("no owned object changed").isEqualTo(before);
-    assertThat(rig.writesSince(mark, Rig.OPERATOR_USER, n -> n.equals(ns)))
+    assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
         .allSatisfy(w -> assertThat(w.resource()).isEqualTo("loomiodeployments/status"));
 
     mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":1}}}");
@@ -304,6 +325,34 @@ class EndToEndIT {
     assertThat(k.persistentVolumeClaims().inNamespace(ns).list().getItems())
         .extracting(p -> p.getMetadata().getName()).contains(name + "-uploads", name + "-postgres-data");
     assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNotNull();
+  }
+
+  @Test
+  @Order(8)
+  void deletionPolicyDeleteRemovesTheDataToo() {
+    String ns = run + "-ingress-nginx";
+    String name = stacks.get(ns);
+    assertThat(name).as("the ingress-nginx example converged").isNotNull();
+    k.resources(LoomioDeployment.class).inNamespace(ns).withName(name)
+        .edit(r -> { r.getSpec().setDeletionPolicy(org.loomio.operator.api.v1alpha1.DeletionPolicy.Delete); return r; });
+    k.resources(LoomioDeployment.class).inNamespace(ns).withName(name).delete();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      assertThat(get(ns, name)).isNull();
+      assertThat(k.persistentVolumeClaims().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
+          .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList()).isEmpty();
+      assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNull();
+    });
+  }
+
+  @Test
+  @Order(9)
+  void theOperatorNeededNoRightBeyondTheHelmChartsRbac() {
+    // (a namespace being deleted refuses new objects with a 403 too; that is not about RBAC)
+    List<String> refused = operator.logSinceStart().lines()
+        .filter(l -> l.contains("Forbidden") || l.contains("forbidden") || l.contains(" 403"))
+        .filter(l -> !l.contains("because it is being terminated"))
+        .toList();
+    assertThat(refused).as("requests refused to the operator (it ran as %s)", identity.user()).isEmpty();
   }
 
   // --- helpers ---

@@ -17,11 +17,20 @@ public final class OperatorProcess implements AutoCloseable {
 
   private final Rig rig;
   private final Path log;
+  private final Path kubeconfig;
   private Process process;
+  private long startOffset;
 
+  /** With the rig's operator identity (cluster-admin: for measuring, not for checking rights). */
   public OperatorProcess(Rig rig, Path log) {
+    this(rig, log, rig.operatorKubeconfig());
+  }
+
+  /** With the given kubeconfig (for example the Helm chart's ServiceAccount, see ChartIdentity). */
+  public OperatorProcess(Rig rig, Path log, Path kubeconfig) {
     this.rig = rig;
     this.log = log;
+    this.kubeconfig = kubeconfig;
   }
 
   public static Path jar() {
@@ -31,11 +40,15 @@ public final class OperatorProcess implements AutoCloseable {
   public void start() throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
     long offset = Files.exists(log) ? Files.size(log) : 0;
+    startOffset = offset;
     ProcessBuilder pb = new ProcessBuilder(List.of(javaBinary(), "-jar", jar().toString(), "run"))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().put("KUBECONFIG", rig.operatorKubeconfig().toString());
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().remove("WATCH_NAMESPACES");
+    // the rig runs on the host: no fixed ports that could be taken
+    pb.environment().put("HEALTH_PORT", "0");
+    pb.environment().put("METRICS_PORT", "0");
     process = pb.start();
     Files.writeString(rig.runDir().resolve("operator.pid"), Long.toString(process.pid()));
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -63,6 +76,16 @@ public final class OperatorProcess implements AutoCloseable {
     process = null;
     try {
       Files.deleteIfExists(rig.runDir().resolve("operator.pid"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What this process logged since its start. */
+  public String logSinceStart() {
+    try {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      return text.length() <= startOffset ? "" : text.substring((int) startOffset);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -37,6 +37,7 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private Operator operator;
+  private final java.util.List<KubernetesClient> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public MockCluster() {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -56,10 +57,31 @@ public final class MockCluster implements AutoCloseable {
   /** The newest Kubernetes with Gateway API and Traefik's CRDs (the mock stores any typed resource). */
   private final ClusterCapabilities capabilities = ClusterCapabilities.newest();
 
+  /** What the mock cannot do (server-side apply), turned off; production keeps it. */
+  public static final java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>
+      NO_SSA = o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
+
   public void startOperator() {
-    operator = LoomioOperator.create(client, Set.of(), ClusterCapabilitiesProvider.fixed(capabilities),
-        o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false));
+    operator = LoomioOperator.create(client, Set.of(), ClusterCapabilitiesProvider.fixed(capabilities), NO_SSA);
     operator.start();
+  }
+
+  /**
+   * A whole operator process as {@code run} starts it (endpoints on free ports, metrics, settings), on its
+   * own client of this server. Close it to stop it.
+   */
+  public org.loomio.operator.runtime.OperatorRuntime startRuntime(
+      org.loomio.operator.runtime.OperatorSettings settings, Runnable onLostLease) throws java.io.IOException {
+    KubernetesClient own = server.createClient();
+    extraClients.add(own);
+    return org.loomio.operator.runtime.OperatorRuntime.start(own, settings,
+        new org.loomio.operator.runtime.OperatorRuntime.Ports(0, 0), ClusterCapabilitiesProvider.fixed(capabilities),
+        onLostLease, NO_SSA);
+  }
+
+  /** Every request the server received since the last {@link #clearWrites()}. */
+  public java.util.List<String> requests() {
+    return dispatcher.requests();
   }
 
   public void stopOperator() {
@@ -148,6 +170,7 @@ public final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
+    extraClients.forEach(KubernetesClient::close);
     client.close();
     server.destroy();
   }

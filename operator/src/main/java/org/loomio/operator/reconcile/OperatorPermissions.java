@@ -1,0 +1,124 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.dependent.CreateOnlyBulkDependent;
+import org.loomio.operator.reconcile.dependent.StackBulkDependent;
+
+/**
+ * Exactly the API access the operator needs, derived from its code: the kinds its workflow's dependents
+ * manage (read from the {@link Workflow} annotation, so a new dependent adds its kind here by itself), the
+ * resource it reconciles, and the calls it makes directly (each listed with where it happens). The Helm
+ * chart's RBAC must grant this and nothing more; a test compares them, and the end-to-end suite runs the
+ * operator on a real API server with only the chart's rules.
+ *
+ * <p>Verbs: informers list and watch; server-side apply patches, and creating by apply is authorised as
+ * create too; a dependent that removes objects the spec no longer wants deletes. Nothing here needs
+ * {@code get} except direct reads, {@code update} except the credentials Secret, or any wildcard.
+ */
+public final class OperatorPermissions {
+
+  /** One resource (group, plural, optional subresource) and the verbs on it, with why. */
+  public record Need(String apiGroup, String resource, SortedSet<String> verbs, String why) {
+    public String key() {
+      return apiGroup + "/" + resource;
+    }
+  }
+
+  private OperatorPermissions() {}
+
+  /** What the operator needs in every namespace it watches (cluster-wide: a ClusterRole). */
+  public static List<Need> inWatchedNamespaces() {
+    SortedMap<String, Need> needs = new TreeMap<>();
+    // the resource it reconciles: informer, finalizer (SSA patch), status (SSA patch)
+    add(needs, HasMetadata.getGroup(LoomioDeployment.class), HasMetadata.getPlural(LoomioDeployment.class),
+        "reconciled: informer, finalizer by server-side apply", "list", "watch", "patch");
+    add(needs, HasMetadata.getGroup(LoomioDeployment.class), HasMetadata.getPlural(LoomioDeployment.class) + "/status",
+        "status by server-side apply (StatusWriter)", "patch");
+    // owner references with blockOwnerDeletion need update on the owner's finalizers subresource where the
+    // OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift, hardened clusters)
+    add(needs, HasMetadata.getGroup(LoomioDeployment.class), HasMetadata.getPlural(LoomioDeployment.class)
+        + "/finalizers", "owner references with blockOwnerDeletion", "update");
+    for (Dependent d : LoomioDeploymentReconciler.class.getAnnotation(Workflow.class).dependents()) {
+      Class<? extends HasMetadata> kind = resourceType(d);
+      if (CreateOnlyBulkDependent.class.isAssignableFrom(d.type())) {
+        add(needs, kind, "dependent " + d.name() + ": created once by server-side apply, never changed",
+            "list", "watch", "create", "patch");
+      } else if (StackBulkDependent.class.isAssignableFrom(d.type())) {
+        add(needs, kind, "dependent " + d.name() + ": applied, and deleted when the spec no longer wants it",
+            "list", "watch", "create", "patch", "delete");
+      } else {
+        throw new IllegalStateException("dependent " + d.name() + " has no declared access");
+      }
+    }
+    // direct calls
+    add(needs, Secret.class, "the generated credentials: informer by label (LoomioDeploymentReconciler),"
+        + " read-check-write (GeneratedCredentials), referenced Secrets read (ReferencedSecrets, EdgeObserver),"
+        + " deleted with deletionPolicy Delete (cleanup)", "get", "list", "watch", "create", "update", "delete");
+    add(needs, PersistentVolumeClaim.class, "data claims deleted with deletionPolicy Delete (cleanup)", "delete");
+    add(needs, ConfigMap.class, "the ingress-nginx controller ConfigMap read (EdgeObserver)", "get");
+    add(needs, Event.class, "Events on the LoomioDeployment (EventRecorder)", "create");
+    return List.copyOf(needs.values());
+  }
+
+  /** What leader election needs in the operator's own namespace. */
+  public static List<Need> forLeaderElection() {
+    SortedMap<String, Need> needs = new TreeMap<>();
+    add(needs, Lease.class, "leader election (JOSDK LeaderElectionManager)", "get", "create", "update");
+    return List.copyOf(needs.values());
+  }
+
+  /** group/resource to verbs, for comparison with rendered RBAC rules. */
+  public static SortedMap<String, SortedSet<String>> flatten(List<Need> needs) {
+    SortedMap<String, SortedSet<String>> flat = new TreeMap<>();
+    needs.forEach(n -> flat.computeIfAbsent(n.key(), k -> new TreeSet<>()).addAll(n.verbs()));
+    return Collections.unmodifiableSortedMap(flat);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<? extends HasMetadata> resourceType(Dependent d) {
+    try {
+      Object instance = d.type().getDeclaredConstructor().newInstance();
+      if (instance instanceof KubernetesDependentResource<?, ?> k) {
+        return (Class<? extends HasMetadata>) k.resourceType();
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot instantiate dependent " + d.name(), e);
+    }
+    throw new IllegalStateException("dependent " + d.name() + " is not a Kubernetes dependent");
+  }
+
+  private static void add(Map<String, Need> needs, Class<? extends HasMetadata> kind, String why, String... verbs) {
+    add(needs, HasMetadata.getGroup(kind), HasMetadata.getPlural(kind), why, verbs);
+  }
+
+  private static void add(Map<String, Need> needs, String group, String resource, String why, String... verbs) {
+    String key = group + "/" + resource;
+    Need old = needs.get(key);
+    SortedSet<String> all = new TreeSet<>(Set.of(verbs));
+    List<String> whys = new ArrayList<>();
+    if (old != null) {
+      all.addAll(old.verbs());
+      whys.add(old.why());
+    }
+    whys.add(why);
+    needs.put(key, new Need(group, resource, Collections.unmodifiableSortedSet(all), String.join("; ", whys)));
+  }
+}

@@ -1,0 +1,168 @@
+package org.loomio.operator.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.Conditions;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MockCluster;
+
+/**
+ * The operator process as {@code run} starts it, on the mock API server: health and metrics endpoints
+ * answer while it runs, metrics count reconciles and stacks, every created object leaves an Event, and two
+ * replicas with leader election never both reconcile.
+ */
+class OperatorRuntimeTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static MockCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new MockCluster();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static LoomioDeployment create(String namespace, String name) {
+    cluster.namespace(namespace);
+    LoomioDeployment r = Fixtures.resource(name, "host: " + name + ".example.org");
+    r.getMetadata().setNamespace(namespace);
+    r.getMetadata().setGeneration(null);
+    return cluster.client().resource(r).create();
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static double metric(String scrape, String name, String labels) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+    double sum = 0;
+    while (m.find()) {
+      if (m.group(1).contains(labels)) {
+        sum += Double.parseDouble(m.group(2));
+      }
+    }
+    return sum;
+  }
+
+  private static boolean hasStatus(String ns, String name) {
+    LoomioDeployment r = cluster.get(ns, name);
+    return r != null && r.getStatus() != null
+        && Conditions.find(r.getStatus().getConditions(), Conditions.PROGRESSING).isPresent();
+  }
+
+  @Test
+  void endpointsAnswerAndMetricsCountReconcilesAndStacks() throws Exception {
+    try (OperatorRuntime runtime = cluster.startRuntime(OperatorSettings.defaults().withNamespaces(
+        java.util.Set.of("metrics")), null)) {
+      assertThat(get(runtime.healthPort(), "/healthz").statusCode()).isEqualTo(200);
+      assertThat(get(runtime.healthPort(), "/readyz").statusCode()).isEqualTo(200);
+      assertThat(get(runtime.healthPort(), "/nothing").statusCode()).isEqualTo(404);
+
+      create("metrics", "team");
+      await().atMost(WAIT).until(() -> hasStatus("metrics", "team"));
+      cluster.runControllers("metrics", "team");
+      await().atMost(WAIT).untilAsserted(() -> {
+        HttpResponse<String> metrics = get(runtime.metricsPort(), "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        String body = metrics.body();
+        assertThat(metric(body, "operator_sdk_reconciliations_started_total", "")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "operator_sdk_reconciliations_success_total", "")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "loomio_stacks", "condition=\"Ready\",status=\"True\"")).isEqualTo(1);
+        assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"False\"")).isEqualTo(1);
+        assertThat(body).contains("jvm_memory_used_bytes");
+        assertThat(body).as("labels never name a stack").doesNotContain("\"team\"");
+      });
+
+      List<Event> events = cluster.client().v1().events().inNamespace("metrics").list().getItems();
+      assertThat(events).filteredOn(e -> "Created".equals(e.getReason()))
+          .extracting(Event::getMessage)
+          .contains("Created Deployment team-web", "Created StatefulSet team-postgres",
+              "Created PersistentVolumeClaim team-postgres-data", "Created NetworkPolicy team-default-deny");
+      assertThat(events).allSatisfy(e -> {
+        assertThat(e.getInvolvedObject().getKind()).isEqualTo("LoomioDeployment");
+        assertThat(e.getInvolvedObject().getName()).isEqualTo("team");
+      });
+
+      // an invalid change counts as a blocked reconcile and makes the stack Degraded
+      cluster.client().resources(LoomioDeployment.class).inNamespace("metrics").withName("team")
+          .edit(r -> { r.getSpec().setHost("Not A Host"); return r; });
+      await().atMost(WAIT).untilAsserted(() -> {
+        String body = get(runtime.metricsPort(), "/metrics").body();
+        assertThat(metric(body, "loomio_operator_reconcile_failures_total", "reason=\"InvalidSpec\""))
+            .isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"True\"")).isEqualTo(1);
+      });
+    }
+  }
+
+  @Test
+  void twoReplicasWithLeaderElectionNeverBothReconcile() throws Exception {
+    AtomicInteger lostLeases = new AtomicInteger();
+    OperatorSettings base = OperatorSettings.defaults().withNamespaces(java.util.Set.of("ha"));
+    cluster.namespace("operators");
+    OperatorRuntime first = cluster.startRuntime(base.withLeaderElection(lease("first")), lostLeases::incrementAndGet);
+    await().atMost(WAIT).until(() -> holder() != null);
+    assertThat(holder()).isEqualTo("first");
+    OperatorRuntime second = cluster.startRuntime(base.withLeaderElection(lease("second")),
+        lostLeases::incrementAndGet);
+    try {
+      assertThat(get(second.healthPort(), "/readyz").statusCode()).as("a standby is ready").isEqualTo(200);
+      create("ha", "one");
+      await().atMost(WAIT).until(() -> hasStatus("ha", "one"));
+      assertThat(started(first)).isGreaterThanOrEqualTo(1);
+      Thread.sleep(1500); // deliberate: the standby must do nothing for a while
+      assertThat(started(second)).as("the standby never reconciles").isZero();
+      assertThat(holder()).isEqualTo("first");
+
+      first.close();
+      await().atMost(WAIT).until(() -> "second".equals(holder()));
+      create("ha", "two");
+      await().atMost(WAIT).until(() -> hasStatus("ha", "two"));
+      assertThat(started(second)).isGreaterThanOrEqualTo(1);
+      assertThat(lostLeases).as("a graceful stop is not a lost Lease").hasValue(0);
+    } finally {
+      first.close();
+      second.close();
+    }
+  }
+
+  private static OperatorSettings.LeaderElection lease(String identity) {
+    return new OperatorSettings.LeaderElection("loomio-operator", "operators", identity, Duration.ofSeconds(2),
+        Duration.ofMillis(1500), Duration.ofMillis(200));
+  }
+
+  private static String holder() {
+    Lease lease = cluster.client().leases().inNamespace("operators").withName("loomio-operator").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static double started(OperatorRuntime runtime) {
+    var counters = runtime.metrics().registry().find("operator.sdk.reconciliations.started").counters();
+    return counters.stream().mapToDouble(c -> c.count()).sum();
+  }
+}
