@@ -41,6 +41,7 @@ import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
 import org.loomio.operator.reconcile.dependent.DataVolumeClaimsDependent;
 import org.loomio.operator.reconcile.dependent.DeploymentsDependent;
 import org.loomio.operator.reconcile.dependent.DesiredStack;
+import org.loomio.operator.reconcile.dependent.OwnedObjectEvents;
 import org.loomio.operator.reconcile.dependent.InstanceLabel;
 import org.loomio.operator.reconcile.dependent.MigrationJobsDependent;
 import org.loomio.operator.reconcile.dependent.HttpRoutesDependent;
@@ -199,7 +200,13 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     ClusterCapabilities cluster = capabilities.get();
     Stack stack = StackRenderer.render(resource, images, cluster, creds, SecretDigests.of(lookup.secrets().values()));
     DesiredStack.put(context, stack, cluster);
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    OwnedObjectEvents changes = OwnedObjectEvents.start(context);
+    try {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    } finally {
+      // what was created or changed, also when another dependent failed
+      changes.flush(resource, events);
+    }
 
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
         observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context)), clock.instant());

@@ -33,7 +33,7 @@ public abstract class CreateOnlyBulkDependent<R extends HasMetadata>
   @Override
   protected void onCreated(LoomioDeployment primary, R created, Context<LoomioDeployment> context) {
     super.onCreated(primary, created, context);
-    OwnedObjectEvents.created(primary, created, context);
+    OwnedObjectEvents.created(created, context);
   }
 
   /**

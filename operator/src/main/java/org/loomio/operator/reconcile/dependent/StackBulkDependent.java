@@ -34,19 +34,19 @@ public abstract class StackBulkDependent<R extends HasMetadata>
   @Override
   protected void onCreated(LoomioDeployment primary, R created, Context<LoomioDeployment> context) {
     super.onCreated(primary, created, context);
-    OwnedObjectEvents.created(primary, created, context);
+    OwnedObjectEvents.created(created, context);
   }
 
   @Override
   protected void onUpdated(LoomioDeployment primary, R updated, R actual, Context<LoomioDeployment> context) {
     super.onUpdated(primary, updated, actual, context);
-    OwnedObjectEvents.updated(primary, updated, context);
+    OwnedObjectEvents.updated(updated, context);
   }
 
   @Override
   public void deleteTargetResource(LoomioDeployment primary, R resource, ResourceID key,
       Context<LoomioDeployment> context) {
     super.deleteTargetResource(primary, resource, key, context);
-    OwnedObjectEvents.deleted(primary, resource, context);
+    OwnedObjectEvents.deleted(resource, context);
   }
 }
