@@ -76,8 +76,14 @@ class OperatorRuntimeTest {
 
   @Test
   void endpointsAnswerAndMetricsCountReconcilesAndStacks() throws Exception {
+    cluster.clearWrites();
     try (OperatorRuntime runtime = cluster.startRuntime(OperatorSettings.defaults().withNamespaces(
         java.util.Set.of("metrics")), null)) {
+      // watching one namespace, it lists and watches nothing outside it (the chart's Roles suffice)
+      assertThat(cluster.requests()).filteredOn(r -> r.startsWith("GET ") && !r.contains("/namespaces/"))
+          .allSatisfy(r -> assertThat(r).as("a cluster-wide read").doesNotContainPattern("[?&]watch=|^GET /api/v1/\\w+\\?|^GET /apis/[^/]+/[^/]+/\\w+\\?"));
+      assertThat(cluster.requests()).filteredOn(r -> r.contains("watch=true"))
+          .isNotEmpty().allSatisfy(r -> assertThat(r).contains("/namespaces/metrics/"));
       assertThat(get(runtime.healthPort(), "/healthz").statusCode()).isEqualTo(200);
       assertThat(get(runtime.healthPort(), "/readyz").statusCode()).isEqualTo(200);
       assertThat(get(runtime.healthPort(), "/nothing").statusCode()).isEqualTo(404);
