@@ -62,16 +62,20 @@ wildcards, no pods/exec, no escalate, bind or impersonate. Reads of other Secret
 LoomioDeployment references Secrets by name (SMTP, S3, external database).
 */}}
 {{- define "loomio-operator.rules" -}}
-# the resource it reconciles: informer, finalizer and status by server-side apply
+# the resources it reconciles: informers, finalizer and status by server-side apply
 - apiGroups: ["loomio.org"]
   resources: ["loomiodeployments"]
-  verbs: ["list", "watch", "patch"]
+  # get: the backup and restore controllers read the deployment they act on
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["loomio.org"]
-  resources: ["loomiodeployments/status"]
+  resources: ["loomiobackups", "loomiorestores"]
+  verbs: ["list", "watch"]
+- apiGroups: ["loomio.org"]
+  resources: ["loomiodeployments/status", "loomiobackups/status", "loomiorestores/status"]
   verbs: ["patch"]
 # owner references with blockOwnerDeletion (clusters with OwnerReferencesPermissionEnforcement)
 - apiGroups: ["loomio.org"]
-  resources: ["loomiodeployments/finalizers"]
+  resources: ["loomiodeployments/finalizers", "loomiobackups/finalizers", "loomiorestores/finalizers"]
   verbs: ["update"]
 # owned objects: applied by server-side apply, deleted when the spec no longer wants them
 - apiGroups: [""]
@@ -82,23 +86,36 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  # data claims: created once, deleted only with deletionPolicy Delete
+  # data and backup claims: created once; data claims deleted only with deletionPolicy Delete
   resources: ["persistentvolumeclaims"]
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  # the generated credentials (read-check-write, never overwritten) and the Secrets a spec references
+  # the generated credentials and backup key (read-check-write, never overwritten; credentials put back by
+  # a restore when asked) and the Secrets a spec references
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  # backup and restore pods report through their termination messages (they have no API token)
+  resources: ["pods"]
+  verbs: ["list", "watch"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
 - apiGroups: ["apps"]
-  resources: ["deployments", "statefulsets"]
+  # get: a restore waits for web, worker and hocuspocus to stop and to start again
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: ["batch"]
-  # migration Jobs: created once per image and database, never changed
+  # migration, on-demand backup and restore Jobs: created once, never changed
   resources: ["jobs"]
   verbs: ["list", "watch", "create", "patch"]
+- apiGroups: ["batch"]
+  # the backup schedule
+  resources: ["cronjobs"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies", "ingresses"]
   verbs: ["list", "watch", "create", "patch", "delete"]

@@ -61,6 +61,12 @@ public final class RunCommand implements Callable<Integer> {
       description = "The embedded Redis image (DEFAULT_REDIS_IMAGE; default redis:8.4).")
   String defaultRedisImage;
 
+  @Option(names = "--default-agent-image", paramLabel = "REPO:TAG[@DIGEST]",
+      defaultValue = "${env:DEFAULT_AGENT_IMAGE}",
+      description = "The image backup and restore pods run: the operator's own, which the Helm chart sets"
+          + " (DEFAULT_AGENT_IMAGE; default ghcr.io/loomio-operator/loomio-operator:<this version>).")
+  String defaultAgentImage;
+
   @Option(names = "--resync-period", paramLabel = "DURATION", defaultValue = "${env:RESYNC_PERIOD:-10m}",
       description = "Longest time between two reconciles of a stack, e.g. 90s, 10m, 1h (RESYNC_PERIOD;"
           + " default ${DEFAULT-VALUE}).")
@@ -122,7 +128,8 @@ public final class RunCommand implements Callable<Integer> {
     ImageDefaults images = new ImageDefaults(
         blank(defaultLoomioImage) ? builtIn.loomio() : ImageDefaults.Ref.parse(defaultLoomioImage),
         blank(defaultPostgresRepository) ? builtIn.postgresRepository() : defaultPostgresRepository.trim(),
-        blank(defaultRedisImage) ? builtIn.redis() : ImageDefaults.Ref.parse(defaultRedisImage));
+        blank(defaultRedisImage) ? builtIn.redis() : ImageDefaults.Ref.parse(defaultRedisImage),
+        blank(defaultAgentImage) ? builtIn.agent() : ImageDefaults.Ref.parse(defaultAgentImage));
     OperatorSettings settings = OperatorSettings.defaults()
         .withNamespaces(watched)
         .withImages(images)

@@ -21,9 +21,11 @@ public final class Conditions {
   public static final String MAIL_DELIVERY = "MailDelivery";
   public static final String API_AVAILABLE = "APIAvailable";
   public static final String EDGE = "Edge";
+  public static final String BACKUPS_HEALTHY = "BackupsHealthy";
 
   /** The order conditions are written in (stable, so an unchanged status compares equal). */
-  public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, EDGE, API_AVAILABLE);
+  public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, EDGE, BACKUPS_HEALTHY,
+      API_AVAILABLE);
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -46,6 +48,12 @@ public final class Conditions {
   public static final String SMTP_NOT_CONFIGURED = "SMTPNotConfigured";
   public static final String ALL_APIS_SERVED = "AllAPIsServed";
   public static final String API_MISSING = "APIMissing";
+  public static final String RESTORING = "Restoring";
+  public static final String BACKUP_SUCCEEDED = "BackupSucceeded";
+  public static final String BACKUP_FAILED = "BackupFailed";
+  public static final String BACKUP_OVERDUE = "BackupOverdue";
+  public static final String NO_BACKUP_YET = "NoBackupYet";
+  public static final String BACKUPS_DISABLED = "BackupsDisabled";
 
   /** Longer messages are cut (status stays small; events and logs carry no more either). */
   public static final int MAX_MESSAGE = 1024;

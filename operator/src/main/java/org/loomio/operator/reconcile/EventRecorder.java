@@ -1,6 +1,7 @@
 package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events on a LoomioDeployment ({@code kubectl describe} and {@code kubectl get events} show
+ * Kubernetes Events on a LoomioDeployment (or a LoomioBackup or LoomioRestore) ({@code kubectl describe} and {@code kubectl get events} show
  * them). Messages name fields, objects and keys, never values. Events are written on transitions only,
  * so a converged stack makes no writes. A failure to write an event never fails a reconcile.
  */
@@ -29,15 +30,15 @@ public final class EventRecorder {
     this.client = client;
   }
 
-  public void normal(LoomioDeployment resource, String reason, String message) {
+  public void normal(HasMetadata resource, String reason, String message) {
     record(resource, "Normal", reason, message);
   }
 
-  public void warning(LoomioDeployment resource, String reason, String message) {
+  public void warning(HasMetadata resource, String reason, String message) {
     record(resource, "Warning", reason, message);
   }
 
-  private void record(LoomioDeployment resource, String type, String reason, String message) {
+  private void record(HasMetadata resource, String type, String reason, String message) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     byte[] suffix = new byte[8];
     random.nextBytes(suffix);
@@ -47,8 +48,8 @@ public final class EventRecorder {
         .withNamespace(resource.getMetadata().getNamespace())
         .endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(LoomioDeployment.API_VERSION)
-            .withKind(LoomioDeployment.KIND)
+            .withApiVersion(resource.getApiVersion() != null ? resource.getApiVersion() : LoomioDeployment.API_VERSION)
+            .withKind(resource.getKind() != null ? resource.getKind() : HasMetadata.getKind(resource.getClass()))
             .withName(resource.getMetadata().getName())
             .withNamespace(resource.getMetadata().getNamespace())
             .withUid(resource.getMetadata().getUid())

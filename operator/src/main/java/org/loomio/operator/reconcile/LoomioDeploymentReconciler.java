@@ -3,6 +3,10 @@ package org.loomio.operator.reconcile;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Pod;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.render.RenderContext;
+import org.loomio.operator.secrets.GeneratedBackupKey;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -31,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -38,6 +43,7 @@ import org.loomio.operator.api.v1alpha1.DeletionPolicy;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
+import org.loomio.operator.reconcile.dependent.CronJobsDependent;
 import org.loomio.operator.reconcile.dependent.DataVolumeClaimsDependent;
 import org.loomio.operator.reconcile.dependent.DeploymentsDependent;
 import org.loomio.operator.reconcile.dependent.DesiredStack;
@@ -92,6 +98,9 @@ import org.slf4j.LoggerFactory;
         dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
     @Dependent(name = "migrationjobs", type = MigrationJobsDependent.class,
         dependsOn = {"serviceaccounts", "networkpolicies", "configmaps"}),
+    @Dependent(name = "cronjobs", type = CronJobsDependent.class,
+        activationCondition = ServedApi.CronJobs.class,
+        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
     @Dependent(name = "poddisruptionbudgets", type = PodDisruptionBudgetsDependent.class,
         activationCondition = ServedApi.PodDisruptionBudgets.class),
     @Dependent(name = "traefikmiddlewares", type = TraefikMiddlewaresDependent.class,
@@ -109,6 +118,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
   public static final String NAME = "loomio-operator";
   static final String GENERATED_SECRETS = "generated-secrets";
+  static final String BACKUP_PODS = "backup-pods";
+  static final String RESTORES = "restores";
 
   private static final Logger LOG = LoggerFactory.getLogger(LoomioDeploymentReconciler.class);
   /** A referenced Secret is not watched: look again after this long. */
@@ -138,15 +149,41 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     this.clock = clock;
   }
 
-  /** The generated credentials Secret has no owner reference; it is watched by its labels. */
+  /**
+   * Besides the dependents' informers: the generated credentials and backup key Secrets (no owner
+   * reference; watched by their labels), the backup pods (their termination messages carry the results),
+   * and the LoomioRestores (one that holds a stack scales its app to zero).
+   */
   @Override
   public List<EventSource<?, LoomioDeployment>> prepareEventSources(EventSourceContext<LoomioDeployment> context) {
-    var config = InformerEventSourceConfiguration.from(Secret.class, LoomioDeployment.class)
+    var secrets = InformerEventSourceConfiguration.from(Secret.class, LoomioDeployment.class)
         .withName(GENERATED_SECRETS)
-        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Component.SECRETS.label())
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + " in (" + Component.SECRETS.label() + ","
+            + Component.BACKUP.label() + ")")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
         .build();
-    return List.of(new InformerEventSource<>(config, context));
+    var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioDeployment.class)
+        .withName(BACKUP_PODS)
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Component.BACKUP.label())
+        .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
+        .build();
+    var restores = InformerEventSourceConfiguration.from(LoomioRestore.class, LoomioDeployment.class)
+        .withName(RESTORES)
+        .withSecondaryToPrimaryMapper(r -> r.getSpec() == null || r.getSpec().getDeploymentName() == null ? Set.of()
+            : Set.of(new ResourceID(r.getSpec().getDeploymentName(), r.getMetadata().getNamespace())))
+        .build();
+    return List.of(new InformerEventSource<>(secrets, context), new InformerEventSource<>(pods, context),
+        new InformerEventSource<>(restores, context));
+  }
+
+  /** The restore that holds the stack now (scaling down, restoring, migrating), oldest first, if any. */
+  static Optional<String> restoreHold(Context<LoomioDeployment> context, String deployment) {
+    return context.getSecondaryResources(LoomioRestore.class).stream()
+        .filter(r -> r.getSpec() != null && deployment.equals(r.getSpec().getDeploymentName()))
+        .filter(r -> r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getHoldsDeployment()))
+        .sorted(java.util.Comparator.comparing((LoomioRestore r) -> r.getMetadata().getCreationTimestamp()))
+        .map(r -> r.getMetadata().getName())
+        .findFirst();
   }
 
   @Override
@@ -197,8 +234,31 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       }
     }
 
+    String backupPublicKey = null;
+    if (spec.backup().generatedKey()) {
+      Secret cachedKey = context.getSecondaryResources(Secret.class).stream()
+          .filter(s -> Names.backupKey(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst().orElse(null);
+      GeneratedBackupKey.Outcome key;
+      try {
+        key = GeneratedBackupKey.ensure(client, spec, cachedKey);
+      } catch (GeneratedCredentials.IncompleteCredentialsException e) {
+        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+      }
+      backupPublicKey = key.publicKey();
+      if (key.created()) {
+        events.normal(resource, "BackupKeyGenerated", "generated the backup key pair " + key.fingerprint()
+            + ": backups are encrypted to it; its private key is in Secret " + Names.backupKey(spec.name())
+            + ", export it off-cluster now (docs/backup.md), or no one can read the backups if the cluster is lost");
+      }
+    }
+    Optional<String> hold = restoreHold(context, spec.name());
+
     ClusterCapabilities cluster = capabilities.get();
-    Stack stack = StackRenderer.render(resource, images, cluster, creds, SecretDigests.of(lookup.secrets().values()));
+    RenderContext renderContext = new RenderContext(spec, cluster, creds, SecretDigests.of(lookup.secrets().values()))
+        .withBackupPublicKey(backupPublicKey)
+        .withRestoreHold(hold.orElse(null));
+    Stack stack = StackRenderer.render(renderContext);
     DesiredStack.put(context, stack, cluster);
     OwnedObjectEvents changes = OwnedObjectEvents.start(context);
     try {
@@ -208,8 +268,11 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       changes.flush(resource, events);
     }
 
+    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster,
+        context.getSecondaryResources(Pod.class), clock.instant());
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
-        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context)), clock.instant());
+        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context), backups, hold.orElse(null)),
+        clock.instant());
     announceTransitions(resource, status, events);
     return statusUpdate(resource, status, context);
   }
@@ -302,7 +365,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   }
 
   private static StatusAggregator.Observed observed(Context<LoomioDeployment> context, Stack stack,
-      EdgeObserver.EdgeState edge) {
+      EdgeObserver.EdgeState edge, BackupObserver.BackupState backups, String restore) {
     Map<String, Deployment> deployments = new LinkedHashMap<>();
     context.getSecondaryResources(Deployment.class).forEach(d -> deployments.put(d.getMetadata().getName(), d));
     Map<String, StatefulSet> statefulSets = new LinkedHashMap<>();
@@ -310,7 +373,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     Optional<Job> job = context.getSecondaryResources(Job.class).stream()
         .filter(j -> stack.migrationJob().equals(j.getMetadata().getName()))
         .findFirst();
-    return new StatusAggregator.Observed(deployments, statefulSets, job, edge);
+    return new StatusAggregator.Observed(deployments, statefulSets, job, edge, backups, restore);
   }
 
   /**

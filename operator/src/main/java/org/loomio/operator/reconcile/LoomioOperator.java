@@ -74,12 +74,20 @@ public final class LoomioOperator {
         : ClusterCapabilitiesProvider.discovering(client, DISCOVERY_MAX_AGE);
     operator.register(new LoomioDeploymentReconciler(discovered, settings.images(), metrics), c -> {
       c.withReconciliationMaxInterval(settings.resyncPeriod());
-      if (settings.namespaces().isEmpty()) {
-        c.watchingAllNamespaces();
-      } else {
-        c.settingNamespaces(settings.namespaces());
-      }
+      watch(c, settings);
     });
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    operator.register(new LoomioBackupReconciler(discovered, settings.images(), clock), c -> watch(c, settings));
+    operator.register(new LoomioRestoreReconciler(discovered, settings.images(), clock), c -> watch(c, settings));
     return operator;
+  }
+
+  private static void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c,
+      OperatorSettings settings) {
+    if (settings.namespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(settings.namespaces());
+    }
   }
 }

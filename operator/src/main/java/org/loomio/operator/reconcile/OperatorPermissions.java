@@ -6,6 +6,11 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
@@ -68,10 +73,25 @@ public final class OperatorPermissions {
         throw new IllegalStateException("dependent " + d.name() + " has no declared access");
       }
     }
+    // on-demand backups and restores: their own controllers
+    for (Class<? extends HasMetadata> kind : List.of(LoomioBackup.class, LoomioRestore.class)) {
+      add(needs, HasMetadata.getGroup(kind), HasMetadata.getPlural(kind), "reconciled: informer", "list", "watch");
+      add(needs, HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + "/status", "status by server-side apply", "patch");
+      add(needs, HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + "/finalizers",
+          "owner of Jobs with blockOwnerDeletion", "update");
+    }
+    add(needs, HasMetadata.getGroup(LoomioDeployment.class), HasMetadata.getPlural(LoomioDeployment.class),
+        "read by the backup and restore controllers", "get");
+    add(needs, Pod.class, "backup and restore results: the agent's termination message (informers)", "list", "watch");
+    add(needs, Job.class, "on-demand backup, restore and restore-migration Jobs (LoomioBackup/LoomioRestore"
+        + " controllers, their informers)", "list", "watch", "create");
+    add(needs, Deployment.class, "a restore waits for web, worker and hocuspocus to stop and start", "get");
     // direct calls
-    add(needs, Secret.class, "the generated credentials: informer by label (LoomioDeploymentReconciler),"
-        + " read-check-write (GeneratedCredentials), referenced Secrets read (ReferencedSecrets, EdgeObserver),"
-        + " deleted with deletionPolicy Delete (cleanup)", "get", "list", "watch", "create", "update", "delete");
+    add(needs, Secret.class, "the generated credentials and backup key: informer by label"
+        + " (LoomioDeploymentReconciler), read-check-write (GeneratedCredentials, GeneratedBackupKey), referenced"
+        + " Secrets read (ReferencedSecrets, EdgeObserver), credentials put back by a restore"
+        + " (LoomioRestoreReconciler), deleted with deletionPolicy Delete (cleanup)",
+        "get", "list", "watch", "create", "update", "delete");
     add(needs, PersistentVolumeClaim.class, "data claims deleted with deletionPolicy Delete (cleanup)", "delete");
     add(needs, ConfigMap.class, "the ingress-nginx controller ConfigMap read (EdgeObserver)", "get");
     add(needs, Event.class, "Events on the LoomioDeployment (EventRecorder)", "create");

@@ -14,7 +14,8 @@ import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * The Secrets a stack reads but does not own (spec.secrets.existingSecret, database and SMTP passwords,
- * S3 credentials, CA certificates, spec.secretEnv). They are read, never written: to check that every
+ * S3 credentials, CA certificates, spec.secretEnv, the backup bucket's credentials, passphrase and
+ * recipients). They are read, never written: to check that every
  * referenced key exists before anything is applied (a pod whose secretKeyRef is missing never starts),
  * and to hash their contents into the pods that read them.
  */
@@ -56,6 +57,20 @@ public final class ReferencedSecrets {
       if (s3.getCaSecretRef() != null) {
         refs.add(new Ref("spec.storage.s3.caSecretRef", s3.getCaSecretRef().getName(), s3.getCaSecretRef().getKey()));
       }
+    }
+    ResolvedSpec.Backup backup = spec.backup();
+    if (backup.s3() != null) {
+      String name = backup.s3().getCredentialsSecretRef().getName();
+      refs.add(new Ref("spec.backup.s3.credentialsSecretRef", name, S3StorageSpec.ACCESS_KEY_ID));
+      refs.add(new Ref("spec.backup.s3.credentialsSecretRef", name, S3StorageSpec.SECRET_ACCESS_KEY));
+    }
+    if (backup.passphrase() != null) {
+      refs.add(new Ref("spec.backup.encryption.passphraseSecretRef", backup.passphrase().getName(),
+          backup.passphrase().getKey()));
+    }
+    if (backup.recipientsSecret() != null) {
+      refs.add(new Ref("spec.backup.encryption.recipientsSecretRef", backup.recipientsSecret().getName(),
+          backup.recipientsSecret().getKey()));
     }
     List<SecretEnvVarSpec> secretEnv = spec.secretEnv();
     for (int i = 0; i < secretEnv.size(); i++) {

@@ -35,10 +35,10 @@ public final class StatusAggregator {
 
   /** What was observed of the stack's workloads (by object name) and its migration Job. */
   public record Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets,
-      Optional<Job> migration, EdgeObserver.EdgeState edge) {
+      Optional<Job> migration, EdgeObserver.EdgeState edge, BackupObserver.BackupState backup, String restore) {
 
     public Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets, Optional<Job> migration) {
-      this(deployments, statefulSets, migration, null);
+      this(deployments, statefulSets, migration, null, null, null);
     }
   }
 
@@ -110,7 +110,20 @@ public final class StatusAggregator {
                 "nothing is rolling out", generation));
       }
     }
+    if (observed.restore() != null) {
+      // a restore holds web, worker and hocuspocus at zero: "every component ready" would be untrue
+      conditions.removeIf(c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
+      conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, Conditions.RESTORING,
+          "LoomioRestore " + observed.restore() + " is restoring the data; web, worker and hocuspocus are stopped"
+              + " until it is done (kubectl describe loomiorestore " + observed.restore() + ")", generation));
+      conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, Conditions.RESTORING,
+          "restoring from a backup (LoomioRestore " + observed.restore() + ")", generation));
+    }
     conditions.add(mailDelivery(spec, generation));
+    if (observed.backup() != null) {
+      conditions.add(Conditions.of(Conditions.BACKUPS_HEALTHY, observed.backup().conditionStatus(),
+          observed.backup().reason(), observed.backup().message(), generation));
+    }
     if (observed.edge() != null) {
       conditions.add(Conditions.of(Conditions.EDGE, observed.edge().status(), observed.edge().reason(),
           observed.edge().message(), generation));
@@ -124,6 +137,8 @@ public final class StatusAggregator {
     status.setVersion(stack.version());
     status.setMigration(jobName);
     status.setComponents(components);
+    status.setBackup(observed.backup() != null ? observed.backup().status() : previous == null ? null : previous.getBackup());
+    status.setRestore(observed.restore());
     status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now));
     return status;
   }
@@ -294,6 +309,8 @@ public final class StatusAggregator {
       c.setVersion(s.getVersion());
       c.setMigration(s.getMigration());
       c.setComponents(new LinkedHashMap<>(s.getComponents() == null ? Map.of() : s.getComponents()));
+      c.setBackup(s.getBackup());
+      c.setRestore(s.getRestore());
       c.setConditions(new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions()));
     }
     return c;

@@ -34,6 +34,34 @@ final class StatusWriter {
     return true;
   }
 
+  /**
+   * The same for a LoomioBackup or LoomioRestore: {@code empty} makes a fresh instance of the resource's
+   * class, which gets only identity and the status.
+   */
+  static <P extends io.fabric8.kubernetes.client.CustomResource<?, S>, S> boolean write(P resource, S status,
+      Context<P> context, java.util.function.Supplier<P> empty) {
+    if (Objects.equals(status, resource.getStatus())) {
+      return false;
+    }
+    boolean ssa = context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource();
+    if (ssa) {
+      P patch = empty.get();
+      patch.setMetadata(new ObjectMetaBuilder()
+          .withName(resource.getMetadata().getName())
+          .withNamespace(resource.getMetadata().getNamespace())
+          .build());
+      patch.setSpec(null);
+      patch.setStatus(status);
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(resource, patch, context);
+    } else {
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(resource, context, r -> {
+        r.setStatus(status);
+        return r;
+      });
+    }
+    return true;
+  }
+
   /** A fresh object with only identity and status: the operator never sends spec or metadata back. */
   static LoomioDeployment withStatus(LoomioDeployment resource, LoomioDeploymentStatus status) {
     LoomioDeployment patch = new LoomioDeployment();

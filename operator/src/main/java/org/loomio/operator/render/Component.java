@@ -23,7 +23,11 @@ public enum Component {
   /** The edge: Ingresses, HTTPRoutes, Traefik Middlewares, the headers ConfigMap. */
   EDGE("edge"),
   /** The Service with no endpoints that the edge sends internal-only paths to. */
-  CLOSED("closed");
+  CLOSED("closed"),
+  /** Backups: the CronJob and on-demand Jobs, their ServiceAccount and policy, the backups claim, the keys. */
+  BACKUP("backup"),
+  /** Restore Jobs, their ServiceAccount and policy. */
+  RESTORE("restore");
 
   private final String label;
 

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The data PersistentVolumeClaims: uploads ({@code <name>-uploads}) and the embedded database
- * ({@code <name>-postgres-data}). Created once and never updated or deleted by reconciliation; they carry
+ * The data PersistentVolumeClaims: uploads ({@code <name>-uploads}), the embedded database
+ * ({@code <name>-postgres-data}) and the backups ({@code <name>-backups}). Created once and never updated or deleted by reconciliation; they carry
  * the stack's labels but no owner reference, so deleting the LoomioDeployment leaves them in place
  * (deletionPolicy Delete removes them explicitly). A new LoomioDeployment of the same name finds them
  * by name and uses them again.
@@ -28,6 +28,11 @@ public final class DataVolumeClaims {
     if (db.embedded()) {
       claims.add(claim(ctx, Names.postgresData(ctx.name()), Component.POSTGRES, "ReadWriteOnce",
           db.storageSize(), db.storageClassName()));
+    }
+    ResolvedSpec.Backup backup = ctx.spec().backup();
+    if (backup.onVolume()) {
+      claims.add(claim(ctx, Names.backupsClaim(ctx.name()), Component.BACKUP, "ReadWriteOnce",
+          backup.volumeSize(), backup.volumeStorageClass()));
     }
     return claims;
   }

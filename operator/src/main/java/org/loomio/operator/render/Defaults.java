@@ -21,11 +21,39 @@ public final class Defaults {
   /** The Redis release the official Loomio compose file runs. */
   public static final String REDIS_TAG = "8.4";
 
+  /** The operator's own image, which backup and restore pods run (the chart sets the one it installs). */
+  public static final String AGENT_REPOSITORY = "ghcr.io/loomio-operator/loomio-operator";
+
+  /** The operator's version (filtered in by the build), which is its image tag. */
+  public static String agentTag() {
+    return OPERATOR_VERSION;
+  }
+
+  public static final String OPERATOR_VERSION = readVersion();
+
+  private static String readVersion() {
+    try (var in = Defaults.class.getResourceAsStream("/loomio-operator-version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      String v = p.getProperty("version", "");
+      if (v.isBlank() || v.startsWith("$")) {
+        throw new IllegalStateException("the build did not record the operator's version");
+      }
+      return v;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   // --- resources; a key the user sets replaces the default of that key ---
   public static final ResourceRequirements WEB = resources("500m", "1Gi", "2", "2Gi");
   public static final ResourceRequirements WORKER = resources("250m", "768Mi", "1", "1536Mi");
   public static final ResourceRequirements HOCUSPOCUS = resources("100m", "256Mi", "500m", "512Mi");
   public static final ResourceRequirements POSTGRES = resources("250m", "512Mi", "1", "1Gi");
+  /** Each container of a backup or restore pod: pg_dump/pg_restore, or the agent's streaming encryption. */
+  public static final ResourceRequirements BACKUP = resources("100m", "256Mi", "1", "768Mi");
   /** Redis CPU; its memory is derived from maxMemory (see {@link #redisMemory}). */
   public static final ResourceRequirements REDIS_CPU = new ResourceRequirementsBuilder()
       .addToRequests("cpu", new Quantity("50m")).addToLimits("cpu", new Quantity("500m")).build();

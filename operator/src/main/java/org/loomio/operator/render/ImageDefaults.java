@@ -6,11 +6,12 @@ import org.loomio.operator.api.v1alpha1.ImageSpec;
 
 /**
  * The images a stack runs when its spec names none: set once per operator (for example to a mirror
- * registry, {@code DEFAULT_LOOMIO_IMAGE} and friends), {@link #BUILT_IN} otherwise. A field the spec
+ * registry, {@code DEFAULT_LOOMIO_IMAGE} and friends), {@link #BUILT_IN} otherwise. The agent is the image
+ * backup and restore pods run: the operator's own (its {@code backup} and {@code restore} commands). A field the spec
  * sets always wins. PostgreSQL is a repository only: its tag is the major version of the data
  * ({@code spec.database.embedded.version}), which no operator default may change.
  */
-public record ImageDefaults(Ref loomio, String postgresRepository, Ref redis) {
+public record ImageDefaults(Ref loomio, String postgresRepository, Ref redis, Ref agent) {
 
   /** An image reference split into its parts; digest may be null. */
   public record Ref(String repository, String tag, String digest) {
@@ -63,11 +64,22 @@ public record ImageDefaults(Ref loomio, String postgresRepository, Ref redis) {
   public static final ImageDefaults BUILT_IN = new ImageDefaults(
       new Ref(Defaults.LOOMIO_REPOSITORY, Defaults.LOOMIO_TAG, null),
       Defaults.POSTGRES_REPOSITORY,
-      new Ref(Defaults.REDIS_REPOSITORY, Defaults.REDIS_TAG, null));
+      new Ref(Defaults.REDIS_REPOSITORY, Defaults.REDIS_TAG, null),
+      new Ref(Defaults.AGENT_REPOSITORY, Defaults.agentTag(), null));
+
+  /** The same defaults with another Loomio, PostgreSQL and Redis, keeping the agent. */
+  public ImageDefaults(Ref loomio, String postgresRepository, Ref redis) {
+    this(loomio, postgresRepository, redis, BUILT_IN.agent());
+  }
+
+  public ImageDefaults withAgent(Ref value) {
+    return new ImageDefaults(loomio, postgresRepository, redis, value);
+  }
 
   public ImageDefaults {
     Objects.requireNonNull(loomio, "loomio");
     Objects.requireNonNull(redis, "redis");
+    Objects.requireNonNull(agent, "agent");
     if (postgresRepository == null || !Ref.REPOSITORY.matcher(postgresRepository).matches()
         || postgresRepository.substring(postgresRepository.lastIndexOf('/') + 1).contains(":")) {
       throw new IllegalArgumentException("invalid PostgreSQL image repository " + postgresRepository

@@ -23,6 +23,10 @@ public final class Labels {
    * each other's node, so the volume is never needed on two nodes at once.
    */
   public static final String UPLOADS_VOLUME = "loomio.org/uploads-volume";
+  /** On the Job and pods of an on-demand backup: the LoomioBackup's name. */
+  public static final String BACKUP = "loomio.org/backup";
+  /** On the Jobs and pods of a restore: the LoomioRestore's name. */
+  public static final String RESTORE = "loomio.org/restore";
 
   private Labels() {}
 

@@ -20,6 +20,31 @@ public final class Names {
     return name + "-postgres-data";
   }
 
+  /** The PersistentVolumeClaim that holds backups. */
+  public static String backupsClaim(String name) {
+    return name + "-backups";
+  }
+
+  /** The Secret with the operator-generated backup key pair (the private key is only for restores). */
+  public static String backupKey(String name) {
+    return name + "-backup-key";
+  }
+
+  /** The ConfigMap with the armored public keys backups are encrypted to. */
+  public static String backupRecipients(String name) {
+    return name + "-backup-recipients";
+  }
+
+  /** An on-demand backup Job: {@code <name>-backup-<8 hex of the LoomioBackup's uid>}. */
+  public static String backupJob(String name, String hash8) {
+    return name + "-backup-" + hash8;
+  }
+
+  /** A restore Job: {@code <name>-restore-<8 hex of the LoomioRestore's uid>}. */
+  public static String restoreJob(String name, String hash8) {
+    return name + "-restore-" + hash8;
+  }
+
   /** The migration Job for one image and database: {@code <name>-migrate-<8 hex>}. */
   public static String migrationJob(String name, String hash8) {
     return name + "-migrate-" + hash8;

@@ -29,6 +29,7 @@ import org.loomio.operator.api.v1alpha1.PeerSelector;
  *   <li>hocuspocus to web:8080 (its auth callback);
  *   <li>web, worker and the migration Job to PostgreSQL and Redis (embedded pods, or external ranges);
  *   <li>web and worker to SMTP, to the S3 endpoint, and to public HTTPS (web push, webhooks, sign-in);
+ *   <li>backup and restore pods to PostgreSQL and to the backup bucket;
  *   <li>everyone to the cluster DNS; PostgreSQL and Redis to nothing else.
  * </ul>
  *
@@ -85,7 +86,15 @@ public final class NetworkPolicies {
     migrateEgress.addAll(f.database());
     migrateEgress.addAll(f.redis());
     policies.add(allow(ctx, Component.MIGRATE, List.of(), migrateEgress));
-    List<NetworkPolicyPeer> clients = List.of(f.pods(Component.WEB), f.pods(Component.WORKER), f.pods(Component.MIGRATE));
+    // backup and restore pods: the database and the backup bucket, nothing else, nobody may connect to them
+    List<NetworkPolicyEgressRule> backupEgress = new ArrayList<>();
+    backupEgress.add(f.dns());
+    backupEgress.addAll(f.database());
+    backupEgress.addAll(f.backupS3());
+    policies.add(allow(ctx, Component.BACKUP, List.of(), backupEgress));
+    policies.add(allow(ctx, Component.RESTORE, List.of(), backupEgress));
+    List<NetworkPolicyPeer> clients = List.of(f.pods(Component.WEB), f.pods(Component.WORKER), f.pods(Component.MIGRATE),
+        f.pods(Component.BACKUP), f.pods(Component.RESTORE));
     if (spec.database().embedded()) {
       policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of(f.dns())));
     }
@@ -203,14 +212,26 @@ public final class NetworkPolicies {
       if (s3 == null) {
         return List.of();
       }
-      URI endpoint = URI.create(s3.getEndpoint());
-      int port = endpoint.getPort() > 0 ? endpoint.getPort() : "http".equals(endpoint.getScheme()) ? 80 : 443;
-      return List.of(egress(blocks(egress.getS3() != null ? egress.getS3() : publicBlocks()), port));
+      return List.of(egress(blocks(egress.getS3() != null ? egress.getS3() : publicBlocks()),
+          endpointPort(URI.create(s3.getEndpoint()))));
+    }
+
+    List<NetworkPolicyEgressRule> backupS3() {
+      var s3 = ctx.spec().backup().s3();
+      if (s3 == null) {
+        return List.of();
+      }
+      return List.of(egress(blocks(egress.getBackupS3() != null ? egress.getBackupS3() : publicBlocks()),
+          endpointPort(URI.create(s3.getEndpoint()))));
     }
 
     List<NetworkPolicyEgressRule> internetHttps() {
       boolean on = egress.getInternetHTTPS() == null || egress.getInternetHTTPS();
       return on ? List.of(egress(blocks(publicBlocks()), 443)) : List.of();
+    }
+
+    private static int endpointPort(URI endpoint) {
+      return endpoint.getPort() > 0 ? endpoint.getPort() : "http".equals(endpoint.getScheme()) ? 80 : 443;
     }
 
     private List<CidrBlock> publicBlocks() {

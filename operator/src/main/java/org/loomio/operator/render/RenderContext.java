@@ -19,6 +19,8 @@ public final class RenderContext {
   private final SecretDigests digests;
   private final Map<String, String> settings;
   private final List<Omission> omissions = new ArrayList<>();
+  private java.util.Optional<String> backupPublicKey = java.util.Optional.empty();
+  private String restoreHold;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
@@ -48,6 +50,22 @@ public final class RenderContext {
   public String namespace() { return spec.namespace(); }
 
   public String name() { return spec.name(); }
+
+  /** The armored public key of the operator-generated backup key pair, once it exists. */
+  public java.util.Optional<String> backupPublicKey() { return backupPublicKey; }
+
+  public RenderContext withBackupPublicKey(String armored) {
+    backupPublicKey = java.util.Optional.ofNullable(armored);
+    return this;
+  }
+
+  /** The LoomioRestore that holds this stack (web, worker and hocuspocus at zero), if any. */
+  public java.util.Optional<String> restoreHold() { return java.util.Optional.ofNullable(restoreHold); }
+
+  public RenderContext withRestoreHold(String restore) {
+    restoreHold = restore;
+    return this;
+  }
 
   public void omit(String api, String consequence) {
     Omission o = new Omission(api, consequence);

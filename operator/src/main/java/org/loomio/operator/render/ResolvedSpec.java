@@ -11,6 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.api.v1alpha1.BackupRetentionSpec;
+import org.loomio.operator.api.v1alpha1.BackupS3Spec;
+import org.loomio.operator.api.v1alpha1.BackupScratchSpec;
+import org.loomio.operator.api.v1alpha1.BackupSpec;
+import org.loomio.operator.api.v1alpha1.BackupVolumeSpec;
+import org.loomio.operator.api.v1alpha1.ConfigMapKeyRef;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
 import org.loomio.operator.api.v1alpha1.DeletionPolicy;
 import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
@@ -275,6 +282,56 @@ public final class ResolvedSpec {
     resolved.setStorageClassName(v.getStorageClassName());
     resolved.setAccessMode(or(v.getAccessMode(), dv.getAccessMode()));
     return new Storage(resolved, null);
+  }
+
+  // --- backups ---
+
+  /** Where backups are read from and written to, and how they are encrypted. */
+  public record Backup(boolean enabled, String schedule, String timeZone, BackupEncryptionSpec.Mode mode,
+      SecretKeyRef recipientsSecret, ConfigMapKeyRef recipientsConfigMap, SecretKeyRef passphrase,
+      boolean onVolume, String volumeSize, String volumeStorageClass, BackupS3Spec s3, String s3Prefix,
+      int keepLast, int daily, int weekly, int monthly, String scratchSize, ResourceRequirements resources,
+      int activeDeadlineSeconds) {
+
+    /** The operator generates and holds the key pair (public-key mode without the user's recipients). */
+    public boolean generatedKey() {
+      return mode == BackupEncryptionSpec.Mode.PublicKey && recipientsSecret == null && recipientsConfigMap == null;
+    }
+
+    public boolean hasDestination() {
+      return onVolume || s3 != null;
+    }
+  }
+
+  public Backup backup() {
+    BackupSpec b = or(s.getBackup(), new BackupSpec());
+    BackupSpec d = new BackupSpec();
+    BackupEncryptionSpec e = or(b.getEncryption(), new BackupEncryptionSpec());
+    BackupVolumeSpec v = or(b.getVolume(), new BackupVolumeSpec());
+    BackupVolumeSpec dv = new BackupVolumeSpec();
+    BackupRetentionSpec r = or(b.getRetention(), new BackupRetentionSpec());
+    BackupRetentionSpec dr = new BackupRetentionSpec();
+    BackupScratchSpec sc = or(b.getScratch(), new BackupScratchSpec());
+    BackupS3Spec s3 = b.getS3();
+    String prefix = s3 == null ? null : or(s3.getPrefix(), namespace + "/" + name);
+    return new Backup(or(b.getEnabled(), d.getEnabled()), or(b.getSchedule(), d.getSchedule()),
+        or(b.getTimeZone(), d.getTimeZone()), or(e.getMode(), BackupEncryptionSpec.Mode.PublicKey),
+        e.getRecipientsSecretRef(), e.getRecipientsConfigMapRef(), e.getPassphraseSecretRef(),
+        or(v.getEnabled(), dv.getEnabled()), or(v.getSize(), dv.getSize()), v.getStorageClassName(), s3, prefix,
+        or(r.getKeepLast(), dr.getKeepLast()), or(r.getDaily(), dr.getDaily()), or(r.getWeekly(), dr.getWeekly()),
+        or(r.getMonthly(), dr.getMonthly()), or(sc.getSize(), new BackupScratchSpec().getSize()),
+        Quantities.merge(b.getResources(), Defaults.BACKUP), or(b.getActiveDeadlineSeconds(), d.getActiveDeadlineSeconds()));
+  }
+
+  /** The backup agent's image: the override, else the operator's default agent image (its own). */
+  public String agentImage() {
+    BackupSpec b = or(s.getBackup(), new BackupSpec());
+    return embeddedImage(b.getImage(), images.agent());
+  }
+
+  public String agentPullPolicy() {
+    BackupSpec b = or(s.getBackup(), new BackupSpec());
+    return pullPolicy(b.getImage(), images.agent());
   }
 
   // --- smtp ---

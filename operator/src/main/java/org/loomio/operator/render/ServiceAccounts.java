@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * One ServiceAccount per component that runs pods, none of which may mount an API token (rules R19,
- * R20): Loomio never talks to the Kubernetes API.
+ * R20): Loomio never talks to the Kubernetes API, and backup and restore pods report through their
+ * termination messages instead.
  */
 public final class ServiceAccounts {
 
@@ -35,6 +36,9 @@ public final class ServiceAccounts {
     if (ctx.spec().redis().embedded()) {
       components.add(Component.REDIS);
     }
+    // backup Jobs (scheduled or on demand) and restore Jobs can run whenever asked
+    components.add(Component.BACKUP);
+    components.add(Component.RESTORE);
     return components;
   }
 }

@@ -22,7 +22,12 @@ public final class StackRenderer {
   /** Renders with real credentials and the operator's default images. */
   public static Stack render(LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster,
       Credentials credentials, SecretDigests digests) {
-    return render(new RenderContext(new ResolvedSpec(resource, images), cluster, credentials, digests), false);
+    return render(new RenderContext(new ResolvedSpec(resource, images), cluster, credentials, digests));
+  }
+
+  /** Renders what a prepared context describes (the operator: keys and restore state included). */
+  public static Stack render(RenderContext ctx) {
+    return render(ctx, false);
   }
 
   /** Renders for printing: placeholder credentials, the generated Secret with placeholder stringData. */
@@ -33,7 +38,9 @@ public final class StackRenderer {
   /** Renders for printing with the given default images (what an operator configured so would apply). */
   public static Stack renderForDisplay(LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster) {
     ResolvedSpec spec = new ResolvedSpec(resource, images);
-    return render(new RenderContext(spec, cluster, Credentials.placeholders(spec), SecretDigests.none()), true);
+    RenderContext ctx = new RenderContext(spec, cluster, Credentials.placeholders(spec), SecretDigests.none())
+        .withBackupPublicKey(BackupRecipientsConfigMap.PLACEHOLDER);
+    return render(ctx, true);
   }
 
   private static Stack render(RenderContext ctx, boolean display) {
@@ -48,6 +55,7 @@ public final class StackRenderer {
     }
     objects.add(SettingsConfigMap.render(ctx));
     objects.addAll(NginxHeadersConfigMap.render(ctx));
+    objects.addAll(BackupRecipientsConfigMap.render(ctx));
     objects.addAll(DataVolumeClaims.render(ctx));
     objects.addAll(Services.render(ctx));
     if (spec.database().embedded()) {
@@ -62,6 +70,7 @@ public final class StackRenderer {
       objects.add(HocuspocusDeployment.render(ctx));
     }
     objects.add(MigrationJob.render(ctx));
+    objects.addAll(BackupCronJob.render(ctx));
     objects.addAll(PodDisruptionBudgets.render(ctx));
     objects.addAll(TraefikMiddlewares.render(ctx));
     objects.addAll(Ingresses.render(ctx));

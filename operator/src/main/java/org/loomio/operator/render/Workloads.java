@@ -29,10 +29,12 @@ final class Workloads {
 
   static Deployment deployment(RenderContext ctx, Component component, int replicas, DeploymentStrategy strategy,
       PodTemplateSpec template) {
+    // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under them
+    boolean held = ctx.restoreHold().isPresent() && component != Component.REDIS;
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
         .withNewSpec()
-        .withReplicas(replicas)
+        .withReplicas(held ? 0 : replicas)
         .withRevisionHistoryLimit(REVISION_HISTORY)
         .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), component)))
         .withStrategy(strategy)

@@ -91,10 +91,49 @@ public final class SpecValidator {
       v.add(new Violation("spec.smtp.username", "is required with spec.smtp.passwordSecretRef"));
     }
     edge(s, v);
+    backup(s, v);
     env(s, v);
     resources(resource, s, v);
     podLabels(s, v);
     return v;
+  }
+
+  /** The same rules as the CRD's for spec.backup, plus the cron syntax the CRD pattern only approximates. */
+  private static void backup(LoomioDeploymentSpec s, List<Violation> v) {
+    org.loomio.operator.api.v1alpha1.BackupSpec b = s.getBackup();
+    if (b == null) {
+      return;
+    }
+    if (b.getSchedule() != null) {
+      try {
+        org.loomio.operator.render.BackupSchedule.parse(b.getSchedule());
+      } catch (IllegalArgumentException e) {
+        v.add(new Violation("spec.backup.schedule", "'" + b.getSchedule() + "' is " + e.getMessage()
+            + "; write five fields (minute hour day-of-month month day-of-week), e.g. '17 3 * * *', or @daily"));
+      }
+    }
+    var e = b.getEncryption();
+    if (e != null) {
+      boolean passphrase = e.getMode() == org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.Mode.Passphrase;
+      if (passphrase && e.getPassphraseSecretRef() == null) {
+        v.add(new Violation("spec.backup.encryption.passphraseSecretRef", "is required with mode Passphrase"));
+      }
+      if (!passphrase && e.getPassphraseSecretRef() != null) {
+        v.add(new Violation("spec.backup.encryption.passphraseSecretRef", "is only used with mode Passphrase"));
+      }
+      if (e.getRecipientsSecretRef() != null && e.getRecipientsConfigMapRef() != null) {
+        v.add(new Violation("spec.backup.encryption", "set at most one of recipientsSecretRef and recipientsConfigMapRef"));
+      }
+    }
+    boolean enabled = b.getEnabled() == null || b.getEnabled();
+    boolean onVolume = b.getVolume() == null || b.getVolume().getEnabled() == null || b.getVolume().getEnabled();
+    if (enabled && !onVolume && b.getS3() == null) {
+      v.add(new Violation("spec.backup", "backups need a destination: keep volume.enabled or set s3"));
+    }
+    if (b.getS3() != null && b.getS3().getKmsKeyId() != null
+        && b.getS3().getServerSideEncryption() != org.loomio.operator.api.v1alpha1.BackupS3Spec.ServerSideEncryption.AWS_KMS) {
+      v.add(new Violation("spec.backup.s3.kmsKeyId", "needs serverSideEncryption aws:kms"));
+    }
   }
 
   private static void edge(LoomioDeploymentSpec s, List<Violation> v) {

@@ -1,5 +1,13 @@
 package org.loomio.operator.api;
 
+import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.api.v1alpha1.BackupRetentionSpec;
+import org.loomio.operator.api.v1alpha1.BackupScratchSpec;
+import org.loomio.operator.api.v1alpha1.BackupSpec;
+import org.loomio.operator.api.v1alpha1.BackupVolumeSpec;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
+import org.loomio.operator.api.v1alpha1.S3BucketSpec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +39,9 @@ class ApiModelTest {
 
   private static final List<Class<?>> WITH_DEFAULTS = List.of(LoomioDeploymentSpec.class, ImageSpec.class,
       WebSpec.class, WorkerSpec.class, HocuspocusSpec.class, EmbeddedDatabaseSpec.class, ExternalDatabaseSpec.class,
-      RedisSpec.class, EmbeddedRedisSpec.class, UploadsVolumeSpec.class, S3StorageSpec.class, SmtpSpec.class);
+      RedisSpec.class, EmbeddedRedisSpec.class, UploadsVolumeSpec.class, S3BucketSpec.class, SmtpSpec.class,
+      BackupSpec.class, BackupEncryptionSpec.class, BackupVolumeSpec.class, BackupRetentionSpec.class,
+      BackupScratchSpec.class, LoomioRestoreSpec.class);
 
   /** The CRD's default (what the API server fills in) and the Java initializer (what the renderer uses) agree. */
   @Test

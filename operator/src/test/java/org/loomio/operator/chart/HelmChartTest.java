@@ -62,11 +62,13 @@ class HelmChartTest {
   }
 
   @Test
-  void shipsTheGeneratedCrd() throws IOException {
-    String file = "loomiodeployments.loomio.org-v1.yml";
-    assertThat(Files.readString(Chart.DIR.resolve("crds").resolve(file)))
-        .as("helm/loomio-operator/crds is stale: run mvn -pl operator -Pupdate-crds process-classes")
-        .isEqualTo(Files.readString(Path.of("target/classes/META-INF/fabric8", file)));
+  void shipsTheGeneratedCrds() throws IOException {
+    for (String file : List.of("loomiodeployments.loomio.org-v1.yml", "loomiobackups.loomio.org-v1.yml",
+        "loomiorestores.loomio.org-v1.yml")) {
+      assertThat(Files.readString(Chart.DIR.resolve("crds").resolve(file)))
+          .as("helm/loomio-operator/crds/%s is stale: run mvn -pl operator -Pupdate-crds process-classes", file)
+          .isEqualTo(Files.readString(Path.of("target/classes/META-INF/fabric8", file)));
+    }
   }
 
   @Test
@@ -195,8 +197,11 @@ class HelmChartTest {
       List<PolicyRule> rules = o instanceof ClusterRole cr ? cr.getRules() : o instanceof Role r ? r.getRules() : List.of();
       for (PolicyRule rule : rules) {
         assertThat(rule.getApiGroups()).doesNotContain("*");
-        assertThat(rule.getResources()).doesNotContain("*", "pods/exec", "pods/attach", "pods", "nodes", "clusterroles",
-            "roles", "rolebindings", "clusterrolebindings", "serviceaccounts/token");
+        assertThat(rule.getResources()).doesNotContain("*", "pods/exec", "pods/attach", "pods/portforward", "nodes",
+            "clusterroles", "roles", "rolebindings", "clusterrolebindings", "serviceaccounts/token");
+        if (rule.getResources().contains("pods")) {
+          assertThat(rule.getVerbs()).as("pods are only read (termination messages)").isSubsetOf("get", "list", "watch");
+        }
         assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate", "deletecollection");
         assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
       }

@@ -54,7 +54,11 @@ class BenchmarkIT {
     Rig rig = new Rig();
     KubernetesClient k = rig.admin();
     ClusterCapabilities rigApis = org.loomio.operator.reconcile.ClusterCapabilitiesProvider.discover(k);
-    rig.installCrd(Path.of(System.getProperty("crds.dir", "../crds"), "loomiodeployments.loomio.org-v1.yml"));
+    try (var crds = java.nio.file.Files.list(Path.of(System.getProperty("crds.dir", "../crds")))) {
+      for (Path crd : crds.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+        rig.installCrd(crd);
+      }
+    }
     String run = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     String operatorNs = run + "-operator";
     String kubectlNs = run + "-kubectl";

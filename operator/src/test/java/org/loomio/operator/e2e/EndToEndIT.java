@@ -75,7 +75,11 @@ class EndToEndIT {
     rig = new Rig();
     k = rig.admin();
     rigApis = ClusterCapabilitiesProvider.discover(k);
-    rig.installCrd(Path.of(System.getProperty("crds.dir", "../crds"), "loomiodeployments.loomio.org-v1.yml"));
+    try (Stream<Path> crds = Files.list(Path.of(System.getProperty("crds.dir", "../crds")))) {
+      for (Path crd : crds.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+        rig.installCrd(crd);
+      }
+    }
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(crdCondition("Established")).isEqualTo("True"));
     // the operator runs with exactly the Helm chart's ServiceAccount and RBAC: a missing rule is a 403 here
     identity = ChartIdentity.install(rig, OUT);

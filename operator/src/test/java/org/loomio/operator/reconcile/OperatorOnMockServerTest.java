@@ -283,16 +283,21 @@ class OperatorOnMockServerTest {
     cluster.client().resources(LoomioDeployment.class).inNamespace("retain").withName("team").delete();
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get("retain", "team")).isNull());
     assertThat(cluster.client().persistentVolumeClaims().inNamespace("retain").list().getItems())
-        .extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("team-uploads", "team-postgres-data");
+        .extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("team-uploads", "team-postgres-data",
+            "team-backups");
     assertThat(cluster.client().secrets().inNamespace("retain").withName("team-secrets").get()).isNotNull();
+    assertThat(cluster.client().secrets().inNamespace("retain").withName("team-backup-key").get()).isNotNull();
 
     create("purge", "team", "host: team.example.org\ndeletionPolicy: Delete");
     awaitConverged("purge", "team");
     cluster.client().resources(LoomioDeployment.class).inNamespace("purge").withName("team").delete();
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.get("purge", "team")).isNull();
-      assertThat(cluster.client().persistentVolumeClaims().inNamespace("purge").list().getItems()).isEmpty();
+      // the backups and their key stay even so: they are the way back
+      assertThat(cluster.client().persistentVolumeClaims().inNamespace("purge").list().getItems())
+          .extracting(p -> p.getMetadata().getName()).containsExactly("team-backups");
       assertThat(cluster.client().secrets().inNamespace("purge").withName("team-secrets").get()).isNull();
+      assertThat(cluster.client().secrets().inNamespace("purge").withName("team-backup-key").get()).isNotNull();
     });
   }
 

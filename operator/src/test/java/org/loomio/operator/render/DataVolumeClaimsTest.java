@@ -16,7 +16,8 @@ class DataVolumeClaimsTest {
   @Test
   void uploadsAndDatabaseClaimsWithDefaults() {
     List<PersistentVolumeClaim> c = claims("host: a.example.org");
-    assertThat(c).extracting(p -> p.getMetadata().getName()).containsExactly("team-uploads", "team-postgres-data");
+    assertThat(c).extracting(p -> p.getMetadata().getName()).containsExactly("team-uploads", "team-postgres-data",
+        "team-backups");
     assertThat(c.get(0).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("20Gi");
     assertThat(c.get(0).getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
     assertThat(c.get(1).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("10Gi");
@@ -42,6 +43,7 @@ class DataVolumeClaimsTest {
         host: a.example.org
         storage: {s3: {endpoint: https://s3.example.org, bucket: up, credentialsSecretRef: {name: s3}}}
         database: {external: {host: pg, passwordSecretRef: {name: p, key: k}, version: 16}}
+        backup: {volume: {enabled: false}, s3: {endpoint: https://s3.example.org, bucket: bk, credentialsSecretRef: {name: s3}}}
         """)).isEmpty();
   }
 }

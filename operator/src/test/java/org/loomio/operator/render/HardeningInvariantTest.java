@@ -69,7 +69,21 @@ class HardeningInvariantTest {
         image: {tag: "3.5.1", digest: %s}
         database: {embedded: {image: {digest: %s}}}
         redis: {embedded: {image: {digest: %s}}}
-        """.formatted(DIGEST, DIGEST, DIGEST), "1.34", true);
+        backup: {image: {tag: "0.1.0", digest: %s}}
+        """.formatted(DIGEST, DIGEST, DIGEST, DIGEST), "1.34", true);
+    add(cases, "backups off-site with a passphrase, no volume", """
+        host: a.example.org
+        backup:
+          schedule: "30 2 * * 1-5"
+          timeZone: Europe/Berlin
+          volume: {enabled: false}
+          s3: {endpoint: https://s3.example.org, bucket: backups, credentialsSecretRef: {name: s3}, serverSideEncryption: AES256}
+          encryption: {mode: Passphrase, passphraseSecretRef: {name: backup-pass, key: passphrase}}
+        """, "1.34", false);
+    add(cases, "backups off, own recipients", """
+        host: a.example.org
+        backup: {enabled: false, encryption: {recipientsConfigMapRef: {name: keys, key: team.asc}}}
+        """, "1.34", false);
     add(cases, "custom resources and pod options", """
         host: a.example.org
         uploadLimitMB: 2048

@@ -88,11 +88,45 @@ public final class HardeningChecklist {
         workload(id, s.getSpec().getReplicas(), s.getSpec().getSelector(), s.getSpec().getTemplate(), component(o));
       } else if (o instanceof Job j) {
         pod(id, j.getSpec().getTemplate(), false, component(o));
+        if ("backup".equals(component(o))) {
+          noDecryptionIdentity(id, j.getSpec().getTemplate());
+        }
         isolated(id, j.getSpec().getTemplate().getMetadata().getLabels());
         if (j.getSpec().getBackoffLimit() == null || j.getSpec().getActiveDeadlineSeconds() == null) {
           fail(id, "R39", "a Job needs an explicit backoffLimit and activeDeadlineSeconds");
         }
         String restart = j.getSpec().getTemplate().getSpec().getRestartPolicy();
+        if (!"Never".equals(restart) && !"OnFailure".equals(restart)) {
+          fail(id, "R39", "restartPolicy must be Never or OnFailure (got " + restart + ")");
+        }
+      } else if (o instanceof io.fabric8.kubernetes.api.model.batch.v1.CronJob cj) {
+        var spec = cj.getSpec();
+        var job = spec.getJobTemplate().getSpec();
+        pod(id, job.getTemplate(), false, component(o));
+        isolated(id, job.getTemplate().getMetadata().getLabels());
+        noDecryptionIdentity(id, job.getTemplate());
+        if (!"Forbid".equals(spec.getConcurrencyPolicy())) {
+          fail(id, "R38", "concurrencyPolicy must be Forbid (got " + spec.getConcurrencyPolicy() + ")");
+        }
+        if (spec.getStartingDeadlineSeconds() == null || spec.getStartingDeadlineSeconds() < 10) {
+          fail(id, "R38", "startingDeadlineSeconds must be set and >= 10");
+        }
+        if (cluster.atLeast(1, 27) && (spec.getTimeZone() == null || spec.getTimeZone().isEmpty())) {
+          fail(id, "R38", "timeZone must be set");
+        }
+        if (spec.getSchedule().contains("TZ=")) {
+          fail(id, "R38", "no TZ= or CRON_TZ= in the schedule");
+        }
+        if (spec.getSuccessfulJobsHistoryLimit() == null || spec.getFailedJobsHistoryLimit() == null) {
+          fail(id, "R39", "history limits must be explicit");
+        }
+        if (job.getTtlSecondsAfterFinished() != null) {
+          fail(id, "R39", "ttlSecondsAfterFinished must be unset");
+        }
+        if (job.getBackoffLimit() == null || job.getBackoffLimit() > 2 || job.getActiveDeadlineSeconds() == null) {
+          fail(id, "R39", "backoffLimit must be explicit and <= 2, activeDeadlineSeconds explicit");
+        }
+        String restart = job.getTemplate().getSpec().getRestartPolicy();
         if (!"Never".equals(restart) && !"OnFailure".equals(restart)) {
           fail(id, "R39", "restartPolicy must be Never or OnFailure (got " + restart + ")");
         }
@@ -141,6 +175,23 @@ public final class HardeningChecklist {
         if (cluster.hasPdbUnhealthyPodEvictionPolicy() && pdb.getSpec().getUnhealthyPodEvictionPolicy() == null) {
           fail(id, "R26", "unhealthyPodEvictionPolicy must be set");
         }
+      }
+    }
+  }
+
+  /** R40: a backup pod holds public keys (or, in Passphrase mode, the recorded exception), never a private key. */
+  private void noDecryptionIdentity(String id, PodTemplateSpec template) {
+    for (Volume v : template.getSpec().getVolumes() == null ? List.<Volume>of() : template.getSpec().getVolumes()) {
+      if (v.getSecret() != null && (v.getSecret().getSecretName().endsWith("-backup-key")
+          || (v.getSecret().getItems() != null && v.getSecret().getItems().stream()
+              .anyMatch(i -> "private.asc".equals(i.getPath()))))) {
+        fail(id, "R40", "the backup pod mounts a decryption key (volume " + v.getName() + ")");
+      }
+    }
+    for (Container c : template.getSpec().getContainers()) {
+      List<String> args = c.getArgs() == null ? List.of() : c.getArgs();
+      if (args.contains("backup") && !args.contains("--recipients") && !args.contains("--passphrase-file")) {
+        fail(id, "R40", "the backup agent must encrypt (to recipients, or with the recorded passphrase exception)");
       }
     }
   }

@@ -43,10 +43,13 @@ public final class MockCluster implements AutoCloseable {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
-    try (InputStream crd = CrdSchema.class.getResourceAsStream(CrdSchema.CRD_RESOURCE)) {
-      client.load(crd).create();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    for (String crdFile : java.util.List.of(CrdSchema.CRD_RESOURCE, "/META-INF/fabric8/loomiobackups.loomio.org-v1.yml",
+        "/META-INF/fabric8/loomiorestores.loomio.org-v1.yml")) {
+      try (InputStream crd = CrdSchema.class.getResourceAsStream(crdFile)) {
+        client.load(crd).create();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 

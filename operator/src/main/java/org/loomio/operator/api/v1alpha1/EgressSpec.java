@@ -36,6 +36,11 @@ public class EgressSpec {
   private List<CidrBlock> s3;
 
   @Size(max = 16)
+  @JsonPropertyDescription("Where the backup bucket's endpoint is (spec.backup.s3, its port; backup and restore"
+      + " pods). Default: public addresses.")
+  private List<CidrBlock> backupS3;
+
+  @Size(max = 16)
   @JsonPropertyDescription("Where the external PostgreSQL is (spec.database.external.port; web, worker, the"
       + " migration Job). Default: the host's /32 when it is an IPv4 address, else any address.")
   private List<CidrBlock> database;
@@ -58,6 +63,8 @@ public class EgressSpec {
   public void setSmtp(List<CidrBlock> smtp) { this.smtp = smtp; }
   public List<CidrBlock> getS3() { return s3; }
   public void setS3(List<CidrBlock> s3) { this.s3 = s3; }
+  public List<CidrBlock> getBackupS3() { return backupS3; }
+  public void setBackupS3(List<CidrBlock> backupS3) { this.backupS3 = backupS3; }
   public List<CidrBlock> getDatabase() { return database; }
   public void setDatabase(List<CidrBlock> database) { this.database = database; }
   public List<CidrBlock> getRedis() { return redis; }

@@ -18,7 +18,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"host", "hocuspocusHost", "supportEmail", "siteName", "uploadLimitMB", "image",
     "imagePullSecrets", "web", "worker", "hocuspocus", "database", "redis", "storage", "smtp", "secrets",
-    "features", "env", "secretEnv", "networkPolicy", "ingress", "gateway", "deletionPolicy"})
+    "features", "env", "secretEnv", "networkPolicy", "ingress", "gateway", "backup", "deletionPolicy"})
 @ValidationRule(
     value = "!has(self.web) || !has(self.web.replicas) || self.web.replicas <= 1"
         + " || (has(self.storage) && (has(self.storage.s3) || (has(self.storage.volume)"
@@ -129,6 +129,10 @@ public class LoomioDeploymentSpec {
       + " websocket routes. At most one of ingress and gateway.")
   private GatewaySpec gateway;
 
+  @JsonPropertyDescription("Scheduled, encrypted backups (database, uploads volume, generated credentials) to"
+      + " a volume and/or S3, with retention. On by default; docs/backup.md.")
+  private BackupSpec backup = new BackupSpec();
+
   @Default("Retain")
   @JsonPropertyDescription("What happens to the data when this resource is deleted: Retain (default) keeps the"
       + " database and uploads PersistentVolumeClaims and the generated credentials, so a new LoomioDeployment"
@@ -177,6 +181,8 @@ public class LoomioDeploymentSpec {
   public void setIngress(IngressSpec ingress) { this.ingress = ingress; }
   public GatewaySpec getGateway() { return gateway; }
   public void setGateway(GatewaySpec gateway) { this.gateway = gateway; }
+  public BackupSpec getBackup() { return backup; }
+  public void setBackup(BackupSpec backup) { this.backup = backup; }
   public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
 }

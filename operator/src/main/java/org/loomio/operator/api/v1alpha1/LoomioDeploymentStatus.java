@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /** What the operator observed. Written by the operator only, and only when it changed. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"observedGeneration", "url", "image", "version", "migration", "components", "conditions"})
+@JsonPropertyOrder({"observedGeneration", "url", "image", "version", "migration", "components", "backup", "restore",
+    "conditions"})
 public class LoomioDeploymentStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
@@ -33,7 +34,14 @@ public class LoomioDeploymentStatus {
   @JsonPropertyDescription("Ready and desired pods per component (web, worker, hocuspocus, database, redis).")
   private Map<String, ComponentStatus> components = new LinkedHashMap<>();
 
-  @JsonPropertyDescription("Ready, Progressing, Degraded, MailDelivery, APIAvailable (Kubernetes API"
+  @JsonPropertyDescription("The newest complete backup and the newest failure, if any.")
+  private BackupStatus backup;
+
+  @JsonPropertyDescription("The LoomioRestore in progress for this stack, if any: web, worker and hocuspocus are"
+      + " scaled to zero until it is done.")
+  private String restore;
+
+  @JsonPropertyDescription("Ready, Progressing, Degraded, MailDelivery, APIAvailable, Edge, BackupsHealthy (Kubernetes API"
       + " conventions: type, status, reason, message, observedGeneration, lastTransitionTime).")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -49,6 +57,10 @@ public class LoomioDeploymentStatus {
   public void setMigration(String migration) { this.migration = migration; }
   public Map<String, ComponentStatus> getComponents() { return components; }
   public void setComponents(Map<String, ComponentStatus> components) { this.components = components; }
+  public BackupStatus getBackup() { return backup; }
+  public void setBackup(BackupStatus backup) { this.backup = backup; }
+  public String getRestore() { return restore; }
+  public void setRestore(String restore) { this.restore = restore; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
@@ -61,11 +73,13 @@ public class LoomioDeploymentStatus {
         && Objects.equals(version, s.version)
         && Objects.equals(migration, s.migration)
         && Objects.equals(components, s.components)
+        && Objects.equals(backup, s.backup)
+        && Objects.equals(restore, s.restore)
         && Objects.equals(conditions, s.conditions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, url, image, version, migration, components, conditions);
+    return Objects.hash(observedGeneration, url, image, version, migration, components, backup, restore, conditions);
   }
 }

@@ -28,6 +28,14 @@ public abstract class ServedApi implements Condition<Object, LoomioDeployment> {
     }
   }
 
+  /** batch/v1 CronJob (Kubernetes 1.21+). */
+  public static final class CronJobs extends ServedApi {
+    @Override
+    protected String api() {
+      return ClusterCapabilities.CRONJOB_V1;
+    }
+  }
+
   /** networking.k8s.io/v1 Ingress (Kubernetes 1.19+). */
   public static final class Ingresses extends ServedApi {
     @Override

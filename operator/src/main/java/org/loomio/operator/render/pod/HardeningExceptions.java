@@ -33,6 +33,14 @@ public final class HardeningExceptions {
           + " and allow policies select by instance + component, so other workloads and stacks in a namespace are"
           + " untouched; pods nobody calls (worker, migration Job, none from outside) have allow policies with egress"
           + " rules only."),
+      new Waiver("R38", "timeZone is set on Kubernetes 1.27 and newer only (older CronJobs have no such field; the"
+          + " schedule then runs in the controller manager's zone)."),
+      new Waiver("R40", "spec.backup.encryption.mode Passphrase (off by default) encrypts with a passphrase the backup"
+          + " pod holds: anyone who can read that Secret can decrypt every backup. Public-key mode is the default."),
+      new Waiver("R41 (password)", "pg_dump and pg_restore read the database password from a secretKeyRef"
+          + " environment variable (PGPASSWORD), as the migration Job does, not from a PGPASSFILE."),
+      new Waiver("R43", "no scheduled restore drill yet (a separate, later feature); a LoomioRestore verifies"
+          + " checksums and decrypts with integrity checks before anything is restored."),
       new Waiver("R29", "priorityClassName is the user's choice (spec.*.pod.priorityClassName); the instance label"
           + " is the LoomioDeployment's name, not each object's."));
 

@@ -1,0 +1,41 @@
+package org.loomio.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Restores a LoomioDeployment from one of its backups: stops web, worker and hocuspocus, restores the
+ * database, the uploads and (when asked) the application credentials, migrates for the current image,
+ * then starts the stack again. Each step is reported in status. It never deletes the backup it uses.
+ */
+@Group(LoomioDeployment.GROUP)
+@Version(LoomioDeployment.VERSION)
+@Kind("LoomioRestore")
+@Plural("loomiorestores")
+@Singular("loomiorestore")
+@AdditionalPrinterColumn(name = "Deployment", jsonPath = ".spec.deploymentName")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Backup", jsonPath = ".status.backupName")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class LoomioRestore extends CustomResource<LoomioRestoreSpec, LoomioRestoreStatus> implements Namespaced {
+
+  public static final String KIND = "LoomioRestore";
+
+  /** No default spec: the operator never writes spec (see LoomioDeployment#initSpec). */
+  @Override
+  protected LoomioRestoreSpec initSpec() {
+    return null;
+  }
+
+  @Override
+  protected LoomioRestoreStatus initStatus() {
+    return null;
+  }
+}

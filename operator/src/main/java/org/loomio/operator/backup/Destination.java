@@ -1,0 +1,79 @@
+package org.loomio.operator.backup;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where backups are kept: a directory (a mounted volume) or an S3 bucket. Layout, under the directory or
+ * the key prefix: {@code <backup>/manifest.json}, {@code <backup>/database.dump.pgp},
+ * {@code <backup>/uploads.tar.pgp}, {@code <backup>/secrets.json.pgp}, where {@code <backup>} is
+ * {@code <stack>-<yyyyMMddTHHmmssZ>}.
+ *
+ * <p>A destination belongs to one stack: it lists only that stack's backup names, and refuses to read or
+ * delete anything whose first path segment is not one of them, so a shared bucket or volume is safe.
+ */
+public interface Destination extends Closeable {
+
+  /** One backup found at a destination; complete exactly when its manifest exists. */
+  record Listing(String name, Instant createdAt, boolean complete) {}
+
+  /** "volume" or "s3": what the summary calls this destination. */
+  String kind();
+
+  /** Where it is, for messages (never credentials). */
+  String describe();
+
+  String stack();
+
+  /**
+   * Stores {@code file} as {@code <backup>/<object>}, then reads it back and compares its SHA-256 with
+   * {@code sha256} (computed while the file was written); a mismatch is an error.
+   */
+  void put(String backup, String object, Path file, String sha256) throws IOException;
+
+  /** Reads {@code <backup>/<object>}; a missing object is a {@link java.nio.file.NoSuchFileException}. */
+  InputStream open(String backup, String object) throws IOException;
+
+  /** This stack's backups, in no particular order. */
+  List<Listing> list() throws IOException;
+
+  /** Deletes every object of one of this stack's backups, the manifest first. */
+  void deleteBackup(String backup) throws IOException;
+
+  /** The manifest of a backup, or empty if it has none (incomplete or absent). */
+  Optional<Manifest> readManifest(String backup) throws IOException;
+
+  /** Writes the manifest (last, making the backup complete) and checks it reads back identically. */
+  void writeManifest(Manifest manifest) throws IOException;
+
+  @Override
+  default void close() throws IOException {}
+
+  /**
+   * The guard before any access: {@code backup} must be one of {@code stack}'s backup names and
+   * {@code object} one of the object names a backup has (never a path of its own).
+   */
+  static void checkKey(String stack, String backup, String object) {
+    BackupNames.requireBackupOf(stack, backup);
+    if (!Manifest.OBJECT_NAMES.containsValue(object) && !Manifest.FILE_NAME.equals(object)) {
+      throw new IllegalArgumentException("'" + object + "' is not a backup object name");
+    }
+  }
+
+  /** Reads an object back and compares its SHA-256: the check after every upload. */
+  default void verifyStored(String backup, String object, long bytes, String sha256) throws IOException {
+    Digests.Result stored;
+    try (InputStream in = open(backup, object)) {
+      stored = Digests.sha256(in);
+    }
+    if (stored.bytes() != bytes || !stored.sha256().equals(sha256)) {
+      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after upload (stored "
+          + stored.bytes() + " bytes, sha256 " + stored.sha256() + "; expected " + bytes + " bytes, sha256 " + sha256 + ")");
+    }
+  }
+}

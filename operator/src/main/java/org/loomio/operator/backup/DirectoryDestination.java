@@ -1,0 +1,156 @@
+package org.loomio.operator.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Backups in a directory, normally a mounted volume: {@code <root>/<backup>/<object>}. Every file is
+ * written under a temporary name, flushed to disk and renamed, so a crash never leaves a truncated object
+ * (or manifest) under its final name.
+ */
+public final class DirectoryDestination implements Destination {
+
+  private static final String PARTIAL_SUFFIX = ".partial";
+
+  private final Path root;
+  private final String stack;
+
+  public DirectoryDestination(Path root, String stack) throws IOException {
+    this.stack = BackupNames.requireValidStack(stack);
+    if (!Files.isDirectory(root)) {
+      throw new NoSuchFileException(root.toString(), null, "backup directory does not exist");
+    }
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String kind() {
+    return "volume";
+  }
+
+  @Override
+  public String describe() {
+    return "directory " + root;
+  }
+
+  @Override
+  public String stack() {
+    return stack;
+  }
+
+  private Path backupDir(String backup) {
+    return root.resolve(BackupNames.requireBackupOf(stack, backup));
+  }
+
+  @Override
+  public void put(String backup, String object, Path file, String sha256) throws IOException {
+    Destination.checkKey(stack, backup, object);
+    Path dir = Files.createDirectories(backupDir(backup));
+    Path partial = dir.resolve(object + PARTIAL_SUFFIX);
+    Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
+    commit(partial, dir.resolve(object));
+    verifyStored(backup, object, Files.size(file), sha256);
+  }
+
+  /** Flushes {@code partial} to disk and renames it to {@code target} atomically. */
+  private static void commit(Path partial, Path target) throws IOException {
+    try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+      dir.force(true); // the rename itself durable (Linux allows fsync on a directory)
+    } catch (IOException e) {
+      // not supported on this file system: the data itself is already on disk
+    }
+  }
+
+  @Override
+  public InputStream open(String backup, String object) throws IOException {
+    Destination.checkKey(stack, backup, object);
+    return Files.newInputStream(backupDir(backup).resolve(object), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Override
+  public List<Listing> list() throws IOException {
+    List<Listing> found = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        Optional<Instant> created = BackupNames.parse(stack, name);
+        if (created.isPresent() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          found.add(new Listing(name, created.get(),
+              Files.isRegularFile(p.resolve(Manifest.FILE_NAME), LinkOption.NOFOLLOW_LINKS)));
+        }
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public void deleteBackup(String backup) throws IOException {
+    Path dir = backupDir(backup);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    // the manifest first: an interrupted delete leaves an incomplete backup, never a "complete" broken one
+    Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME));
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Manifest> readManifest(String backup) throws IOException {
+    Path file = backupDir(backup).resolve(Manifest.FILE_NAME);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    return Optional.of(Manifest.parse(Files.readAllBytes(file)));
+  }
+
+  @Override
+  public void writeManifest(Manifest manifest) throws IOException {
+    Path dir = Files.createDirectories(backupDir(manifest.backup()));
+    byte[] json = manifest.toJson();
+    Path partial = dir.resolve(Manifest.FILE_NAME + PARTIAL_SUFFIX);
+    try (OutputStream out = Files.newOutputStream(partial)) {
+      out.write(json);
+    }
+    commit(partial, dir.resolve(Manifest.FILE_NAME));
+    if (!Arrays.equals(Files.readAllBytes(dir.resolve(Manifest.FILE_NAME)), json)) {
+      throw new IOException(describe() + ": " + manifest.backup() + "/" + Manifest.FILE_NAME
+          + " does not match after writing");
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package org.loomio.operator.backup;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code <backup>/manifest.json}: what a backup holds, how it is encrypted and the SHA-256 of every
+ * encrypted object. It is written last, after every object was uploaded and verified, so a backup is
+ * complete exactly when its manifest exists; a restore checks each object against it before decrypting.
+ * It holds no secret: names, sizes, checksums and public-key fingerprints only.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"formatVersion", "backup", "stack", "createdAt", "loomioImage", "postgresVersion",
+    "uploadsLocation", "notes", "encryption", "objects"})
+public record Manifest(
+    int formatVersion,
+    String backup,
+    String stack,
+    String createdAt,
+    String loomioImage,
+    Integer postgresVersion,
+    String uploadsLocation,
+    String notes,
+    Encryption encryption,
+    List<Entry> objects) {
+
+  public static final int FORMAT_VERSION = 1;
+  public static final String FILE_NAME = "manifest.json";
+
+  public static final String MODE_PUBLIC_KEY = "publicKey";
+  public static final String MODE_PASSPHRASE = "passphrase";
+
+  public static final String KIND_DATABASE = "database";
+  public static final String KIND_UPLOADS = "uploads";
+  public static final String KIND_SECRETS = "secrets";
+
+  /** The object name of each kind: the only object names a backup has. */
+  public static final Map<String, String> OBJECT_NAMES = Map.of(
+      KIND_DATABASE, "database.dump.pgp",
+      KIND_UPLOADS, "uploads.tar.pgp",
+      KIND_SECRETS, "secrets.json.pgp");
+
+  public static final String UPLOADS_VOLUME = "volume";
+  public static final String UPLOADS_S3 = "s3";
+  public static final String UPLOADS_NONE = "none";
+  public static final Set<String> UPLOADS_LOCATIONS = Set.of(UPLOADS_VOLUME, UPLOADS_S3, UPLOADS_NONE);
+
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false) // a newer minor writer may add fields
+      .configure(SerializationFeature.INDENT_OUTPUT, true);
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Encryption(String mode, List<String> recipients) {}
+
+  /** One encrypted object: {@code bytes} and {@code sha256} are of the ciphertext as stored. */
+  @JsonPropertyOrder({"name", "kind", "plaintextBytes", "bytes", "sha256"})
+  public record Entry(String name, String kind, long plaintextBytes, long bytes, String sha256) {}
+
+  /** What the manifest says about where the uploads are, for people reading it. */
+  public static String notesFor(String uploadsLocation) {
+    return switch (uploadsLocation) {
+      case UPLOADS_S3 -> "Uploads are stored in the stack's own S3 bucket and are NOT in this backup;"
+          + " back up that bucket separately (e.g. with versioning or replication).";
+      case UPLOADS_NONE -> "This backup holds no uploads.";
+      default -> null;
+    };
+  }
+
+  public Optional<Entry> object(String kind) {
+    return objects.stream().filter(e -> e.kind().equals(kind)).findFirst();
+  }
+
+  public Instant createdAtInstant() {
+    return Instant.parse(createdAt);
+  }
+
+  public byte[] toJson() {
+    try {
+      return JSON.writeValueAsBytes(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses and checks a manifest; anything malformed or from a newer format is an error. */
+  public static Manifest parse(byte[] json) throws IOException {
+    Manifest m;
+    try {
+      m = JSON.readValue(json, Manifest.class);
+    } catch (JsonProcessingException e) {
+      throw new IOException("unreadable backup manifest: " + e.getOriginalMessage(), e);
+    }
+    m.validate();
+    return m;
+  }
+
+  void validate() throws IOException {
+    if (formatVersion != FORMAT_VERSION) {
+      throw new IOException("backup manifest format " + formatVersion + " is not supported (this operator reads "
+          + FORMAT_VERSION + "); use the operator version that wrote it");
+    }
+    require(backup != null && stack != null && BackupNames.isBackupOf(stack, backup),
+        "its backup name does not match its stack");
+    try {
+      createdAtInstant();
+    } catch (DateTimeParseException | NullPointerException e) {
+      throw new IOException("backup manifest: createdAt is not an ISO-8601 instant");
+    }
+    require(uploadsLocation != null && UPLOADS_LOCATIONS.contains(uploadsLocation), "unknown uploadsLocation");
+    require(encryption != null && (MODE_PUBLIC_KEY.equals(encryption.mode()) || MODE_PASSPHRASE.equals(encryption.mode())),
+        "unknown encryption mode");
+    require(objects != null, "no objects");
+    Set<String> kinds = new HashSet<>();
+    for (Entry e : objects) {
+      require(e != null && e.kind() != null && OBJECT_NAMES.containsKey(e.kind()), "unknown object kind");
+      require(OBJECT_NAMES.get(e.kind()).equals(e.name()), "object name " + e.name() + " does not match its kind");
+      require(kinds.add(e.kind()), "object " + e.name() + " listed twice");
+      require(e.bytes() >= 0 && e.plaintextBytes() >= 0, "negative size");
+      require(e.sha256() != null && SHA256.matcher(e.sha256()).matches(), "object " + e.name() + " has no valid sha256");
+    }
+  }
+
+  private static void require(boolean ok, String problem) throws IOException {
+    if (!ok) {
+      throw new IOException("invalid backup manifest: " + problem);
+    }
+  }
+}

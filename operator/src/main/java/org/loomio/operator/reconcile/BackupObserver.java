@@ -1,0 +1,213 @@
+package org.loomio.operator.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.loomio.operator.api.v1alpha1.BackupStatus;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.BackupPodTemplate;
+import org.loomio.operator.render.BackupSchedule;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Component;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.ResolvedSpec;
+
+/**
+ * What the stack's backup pods reported. Backup pods have no API token: the agent's last words (its
+ * termination message, one JSON line) say which backup it wrote or why it failed; a pod whose dump step
+ * failed says so through its init container. The status keeps the newest success and the newest failure
+ * even after the CronJob's history limit removed their pods. BackupsHealthy is True when the newest run
+ * succeeded within twice the schedule's longest interval.
+ */
+public final class BackupObserver {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One finished backup run. */
+  public record Run(Instant finished, boolean complete, String backup, String error) {}
+
+  /** The backup part of the status and its condition. */
+  public record BackupState(BackupStatus status, String conditionStatus, String reason, String message) {}
+
+  private BackupObserver() {}
+
+  /** Finished runs among the pods, oldest first. */
+  public static List<Run> runs(Collection<Pod> pods) {
+    List<Run> runs = new ArrayList<>();
+    for (Pod pod : pods) {
+      if (!Component.BACKUP.label().equals(pod.getMetadata().getLabels().get(Labels.COMPONENT))) {
+        continue;
+      }
+      finished(pod).ifPresent(runs::add);
+    }
+    runs.sort((a, b) -> a.finished().compareTo(b.finished()));
+    return runs;
+  }
+
+  /** The run a pod reports, once it has finished (succeeded, or failed in any container). */
+  public static Optional<Run> finished(Pod pod) {
+    if (pod.getStatus() == null) {
+      return Optional.empty();
+    }
+    List<ContainerStatus> statuses = new ArrayList<>();
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      statuses.addAll(pod.getStatus().getInitContainerStatuses());
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      statuses.addAll(pod.getStatus().getContainerStatuses());
+    }
+    for (ContainerStatus c : statuses) {
+      var t = c.getState() == null ? null : c.getState().getTerminated();
+      if (t == null) {
+        continue;
+      }
+      Instant at = t.getFinishedAt() == null ? Instant.EPOCH : Instant.parse(t.getFinishedAt());
+      boolean failed = t.getExitCode() != null && t.getExitCode() != 0;
+      if (BackupPodTemplate.AGENT_CONTAINER.equals(c.getName())) {
+        Optional<JsonNode> summary = summary(t.getMessage());
+        if (summary.isPresent() && summary.get().path("complete").asBoolean(false) && !failed) {
+          return Optional.of(new Run(at, true, summary.get().path("backup").asText(null), null));
+        }
+        if (failed || summary.isPresent()) {
+          String error = summary.map(s -> s.path("error").asText(null)).orElse(null);
+          return Optional.of(new Run(at, false, summary.map(s -> s.path("backup").asText(null)).orElse(null),
+              error != null ? error : "the backup agent exited with code " + t.getExitCode()
+                  + (t.getReason() == null ? "" : " (" + t.getReason() + ")")));
+        }
+      } else if (failed) {
+        return Optional.of(new Run(at, false, null, "step " + c.getName() + " failed with exit code " + t.getExitCode()
+            + lastLine(t.getMessage())));
+      }
+    }
+    if ("Failed".equals(pod.getStatus().getPhase())) {
+      String reason = pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
+      return Optional.of(new Run(Instant.EPOCH, false, null, reason
+          + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage())));
+    }
+    return Optional.empty();
+  }
+
+  /** The agent's one-line JSON summary, if the message is one. */
+  public static Optional<JsonNode> summary(String message) {
+    if (message == null || message.isBlank()) {
+      return Optional.empty();
+    }
+    String line = message.strip();
+    int nl = line.lastIndexOf('\n');
+    line = nl < 0 ? line : line.substring(nl + 1);
+    try {
+      JsonNode node = JSON.readTree(line);
+      return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The backup status (merged with the previous one) and BackupsHealthy.
+   *
+   * @param created when the LoomioDeployment was created: a new stack is not overdue before its first
+   *     interval has passed twice
+   */
+  public static BackupState observe(LoomioDeployment resource, ResolvedSpec spec, ClusterCapabilities cluster,
+      Collection<Pod> pods, Instant now) {
+    BackupStatus previous = resource.getStatus() == null ? null : resource.getStatus().getBackup();
+    BackupStatus status = copy(previous);
+    for (Run run : runs(pods)) {
+      if (run.complete()) {
+        if (newer(run.finished(), status.getLastSuccessfulTime())) {
+          status.setLastSuccessfulTime(run.finished().toString());
+          status.setLastSuccessfulBackup(run.backup());
+        }
+      } else if (newer(run.finished(), status.getLastFailureTime())) {
+        status.setLastFailureTime(run.finished().toString());
+        status.setLastFailureMessage(Conditions.truncate(run.error()));
+      }
+    }
+    boolean failureIsNewest = status.getLastFailureTime() != null
+        && newer(Instant.parse(status.getLastFailureTime()), status.getLastSuccessfulTime());
+    if (!failureIsNewest) {
+      status.setLastFailureTime(null);
+      status.setLastFailureMessage(null);
+    }
+    BackupStatus shown = empty(status) ? null : status;
+
+    ResolvedSpec.Backup b = spec.backup();
+    if (!b.enabled()) {
+      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUPS_DISABLED,
+          "spec.backup.enabled is false: nothing is backed up on a schedule");
+    }
+    if (!cluster.serves(ClusterCapabilities.CRONJOB_V1)) {
+      return new BackupState(shown, Conditions.FALSE, Conditions.API_MISSING,
+          "the cluster does not serve batch/v1 CronJob: no scheduled backups (on-demand LoomioBackups work)");
+    }
+    if (failureIsNewest) {
+      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUP_FAILED,
+          "the newest backup run failed at " + status.getLastFailureTime() + ": " + status.getLastFailureMessage());
+    }
+    Duration allowed = BackupSchedule.parse(b.schedule()).longestInterval(ZonedDateTime.ofInstant(now, zone(b)))
+        .multipliedBy(2);
+    if (status.getLastSuccessfulTime() != null) {
+      Instant last = Instant.parse(status.getLastSuccessfulTime());
+      if (Duration.between(last, now).compareTo(allowed) <= 0) {
+        return new BackupState(shown, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED,
+            "backup " + status.getLastSuccessfulBackup() + " completed at " + status.getLastSuccessfulTime());
+      }
+      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUP_OVERDUE, "no backup completed since "
+          + status.getLastSuccessfulTime() + " (more than twice the schedule's interval, " + allowed + ")");
+    }
+    Instant created = resource.getMetadata().getCreationTimestamp() == null ? now
+        : Instant.parse(resource.getMetadata().getCreationTimestamp());
+    if (Duration.between(created, now).compareTo(allowed) > 0) {
+      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUP_OVERDUE,
+          "no backup has completed since the stack was created (" + allowed + " allowed)");
+    }
+    return new BackupState(shown, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET,
+        "no backup has run yet; the first is due by schedule '" + b.schedule() + "' (" + b.timeZone() + ")");
+  }
+
+  private static ZoneId zone(ResolvedSpec.Backup b) {
+    try {
+      return ZoneId.of(b.timeZone());
+    } catch (RuntimeException e) {
+      return ZoneId.of("UTC");
+    }
+  }
+
+  private static boolean newer(Instant candidate, String than) {
+    return than == null || candidate.isAfter(Instant.parse(than));
+  }
+
+  private static boolean empty(BackupStatus s) {
+    return s.getLastSuccessfulBackup() == null && s.getLastSuccessfulTime() == null && s.getLastFailureTime() == null;
+  }
+
+  private static BackupStatus copy(BackupStatus s) {
+    BackupStatus c = new BackupStatus();
+    if (s != null) {
+      c.setLastSuccessfulBackup(s.getLastSuccessfulBackup());
+      c.setLastSuccessfulTime(s.getLastSuccessfulTime());
+      c.setLastFailureTime(s.getLastFailureTime());
+      c.setLastFailureMessage(s.getLastFailureMessage());
+    }
+    return c;
+  }
+
+  private static String lastLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "";
+    }
+    String m = message.strip();
+    int nl = m.lastIndexOf('\n');
+    return ": " + Conditions.truncate(nl < 0 ? m : m.substring(nl + 1));
+  }
+}

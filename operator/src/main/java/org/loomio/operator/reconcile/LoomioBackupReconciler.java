@@ -1,0 +1,225 @@
+package org.loomio.operator.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.loomio.operator.api.v1alpha1.BackupObject;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.BackupJob;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.RenderContext;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.validation.SpecValidator;
+import org.loomio.operator.validation.Violation;
+
+/**
+ * Runs one backup now for a LoomioBackup: the scheduled backup's pod as a Job the LoomioBackup owns, then
+ * the result from the agent's termination message (backup name, destinations, objects) in status. A
+ * finished LoomioBackup is never run again; deleting it deletes its Job (the backup stays).
+ */
+@ControllerConfiguration(name = LoomioBackupReconciler.NAME, fieldManager = LoomioDeploymentReconciler.NAME)
+public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
+
+  public static final String NAME = "loomio-backup";
+  static final Duration RECHECK = Duration.ofSeconds(30);
+
+  private final Supplier<ClusterCapabilities> capabilities;
+  private final ImageDefaults images;
+  private final Clock clock;
+
+  public LoomioBackupReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
+    this.capabilities = capabilities;
+    this.images = images;
+    this.clock = clock;
+  }
+
+  /** Its Jobs and their pods, by the label that names the LoomioBackup. */
+  @Override
+  public List<EventSource<?, LoomioBackup>> prepareEventSources(EventSourceContext<LoomioBackup> context) {
+    var jobs = InformerEventSourceConfiguration.from(Job.class, LoomioBackup.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.BACKUP)
+        .withSecondaryToPrimaryMapper(o -> byLabel(o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
+        .build();
+    var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioBackup.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.BACKUP)
+        .withSecondaryToPrimaryMapper(o -> byLabel(o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
+        .build();
+    return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
+  }
+
+  static Set<ResourceID> byLabel(String name, String namespace) {
+    return name == null ? Set.of() : Set.of(new ResourceID(name, namespace));
+  }
+
+  @Override
+  public UpdateControl<LoomioBackup> reconcile(LoomioBackup backup, Context<LoomioBackup> context) {
+    LoomioBackupStatus status = copy(backup.getStatus());
+    if (status.getPhase() == LoomioBackupStatus.Phase.Succeeded || status.getPhase() == LoomioBackupStatus.Phase.Failed) {
+      return UpdateControl.noUpdate();
+    }
+    EventRecorder events = new EventRecorder(context.getClient());
+    status.setObservedGeneration(backup.getMetadata().getGeneration());
+    KubernetesClient client = context.getClient();
+    String ns = backup.getMetadata().getNamespace();
+    String deploymentName = backup.getSpec() == null ? null : backup.getSpec().getDeploymentName();
+    LoomioDeployment deployment = deploymentName == null ? null
+        : client.resources(LoomioDeployment.class).inNamespace(ns).withName(deploymentName).get();
+    if (deployment == null) {
+      status.setPhase(LoomioBackupStatus.Phase.Pending);
+      status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns);
+      return write(backup, status, context, RECHECK);
+    }
+    List<Violation> violations = SpecValidator.validate(deployment);
+    if (!violations.isEmpty()) {
+      return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " is invalid: "
+          + violations.get(0));
+    }
+    ResolvedSpec spec = new ResolvedSpec(deployment, images);
+    if (!spec.backup().hasDestination()) {
+      return fail(backup, status, context, events, "LoomioDeployment " + deploymentName
+          + " has no backup destination (spec.backup.volume.enabled is false and spec.backup.s3 is unset)");
+    }
+    Optional<Job> job = context.getSecondaryResources(Job.class).stream().findFirst();
+    if (job.isEmpty() && status.getJob() == null) {
+      Job desired = BackupJob.render(new RenderContext(spec, capabilities.get(),
+          new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),
+          SecretDigests.none()), hash8(backup));
+      desired.getMetadata().getLabels().put(Labels.BACKUP, backup.getMetadata().getName());
+      desired.getSpec().getTemplate().getMetadata().getLabels().put(Labels.BACKUP, backup.getMetadata().getName());
+      desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+          .withApiVersion(backup.getApiVersion()).withKind(LoomioBackup.KIND)
+          .withName(backup.getMetadata().getName()).withUid(backup.getMetadata().getUid())
+          .withController(true).withBlockOwnerDeletion(true).build()));
+      client.batch().v1().jobs().inNamespace(ns).resource(desired).create();
+      events.normal(backup, "BackupStarted", "started Job " + desired.getMetadata().getName() + " to back up "
+          + deploymentName);
+      status.setJob(desired.getMetadata().getName());
+      status.setPhase(LoomioBackupStatus.Phase.Running);
+      status.setStartTime(now());
+      status.setMessage("backing up " + deploymentName);
+      return write(backup, status, context, null);
+    }
+    if (job.isPresent()) {
+      status.setJob(job.get().getMetadata().getName());
+    }
+    for (Pod pod : context.getSecondaryResources(Pod.class)) {
+      Optional<BackupObserver.Run> run = BackupObserver.finished(pod);
+      if (run.isEmpty()) {
+        continue;
+      }
+      if (!run.get().complete()) {
+        return fail(backup, status, context, events, run.get().error());
+      }
+      status.setPhase(LoomioBackupStatus.Phase.Succeeded);
+      status.setBackupName(run.get().backup());
+      status.setCompletionTime(now());
+      agentSummary(pod).ifPresent(s -> {
+        List<String> destinations = new ArrayList<>();
+        s.path("destinations").forEach(d -> destinations.add(d.asText()));
+        status.setDestinations(destinations);
+        List<BackupObject> objects = new ArrayList<>();
+        s.path("objects").forEach(o -> objects.add(new BackupObject(o.path("name").asText(), o.path("bytes").asLong(),
+            o.path("sha256").asText())));
+        status.setObjects(objects);
+      });
+      status.setMessage("backup " + status.getBackupName() + " is complete");
+      events.normal(backup, "BackupSucceeded", "backup " + status.getBackupName() + " of " + deploymentName
+          + " is complete (" + String.join(", ", status.getDestinations()) + ")");
+      return write(backup, status, context, null);
+    }
+    if (job.isPresent() && job.get().getStatus() != null && job.get().getStatus().getConditions() != null
+        && job.get().getStatus().getConditions().stream()
+            .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))) {
+      var failed = job.get().getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType())).findFirst().get();
+      return fail(backup, status, context, events, "Job " + job.get().getMetadata().getName() + " failed: "
+          + failed.getReason() + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")"));
+    }
+    status.setPhase(LoomioBackupStatus.Phase.Running);
+    return write(backup, status, context, null);
+  }
+
+  static Optional<JsonNode> agentSummary(Pod pod) {
+    if (pod.getStatus() == null) {
+      return Optional.empty();
+    }
+    List<io.fabric8.kubernetes.api.model.ContainerStatus> all = new ArrayList<>();
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getInitContainerStatuses());
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getContainerStatuses());
+    }
+    return all.stream()
+        .filter(c -> org.loomio.operator.render.BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
+        .filter(c -> c.getState() != null && c.getState().getTerminated() != null)
+        .map(c -> BackupObserver.summary(c.getState().getTerminated().getMessage()))
+        .flatMap(Optional::stream)
+        .findFirst();
+  }
+
+  static String hash8(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+    return SecretDigests.sha256(resource.getMetadata().getUid() == null ? resource.getMetadata().getName()
+        : resource.getMetadata().getUid()).substring(0, 8);
+  }
+
+  private UpdateControl<LoomioBackup> fail(LoomioBackup backup, LoomioBackupStatus status, Context<LoomioBackup> context,
+      EventRecorder events, String message) {
+    status.setPhase(LoomioBackupStatus.Phase.Failed);
+    status.setMessage(message);
+    status.setCompletionTime(now());
+    events.warning(backup, "BackupFailed", message);
+    return write(backup, status, context, null);
+  }
+
+  private UpdateControl<LoomioBackup> write(LoomioBackup backup, LoomioBackupStatus status, Context<LoomioBackup> context,
+      Duration recheck) {
+    StatusWriter.write(backup, status, context, LoomioBackup::new);
+    UpdateControl<LoomioBackup> control = UpdateControl.noUpdate();
+    return recheck == null ? control : control.rescheduleAfter(recheck);
+  }
+
+  private String now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static LoomioBackupStatus copy(LoomioBackupStatus s) {
+    LoomioBackupStatus c = new LoomioBackupStatus();
+    if (s != null) {
+      c.setPhase(s.getPhase());
+      c.setJob(s.getJob());
+      c.setBackupName(s.getBackupName());
+      c.setDestinations(new ArrayList<>(s.getDestinations() == null ? List.of() : s.getDestinations()));
+      c.setObjects(new ArrayList<>(s.getObjects() == null ? List.of() : s.getObjects()));
+      c.setStartTime(s.getStartTime());
+      c.setCompletionTime(s.getCompletionTime());
+      c.setMessage(s.getMessage());
+      c.setObservedGeneration(s.getObservedGeneration());
+    }
+    return c;
+  }
+}

@@ -1,0 +1,489 @@
+package org.loomio.operator.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus.Phase;
+import org.loomio.operator.api.v1alpha1.RestoreStep;
+import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.backup.OpenPgp;
+import org.loomio.operator.render.BackupPodTemplate;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Component;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.MigrationJob;
+import org.loomio.operator.render.Names;
+import org.loomio.operator.render.RenderContext;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.RestoreJob;
+import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.secrets.GeneratedBackupKey;
+import org.loomio.operator.validation.SpecValidator;
+import org.loomio.operator.validation.Violation;
+
+/**
+ * Restores a LoomioDeployment from a backup, one step at a time, each in status:
+ * <ol>
+ *   <li>ScaleDown: the restore holds the deployment ({@code status.holdsDeployment}); its reconciler scales
+ *       web, worker and hocuspocus to zero; this waits until no such pod is left;
+ *   <li>Restore: a Job downloads the backup, verifies every object against the manifest before decrypting,
+ *       restores the uploads, and runs {@code pg_restore --clean --if-exists --no-owner}; the application
+ *       credentials come back (when asked) through the agent's termination message, still encrypted, and
+ *       the operator decrypts them and puts them into the generated Secret;
+ *   <li>Migrate: the current image's migration Job runs against the restored database;
+ *   <li>ScaleUp: the hold ends and the deployment starts web, worker and hocuspocus again.
+ * </ol>
+ * It refuses to start while another restore of the deployment runs, waits while a migration runs, and never
+ * deletes or writes to the backup. After a failure once data was touched the hold stays (the app must not
+ * start on half-restored data) until the LoomioRestore is deleted.
+ */
+@ControllerConfiguration(name = LoomioRestoreReconciler.NAME, fieldManager = LoomioDeploymentReconciler.NAME)
+public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
+
+  public static final String NAME = "loomio-restore";
+  static final Duration RECHECK = Duration.ofSeconds(10);
+  /** While pods stop or start (no informer on Deployments here): look again this often. */
+  static final Duration POLL = Duration.ofSeconds(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Supplier<ClusterCapabilities> capabilities;
+  private final ImageDefaults images;
+  private final Clock clock;
+
+  public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
+    this.capabilities = capabilities;
+    this.images = images;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, LoomioRestore>> prepareEventSources(EventSourceContext<LoomioRestore> context) {
+    var jobs = InformerEventSourceConfiguration.from(Job.class, LoomioRestore.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
+        .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
+            o.getMetadata().getNamespace()))
+        .build();
+    var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioRestore.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
+        .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
+            o.getMetadata().getNamespace()))
+        .build();
+    return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
+  }
+
+  @Override
+  public UpdateControl<LoomioRestore> reconcile(LoomioRestore restore, Context<LoomioRestore> context) {
+    LoomioRestoreStatus status = copy(restore.getStatus());
+    if (status.getPhase() == Phase.Succeeded || status.getPhase() == Phase.Failed) {
+      return UpdateControl.noUpdate();
+    }
+    Step step = new Step(restore, status, context);
+    KubernetesClient client = context.getClient();
+    String ns = restore.getMetadata().getNamespace();
+    LoomioRestoreSpec rs = restore.getSpec();
+    String deploymentName = rs == null ? null : rs.getDeploymentName();
+    LoomioDeployment deployment = deploymentName == null ? null
+        : client.resources(LoomioDeployment.class).inNamespace(ns).withName(deploymentName).get();
+    if (deployment == null) {
+      return step.fail("LoomioDeployment " + deploymentName + " does not exist in namespace " + ns);
+    }
+    List<Violation> violations = SpecValidator.validate(deployment);
+    if (!violations.isEmpty()) {
+      return step.fail("LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
+    }
+    ResolvedSpec spec = new ResolvedSpec(deployment, images);
+    ResolvedSpec.Backup b = spec.backup();
+    LoomioRestoreSpec.Source source = rs.getSource() != null ? rs.getSource()
+        : b.onVolume() ? LoomioRestoreSpec.Source.volume : LoomioRestoreSpec.Source.s3;
+    if (source == LoomioRestoreSpec.Source.volume && !b.onVolume()) {
+      return step.fail("source volume: LoomioDeployment " + deploymentName + " keeps no backups on a volume");
+    }
+    if (source == LoomioRestoreSpec.Source.s3 && b.s3() == null) {
+      return step.fail("source s3: LoomioDeployment " + deploymentName + " has no spec.backup.s3");
+    }
+    SecretKeyRef key = decryptionKey(rs, b, spec);
+    if (key == null) {
+      return step.fail("LoomioDeployment " + deploymentName + " encrypts backups to your own recipients: set"
+          + " spec.privateKeySecretRef to a Secret holding the armored private key");
+    }
+    RenderContext ctx = new RenderContext(spec, capabilities.get(),
+        new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()), SecretDigests.none());
+
+    if (status.getPhase() == null || status.getPhase() == Phase.Pending) {
+      Optional<String> other = client.resources(LoomioRestore.class).inNamespace(ns).list().getItems().stream()
+          .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
+          .filter(r -> r.getSpec() != null && deploymentName.equals(r.getSpec().getDeploymentName()))
+          .filter(r -> r.getStatus() != null && (LoomioRestoreStatus.active(r.getStatus().getPhase())
+              && r.getStatus().getPhase() != Phase.Pending || Boolean.TRUE.equals(r.getStatus().getHoldsDeployment())))
+          .map(r -> r.getMetadata().getName()).findFirst();
+      if (other.isPresent()) {
+        return step.fail("LoomioRestore " + other.get() + " is restoring " + deploymentName + " (or holds it after a"
+            + " failure): one restore at a time; delete that one first");
+      }
+      Optional<String> migrating = client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.INSTANCE, deploymentName)
+          .withLabel(Labels.COMPONENT, Component.MIGRATE.label()).list().getItems().stream()
+          .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.RUNNING
+              || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.PENDING)
+          .map(j -> j.getMetadata().getName()).findFirst();
+      if (migrating.isPresent()) {
+        status.setPhase(Phase.Pending);
+        status.setMessage("waiting for migration Job " + migrating.get() + " to finish before restoring");
+        return step.write(RECHECK);
+      }
+      status.setStartTime(now());
+      status.setBackupName(rs.getBackupName() == null ? "latest" : rs.getBackupName());
+      status.setHoldsDeployment(true);
+      step.begin(Phase.ScalingDown, "ScaleDown", "stopping web, worker and hocuspocus of " + deploymentName);
+      step.events.normal(restore, "RestoreStarted", "restoring " + deploymentName + " from backup "
+          + status.getBackupName() + " (" + source + "); its web, worker and hocuspocus stop meanwhile");
+      return step.write(POLL);
+    }
+
+    if (status.getPhase() == Phase.ScalingDown) {
+      List<String> running = new ArrayList<>();
+      for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
+        Deployment d = client.apps().deployments().inNamespace(ns).withName(Names.of(deploymentName, c)).get();
+        int replicas = d == null || d.getStatus() == null || d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas();
+        int wanted = d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
+        if (replicas > 0 || wanted > 0) {
+          running.add(c.label() + " " + replicas);
+        }
+      }
+      if (!running.isEmpty()) {
+        status.setMessage("waiting for pods to stop: " + String.join(", ", running));
+        return step.write(POLL);
+      }
+      Job job = RestoreJob.render(ctx, LoomioBackupReconciler.hash8(restore), status.getBackupName(), source,
+          !Boolean.FALSE.equals(rs.getRestoreUploads()), key, Boolean.TRUE.equals(rs.getRestoreSecrets()));
+      own(job, restore);
+      client.batch().v1().jobs().inNamespace(ns).resource(job).create();
+      status.setJob(job.getMetadata().getName());
+      step.done("ScaleDown", "web, worker and hocuspocus stopped");
+      step.begin(Phase.Restoring, "Restore", "Job " + job.getMetadata().getName() + " restores backup "
+          + status.getBackupName());
+      return step.write(null);
+    }
+
+    if (status.getPhase() == Phase.Restoring) {
+      for (Pod pod : pods(context, Component.RESTORE)) {
+        Optional<String> failure = failure(pod);
+        if (failure.isPresent()) {
+          return step.fail("restore Job " + status.getJob() + ": " + failure.get());
+        }
+        Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
+        summary.map(s -> s.path("backup").asText(null)).ifPresent(status::setBackupName);
+        if (!succeeded(pod)) {
+          continue;
+        }
+        String secretsNote = "";
+        if (Boolean.TRUE.equals(rs.getRestoreSecrets())) {
+          try {
+            secretsNote = restoreSecrets(client, spec, b, key, summary.orElse(null));
+          } catch (Exception e) {
+            return step.fail("the data is restored, but the credentials are not: " + e.getMessage());
+          }
+        }
+        Job migrate = MigrationJob.render(ctx);
+        migrate.getMetadata().setName(status.getJob() + "-migrate");
+        own(migrate, restore);
+        client.batch().v1().jobs().inNamespace(ns).resource(migrate).create();
+        step.done("Restore", "restored backup " + status.getBackupName() + secretsNote);
+        step.begin(Phase.Migrating, "Migrate", "Job " + migrate.getMetadata().getName() + " migrates the restored"
+            + " database for " + spec.loomioImage());
+        return step.write(null);
+      }
+      Optional<Job> job = job(context, Component.RESTORE);
+      if (job.isPresent() && StatusAggregator.migrationState(job.get()) == StatusAggregator.MigrationState.FAILED) {
+        return step.fail("restore Job " + status.getJob() + " failed" + jobFailure(job.get()));
+      }
+      return step.write(null);
+    }
+
+    if (status.getPhase() == Phase.Migrating) {
+      Optional<Job> migrate = job(context, Component.MIGRATE);
+      if (migrate.isPresent()) {
+        switch (StatusAggregator.migrationState(migrate.get())) {
+          case SUCCEEDED -> {
+            status.setHoldsDeployment(false);
+            step.done("Migrate", "the database is current for " + spec.loomioImage());
+            step.begin(Phase.ScalingUp, "ScaleUp", "starting web, worker and hocuspocus of " + deploymentName);
+            return step.write(POLL);
+          }
+          case FAILED -> {
+            return step.fail("migration Job " + migrate.get().getMetadata().getName() + " failed"
+                + jobFailure(migrate.get()) + "; the data is restored but not migrated");
+          }
+          default -> { }
+        }
+      }
+      return step.write(null);
+    }
+
+    // ScalingUp: done once web serves again
+    Deployment web = client.apps().deployments().inNamespace(ns).withName(Names.of(deploymentName, Component.WEB)).get();
+    int wanted = web == null || web.getSpec().getReplicas() == null ? 0 : web.getSpec().getReplicas();
+    int ready = web == null || web.getStatus() == null || web.getStatus().getReadyReplicas() == null ? 0
+        : web.getStatus().getReadyReplicas();
+    if (wanted > 0 && ready >= wanted) {
+      step.done("ScaleUp", "web serves again (" + ready + "/" + wanted + " ready)");
+      status.setPhase(Phase.Succeeded);
+      status.setCompletionTime(now());
+      status.setMessage("restored " + deploymentName + " from backup " + status.getBackupName());
+      step.events.normal(restore, "RestoreSucceeded", status.getMessage());
+      return step.write(null);
+    }
+    status.setMessage("waiting for web: " + ready + "/" + wanted + " ready");
+    return step.write(POLL);
+  }
+
+  /** The key to decrypt with: the passphrase, the user's private key, or the generated one. */
+  static SecretKeyRef decryptionKey(LoomioRestoreSpec rs, ResolvedSpec.Backup b, ResolvedSpec spec) {
+    if (b.mode() == BackupEncryptionSpec.Mode.Passphrase) {
+      return b.passphrase();
+    }
+    if (rs.getPrivateKeySecretRef() != null) {
+      return rs.getPrivateKeySecretRef();
+    }
+    return b.generatedKey() ? new SecretKeyRef(Names.backupKey(spec.name()), GeneratedBackupKey.PRIVATE_KEY) : null;
+  }
+
+  /**
+   * Decrypts the credentials the agent handed back (the backup's own encrypted object, verified) and puts
+   * the application keys into the generated Secret, with the resourceVersion read (never blindly).
+   */
+  private static String restoreSecrets(KubernetesClient client, ResolvedSpec spec, ResolvedSpec.Backup b,
+      SecretKeyRef key, JsonNode summary) throws Exception {
+    if (spec.existingSecret() != null) {
+      return "; credentials not restored: spec.secrets.existingSecret " + spec.existingSecret()
+          + " is yours to restore (the backup holds a copy)";
+    }
+    String ciphertext = summary == null ? null : summary.path("secretsObject").asText(null);
+    if (ciphertext == null) {
+      throw new IllegalStateException("the backup agent returned no credentials (the backup may hold none)");
+    }
+    Secret keySecret = client.secrets().inNamespace(spec.namespace()).withName(key.getName()).get();
+    if (keySecret == null) {
+      throw new IllegalStateException("Secret " + key.getName() + " does not exist");
+    }
+    String material = SecretValues.value(keySecret, key.getKey());
+    OpenPgp.Decryptor decryptor = b.mode() == BackupEncryptionSpec.Mode.Passphrase
+        ? OpenPgp.decryptWithPassphrase(material.strip().toCharArray())
+        : OpenPgp.decryptWithSecretKeys(material);
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    decryptor.decrypt(new ByteArrayInputStream(Base64.getDecoder().decode(ciphertext)), plain);
+    JsonNode values = JSON.readTree(plain.toByteArray());
+    Secret current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
+    if (current == null) {
+      throw new IllegalStateException("Secret " + spec.generatedSecretName() + " does not exist");
+    }
+    Map<String, String> data = new LinkedHashMap<>(current.getData() == null ? Map.of() : current.getData());
+    List<String> restored = new ArrayList<>();
+    for (String k : BackupPodTemplate.RESTORABLE_SECRET_KEYS) {
+      if (values.hasNonNull(k)) {
+        data.put(k, Base64.getEncoder().encodeToString(values.get(k).asText().getBytes(StandardCharsets.UTF_8)));
+        restored.add(k);
+      }
+    }
+    client.secrets().inNamespace(spec.namespace())
+        .resource(new SecretBuilder(current).withData(data).withStringData(null).build()).update();
+    return "; credentials restored: " + String.join(", ", restored);
+  }
+
+  private static List<Pod> pods(Context<LoomioRestore> context, Component component) {
+    return context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> component.label().equals(p.getMetadata().getLabels().get(Labels.COMPONENT))).toList();
+  }
+
+  private static Optional<Job> job(Context<LoomioRestore> context, Component component) {
+    return context.getSecondaryResources(Job.class).stream()
+        .filter(j -> component.label().equals(j.getMetadata().getLabels().get(Labels.COMPONENT))).findFirst();
+  }
+
+  /** Why a restore pod failed, if it did (any container with a non-zero exit, or a failed pod). */
+  static Optional<String> failure(Pod pod) {
+    if (pod.getStatus() == null) {
+      return Optional.empty();
+    }
+    for (ContainerStatus c : statuses(pod)) {
+      var t = c.getState() == null ? null : c.getState().getTerminated();
+      if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+        String why = BackupObserver.summary(t.getMessage()).map(s -> s.path("error").asText(null)).orElse(null);
+        if (why == null && t.getMessage() != null && !t.getMessage().isBlank()) {
+          String m = t.getMessage().strip();
+          why = m.substring(m.lastIndexOf('\n') + 1);
+        }
+        return Optional.of("step " + c.getName() + " failed (exit code " + t.getExitCode() + ")"
+            + (why == null ? "" : ": " + why));
+      }
+    }
+    return "Failed".equals(pod.getStatus().getPhase())
+        ? Optional.of(pod.getStatus().getReason() == null ? "the pod failed" : pod.getStatus().getReason())
+        : Optional.empty();
+  }
+
+  private static boolean succeeded(Pod pod) {
+    return statuses(pod).stream().filter(c -> "pg-restore".equals(c.getName()))
+        .anyMatch(c -> c.getState() != null && c.getState().getTerminated() != null
+            && Integer.valueOf(0).equals(c.getState().getTerminated().getExitCode()));
+  }
+
+  private static List<ContainerStatus> statuses(Pod pod) {
+    List<ContainerStatus> all = new ArrayList<>();
+    if (pod.getStatus() == null) {
+      return all;
+    }
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getInitContainerStatuses());
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getContainerStatuses());
+    }
+    return all;
+  }
+
+  private static String jobFailure(Job job) {
+    return job.getStatus() == null || job.getStatus().getConditions() == null ? ""
+        : job.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType())).findFirst()
+            .map(c -> ": " + c.getReason() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")")).orElse("");
+  }
+
+  private static void own(Job job, LoomioRestore restore) {
+    job.getMetadata().getLabels().put(Labels.RESTORE, restore.getMetadata().getName());
+    job.getSpec().getTemplate().getMetadata().getLabels().put(Labels.RESTORE, restore.getMetadata().getName());
+    job.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+        .withApiVersion(restore.getApiVersion()).withKind(LoomioRestore.KIND)
+        .withName(restore.getMetadata().getName()).withUid(restore.getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(true).build()));
+  }
+
+  private String now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static LoomioRestoreStatus copy(LoomioRestoreStatus s) {
+    LoomioRestoreStatus c = new LoomioRestoreStatus();
+    if (s != null) {
+      c.setPhase(s.getPhase());
+      c.setBackupName(s.getBackupName());
+      c.setJob(s.getJob());
+      c.setHoldsDeployment(s.getHoldsDeployment());
+      List<RestoreStep> steps = new ArrayList<>();
+      for (RestoreStep r : s.getSteps() == null ? List.<RestoreStep>of() : s.getSteps()) {
+        RestoreStep x = new RestoreStep(r.getName(), r.getState(), r.getStartTime());
+        x.setCompletionTime(r.getCompletionTime());
+        x.setMessage(r.getMessage());
+        steps.add(x);
+      }
+      c.setSteps(steps);
+      c.setMessage(s.getMessage());
+      c.setStartTime(s.getStartTime());
+      c.setCompletionTime(s.getCompletionTime());
+    }
+    return c;
+  }
+
+  /** The steps of one reconcile: status edits, events, the write. */
+  private final class Step {
+    final LoomioRestore restore;
+    final LoomioRestoreStatus status;
+    final Context<LoomioRestore> context;
+    final EventRecorder events;
+
+    Step(LoomioRestore restore, LoomioRestoreStatus status, Context<LoomioRestore> context) {
+      this.restore = restore;
+      this.status = status;
+      this.context = context;
+      this.events = new EventRecorder(context.getClient());
+    }
+
+    void begin(Phase phase, String name, String message) {
+      status.setPhase(phase);
+      status.setMessage(message);
+      RestoreStep s = new RestoreStep(name, "Running", now());
+      s.setMessage(message);
+      status.getSteps().add(s);
+    }
+
+    void done(String name, String message) {
+      status.getSteps().stream().filter(s -> name.equals(s.getName()) && "Running".equals(s.getState())).forEach(s -> {
+        s.setState("Done");
+        s.setCompletionTime(now());
+        s.setMessage(message);
+      });
+    }
+
+    /** Failed; the hold stays once the data was touched (Restoring, Migrating), else it ends. */
+    UpdateControl<LoomioRestore> fail(String message) {
+      boolean touched = status.getPhase() == Phase.Restoring || status.getPhase() == Phase.Migrating;
+      status.getSteps().stream().filter(s -> "Running".equals(s.getState())).forEach(s -> {
+        s.setState("Failed");
+        s.setCompletionTime(now());
+        s.setMessage(message);
+      });
+      status.setPhase(Phase.Failed);
+      status.setHoldsDeployment(touched ? Boolean.TRUE : Boolean.FALSE);
+      status.setCompletionTime(now());
+      status.setMessage(message + (touched ? "; web, worker and hocuspocus stay stopped: fix the cause and create a"
+          + " new LoomioRestore, or delete this one to start them on the data as it is" : ""));
+      events.warning(restore, "RestoreFailed", status.getMessage());
+      return write(null);
+    }
+
+    UpdateControl<LoomioRestore> write(Duration recheck) {
+      StatusWriter.write(restore, status, context, LoomioRestore::new);
+      UpdateControl<LoomioRestore> control = UpdateControl.noUpdate();
+      return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+  }
+
+  /** Reads one key of a Secret, data or stringData. */
+  static final class SecretValues {
+    private SecretValues() {}
+
+    static String value(Secret secret, String key) {
+      if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+        return secret.getStringData().get(key);
+      }
+      String encoded = secret.getData() == null ? null : secret.getData().get(key);
+      if (encoded == null) {
+        throw new IllegalStateException("Secret " + secret.getMetadata().getName() + " has no key " + key);
+      }
+      return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package org.loomio.operator.render;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.api.v1alpha1.BackupS3Spec;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
+import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.render.pod.Scratch;
+
+/**
+ * The pods of backups and restores, shared by the backup CronJob, on-demand backup Jobs and restore Jobs.
+ *
+ * <p>Backup: an init container of the {@code postgres:<version>} image checks the server's major version and
+ * runs {@code pg_dump -Fc} into the pod-local scratch emptyDir; then the agent (the operator's image, its
+ * {@code backup} command) streams the dump, the uploads volume (read-only) and the credentials Secret
+ * through OpenPGP encryption to the destinations, verifies, writes the manifest last, prunes, and reports a
+ * JSON summary as its termination message. The pod holds public keys (or the passphrase in Passphrase
+ * mode) and never the private key.
+ *
+ * <p>Restore: the agent ({@code restore} command, with the private key) downloads a backup, verifies every
+ * object's SHA-256 against the manifest before decrypting anything, writes the database dump to scratch and
+ * restores the uploads; then a {@code postgres} container runs {@code pg_restore --clean --if-exists
+ * --no-owner}. Neither pod has an API token: results travel in termination messages.
+ */
+public final class BackupPodTemplate {
+
+  public static final String AGENT_CONTAINER = "agent";
+  public static final String SCRATCH = "/scratch";
+  public static final String DUMP = SCRATCH + "/database.dump";
+  static final String KEYS_DIR = "/keys";
+  static final String BACKUPS_DIR = "/backups";
+  static final String UPLOADS_DIR = "/loomio/storage";
+  static final String CREDENTIALS_DIR = "/credentials";
+  /** Application keys a restore may put back; database and Redis passwords stay those of the running servers. */
+  public static final List<String> RESTORABLE_SECRET_KEYS = List.of(Credentials.SECRET_KEY_BASE,
+      Credentials.DEVISE_SECRET, Credentials.RAILS_INBOUND_EMAIL_PASSWORD, Credentials.VAPID_PUBLIC_KEY,
+      Credentials.VAPID_PRIVATE_KEY);
+
+  private BackupPodTemplate() {}
+
+  /** The backup pod. */
+  public static PodTemplateSpec backup(RenderContext ctx) {
+    ResolvedSpec spec = ctx.spec();
+    ResolvedSpec.Backup b = spec.backup();
+    HardenedPod pod = HardenedPod.of(ctx, Component.BACKUP).runToCompletion();
+    common(ctx, pod, b);
+    pod.initContainer(postgresClient(ctx, "dump", """
+        set -euo pipefail
+        %s
+        rm -f "%s"
+        pg_dump --format=custom --no-owner --file="%s"
+        test -s "%s"
+        """.formatted(versionCheck(), DUMP, DUMP, DUMP), b));
+
+    List<String> args = new ArrayList<>(List.of("backup", "--stack", ctx.name(), "--dump", DUMP,
+        "--scratch", SCRATCH + "/staging", "--loomio-image", spec.loomioImage(),
+        "--postgres-version", Integer.toString(spec.database().version()),
+        "--keep-last", Integer.toString(b.keepLast()), "--keep-daily", Integer.toString(b.daily()),
+        "--keep-weekly", Integer.toString(b.weekly()), "--keep-monthly", Integer.toString(b.monthly())));
+    List<VolumeMount> mounts = new ArrayList<>();
+    List<EnvVar> env = new ArrayList<>(agentEnv());
+    if (spec.storage().onVolume()) {
+      args.addAll(List.of("--uploads", UPLOADS_DIR, "--uploads-location", "volume"));
+      uploads(ctx, pod, mounts, true);
+    } else {
+      args.addAll(List.of("--uploads-location", "s3"));
+    }
+    // the credentials Secret (generated or the user's), whole
+    pod.volume(new VolumeBuilder().withName("credentials").withNewSecret()
+        .withSecretName(spec.credentialsSecretName()).withDefaultMode(0440).endSecret().build());
+    mounts.add(mount("credentials", CREDENTIALS_DIR, true));
+    args.addAll(List.of("--secrets", CREDENTIALS_DIR));
+    if (b.mode() == BackupEncryptionSpec.Mode.Passphrase) {
+      pod.volume(secretItem("encryption", b.passphrase(), "passphrase"));
+      args.addAll(List.of("--passphrase-file", KEYS_DIR + "/passphrase"));
+    } else {
+      pod.volume(recipients(ctx, b));
+      args.addAll(List.of("--recipients", KEYS_DIR + "/recipients.asc"));
+    }
+    mounts.add(mount("encryption", KEYS_DIR, true));
+    destinations(ctx, pod, mounts, env, args, "--to-directory", "--to-s3");
+
+    pod.container(new ContainerBuilder()
+        .withName(AGENT_CONTAINER)
+        .withImage(spec.agentImage())
+        .withImagePullPolicy(spec.agentPullPolicy())
+        .withArgs(args)
+        .withEnv(env)
+        .withVolumeMounts(mounts)
+        .withResources(b.resources())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build());
+    return pod.build();
+  }
+
+  /**
+   * The restore pod.
+   *
+   * @param backupName a backup name, or {@code latest}
+   * @param privateKey where the armored private key is (PublicKey mode); ignored in Passphrase mode
+   * @param secretsToSummary whether the agent hands the (still encrypted, verified) credentials object back
+   *     in its termination message, for the operator to decrypt and put back
+   */
+  public static PodTemplateSpec restore(RenderContext ctx, String backupName, LoomioRestoreSpec.Source source,
+      boolean restoreUploads, SecretKeyRef privateKey, boolean secretsToSummary) {
+    ResolvedSpec spec = ctx.spec();
+    ResolvedSpec.Backup b = spec.backup();
+    HardenedPod pod = HardenedPod.of(ctx, Component.RESTORE).runToCompletion();
+    common(ctx, pod, b);
+    List<String> args = new ArrayList<>(List.of("restore", "--stack", ctx.name(), "--backup", backupName,
+        "--scratch", SCRATCH + "/staging", "--database-out", DUMP));
+    List<VolumeMount> mounts = new ArrayList<>();
+    List<EnvVar> env = new ArrayList<>(agentEnv());
+    if (restoreUploads && spec.storage().onVolume()) {
+      args.addAll(List.of("--uploads", UPLOADS_DIR));
+      uploads(ctx, pod, mounts, false);
+    }
+    if (b.mode() == BackupEncryptionSpec.Mode.Passphrase) {
+      pod.volume(secretItem("decryption", b.passphrase(), "passphrase"));
+      args.addAll(List.of("--passphrase-file", KEYS_DIR + "/passphrase"));
+    } else {
+      pod.volume(secretItem("decryption", privateKey, "private.asc"));
+      args.addAll(List.of("--private-key", KEYS_DIR + "/private.asc"));
+    }
+    mounts.add(mount("decryption", KEYS_DIR, true));
+    if (secretsToSummary) {
+      args.add("--secrets-to-summary");
+    }
+    boolean fromVolume = source == LoomioRestoreSpec.Source.volume;
+    destinations(ctx, pod, mounts, env, args, fromVolume ? "--from-directory" : null, fromVolume ? null : "--from-s3");
+
+    pod.initContainer(new ContainerBuilder()
+        .withName(AGENT_CONTAINER)
+        .withImage(spec.agentImage())
+        .withImagePullPolicy(spec.agentPullPolicy())
+        .withArgs(args)
+        .withEnv(env)
+        .withVolumeMounts(mounts)
+        .withResources(b.resources())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build());
+    pod.container(postgresClient(ctx, "pg-restore", """
+        set -euo pipefail
+        %s
+        pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$PGDATABASE" "%s"
+        rm -f "%s"
+        """.formatted(versionCheck(), DUMP, DUMP), b));
+    return pod.build();
+  }
+
+  /** Fails unless the server's major version is the one the client (and the spec) expects. */
+  private static String versionCheck() {
+    return """
+        server=$(psql --no-psqlrc --tuples-only --no-align --command='show server_version_num')
+        if [ $(( server / 10000 )) -ne "$EXPECTED_MAJOR" ]; then
+          echo "PostgreSQL server is version $server, but the backup client and spec expect major $EXPECTED_MAJOR" >&2
+          exit 1
+        fi""";
+  }
+
+  private static Container postgresClient(RenderContext ctx, String name, String script, ResolvedSpec.Backup b) {
+    ResolvedSpec.Database db = ctx.spec().database();
+    List<EnvVar> env = new ArrayList<>(List.of(
+        new EnvVar("PGHOST", db.host(), null),
+        new EnvVar("PGPORT", Integer.toString(db.port()), null),
+        new EnvVar("PGDATABASE", db.database(), null),
+        new EnvVar("PGUSER", db.user(), null),
+        RailsContainer.fromSecret("PGPASSWORD", db.password()),
+        new EnvVar("PGSSLMODE", db.sslMode().value(), null),
+        new EnvVar("EXPECTED_MAJOR", Integer.toString(db.version()), null)));
+    List<VolumeMount> mounts = new ArrayList<>();
+    if (db.ca() != null) {
+      env.add(new EnvVar("PGSSLROOTCERT", LoomioSettings.DATABASE_CA_DIR + "/" + LoomioSettings.CA_FILE, null));
+      mounts.add(mount("database-ca", LoomioSettings.DATABASE_CA_DIR, true));
+    }
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage(ctx.spec().postgresImage())
+        .withImagePullPolicy(ctx.spec().postgresPullPolicy())
+        .withCommand("/bin/bash", "-c", script)
+        .withEnv(env)
+        .withVolumeMounts(mounts)
+        .withResources(b.resources())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+  }
+
+  private static List<EnvVar> agentEnv() {
+    return List.of(new EnvVar("JAVA_TOOL_OPTIONS",
+        "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.io.tmpdir=/tmp", null));
+  }
+
+  /** Scratch space (the dump and staged ciphertext; /tmp for the JVM) and the database's CA, if any. */
+  private static void common(RenderContext ctx, HardenedPod pod, ResolvedSpec.Backup b) {
+    pod.scratch(Scratch.disk("scratch", SCRATCH, b.scratchSize()));
+    pod.scratch(Scratch.disk("tmp", "/tmp", "64Mi"));
+    SecretKeyRef ca = ctx.spec().database().ca();
+    if (ca != null) {
+      pod.volume(secretItem("database-ca", ca, LoomioSettings.CA_FILE));
+    }
+  }
+
+  private static void uploads(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, boolean readOnly) {
+    String claim = Names.of(ctx.name(), Component.UPLOADS);
+    pod.volume(new VolumeBuilder().withName("uploads").withNewPersistentVolumeClaim()
+        .withClaimName(claim).withReadOnly(readOnly).endPersistentVolumeClaim().build());
+    mounts.add(mount("uploads", UPLOADS_DIR, readOnly));
+    if (ctx.spec().storage().sharedNodeVolume()) {
+      pod.requireSameNodeAs(claim);
+    }
+  }
+
+  /** The volume claim and/or the bucket, as agent flags. */
+  private static void destinations(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, List<EnvVar> env,
+      List<String> args, String directoryFlag, String s3Flag) {
+    ResolvedSpec.Backup b = ctx.spec().backup();
+    if (directoryFlag != null && b.onVolume()) {
+      pod.volume(new VolumeBuilder().withName("backups").withNewPersistentVolumeClaim()
+          .withClaimName(Names.backupsClaim(ctx.name())).endPersistentVolumeClaim().build());
+      mounts.add(mount("backups", BACKUPS_DIR, false));
+      args.addAll(List.of(directoryFlag, BACKUPS_DIR));
+    }
+    BackupS3Spec s3 = b.s3();
+    if (s3Flag != null && s3 != null) {
+      args.addAll(List.of(s3Flag, "--s3-endpoint", s3.getEndpoint(), "--s3-bucket", s3.getBucket(),
+          "--s3-prefix", b.s3Prefix(), "--s3-region", s3.getRegion() == null ? "us-east-1" : s3.getRegion()));
+      if (Boolean.TRUE.equals(s3.getForcePathStyle())) {
+        args.add("--s3-path-style");
+      }
+      if (s3.getServerSideEncryption() != null) {
+        args.addAll(List.of("--s3-sse", s3.getServerSideEncryption() == BackupS3Spec.ServerSideEncryption.AES256
+            ? "AES256" : "aws:kms"));
+        if (s3.getKmsKeyId() != null) {
+          args.addAll(List.of("--s3-kms-key-id", s3.getKmsKeyId()));
+        }
+      }
+      String creds = s3.getCredentialsSecretRef().getName();
+      env.add(RailsContainer.fromSecret("AWS_ACCESS_KEY_ID", creds, BackupS3Spec.ACCESS_KEY_ID));
+      env.add(RailsContainer.fromSecret("AWS_SECRET_ACCESS_KEY", creds, BackupS3Spec.SECRET_ACCESS_KEY));
+    }
+  }
+
+  /** The public keys backups are encrypted to: the user's (Secret or ConfigMap key) or the generated ones. */
+  private static Volume recipients(RenderContext ctx, ResolvedSpec.Backup b) {
+    if (b.recipientsSecret() != null) {
+      return secretItem("encryption", b.recipientsSecret(), "recipients.asc");
+    }
+    String name = b.recipientsConfigMap() != null ? b.recipientsConfigMap().getName() : Names.backupRecipients(ctx.name());
+    String key = b.recipientsConfigMap() != null ? b.recipientsConfigMap().getKey() : BackupRecipientsConfigMap.KEY;
+    return new VolumeBuilder().withName("encryption").withNewConfigMap().withName(name)
+        .withItems(new KeyToPath(key, null, "recipients.asc")).withDefaultMode(0444).endConfigMap().build();
+  }
+
+  private static Volume secretItem(String volume, SecretKeyRef ref, String path) {
+    return new VolumeBuilder().withName(volume).withNewSecret().withSecretName(ref.getName())
+        // readable by the pod's group (fsGroup 10001), not the world
+        .withItems(new KeyToPath(ref.getKey(), null, path)).withDefaultMode(0440).endSecret().build();
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+  }
+}

@@ -1,0 +1,84 @@
+package org.loomio.operator.render;
+
+import com.cronutils.model.Cron;
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * spec.backup.schedule, parsed as the CronJob controller reads it (Unix cron, five fields, with the
+ * @daily-style macros), and the interval it implies. The interval decides when backups count as overdue
+ * (BackupsHealthy: no complete backup within twice the interval) and bounds startingDeadlineSeconds.
+ */
+public final class BackupSchedule {
+
+  private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final Map<String, String> MACROS = Map.of(
+      "@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0",
+      "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
+
+  private final ExecutionTime execution;
+
+  private BackupSchedule(Cron cron) {
+    this.execution = ExecutionTime.forCron(cron);
+  }
+
+  /** The parsed schedule, or the reason it is not one. */
+  public static BackupSchedule parse(String schedule) {
+    String expression = MACROS.getOrDefault(schedule.trim(), schedule.trim());
+    try {
+      return new BackupSchedule(PARSER.parse(expression).validate());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a cron schedule (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The longest gap between two runs within the next year (daily: 1 day; "0 3 * * 1,5": 4 days). */
+  public Duration longestInterval(ZonedDateTime from) {
+    Duration longest = Duration.ZERO;
+    Optional<ZonedDateTime> previous = execution.nextExecution(from);
+    ZonedDateTime end = from.plusYears(1);
+    int runs = 0;
+    while (previous.isPresent() && previous.get().isBefore(end) && runs < 2000) {
+      Optional<ZonedDateTime> next = execution.nextExecution(previous.get());
+      if (next.isEmpty()) {
+        break;
+      }
+      Duration gap = Duration.between(previous.get(), next.get());
+      if (gap.compareTo(longest) > 0) {
+        longest = gap;
+      }
+      previous = next;
+      runs++;
+    }
+    return longest.isZero() ? Duration.ofDays(366) : longest;
+  }
+
+  /** The longest interval from a fixed reference (renders stay pure: no clock). */
+  public Duration longestInterval() {
+    return longestInterval(ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC")));
+  }
+
+  /** The shortest gap between two runs, which bounds how late a missed run may still start. */
+  public Duration shortestInterval() {
+    ZonedDateTime from = ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC"));
+    Duration shortest = null;
+    Optional<ZonedDateTime> previous = execution.nextExecution(from);
+    for (int i = 0; i < 500 && previous.isPresent(); i++) {
+      Optional<ZonedDateTime> next = execution.nextExecution(previous.get());
+      if (next.isEmpty()) {
+        break;
+      }
+      Duration gap = Duration.between(previous.get(), next.get());
+      shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+      previous = next;
+    }
+    return shortest == null ? Duration.ofDays(1) : shortest;
+  }
+}

@@ -1,0 +1,407 @@
+package org.loomio.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The backup and restore agents end to end, on a directory and a real S3 server, without PostgreSQL. */
+@EnableKubernetesMockClient(crud = true)
+class BackupRestoreAgentTest {
+
+  private static final String STACK = "team";
+  private static final String PASSPHRASE = "a long passphrase, never printed";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static S3Server s3;
+
+  KubernetesClient client; // injected by the mock server extension
+
+  @TempDir
+  Path tmp;
+  private Path backups;
+  private Path scratch;
+  private Path passphraseFile;
+  private String bucket;
+  private Path uploads;
+  private Path secrets;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = new S3Server();
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    s3.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    backups = Files.createDirectories(tmp.resolve("backups"));
+    scratch = Files.createDirectories(tmp.resolve("scratch"));
+    passphraseFile = Files.writeString(tmp.resolve("passphrase"), PASSPHRASE + "\n");
+    bucket = "b-" + UUID.randomUUID();
+    s3.createBucket(bucket);
+    uploads = AgentFixtures.uploads(tmp.resolve("uploads"));
+    secrets = AgentFixtures.secretsMount(Files.createDirectories(tmp.resolve("secrets")));
+  }
+
+  private BackupAgent.Options backupOptions(Path dump, boolean toS3, Retention.Policy policy) {
+    return new BackupAgent.Options(STACK, dump, uploads, secrets, null, passphraseFile, backups,
+        toS3 ? s3.settings(bucket, "backups") : null, policy, "loomio/loomio:v3.0.11", 15, null, scratch);
+  }
+
+  private record Run(int code, JsonNode summary, String line) {}
+
+  private Run backup(String at, BackupAgent.Options options) throws Exception {
+    AgentFixtures.Out out = new AgentFixtures.Out();
+    Path log = tmp.resolve("termination-log");
+    int code = new BackupAgent(AgentFixtures.at(at), BackupAgent.Destinations.DEFAULT).execute(options, log, out.writer);
+    String line = out.toString().strip();
+    assertThat(line).doesNotContain("\n");
+    assertThat(Files.readString(log).strip()).isEqualTo(line);
+    assertThat(line.getBytes(StandardCharsets.UTF_8).length).isLessThan(Summary.LIMIT);
+    return new Run(code, JSON.readTree(line), line);
+  }
+
+  private Run restore(RestoreAgent.Options options) throws Exception {
+    AgentFixtures.Out out = new AgentFixtures.Out();
+    Path log = tmp.resolve("restore-termination-log");
+    int code = new RestoreAgent(() -> client, BackupAgent.Destinations.DEFAULT).execute(options, log, out.writer);
+    String line = out.toString().strip();
+    assertThat(Files.readString(log).strip()).isEqualTo(line);
+    return new Run(code, JSON.readTree(line), line);
+  }
+
+  private RestoreAgent.Options restoreOptions(String backup, boolean fromS3, Path databaseOut, Path uploadsTo,
+      List<String> secretKeys) {
+    return new RestoreAgent.Options(STACK, backup, fromS3 ? null : backups, fromS3 ? s3.settings(bucket, "backups") : null,
+        null, passphraseFile, scratch, databaseOut, uploadsTo, secretKeys == null ? null : "loomio",
+        secretKeys == null ? null : "team-credentials", secretKeys, false);
+  }
+
+  private Path dump(int size) throws Exception {
+    return AgentFixtures.fakeDump(Files.createDirectories(tmp.resolve("dump")).resolve("database.dump"), size);
+  }
+
+  private void assertEmpty(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void backsUpToADirectoryAndS3ThenRestoresFromS3() throws Exception {
+    Path dump = dump(3_000_000);
+    byte[] dumpBytes = Files.readAllBytes(dump);
+    Map<String, String> uploadsTree = AgentFixtures.tree(uploads);
+
+    Run b = backup("2025-01-05T02:00:00Z", backupOptions(dump, true, Retention.Policy.DEFAULT));
+    assertThat(b.code()).as(b.line()).isZero();
+    String name = "team-20250105T020000Z";
+    assertThat(b.summary().path("backup").asText()).isEqualTo(name);
+    assertThat(b.summary().path("complete").asBoolean()).isTrue();
+    assertThat(b.summary().path("createdAt").asText()).isEqualTo("2025-01-05T02:00:00Z");
+    assertThat(b.summary().path("destinations").toString()).isEqualTo("[\"volume\",\"s3\"]");
+    assertThat(b.summary().path("objects")).extracting(o -> o.path("name").asText())
+        .containsExactly("database.dump.pgp", "uploads.tar.pgp", "secrets.json.pgp");
+    assertThat(b.summary().path("pruned")).isEmpty();
+    assertThat(dump).doesNotExist(); // the plaintext dump is gone
+    assertEmpty(scratch);
+
+    // the same layout in both places; the manifest describes it
+    assertThat(AgentFixtures.tree(backups).keySet()).containsExactly(name, name + "/database.dump.pgp",
+        name + "/manifest.json", name + "/secrets.json.pgp", name + "/uploads.tar.pgp");
+    assertThat(s3.keys(bucket)).containsExactlyInAnyOrder("backups/" + name + "/database.dump.pgp",
+        "backups/" + name + "/manifest.json", "backups/" + name + "/secrets.json.pgp", "backups/" + name + "/uploads.tar.pgp");
+    Manifest m = new DirectoryDestination(backups, STACK).readManifest(name).orElseThrow();
+    assertThat(m.formatVersion()).isEqualTo(1);
+    assertThat(m.stack()).isEqualTo(STACK);
+    assertThat(m.loomioImage()).isEqualTo("loomio/loomio:v3.0.11");
+    assertThat(m.postgresVersion()).isEqualTo(15);
+    assertThat(m.uploadsLocation()).isEqualTo("volume");
+    assertThat(m.encryption()).isEqualTo(new Manifest.Encryption("passphrase", null));
+    assertThat(m.object("database").orElseThrow().plaintextBytes()).isEqualTo(3_000_000);
+    for (Manifest.Entry e : m.objects()) {
+      assertThat(Digests.sha256(backups.resolve(name).resolve(e.name()))).isEqualTo(new Digests.Result(e.sha256(), e.bytes()));
+      assertThat(b.summary().toString()).contains(e.sha256());
+    }
+
+    // restore from S3: the dump, the uploads (replacing what is there) and two keys of the Secret
+    Path restoredUploads = Files.createDirectories(tmp.resolve("restored-uploads"));
+    Files.writeString(restoredUploads.resolve("stale-file"), "goes away");
+    Files.createDirectories(restoredUploads.resolve("stale-dir/sub"));
+    client.secrets().inNamespace("loomio").resource(new SecretBuilder().withNewMetadata().withName("team-credentials")
+        .endMetadata().addToData(Map.of("SECRET_KEY_BASE", b64("changed"), "DEVISE_SECRET", b64("changed"),
+            "POSTGRES_PASSWORD", b64("keep-me"))).build()).create();
+    Path databaseOut = Files.createDirectories(tmp.resolve("restore")).resolve("database.dump");
+
+    Run r = restore(restoreOptions("latest", true, databaseOut, restoredUploads, List.of("SECRET_KEY_BASE", "BINARY_VALUE")));
+    assertThat(r.code()).as(r.line()).isZero();
+    assertThat(r.summary().path("backup").asText()).isEqualTo(name);
+    assertThat(r.summary().path("restored").toString()).isEqualTo("[\"database\",\"secrets\",\"uploads\"]");
+    assertThat(r.summary().path("source").asText()).isEqualTo("s3");
+    assertThat(Files.readAllBytes(databaseOut)).isEqualTo(dumpBytes);
+    uploadsTree.remove("link-out"); // links are not backed up
+    assertThat(AgentFixtures.tree(restoredUploads)).isEqualTo(uploadsTree);
+    assertThat(Files.getLastModifiedTime(restoredUploads.resolve("ab/cd/abcdef123456")).toInstant())
+        .hasToString("2024-06-01T10:00:00Z");
+    Secret secret = client.secrets().inNamespace("loomio").withName("team-credentials").get();
+    assertThat(secret.getData()).containsEntry("SECRET_KEY_BASE", b64(AgentFixtures.SECRETS.get("SECRET_KEY_BASE")))
+        .containsEntry("BINARY_VALUE", b64(AgentFixtures.SECRETS.get("BINARY_VALUE")))
+        .containsEntry("DEVISE_SECRET", b64("changed"))
+        .containsEntry("POSTGRES_PASSWORD", b64("keep-me"));
+    assertEmpty(scratch);
+    assertThat(r.line()).doesNotContain(b64(AgentFixtures.SECRETS.get("SECRET_KEY_BASE")));
+
+    // and from the directory, by name
+    Files.delete(databaseOut);
+    Run fromDir = restore(restoreOptions(name, false, databaseOut, null, null));
+    assertThat(fromDir.code()).as(fromDir.line()).isZero();
+    assertThat(fromDir.summary().path("restored").toString()).isEqualTo("[\"database\"]");
+    assertThat(Files.readAllBytes(databaseOut)).isEqualTo(dumpBytes);
+  }
+
+  private static String b64(String s) {
+    return b64(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  @Test
+  void aTamperedOrTruncatedObjectFailsTheRestoreBeforeAnythingIsWritten() throws Exception {
+    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(dump(500_000), true, Retention.Policy.DEFAULT)).code()).isZero();
+    String name = "team-20250105T020000Z";
+    Path restoredUploads = Files.createDirectories(tmp.resolve("restored-uploads"));
+    Files.writeString(restoredUploads.resolve("current-file"), "must survive a failed restore");
+    Map<String, String> before = AgentFixtures.tree(restoredUploads);
+    Path databaseOut = Files.createDirectories(tmp.resolve("restore")).resolve("database.dump");
+
+    // a flipped byte in the middle of the uploads object on the volume
+    Path object = backups.resolve(name).resolve("uploads.tar.pgp");
+    byte[] bytes = Files.readAllBytes(object);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(object, bytes);
+    Run r = restore(restoreOptions(name, false, databaseOut, restoredUploads, null));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.summary().path("backup").asText()).isEqualTo(name);
+    assertThat(r.summary().path("restored")).isEmpty();
+    assertThat(r.summary().path("error").asText()).contains("uploads.tar.pgp", "does not match its manifest",
+        "nothing was restored");
+    assertThat(databaseOut).doesNotExist();
+    assertThat(AgentFixtures.tree(restoredUploads)).isEqualTo(before);
+    assertEmpty(scratch);
+    assertThat(databaseOut.getParent()).isEmptyDirectory();
+
+    // a truncated database object in the bucket
+    byte[] db = Files.readAllBytes(backups.resolve(name).resolve("database.dump.pgp"));
+    s3.putRaw(bucket, "backups/" + name + "/database.dump.pgp", java.util.Arrays.copyOf(db, db.length - 100));
+    Run t = restore(restoreOptions("latest", true, databaseOut, restoredUploads, null));
+    assertThat(t.code()).isEqualTo(1);
+    assertThat(t.summary().path("error").asText()).contains("database.dump.pgp", "does not match its manifest");
+    assertThat(databaseOut).doesNotExist();
+    assertThat(AgentFixtures.tree(restoredUploads)).isEqualTo(before);
+  }
+
+  @Test
+  void anArchiveEscapingTheUploadsDirectoryIsRefusedBeforeAnythingIsRestored() throws Exception {
+    // a backup whose checksums are right but whose tar holds "../escaped": made by hand
+    String name = "team-20250105T020000Z";
+    OpenPgp.Encryptor enc = OpenPgp.encryptWithPassphrase(PASSPHRASE.toCharArray());
+    DirectoryDestination dest = new DirectoryDestination(backups, STACK);
+    List<Manifest.Entry> entries = new ArrayList<>();
+    byte[] dumpBytes = Files.readAllBytes(dump(1000));
+    entries.add(store(dest, name, enc, "database", dumpBytes));
+    ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes)) {
+      for (String entryName : List.of("fine/file", "../escaped")) {
+        TarArchiveEntry e = new TarArchiveEntry(entryName, true); // preserve the name as given
+        e.setSize(2);
+        tar.putArchiveEntry(e);
+        tar.write("hi".getBytes(StandardCharsets.US_ASCII));
+        tar.closeArchiveEntry();
+      }
+    }
+    entries.add(store(dest, name, enc, "uploads", tarBytes.toByteArray()));
+    dest.writeManifest(new Manifest(1, name, STACK, "2025-01-05T02:00:00Z", null, null, "volume", null,
+        new Manifest.Encryption("passphrase", null), entries));
+
+    Path restoredUploads = Files.createDirectories(tmp.resolve("area/uploads"));
+    Files.writeString(restoredUploads.resolve("current-file"), "stays");
+    Path databaseOut = tmp.resolve("area/database.dump");
+    Run r = restore(restoreOptions(name, false, databaseOut, restoredUploads, null));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.summary().path("error").asText()).contains("'../escaped'", "refused", "nothing was restored");
+    assertThat(databaseOut).doesNotExist();
+    assertThat(tmp.resolve("area/escaped")).doesNotExist();
+    assertThat(AgentFixtures.tree(restoredUploads)).containsOnlyKeys("current-file");
+  }
+
+  private Manifest.Entry store(Destination dest, String backup, OpenPgp.Encryptor enc, String kind, byte[] plain)
+      throws Exception {
+    Path file = tmp.resolve(kind + ".pgp");
+    try (OutputStream out = Files.newOutputStream(file); OutputStream e = enc.open(out, kind)) {
+      e.write(plain);
+    }
+    Digests.Result sha = Digests.sha256(file);
+    String object = Manifest.OBJECT_NAMES.get(kind);
+    dest.put(backup, object, file, sha.sha256());
+    return new Manifest.Entry(object, kind, plain.length, sha.bytes(), sha.sha256());
+  }
+
+  @Test
+  void latestIsTheNewestCompleteBackup() throws Exception {
+    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), false, Retention.Policy.DEFAULT)).code()).isZero();
+    assertThat(backup("2025-01-06T02:00:00Z", backupOptions(dump(2000), false, Retention.Policy.DEFAULT)).code()).isZero();
+    // a newer backup that never completed (no manifest)
+    Path incomplete = Files.createDirectories(backups.resolve("team-20250107T020000Z"));
+    Files.copy(backups.resolve("team-20250106T020000Z/database.dump.pgp"), incomplete.resolve("database.dump.pgp"));
+    Path databaseOut = tmp.resolve("database.dump");
+
+    Run latest = restore(restoreOptions("latest", false, databaseOut, null, null));
+    assertThat(latest.summary().path("backup").asText()).as(latest.line()).isEqualTo("team-20250106T020000Z");
+    assertThat(Files.size(databaseOut)).isEqualTo(2000);
+
+    Run named = restore(restoreOptions("team-20250107T020000Z", false, databaseOut, null, null));
+    assertThat(named.code()).isEqualTo(1);
+    assertThat(named.summary().path("error").asText()).contains("incomplete");
+    Run foreign = restore(restoreOptions("other-20250106T020000Z", false, databaseOut, null, null));
+    assertThat(foreign.code()).isEqualTo(1);
+    assertThat(foreign.summary().path("backup").isNull()).isTrue();
+    assertThat(foreign.summary().path("error").asText()).contains("--backup must be 'latest' or a backup name");
+  }
+
+  @Test
+  void prunesByRetentionOnlyThisStacksBackups() throws Exception {
+    // older complete backups, an old and a fresh incomplete one, and another stack's
+    for (String old : List.of("team-20241201T020000Z", "team-20241202T020000Z", "team-20241203T020000Z")) {
+      Files.createDirectories(backups.resolve(old));
+      Files.writeString(backups.resolve(old).resolve("manifest.json"), "{}");
+    }
+    Files.createDirectories(backups.resolve("team-20241204T020000Z")); // failed long ago: no manifest
+    Files.createDirectories(backups.resolve("team-20250105T010000Z")); // an hour old, incomplete: may be running
+    Files.createDirectories(backups.resolve("other-20241201T020000Z"));
+    Files.writeString(backups.resolve("other-20241201T020000Z/manifest.json"), "{}");
+
+    Run b = backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), false, new Retention.Policy(2, 0, 0, 0)));
+    assertThat(b.code()).as(b.line()).isZero();
+    assertThat(b.summary().path("pruned")).extracting(JsonNode::asText)
+        .containsExactly("team-20241201T020000Z", "team-20241202T020000Z", "team-20241204T020000Z");
+    try (Stream<Path> left = Files.list(backups)) {
+      assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder(
+          "team-20241203T020000Z", "team-20250105T010000Z", "team-20250105T020000Z", "other-20241201T020000Z");
+    }
+  }
+
+  @Test
+  void failuresAreOneJsonLineWithExitCode1() throws Exception {
+    Path missing = tmp.resolve("no-such.dump");
+    Run r = backup("2025-01-05T02:00:00Z", backupOptions(missing, false, Retention.Policy.DEFAULT));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.summary().path("complete").asBoolean(true)).isFalse();
+    assertThat(r.summary().path("error").asText()).contains("no such file", "no-such.dump");
+
+    Path empty = Files.write(tmp.resolve("empty.dump"), new byte[0]);
+    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(empty, false, Retention.Policy.DEFAULT))
+        .summary().path("error").asText()).contains("is empty");
+    Path text = Files.writeString(tmp.resolve("text.dump"), "pg_dump: error: connection refused");
+    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(text, false, Retention.Policy.DEFAULT))
+        .summary().path("error").asText()).contains("not a pg_dump custom-format archive");
+
+    BackupAgent.Options both = new BackupAgent.Options(STACK, dump(1000), null, null, passphraseFile, passphraseFile,
+        backups, null, Retention.Policy.DEFAULT, null, null, null, scratch);
+    assertThat(backup("2025-01-05T02:00:00Z", both).summary().path("error").asText()).contains("exactly one of");
+
+    // an unreachable bucket: the run fails, nothing is complete anywhere, no plaintext is left
+    Path dump = dump(1000);
+    BackupAgent.Options unreachable = new BackupAgent.Options(STACK, dump, null, null, null, passphraseFile, backups,
+        new S3Destination.Settings(s3.endpoint(), "no-such-bucket", "", null, true, null, null, S3Server.ACCESS_KEY,
+            S3Server.SECRET_KEY, null), Retention.Policy.DEFAULT, null, null, null, scratch);
+    Run u = backup("2025-01-05T03:00:00Z", unreachable);
+    assertThat(u.code()).isEqualTo(1);
+    assertThat(u.summary().path("backup").asText()).isEqualTo("team-20250105T030000Z");
+    assertThat(u.summary().path("error").asText()).contains("no-such-bucket");
+    assertThat(dump).doesNotExist();
+    assertEmpty(scratch);
+    assertThat(new DirectoryDestination(backups, STACK).list()).allMatch(l -> !l.complete());
+    assertThat(u.line()).doesNotContain(PASSPHRASE, S3Server.SECRET_KEY);
+  }
+
+  @Test
+  void noSecretValueOrPassphraseIsEverLoggedOrPrinted() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger("org.loomio.operator.backup");
+    Level level = logger.getLevel();
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    logger.setLevel(Level.DEBUG);
+    try {
+      Run b = backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), true, Retention.Policy.DEFAULT));
+      assertThat(b.code()).isZero();
+      client.secrets().inNamespace("loomio").resource(new SecretBuilder().withNewMetadata().withName("team-credentials")
+          .endMetadata().build()).create();
+      Run r = restore(restoreOptions("latest", true, tmp.resolve("db.out"), null, List.of("SECRET_KEY_BASE")));
+      assertThat(r.code()).as(r.line()).isZero();
+      List<String> printed = new ArrayList<>(List.of(b.line(), r.line()));
+      appender.list.forEach(e -> printed.add(e.getFormattedMessage()));
+      assertThat(appender.list).isNotEmpty();
+      for (String text : printed) {
+        assertThat(text).doesNotContain(PASSPHRASE, S3Server.SECRET_KEY);
+        for (byte[] value : AgentFixtures.SECRETS.values()) {
+          assertThat(text).doesNotContain(new String(value, StandardCharsets.UTF_8), b64(value));
+        }
+      }
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(level);
+    }
+  }
+
+  @Test
+  void theSummaryIsShortenedToFitATerminationMessage() {
+    var node = Summary.object();
+    node.put("backup", "team-20250105T020000Z");
+    node.put("complete", true);
+    var pruned = node.putArray("pruned");
+    for (int i = 0; i < 500; i++) {
+      pruned.add("team-2024" + String.format("%04d", i) + "T020000Z");
+    }
+    String line = Summary.fit(node, List.of("pruned"));
+    assertThat(line.getBytes(StandardCharsets.UTF_8).length).isLessThan(Summary.LIMIT);
+    assertThat(node.path("prunedOmitted").asInt()).isPositive();
+    assertThat(node.path("pruned").size() + node.path("prunedOmitted").asInt()).isEqualTo(500);
+
+    var failed = Summary.object();
+    failed.put("error", "x".repeat(10_000));
+    assertThat(Summary.fit(failed, List.of()).length()).isLessThan(Summary.LIMIT);
+  }
+}

@@ -1,0 +1,104 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.BackupStatus;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.testing.Fixtures;
+
+/** BackupsHealthy and status.backup from what backup pods' termination messages say. */
+class BackupObserverTest {
+
+  private static final Instant CREATED = Instant.parse("2026-11-20T10:00:00Z");
+
+  private static Pod pod(String container, int exit, String finishedAt, String message) {
+    return new PodBuilder().withNewMetadata().withName("p" + finishedAt.hashCode())
+        .addToLabels(Labels.COMPONENT, "backup").addToLabels(Labels.INSTANCE, "team").endMetadata()
+        .withNewStatus().withPhase(exit == 0 ? "Succeeded" : "Failed")
+        .withContainerStatuses(new ContainerStatusBuilder().withName(container).withNewState().withNewTerminated()
+            .withExitCode(exit).withFinishedAt(finishedAt).withMessage(message).endTerminated().endState().build())
+        .endStatus().build();
+  }
+
+  private static Pod success(String finishedAt, String name) {
+    return pod("agent", 0, finishedAt, "{\"backup\":\"" + name + "\",\"complete\":true,\"objects\":[]}");
+  }
+
+  private static LoomioDeployment resource(String spec) {
+    LoomioDeployment r = Fixtures.resource("team", spec);
+    r.getMetadata().setCreationTimestamp(CREATED.toString());
+    return r;
+  }
+
+  private static BackupObserver.BackupState observe(LoomioDeployment r, List<Pod> pods, String now) {
+    return BackupObserver.observe(r, new ResolvedSpec(r), ClusterCapabilities.newest(), pods, Instant.parse(now));
+  }
+
+  @Test
+  void aFreshStackWaitsForItsFirstBackupThenIsOverdue() {
+    LoomioDeployment r = resource("host: a.example.org");
+    assertThat(observe(r, List.of(), "2026-11-20T12:00:00Z").reason()).isEqualTo(Conditions.NO_BACKUP_YET);
+    BackupObserver.BackupState late = observe(r, List.of(), "2026-11-23T12:00:00Z");
+    assertThat(late.conditionStatus()).isEqualTo("False");
+    assertThat(late.reason()).isEqualTo(Conditions.BACKUP_OVERDUE);
+  }
+
+  @Test
+  void theNewestSuccessIsRecordedAndHealthyWithinTwiceTheInterval() {
+    LoomioDeployment r = resource("host: a.example.org");
+    BackupObserver.BackupState s = observe(r, List.of(success("2026-11-21T03:18:00Z", "team-20261121T031700Z"),
+        success("2026-11-22T03:18:00Z", "team-20261122T031700Z")), "2026-11-23T12:00:00Z");
+    assertThat(s.conditionStatus()).isEqualTo("True");
+    assertThat(s.status().getLastSuccessfulBackup()).isEqualTo("team-20261122T031700Z");
+    assertThat(observe(r, List.of(success("2026-11-22T03:18:00Z", "team-20261122T031700Z")), "2026-11-25T12:00:00Z")
+        .reason()).isEqualTo(Conditions.BACKUP_OVERDUE);
+  }
+
+  @Test
+  void aFailedNewestRunIsReportedWithItsReasonAndAPreviousSuccessIsKept() {
+    LoomioDeployment r = resource("host: a.example.org");
+    LoomioDeploymentStatus previous = new LoomioDeploymentStatus();
+    BackupStatus before = new BackupStatus();
+    before.setLastSuccessfulBackup("team-20261121T031700Z");
+    before.setLastSuccessfulTime("2026-11-21T03:18:00Z");
+    previous.setBackup(before);
+    r.setStatus(previous);
+    BackupObserver.BackupState s = observe(r, List.of(
+        pod("agent", 1, "2026-11-22T03:18:00Z", "{\"backup\":null,\"complete\":false,\"error\":\"S3: access denied\"}")),
+        "2026-11-22T04:00:00Z");
+    assertThat(s.reason()).isEqualTo(Conditions.BACKUP_FAILED);
+    assertThat(s.message()).contains("S3: access denied");
+    assertThat(s.status().getLastSuccessfulBackup()).isEqualTo("team-20261121T031700Z");
+    assertThat(s.status().getLastFailureMessage()).isEqualTo("S3: access denied");
+
+    BackupObserver.BackupState dumpFailed = observe(resource("host: a.example.org"), List.of(
+        pod("dump", 1, "2026-11-22T03:18:00Z", "PostgreSQL server is version 160004, but the backup client and spec"
+            + " expect major 17")), "2026-11-22T04:00:00Z");
+    assertThat(dumpFailed.message()).contains("step dump failed").contains("expect major 17");
+
+    BackupObserver.BackupState recovered = observe(r, List.of(
+        pod("agent", 1, "2026-11-22T03:18:00Z", "{\"complete\":false,\"error\":\"x\"}"),
+        success("2026-11-22T05:00:00Z", "team-20261122T045900Z")), "2026-11-22T06:00:00Z");
+    assertThat(recovered.conditionStatus()).isEqualTo("True");
+    assertThat(recovered.status().getLastFailureMessage()).as("an older failure is not shown").isNull();
+  }
+
+  @Test
+  void switchedOffOrUnservedSaysSo() {
+    assertThat(observe(resource("host: a.example.org\nbackup: {enabled: false}"), List.of(), "2026-11-22T04:00:00Z").reason())
+        .isEqualTo(Conditions.BACKUPS_DISABLED);
+    LoomioDeployment r = resource("host: a.example.org");
+    assertThat(BackupObserver.observe(r, new ResolvedSpec(r), ClusterCapabilities.forVersion("1.20"), List.of(),
+        Instant.parse("2026-11-22T04:00:00Z")).reason()).isEqualTo(Conditions.API_MISSING);
+  }
+}

@@ -1,0 +1,244 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
+import org.loomio.operator.backup.OpenPgp;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MockCluster;
+
+/**
+ * Backups and restores on the mock API server: the generated key pair and the schedule, results read
+ * from (faked) backup pods' termination messages, an on-demand LoomioBackup, and a LoomioRestore through
+ * every step, with the credentials put back from the backup's encrypted object.
+ */
+class BackupsOnMockServerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static MockCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new MockCluster();
+    cluster.startOperator();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static void create(String ns, String name) {
+    cluster.namespace(ns);
+    LoomioDeployment r = Fixtures.resource(name, "host: " + name + ".example.org");
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    await().atMost(WAIT).until(() -> cluster.get(ns, name) != null && cluster.get(ns, name).getStatus() != null
+        && cluster.client().apps().deployments().inNamespace(ns).withName(name + "-web").get() != null);
+  }
+
+  private static Condition condition(String ns, String name, String type) {
+    LoomioDeployment r = cluster.get(ns, name);
+    return r == null || r.getStatus() == null ? null : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
+  }
+
+  /** A finished pod as the kubelet would report it: labels of its Job, and its containers' last words. */
+  private static void finishedPod(String ns, String name, Map<String, String> labels, List<ContainerStatus> init,
+      List<ContainerStatus> main) {
+    Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
+        .withNewSpec().addNewContainer().withName("x").withImage("x").endContainer().endSpec().build();
+    cluster.client().pods().inNamespace(ns).resource(pod).create();
+    cluster.client().pods().inNamespace(ns).withName(name).editStatus(p -> {
+      p.setStatus(new PodStatusBuilder().withPhase("Succeeded").withInitContainerStatuses(init)
+          .withContainerStatuses(main).build());
+      return p;
+    });
+  }
+
+  private static ContainerStatus terminated(String container, int exit, String message) {
+    return new ContainerStatusBuilder().withName(container).withNewState().withNewTerminated().withExitCode(exit)
+        .withFinishedAt(java.time.Instant.now().toString()).withMessage(message).endTerminated().endState().build();
+  }
+
+  @Test
+  void aStackGetsAKeyPairAScheduleAndReportsItsBackups() {
+    create("bk", "team");
+    Secret key = cluster.client().secrets().inNamespace("bk").withName("team-backup-key").get();
+    assertThat(key).isNotNull();
+    assertThat(key.getMetadata().getOwnerReferences()).as("kept when the stack goes").isNullOrEmpty();
+    await().atMost(WAIT).untilAsserted(() -> {
+      ConfigMap recipients = cluster.client().configMaps().inNamespace("bk").withName("team-backup-recipients").get();
+      assertThat(recipients).isNotNull();
+      assertThat(recipients.getData().get("recipients.asc")).startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----")
+          .isEqualTo(secretValue("bk", "team-backup-key", "public.asc"));
+      assertThat(cluster.client().batch().v1().cronjobs().inNamespace("bk").withName("team-backup").get()).isNotNull();
+      assertThat(condition("bk", "team", Conditions.BACKUPS_HEALTHY).getReason()).isEqualTo(Conditions.NO_BACKUP_YET);
+    });
+    assertThat(cluster.client().v1().events().inNamespace("bk").list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupKeyGenerated"));
+
+    finishedPod("bk", "team-backup-29000000-abcde", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "backup"), List.of(terminated("dump", 0, "")),
+        List.of(terminated("agent", 0, "{\"backup\":\"team-20261127T031700Z\",\"complete\":true,\"objects\":[]}")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioDeployment r = cluster.get("bk", "team");
+      assertThat(r.getStatus().getBackup()).isNotNull();
+      assertThat(r.getStatus().getBackup().getLastSuccessfulBackup()).isEqualTo("team-20261127T031700Z");
+      assertThat(condition("bk", "team", Conditions.BACKUPS_HEALTHY).getStatus()).isEqualTo("True");
+    });
+  }
+
+  @Test
+  void anOnDemandBackupRunsOnceAndReportsItsObjects() {
+    create("now", "team");
+    LoomioBackup backup = new LoomioBackup();
+    backup.getMetadata().setName("before-upgrade");
+    backup.getMetadata().setNamespace("now");
+    backup.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+    backup.getSpec().setDeploymentName("team");
+    cluster.client().resource(backup).create();
+    await().atMost(WAIT).untilAsserted(() -> {
+      List<Job> jobs = cluster.client().batch().v1().jobs().inNamespace("now").withLabel(Labels.BACKUP, "before-upgrade")
+          .list().getItems();
+      assertThat(jobs).singleElement().satisfies(j -> {
+        assertThat(j.getMetadata().getOwnerReferences()).singleElement()
+            .satisfies(o -> assertThat(o.getKind()).isEqualTo("LoomioBackup"));
+        assertThat(j.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.BACKUP, "before-upgrade");
+      });
+      assertThat(status("now", "before-upgrade").getPhase()).isEqualTo(LoomioBackupStatus.Phase.Running);
+    });
+    finishedPod("now", "team-backup-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "backup", Labels.BACKUP, "before-upgrade"), List.of(terminated("dump", 0, "")),
+        List.of(terminated("agent", 0, "{\"backup\":\"team-20261127T120000Z\",\"complete\":true,"
+            + "\"destinations\":[\"volume\"],\"objects\":[{\"name\":\"database.dump.pgp\",\"bytes\":1234,\"sha256\":\"ab\"}]}")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status("now", "before-upgrade");
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Succeeded);
+      assertThat(s.getBackupName()).isEqualTo("team-20261127T120000Z");
+      assertThat(s.getDestinations()).containsExactly("volume");
+      assertThat(s.getObjects()).singleElement().satisfies(o -> assertThat(o.getBytes()).isEqualTo(1234L));
+    });
+  }
+
+  @Test
+  void aRestoreStopsTheAppRestoresMigratesAndStartsItAgain() throws Exception {
+    create("rs", "team");
+    cluster.runControllers("rs", "team");
+    String postgresPassword = secretValue("rs", "team-secrets", "POSTGRES_PASSWORD");
+
+    restore("rs", "r1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("rs", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingDown);
+      for (String d : List.of("team-web", "team-worker", "team-hocuspocus")) {
+        assertThat(cluster.client().apps().deployments().inNamespace("rs").withName(d).get().getSpec().getReplicas())
+            .as(d).isZero();
+      }
+      assertThat(condition("rs", "team", Conditions.READY).getReason()).isEqualTo(Conditions.RESTORING);
+    });
+    // one restore at a time
+    restore("rs", "r2");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("rs", "r2").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+      assertThat(restoreStatus("rs", "r2").getMessage()).contains("r1");
+    });
+
+    cluster.runControllers("rs", "team"); // the Deployment controller reports zero pods
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("rs", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Restoring);
+      assertThat(cluster.client().batch().v1().jobs().inNamespace("rs").withLabel(Labels.RESTORE, "r1").list().getItems())
+          .singleElement().satisfies(j -> assertThat(j.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, "restore"));
+    });
+
+    // the agent hands back the backup's credentials object, still encrypted to the stack's key
+    String publicKey = secretValue("rs", "team-backup-key", "public.asc");
+    ByteArrayOutputStream encrypted = new ByteArrayOutputStream();
+    try (OutputStream out = OpenPgp.encryptTo(OpenPgp.readRecipients(publicKey)).open(encrypted, "secrets.json")) {
+      out.write("{\"SECRET_KEY_BASE\":\"from-the-backup\",\"POSTGRES_PASSWORD\":\"never-restored\"}"
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    String summary = "{\"backup\":\"team-20261127T031700Z\",\"restored\":[\"database\",\"uploads\"],\"secretsObject\":\""
+        + Base64.getEncoder().encodeToString(encrypted.toByteArray()) + "\"}";
+    finishedPod("rs", "team-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "restore", Labels.RESTORE, "r1"), List.of(terminated("agent", 0, summary)),
+        List.of(terminated("pg-restore", 0, "")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("rs", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Migrating);
+      assertThat(s.getBackupName()).isEqualTo("team-20261127T031700Z");
+    });
+    assertThat(secretValue("rs", "team-secrets", "SECRET_KEY_BASE")).isEqualTo("from-the-backup");
+    assertThat(secretValue("rs", "team-secrets", "POSTGRES_PASSWORD")).isEqualTo(postgresPassword);
+
+    cluster.runControllers("rs", "team"); // the migration Job succeeds
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("rs", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingUp);
+      Deployment web = cluster.client().apps().deployments().inNamespace("rs").withName("team-web").get();
+      assertThat(web.getSpec().getReplicas()).isEqualTo(1);
+    });
+    cluster.runControllers("rs", "team"); // web is ready again
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("rs", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Succeeded);
+      assertThat(s.getSteps()).extracting(st -> st.getName() + " " + st.getState())
+          .containsExactly("ScaleDown Done", "Restore Done", "Migrate Done", "ScaleUp Done");
+      assertThat(cluster.get("rs", "team").getStatus().getRestore()).isNull();
+    });
+  }
+
+  private static void restore(String ns, String name) {
+    LoomioRestore r = new LoomioRestore();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace(ns);
+    r.setSpec(new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec());
+    r.getSpec().setDeploymentName("team");
+    r.getSpec().setRestoreSecrets(true);
+    cluster.client().resource(r).create();
+  }
+
+  private static LoomioBackupStatus status(String ns, String name) {
+    LoomioBackup b = cluster.client().resources(LoomioBackup.class).inNamespace(ns).withName(name).get();
+    return b.getStatus() == null ? new LoomioBackupStatus() : b.getStatus();
+  }
+
+  private static LoomioRestoreStatus restoreStatus(String ns, String name) {
+    LoomioRestore r = cluster.client().resources(LoomioRestore.class).inNamespace(ns).withName(name).get();
+    return r.getStatus() == null ? new LoomioRestoreStatus() : r.getStatus();
+  }
+
+  /** One value of a Secret (the mock keeps stringData as written; a real server moves it to data). */
+  private static String secretValue(String ns, String secret, String key) {
+    Secret s = cluster.client().secrets().inNamespace(ns).withName(secret).get();
+    if (s.getStringData() != null && s.getStringData().containsKey(key)) {
+      return s.getStringData().get(key);
+    }
+    return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+  }
+}

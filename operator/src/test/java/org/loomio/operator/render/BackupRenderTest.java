@@ -1,0 +1,188 @@
+package org.loomio.operator.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
+import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.HardeningChecklist;
+import org.loomio.operator.validation.SpecValidator;
+
+/** The backup CronJob, on-demand backup and restore Jobs, the keys' ConfigMap, the restore hold. */
+class BackupRenderTest {
+
+  private static RenderContext ctx(LoomioDeployment r, ClusterCapabilities cluster) {
+    ResolvedSpec spec = new ResolvedSpec(r);
+    return new RenderContext(spec, cluster, Fixtures.credentials(r), SecretDigests.none())
+        .withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n...");
+  }
+
+  private static CronJob cronJob(String spec) {
+    Stack stack = StackRenderer.render(ctx(Fixtures.resource("team", spec), ClusterCapabilities.newest()));
+    return stack.all(CronJob.class).get(0);
+  }
+
+  private static Container container(PodSpec pod, String name) {
+    List<Container> all = new ArrayList<>(pod.getInitContainers());
+    all.addAll(pod.getContainers());
+    return all.stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void byDefaultADailyEncryptedBackupToTheVolume() {
+    CronJob cj = cronJob("host: a.example.org");
+    assertThat(cj.getMetadata().getName()).isEqualTo("team-backup");
+    assertThat(cj.getSpec().getSchedule()).isEqualTo("17 3 * * *");
+    assertThat(cj.getSpec().getTimeZone()).isEqualTo("Etc/UTC");
+    assertThat(cj.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(cj.getSpec().getStartingDeadlineSeconds()).isEqualTo(3600L);
+    PodSpec pod = cj.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    Container dump = container(pod, "dump");
+    assertThat(dump.getImage()).isEqualTo("postgres:17");
+    assertThat(String.join(" ", dump.getCommand())).contains("set -euo pipefail").contains("pg_dump --format=custom")
+        .contains("show server_version_num");
+    assertThat(dump.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("PGPASSWORD");
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("team-secrets");
+    });
+    Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
+    assertThat(agent.getImage()).isEqualTo("ghcr.io/loomio-operator/loomio-operator:" + Defaults.OPERATOR_VERSION);
+    assertThat(agent.getArgs()).startsWith("backup").contains("--recipients", "/keys/recipients.asc",
+        "--to-directory", "/backups", "--uploads", "/loomio/storage", "--secrets", "/credentials", "--keep-last", "7")
+        .doesNotContain("--to-s3", "--passphrase-file");
+    assertThat(pod.getVolumes()).extracting(Volume::getName).contains("uploads", "backups", "credentials", "encryption", "scratch");
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("encryption")).singleElement()
+        .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("team-backup-recipients"));
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("uploads")).singleElement()
+        .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue());
+    assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().equals("team-backup-key"));
+  }
+
+  @Test
+  void offSiteWithAPassphraseAndNoVolume() {
+    CronJob cj = cronJob("""
+        host: a.example.org
+        backup:
+          schedule: "@daily"
+          volume: {enabled: false}
+          s3: {endpoint: https://s3.example.org, bucket: bk, prefix: prod/team, credentialsSecretRef: {name: s3},
+               forcePathStyle: true, serverSideEncryption: "aws:kms", kmsKeyId: alias/backups}
+          encryption: {mode: Passphrase, passphraseSecretRef: {name: pass, key: p}}
+          retention: {keepLast: 3, daily: 0, weekly: 0, monthly: 12}
+        """);
+    PodSpec pod = cj.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
+    assertThat(agent.getArgs()).contains("--to-s3", "--s3-endpoint", "https://s3.example.org", "--s3-bucket", "bk",
+        "--s3-prefix", "prod/team", "--s3-path-style", "--s3-sse", "aws:kms", "--s3-kms-key-id", "alias/backups",
+        "--passphrase-file", "/keys/passphrase", "--keep-last", "3", "--keep-monthly", "12")
+        .doesNotContain("--to-directory", "--recipients");
+    assertThat(agent.getEnv()).extracting(e -> e.getName()).contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotContain("backups");
+  }
+
+  @Test
+  void theScheduleBoundsTheStartingDeadline() {
+    assertThat(cronJob("host: a.example.org\nbackup: {schedule: \"*/30 * * * *\"}").getSpec().getStartingDeadlineSeconds())
+        .isEqualTo(900L);
+    assertThat(BackupSchedule.parse("0 3 * * 1,5").longestInterval()).isEqualTo(Duration.ofDays(4));
+    assertThat(BackupSchedule.parse("@hourly").shortestInterval()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void aBadScheduleIsRefusedWithTheField() {
+    assertThat(SpecValidator.validate(Fixtures.resource("team", "host: a.example.org\nbackup: {schedule: \"61 * * * *\"}")))
+        .anySatisfy(v -> assertThat(v.toString()).startsWith("spec.backup.schedule"));
+    assertThat(SpecValidator.validate(Fixtures.resource("team",
+        "host: a.example.org\nbackup: {volume: {enabled: false}}")))
+        .anySatisfy(v -> assertThat(v.toString()).contains("backups need a destination"));
+  }
+
+  @Test
+  void switchedOffThereIsNoScheduleAndOldClustersAreTold() {
+    assertThat(StackRenderer.render(ctx(Fixtures.resource("team", "host: a.example.org\nbackup: {enabled: false}"),
+        ClusterCapabilities.newest())).all(CronJob.class)).isEmpty();
+    Stack old = StackRenderer.render(ctx(Fixtures.minimal("team"), ClusterCapabilities.forVersion("1.20")));
+    assertThat(old.all(CronJob.class)).isEmpty();
+    assertThat(old.omissions()).anySatisfy(o -> assertThat(o.api()).isEqualTo(ClusterCapabilities.CRONJOB_V1));
+  }
+
+  @Test
+  void theGeneratedPublicKeyIsPublishedOnlyInGeneratedKeyMode() {
+    Stack stack = StackRenderer.render(ctx(Fixtures.minimal("team"), ClusterCapabilities.newest()));
+    assertThat(stack.get(io.fabric8.kubernetes.api.model.ConfigMap.class, "team-backup-recipients")).isPresent();
+    Stack own = StackRenderer.render(ctx(Fixtures.resource("team",
+        "host: a.example.org\nbackup: {encryption: {recipientsSecretRef: {name: keys, key: k}}}"), ClusterCapabilities.newest()));
+    assertThat(own.get(io.fabric8.kubernetes.api.model.ConfigMap.class, "team-backup-recipients")).isEmpty();
+  }
+
+  @Test
+  void onDemandAndRestoreJobsHoldEveryPodRule() {
+    LoomioDeployment r = Fixtures.minimal("team");
+    RenderContext c = ctx(r, ClusterCapabilities.newest());
+    Job backup = BackupJob.render(c, "0123abcd");
+    Job restore = RestoreJob.render(c, "4567ef01", "latest", LoomioRestoreSpec.Source.volume, true,
+        new SecretKeyRef("team-backup-key", "private.asc"), true);
+    Stack stack = StackRenderer.render(c);
+    List<HasMetadata> objects = new ArrayList<>(stack.all(io.fabric8.kubernetes.api.model.ServiceAccount.class));
+    objects.addAll(stack.all(NetworkPolicy.class));
+    objects.add(backup);
+    objects.add(restore);
+    assertThat(HardeningChecklist.check(new Stack(objects, List.of(), "-", "-", "-"), ClusterCapabilities.newest(), false))
+        .isEmpty();
+    assertThat(backup.getMetadata().getName()).isEqualTo("team-backup-0123abcd");
+    assertThat(backup.getSpec().getBackoffLimit()).isEqualTo(1);
+
+    PodSpec pod = restore.getSpec().getTemplate().getSpec();
+    Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
+    assertThat(agent.getArgs()).startsWith("restore").contains("--backup", "latest", "--from-directory", "/backups",
+        "--private-key", "/keys/private.asc", "--uploads", "/loomio/storage", "--secrets-to-summary");
+    assertThat(pod.getInitContainers()).extracting(Container::getName).containsExactly(BackupPodTemplate.AGENT_CONTAINER);
+    assertThat(String.join(" ", container(pod, "pg-restore").getCommand()))
+        .contains("pg_restore --clean --if-exists --no-owner --exit-on-error");
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("uploads")).singleElement()
+        .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getReadOnly()).isFalse());
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("decryption")).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("team-backup-key"));
+    assertThat(restore.getSpec().getBackoffLimit()).isZero();
+  }
+
+  @Test
+  void theBackupAndRestorePodsReachOnlyTheDatabaseAndTheBucket() {
+    Stack stack = StackRenderer.render(ctx(Fixtures.resource("team", """
+        host: a.example.org
+        backup: {s3: {endpoint: "https://minio.storage:9000", bucket: bk, credentialsSecretRef: {name: s3}}}
+        networkPolicy: {egress: {backupS3: [{cidr: 10.20.0.0/16}]}}
+        """), ClusterCapabilities.newest()));
+    NetworkPolicy backup = stack.get(NetworkPolicy.class, "team-backup").orElseThrow();
+    assertThat(backup.getSpec().getIngress()).isEmpty();
+    assertThat(backup.getSpec().getEgress()).hasSize(3); // DNS, PostgreSQL, the bucket
+    assertThat(backup.getSpec().getEgress().get(2).getPorts().get(0).getPort().getIntVal()).isEqualTo(9000);
+    assertThat(backup.getSpec().getEgress().get(2).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
+    NetworkPolicy postgres = stack.get(NetworkPolicy.class, "team-postgres").orElseThrow();
+    assertThat(postgres.getSpec().getIngress().get(0).getFrom()).extracting(p -> p.getPodSelector().getMatchLabels()
+        .get(Labels.COMPONENT)).contains("backup", "restore");
+  }
+
+  @Test
+  void aRestoreHoldsTheAppAtZeroButNotTheData() {
+    RenderContext c = ctx(Fixtures.resource("team", "host: a.example.org\nweb: {replicas: 2}"), ClusterCapabilities.newest())
+        .withRestoreHold("restore-1");
+    Stack stack = StackRenderer.render(c);
+    assertThat(stack.all(Deployment.class)).allSatisfy(d -> assertThat(d.getSpec().getReplicas())
+        .as(d.getMetadata().getName()).isEqualTo(d.getMetadata().getName().equals("team-redis") ? 1 : 0));
+    assertThat(stack.all(io.fabric8.kubernetes.api.model.apps.StatefulSet.class).get(0).getSpec().getReplicas()).isEqualTo(1);
+  }
+}
