@@ -332,6 +332,9 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       Context<LoomioDeployment> context) {
     StatusWriter.write(resource, status, context);
     metrics.observed(ResourceID.fromResource(resource), status.getConditions());
+    metrics.lastBackup(ResourceID.fromResource(resource), status.getBackup() == null
+        || status.getBackup().getLastSuccessfulTime() == null ? null
+        : java.time.Instant.parse(status.getBackup().getLastSuccessfulTime()));
     return UpdateControl.noUpdate();
   }
 

@@ -26,7 +26,7 @@ public final class BackupCronJob {
       return List.of();
     }
     if (!ctx.cluster().serves(ClusterCapabilities.CRONJOB_V1)) {
-      ctx.omit(ClusterCapabilities.CRONJOB_V1, "scheduled backups do not run; on-demand LoomioBackups still do");
+      ctx.omit("batch/v1 CronJob", "scheduled backups do not run; on-demand LoomioBackups still do");
       return List.of();
     }
     BackupSchedule schedule = BackupSchedule.parse(b.schedule());

@@ -25,8 +25,10 @@ import org.loomio.operator.reconcile.Conditions;
  * stacks:
  * <ul>
  *   <li>{@code loomio_stacks{condition, status}}: how many LoomioDeployments have condition Ready,
- *       Progressing or Degraded at True, False or Unknown (alert on {@code loomio_stacks{condition="Degraded",
+ *       Progressing, Degraded or BackupsHealthy at True, False or Unknown (alert on {@code loomio_stacks{condition="Degraded",
  *       status="True"} > 0});
+ *   <li>{@code loomio_backup_oldest_last_success_age_seconds}: the age of the stalest stack's newest complete
+ *       backup (alert when it exceeds your recovery point objective);
  *   <li>{@code loomio_operator_reconcile_failures_total{reason}}: reconciles that ended in an error or were
  *       blocked (invalid spec, missing Secret, ...), by condition reason.
  * </ul>
@@ -34,11 +36,13 @@ import org.loomio.operator.reconcile.Conditions;
  */
 public final class OperatorMetrics {
 
-  private static final List<String> CONDITIONS = List.of(Conditions.READY, Conditions.PROGRESSING, Conditions.DEGRADED);
+  private static final List<String> CONDITIONS = List.of(Conditions.READY, Conditions.PROGRESSING, Conditions.DEGRADED,
+      Conditions.BACKUPS_HEALTHY);
   private static final List<String> STATUSES = List.of(Conditions.TRUE, Conditions.FALSE, "Unknown");
 
   private final MeterRegistry registry;
   private final Map<ResourceID, Map<String, String>> stacks = new ConcurrentHashMap<>();
+  private final Map<ResourceID, java.time.Instant> lastBackups = new ConcurrentHashMap<>();
 
   private OperatorMetrics(MeterRegistry registry, boolean jvm) {
     this.registry = registry;
@@ -50,6 +54,11 @@ public final class OperatorMetrics {
             .register(registry);
       }
     }
+    Gauge.builder("loomio.backup.oldest.last.success.age", lastBackups, OperatorMetrics::oldestAgeSeconds)
+        .description("Seconds since the last complete backup of the stack whose last complete backup is oldest"
+            + " (0 when no stack has one yet)")
+        .baseUnit("seconds")
+        .register(registry);
     if (jvm) {
       new JvmMemoryMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
@@ -88,9 +97,24 @@ public final class OperatorMetrics {
     stacks.put(stack, byType);
   }
 
+  /** When the stack's newest complete backup was taken, if it has one. */
+  public void lastBackup(ResourceID stack, java.time.Instant when) {
+    if (when == null) {
+      lastBackups.remove(stack);
+    } else {
+      lastBackups.put(stack, when);
+    }
+  }
+
   /** The stack is gone. */
   public void forget(ResourceID stack) {
     stacks.remove(stack);
+    lastBackups.remove(stack);
+  }
+
+  private static double oldestAgeSeconds(Map<ResourceID, java.time.Instant> last) {
+    java.time.Instant now = java.time.Instant.now();
+    return last.values().stream().mapToLong(t -> java.time.Duration.between(t, now).toSeconds()).max().orElse(0);
   }
 
   /** A reconcile that failed or was blocked, by the reason its status gives. */

@@ -35,7 +35,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioBackupSpec;
+import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
 import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
 import org.loomio.operator.reconcile.Conditions;
 import org.loomio.operator.reconcile.LoomioDeploymentReconciler;
@@ -324,10 +330,12 @@ class EndToEndIT {
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       assertThat(get(ns, name)).isNull();
       assertThat(versions(ns, name).keySet()).as("what the garbage collector has not removed yet")
-          .allMatch(k -> k.startsWith("PersistentVolumeClaim/") || k.equals("Secret/" + name + "-secrets"));
+          .allMatch(k -> k.startsWith("PersistentVolumeClaim/") || k.equals("Secret/" + name + "-secrets")
+              || k.equals("Secret/" + name + "-backup-key"));
     });
     assertThat(k.persistentVolumeClaims().inNamespace(ns).list().getItems())
-        .extracting(p -> p.getMetadata().getName()).contains(name + "-uploads", name + "-postgres-data");
+        .extracting(p -> p.getMetadata().getName()).contains(name + "-uploads", name + "-postgres-data", name + "-backups");
+    assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).as("the backups' key").isNotNull();
     assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNotNull();
   }
 
@@ -342,14 +350,106 @@ class EndToEndIT {
     k.resources(LoomioDeployment.class).inNamespace(ns).withName(name).delete();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       assertThat(get(ns, name)).isNull();
+      // the data goes; the backups and their key stay (they are the way back)
       assertThat(k.persistentVolumeClaims().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
-          .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList()).isEmpty();
+          .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).map(p -> p.getMetadata().getName())
+          .toList()).containsExactly(name + "-backups");
       assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNull();
+      assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).isNotNull();
     });
   }
 
   @Test
   @Order(9)
+  void anOnDemandBackupRunsAsAJobWhosePodIsAdmitted() {
+    String ns = run + "-production";
+    String name = stacks.get(ns);
+    assertThat(name).as("the production example converged").isNotNull();
+    LoomioDeployment now = get(ns, name);
+    assertThat(condition(now, Conditions.BACKUPS_HEALTHY).getReason())
+        .as("v1.20 has no batch/v1 CronJob").isEqualTo(Conditions.API_MISSING);
+    assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).isNotNull();
+    LoomioBackup backup = new LoomioBackup();
+    backup.getMetadata().setName("e2e-now");
+    backup.getMetadata().setNamespace(ns);
+    backup.setSpec(new LoomioBackupSpec());
+    backup.getSpec().setDeploymentName(name);
+    k.resource(backup).create();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+      if (!refused.isEmpty()) {
+        fail("backup pod refused: " + refused.stream().map(Event::getMessage).toList());
+      }
+      LoomioBackup seen = k.resources(LoomioBackup.class).inNamespace(ns).withName("e2e-now").get();
+      assertThat(seen.getStatus()).isNotNull();
+      assertThat(seen.getStatus().getPhase()).isEqualTo(LoomioBackupStatus.Phase.Running);
+      assertThat(k.pods().inNamespace(ns).withLabel(Labels.BACKUP, "e2e-now").list().getItems()).singleElement()
+          .satisfies(p -> {
+            assertThat(p.getMetadata().getAnnotations()).containsEntry("kubernetes.io/psp", "restricted");
+            assertThat(p.getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().endsWith("-backup-key"));
+          });
+    });
+    System.out.println("e2e: LoomioBackup e2e-now: Job created, its pod admitted under the restricted policy");
+  }
+
+  @Test
+  @Order(10)
+  void aRestoreStopsTheAppAndItsPodIsAdmittedAndDeletingItReleasesTheStack() {
+    String ns = run + "-production";
+    String name = stacks.get(ns);
+    LoomioRestore restore = new LoomioRestore();
+    restore.getMetadata().setName("e2e-restore");
+    restore.getMetadata().setNamespace(ns);
+    restore.setSpec(new LoomioRestoreSpec());
+    restore.getSpec().setDeploymentName(name);
+    restore.getSpec().setSource(LoomioRestoreSpec.Source.s3);
+    k.resource(restore).create();
+    // nothing runs pods here, so the stack's migration never finishes: the restore must wait for it
+    String migration = get(ns, name).getStatus().getMigration();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      LoomioRestore seen = k.resources(LoomioRestore.class).inNamespace(ns).withName("e2e-restore").get();
+      assertThat(seen.getStatus()).isNotNull();
+      assertThat(seen.getStatus().getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Pending);
+      assertThat(seen.getStatus().getMessage()).contains(migration);
+    });
+    // play the Job controller: the migration succeeded (a finished Job is left alone by the real one)
+    k.batch().v1().jobs().inNamespace(ns).withName(migration).editStatus(j -> {
+      j.getStatus().setActive(null);
+      j.getStatus().setSucceeded(1);
+      j.getStatus().setCompletionTime(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      j.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+          .withType("Complete").withStatus("True").build()));
+      return j;
+    });
+    long started = System.nanoTime();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      LoomioRestore seen = k.resources(LoomioRestore.class).inNamespace(ns).withName("e2e-restore").get();
+      assertThat(seen.getStatus()).isNotNull();
+      assertThat(seen.getStatus().getPhase()).as(seen.getStatus().getMessage()).isEqualTo(LoomioRestoreStatus.Phase.Restoring);
+      for (String component : List.of("web", "worker", "hocuspocus")) {
+        assertThat(pods(ns, name, component)).as(component + " pods").isEmpty();
+      }
+      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+      if (!refused.isEmpty()) {
+        fail("restore pod refused: " + refused.stream().map(Event::getMessage).toList());
+      }
+      assertThat(k.pods().inNamespace(ns).withLabel(Labels.RESTORE, "e2e-restore").list().getItems()).singleElement()
+          .satisfies(p -> assertThat(p.getMetadata().getAnnotations()).containsEntry("kubernetes.io/psp", "restricted"));
+      assertThat(condition(get(ns, name), Conditions.READY).getReason()).isEqualTo(Conditions.RESTORING);
+    });
+    System.out.printf(Locale.ROOT, "e2e: LoomioRestore scaled the app to zero and started its Job in %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
+    k.resources(LoomioRestore.class).inNamespace(ns).withName("e2e-restore").delete();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      assertThat(k.apps().deployments().inNamespace(ns).withName(name + "-web").get().getSpec().getReplicas())
+          .as("deleting the restore releases the stack").isEqualTo(2);
+      assertThat(get(ns, name).getStatus().getRestore()).isNull();
+    });
+  }
+
+  @Test
+  @Order(11)
   void theOperatorNeededNoRightBeyondTheHelmChartsRbac() {
     // (a namespace being deleted refuses new objects with a 403 too; that is not about RBAC)
     List<String> refused = operator.logSinceStart().lines()
