@@ -23,7 +23,18 @@ public final class BackupSchedule {
       "@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0",
       "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
 
+  /** Parsed schedules with their intervals: walking a year of runs costs tens of milliseconds, a reconcile none. */
+  private static final Map<String, BackupSchedule> CACHE = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, BackupSchedule> eldest) {
+          return size() > 256;
+        }
+      });
+
   private final ExecutionTime execution;
+  private volatile Duration longest;
+  private volatile Duration shortest;
 
   private BackupSchedule(Cron cron) {
     this.execution = ExecutionTime.forCron(cron);
@@ -31,12 +42,20 @@ public final class BackupSchedule {
 
   /** The parsed schedule, or the reason it is not one. */
   public static BackupSchedule parse(String schedule) {
-    String expression = MACROS.getOrDefault(schedule.trim(), schedule.trim());
+    String key = schedule.trim();
+    BackupSchedule cached = CACHE.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    String expression = MACROS.getOrDefault(key, key);
+    BackupSchedule parsed;
     try {
-      return new BackupSchedule(PARSER.parse(expression).validate());
+      parsed = new BackupSchedule(PARSER.parse(expression).validate());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("not a cron schedule (" + e.getMessage() + ")");
     }
+    CACHE.put(key, parsed);
+    return parsed;
   }
 
   /** The longest gap between two runs within the next year (daily: 1 day; "0 3 * * 1,5": 4 days). */
@@ -60,13 +79,23 @@ public final class BackupSchedule {
     return longest.isZero() ? Duration.ofDays(366) : longest;
   }
 
-  /** The longest interval from a fixed reference (renders stay pure: no clock). */
+  /** The longest interval over a year from a fixed reference (renders stay pure: no clock); computed once. */
   public Duration longestInterval() {
-    return longestInterval(ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC")));
+    if (longest == null) {
+      longest = longestInterval(ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC")));
+    }
+    return longest;
   }
 
-  /** The shortest gap between two runs, which bounds how late a missed run may still start. */
+  /** The shortest gap between two runs, which bounds how late a missed run may still start; computed once. */
   public Duration shortestInterval() {
+    if (shortest == null) {
+      shortest = computeShortestInterval();
+    }
+    return shortest;
+  }
+
+  private Duration computeShortestInterval() {
     ZonedDateTime from = ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC"));
     Duration shortest = null;
     Optional<ZonedDateTime> previous = execution.nextExecution(from);
