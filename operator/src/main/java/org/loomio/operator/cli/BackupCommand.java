@@ -11,7 +11,6 @@ import org.loomio.operator.backup.BackupAgent;
 import org.loomio.operator.backup.Retention;
 import org.loomio.operator.backup.S3Destination;
 import org.loomio.operator.backup.Summary;
-import org.loomio.operator.runtime.Logging;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +33,9 @@ public final class BackupCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @Mixin
+  LoggingOptions logging = new LoggingOptions();
 
   @Option(names = "--stack", required = true, paramLabel = "NAME", description = "The LoomioDeployment's name.")
   String stack;
@@ -99,14 +101,6 @@ public final class BackupCommand implements Callable<Integer> {
       description = "Where the JSON result goes too (default ${DEFAULT-VALUE}).")
   Path terminationLog;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:LOG_LEVEL:-info}",
-      description = "trace, debug, info, warn or error (LOG_LEVEL; default ${DEFAULT-VALUE}).")
-  String logLevel;
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:LOG_FORMAT:-text}",
-      description = "text or json (LOG_FORMAT; default ${DEFAULT-VALUE}).")
-  Logging.Format logFormat;
-
   private final Map<String, String> env;
   private final BackupAgent agent;
 
@@ -122,7 +116,7 @@ public final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Logging.configure(logLevel, logFormat);
+    logging.configure();
     PrintWriter out = spec.commandLine().getOut();
     BackupAgent.Options options;
     try {

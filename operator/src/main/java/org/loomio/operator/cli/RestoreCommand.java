@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.loomio.operator.backup.BackupAgent;
 import org.loomio.operator.backup.RestoreAgent;
-import org.loomio.operator.runtime.Logging;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +32,9 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @Mixin
+  LoggingOptions logging = new LoggingOptions();
 
   @Option(names = "--stack", required = true, paramLabel = "NAME", description = "The LoomioDeployment's name.")
   String stack;
@@ -85,14 +87,6 @@ public final class RestoreCommand implements Callable<Integer> {
       description = "Where the JSON result goes too (default ${DEFAULT-VALUE}).")
   Path terminationLog;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:LOG_LEVEL:-info}",
-      description = "trace, debug, info, warn or error (LOG_LEVEL; default ${DEFAULT-VALUE}).")
-  String logLevel;
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:LOG_FORMAT:-text}",
-      description = "text or json (LOG_FORMAT; default ${DEFAULT-VALUE}).")
-  Logging.Format logFormat;
-
   private final Map<String, String> env;
   private final BackupAgent.Destinations destinations;
 
@@ -108,7 +102,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Logging.configure(logLevel, logFormat);
+    logging.configure();
     PrintWriter out = spec.commandLine().getOut();
     RestoreAgent.Options options;
     try {

@@ -9,11 +9,11 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.runtime.Logging;
 import org.loomio.operator.runtime.OperatorRuntime;
 import org.loomio.operator.runtime.OperatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -32,18 +32,13 @@ public final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  LoggingOptions logging = new LoggingOptions();
+
   @Option(names = "--namespaces", paramLabel = "NS[,NS...]", split = ",",
       defaultValue = "${env:WATCH_NAMESPACES}",
       description = "Namespaces to watch (WATCH_NAMESPACES; empty: all namespaces).")
   String[] namespaces;
-
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:LOG_LEVEL:-info}",
-      description = "trace, debug, info, warn or error (LOG_LEVEL; default ${DEFAULT-VALUE}).")
-  String logLevel;
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:LOG_FORMAT:-text}",
-      description = "text or json, one object per line (LOG_FORMAT; default ${DEFAULT-VALUE}).")
-  Logging.Format logFormat;
 
   @Option(names = "--default-loomio-image", paramLabel = "REPO:TAG[@DIGEST]",
       defaultValue = "${env:DEFAULT_LOOMIO_IMAGE}",
@@ -99,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OperatorSettings settings;
     try {
-      Logging.configure(logLevel, logFormat);
+      logging.configure();
       settings = settings();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -19,19 +19,7 @@ final class StatusWriter {
 
   /** @return true if the status was written */
   static boolean write(LoomioDeployment resource, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
-    if (Objects.equals(status, resource.getStatus())) {
-      return false;
-    }
-    boolean ssa = context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource();
-    if (ssa) {
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(resource, withStatus(resource, status), context);
-    } else {
-      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(resource, context, r -> {
-        r.setStatus(status);
-        return r;
-      });
-    }
-    return true;
+    return write(resource, status, context, LoomioDeployment::new);
   }
 
   /**

@@ -91,16 +91,7 @@ public final class BackupPodTemplate {
     mounts.add(mount("encryption", KEYS_DIR, true));
     destinations(ctx, pod, mounts, env, args, "--to-directory", "--to-s3");
 
-    pod.container(new ContainerBuilder()
-        .withName(AGENT_CONTAINER)
-        .withImage(spec.agentImage())
-        .withImagePullPolicy(spec.agentPullPolicy())
-        .withArgs(args)
-        .withEnv(env)
-        .withVolumeMounts(mounts)
-        .withResources(b.resources())
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .build());
+    pod.container(agent(spec, args, env, mounts));
     return pod.build();
   }
 
@@ -140,16 +131,7 @@ public final class BackupPodTemplate {
     boolean fromVolume = source == LoomioRestoreSpec.Source.volume;
     destinations(ctx, pod, mounts, env, args, fromVolume ? "--from-directory" : null, fromVolume ? null : "--from-s3");
 
-    pod.initContainer(new ContainerBuilder()
-        .withName(AGENT_CONTAINER)
-        .withImage(spec.agentImage())
-        .withImagePullPolicy(spec.agentPullPolicy())
-        .withArgs(args)
-        .withEnv(env)
-        .withVolumeMounts(mounts)
-        .withResources(b.resources())
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .build());
+    pod.initContainer(agent(spec, args, env, mounts));
     pod.container(postgresClient(ctx, "pg-restore", """
         set -euo pipefail
         %s
@@ -157,6 +139,20 @@ public final class BackupPodTemplate {
         rm -f "%s"
         """.formatted(versionCheck(), DUMP, DUMP), b));
     return pod.build();
+  }
+
+  /** The agent: the operator's image and jar, its last words (one JSON line) as the termination message. */
+  private static Container agent(ResolvedSpec spec, List<String> args, List<EnvVar> env, List<VolumeMount> mounts) {
+    return new ContainerBuilder()
+        .withName(AGENT_CONTAINER)
+        .withImage(spec.agentImage())
+        .withImagePullPolicy(spec.agentPullPolicy())
+        .withArgs(args)
+        .withEnv(env)
+        .withVolumeMounts(mounts)
+        .withResources(spec.backup().resources())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
   }
 
   /** Fails unless the server's major version is the one the client (and the spec) expects. */
