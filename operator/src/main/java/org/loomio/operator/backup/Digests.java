@@ -47,43 +47,25 @@ final class Digests {
     }
   }
 
-  /** Passes bytes through to {@code out}, hashing and counting them; closing closes {@code out}. */
-  static final class HashingOutputStream extends OutputStream {
-    private final OutputStream out;
-    private final MessageDigest md = newSha256();
-    private long count;
+  /**
+   * Passes bytes through to {@code out}, hashing and counting them; closing closes {@code out}. The JDK's
+   * DigestOutputStream over a counting stream.
+   */
+  static final class HashingOutputStream extends java.security.DigestOutputStream {
+    private final CountingOutputStream counted;
 
     HashingOutputStream(OutputStream out) {
-      this.out = out;
+      this(new CountingOutputStream(out));
     }
 
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      md.update((byte) b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      md.update(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.close();
+    private HashingOutputStream(CountingOutputStream counted) {
+      super(counted, newSha256());
+      this.counted = counted;
     }
 
     /** The result; call once, after the last write. */
     Result result() {
-      return new Result(hex(md.digest()), count);
+      return new Result(hex(getMessageDigest().digest()), counted.count());
     }
   }
 
