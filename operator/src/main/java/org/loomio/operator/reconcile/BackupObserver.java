@@ -56,14 +56,7 @@ public final class BackupObserver {
     if (pod.getStatus() == null) {
       return Optional.empty();
     }
-    List<ContainerStatus> statuses = new ArrayList<>();
-    if (pod.getStatus().getInitContainerStatuses() != null) {
-      statuses.addAll(pod.getStatus().getInitContainerStatuses());
-    }
-    if (pod.getStatus().getContainerStatuses() != null) {
-      statuses.addAll(pod.getStatus().getContainerStatuses());
-    }
-    for (ContainerStatus c : statuses) {
+    for (ContainerStatus c : containerStatuses(pod)) {
       var t = c.getState() == null ? null : c.getState().getTerminated();
       if (t == null) {
         continue;
@@ -92,6 +85,21 @@ public final class BackupObserver {
           + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage())));
     }
     return Optional.empty();
+  }
+
+  /** The pod's init and main container statuses, in that order (none before the kubelet reports). */
+  static List<ContainerStatus> containerStatuses(Pod pod) {
+    List<ContainerStatus> all = new ArrayList<>();
+    if (pod.getStatus() == null) {
+      return all;
+    }
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getInitContainerStatuses());
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      all.addAll(pod.getStatus().getContainerStatuses());
+    }
+    return all;
   }
 
   /** The agent's one-line JSON summary, if the message is one. */

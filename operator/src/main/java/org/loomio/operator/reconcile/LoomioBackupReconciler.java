@@ -164,17 +164,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   }
 
   static Optional<JsonNode> agentSummary(Pod pod) {
-    if (pod.getStatus() == null) {
-      return Optional.empty();
-    }
-    List<io.fabric8.kubernetes.api.model.ContainerStatus> all = new ArrayList<>();
-    if (pod.getStatus().getInitContainerStatuses() != null) {
-      all.addAll(pod.getStatus().getInitContainerStatuses());
-    }
-    if (pod.getStatus().getContainerStatuses() != null) {
-      all.addAll(pod.getStatus().getContainerStatuses());
-    }
-    return all.stream()
+    return BackupObserver.containerStatuses(pod).stream()
         .filter(c -> org.loomio.operator.render.BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
         .filter(c -> c.getState() != null && c.getState().getTerminated() != null)
         .map(c -> BackupObserver.summary(c.getState().getTerminated().getMessage()))

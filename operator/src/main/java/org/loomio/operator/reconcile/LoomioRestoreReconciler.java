@@ -306,7 +306,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         : OpenPgp.decryptWithSecretKeys(material);
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     decryptor.decrypt(new ByteArrayInputStream(Base64.getDecoder().decode(ciphertext)), plain);
-    JsonNode values = JSON.readTree(plain.toByteArray());
+    JsonNode values;
+    try {
+      values = JSON.readTree(plain.toByteArray());
+    } catch (java.io.IOException e) {
+      // never Jackson's message: it quotes the input, which is the credentials
+      throw new IllegalStateException("the backed-up credentials are not a JSON object");
+    }
     Secret current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
     if (current == null) {
       throw new IllegalStateException("Secret " + spec.generatedSecretName() + " does not exist");
@@ -315,7 +321,14 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     List<String> restored = new ArrayList<>();
     for (String k : BackupPodTemplate.RESTORABLE_SECRET_KEYS) {
       if (values.hasNonNull(k)) {
-        data.put(k, Base64.getEncoder().encodeToString(values.get(k).asText().getBytes(StandardCharsets.UTF_8)));
+        // the agent stores each value base64-encoded, as in a Secret's data: check it, then use it as it is
+        String encoded = values.get(k).asText();
+        try {
+          Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException("the backed-up value of " + k + " is not base64");
+        }
+        data.put(k, encoded);
         restored.add(k);
       }
     }
@@ -339,7 +352,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (pod.getStatus() == null) {
       return Optional.empty();
     }
-    for (ContainerStatus c : statuses(pod)) {
+    for (ContainerStatus c : BackupObserver.containerStatuses(pod)) {
       var t = c.getState() == null ? null : c.getState().getTerminated();
       if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
         String why = BackupObserver.summary(t.getMessage()).map(s -> s.path("error").asText(null)).orElse(null);
@@ -357,23 +370,9 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   private static boolean succeeded(Pod pod) {
-    return statuses(pod).stream().filter(c -> "pg-restore".equals(c.getName()))
+    return BackupObserver.containerStatuses(pod).stream().filter(c -> "pg-restore".equals(c.getName()))
         .anyMatch(c -> c.getState() != null && c.getState().getTerminated() != null
             && Integer.valueOf(0).equals(c.getState().getTerminated().getExitCode()));
-  }
-
-  private static List<ContainerStatus> statuses(Pod pod) {
-    List<ContainerStatus> all = new ArrayList<>();
-    if (pod.getStatus() == null) {
-      return all;
-    }
-    if (pod.getStatus().getInitContainerStatuses() != null) {
-      all.addAll(pod.getStatus().getInitContainerStatuses());
-    }
-    if (pod.getStatus().getContainerStatuses() != null) {
-      all.addAll(pod.getStatus().getContainerStatuses());
-    }
-    return all;
   }
 
   private static String jobFailure(Job job) {

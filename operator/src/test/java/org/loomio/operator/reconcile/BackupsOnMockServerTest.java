@@ -181,8 +181,9 @@ class BackupsOnMockServerTest {
     String publicKey = secretValue("rs", "team-backup-key", "public.asc");
     ByteArrayOutputStream encrypted = new ByteArrayOutputStream();
     try (OutputStream out = OpenPgp.encryptTo(OpenPgp.readRecipients(publicKey)).open(encrypted, "secrets.json")) {
-      out.write("{\"SECRET_KEY_BASE\":\"from-the-backup\",\"POSTGRES_PASSWORD\":\"never-restored\"}"
-          .getBytes(StandardCharsets.UTF_8));
+      // as the agent writes it: each value base64-encoded, like a Secret's data
+      out.write(("{\"SECRET_KEY_BASE\":\"" + b64("from-the-backup") + "\",\"POSTGRES_PASSWORD\":\""
+          + b64("never-restored") + "\"}").getBytes(StandardCharsets.UTF_8));
     }
     String summary = "{\"backup\":\"team-20261127T031700Z\",\"restored\":[\"database\",\"uploads\"],\"secretsObject\":\""
         + Base64.getEncoder().encodeToString(encrypted.toByteArray()) + "\"}";
@@ -211,6 +212,10 @@ class BackupsOnMockServerTest {
           .containsExactly("ScaleDown Done", "Restore Done", "Migrate Done", "ScaleUp Done");
       assertThat(cluster.get("rs", "team").getStatus().getRestore()).isNull();
     });
+  }
+
+  private static String b64(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void restore(String ns, String name) {
