@@ -68,8 +68,12 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   # get: the backup and restore controllers read the deployment they act on
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["loomio.org"]
-  resources: ["loomiobackups", "loomiorestores"]
+  resources: ["loomiorestores"]
   verbs: ["list", "watch"]
+# LoomioBackups: its own controller, and pre-upgrade backups created by the LoomioDeployment controller
+- apiGroups: ["loomio.org"]
+  resources: ["loomiobackups"]
+  verbs: ["list", "watch", "create"]
 - apiGroups: ["loomio.org"]
   resources: ["loomiodeployments/status", "loomiobackups/status", "loomiorestores/status"]
   verbs: ["patch"]

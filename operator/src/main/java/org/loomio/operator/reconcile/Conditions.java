@@ -22,10 +22,12 @@ public final class Conditions {
   public static final String API_AVAILABLE = "APIAvailable";
   public static final String EDGE = "Edge";
   public static final String BACKUPS_HEALTHY = "BackupsHealthy";
+  public static final String ISOLATED = "Isolated";
+  public static final String SECRETS_FRESH = "SecretsFresh";
 
   /** The order conditions are written in (stable, so an unchanged status compares equal). */
   public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, EDGE, BACKUPS_HEALTHY,
-      API_AVAILABLE);
+      ISOLATED, SECRETS_FRESH, API_AVAILABLE);
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

@@ -37,6 +37,10 @@ final class EdgeObserver {
       Context<LoomioDeployment> context) {
     ResolvedSpec spec = new ResolvedSpec(resource);
     KubernetesClient client = context.getClient();
+    if (spec.isolated() && (spec.ingress().isPresent() || spec.gateway().isPresent())) {
+      return new EdgeState(Conditions.FALSE, StatusAggregator.ISOLATED, "the edge (Ingress or HTTPRoutes) is removed"
+          + " while the stack is isolated; it comes back when spec.isolation is false");
+    }
     if (spec.ingress().isPresent()) {
       return ingress(spec, stack, cluster, context, client);
     }

@@ -100,6 +100,11 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
           + violations.get(0));
     }
     ResolvedSpec spec = new ResolvedSpec(deployment, images);
+    if (spec.isolated() && job(context).isEmpty()) {
+      return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " is isolated: backups are"
+          + " paused so that no backup of a compromised state pushes good ones out of retention. Set spec.isolation"
+          + " to false first, or restore a good backup (LoomioRestore)");
+    }
     if (!spec.backup().hasDestination()) {
       return fail(backup, status, context, events, "LoomioDeployment " + deploymentName
           + " has no backup destination (spec.backup.volume.enabled is false and spec.backup.s3 is unset)");
@@ -161,6 +166,10 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     }
     status.setPhase(LoomioBackupStatus.Phase.Running);
     return write(backup, status, context, null);
+  }
+
+  private static Optional<Job> job(Context<LoomioBackup> context) {
+    return context.getSecondaryResources(Job.class).stream().findFirst();
   }
 
   static Optional<JsonNode> agentSummary(Pod pod) {

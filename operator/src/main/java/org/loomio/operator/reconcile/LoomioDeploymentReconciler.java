@@ -5,6 +5,13 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioBackupSpec;
+import org.loomio.operator.api.v1alpha1.SecretsStatus;
+import org.loomio.operator.render.LoomioImage;
+import org.loomio.operator.render.MigrationJob;
+import org.loomio.operator.render.RotationJob;
+import org.loomio.operator.secrets.CredentialRotation;
 import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.secrets.GeneratedBackupKey;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -120,6 +127,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   static final String GENERATED_SECRETS = "generated-secrets";
   static final String BACKUP_PODS = "backup-pods";
   static final String RESTORES = "restores";
+  static final String BACKUPS = "backups";
 
   private static final Logger LOG = LoggerFactory.getLogger(LoomioDeploymentReconciler.class);
   /** A referenced Secret is not watched: look again after this long. */
@@ -129,6 +137,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private final ImageDefaults images;
   private final OperatorMetrics metrics;
   private final GeneratedCredentials credentials;
+  private final CredentialRotation rotator;
   private final Clock clock;
 
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
@@ -137,7 +146,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
       OperatorMetrics metrics) {
-    this(capabilities, images, metrics, new GeneratedCredentials(new CredentialGenerator()), Clock.systemUTC());
+    this(capabilities, images, metrics, new GeneratedCredentials(new CredentialGenerator(), Clock.systemUTC()),
+        Clock.systemUTC());
   }
 
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
@@ -146,6 +156,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     this.images = images;
     this.metrics = metrics;
     this.credentials = credentials;
+    this.rotator = new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
     this.clock = clock;
   }
 
@@ -162,10 +173,16 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
             + Component.BACKUP.label() + ")")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
         .build();
+    // pods of Jobs whose termination messages the status reports: backups, migrations, gates, rotations
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioDeployment.class)
         .withName(BACKUP_PODS)
-        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Component.BACKUP.label())
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RUN_ONCE + "=true")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
+        .build();
+    var backups = InformerEventSourceConfiguration.from(LoomioBackup.class, LoomioDeployment.class)
+        .withName(BACKUPS)
+        .withSecondaryToPrimaryMapper(b -> b.getSpec() == null || b.getSpec().getDeploymentName() == null ? Set.of()
+            : Set.of(new ResourceID(b.getSpec().getDeploymentName(), b.getMetadata().getNamespace())))
         .build();
     var restores = InformerEventSourceConfiguration.from(LoomioRestore.class, LoomioDeployment.class)
         .withName(RESTORES)
@@ -173,7 +190,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
             : Set.of(new ResourceID(r.getSpec().getDeploymentName(), r.getMetadata().getNamespace())))
         .build();
     return List.of(new InformerEventSource<>(secrets, context), new InformerEventSource<>(pods, context),
-        new InformerEventSource<>(restores, context));
+        new InformerEventSource<>(restores, context), new InformerEventSource<>(backups, context));
   }
 
   /** The restore that holds the stack now (scaling down, restoring, migrating), oldest first, if any. */
@@ -204,7 +221,14 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           RECHECK_MISSING_SECRET);
     }
 
+    Map<String, Job> jobs = new LinkedHashMap<>();
+    context.getSecondaryResources(Job.class).forEach(j -> jobs.put(j.getMetadata().getName(), j));
+    java.util.Set<Pod> jobPods = context.getSecondaryResources(Pod.class);
+    LoomioDeploymentStatus previous = resource.getStatus();
+
     Credentials creds;
+    CredentialRotation.Outcome rotation = null;
+    SecretsStatus secretsStatus = null;
     if (spec.existingSecret() != null) {
       creds = new Credentials(spec.existingSecret(), false, Map.of());
     } else {
@@ -234,6 +258,31 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       }
     }
 
+    if (spec.existingSecret() == null) {
+      // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the pods)
+      Secret current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
+      Secret pending = context.getSecondaryResources(Secret.class).stream()
+          .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst().orElse(null);
+      String lastToken = previous == null || previous.getSecrets() == null ? null
+          : previous.getSecrets().getLastRotationToken();
+      Optional<String> rotationJobFailure = spec.rotation().map(r -> new RotationJob.Rotation(r.getToken()))
+          .flatMap(r -> UpgradeGuard.terminationMessage(jobPods, r.jobName(spec.name())));
+      rotation = rotator.step(client, spec, creds, current, pending, jobs, lastToken, rotationJobFailure,
+          clock.instant());
+      creds = rotation.credentials();
+      if (!rotation.rotatedKeys().isEmpty()) {
+        events.normal(resource, "CredentialsRotated", "rotation " + rotation.completedToken() + ": new "
+            + String.join(", ", rotation.rotatedKeys()) + " in Secret " + spec.generatedSecretName()
+            + "; the pods that read them restart");
+        current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
+      }
+      secretsStatus = new SecretsStatus();
+      secretsStatus.setValueSince(CredentialRotation.valueSince(current, Credentials.requiredKeys(spec)));
+      secretsStatus.setLastRotationToken(rotation.completedToken() != null ? rotation.completedToken() : lastToken);
+      secretsStatus.setRotation(rotation.progress());
+    }
+
     String backupPublicKey = null;
     if (spec.backup().generatedKey()) {
       Secret cachedKey = context.getSecondaryResources(Secret.class).stream()
@@ -258,6 +307,27 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     RenderContext renderContext = new RenderContext(spec, cluster, creds, SecretDigests.of(lookup.secrets().values()))
         .withBackupPublicKey(backupPublicKey)
         .withRestoreHold(hold.orElse(null));
+
+    // spec.image against the database's version: refused, held at the old image, or let through
+    Map<String, LoomioBackup> backupsByName = new LinkedHashMap<>();
+    context.getSecondaryResources(LoomioBackup.class).forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
+    UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
+        backupsByName, spec.backup().enabled() && spec.backup().hasDestination()),
+        image -> MigrationJob.name(renderContext, image), clock.instant());
+    if (upgrade.refusal().isPresent()) {
+      LOG.info("{}/{}: upgrade refused: {}", namespace(resource), name(resource), upgrade.refusal().get().message());
+      return blocked(resource, context, upgrade.refusal().get().reason(), upgrade.refusal().get().message(), events, null);
+    }
+    upgrade.warning().filter(w -> previous == null || previous.getUpgrade() == null)
+        .ifPresent(w -> events.warning(resource, "UpgradePathUnchecked", w));
+    if (upgrade.backupToCreate().isPresent()) {
+      createPreUpgradeBackup(client, resource, upgrade.backupToCreate().get(), events);
+    }
+    renderContext.withImages(upgrade.serving(), upgrade.migration());
+    upgrade.gate().ifPresent(renderContext::withUpgradeGate);
+    if (rotation != null) {
+      rotation.job().ifPresent(renderContext::withRotation);
+    }
     Stack stack = StackRenderer.render(renderContext);
     DesiredStack.put(context, stack, cluster);
     OwnedObjectEvents changes = OwnedObjectEvents.start(context);
@@ -268,10 +338,22 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       changes.flush(resource, events);
     }
 
-    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster,
-        context.getSecondaryResources(Pod.class), clock.instant());
+    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant());
+    if (spec.isolated() && spec.backup().enabled()) {
+      backups = new BackupObserver.BackupState(backups.status(), Conditions.FALSE, "BackupsPaused", "backups are"
+          + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"
+          + " pushes good ones out of retention; the newest good one stays " + (backups.status() == null
+          || backups.status().getLastSuccessfulBackup() == null ? "(none yet)"
+          : backups.status().getLastSuccessfulBackup()));
+    }
+    String migrationLog = UpgradeGuard.terminationMessage(jobPods, stack.migrationJob())
+        .map(log -> Redaction.of(log, renderContext.credentials().values().values())).orElse(null);
+    StatusAggregator.DayTwo dayTwo = new StatusAggregator.DayTwo(upgrade.migrated(), upgrade.upgrade(),
+        upgrade.problem().map(p -> new StatusAggregator.Problem(p.reason(), p.message())).orElse(null),
+        secretsStatus, rotation == null ? null : rotation.failure().orElse(null), migrationLog);
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
-        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context), backups, hold.orElse(null)),
+        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context), backups, hold.orElse(null))
+            .with(dayTwo),
         clock.instant());
     announceTransitions(resource, status, events);
     return statusUpdate(resource, status, context);
@@ -294,6 +376,38 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     return ErrorStatusUpdateControl.patchStatus(StatusWriter.withStatus(resource, status));
+  }
+
+  /**
+   * The pre-upgrade backup: a LoomioBackup owned by this LoomioDeployment (its backup data outlives both),
+   * which the LoomioBackup controller runs like any on-demand backup.
+   */
+  private static void createPreUpgradeBackup(KubernetesClient client, LoomioDeployment resource, String name,
+      EventRecorder events) {
+    LoomioBackup backup = new LoomioBackup();
+    backup.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(resource.getMetadata().getNamespace())
+        .withLabels(Labels.of(resource.getMetadata().getName(), Component.BACKUP))
+        .addToAnnotations("loomio.org/purpose", "pre-upgrade")
+        .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+            .withApiVersion(resource.getApiVersion()).withKind(resource.getKind())
+            .withName(resource.getMetadata().getName()).withUid(resource.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).build())
+        .build());
+    LoomioBackupSpec backupSpec = new LoomioBackupSpec();
+    backupSpec.setDeploymentName(resource.getMetadata().getName());
+    backup.setSpec(backupSpec);
+    try {
+      client.resources(LoomioBackup.class).inNamespace(resource.getMetadata().getNamespace()).resource(backup).create();
+      events.normal(resource, "PreUpgradeBackup", "taking backup " + name + " before migrating to "
+          + new ResolvedSpec(resource).loomioTag() + "; the migration waits for it");
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      // already there (the cache was behind): the next reconcile sees it
+    }
   }
 
   /**
@@ -353,6 +467,17 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.READY).filter(c -> Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.normal(resource, "Ready", c.getMessage()));
+    changed(before, after, Conditions.ISOLATED).ifPresent(c -> {
+      if (Conditions.TRUE.equals(c.getStatus())) {
+        events.warning(resource, "Isolated", c.getMessage());
+      } else {
+        events.normal(resource, "IsolationLifted", c.getMessage());
+      }
+    });
+    changed(before, after, Conditions.SECRETS_FRESH).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+        .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
+    changed(before, after, Conditions.PROGRESSING).filter(c -> UpgradeGuard.UPGRADING.equals(c.getReason()))
+        .ifPresent(c -> events.normal(resource, "Upgrading", c.getMessage()));
   }
 
   private static Optional<Condition> changed(List<Condition> before, List<Condition> after, String type) {

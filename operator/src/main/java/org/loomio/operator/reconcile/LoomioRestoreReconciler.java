@@ -259,6 +259,16 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     int wanted = web == null || web.getSpec().getReplicas() == null ? 0 : web.getSpec().getReplicas();
     int ready = web == null || web.getStatus() == null || web.getStatus().getReadyReplicas() == null ? 0
         : web.getStatus().getReadyReplicas();
+    if (spec.isolated()) {
+      // restored into a quarantined stack: the app starts when isolation is lifted
+      step.done("ScaleUp", "the stack stays isolated: web, worker and hocuspocus start when spec.isolation is false");
+      status.setPhase(Phase.Succeeded);
+      status.setCompletionTime(now());
+      status.setMessage("restored " + deploymentName + " from backup " + status.getBackupName() + "; it stays isolated"
+          + " until spec.isolation is false");
+      step.events.normal(restore, "RestoreSucceeded", status.getMessage());
+      return step.write(null);
+    }
     if (wanted > 0 && ready >= wanted) {
       step.done("ScaleUp", "web serves again (" + ready + "/" + wanted + " ready)");
       status.setPhase(Phase.Succeeded);

@@ -80,6 +80,8 @@ public final class OperatorPermissions {
       add(needs, HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + "/finalizers",
           "owner of Jobs with blockOwnerDeletion", "update");
     }
+    add(needs, HasMetadata.getGroup(LoomioBackup.class), HasMetadata.getPlural(LoomioBackup.class),
+        "pre-upgrade backups (LoomioDeploymentReconciler)", "create");
     add(needs, HasMetadata.getGroup(LoomioDeployment.class), HasMetadata.getPlural(LoomioDeployment.class),
         "read by the backup and restore controllers", "get");
     add(needs, Pod.class, "backup and restore results: the agent's termination message (informers)", "list", "watch");
@@ -87,10 +89,10 @@ public final class OperatorPermissions {
         + " controllers, their informers)", "list", "watch", "create");
     add(needs, Deployment.class, "a restore waits for web, worker and hocuspocus to stop and start", "get");
     // direct calls
-    add(needs, Secret.class, "the generated credentials and backup key: informer by label"
+    add(needs, Secret.class, "the generated credentials, the pending rotation and the backup key: informer by label"
         + " (LoomioDeploymentReconciler), read-check-write (GeneratedCredentials, GeneratedBackupKey), referenced"
         + " Secrets read (ReferencedSecrets, EdgeObserver), credentials put back by a restore"
-        + " (LoomioRestoreReconciler), deleted with deletionPolicy Delete (cleanup)",
+        + " (LoomioRestoreReconciler), rotated (CredentialRotation), deleted with deletionPolicy Delete (cleanup)",
         "get", "list", "watch", "create", "update", "delete");
     add(needs, PersistentVolumeClaim.class, "data claims deleted with deletionPolicy Delete (cleanup)", "delete");
     add(needs, ConfigMap.class, "the ingress-nginx controller ConfigMap read (EdgeObserver)", "get");

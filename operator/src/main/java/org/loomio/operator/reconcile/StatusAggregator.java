@@ -35,14 +35,44 @@ public final class StatusAggregator {
 
   /** What was observed of the stack's workloads (by object name) and its migration Job. */
   public record Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets,
-      Optional<Job> migration, EdgeObserver.EdgeState edge, BackupObserver.BackupState backup, String restore) {
+      Optional<Job> migration, EdgeObserver.EdgeState edge, BackupObserver.BackupState backup, String restore,
+      DayTwo dayTwo) {
 
     public Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets, Optional<Job> migration) {
-      this(deployments, statefulSets, migration, null, null, null);
+      this(deployments, statefulSets, migration, null, null, null, DayTwo.NONE);
+    }
+
+    public Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets,
+        Optional<Job> migration, EdgeObserver.EdgeState edge, BackupObserver.BackupState backup, String restore) {
+      this(deployments, statefulSets, migration, edge, backup, restore, DayTwo.NONE);
+    }
+
+    public Observed with(DayTwo d) {
+      return new Observed(deployments, statefulSets, migration, edge, backup, restore, d);
     }
   }
 
-  enum MigrationState { SUCCEEDED, FAILED, RUNNING, PENDING }
+  /** A reason and message for Degraded. */
+  public record Problem(String reason, String message) {}
+
+  /**
+   * What the day-2 machinery decided: the database's version and the upgrade under way (UpgradeGuard), the
+   * credentials' ages and rotation (CredentialRotation), and the migration Job's log tail (redacted).
+   */
+  public record DayTwo(org.loomio.operator.api.v1alpha1.MigratedStatus migrated,
+      org.loomio.operator.api.v1alpha1.UpgradeStatus upgrade, Problem upgradeProblem,
+      org.loomio.operator.api.v1alpha1.SecretsStatus secrets, String rotationFailure, String migrationLog) {
+    public static final DayTwo NONE = new DayTwo(null, null, null, null, null, null);
+  }
+
+  /** Ready/Progressing reason while the stack is isolated, and the Isolated condition's reasons. */
+  public static final String ISOLATED = "Isolated";
+  public static final String ISOLATION_LIFTED = "IsolationLifted";
+  public static final String ROTATION_DUE = "RotationDue";
+  public static final String WITHIN_MAX_AGE = "WithinMaxAge";
+
+  /** Where a Job stands (migration, gate, rotation). */
+  public enum MigrationState { SUCCEEDED, FAILED, RUNNING, PENDING }
 
   /** The status after a successful apply of {@code stack}. */
   public static LoomioDeploymentStatus applied(LoomioDeployment resource, Stack stack, Observed observed, Instant now) {
@@ -72,7 +102,8 @@ public final class StatusAggregator {
     String jobName = stack.migrationJob();
     switch (migration) {
       case FAILED -> {
-        String why = failureMessage(job);
+        String why = failureMessage(job) + (observed.dayTwo().migrationLog() == null ? ""
+            : "; its log ends: " + tail(observed.dayTwo().migrationLog()));
         conditions.add(Conditions.of(Conditions.DEGRADED, Conditions.TRUE, Conditions.MIGRATION_FAILED,
             "migration Job " + jobName + " failed" + why + "; web and worker keep waiting for the schema."
                 + " Fix the cause (kubectl logs job/" + jobName + "), then delete the Job to run it again, or set"
@@ -119,6 +150,47 @@ public final class StatusAggregator {
       conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, Conditions.RESTORING,
           "restoring from a backup (LoomioRestore " + observed.restore() + ")", generation));
     }
+    DayTwo d = observed.dayTwo();
+    if (d.upgrade() != null && (d.upgradeProblem() != null
+        || d.upgrade().getPhase() != org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Migrating
+        && d.upgrade().getPhase() != org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Failed)) {
+      // preparing an upgrade (gate, backup) or waiting: the old image serves, spec.image is not reached yet
+      conditions.removeIf(c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
+      conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, UpgradeGuard.UPGRADING,
+          d.upgrade().getMessage() + "; " + shortImage(d.upgrade().getFrom()) + " serves meanwhile", generation));
+      conditions.add(Conditions.of(Conditions.PROGRESSING, d.upgradeProblem() == null ? Conditions.TRUE : Conditions.FALSE,
+          d.upgradeProblem() == null ? UpgradeGuard.UPGRADING : d.upgradeProblem().reason(), d.upgrade().getMessage(),
+          generation));
+    }
+    Problem problem = d.upgradeProblem() != null ? d.upgradeProblem()
+        : d.rotationFailure() != null ? new Problem(org.loomio.operator.secrets.CredentialRotation.ROTATION_FAILED,
+            d.rotationFailure()) : null;
+    if (problem != null && conditions.stream().noneMatch(c -> Conditions.DEGRADED.equals(c.getType())
+        && Conditions.TRUE.equals(c.getStatus()))) {
+      conditions.removeIf(c -> Conditions.DEGRADED.equals(c.getType()));
+      conditions.add(Conditions.of(Conditions.DEGRADED, Conditions.TRUE, problem.reason(), problem.message(), generation));
+    }
+    String isolatedSince = null;
+    if (spec.isolated()) {
+      isolatedSince = previous != null && previous.getIsolatedSince() != null ? previous.getIsolatedSince()
+          : now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      String what = "isolated since " + isolatedSince + ": every pod of the stack is cut off by NetworkPolicy"
+          + " " + spec.name() + "-default-deny with no allow policy beside it" + (observed.restore() == null ? ""
+          : " (except the restore's own Jobs and the database)") + ", web, worker and hocuspocus are stopped, the"
+          + " edge is removed and backups are paused; data, Secrets and backups are untouched."
+          + " Set spec.isolation to false to bring it back";
+      conditions.add(Conditions.of(ISOLATED, Conditions.TRUE, ISOLATED, what, generation));
+      if (observed.restore() == null) {
+        conditions.removeIf(c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
+        conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, ISOLATED, what, generation));
+        conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, ISOLATED,
+            "nothing rolls out while isolated", generation));
+      }
+    } else if (previous != null && Conditions.find(previous.getConditions(), ISOLATED).isPresent()) {
+      conditions.add(Conditions.of(ISOLATED, Conditions.FALSE, ISOLATION_LIFTED,
+          "not isolated: the NetworkPolicies, workloads, edge and backups are as the spec says", generation));
+    }
+    secretsFresh(spec, d.secrets(), now, generation).ifPresent(conditions::add);
     conditions.add(mailDelivery(spec, generation));
     if (observed.backup() != null) {
       conditions.add(Conditions.of(Conditions.BACKUPS_HEALTHY, observed.backup().conditionStatus(),
@@ -139,8 +211,51 @@ public final class StatusAggregator {
     status.setComponents(components);
     status.setBackup(observed.backup() != null ? observed.backup().status() : previous == null ? null : previous.getBackup());
     status.setRestore(observed.restore());
-    status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now));
+    status.setMigrated(d.migrated());
+    status.setUpgrade(d.upgrade());
+    status.setIsolatedSince(isolatedSince);
+    status.setSecrets(d.secrets() != null ? d.secrets() : previous == null ? null : previous.getSecrets());
+    List<Condition> merged = Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now);
+    if (spec.secretsMaxAgeDays().isEmpty() || spec.existingSecret() != null) {
+      merged.removeIf(c -> Conditions.SECRETS_FRESH.equals(c.getType()));
+    }
+    status.setConditions(merged);
     return status;
+  }
+
+  /** SecretsFresh, when spec.secrets.maxAgeDays asks for it: which generated credentials are older. */
+  static Optional<Condition> secretsFresh(ResolvedSpec spec, org.loomio.operator.api.v1alpha1.SecretsStatus secrets,
+      Instant now, long generation) {
+    if (spec.secretsMaxAgeDays().isEmpty() || secrets == null || spec.existingSecret() != null) {
+      return Optional.empty();
+    }
+    int max = spec.secretsMaxAgeDays().get();
+    List<String> old = new ArrayList<>();
+    secrets.getValueSince().forEach((key, since) -> {
+      if (key.startsWith("VAPID_")) {
+        return; // kept stable on purpose: never due
+      }
+      long days = java.time.Duration.between(Instant.parse(since), now).toDays();
+      if (days > max) {
+        old.add(key + " (" + days + " days)");
+      }
+    });
+    return Optional.of(old.isEmpty()
+        ? Conditions.of(Conditions.SECRETS_FRESH, Conditions.TRUE, WITHIN_MAX_AGE, "every generated credential is"
+            + " younger than " + max + " days (the VAPID pair is exempt)", generation)
+        : Conditions.of(Conditions.SECRETS_FRESH, Conditions.FALSE, ROTATION_DUE, "older than " + max + " days: "
+            + String.join(", ", old) + ". Rotate them with spec.secrets.rotate and a new token (docs/operations.md)",
+            generation));
+  }
+
+  private static String shortImage(String reference) {
+    return reference == null ? "the old image" : reference;
+  }
+
+  /** The last lines of a log, at most 600 characters. */
+  static String tail(String log) {
+    String t = log.strip();
+    return t.length() <= 600 ? t : "…" + t.substring(t.length() - 600);
   }
 
   /**
@@ -227,7 +342,7 @@ public final class StatusAggregator {
     return new Rollout(current ? ready : 0, desired, complete);
   }
 
-  static MigrationState migrationState(Job job) {
+  public static MigrationState migrationState(Job job) {
     if (job == null || job.getStatus() == null) {
       return MigrationState.PENDING;
     }
@@ -310,6 +425,10 @@ public final class StatusAggregator {
       c.setMigration(s.getMigration());
       c.setComponents(new LinkedHashMap<>(s.getComponents() == null ? Map.of() : s.getComponents()));
       c.setBackup(s.getBackup());
+      c.setMigrated(s.getMigrated());
+      c.setUpgrade(s.getUpgrade());
+      c.setIsolatedSince(s.getIsolatedSince());
+      c.setSecrets(s.getSecrets());
       c.setRestore(s.getRestore());
       c.setConditions(new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions()));
     }

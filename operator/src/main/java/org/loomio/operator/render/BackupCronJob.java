@@ -37,6 +37,8 @@ public final class BackupCronJob {
         .withSchedule(b.schedule())
         .withTimeZone(ctx.cluster().atLeast(1, 27) ? b.timeZone() : null)
         .withConcurrencyPolicy("Forbid")
+        // paused while isolated: no backup of a compromised state may push good ones out of retention
+        .withSuspend(ctx.isolated() ? Boolean.TRUE : null)
         .withStartingDeadlineSeconds(deadline)
         .withSuccessfulJobsHistoryLimit(HISTORY_LIMIT)
         .withFailedJobsHistoryLimit(HISTORY_LIMIT)

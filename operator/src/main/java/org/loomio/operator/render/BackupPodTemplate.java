@@ -64,7 +64,7 @@ public final class BackupPodTemplate {
         """.formatted(versionCheck(), DUMP, DUMP, DUMP), b));
 
     List<String> args = new ArrayList<>(List.of("backup", "--stack", ctx.name(), "--dump", DUMP,
-        "--scratch", SCRATCH + "/staging", "--loomio-image", spec.loomioImage(),
+        "--scratch", SCRATCH + "/staging", "--loomio-image", ctx.servingImage().reference(),
         "--postgres-version", Integer.toString(spec.database().version()),
         "--keep-last", Integer.toString(b.keepLast()), "--keep-daily", Integer.toString(b.daily()),
         "--keep-weekly", Integer.toString(b.weekly()), "--keep-monthly", Integer.toString(b.monthly())));

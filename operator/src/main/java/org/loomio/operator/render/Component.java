@@ -27,7 +27,11 @@ public enum Component {
   /** Backups: the CronJob and on-demand Jobs, their ServiceAccount and policy, the backups claim, the keys. */
   BACKUP("backup"),
   /** Restore Jobs, their ServiceAccount and policy. */
-  RESTORE("restore");
+  RESTORE("restore"),
+  /** The Job that changes the embedded database's password during a rotation, and its policy. */
+  ROTATE("rotate"),
+  /** A version gate Job run on the old image before an upgrade (for example 3.3's anonymous-poll check). */
+  UPGRADE_GATE("upgrade-gate");
 
   private final String label;
 

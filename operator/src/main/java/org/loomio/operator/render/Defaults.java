@@ -92,6 +92,8 @@ public final class Defaults {
   public static final int WEB_TERMINATION_GRACE_SECONDS = 30;
   public static final long MIGRATION_ACTIVE_DEADLINE_SECONDS = 7200;
   public static final int MIGRATION_BACKOFF_LIMIT = 3;
+  /** An upgrade gate check or a password rotation: minutes at most. */
+  public static final long GATE_ACTIVE_DEADLINE_SECONDS = 900;
 
   private static ResourceRequirements resources(String cpuRequest, String memoryRequest, String cpuLimit,
       String memoryLimit) {

@@ -27,7 +27,7 @@ public final class HocuspocusDeployment {
     ResolvedSpec.Workload hocuspocus = spec.hocuspocus();
     ContainerBuilder main = new ContainerBuilder()
         .withName("hocuspocus")
-        .withImage(spec.loomioImage())
+        .withImage(ctx.servingImage().reference())
         .withImagePullPolicy(spec.loomioPullPolicy())
         .withEnv(
             new EnvVar("TASK", "hocuspocus", null),

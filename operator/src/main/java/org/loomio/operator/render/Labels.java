@@ -25,6 +25,11 @@ public final class Labels {
   public static final String UPLOADS_VOLUME = "loomio.org/uploads-volume";
   /** On the Job and pods of an on-demand backup: the LoomioBackup's name. */
   public static final String BACKUP = "loomio.org/backup";
+  /**
+   * On every pod that runs to completion (backup, restore, migration, gate and rotation Jobs): the operator
+   * watches these pods for their termination messages, and only these.
+   */
+  public static final String RUN_ONCE = "loomio.org/run-once";
   /** On the Jobs and pods of a restore: the LoomioRestore's name. */
   public static final String RESTORE = "loomio.org/restore";
 

@@ -18,8 +18,12 @@ public final class MigrationJob {
 
   /** The 8-hex hash of what a migration depends on: the image and the database it migrates. */
   public static String hash(RenderContext ctx) {
-    ResolvedSpec spec = ctx.spec();
-    return SecretDigests.sha256(spec.loomioImage() + "\n" + LoomioSettings.databaseUrl(spec.database()))
+    return hash(ctx, ctx.migrationImage());
+  }
+
+  /** The same hash for another image (the one an upgrade goes to, or comes from). */
+  public static String hash(RenderContext ctx, LoomioImage image) {
+    return SecretDigests.sha256(image.reference() + "\n" + LoomioSettings.databaseUrl(ctx.spec().database()))
         .substring(0, 8);
   }
 
@@ -27,12 +31,21 @@ public final class MigrationJob {
     return Names.migrationJob(ctx.name(), hash(ctx));
   }
 
+  /** The migration Job's name for the given image. */
+  public static String name(RenderContext ctx, LoomioImage image) {
+    return Names.migrationJob(ctx.name(), hash(ctx, image));
+  }
+
   public static Job render(RenderContext ctx) {
     ResolvedSpec spec = ctx.spec();
     ResolvedSpec.Database db = spec.database();
     ResolvedSpec.Workload web = spec.web();
+    // the migration runs the new image while web and worker keep serving the old one (upgrades)
     ContainerBuilder migrate = RailsContainer.base(ctx, "migrate", web.resources())
-        .withCommand("bundle", "exec", "rake", "db:prepare");
+        .withImage(ctx.migrationImage().reference())
+        .withCommand("bundle", "exec", "rake", "db:prepare")
+        // on failure the kubelet keeps the log's tail as the termination message: Degraded quotes it
+        .withTerminationMessagePolicy("FallbackToLogsOnError");
 
     // Waits (within the Job's deadline) until PostgreSQL accepts connections, so a first start does not
     // burn the Job's retries while the embedded database is still initialising.

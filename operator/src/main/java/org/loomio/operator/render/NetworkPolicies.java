@@ -50,18 +50,15 @@ public final class NetworkPolicies {
 
   public static List<NetworkPolicy> render(RenderContext ctx) {
     ResolvedSpec spec = ctx.spec();
+    if (ctx.isolated()) {
+      return isolation(ctx);
+    }
     if (!spec.networkPoliciesEnabled()) {
       return List.of();
     }
     Flows f = new Flows(ctx);
     List<NetworkPolicy> policies = new ArrayList<>();
-    policies.add(new NetworkPolicyBuilder()
-        .withMetadata(ObjectMetas.of(ctx, ctx.name() + "-default-deny", Component.NETWORK))
-        .withNewSpec()
-        .withPodSelector(new LabelSelector(null, Map.of(Labels.INSTANCE, ctx.name())))
-        .withPolicyTypes("Ingress", "Egress")
-        .endSpec()
-        .build());
+    policies.add(denyAll(ctx));
 
     List<NetworkPolicyEgressRule> appEgress = new ArrayList<>();
     appEgress.add(f.dns());
@@ -93,8 +90,18 @@ public final class NetworkPolicies {
     backupEgress.addAll(f.backupS3());
     policies.add(allow(ctx, Component.BACKUP, List.of(), backupEgress));
     policies.add(allow(ctx, Component.RESTORE, List.of(), backupEgress));
-    List<NetworkPolicyPeer> clients = List.of(f.pods(Component.WEB), f.pods(Component.WORKER), f.pods(Component.MIGRATE),
-        f.pods(Component.BACKUP), f.pods(Component.RESTORE));
+    List<NetworkPolicyPeer> clients = new ArrayList<>(List.of(f.pods(Component.WEB), f.pods(Component.WORKER),
+        f.pods(Component.MIGRATE), f.pods(Component.BACKUP), f.pods(Component.RESTORE)));
+    if (ctx.rotation().isPresent()) {
+      // the password rotation Job: the database only, while it exists
+      policies.add(allow(ctx, Component.ROTATE, List.of(), rotateEgress(f)));
+      clients.add(f.pods(Component.ROTATE));
+    }
+    if (ctx.upgradeGate().isPresent()) {
+      // a version gate check: a Rails process like the migration, while it is due
+      policies.add(allow(ctx, Component.UPGRADE_GATE, List.of(), migrateEgress));
+      clients.add(f.pods(Component.UPGRADE_GATE));
+    }
     if (spec.database().embedded()) {
       policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of(f.dns())));
     }
@@ -102,6 +109,72 @@ public final class NetworkPolicies {
       policies.add(allow(ctx, Component.REDIS, List.of(ingress(clients, RedisDeployment.PORT)), List.of(f.dns())));
     }
     return policies;
+  }
+
+  /** Every pod of this stack (selected by instance): no ingress, no egress. Always first, always kept. */
+  private static NetworkPolicy denyAll(RenderContext ctx) {
+    return new NetworkPolicyBuilder()
+        .withMetadata(ObjectMetas.of(ctx, ctx.name() + "-default-deny", Component.NETWORK))
+        .withNewSpec()
+        .withPodSelector(new LabelSelector(null, Map.of(Labels.INSTANCE, ctx.name())))
+        .withPolicyTypes("Ingress", "Egress")
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Quarantine (spec.isolation): the deny-all policy and no allow policy beside it (policies add up, so one
+   * remaining allow rule would reopen its path), whether or not spec.networkPolicy is enabled. The one
+   * exception is the operator's own Jobs at work on the database (a restore from a clean backup and the
+   * migration after it, a password rotation): each gets exactly its path to the database (and the backup
+   * bucket for a restore), and the database accepts only them, for as long as they run.
+   */
+  private static List<NetworkPolicy> isolation(RenderContext ctx) {
+    List<NetworkPolicy> policies = new ArrayList<>();
+    policies.add(denyAll(ctx));
+    java.util.Set<Component> jobs = ctx.databaseJobsAtWork();
+    if (jobs.isEmpty()) {
+      return policies;
+    }
+    Flows f = new Flows(ctx);
+    ResolvedSpec spec = ctx.spec();
+    List<NetworkPolicyPeer> clients = new ArrayList<>();
+    List<NetworkPolicyPeer> cacheClients = new ArrayList<>();
+    if (jobs.contains(Component.RESTORE)) {
+      List<NetworkPolicyEgressRule> out = new ArrayList<>();
+      out.add(f.dns());
+      out.addAll(f.database());
+      out.addAll(f.backupS3());
+      policies.add(allow(ctx, Component.RESTORE, List.of(), out));
+      clients.add(f.pods(Component.RESTORE));
+    }
+    if (jobs.contains(Component.MIGRATE)) {
+      List<NetworkPolicyEgressRule> out = new ArrayList<>();
+      out.add(f.dns());
+      out.addAll(f.database());
+      out.addAll(f.redis());
+      policies.add(allow(ctx, Component.MIGRATE, List.of(), out));
+      clients.add(f.pods(Component.MIGRATE));
+      cacheClients.add(f.pods(Component.MIGRATE));
+    }
+    if (jobs.contains(Component.ROTATE)) {
+      policies.add(allow(ctx, Component.ROTATE, List.of(), rotateEgress(f)));
+      clients.add(f.pods(Component.ROTATE));
+    }
+    if (spec.database().embedded()) {
+      policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of()));
+    }
+    if (spec.redis().embedded() && !cacheClients.isEmpty()) {
+      policies.add(allow(ctx, Component.REDIS, List.of(ingress(cacheClients, RedisDeployment.PORT)), List.of()));
+    }
+    return policies;
+  }
+
+  private static List<NetworkPolicyEgressRule> rotateEgress(Flows f) {
+    List<NetworkPolicyEgressRule> out = new ArrayList<>();
+    out.add(f.dns());
+    out.addAll(f.database());
+    return out;
   }
 
   private static NetworkPolicy allow(RenderContext ctx, Component component, List<NetworkPolicyIngressRule> in,

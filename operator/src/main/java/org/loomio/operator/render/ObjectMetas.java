@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** Metadata of an owned object: its name, the stack's namespace and the standard labels. */
-final class ObjectMetas {
+public final class ObjectMetas {
 
   private ObjectMetas() {}
 
@@ -12,7 +12,7 @@ final class ObjectMetas {
     return of(ctx.namespace(), ctx.name(), name, component);
   }
 
-  static ObjectMeta of(String namespace, String instance, String name, Component component) {
+  public static ObjectMeta of(String namespace, String instance, String name, Component component) {
     return new ObjectMetaBuilder()
         .withName(name)
         .withNamespace(namespace)

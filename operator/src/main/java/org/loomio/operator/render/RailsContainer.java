@@ -40,7 +40,7 @@ public final class RailsContainer {
     env.addAll(secretEnv(ctx));
     return new ContainerBuilder()
         .withName(name)
-        .withImage(spec.loomioImage())
+        .withImage(ctx.servingImage().reference())
         .withImagePullPolicy(spec.loomioPullPolicy())
         .withEnvFrom(settingsRef(ctx))
         .withEnv(env)

@@ -21,6 +21,10 @@ public final class RenderContext {
   private final List<Omission> omissions = new ArrayList<>();
   private java.util.Optional<String> backupPublicKey = java.util.Optional.empty();
   private String restoreHold;
+  private LoomioImage servingImage;
+  private LoomioImage migrationImage;
+  private UpgradeGateJob.Gate upgradeGate;
+  private RotationJob.Rotation rotation;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
@@ -65,6 +69,56 @@ public final class RenderContext {
   public RenderContext withRestoreHold(String restore) {
     restoreHold = restore;
     return this;
+  }
+
+  /** True while spec.isolation holds the stack in quarantine. */
+  public boolean isolated() { return spec.isolated(); }
+
+  /**
+   * The image web, worker and hocuspocus run: spec.image, except during an upgrade, when they keep the image
+   * the database is migrated to until the new image's migration has succeeded.
+   */
+  public LoomioImage servingImage() { return servingImage != null ? servingImage : spec.loomioImageRef(); }
+
+  /** The image the migration Job runs: spec.image, or the serving image while an upgrade waits. */
+  public LoomioImage migrationImage() { return migrationImage != null ? migrationImage : spec.loomioImageRef(); }
+
+  public RenderContext withImages(LoomioImage serving, LoomioImage migration) {
+    servingImage = serving;
+    migrationImage = migration;
+    return this;
+  }
+
+  /** The version gate Job to run on the old image before an upgrade, if one is due. */
+  public java.util.Optional<UpgradeGateJob.Gate> upgradeGate() { return java.util.Optional.ofNullable(upgradeGate); }
+
+  public RenderContext withUpgradeGate(UpgradeGateJob.Gate gate) {
+    upgradeGate = gate;
+    return this;
+  }
+
+  /** The database password rotation under way (its Job is rendered), if any. */
+  public java.util.Optional<RotationJob.Rotation> rotation() { return java.util.Optional.ofNullable(rotation); }
+
+  public RenderContext withRotation(RotationJob.Rotation r) {
+    rotation = r;
+    return this;
+  }
+
+  /**
+   * The operator's own Jobs that must reach the database now: a restore (its Job and the migration after it)
+   * and a password rotation. While isolated these are the only pods the network lets through.
+   */
+  public java.util.Set<Component> databaseJobsAtWork() {
+    java.util.Set<Component> jobs = java.util.EnumSet.noneOf(Component.class);
+    if (restoreHold().isPresent()) {
+      jobs.add(Component.RESTORE);
+      jobs.add(Component.MIGRATE);
+    }
+    if (rotation().isPresent()) {
+      jobs.add(Component.ROTATE);
+    }
+    return jobs;
   }
 
   public void omit(String api, String consequence) {

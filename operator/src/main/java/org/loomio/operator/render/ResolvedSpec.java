@@ -108,6 +108,9 @@ public final class ResolvedSpec {
 
   public String loomioTag() { return or(imageSpec().getTag(), images.loomio().tag()); }
 
+  /** spec.image as one value: the reference and its tag. */
+  public LoomioImage loomioImageRef() { return new LoomioImage(loomioImage(), loomioTag()); }
+
   /**
    * The spec's digest; else the operator's default digest, but only while the spec names neither
    * repository nor tag (a digest belongs to exactly one image).
@@ -397,6 +400,26 @@ public final class ResolvedSpec {
   }
 
   public List<SecretEnvVarSpec> secretEnv() { return orEmpty(s.getSecretEnv()); }
+
+  // --- day 2 ---
+
+  /** spec.isolation: the stack is in quarantine. */
+  public boolean isolated() { return Boolean.TRUE.equals(s.getIsolation()); }
+
+  /** Whether a pre-upgrade backup must complete before a new image's migration runs (default true). */
+  public boolean backupBeforeMigration() {
+    return s.getUpgrade() == null || !Boolean.FALSE.equals(s.getUpgrade().getBackupBeforeMigration());
+  }
+
+  /** spec.secrets.rotate, if set. */
+  public Optional<org.loomio.operator.api.v1alpha1.RotationSpec> rotation() {
+    return Optional.ofNullable(s.getSecrets()).map(org.loomio.operator.api.v1alpha1.SecretsSpec::getRotate);
+  }
+
+  /** spec.secrets.maxAgeDays, if set. */
+  public Optional<Integer> secretsMaxAgeDays() {
+    return Optional.ofNullable(s.getSecrets()).map(org.loomio.operator.api.v1alpha1.SecretsSpec::getMaxAgeDays);
+  }
 
   public DeletionPolicy deletionPolicy() { return or(s.getDeletionPolicy(), DEFAULT.getDeletionPolicy()); }
 

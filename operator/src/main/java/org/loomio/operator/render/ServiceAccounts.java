@@ -39,6 +39,13 @@ public final class ServiceAccounts {
     // backup Jobs (scheduled or on demand) and restore Jobs can run whenever asked
     components.add(Component.BACKUP);
     components.add(Component.RESTORE);
+    // day-2 Jobs, only while they are due
+    if (ctx.upgradeGate().isPresent() && !ctx.isolated()) {
+      components.add(Component.UPGRADE_GATE);
+    }
+    if (ctx.rotation().isPresent()) {
+      components.add(Component.ROTATE);
+    }
     return components;
   }
 }

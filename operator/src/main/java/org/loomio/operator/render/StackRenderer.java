@@ -54,7 +54,9 @@ public final class StackRenderer {
           : GeneratedSecret.render(spec, ctx.credentials().values()));
     }
     objects.add(SettingsConfigMap.render(ctx));
-    objects.addAll(NginxHeadersConfigMap.render(ctx));
+    if (!ctx.isolated()) {
+      objects.addAll(NginxHeadersConfigMap.render(ctx));
+    }
     objects.addAll(BackupRecipientsConfigMap.render(ctx));
     objects.addAll(DataVolumeClaims.render(ctx));
     objects.addAll(Services.render(ctx));
@@ -69,12 +71,21 @@ public final class StackRenderer {
     if (spec.hocuspocusEnabled()) {
       objects.add(HocuspocusDeployment.render(ctx));
     }
-    objects.add(MigrationJob.render(ctx));
+    if (!ctx.isolated()) {
+      // isolated: no new pod may start (a Job already created is kept: Jobs are never deleted here)
+      objects.add(MigrationJob.render(ctx));
+      ctx.upgradeGate().ifPresent(gate -> objects.add(UpgradeGateJob.render(ctx, gate)));
+    }
+    ctx.rotation().ifPresent(rotation -> objects.add(RotationJob.render(ctx, rotation)));
     objects.addAll(BackupCronJob.render(ctx));
     objects.addAll(PodDisruptionBudgets.render(ctx));
-    objects.addAll(TraefikMiddlewares.render(ctx));
-    objects.addAll(Ingresses.render(ctx));
-    objects.addAll(HttpRoutes.render(ctx));
-    return new Stack(objects, ctx.omissions(), spec.loomioImage(), spec.loomioTag(), MigrationJob.name(ctx));
+    if (!ctx.isolated()) {
+      // isolated: the edge is removed, so nothing routes to the stack (its NetworkPolicies deny it anyway)
+      objects.addAll(TraefikMiddlewares.render(ctx));
+      objects.addAll(Ingresses.render(ctx));
+      objects.addAll(HttpRoutes.render(ctx));
+    }
+    return new Stack(objects, ctx.omissions(), ctx.servingImage().reference(), ctx.servingImage().tag(),
+        MigrationJob.name(ctx));
   }
 }

@@ -29,8 +29,9 @@ final class Workloads {
 
   static Deployment deployment(RenderContext ctx, Component component, int replicas, DeploymentStrategy strategy,
       PodTemplateSpec template) {
-    // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under them
-    boolean held = ctx.restoreHold().isPresent() && component != Component.REDIS;
+    // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under them;
+    // isolation stops it too (the cache keeps running, cut off like everything else)
+    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated()) && component != Component.REDIS;
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
         .withNewSpec()

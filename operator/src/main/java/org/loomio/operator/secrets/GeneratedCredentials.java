@@ -29,9 +29,19 @@ public final class GeneratedCredentials {
   public record Outcome(Credentials credentials, List<String> generatedKeys, boolean created) {}
 
   private final CredentialGenerator generator;
+  private final java.time.Clock clock;
 
   public GeneratedCredentials(CredentialGenerator generator) {
+    this(generator, java.time.Clock.systemUTC());
+  }
+
+  public GeneratedCredentials(CredentialGenerator generator, java.time.Clock clock) {
     this.generator = generator;
+    this.clock = clock;
+  }
+
+  public CredentialGenerator generator() {
+    return generator;
   }
 
   /**
@@ -58,7 +68,12 @@ public final class GeneratedCredentials {
     Map<String, String> complete = new LinkedHashMap<>(values);
     complete.putAll(added);
     Secret desired = GeneratedSecret.render(spec, complete);
+    // when each new value was made: status.secrets.valueSince and spec.secrets.maxAgeDays read it
+    String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    Map<String, String> stamps = new LinkedHashMap<>();
+    added.keySet().forEach(k -> stamps.put(CredentialRotation.VALUE_SINCE + k, now));
     if (current == null) {
+      desired.getMetadata().setAnnotations(stamps);
       try {
         client.secrets().inNamespace(spec.namespace()).resource(desired).create();
       } catch (KubernetesClientException e) {
@@ -74,6 +89,10 @@ public final class GeneratedCredentials {
         .build();
     // keep whatever labels/annotations the Secret has, but make sure ours are present
     desired.getMetadata().getLabels().forEach((k, v) -> updated.getMetadata().getLabels().putIfAbsent(k, v));
+    Map<String, String> annotations = new LinkedHashMap<>(updated.getMetadata().getAnnotations() == null ? Map.of()
+        : updated.getMetadata().getAnnotations());
+    annotations.putAll(stamps);
+    updated.getMetadata().setAnnotations(annotations);
     try {
       client.secrets().inNamespace(spec.namespace()).resource(updated).update();
     } catch (KubernetesClientException e) {

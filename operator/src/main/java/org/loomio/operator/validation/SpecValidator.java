@@ -95,7 +95,44 @@ public final class SpecValidator {
     env(s, v);
     resources(resource, s, v);
     podLabels(s, v);
+    rotation(resource, s, v);
     return v;
+  }
+
+  /** spec.secrets.rotate: generated credentials only, only those the stack has, the VAPID pair only forced. */
+  private static void rotation(LoomioDeployment resource, LoomioDeploymentSpec s, List<Violation> v) {
+    var secrets = s.getSecrets();
+    if (secrets == null || secrets.getRotate() == null) {
+      return;
+    }
+    var rotate = secrets.getRotate();
+    if (secrets.getExistingSecret() != null) {
+      v.add(new Violation("spec.secrets.rotate", "rotates generated credentials only; rotate the values of"
+          + " existingSecret " + secrets.getExistingSecret() + " yourself"));
+      return;
+    }
+    if (rotate.getToken() == null || !rotate.getToken().matches("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+        || rotate.getToken().length() > 63) {
+      v.add(new Violation("spec.secrets.rotate.token", "is required: up to 63 letters, digits, '-', '_' or '.',"
+          + " for example a date"));
+    }
+    if (rotate.getKeys() == null || rotate.getKeys().isEmpty()) {
+      v.add(new Violation("spec.secrets.rotate.keys", "name at least one credential, or all"));
+      return;
+    }
+    boolean vapid = rotate.getKeys().stream().anyMatch(k -> k.name().startsWith("VAPID_"));
+    if (vapid && !Boolean.TRUE.equals(rotate.getForce())) {
+      v.add(new Violation("spec.secrets.rotate.keys", "the VAPID pair is not rotated (every browser push"
+          + " subscription would stop working); set spec.secrets.rotate.force: true to rotate it anyway"));
+    }
+    ResolvedSpec spec = new ResolvedSpec(resource);
+    List<String> stackKeys = org.loomio.operator.render.Credentials.requiredKeys(spec);
+    for (var key : rotate.getKeys()) {
+      if (key != org.loomio.operator.api.v1alpha1.RotationSpec.Key.all && !stackKeys.contains(key.name())) {
+        v.add(new Violation("spec.secrets.rotate.keys", key.name() + " is not a credential this stack generates"
+            + " (the database or Redis is external): rotate it where it is managed"));
+      }
+    }
   }
 
   /** The same rules as the CRD's for spec.backup, plus the cron syntax the CRD pattern only approximates. */

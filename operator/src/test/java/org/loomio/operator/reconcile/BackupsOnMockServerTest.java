@@ -106,7 +106,7 @@ class BackupsOnMockServerTest {
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupKeyGenerated"));
 
     finishedPod("bk", "team-backup-29000000-abcde", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
-        Labels.COMPONENT, "backup"), List.of(terminated("dump", 0, "")),
+        Labels.COMPONENT, "backup", Labels.RUN_ONCE, "true"), List.of(terminated("dump", 0, "")),
         List.of(terminated("agent", 0, "{\"backup\":\"team-20261127T031700Z\",\"complete\":true,\"objects\":[]}")));
     await().atMost(WAIT).untilAsserted(() -> {
       LoomioDeployment r = cluster.get("bk", "team");

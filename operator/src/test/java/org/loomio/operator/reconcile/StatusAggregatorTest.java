@@ -74,7 +74,8 @@ class StatusAggregatorTest {
     assertThat(condition(s, Conditions.MAIL_DELIVERY).getReason()).isEqualTo(Conditions.SMTP_NOT_CONFIGURED);
     assertThat(condition(s, Conditions.API_AVAILABLE).getStatus()).isEqualTo("True");
     assertThat(s.getConditions()).extracting(Condition::getType).containsExactlyElementsOf(
-        Conditions.ORDER.stream().filter(t -> !t.equals(Conditions.EDGE) && !t.equals(Conditions.BACKUPS_HEALTHY)).toList());
+        Conditions.ORDER.stream().filter(t -> !t.equals(Conditions.EDGE) && !t.equals(Conditions.BACKUPS_HEALTHY)
+            && !t.equals(Conditions.ISOLATED) && !t.equals(Conditions.SECRETS_FRESH)).toList());
     assertThat(s.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
   }
 

@@ -18,7 +18,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"host", "hocuspocusHost", "supportEmail", "siteName", "uploadLimitMB", "image",
     "imagePullSecrets", "web", "worker", "hocuspocus", "database", "redis", "storage", "smtp", "secrets",
-    "features", "env", "secretEnv", "networkPolicy", "ingress", "gateway", "backup", "deletionPolicy"})
+    "features", "env", "secretEnv", "networkPolicy", "ingress", "gateway", "backup", "upgrade", "isolation", "deletionPolicy"})
 @ValidationRule(
     value = "!has(self.web) || !has(self.web.replicas) || self.web.replicas <= 1"
         + " || (has(self.storage) && (has(self.storage.s3) || (has(self.storage.volume)"
@@ -133,6 +133,18 @@ public class LoomioDeploymentSpec {
       + " a volume and/or S3, with retention. On by default; docs/backup.md.")
   private BackupSpec backup = new BackupSpec();
 
+  @JsonPropertyDescription("How a new spec.image reaches the database: a pre-upgrade backup first (default), the"
+      + " upgrade path checked (stepping-stone versions, no downgrade), version gates run. docs/operations.md.")
+  private UpgradeSpec upgrade = new UpgradeSpec();
+
+  @Default("false")
+  @JsonPropertyDescription("Incident isolation. true: every pod of the stack (database included) is cut off by a"
+      + " deny-all NetworkPolicy with no allow policy beside it, web, worker and hocuspocus scale to zero, the"
+      + " Ingress/HTTPRoutes are removed and backups pause; claims, Secrets, backups and the database are kept"
+      + " untouched. A LoomioRestore and a secret rotation still run (only their own pods reach the database)."
+      + " false brings the stack back as before. docs/operations.md, \"Incident\".")
+  private Boolean isolation = false;
+
   @Default("Retain")
   @JsonPropertyDescription("What happens to the data when this resource is deleted: Retain (default) keeps the"
       + " database and uploads PersistentVolumeClaims and the generated credentials, so a new LoomioDeployment"
@@ -183,6 +195,10 @@ public class LoomioDeploymentSpec {
   public void setGateway(GatewaySpec gateway) { this.gateway = gateway; }
   public BackupSpec getBackup() { return backup; }
   public void setBackup(BackupSpec backup) { this.backup = backup; }
+  public UpgradeSpec getUpgrade() { return upgrade; }
+  public void setUpgrade(UpgradeSpec upgrade) { this.upgrade = upgrade; }
+  public Boolean getIsolation() { return isolation; }
+  public void setIsolation(Boolean isolation) { this.isolation = isolation; }
   public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
 }

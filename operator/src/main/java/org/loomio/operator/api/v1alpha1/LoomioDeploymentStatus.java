@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /** What the operator observed. Written by the operator only, and only when it changed. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"observedGeneration", "url", "image", "version", "migration", "components", "backup", "restore",
-    "conditions"})
+@JsonPropertyOrder({"observedGeneration", "url", "image", "version", "migration", "components", "migrated", "upgrade",
+    "backup", "restore", "isolatedSince", "secrets", "conditions"})
 public class LoomioDeploymentStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
@@ -34,6 +34,19 @@ public class LoomioDeploymentStatus {
   @JsonPropertyDescription("Ready and desired pods per component (web, worker, hocuspocus, database, redis).")
   private Map<String, ComponentStatus> components = new LinkedHashMap<>();
 
+  @JsonPropertyDescription("The image whose migration last succeeded against the database; upgrades are checked"
+      + " against its version.")
+  private MigratedStatus migrated;
+
+  @JsonPropertyDescription("The upgrade under way (pre-upgrade backup, version gate, migration), if any.")
+  private UpgradeStatus upgrade;
+
+  @JsonPropertyDescription("Since when the stack is isolated (spec.isolation), RFC 3339; absent when it is not.")
+  private String isolatedSince;
+
+  @JsonPropertyDescription("When each generated credential got its current value, and the rotation state.")
+  private SecretsStatus secrets;
+
   @JsonPropertyDescription("The newest complete backup and the newest failure, if any.")
   private BackupStatus backup;
 
@@ -41,7 +54,8 @@ public class LoomioDeploymentStatus {
       + " scaled to zero until it is done.")
   private String restore;
 
-  @JsonPropertyDescription("Ready, Progressing, Degraded, MailDelivery, APIAvailable, Edge, BackupsHealthy (Kubernetes API"
+  @JsonPropertyDescription("Ready, Progressing, Degraded, MailDelivery, Edge, BackupsHealthy, Isolated, SecretsFresh,"
+      + " APIAvailable (Kubernetes API"
       + " conventions: type, status, reason, message, observedGeneration, lastTransitionTime).")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -57,6 +71,14 @@ public class LoomioDeploymentStatus {
   public void setMigration(String migration) { this.migration = migration; }
   public Map<String, ComponentStatus> getComponents() { return components; }
   public void setComponents(Map<String, ComponentStatus> components) { this.components = components; }
+  public MigratedStatus getMigrated() { return migrated; }
+  public void setMigrated(MigratedStatus migrated) { this.migrated = migrated; }
+  public UpgradeStatus getUpgrade() { return upgrade; }
+  public void setUpgrade(UpgradeStatus upgrade) { this.upgrade = upgrade; }
+  public String getIsolatedSince() { return isolatedSince; }
+  public void setIsolatedSince(String isolatedSince) { this.isolatedSince = isolatedSince; }
+  public SecretsStatus getSecrets() { return secrets; }
+  public void setSecrets(SecretsStatus secrets) { this.secrets = secrets; }
   public BackupStatus getBackup() { return backup; }
   public void setBackup(BackupStatus backup) { this.backup = backup; }
   public String getRestore() { return restore; }
@@ -73,6 +95,10 @@ public class LoomioDeploymentStatus {
         && Objects.equals(version, s.version)
         && Objects.equals(migration, s.migration)
         && Objects.equals(components, s.components)
+        && Objects.equals(migrated, s.migrated)
+        && Objects.equals(upgrade, s.upgrade)
+        && Objects.equals(isolatedSince, s.isolatedSince)
+        && Objects.equals(secrets, s.secrets)
         && Objects.equals(backup, s.backup)
         && Objects.equals(restore, s.restore)
         && Objects.equals(conditions, s.conditions);
@@ -80,6 +106,7 @@ public class LoomioDeploymentStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, url, image, version, migration, components, backup, restore, conditions);
+    return Objects.hash(observedGeneration, url, image, version, migration, components, migrated, upgrade, isolatedSince, secrets,
+        backup, restore, conditions);
   }
 }

@@ -141,6 +141,7 @@ public final class HardenedPod {
   public HardenedPod runToCompletion() {
     longRunning = false;
     restartPolicy = "Never";
+    extraLabels.put(Labels.RUN_ONCE, "true");
     return this;
   }
 

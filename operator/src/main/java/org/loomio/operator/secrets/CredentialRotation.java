@@ -1,0 +1,217 @@
+package org.loomio.operator.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.loomio.operator.api.v1alpha1.RotationSpec;
+import org.loomio.operator.reconcile.StatusAggregator;
+import org.loomio.operator.render.Component;
+import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ObjectMetas;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.RotationJob;
+
+/**
+ * Carries out spec.secrets.rotate, one step per reconcile, so that no step can lose a credential:
+ *
+ * <ol>
+ *   <li>the new values are generated once and kept in a pending Secret ({@code <name>-secrets-rotation});
+ *   <li>with the embedded database's password among them, the {@link RotationJob} changes it in PostgreSQL
+ *       (signing in with the current one) and the operator waits for it to succeed;
+ *   <li>then the credentials Secret gets the new values (an update with the resourceVersion read), each key
+ *       stamped with when it changed, and the pods that read them roll (their secret-hash annotations);
+ *   <li>the pending Secret is deleted.
+ * </ol>
+ * A crash at any point resumes from the pending Secret (which carries its token and keys): the database
+ * never holds a password that no Secret has. A rotation runs once per token.
+ */
+public final class CredentialRotation {
+
+  /** Annotation prefix on the credentials Secret: when each key's current value was set. */
+  public static final String VALUE_SINCE = "value-since.loomio.org/";
+  static final String TOKEN_ANNOTATION = "loomio.org/rotation-token";
+  static final String KEYS_ANNOTATION = "loomio.org/rotation-keys";
+  /** Degraded reason of a failed rotation. */
+  public static final String ROTATION_FAILED = "RotationFailed";
+
+  /**
+   * What this step did.
+   *
+   * @param credentials the credentials to render with (the new ones once the Secret is updated)
+   * @param job the password Job to render, while it is needed
+   * @param progress what is under way (status.secrets.rotation), null when nothing is
+   * @param completedToken the token whose rotation completed in this step
+   * @param rotatedKeys the keys that got new values in this step
+   * @param failure why the rotation stopped (Degraded), if it did
+   */
+  public record Outcome(Credentials credentials, Optional<RotationJob.Rotation> job, String progress,
+      String completedToken, List<String> rotatedKeys, Optional<String> failure) {
+
+    static Outcome idle(Credentials credentials) {
+      return new Outcome(credentials, Optional.empty(), null, null, List.of(), Optional.empty());
+    }
+  }
+
+  private final CredentialGenerator generator;
+  private final SecureRandom random;
+
+  public CredentialRotation(CredentialGenerator generator, SecureRandom random) {
+    this.generator = generator;
+    this.random = random;
+  }
+
+  /**
+   * One step.
+   *
+   * @param current the credentials Secret as just ensured (its values are {@code credentials})
+   * @param pending the pending Secret from the cache, or null
+   * @param jobs the stack's Jobs by name (the password Job's state)
+   * @param lastToken status.secrets.lastRotationToken
+   * @param jobFailure the failed password Job's message, if any (from its pod)
+   */
+  public Outcome step(KubernetesClient client, ResolvedSpec spec, Credentials credentials, Secret current,
+      Secret pending, Map<String, Job> jobs, String lastToken, Optional<String> jobFailure, Instant now) {
+    Optional<RotationSpec> request = spec.rotation();
+    if (pending == null) {
+      if (request.isEmpty() || request.get().getToken() == null || request.get().getToken().equals(lastToken)) {
+        return Outcome.idle(credentials);
+      }
+      pending = createPending(client, spec, request.get(), credentials);
+    }
+    String token = pending.getMetadata().getAnnotations().get(TOKEN_ANNOTATION);
+    List<String> keys = List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
+    Map<String, String> next = GeneratedCredentials.decode(pending);
+    if (keys.contains(Credentials.POSTGRES_PASSWORD) && spec.database().embedded()) {
+      RotationJob.Rotation rotation = new RotationJob.Rotation(token);
+      Job job = jobs.get(rotation.jobName(spec.name()));
+      StatusAggregator.MigrationState state = StatusAggregator.migrationState(job);
+      if (state == StatusAggregator.MigrationState.FAILED) {
+        return new Outcome(credentials, Optional.of(rotation), "rotation " + token + " stopped: the password Job failed",
+            null, List.of(), Optional.of("rotation " + token + ": Job " + rotation.jobName(spec.name())
+                + " could not change the database password (" + jobFailure.orElse("see its log") + "). Nothing else"
+                + " was changed. Fix the cause and delete the Job to try again, or delete Secret "
+                + RotationJob.pendingSecret(spec.name()) + " to abandon the rotation (docs/operations.md)"));
+      }
+      if (state != StatusAggregator.MigrationState.SUCCEEDED) {
+        return new Outcome(credentials, Optional.of(rotation), "rotation " + token + ": changing the database"
+            + " password (Job " + rotation.jobName(spec.name()) + "), then " + String.join(", ", keys), null, List.of(),
+            Optional.empty());
+      }
+    }
+    // the database has the new password (or none changes): the Secret follows, then the pods
+    Map<String, String> values = new LinkedHashMap<>(credentials.values());
+    keys.forEach(k -> values.put(k, next.get(k)));
+    Secret updated = new SecretBuilder(current).build();
+    Map<String, String> data = new LinkedHashMap<>(updated.getData() == null ? Map.of() : updated.getData());
+    Map<String, String> annotations = new LinkedHashMap<>(updated.getMetadata().getAnnotations() == null ? Map.of()
+        : updated.getMetadata().getAnnotations());
+    String since = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    for (String k : keys) {
+      data.put(k, Base64.getEncoder().encodeToString(next.get(k).getBytes(StandardCharsets.UTF_8)));
+      annotations.put(VALUE_SINCE + k, since);
+    }
+    updated.setData(data);
+    updated.getMetadata().setAnnotations(annotations);
+    try {
+      client.secrets().inNamespace(spec.namespace()).resource(updated).update();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        throw new GeneratedCredentials.ConcurrentChangeException("Secret " + spec.generatedSecretName()
+            + " changed while rotating; retrying", e);
+      }
+      throw e;
+    }
+    client.secrets().inNamespace(spec.namespace()).withName(RotationJob.pendingSecret(spec.name())).delete();
+    return new Outcome(new Credentials(credentials.secretName(), true, values), Optional.empty(), null, token, keys,
+        Optional.empty());
+  }
+
+  /** The keys a request names, expanded ({@code all}) to those this stack generates, in a stable order. */
+  public static List<String> keys(RotationSpec request, ResolvedSpec spec) {
+    List<String> stack = Credentials.requiredKeys(spec);
+    Set<String> wanted = new LinkedHashSet<>();
+    for (RotationSpec.Key k : request.getKeys()) {
+      if (k == RotationSpec.Key.all) {
+        stack.stream().filter(s -> !s.startsWith("VAPID_")).forEach(wanted::add);
+      } else if (k.name().startsWith("VAPID_")) {
+        // a pair: both or neither
+        wanted.add(Credentials.VAPID_PUBLIC_KEY);
+        wanted.add(Credentials.VAPID_PRIVATE_KEY);
+      } else {
+        wanted.add(k.name());
+      }
+    }
+    List<String> ordered = new ArrayList<>();
+    stack.stream().filter(wanted::contains).forEach(ordered::add);
+    return ordered;
+  }
+
+  private Secret createPending(KubernetesClient client, ResolvedSpec spec, RotationSpec request, Credentials credentials) {
+    List<String> keys = keys(request, spec);
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String k : keys) {
+      if (!k.startsWith("VAPID_")) {
+        values.put(k, generator.valueFor(k));
+      }
+    }
+    if (keys.contains(Credentials.VAPID_PUBLIC_KEY)) {
+      values.putAll(generator.vapidKeyPair());
+    }
+    if (values.containsKey(Credentials.POSTGRES_PASSWORD)) {
+      values.put(RotationJob.VERIFIER_KEY, ScramVerifier.of(values.get(Credentials.POSTGRES_PASSWORD), random));
+    }
+    Map<String, String> data = new LinkedHashMap<>();
+    values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    Secret secret = new SecretBuilder()
+        .withMetadata(ObjectMetas.of(spec.namespace(), spec.name(), RotationJob.pendingSecret(spec.name()),
+            Component.SECRETS))
+        .editMetadata()
+        .addToAnnotations(TOKEN_ANNOTATION, request.getToken())
+        .addToAnnotations(KEYS_ANNOTATION, String.join(",", keys))
+        .endMetadata()
+        .withType("Opaque")
+        .withData(data)
+        .build();
+    try {
+      return client.secrets().inNamespace(spec.namespace()).resource(secret).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        throw new GeneratedCredentials.ConcurrentChangeException("Secret " + RotationJob.pendingSecret(spec.name())
+            + " appeared while starting a rotation; retrying with it", e);
+      }
+      throw e;
+    }
+  }
+
+  /** When each credential's current value was set: its annotation, else when the Secret was created. */
+  public static Map<String, String> valueSince(Secret current, List<String> keys) {
+    Map<String, String> since = new java.util.TreeMap<>();
+    if (current == null) {
+      return since;
+    }
+    Map<String, String> annotations = current.getMetadata().getAnnotations() == null ? Map.of()
+        : current.getMetadata().getAnnotations();
+    for (String k : keys) {
+      String at = annotations.getOrDefault(VALUE_SINCE + k, current.getMetadata().getCreationTimestamp());
+      if (at != null) {
+        since.put(k, at);
+      }
+    }
+    return since;
+  }
+}

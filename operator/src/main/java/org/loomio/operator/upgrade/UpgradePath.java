@@ -1,0 +1,82 @@
+package org.loomio.operator.upgrade;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Loomio's upgrade rules (loomio-stack.md §4.4, from Loomio's deploy/UPGRADING.md): the stepping-stone
+ * releases an old install must pass through in order, the version gates checked before migrating, and what
+ * a change of image may not do (migrate the schema backwards). Pure: versions in, a verdict out.
+ */
+public final class UpgradePath {
+
+  /** Releases an older install must run (and migrate on) before going further, in order. */
+  public static final List<LoomioVersion> STEPPING_STONES = List.of(
+      LoomioVersion.of("2.4.2"), LoomioVersion.of("2.8.8"), LoomioVersion.of("2.11.13"),
+      LoomioVersion.of("2.15.4"), LoomioVersion.of("2.17.1"), LoomioVersion.of("3.2.0"), LoomioVersion.of("3.3.0"));
+
+  /** 3.1 replaced Sidekiq with Solid Queue: jobs still queued in Redis are not carried over. */
+  public static final LoomioVersion SOLID_QUEUE = LoomioVersion.of("3.1.0");
+
+  /** 3.3's migration aborts while anonymous stance polls remain: checked on 3.2 before migrating. */
+  public static final LoomioVersion ANONYMOUS_POLL_GATE = LoomioVersion.of("3.3.0");
+
+  /** From 3.5 web push needs a VAPID key pair in the environment, kept stable across deployments. */
+  public static final LoomioVersion VAPID_REQUIRED = LoomioVersion.of("3.5.0");
+
+  /** What a change from one image tag to another may do. */
+  public sealed interface Verdict {
+    /** Allowed; {@code gates} are the gated versions the change crosses (their checks run first). */
+    record Allowed(List<LoomioVersion> gates, boolean crossesSolidQueue) implements Verdict {}
+
+    /** Refused: the message says why and what to do. */
+    record Refused(String reason, String message) implements Verdict {}
+
+    /** At least one tag carries no version: the path cannot be checked. */
+    record Unchecked(String message) implements Verdict {}
+  }
+
+  public static final String SKIPS_STEPPING_STONE = "UpgradeSkipsVersion";
+  public static final String DOWNGRADE = "DowngradeRefused";
+
+  private UpgradePath() {}
+
+  /**
+   * The verdict on moving the database from the release at {@code fromTag} to {@code toTag}.
+   *
+   * <p>A stepping stone S is skipped when from &lt; S &lt; to (a series tag counts as its .0 release, so 3.3
+   * is the 3.3.0 stone itself). A downgrade is a lower release series, or a lower patch when both tags name
+   * one; from a series tag to a patch of the same series is allowed (the series' patch is not known).
+   */
+  public static Verdict check(String fromTag, String toTag) {
+    Optional<LoomioVersion> from = LoomioVersion.parse(fromTag);
+    Optional<LoomioVersion> to = LoomioVersion.parse(toTag);
+    if (from.isEmpty() || to.isEmpty()) {
+      return new Verdict.Unchecked("the upgrade path from " + fromTag + " to " + toTag + " cannot be checked: "
+          + (from.isEmpty() ? fromTag : toTag) + " names no Loomio version (use a version tag such as 3.5, and pin"
+          + " a digest)");
+    }
+    LoomioVersion f = from.get();
+    LoomioVersion t = to.get();
+    boolean downgrade = f.sameSeries(t)
+        ? f.patch() != null && t.patch() != null && t.patch() < f.patch()
+        : t.compareTo(f) < 0;
+    if (downgrade) {
+      return new Verdict.Refused(DOWNGRADE, "spec.image " + toTag + " is older than " + fromTag + ", the version the"
+          + " database is migrated to: Loomio cannot migrate a schema backwards. To go back, restore a backup taken"
+          + " before the upgrade (LoomioRestore) after setting spec.image to that version's image, or set spec.image"
+          + " back to " + fromTag);
+    }
+    for (LoomioVersion stone : STEPPING_STONES) {
+      if (f.compareTo(stone) < 0 && t.compareTo(stone) > 0) {
+        return new Verdict.Refused(SKIPS_STEPPING_STONE, "spec.image " + toTag + " skips " + stone + ": an install"
+            + " at " + fromTag + " must first run " + stone + " (set spec.image.tag to " + stone + ", wait for Ready,"
+            + " then go on). Loomio's stepping stones: " + STEPPING_STONES);
+      }
+    }
+    List<LoomioVersion> gates = f.compareTo(ANONYMOUS_POLL_GATE) < 0 && t.compareTo(ANONYMOUS_POLL_GATE) >= 0
+        ? List.of(ANONYMOUS_POLL_GATE) : List.of();
+    boolean solidQueue = f.compareTo(SOLID_QUEUE) < 0 && t.compareTo(SOLID_QUEUE) >= 0;
+    return new Verdict.Allowed(gates, solidQueue);
+  }
+}
