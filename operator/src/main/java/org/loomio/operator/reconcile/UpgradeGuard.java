@@ -193,8 +193,9 @@ final class UpgradeGuard {
   }
 
   /**
-   * The database's version as last recorded. A status written before this field existed gives its image
-   * (the one that stack ran).
+   * The database's version as last recorded. A status written by an operator before status.migrated existed
+   * gives its image, but only if its conditions say that image's migration had succeeded (a stack whose first
+   * migration never ran, say with a mistyped tag, has no version to guard).
    */
   static MigratedStatus migratedBefore(LoomioDeploymentStatus previous) {
     if (previous == null) {
@@ -203,7 +204,10 @@ final class UpgradeGuard {
     if (previous.getMigrated() != null && previous.getMigrated().getImage() != null) {
       return previous.getMigrated();
     }
-    if (previous.getImage() != null && previous.getVersion() != null) {
+    boolean migrated = Conditions.find(previous.getConditions(), Conditions.PROGRESSING)
+        .map(c -> Conditions.ROLLING_OUT.equals(c.getReason()) || Conditions.STABLE.equals(c.getReason()))
+        .orElse(false);
+    if (migrated && previous.getImage() != null && previous.getVersion() != null) {
       return new MigratedStatus(previous.getImage(), previous.getVersion(), null);
     }
     return null;

@@ -38,7 +38,8 @@ public final class BackupCronJob {
         .withTimeZone(ctx.cluster().atLeast(1, 27) ? b.timeZone() : null)
         .withConcurrencyPolicy("Forbid")
         // paused while isolated: no backup of a compromised state may push good ones out of retention
-        .withSuspend(ctx.isolated() ? Boolean.TRUE : null)
+        // (always set, so lifting isolation un-suspends it whatever way the object is written)
+        .withSuspend(ctx.isolated())
         .withStartingDeadlineSeconds(deadline)
         .withSuccessfulJobsHistoryLimit(HISTORY_LIMIT)
         .withFailedJobsHistoryLimit(HISTORY_LIMIT)

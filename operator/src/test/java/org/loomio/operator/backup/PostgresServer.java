@@ -24,10 +24,10 @@ import java.util.stream.Stream;
  * tests run as root (as CI does) the server runs as the {@code postgres} user (or {@code nobody}) through
  * {@code runuser}; the clients (psql, pg_dump, pg_restore) run as the test's own user over TCP.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
   /** The binaries: $PG_BIN, else PostgreSQL 15's, else the newest installed. */
-  static Optional<Path> binaries() {
+  public static Optional<Path> binaries() {
     String env = System.getenv("PG_BIN");
     if (env != null && Files.isExecutable(Path.of(env, "initdb"))) {
       return Optional.of(Path.of(env));
@@ -49,8 +49,18 @@ final class PostgresServer implements AutoCloseable {
   private final Path data;
   private final int port;
   private final List<String> asServerUser;
+  /** Where the helpers below connect: TCP, or the Unix socket when TCP asks for passwords. */
+  private final String adminHost;
 
-  PostgresServer(Path bin) throws Exception {
+  public PostgresServer(Path bin) throws Exception {
+    this(bin, false);
+  }
+
+  /**
+   * @param passwordsOverTcp TCP connections (as pods make them) must give a password (scram-sha-256); the
+   *     helpers below then use the Unix socket, which trusts
+   */
+  public PostgresServer(Path bin, boolean passwordsOverTcp) throws Exception {
     this.bin = bin;
     base = Files.createTempDirectory("loomio-pg-");
     data = base.resolve("data");
@@ -64,8 +74,9 @@ final class PostgresServer implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    server("initdb", "--pgdata=" + data, "--username=postgres", "--auth=trust", "--encoding=UTF8", "--locale=C",
-        "--no-sync");
+    adminHost = passwordsOverTcp ? base.toString() : "127.0.0.1";
+    server("initdb", "--pgdata=" + data, "--username=postgres", "--auth-local=trust",
+        "--auth-host=" + (passwordsOverTcp ? "scram-sha-256" : "trust"), "--encoding=UTF8", "--locale=C", "--no-sync");
     server("pg_ctl", "--pgdata=" + data, "--log=" + base.resolve("server.log"), "--wait", "--timeout=60",
         "--options=-p " + port + " -k " + base + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
   }
@@ -96,21 +107,29 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Runs a client tool (psql, pg_dump, pg_restore, createdb) against this server and returns its stdout. */
-  String client(String tool, String... args) throws Exception {
+  public int port() {
+    return port;
+  }
+
+  public Path bin() {
+    return bin;
+  }
+
+  public String client(String tool, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(bin.resolve(tool).toString());
     cmd.addAll(List.of(args));
-    return exec(cmd, Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(port), "PGUSER", "postgres"), null);
+    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", "postgres"), null);
   }
 
   /** psql with a script from standard input, stopping at the first error. */
-  String psql(String database, String sql) throws Exception {
+  public String psql(String database, String sql) throws Exception {
     List<String> cmd = List.of(bin.resolve("psql").toString(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
         "--tuples-only", "--no-align", "--dbname=" + database);
-    return exec(cmd, Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(port), "PGUSER", "postgres"), sql);
+    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", "postgres"), sql);
   }
 
-  static String exec(List<String> cmd, Map<String, String> env, String stdin) throws Exception {
+  public static String exec(List<String> cmd, Map<String, String> env, String stdin) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
     pb.environment().putAll(env);

@@ -144,6 +144,12 @@ public final class MockCluster implements AutoCloseable {
    * current spec, and every migration Job reports success.
    */
   public void runControllers(String namespace, String instance) {
+    runWorkloads(namespace, instance);
+    completeJobs(namespace, instance);
+  }
+
+  /** Plays the Deployment and StatefulSet controllers only: every pod ready at the current spec. */
+  public void runWorkloads(String namespace, String instance) {
     for (Deployment d : client.apps().deployments().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
       int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
       client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).editStatus(x -> {
@@ -159,6 +165,10 @@ public final class MockCluster implements AutoCloseable {
         return x;
       });
     }
+  }
+
+  /** Plays the Job controller: every Job of the stack without an outcome succeeds. */
+  public void completeJobs(String namespace, String instance) {
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
       if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {
         client.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()).editStatus(x -> {

@@ -1,0 +1,461 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.api.v1alpha1.UpgradeStatus;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.RotationJob;
+import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MockCluster;
+
+/**
+ * Day-2 operations end to end on the mock API server: isolation on and off leaving data untouched, refused
+ * upgrade paths, an upgrade through its gate, pre-upgrade backup and migration (with a failure on the way),
+ * and a rotation in its order (database, Secret, pods). The mock runs no controllers: the test plays the Job,
+ * Deployment and kubelet parts by writing their status.
+ */
+class DayTwoOnMockServerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static MockCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new MockCluster();
+    cluster.startOperator();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  // --- isolation ---
+
+  @Test
+  void isolationCutsTheStackOffInOneStepAndLiftingItRestoresItWithDataUntouched() {
+    create("iso", "team", "host: team.example.org\nimage: {tag: \"3.5\"}\n"
+        + "ingress: {className: nginx, tls: {clusterIssuer: letsencrypt}}");
+    cluster.runControllers("iso", "team");
+    awaitCondition("iso", Conditions.READY, "True", Conditions.ALL_READY);
+    Map<String, String> data = dataVersions("iso");
+    List<String> openPolicies = policies("iso");
+    assertThat(openPolicies).hasSizeGreaterThan(5).contains("team-default-deny");
+    assertThat(data).containsKeys("Secret/team-secrets", "Secret/team-backup-key", "PersistentVolumeClaim/team-uploads");
+
+    patch("iso", "team", "{\"spec\":{\"isolation\":true}}");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(policies("iso")).containsExactly("team-default-deny");
+      assertThat(replicas("iso")).containsEntry("team-web", 0).containsEntry("team-worker", 0)
+          .containsEntry("team-hocuspocus", 0).containsEntry("team-redis", 1);
+      assertThat(cluster.client().network().v1().ingresses().inNamespace("iso").list().getItems()).isEmpty();
+      assertThat(cluster.client().configMaps().inNamespace("iso").withName("team-edge-headers").get()).isNull();
+      assertThat(cluster.client().batch().v1().cronjobs().inNamespace("iso").withName("team-backup").get()
+          .getSpec().getSuspend()).isTrue();
+      Condition isolated = condition("iso", "team", Conditions.ISOLATED);
+      assertThat(isolated).isNotNull();
+      assertThat(isolated.getStatus()).isEqualTo("True");
+      assertThat(isolated.getMessage()).contains("isolated since").contains("team-default-deny");
+      assertThat(cluster.get("iso", "team").getStatus().getIsolatedSince()).isNotNull();
+      assertThat(condition("iso", "team", Conditions.READY).getReason()).isEqualTo(StatusAggregator.ISOLATED);
+      assertThat(condition("iso", "team", Conditions.BACKUPS_HEALTHY).getReason()).isEqualTo("BackupsPaused");
+      assertThat(events("iso")).contains("Warning Isolated");
+    });
+    assertThat(dataVersions("iso")).as("no claim or Secret written").isEqualTo(data);
+
+    // no backup of a compromised state
+    LoomioBackup backup = new LoomioBackup();
+    backup.getMetadata().setName("while-isolated");
+    backup.getMetadata().setNamespace("iso");
+    backup.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+    backup.getSpec().setDeploymentName("team");
+    cluster.client().resource(backup).create();
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackup b = cluster.client().resources(LoomioBackup.class).inNamespace("iso").withName("while-isolated").get();
+      assertThat(b.getStatus()).isNotNull();
+      assertThat(b.getStatus().getPhase()).isEqualTo(LoomioBackupStatus.Phase.Failed);
+      assertThat(b.getStatus().getMessage()).contains("isolated");
+    });
+
+    patch("iso", "team", "{\"spec\":{\"isolation\":false}}");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(policies("iso")).containsExactlyInAnyOrderElementsOf(openPolicies);
+      assertThat(replicas("iso")).containsEntry("team-web", 1).containsEntry("team-worker", 1)
+          .containsEntry("team-hocuspocus", 1);
+      assertThat(cluster.client().network().v1().ingresses().inNamespace("iso").list().getItems()).isNotEmpty();
+      assertThat(cluster.client().batch().v1().cronjobs().inNamespace("iso").withName("team-backup").get()
+          .getSpec().getSuspend()).isFalse();
+      Condition isolated = condition("iso", "team", Conditions.ISOLATED);
+      assertThat(isolated.getStatus() + " " + isolated.getReason()).isEqualTo("False " + StatusAggregator.ISOLATION_LIFTED);
+      assertThat(cluster.get("iso", "team").getStatus().getIsolatedSince()).isNull();
+      assertThat(events("iso")).contains("Normal IsolationLifted");
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runWorkloads("iso", "team"); // the Deployment controller brings the pods back
+      assertThat(condition("iso", "team", Conditions.READY).getReason()).isEqualTo(Conditions.ALL_READY);
+    });
+    assertThat(dataVersions("iso")).as("no claim or Secret written").isEqualTo(data);
+  }
+
+  // --- upgrades ---
+
+  @Test
+  void aSkippedSteppingStoneAndADowngradeAreRefusedAndChangeNothing() {
+    migratedAt("path", "3.2");
+    Map<String, String> before = cluster.versions("path");
+
+    patch("path", "team", "{\"spec\":{\"image\":{\"tag\":\"3.4\"}}}");
+    awaitCondition("path", Conditions.DEGRADED, "True", "UpgradeSkipsVersion");
+    assertThat(condition("path", "team", Conditions.DEGRADED).getMessage()).contains("skips 3.3.0")
+        .contains("set spec.image.tag to 3.3.0");
+    assertThat(image("path", "team-web")).isEqualTo("loomio/loomio:3.2");
+
+    patch("path", "team", "{\"spec\":{\"image\":{\"tag\":\"3.1.4\"}}}");
+    awaitCondition("path", Conditions.DEGRADED, "True", "DowngradeRefused");
+    assertThat(condition("path", "team", Conditions.DEGRADED).getMessage()).contains("cannot migrate a schema backwards");
+    assertThat(cluster.versions("path")).as("nothing applied").isEqualTo(before);
+  }
+
+  @Test
+  void anUpgradeChecksItsGateTakesABackupMigratesAndOnlyThenRollsTheApp() {
+    migratedAt("up", "3.2");
+    String secretKeyBase = secretValue("up", "team-secrets", "SECRET_KEY_BASE");
+
+    patch("up", "team", "{\"spec\":{\"image\":{\"tag\":\"3.3\"}}}");
+    // 1. the 3.3 gate runs on the old image; nothing else moves
+    Job gate = await().atMost(WAIT).until(() -> job("up", "upgrade-gate"), Optional::isPresent).get();
+    assertThat(gate.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("loomio/loomio:3.2");
+    assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.CheckingGate);
+    fail("up", gate, "check", "3 anonymous stance polls remain");
+    awaitCondition("up", Conditions.DEGRADED, "True", UpgradeGuard.GATE_FAILED);
+    assertThat(condition("up", "team", Conditions.DEGRADED).getMessage()).contains("3 anonymous stance polls remain");
+    assertThat(backups("up")).as("no backup before the gate passed").isEmpty();
+    assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.2");
+
+    // the polls were dealt with: delete the gate Job, the check runs again and passes
+    cluster.client().batch().v1().jobs().inNamespace("up").withName(gate.getMetadata().getName()).delete();
+    await().atMost(WAIT).until(() -> job("up", "upgrade-gate").filter(j -> j.getStatus() == null).isPresent());
+    complete("up", job("up", "upgrade-gate").get());
+
+    // 2. the pre-upgrade backup, and no migration before it succeeded
+    LoomioBackup pre = await().atMost(WAIT).until(() -> backups("up"), b -> !b.isEmpty()).get(0);
+    assertThat(pre.getMetadata().getName()).startsWith("team-pre-upgrade-");
+    assertThat(pre.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("LoomioDeployment"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.BackingUp);
+      assertThat(upgrade("up").getBackup()).isEqualTo(pre.getMetadata().getName());
+      assertThat(condition("up", "team", Conditions.PROGRESSING).getReason()).isEqualTo(UpgradeGuard.UPGRADING);
+    });
+    assertThat(migrationJobs("up")).as("only the 3.2 migration so far").singleElement()
+        .satisfies(j -> assertThat(imageOf(j)).isEqualTo("loomio/loomio:3.2"));
+    finishBackup("up", pre.getMetadata().getName());
+
+    // 3. the migration runs the new image while the app keeps the old one
+    Job migrate = await().atMost(WAIT).until(() -> migrationJobs("up").stream()
+        .filter(j -> imageOf(j).equals("loomio/loomio:3.3")).findFirst(), Optional::isPresent).get();
+    assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.Migrating);
+    assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.2");
+    assertThat(image("up", "team-worker")).isEqualTo("loomio/loomio:3.2");
+
+    // a failed migration: Degraded quotes its log (masking secrets), and the old version keeps serving
+    fail("up", migrate, "migrate", "== 20261101 AddThings: migrating\nPG::Error near " + secretKeyBase + "\nrake aborted!");
+    awaitCondition("up", Conditions.DEGRADED, "True", Conditions.MIGRATION_FAILED);
+    assertThat(condition("up", "team", Conditions.DEGRADED).getMessage()).contains("rake aborted!")
+        .contains(Redaction.MASK).doesNotContain(secretKeyBase);
+    assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.Failed);
+    assertThat(upgrade("up").getMessage()).contains("set spec.image back to loomio/loomio:3.2");
+    assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.2");
+
+    // fixed and retried: the migration succeeds, and only now the app rolls to 3.3
+    complete("up", migrate);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.3");
+      assertThat(image("up", "team-worker")).isEqualTo("loomio/loomio:3.3");
+      LoomioDeploymentStatus s = cluster.get("up", "team").getStatus();
+      assertThat(s.getMigrated().getVersion()).isEqualTo("3.3");
+      assertThat(s.getUpgrade()).isNull();
+    });
+    cluster.runWorkloads("up", "team");
+    awaitCondition("up", Conditions.READY, "True", Conditions.ALL_READY);
+  }
+
+  // --- rotation ---
+
+  @Test
+  void aRotationChangesTheDatabaseFirstThenTheSecretThenExactlyThePodsThatReadIt() {
+    create("rot", "team", "host: team.example.org");
+    cluster.runControllers("rot", "team");
+    awaitCondition("rot", Conditions.READY, "True", Conditions.ALL_READY);
+    Map<String, String> before = secretValues("rot", "team-secrets");
+    Map<String, String> hashes = secretHashes("rot");
+    String started = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+
+    patch("rot", "team", "{\"spec\":{\"secrets\":{\"rotate\":{\"token\":\"t1\",\"keys\":[\"SECRET_KEY_BASE\","
+        + "\"POSTGRES_PASSWORD\"]}}}}");
+    String jobName = new RotationJob.Rotation("t1").jobName("team");
+    // 1. the new values wait in the pending Secret while the Job changes the database's password
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.client().batch().v1().jobs().inNamespace("rot").withName(jobName).get()).isNotNull();
+      assertThat(cluster.get("rot", "team").getStatus().getSecrets().getRotation()).contains("changing the database password");
+    });
+    Map<String, String> pending = secretValues("rot", RotationJob.pendingSecret("team"));
+    assertThat(pending).containsKeys("SECRET_KEY_BASE", "POSTGRES_PASSWORD", RotationJob.VERIFIER_KEY)
+        .doesNotContainKeys("DEVISE_SECRET", "REDIS_PASSWORD");
+    assertThat(pending.get("POSTGRES_PASSWORD")).isNotEqualTo(before.get("POSTGRES_PASSWORD")).matches("[0-9a-f]{64}");
+    assertThat(secretValues("rot", "team-secrets")).as("the Secret waits for the database").isEqualTo(before);
+    assertThat(secretHashes("rot")).as("no pod rolls yet").isEqualTo(hashes);
+
+    // 2. the database has it: the Secret follows, the pending Secret goes, the readers roll
+    complete("rot", cluster.client().batch().v1().jobs().inNamespace("rot").withName(jobName).get());
+    await().atMost(WAIT).untilAsserted(() -> {
+      Map<String, String> after = secretValues("rot", "team-secrets");
+      assertThat(after.get("SECRET_KEY_BASE")).isEqualTo(pending.get("SECRET_KEY_BASE"));
+      assertThat(after.get("POSTGRES_PASSWORD")).isEqualTo(pending.get("POSTGRES_PASSWORD"));
+      assertThat(after).doesNotContainKey(RotationJob.VERIFIER_KEY);
+      assertThat(after.get("DEVISE_SECRET")).isEqualTo(before.get("DEVISE_SECRET"));
+      assertThat(cluster.client().secrets().inNamespace("rot").withName(RotationJob.pendingSecret("team")).get()).isNull();
+      var status = cluster.get("rot", "team").getStatus().getSecrets();
+      assertThat(status.getLastRotationToken()).isEqualTo("t1");
+      assertThat(status.getRotation()).isNull();
+      assertThat(status.getValueSince()).containsKeys("SECRET_KEY_BASE", "DEVISE_SECRET", "VAPID_PUBLIC_KEY");
+      assertThat(status.getValueSince().get("SECRET_KEY_BASE")).isGreaterThanOrEqualTo(started);
+      Map<String, String> rolled = secretHashes("rot");
+      assertThat(rolled.get("Deployment/team-web")).isNotEqualTo(hashes.get("Deployment/team-web"));
+      assertThat(rolled.get("Deployment/team-worker")).isNotEqualTo(hashes.get("Deployment/team-worker"));
+      assertThat(rolled.get("Deployment/team-redis")).as("Redis reads neither").isEqualTo(hashes.get("Deployment/team-redis"));
+      assertThat(events("rot")).contains("Normal CredentialsRotated");
+    });
+    String statusText = cluster.get("rot", "team").getStatus().toString() + events("rot");
+    assertThat(statusText).doesNotContain(pending.get("SECRET_KEY_BASE")).doesNotContain(pending.get("POSTGRES_PASSWORD"));
+
+    // 3. the same token never rotates again: another change reconciles, the Secret stays
+    Map<String, String> rotated = secretValues("rot", "team-secrets");
+    patch("rot", "team", "{\"spec\":{\"siteName\":\"After rotation\"}}");
+    await().atMost(WAIT).until(() -> "After rotation".equals(cluster.client().configMaps().inNamespace("rot")
+        .withName("team-config").get().getData().get("SITE_NAME")));
+    assertThat(secretValues("rot", "team-secrets")).isEqualTo(rotated);
+    assertThat(cluster.client().secrets().inNamespace("rot").withName(RotationJob.pendingSecret("team")).get()).isNull();
+  }
+
+  @Test
+  void theVapidPairNeedsForceAndOldCredentialsRaiseSecretsFresh() {
+    create("age", "team", "host: team.example.org");
+    cluster.runControllers("age", "team");
+    awaitCondition("age", Conditions.READY, "True", Conditions.ALL_READY);
+    Map<String, String> before = secretValues("age", "team-secrets");
+
+    patch("age", "team", "{\"spec\":{\"secrets\":{\"rotate\":{\"token\":\"v\",\"keys\":[\"VAPID_PUBLIC_KEY\"]}}}}");
+    awaitCondition("age", Conditions.DEGRADED, "True", Conditions.INVALID_SPEC);
+    assertThat(condition("age", "team", Conditions.DEGRADED).getMessage()).contains("force");
+    assertThat(secretValues("age", "team-secrets")).isEqualTo(before);
+    patch("age", "team", "{\"spec\":{\"secrets\":{\"rotate\":null}}}");
+
+    cluster.client().secrets().inNamespace("age").withName("team-secrets").edit(s -> {
+      s.getMetadata().getAnnotations().put("value-since.loomio.org/DEVISE_SECRET", "2020-01-01T00:00:00Z");
+      s.getMetadata().getAnnotations().put("value-since.loomio.org/VAPID_PRIVATE_KEY", "2020-01-01T00:00:00Z");
+      return s;
+    });
+    patch("age", "team", "{\"spec\":{\"secrets\":{\"maxAgeDays\":90}}}");
+    awaitCondition("age", Conditions.SECRETS_FRESH, "False", StatusAggregator.ROTATION_DUE);
+    assertThat(condition("age", "team", Conditions.SECRETS_FRESH).getMessage()).contains("DEVISE_SECRET")
+        .doesNotContain("VAPID").doesNotContain("SECRET_KEY_BASE");
+    assertThat(events("age")).contains("Warning " + StatusAggregator.ROTATION_DUE);
+
+    patch("age", "team", "{\"spec\":{\"secrets\":{\"rotate\":{\"token\":\"r1\",\"keys\":[\"DEVISE_SECRET\"]}}}}");
+    awaitCondition("age", Conditions.SECRETS_FRESH, "True", StatusAggregator.WITHIN_MAX_AGE);
+    assertThat(secretValues("age", "team-secrets").get("DEVISE_SECRET")).isNotEqualTo(before.get("DEVISE_SECRET"));
+  }
+
+  // --- helpers ---
+
+  private static void create(String ns, String name, String spec) {
+    cluster.namespace(ns);
+    LoomioDeployment r = Fixtures.resource(name, spec);
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    await().atMost(WAIT).until(() -> cluster.client().apps().deployments().inNamespace(ns).withName(name + "-web")
+        .get() != null);
+  }
+
+  /** A stack whose database is migrated to {@code version}, with backups to its volume. */
+  private static void migratedAt(String ns, String version) {
+    create(ns, "team", "host: team.example.org\nimage: {tag: \"" + version + "\"}");
+    cluster.runControllers(ns, "team");
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioDeploymentStatus s = cluster.get(ns, "team").getStatus();
+      assertThat(s.getMigrated()).isNotNull();
+      assertThat(s.getMigrated().getVersion()).isEqualTo(version);
+    });
+    awaitCondition(ns, Conditions.READY, "True", Conditions.ALL_READY);
+  }
+
+  private static void patch(String ns, String name, String json) {
+    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+  }
+
+  private static Condition condition(String ns, String name, String type) {
+    LoomioDeployment r = cluster.get(ns, name);
+    return r == null || r.getStatus() == null ? null : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
+  }
+
+  private static void awaitCondition(String ns, String type, String status, String reason) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      Condition c = condition(ns, "team", type);
+      assertThat(c).as(type).isNotNull();
+      assertThat(c.getStatus() + " " + c.getReason()).as(c.getMessage()).isEqualTo(status + " " + reason);
+    });
+  }
+
+  private static UpgradeStatus upgrade(String ns) {
+    return cluster.get(ns, "team").getStatus().getUpgrade();
+  }
+
+  private static List<String> policies(String ns) {
+    return cluster.client().network().v1().networkPolicies().inNamespace(ns).withLabel(Labels.INSTANCE, "team").list()
+        .getItems().stream().map(p -> p.getMetadata().getName()).sorted().toList();
+  }
+
+  private static Map<String, Integer> replicas(String ns) {
+    return cluster.client().apps().deployments().inNamespace(ns).list().getItems().stream()
+        .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getSpec().getReplicas()));
+  }
+
+  private static String image(String ns, String deployment) {
+    Deployment d = cluster.client().apps().deployments().inNamespace(ns).withName(deployment).get();
+    return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  private static String imageOf(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  private static Optional<Job> job(String ns, String component) {
+    return cluster.client().batch().v1().jobs().inNamespace(ns).withLabel(Labels.COMPONENT, component).list().getItems()
+        .stream().findFirst();
+  }
+
+  private static List<Job> migrationJobs(String ns) {
+    return cluster.client().batch().v1().jobs().inNamespace(ns).withLabel(Labels.COMPONENT, "migrate").list().getItems();
+  }
+
+  private static List<LoomioBackup> backups(String ns) {
+    return cluster.client().resources(LoomioBackup.class).inNamespace(ns).list().getItems();
+  }
+
+  /** The Job controller and the kubelet report a failure, with the container's last words. */
+  private static void fail(String ns, Job job, String container, String message) {
+    String name = job.getMetadata().getName();
+    Map<String, String> labels = new LinkedHashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
+    labels.put("job-name", name);
+    cluster.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name + "-x")
+        .withNamespace(ns).withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName(container)
+        .withImage("x").endContainer().endSpec().build()).create();
+    cluster.client().pods().inNamespace(ns).withName(name + "-x").editStatus(p -> {
+      p.setStatus(new PodStatusBuilder().withPhase("Failed").withContainerStatuses(new ContainerStatusBuilder()
+          .withName(container).withNewState().withNewTerminated().withExitCode(1).withMessage(message)
+          .withFinishedAt(java.time.Instant.now().toString()).endTerminated().endState().build()).build());
+      return p;
+    });
+    cluster.client().batch().v1().jobs().inNamespace(ns).withName(name).editStatus(j -> {
+      j.setStatus(new JobStatusBuilder().withFailed(1).addNewCondition().withType("Failed").withStatus("True")
+          .withReason("BackoffLimitExceeded").endCondition().build());
+      return j;
+    });
+  }
+
+  private static void complete(String ns, Job job) {
+    cluster.client().batch().v1().jobs().inNamespace(ns).withName(job.getMetadata().getName()).editStatus(j -> {
+      j.setStatus(new JobStatusBuilder().withSucceeded(1).addNewCondition().withType("Complete").withStatus("True")
+          .endCondition().build());
+      return j;
+    });
+  }
+
+  /** The backup pod of a LoomioBackup finishes, as its agent reports it. */
+  private static void finishBackup(String ns, String backup) {
+    await().atMost(WAIT).until(() -> !cluster.client().batch().v1().jobs().inNamespace(ns)
+        .withLabel(Labels.BACKUP, backup).list().getItems().isEmpty());
+    String pod = "backup-" + backup;
+    cluster.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(pod).withNamespace(ns)
+        .withLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team", Labels.COMPONENT, "backup",
+            Labels.BACKUP, backup, Labels.RUN_ONCE, "true")).endMetadata()
+        .withNewSpec().addNewContainer().withName("agent").withImage("x").endContainer().endSpec().build()).create();
+    cluster.client().pods().inNamespace(ns).withName(pod).editStatus(p -> {
+      p.setStatus(new PodStatusBuilder().withPhase("Succeeded").withContainerStatuses(new ContainerStatusBuilder()
+          .withName("agent").withNewState().withNewTerminated().withExitCode(0)
+          .withMessage("{\"backup\":\"team-20261127T120000Z\",\"complete\":true,\"objects\":[]}")
+          .withFinishedAt(java.time.Instant.now().toString()).endTerminated().endState().build()).build());
+      return p;
+    });
+  }
+
+  private static Map<String, String> dataVersions(String ns) {
+    return cluster.versions(ns).entrySet().stream()
+        .filter(e -> e.getKey().startsWith("Secret/") || e.getKey().startsWith("PersistentVolumeClaim/"))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+
+  private static Map<String, String> secretValues(String ns, String name) {
+    Secret s = cluster.client().secrets().inNamespace(ns).withName(name).get();
+    assertThat(s).as(name).isNotNull();
+    Map<String, String> values = new LinkedHashMap<>();
+    s.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    return values;
+  }
+
+  private static String secretValue(String ns, String name, String key) {
+    return secretValues(ns, name).get(key);
+  }
+
+  /** The secret-hash annotation of every workload's pod template. */
+  private static Map<String, String> secretHashes(String ns) {
+    Map<String, String> hashes = new LinkedHashMap<>();
+    List<HasMetadata> workloads = new java.util.ArrayList<>();
+    workloads.addAll(cluster.client().apps().deployments().inNamespace(ns).list().getItems());
+    workloads.addAll(cluster.client().apps().statefulSets().inNamespace(ns).list().getItems());
+    for (HasMetadata w : workloads) {
+      var template = w instanceof Deployment d ? d.getSpec().getTemplate()
+          : ((io.fabric8.kubernetes.api.model.apps.StatefulSet) w).getSpec().getTemplate();
+      hashes.put(w.getKind() + "/" + w.getMetadata().getName(),
+          String.valueOf(template.getMetadata().getAnnotations().get(HardenedPod.SECRET_HASH_ANNOTATION)));
+    }
+    return hashes;
+  }
+
+  private static List<String> events(String ns) {
+    return cluster.client().v1().events().inNamespace(ns).list().getItems().stream()
+        .map(e -> e.getType() + " " + e.getReason()).toList();
+  }
+}

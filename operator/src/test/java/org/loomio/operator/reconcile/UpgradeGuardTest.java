@@ -1,0 +1,97 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.api.v1alpha1.MigratedStatus;
+import org.loomio.operator.api.v1alpha1.UpgradeStatus;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.testing.Fixtures;
+
+/** The upgrade decisions that the mock-server test does not walk through. */
+class UpgradeGuardTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+  private static UpgradeGuard.Decision decide(String spec, LoomioDeploymentStatus previous, Map<String, Job> jobs,
+      boolean backupsPossible) {
+    ResolvedSpec resolved = new ResolvedSpec(Fixtures.resource("team", spec));
+    return UpgradeGuard.decide(resolved, new UpgradeGuard.Observed(previous, jobs, List.of(), Map.of(), backupsPossible),
+        image -> "migrate-" + image.tag(), NOW);
+  }
+
+  private static LoomioDeploymentStatus migrated(String version) {
+    LoomioDeploymentStatus s = new LoomioDeploymentStatus();
+    s.setMigrated(new MigratedStatus("loomio/loomio:" + version, version, "2026-11-01T00:00:00Z"));
+    return s;
+  }
+
+  private static Job succeeded(String name) {
+    return new JobBuilder().withNewMetadata().withName(name).endMetadata().withNewStatus().withSucceeded(1).endStatus()
+        .build();
+  }
+
+  @Test
+  void aNewDatabaseIsNotGuardedAndIsRecordedOnceMigrated() {
+    var d = decide("host: a.example.org\nimage: {tag: \"3.5\"}", null, Map.of(), true);
+    assertThat(d.refusal()).isEmpty();
+    assertThat(d.serving().tag()).isEqualTo("3.5");
+    assertThat(d.migrated()).isNull();
+    d = decide("host: a.example.org\nimage: {tag: \"3.5\"}", null, Map.of("migrate-3.5", succeeded("migrate-3.5")), true);
+    assertThat(d.migrated().getVersion()).isEqualTo("3.5");
+    assertThat(d.migrated().getTime()).isEqualTo("2026-11-27T12:00:00Z");
+  }
+
+  @Test
+  void withoutBackupsTheUpgradeWaitsUnlessTheUserWaivesTheBackup() {
+    var d = decide("host: a.example.org\nimage: {tag: \"3.5\"}", migrated("3.4"), Map.of(), false);
+    assertThat(d.problem()).hasValueSatisfying(p -> assertThat(p.reason()).isEqualTo(UpgradeGuard.NEEDS_BACKUP));
+    assertThat(d.migration().tag()).as("no migration").isEqualTo("3.4");
+    assertThat(d.upgrade().getPhase()).isEqualTo(UpgradeStatus.Phase.Waiting);
+
+    d = decide("host: a.example.org\nimage: {tag: \"3.5\"}\nupgrade: {backupBeforeMigration: false}", migrated("3.4"),
+        Map.of(), false);
+    assertThat(d.problem()).isEmpty();
+    assertThat(d.serving().tag()).isEqualTo("3.4");
+    assertThat(d.migration().tag()).isEqualTo("3.5");
+    assertThat(d.upgrade().getPhase()).isEqualTo(UpgradeStatus.Phase.Migrating);
+  }
+
+  @Test
+  void anIsolatedStackDoesNotUpgrade() {
+    var d = decide("host: a.example.org\nimage: {tag: \"3.5\"}\nisolation: true", migrated("3.4"), Map.of(), true);
+    assertThat(d.upgrade().getPhase()).isEqualTo(UpgradeStatus.Phase.Waiting);
+    assertThat(d.upgrade().getMessage()).contains("isolated");
+    assertThat(d.backupToCreate()).isEmpty();
+    assertThat(d.migration().tag()).isEqualTo("3.4");
+  }
+
+  @Test
+  void settingTheOldImageBackIsNoUpgradeAndAnUncheckablePathWarnsButProceeds() {
+    var back = decide("host: a.example.org\nimage: {tag: \"3.4\"}", migrated("3.4"), Map.of(), true);
+    assertThat(back.upgrade()).isNull();
+    assertThat(back.serving().tag()).isEqualTo("3.4");
+
+    var latest = decide("host: a.example.org\nimage: {tag: latest}", migrated("3.4"), Map.of(), true);
+    assertThat(latest.refusal()).isEmpty();
+    assertThat(latest.warning()).hasValueSatisfying(w -> assertThat(w).contains("cannot be checked"));
+    assertThat(latest.backupToCreate()).as("still backed up first").isPresent();
+  }
+
+  @Test
+  void aStatusFromBeforeMigratedExistedCountsOnlyIfItsMigrationHadSucceeded() {
+    LoomioDeploymentStatus old = new LoomioDeploymentStatus();
+    old.setImage("loomio/loomio:3.55");
+    old.setVersion("3.55");
+    old.setConditions(List.of(Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, Conditions.MIGRATION_PENDING, "m", 1)));
+    assertThat(UpgradeGuard.migratedBefore(old)).as("a mistyped first tag is no version to guard").isNull();
+    old.setConditions(List.of(Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, Conditions.STABLE, "s", 1)));
+    assertThat(UpgradeGuard.migratedBefore(old).getVersion()).isEqualTo("3.55");
+  }
+}
