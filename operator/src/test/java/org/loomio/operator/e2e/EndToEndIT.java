@@ -134,17 +134,7 @@ class EndToEndIT {
       long started = System.nanoTime();
       LoomioDeployment resource = apply(example, ns);
       String name = resource.getMetadata().getName();
-      Stack expected = StackRenderer.renderForDisplay(resource, rigApis);
-
-      await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-        for (HasMetadata want : expected.objects()) {
-          assertThat(k.resource(want).inNamespace(ns).get()).as(want.getKind() + "/" + want.getMetadata().getName())
-              .isNotNull();
-        }
-        LoomioDeployment now = get(ns, name);
-        assertThat(now.getStatus()).isNotNull();
-        assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
-      });
+      Stack expected = awaitConverged(ns, resource);
       awaitPodsAdmitted(ns, name);
       System.out.printf(Locale.ROOT, "e2e: %s converged and every pod admitted in %.1f s%n", example.getFileName(),
           (System.nanoTime() - started) / 1e9);
@@ -448,8 +438,103 @@ class EndToEndIT {
     });
   }
 
+  /**
+   * spec.isolation cuts a stack off and lifting it brings the stack back, without touching its data: isolated,
+   * only the deny-all NetworkPolicy is left, web, worker and hocuspocus are at zero replicas (PostgreSQL and Redis
+   * keep running), the Ingress is gone and the status says Isolated; lifted, the allow policies, replicas and
+   * Ingress are back as before and Isolated is False (IsolationLifted). The audit log shows that nobody (the
+   * operator, the controllers) wrote a PersistentVolumeClaim or a Secret of the namespace meanwhile.
+   */
   @Test
   @Order(11)
+  void isolationCutsTheStackOffAndLiftingItRestoresItWithoutTouchingData() throws Exception {
+    String ns = run + "-isolation";
+    LoomioDeployment resource = apply(Fixtures.examplesDir().resolve("ingress-nginx.yaml"), ns);
+    String name = resource.getMetadata().getName();
+    awaitConverged(ns, resource);
+    awaitPodsAdmitted(ns, name);
+    String deny = name + "-default-deny";
+    List<String> policies = policyNames(ns, name);
+    assertThat(policies).contains(deny, name + "-web", name + "-worker", name + "-hocuspocus", name + "-postgres",
+        name + "-redis");
+    Map<String, Integer> replicas = replicas(ns, name);
+    assertThat(replicas).containsKeys(name + "-web", name + "-worker", name + "-hocuspocus", name + "-redis",
+        name + "-postgres");
+    List<String> ingresses = ingressNames(ns, name);
+    assertThat(ingresses).as("the example's Ingress").isNotEmpty();
+    String readyBefore = condition(get(ns, name), Conditions.READY).getReason();
+    assertThat(dataVersions(ns)).containsKeys("PersistentVolumeClaim/" + name + "-postgres-data",
+        "PersistentVolumeClaim/" + name + "-uploads", "PersistentVolumeClaim/" + name + "-backups",
+        "Secret/" + name + "-secrets", "Secret/" + name + "-backup-key");
+    // v1.20's token controller gives every ServiceAccount a Secret: let it finish before the mark
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(k.serviceAccounts().inNamespace(ns).list().getItems())
+            .allSatisfy(sa -> assertThat(sa.getSecrets()).as(sa.getMetadata().getName() + " token").isNotEmpty()));
+    Map<String, String> data = dataVersions(ns);
+    long mark = rig.auditMark();
+
+    long started = System.nanoTime();
+    mergePatch(ns, name, "{\"spec\":{\"isolation\":true}}");
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      assertThat(policyNames(ns, name)).as("the stack's NetworkPolicies").containsExactly(deny);
+      var spec = k.network().v1().networkPolicies().inNamespace(ns).withName(deny).get().getSpec();
+      assertThat(spec.getPodSelector().getMatchLabels()).isEqualTo(Map.of(Labels.INSTANCE, name));
+      assertThat(spec.getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+      assertThat(spec.getIngress()).isNullOrEmpty();
+      assertThat(spec.getEgress()).isNullOrEmpty();
+      Map<String, Integer> now = replicas(ns, name);
+      for (String component : List.of("web", "worker", "hocuspocus")) {
+        assertThat(now.get(name + "-" + component)).as(component + " replicas").isZero();
+        assertThat(pods(ns, name, component)).as(component + " pods").isEmpty();
+      }
+      assertThat(now.get(name + "-redis")).as("Redis keeps running").isEqualTo(replicas.get(name + "-redis"));
+      assertThat(now.get(name + "-postgres")).as("PostgreSQL keeps running").isEqualTo(replicas.get(name + "-postgres"));
+      assertThat(ingressNames(ns, name)).as("the stack's Ingresses").isEmpty();
+      LoomioDeployment r = get(ns, name);
+      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+      Condition isolated = condition(r, Conditions.ISOLATED);
+      assertThat(isolated.getStatus() + " " + isolated.getReason()).isEqualTo("True Isolated");
+      Condition ready = condition(r, Conditions.READY);
+      assertThat(ready.getStatus() + " " + ready.getReason()).isEqualTo("False Isolated");
+      assertThat(r.getStatus().getIsolatedSince()).as("status.isolatedSince").isNotNull();
+      java.time.Instant.parse(r.getStatus().getIsolatedSince());
+    });
+    System.out.printf(Locale.ROOT, "e2e: spec.isolation=true: stack cut off in %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
+
+    started = System.nanoTime();
+    mergePatch(ns, name, "{\"spec\":{\"isolation\":false}}");
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      assertThat(policyNames(ns, name)).as("the stack's NetworkPolicies").isEqualTo(policies);
+      assertThat(replicas(ns, name)).isEqualTo(replicas);
+      assertThat(ingressNames(ns, name)).as("the stack's Ingresses").isEqualTo(ingresses);
+      LoomioDeployment r = get(ns, name);
+      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+      Condition isolated = condition(r, Conditions.ISOLATED);
+      assertThat(isolated.getStatus() + " " + isolated.getReason()).isEqualTo("False IsolationLifted");
+      assertThat(condition(r, Conditions.READY).getReason()).isEqualTo(readyBefore);
+      assertThat(r.getStatus().getIsolatedSince()).as("status.isolatedSince").isNull();
+    });
+    awaitPodsAdmitted(ns, name);
+    System.out.printf(Locale.ROOT, "e2e: spec.isolation=false: stack back in %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
+
+    List<Rig.Write> writes = rig.writesByAnyoneSince(mark, ns::equals);
+    assertThat(writes).as("the audit log saw the isolation (policies deleted, app scaled)")
+        .anySatisfy(w -> assertThat(w.verb() + " " + w.resource()).isEqualTo("delete networkpolicies"))
+        .anySatisfy(w -> assertThat(w.resource()).isEqualTo("deployments"));
+    assertThat(writes).as("writes to PersistentVolumeClaims or Secrets while isolating and lifting")
+        .noneMatch(w -> w.resource().startsWith("persistentvolumeclaims") || w.resource().startsWith("secrets"));
+    assertThat(dataVersions(ns)).as("resourceVersions of the namespace's PersistentVolumeClaims and Secrets")
+        .isEqualTo(data);
+    Map<String, Long> byOperator = new TreeMap<>();
+    rig.writesSince(mark, identity.user(), ns::equals)
+        .forEach(w -> byOperator.merge(w.verb() + " " + w.resource(), 1L, Long::sum));
+    System.out.println("e2e: operator writes to isolate and lift: " + byOperator);
+  }
+
+  @Test
+  @Order(12)
   void theOperatorNeededNoRightBeyondTheHelmChartsRbac() {
     // (a namespace being deleted refuses new objects with a 403 too; that is not about RBAC)
     List<String> refused = operator.logSinceStart().lines()
@@ -480,6 +565,22 @@ class EndToEndIT {
     }
     k.resource(doc).create();
     return typed;
+  }
+
+  /** Waits until every object the spec renders exists and the status has seen the spec; returns the render. */
+  private Stack awaitConverged(String ns, LoomioDeployment resource) {
+    String name = resource.getMetadata().getName();
+    Stack expected = StackRenderer.renderForDisplay(resource, rigApis);
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      for (HasMetadata want : expected.objects()) {
+        assertThat(k.resource(want).inNamespace(ns).get()).as(want.getKind() + "/" + want.getMetadata().getName())
+            .isNotNull();
+      }
+      LoomioDeployment now = get(ns, name);
+      assertThat(now.getStatus()).isNotNull();
+      assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
+    });
+    return expected;
   }
 
   private void awaitPodsAdmitted(String ns, String name) {
@@ -553,6 +654,38 @@ class EndToEndIT {
     for (List<? extends HasMetadata> items : lists) {
       items.forEach(o -> v.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
     }
+    return v;
+  }
+
+  /** Names of the stack's NetworkPolicies, sorted. */
+  private List<String> policyNames(String ns, String name) {
+    return k.network().v1().networkPolicies().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
+        .stream().map(p -> p.getMetadata().getName()).sorted().toList();
+  }
+
+  /** Names of the stack's Ingresses, sorted. */
+  private List<String> ingressNames(String ns, String name) {
+    return k.network().v1().ingresses().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
+        .stream().map(i -> i.getMetadata().getName()).sorted().toList();
+  }
+
+  /** spec.replicas of the stack's Deployments and StatefulSets, by name. */
+  private Map<String, Integer> replicas(String ns, String name) {
+    Map<String, Integer> r = new TreeMap<>();
+    k.apps().deployments().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
+        .forEach(d -> r.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
+    k.apps().statefulSets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
+        .forEach(s -> r.put(s.getMetadata().getName(), s.getSpec().getReplicas()));
+    return r;
+  }
+
+  /** resourceVersion of every PersistentVolumeClaim and Secret of a namespace (labelled or not), by kind/name. */
+  private Map<String, String> dataVersions(String ns) {
+    Map<String, String> v = new TreeMap<>();
+    k.persistentVolumeClaims().inNamespace(ns).list().getItems()
+        .forEach(p -> v.put("PersistentVolumeClaim/" + p.getMetadata().getName(), p.getMetadata().getResourceVersion()));
+    k.secrets().inNamespace(ns).list().getItems()
+        .forEach(x -> v.put("Secret/" + x.getMetadata().getName(), x.getMetadata().getResourceVersion()));
     return v;
   }
 

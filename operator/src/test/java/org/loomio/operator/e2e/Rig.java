@@ -123,6 +123,15 @@ public final class Rig {
 
   /** Write requests after {@code mark} by {@code user} in namespaces accepted by {@code namespaces}. */
   public List<Write> writesSince(long mark, String user, Predicate<String> namespaces) {
+    return writes(mark, user::equals, namespaces);
+  }
+
+  /** Write requests after {@code mark} by any user in namespaces accepted by {@code namespaces}. */
+  public List<Write> writesByAnyoneSince(long mark, Predicate<String> namespaces) {
+    return writes(mark, u -> true, namespaces);
+  }
+
+  private List<Write> writes(long mark, Predicate<String> users, Predicate<String> namespaces) {
     List<Write> writes = new ArrayList<>();
     try (var lines = Files.lines(runDir.resolve("audit.log"))) {
       lines.skip(mark).forEach(line -> {
@@ -130,7 +139,7 @@ public final class Rig {
           JsonNode e = JSON.readTree(line);
           if (!"ResponseComplete".equals(e.path("stage").asText())
               || !WRITE_VERBS.contains(e.path("verb").asText())
-              || !user.equals(e.at("/user/username").asText())
+              || !users.test(e.at("/user/username").asText())
               || e.path("requestURI").asText().contains("dryRun=")) {
             return;
           }
@@ -140,8 +149,8 @@ public final class Rig {
           }
           String resource = e.at("/objectRef/resource").asText()
               + (e.at("/objectRef/subresource").isMissingNode() ? "" : "/" + e.at("/objectRef/subresource").asText());
-          writes.add(new Write(user, e.path("verb").asText(), resource, ns, e.at("/objectRef/name").asText(),
-              e.at("/responseStatus/code").asInt()));
+          writes.add(new Write(e.at("/user/username").asText(), e.path("verb").asText(), resource, ns,
+              e.at("/objectRef/name").asText(), e.at("/responseStatus/code").asInt()));
         } catch (IOException ex) {
           throw new UncheckedIOException(ex);
         }
