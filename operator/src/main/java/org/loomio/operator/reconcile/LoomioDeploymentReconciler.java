@@ -227,6 +227,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     LoomioDeploymentStatus previous = resource.getStatus();
 
     Credentials creds;
+    Secret generatedSecret = null;
     CredentialRotation.Outcome rotation = null;
     SecretsStatus secretsStatus = null;
     if (spec.existingSecret() != null) {
@@ -243,6 +244,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
             "Secret " + spec.generatedSecretName() + ": " + e.getMessage(), events, null);
       }
       creds = outcome.credentials();
+      generatedSecret = outcome.secret();
       if (!outcome.generatedKeys().isEmpty()) {
         events.normal(resource, "CredentialsGenerated", (outcome.created() ? "created" : "completed") + " Secret "
             + spec.generatedSecretName() + " with newly generated " + String.join(", ", outcome.generatedKeys()));
@@ -260,16 +262,13 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
     if (spec.existingSecret() == null) {
       // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the pods)
-      Secret current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
+      Secret current = generatedSecret;
       Secret pending = context.getSecondaryResources(Secret.class).stream()
           .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
           .findFirst().orElse(null);
-      String lastToken = previous == null || previous.getSecrets() == null ? null
-          : previous.getSecrets().getLastRotationToken();
       Optional<String> rotationJobFailure = spec.rotation().map(r -> new RotationJob.Rotation(r.getToken()))
           .flatMap(r -> UpgradeGuard.terminationMessage(jobPods, r.jobName(spec.name())));
-      rotation = rotator.step(client, spec, creds, current, pending, jobs, lastToken, rotationJobFailure,
-          clock.instant());
+      rotation = rotator.step(client, spec, creds, current, pending, jobs, rotationJobFailure, clock.instant());
       creds = rotation.credentials();
       if (!rotation.rotatedKeys().isEmpty()) {
         events.normal(resource, "CredentialsRotated", "rotation " + rotation.completedToken() + ": new "
@@ -279,7 +278,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       }
       secretsStatus = new SecretsStatus();
       secretsStatus.setValueSince(CredentialRotation.valueSince(current, Credentials.requiredKeys(spec)));
-      secretsStatus.setLastRotationToken(rotation.completedToken() != null ? rotation.completedToken() : lastToken);
+      secretsStatus.setLastRotationToken(CredentialRotation.lastToken(current));
       secretsStatus.setRotation(rotation.progress());
     }
 

@@ -26,6 +26,7 @@ public final class RotationJob {
 
   static final String SCRIPT = String.join("\n",
       "set -eu",
+      "until pg_isready -q -t 5; do sleep 2; done",
       "if psql -w -X -q -c 'select 1' >/dev/null 2>&1; then",
       "  printf '%s\\n' \"ALTER ROLE \\\"$PGUSER\\\" PASSWORD :'verifier';\" \\",
       "    | psql -w -X -q -v ON_ERROR_STOP=1 -v verifier=\"$NEW_PASSWORD_SCRAM\"",

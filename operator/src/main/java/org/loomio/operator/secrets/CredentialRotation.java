@@ -45,6 +45,12 @@ public final class CredentialRotation {
   /** Annotation prefix on the credentials Secret: when each key's current value was set. */
   public static final String VALUE_SINCE = "value-since.loomio.org/";
   static final String TOKEN_ANNOTATION = "loomio.org/rotation-token";
+  /**
+   * On the credentials Secret: the token of the last completed rotation (or of the request the Secret was
+   * generated under). Kept with the values it describes, so a lost or unwritten status never repeats a
+   * rotation.
+   */
+  public static final String LAST_TOKEN_ANNOTATION = "loomio.org/last-rotation-token";
   static final String KEYS_ANNOTATION = "loomio.org/rotation-keys";
   /** Degraded reason of a failed rotation. */
   public static final String ROTATION_FAILED = "RotationFailed";
@@ -81,14 +87,20 @@ public final class CredentialRotation {
    * @param current the credentials Secret as just ensured (its values are {@code credentials})
    * @param pending the pending Secret from the cache, or null
    * @param jobs the stack's Jobs by name (the password Job's state)
-   * @param lastToken status.secrets.lastRotationToken
    * @param jobFailure the failed password Job's message, if any (from its pod)
    */
   public Outcome step(KubernetesClient client, ResolvedSpec spec, Credentials credentials, Secret current,
-      Secret pending, Map<String, Job> jobs, String lastToken, Optional<String> jobFailure, Instant now) {
+      Secret pending, Map<String, Job> jobs, Optional<String> jobFailure, Instant now) {
     Optional<RotationSpec> request = spec.rotation();
+    String lastToken = lastToken(current);
     if (pending == null) {
       if (request.isEmpty() || request.get().getToken() == null || request.get().getToken().equals(lastToken)) {
+        return Outcome.idle(credentials);
+      }
+      // about to start: ask the server, not the cache, whether this token is done (a cache a moment behind
+      // the last rotation's write must not start it again)
+      Secret fresh = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
+      if (request.get().getToken().equals(lastToken(fresh))) {
         return Outcome.idle(credentials);
       }
       pending = createPending(client, spec, request.get(), credentials);
@@ -125,6 +137,7 @@ public final class CredentialRotation {
       data.put(k, Base64.getEncoder().encodeToString(next.get(k).getBytes(StandardCharsets.UTF_8)));
       annotations.put(VALUE_SINCE + k, since);
     }
+    annotations.put(LAST_TOKEN_ANNOTATION, token);
     updated.setData(data);
     updated.getMetadata().setAnnotations(annotations);
     try {
@@ -139,6 +152,12 @@ public final class CredentialRotation {
     client.secrets().inNamespace(spec.namespace()).withName(RotationJob.pendingSecret(spec.name())).delete();
     return new Outcome(new Credentials(credentials.secretName(), true, values), Optional.empty(), null, token, keys,
         Optional.empty());
+  }
+
+  /** The token of the last completed rotation, from the credentials Secret. */
+  public static String lastToken(Secret current) {
+    return current == null || current.getMetadata().getAnnotations() == null ? null
+        : current.getMetadata().getAnnotations().get(LAST_TOKEN_ANNOTATION);
   }
 
   /** The keys a request names, expanded ({@code all}) to those this stack generates, in a stable order. */

@@ -26,7 +26,7 @@ import org.loomio.operator.render.ResolvedSpec;
 public final class GeneratedCredentials {
 
   /** What ensuring the Secret did: the credentials to render with, and the keys it had to generate. */
-  public record Outcome(Credentials credentials, List<String> generatedKeys, boolean created) {}
+  public record Outcome(Credentials credentials, List<String> generatedKeys, boolean created, Secret secret) {}
 
   private final CredentialGenerator generator;
   private final java.time.Clock clock;
@@ -62,7 +62,7 @@ public final class GeneratedCredentials {
       }
     }
     if (missing.isEmpty()) {
-      return new Outcome(new Credentials(name, true, values), List.of(), false);
+      return new Outcome(new Credentials(name, true, values), List.of(), false, current);
     }
     Map<String, String> added = generate(missing);
     Map<String, String> complete = new LinkedHashMap<>(values);
@@ -73,16 +73,19 @@ public final class GeneratedCredentials {
     Map<String, String> stamps = new LinkedHashMap<>();
     added.keySet().forEach(k -> stamps.put(CredentialRotation.VALUE_SINCE + k, now));
     if (current == null) {
+      // values generated under a rotation request are new already: that token counts as done
+      spec.rotation().map(org.loomio.operator.api.v1alpha1.RotationSpec::getToken)
+          .ifPresent(token -> stamps.put(CredentialRotation.LAST_TOKEN_ANNOTATION, token));
       desired.getMetadata().setAnnotations(stamps);
       try {
-        client.secrets().inNamespace(spec.namespace()).resource(desired).create();
+        Secret created = client.secrets().inNamespace(spec.namespace()).resource(desired).create();
+        return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), true, created);
       } catch (KubernetesClientException e) {
         if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
           throw new ConcurrentChangeException("Secret " + name + " appeared while creating it; retrying with it", e);
         }
         throw e;
       }
-      return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), true);
     }
     Secret updated = new io.fabric8.kubernetes.api.model.SecretBuilder(current)
         .withData(desired.getData())
@@ -94,14 +97,14 @@ public final class GeneratedCredentials {
     annotations.putAll(stamps);
     updated.getMetadata().setAnnotations(annotations);
     try {
-      client.secrets().inNamespace(spec.namespace()).resource(updated).update();
+      Secret written = client.secrets().inNamespace(spec.namespace()).resource(updated).update();
+      return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), false, written);
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         throw new ConcurrentChangeException("Secret " + name + " changed while adding keys; retrying", e);
       }
       throw e;
     }
-    return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), false);
   }
 
   private Map<String, String> generate(List<String> missing) {
