@@ -318,11 +318,11 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       return blocked(resource, context, upgrade.refusal().get().reason(), upgrade.refusal().get().message(), events, null);
     }
     upgrade.warning().filter(w -> previous == null || previous.getUpgrade() == null)
-        .ifPresent(w -> events.warning(resource, "UpgradePathUnchecked", w));
+        .ifPresent(w -> events.warning(resource, w.reason(), w.message()));
     if (upgrade.backupToCreate().isPresent()) {
       createPreUpgradeBackup(client, resource, upgrade.backupToCreate().get(), events);
     }
-    renderContext.withImages(upgrade.serving(), upgrade.migration());
+    renderContext.withImages(upgrade.serving(), upgrade.migration()).withWorkerStopped(upgrade.stopWorker());
     upgrade.gate().ifPresent(renderContext::withUpgradeGate);
     if (rotation != null) {
       rotation.job().ifPresent(renderContext::withRotation);

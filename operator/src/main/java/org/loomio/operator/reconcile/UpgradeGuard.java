@@ -43,6 +43,9 @@ final class UpgradeGuard {
   static final String NEEDS_BACKUP = "UpgradeNeedsBackup";
   /** Progressing reason while an upgrade prepares (gate, backup) or waits. */
   static final String UPGRADING = "Upgrading";
+  /** Warning event reasons at the start of an upgrade. */
+  static final String PATH_UNCHECKED = "UpgradePathUnchecked";
+  static final String JOB_BACKEND_SWITCH = "JobBackendSwitch";
 
   /**
    * The outcome.
@@ -55,11 +58,20 @@ final class UpgradeGuard {
    * @param migrated status.migrated to write
    * @param upgrade status.upgrade to write (null: no upgrade under way)
    * @param problem Degraded reason and message while the upgrade is stopped (the app keeps serving)
-   * @param warning something to say once as an event (an unchecked path)
+   * @param warning something to say once as an event (an unchecked path, the Sidekiq switch)
+   * @param stopWorker the worker stays at zero: the migration crosses 3.1, where Sidekiq gives way to Solid
+   *     Queue, and no old Sidekiq worker may run against the changing schema
    */
   record Decision(Optional<Problem> refusal, LoomioImage serving, LoomioImage migration,
       Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, MigratedStatus migrated,
-      UpgradeStatus upgrade, Optional<Problem> problem, Optional<String> warning) {}
+      UpgradeStatus upgrade, Optional<Problem> problem, Optional<Problem> warning, boolean stopWorker) {
+
+    Decision(Optional<Problem> refusal, LoomioImage serving, LoomioImage migration,
+        Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, MigratedStatus migrated,
+        UpgradeStatus upgrade, Optional<Problem> problem, Optional<Problem> warning) {
+      this(refusal, serving, migration, gate, backupToCreate, migrated, upgrade, problem, warning, false);
+    }
+  }
 
   record Problem(String reason, String message) {}
 
@@ -100,8 +112,13 @@ final class UpgradeGuard {
       return new Decision(Optional.of(new Problem(r.reason(), r.message())), from, from, Optional.empty(),
           Optional.empty(), migrated, null, Optional.empty(), Optional.empty());
     }
-    Optional<String> warning = verdict instanceof UpgradePath.Verdict.Unchecked u ? Optional.of(u.message())
-        : Optional.empty();
+    boolean solidQueue = verdict instanceof UpgradePath.Verdict.Allowed a && a.crossesSolidQueue();
+    Optional<Problem> warning = verdict instanceof UpgradePath.Verdict.Unchecked u
+        ? Optional.of(new Problem(PATH_UNCHECKED, u.message()))
+        : solidQueue ? Optional.of(new Problem(JOB_BACKEND_SWITCH, "the upgrade to " + target.tag() + " crosses 3.1, where Loomio replaced Sidekiq"
+            + " with Solid Queue: jobs still queued in Redis for Sidekiq are not carried over (drain them on "
+            + from.tag() + " first if they matter: docs/operations.md). The worker stays stopped while the database"
+            + " migrates")) : Optional.empty();
     if (targetMigrated) {
       // the new schema is in place: the new image serves from now on
       return new Decision(Optional.empty(), target, target, Optional.empty(), Optional.empty(),
@@ -126,7 +143,7 @@ final class UpgradeGuard {
           : "migrating the database to " + target.tag() + " (Job " + targetJob.get().getMetadata().getName() + "); "
               + from.tag() + " serves until it succeeds");
       return new Decision(Optional.empty(), from, target, Optional.empty(), Optional.empty(), migrated, upgrade,
-          Optional.empty(), warning);
+          Optional.empty(), warning, solidQueue);
     }
     if (spec.isolated()) {
       upgrade.setPhase(UpgradeStatus.Phase.Waiting);
@@ -187,9 +204,10 @@ final class UpgradeGuard {
       }
     }
     upgrade.setPhase(UpgradeStatus.Phase.Migrating);
-    upgrade.setMessage("migrating the database to " + target.tag() + "; " + from.tag() + " serves until it succeeds");
+    upgrade.setMessage("migrating the database to " + target.tag() + "; " + from.tag() + " serves until it succeeds"
+        + (solidQueue ? " (the worker stays stopped: the job backend changes from Sidekiq to Solid Queue)" : ""));
     return new Decision(Optional.empty(), from, target, Optional.empty(), Optional.empty(), migrated, upgrade,
-        Optional.empty(), warning);
+        Optional.empty(), warning, solidQueue);
   }
 
   /**
@@ -232,7 +250,7 @@ final class UpgradeGuard {
 
   private static Decision hold(LoomioImage from, MigratedStatus migrated, UpgradeStatus upgrade,
       Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, Optional<Problem> problem,
-      Optional<String> warning) {
+      Optional<Problem> warning) {
     return new Decision(Optional.empty(), from, from, gate, backupToCreate, migrated, upgrade, problem, warning);
   }
 }

@@ -25,6 +25,7 @@ public final class RenderContext {
   private LoomioImage migrationImage;
   private UpgradeGateJob.Gate upgradeGate;
   private RotationJob.Rotation rotation;
+  private boolean workerStopped;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
@@ -86,6 +87,14 @@ public final class RenderContext {
   public RenderContext withImages(LoomioImage serving, LoomioImage migration) {
     servingImage = serving;
     migrationImage = migration;
+    return this;
+  }
+
+  /** The worker is held at zero (a migration across Loomio 3.1's switch from Sidekiq to Solid Queue). */
+  public boolean workerStopped() { return workerStopped; }
+
+  public RenderContext withWorkerStopped(boolean stopped) {
+    workerStopped = stopped;
     return this;
   }
 

@@ -31,7 +31,8 @@ final class Workloads {
       PodTemplateSpec template) {
     // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under them;
     // isolation stops it too (the cache keeps running, cut off like everything else)
-    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated()) && component != Component.REDIS;
+    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated()) && component != Component.REDIS
+        || ctx.workerStopped() && component == Component.WORKER;
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
         .withNewSpec()

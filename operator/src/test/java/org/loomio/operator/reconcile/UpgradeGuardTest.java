@@ -64,6 +64,23 @@ class UpgradeGuardTest {
   }
 
   @Test
+  void crossingThreeOneStopsTheWorkerWhileMigratingAndSaysWhy() {
+    var d = decide("host: a.example.org\nimage: {tag: \"3.2\"}\nupgrade: {backupBeforeMigration: false}",
+        migrated("3.0.12"), Map.of(), true);
+    assertThat(d.upgrade().getPhase()).isEqualTo(UpgradeStatus.Phase.Migrating);
+    assertThat(d.stopWorker()).isTrue();
+    assertThat(d.warning()).hasValueSatisfying(w -> {
+      assertThat(w.reason()).isEqualTo(UpgradeGuard.JOB_BACKEND_SWITCH);
+      assertThat(w.message()).contains("Sidekiq").contains("Solid Queue");
+    });
+    d = decide("host: a.example.org\nimage: {tag: \"3.2\"}", migrated("3.0.12"),
+        Map.of("migrate-3.2", succeeded("migrate-3.2")), true);
+    assertThat(d.stopWorker()).as("migrated: the new worker starts").isFalse();
+    assertThat(decide("host: a.example.org\nimage: {tag: \"3.5\"}\nupgrade: {backupBeforeMigration: false}",
+        migrated("3.4"), Map.of(), true).stopWorker()).isFalse();
+  }
+
+  @Test
   void anIsolatedStackDoesNotUpgrade() {
     var d = decide("host: a.example.org\nimage: {tag: \"3.5\"}\nisolation: true", migrated("3.4"), Map.of(), true);
     assertThat(d.upgrade().getPhase()).isEqualTo(UpgradeStatus.Phase.Waiting);
@@ -80,7 +97,7 @@ class UpgradeGuardTest {
 
     var latest = decide("host: a.example.org\nimage: {tag: latest}", migrated("3.4"), Map.of(), true);
     assertThat(latest.refusal()).isEmpty();
-    assertThat(latest.warning()).hasValueSatisfying(w -> assertThat(w).contains("cannot be checked"));
+    assertThat(latest.warning()).hasValueSatisfying(w -> assertThat(w.message()).contains("cannot be checked"));
     assertThat(latest.backupToCreate()).as("still backed up first").isPresent();
   }
 
