@@ -111,9 +111,16 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     }
     Optional<Job> job = context.getSecondaryResources(Job.class).stream().findFirst();
     if (job.isEmpty() && status.getJob() == null) {
-      Job desired = BackupJob.render(new RenderContext(spec, capabilities.get(),
+      RenderContext ctx = new RenderContext(spec, capabilities.get(),
           new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),
-          SecretDigests.none()), hash8(backup));
+          SecretDigests.none());
+      // the manifest records the image the database is migrated to (during an upgrade, not yet spec.image)
+      var migrated = deployment.getStatus() == null ? null : deployment.getStatus().getMigrated();
+      if (migrated != null && migrated.getImage() != null) {
+        var image = new org.loomio.operator.render.LoomioImage(migrated.getImage(), migrated.getVersion());
+        ctx.withImages(image, image);
+      }
+      Job desired = BackupJob.render(ctx, hash8(backup));
       desired.getMetadata().getLabels().put(Labels.BACKUP, backup.getMetadata().getName());
       desired.getSpec().getTemplate().getMetadata().getLabels().put(Labels.BACKUP, backup.getMetadata().getName());
       desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()

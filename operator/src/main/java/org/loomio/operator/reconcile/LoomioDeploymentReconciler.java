@@ -260,28 +260,6 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       }
     }
 
-    if (spec.existingSecret() == null) {
-      // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the pods)
-      Secret current = generatedSecret;
-      Secret pending = context.getSecondaryResources(Secret.class).stream()
-          .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
-          .findFirst().orElse(null);
-      Optional<String> rotationJobFailure = spec.rotation().map(r -> new RotationJob.Rotation(r.getToken()))
-          .flatMap(r -> UpgradeGuard.terminationMessage(jobPods, r.jobName(spec.name())));
-      rotation = rotator.step(client, spec, creds, current, pending, jobs, rotationJobFailure, clock.instant());
-      creds = rotation.credentials();
-      if (!rotation.rotatedKeys().isEmpty()) {
-        events.normal(resource, "CredentialsRotated", "rotation " + rotation.completedToken() + ": new "
-            + String.join(", ", rotation.rotatedKeys()) + " in Secret " + spec.generatedSecretName()
-            + "; the pods that read them restart");
-        current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
-      }
-      secretsStatus = new SecretsStatus();
-      secretsStatus.setValueSince(CredentialRotation.valueSince(current, Credentials.requiredKeys(spec)));
-      secretsStatus.setLastRotationToken(CredentialRotation.lastToken(current));
-      secretsStatus.setRotation(rotation.progress());
-    }
-
     String backupPublicKey = null;
     if (spec.backup().generatedKey()) {
       Secret cachedKey = context.getSecondaryResources(Secret.class).stream()
@@ -302,17 +280,14 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
     Optional<String> hold = restoreHold(context, spec.name());
 
-    ClusterCapabilities cluster = capabilities.get();
-    RenderContext renderContext = new RenderContext(spec, cluster, creds, SecretDigests.of(lookup.secrets().values()))
-        .withBackupPublicKey(backupPublicKey)
-        .withRestoreHold(hold.orElse(null));
-
-    // spec.image against the database's version: refused, held at the old image, or let through
+    // spec.image against the database's version: refused, held at the old image, or let through. Decided
+    // before anything is written for this generation, so a refusal leaves everything as it was.
     Map<String, LoomioBackup> backupsByName = new LinkedHashMap<>();
     context.getSecondaryResources(LoomioBackup.class).forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
+    java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), lookup.secrets().values());
     UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
-        backupsByName, spec.backup().enabled() && spec.backup().hasDestination()),
-        image -> MigrationJob.name(renderContext, image), clock.instant());
+        backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact),
+        image -> MigrationJob.name(spec, image), clock.instant());
     if (upgrade.refusal().isPresent()) {
       LOG.info("{}/{}: upgrade refused: {}", namespace(resource), name(resource), upgrade.refusal().get().message());
       return blocked(resource, context, upgrade.refusal().get().reason(), upgrade.refusal().get().message(), events, null);
@@ -322,6 +297,33 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     if (upgrade.backupToCreate().isPresent()) {
       createPreUpgradeBackup(client, resource, upgrade.backupToCreate().get(), events);
     }
+
+    if (spec.existingSecret() == null) {
+      // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the pods). Last
+      // before rendering: nothing after it may stop this reconcile from rolling the pods onto what it wrote.
+      Secret current = generatedSecret;
+      Secret pending = context.getSecondaryResources(Secret.class).stream()
+          .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst().orElse(null);
+      rotation = rotator.step(client, spec, creds, current, pending, jobs,
+          jobName -> UpgradeGuard.terminationMessage(jobPods, jobName).map(redact), clock.instant());
+      creds = rotation.credentials();
+      if (!rotation.rotatedKeys().isEmpty()) {
+        events.normal(resource, "CredentialsRotated", "rotation " + rotation.completedToken() + ": new "
+            + String.join(", ", rotation.rotatedKeys()) + " in Secret " + spec.generatedSecretName()
+            + "; the pods that read them restart");
+      }
+      secretsStatus = new SecretsStatus();
+      current = rotation.secret();
+      secretsStatus.setValueSince(CredentialRotation.valueSince(current, Credentials.requiredKeys(spec)));
+      secretsStatus.setLastRotationToken(CredentialRotation.lastToken(current));
+      secretsStatus.setRotation(rotation.progress());
+    }
+
+    ClusterCapabilities cluster = capabilities.get();
+    RenderContext renderContext = new RenderContext(spec, cluster, creds, SecretDigests.of(lookup.secrets().values()))
+        .withBackupPublicKey(backupPublicKey)
+        .withRestoreHold(hold.orElse(null));
     renderContext.withImages(upgrade.serving(), upgrade.migration()).withWorkerStopped(upgrade.stopWorker());
     upgrade.gate().ifPresent(renderContext::withUpgradeGate);
     if (rotation != null) {
@@ -346,7 +348,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           : backups.status().getLastSuccessfulBackup()));
     }
     String migrationLog = UpgradeGuard.terminationMessage(jobPods, stack.migrationJob())
-        .map(log -> Redaction.of(log, renderContext.credentials().values().values())).orElse(null);
+        .map(redact).orElse(null);
     StatusAggregator.DayTwo dayTwo = new StatusAggregator.DayTwo(upgrade.migrated(), upgrade.upgrade(),
         upgrade.problem().map(p -> new StatusAggregator.Problem(p.reason(), p.message())).orElse(null),
         secretsStatus, rotation == null ? null : rotation.failure().orElse(null), migrationLog);
@@ -427,6 +429,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     client.persistentVolumeClaims().inNamespace(ns).withName(Names.of(spec.name(), Component.UPLOADS)).delete();
     client.persistentVolumeClaims().inNamespace(ns).withName(Names.postgresData(spec.name())).delete();
     client.secrets().inNamespace(ns).withName(spec.generatedSecretName()).delete();
+    client.secrets().inNamespace(ns).withName(RotationJob.pendingSecret(spec.name())).delete();
     LOG.info("{}/{} deleted with deletionPolicy Delete: removed its data claims and generated credentials", ns,
         spec.name());
     return DeleteControl.defaultDelete();

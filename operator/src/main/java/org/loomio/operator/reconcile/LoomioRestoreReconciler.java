@@ -296,7 +296,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * Decrypts the credentials the agent handed back (the backup's own encrypted object, verified) and puts
    * the application keys into the generated Secret, with the resourceVersion read (never blindly).
    */
-  private static String restoreSecrets(KubernetesClient client, ResolvedSpec spec, ResolvedSpec.Backup b,
+  private String restoreSecrets(KubernetesClient client, ResolvedSpec spec, ResolvedSpec.Backup b,
       SecretKeyRef key, JsonNode summary) throws Exception {
     if (spec.existingSecret() != null) {
       return "; credentials not restored: spec.secrets.existingSecret " + spec.existingSecret()
@@ -342,8 +342,14 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         restored.add(k);
       }
     }
-    client.secrets().inNamespace(spec.namespace())
-        .resource(new SecretBuilder(current).withData(data).withStringData(null).build()).update();
+    // each restored value is the current one from now on: status.secrets.valueSince and maxAgeDays say so
+    Secret restoredSecret = new SecretBuilder(current).withData(data).withStringData(null).build();
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(restoredSecret.getMetadata().getAnnotations() == null
+        ? Map.of() : restoredSecret.getMetadata().getAnnotations());
+    String since = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    restored.forEach(k -> annotations.put(org.loomio.operator.secrets.CredentialRotation.VALUE_SINCE + k, since));
+    restoredSecret.getMetadata().setAnnotations(annotations);
+    client.secrets().inNamespace(spec.namespace()).resource(restoredSecret).update();
     return "; credentials restored: " + String.join(", ", restored);
   }
 

@@ -15,6 +15,32 @@ final class Redaction {
 
   private Redaction() {}
 
+  /**
+   * A masking of the given values and of every value in the given Secrets (the credentials, the Secrets the
+   * spec references: SMTP, S3, secretEnv, an existingSecret).
+   */
+  static java.util.function.UnaryOperator<String> masking(Collection<String> values,
+      Collection<io.fabric8.kubernetes.api.model.Secret> secrets) {
+    java.util.List<String> all = new java.util.ArrayList<>(values);
+    for (var secret : secrets) {
+      if (secret.getData() != null) {
+        secret.getData().values().forEach(v -> {
+          try {
+            all.add(new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            all.add(v);
+          }
+        });
+      }
+      if (secret.getStringData() != null) {
+        all.addAll(secret.getStringData().values());
+      }
+    }
+    // longest first, so a value containing another is masked whole
+    all.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    return text -> text == null ? null : of(text, all);
+  }
+
   static String of(String text, Collection<String> secrets) {
     String out = text;
     for (String secret : secrets) {

@@ -77,13 +77,23 @@ final class UpgradeGuard {
 
   /** What the reconciler saw. */
   record Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
-      Map<String, LoomioBackup> backups, boolean backupsPossible) {}
+      Map<String, LoomioBackup> backups, boolean backupsPossible, boolean restoring,
+      java.util.function.UnaryOperator<String> redact) {
+
+    Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
+        Map<String, LoomioBackup> backups, boolean backupsPossible) {
+      this(previous, jobs, pods, backups, backupsPossible, false, java.util.function.UnaryOperator.identity());
+    }
+  }
 
   private UpgradeGuard() {}
 
-  /** The pre-upgrade LoomioBackup for an upgrade to the image whose migration Job has this name. */
-  static String backupName(String instance, String migrationJob) {
-    return instance + "-pre-upgrade-" + SecretDigests.sha256(migrationJob).substring(0, 8);
+  /**
+   * The pre-upgrade LoomioBackup for one attempt (its start time) at an upgrade to the image whose migration Job
+   * has this name: an upgrade tried again later takes a new backup.
+   */
+  static String backupName(String instance, String migrationJob, String attempt) {
+    return instance + "-pre-upgrade-" + SecretDigests.sha256(migrationJob + "\n" + attempt).substring(0, 8);
   }
 
   /**
@@ -97,6 +107,11 @@ final class UpgradeGuard {
         .orElse(false);
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
 
+    if (seen.restoring()) {
+      // a LoomioRestore replaces the database (and migrates it with spec.image): the version it had is gone,
+      // and is found again from the stack's migration Job once the restore is done
+      return plain(target, null);
+    }
     if (migrated == null || migrated.getImage().equals(target.reference())) {
       // a new database (or one at spec.image already): nothing to guard
       MigratedStatus next = migrated;
@@ -131,6 +146,8 @@ final class UpgradeGuard {
         .filter(u -> target.reference().equals(u.getTo()));
     previousUpgrade.map(UpgradeStatus::getBackup).ifPresent(upgrade::setBackup);
     previousUpgrade.map(UpgradeStatus::getGateJob).ifPresent(upgrade::setGateJob);
+    String attempt = previousUpgrade.map(UpgradeStatus::getStartedAt).orElse(time);
+    upgrade.setStartedAt(attempt);
 
     if (targetJob.isPresent()) {
       // migrating (or failed: StatusAggregator reports the migration Job's failure and its log)
@@ -152,14 +169,14 @@ final class UpgradeGuard {
     }
     if (verdict instanceof UpgradePath.Verdict.Allowed allowed) {
       for (LoomioVersion gated : allowed.gates()) {
-        UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate(gated.toString(), from, target);
+        UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate(gated.toString(), from, target, attempt);
         String name = gate.jobName(spec.name());
         upgrade.setGateJob(name);
         Job job = seen.jobs().get(name);
         StatusAggregator.MigrationState state = job == null ? StatusAggregator.MigrationState.PENDING
             : StatusAggregator.migrationState(job);
         if (state == StatusAggregator.MigrationState.FAILED) {
-          String why = terminationMessage(seen.pods(), name).orElse("see kubectl logs job/" + name);
+          String why = terminationMessage(seen.pods(), name).map(seen.redact()).orElse("see kubectl logs job/" + name);
           upgrade.setPhase(UpgradeStatus.Phase.Failed);
           upgrade.setMessage("the " + gated + " gate check failed on " + from.tag() + ": " + why);
           return hold(from, migrated, upgrade, Optional.of(gate), Optional.empty(), Optional.of(new Problem(GATE_FAILED,
@@ -184,7 +201,7 @@ final class UpgradeGuard {
                 + " disabled or has no destination. Enable backups, or set spec.upgrade.backupBeforeMigration to"
                 + " false to upgrade without one; " + from.tag() + " keeps serving")), warning);
       }
-      String name = backupName(spec.name(), migrationJob.apply(target));
+      String name = backupName(spec.name(), migrationJob.apply(target), attempt);
       upgrade.setBackup(name);
       LoomioBackup backup = seen.backups().get(name);
       LoomioBackupStatus.Phase phase = backup == null || backup.getStatus() == null ? null : backup.getStatus().getPhase();

@@ -23,8 +23,17 @@ public final class MigrationJob {
 
   /** The same hash for another image (the one an upgrade goes to, or comes from). */
   public static String hash(RenderContext ctx, LoomioImage image) {
-    return SecretDigests.sha256(image.reference() + "\n" + LoomioSettings.databaseUrl(ctx.spec().database()))
+    return hash(ctx.spec(), image);
+  }
+
+  static String hash(ResolvedSpec spec, LoomioImage image) {
+    return SecretDigests.sha256(image.reference() + "\n" + LoomioSettings.databaseUrl(spec.database()))
         .substring(0, 8);
+  }
+
+  /** The migration Job's name for an image of this stack (it depends on the spec alone). */
+  public static String name(ResolvedSpec spec, LoomioImage image) {
+    return Names.migrationJob(spec.name(), hash(spec, image));
   }
 
   public static String name(RenderContext ctx) {

@@ -149,13 +149,25 @@ public final class NetworkPolicies {
       clients.add(f.pods(Component.RESTORE));
     }
     if (jobs.contains(Component.MIGRATE)) {
+      // the restore's own migration Job only (it carries the restore's label), not the stack's migration Jobs
       List<NetworkPolicyEgressRule> out = new ArrayList<>();
       out.add(f.dns());
       out.addAll(f.database());
       out.addAll(f.redis());
-      policies.add(allow(ctx, Component.MIGRATE, List.of(), out));
-      clients.add(f.pods(Component.MIGRATE));
-      cacheClients.add(f.pods(Component.MIGRATE));
+      LabelSelector restoreMigration = restoreMigration(ctx);
+      policies.add(new NetworkPolicyBuilder()
+          .withMetadata(ObjectMetas.of(ctx, Component.MIGRATE))
+          .withNewSpec()
+          .withPodSelector(restoreMigration)
+          .withPolicyTypes("Ingress", "Egress")
+          .withIngress(List.of())
+          .withEgress(out)
+          .endSpec()
+          .build());
+      NetworkPolicyPeer peer = new NetworkPolicyPeer();
+      peer.setPodSelector(restoreMigration);
+      clients.add(peer);
+      cacheClients.add(peer);
     }
     if (jobs.contains(Component.ROTATE)) {
       policies.add(allow(ctx, Component.ROTATE, List.of(), rotateEgress(f)));
@@ -168,6 +180,14 @@ public final class NetworkPolicies {
       policies.add(allow(ctx, Component.REDIS, List.of(ingress(cacheClients, RedisDeployment.PORT)), List.of()));
     }
     return policies;
+  }
+
+  /** The migration Job a LoomioRestore runs after restoring: component migrate with the restore label. */
+  private static LabelSelector restoreMigration(RenderContext ctx) {
+    LabelSelector selector = new LabelSelector(null, podLabels(ctx, Component.MIGRATE));
+    selector.setMatchExpressions(List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+        Labels.RESTORE, "Exists", null)));
+    return selector;
   }
 
   private static List<NetworkPolicyEgressRule> rotateEgress(Flows f) {

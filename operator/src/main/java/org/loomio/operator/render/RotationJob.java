@@ -41,12 +41,14 @@ public final class RotationJob {
   /**
    * A rotation of the database password under way.
    *
-   * @param token the spec.secrets.rotate token (the Job name follows it)
+   * @param token the spec.secrets.rotate token
+   * @param attempt what makes this rotation's Job its own: the pending Secret's uid (a token used again, or a
+   *     rotation started again after its pending Secret was deleted, never finds an earlier Job's success)
    */
-  public record Rotation(String token) {
+  public record Rotation(String token, String attempt) {
 
     public String jobName(String instance) {
-      return instance + "-rotate-" + SecretDigests.sha256(token).substring(0, 8);
+      return instance + "-rotate-" + SecretDigests.sha256(token + "\n" + attempt).substring(0, 8);
     }
   }
 

@@ -26,13 +26,17 @@ public final class UpgradeGateJob {
    * @param version the gated version crossed (for example 3.3.0)
    * @param from the image the database is at (the check runs on it)
    * @param to the image the upgrade goes to
+   * @param attempt when the upgrade began (status.upgrade.startedAt)
    */
-  public record Gate(String version, LoomioImage from, LoomioImage to) {
+  public record Gate(String version, LoomioImage from, LoomioImage to, String attempt) {
 
-    /** The Job name: one per gate and pair of images, so a retried upgrade reuses its verdict. */
+    /**
+     * The Job name: one per gate, pair of images and upgrade attempt (its start time), so a verdict holds for
+     * this attempt only; deleting a failed Job checks again.
+     */
     public String jobName(String instance) {
-      return instance + "-upgrade-gate-"
-          + SecretDigests.sha256(version + "\n" + from.reference() + "\n" + to.reference()).substring(0, 8);
+      return instance + "-upgrade-gate-" + SecretDigests.sha256(version + "\n" + from.reference() + "\n"
+          + to.reference() + "\n" + attempt).substring(0, 8);
     }
   }
 

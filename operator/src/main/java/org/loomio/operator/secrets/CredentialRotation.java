@@ -64,12 +64,13 @@ public final class CredentialRotation {
    * @param completedToken the token whose rotation completed in this step
    * @param rotatedKeys the keys that got new values in this step
    * @param failure why the rotation stopped (Degraded), if it did
+   * @param secret the credentials Secret as it is after this step (for the status)
    */
   public record Outcome(Credentials credentials, Optional<RotationJob.Rotation> job, String progress,
-      String completedToken, List<String> rotatedKeys, Optional<String> failure) {
+      String completedToken, List<String> rotatedKeys, Optional<String> failure, Secret secret) {
 
-    static Outcome idle(Credentials credentials) {
-      return new Outcome(credentials, Optional.empty(), null, null, List.of(), Optional.empty());
+    static Outcome idle(Credentials credentials, Secret secret) {
+      return new Outcome(credentials, Optional.empty(), null, null, List.of(), Optional.empty(), secret);
     }
   }
 
@@ -87,21 +88,22 @@ public final class CredentialRotation {
    * @param current the credentials Secret as just ensured (its values are {@code credentials})
    * @param pending the pending Secret from the cache, or null
    * @param jobs the stack's Jobs by name (the password Job's state)
-   * @param jobFailure the failed password Job's message, if any (from its pod)
+   * @param jobFailure a failed Job's message by Job name, if any (from its pod, secrets masked)
    */
   public Outcome step(KubernetesClient client, ResolvedSpec spec, Credentials credentials, Secret current,
-      Secret pending, Map<String, Job> jobs, Optional<String> jobFailure, Instant now) {
+      Secret pending, Map<String, Job> jobs, java.util.function.Function<String, Optional<String>> jobFailure,
+      Instant now) {
     Optional<RotationSpec> request = spec.rotation();
     String lastToken = lastToken(current);
     if (pending == null) {
       if (request.isEmpty() || request.get().getToken() == null || request.get().getToken().equals(lastToken)) {
-        return Outcome.idle(credentials);
+        return Outcome.idle(credentials, current);
       }
       // about to start: ask the server, not the cache, whether this token is done (a cache a moment behind
-      // the last rotation's write must not start it again)
+      // the last rotation's write must not start it again); if it is, render with what the server holds
       Secret fresh = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
       if (request.get().getToken().equals(lastToken(fresh))) {
-        return Outcome.idle(credentials);
+        return Outcome.idle(new Credentials(credentials.secretName(), true, GeneratedCredentials.decode(fresh)), fresh);
       }
       pending = createPending(client, spec, request.get(), credentials);
     }
@@ -109,20 +111,21 @@ public final class CredentialRotation {
     List<String> keys = List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
     Map<String, String> next = GeneratedCredentials.decode(pending);
     if (keys.contains(Credentials.POSTGRES_PASSWORD) && spec.database().embedded()) {
-      RotationJob.Rotation rotation = new RotationJob.Rotation(token);
+      RotationJob.Rotation rotation = new RotationJob.Rotation(token, pending.getMetadata().getUid());
       Job job = jobs.get(rotation.jobName(spec.name()));
       StatusAggregator.MigrationState state = StatusAggregator.migrationState(job);
       if (state == StatusAggregator.MigrationState.FAILED) {
         return new Outcome(credentials, Optional.of(rotation), "rotation " + token + " stopped: the password Job failed",
             null, List.of(), Optional.of("rotation " + token + ": Job " + rotation.jobName(spec.name())
-                + " could not change the database password (" + jobFailure.orElse("see its log") + "). Nothing else"
-                + " was changed. Fix the cause and delete the Job to try again, or delete Secret "
-                + RotationJob.pendingSecret(spec.name()) + " to abandon the rotation (docs/operations.md)"));
+                + " could not change the database password (" + jobFailure.apply(rotation.jobName(spec.name()))
+                .orElse("see its log") + "). The credentials Secret was not changed. Fix the cause and delete the Job"
+                + " to try again (safe: it checks which password works); to give up, remove spec.secrets.rotate and"
+                + " then delete Secret " + RotationJob.pendingSecret(spec.name()) + " (docs/operations.md)"), current);
       }
       if (state != StatusAggregator.MigrationState.SUCCEEDED) {
         return new Outcome(credentials, Optional.of(rotation), "rotation " + token + ": changing the database"
             + " password (Job " + rotation.jobName(spec.name()) + "), then " + String.join(", ", keys), null, List.of(),
-            Optional.empty());
+            Optional.empty(), current);
       }
     }
     // the database has the new password (or none changes): the Secret follows, then the pods
@@ -140,8 +143,9 @@ public final class CredentialRotation {
     annotations.put(LAST_TOKEN_ANNOTATION, token);
     updated.setData(data);
     updated.getMetadata().setAnnotations(annotations);
+    Secret written;
     try {
-      client.secrets().inNamespace(spec.namespace()).resource(updated).update();
+      written = client.secrets().inNamespace(spec.namespace()).resource(updated).update();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         throw new GeneratedCredentials.ConcurrentChangeException("Secret " + spec.generatedSecretName()
@@ -151,7 +155,7 @@ public final class CredentialRotation {
     }
     client.secrets().inNamespace(spec.namespace()).withName(RotationJob.pendingSecret(spec.name())).delete();
     return new Outcome(new Credentials(credentials.secretName(), true, values), Optional.empty(), null, token, keys,
-        Optional.empty());
+        Optional.empty(), written);
   }
 
   /** The token of the last completed rotation, from the credentials Secret. */

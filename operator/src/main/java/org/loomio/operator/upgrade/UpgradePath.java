@@ -44,8 +44,9 @@ public final class UpgradePath {
   /**
    * The verdict on moving the database from the release at {@code fromTag} to {@code toTag}.
    *
-   * <p>A stepping stone S is skipped when from &lt; S &lt; to (a series tag counts as its .0 release, so 3.3
-   * is the 3.3.0 stone itself). A downgrade is a lower release series, or a lower patch when both tags name
+   * <p>A stepping stone S is skipped when from is before S and to is past it. A series tag stands for its newest
+   * patch: from 2.17 has passed 2.17.1; and going to any release of a stone's series (3.3, 3.3.4) reaches the
+   * stone without skipping it. A downgrade is a lower release series, or a lower patch when both tags name
    * one; from a series tag to a patch of the same series is allowed (the series' patch is not known).
    */
   public static Verdict check(String fromTag, String toTag) {
@@ -68,15 +69,32 @@ public final class UpgradePath {
           + " back to " + fromTag);
     }
     for (LoomioVersion stone : STEPPING_STONES) {
-      if (f.compareTo(stone) < 0 && t.compareTo(stone) > 0) {
+      if (before(f, stone) && after(t, stone)) {
         return new Verdict.Refused(SKIPS_STEPPING_STONE, "spec.image " + toTag + " skips " + stone + ": an install"
             + " at " + fromTag + " must first run " + stone + " (set spec.image.tag to " + stone + ", wait for Ready,"
             + " then go on). Loomio's stepping stones: " + STEPPING_STONES);
       }
     }
-    List<LoomioVersion> gates = f.compareTo(ANONYMOUS_POLL_GATE) < 0 && t.compareTo(ANONYMOUS_POLL_GATE) >= 0
+    List<LoomioVersion> gates = before(f, ANONYMOUS_POLL_GATE) && !before(t, ANONYMOUS_POLL_GATE)
         ? List.of(ANONYMOUS_POLL_GATE) : List.of();
-    boolean solidQueue = f.compareTo(SOLID_QUEUE) < 0 && t.compareTo(SOLID_QUEUE) >= 0;
+    boolean solidQueue = before(f, SOLID_QUEUE) && !before(t, SOLID_QUEUE);
     return new Verdict.Allowed(gates, solidQueue);
+  }
+
+  /**
+   * Whether a release is older than a stepping stone. A series tag stands for its newest patch: 2.17 has
+   * passed 2.17.1, so it is older only when its series is.
+   */
+  static boolean before(LoomioVersion v, LoomioVersion stone) {
+    return v.series() ? v.major() < stone.major() || v.major() == stone.major() && v.minor() < stone.minor()
+        : v.compareTo(stone) < 0;
+  }
+
+  /**
+   * Whether a release is past a stepping stone's series. A release of the stone's own series (3.3 or 3.3.4 for
+   * the 3.3.0 stone) carries the stone's migrations, so going there does not skip it.
+   */
+  static boolean after(LoomioVersion v, LoomioVersion stone) {
+    return v.major() > stone.major() || v.major() == stone.major() && v.minor() > stone.minor();
   }
 }

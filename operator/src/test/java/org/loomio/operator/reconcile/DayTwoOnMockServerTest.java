@@ -216,13 +216,16 @@ class DayTwoOnMockServerTest {
 
     patch("rot", "team", "{\"spec\":{\"secrets\":{\"rotate\":{\"token\":\"t1\",\"keys\":[\"SECRET_KEY_BASE\","
         + "\"POSTGRES_PASSWORD\"]}}}}");
-    String jobName = new RotationJob.Rotation("t1").jobName("team");
     // 1. the new values wait in the pending Secret while the Job changes the database's password
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(cluster.client().batch().v1().jobs().inNamespace("rot").withName(jobName).get()).isNotNull();
+      assertThat(job("rot", "rotate")).isPresent();
       assertThat(cluster.get("rot", "team").getStatus().getSecrets().getRotation()).contains("changing the database password");
     });
     Map<String, String> pending = secretValues("rot", RotationJob.pendingSecret("team"));
+    String uid = cluster.client().secrets().inNamespace("rot").withName(RotationJob.pendingSecret("team")).get()
+        .getMetadata().getUid();
+    String jobName = new RotationJob.Rotation("t1", uid).jobName("team");
+    assertThat(job("rot", "rotate").get().getMetadata().getName()).as("this attempt's own Job").isEqualTo(jobName);
     assertThat(pending).containsKeys("SECRET_KEY_BASE", "POSTGRES_PASSWORD", RotationJob.VERIFIER_KEY)
         .doesNotContainKeys("DEVISE_SECRET", "REDIS_PASSWORD");
     assertThat(pending.get("POSTGRES_PASSWORD")).isNotEqualTo(before.get("POSTGRES_PASSWORD")).matches("[0-9a-f]{64}");

@@ -115,12 +115,12 @@ class DayTwoRenderTest {
 
   @Test
   void aRotationIntoAnIsolatedStackOpensOnlyTheRotationJobsPath() {
-    Stack stack = render(SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1")));
+    Stack stack = render(SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1")));
     assertThat(names(stack.all(NetworkPolicy.class))).containsExactlyInAnyOrder("team-default-deny", "team-rotate",
         "team-postgres");
     assertThat(stack.get(NetworkPolicy.class, "team-rotate").get().getSpec().getEgress())
         .as("DNS and the database only").hasSize(2);
-    assertThat(names(stack.all(Job.class))).containsExactly(new RotationJob.Rotation("t1").jobName("team"));
+    assertThat(names(stack.all(Job.class))).containsExactly(new RotationJob.Rotation("t1", "uid-1").jobName("team"));
   }
 
   @Test
@@ -148,7 +148,7 @@ class DayTwoRenderTest {
   void theGateJobRunsTheCheckOnTheOldImageWithItsOwnAccountAndPath() {
     LoomioImage from = new LoomioImage("loomio/loomio:3.2", "3.2");
     LoomioImage to = new LoomioImage("loomio/loomio:3.3", "3.3");
-    UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate("3.3.0", from, to);
+    UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate("3.3.0", from, to, "2026-11-27T00:00:00Z");
     Stack stack = render(SPEC + "image: {tag: \"3.3\"}\n", c -> c.withImages(from, from).withUpgradeGate(gate));
     Job job = stack.get(Job.class, gate.jobName("team")).orElseThrow();
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -165,8 +165,8 @@ class DayTwoRenderTest {
 
   @Test
   void theRotationJobReadsTheCurrentPasswordAndTheVerifierNeverAValueInline() {
-    Stack stack = render(SPEC, c -> c.withRotation(new RotationJob.Rotation("2026-11-27")));
-    Job job = stack.get(Job.class, new RotationJob.Rotation("2026-11-27").jobName("team")).orElseThrow();
+    Stack stack = render(SPEC, c -> c.withRotation(new RotationJob.Rotation("2026-11-27", "uid-1")));
+    Job job = stack.get(Job.class, new RotationJob.Rotation("2026-11-27", "uid-1").jobName("team")).orElseThrow();
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getEnv()).filteredOn(e -> e.getValueFrom() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/"
@@ -183,11 +183,11 @@ class DayTwoRenderTest {
     LoomioImage from = new LoomioImage("loomio/loomio:3.2", "3.2");
     LoomioImage to = new LoomioImage("loomio/loomio:3.3", "3.3");
     Stack stack = render(SPEC + "image: {tag: \"3.3\"}\n", c -> c.withImages(from, to)
-        .withUpgradeGate(new UpgradeGateJob.Gate("3.3.0", from, to))
-        .withRotation(new RotationJob.Rotation("t1")));
+        .withUpgradeGate(new UpgradeGateJob.Gate("3.3.0", from, to, "2026-11-27T00:00:00Z"))
+        .withRotation(new RotationJob.Rotation("t1", "uid-1")));
     assertThat(HardeningChecklist.check(stack, ClusterCapabilities.newest(), false)).isEmpty();
     // isolated, R31's per-workload allow policies are gone on purpose (docs/hardening.md): every other rule holds
-    for (Stack isolated : List.of(render(SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1"))),
+    for (Stack isolated : List.of(render(SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1"))),
         render(SPEC + "isolation: true\n", c -> c.withRestoreHold("r")))) {
       assertThat(HardeningChecklist.check(isolated, ClusterCapabilities.newest(), false))
           .allSatisfy(v -> assertThat(v).contains(": R31 no allow NetworkPolicy"))

@@ -97,7 +97,7 @@ class RotationJobOnPostgresTest {
     ResolvedSpec spec = new ResolvedSpec(resource);
     RenderContext ctx = new RenderContext(spec, ClusterCapabilities.newest(), Credentials.placeholders(spec),
         SecretDigests.none());
-    Container c = RotationJob.render(ctx, new RotationJob.Rotation("t1")).getSpec().getTemplate().getSpec()
+    Container c = RotationJob.render(ctx, new RotationJob.Rotation("t1", "uid-1")).getSpec().getTemplate().getSpec()
         .getContainers().get(0);
     Path log = Files.createTempFile(dir, "termination-", ".log");
     String script = c.getCommand().get(2).replace("/dev/termination-log", log.toString());

@@ -38,7 +38,7 @@ class UpgradePathTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1} is allowed")
-  @CsvSource({"3.4, 3.5", "3.5.1, 3.5.2", "3.5.2, 3.5", "3.5, 3.5.1", "2.4.2, 2.8.8", "3.3.0, 3.5", "3.2.0, 3.3",
+  @CsvSource({"2.17, 3.2", "2.4, 2.8", "3.2, 3.3.4", "3.4, 3.5", "3.5.1, 3.5.2", "3.5.2, 3.5", "3.5, 3.5.1", "2.4.2, 2.8.8", "3.3.0, 3.5", "3.2.0, 3.3",
       "3.5, 3.5", "2.17.1, 3.2.0", "3.0.12, 3.2"})
   void stepsAlongThePathAreAllowed(String from, String to) {
     assertThat(UpgradePath.check(from, to)).isInstanceOf(UpgradePath.Verdict.Allowed.class);

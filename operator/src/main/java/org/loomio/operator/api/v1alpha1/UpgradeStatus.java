@@ -32,6 +32,10 @@ public class UpgradeStatus {
   @JsonPropertyDescription("What happens now, or why the upgrade stopped (never a secret).")
   private String message;
 
+  @JsonPropertyDescription("When this upgrade began (RFC 3339). Its backup and gate check are this attempt's own:"
+      + " an upgrade tried again later takes a new backup and checks again.")
+  private String startedAt;
+
   public String getFrom() { return from; }
   public void setFrom(String from) { this.from = from; }
   public String getTo() { return to; }
@@ -42,6 +46,8 @@ public class UpgradeStatus {
   public void setBackup(String backup) { this.backup = backup; }
   public String getGateJob() { return gateJob; }
   public void setGateJob(String gateJob) { this.gateJob = gateJob; }
+  public String getStartedAt() { return startedAt; }
+  public void setStartedAt(String startedAt) { this.startedAt = startedAt; }
   public String getMessage() { return message; }
   public void setMessage(String message) { this.message = message; }
 
@@ -49,9 +55,9 @@ public class UpgradeStatus {
   public boolean equals(Object o) {
     return o instanceof UpgradeStatus u && Objects.equals(from, u.from) && Objects.equals(to, u.to)
         && phase == u.phase && Objects.equals(backup, u.backup) && Objects.equals(gateJob, u.gateJob)
-        && Objects.equals(message, u.message);
+        && Objects.equals(message, u.message) && Objects.equals(startedAt, u.startedAt);
   }
 
   @Override
-  public int hashCode() { return Objects.hash(from, to, phase, backup, gateJob, message); }
+  public int hashCode() { return Objects.hash(from, to, phase, backup, gateJob, message, startedAt); }
 }
