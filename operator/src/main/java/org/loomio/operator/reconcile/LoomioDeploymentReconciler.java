@@ -438,6 +438,15 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private UpdateControl<LoomioDeployment> blocked(LoomioDeployment resource, Context<LoomioDeployment> context,
       String reason, String message, EventRecorder events, Duration recheck) {
     LoomioDeploymentStatus status = StatusAggregator.blocked(resource, reason, message, clock.instant());
+    if (resource.getSpec() != null && Boolean.TRUE.equals(resource.getSpec().getIsolation())) {
+      // the incident lever works even when nothing else can be applied
+      List<String> done = EmergencyIsolation.apply(context.getClient(), resource);
+      if (!done.isEmpty()) {
+        LOG.warn("{}/{}: isolated although the spec cannot be applied: {}", namespace(resource), name(resource),
+            String.join(", ", done));
+      }
+      status = StatusAggregator.isolatedWhileBlocked(resource, status, clock.instant());
+    }
     announceTransitions(resource, status, events);
     metrics.failure(reason);
     UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);

@@ -278,6 +278,25 @@ public final class StatusAggregator {
     return status;
   }
 
+  /**
+   * A blocked status for a stack isolated from its name alone ({@link EmergencyIsolation}): Isolated=True and
+   * since when, beside the Degraded reason that blocks everything else.
+   */
+  static LoomioDeploymentStatus isolatedWhileBlocked(LoomioDeployment resource, LoomioDeploymentStatus status,
+      Instant now) {
+    long generation = generation(resource);
+    LoomioDeploymentStatus previous = resource.getStatus();
+    String since = previous != null && previous.getIsolatedSince() != null ? previous.getIsolatedSince()
+        : now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    status.setIsolatedSince(since);
+    status.setConditions(Conditions.merge(status.getConditions(), List.of(Conditions.of(ISOLATED, Conditions.TRUE,
+        ISOLATED, "isolated since " + since + ": every pod of the stack is cut off by NetworkPolicy "
+            + resource.getMetadata().getName() + "-default-deny with no allow policy beside it, web, worker and"
+            + " hocuspocus are stopped, the edge is removed and backups are paused, although the rest of the spec"
+            + " cannot be applied (see Degraded); data, Secrets and backups are untouched", generation)), now));
+    return status;
+  }
+
   /** The status after an unexpected failure (the reconcile is retried). */
   public static LoomioDeploymentStatus failed(LoomioDeployment resource, String message, Instant now) {
     return blocked(resource, Conditions.RECONCILE_FAILED, message, now);

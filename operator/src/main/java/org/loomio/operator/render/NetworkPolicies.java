@@ -113,13 +113,22 @@ public final class NetworkPolicies {
 
   /** Every pod of this stack (selected by instance): no ingress, no egress. Always first, always kept. */
   private static NetworkPolicy denyAll(RenderContext ctx) {
+    return denyAll(ctx.namespace(), ctx.name());
+  }
+
+  /** The deny-all policy of a stack, from its name alone (also for isolating a stack whose spec is invalid). */
+  public static NetworkPolicy denyAll(String namespace, String instance) {
     return new NetworkPolicyBuilder()
-        .withMetadata(ObjectMetas.of(ctx, ctx.name() + "-default-deny", Component.NETWORK))
+        .withMetadata(ObjectMetas.of(namespace, instance, denyAllName(instance), Component.NETWORK))
         .withNewSpec()
-        .withPodSelector(new LabelSelector(null, Map.of(Labels.INSTANCE, ctx.name())))
+        .withPodSelector(new LabelSelector(null, Map.of(Labels.INSTANCE, instance)))
         .withPolicyTypes("Ingress", "Egress")
         .endSpec()
         .build();
+  }
+
+  public static String denyAllName(String instance) {
+    return instance + "-default-deny";
   }
 
   /**

@@ -122,6 +122,35 @@ class DayTwoOnMockServerTest {
     assertThat(dataVersions("iso")).as("no claim or Secret written").isEqualTo(data);
   }
 
+  @Test
+  void isolationWorksEvenWhenTheRestOfTheSpecCannotBeApplied() {
+    create("isobad", "team", "host: team.example.org\ningress: {className: nginx, tls: {clusterIssuer: letsencrypt}}");
+    awaitReady("isobad");
+    Map<String, String> data = dataVersions("isobad");
+
+    // an invalid change and isolation in one edit: the invalid part is refused, isolation still happens
+    patch("isobad", "team", "{\"spec\":{\"worker\":{\"replicas\":3},\"isolation\":true}}");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(condition("isobad", "team", Conditions.DEGRADED).getReason()).isEqualTo(Conditions.INVALID_SPEC);
+      assertThat(policies("isobad")).containsExactly("team-default-deny");
+      assertThat(replicas("isobad")).containsEntry("team-web", 0).containsEntry("team-worker", 0)
+          .containsEntry("team-hocuspocus", 0);
+      assertThat(cluster.client().network().v1().ingresses().inNamespace("isobad").list().getItems()).isEmpty();
+      assertThat(cluster.client().batch().v1().cronjobs().inNamespace("isobad").withName("team-backup").get()
+          .getSpec().getSuspend()).isTrue();
+      assertThat(condition("isobad", "team", Conditions.ISOLATED).getStatus()).isEqualTo("True");
+      assertThat(cluster.get("isobad", "team").getStatus().getIsolatedSince()).isNotNull();
+    });
+    assertThat(dataVersions("isobad")).as("no claim or Secret written").isEqualTo(data);
+
+    // the spec fixed (still isolated): the normal render holds the same quarantine
+    patch("isobad", "team", "{\"spec\":{\"worker\":{\"replicas\":1}}}");
+    awaitCondition("isobad", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    assertThat(policies("isobad")).containsExactly("team-default-deny");
+    assertThat(replicas("isobad")).containsEntry("team-web", 0);
+    assertThat(condition("isobad", "team", Conditions.ISOLATED).getStatus()).isEqualTo("True");
+  }
+
   // --- upgrades ---
 
   @Test

@@ -81,6 +81,31 @@ class UpgradeGuardTest {
   }
 
   @Test
+  void aRestoreLiftsTheGuardUntilTheRestoredDatabaseIsMigratedAgain() {
+    ResolvedSpec resolved = new ResolvedSpec(Fixtures.resource("team", "host: a.example.org\nimage: {tag: \"3.4\"}"));
+    var d = UpgradeGuard.decide(resolved, new UpgradeGuard.Observed(migrated("3.5"), Map.of(), List.of(), Map.of(), true,
+        true, s -> s), image -> "migrate-" + image.tag(), NOW);
+    assertThat(d.refusal()).as("going back to 3.4 with a restore is no downgrade").isEmpty();
+    assertThat(d.serving().tag()).isEqualTo("3.4");
+    assertThat(d.migrated()).as("unknown until the restore's migration is done").isNull();
+  }
+
+  @Test
+  void eachAttemptAtAnUpgradeTakesItsOwnBackup() {
+    assertThat(UpgradeGuard.backupName("team", "team-migrate-1a2b3c4d", "2026-11-01T00:00:00Z"))
+        .startsWith("team-pre-upgrade-")
+        .isNotEqualTo(UpgradeGuard.backupName("team", "team-migrate-1a2b3c4d", "2026-11-27T00:00:00Z"));
+    LoomioDeploymentStatus waiting = migrated("3.4");
+    UpgradeStatus u = new UpgradeStatus();
+    u.setTo("loomio/loomio:3.5");
+    u.setStartedAt("2026-11-20T08:00:00Z");
+    waiting.setUpgrade(u);
+    var d = decide("host: a.example.org\nimage: {tag: \"3.5\"}", waiting, Map.of(), true);
+    assertThat(d.upgrade().getStartedAt()).as("an attempt keeps its start").isEqualTo("2026-11-20T08:00:00Z");
+    assertThat(d.backupToCreate()).contains(UpgradeGuard.backupName("team", "migrate-3.5", "2026-11-20T08:00:00Z"));
+  }
+
+  @Test
   void anIsolatedStackDoesNotUpgrade() {
     var d = decide("host: a.example.org\nimage: {tag: \"3.5\"}\nisolation: true", migrated("3.4"), Map.of(), true);
     assertThat(d.upgrade().getPhase()).isEqualTo(UpgradeStatus.Phase.Waiting);

@@ -111,6 +111,10 @@ class DayTwoRenderTest {
         .satisfies(rule -> assertThat(rule.getFrom()).extracting(p -> p.getPodSelector().getMatchLabels()
             .get(Labels.COMPONENT)).containsExactly("migrate"));
     assertThat(replicas(stack)).containsEntry("team-web", 0);
+    // the restore's own migration Job, not any migration Job of the stack
+    assertThat(stack.get(NetworkPolicy.class, "team-migrate").get().getSpec().getPodSelector().getMatchExpressions())
+        .singleElement().satisfies(e -> assertThat(e.getKey() + " " + e.getOperator())
+            .isEqualTo(Labels.RESTORE + " Exists"));
   }
 
   @Test
