@@ -106,7 +106,8 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   resources: ["events"]
   verbs: ["create"]
 - apiGroups: ["apps"]
-  # get: a restore waits for web, worker and hocuspocus to stop and to start again
+  # get: a restore waits for web, worker and hocuspocus to stop and to start again; isolating a stack whose
+  # spec cannot be applied scales them to zero (the client reads before it patches)
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["apps"]
@@ -117,9 +118,9 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   resources: ["jobs"]
   verbs: ["list", "watch", "create", "patch"]
 - apiGroups: ["batch"]
-  # the backup schedule
+  # the backup schedule; get: isolating a stack whose spec cannot be applied suspends it
   resources: ["cronjobs"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies", "ingresses"]
   verbs: ["list", "watch", "create", "patch", "delete"]

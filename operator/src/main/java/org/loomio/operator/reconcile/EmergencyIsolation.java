@@ -74,11 +74,17 @@ final class EmergencyIsolation {
       done.add("deleted ConfigMap " + NginxHeadersConfigMap.name(name));
     }
     try {
-      client.batch().v1().cronjobs().inNamespace(ns).withName(Names.of(name, Component.BACKUP))
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
+      for (var cron : client.batch().v1().cronjobs().inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+          .withLabel(Labels.INSTANCE, name).list().getItems()) {
+        if (!Boolean.TRUE.equals(cron.getSpec().getSuspend())) {
+          client.batch().v1().cronjobs().inNamespace(ns).withName(cron.getMetadata().getName())
+              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
+          done.add("suspended CronJob " + cron.getMetadata().getName());
+        }
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e; // no CronJob (or no batch/v1 CronJob API): nothing to pause
+        throw e; // no batch/v1 CronJob API: no schedule to pause
       }
     }
     return done;

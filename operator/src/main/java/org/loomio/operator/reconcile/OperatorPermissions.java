@@ -87,7 +87,11 @@ public final class OperatorPermissions {
     add(needs, Pod.class, "backup and restore results: the agent's termination message (informers)", "list", "watch");
     add(needs, Job.class, "on-demand backup, restore and restore-migration Jobs (LoomioBackup/LoomioRestore"
         + " controllers, their informers)", "list", "watch", "create");
-    add(needs, Deployment.class, "a restore waits for web, worker and hocuspocus to stop and start", "get");
+    add(needs, Deployment.class, "a restore waits for web, worker and hocuspocus to stop and start; isolation of a"
+        + " stack whose spec cannot be applied scales them (EmergencyIsolation: the client reads before it patches)",
+        "get");
+    add(needs, io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, "isolation of a stack whose spec cannot be"
+        + " applied suspends its backup CronJob (EmergencyIsolation: the client reads before it patches)", "get");
     // direct calls
     add(needs, Secret.class, "the generated credentials, the pending rotation and the backup key: informer by label"
         + " (LoomioDeploymentReconciler), read-check-write (GeneratedCredentials, GeneratedBackupKey), referenced"

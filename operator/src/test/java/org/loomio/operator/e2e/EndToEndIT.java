@@ -519,6 +519,27 @@ class EndToEndIT {
     System.out.printf(Locale.ROOT, "e2e: spec.isolation=false: stack back in %.1f s%n",
         (System.nanoTime() - started) / 1e9);
 
+    // the lever works while the rest of the spec is refused (web replicas 2 on a ReadWriteOnce volume), with
+    // the direct calls the chart's RBAC allows
+    mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":2},\"isolation\":true}}");
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      LoomioDeployment r = get(ns, name);
+      assertThat(condition(r, Conditions.DEGRADED).getReason()).isEqualTo(Conditions.INVALID_SPEC);
+      assertThat(condition(r, Conditions.ISOLATED).getStatus()).isEqualTo("True");
+      assertThat(policyNames(ns, name)).containsExactly(deny);
+      assertThat(replicas(ns, name).get(name + "-web")).isZero();
+      assertThat(replicas(ns, name).get(name + "-worker")).isZero();
+      assertThat(ingressNames(ns, name)).isEmpty();
+    });
+    mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":1},\"isolation\":false}}");
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      assertThat(policyNames(ns, name)).isEqualTo(policies);
+      assertThat(replicas(ns, name)).isEqualTo(replicas);
+      assertThat(ingressNames(ns, name)).isEqualTo(ingresses);
+      assertThat(condition(get(ns, name), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    });
+    awaitPodsAdmitted(ns, name);
+
     List<Rig.Write> writes = rig.writesByAnyoneSince(mark, ns::equals);
     assertThat(writes).as("the audit log saw the isolation (policies deleted, app scaled)")
         .anySatisfy(w -> assertThat(w.verb() + " " + w.resource()).isEqualTo("delete networkpolicies"))
