@@ -107,6 +107,19 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /** Runs a client tool (psql, pg_dump, pg_restore, createdb) against this server and returns its stdout. */
+  /**
+   * A server for a test class: skipped where PostgreSQL is not installed, but never on CI (.ci/run installs
+   * it, so there the tests must run).
+   */
+  public static PostgresServer startOrSkip(boolean passwordsOverTcp) throws Exception {
+    var bin = binaries();
+    if (System.getenv("CI") != null) {
+      org.junit.jupiter.api.Assertions.assertTrue(bin.isPresent(), "CI must install PostgreSQL (.ci/run)");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL binaries are not installed");
+    return new PostgresServer(bin.get(), passwordsOverTcp);
+  }
+
   public int port() {
     return port;
   }

@@ -1,7 +1,6 @@
 package org.loomio.operator.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +36,7 @@ class RotationJobOnPostgresTest {
 
   @BeforeAll
   static void start() throws Exception {
-    var bin = PostgresServer.binaries();
-    if (System.getenv("CI") != null) {
-      org.junit.jupiter.api.Assertions.assertTrue(bin.isPresent(), "CI must install PostgreSQL (.ci/run)");
-    }
-    assumeTrue(bin.isPresent(), "PostgreSQL binaries are not installed");
-    pg = new PostgresServer(bin.get(), true);
+    pg = PostgresServer.startOrSkip(true);
     pg.psql("postgres", "CREATE ROLE " + ResolvedSpec.EMBEDDED_USER + " LOGIN SUPERUSER PASSWORD 'old-password-0123';"
         + " CREATE DATABASE " + ResolvedSpec.EMBEDDED_DATABASE + " OWNER " + ResolvedSpec.EMBEDDED_USER + ";");
     dir = Files.createTempDirectory("rotate-");
