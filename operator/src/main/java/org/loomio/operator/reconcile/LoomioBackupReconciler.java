@@ -109,7 +109,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       return fail(backup, status, context, events, "LoomioDeployment " + deploymentName
           + " has no backup destination (spec.backup.volume.enabled is false and spec.backup.s3 is unset)");
     }
-    Optional<Job> job = context.getSecondaryResources(Job.class).stream().findFirst();
+    Optional<Job> job = job(context);
     if (job.isEmpty() && status.getJob() == null) {
       RenderContext ctx = new RenderContext(spec, capabilities.get(),
           new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),

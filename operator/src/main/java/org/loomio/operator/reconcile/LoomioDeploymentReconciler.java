@@ -306,7 +306,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
           .findFirst().orElse(null);
       rotation = rotator.step(client, spec, creds, current, pending, jobs,
-          jobName -> UpgradeGuard.terminationMessage(jobPods, jobName).map(redact), clock.instant());
+          jobName -> JobPods.failureMessage(jobPods, jobName).map(redact), clock.instant());
       creds = rotation.credentials();
       if (!rotation.rotatedKeys().isEmpty()) {
         events.normal(resource, "CredentialsRotated", "rotation " + rotation.completedToken() + ": new "
@@ -347,7 +347,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           || backups.status().getLastSuccessfulBackup() == null ? "(none yet)"
           : backups.status().getLastSuccessfulBackup()));
     }
-    String migrationLog = UpgradeGuard.terminationMessage(jobPods, stack.migrationJob())
+    String migrationLog = JobPods.failureMessage(jobPods, stack.migrationJob())
         .map(redact).orElse(null);
     StatusAggregator.DayTwo dayTwo = new StatusAggregator.DayTwo(upgrade.migrated(), upgrade.upgrade(),
         upgrade.problem().map(p -> new StatusAggregator.Problem(p.reason(), p.message())).orElse(null),

@@ -172,13 +172,9 @@ public final class StatusAggregator {
     }
     String isolatedSince = null;
     if (spec.isolated()) {
-      isolatedSince = previous != null && previous.getIsolatedSince() != null ? previous.getIsolatedSince()
-          : now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-      String what = "isolated since " + isolatedSince + ": every pod of the stack is cut off by NetworkPolicy"
-          + " " + spec.name() + "-default-deny with no allow policy beside it" + (observed.restore() == null ? ""
-          : " (except the restore's own Jobs and the database)") + ", web, worker and hocuspocus are stopped, the"
-          + " edge is removed and backups are paused; data, Secrets and backups are untouched."
-          + " Set spec.isolation to false to bring it back";
+      isolatedSince = isolatedSince(previous, now);
+      String what = isolation(isolatedSince, spec.name(), observed.restore() == null ? ""
+          : " (except the restore's own Jobs and the database)") + ". Set spec.isolation to false to bring it back";
       conditions.add(Conditions.of(ISOLATED, Conditions.TRUE, ISOLATED, what, generation));
       if (observed.restore() == null) {
         conditions.removeIf(c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
@@ -286,15 +282,26 @@ public final class StatusAggregator {
       Instant now) {
     long generation = generation(resource);
     LoomioDeploymentStatus previous = resource.getStatus();
-    String since = previous != null && previous.getIsolatedSince() != null ? previous.getIsolatedSince()
-        : now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String since = isolatedSince(previous, now);
     status.setIsolatedSince(since);
     status.setConditions(Conditions.merge(status.getConditions(), List.of(Conditions.of(ISOLATED, Conditions.TRUE,
-        ISOLATED, "isolated since " + since + ": every pod of the stack is cut off by NetworkPolicy "
-            + resource.getMetadata().getName() + "-default-deny with no allow policy beside it, web, worker and"
-            + " hocuspocus are stopped, the edge is removed and backups are paused, although the rest of the spec"
-            + " cannot be applied (see Degraded); data, Secrets and backups are untouched", generation)), now));
+        ISOLATED, isolation(since, resource.getMetadata().getName(), "") + ", although the rest of the spec cannot be"
+            + " applied (see Degraded)", generation)), now));
     return status;
+  }
+
+  /** Since when the stack is isolated: as recorded, or from now. */
+  private static String isolatedSince(LoomioDeploymentStatus previous, Instant now) {
+    return previous != null && previous.getIsolatedSince() != null ? previous.getIsolatedSince()
+        : now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+  }
+
+  /** What isolation does, for the Isolated condition (and Ready while isolated). */
+  private static String isolation(String since, String instance, String exception) {
+    return "isolated since " + since + ": every pod of the stack is cut off by NetworkPolicy "
+        + org.loomio.operator.render.NetworkPolicies.denyAllName(instance) + " with no allow policy beside it"
+        + exception + ", web, worker and hocuspocus are stopped, the edge is removed and backups are paused; data,"
+        + " Secrets and backups are untouched";
   }
 
   /** The status after an unexpected failure (the reconcile is retried). */

@@ -176,7 +176,7 @@ final class UpgradeGuard {
         StatusAggregator.MigrationState state = job == null ? StatusAggregator.MigrationState.PENDING
             : StatusAggregator.migrationState(job);
         if (state == StatusAggregator.MigrationState.FAILED) {
-          String why = terminationMessage(seen.pods(), name).map(seen.redact()).orElse("see kubectl logs job/" + name);
+          String why = JobPods.failureMessage(seen.pods(), name).map(seen.redact()).orElse("see kubectl logs job/" + name);
           upgrade.setPhase(UpgradeStatus.Phase.Failed);
           upgrade.setMessage("the " + gated + " gate check failed on " + from.tag() + ": " + why);
           return hold(from, migrated, upgrade, Optional.of(gate), Optional.empty(), Optional.of(new Problem(GATE_FAILED,
@@ -246,18 +246,6 @@ final class UpgradeGuard {
       return new MigratedStatus(previous.getImage(), previous.getVersion(), null);
     }
     return null;
-  }
-
-  /** The message a finished Job's pod left (its termination message, or the log tail on error). */
-  static Optional<String> terminationMessage(Collection<Pod> pods, String jobName) {
-    return pods.stream()
-        .filter(p -> jobName.equals(p.getMetadata().getLabels().get("job-name")))
-        .flatMap(p -> BackupObserver.containerStatuses(p).stream())
-        .map(c -> c.getState() == null ? null : c.getState().getTerminated())
-        .filter(t -> t != null && t.getExitCode() != null && t.getExitCode() != 0 && t.getMessage() != null
-            && !t.getMessage().isBlank())
-        .map(t -> t.getMessage().strip())
-        .findFirst();
   }
 
   private static Decision plain(LoomioImage target, MigratedStatus migrated) {

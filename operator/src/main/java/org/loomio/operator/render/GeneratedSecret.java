@@ -19,10 +19,15 @@ public final class GeneratedSecret {
 
   /** The Secret holding {@code values}; the operator writes it only to add missing keys. */
   public static Secret render(ResolvedSpec spec, Map<String, String> values) {
+    return render(spec, spec.generatedSecretName(), values);
+  }
+
+  /** A credentials Secret of the stack under another name (the pending values of a rotation). */
+  public static Secret render(ResolvedSpec spec, String name, Map<String, String> values) {
     Map<String, String> data = new LinkedHashMap<>();
     values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder()
-        .withMetadata(ObjectMetas.of(spec.namespace(), spec.name(), spec.generatedSecretName(), Component.SECRETS))
+        .withMetadata(ObjectMetas.of(spec.namespace(), spec.name(), name, Component.SECRETS))
         .withType("Opaque")
         .withData(data)
         .build();

@@ -20,9 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.RotationSpec;
 import org.loomio.operator.reconcile.StatusAggregator;
-import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.ObjectMetas;
+import org.loomio.operator.render.GeneratedSecret;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RotationJob;
 
@@ -198,18 +197,9 @@ public final class CredentialRotation {
     if (values.containsKey(Credentials.POSTGRES_PASSWORD)) {
       values.put(RotationJob.VERIFIER_KEY, ScramVerifier.of(values.get(Credentials.POSTGRES_PASSWORD), random));
     }
-    Map<String, String> data = new LinkedHashMap<>();
-    values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-    Secret secret = new SecretBuilder()
-        .withMetadata(ObjectMetas.of(spec.namespace(), spec.name(), RotationJob.pendingSecret(spec.name()),
-            Component.SECRETS))
-        .editMetadata()
-        .addToAnnotations(TOKEN_ANNOTATION, request.getToken())
-        .addToAnnotations(KEYS_ANNOTATION, String.join(",", keys))
-        .endMetadata()
-        .withType("Opaque")
-        .withData(data)
-        .build();
+    Secret secret = GeneratedSecret.render(spec, RotationJob.pendingSecret(spec.name()), values);
+    secret.getMetadata().setAnnotations(Map.of(TOKEN_ANNOTATION, request.getToken(),
+        KEYS_ANNOTATION, String.join(",", keys)));
     try {
       return client.secrets().inNamespace(spec.namespace()).resource(secret).create();
     } catch (KubernetesClientException e) {
