@@ -81,18 +81,22 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
 - apiGroups: ["loomio.org"]
   resources: ["loomiodeployments/finalizers", "loomiobackups/finalizers", "loomiorestores/finalizers"]
   verbs: ["update"]
-# owned objects: applied by server-side apply, deleted when the spec no longer wants them
+# owned objects: applied by server-side apply, deleted when the spec no longer wants them; get: before creating
+# one, an object of its name that the informers do not hold is read, so that nothing the stack does not own is
+# ever written over (a name conflict stops the stack instead)
 - apiGroups: [""]
   resources: ["serviceaccounts", "services"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  # also: the ingress-nginx controller's ConfigMap is read to check the security headers are allowed
+  # get: referenced ConfigMaps (backup recipients) are read for their owner's consent; the one ingress-nginx
+  # controller ConfigMap the installation names (edge.nginxControllerConfigMap) is read to check the headers
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  # data and backup claims: created once; data claims deleted only with deletionPolicy Delete
+  # data and backup claims: created once; data claims deleted only with deletionPolicy Delete, and only
+  # those this LoomioDeployment made (read first); patch: the UID of a re-attached claim's new owner
   resources: ["persistentvolumeclaims"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   # the generated credentials and backup key (read-check-write, never overwritten; credentials put back by
   # a restore when asked) and the Secrets a spec references
@@ -112,25 +116,25 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["batch"]
   # migration, on-demand backup and restore Jobs: created once, never changed
   resources: ["jobs"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["batch"]
   # the backup schedule; get: isolating a stack whose spec cannot be applied suspends it
   resources: ["cronjobs"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies", "ingresses"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["traefik.io"]
   resources: ["middlewares"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 {{- end -}}

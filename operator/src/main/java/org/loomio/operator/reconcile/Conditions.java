@@ -36,8 +36,12 @@ public final class Conditions {
   // reasons
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  /** A referenced Secret or ConfigMap does not carry its owner's consent for this stack (ReferencedSecrets). */
+  public static final String CONSENT_REQUIRED = "ConsentRequired";
   public static final String MISSING_SECRET_KEY = "MissingSecretKey";
   public static final String INCOMPLETE_CREDENTIALS = "IncompleteCredentials";
+  /** An object of a name the stack uses exists and is not the stack's own (render.Ownership). */
+  public static final String NAME_CONFLICT = "NameConflict";
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   public static final String MIGRATION_FAILED = "MigrationFailed";
   public static final String MIGRATION_PENDING = "MigrationPending";

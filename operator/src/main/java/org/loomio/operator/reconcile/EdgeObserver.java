@@ -33,8 +33,13 @@ final class EdgeObserver {
 
   private EdgeObserver() {}
 
+  /**
+   * @param nginxConfigMap the one ingress-nginx controller ConfigMap ({@code namespace/name}) the operator is
+   *     configured to read (the chart grants get on it by name), or null: a spec naming any other is not read, so
+   *     no message ever tells a tenant whether a ConfigMap exists in another namespace
+   */
   static EdgeState observe(LoomioDeployment resource, Stack stack, ClusterCapabilities cluster,
-      Context<LoomioDeployment> context) {
+      Context<LoomioDeployment> context, String nginxConfigMap) {
     ResolvedSpec spec = new ResolvedSpec(resource);
     KubernetesClient client = context.getClient();
     if (spec.isolated() && (spec.ingress().isPresent() || spec.gateway().isPresent())) {
@@ -42,7 +47,7 @@ final class EdgeObserver {
           + " while the stack is isolated; it comes back when spec.isolation is false");
     }
     if (spec.ingress().isPresent()) {
-      return ingress(spec, stack, cluster, context, client);
+      return ingress(spec, stack, cluster, context, client, nginxConfigMap);
     }
     if (spec.gateway().isPresent()) {
       return gateway(spec, stack, cluster, context);
@@ -53,7 +58,7 @@ final class EdgeObserver {
   }
 
   private static EdgeState ingress(ResolvedSpec spec, Stack stack, ClusterCapabilities cluster,
-      Context<LoomioDeployment> context, KubernetesClient client) {
+      Context<LoomioDeployment> context, KubernetesClient client, String nginxConfigMap) {
     List<Ingress> wanted = stack.all(Ingress.class);
     if (wanted.isEmpty() || !missingApis(stack).isEmpty()) {
       return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks " + missingApis(stack));
@@ -90,6 +95,12 @@ final class EdgeObserver {
       return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
           + " security headers: its " + NGINX_ALLOWED_HEADERS + " must list " + headers
           + " (set spec.ingress.nginxControllerConfigMap to have it checked)");
+    }
+    if (!cm.equals(nginxConfigMap)) {
+      return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
+          + " security headers: the operator reads only the ingress-nginx ConfigMap its installation names (chart value"
+          + " edge.nginxControllerConfigMap" + (nginxConfigMap == null ? ", not set" : ": " + nginxConfigMap) + "), and "
+          + cm + " is not it; its " + NGINX_ALLOWED_HEADERS + " must list " + headers);
     }
     ConfigMap controller;
     try {

@@ -51,6 +51,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
   private final Clock clock;
+  /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
+  private boolean requireConsent = true;
 
   public LoomioBackupReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
     this.capabilities = capabilities;
@@ -59,6 +61,12 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   }
 
   /** Its Jobs and their pods, by the label that names the LoomioBackup. */
+  /** Whether referenced Secrets and ConfigMaps need their owner's consent (default true). */
+  public LoomioBackupReconciler withRequireConsent(boolean value) {
+    this.requireConsent = value;
+    return this;
+  }
+
   @Override
   public List<EventSource<?, LoomioBackup>> prepareEventSources(EventSourceContext<LoomioBackup> context) {
     var jobs = InformerEventSourceConfiguration.from(Job.class, LoomioBackup.class)
@@ -111,6 +119,14 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     }
     Optional<Job> job = job(context);
     if (job.isEmpty() && status.getJob() == null) {
+      // the backup pod reads what the stack reads: only with the owners' consent (ReferencedSecrets)
+      var lookup = ReferencedSecrets.lookup(client, ns, deploymentName, ReferencedSecrets.refs(spec),
+          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), requireConsent);
+      if (lookup.problem().isPresent()) {
+        status.setPhase(LoomioBackupStatus.Phase.Pending);
+        status.setMessage("waiting: " + lookup.problem().get());
+        return write(backup, status, context, RECHECK);
+      }
       RenderContext ctx = new RenderContext(spec, capabilities.get(),
           new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),
           SecretDigests.none());

@@ -1,6 +1,7 @@
 package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -72,6 +74,7 @@ import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.Names;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.Stack;
@@ -139,6 +142,10 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private final GeneratedCredentials credentials;
   private final CredentialRotation rotator;
   private final Clock clock;
+  /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
+  private boolean requireConsent = true;
+  /** The one ingress-nginx controller ConfigMap (namespace/name) the operator may read, or null. */
+  private String nginxConfigMap;
 
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
     this(capabilities, ImageDefaults.BUILT_IN, OperatorMetrics.inMemory());
@@ -158,6 +165,18 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     this.credentials = credentials;
     this.rotator = new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
     this.clock = clock;
+  }
+
+  /** Whether referenced Secrets and ConfigMaps need their owner's consent (default true). */
+  public LoomioDeploymentReconciler withRequireConsent(boolean value) {
+    this.requireConsent = value;
+    return this;
+  }
+
+  /** The ingress-nginx controller ConfigMap (namespace/name) the installation lets the operator read. */
+  public LoomioDeploymentReconciler withNginxControllerConfigMap(String value) {
+    this.nginxConfigMap = value == null || value.isBlank() ? null : value.strip();
+    return this;
   }
 
   /**
@@ -205,6 +224,34 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
   @Override
   public UpdateControl<LoomioDeployment> reconcile(LoomioDeployment resource, Context<LoomioDeployment> context) {
+    try {
+      return reconcileStack(resource, context);
+    } catch (Ownership.ConflictException e) {
+      // one of the stack's Secrets is someone else's: name every other conflict too, from the names alone
+      List<String> all = new java.util.ArrayList<>(List.of(e.getMessage()));
+      ResolvedSpec spec = new ResolvedSpec(resource, images);
+      Stack names = StackRenderer.render(new RenderContext(spec, capabilities.get(), Credentials.placeholders(spec),
+          SecretDigests.none()));
+      NameConflicts.check(context, resource, names, liveStacks(context)).conflicts().stream()
+          .filter(c -> !all.contains(c)).forEach(all::add);
+      return nameConflict(resource, context, all, new EventRecorder(context.getClient()));
+    }
+  }
+
+  private UpdateControl<LoomioDeployment> nameConflict(LoomioDeployment resource, Context<LoomioDeployment> context,
+      List<String> conflicts, EventRecorder events) {
+    String message = String.join("; ", conflicts) + ". Nothing of this stack is applied until each is renamed,"
+        + " removed by its owner, or the LoomioDeployment is given another name (docs/operations.md, NameConflict)";
+    LOG.warn("{}/{}: name conflict, nothing applied: {}", namespace(resource), name(resource), message);
+    return blocked(resource, context, Conditions.NAME_CONFLICT, message, events, null);
+  }
+
+  /** Whether a UID is that of a LoomioDeployment that exists now (the informer's cache). */
+  static java.util.function.Predicate<String> liveStacks(Context<LoomioDeployment> context) {
+    return uid -> context.getPrimaryCache().list().anyMatch(r -> uid.equals(r.getMetadata().getUid()));
+  }
+
+  private UpdateControl<LoomioDeployment> reconcileStack(LoomioDeployment resource, Context<LoomioDeployment> context) {
     EventRecorder events = new EventRecorder(context.getClient());
     List<Violation> violations = SpecValidator.validate(resource);
     if (!violations.isEmpty()) {
@@ -214,8 +261,10 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
     KubernetesClient client = context.getClient();
     ResolvedSpec spec = new ResolvedSpec(resource, images);
+    java.util.function.Predicate<String> live = liveStacks(context);
 
-    var lookup = ReferencedSecrets.lookup(client, spec.namespace(), ReferencedSecrets.refs(spec));
+    var lookup = ReferencedSecrets.lookup(client, spec.namespace(), spec.name(), ReferencedSecrets.refs(spec),
+        ReferencedSecrets.ownedBy(spec.name(), spec.uid()), requireConsent);
     if (lookup.problem().isPresent()) {
       return blocked(resource, context, lookup.problemReason().orElseThrow(), lookup.problem().get(), events,
           RECHECK_MISSING_SECRET);
@@ -230,33 +279,32 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     Secret generatedSecret = null;
     CredentialRotation.Outcome rotation = null;
     SecretsStatus secretsStatus = null;
-    if (spec.existingSecret() != null) {
-      creds = new Credentials(spec.existingSecret(), false, Map.of());
-    } else {
-      Secret cached = context.getSecondaryResources(Secret.class).stream()
-          .filter(s -> spec.generatedSecretName().equals(s.getMetadata().getName()))
-          .findFirst().orElse(null);
-      GeneratedCredentials.Outcome outcome;
-      try {
-        outcome = credentials.ensure(client, spec, Credentials.requiredKeys(spec), cached);
-      } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS,
-            "Secret " + spec.generatedSecretName() + ": " + e.getMessage(), events, null);
-      }
-      creds = outcome.credentials();
-      generatedSecret = outcome.secret();
-      if (!outcome.generatedKeys().isEmpty()) {
-        events.normal(resource, "CredentialsGenerated", (outcome.created() ? "created" : "completed") + " Secret "
-            + spec.generatedSecretName() + " with newly generated " + String.join(", ", outcome.generatedKeys()));
-        boolean existingDatabase = spec.database().embedded() && context.getSecondaryResources(
-            PersistentVolumeClaim.class).stream()
-            .anyMatch(c -> Names.postgresData(spec.name()).equals(c.getMetadata().getName()));
-        if (outcome.created() && existingDatabase) {
-          events.warning(resource, "CredentialsRegenerated", "Secret " + spec.generatedSecretName() + " was missing"
-              + " and has been generated anew, but the database claim " + Names.postgresData(spec.name())
-              + " already exists: its database keeps the old password, so Loomio cannot connect and existing"
-              + " sessions and push subscriptions are invalid. Restore the Secret from a backup (docs/operations.md).");
-        }
+    // <name>-secrets: the generated credentials (unless existingSecret holds them) and the operator's own keys
+    Secret cached = context.getSecondaryResources(Secret.class).stream()
+        .filter(s -> spec.generatedSecretName().equals(s.getMetadata().getName()))
+        .findFirst().orElse(null);
+    GeneratedCredentials.Outcome outcome;
+    try {
+      outcome = credentials.ensure(client, spec, Credentials.generatedKeys(spec), cached, live);
+    } catch (GeneratedCredentials.IncompleteCredentialsException e) {
+      return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS,
+          "Secret " + spec.generatedSecretName() + ": " + e.getMessage(), events, null);
+    }
+    generatedSecret = outcome.secret();
+    byte[] hashKey = outcome.credentials().values().get(Credentials.HASH_KEY).getBytes(StandardCharsets.UTF_8);
+    creds = spec.existingSecret() != null ? new Credentials(spec.existingSecret(), false, Map.of())
+        : outcome.credentials();
+    if (!outcome.generatedKeys().isEmpty()) {
+      events.normal(resource, "CredentialsGenerated", (outcome.created() ? "created" : "completed") + " Secret "
+          + spec.generatedSecretName() + " with newly generated " + String.join(", ", outcome.generatedKeys()));
+      boolean existingDatabase = spec.database().embedded() && context.getSecondaryResources(
+          PersistentVolumeClaim.class).stream()
+          .anyMatch(c -> Names.postgresData(spec.name()).equals(c.getMetadata().getName()));
+      if (outcome.created() && existingDatabase && spec.existingSecret() == null) {
+        events.warning(resource, "CredentialsRegenerated", "Secret " + spec.generatedSecretName() + " was missing"
+            + " and has been generated anew, but the database claim " + Names.postgresData(spec.name())
+            + " already exists: its database keeps the old password, so Loomio cannot connect and existing"
+            + " sessions and push subscriptions are invalid. Restore the Secret from a backup (docs/operations.md).");
       }
     }
 
@@ -267,7 +315,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           .findFirst().orElse(null);
       GeneratedBackupKey.Outcome key;
       try {
-        key = GeneratedBackupKey.ensure(client, spec, cachedKey);
+        key = GeneratedBackupKey.ensure(client, spec, cachedKey, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
         return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
       }
@@ -306,7 +354,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
           .findFirst().orElse(null);
       rotation = rotator.step(client, spec, creds, current, pending, jobs,
-          jobName -> JobPods.failureMessage(jobPods, jobName).map(redact), clock.instant());
+          jobName -> JobPods.failureMessage(jobPods, jobName).map(redact), clock.instant(), live);
       creds = rotation.credentials();
       if (!rotation.rotatedKeys().isEmpty()) {
         events.normal(resource, "CredentialsRotated", "rotation " + rotation.completedToken() + ": new "
@@ -321,7 +369,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
 
     ClusterCapabilities cluster = capabilities.get();
-    RenderContext renderContext = new RenderContext(spec, cluster, creds, SecretDigests.of(lookup.secrets().values()))
+    RenderContext renderContext = new RenderContext(spec, cluster, creds,
+        SecretDigests.keyed(hashKey, lookup.secrets().values()))
         .withBackupPublicKey(backupPublicKey)
         .withRestoreHold(hold.orElse(null));
     renderContext.withImages(upgrade.serving(), upgrade.migration()).withWorkerStopped(upgrade.stopWorker());
@@ -330,6 +379,16 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       rotation.job().ifPresent(renderContext::withRotation);
     }
     Stack stack = StackRenderer.render(renderContext);
+    // nothing is applied over an object of the stack's names that is not the stack's own
+    NameConflicts.Check names = NameConflicts.check(context, resource, stack, live);
+    if (!names.conflicts().isEmpty()) {
+      return nameConflict(resource, context, names.conflicts(), events);
+    }
+    List<String> adopted = NameConflicts.adopt(client, resource, names.adopt());
+    if (!adopted.isEmpty()) {
+      events.normal(resource, "Adopted", "took over, as retained data of an earlier LoomioDeployment " + spec.name()
+          + ": " + String.join(", ", adopted));
+    }
     DesiredStack.put(context, stack, cluster);
     OwnedObjectEvents changes = OwnedObjectEvents.start(context);
     try {
@@ -353,7 +412,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         upgrade.problem().map(p -> new StatusAggregator.Problem(p.reason(), p.message())).orElse(null),
         secretsStatus, rotation == null ? null : rotation.failure().orElse(null), migrationLog);
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
-        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context), backups, hold.orElse(null))
+        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context, nginxConfigMap), backups, hold.orElse(null))
             .with(dayTwo),
         clock.instant());
     announceTransitions(resource, status, events);
@@ -426,13 +485,33 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
     KubernetesClient client = context.getClient();
     String ns = spec.namespace();
-    client.persistentVolumeClaims().inNamespace(ns).withName(Names.of(spec.name(), Component.UPLOADS)).delete();
-    client.persistentVolumeClaims().inNamespace(ns).withName(Names.postgresData(spec.name())).delete();
-    client.secrets().inNamespace(ns).withName(spec.generatedSecretName()).delete();
-    client.secrets().inNamespace(ns).withName(RotationJob.pendingSecret(spec.name())).delete();
-    LOG.info("{}/{} deleted with deletionPolicy Delete: removed its data claims and generated credentials", ns,
-        spec.name());
+    List<String> removed = new java.util.ArrayList<>();
+    List<String> kept = new java.util.ArrayList<>();
+    // only what this resource made (its UID recorded on it); anything else of these names is left alone
+    for (String claim : List.of(Names.of(spec.name(), Component.UPLOADS), Names.postgresData(spec.name()))) {
+      deleteIfOurs(client, spec, client.persistentVolumeClaims().inNamespace(ns).withName(claim).get(), removed, kept);
+    }
+    for (String secret : List.of(spec.generatedSecretName(), RotationJob.pendingSecret(spec.name()))) {
+      deleteIfOurs(client, spec, client.secrets().inNamespace(ns).withName(secret).get(), removed, kept);
+    }
+    LOG.info("{}/{} deleted with deletionPolicy Delete: removed {}{}", ns, spec.name(),
+        removed.isEmpty() ? "nothing" : String.join(", ", removed),
+        kept.isEmpty() ? "" : "; kept, not made for this resource: " + String.join(", ", kept));
     return DeleteControl.defaultDelete();
+  }
+
+  private static void deleteIfOurs(KubernetesClient client, ResolvedSpec spec, HasMetadata actual, List<String> removed,
+      List<String> kept) {
+    if (actual == null) {
+      return;
+    }
+    if (Ownership.ours(Ownership.retained(actual, spec.name(), spec.uid(), uid -> true))) {
+      if (org.loomio.operator.client.Preconditioned.delete(client, actual)) {
+        removed.add(Ownership.describe(actual));
+      }
+    } else {
+      kept.add(Ownership.describe(actual));
+    }
   }
 
   private UpdateControl<LoomioDeployment> blocked(LoomioDeployment resource, Context<LoomioDeployment> context,

@@ -48,6 +48,7 @@ import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.MigrationJob;
 import org.loomio.operator.render.Names;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RestoreJob;
@@ -84,11 +85,19 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
   private final Clock clock;
+  /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
+  private boolean requireConsent = true;
 
   public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
     this.capabilities = capabilities;
     this.images = images;
     this.clock = clock;
+  }
+
+  /** Whether referenced Secrets and ConfigMaps need their owner's consent (default true). */
+  public LoomioRestoreReconciler withRequireConsent(boolean value) {
+    this.requireConsent = value;
+    return this;
   }
 
   @Override
@@ -145,6 +154,15 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()), SecretDigests.none());
 
     if (status.getPhase() == null || status.getPhase() == Phase.Pending) {
+      // the restore pod reads what the stack's backups read, and the key: only with the owners' consent
+      List<ReferencedSecrets.Ref> refs = new ArrayList<>(ReferencedSecrets.refs(spec));
+      refs.add(rs.getPrivateKeySecretRef() != null ? ReferencedSecrets.restoreKey(key)
+          : new ReferencedSecrets.Ref("the decryption key", key.getName(), key.getKey()));
+      var lookup = ReferencedSecrets.lookup(client, ns, deploymentName, refs,
+          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), requireConsent);
+      if (lookup.problem().isPresent()) {
+        return step.fail(lookup.problem().get());
+      }
       Optional<String> other = client.resources(LoomioRestore.class).inNamespace(ns).list().getItems().stream()
           .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
           .filter(r -> r.getSpec() != null && deploymentName.equals(r.getSpec().getDeploymentName()))
@@ -327,6 +345,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (current == null) {
       throw new IllegalStateException("Secret " + spec.generatedSecretName() + " does not exist");
     }
+    // written only when it is the stack's own (made by the operator for this LoomioDeployment)
+    Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), uid -> true));
     Map<String, String> data = new LinkedHashMap<>(current.getData() == null ? Map.of() : current.getData());
     List<String> restored = new ArrayList<>();
     for (String k : BackupPodTemplate.RESTORABLE_SECRET_KEYS) {

@@ -36,7 +36,8 @@ import org.loomio.operator.reconcile.dependent.StackBulkDependent;
  *
  * <p>Verbs: informers list and watch; server-side apply patches, and creating by apply is authorised as
  * create too; a dependent that removes objects the spec no longer wants deletes. Nothing here needs
- * {@code get} except direct reads, {@code update} except the credentials Secret, or any wildcard.
+ * {@code update} except the credentials Secret, or any wildcard; {@code get} only for reads by name (an object
+ * the informers do not hold is read before the stack creates one of its name, NameConflicts).
  */
 public final class OperatorPermissions {
 
@@ -64,11 +65,13 @@ public final class OperatorPermissions {
     for (Dependent d : LoomioDeploymentReconciler.class.getAnnotation(Workflow.class).dependents()) {
       Class<? extends HasMetadata> kind = resourceType(d);
       if (CreateOnlyBulkDependent.class.isAssignableFrom(d.type())) {
-        add(needs, kind, "dependent " + d.name() + ": created once by server-side apply, never changed",
-            "list", "watch", "create", "patch");
+        add(needs, kind, "dependent " + d.name() + ": created once by server-side apply, never changed; read by name"
+            + " before creating when the informer does not hold it (NameConflicts)", "get", "list", "watch", "create",
+            "patch");
       } else if (StackBulkDependent.class.isAssignableFrom(d.type())) {
-        add(needs, kind, "dependent " + d.name() + ": applied, and deleted when the spec no longer wants it",
-            "list", "watch", "create", "patch", "delete");
+        add(needs, kind, "dependent " + d.name() + ": applied, and deleted when the spec no longer wants it; read by"
+            + " name before creating when the informer does not hold it (NameConflicts)", "get", "list", "watch",
+            "create", "patch", "delete");
       } else {
         throw new IllegalStateException("dependent " + d.name() + " has no declared access");
       }
@@ -98,8 +101,10 @@ public final class OperatorPermissions {
         + " Secrets read (ReferencedSecrets, EdgeObserver), credentials put back by a restore"
         + " (LoomioRestoreReconciler), rotated (CredentialRotation), deleted with deletionPolicy Delete (cleanup)",
         "get", "list", "watch", "create", "update", "delete");
-    add(needs, PersistentVolumeClaim.class, "data claims deleted with deletionPolicy Delete (cleanup)", "delete");
-    add(needs, ConfigMap.class, "the ingress-nginx controller ConfigMap read (EdgeObserver)", "get");
+    add(needs, PersistentVolumeClaim.class, "data claims read, then deleted with deletionPolicy Delete when this"
+        + " resource made them (cleanup)", "get", "delete");
+    add(needs, ConfigMap.class, "referenced ConfigMaps read for their owner's consent (ReferencedSecrets); the one"
+        + " ingress-nginx controller ConfigMap the installation names (EdgeObserver)", "get");
     add(needs, Event.class, "Events on the LoomioDeployment (EventRecorder)", "create");
     return List.copyOf(needs.values());
   }

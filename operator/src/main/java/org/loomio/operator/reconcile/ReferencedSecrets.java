@@ -1,31 +1,167 @@
 package org.loomio.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
+import org.loomio.operator.api.v1alpha1.SecretKeyRef;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
 
 /**
- * The Secrets a stack reads but does not own (spec.secrets.existingSecret, database and SMTP passwords,
- * S3 credentials, CA certificates, spec.secretEnv, the backup bucket's credentials, passphrase and
- * recipients). They are read, never written: to check that every
- * referenced key exists before anything is applied (a pod whose secretKeyRef is missing never starts),
- * and to hash their contents into the pods that read them.
+ * The Secrets and ConfigMaps a stack reads but does not own (spec.secrets.existingSecret, database and SMTP
+ * passwords, S3 credentials, CA certificates, spec.secretEnv, the backup bucket's credentials, passphrase and
+ * recipients, a TLS Secret of your own, imagePullSecrets, a LoomioRestore's private key). They are read, never
+ * written: to check that whoever owns each one consented to this stack using it, that every referenced key
+ * exists before anything is applied (a pod whose secretKeyRef is missing never starts), and to hash their
+ * contents into the pods that read them.
+ *
+ * <p><b>Consent.</b> Whoever may create a LoomioDeployment need not be allowed to read the namespace's Secrets;
+ * the operator, which may, must not read them on the tenant's behalf. So a referenced Secret or ConfigMap is
+ * used only when it carries the annotation {@value #CONSENT} naming the stack ({@code team}, or {@code team,other})
+ * or {@code *} for every stack of its namespace: only someone who may write the object can put it there. The
+ * stack's own objects (made by the operator for it) need no mark. An unmarked reference stops the stack before
+ * anything is applied, and the condition names every unmarked object at once with the command that consents.
+ * The check can be turned off for single-tenant clusters (chart value {@code tenancy.requireSecretConsent}).
  */
 public final class ReferencedSecrets {
 
-  /** One referenced key and the field that references it. */
-  public record Ref(String field, String secret, String key) {}
+  /** On a Secret or ConfigMap: the LoomioDeployments of its namespace that may use it ({@code *}: every one). */
+  public static final String CONSENT = "loomio.org/allowed-stacks";
 
-  /** The Secrets read (by name), or the first problem found. */
-  public record Lookup(Map<String, Secret> secrets, Optional<String> problemReason, Optional<String> problem) {}
+  /** The kinds a stack may reference. */
+  public enum Kind {
+    Secret("secret"), ConfigMap("configmap");
+
+    /** As kubectl spells it. */
+    final String kubectl;
+
+    Kind(String kubectl) {
+      this.kubectl = kubectl;
+    }
+  }
+
+  /** One referenced object (and key, when a key is read) and the field that references it. */
+  public record Ref(String field, Kind kind, String name, String key) {
+    public Ref(String field, String secret, String key) {
+      this(field, Kind.Secret, secret, key);
+    }
+
+    /** Kept for callers that only know Secrets. */
+    public String secret() {
+      return name;
+    }
+  }
+
+  /** What is wrong with one reference. */
+  public enum Problem { NOT_FOUND, MISSING_KEY, NOT_CONSENTED }
+
+  /**
+   * One problem with one reference.
+   *
+   * @param mark for an unconsented object, its current (insufficient) consent mark, if any: stack names only
+   */
+  public record Finding(Ref ref, Problem problem, String mark) {
+    Finding(Ref ref, Problem problem) {
+      this(ref, problem, null);
+    }
+  }
+
+  /**
+   * The Secrets read (by name; only those the stack may use) and every problem found, all at once.
+   *
+   * @param secrets the consented Secrets, by name
+   * @param findings every problem, in the order of the references
+   * @param namespace where they were looked up
+   * @param stack the LoomioDeployment they were checked for
+   */
+  public record Lookup(Map<String, Secret> secrets, List<Finding> findings, String namespace, String stack) {
+
+    /** The Degraded reason: a missing object first, then a missing key, then missing consent. */
+    public Optional<String> problemReason() {
+      if (has(Problem.NOT_FOUND)) {
+        return Optional.of(Conditions.SECRET_NOT_FOUND);
+      }
+      if (has(Problem.MISSING_KEY)) {
+        return Optional.of(Conditions.MISSING_SECRET_KEY);
+      }
+      return has(Problem.NOT_CONSENTED) ? Optional.of(Conditions.CONSENT_REQUIRED) : Optional.empty();
+    }
+
+    /** Every problem in one message, with the command that consents to every unmarked object. */
+    public Optional<String> problem() {
+      if (findings.isEmpty()) {
+        return Optional.empty();
+      }
+      List<String> parts = new ArrayList<>();
+      List<String> missing = findings.stream().filter(f -> f.problem() == Problem.NOT_FOUND)
+          .map(f -> f.ref().field() + ": " + f.ref().kind() + " " + f.ref().name() + " does not exist in namespace "
+              + namespace).toList();
+      if (!missing.isEmpty()) {
+        parts.add(String.join("; ", missing));
+      }
+      Map<String, List<String>> missingKeys = new LinkedHashMap<>();
+      findings.stream().filter(f -> f.problem() == Problem.MISSING_KEY).forEach(f -> missingKeys.computeIfAbsent(
+          f.ref().field() + ": " + f.ref().kind() + " " + f.ref().name(), k -> new ArrayList<>()).add(f.ref().key()));
+      List<String> keys = missingKeys.entrySet().stream().map(e -> e.getKey() + " has no key"
+          + (e.getValue().size() == 1 ? " " : "s ") + String.join(", ", e.getValue())).toList();
+      if (!keys.isEmpty()) {
+        parts.add(String.join("; ", keys));
+      }
+      List<Finding> unmarked = findings.stream().filter(f -> f.problem() == Problem.NOT_CONSENTED).toList();
+      if (!unmarked.isEmpty()) {
+        parts.add(unmarked.stream().map(f -> f.ref().kind() + " " + f.ref().name() + " (" + f.ref().field() + ")")
+            .distinct().collect(Collectors.joining(", "))
+            + (unmarked.size() == 1 ? " is" : " are") + " not marked for use by LoomioDeployment " + stack
+            + "; whoever owns " + (unmarked.size() == 1 ? "it" : "them") + " consents with: " + consentCommand(unmarked));
+      }
+      return Optional.of(String.join(". ", parts));
+    }
+
+    private boolean has(Problem p) {
+      return findings.stream().anyMatch(f -> f.problem() == p);
+    }
+
+    /** One command (a command per kind, joined with &&) that adds this stack to every unmarked object's mark. */
+    private String consentCommand(List<Finding> unmarked) {
+      // objects that already name other stacks keep them: group by the value each one gets
+      Map<String, Map<String, Set<String>>> byKindAndValue = new TreeMap<>();
+      Map<String, String> current = new LinkedHashMap<>();
+      for (Finding f : unmarked) {
+        current.putIfAbsent(f.ref().kind().kubectl + "/" + f.ref().name(), markOf(f));
+      }
+      current.forEach((object, existing) -> {
+        String kind = object.substring(0, object.indexOf('/'));
+        String value = existing == null || existing.isBlank() ? stack : existing.strip() + "," + stack;
+        byKindAndValue.computeIfAbsent(kind, k -> new TreeMap<>())
+            .computeIfAbsent(value, v -> new java.util.TreeSet<>()).add(object.substring(object.indexOf('/') + 1));
+      });
+      List<String> commands = new ArrayList<>();
+      byKindAndValue.forEach((kind, values) -> values.forEach((value, names) -> commands.add("kubectl -n " + namespace
+          + " annotate " + (value.equals(stack) ? "" : "--overwrite ") + kind + " " + String.join(" ", names) + " "
+          + CONSENT + "=" + value)));
+      return String.join(" && ", commands);
+    }
+
+    private static String markOf(Finding f) {
+      return f.mark();
+    }
+  }
 
   private ReferencedSecrets() {}
 
@@ -58,6 +194,29 @@ public final class ReferencedSecrets {
         refs.add(new Ref("spec.storage.s3.caSecretRef", s3.getCaSecretRef().getName(), s3.getCaSecretRef().getKey()));
       }
     }
+    backupRefs(spec, refs);
+    List<SecretEnvVarSpec> secretEnv = spec.secretEnv();
+    for (int i = 0; i < secretEnv.size(); i++) {
+      var ref = secretEnv.get(i).getSecretKeyRef();
+      refs.add(new Ref("spec.secretEnv[" + i + "].secretKeyRef", ref.getName(), ref.getKey()));
+    }
+    List<LocalObjectReference> pull = spec.imagePullSecrets();
+    for (int i = 0; i < pull.size(); i++) {
+      refs.add(new Ref("spec.imagePullSecrets[" + i + "]", Kind.Secret, pull.get(i).getName(), null));
+    }
+    spec.tlsSecret().filter(t -> !spec.ownTlsSecret())
+        .ifPresent(t -> refs.add(new Ref(t.field(), Kind.Secret, t.secretName(), null)));
+    return refs;
+  }
+
+  /** What the backup and restore pods read: the bucket's credentials, the passphrase and the recipients. */
+  public static List<Ref> backupRefs(ResolvedSpec spec) {
+    List<Ref> refs = new ArrayList<>();
+    backupRefs(spec, refs);
+    return refs;
+  }
+
+  private static void backupRefs(ResolvedSpec spec, List<Ref> refs) {
     ResolvedSpec.Backup backup = spec.backup();
     if (backup.s3() != null) {
       String name = backup.s3().getCredentialsSecretRef().getName();
@@ -72,39 +231,99 @@ public final class ReferencedSecrets {
       refs.add(new Ref("spec.backup.encryption.recipientsSecretRef", backup.recipientsSecret().getName(),
           backup.recipientsSecret().getKey()));
     }
-    List<SecretEnvVarSpec> secretEnv = spec.secretEnv();
-    for (int i = 0; i < secretEnv.size(); i++) {
-      var ref = secretEnv.get(i).getSecretKeyRef();
-      refs.add(new Ref("spec.secretEnv[" + i + "].secretKeyRef", ref.getName(), ref.getKey()));
+    if (backup.recipientsConfigMap() != null) {
+      refs.add(new Ref("spec.backup.encryption.recipientsConfigMapRef", Kind.ConfigMap,
+          backup.recipientsConfigMap().getName(), backup.recipientsConfigMap().getKey()));
     }
-    return refs;
   }
 
-  /** Reads every referenced Secret once and checks every referenced key. */
-  public static Lookup lookup(KubernetesClient client, String namespace, List<Ref> refs) {
+  /** A LoomioRestore's own key reference. */
+  public static Ref restoreKey(SecretKeyRef key) {
+    return new Ref("spec.privateKeySecretRef", key.getName(), key.getKey());
+  }
+
+  /**
+   * Reads every referenced object once and checks consent, then every referenced key of the consented ones.
+   *
+   * @param stack the LoomioDeployment that would use them
+   * @param own whether an object is the stack's own (made by the operator for it: no mark needed)
+   * @param requireConsent false only where the operator is configured for a single tenant
+   */
+  public static Lookup lookup(KubernetesClient client, String namespace, String stack, List<Ref> refs,
+      Predicate<HasMetadata> own, boolean requireConsent) {
+    Map<String, HasMetadata> objects = new LinkedHashMap<>();
+    Set<String> absent = new LinkedHashSet<>();
     Map<String, Secret> secrets = new LinkedHashMap<>();
-    Map<String, Boolean> absent = new LinkedHashMap<>();
+    List<Finding> findings = new ArrayList<>();
     for (Ref ref : refs) {
-      if (!secrets.containsKey(ref.secret()) && !absent.containsKey(ref.secret())) {
-        Secret s = client.secrets().inNamespace(namespace).withName(ref.secret()).get();
-        if (s == null) {
-          absent.put(ref.secret(), true);
+      String id = ref.kind() + "/" + ref.name();
+      if (!objects.containsKey(id) && !absent.contains(id)) {
+        HasMetadata o = ref.kind() == Kind.Secret
+            ? client.secrets().inNamespace(namespace).withName(ref.name()).get()
+            : client.configMaps().inNamespace(namespace).withName(ref.name()).get();
+        if (o == null) {
+          absent.add(id);
         } else {
-          secrets.put(ref.secret(), s);
+          objects.put(id, o);
         }
       }
-      if (absent.containsKey(ref.secret())) {
-        return new Lookup(secrets, Optional.of(Conditions.SECRET_NOT_FOUND),
-            Optional.of(ref.field() + ": Secret " + ref.secret() + " does not exist in namespace " + namespace));
+      if (absent.contains(id)) {
+        findings.add(new Finding(ref, Problem.NOT_FOUND));
+        continue;
       }
-      Secret s = secrets.get(ref.secret());
-      boolean hasKey = (s.getData() != null && s.getData().containsKey(ref.key()))
-          || (s.getStringData() != null && s.getStringData().containsKey(ref.key()));
-      if (!hasKey) {
-        return new Lookup(secrets, Optional.of(Conditions.MISSING_SECRET_KEY),
-            Optional.of(ref.field() + ": Secret " + ref.secret() + " has no key " + ref.key()));
+      HasMetadata o = objects.get(id);
+      if (requireConsent && !consented(o, stack) && !own.test(o)) {
+        findings.add(new Finding(ref, Problem.NOT_CONSENTED, mark(o)));
+        continue;
+      }
+      if (o instanceof Secret s) {
+        secrets.put(ref.name(), s);
+      }
+      if (ref.key() != null && !hasKey(o, ref.key())) {
+        findings.add(new Finding(ref, Problem.MISSING_KEY));
       }
     }
-    return new Lookup(secrets, Optional.empty(), Optional.empty());
+    // a key of an unconsented object is never looked at, so no message says whether it exists
+    return new Lookup(secrets, dedupe(findings), namespace, stack);
+  }
+
+  /** Whether the object's consent mark names the stack or every stack. */
+  public static boolean consented(HasMetadata object, String stack) {
+    String mark = mark(object);
+    return mark != null && Arrays.stream(mark.split(",")).map(String::strip).anyMatch(s -> s.equals("*")
+        || s.equals(stack));
+  }
+
+  /** A stack's own retained object: made by the operator for this LoomioDeployment (its UID recorded). */
+  public static Predicate<HasMetadata> ownedBy(String stack, String uid) {
+    return o -> Ownership.ours(Ownership.retained(o, stack, uid, other -> true));
+  }
+
+  private static String mark(HasMetadata object) {
+    return object.getMetadata().getAnnotations() == null ? null : object.getMetadata().getAnnotations().get(CONSENT);
+  }
+
+  private static boolean hasKey(HasMetadata o, String key) {
+    if (o instanceof Secret s) {
+      return (s.getData() != null && s.getData().containsKey(key))
+          || (s.getStringData() != null && s.getStringData().containsKey(key));
+    }
+    ConfigMap c = (ConfigMap) o;
+    return (c.getData() != null && c.getData().containsKey(key))
+        || (c.getBinaryData() != null && c.getBinaryData().containsKey(key));
+  }
+
+  /** Two keys of one object from one field (S3 credentials) need to be named once when the object is unmarked. */
+  private static List<Finding> dedupe(List<Finding> findings) {
+    List<Finding> out = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Finding f : findings) {
+      String id = f.problem() + "|" + f.ref().field() + "|" + f.ref().kind() + "|" + f.ref().name()
+          + (f.problem() == Problem.MISSING_KEY ? "|" + f.ref().key() : "");
+      if (seen.add(id)) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 }

@@ -40,7 +40,7 @@ public final class DataVolumeClaims {
   private static PersistentVolumeClaim claim(RenderContext ctx, String name, Component component, String accessMode,
       String size, String storageClassName) {
     return new PersistentVolumeClaimBuilder()
-        .withMetadata(ObjectMetas.of(ctx, name, component))
+        .withMetadata(ObjectMetas.retained(ctx.namespace(), ctx.name(), ctx.spec().uid(), name, component))
         .withNewSpec()
         .withAccessModes(accessMode)
         .withStorageClassName(storageClassName == null || storageClassName.isEmpty() ? null : storageClassName)

@@ -27,7 +27,7 @@ public final class GeneratedSecret {
     Map<String, String> data = new LinkedHashMap<>();
     values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder()
-        .withMetadata(ObjectMetas.of(spec.namespace(), spec.name(), name, Component.SECRETS))
+        .withMetadata(ObjectMetas.retained(spec.namespace(), spec.name(), spec.uid(), name, Component.SECRETS))
         .withType("Opaque")
         .withData(data)
         .build();

@@ -59,6 +59,7 @@ public final class ResolvedSpec {
 
   private final String name;
   private final String namespace;
+  private final String uid;
   private final LoomioDeploymentSpec s;
   private final ImageDefaults images;
 
@@ -72,12 +73,16 @@ public final class ResolvedSpec {
     this.images = Objects.requireNonNull(images, "images");
     this.name = Objects.requireNonNull(resource.getMetadata().getName(), "metadata.name");
     this.namespace = resource.getMetadata().getNamespace();
+    this.uid = resource.getMetadata().getUid();
     this.s = resource.getSpec() == null ? new LoomioDeploymentSpec() : resource.getSpec();
   }
 
   public String name() { return name; }
 
   public String namespace() { return namespace; }
+
+  /** The resource's UID, recorded on the objects that outlive it; null for a file given to the render CLI. */
+  public String uid() { return uid; }
 
   public String host() { return s.getHost(); }
 
@@ -461,6 +466,23 @@ public final class ResolvedSpec {
     IngressSpec i = s.getIngress();
     return i != null && i.getTls() != null && i.getTls().getSecretName() != null
         ? i.getTls().getSecretName() : name + "-tls";
+  }
+
+  /** The Ingress' TLS Secret and the field that names it. */
+  public record TlsSecret(String field, String secretName) {}
+
+  /**
+   * The TLS Secret the Ingress serves, when there is an Ingress: as named ({@code spec.ingress.tls.secretName}),
+   * else the stack's own {@code <name>-tls}. A Secret of another name is someone else's unless they consented
+   * (reconcile.ReferencedSecrets).
+   */
+  public Optional<TlsSecret> tlsSecret() {
+    return ingress().map(i -> new TlsSecret("spec.ingress.tls.secretName", tlsSecretName()));
+  }
+
+  /** Whether the TLS Secret is the stack's own name ({@code <name>-tls}). */
+  public boolean ownTlsSecret() {
+    return tlsSecretName().equals(name + "-tls");
   }
 
   // --- helpers ---

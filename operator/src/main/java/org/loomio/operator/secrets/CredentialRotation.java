@@ -21,7 +21,9 @@ import java.util.Set;
 import org.loomio.operator.api.v1alpha1.RotationSpec;
 import org.loomio.operator.reconcile.StatusAggregator;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.render.GeneratedSecret;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RotationJob;
 
@@ -88,11 +90,16 @@ public final class CredentialRotation {
    * @param pending the pending Secret from the cache, or null
    * @param jobs the stack's Jobs by name (the password Job's state)
    * @param jobFailure a failed Job's message by Job name, if any (from its pod, secrets masked)
+   * @param live whether a UID belongs to a LoomioDeployment that exists now
+   * @throws Ownership.ConflictException when a Secret of the pending Secret's name is not the stack's
    */
   public Outcome step(KubernetesClient client, ResolvedSpec spec, Credentials credentials, Secret current,
       Secret pending, Map<String, Job> jobs, java.util.function.Function<String, Optional<String>> jobFailure,
-      Instant now) {
+      Instant now, java.util.function.Predicate<String> live) {
     Optional<RotationSpec> request = spec.rotation();
+    if (pending != null) {
+      Ownership.require(Ownership.retained(pending, spec.name(), spec.uid(), live));
+    }
     String lastToken = lastToken(current);
     if (pending == null) {
       if (request.isEmpty() || request.get().getToken() == null || request.get().getToken().equals(lastToken)) {
@@ -104,7 +111,7 @@ public final class CredentialRotation {
       if (request.get().getToken().equals(lastToken(fresh))) {
         return Outcome.idle(new Credentials(credentials.secretName(), true, GeneratedCredentials.decode(fresh)), fresh);
       }
-      pending = createPending(client, spec, request.get(), credentials);
+      pending = createPending(client, spec, request.get(), credentials, live);
     }
     String token = pending.getMetadata().getAnnotations().get(TOKEN_ANNOTATION);
     List<String> keys = List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
@@ -152,7 +159,7 @@ public final class CredentialRotation {
       }
       throw e;
     }
-    client.secrets().inNamespace(spec.namespace()).withName(RotationJob.pendingSecret(spec.name())).delete();
+    Preconditioned.delete(client, pending);
     return new Outcome(new Credentials(credentials.secretName(), true, values), Optional.empty(), null, token, keys,
         Optional.empty(), written);
   }
@@ -183,7 +190,8 @@ public final class CredentialRotation {
     return ordered;
   }
 
-  private Secret createPending(KubernetesClient client, ResolvedSpec spec, RotationSpec request, Credentials credentials) {
+  private Secret createPending(KubernetesClient client, ResolvedSpec spec, RotationSpec request, Credentials credentials,
+      java.util.function.Predicate<String> live) {
     List<String> keys = keys(request, spec);
     Map<String, String> values = new LinkedHashMap<>();
     for (String k : keys) {
@@ -198,12 +206,18 @@ public final class CredentialRotation {
       values.put(RotationJob.VERIFIER_KEY, ScramVerifier.of(values.get(Credentials.POSTGRES_PASSWORD), random));
     }
     Secret secret = GeneratedSecret.render(spec, RotationJob.pendingSecret(spec.name()), values);
-    secret.getMetadata().setAnnotations(Map.of(TOKEN_ANNOTATION, request.getToken(),
-        KEYS_ANNOTATION, String.join(",", keys)));
+    Map<String, String> annotations = new LinkedHashMap<>(secret.getMetadata().getAnnotations() == null ? Map.of()
+        : secret.getMetadata().getAnnotations());
+    annotations.put(TOKEN_ANNOTATION, request.getToken());
+    annotations.put(KEYS_ANNOTATION, String.join(",", keys));
+    secret.getMetadata().setAnnotations(annotations);
     try {
       return client.secrets().inNamespace(spec.namespace()).resource(secret).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        // not in the cache because it is not ours (no labels), or the cache is behind: the server says which
+        Secret existing = client.secrets().inNamespace(spec.namespace()).withName(secret.getMetadata().getName()).get();
+        Ownership.require(Ownership.retained(existing, spec.name(), spec.uid(), live));
         throw new GeneratedCredentials.ConcurrentChangeException("Secret " + RotationJob.pendingSecret(spec.name())
             + " appeared while starting a rotation; retrying with it", e);
       }

@@ -6,9 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.client.Preconditioned;
+import org.loomio.operator.render.ObjectMetas;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.Names;
 import org.loomio.operator.render.ResolvedSpec;
 
@@ -33,13 +36,20 @@ public final class GeneratedBackupKey {
 
   /**
    * @param current the Secret as last seen (informer cache), or null
+   * @param live whether a UID belongs to a LoomioDeployment that exists now
+   * @throws Ownership.ConflictException when a Secret of that name is not the stack's
    */
-  public static Outcome ensure(KubernetesClient client, ResolvedSpec spec, Secret current) {
+  public static Outcome ensure(KubernetesClient client, ResolvedSpec spec, Secret current, Predicate<String> live) {
     String name = Names.backupKey(spec.name());
     if (current == null) {
       current = client.secrets().inNamespace(spec.namespace()).withName(name).get();
     }
+    Ownership.Verdict verdict = Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
     if (current != null) {
+      if (verdict.state() == Ownership.State.ADOPT && spec.uid() != null) {
+        // kept from an earlier resource of this name (or made before UIDs were recorded): it is this one's now
+        current = Preconditioned.annotate(client, current, Ownership.OWNER_UID, spec.uid());
+      }
       Map<String, String> values = GeneratedCredentials.decode(current);
       String publicKey = values.get(PUBLIC_KEY);
       if (publicKey == null || !values.containsKey(PRIVATE_KEY)) {
@@ -56,11 +66,7 @@ public final class GeneratedBackupKey {
       throw new IllegalStateException("could not generate the backup key pair: " + e.getMessage(), e);
     }
     Secret secret = new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(spec.namespace())
-        .withLabels(Labels.of(spec.name(), Component.BACKUP))
-        .endMetadata()
+        .withMetadata(ObjectMetas.retained(spec.namespace(), spec.name(), spec.uid(), name, Component.BACKUP))
         .withType("Opaque")
         .withStringData(Map.of(PRIVATE_KEY, key.secretKeyRing(), PUBLIC_KEY, key.publicKeyRing(),
             FINGERPRINT, key.fingerprint()))

@@ -10,8 +10,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.GeneratedSecret;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
 
 /**
@@ -45,15 +47,20 @@ public final class GeneratedCredentials {
   }
 
   /**
-   * Makes sure {@code <name>-secrets} holds every key the stack needs.
+   * Makes sure {@code <name>-secrets} holds every key the stack needs, and that it is the stack's own: a
+   * Secret of that name that the operator did not make for this stack is never written
+   * ({@link Ownership.ConflictException}); one retained from an earlier resource of this name is re-stamped.
    *
    * @param current the Secret as last seen (from the informer cache), or null if none was seen
+   * @param live whether a UID belongs to a LoomioDeployment that exists now
    */
-  public Outcome ensure(KubernetesClient client, ResolvedSpec spec, List<String> requiredKeys, Secret current) {
+  public Outcome ensure(KubernetesClient client, ResolvedSpec spec, List<String> requiredKeys, Secret current,
+      Predicate<String> live) {
     String name = spec.generatedSecretName();
     if (current == null) {
       current = client.secrets().inNamespace(spec.namespace()).withName(name).get();
     }
+    Ownership.Verdict verdict = Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
     Map<String, String> values = current == null ? new LinkedHashMap<>() : decode(current);
     List<String> missing = new ArrayList<>();
     for (String key : requiredKeys) {
@@ -61,7 +68,8 @@ public final class GeneratedCredentials {
         missing.add(key);
       }
     }
-    if (missing.isEmpty()) {
+    boolean restamp = verdict.state() == Ownership.State.ADOPT && spec.uid() != null;
+    if (missing.isEmpty() && !restamp) {
       return new Outcome(new Credentials(name, true, values), List.of(), false, current);
     }
     Map<String, String> added = generate(missing);
@@ -71,6 +79,9 @@ public final class GeneratedCredentials {
     // when each new value was made: status.secrets.valueSince and spec.secrets.maxAgeDays read it
     String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     Map<String, String> stamps = new LinkedHashMap<>();
+    if (desired.getMetadata().getAnnotations() != null) {
+      stamps.putAll(desired.getMetadata().getAnnotations()); // the owner's UID
+    }
     added.keySet().forEach(k -> stamps.put(CredentialRotation.VALUE_SINCE + k, now));
     if (current == null) {
       // values generated under a rotation request are new already: that token counts as done
@@ -97,6 +108,7 @@ public final class GeneratedCredentials {
     annotations.putAll(stamps);
     updated.getMetadata().setAnnotations(annotations);
     try {
+      // the resourceVersion read travels with the update: a Secret changed or replaced meanwhile is not written
       Secret written = client.secrets().inNamespace(spec.namespace()).resource(updated).update();
       return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), false, written);
     } catch (KubernetesClientException e) {

@@ -88,7 +88,7 @@ class OperatorOnMockServerTest {
     Map<String, String> values = new LinkedHashMap<>();
     generated.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
     return StackRenderer.render(r, ClusterCapabilities.newest(), new Credentials(spec.generatedSecretName(), true, values),
-        SecretDigests.none());
+        SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of()));
   }
 
   private static void awaitConverged(String ns, String name) {
@@ -127,7 +127,9 @@ class OperatorOnMockServerTest {
     Secret secret = cluster.client().secrets().inNamespace("create").withName("team-secrets").get();
     assertThat(secret.getMetadata().getOwnerReferences()).as("credentials are retained").isNullOrEmpty();
     assertThat(secret.getData()).containsOnlyKeys("SECRET_KEY_BASE", "DEVISE_SECRET", "RAILS_INBOUND_EMAIL_PASSWORD",
-        "POSTGRES_PASSWORD", "REDIS_PASSWORD", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY");
+        "POSTGRES_PASSWORD", "REDIS_PASSWORD", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", Credentials.HASH_KEY);
+    assertThat(secret.getMetadata().getAnnotations()).as("retained objects record whose they are")
+        .containsEntry(org.loomio.operator.render.Ownership.OWNER_UID, created.getMetadata().getUid());
 
     awaitCondition("create", "team", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
     awaitCondition("create", "team", Conditions.MAIL_DELIVERY, "False", Conditions.SMTP_NOT_CONFIGURED);
@@ -242,7 +244,8 @@ class OperatorOnMockServerTest {
   @Test
   void missingReferencedSecretsBlockEverythingAndAreNamed() {
     cluster.namespace("refs");
-    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("mine").withNamespace("refs").endMetadata()
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("mine").withNamespace("refs")
+        .addToAnnotations(ReferencedSecrets.CONSENT, "team").endMetadata()
         .addToData("SECRET_KEY_BASE", b64("x")).build()).create();
     LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\nsecrets: {existingSecret: mine}");
     r.getMetadata().setNamespace("refs");
@@ -250,7 +253,8 @@ class OperatorOnMockServerTest {
     cluster.client().resource(r).create();
     awaitCondition("refs", "team", Conditions.DEGRADED, "True", Conditions.MISSING_SECRET_KEY);
     assertThat(condition("refs", "team", Conditions.DEGRADED).getMessage())
-        .isEqualTo("spec.secrets.existingSecret: Secret mine has no key DEVISE_SECRET");
+        .isEqualTo("spec.secrets.existingSecret: Secret mine has no keys DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD,"
+            + " POSTGRES_PASSWORD, REDIS_PASSWORD, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY");
     assertThat(cluster.versions("refs")).isEmpty();
 
     LoomioDeployment smtp = Fixtures.resource("mail", "host: mail.example.org\nsmtp: {host: smtp.example.org, username: u,"
@@ -273,7 +277,7 @@ class OperatorOnMockServerTest {
     awaitConverged("keep", "team");
     Secret s = cluster.client().secrets().inNamespace("keep").withName("team-secrets").get();
     assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE")))).isEqualTo("kept-from-before");
-    assertThat(s.getData()).hasSize(7);
+    assertThat(s.getData()).hasSize(8).containsKey(Credentials.HASH_KEY);
   }
 
   @Test
@@ -339,6 +343,10 @@ class OperatorOnMockServerTest {
             "Service/team-closed"));
     awaitCondition("edge", "team", Conditions.EDGE, "Unknown", "RoutePending");
 
+    // a certificate of the user's own, which its owner lets this stack use
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("t").withNamespace("edge")
+        .addToAnnotations(ReferencedSecrets.CONSENT, "team").endMetadata().withType("kubernetes.io/tls")
+        .addToData("tls.crt", b64("c")).addToData("tls.key", b64("k")).build()).create();
     mergePatch("edge", "team", "{\"spec\":{\"gateway\":null,\"ingress\":{\"className\":\"traefik\",\"tls\":{\"secretName\":\"t\"}}}}");
     await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
         .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "Service/team-closed",

@@ -1,6 +1,7 @@
 package org.loomio.operator.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -102,17 +103,33 @@ class StackRendererTest {
     assertThat(secretHash(afterPg, "team-web")).isNotEqualTo(secretHash(before, "team-web"));
   }
 
+  private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
+
   @Test
   void userSecretsAreHashedByTheirDigest() {
     LoomioDeployment r = Fixtures.resource("team",
         "host: a.example.org\nsmtp: {host: s.example.org, username: u, passwordSecretRef: {name: smtp, key: password}}");
     Secret smtp = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("smtp").endMetadata()
         .addToData("password", java.util.Base64.getEncoder().encodeToString("one".getBytes())).build();
-    Stack one = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.of(List.of(smtp)));
+    Stack one = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.keyed(KEY, List.of(smtp)));
     smtp.getData().put("password", java.util.Base64.getEncoder().encodeToString("two".getBytes()));
-    Stack two = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.of(List.of(smtp)));
+    Stack two = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.keyed(KEY, List.of(smtp)));
     assertThat(secretHash(two, "team-web")).isNotEqualTo(secretHash(one, "team-web"));
     assertThat(secretHash(two, "team-redis")).isEqualTo(secretHash(one, "team-redis"));
+  }
+
+  @Test
+  void theRolloutHashOfAChosenValueCannotBeRecomputedWithoutTheStacksKey() {
+    LoomioDeployment r = Fixtures.resource("team",
+        "host: a.example.org\nsmtp: {host: s.example.org, username: u, passwordSecretRef: {name: smtp, key: password}}");
+    Secret smtp = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("smtp").endMetadata()
+        .addToData("password", java.util.Base64.getEncoder().encodeToString("hunter2".getBytes())).build();
+    Stack one = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.keyed(KEY, List.of(smtp)));
+    Stack other = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r),
+        SecretDigests.keyed("another stack's random key!!!!!!".getBytes(), List.of(smtp)));
+    // the same password under another key: nothing to compare a guess against without the key
+    assertThat(secretHash(other, "team-web")).isNotEqualTo(secretHash(one, "team-web"));
+    assertThatThrownBy(() -> SecretDigests.keyed(new byte[0], List.of(smtp))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

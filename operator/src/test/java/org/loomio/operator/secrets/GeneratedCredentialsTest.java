@@ -9,7 +9,12 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
@@ -30,14 +35,21 @@ class GeneratedCredentialsTest {
     cluster.close();
   }
 
+  private static final Predicate<String> NONE_LIVE = uid -> false;
+
   private static ResolvedSpec spec(String namespace, String name) {
     var r = Fixtures.minimal(name);
     r.getMetadata().setNamespace(namespace);
+    r.getMetadata().setUid("uid-of-" + name);
     return new ResolvedSpec(r);
   }
 
+  /** A credentials Secret as the operator made it for the stack of that name (its labels and UID). */
   private static Secret existing(String namespace, String name, String... keyValues) {
-    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata();
+    String stack = name.substring(0, name.lastIndexOf("-secrets"));
+    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .withLabels(Labels.of(stack, Component.SECRETS)).addToAnnotations(Ownership.OWNER_UID, "uid-of-" + stack)
+        .endMetadata();
     for (int i = 0; i < keyValues.length; i += 2) {
       b.addToData(keyValues[i], Base64.getEncoder().encodeToString(keyValues[i + 1].getBytes()));
     }
@@ -47,13 +59,13 @@ class GeneratedCredentialsTest {
   @Test
   void createsEveryKeyOnce() {
     ResolvedSpec spec = spec("gen", "one");
-    var outcome = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), null);
+    var outcome = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), null, NONE_LIVE);
     assertThat(outcome.created()).isTrue();
     assertThat(outcome.generatedKeys()).containsExactlyElementsOf(Credentials.requiredKeys(spec));
     Secret stored = cluster.client().secrets().inNamespace("gen").withName("one-secrets").get();
     assertThat(stored.getData()).containsOnlyKeys(Credentials.requiredKeys(spec).toArray(String[]::new));
 
-    var again = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), stored);
+    var again = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), stored, NONE_LIVE);
     assertThat(again.generatedKeys()).isEmpty();
     assertThat(again.credentials().values()).isEqualTo(outcome.credentials().values());
     assertThat(cluster.client().secrets().inNamespace("gen").withName("one-secrets").get().getMetadata()
@@ -64,7 +76,7 @@ class GeneratedCredentialsTest {
   void addsOnlyWhatIsMissing() {
     ResolvedSpec spec = spec("gen", "two");
     Secret before = existing("gen", "two-secrets", "SECRET_KEY_BASE", "keep-me", "DEVISE_SECRET", "me-too");
-    var outcome = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), before);
+    var outcome = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), before, NONE_LIVE);
     assertThat(outcome.generatedKeys()).doesNotContain("SECRET_KEY_BASE", "DEVISE_SECRET")
         .contains("POSTGRES_PASSWORD", "VAPID_PUBLIC_KEY");
     Secret after = cluster.client().secrets().inNamespace("gen").withName("two-secrets").get();
@@ -82,7 +94,7 @@ class GeneratedCredentialsTest {
       s.getData().put("DEVISE_SECRET", Base64.getEncoder().encodeToString("theirs".getBytes()));
       return s;
     });
-    assertThatThrownBy(() -> credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), stale))
+    assertThatThrownBy(() -> credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), stale, NONE_LIVE))
         .isInstanceOf(GeneratedCredentials.ConcurrentChangeException.class);
     Secret now = cluster.client().secrets().inNamespace("gen").withName("three-secrets").get();
     assertThat(new String(Base64.getDecoder().decode(now.getData().get("DEVISE_SECRET")))).isEqualTo("theirs");
@@ -91,7 +103,7 @@ class GeneratedCredentialsTest {
     // a missed create: the Secret exists, the caller's view says it does not, nothing is replaced
     ResolvedSpec four = spec("gen", "four");
     existing("gen", "four-secrets", "SECRET_KEY_BASE", "original");
-    var outcome = credentials.ensure(cluster.client(), four, Credentials.requiredKeys(four), null);
+    var outcome = credentials.ensure(cluster.client(), four, Credentials.requiredKeys(four), null, NONE_LIVE);
     assertThat(outcome.credentials().values().get("SECRET_KEY_BASE")).isEqualTo("original");
   }
 
@@ -100,12 +112,55 @@ class GeneratedCredentialsTest {
     ResolvedSpec spec = spec("gen", "five");
     Secret half = existing("gen", "five-secrets", "VAPID_PUBLIC_KEY", "BPublicOnly");
     String version = half.getMetadata().getResourceVersion();
-    assertThatThrownBy(() -> credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), half))
+    assertThatThrownBy(() -> credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), half, NONE_LIVE))
         .isInstanceOf(GeneratedCredentials.IncompleteCredentialsException.class)
         .hasMessageContaining("VAPID_PRIVATE_KEY is missing while VAPID_PUBLIC_KEY is present");
     assertThat(cluster.client().secrets().inNamespace("gen").withName("five-secrets").get().getMetadata()
         .getResourceVersion()).isEqualTo(version);
     assertThat(cluster.client().secrets().inNamespace("gen").withName("five-secrets").get().getData())
         .containsOnlyKeys("VAPID_PUBLIC_KEY");
+  }
+
+  @Test
+  void aSecretTheOperatorDidNotMakeIsNeverWritten() {
+    ResolvedSpec spec = spec("gen", "six");
+    // someone else's Secret of the stack's name: no operator labels
+    Secret foreign = cluster.client().resource(new SecretBuilder().withNewMetadata().withName("six-secrets")
+        .withNamespace("gen").endMetadata().addToData("password", "aHVudGVyMg==").build()).create();
+    assertThatThrownBy(() -> credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), null, NONE_LIVE))
+        .isInstanceOf(Ownership.ConflictException.class)
+        .hasMessageContaining("Secret six-secrets exists and is not this stack's")
+        .hasMessageNotContaining("aHVudGVyMg");
+    assertThat(cluster.client().secrets().inNamespace("gen").withName("six-secrets").get())
+        .isEqualTo(foreign);
+
+    // made by the operator for another LoomioDeployment of this name that still exists
+    ResolvedSpec seven = spec("gen", "seven");
+    Secret other = cluster.client().resource(new SecretBuilder().withNewMetadata().withName("seven-secrets")
+        .withNamespace("gen").withLabels(Labels.of("seven", Component.SECRETS))
+        .addToAnnotations(Ownership.OWNER_UID, "another-live-uid").endMetadata().build()).create();
+    assertThatThrownBy(() -> credentials.ensure(cluster.client(), seven, Credentials.requiredKeys(seven), null,
+        uid -> uid.equals("another-live-uid")))
+        .isInstanceOf(Ownership.ConflictException.class).hasMessageContaining("another LoomioDeployment");
+    assertThat(cluster.client().secrets().inNamespace("gen").withName("seven-secrets").get()).isEqualTo(other);
+  }
+
+  @Test
+  void retainedCredentialsOfAnEarlierResourceAreTakenOverAndStamped() {
+    ResolvedSpec spec = spec("gen", "eight");
+    Map<String, String> data = new java.util.LinkedHashMap<>();
+    for (String k : Credentials.requiredKeys(spec)) {
+      data.put(k, Base64.getEncoder().encodeToString(("old " + k).getBytes()));
+    }
+    // kept with deletionPolicy Retain by a deleted LoomioDeployment of the same name
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("eight-secrets").withNamespace("gen")
+        .withLabels(Labels.of("eight", Component.SECRETS)).addToAnnotations(Ownership.OWNER_UID, "deleted-uid")
+        .endMetadata().withData(data).build()).create();
+    var outcome = credentials.ensure(cluster.client(), spec, Credentials.requiredKeys(spec), null, NONE_LIVE);
+    assertThat(outcome.generatedKeys()).isEmpty();
+    assertThat(outcome.credentials().values().get("SECRET_KEY_BASE")).isEqualTo("old SECRET_KEY_BASE");
+    Secret after = cluster.client().secrets().inNamespace("gen").withName("eight-secrets").get();
+    assertThat(after.getMetadata().getAnnotations()).containsEntry(Ownership.OWNER_UID, "uid-of-eight");
+    assertThat(after.getData()).isEqualTo(data);
   }
 }

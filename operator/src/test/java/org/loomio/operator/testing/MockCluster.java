@@ -135,6 +135,36 @@ public final class MockCluster implements AutoCloseable {
     return v;
   }
 
+  /**
+   * Plays the garbage collector (the mock has none): deletes the objects of a namespace whose owners (every
+   * owner reference) no longer exist, as the real one does after their owner is deleted.
+   */
+  public void collectGarbage(String namespace) {
+    java.util.Set<String> live = new java.util.HashSet<>();
+    for (Class<? extends HasMetadata> owner : java.util.List.of(LoomioDeployment.class,
+        org.loomio.operator.api.v1alpha1.LoomioBackup.class, org.loomio.operator.api.v1alpha1.LoomioRestore.class)) {
+      client.resources(owner).inNamespace(namespace).list().getItems().forEach(o -> live.add(o.getMetadata().getUid()));
+    }
+    java.util.List<HasMetadata> all = new java.util.ArrayList<>();
+    all.addAll(client.serviceAccounts().inNamespace(namespace).list().getItems());
+    all.addAll(client.configMaps().inNamespace(namespace).list().getItems());
+    all.addAll(client.services().inNamespace(namespace).list().getItems());
+    all.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());
+    all.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
+    all.addAll(client.batch().v1().jobs().inNamespace(namespace).list().getItems());
+    all.addAll(client.batch().v1().cronjobs().inNamespace(namespace).list().getItems());
+    all.addAll(client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
+    all.addAll(client.network().v1().ingresses().inNamespace(namespace).list().getItems());
+    all.addAll(client.resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
+        .inNamespace(namespace).list().getItems());
+    for (HasMetadata o : all) {
+      var refs = o.getMetadata().getOwnerReferences();
+      if (refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> live.contains(r.getUid()))) {
+        client.resource(o).delete();
+      }
+    }
+  }
+
   private static void put(Map<String, String> v, java.util.List<? extends HasMetadata> items) {
     items.forEach(i -> v.put(i.getKind() + "/" + i.getMetadata().getName(), i.getMetadata().getResourceVersion()));
   }

@@ -9,6 +9,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.client.Preconditioned;
+import org.loomio.operator.render.Ownership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All owned objects of one kind: created, updated (server-side apply in production) and deleted when the
@@ -21,6 +25,8 @@ public abstract class StackBulkDependent<R extends HasMetadata>
     implements CRUDKubernetesBulkDependentResource<R, LoomioDeployment>,
         KubernetesBulkDependentResource<R, LoomioDeployment>,
         GarbageCollected<LoomioDeployment> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StackBulkDependent.class);
 
   protected StackBulkDependent(Class<R> type) {
     super(type);
@@ -43,10 +49,21 @@ public abstract class StackBulkDependent<R extends HasMetadata>
     OwnedObjectEvents.updated(updated, context);
   }
 
+  /**
+   * Deletes an object the stack no longer wants, only if it is the stack's own (labels and an owner reference to
+   * this resource's UID) and only that very object (a UID precondition): an object that merely shares the name
+   * or the labels is left alone.
+   */
   @Override
   public void deleteTargetResource(LoomioDeployment primary, R resource, ResourceID key,
       Context<LoomioDeployment> context) {
-    super.deleteTargetResource(primary, resource, key, context);
-    OwnedObjectEvents.deleted(resource, context);
+    if (!Ownership.ours(Ownership.owned(resource, primary.getMetadata().getName(), primary.getMetadata().getUid()))) {
+      LOG.warn("{}/{}: not deleting {}: it is not this stack's own", primary.getMetadata().getNamespace(),
+          primary.getMetadata().getName(), Ownership.describe(resource));
+      return;
+    }
+    if (Preconditioned.delete(context.getClient(), resource)) {
+      OwnedObjectEvents.deleted(resource, context);
+    }
   }
 }

@@ -1,0 +1,204 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
+import org.loomio.operator.render.Component;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.Ownership;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MockCluster;
+
+/**
+ * The operator never writes, adopts or deletes an object it did not make for the stack, whatever its name:
+ * someone else's {@code <name>-secrets}, {@code <name>-uploads}, headers ConfigMap and {@code <name>-web}
+ * Deployment stay byte-identical through create, reconcile, isolation, a restore and deletion with
+ * deletionPolicy Delete, and the stack says NameConflict naming each. (The mock has no server-side apply: the
+ * Service takeover is proven on the real API server, EndToEndIT.)
+ */
+class OwnershipOnMockServerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static MockCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new MockCluster();
+    cluster.startOperator();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void foreignObjectsOfTheStacksNamesAreNeverTouched() {
+    String ns = "tenant-ns";
+    cluster.namespace(ns);
+    // made by someone else before the stack exists: no operator labels
+    List<HasMetadata> foreign = List.of(
+        cluster.client().resource(new SecretBuilder().withNewMetadata().withName("team-secrets").withNamespace(ns)
+            .endMetadata().addToData("password", "aHVudGVyMg==").build()).create(),
+        cluster.client().resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("team-uploads")
+            .withNamespace(ns).endMetadata().withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+            .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create(),
+        cluster.client().resource(new ConfigMapBuilder().withNewMetadata().withName("team-edge-headers").withNamespace(ns)
+            .endMetadata().addToData("X-Other-App", "1").build()).create(),
+        cluster.client().resource(new DeploymentBuilder().withNewMetadata().withName("team-web").withNamespace(ns)
+            .addToLabels("app", "other").endMetadata().withNewSpec().withReplicas(2).withNewSelector()
+            .addToMatchLabels("app", "other").endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "other")
+            .endMetadata().withNewSpec().addNewContainer().withName("other").withImage("example.org/other:1").endContainer()
+            .endSpec().endTemplate().endSpec().build()).create());
+    Map<String, String> before = snapshot(foreign);
+
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\ndeletionPolicy: Delete\n"
+        + "ingress: {className: nginx, tls: {clusterIssuer: le}}");
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+
+    awaitDegraded(ns, Conditions.NAME_CONFLICT);
+    String message = degraded(ns).getMessage();
+    assertThat(message).contains("Secret team-secrets exists and is not this stack's",
+        "PersistentVolumeClaim team-uploads exists and is not this stack's",
+        "ConfigMap team-edge-headers exists and is not this stack's",
+        "Deployment team-web exists and is not this stack's").doesNotContain("aHVudGVyMg");
+    assertThat(cluster.client().apps().deployments().inNamespace(ns).withLabel(Labels.MANAGED_BY).list().getItems())
+        .as("nothing of the stack is applied").isEmpty();
+    assertThat(snapshot(foreign)).isEqualTo(before);
+
+    // isolation applies even when the spec cannot be: never to the foreign Deployment or ConfigMap
+    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team")
+        .edit(x -> { x.getSpec().setIsolation(true); return x; });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get(ns, "team").getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getType() + " " + c.getStatus()).isEqualTo("Isolated True")));
+    assertThat(cluster.client().network().v1().networkPolicies().inNamespace(ns).withName("team-default-deny").get())
+        .as("the stack's own deny-all").isNotNull();
+    assertThat(snapshot(foreign)).isEqualTo(before);
+
+    // a restore of the stack
+    LoomioRestore restore = new LoomioRestore();
+    restore.getMetadata().setName("again");
+    restore.getMetadata().setNamespace(ns);
+    LoomioRestoreSpec rs = new LoomioRestoreSpec();
+    rs.setDeploymentName("team");
+    restore.setSpec(rs);
+    cluster.client().resource(restore).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().resources(LoomioRestore.class).inNamespace(ns)
+        .withName("again").get().getStatus()).isNotNull());
+    assertThat(snapshot(foreign)).isEqualTo(before);
+
+    // deletion with deletionPolicy Delete removes only what the stack made
+    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team").delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get(ns, "team")).isNull());
+    assertThat(snapshot(foreign)).isEqualTo(before);
+  }
+
+  @Test
+  void objectsWithTheOperatorsLabelsButAnotherOwnerAreNotTakenOver() {
+    String ns = "forged";
+    cluster.namespace(ns);
+    // the operator's labels, but owned by nothing of this stack
+    HasMetadata service = cluster.client().resource(new ServiceBuilder().withNewMetadata().withName("team-web")
+        .withNamespace(ns).withLabels(Labels.of("team", Component.WEB)).endMetadata().withNewSpec()
+        .addToSelector("app", "elsewhere").addNewPort().withPort(80).withProtocol("TCP").endPort().endSpec().build())
+        .create();
+    // a claim recorded for another LoomioDeployment that exists
+    LoomioDeployment other = Fixtures.resource("other", "host: other.example.org");
+    other.getMetadata().setNamespace(ns);
+    other.getMetadata().setGeneration(null);
+    other = cluster.client().resource(other).create();
+    HasMetadata claim = cluster.client().resource(new PersistentVolumeClaimBuilder().withNewMetadata()
+        .withName("team-uploads").withNamespace(ns).withLabels(Labels.of("team", Component.UPLOADS))
+        .addToAnnotations(Ownership.OWNER_UID, other.getMetadata().getUid()).endMetadata().withNewSpec()
+        .withAccessModes("ReadWriteOnce").withNewResources().addToRequests("storage", new Quantity("1Gi"))
+        .endResources().endSpec().build()).create();
+    Map<String, String> before = snapshot(List.of(service, claim));
+
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org");
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    awaitDegraded(ns, Conditions.NAME_CONFLICT);
+    assertThat(degraded(ns).getMessage()).contains(
+        "Service team-web exists and is not this stack's: it carries the operator's labels but is not owned by this"
+            + " LoomioDeployment",
+        "PersistentVolumeClaim team-uploads exists and is not this stack's: it was made for another LoomioDeployment");
+    assertThat(snapshot(List.of(service, claim))).isEqualTo(before);
+  }
+
+  @Test
+  void retainedDataOfADeletedResourceIsTakenBackByANewOneOfTheSameName() {
+    String ns = "reattach";
+    cluster.namespace(ns);
+    LoomioDeployment first = Fixtures.resource("team", "host: team.example.org");
+    first.getMetadata().setNamespace(ns);
+    first.getMetadata().setGeneration(null);
+    first = cluster.client().resource(first).create();
+    String firstUid = first.getMetadata().getUid();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().persistentVolumeClaims().inNamespace(ns)
+        .withName("team-uploads").get()).isNotNull());
+    cluster.client().resource(first).delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get(ns, "team")).isNull());
+    cluster.collectGarbage(ns);
+    assertThat(cluster.client().persistentVolumeClaims().inNamespace(ns).withName("team-uploads").get()
+        .getMetadata().getAnnotations()).containsEntry(Ownership.OWNER_UID, firstUid);
+
+    LoomioDeployment second = Fixtures.resource("team", "host: team.example.org");
+    second.getMetadata().setNamespace(ns);
+    second.getMetadata().setGeneration(null);
+    String secondUid = cluster.client().resource(second).create().getMetadata().getUid();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.client().persistentVolumeClaims().inNamespace(ns).withName("team-uploads").get()
+          .getMetadata().getAnnotations()).containsEntry(Ownership.OWNER_UID, secondUid);
+      assertThat(cluster.client().secrets().inNamespace(ns).withName("team-secrets").get()
+          .getMetadata().getAnnotations()).containsEntry(Ownership.OWNER_UID, secondUid);
+      assertThat(cluster.client().apps().deployments().inNamespace(ns).withName("team-web").get()).isNotNull();
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get(ns, "team").getStatus()).isNotNull()
+        .satisfies(st -> assertThat(Conditions.find(st.getConditions(), Conditions.DEGRADED))
+            .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"))));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Condition degraded(String ns) {
+    return Conditions.find(cluster.get(ns, "team").getStatus().getConditions(), Conditions.DEGRADED).orElseThrow();
+  }
+
+  private static void awaitDegraded(String ns, String reason) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      LoomioDeployment r = cluster.get(ns, "team");
+      assertThat(r.getStatus()).isNotNull();
+      assertThat(Conditions.find(r.getStatus().getConditions(), Conditions.DEGRADED))
+          .hasValueSatisfying(c -> assertThat(c.getStatus() + " " + c.getReason()).isEqualTo("True " + reason));
+    });
+  }
+
+  /** Each object as the server holds it now, whole (resourceVersion included): byte-identical means untouched. */
+  private static Map<String, String> snapshot(List<HasMetadata> objects) {
+    Map<String, String> now = new LinkedHashMap<>();
+    for (HasMetadata o : objects) {
+      HasMetadata current = cluster.client().resource(o).get();
+      now.put(o.getKind() + "/" + o.getMetadata().getName(), current == null ? "<gone>" : Serialization.asJson(current));
+    }
+    return now;
+  }
+}
