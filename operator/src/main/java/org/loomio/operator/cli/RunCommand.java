@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.runtime.OperatorRuntime;
 import org.loomio.operator.runtime.OperatorSettings;
 import picocli.CommandLine.Command;
@@ -41,6 +42,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin
   ImageOptions images = new ImageOptions();
+
+  @Mixin
+  TenancyOptions tenancy = new TenancyOptions();
 
   @Option(names = "--resync-period", paramLabel = "DURATION", defaultValue = "${env:RESYNC_PERIOD:-10m}",
       description = "Longest time between two reconciles of a stack, e.g. 90s, 10m, 1h (RESYNC_PERIOD;"
@@ -99,9 +103,11 @@ public final class RunCommand implements Callable<Integer> {
     if (namespaces != null) {
       Arrays.stream(namespaces).map(String::trim).filter(s -> !s.isEmpty()).forEach(watched::add);
     }
+    ImageDefaults defaultImages = images.images();
     OperatorSettings settings = OperatorSettings.defaults()
         .withNamespaces(watched)
-        .withImages(images.images())
+        .withImages(defaultImages)
+        .withTenancy(tenancy.policy(defaultImages))
         .withResyncPeriod(OperatorSettings.parseDuration(resyncPeriod));
     if (leaderElection) {
       String identity = firstNonBlank(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),

@@ -54,6 +54,7 @@ import org.loomio.operator.render.RestoreJob;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.secrets.GeneratedBackupKey;
 import org.loomio.operator.validation.SpecValidator;
+import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
 
 /**
@@ -83,11 +84,22 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
 
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
+  private final TenantPolicy policy;
   private final Clock clock;
 
+  /** These default images with the default tenant policy. */
   public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
+    this(capabilities, TenantPolicy.defaults(images), clock);
+  }
+
+  /**
+   * The operator's tenant policy (the stack's spec is checked with it before anything runs), and its default
+   * images ({@link TenantPolicy#images()}).
+   */
+  public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
     this.capabilities = capabilities;
-    this.images = images;
+    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.images = policy.images();
     this.clock = clock;
   }
 
@@ -122,7 +134,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (deployment == null) {
       return step.fail("LoomioDeployment " + deploymentName + " does not exist in namespace " + ns);
     }
-    List<Violation> violations = SpecValidator.validate(deployment);
+    List<Violation> violations = SpecValidator.validate(deployment, policy);
     if (!violations.isEmpty()) {
       return step.fail("LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
     }

@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.runtime.OperatorSettings;
+import org.loomio.operator.validation.TenantPolicy;
 import picocli.CommandLine;
 
 /** The run command's settings, as flags (the chart sets the same through environment variables). */
@@ -46,18 +48,45 @@ class RunCommandTest {
   }
 
   @Test
+  void tenancyFlagsBecomeThePolicyForTheDefaultImages() {
+    OperatorSettings s = settings("--default-loomio-image", "registry.example.org/mirror/loomio:3.5.2",
+        "--default-agent-image", "registry.example.org/ops/loomio-operator:1.0.0",
+        "--allowed-image-repositories", "registry.example.org/team/*, quay.io/acme/loomio",
+        "--built-in-image-repositories=false", "--allow-security-annotations", "--allow-system-priority-classes=true",
+        "--allow-control-plane-tolerations", "true");
+    TenantPolicy p = s.tenancy();
+    assertThat(p.images()).isEqualTo(s.images());
+    assertThat(p.agentImage()).isEqualTo("registry.example.org/ops/loomio-operator:1.0.0");
+    assertThat(p.allowedImageRepositories()).containsExactly("registry.example.org/mirror/loomio", "postgres", "redis",
+        "registry.example.org/ops/loomio-operator", "registry.example.org/team/*", "quay.io/acme/loomio");
+    assertThat(p.allowSecurityAnnotations()).isTrue();
+    assertThat(p.allowSystemPriorityClasses()).isTrue();
+    assertThat(p.allowControlPlaneTolerations()).isTrue();
+  }
+
+  @Test
+  void withoutTenancyFlagsThePolicyIsTheDefault() {
+    OperatorSettings s = settings("--allowed-image-repositories", "", "--default-redis-image", "registry.example.org/redis:8.4");
+    assertThat(s.tenancy()).isEqualTo(TenantPolicy.defaults(s.images()));
+    assertThat(s.tenancy().admitsRepository("registry.example.org/redis")).isTrue();
+    assertThat(OperatorSettings.defaults().tenancy()).isEqualTo(TenantPolicy.defaults(ImageDefaults.BUILT_IN));
+  }
+
+  @Test
   void aBadValueStopsTheOperatorAtStartWithItsName() {
     for (String[] args : new String[][] {
         {"run", "--resync-period", "soon"},
         {"run", "--default-loomio-image", "loomio/loomio"},
         {"run", "--log-level", "loud"},
-        {"run", "--leader-election", "--lease-namespace", ""}}) {
+        {"run", "--leader-election", "--lease-namespace", ""},
+        {"run", "--allowed-image-repositories", "registry.example.org/mirror*"},
+        {"run", "--allow-security-annotations", "maybe"}}) {
       StringWriter err = new StringWriter();
       CommandLine cli = new CommandLine(new Main());
       cli.setErr(new PrintWriter(err));
       assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(2);
       assertThat(err.toString()).as(String.join(" ", args)).containsAnyOf("duration", "tag is required",
-          "log level", "namespace");
+          "log level", "namespace", "'registry.example.org/mirror*'", "maybe");
     }
   }
 }
