@@ -72,6 +72,45 @@ class RunCommandTest {
     assertThat(OperatorSettings.defaults().tenancy()).isEqualTo(TenantPolicy.defaults(ImageDefaults.BUILT_IN));
   }
 
+  /**
+   * The chart's environment, read the way the run command reads its own ({@code ${env:NAME}} defaults), gives
+   * the policy its values say: the chart and the command agree on every name.
+   */
+  @Test
+  void theChartsTenancyValuesBecomeTheOperatorsPolicy() {
+    var container = org.loomio.operator.chart.Chart.one(org.loomio.operator.chart.Chart.template("""
+        operator: {defaultImages: {loomio: registry.example.org/mirror/loomio:3.5}}
+        tenancy:
+          allowedImageRepositories: [registry.example.org/team/*, quay.io/acme/loomio]
+          builtInImageRepositories: false
+          allowSecurityAnnotations: true
+          allowSystemPriorityClasses: false
+          allowControlPlaneTolerations: true
+        """), io.fabric8.kubernetes.api.model.apps.Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    // the annotations' defaults as written (${env:NAME:-fallback}), resolved against the chart's environment
+    cli.setInterpolateVariables(false);
+    java.util.regex.Pattern variable = java.util.regex.Pattern.compile("^\\$\\{env:([A-Z_]+)(?::-(.*))?}$");
+    cli.setDefaultValueProvider(arg -> {
+      var m = variable.matcher(String.valueOf(arg.defaultValue()));
+      return !m.matches() ? null : env.getOrDefault(m.group(1), m.group(2) == null ? "" : m.group(2));
+    });
+    cli.parseArgs();
+    TenantPolicy p = command.settings().tenancy();
+    assertThat(p.images().loomio()).hasToString("registry.example.org/mirror/loomio:3.5");
+    assertThat(p.allowedImageRepositories()).startsWith("registry.example.org/mirror/loomio", "postgres", "redis")
+        .endsWith("registry.example.org/team/*", "quay.io/acme/loomio").doesNotContain("loomio/loomio");
+    assertThat(p.builtInImageRepositories()).isFalse();
+    assertThat(p.agentImage()).isEqualTo(env.get("DEFAULT_AGENT_IMAGE"));
+    assertThat(p.allowSecurityAnnotations()).isTrue();
+    assertThat(p.allowSystemPriorityClasses()).isFalse();
+    assertThat(p.allowControlPlaneTolerations()).isTrue();
+  }
+
   @Test
   void aBadValueStopsTheOperatorAtStartWithItsName() {
     for (String[] args : new String[][] {
