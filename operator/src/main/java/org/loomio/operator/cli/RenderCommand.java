@@ -14,10 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Omission;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
 import org.loomio.operator.validation.ResourceReader;
+import org.loomio.operator.validation.TenantPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Option;
         "Print, as multi-document YAML, every object the operator creates for the LoomioDeployment(s) in a file.",
         "No cluster is needed. Generated credentials are shown as placeholders, never real values.",
         "Input is checked as the API server would check it (CRD schema, unknown fields, the operator's own rules);",
-        "any error is reported with its field path and the exit code is 1, and nothing is printed."})
+        "any error is reported with its field path and the exit code is 1, and nothing is printed.",
+        "The default-image and tenancy options (and their environment variables) are the run command's: render",
+        "then shows what an operator configured the same way creates, and refuses what it refuses."})
 public final class RenderCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
@@ -47,6 +51,12 @@ public final class RenderCommand implements Callable<Integer> {
       description = "Namespace for documents that name none (default: leave it to kubectl -n).")
   String namespace;
 
+  @CommandLine.Mixin
+  ImageOptions images = new ImageOptions();
+
+  @CommandLine.Mixin
+  TenancyOptions tenancy = new TenancyOptions();
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -61,9 +71,18 @@ public final class RenderCommand implements Callable<Integer> {
       err.println("error: --kube-version: " + e.getMessage());
       return 2;
     }
+    ImageDefaults defaultImages;
+    TenantPolicy policy;
+    try {
+      defaultImages = images.images();
+      policy = tenancy.policy(defaultImages);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
     List<ResourceReader.Result> results;
     try (Reader in = open()) {
-      results = ResourceReader.read(in, "-".equals(file) ? "<stdin>" : file, namespace);
+      results = ResourceReader.read(in, "-".equals(file) ? "<stdin>" : file, namespace, policy);
     } catch (NoSuchFileException e) {
       err.println("error: " + file + ": no such file");
       return 2;
@@ -87,7 +106,7 @@ public final class RenderCommand implements Callable<Integer> {
     }
     StringBuilder yaml = new StringBuilder();
     for (ResourceReader.Result r : results) {
-      Stack stack = StackRenderer.renderForDisplay(r.resource(), cluster);
+      Stack stack = StackRenderer.renderForDisplay(r.resource(), defaultImages, cluster);
       yaml.append(header(r, stack, cluster));
       for (HasMetadata object : stack.objects()) {
         String doc = Serialization.asYaml(object);

@@ -40,27 +40,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Namespaces to watch (WATCH_NAMESPACES; empty: all namespaces).")
   String[] namespaces;
 
-  @Option(names = "--default-loomio-image", paramLabel = "REPO:TAG[@DIGEST]",
-      defaultValue = "${env:DEFAULT_LOOMIO_IMAGE}",
-      description = "The Loomio image of a stack whose spec names none (DEFAULT_LOOMIO_IMAGE; default loomio/loomio:3.5).")
-  String defaultLoomioImage;
+  @Mixin
+  ImageOptions images = new ImageOptions();
 
-  @Option(names = "--default-postgres-repository", paramLabel = "REPO",
-      defaultValue = "${env:DEFAULT_POSTGRES_REPOSITORY}",
-      description = "The embedded PostgreSQL image repository; its tag is the database's major version"
-          + " (DEFAULT_POSTGRES_REPOSITORY; default postgres).")
-  String defaultPostgresRepository;
-
-  @Option(names = "--default-redis-image", paramLabel = "REPO:TAG[@DIGEST]",
-      defaultValue = "${env:DEFAULT_REDIS_IMAGE}",
-      description = "The embedded Redis image (DEFAULT_REDIS_IMAGE; default redis:8.4).")
-  String defaultRedisImage;
-
-  @Option(names = "--default-agent-image", paramLabel = "REPO:TAG[@DIGEST]",
-      defaultValue = "${env:DEFAULT_AGENT_IMAGE}",
-      description = "The image backup and restore pods run: the operator's own, which the Helm chart sets"
-          + " (DEFAULT_AGENT_IMAGE; default ghcr.io/loomio-operator/loomio-operator:<this version>).")
-  String defaultAgentImage;
+  @Mixin
+  TenancyOptions tenancy = new TenancyOptions();
 
   @Option(names = "--resync-period", paramLabel = "DURATION", defaultValue = "${env:RESYNC_PERIOD:-10m}",
       description = "Longest time between two reconciles of a stack, e.g. 90s, 10m, 1h (RESYNC_PERIOD;"
@@ -119,15 +103,11 @@ public final class RunCommand implements Callable<Integer> {
     if (namespaces != null) {
       Arrays.stream(namespaces).map(String::trim).filter(s -> !s.isEmpty()).forEach(watched::add);
     }
-    ImageDefaults builtIn = ImageDefaults.BUILT_IN;
-    ImageDefaults images = new ImageDefaults(
-        blank(defaultLoomioImage) ? builtIn.loomio() : ImageDefaults.Ref.parse(defaultLoomioImage),
-        blank(defaultPostgresRepository) ? builtIn.postgresRepository() : defaultPostgresRepository.trim(),
-        blank(defaultRedisImage) ? builtIn.redis() : ImageDefaults.Ref.parse(defaultRedisImage),
-        blank(defaultAgentImage) ? builtIn.agent() : ImageDefaults.Ref.parse(defaultAgentImage));
+    ImageDefaults defaultImages = images.images();
     OperatorSettings settings = OperatorSettings.defaults()
         .withNamespaces(watched)
-        .withImages(images)
+        .withImages(defaultImages)
+        .withTenancy(tenancy.policy(defaultImages))
         .withResyncPeriod(OperatorSettings.parseDuration(resyncPeriod));
     if (leaderElection) {
       String identity = firstNonBlank(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),

@@ -35,6 +35,7 @@ import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.validation.SpecValidator;
+import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
 
 /**
@@ -50,13 +51,24 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
 
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
+  private final TenantPolicy policy;
   private final Clock clock;
   /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
   private boolean requireConsent = true;
 
+  /** These default images with the default tenant policy. */
   public LoomioBackupReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
+    this(capabilities, TenantPolicy.defaults(images), clock);
+  }
+
+  /**
+   * The operator's tenant policy (the stack's spec is checked with it before anything runs), and its default
+   * images ({@link TenantPolicy#images()}).
+   */
+  public LoomioBackupReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
     this.capabilities = capabilities;
-    this.images = images;
+    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.images = policy.images();
     this.clock = clock;
   }
 
@@ -102,7 +114,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns);
       return write(backup, status, context, RECHECK);
     }
-    List<Violation> violations = SpecValidator.validate(deployment);
+    List<Violation> violations = SpecValidator.validate(deployment, policy);
     if (!violations.isEmpty()) {
       return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " is invalid: "
           + violations.get(0));

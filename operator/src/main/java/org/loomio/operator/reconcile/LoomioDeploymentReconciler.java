@@ -83,6 +83,7 @@ import org.loomio.operator.secrets.CredentialGenerator;
 import org.loomio.operator.secrets.GeneratedCredentials;
 import org.loomio.operator.runtime.OperatorMetrics;
 import org.loomio.operator.validation.SpecValidator;
+import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,6 +139,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
+  private final TenantPolicy policy;
   private final OperatorMetrics metrics;
   private final GeneratedCredentials credentials;
   private final CredentialRotation rotator;
@@ -147,20 +149,35 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   /** The one ingress-nginx controller ConfigMap (namespace/name) the operator may read, or null. */
   private String nginxConfigMap;
 
+  /** Built-in images and the default tenant policy. */
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
-    this(capabilities, ImageDefaults.BUILT_IN, OperatorMetrics.inMemory());
+    this(capabilities, TenantPolicy.defaults(ImageDefaults.BUILT_IN), OperatorMetrics.inMemory());
   }
 
+  /** These default images with the default tenant policy. */
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
       OperatorMetrics metrics) {
-    this(capabilities, images, metrics, new GeneratedCredentials(new CredentialGenerator(), Clock.systemUTC()),
+    this(capabilities, TenantPolicy.defaults(images), metrics);
+  }
+
+  /** The operator's tenant policy, and its default images ({@link TenantPolicy#images()}). */
+  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy,
+      OperatorMetrics metrics) {
+    this(capabilities, policy, metrics, new GeneratedCredentials(new CredentialGenerator(), Clock.systemUTC()),
         Clock.systemUTC());
   }
 
+  /** These default images with the default tenant policy. */
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
       OperatorMetrics metrics, GeneratedCredentials credentials, Clock clock) {
+    this(capabilities, TenantPolicy.defaults(images), metrics, credentials, clock);
+  }
+
+  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy,
+      OperatorMetrics metrics, GeneratedCredentials credentials, Clock clock) {
     this.capabilities = capabilities;
-    this.images = images;
+    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.images = policy.images();
     this.metrics = metrics;
     this.credentials = credentials;
     this.rotator = new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
@@ -253,7 +270,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
   private UpdateControl<LoomioDeployment> reconcileStack(LoomioDeployment resource, Context<LoomioDeployment> context) {
     EventRecorder events = new EventRecorder(context.getClient());
-    List<Violation> violations = SpecValidator.validate(resource);
+    List<Violation> violations = SpecValidator.validate(resource, policy);
     if (!violations.isEmpty()) {
       String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
       LOG.info("{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);

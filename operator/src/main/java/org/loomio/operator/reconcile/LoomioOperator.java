@@ -30,7 +30,10 @@ public final class LoomioOperator {
 
   private LoomioOperator() {}
 
-  /** All namespaces (or the given ones), built-in images, no leader election, metrics in memory. */
+  /**
+   * All namespaces (or the given ones), built-in images, the default tenant policy, no leader election,
+   * metrics in memory.
+   */
   public static Operator create(KubernetesClient client, Set<String> namespaces,
       Supplier<ClusterCapabilities> capabilities, Consumer<ConfigurationServiceOverrider> testOverrides) {
     return create(client, OperatorSettings.defaults().withNamespaces(namespaces), capabilities,
@@ -72,13 +75,13 @@ public final class LoomioOperator {
     });
     Supplier<ClusterCapabilities> discovered = capabilities != null ? capabilities
         : ClusterCapabilitiesProvider.discovering(client, DISCOVERY_MAX_AGE);
-    operator.register(new LoomioDeploymentReconciler(discovered, settings.images(), metrics), c -> {
+    operator.register(new LoomioDeploymentReconciler(discovered, settings.tenancy(), metrics), c -> {
       c.withReconciliationMaxInterval(settings.resyncPeriod());
       watch(c, settings);
     });
     java.time.Clock clock = java.time.Clock.systemUTC();
-    operator.register(new LoomioBackupReconciler(discovered, settings.images(), clock), c -> watch(c, settings));
-    operator.register(new LoomioRestoreReconciler(discovered, settings.images(), clock), c -> watch(c, settings));
+    operator.register(new LoomioBackupReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
+    operator.register(new LoomioRestoreReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
     return operator;
   }
 

@@ -55,6 +55,7 @@ import org.loomio.operator.render.RestoreJob;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.secrets.GeneratedBackupKey;
 import org.loomio.operator.validation.SpecValidator;
+import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
 
 /**
@@ -84,13 +85,24 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
 
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
+  private final TenantPolicy policy;
   private final Clock clock;
   /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
   private boolean requireConsent = true;
 
+  /** These default images with the default tenant policy. */
   public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
+    this(capabilities, TenantPolicy.defaults(images), clock);
+  }
+
+  /**
+   * The operator's tenant policy (the stack's spec is checked with it before anything runs), and its default
+   * images ({@link TenantPolicy#images()}).
+   */
+  public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
     this.capabilities = capabilities;
-    this.images = images;
+    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.images = policy.images();
     this.clock = clock;
   }
 
@@ -131,7 +143,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (deployment == null) {
       return step.fail("LoomioDeployment " + deploymentName + " does not exist in namespace " + ns);
     }
-    List<Violation> violations = SpecValidator.validate(deployment);
+    List<Violation> violations = SpecValidator.validate(deployment, policy);
     if (!violations.isEmpty()) {
       return step.fail("LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
     }

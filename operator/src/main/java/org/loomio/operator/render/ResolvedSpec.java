@@ -331,15 +331,16 @@ public final class ResolvedSpec {
         Quantities.merge(b.getResources(), Defaults.BACKUP), or(b.getActiveDeadlineSeconds(), d.getActiveDeadlineSeconds()));
   }
 
-  /** The backup agent's image: the override, else the operator's default agent image (its own). */
+  /**
+   * The backup agent's image: always the operator's own ({@link ImageDefaults#agent()}), whatever
+   * spec.backup.image says (validation refuses that field: the agent reads the backup key and the credentials).
+   */
   public String agentImage() {
-    BackupSpec b = or(s.getBackup(), new BackupSpec());
-    return embeddedImage(b.getImage(), images.agent());
+    return embeddedImage(null, images.agent());
   }
 
   public String agentPullPolicy() {
-    BackupSpec b = or(s.getBackup(), new BackupSpec());
-    return pullPolicy(b.getImage(), images.agent());
+    return pullPolicy(null, images.agent());
   }
 
   // --- smtp ---

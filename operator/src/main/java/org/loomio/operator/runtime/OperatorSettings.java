@@ -5,20 +5,23 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.validation.TenantPolicy;
 
 /**
  * How one operator process runs: what it watches, which images a stack gets when its spec names none,
- * how often every stack is reconciled even without a change, and whether it must hold a Lease first.
+ * what a tenant may ask for (images, pod options), how often every stack is reconciled even without a change,
+ * and whether it must hold a Lease first.
  * Built from flags and environment variables by {@link org.loomio.operator.cli.RunCommand}.
  *
  * @param namespaces namespaces to watch; empty for all
+ * @param tenancy what a LoomioDeployment may ask for; its images are always {@code images}
  * @param resyncPeriod the longest time between two reconciles of a stack (drift correction, referenced
  *     Secrets that changed)
  * @param leaderElection the Lease to hold before reconciling, or empty to reconcile at once
  * @param terminationTimeout how long a stopping operator lets running reconciles finish
  */
-public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Duration resyncPeriod,
-    Optional<LeaderElection> leaderElection, Duration terminationTimeout) {
+public record OperatorSettings(Set<String> namespaces, ImageDefaults images, TenantPolicy tenancy,
+    Duration resyncPeriod, Optional<LeaderElection> leaderElection, Duration terminationTimeout) {
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
   public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
@@ -50,6 +53,9 @@ public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Dur
   public OperatorSettings {
     namespaces = Set.copyOf(namespaces);
     Objects.requireNonNull(images, "images");
+    if (!Objects.requireNonNull(tenancy, "tenancy").images().equals(images)) {
+      throw new IllegalArgumentException("the tenant policy must be built for the operator's default images");
+    }
     if (resyncPeriod.isNegative() || resyncPeriod.compareTo(Duration.ofSeconds(10)) < 0) {
       throw new IllegalArgumentException("the resync period must be at least 10s, was " + resyncPeriod);
     }
@@ -57,26 +63,37 @@ public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Dur
     Objects.requireNonNull(terminationTimeout, "terminationTimeout");
   }
 
-  /** All namespaces, built-in images, a resync every 10 minutes, no leader election. */
+  /**
+   * All namespaces, built-in images, the default tenant policy, a resync every 10 minutes, no leader
+   * election.
+   */
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), ImageDefaults.BUILT_IN, DEFAULT_RESYNC, Optional.empty(),
-        DEFAULT_TERMINATION_TIMEOUT);
+    return new OperatorSettings(Set.of(), ImageDefaults.BUILT_IN, TenantPolicy.defaults(ImageDefaults.BUILT_IN),
+        DEFAULT_RESYNC, Optional.empty(), DEFAULT_TERMINATION_TIMEOUT);
   }
 
   public OperatorSettings withNamespaces(Set<String> value) {
-    return new OperatorSettings(value, images, resyncPeriod, leaderElection, terminationTimeout);
+    return new OperatorSettings(value, images, tenancy, resyncPeriod, leaderElection, terminationTimeout);
   }
 
+  /** Other default images; the tenant policy keeps its settings and admits the new images' repositories. */
   public OperatorSettings withImages(ImageDefaults value) {
-    return new OperatorSettings(namespaces, value, resyncPeriod, leaderElection, terminationTimeout);
+    return new OperatorSettings(namespaces, value, tenancy.withImages(value), resyncPeriod, leaderElection,
+        terminationTimeout);
+  }
+
+  /** Another tenant policy; it must be built for these settings' images. */
+  public OperatorSettings withTenancy(TenantPolicy value) {
+    return new OperatorSettings(namespaces, images, value, resyncPeriod, leaderElection, terminationTimeout);
   }
 
   public OperatorSettings withResyncPeriod(Duration value) {
-    return new OperatorSettings(namespaces, images, value, leaderElection, terminationTimeout);
+    return new OperatorSettings(namespaces, images, tenancy, value, leaderElection, terminationTimeout);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection value) {
-    return new OperatorSettings(namespaces, images, resyncPeriod, Optional.ofNullable(value), terminationTimeout);
+    return new OperatorSettings(namespaces, images, tenancy, resyncPeriod, Optional.ofNullable(value),
+        terminationTimeout);
   }
 
   /**

@@ -38,8 +38,18 @@ public final class ResourceReader {
     }
   }
 
-  /** Reads every non-empty document; each is checked independently. */
+  /**
+   * Reads every non-empty document with {@code TenantPolicy.defaults(ImageDefaults.BUILT_IN)} (an operator with
+   * the built-in images and no tenancy settings); for tests and tools. The render CLI passes its policy.
+   */
   public static List<Result> read(Reader input, String source, String defaultNamespace) throws IOException {
+    return read(input, source, defaultNamespace, TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
+  }
+
+  /** Reads every non-empty document; each is checked independently, the operator's own rules with this policy. */
+  public static List<Result> read(Reader input, String source, String defaultNamespace, TenantPolicy policy)
+      throws IOException {
+    java.util.Objects.requireNonNull(policy, "policy");
     List<JsonNode> documents = new ArrayList<>();
     try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(input)) {
       while (it.hasNextValue()) {
@@ -53,12 +63,13 @@ public final class ResourceReader {
     }
     List<Result> results = new ArrayList<>();
     for (int i = 0; i < documents.size(); i++) {
-      results.add(check(documents.get(i), source + " document " + (i + 1), i + 1, defaultNamespace));
+      results.add(check(documents.get(i), source + " document " + (i + 1), i + 1, defaultNamespace, policy));
     }
     return results;
   }
 
-  private static Result check(JsonNode doc, String label, int index, String defaultNamespace) {
+  private static Result check(JsonNode doc, String label, int index, String defaultNamespace,
+      TenantPolicy policy) {
     String name = doc.at("/metadata/name").asText("");
     String described = name.isEmpty() ? label : label + " (" + name + ")";
     List<Violation> violations = new ArrayList<>();
@@ -92,7 +103,7 @@ public final class ResourceReader {
         resource.getMetadata().setNamespace(defaultNamespace);
       }
       if (violations.isEmpty()) {
-        violations.addAll(SpecValidator.validate(resource));
+        violations.addAll(SpecValidator.validate(resource, policy));
       }
     }
     if (!violations.isEmpty()) {

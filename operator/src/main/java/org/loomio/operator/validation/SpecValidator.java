@@ -40,7 +40,26 @@ public final class SpecValidator {
 
   private SpecValidator() {}
 
+  /**
+   * Checks with {@code TenantPolicy.defaults(ImageDefaults.BUILT_IN)}: the policy of an operator with the
+   * built-in images and no tenancy settings. For tests and tools only; the operator, its backup and restore
+   * controllers and the render CLI pass the policy they were configured with.
+   */
   public static List<Violation> validate(LoomioDeployment resource) {
+    return validate(resource, TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
+  }
+
+  /** The spec's own rules, then what the operator's tenant policy refuses (images, pod options). */
+  public static List<Violation> validate(LoomioDeployment resource, TenantPolicy policy) {
+    java.util.Objects.requireNonNull(policy, "policy");
+    List<Violation> v = inputRules(resource);
+    if (resource.getSpec() != null) {
+      TenantRules.check(resource.getSpec(), policy, v);
+    }
+    return v;
+  }
+
+  private static List<Violation> inputRules(LoomioDeployment resource) {
     List<Violation> v = new ArrayList<>();
     String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
     if (name == null || name.isEmpty()) {

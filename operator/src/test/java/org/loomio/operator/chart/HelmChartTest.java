@@ -247,6 +247,26 @@ class HelmChartTest {
     assertThat(hardening(objects, false)).isEmpty();
   }
 
+  @Test
+  void tenancyValuesReachTheContainerAndDefaultToNoWeakening() {
+    var defaults = env(Chart.one(Chart.template(null), Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0));
+    assertThat(defaults).containsEntry("ALLOWED_IMAGE_REPOSITORIES", "").containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "true")
+        .containsEntry("ALLOW_SECURITY_ANNOTATIONS", "false").containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "false")
+        .containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "false");
+    var set = env(Chart.one(Chart.template("""
+        tenancy:
+          allowedImageRepositories: [registry.example.org/mirror/*, quay.io/acme/loomio, "*"]
+          builtInImageRepositories: false
+          allowSecurityAnnotations: true
+          allowSystemPriorityClasses: true
+          allowControlPlaneTolerations: true
+        """), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
+    assertThat(set).containsEntry("ALLOWED_IMAGE_REPOSITORIES", "registry.example.org/mirror/*,quay.io/acme/loomio,*")
+        .containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "false").containsEntry("ALLOW_SECURITY_ANNOTATIONS", "true")
+        .containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "true").containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "true");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "replicas: 2\n",                                   // unknown key (it is replicaCount)
@@ -258,7 +278,12 @@ class HelmChartTest {
       "watchNamespaces: [Team_A]\n",
       "metrics: {port: 70000}\n",
       "resources: {requests: {cpu: lots}}\n",
-      "leaderElection: {enabled: maybe}\n"})
+      "leaderElection: {enabled: maybe}\n",
+      "tenancy: {allowedImageRepositories: registry.example.org/mirror}\n", // a list
+      "tenancy: {allowedImageRepositories: [\"registry.example.org/mirror*\"]}\n",
+      "tenancy: {allowedImageRepositories: [Registry.example.org/x]}\n",
+      "tenancy: {allowSecurityAnnotations: \"yes\"}\n",
+      "tenancy: {requireNothing: true}\n"})
   void theSchemaRefusesBadValues(String values) {
     assertThatThrownBy(() -> Chart.render(values)).hasMessageContaining("values don't meet the specifications");
   }

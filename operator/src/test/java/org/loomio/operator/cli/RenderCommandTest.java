@@ -109,6 +109,52 @@ class RenderCommandTest {
   }
 
   @Test
+  void refusesWhatTheOperatorsTenantPolicyRefusesWithTheSameFlags() {
+    String apparmor = "src/test/resources/invalid/apparmor-unconfined-annotation.yaml";
+    Run refused = run("render", "-f", apparmor);
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err()).contains("spec.web.pod.annotations").contains("tenancy.allowSecurityAnnotations");
+    Run allowed = run("render", "-f", apparmor, "--allow-security-annotations");
+    assertThat(allowed.code()).as(allowed.err()).isZero();
+    assertThat(allowed.out()).contains("container.apparmor.security.beta.kubernetes.io/web: \"unconfined\"");
+
+    String image = "src/test/resources/invalid/image-repository-not-allowed.yaml";
+    assertThat(run("render", "-f", image).err()).contains("spec.image.repository")
+        .contains("quay.io/someone/loomio is not an image repository this operator admits");
+    assertThat(run("render", "-f", image, "--allowed-image-repositories", "registry.example.org/*,quay.io/someone/*")
+        .out()).contains("image: \"quay.io/someone/loomio:3.5\"");
+    assertThat(run("render", "-f", "src/test/resources/invalid/system-priority-class.yaml",
+        "--allow-system-priority-classes=true").code()).isZero();
+    assertThat(run("render", "-f", "src/test/resources/invalid/wildcard-toleration.yaml",
+        "--allow-control-plane-tolerations").code()).isZero();
+    // no switch admits another backup agent
+    assertThat(run("render", "-f", "src/test/resources/invalid/backup-image.yaml", "--allowed-image-repositories", "*")
+        .err()).contains("spec.backup.image");
+  }
+
+  @Test
+  void rendersWithTheOperatorsDefaultImagesAndAdmitsThem() {
+    String mirror = "registry.example.org/mirror/loomio";
+    Run r = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(),
+        "--default-loomio-image", mirror + ":3.5", "--built-in-image-repositories=false");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("image: \"" + mirror + ":3.5\"").doesNotContain("image: \"loomio/loomio");
+    Run airGapped = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString(),
+        "--default-loomio-image", mirror + ":3.5", "--built-in-image-repositories=false");
+    assertThat(airGapped.code()).isEqualTo(1);
+    assertThat(airGapped.err()).contains("spec.image.repository: loomio/loomio is not an image repository");
+  }
+
+  @Test
+  void aMalformedPolicyEntryIsAUsageError() {
+    Run r = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(),
+        "--allowed-image-repositories", "loomio/loomio:3.5");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("'loomio/loomio:3.5'");
+  }
+
+  @Test
   void missingFileAndBadVersionAreUsageErrors() {
     assertThat(run("render", "-f", "no/such/file.yaml").code()).isEqualTo(2);
     Run bad = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(), "--kube-version", "new");
@@ -119,7 +165,8 @@ class RenderCommandTest {
   @Test
   void everyCommandHasHelp() {
     assertThat(run("--help").out()).contains("render", "run");
-    assertThat(run("render", "--help").out()).contains("--file", "--kube-version", "--namespace");
+    assertThat(run("render", "--help").out()).contains("--file", "--kube-version", "--namespace",
+        "--allowed-image-repositories", "--default-loomio-image");
     assertThat(run("run", "--help").out()).contains("WATCH_NAMESPACES");
     assertThat(run().code()).isEqualTo(2);
   }

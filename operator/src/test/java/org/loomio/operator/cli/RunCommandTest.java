@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.runtime.OperatorSettings;
+import org.loomio.operator.validation.TenantPolicy;
 import picocli.CommandLine;
 
 /** The run command's settings, as flags (the chart sets the same through environment variables). */
@@ -46,18 +48,84 @@ class RunCommandTest {
   }
 
   @Test
+  void tenancyFlagsBecomeThePolicyForTheDefaultImages() {
+    OperatorSettings s = settings("--default-loomio-image", "registry.example.org/mirror/loomio:3.5.2",
+        "--default-agent-image", "registry.example.org/ops/loomio-operator:1.0.0",
+        "--allowed-image-repositories", "registry.example.org/team/*, quay.io/acme/loomio",
+        "--built-in-image-repositories=false", "--allow-security-annotations", "--allow-system-priority-classes=true",
+        "--allow-control-plane-tolerations", "true");
+    TenantPolicy p = s.tenancy();
+    assertThat(p.images()).isEqualTo(s.images());
+    assertThat(p.agentImage()).isEqualTo("registry.example.org/ops/loomio-operator:1.0.0");
+    assertThat(p.allowedImageRepositories()).containsExactly("registry.example.org/mirror/loomio", "postgres", "redis",
+        "registry.example.org/ops/loomio-operator", "registry.example.org/team/*", "quay.io/acme/loomio");
+    assertThat(p.allowSecurityAnnotations()).isTrue();
+    assertThat(p.allowSystemPriorityClasses()).isTrue();
+    assertThat(p.allowControlPlaneTolerations()).isTrue();
+  }
+
+  @Test
+  void withoutTenancyFlagsThePolicyIsTheDefault() {
+    OperatorSettings s = settings("--allowed-image-repositories", "", "--default-redis-image", "registry.example.org/redis:8.4");
+    assertThat(s.tenancy()).isEqualTo(TenantPolicy.defaults(s.images()));
+    assertThat(s.tenancy().admitsRepository("registry.example.org/redis")).isTrue();
+    assertThat(OperatorSettings.defaults().tenancy()).isEqualTo(TenantPolicy.defaults(ImageDefaults.BUILT_IN));
+  }
+
+  /**
+   * The chart's environment, read the way the run command reads its own ({@code ${env:NAME}} defaults), gives
+   * the policy its values say: the chart and the command agree on every name.
+   */
+  @Test
+  void theChartsTenancyValuesBecomeTheOperatorsPolicy() {
+    var container = org.loomio.operator.chart.Chart.one(org.loomio.operator.chart.Chart.template("""
+        operator: {defaultImages: {loomio: registry.example.org/mirror/loomio:3.5}}
+        tenancy:
+          allowedImageRepositories: [registry.example.org/team/*, quay.io/acme/loomio]
+          builtInImageRepositories: false
+          allowSecurityAnnotations: true
+          allowSystemPriorityClasses: false
+          allowControlPlaneTolerations: true
+        """), io.fabric8.kubernetes.api.model.apps.Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    // the annotations' defaults as written (${env:NAME:-fallback}), resolved against the chart's environment
+    cli.setInterpolateVariables(false);
+    java.util.regex.Pattern variable = java.util.regex.Pattern.compile("^\\$\\{env:([A-Z_]+)(?::-(.*))?}$");
+    cli.setDefaultValueProvider(arg -> {
+      var m = variable.matcher(String.valueOf(arg.defaultValue()));
+      return !m.matches() ? null : env.getOrDefault(m.group(1), m.group(2) == null ? "" : m.group(2));
+    });
+    cli.parseArgs();
+    TenantPolicy p = command.settings().tenancy();
+    assertThat(p.images().loomio()).hasToString("registry.example.org/mirror/loomio:3.5");
+    assertThat(p.allowedImageRepositories()).startsWith("registry.example.org/mirror/loomio", "postgres", "redis")
+        .endsWith("registry.example.org/team/*", "quay.io/acme/loomio").doesNotContain("loomio/loomio");
+    assertThat(p.builtInImageRepositories()).isFalse();
+    assertThat(p.agentImage()).isEqualTo(env.get("DEFAULT_AGENT_IMAGE"));
+    assertThat(p.allowSecurityAnnotations()).isTrue();
+    assertThat(p.allowSystemPriorityClasses()).isFalse();
+    assertThat(p.allowControlPlaneTolerations()).isTrue();
+  }
+
+  @Test
   void aBadValueStopsTheOperatorAtStartWithItsName() {
     for (String[] args : new String[][] {
         {"run", "--resync-period", "soon"},
         {"run", "--default-loomio-image", "loomio/loomio"},
         {"run", "--log-level", "loud"},
-        {"run", "--leader-election", "--lease-namespace", ""}}) {
+        {"run", "--leader-election", "--lease-namespace", ""},
+        {"run", "--allowed-image-repositories", "registry.example.org/mirror*"},
+        {"run", "--allow-security-annotations", "maybe"}}) {
       StringWriter err = new StringWriter();
       CommandLine cli = new CommandLine(new Main());
       cli.setErr(new PrintWriter(err));
       assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(2);
       assertThat(err.toString()).as(String.join(" ", args)).containsAnyOf("duration", "tag is required",
-          "log level", "namespace");
+          "log level", "namespace", "'registry.example.org/mirror*'", "maybe");
     }
   }
 }

@@ -102,6 +102,17 @@ class BackupRenderTest {
   }
 
   @Test
+  void theAgentIsAlwaysTheOperatorsOwnImageWhateverSpecBackupImageSays() {
+    // validation refuses spec.backup.image; render ignores it too, so no path runs another agent with the key
+    CronJob cj = cronJob("host: a.example.org\nbackup: {image: {repository: quay.io/someone/agent, tag: \"1\","
+        + " digest: sha256:" + "d".repeat(64) + "}}");
+    Container agent = container(cj.getSpec().getJobTemplate().getSpec().getTemplate().getSpec(),
+        BackupPodTemplate.AGENT_CONTAINER);
+    assertThat(agent.getImage()).isEqualTo("ghcr.io/loomio-operator/loomio-operator:" + Defaults.OPERATOR_VERSION);
+    assertThat(agent.getImagePullPolicy()).isEqualTo("IfNotPresent");
+  }
+
+  @Test
   void aBadScheduleIsRefusedWithTheField() {
     assertThat(SpecValidator.validate(Fixtures.resource("team", "host: a.example.org\nbackup: {schedule: \"61 * * * *\"}")))
         .anySatisfy(v -> assertThat(v.toString()).startsWith("spec.backup.schedule"));

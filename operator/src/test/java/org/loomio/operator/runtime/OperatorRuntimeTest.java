@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
 import org.loomio.operator.reconcile.Conditions;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
@@ -132,6 +136,77 @@ class OperatorRuntimeTest {
         assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"True\"")).isEqualTo(1);
       });
     }
+  }
+
+  /**
+   * The settings' tenant policy reaches every controller: a stack that only this policy admits (a system-*
+   * priority class) is applied and backed up on demand, one it refuses (an image outside the allowlist) is
+   * Degraded, and a backup or restore of it fails naming the field.
+   */
+  @Test
+  void theTenantPolicyOfTheSettingsDecidesForEveryController() throws Exception {
+    String ns = "tenancy";
+    OperatorSettings settings = OperatorSettings.defaults().withNamespaces(java.util.Set.of(ns));
+    settings = settings.withTenancy(settings.tenancy().withAllowSystemPriorityClasses(true));
+    try (OperatorRuntime runtime = cluster.startRuntime(settings, null)) {
+      create(ns, "critical", "web: {pod: {priorityClassName: system-cluster-critical}}");
+      create(ns, "foreign", "image: {repository: quay.io/someone/loomio, tag: \"3.5\"}");
+      await().atMost(WAIT).untilAsserted(() -> {
+        var web = cluster.client().apps().deployments().inNamespace(ns).withName("critical-web").get();
+        assertThat(web).isNotNull();
+        assertThat(web.getSpec().getTemplate().getSpec().getPriorityClassName()).isEqualTo("system-cluster-critical");
+        var degraded = Conditions.find(cluster.get(ns, "foreign").getStatus().getConditions(), Conditions.DEGRADED);
+        assertThat(degraded).hasValueSatisfying(c -> {
+          assertThat(c.getReason()).isEqualTo(Conditions.INVALID_SPEC);
+          assertThat(c.getMessage()).contains("spec.image.repository: quay.io/someone/loomio is not an image repository");
+        });
+      });
+      assertThat(cluster.client().apps().deployments().inNamespace(ns).withName("foreign-web").get()).isNull();
+
+      backup(ns, "critical-now", "critical");
+      backup(ns, "foreign-now", "foreign");
+      restore(ns, "foreign-back", "foreign");
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(cluster.client().batch().v1().jobs().inNamespace(ns)
+            .withLabel(org.loomio.operator.render.Labels.BACKUP, "critical-now").list().getItems()).hasSize(1);
+        var failed = cluster.client().resources(LoomioBackup.class).inNamespace(ns).withName("foreign-now").get()
+            .getStatus();
+        assertThat(failed).isNotNull();
+        assertThat(failed.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Failed);
+        assertThat(failed.getMessage()).contains("spec.image.repository");
+        var refused = cluster.client().resources(LoomioRestore.class).inNamespace(ns).withName("foreign-back").get()
+            .getStatus();
+        assertThat(refused).isNotNull();
+        assertThat(refused.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+        assertThat(refused.getMessage()).contains("spec.image.repository");
+      });
+    }
+  }
+
+  private static void create(String namespace, String name, String spec) {
+    cluster.namespace(namespace);
+    LoomioDeployment r = Fixtures.resource(name, "host: " + name + ".example.org\n" + spec);
+    r.getMetadata().setNamespace(namespace);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+  }
+
+  private static void backup(String namespace, String name, String deployment) {
+    LoomioBackup b = new LoomioBackup();
+    b.getMetadata().setName(name);
+    b.getMetadata().setNamespace(namespace);
+    b.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+    b.getSpec().setDeploymentName(deployment);
+    cluster.client().resource(b).create();
+  }
+
+  private static void restore(String namespace, String name, String deployment) {
+    LoomioRestore r = new LoomioRestore();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace(namespace);
+    r.setSpec(new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec());
+    r.getSpec().setDeploymentName(deployment);
+    cluster.client().resource(r).create();
   }
 
   @Test

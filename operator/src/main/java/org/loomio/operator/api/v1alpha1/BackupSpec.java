@@ -65,8 +65,10 @@ public class BackupSpec {
   @JsonPropertyDescription("Pod-local scratch space for the dump and the encrypted copies before upload.")
   private BackupScratchSpec scratch = new BackupScratchSpec();
 
-  @JsonPropertyDescription("The backup agent's image. Default: the operator's own image (the agent is its"
-      + " 'backup' command).")
+  @JsonPropertyDescription("Not settable: backup and restore pods always run the operator's own image (the"
+      + " agent is its 'backup' and 'restore' commands, and it reads the backup key and the stack's credentials)."
+      + " Any value is refused (Degraded, InvalidSpec) naming this field; the field stays in the schema so that a"
+      + " resource which sets it is reported rather than silently pruned.")
   private ImageOverride image;
 
   @JsonPropertyDescription("Resources of each backup container. A key you set replaces the default of that key.")

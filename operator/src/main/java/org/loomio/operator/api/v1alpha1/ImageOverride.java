@@ -11,7 +11,9 @@ public class ImageOverride {
 
   @Pattern(ImageSpec.REPOSITORY_PATTERN)
   @Size(max = 255)
-  @JsonPropertyDescription("Image repository, for example registry.example.org/mirror/postgres.")
+  @JsonPropertyDescription("Image repository, for example registry.example.org/mirror/postgres. It must be a"
+      + " repository the operator admits (by default the official ones and the operator's default images; the"
+      + " operator's chart value tenancy.allowedImageRepositories adds more); another is refused.")
   private String repository;
 
   @Pattern(ImageSpec.TAG_PATTERN)

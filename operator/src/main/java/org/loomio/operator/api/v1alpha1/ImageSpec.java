@@ -16,7 +16,9 @@ public class ImageSpec {
   @Pattern(REPOSITORY_PATTERN)
   @Size(max = 255)
   @JsonPropertyDescription("Image repository, optionally with a registry host. Default: the operator's default"
-      + " Loomio image (loomio/loomio unless the operator was installed with another, for example a mirror).")
+      + " Loomio image (loomio/loomio unless the operator was installed with another, for example a mirror). It"
+      + " must be a repository the operator admits (by default the official ones and the operator's default"
+      + " images; the operator's chart value tenancy.allowedImageRepositories adds more); another is refused.")
   private String repository;
 
   @Pattern(TAG_PATTERN)

@@ -18,7 +18,10 @@ public class PodOptions {
   private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
   @Size(max = 32)
-  @JsonPropertyDescription("Taints the pods tolerate.")
+  @JsonPropertyDescription("Taints the pods tolerate. Tolerations of the control-plane taints"
+      + " (node-role.kubernetes.io/control-plane, node-role.kubernetes.io/master) and tolerations without a key"
+      + " (which tolerate every taint) are refused unless the operator allows them"
+      + " (tenancy.allowControlPlaneTolerations).")
   private List<Toleration> tolerations = new ArrayList<>();
 
   @JsonPropertyDescription("Node and pod affinity. nodeAffinity and podAffinity are added to the operator's own"
@@ -26,10 +29,14 @@ public class PodOptions {
   private Affinity affinity;
 
   @Size(max = 253)
-  @JsonPropertyDescription("PriorityClass of the pods (recommended for production).")
+  @JsonPropertyDescription("PriorityClass of the pods (recommended for production). The system-* classes are"
+      + " refused unless the operator allows them (tenancy.allowSystemPriorityClasses).")
   private String priorityClassName;
 
-  @JsonPropertyDescription("Extra annotations on the pods.")
+  @JsonPropertyDescription("Extra annotations on the pods. Keys that change the security profile (AppArmor,"
+      + " seccomp, any key whose prefix has a 'security' label such as container.apparmor.security.beta.kubernetes.io/*,"
+      + " CRI-O's io.kubernetes.cri-o.*) are refused unless the operator allows them"
+      + " (tenancy.allowSecurityAnnotations).")
   private Map<String, String> annotations = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Extra labels on the pods. The app.kubernetes.io/* labels are the operator's.")
