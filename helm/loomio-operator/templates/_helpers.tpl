@@ -89,7 +89,7 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   # get: referenced ConfigMaps (backup recipients) are read for their owner's consent; the one ingress-nginx
-  # controller ConfigMap the installation names (edge.nginxControllerConfigMap) is read to check the headers
+  # controller ConfigMap the installation names (tenancy.nginxControllerConfigMap) is read to check the headers
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]

@@ -45,10 +45,23 @@ public final class TenancyOptions {
           + " (ALLOW_CONTROL_PLANE_TOLERATIONS; default ${DEFAULT-VALUE}).")
   boolean allowControlPlaneTolerations;
 
+  @Option(names = "--require-consent", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:REQUIRE_CONSENT:-true}",
+      description = "Use a Secret or ConfigMap a stack references only when it carries its owner's consent, the"
+          + " annotation loomio.org/allowed-stacks (REQUIRE_CONSENT; default ${DEFAULT-VALUE}). false only on"
+          + " a cluster where whoever may create a LoomioDeployment may read every Secret of its namespace anyway.")
+  boolean requireSecretConsent;
+
+  @Option(names = "--nginx-controller-configmap", paramLabel = "NAMESPACE/NAME",
+      defaultValue = "${env:NGINX_CONTROLLER_CONFIGMAP}",
+      description = "The ingress-nginx controller ConfigMap the operator may read to check that the security"
+          + " headers are allowed (NGINX_CONTROLLER_CONFIGMAP); a stack naming another one is not checked.")
+  String nginxControllerConfigMap;
+
   /** The policy for an operator with these default images; a malformed entry is an IllegalArgumentException. */
   TenantPolicy policy(ImageDefaults images) {
     List<String> extra = allowedImageRepositories == null ? List.of() : Arrays.asList(allowedImageRepositories);
     return new TenantPolicy(images, extra, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
   }
 }

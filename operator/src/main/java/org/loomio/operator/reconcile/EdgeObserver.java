@@ -99,7 +99,7 @@ final class EdgeObserver {
     if (!cm.equals(nginxConfigMap)) {
       return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
           + " security headers: the operator reads only the ingress-nginx ConfigMap its installation names (chart value"
-          + " edge.nginxControllerConfigMap" + (nginxConfigMap == null ? ", not set" : ": " + nginxConfigMap) + "), and "
+          + " tenancy.nginxControllerConfigMap" + (nginxConfigMap == null ? ", not set" : ": " + nginxConfigMap) + "), and "
           + cm + " is not it; its " + NGINX_ALLOWED_HEADERS + " must list " + headers);
     }
     ConfigMap controller;

@@ -53,8 +53,6 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   private final ImageDefaults images;
   private final TenantPolicy policy;
   private final Clock clock;
-  /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
-  private boolean requireConsent = true;
 
   /** These default images with the default tenant policy. */
   public LoomioBackupReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
@@ -73,12 +71,6 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   }
 
   /** Its Jobs and their pods, by the label that names the LoomioBackup. */
-  /** Whether referenced Secrets and ConfigMaps need their owner's consent (default true). */
-  public LoomioBackupReconciler withRequireConsent(boolean value) {
-    this.requireConsent = value;
-    return this;
-  }
-
   @Override
   public List<EventSource<?, LoomioBackup>> prepareEventSources(EventSourceContext<LoomioBackup> context) {
     var jobs = InformerEventSourceConfiguration.from(Job.class, LoomioBackup.class)
@@ -133,7 +125,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     if (job.isEmpty() && status.getJob() == null) {
       // the backup pod reads what the stack reads: only with the owners' consent (ReferencedSecrets)
       var lookup = ReferencedSecrets.lookup(client, ns, deploymentName, ReferencedSecrets.refs(spec),
-          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), requireConsent);
+          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), policy.requireSecretConsent());
       if (lookup.problem().isPresent()) {
         status.setPhase(LoomioBackupStatus.Phase.Pending);
         status.setMessage("waiting: " + lookup.problem().get());

@@ -144,10 +144,6 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private final GeneratedCredentials credentials;
   private final CredentialRotation rotator;
   private final Clock clock;
-  /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
-  private boolean requireConsent = true;
-  /** The one ingress-nginx controller ConfigMap (namespace/name) the operator may read, or null. */
-  private String nginxConfigMap;
 
   /** Built-in images and the default tenant policy. */
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
@@ -182,18 +178,6 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     this.credentials = credentials;
     this.rotator = new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
     this.clock = clock;
-  }
-
-  /** Whether referenced Secrets and ConfigMaps need their owner's consent (default true). */
-  public LoomioDeploymentReconciler withRequireConsent(boolean value) {
-    this.requireConsent = value;
-    return this;
-  }
-
-  /** The ingress-nginx controller ConfigMap (namespace/name) the installation lets the operator read. */
-  public LoomioDeploymentReconciler withNginxControllerConfigMap(String value) {
-    this.nginxConfigMap = value == null || value.isBlank() ? null : value.strip();
-    return this;
   }
 
   /**
@@ -281,7 +265,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     java.util.function.Predicate<String> live = liveStacks(context);
 
     var lookup = ReferencedSecrets.lookup(client, spec.namespace(), spec.name(), ReferencedSecrets.refs(spec),
-        ReferencedSecrets.ownedBy(spec.name(), spec.uid()), requireConsent);
+        ReferencedSecrets.ownedBy(spec.name(), spec.uid()), policy.requireSecretConsent());
     if (lookup.problem().isPresent()) {
       return blocked(resource, context, lookup.problemReason().orElseThrow(), lookup.problem().get(), events,
           RECHECK_MISSING_SECRET);
@@ -429,7 +413,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         upgrade.problem().map(p -> new StatusAggregator.Problem(p.reason(), p.message())).orElse(null),
         secretsStatus, rotation == null ? null : rotation.failure().orElse(null), migrationLog);
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
-        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context, nginxConfigMap), backups, hold.orElse(null))
+        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context,
+            policy.nginxControllerConfigMap()), backups, hold.orElse(null))
             .with(dayTwo),
         clock.instant());
     announceTransitions(resource, status, events);

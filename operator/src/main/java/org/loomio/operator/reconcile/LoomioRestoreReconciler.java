@@ -87,8 +87,6 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   private final ImageDefaults images;
   private final TenantPolicy policy;
   private final Clock clock;
-  /** Referenced Secrets and ConfigMaps need their owner's consent (ReferencedSecrets); off only for one tenant. */
-  private boolean requireConsent = true;
 
   /** These default images with the default tenant policy. */
   public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
@@ -104,12 +102,6 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     this.policy = java.util.Objects.requireNonNull(policy, "policy");
     this.images = policy.images();
     this.clock = clock;
-  }
-
-  /** Whether referenced Secrets and ConfigMaps need their owner's consent (default true). */
-  public LoomioRestoreReconciler withRequireConsent(boolean value) {
-    this.requireConsent = value;
-    return this;
   }
 
   @Override
@@ -171,7 +163,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       refs.add(rs.getPrivateKeySecretRef() != null ? ReferencedSecrets.restoreKey(key)
           : new ReferencedSecrets.Ref("the decryption key", key.getName(), key.getKey()));
       var lookup = ReferencedSecrets.lookup(client, ns, deploymentName, refs,
-          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), requireConsent);
+          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), policy.requireSecretConsent());
       if (lookup.problem().isPresent()) {
         return step.fail(lookup.problem().get());
       }

@@ -33,10 +33,14 @@ import org.loomio.operator.render.ImageDefaults;
  *     {@link #securityAnnotation})
  * @param allowSystemPriorityClasses whether pods may use the {@code system-*} priority classes
  * @param allowControlPlaneTolerations whether pods may tolerate control-plane taints, or every taint
+ * @param requireSecretConsent whether a Secret or ConfigMap a stack references must carry its owner's consent
+ *     (reconcile.ReferencedSecrets); false only for a single-tenant cluster
+ * @param nginxControllerConfigMap the one ingress-nginx controller ConfigMap ({@code namespace/name}) the
+ *     operator may read for a stack (spec.ingress.nginxControllerConfigMap), or null: none
  */
 public record TenantPolicy(ImageDefaults images, List<String> extraImageRepositories,
     boolean builtInImageRepositories, boolean allowSecurityAnnotations, boolean allowSystemPriorityClasses,
-    boolean allowControlPlaneTolerations) {
+    boolean allowControlPlaneTolerations, boolean requireSecretConsent, String nginxControllerConfigMap) {
 
   /** CloudNativePG's operand image: PostgreSQL built for Kubernetes, a common choice of mirror. */
   public static final String CLOUDNATIVE_PG_POSTGRESQL = "ghcr.io/cloudnative-pg/postgresql";
@@ -68,6 +72,13 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
       }
     }
     extraImageRepositories = List.copyOf(extra);
+    nginxControllerConfigMap = nginxControllerConfigMap == null || nginxControllerConfigMap.isBlank() ? null
+        : nginxControllerConfigMap.strip();
+    if (nginxControllerConfigMap != null
+        && !nginxControllerConfigMap.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")) {
+      throw new IllegalArgumentException("the ingress-nginx controller ConfigMap must be namespace/name, not '"
+          + nginxControllerConfigMap + "'");
+    }
   }
 
   /**
@@ -76,37 +87,47 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
    * classes, no control-plane tolerations.
    */
   public static TenantPolicy defaults(ImageDefaults images) {
-    return new TenantPolicy(images, List.of(), true, false, false, false);
+    return new TenantPolicy(images, List.of(), true, false, false, false, true, null);
   }
 
   public TenantPolicy withImages(ImageDefaults value) {
     return new TenantPolicy(value, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
   }
 
   public TenantPolicy withExtraImageRepositories(List<String> value) {
     return new TenantPolicy(images, value, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
   }
 
   public TenantPolicy withBuiltInImageRepositories(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, value, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
   }
 
   public TenantPolicy withAllowSecurityAnnotations(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, value,
-        allowSystemPriorityClasses, allowControlPlaneTolerations);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
   }
 
   public TenantPolicy withAllowSystemPriorityClasses(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        value, allowControlPlaneTolerations);
+        value, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
   }
 
   public TenantPolicy withAllowControlPlaneTolerations(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, value);
+        allowSystemPriorityClasses, value, requireSecretConsent, nginxControllerConfigMap);
+  }
+
+  public TenantPolicy withRequireSecretConsent(boolean value) {
+    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
+        allowSystemPriorityClasses, allowControlPlaneTolerations, value, nginxControllerConfigMap);
+  }
+
+  public TenantPolicy withNginxControllerConfigMap(String value) {
+    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, value);
   }
 
   /**

@@ -253,7 +253,8 @@ class HelmChartTest {
         .getContainers().get(0));
     assertThat(defaults).containsEntry("ALLOWED_IMAGE_REPOSITORIES", "").containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "true")
         .containsEntry("ALLOW_SECURITY_ANNOTATIONS", "false").containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "false")
-        .containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "false");
+        .containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "false").containsEntry("REQUIRE_CONSENT", "true")
+        .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "");
     var set = env(Chart.one(Chart.template("""
         tenancy:
           allowedImageRepositories: [registry.example.org/mirror/*, quay.io/acme/loomio, "*"]
@@ -261,10 +262,29 @@ class HelmChartTest {
           allowSecurityAnnotations: true
           allowSystemPriorityClasses: true
           allowControlPlaneTolerations: true
+          requireSecretConsent: false
+          nginxControllerConfigMap: ingress-nginx/ingress-nginx-controller
         """), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
     assertThat(set).containsEntry("ALLOWED_IMAGE_REPOSITORIES", "registry.example.org/mirror/*,quay.io/acme/loomio,*")
         .containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "false").containsEntry("ALLOW_SECURITY_ANNOTATIONS", "true")
-        .containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "true").containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "true");
+        .containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "true").containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "true")
+        .containsEntry("REQUIRE_CONSENT", "false")
+        .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "ingress-nginx/ingress-nginx-controller");
+  }
+
+  @Test
+  void onlyTheNamedIngressNginxConfigMapIsReadableOutsideTheWatchedNamespaces() {
+    var objects = Chart.template("watchNamespaces: [team]\ntenancy: {nginxControllerConfigMap: ingress-nginx/controller}\n");
+    var role = objects.stream().filter(o -> o instanceof Role && o.getMetadata().getNamespace().equals("ingress-nginx"))
+        .map(Role.class::cast).findFirst().orElseThrow();
+    assertThat(role.getRules()).singleElement().satisfies(r -> {
+      assertThat(r.getResources()).containsExactly("configmaps");
+      assertThat(r.getResourceNames()).containsExactly("controller");
+      assertThat(r.getVerbs()).containsExactly("get");
+    });
+    assertThat(objects).filteredOn(o -> o instanceof RoleBinding && "ingress-nginx".equals(o.getMetadata().getNamespace()))
+        .hasSize(1);
+    assertThat(Chart.template("watchNamespaces: [team]\n")).noneMatch(o -> "ingress-nginx".equals(o.getMetadata().getNamespace()));
   }
 
   @ParameterizedTest
@@ -283,7 +303,9 @@ class HelmChartTest {
       "tenancy: {allowedImageRepositories: [\"registry.example.org/mirror*\"]}\n",
       "tenancy: {allowedImageRepositories: [Registry.example.org/x]}\n",
       "tenancy: {allowSecurityAnnotations: \"yes\"}\n",
-      "tenancy: {requireNothing: true}\n"})
+      "tenancy: {requireNothing: true}\n",
+      "tenancy: {nginxControllerConfigMap: controller}\n",  // no namespace
+      "tenancy: {requireSecretConsent: \"no\"}\n"})
   void theSchemaRefusesBadValues(String values) {
     assertThatThrownBy(() -> Chart.render(values)).hasMessageContaining("values don't meet the specifications");
   }

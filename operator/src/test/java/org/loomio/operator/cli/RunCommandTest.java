@@ -86,6 +86,8 @@ class RunCommandTest {
           allowSecurityAnnotations: true
           allowSystemPriorityClasses: false
           allowControlPlaneTolerations: true
+          requireSecretConsent: false
+          nginxControllerConfigMap: ingress-nginx/ingress-nginx-controller
         """), io.fabric8.kubernetes.api.model.apps.Deployment.class).getSpec().getTemplate().getSpec()
         .getContainers().get(0);
     java.util.Map<String, String> env = new java.util.HashMap<>();
@@ -108,6 +110,8 @@ class RunCommandTest {
     assertThat(p.agentImage()).isEqualTo(env.get("DEFAULT_AGENT_IMAGE"));
     assertThat(p.allowSecurityAnnotations()).isTrue();
     assertThat(p.allowSystemPriorityClasses()).isFalse();
+    assertThat(p.requireSecretConsent()).isFalse();
+    assertThat(p.nginxControllerConfigMap()).isEqualTo("ingress-nginx/ingress-nginx-controller");
     assertThat(p.allowControlPlaneTolerations()).isTrue();
   }
 
