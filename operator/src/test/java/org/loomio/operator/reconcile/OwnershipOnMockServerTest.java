@@ -179,6 +179,32 @@ class OwnershipOnMockServerTest {
             .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"))));
   }
 
+  @Test
+  void anUnconsentedSecretAppliesNothingUntilItsOwnerConsents() {
+    String ns = "consent";
+    cluster.namespace(ns);
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("app-db").withNamespace(ns).endMetadata()
+        .addToData("password", "aHVudGVyMg==").build()).create();
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\n"
+        + "secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: app-db, key: password}}]");
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    awaitDegraded(ns, Conditions.CONSENT_REQUIRED);
+    assertThat(degraded(ns).getMessage()).isEqualTo("Secret app-db (spec.secretEnv[0].secretKeyRef) is not marked for"
+        + " use by LoomioDeployment team; whoever owns it consents with: kubectl -n consent annotate secret app-db"
+        + " loomio.org/allowed-stacks=team");
+    assertThat(cluster.versions(ns)).as("nothing applied, not even the credentials").isEmpty();
+
+    // its owner consents (the command from the message): the stack is applied, and its pods read the Secret
+    cluster.client().secrets().inNamespace(ns).withName("app-db").edit(x -> {
+      x.getMetadata().setAnnotations(Map.of(ReferencedSecrets.CONSENT, "team"));
+      return x;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().apps().deployments().inNamespace(ns)
+        .withName("team-web").get()).isNotNull());
+  }
+
   private static io.fabric8.kubernetes.api.model.Condition degraded(String ns) {
     return Conditions.find(cluster.get(ns, "team").getStatus().getConditions(), Conditions.DEGRADED).orElseThrow();
   }

@@ -1,0 +1,117 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.Component;
+import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.Ownership;
+import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MockCluster;
+
+/** Referenced Secrets and ConfigMaps: consent, every problem at once, and the command that consents. */
+class ReferencedSecretsTest {
+
+  private static MockCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new MockCluster();
+    cluster.namespace("ns");
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static void secret(String name, String consent, String... keys) {
+    var b = new SecretBuilder().withNewMetadata().withName(name).withNamespace("ns");
+    if (consent != null) {
+      b.addToAnnotations(ReferencedSecrets.CONSENT, consent);
+    }
+    var s = b.endMetadata();
+    for (String k : keys) {
+      s.addToData(k, "dmFsdWU=");
+    }
+    cluster.client().resource(s.build()).create();
+  }
+
+  private static ResolvedSpec spec(String yaml) {
+    LoomioDeployment r = Fixtures.resource("team", yaml);
+    r.getMetadata().setNamespace("ns");
+    r.getMetadata().setUid("uid-team");
+    return new ResolvedSpec(r);
+  }
+
+  private static ReferencedSecrets.Lookup lookup(ResolvedSpec spec, boolean requireConsent) {
+    return ReferencedSecrets.lookup(cluster.client(), "ns", "team", ReferencedSecrets.refs(spec),
+        ReferencedSecrets.ownedBy("team", "uid-team"), requireConsent);
+  }
+
+  @Test
+  void everyProblemIsNamedAtOnceWithTheCommandThatConsents() {
+    secret("smtp", null, "password");
+    secret("oauth", "other", "secret");
+    secret("s3", "team", "access-key-id");
+    cluster.client().resource(new ConfigMapBuilder().withNewMetadata().withName("keys").withNamespace("ns")
+        .endMetadata().addToData("keys.asc", "KEY").build()).create();
+    ResolvedSpec spec = spec("""
+        host: a.example.org
+        smtp: {host: smtp.example.org, username: u, passwordSecretRef: {name: smtp, key: password}}
+        secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: oauth, key: secret}},
+                    {name: SENTRY_DSN, secretKeyRef: {name: sentry, key: dsn}}]
+        storage: {s3: {endpoint: "https://s3.example.org", bucket: b, region: r, credentialsSecretRef: {name: s3}}}
+        backup: {encryption: {recipientsConfigMapRef: {name: keys, key: keys.asc}}}
+        """);
+    var lookup = lookup(spec, true);
+    assertThat(lookup.problemReason()).hasValue(Conditions.SECRET_NOT_FOUND);
+    assertThat(lookup.problem()).hasValue("spec.secretEnv[1].secretKeyRef: Secret sentry does not exist in namespace ns."
+        + " spec.storage.s3.credentialsSecretRef: Secret s3 has no key secret-access-key."
+        + " Secret smtp (spec.smtp.passwordSecretRef), ConfigMap keys (spec.backup.encryption.recipientsConfigMapRef),"
+        + " Secret oauth (spec.secretEnv[0].secretKeyRef) are not marked for use by LoomioDeployment team; whoever"
+        + " owns them consents with: kubectl -n ns annotate configmap keys loomio.org/allowed-stacks=team"
+        + " && kubectl -n ns annotate --overwrite secret oauth loomio.org/allowed-stacks=other,team"
+        + " && kubectl -n ns annotate secret smtp loomio.org/allowed-stacks=team");
+    assertThat(lookup.secrets()).as("only consented Secrets are read into the render").containsOnlyKeys("s3");
+    // without the consent requirement (a single-tenant cluster) only what is missing remains
+    assertThat(lookup(spec, false).findings()).extracting(f -> f.problem()).containsOnly(
+        ReferencedSecrets.Problem.NOT_FOUND, ReferencedSecrets.Problem.MISSING_KEY);
+  }
+
+  @Test
+  void aKeyOfAnUnconsentedSecretIsNeverLookedAt() {
+    secret("victim", null, "password");
+    ResolvedSpec spec = spec("host: a.example.org\nsecretEnv: [{name: X_TOKEN_FILE, secretKeyRef: {name: victim, key: nope}}]");
+    var lookup = lookup(spec, true);
+    assertThat(lookup.problemReason()).hasValue(Conditions.CONSENT_REQUIRED);
+    assertThat(lookup.problem().orElseThrow()).doesNotContain("has no key");
+  }
+
+  @Test
+  void everyStackOfTheNamespaceOrTheStacksOwnSecretNeedsNoFurtherMark() {
+    secret("shared", "*", "dsn");
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("team-backup-key").withNamespace("ns")
+        .withLabels(Labels.of("team", Component.BACKUP)).addToAnnotations(Ownership.OWNER_UID, "uid-team")
+        .endMetadata().addToData("private.asc", "a2V5").build()).create();
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("other-backup-key").withNamespace("ns")
+        .withLabels(Labels.of("other", Component.BACKUP)).addToAnnotations(Ownership.OWNER_UID, "uid-other")
+        .endMetadata().addToData("private.asc", "a2V5").build()).create();
+    var refs = List.of(new ReferencedSecrets.Ref("spec.secretEnv[0].secretKeyRef", "shared", "dsn"),
+        new ReferencedSecrets.Ref("the decryption key", "team-backup-key", "private.asc"));
+    assertThat(ReferencedSecrets.lookup(cluster.client(), "ns", "team", refs,
+        ReferencedSecrets.ownedBy("team", "uid-team"), true).findings()).isEmpty();
+    // another stack's backup key, named by a LoomioRestore of this one: refused
+    var theirs = ReferencedSecrets.lookup(cluster.client(), "ns", "team",
+        List.of(new ReferencedSecrets.Ref("spec.privateKeySecretRef", "other-backup-key", "private.asc")),
+        ReferencedSecrets.ownedBy("team", "uid-team"), true);
+    assertThat(theirs.problemReason()).hasValue(Conditions.CONSENT_REQUIRED);
+  }
+}
