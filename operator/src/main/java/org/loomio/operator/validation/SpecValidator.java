@@ -110,12 +110,23 @@ public final class SpecValidator {
       v.add(new Violation("spec.smtp.username", "is required with spec.smtp.passwordSecretRef"));
     }
     edge(s, v);
+    tlsSecret(name, s, v);
     backup(s, v);
     env(s, v);
     resources(resource, s, v);
     podLabels(s, v);
     rotation(resource, s, v);
     return v;
+  }
+
+  /** With cert-manager issuing, the TLS Secret is the stack's own: cert-manager overwrites whatever the Ingress names. */
+  private static void tlsSecret(String name, LoomioDeploymentSpec s, List<Violation> v) {
+    var tls = s.getIngress() == null ? null : s.getIngress().getTls();
+    if (tls != null && tls.getSecretName() != null && (tls.getClusterIssuer() != null || tls.getIssuer() != null)
+        && !tls.getSecretName().equals(name + "-tls")) {
+      v.add(new Violation("spec.ingress.tls.secretName", org.loomio.operator.api.v1alpha1.TlsSpec.ISSUER_WRITES_SECRET
+          .substring("spec.ingress.tls.secretName: ".length())));
+    }
   }
 
   /** spec.secrets.rotate: generated credentials only, only those the stack has, the VAPID pair only forced. */

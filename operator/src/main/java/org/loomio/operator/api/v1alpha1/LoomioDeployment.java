@@ -27,6 +27,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + " && self.metadata.name.matches('" + LoomioDeployment.NAME_PATTERN + "')",
     message = "metadata.name must start with a letter, hold only lower-case letters, digits and '-', and be at"
         + " most " + LoomioDeployment.MAX_NAME_LENGTH + " characters (owned objects append up to 23)")
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.ingress) || !has(self.spec.ingress.tls)"
+        + " || !has(self.spec.ingress.tls.secretName)"
+        + " || (!has(self.spec.ingress.tls.clusterIssuer) && !has(self.spec.ingress.tls.issuer))"
+        + " || self.spec.ingress.tls.secretName == self.metadata.name + '-tls'",
+    message = TlsSpec.ISSUER_WRITES_SECRET)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.host")
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version")

@@ -12,10 +12,17 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "spec.ingress.tls: set at most one of clusterIssuer or issuer")
 public class TlsSpec {
 
+  /** Why a Secret of another name is refused with an issuer (CEL and SpecValidator). */
+  public static final String ISSUER_WRITES_SECRET = "spec.ingress.tls.secretName: with clusterIssuer or issuer,"
+      + " cert-manager writes the certificate into the Secret the Ingress names, so it is always the stack's own"
+      + " <name>-tls (leave secretName out); name a Secret only for a certificate you provide, without an issuer";
+
   @Pattern(SecretKeyRef.NAME_PATTERN)
   @Size(max = 253)
-  @JsonPropertyDescription("Secret (type kubernetes.io/tls) holding a certificate for host and hocuspocusHost."
-      + " Default <name>-tls, which cert-manager fills when an issuer is named.")
+  @JsonPropertyDescription("Secret (type kubernetes.io/tls) holding a certificate you provide for host and"
+      + " hocuspocusHost. Default <name>-tls, which cert-manager fills when an issuer is named (then no other name is"
+      + " accepted: cert-manager would overwrite it). A Secret of another name needs its owner's consent: the"
+      + " annotation loomio.org/allowed-stacks naming this stack.")
   private String secretName;
 
   @Size(max = 253)
