@@ -555,7 +555,7 @@ class EndToEndIT {
   }
 
   @Test
-  @Order(12)
+  @Order(20)
   void theOperatorNeededNoRightBeyondTheHelmChartsRbac() {
     // (a namespace being deleted refuses new objects with a 403 too; that is not about RBAC)
     List<String> refused = operator.logSinceStart().lines()
@@ -565,6 +565,88 @@ class EndToEndIT {
     assertThat(refused).as("requests refused to the operator (it ran as %s)", identity.user()).isEmpty();
   }
 
+  /**
+   * Someone else's Service, Secret, claim and ConfigMap of a stack's names, made before the stack: the operator
+   * (as the chart's ServiceAccount) writes none of them, reports NameConflict, applies nothing, and deleting the
+   * resource with deletionPolicy Delete leaves them all (nothing of theirs carries an owner reference either,
+   * so the garbage collector has nothing to take). Before, the Service was taken over by a forced apply and
+   * then garbage-collected with the resource, and the Secret and the claim were deleted by name.
+   */
+  @Test
+  @Order(13)
+  void foreignObjectsOfTheStacksNamesAreNeverWrittenAdoptedOrDeleted() {
+    String ns = run + "-foreign";
+    rig.restrictedNamespace(ns);
+    List<HasMetadata> foreign = List.of(
+        k.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("tenant-web")
+            .withNamespace(ns).endMetadata().withNewSpec().addToSelector("app", "shop").addNewPort().withPort(80)
+            .withProtocol("TCP").endPort().endSpec().build()).create(),
+        k.resource(new SecretBuilder().withNewMetadata().withName("tenant-secrets").withNamespace(ns).endMetadata()
+            .addToData("password", "aHVudGVyMg==").build()).create(),
+        k.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+            .withName("tenant-uploads").withNamespace(ns).endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
+            .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+            .endResources().endSpec().build()).create(),
+        k.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+            .withName("tenant-edge-headers").withNamespace(ns).endMetadata().addToData("X-Shop", "1").build()).create());
+    Map<String, String> before = new LinkedHashMap<>();
+    foreign.forEach(o -> before.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+    long mark = rig.auditMark();
+    LoomioDeployment tenant = Fixtures.resource("tenant", "host: tenant.example.org\ndeletionPolicy: Delete\n"
+        + "ingress: {className: nginx, tls: {clusterIssuer: letsencrypt}}");
+    tenant.getMetadata().setNamespace(ns);
+    tenant.getMetadata().setGeneration(null);
+    k.resource(tenant).create();
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      assertThat(get(ns, "tenant").getStatus()).as("status").isNotNull();
+      Condition degraded = condition(get(ns, "tenant"), Conditions.DEGRADED);
+      assertThat(degraded.getStatus() + " " + degraded.getReason()).isEqualTo("True NameConflict");
+      assertThat(degraded.getMessage()).contains("Service tenant-web exists and is not this stack's",
+          "Secret tenant-secrets", "PersistentVolumeClaim tenant-uploads", "ConfigMap tenant-edge-headers");
+    });
+    k.resources(LoomioDeployment.class).inNamespace(ns).withName("tenant").delete();
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(get(ns, "tenant")).isNull());
+    Map<String, String> after = new LinkedHashMap<>();
+    foreign.forEach(o -> {
+      HasMetadata now = k.resource(o).get();
+      after.put(o.getKind() + "/" + o.getMetadata().getName(), now == null ? "<deleted>" : now.getMetadata().getResourceVersion());
+    });
+    assertThat(after).as("untouched, not deleted").isEqualTo(before);
+    assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
+        .as("the operator wrote nothing but the resource's finalizer and status (events are not audited)")
+        .allSatisfy(w -> assertThat(w.resource()).isIn("loomiodeployments",
+            "loomiodeployments/status"));
+  }
+
+  /** A stack naming a Secret its owner did not mark for it: nothing is applied, the Secret is only read. */
+  @Test
+  @Order(14)
+  void anUnconsentedSecretReferenceAppliesNothing() {
+    String ns = run + "-consent";
+    rig.restrictedNamespace(ns);
+    k.resource(new SecretBuilder().withNewMetadata().withName("payroll").withNamespace(ns).endMetadata()
+        .addToData("api-key", "c2VjcmV0").build()).create();
+    long mark = rig.auditMark();
+    LoomioDeployment team = Fixtures.resource("team", "host: team.example.org\n"
+        + "secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: payroll, key: api-key}}]");
+    team.getMetadata().setNamespace(ns);
+    team.getMetadata().setGeneration(null);
+    k.resource(team).create();
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      assertThat(get(ns, "team").getStatus()).as("status").isNotNull();
+      Condition degraded = condition(get(ns, "team"), Conditions.DEGRADED);
+      assertThat(degraded.getStatus() + " " + degraded.getReason()).isEqualTo("True ConsentRequired");
+      assertThat(degraded.getMessage()).contains("kubectl -n " + ns + " annotate secret payroll"
+          + " loomio.org/allowed-stacks=team");
+    });
+    assertThat(k.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(k.secrets().inNamespace(ns).withLabel(Labels.MANAGED_BY).list().getItems())
+        .as("not even the credentials are generated").isEmpty();
+    assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
+        .allSatisfy(w -> assertThat(w.resource()).isIn("loomiodeployments",
+            "loomiodeployments/status"));
+  }
+
   // --- helpers ---
 
   private LoomioDeployment apply(Path example, String ns) throws IOException {
@@ -572,11 +654,23 @@ class EndToEndIT {
     GenericKubernetesResource doc = Serialization.unmarshal(Files.readString(example), GenericKubernetesResource.class);
     doc.getMetadata().setNamespace(ns);
     LoomioDeployment typed = Serialization.unmarshal(Serialization.asJson(doc), LoomioDeployment.class);
+    // every Secret and ConfigMap the example references, with a value per key and its owner's consent
     for (var ref : ReferencedSecrets.refs(new ResolvedSpec(typed))) {
+      String value = Base64.getEncoder().encodeToString(("e2e value of " + ref.key()).getBytes());
+      if (ref.kind() == ReferencedSecrets.Kind.ConfigMap) {
+        var existing = k.configMaps().inNamespace(ns).withName(ref.name()).get();
+        Map<String, String> data = new LinkedHashMap<>(existing == null ? Map.of() : existing.getData());
+        data.put(ref.key(), "e2e value of " + ref.key());
+        k.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(ref.name())
+            .withNamespace(ns).addToAnnotations(ReferencedSecrets.CONSENT, typed.getMetadata().getName()).endMetadata()
+            .withData(data).build()).createOr(r -> r.update());
+        continue;
+      }
       Secret existing = k.secrets().inNamespace(ns).withName(ref.secret()).get();
       Map<String, String> data = new LinkedHashMap<>(existing == null ? Map.of() : existing.getData());
-      data.put(ref.key(), Base64.getEncoder().encodeToString(("e2e value of " + ref.key()).getBytes()));
-      Secret secret = new SecretBuilder().withNewMetadata().withName(ref.secret()).withNamespace(ns).endMetadata()
+      data.put(ref.key() == null ? "tls.crt" : ref.key(), value);
+      Secret secret = new SecretBuilder().withNewMetadata().withName(ref.secret()).withNamespace(ns)
+          .addToAnnotations(ReferencedSecrets.CONSENT, typed.getMetadata().getName()).endMetadata()
           .withData(data).build();
       if (existing == null) {
         k.resource(secret).create();
