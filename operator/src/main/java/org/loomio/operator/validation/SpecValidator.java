@@ -54,14 +54,7 @@ public final class SpecValidator {
       v.add(new Violation("spec", "is required"));
       return v;
     }
-    if (s.getHost() == null || s.getHost().isEmpty()) {
-      v.add(new Violation("spec.host", "is required (the public host name, for example loomio.example.org)"));
-    } else if (!s.getHost().matches(LoomioDeploymentSpec.DNS_NAME) || s.getHost().length() > 253) {
-      v.add(new Violation("spec.host", "must be a lower-case DNS name (RFC 1123); got '" + s.getHost() + "'"));
-    } else if (s.getHocuspocusHost() != null && s.getHocuspocusHost().equals(s.getHost())) {
-      v.add(new Violation("spec.hocuspocusHost", "must differ from spec.host (the edge routes each host to one"
-          + " component)"));
-    }
+    hosts(s, v);
 
     DatabaseSpec db = s.getDatabase();
     if (db != null && db.getEmbedded() != null && db.getExternal() != null) {
@@ -97,6 +90,45 @@ public final class SpecValidator {
     podLabels(s, v);
     rotation(resource, s, v);
     return v;
+  }
+
+  /** spec.host and spec.hocuspocusHost: DNS names an Ingress, an HTTPRoute and a certificate accept. */
+  private static void hosts(LoomioDeploymentSpec s, List<Violation> v) {
+    if (s.getHost() == null || s.getHost().isEmpty()) {
+      v.add(new Violation("spec.host", "is required (the public host name, for example loomio.example.org)"));
+      return;
+    }
+    boolean host = dnsName("spec.host", s.getHost(), v);
+    boolean hocuspocus = s.getHocuspocusHost() == null || dnsName("spec.hocuspocusHost", s.getHocuspocusHost(), v);
+    if (host && s.getHocuspocusHost() == null
+        && s.getHost().length() > LoomioDeploymentSpec.MAX_HOST_LENGTH_WITH_DERIVED_HOCUSPOCUS) {
+      v.add(new Violation("spec.host", LoomioDeploymentSpec.HOST_TOO_LONG_FOR_HOCUSPOCUS));
+    }
+    if (host && hocuspocus && s.getHost().equals(s.getHocuspocusHost())) {
+      v.add(new Violation("spec.hocuspocusHost", "must differ from spec.host (the edge routes each host to one"
+          + " component)"));
+    }
+  }
+
+  /** A lower-case RFC 1123 DNS name: labels of 1 to 63 characters, 253 in all. */
+  static boolean dnsName(String field, String name, List<Violation> v) {
+    if (name.length() > LoomioDeploymentSpec.MAX_HOST_LENGTH) {
+      v.add(new Violation(field, "has " + name.length() + " characters; a DNS name has at most "
+          + LoomioDeploymentSpec.MAX_HOST_LENGTH));
+      return false;
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (label.length() > 63) {
+        v.add(new Violation(field, "label '" + label + "' has " + label.length() + " characters; a DNS label has"
+            + " at most 63"));
+        return false;
+      }
+    }
+    if (!name.matches(LoomioDeploymentSpec.DNS_NAME)) {
+      v.add(new Violation(field, "must be a lower-case DNS name (RFC 1123); got '" + name + "'"));
+      return false;
+    }
+    return true;
   }
 
   /** spec.secrets.rotate: generated credentials only, only those the stack has, the VAPID pair only forced. */
