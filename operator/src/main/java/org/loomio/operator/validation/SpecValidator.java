@@ -84,6 +84,7 @@ public final class SpecValidator {
       v.add(new Violation("spec.smtp.username", "is required with spec.smtp.passwordSecretRef"));
     }
     edge(s, v);
+    storageSizes(s, v);
     backup(s, v);
     env(s, v);
     resources(resource, s, v);
@@ -164,6 +165,39 @@ public final class SpecValidator {
         v.add(new Violation("spec.secrets.rotate.keys", key.name() + " is not a credential this stack generates"
             + " (the database or Redis is external): rotate it where it is managed"));
       }
+    }
+  }
+
+  /** Every storage size the operator turns into a claim or an emptyDir limit: a quantity greater than zero. */
+  private static void storageSizes(LoomioDeploymentSpec s, List<Violation> v) {
+    if (s.getStorage() != null && s.getStorage().getVolume() != null) {
+      positiveSize("spec.storage.volume.size", s.getStorage().getVolume().getSize(), v);
+    }
+    if (s.getDatabase() != null && s.getDatabase().getEmbedded() != null
+        && s.getDatabase().getEmbedded().getStorage() != null) {
+      positiveSize("spec.database.embedded.storage.size", s.getDatabase().getEmbedded().getStorage().getSize(), v);
+    }
+    if (s.getBackup() != null && s.getBackup().getVolume() != null) {
+      positiveSize("spec.backup.volume.size", s.getBackup().getVolume().getSize(), v);
+    }
+    if (s.getBackup() != null && s.getBackup().getScratch() != null) {
+      positiveSize("spec.backup.scratch.size", s.getBackup().getScratch().getSize(), v);
+    }
+  }
+
+  private static void positiveSize(String field, String size, List<Violation> v) {
+    if (size == null) {
+      return;
+    }
+    boolean positive;
+    try {
+      positive = size.matches(org.loomio.operator.api.v1alpha1.VolumeClaimSpec.QUANTITY_PATTERN)
+          && new Quantity(size).getNumericalAmount().signum() > 0;
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      positive = false;
+    }
+    if (!positive) {
+      v.add(new Violation(field, "must be a size greater than zero, for example 10Gi; got '" + size + "'"));
     }
   }
 

@@ -61,4 +61,32 @@ class SpecValidatorTest {
         .extracting(Violation::toString).containsExactly("spec.hocuspocusHost: must differ from spec.host (the edge"
             + " routes each host to one component)");
   }
+
+  @Test
+  void everyStorageSizeMustBeGreaterThanZero() {
+    for (String zero : List.of("\"0\"", "0Gi", "\"0.0\"", "000Mi", "0.00Ti")) {
+      assertThat(validate("host: a.example.org\nstorage: {volume: {size: " + zero + "}}\n"
+          + "database: {embedded: {storage: {size: " + zero + "}}}\n"
+          + "backup: {volume: {size: " + zero + "}, scratch: {size: " + zero + "}}"))
+          .as(zero).extracting(Violation::field).containsExactly("spec.storage.volume.size",
+              "spec.database.embedded.storage.size", "spec.backup.volume.size", "spec.backup.scratch.size");
+    }
+    assertThat(validate("host: a.example.org\nstorage: {volume: {size: 0Gi}}")).singleElement()
+        .satisfies(v -> assertThat(v.message()).isEqualTo("must be a size greater than zero, for example 10Gi;"
+            + " got '0Gi'"));
+    for (String positive : List.of("1", "0.5Gi", "010Gi", "1.5Ti", "100M")) {
+      assertThat(validate("host: a.example.org\nstorage: {volume: {size: \"" + positive + "\"}}\n"
+          + "backup: {scratch: {size: \"" + positive + "\"}}")).as(positive).isEmpty();
+    }
+  }
+
+  @Test
+  void theSchemaPatternRefusesAZeroSizeToo() {
+    for (String zero : List.of("0", "0Gi", "0.0", "000Mi", "0.00Ti")) {
+      assertThat(zero).doesNotMatch(org.loomio.operator.api.v1alpha1.VolumeClaimSpec.QUANTITY_PATTERN);
+    }
+    for (String positive : List.of("1", "0.5Gi", "010Gi", "1.5Ti", "100M", "10Gi")) {
+      assertThat(positive).matches(org.loomio.operator.api.v1alpha1.VolumeClaimSpec.QUANTITY_PATTERN);
+    }
+  }
 }
