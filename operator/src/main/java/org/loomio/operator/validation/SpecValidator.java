@@ -22,6 +22,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
 import org.loomio.operator.api.v1alpha1.PodOptions;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
+import org.loomio.operator.api.v1alpha1.ServerHosts;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
 import org.loomio.operator.api.v1alpha1.StorageSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
@@ -59,6 +60,10 @@ public final class SpecValidator {
     DatabaseSpec db = s.getDatabase();
     if (db != null && db.getEmbedded() != null && db.getExternal() != null) {
       v.add(new Violation("spec.database", "set exactly one of embedded or external"));
+    }
+    if (db != null && db.getExternal() != null && db.getExternal().getHost() != null) {
+      ServerHosts.problem(db.getExternal().getHost())
+          .ifPresent(m -> v.add(new Violation("spec.database.external.host", m)));
     }
     StorageSpec storage = s.getStorage();
     if (storage != null && storage.getVolume() != null && storage.getS3() != null) {
