@@ -22,6 +22,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
 import org.loomio.operator.api.v1alpha1.PodOptions;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
+import org.loomio.operator.api.v1alpha1.SecretKeyRef;
 import org.loomio.operator.api.v1alpha1.ServerHosts;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
 import org.loomio.operator.api.v1alpha1.StorageSpec;
@@ -257,6 +258,11 @@ public final class SpecValidator {
       }
       if (ingress.getTls() != null && ingress.getTls().getClusterIssuer() != null && ingress.getTls().getIssuer() != null) {
         v.add(new Violation("spec.ingress.tls", "set at most one of clusterIssuer or issuer"));
+      }
+      String secretName = ingress.getTls() == null ? null : ingress.getTls().getSecretName();
+      if (secretName != null && (secretName.length() > 253 || !secretName.matches(SecretKeyRef.NAME_PATTERN))) {
+        v.add(new Violation("spec.ingress.tls.secretName", "must be a Secret name (a lower-case DNS subdomain, at"
+            + " most 253 characters); got '" + secretName + "'"));
       }
     }
     NetworkPolicySpec np = s.getNetworkPolicy();

@@ -89,4 +89,12 @@ class SpecValidatorTest {
       assertThat(positive).matches(org.loomio.operator.api.v1alpha1.VolumeClaimSpec.QUANTITY_PATTERN);
     }
   }
+
+  @Test
+  void theTlsSecretNameMustBeASecretName() {
+    assertThat(validate("host: a.example.org\ningress: {className: nginx, tls: {secretName: Shop_TLS}}"))
+        .extracting(Violation::toString).containsExactly("spec.ingress.tls.secretName: must be a Secret name (a"
+            + " lower-case DNS subdomain, at most 253 characters); got 'Shop_TLS'");
+    assertThat(validate("host: a.example.org\ningress: {className: nginx, tls: {secretName: shop.tls-1}}")).isEmpty();
+  }
 }
