@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
+import org.loomio.operator.api.v1alpha1.EdgeAnnotations;
 import org.loomio.operator.api.v1alpha1.EgressSpec;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
@@ -251,11 +252,8 @@ public final class SpecValidator {
     }
     IngressSpec ingress = s.getIngress();
     if (ingress != null) {
-      if (ingress.getAnnotations() != null) {
-        ingress.getAnnotations().keySet().stream().filter(k -> k.contains("snippet")).forEach(k ->
-            v.add(new Violation("spec.ingress.annotations", k + ": snippet annotations are refused (they inject raw"
-                + " controller configuration)")));
-      }
+      EdgeAnnotations.problems(ingress.getAnnotations(), EdgeAnnotations.traefik(ingress))
+          .forEach(p -> v.add(new Violation("spec.ingress.annotations", p)));
       if (ingress.getTls() != null && ingress.getTls().getClusterIssuer() != null && ingress.getTls().getIssuer() != null) {
         v.add(new Violation("spec.ingress.tls", "set at most one of clusterIssuer or issuer"));
       }
