@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         "Print, as multi-document YAML, every object the operator creates for the LoomioDeployment(s) in a file.",
         "No cluster is needed. Generated credentials are shown as placeholders, never real values.",
         "Input is checked as the API server would check it (CRD schema, unknown fields, the operator's own rules);",
-        "any error is reported with its field path and the exit code is 1, and nothing is printed."})
+        "any error (a namespace that is not a DNS label included, in a document or -n) is reported with its field",
+        "path and the exit code is 1, and nothing is printed."})
 public final class RenderCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
@@ -44,7 +45,7 @@ public final class RenderCommand implements Callable<Integer> {
   String kubeVersion;
 
   @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
-      description = "Namespace for documents that name none (default: leave it to kubectl -n).")
+      description = "Namespace for documents that name none, a DNS label (default: leave it to kubectl -n).")
   String namespace;
 
   @CommandLine.Spec
@@ -60,6 +61,10 @@ public final class RenderCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println("error: --kube-version: " + e.getMessage());
       return 2;
+    }
+    if (namespace != null && ResourceReader.namespaceProblem(namespace).isPresent()) {
+      err.println("error: -n/--namespace: " + ResourceReader.namespaceProblem(namespace).get());
+      return 1;
     }
     List<ResourceReader.Result> results;
     try (Reader in = open()) {

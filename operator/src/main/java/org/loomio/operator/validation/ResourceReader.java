@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 
@@ -29,7 +30,22 @@ public final class ResourceReader {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
 
+  /** A namespace name: an RFC 1123 label. */
+  public static final String NAMESPACE_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  public static final int MAX_NAMESPACE_LENGTH = 63;
+
   private ResourceReader() {}
+
+  /** What is wrong with a namespace name, if anything. */
+  public static Optional<String> namespaceProblem(String namespace) {
+    if (namespace.length() <= MAX_NAMESPACE_LENGTH && namespace.matches(NAMESPACE_PATTERN)) {
+      return Optional.empty();
+    }
+    String shown = namespace.length() > 80 ? namespace.substring(0, 80) + "..." : namespace;
+    return Optional.of("'" + shown.replaceAll("[\\x00-\\x1f\\x7f]", "?") + "' is not a namespace name: a DNS label"
+        + " (RFC 1123) of lower-case letters, digits and '-', starting and ending with a letter or digit, at most "
+        + MAX_NAMESPACE_LENGTH + " characters");
+  }
 
   /** One checked resource, or the reasons it cannot be used. */
   public record Result(int document, LoomioDeployment resource, InvalidResourceException error) {
@@ -38,8 +54,18 @@ public final class ResourceReader {
     }
   }
 
-  /** Reads every non-empty document; each is checked independently. */
+  /**
+   * Reads every non-empty document; each is checked independently.
+   *
+   * @param defaultNamespace the namespace of documents that name none, or null; it must be a namespace name
+   * @throws IllegalArgumentException if {@code defaultNamespace} is not a namespace name
+   */
   public static List<Result> read(Reader input, String source, String defaultNamespace) throws IOException {
+    if (defaultNamespace != null) {
+      namespaceProblem(defaultNamespace).ifPresent(m -> {
+        throw new IllegalArgumentException(m);
+      });
+    }
     List<JsonNode> documents = new ArrayList<>();
     try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(input)) {
       while (it.hasNextValue()) {
@@ -88,8 +114,11 @@ public final class ResourceReader {
       violations.add(new Violation("(document)", e.getOriginalMessage()));
     }
     if (resource != null) {
-      if (resource.getMetadata().getNamespace() == null) {
+      String namespace = resource.getMetadata().getNamespace();
+      if (namespace == null || namespace.isEmpty()) {
         resource.getMetadata().setNamespace(defaultNamespace);
+      } else {
+        namespaceProblem(namespace).ifPresent(m -> violations.add(new Violation("metadata.namespace", m)));
       }
       if (violations.isEmpty()) {
         violations.addAll(SpecValidator.validate(resource));

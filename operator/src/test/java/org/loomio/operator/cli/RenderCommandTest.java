@@ -109,6 +109,22 @@ class RenderCommandTest {
   }
 
   @Test
+  void aNamespaceThatIsNotADnsLabelIsInvalidInput() {
+    String minimal = Fixtures.examplesDir().resolve("minimal.yaml").toString();
+    for (String ns : List.of("Team", "team_1", "-team", "a".repeat(64), "team.example")) {
+      Run r = run("render", "-f", minimal, "-n", ns);
+      assertThat(r.code()).as(ns).isEqualTo(1);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err()).startsWith("error: -n/--namespace: '").contains("is not a namespace name");
+    }
+    assertThat(run("render", "-f", minimal, "-n", "a".repeat(63)).code()).isZero();
+    Run doc = run("render", "-f", "src/test/resources/invalid/namespace-not-a-label.yaml", "-n", "decisions");
+    assertThat(doc.code()).isEqualTo(1);
+    assertThat(doc.out()).isEmpty();
+    assertThat(doc.err()).contains("metadata.namespace: 'Team_1' is not a namespace name");
+  }
+
+  @Test
   void missingFileAndBadVersionAreUsageErrors() {
     assertThat(run("render", "-f", "no/such/file.yaml").code()).isEqualTo(2);
     Run bad = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(), "--kube-version", "new");

@@ -63,6 +63,27 @@ class ResourceReaderTest {
   }
 
   @Test
+  void aNamespaceThatIsNotADnsLabelIsRefusedWithItsField() throws IOException {
+    for (String ns : List.of("Team", "team_1", "team.example", "-a", "a-", "a".repeat(64))) {
+      var r = read("apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nmetadata: {name: x, namespace: \""
+          + ns + "\"}\nspec: {host: x.example.org}\n").get(0);
+      assertThat(r.valid()).as(ns).isFalse();
+      assertThat(r.error().violations()).extracting(Violation::field).as(ns).containsExactly("metadata.namespace");
+    }
+    assertThat(read("apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nmetadata: {name: x, namespace: "
+        + "a".repeat(63) + "}\nspec: {host: x.example.org}\n").get(0).valid()).isTrue();
+  }
+
+  @Test
+  void anEmptyNamespaceTakesTheDefaultAndAnInvalidDefaultIsRefused() throws IOException {
+    var r = ResourceReader.read(new StringReader("apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\n"
+        + "metadata: {name: x, namespace: ''}\nspec: {host: x.example.org}\n"), "t", "decisions").get(0);
+    assertThat(r.resource().getMetadata().getNamespace()).isEqualTo("decisions");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResourceReader.read(new StringReader(""), "t", "Bad_NS"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Bad_NS' is not a namespace name");
+  }
+
+  @Test
   void brokenYamlIsAnIoError() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> read("spec: [unclosed"))
         .isInstanceOf(IOException.class).hasMessageContaining("not valid YAML");
