@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
@@ -24,6 +25,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
  */
 public final class ResourceReader {
 
+  /** Keys written twice are found by {@link YamlErrors#duplicateKeys} (YAML says keys are unique; the last would win). */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper STRICT = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -66,22 +68,39 @@ public final class ResourceReader {
         throw new IllegalArgumentException(m);
       });
     }
+    String text = readAll(input);
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(input)) {
+    Map<Integer, List<YamlErrors.DuplicateKey>> duplicates;
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
       while (it.hasNextValue()) {
         JsonNode doc = it.nextValue();
         if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
           documents.add(doc);
         }
       }
+      duplicates = YamlErrors.duplicateKeys(YAML.getFactory(), text);
     } catch (JsonProcessingException e) {
-      throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
+      throw new IOException(source + ": not valid YAML at " + YamlErrors.describe(e), e);
     }
     List<Result> results = new ArrayList<>();
     for (int i = 0; i < documents.size(); i++) {
-      results.add(check(documents.get(i), source + " document " + (i + 1), i + 1, defaultNamespace));
+      String label = source + " document " + (i + 1);
+      String name = documents.get(i).at("/metadata/name").asText("");
+      List<YamlErrors.DuplicateKey> twice = duplicates.getOrDefault(i + 1, List.of());
+      results.add(twice.isEmpty() ? check(documents.get(i), label, i + 1, defaultNamespace)
+          : new Result(i + 1, null, new InvalidResourceException(name.isEmpty() ? label : label + " (" + name + ")",
+              twice.stream().map(d -> new Violation(d.field(), d.message())).toList())));
     }
     return results;
+  }
+
+  private static String readAll(Reader input) throws IOException {
+    StringBuilder text = new StringBuilder();
+    char[] buffer = new char[8192];
+    for (int n = input.read(buffer); n >= 0; n = input.read(buffer)) {
+      text.append(buffer, 0, n);
+    }
+    return text.toString();
   }
 
   private static Result check(JsonNode doc, String label, int index, String defaultNamespace) {

@@ -125,6 +125,18 @@ class RenderCommandTest {
   }
 
   @Test
+  void aKeyWrittenTwiceOrBrokenYamlIsInvalidInputWithItsLine() {
+    Run dup = run("render", "-f", "src/test/resources/invalid/duplicate-key.yaml");
+    assertThat(dup.code()).isEqualTo(1);
+    assertThat(dup.out()).isEmpty();
+    assertThat(dup.err()).contains("spec.host: 'host' appears twice in one mapping (the second, at line 11,");
+    Run broken = run("render", "-f", "src/test/resources/invalid/../../../../../pom.xml");
+    assertThat(broken.code()).isEqualTo(1);
+    assertThat(broken.out()).isEmpty();
+    assertThat(broken.err()).startsWith("error: ").contains("line ").contains("column ").doesNotContain("org.yaml");
+  }
+
+  @Test
   void missingFileAndBadVersionAreUsageErrors() {
     assertThat(run("render", "-f", "no/such/file.yaml").code()).isEqualTo(2);
     Run bad = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(), "--kube-version", "new");
