@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
         "Print, as multi-document YAML, every object the operator creates for the LoomioDeployment(s) in a file.",
         "No cluster is needed. Generated credentials are shown as placeholders, never real values.",
         "Input is checked as the API server would check it (CRD schema, unknown fields, the operator's own rules);",
-        "any error is reported with its field path and the exit code is 1, and nothing is printed.",
+        "any error (a namespace that is not a DNS label included, in a document or -n) is reported with its field",
+        "path and the exit code is 1, and nothing is printed.",
         "The default-image and tenancy options (and their environment variables) are the run command's: render",
         "then shows what an operator configured the same way creates, and refuses what it refuses."})
 public final class RenderCommand implements Callable<Integer> {
@@ -48,7 +49,7 @@ public final class RenderCommand implements Callable<Integer> {
   String kubeVersion;
 
   @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
-      description = "Namespace for documents that name none (default: leave it to kubectl -n).")
+      description = "Namespace for documents that name none, a DNS label (default: leave it to kubectl -n).")
   String namespace;
 
   @CommandLine.Mixin
@@ -70,6 +71,10 @@ public final class RenderCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println("error: --kube-version: " + e.getMessage());
       return 2;
+    }
+    if (namespace != null && ResourceReader.namespaceProblem(namespace).isPresent()) {
+      err.println("error: -n/--namespace: " + ResourceReader.namespaceProblem(namespace).get());
+      return 1;
     }
     ImageDefaults defaultImages;
     TenantPolicy policy;

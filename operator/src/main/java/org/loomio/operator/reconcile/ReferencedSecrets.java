@@ -204,7 +204,7 @@ public final class ReferencedSecrets {
     for (int i = 0; i < pull.size(); i++) {
       refs.add(new Ref("spec.imagePullSecrets[" + i + "]", Kind.Secret, pull.get(i).getName(), null));
     }
-    spec.tlsSecret().filter(t -> !spec.ownTlsSecret())
+    spec.tlsSecret().filter(t -> !spec.tlsSecretIsOwn())
         .ifPresent(t -> refs.add(new Ref(t.field(), Kind.Secret, t.secretName(), null)));
     return refs;
   }

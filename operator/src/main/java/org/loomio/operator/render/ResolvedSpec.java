@@ -462,11 +462,25 @@ public final class ResolvedSpec {
     return Optional.ofNullable(s.getGateway());
   }
 
-  /** The TLS Secret of an Ingress: as named, else {@code <name>-tls}. */
+  /** The TLS Secret of an Ingress: as named, else {@link #ownTlsSecretName()}. */
   public String tlsSecretName() {
     IngressSpec i = s.getIngress();
     return i != null && i.getTls() != null && i.getTls().getSecretName() != null
-        ? i.getTls().getSecretName() : name + "-tls";
+        ? i.getTls().getSecretName() : ownTlsSecretName();
+  }
+
+  /** The stack's own TLS Secret, {@code <name>-tls}: the default of {@code spec.ingress.tls.secretName}. */
+  public String ownTlsSecretName() {
+    return name + "-tls";
+  }
+
+  /**
+   * Whether the Ingress's TLS Secret is the stack's own ({@code <name>-tls}, named or by default). Any other
+   * Secret belongs to someone else: with a cert-manager issuer, cert-manager would write this stack's certificate
+   * into it, and the edge would serve whatever it holds.
+   */
+  public boolean tlsSecretIsOwn() {
+    return tlsSecretName().equals(ownTlsSecretName());
   }
 
   /** The Ingress' TLS Secret and the field that names it. */
@@ -479,11 +493,6 @@ public final class ResolvedSpec {
    */
   public Optional<TlsSecret> tlsSecret() {
     return ingress().map(i -> new TlsSecret("spec.ingress.tls.secretName", tlsSecretName()));
-  }
-
-  /** Whether the TLS Secret is the stack's own name ({@code <name>-tls}). */
-  public boolean ownTlsSecret() {
-    return tlsSecretName().equals(name + "-tls");
   }
 
   // --- helpers ---

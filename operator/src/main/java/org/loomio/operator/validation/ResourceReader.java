@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 
@@ -23,13 +25,29 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
  */
 public final class ResourceReader {
 
+  /** Keys written twice are found by {@link YamlErrors#duplicateKeys} (YAML says keys are unique; the last would win). */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper STRICT = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
 
+  /** A namespace name: an RFC 1123 label. */
+  public static final String NAMESPACE_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  public static final int MAX_NAMESPACE_LENGTH = 63;
+
   private ResourceReader() {}
+
+  /** What is wrong with a namespace name, if anything. */
+  public static Optional<String> namespaceProblem(String namespace) {
+    if (namespace.length() <= MAX_NAMESPACE_LENGTH && namespace.matches(NAMESPACE_PATTERN)) {
+      return Optional.empty();
+    }
+    String shown = namespace.length() > 80 ? namespace.substring(0, 80) + "..." : namespace;
+    return Optional.of("'" + shown.replaceAll("[\\x00-\\x1f\\x7f]", "?") + "' is not a namespace name: a DNS label"
+        + " (RFC 1123) of lower-case letters, digits and '-', starting and ending with a letter or digit, at most "
+        + MAX_NAMESPACE_LENGTH + " characters");
+  }
 
   /** One checked resource, or the reasons it cannot be used. */
   public record Result(int document, LoomioDeployment resource, InvalidResourceException error) {
@@ -46,26 +64,53 @@ public final class ResourceReader {
     return read(input, source, defaultNamespace, TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
   }
 
-  /** Reads every non-empty document; each is checked independently, the operator's own rules with this policy. */
+  /**
+   * Reads every non-empty document; each is checked independently, the operator's own rules with this policy.
+   *
+   * @param defaultNamespace the namespace of documents that name none, or null; it must be a namespace name
+   * @throws IllegalArgumentException if {@code defaultNamespace} is not a namespace name
+   */
   public static List<Result> read(Reader input, String source, String defaultNamespace, TenantPolicy policy)
       throws IOException {
     java.util.Objects.requireNonNull(policy, "policy");
+    if (defaultNamespace != null) {
+      namespaceProblem(defaultNamespace).ifPresent(m -> {
+        throw new IllegalArgumentException(m);
+      });
+    }
+    String text = readAll(input);
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(input)) {
+    Map<Integer, List<YamlErrors.DuplicateKey>> duplicates;
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
       while (it.hasNextValue()) {
         JsonNode doc = it.nextValue();
         if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
           documents.add(doc);
         }
       }
+      duplicates = YamlErrors.duplicateKeys(YAML.getFactory(), text);
     } catch (JsonProcessingException e) {
-      throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
+      throw new IOException(source + ": not valid YAML at " + YamlErrors.describe(e), e);
     }
     List<Result> results = new ArrayList<>();
     for (int i = 0; i < documents.size(); i++) {
-      results.add(check(documents.get(i), source + " document " + (i + 1), i + 1, defaultNamespace, policy));
+      String label = source + " document " + (i + 1);
+      String name = documents.get(i).at("/metadata/name").asText("");
+      List<YamlErrors.DuplicateKey> twice = duplicates.getOrDefault(i + 1, List.of());
+      results.add(twice.isEmpty() ? check(documents.get(i), label, i + 1, defaultNamespace, policy)
+          : new Result(i + 1, null, new InvalidResourceException(name.isEmpty() ? label : label + " (" + name + ")",
+              twice.stream().map(d -> new Violation(d.field(), d.message())).toList())));
     }
     return results;
+  }
+
+  private static String readAll(Reader input) throws IOException {
+    StringBuilder text = new StringBuilder();
+    char[] buffer = new char[8192];
+    for (int n = input.read(buffer); n >= 0; n = input.read(buffer)) {
+      text.append(buffer, 0, n);
+    }
+    return text.toString();
   }
 
   private static Result check(JsonNode doc, String label, int index, String defaultNamespace,
@@ -99,8 +144,11 @@ public final class ResourceReader {
       violations.add(new Violation("(document)", e.getOriginalMessage()));
     }
     if (resource != null) {
-      if (resource.getMetadata().getNamespace() == null) {
+      String namespace = resource.getMetadata().getNamespace();
+      if (namespace == null || namespace.isEmpty()) {
         resource.getMetadata().setNamespace(defaultNamespace);
+      } else {
+        namespaceProblem(namespace).ifPresent(m -> violations.add(new Violation("metadata.namespace", m)));
       }
       if (violations.isEmpty()) {
         violations.addAll(SpecValidator.validate(resource, policy));

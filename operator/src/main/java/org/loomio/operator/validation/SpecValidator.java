@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
+import org.loomio.operator.api.v1alpha1.EdgeAnnotations;
 import org.loomio.operator.api.v1alpha1.EgressSpec;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
@@ -22,6 +23,8 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
 import org.loomio.operator.api.v1alpha1.PodOptions;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
+import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.api.v1alpha1.ServerHosts;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
 import org.loomio.operator.api.v1alpha1.StorageSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
@@ -73,18 +76,15 @@ public final class SpecValidator {
       v.add(new Violation("spec", "is required"));
       return v;
     }
-    if (s.getHost() == null || s.getHost().isEmpty()) {
-      v.add(new Violation("spec.host", "is required (the public host name, for example loomio.example.org)"));
-    } else if (!s.getHost().matches(LoomioDeploymentSpec.DNS_NAME) || s.getHost().length() > 253) {
-      v.add(new Violation("spec.host", "must be a lower-case DNS name (RFC 1123); got '" + s.getHost() + "'"));
-    } else if (s.getHocuspocusHost() != null && s.getHocuspocusHost().equals(s.getHost())) {
-      v.add(new Violation("spec.hocuspocusHost", "must differ from spec.host (the edge routes each host to one"
-          + " component)"));
-    }
+    hosts(s, v);
 
     DatabaseSpec db = s.getDatabase();
     if (db != null && db.getEmbedded() != null && db.getExternal() != null) {
       v.add(new Violation("spec.database", "set exactly one of embedded or external"));
+    }
+    if (db != null && db.getExternal() != null && db.getExternal().getHost() != null) {
+      ServerHosts.problem(db.getExternal().getHost())
+          .ifPresent(m -> v.add(new Violation("spec.database.external.host", m)));
     }
     StorageSpec storage = s.getStorage();
     if (storage != null && storage.getVolume() != null && storage.getS3() != null) {
@@ -111,6 +111,7 @@ public final class SpecValidator {
     }
     edge(s, v);
     tlsSecret(name, s, v);
+    storageSizes(s, v);
     backup(s, v);
     env(s, v);
     resources(resource, s, v);
@@ -127,6 +128,45 @@ public final class SpecValidator {
       v.add(new Violation("spec.ingress.tls.secretName", org.loomio.operator.api.v1alpha1.TlsSpec.ISSUER_WRITES_SECRET
           .substring("spec.ingress.tls.secretName: ".length())));
     }
+  }
+
+  /** spec.host and spec.hocuspocusHost: DNS names an Ingress, an HTTPRoute and a certificate accept. */
+  private static void hosts(LoomioDeploymentSpec s, List<Violation> v) {
+    if (s.getHost() == null || s.getHost().isEmpty()) {
+      v.add(new Violation("spec.host", "is required (the public host name, for example loomio.example.org)"));
+      return;
+    }
+    boolean host = dnsName("spec.host", s.getHost(), v);
+    boolean hocuspocus = s.getHocuspocusHost() == null || dnsName("spec.hocuspocusHost", s.getHocuspocusHost(), v);
+    if (host && s.getHocuspocusHost() == null
+        && s.getHost().length() > LoomioDeploymentSpec.MAX_HOST_LENGTH_WITH_DERIVED_HOCUSPOCUS) {
+      v.add(new Violation("spec.host", LoomioDeploymentSpec.HOST_TOO_LONG_FOR_HOCUSPOCUS));
+    }
+    if (host && hocuspocus && s.getHost().equals(s.getHocuspocusHost())) {
+      v.add(new Violation("spec.hocuspocusHost", "must differ from spec.host (the edge routes each host to one"
+          + " component)"));
+    }
+  }
+
+  /** A lower-case RFC 1123 DNS name: labels of 1 to 63 characters, 253 in all. */
+  static boolean dnsName(String field, String name, List<Violation> v) {
+    if (name.length() > LoomioDeploymentSpec.MAX_HOST_LENGTH) {
+      v.add(new Violation(field, "has " + name.length() + " characters; a DNS name has at most "
+          + LoomioDeploymentSpec.MAX_HOST_LENGTH));
+      return false;
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (label.length() > 63) {
+        v.add(new Violation(field, "label '" + label + "' has " + label.length() + " characters; a DNS label has"
+            + " at most 63"));
+        return false;
+      }
+    }
+    if (!name.matches(LoomioDeploymentSpec.DNS_NAME)) {
+      v.add(new Violation(field, "must be a lower-case DNS name (RFC 1123); got '" + name + "'"));
+      return false;
+    }
+    return true;
   }
 
   /** spec.secrets.rotate: generated credentials only, only those the stack has, the VAPID pair only forced. */
@@ -162,6 +202,39 @@ public final class SpecValidator {
         v.add(new Violation("spec.secrets.rotate.keys", key.name() + " is not a credential this stack generates"
             + " (the database or Redis is external): rotate it where it is managed"));
       }
+    }
+  }
+
+  /** Every storage size the operator turns into a claim or an emptyDir limit: a quantity greater than zero. */
+  private static void storageSizes(LoomioDeploymentSpec s, List<Violation> v) {
+    if (s.getStorage() != null && s.getStorage().getVolume() != null) {
+      positiveSize("spec.storage.volume.size", s.getStorage().getVolume().getSize(), v);
+    }
+    if (s.getDatabase() != null && s.getDatabase().getEmbedded() != null
+        && s.getDatabase().getEmbedded().getStorage() != null) {
+      positiveSize("spec.database.embedded.storage.size", s.getDatabase().getEmbedded().getStorage().getSize(), v);
+    }
+    if (s.getBackup() != null && s.getBackup().getVolume() != null) {
+      positiveSize("spec.backup.volume.size", s.getBackup().getVolume().getSize(), v);
+    }
+    if (s.getBackup() != null && s.getBackup().getScratch() != null) {
+      positiveSize("spec.backup.scratch.size", s.getBackup().getScratch().getSize(), v);
+    }
+  }
+
+  private static void positiveSize(String field, String size, List<Violation> v) {
+    if (size == null) {
+      return;
+    }
+    boolean positive;
+    try {
+      positive = size.matches(org.loomio.operator.api.v1alpha1.VolumeClaimSpec.QUANTITY_PATTERN)
+          && new Quantity(size).getNumericalAmount().signum() > 0;
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      positive = false;
+    }
+    if (!positive) {
+      v.add(new Violation(field, "must be a size greater than zero, for example 10Gi; got '" + size + "'"));
     }
   }
 
@@ -209,13 +282,15 @@ public final class SpecValidator {
     }
     IngressSpec ingress = s.getIngress();
     if (ingress != null) {
-      if (ingress.getAnnotations() != null) {
-        ingress.getAnnotations().keySet().stream().filter(k -> k.contains("snippet")).forEach(k ->
-            v.add(new Violation("spec.ingress.annotations", k + ": snippet annotations are refused (they inject raw"
-                + " controller configuration)")));
-      }
+      EdgeAnnotations.problems(ingress.getAnnotations(), EdgeAnnotations.traefik(ingress))
+          .forEach(p -> v.add(new Violation("spec.ingress.annotations", p)));
       if (ingress.getTls() != null && ingress.getTls().getClusterIssuer() != null && ingress.getTls().getIssuer() != null) {
         v.add(new Violation("spec.ingress.tls", "set at most one of clusterIssuer or issuer"));
+      }
+      String secretName = ingress.getTls() == null ? null : ingress.getTls().getSecretName();
+      if (secretName != null && (secretName.length() > 253 || !secretName.matches(SecretKeyRef.NAME_PATTERN))) {
+        v.add(new Violation("spec.ingress.tls.secretName", "must be a Secret name (a lower-case DNS subdomain, at"
+            + " most 253 characters); got '" + secretName + "'"));
       }
     }
     NetworkPolicySpec np = s.getNetworkPolicy();

@@ -155,6 +155,34 @@ class RenderCommandTest {
   }
 
   @Test
+  void aNamespaceThatIsNotADnsLabelIsInvalidInput() {
+    String minimal = Fixtures.examplesDir().resolve("minimal.yaml").toString();
+    for (String ns : List.of("Team", "team_1", "-team", "a".repeat(64), "team.example")) {
+      Run r = run("render", "-f", minimal, "-n", ns);
+      assertThat(r.code()).as(ns).isEqualTo(1);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err()).startsWith("error: -n/--namespace: '").contains("is not a namespace name");
+    }
+    assertThat(run("render", "-f", minimal, "-n", "a".repeat(63)).code()).isZero();
+    Run doc = run("render", "-f", "src/test/resources/invalid/namespace-not-a-label.yaml", "-n", "decisions");
+    assertThat(doc.code()).isEqualTo(1);
+    assertThat(doc.out()).isEmpty();
+    assertThat(doc.err()).contains("metadata.namespace: 'Team_1' is not a namespace name");
+  }
+
+  @Test
+  void aKeyWrittenTwiceOrBrokenYamlIsInvalidInputWithItsLine() {
+    Run dup = run("render", "-f", "src/test/resources/invalid/duplicate-key.yaml");
+    assertThat(dup.code()).isEqualTo(1);
+    assertThat(dup.out()).isEmpty();
+    assertThat(dup.err()).contains("spec.host: 'host' appears twice in one mapping (the second, at line 11,");
+    Run broken = run("render", "-f", "src/test/resources/invalid/../../../../../pom.xml");
+    assertThat(broken.code()).isEqualTo(1);
+    assertThat(broken.out()).isEmpty();
+    assertThat(broken.err()).startsWith("error: ").contains("line ").contains("column ").doesNotContain("org.yaml");
+  }
+
+  @Test
   void missingFileAndBadVersionAreUsageErrors() {
     assertThat(run("render", "-f", "no/such/file.yaml").code()).isEqualTo(2);
     Run bad = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(), "--kube-version", "new");

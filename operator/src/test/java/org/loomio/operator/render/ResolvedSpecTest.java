@@ -75,4 +75,20 @@ class ResolvedSpecTest {
     assertThat(ClusterCapabilities.forVersion("1.27").hasPdbUnhealthyPodEvictionPolicy()).isTrue();
     assertThatThrownBy(() -> ClusterCapabilities.forVersion("latest")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theTlsSecretIsTheStacksOwnOnlyWhenItIsNamedAfterTheStack() {
+    ResolvedSpec byDefault = new ResolvedSpec(Fixtures.resource("team",
+        "host: a.example.org\ningress: {className: nginx, tls: {clusterIssuer: letsencrypt}}"));
+    assertThat(byDefault.tlsSecretName()).isEqualTo("team-tls").isEqualTo(byDefault.ownTlsSecretName());
+    assertThat(byDefault.tlsSecretIsOwn()).isTrue();
+    assertThat(new ResolvedSpec(Fixtures.resource("team",
+        "host: a.example.org\ningress: {className: nginx, tls: {secretName: team-tls}}")).tlsSecretIsOwn()).isTrue();
+    ResolvedSpec foreign = new ResolvedSpec(Fixtures.resource("team",
+        "host: a.example.org\ningress: {className: nginx, tls: {secretName: shop-tls, clusterIssuer: letsencrypt}}"));
+    assertThat(foreign.tlsSecretName()).isEqualTo("shop-tls");
+    assertThat(foreign.tlsSecretIsOwn()).isFalse();
+    assertThat(new ResolvedSpec(Fixtures.resource("team", "host: a.example.org\ningress: {className: nginx,"
+        + " tls: {secretName: team-tls-old}}")).tlsSecretIsOwn()).as("a prefix is not the name").isFalse();
+  }
 }

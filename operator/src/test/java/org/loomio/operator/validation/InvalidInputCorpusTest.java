@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The bad-input corpus (src/test/resources/invalid): each file says which field must be named in the error
  * ({@code # expect:}) and what refuses it on a current cluster ({@code # refused-by:} schema, cel, pruned
- * or operator). Without a cluster, the render CLI's checks must refuse every one of them, naming the field.
+ * or operator; or render, for what only a file given to the render CLI can hold: a namespace the API server
+ * would never see as a field, a key written twice). Without a cluster, the render CLI's checks must refuse
+ * every one of them, naming the field.
  */
 class InvalidInputCorpusTest {
 

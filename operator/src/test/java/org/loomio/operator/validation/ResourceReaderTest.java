@@ -63,8 +63,73 @@ class ResourceReaderTest {
   }
 
   @Test
-  void brokenYamlIsAnIoError() {
+  void aNamespaceThatIsNotADnsLabelIsRefusedWithItsField() throws IOException {
+    for (String ns : List.of("Team", "team_1", "team.example", "-a", "a-", "a".repeat(64))) {
+      var r = read("apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nmetadata: {name: x, namespace: \""
+          + ns + "\"}\nspec: {host: x.example.org}\n").get(0);
+      assertThat(r.valid()).as(ns).isFalse();
+      assertThat(r.error().violations()).extracting(Violation::field).as(ns).containsExactly("metadata.namespace");
+    }
+    assertThat(read("apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nmetadata: {name: x, namespace: "
+        + "a".repeat(63) + "}\nspec: {host: x.example.org}\n").get(0).valid()).isTrue();
+  }
+
+  @Test
+  void anEmptyNamespaceTakesTheDefaultAndAnInvalidDefaultIsRefused() throws IOException {
+    var r = ResourceReader.read(new StringReader("apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\n"
+        + "metadata: {name: x, namespace: ''}\nspec: {host: x.example.org}\n"), "t", "decisions").get(0);
+    assertThat(r.resource().getMetadata().getNamespace()).isEqualTo("decisions");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResourceReader.read(new StringReader(""), "t", "Bad_NS"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Bad_NS' is not a namespace name");
+  }
+
+  @Test
+  void brokenYamlIsAnIoErrorThatSaysWhereInPlainWords() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> read("spec: [unclosed"))
-        .isInstanceOf(IOException.class).hasMessageContaining("not valid YAML");
+        .isInstanceOf(IOException.class).hasMessage("test.yaml: not valid YAML at line 1, column 16: expected ',' or"
+            + " ']', but got the end of the input (in a flow sequence that starts at line 1, column 7)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> read("spec:\n  host: a\n - x\n"))
+        .hasMessage("test.yaml: not valid YAML at line 3, column 2: expected the end of the indented block, but found"
+            + " a list item ('- ') (in a block mapping that starts at line 1, column 1)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> read("spec:\n\thost: a\n"))
+        .hasMessageStartingWith("test.yaml: not valid YAML at line 2, column 1: found character '\\t(TAB)'");
+  }
+
+  @Test
+  void aKeyThatIsAMappingIsExplainedWithoutTheParsersEvents() {
+    for (String yaml : List.of("? {a: b}\n: c\n", "apiVersion: v\n{a: 1}: x\n", "? [a]\n: b\n")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(yaml)).as(yaml)
+          .hasMessageContaining("not valid YAML at line ").hasMessageContaining("a key must be a plain value (text)")
+          .hasMessageNotContaining("org.yaml").hasMessageNotContaining("Event");
+    }
+  }
+
+  @Test
+  void aKeyWrittenTwiceIsRefusedWithItsFieldAndLine() throws IOException {
+    List<ResourceReader.Result> results = read("""
+        apiVersion: loomio.org/v1alpha1
+        kind: LoomioDeployment
+        metadata: {name: one}
+        spec: {host: one.example.org}
+        ---
+        apiVersion: loomio.org/v1alpha1
+        kind: LoomioDeployment
+        metadata: {name: two}
+        spec:
+          host: two.example.org
+          web: {replicas: 1}
+          host: three.example.org
+        """);
+    assertThat(results).hasSize(2);
+    assertThat(results.get(0).valid()).isTrue();
+    assertThat(results.get(1).document()).isEqualTo(2);
+    assertThat(results.get(1).error().getMessage()).contains("test.yaml document 2 (two) is invalid");
+    assertThat(results.get(1).error().violations()).extracting(Violation::toString).containsExactly("spec.host:"
+        + " 'host' appears twice in one mapping (the second, at line 12, column 3, would silently replace the first):"
+        + " keep one");
+    assertThat(read("apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nkind: LoomioDeployment\n").get(0)
+        .error().violations()).extracting(Violation::field).containsExactly("kind");
+    assertThat(read("metadata: {name: a, labels: {x.io/a: b, x.io/a: c}}\n").get(0).error().violations())
+        .extracting(Violation::field).containsExactly("metadata.labels.x.io/a");
   }
 }

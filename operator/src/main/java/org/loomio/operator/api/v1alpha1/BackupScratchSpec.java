@@ -11,7 +11,7 @@ public class BackupScratchSpec {
 
   @Default("10Gi")
   @Pattern(VolumeClaimSpec.QUANTITY_PATTERN)
-  @JsonPropertyDescription("Size limit of the scratch emptyDir. It holds the database dump plus the encrypted"
+  @JsonPropertyDescription("Size limit of the scratch emptyDir, greater than zero. It holds the database dump plus the encrypted"
       + " copy of the largest object while it is uploaded: about twice the dump, or the uploads archive if that"
       + " is larger. Default 10Gi.")
   private String size = "10Gi";

@@ -16,7 +16,7 @@ public class BackupVolumeSpec {
 
   @Default("50Gi")
   @Pattern(VolumeClaimSpec.QUANTITY_PATTERN)
-  @JsonPropertyDescription("Requested size. Default 50Gi. Read when the claim is created.")
+  @JsonPropertyDescription("Requested size, greater than zero. Default 50Gi. Read when the claim is created.")
   private String size = "50Gi";
 
   @Size(max = 253)

@@ -8,20 +8,25 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A PostgreSQL server the user runs. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = ServerHosts.CEL_NOT_LOCAL, message = "spec.database.external.host: " + ServerHosts.NOT_LOCAL)
+@ValidationRule(value = ServerHosts.CEL_NUMERIC_IS_IPV4,
+    message = "spec.database.external.host: " + ServerHosts.NUMERIC_IS_IPV4)
 public class ExternalDatabaseSpec {
 
-  /** A DNS name or an IPv4 address. */
+  /** A DNS name (labels of at most 63 characters) or an IPv4 address. */
   public static final String HOST_PATTERN =
-      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|[0-9]{1,3}(\\.[0-9]{1,3}){3})$";
+      "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*|[0-9]{1,3}(\\.[0-9]{1,3}){3})$";
   public static final String IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_$-]{0,62}$";
 
   @Required
   @Pattern(HOST_PATTERN)
   @Size(max = 253)
-  @JsonPropertyDescription("Host name or IPv4 address of the server.")
+  @JsonPropertyDescription("Host name or IPv4 address of the server. Not the loopback, a link-local address or a"
+      + " cloud metadata service (169.254.0.0/16, 100.100.100.200, metadata.google.internal, ...).")
   private String host;
 
   @Default("5432")

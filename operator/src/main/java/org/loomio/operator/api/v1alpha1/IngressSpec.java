@@ -3,6 +3,7 @@ package org.loomio.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -11,8 +12,10 @@ import java.util.Map;
 
 /** An Ingress (networking.k8s.io/v1) for the main host and the hocuspocus host, TLS only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.annotations) || self.annotations.all(k, !k.contains('snippet'))",
-    message = "spec.ingress.annotations: snippet annotations are refused (they inject raw controller configuration)")
+@ValidationRule(value = EdgeAnnotations.CEL_NOT_OWNED,
+    message = "spec.ingress.annotations: " + EdgeAnnotations.OWNED_MESSAGE)
+@ValidationRule(value = EdgeAnnotations.CEL_ALLOWED,
+    message = "spec.ingress.annotations: " + EdgeAnnotations.NOT_ALLOWED_MESSAGE)
 public class IngressSpec {
 
   @Required
@@ -39,10 +42,14 @@ public class IngressSpec {
       + " headers (without that, ingress-nginx refuses them); otherwise Edge says it cannot tell.")
   private String nginxControllerConfigMap;
 
-  @io.fabric8.generator.annotation.Size(max = 64)
-  @JsonPropertyDescription("Extra annotations on the Ingress objects (for example for an external-dns). Keys"
-      + " containing \"snippet\" are refused.")
-  private Map<String, String> annotations = new LinkedHashMap<>();
+  @Size(max = 64)
+  @JsonPropertyDescription("Extra annotations on the Ingress objects, from an allowlist (docs/api.md, \"Edge"
+      + " annotations\"): external-dns ttl/target, cert-manager certificate settings, harmless ingress-nginx"
+      + " tuning (timeouts, buffers, source ranges) or Traefik's certresolver. Anything that reroutes, authenticates,"
+      + " mirrors, injects configuration or bypasses TLS, headers or limits is refused, and so are the annotations"
+      + " the operator sets. Values: at most 2048 characters, no control characters.")
+  private Map<String, @Size(max = EdgeAnnotations.MAX_VALUE_LENGTH) @Pattern(EdgeAnnotations.VALUE_PATTERN) String>
+      annotations = new LinkedHashMap<>();
 
   public enum Controller {
     @JsonProperty("nginx") NGINX,

@@ -27,23 +27,37 @@ import java.util.List;
         + " set spec.storage.s3, or spec.storage.volume.accessMode: ReadWriteMany")
 @ValidationRule(value = "!(has(self.ingress) && has(self.gateway))",
     message = "spec: set at most one of ingress or gateway")
+@ValidationRule(value = "!has(self.host) || has(self.hocuspocusHost)"
+    + " || size(self.host) <= " + LoomioDeploymentSpec.MAX_HOST_LENGTH_WITH_DERIVED_HOCUSPOCUS,
+    message = "spec.host: " + LoomioDeploymentSpec.HOST_TOO_LONG_FOR_HOCUSPOCUS)
 public class LoomioDeploymentSpec {
 
-  /** RFC 1123 DNS name, lower case, at least one character per label. */
+  /** RFC 1123 DNS name, lower case, every label 1 to 63 characters (the whole name: {@link #MAX_HOST_LENGTH}). */
   public static final String DNS_NAME =
-      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+      "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+  /** The longest DNS name (RFC 1123). */
+  public static final int MAX_HOST_LENGTH = 253;
+  /** The prefix of the default hocuspocus host. */
+  public static final String HOCUSPOCUS_PREFIX = "hocuspocus.";
+  /** The longest host whose derived {@code hocuspocus.<host>} is still a DNS name. */
+  public static final int MAX_HOST_LENGTH_WITH_DERIVED_HOCUSPOCUS = MAX_HOST_LENGTH - 11; // "hocuspocus.".length()
+  public static final String HOST_TOO_LONG_FOR_HOCUSPOCUS = "at most "
+      + MAX_HOST_LENGTH_WITH_DERIVED_HOCUSPOCUS + " characters without spec.hocuspocusHost (the derived "
+      + HOCUSPOCUS_PREFIX + "<host> must stay within " + MAX_HOST_LENGTH + "): shorten it or set spec.hocuspocusHost";
 
   @Required
   @Pattern(DNS_NAME)
   @Size(max = 253)
   @JsonPropertyDescription("The public host name of this Loomio (CANONICAL_HOST), for example loomio.example.org."
-      + " Browsers reach it over HTTPS; the edge (Ingress or Gateway) terminates TLS. Required.")
+      + " Browsers reach it over HTTPS; the edge (Ingress or Gateway) terminates TLS. A lower-case DNS name: labels"
+      + " of at most 63 characters, at most 253 in all (242 without hocuspocusHost, so that hocuspocus.<host> fits)."
+      + " Required.")
   private String host;
 
   @Pattern(DNS_NAME)
   @Size(max = 253)
   @JsonPropertyDescription("Host name browsers use for collaborative editing (HOCUSPOCUS_URL=wss://<this>)."
-      + " Default: hocuspocus.<host>.")
+      + " A lower-case DNS name (labels of at most 63 characters), different from host. Default: hocuspocus.<host>.")
   private String hocuspocusHost;
 
   @Pattern("^[^@\\s]+@[^@\\s]+$")

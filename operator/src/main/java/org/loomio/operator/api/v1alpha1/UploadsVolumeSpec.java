@@ -12,7 +12,7 @@ public class UploadsVolumeSpec {
 
   @Default("20Gi")
   @Pattern(VolumeClaimSpec.QUANTITY_PATTERN)
-  @JsonPropertyDescription("Requested size. Default 20Gi. Read when the claim is created.")
+  @JsonPropertyDescription("Requested size, greater than zero. Default 20Gi. Read when the claim is created.")
   private String size = "20Gi";
 
   @Size(max = 253)

@@ -9,10 +9,16 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VolumeClaimSpec {
 
-  public static final String QUANTITY_PATTERN = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
+  /**
+   * A storage size greater than zero: digits with at least one that is not 0 (before or after the decimal
+   * point), then an optional binary or decimal suffix. {@code 0}, {@code 0Gi} and {@code 0.0} are refused: a claim
+   * of size 0 is refused by the API server, and an emptyDir limited to 0 evicts its pod at the first byte.
+   */
+  public static final String QUANTITY_PATTERN =
+      "^([0-9]*[1-9][0-9]*(\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
 
   @Pattern(QUANTITY_PATTERN)
-  @JsonPropertyDescription("Requested size, for example 10Gi. Read when the claim is created; to grow it later,"
+  @JsonPropertyDescription("Requested size, greater than zero, for example 10Gi. Read when the claim is created; to grow it later,"
       + " resize the PersistentVolumeClaim (if its StorageClass allows expansion).")
   private String size;
 
