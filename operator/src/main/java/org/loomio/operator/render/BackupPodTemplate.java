@@ -15,6 +15,7 @@ import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
 import org.loomio.operator.api.v1alpha1.BackupS3Spec;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Scratch;
 
@@ -141,13 +142,17 @@ public final class BackupPodTemplate {
     return pod.build();
   }
 
-  /** The agent: the operator's image and jar, its last words (one JSON line) as the termination message. */
+  /**
+   * The agent: the operator's image and jar, its last words (one JSON line) as the termination message. Its
+   * arguments carry the user's strings (endpoint, bucket, prefix, region, KMS key id, image, backup name), so
+   * each is escaped ({@link Expansion#literals}): the kubelet must never resolve a {@code $(VAR)} in them.
+   */
   private static Container agent(ResolvedSpec spec, List<String> args, List<EnvVar> env, List<VolumeMount> mounts) {
     return new ContainerBuilder()
         .withName(AGENT_CONTAINER)
         .withImage(spec.agentImage())
         .withImagePullPolicy(spec.agentPullPolicy())
-        .withArgs(args)
+        .withArgs(Expansion.literals(args))
         .withEnv(env)
         .withVolumeMounts(mounts)
         .withResources(spec.backup().resources())
@@ -168,16 +173,16 @@ public final class BackupPodTemplate {
   private static Container postgresClient(RenderContext ctx, String name, String script, ResolvedSpec.Backup b) {
     ResolvedSpec.Database db = ctx.spec().database();
     List<EnvVar> env = new ArrayList<>(List.of(
-        new EnvVar("PGHOST", db.host(), null),
-        new EnvVar("PGPORT", Integer.toString(db.port()), null),
-        new EnvVar("PGDATABASE", db.database(), null),
-        new EnvVar("PGUSER", db.user(), null),
+        Expansion.env("PGHOST", db.host()),
+        Expansion.env("PGPORT", Integer.toString(db.port())),
+        Expansion.env("PGDATABASE", db.database()),
+        Expansion.env("PGUSER", db.user()),
         RailsContainer.fromSecret("PGPASSWORD", db.password()),
-        new EnvVar("PGSSLMODE", db.sslMode().value(), null),
-        new EnvVar("EXPECTED_MAJOR", Integer.toString(db.version()), null)));
+        Expansion.env("PGSSLMODE", db.sslMode().value()),
+        Expansion.env("EXPECTED_MAJOR", Integer.toString(db.version()))));
     List<VolumeMount> mounts = new ArrayList<>();
     if (db.ca() != null) {
-      env.add(new EnvVar("PGSSLROOTCERT", LoomioSettings.DATABASE_CA_DIR + "/" + LoomioSettings.CA_FILE, null));
+      env.add(Expansion.env("PGSSLROOTCERT", LoomioSettings.DATABASE_CA_DIR + "/" + LoomioSettings.CA_FILE));
       mounts.add(mount("database-ca", LoomioSettings.DATABASE_CA_DIR, true));
     }
     return new ContainerBuilder()
@@ -193,8 +198,8 @@ public final class BackupPodTemplate {
   }
 
   private static List<EnvVar> agentEnv() {
-    return List.of(new EnvVar("JAVA_TOOL_OPTIONS",
-        "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.io.tmpdir=/tmp", null));
+    return List.of(Expansion.env("JAVA_TOOL_OPTIONS",
+        "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.io.tmpdir=/tmp"));
   }
 
   /** Scratch space (the dump and staged ciphertext; /tmp for the JVM) and the database's CA, if any. */

@@ -2,8 +2,8 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Probes;
 import org.loomio.operator.render.pod.Scratch;
@@ -30,13 +30,13 @@ public final class HocuspocusDeployment {
         .withImage(ctx.servingImage().reference())
         .withImagePullPolicy(spec.loomioPullPolicy())
         .withEnv(
-            new EnvVar("TASK", "hocuspocus", null),
-            new EnvVar("RAILS_ENV", "production", null),
-            new EnvVar("NODE_ENV", "production", null),
-            new EnvVar("HOME", RailsContainer.HOME, null),
-            new EnvVar("CANONICAL_HOST", spec.host(), null),
-            new EnvVar("PUBLIC_APP_URL", spec.publicUrl(), null),
-            new EnvVar("PRIVATE_APP_URL", spec.privateAppUrl(), null))
+            Expansion.env("TASK", "hocuspocus"),
+            Expansion.env("RAILS_ENV", "production"),
+            Expansion.env("NODE_ENV", "production"),
+            Expansion.env("HOME", RailsContainer.HOME),
+            Expansion.env("CANONICAL_HOST", spec.host()),
+            Expansion.env("PUBLIC_APP_URL", spec.publicUrl()),
+            Expansion.env("PRIVATE_APP_URL", spec.privateAppUrl()))
         .withPorts(new ContainerPortBuilder().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
             .withProtocol("TCP").build())
         .withResources(hocuspocus.resources())

@@ -1,9 +1,9 @@
 package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 
 /**
@@ -63,7 +63,7 @@ public final class MigrationJob {
         .withImage(ctx.spec().postgresImage())
         .withImagePullPolicy(ctx.spec().postgresPullPolicy())
         .withCommand("/bin/sh", "-c", "until pg_isready -h \"$PGHOST\" -p \"$PGPORT\" -t 5; do sleep 2; done")
-        .withEnv(new EnvVar("PGHOST", db.host(), null), new EnvVar("PGPORT", Integer.toString(db.port()), null))
+        .withEnv(Expansion.env("PGHOST", db.host()), Expansion.env("PGPORT", Integer.toString(db.port())))
         .withResources(Defaults.WAIT_FOR_DATABASE);
 
     HardenedPod pod = HardenedPod.of(ctx, Component.MIGRATE)

@@ -2,13 +2,13 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.List;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Probes;
 import org.loomio.operator.render.pod.Scratch;
@@ -36,10 +36,10 @@ public final class PostgresStatefulSet {
         .withImage(ctx.spec().postgresImage())
         .withImagePullPolicy(ctx.spec().postgresPullPolicy())
         .withEnv(
-            new EnvVar("POSTGRES_USER", ResolvedSpec.EMBEDDED_USER, null),
-            new EnvVar("POSTGRES_DB", ResolvedSpec.EMBEDDED_DATABASE, null),
+            Expansion.env("POSTGRES_USER", ResolvedSpec.EMBEDDED_USER),
+            Expansion.env("POSTGRES_DB", ResolvedSpec.EMBEDDED_DATABASE),
             RailsContainer.fromSecret("POSTGRES_PASSWORD", db.password()),
-            new EnvVar("PGDATA", PGDATA, null))
+            Expansion.env("PGDATA", PGDATA))
         .withPorts(new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").build())
         .withResources(db.workload().resources())
         .addToVolumeMounts(new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build())

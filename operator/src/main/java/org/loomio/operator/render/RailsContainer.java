@@ -17,6 +17,7 @@ import java.util.List;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Scratch;
 
@@ -36,7 +37,7 @@ public final class RailsContainer {
   public static ContainerBuilder base(RenderContext ctx, String name, ResourceRequirements resources) {
     ResolvedSpec spec = ctx.spec();
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVar("HOME", HOME, null));
+    env.add(Expansion.env("HOME", HOME));
     env.addAll(secretEnv(ctx));
     return new ContainerBuilder()
         .withName(name)
@@ -79,9 +80,10 @@ public final class RailsContainer {
       case EMBEDDED -> {
         env.add(fromSecret("REDIS_PASSWORD", credentials, Credentials.REDIS_PASSWORD));
         // Kubernetes expands $(REDIS_PASSWORD) at container start: the URL never holds the password in
-        // any stored object. The generated password is hex, so it needs no URL encoding.
-        env.add(new EnvVar("REDIS_CACHE_URL",
-            "redis://:$(REDIS_PASSWORD)@" + Names.of(ctx.name(), Component.REDIS) + ":6379/0", null));
+        // any stored object. The generated password is hex, so it needs no URL encoding. The one deliberate
+        // reference (Expansion.DELIBERATE); the rest of the value is escaped like any other.
+        env.add(new EnvVar("REDIS_CACHE_URL", "redis://:$(REDIS_PASSWORD)@"
+            + Expansion.literal(Names.of(ctx.name(), Component.REDIS)) + ":6379/0", null));
       }
       case EXTERNAL -> env.add(fromSecret("REDIS_CACHE_URL", redis.url()));
       case NONE -> { }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 
 /**
@@ -64,10 +65,10 @@ public final class RotationJob {
         .withImage(spec.postgresImage())
         .withImagePullPolicy(spec.postgresPullPolicy())
         .withCommand("/bin/sh", "-c", SCRIPT)
-        .withEnv(new EnvVar("PGHOST", db.host(), null),
-            new EnvVar("PGPORT", Integer.toString(db.port()), null),
-            new EnvVar("PGUSER", ResolvedSpec.EMBEDDED_USER, null),
-            new EnvVar("PGDATABASE", ResolvedSpec.EMBEDDED_DATABASE, null),
+        .withEnv(Expansion.env("PGHOST", db.host()),
+            Expansion.env("PGPORT", Integer.toString(db.port())),
+            Expansion.env("PGUSER", ResolvedSpec.EMBEDDED_USER),
+            Expansion.env("PGDATABASE", ResolvedSpec.EMBEDDED_DATABASE),
             secret("PGPASSWORD", current, Credentials.POSTGRES_PASSWORD),
             secret("NEW_PASSWORD", pending, Credentials.POSTGRES_PASSWORD),
             secret("NEW_PASSWORD_SCRAM", pending, VERIFIER_KEY))

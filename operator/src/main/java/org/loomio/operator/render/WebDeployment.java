@@ -2,8 +2,8 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Probes;
 
@@ -29,10 +29,10 @@ public final class WebDeployment {
     long maxBodyBytes = (spec.uploadLimitMB() + 1L) * 1024 * 1024;
     ContainerBuilder main = RailsContainer.base(ctx, "web", web.resources())
         .withCommand("/bin/sh", "-c", "script/sync_client_assets && exec bundle exec thrust puma -C config/puma.rb")
-        .addToEnv(new EnvVar("HTTP_PORT", Integer.toString(HTTP_PORT), null))
-        .addToEnv(new EnvVar("TARGET_PORT", Integer.toString(PUMA_PORT), null))
-        .addToEnv(new EnvVar("WEB_CONCURRENCY", Integer.toString(spec.webConcurrency()), null))
-        .addToEnv(new EnvVar("MAX_REQUEST_BODY", Long.toString(maxBodyBytes), null))
+        .addToEnv(Expansion.env("HTTP_PORT", Integer.toString(HTTP_PORT)))
+        .addToEnv(Expansion.env("TARGET_PORT", Integer.toString(PUMA_PORT)))
+        .addToEnv(Expansion.env("WEB_CONCURRENCY", Integer.toString(spec.webConcurrency())))
+        .addToEnv(Expansion.env("MAX_REQUEST_BODY", Long.toString(maxBodyBytes)))
         .withPorts(
             new ContainerPortBuilder().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT).withProtocol("TCP").build(),
             new ContainerPortBuilder().withName(PUMA_PORT_NAME).withContainerPort(PUMA_PORT).withProtocol("TCP").build())

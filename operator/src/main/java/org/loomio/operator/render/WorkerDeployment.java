@@ -1,8 +1,8 @@
 package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 
 /**
@@ -19,8 +19,8 @@ public final class WorkerDeployment {
     ResolvedSpec spec = ctx.spec();
     ResolvedSpec.Workload worker = spec.worker();
     ContainerBuilder main = RailsContainer.base(ctx, "worker", worker.resources())
-        .addToEnv(new EnvVar("TASK", "worker", null))
-        .addToEnv(new EnvVar("JOB_CONCURRENCY", Integer.toString(spec.workerConcurrency()), null));
+        .addToEnv(Expansion.env("TASK", "worker"))
+        .addToEnv(Expansion.env("JOB_CONCURRENCY", Integer.toString(spec.workerConcurrency())));
 
     HardenedPod pod = HardenedPod.of(ctx, Component.WORKER)
         .options(worker.pod())

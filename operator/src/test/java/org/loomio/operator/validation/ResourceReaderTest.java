@@ -132,4 +132,44 @@ class ResourceReaderTest {
     assertThat(read("metadata: {name: a, labels: {x.io/a: b, x.io/a: c}}\n").get(0).error().violations())
         .extracting(Violation::field).containsExactly("metadata.labels.x.io/a");
   }
+
+  /** The S3 strings the backup agent receives as arguments: the forms real stores use pass, anything else not. */
+  @Test
+  void s3EndpointsRegionsAndKmsKeysAreTheFormsStoresUse() throws IOException {
+    for (String endpoint : List.of("https://s3.eu-central-1.amazonaws.com", "http://minio.minio.svc:9000",
+        "https://storage.example.org/s3/", "https://10.0.0.5:9000/%7Euser/b_1.x~")) {
+      assertThat(backup("endpoint: \"" + endpoint + "\"")).as(endpoint).isEmpty();
+    }
+    for (String endpoint : List.of("https://evil.example/$(AWS_SECRET_ACCESS_KEY)", "https://a.example/?x=1",
+        "https://user@a.example", "https://a.example/a b", "ftp://a.example", "https://a.example/#f")) {
+      assertThat(backup("endpoint: \"" + endpoint + "\"")).as(endpoint).containsExactly("spec.backup.s3.endpoint");
+    }
+    for (String key : List.of("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef1234567890ab",
+        "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/backups", "alias/loomio/backups", "minio-backup_key")) {
+      assertThat(backup("endpoint: https://s3.example.org\n  serverSideEncryption: aws:kms\n  kmsKeyId: \"" + key + "\""))
+          .as(key).isEmpty();
+    }
+    for (String key : List.of("$(AWS_SECRET_ACCESS_KEY)", "alias/$(X)", "key id", "arn:aws:kms:x:1:key/$(X)", "-x")) {
+      assertThat(backup("endpoint: https://s3.example.org\n  serverSideEncryption: aws:kms\n  kmsKeyId: \"" + key + "\""))
+          .as(key).containsExactly("spec.backup.s3.kmsKeyId");
+    }
+    assertThat(backup("endpoint: https://s3.example.org\n  region: \"$(AWS_ACCESS_KEY_ID)\"")).containsExactly(
+        "spec.backup.s3.region");
+  }
+
+  private static List<String> backup(String s3) throws IOException {
+    ResourceReader.Result r = read("""
+        apiVersion: loomio.org/v1alpha1
+        kind: LoomioDeployment
+        metadata: {name: team, namespace: loomio}
+        spec:
+          host: a.example.org
+          backup:
+            s3:
+              bucket: backups
+              credentialsSecretRef: {name: s3}
+        """ + "      " + s3.replace("\n  ", "\n      ") + "\n").get(0);
+    return r.valid() ? List.of() : r.error().violations().stream().map(Violation::field).distinct().toList();
+  }
 }

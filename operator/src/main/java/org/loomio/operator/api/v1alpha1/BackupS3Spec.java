@@ -25,8 +25,19 @@ public class BackupS3Spec extends S3BucketSpec {
       + " AES256 or aws:kms.")
   private ServerSideEncryption serverSideEncryption;
 
+  /**
+   * An AWS KMS key as AWS writes it (key id, multi-Region key id, key or alias ARN, alias/NAME), or an
+   * S3-compatible store's key name (MinIO/KES: letters, digits, '_' and '-'). Never a '$' or a space: the backup
+   * agent receives it as an argument.
+   */
+  public static final String KMS_KEY_ID_PATTERN = "^(arn:aws[a-z-]{0,16}:kms:[a-z0-9-]{1,32}:[0-9]{12}:(key|alias)/"
+      + "[A-Za-z0-9/_-]{1,256}|alias/[A-Za-z0-9/_-]{1,256}|[A-Za-z0-9][A-Za-z0-9_-]{0,255})$";
+
   @Size(max = 2048)
-  @JsonPropertyDescription("KMS key id or ARN for serverSideEncryption aws:kms. Default: the bucket's.")
+  @Pattern(KMS_KEY_ID_PATTERN)
+  @JsonPropertyDescription("KMS key for serverSideEncryption aws:kms: a key id (1234abcd-12ab-34cd-56ef-1234567890ab,"
+      + " mrk-...), a key or alias ARN (arn:aws:kms:<region>:<account>:key/<id>), alias/<name>, or an S3-compatible"
+      + " store's key name (letters, digits, _ and -). Default: the bucket's.")
   private String kmsKeyId;
 
   public String getPrefix() { return prefix; }

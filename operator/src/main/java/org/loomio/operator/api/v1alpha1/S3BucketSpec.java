@@ -11,11 +11,19 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3BucketSpec {
 
+  /**
+   * http(s)://host[:port][/path]: no query, no fragment, no user, and none of the characters a shell or the
+   * kubelet reads ({@code $}, {@code (}, quotes, spaces). The backup agent receives the endpoint as an argument.
+   */
+  public static final String ENDPOINT_PATTERN = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$";
+  /** A region: lower-case letters, digits and '-' (us-east-1, eu-central-1, or a self-hosted store's name). */
+  public static final String REGION_PATTERN = "^[a-z0-9-]{1,64}$";
+
   @Required
-  @Pattern("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\\s]*)?$")
+  @Pattern(ENDPOINT_PATTERN)
   @Size(max = 2048)
-  @JsonPropertyDescription("Endpoint URL, for example https://s3.eu-central-1.amazonaws.com. Use https outside"
-      + " the cluster.")
+  @JsonPropertyDescription("Endpoint URL, for example https://s3.eu-central-1.amazonaws.com: http(s)://host[:port]"
+      + "[/path], the path of letters, digits and . _ ~ % / - only (no query, no $). Use https outside the cluster.")
   private String endpoint;
 
   @Required
@@ -24,8 +32,8 @@ public class S3BucketSpec {
   private String bucket;
 
   @Default("us-east-1")
-  @Pattern("^[a-z0-9-]{1,64}$")
-  @JsonPropertyDescription("Region. Default us-east-1.")
+  @Pattern(REGION_PATTERN)
+  @JsonPropertyDescription("Region: lower-case letters, digits and '-'. Default us-east-1.")
   private String region = "us-east-1";
 
   @Default("false")

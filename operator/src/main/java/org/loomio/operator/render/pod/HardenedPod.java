@@ -59,7 +59,10 @@ import org.loomio.operator.render.SecretDigests;
  *       ephemeral-storage limit follows the scratch volumes unless the user set it (R14-R16);
  *   <li>long-running pods spread over hosts and zones (R27, R28);
  *   <li>annotations with the hash of the settings and Secret keys the pod consumes, so a changed setting
- *       or secret rolls exactly the pods that read it.
+ *       or secret rolls exactly the pods that read it;
+ *   <li>no container refers to a variable in its command, args or env values ({@code $(VAR)}, which the
+ *       kubelet expands) other than the operator's deliberate ones ({@link Expansion}): user strings are
+ *       escaped, and a pod that holds an unescaped reference is not built.
  * </ul>
  *
  * The only departures are in {@link HardeningExceptions}.
@@ -241,6 +244,7 @@ public final class HardenedPod {
 
   private Container harden(Container original, List<VolumeMount> scratchMounts, long scratchDiskMi) {
     Container c = new io.fabric8.kubernetes.api.model.ContainerBuilder(original).build();
+    Expansion.check(c);
     c.setSecurityContext(containerSecurityContext());
     List<VolumeMount> mounts = new ArrayList<>(scratchMounts);
     if (original.getVolumeMounts() != null) {
