@@ -337,6 +337,8 @@ public final class SpecValidator {
         v.add(new Violation(field, "is required"));
       } else if (EnvNames.isOwned(n)) {
         v.add(new Violation(field, n + " is set by the operator; use the dedicated field (docs/api.md lists them)"));
+      } else if (EnvNames.isDenied(n)) {
+        v.add(new Violation(field, n + " " + EnvNames.DENIED_MESSAGE));
       } else if (EnvNames.looksSecret(n)) {
         v.add(new Violation(field, n + " looks like it holds a secret; put it in spec.secretEnv with a secretKeyRef"));
       } else if (!seen.add(n)) {
@@ -351,6 +353,8 @@ public final class SpecValidator {
         v.add(new Violation(field, "is required"));
       } else if (EnvNames.isOwned(n)) {
         v.add(new Violation(field, n + " is set by the operator; use the dedicated field (docs/api.md lists them)"));
+      } else if (EnvNames.isDenied(n)) {
+        v.add(new Violation(field, n + " " + EnvNames.DENIED_MESSAGE));
       } else if (!seen.add(n)) {
         v.add(new Violation(field, n + " is already set in spec.env or spec.secretEnv"));
       }

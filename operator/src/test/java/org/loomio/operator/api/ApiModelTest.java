@@ -100,6 +100,23 @@ class ApiModelTest {
     assertThat(EnvNames.looksSecret("THEME_PRIMARY_COLOR")).isFalse();
   }
 
+  /** One list for the CRD and the operator: the CEL rule is the Java pattern's text, on env and secretEnv alike. */
+  @Test
+  void deniedNamesAreOneListForCelAndTheOperator() throws Exception {
+    assertThat(EnvNames.CEL_NOT_DENIED).contains("'" + EnvNames.DENIED_REGEX + "'").doesNotContain("\\");
+    for (String field : List.of("env", "secretEnv")) {
+      var rules = LoomioDeploymentSpec.class.getDeclaredField(field)
+          .getAnnotationsByType(io.fabric8.generator.annotation.ValidationRule.class);
+      assertThat(rules).as(field).anySatisfy(r -> {
+        assertThat(r.value()).isEqualTo(EnvNames.CEL_NOT_DENIED);
+        assertThat(r.message()).isEqualTo("spec." + field + ": this name " + EnvNames.DENIED_MESSAGE);
+      });
+    }
+    assertThat(EnvNames.isDenied("Http_Proxy")).isTrue();
+    assertThat(EnvNames.isDenied("PATHS")).isFalse();
+    assertThat(EnvNames.isDenied("HOME")).isTrue();
+  }
+
   /** kubectl explain shows a description for every field of the spec. */
   @Test
   void everySpecFieldIsDescribed() {

@@ -97,4 +97,75 @@ class SpecValidatorTest {
             + " lower-case DNS subdomain, at most 253 characters); got 'Shop_TLS'");
     assertThat(validate("host: a.example.org\ningress: {className: nginx, tls: {secretName: shop.tls-1}}")).isEmpty();
   }
+
+  /** Names that make Ruby, Node, the dynamic linker or every HTTP client load a tenant's code or proxy: refused. */
+  @Test
+  void envNamesThatLoadCodeOrRedirectTrafficAreRefusedInAnyCase() {
+    for (String name : List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "ld_preload", "BUNDLE_GEMFILE",
+        "BUNDLE_PATH", "BUNDLER_ORIG_PATH", "RUBYOPT", "RUBYLIB", "RUBY_YJIT_ENABLE", "NODE_OPTIONS", "NODE_PATH",
+        "NODE_EXTRA_CA_CERTS", "NODE_TLS_REJECT_UNAUTHORIZED", "HTTP_PROXY", "http_proxy", "Https_Proxy",
+        "NO_PROXY", "no_proxy", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE", "OPENSSL_CONF",
+        "GCONV_PATH", "PATH", "path", "GEM_HOME", "GEM_PATH", "GEMRC", "MALLOC_ARENA_MAX", "MALLOC_CONF",
+        "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "PYTHONPATH", "PYTHONSTARTUP", "PERL5LIB", "PERL5OPT", "BASH_ENV",
+        "ENV", "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN", "SECRET_KEY_BASE_DUMMY")) {
+      assertThat(validate("host: a.example.org\nenv: [{name: A_SETTING, value: x}, {name: " + name + ", value: x}]"))
+          .as(name).anySatisfy(v -> {
+            assertThat(v.field()).isEqualTo("spec.env[1].name");
+            assertThat(v.message()).startsWith(name + " ").contains("loads code or reaches the network");
+          });
+      assertThat(validate("host: a.example.org\nsecretEnv: [{name: " + name + ", secretKeyRef: {name: s, key: k}}]"))
+          .as(name).anySatisfy(v -> {
+            assertThat(v.field()).isEqualTo("spec.secretEnv[0].name");
+            assertThat(v.message()).contains("loads code or reaches the network");
+          });
+    }
+    assertThat(validate("""
+        host: a.example.org
+        env: [{name: THEME_PRIMARY_COLOR, value: "#000"}, {name: SENTRY_PUBLIC_DSN, value: x}, {name: PATHS, value: x},
+          {name: HOMEPAGE, value: x}, {name: NODEJS_NOTE, value: x}, {name: GEMINI_MODEL, value: x}, {name: ENVIRONMENT, value: x}]
+        secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: s, key: k}}, {name: GEMINI_API_KEY, secretKeyRef: {name: s, key: g}}]
+        """)).isEmpty();
+  }
+
+  /**
+   * Every variable the operator sets in a Loomio container (the settings ConfigMap, and env entries of every
+   * Rails container of several stacks) is refused in spec.env and spec.secretEnv: a tenant cannot override one.
+   */
+  @Test
+  void everyVariableTheOperatorSetsInARailsContainerIsRefused() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (String spec : List.of("host: a.example.org", """
+        host: a.example.org
+        smtp: {host: smtp.example.org, username: u, passwordSecretRef: {name: smtp, key: p}}
+        storage: {s3: {endpoint: https://s3.example.org, bucket: b, credentialsSecretRef: {name: s3}, caSecretRef: {name: ca, key: ca.crt}}}
+        database: {external: {host: pg.example.org, passwordSecretRef: {name: pg, key: p}, caSecretRef: {name: ca, key: ca.crt}}}
+        features: {disableCreateUser: true, allowRobots: true}
+        redis: {mode: external, external: {urlSecretRef: {name: r, key: url}}}
+        web: {replicas: 2}
+        """)) {
+      var stack = Fixtures.render(Fixtures.resource("team", spec));
+      stack.all(io.fabric8.kubernetes.api.model.ConfigMap.class).stream()
+          .filter(cm -> cm.getMetadata().getName().equals("team-config"))
+          .forEach(cm -> names.addAll(cm.getData().keySet()));
+      for (var o : stack.objects()) {
+        io.fabric8.kubernetes.api.model.PodSpec pod = o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
+            ? d.getSpec().getTemplate().getSpec()
+            : o instanceof io.fabric8.kubernetes.api.model.batch.v1.Job j ? j.getSpec().getTemplate().getSpec() : null;
+        if (pod == null) {
+          continue;
+        }
+        List<io.fabric8.kubernetes.api.model.Container> all = new java.util.ArrayList<>(pod.getContainers());
+        all.addAll(pod.getInitContainers());
+        all.stream().filter(c -> c.getEnvFrom() != null && !c.getEnvFrom().isEmpty())
+            .forEach(c -> c.getEnv().forEach(e -> names.add(e.getName())));
+      }
+    }
+    assertThat(names).contains("DATABASE_URL", "PGPASSWORD", "HOME", "WEB_CONCURRENCY", "TASK", "SMTP_PASSWORD");
+    for (String name : names) {
+      assertThat(validate("host: a.example.org\nenv: [{name: " + name + ", value: x}]")).as(name)
+          .anySatisfy(v -> assertThat(v.field()).isEqualTo("spec.env[0].name"));
+      assertThat(validate("host: a.example.org\nsecretEnv: [{name: " + name + ", secretKeyRef: {name: s, key: k}}]"))
+          .as(name).anySatisfy(v -> assertThat(v.field()).isEqualTo("spec.secretEnv[0].name"));
+    }
+  }
 }

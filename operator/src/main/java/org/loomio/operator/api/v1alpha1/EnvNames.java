@@ -6,11 +6,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Environment variable names the operator owns, and the pattern of names that look secret.
+ * Environment variable names the operator owns, the names a tenant may never set, and the pattern of names
+ * that look secret.
  *
  * <p>The lists are written once, as CEL literals, because the CRD's validation rules need them as
- * compile-time constants; {@link #OWNED} and {@link #SECRET_LOOKING} are derived from the same text, so
- * the admission check and the operator's own check can never disagree.
+ * compile-time constants; {@link #OWNED}, {@link #DENIED} and {@link #SECRET_LOOKING} are derived from the same
+ * text, so the admission check and the operator's own check can never disagree.
  */
 public final class EnvNames {
 
@@ -45,6 +46,34 @@ public final class EnvNames {
   public static final String SECRET_LOOKING_REGEX =
       "(?i)(password|passwd|secret|token|bearer|credential|api[_-]?key|private[_-]?key|_key$)";
 
+  /**
+   * Names (and prefixes, as {@code NAME_.*}) that would let whoever writes the spec run code in, or intercept the
+   * traffic of, the stack's pods, compared case-insensitively (proxies read {@code http_proxy} as well): the
+   * dynamic linker ({@code LD_*}, {@code GCONV_PATH}), Bundler and RubyGems ({@code BUNDLE_*}, {@code BUNDLER_*},
+   * {@code GEM_*}, {@code GEMRC}), Ruby ({@code RUBY*}), Node ({@code NODE_*}), other interpreters the image may
+   * start ({@code PYTHON*}, {@code PERL5*}, {@code PERLLIB}, {@code JAVA_TOOL_OPTIONS}, {@code _JAVA_OPTIONS},
+   * {@code JDK_JAVA_OPTIONS}), shells ({@code BASH_ENV}, {@code ENV}, {@code BASH_FUNC_*}, {@code SHELLOPTS},
+   * {@code BASHOPTS}, {@code PS4}, {@code IFS}), proxies ({@code HTTP_PROXY}, {@code HTTPS_PROXY},
+   * {@code FTP_PROXY}, {@code ALL_PROXY}, {@code NO_PROXY}), trust and TLS ({@code SSL_CERT_*},
+   * {@code SSLKEYLOGFILE}, {@code OPENSSL_*}, {@code CURL_CA_BUNDLE}, {@code REQUESTS_CA_BUNDLE}), name resolution
+   * ({@code HOSTALIASES}, {@code LOCALDOMAIN}, {@code RES_OPTIONS}, {@code RESOLV_*}), the allocator
+   * ({@code MALLOC_*}), {@code PATH}, {@code HOME}, and Rails' {@code SECRET_KEY_BASE*} (a dummy key base).
+   * RE2 syntax without backslashes, read the same by CEL's {@code matches()} and {@link java.util.regex.Pattern}.
+   */
+  public static final String DENIED_REGEX = "(?i)^(LD_.*|GCONV_PATH|BUNDLE_.*|BUNDLER_.*|GEM_.*|GEMRC|RUBY.*|NODE_.*"
+      + "|PYTHON.*|PERL5.*|PERLLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS"
+      + "|BASH_ENV|ENV|BASH_FUNC_.*|SHELLOPTS|BASHOPTS|PS4|IFS"
+      + "|(HTTP|HTTPS|FTP|ALL|NO)_PROXY|SSL_CERT_.*|SSLKEYLOGFILE|OPENSSL_.*|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE"
+      + "|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_.*|MALLOC_.*|PATH|HOME|SECRET_KEY_BASE.*)$";
+
+  /** Why a {@link #DENIED} name is refused; the CRD's message and the operator's say the same. */
+  public static final String DENIED_MESSAGE = "loads code or reaches the network on the pods' behalf (LD_*, BUNDLE_*,"
+      + " GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME, ...: docs/api.md,"
+      + " 'Extra settings'); refused in any letter case";
+
+  /** CEL: no entry of the list {@code self} has a denied name. */
+  public static final String CEL_NOT_DENIED = "self.all(e, !e.name.matches('" + DENIED_REGEX + "'))";
+
   /** CEL: no entry of the list {@code self} uses an owned name. */
   public static final String CEL_NOT_OWNED = "self.all(e, !(e.name in [" + OWNED_CEL_LIST + "]))";
 
@@ -59,10 +88,17 @@ public final class EnvNames {
 
   public static final Pattern SECRET_LOOKING = Pattern.compile(SECRET_LOOKING_REGEX);
 
+  public static final Pattern DENIED = Pattern.compile(DENIED_REGEX);
+
   private EnvNames() {}
 
   public static boolean isOwned(String name) {
     return OWNED.contains(name);
+  }
+
+  /** Whether a tenant may never set this name, in any letter case ({@link #DENIED_REGEX}). */
+  public static boolean isDenied(String name) {
+    return DENIED.matcher(name).matches();
   }
 
   public static boolean looksSecret(String name) {

@@ -117,18 +117,23 @@ public class LoomioDeploymentSpec {
   @Size(max = 100)
   @ValidationRule(value = EnvNames.CEL_NOT_OWNED,
       message = "spec.env: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
+  @ValidationRule(value = EnvNames.CEL_NOT_DENIED, message = "spec.env: this name " + EnvNames.DENIED_MESSAGE)
   @ValidationRule(value = EnvNames.CEL_NOT_SECRET_LOOKING,
       message = "spec.env: this name looks like it holds a secret; put it in spec.secretEnv with a secretKeyRef")
   @JsonPropertyDescription("Extra non-secret settings for the web and worker pods and the migration Job"
-      + " (stored in the <name>-config ConfigMap). Names the operator sets, and names that look secret"
-      + " (password, secret, token, *_KEY, ...), are refused: use the dedicated fields or secretEnv.")
+      + " (stored in the <name>-config ConfigMap). Names the operator sets, names that load code or redirect"
+      + " traffic (LD_*, BUNDLE_*, GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME,"
+      + " ..., in any letter case) and names that look secret (password, secret, token, *_KEY, ...) are refused: use"
+      + " the dedicated fields or secretEnv.")
   private List<EnvVarSpec> env = new ArrayList<>();
 
   @Size(max = 100)
   @ValidationRule(value = EnvNames.CEL_NOT_OWNED,
       message = "spec.secretEnv: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
+  @ValidationRule(value = EnvNames.CEL_NOT_DENIED, message = "spec.secretEnv: this name " + EnvNames.DENIED_MESSAGE)
   @JsonPropertyDescription("Secret-valued settings (OAuth, Turnstile, Sentry, ...) for the web and worker pods"
-      + " and the migration Job, each read from a key of a Secret in this namespace.")
+      + " and the migration Job, each read from a key of a Secret in this namespace. The names refused in env are"
+      + " refused here too, except the secret-looking ones.")
   private List<SecretEnvVarSpec> secretEnv = new ArrayList<>();
 
   @JsonPropertyDescription("NetworkPolicies for every pod of the stack: deny by default, then exactly the flows each"
