@@ -45,6 +45,13 @@ public final class TenancyOptions {
           + " (ALLOW_CONTROL_PLANE_TOLERATIONS; default ${DEFAULT-VALUE}).")
   boolean allowControlPlaneTolerations;
 
+  @Option(names = "--allowed-pod-annotations", paramLabel = "KEY[,KEY...]", split = ",",
+      defaultValue = "${env:ALLOWED_POD_ANNOTATIONS}",
+      description = "Pod annotation keys a stack may set besides plain keys (no prefix, no dot) and prometheus.io/*"
+          + " (ALLOWED_POD_ANNOTATIONS). An entry ending in /* admits every key with that prefix (example.org/*);"
+          + " * admits every key. Never loomio.org/*; security-profile keys need --allow-security-annotations.")
+  String[] allowedPodAnnotations;
+
   @Option(names = "--require-consent", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
       defaultValue = "${env:REQUIRE_CONSENT:-true}",
       description = "Use a Secret or ConfigMap a stack references only when it carries its owner's consent, the"
@@ -61,7 +68,9 @@ public final class TenancyOptions {
   /** The policy for an operator with these default images; a malformed entry is an IllegalArgumentException. */
   TenantPolicy policy(ImageDefaults images) {
     List<String> extra = allowedImageRepositories == null ? List.of() : Arrays.asList(allowedImageRepositories);
+    List<String> annotations = allowedPodAnnotations == null ? List.of() : Arrays.asList(allowedPodAnnotations);
     return new TenantPolicy(images, extra, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+        annotations);
   }
 }

@@ -20,6 +20,7 @@ import org.loomio.operator.api.v1alpha1.EnvVarSpec;
 import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.PodMetadataKeys;
 import org.loomio.operator.api.v1alpha1.PodOptions;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
@@ -429,8 +430,8 @@ public final class SpecValidator {
       return;
     }
     for (String key : pod.getLabels().keySet()) {
-      if (key.startsWith("app.kubernetes.io/") || key.startsWith("loomio.org/")) {
-        v.add(new Violation(field, key + " is set by the operator (it selects the pods)"));
+      if (PodMetadataKeys.reservedLabel(key)) {
+        v.add(new Violation(field, key + " " + PodMetadataKeys.RESERVED_LABEL_MESSAGE));
       }
     }
   }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.loomio.operator.api.v1alpha1.ImageSpec;
+import org.loomio.operator.api.v1alpha1.PodMetadataKeys;
 import org.loomio.operator.render.Defaults;
 import org.loomio.operator.render.ImageDefaults;
 
@@ -37,10 +38,14 @@ import org.loomio.operator.render.ImageDefaults;
  *     (reconcile.ReferencedSecrets); false only for a single-tenant cluster
  * @param nginxControllerConfigMap the one ingress-nginx controller ConfigMap ({@code namespace/name}) the
  *     operator may read for a stack (spec.ingress.nginxControllerConfigMap), or null: none
+ * @param allowedPodAnnotations pod annotation keys (or {@code prefix/*}, or {@code *}) admitted besides keys
+ *     without a prefix and {@link PodMetadataKeys#DEFAULT_ANNOTATIONS}; never the operator's own, and security
+ *     annotations only with {@code allowSecurityAnnotations}
  */
 public record TenantPolicy(ImageDefaults images, List<String> extraImageRepositories,
     boolean builtInImageRepositories, boolean allowSecurityAnnotations, boolean allowSystemPriorityClasses,
-    boolean allowControlPlaneTolerations, boolean requireSecretConsent, String nginxControllerConfigMap) {
+    boolean allowControlPlaneTolerations, boolean requireSecretConsent, String nginxControllerConfigMap,
+    List<String> allowedPodAnnotations) {
 
   /** CloudNativePG's operand image: PostgreSQL built for Kubernetes, a common choice of mirror. */
   public static final String CLOUDNATIVE_PG_POSTGRESQL = "ghcr.io/cloudnative-pg/postgresql";
@@ -72,6 +77,15 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
       }
     }
     extraImageRepositories = List.copyOf(extra);
+    List<String> annotations = new ArrayList<>();
+    for (String entry : Objects.requireNonNull(allowedPodAnnotations, "allowedPodAnnotations")) {
+      String e = entry == null ? "" : entry.trim();
+      if (!e.isEmpty()) {
+        PodMetadataKeys.checkEntry(e);
+        annotations.add(e);
+      }
+    }
+    allowedPodAnnotations = List.copyOf(annotations);
     nginxControllerConfigMap = nginxControllerConfigMap == null || nginxControllerConfigMap.isBlank() ? null
         : nginxControllerConfigMap.strip();
     if (nginxControllerConfigMap != null
@@ -87,47 +101,65 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
    * classes, no control-plane tolerations.
    */
   public static TenantPolicy defaults(ImageDefaults images) {
-    return new TenantPolicy(images, List.of(), true, false, false, false, true, null);
+    return new TenantPolicy(images, List.of(), true, false, false, false, true, null, List.of());
   }
 
   public TenantPolicy withImages(ImageDefaults value) {
     return new TenantPolicy(value, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+        allowedPodAnnotations);
   }
 
   public TenantPolicy withExtraImageRepositories(List<String> value) {
     return new TenantPolicy(images, value, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+        allowedPodAnnotations);
   }
 
   public TenantPolicy withBuiltInImageRepositories(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, value, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+        allowedPodAnnotations);
   }
 
   public TenantPolicy withAllowSecurityAnnotations(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, value,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+        allowedPodAnnotations);
   }
 
   public TenantPolicy withAllowSystemPriorityClasses(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        value, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap);
+        value, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+        allowedPodAnnotations);
   }
 
   public TenantPolicy withAllowControlPlaneTolerations(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, value, requireSecretConsent, nginxControllerConfigMap);
+        allowSystemPriorityClasses, value, requireSecretConsent, nginxControllerConfigMap,
+        allowedPodAnnotations);
   }
 
   public TenantPolicy withRequireSecretConsent(boolean value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, value, nginxControllerConfigMap);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, value, nginxControllerConfigMap,
+        allowedPodAnnotations);
+  }
+
+  public TenantPolicy withAllowedPodAnnotations(List<String> value) {
+    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap, value);
+  }
+
+  /** Whether a stack's pods may carry this annotation key (apart from the security-profile rule). */
+  public boolean admitsPodAnnotation(String key) {
+    return !PodMetadataKeys.operatorsAnnotation(key) && PodMetadataKeys.admittedAnnotation(key, allowedPodAnnotations);
   }
 
   public TenantPolicy withNginxControllerConfigMap(String value) {
     return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, value);
+        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, value,
+        allowedPodAnnotations);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import org.loomio.operator.api.v1alpha1.ImageOverride;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.PodMetadataKeys;
 import org.loomio.operator.api.v1alpha1.PodOptions;
 
 /**
@@ -63,13 +64,21 @@ final class TenantRules {
     if (pod == null) {
       return;
     }
-    if (!policy.allowSecurityAnnotations() && pod.getAnnotations() != null) {
+    if (pod.getAnnotations() != null) {
       for (String key : pod.getAnnotations().keySet()) {
         if (TenantPolicy.securityAnnotation(key)) {
+          // the security profile has its own setting: admitted by it alone, whatever the annotation list says
+          if (policy.allowSecurityAnnotations()) {
+            continue;
+          }
           v.add(new Violation(field + ".annotations", key + ": annotations that change the pods' security profile"
               + " (AppArmor, seccomp, *.security.* keys, CRI-O overrides) are refused; the operator sets the profile"
               + " (seccomp RuntimeDefault, the runtime's default AppArmor profile). The operator's"
               + " ALLOW_SECURITY_ANNOTATIONS, chart value tenancy.allowSecurityAnnotations, admits them"));
+        } else if (PodMetadataKeys.operatorsAnnotation(key)) {
+          v.add(new Violation(field + ".annotations", key + ": " + PodMetadataKeys.OPERATORS_ANNOTATION_MESSAGE));
+        } else if (!policy.admitsPodAnnotation(key)) {
+          v.add(new Violation(field + ".annotations", key + ": " + PodMetadataKeys.NOT_ALLOWED_ANNOTATION_MESSAGE));
         }
       }
     }

@@ -254,12 +254,13 @@ class HelmChartTest {
     assertThat(defaults).containsEntry("ALLOWED_IMAGE_REPOSITORIES", "").containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "true")
         .containsEntry("ALLOW_SECURITY_ANNOTATIONS", "false").containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "false")
         .containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "false").containsEntry("REQUIRE_CONSENT", "true")
-        .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "");
+        .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "").containsEntry("ALLOWED_POD_ANNOTATIONS", "");
     var set = env(Chart.one(Chart.template("""
         tenancy:
           allowedImageRepositories: [registry.example.org/mirror/*, quay.io/acme/loomio, "*"]
           builtInImageRepositories: false
           allowSecurityAnnotations: true
+          allowedPodAnnotations: [example.org/*, cluster-autoscaler.kubernetes.io/safe-to-evict]
           allowSystemPriorityClasses: true
           allowControlPlaneTolerations: true
           requireSecretConsent: false
@@ -269,6 +270,7 @@ class HelmChartTest {
         .containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "false").containsEntry("ALLOW_SECURITY_ANNOTATIONS", "true")
         .containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "true").containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "true")
         .containsEntry("REQUIRE_CONSENT", "false")
+        .containsEntry("ALLOWED_POD_ANNOTATIONS", "example.org/*,cluster-autoscaler.kubernetes.io/safe-to-evict")
         .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "ingress-nginx/ingress-nginx-controller");
   }
 

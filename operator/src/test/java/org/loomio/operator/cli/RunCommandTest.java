@@ -53,7 +53,7 @@ class RunCommandTest {
         "--default-agent-image", "registry.example.org/ops/loomio-operator:1.0.0",
         "--allowed-image-repositories", "registry.example.org/team/*, quay.io/acme/loomio",
         "--built-in-image-repositories=false", "--allow-security-annotations", "--allow-system-priority-classes=true",
-        "--allow-control-plane-tolerations", "true");
+        "--allow-control-plane-tolerations", "true", "--allowed-pod-annotations", "example.org/*, team.example.org/owner");
     TenantPolicy p = s.tenancy();
     assertThat(p.images()).isEqualTo(s.images());
     assertThat(p.agentImage()).isEqualTo("registry.example.org/ops/loomio-operator:1.0.0");
@@ -62,6 +62,7 @@ class RunCommandTest {
     assertThat(p.allowSecurityAnnotations()).isTrue();
     assertThat(p.allowSystemPriorityClasses()).isTrue();
     assertThat(p.allowControlPlaneTolerations()).isTrue();
+    assertThat(p.allowedPodAnnotations()).containsExactly("example.org/*", "team.example.org/owner");
   }
 
   @Test
@@ -84,6 +85,7 @@ class RunCommandTest {
           allowedImageRepositories: [registry.example.org/team/*, quay.io/acme/loomio]
           builtInImageRepositories: false
           allowSecurityAnnotations: true
+          allowedPodAnnotations: [example.org/*, cluster-autoscaler.kubernetes.io/safe-to-evict]
           allowSystemPriorityClasses: false
           allowControlPlaneTolerations: true
           requireSecretConsent: false
@@ -113,6 +115,7 @@ class RunCommandTest {
     assertThat(p.requireSecretConsent()).isFalse();
     assertThat(p.nginxControllerConfigMap()).isEqualTo("ingress-nginx/ingress-nginx-controller");
     assertThat(p.allowControlPlaneTolerations()).isTrue();
+    assertThat(p.allowedPodAnnotations()).containsExactly("example.org/*", "cluster-autoscaler.kubernetes.io/safe-to-evict");
   }
 
   @Test
@@ -123,13 +126,15 @@ class RunCommandTest {
         {"run", "--log-level", "loud"},
         {"run", "--leader-election", "--lease-namespace", ""},
         {"run", "--allowed-image-repositories", "registry.example.org/mirror*"},
-        {"run", "--allow-security-annotations", "maybe"}}) {
+        {"run", "--allow-security-annotations", "maybe"},
+        {"run", "--allowed-pod-annotations", "example.org/a b"}}) {
       StringWriter err = new StringWriter();
       CommandLine cli = new CommandLine(new Main());
       cli.setErr(new PrintWriter(err));
       assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(2);
       assertThat(err.toString()).as(String.join(" ", args)).containsAnyOf("duration", "tag is required",
-          "log level", "namespace", "'registry.example.org/mirror*'", "maybe");
+          "log level", "namespace", "'registry.example.org/mirror*'", "maybe",
+          "allowed pod annotation 'example.org/a b'");
     }
   }
 }

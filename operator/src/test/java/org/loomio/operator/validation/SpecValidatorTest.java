@@ -168,4 +168,24 @@ class SpecValidatorTest {
           .as(name).anySatisfy(v -> assertThat(v.field()).isEqualTo("spec.secretEnv[0].name"));
     }
   }
+
+  /** Pod labels in the namespaces of Kubernetes, the operator and the meshes are refused, naming the key. */
+  @Test
+  void podLabelsInReservedNamespacesAreRefused() {
+    for (String component : List.of("web", "worker", "hocuspocus", "database.embedded", "redis.embedded")) {
+      String path = component.replace(".embedded", ": {embedded");
+      String close = component.contains(".") ? "}" : "";
+      for (String key : List.of("app.kubernetes.io/name", "kubernetes.io/metadata.name", "node.k8s.io/x", "k8s.io/x",
+          "loomio.org/uploads-volume", "backup.loomio.org/x", "sidecar.istio.io/inject", "istio.io/rev",
+          "security.istio.io/tlsMode", "linkerd.io/control-plane-ns", "azure.workload.identity/use")) {
+        assertThat(validate("host: a.example.org\n" + path + ": {pod: {labels: {\"" + key + "\": x}}}" + close))
+            .as(component + " " + key).singleElement().satisfies(v -> {
+              assertThat(v.field()).isEqualTo("spec." + component + ".pod.labels");
+              assertThat(v.message()).startsWith(key + " ");
+            });
+      }
+      assertThat(validate("host: a.example.org\n" + path + ": {pod: {labels: {team: x, example.org/cost-center: \"42\","
+          + " kubernetes.example.org/x: y}}}" + close)).as(component).isEmpty();
+    }
+  }
 }

@@ -186,4 +186,24 @@ class TenantPolicyTest {
         .containsExactly(false, false, true);
     assertThat(c.withImages(MIRROR)).isEqualTo(TenantPolicy.defaults(MIRROR).withAllowControlPlaneTolerations(true));
   }
+
+  @Test
+  void podAnnotationEntriesAreKeysPrefixesOrEverythingAndKeepTheOtherSettings() {
+    assertThat(DEFAULTS.allowedPodAnnotations()).isEmpty();
+    TenantPolicy p = DEFAULTS.withAllowControlPlaneTolerations(true)
+        .withAllowedPodAnnotations(List.of(" example.org/* ", "", "team.example.org/owner", "*", "owner"));
+    assertThat(p.allowedPodAnnotations()).containsExactly("example.org/*", "team.example.org/owner", "*", "owner");
+    assertThat(p.allowControlPlaneTolerations()).isTrue();
+    assertThat(p.withAllowSecurityAnnotations(true).allowedPodAnnotations()).isEqualTo(p.allowedPodAnnotations());
+    for (String bad : List.of("example.org/a b", "Example.org/x", "example.org/", "/x", "example.org/*/x", "a/b/c")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> DEFAULTS.withAllowedPodAnnotations(List.of(bad)))
+          .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + bad + "'");
+    }
+    assertThat(DEFAULTS.admitsPodAnnotation("team")).isTrue();
+    assertThat(DEFAULTS.admitsPodAnnotation("prometheus.io/scrape")).isTrue();
+    assertThat(DEFAULTS.admitsPodAnnotation("io.katacontainers.config.hypervisor.kernel_params")).isFalse();
+    assertThat(DEFAULTS.admitsPodAnnotation("example.org/team")).isFalse();
+    assertThat(p.admitsPodAnnotation("example.org/team")).isTrue();
+    assertThat(p.admitsPodAnnotation("loomio.org/config-hash")).isFalse();
+  }
 }

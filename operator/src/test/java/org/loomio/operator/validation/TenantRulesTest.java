@@ -120,7 +120,7 @@ class TenantRulesTest {
   void securityAnnotationsAreRefusedOnEveryComponentUnlessAllowed() {
     for (String component : COMPONENTS) {
       String spec = pod(component, "{annotations: {container.apparmor.security.beta.kubernetes.io/web: unconfined,"
-          + " example.org/team: decisions}}");
+          + " prometheus.io/scrape: \"true\", team: decisions}}");
       List<Violation> v = validate(spec, DEFAULTS);
       assertThat(v).as(component).singleElement().satisfies(violation -> {
         assertThat(violation.field()).isEqualTo("spec." + component + ".pod.annotations");
@@ -167,6 +167,52 @@ class TenantRulesTest {
       assertThat(validate(spec, DEFAULTS.withAllowControlPlaneTolerations(true))).as(component).isEmpty();
       assertThat(validate(spec, DEFAULTS.withAllowSecurityAnnotations(true).withAllowSystemPriorityClasses(true)))
           .as(component).hasSize(3);
+    }
+  }
+
+  /** Annotations other integrations act on (networks, meshes, runtimes, autoscalers, cloud identities) are refused. */
+  @Test
+  void podAnnotationsOutsideTheAllowlistAreRefusedOnEveryComponent() {
+    for (String component : COMPONENTS) {
+      for (String key : List.of("k8s.v1.cni.cncf.io/networks", "sidecar.istio.io/inject",
+          "traffic.sidecar.istio.io/excludeOutboundIPRanges", "io.katacontainers.config.hypervisor.kernel_params", "io.containerd.cri.runtime-handler",
+          "kubectl.kubernetes.io/default-container", "cluster-autoscaler.kubernetes.io/safe-to-evict",
+          "karpenter.sh/do-not-disrupt", "iam.amazonaws.com/role", "vault.hashicorp.com/agent-inject",
+          "linkerd.io/inject", "example.org/team", "loomio.org/config-hash")) {
+        assertThat(validate(pod(component, "{annotations: {\"" + key + "\": x}}"), DEFAULTS)).as(component + " " + key)
+            .singleElement().satisfies(v -> {
+              assertThat(v.field()).isEqualTo("spec." + component + ".pod.annotations");
+              assertThat(v.message()).startsWith(key + ": ").contains("ALLOWED_POD_ANNOTATIONS")
+                  .contains("tenancy.allowedPodAnnotations");
+            });
+      }
+      assertThat(validate(pod(component, "{annotations: {team: decisions, description: x, prometheus.io/scrape: \"true\","
+          + " prometheus.io/port: \"9394\", prometheus.io/path: /metrics}}"), DEFAULTS)).as(component).isEmpty();
+    }
+  }
+
+  /** The operator's list admits more keys; never the operator's own, and a security profile only by its own setting. */
+  @Test
+  void theOperatorsAnnotationListAdmitsMoreButNeverTheOperatorsOwnOrASecurityProfile() {
+    TenantPolicy more = DEFAULTS.withAllowedPodAnnotations(List.of("example.org/*",
+        "cluster-autoscaler.kubernetes.io/safe-to-evict", "container.apparmor.security.beta.kubernetes.io/web"));
+    assertThat(validate(pod("web", "{annotations: {example.org/team: a, example.org/cost: b,"
+        + " cluster-autoscaler.kubernetes.io/safe-to-evict: \"true\"}}"), more)).isEmpty();
+    assertThat(fields(pod("web", "{annotations: {example.org.evil.example/x: a}}"), more))
+        .containsExactly("spec.web.pod.annotations");
+    assertThat(validate(pod("web", "{annotations: {kubectl.kubernetes.io/default-container: web}}"), more))
+        .singleElement().satisfies(v -> assertThat(v.message()).contains("ALLOWED_POD_ANNOTATIONS"));
+    // on the list, but a security profile: only allowSecurityAnnotations admits it
+    String apparmor = pod("web", "{annotations: {container.apparmor.security.beta.kubernetes.io/web: unconfined}}");
+    assertThat(validate(apparmor, more)).singleElement()
+        .satisfies(v -> assertThat(v.message()).contains("ALLOW_SECURITY_ANNOTATIONS"));
+    assertThat(validate(apparmor, DEFAULTS.withAllowSecurityAnnotations(true))).isEmpty();
+    TenantPolicy everything = DEFAULTS.withAllowedPodAnnotations(List.of("*"));
+    assertThat(validate(pod("web", "{annotations: {k8s.v1.cni.cncf.io/networks: x}}"), everything)).isEmpty();
+    for (String own : List.of("loomio.org/config-hash", "loomio.org/secret-hash", "x.loomio.org/y")) {
+      assertThat(validate(pod("web", "{annotations: {" + own + ": x}}"), everything.withAllowSecurityAnnotations(true)))
+          .as(own).singleElement().satisfies(v -> assertThat(v.message()).startsWith(own + ": loomio.org annotations"
+              + " are the operator's"));
     }
   }
 }

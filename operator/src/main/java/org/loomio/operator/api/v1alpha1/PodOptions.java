@@ -33,13 +33,18 @@ public class PodOptions {
       + " refused unless the operator allows them (tenancy.allowSystemPriorityClasses).")
   private String priorityClassName;
 
-  @JsonPropertyDescription("Extra annotations on the pods. Keys that change the security profile (AppArmor,"
-      + " seccomp, any key whose prefix has a 'security' label such as container.apparmor.security.beta.kubernetes.io/*,"
-      + " CRI-O's io.kubernetes.cri-o.*) are refused unless the operator allows them"
-      + " (tenancy.allowSecurityAnnotations).")
+  @JsonPropertyDescription("Extra annotations on the pods, from an allowlist: plain keys without a prefix or a dot (team,"
+      + " description), prometheus.io/*, and what the operator adds (tenancy.allowedPodAnnotations); others"
+      + " (Multus networks, service-mesh, Kata, autoscaler, cloud-identity keys, ...) and the operator's loomio.org/*"
+      + " are refused. Keys that change the security profile (AppArmor, seccomp, any key whose prefix has a"
+      + " 'security' label such as container.apparmor.security.beta.kubernetes.io/*, CRI-O's io.kubernetes.cri-o.*)"
+      + " are refused unless the operator allows them (tenancy.allowSecurityAnnotations).")
   private Map<String, String> annotations = new LinkedHashMap<>();
 
-  @JsonPropertyDescription("Extra labels on the pods. The app.kubernetes.io/* labels are the operator's.")
+  @JsonPropertyDescription("Extra labels on the pods. Keys under kubernetes.io, k8s.io (so app.kubernetes.io, the"
+      + " operator's selectors), loomio.org, istio.io, linkerd.io, azure.workload.identity and their subdomains are"
+      + " refused. A label may still match another Service's or NetworkPolicy's selector in the namespace: choose"
+      + " keys of your own (example.org/team).")
   private Map<String, String> labels = new LinkedHashMap<>();
 
   public Map<String, String> getNodeSelector() { return nodeSelector; }
