@@ -568,6 +568,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     });
     changed(before, after, Conditions.SECRETS_FRESH).filter(c -> Conditions.FALSE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
+    changed(before, after, Conditions.NETWORK_POLICIES).filter(c -> !Conditions.TRUE.equals(c.getStatus()))
+        .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.PROGRESSING).filter(c -> UpgradeGuard.UPGRADING.equals(c.getReason()))
         .ifPresent(c -> events.normal(resource, "Upgrading", c.getMessage()));
   }
