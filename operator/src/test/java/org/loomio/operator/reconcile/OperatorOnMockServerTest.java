@@ -190,6 +190,36 @@ class OperatorOnMockServerTest {
         .containsExactlyInAnyOrder("ConfigMap/team-config", "Deployment/team-web", "Deployment/team-worker"));
   }
 
+  /**
+   * A StatefulSet made before the headless Service existed governs with {@code <name>-postgres}; spec.serviceName
+   * is immutable on a real server (the mock would take the change, so keeping it here proves it is never sent).
+   */
+  @Test
+  void anExistingDatabaseStatefulSetKeepsItsServiceNameAndGetsTheHeadlessServiceBeside() {
+    create("governed", "team", "host: team.example.org");
+    awaitConverged("governed", "team");
+    var sets = cluster.client().apps().statefulSets().inNamespace("governed");
+    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName()).isEqualTo("team-postgres-headless");
+    Service headless = cluster.client().services().inNamespace("governed").withName("team-postgres-headless").get();
+    assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(cluster.client().services().inNamespace("governed").withName("team-postgres").get().getSpec()
+        .getClusterIP()).as("clients keep their ClusterIP Service").isNotEqualTo("None");
+
+    // as an earlier release made it
+    sets.withName("team-postgres").edit(st -> { st.getSpec().setServiceName("team-postgres"); return st; });
+    cluster.client().resources(LoomioDeployment.class).inNamespace("governed").withName("team")
+        .edit(r -> { r.getSpec().setSiteName("Governed"); return r; });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("governed")
+        .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Governed"));
+    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName()).isEqualTo("team-postgres");
+
+    // deleted with --cascade=orphan (the documented move to the headless Service): re-created governed by it
+    sets.withName("team-postgres").withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN)
+        .delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(sets.withName("team-postgres").get())
+        .isNotNull().satisfies(st -> assertThat(st.getSpec().getServiceName()).isEqualTo("team-postgres-headless")));
+  }
+
   @Test
   void deletedOrEditedObjectsAreRestored() {
     create("heal", "team", "host: team.example.org");
