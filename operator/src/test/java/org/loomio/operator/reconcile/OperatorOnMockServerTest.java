@@ -87,6 +87,8 @@ class OperatorOnMockServerTest {
     assertThat(generated).as("generated credentials").isNotNull();
     Map<String, String> values = new LinkedHashMap<>();
     generated.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
+    // a Secret that existed before is completed by the operator a moment later: an assertion, so the wait retries
+    assertThat(values).as("the operator's hash key in " + spec.generatedSecretName()).containsKey(Credentials.HASH_KEY);
     return StackRenderer.render(r, ClusterCapabilities.newest(), new Credentials(spec.generatedSecretName(), true, values),
         SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of()));
   }
