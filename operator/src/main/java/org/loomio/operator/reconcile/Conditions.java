@@ -24,10 +24,11 @@ public final class Conditions {
   public static final String BACKUPS_HEALTHY = "BackupsHealthy";
   public static final String ISOLATED = "Isolated";
   public static final String SECRETS_FRESH = "SecretsFresh";
+  public static final String NETWORK_POLICIES = "NetworkPolicies";
 
   /** The order conditions are written in (stable, so an unchanged status compares equal). */
   public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, EDGE, BACKUPS_HEALTHY,
-      ISOLATED, SECRETS_FRESH, API_AVAILABLE);
+      ISOLATED, SECRETS_FRESH, NETWORK_POLICIES, API_AVAILABLE);
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -60,6 +61,12 @@ public final class Conditions {
   public static final String BACKUP_OVERDUE = "BackupOverdue";
   public static final String NO_BACKUP_YET = "NoBackupYet";
   public static final String BACKUPS_DISABLED = "BackupsDisabled";
+  /** The NetworkPolicies name every destination from the spec. */
+  public static final String AS_SPECIFIED = "AsSpecified";
+  /** An external server named by a host outside the cluster is reached at public addresses only. */
+  public static final String PUBLIC_ADDRESSES_ASSUMED = "PublicAddressesAssumed";
+  /** spec.networkPolicy.enabled is false. */
+  public static final String DISABLED = "Disabled";
 
   /** Longer messages are cut (status stays small; events and logs carry no more either). */
   public static final int MAX_MESSAGE = 1024;

@@ -375,6 +375,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .withBackupPublicKey(backupPublicKey)
         .withRestoreHold(hold.orElse(null));
     renderContext.withImages(upgrade.serving(), upgrade.migration()).withWorkerStopped(upgrade.stopWorker());
+    renderContext.withExistingPostgresServiceName(existingPostgresServiceName(context, spec));
     upgrade.gate().ifPresent(renderContext::withUpgradeGate);
     if (rotation != null) {
       rotation.job().ifPresent(renderContext::withRotation);
@@ -438,6 +439,21 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     return ErrorStatusUpdateControl.patchStatus(StatusWriter.withStatus(resource, status));
+  }
+
+  /**
+   * The serviceName of the stack's own PostgreSQL StatefulSet as it exists (the informer's cache), or null. A
+   * StatefulSet made before {@code <name>-postgres-headless} existed governs with {@code <name>-postgres}; its
+   * serviceName is immutable, so it keeps it (docs/api.md, upgrade notes). One that is not the stack's own is a
+   * name conflict and is never written, so its serviceName does not matter.
+   */
+  static String existingPostgresServiceName(Context<LoomioDeployment> context, ResolvedSpec spec) {
+    String name = Names.of(spec.name(), Component.POSTGRES);
+    return context.getSecondaryResources(StatefulSet.class).stream()
+        .filter(s -> name.equals(s.getMetadata().getName()) && s.getSpec() != null)
+        .map(s -> s.getSpec().getServiceName())
+        .filter(Objects::nonNull)
+        .findFirst().orElse(null);
   }
 
   /**
@@ -567,6 +583,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       }
     });
     changed(before, after, Conditions.SECRETS_FRESH).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+        .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
+    changed(before, after, Conditions.NETWORK_POLICIES).filter(c -> !Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.PROGRESSING).filter(c -> UpgradeGuard.UPGRADING.equals(c.getReason()))
         .ifPresent(c -> events.normal(resource, "Upgrading", c.getMessage()));

@@ -196,6 +196,7 @@ public final class StatusAggregator {
       conditions.add(Conditions.of(Conditions.EDGE, observed.edge().status(), observed.edge().reason(),
           observed.edge().message(), generation));
     }
+    conditions.add(networkPolicies(spec, generation));
     conditions.add(apiAvailable(stack.omissions(), generation));
 
     LoomioDeploymentStatus status = new LoomioDeploymentStatus();
@@ -317,6 +318,26 @@ public final class StatusAggregator {
         .orElseGet(() -> Conditions.of(Conditions.MAIL_DELIVERY, Conditions.FALSE, Conditions.SMTP_NOT_CONFIGURED,
             "spec.smtp.host is not set: Loomio sends no mail at all (no sign-in links, invitations or"
                 + " notifications) and reports no error", generation));
+  }
+
+  /**
+   * NetworkPolicies: off; on with every destination from the spec; or Unknown where an external server is
+   * reached at public addresses only because its host says nothing more (the message says how to give its range).
+   */
+  static Condition networkPolicies(ResolvedSpec spec, long generation) {
+    if (!spec.networkPoliciesEnabled()) {
+      return Conditions.of(Conditions.NETWORK_POLICIES, Conditions.FALSE, Conditions.DISABLED,
+          "spec.networkPolicy.enabled is false: no NetworkPolicy limits who reaches the stack's pods or what they"
+              + " reach" + (spec.isolated() ? " (except the isolation's deny-all policy)" : ""), generation);
+    }
+    List<String> assumptions = org.loomio.operator.render.NetworkPolicies.assumptions(spec);
+    if (!assumptions.isEmpty()) {
+      return Conditions.of(Conditions.NETWORK_POLICIES, Conditions.UNKNOWN, Conditions.PUBLIC_ADDRESSES_ASSUMED,
+          String.join("; ", assumptions), generation);
+    }
+    return Conditions.of(Conditions.NETWORK_POLICIES, Conditions.TRUE, Conditions.AS_SPECIFIED,
+        "every flow the NetworkPolicies admit is one the spec names (docs/networking.md); they take effect only"
+            + " where the network plugin enforces NetworkPolicies", generation);
   }
 
   static Condition apiAvailable(List<Omission> omissions, long generation) {

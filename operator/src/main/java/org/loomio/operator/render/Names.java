@@ -15,6 +15,14 @@ public final class Names {
     return name + "-" + component.label();
   }
 
+  /**
+   * The headless Service that governs the embedded PostgreSQL's StatefulSet ({@code spec.serviceName}); clients
+   * use the ClusterIP Service {@code <name>-postgres}.
+   */
+  public static String postgresHeadless(String name) {
+    return name + "-postgres-headless";
+  }
+
   /** The PersistentVolumeClaim of the embedded PostgreSQL. */
   public static String postgresData(String name) {
     return name + "-postgres-data";

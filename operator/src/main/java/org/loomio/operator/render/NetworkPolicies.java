@@ -25,7 +25,7 @@ import org.loomio.operator.api.v1alpha1.PeerSelector;
  * one per component that allows exactly the flows it needs (docs/networking.md has the matrix):
  *
  * <ul>
- *   <li>the edge (ingress controller or gateway pods) to web:8080 and hocuspocus:80;
+ *   <li>the edge (ingress controller or gateway pods; none without an edge) to web:8080 and hocuspocus:80;
  *   <li>hocuspocus to web:8080 (its auth callback);
  *   <li>web, worker and the migration Job to PostgreSQL and Redis (embedded pods, or external ranges);
  *   <li>web and worker to SMTP, to the S3 endpoint, and to public HTTPS (web push, webhooks, sign-in);
@@ -35,16 +35,24 @@ import org.loomio.operator.api.v1alpha1.PeerSelector;
  *
  * Selection is by instance (and component), not namespace-wide, so other stacks or workloads in the
  * namespace are untouched: recorded exceptions to rules R30 and R31.
+ *
+ * <p>No rule admits every address unless the spec writes such a range: an external server named by host is
+ * pinned to its address, to its namespace when the host is an in-cluster Service name, and otherwise to public
+ * addresses ({@link #externalServer}); {@link #assumptions} says where the last was assumed. No pod of the stack
+ * talks to the Kubernetes API (none mounts a token), so no rule leads there.
  */
 public final class NetworkPolicies {
 
+  /**
+   * Public addresses: everything but private (RFC 1918, fc00::/7), carrier-grade NAT (100.64/10, which holds
+   * Alibaba Cloud's metadata service), loopback, link-local (169.254/16: the metadata service; fe80::/10),
+   * "this network" (0.0.0.0/8), and the IPv6 forms of IPv4 addresses (IPv4-mapped ::ffff:0:0/96, NAT64
+   * 64:ff9b::/96), through which an IPv4 address left out here could be reached again.
+   */
   public static final List<CidrBlock> DEFAULT_PUBLIC = List.of(
       new CidrBlock("0.0.0.0/0", List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-          "127.0.0.0/8", "169.254.0.0/16")),
-      new CidrBlock("::/0", List.of("fc00::/7", "fe80::/10", "::1/128")));
-  public static final List<CidrBlock> ANYWHERE = List.of(
-      new CidrBlock("0.0.0.0/0", List.of()), new CidrBlock("::/0", List.of()));
-  private static final String IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
+          "127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8")),
+      new CidrBlock("::/0", List.of("fc00::/7", "fe80::/10", "::1/128", "::ffff:0:0/96", "64:ff9b::/96")));
 
   private NetworkPolicies() {}
 
@@ -68,14 +76,16 @@ public final class NetworkPolicies {
     appEgress.addAll(f.s3());
     appEgress.addAll(f.internetHttps());
 
-    policies.add(allow(ctx, Component.WEB,
-        List.of(ingress(f.edge(), WebDeployment.HTTP_PORT),
-            ingress(List.of(f.pods(Component.HOCUSPOCUS)), WebDeployment.HTTP_PORT)),
-        appEgress));
+    // web's port: the edge's pods and the stack's hocuspocus (its auth callback), nobody else
+    List<NetworkPolicyIngressRule> webIn = new ArrayList<>(fromEdge(f, WebDeployment.HTTP_PORT));
+    if (spec.hocuspocusEnabled()) {
+      webIn.add(ingress(List.of(f.pods(Component.HOCUSPOCUS)), WebDeployment.HTTP_PORT));
+    }
+    policies.add(allow(ctx, Component.WEB, webIn, appEgress));
     policies.add(allow(ctx, Component.WORKER, List.of(), appEgress));
     if (spec.hocuspocusEnabled()) {
       policies.add(allow(ctx, Component.HOCUSPOCUS,
-          List.of(ingress(f.edge(), HocuspocusDeployment.HTTP_PORT)),
+          fromEdge(f, HocuspocusDeployment.HTTP_PORT),
           List.of(f.dns(), egress(List.of(f.pods(Component.WEB)), WebDeployment.HTTP_PORT))));
     }
     List<NetworkPolicyEgressRule> migrateEgress = new ArrayList<>();
@@ -109,6 +119,15 @@ public final class NetworkPolicies {
       policies.add(allow(ctx, Component.REDIS, List.of(ingress(clients, RedisDeployment.PORT)), List.of(f.dns())));
     }
     return policies;
+  }
+
+  /**
+   * The rule admitting the edge on a port, or none without an edge: a rule with no peers would admit every
+   * source, so there is no rule at all.
+   */
+  private static List<NetworkPolicyIngressRule> fromEdge(Flows f, int port) {
+    List<NetworkPolicyPeer> edge = f.edge();
+    return edge.isEmpty() ? List.of() : List.of(ingress(edge, port));
   }
 
   /** Every pod of this stack (selected by instance): no ingress, no egress. Always first, always kept. */
@@ -269,9 +288,10 @@ public final class NetworkPolicies {
       return peer;
     }
 
+    /** The edge's pods, or none (no edge and no spec.networkPolicy.edge). */
     List<NetworkPolicyPeer> edge() {
-      PeerSelector edge = np.getEdge() != null ? np.getEdge() : defaultEdge(ctx.spec());
-      return List.of(peer(edge));
+      PeerSelector edge = np.getEdge() != null ? np.getEdge() : defaultEdge(ctx.spec()).orElse(null);
+      return edge == null ? List.of() : List.of(peer(edge));
     }
 
     NetworkPolicyEgressRule dns() {
@@ -288,16 +308,14 @@ public final class NetworkPolicies {
       if (db.embedded()) {
         return List.of(egress(List.of(pods(Component.POSTGRES)), PostgresStatefulSet.PORT));
       }
-      List<CidrBlock> where = egress.getDatabase() != null ? egress.getDatabase()
-          : db.host().matches(IPV4) ? List.of(new CidrBlock(db.host() + "/32", List.of())) : ANYWHERE;
-      return List.of(egress(blocks(where), db.port()));
+      return List.of(egress(externalServer(db.host(), egress.getDatabase()).peers(), db.port()));
     }
 
     List<NetworkPolicyEgressRule> redis() {
       ResolvedSpec.Redis redis = ctx.spec().redis();
       return switch (redis.mode()) {
         case EMBEDDED -> List.of(egress(List.of(pods(Component.REDIS)), RedisDeployment.PORT));
-        case EXTERNAL -> List.of(egress(blocks(egress.getRedis() != null ? egress.getRedis() : ANYWHERE),
+        case EXTERNAL -> List.of(egress(externalServer(redis.host(), egress.getRedis()).peers(),
             egress.getRedisPort() != null ? egress.getRedisPort() : new EgressSpec().getRedisPort()));
         case NONE -> List.of();
       };
@@ -341,17 +359,119 @@ public final class NetworkPolicies {
     }
   }
 
-  /** Where the edge's pods are, by controller, unless the spec says: see docs/networking.md. */
-  static PeerSelector defaultEdge(ResolvedSpec spec) {
+  /** The namespaces a default Traefik runs in: its chart's documented one, and k3s' bundled Traefik's. */
+  public static final List<String> TRAEFIK_NAMESPACES = List.of("traefik", "kube-system");
+
+  /**
+   * Where the edge's pods are unless spec.networkPolicy.edge says (docs/networking.md): ingress-nginx's pods in
+   * namespace ingress-nginx; Traefik's pods in namespace traefik or kube-system; with a Gateway, every pod of the
+   * Gateway's namespace (where Istio, NGINX Gateway Fabric 2 and others run its proxies); no edge, nobody.
+   */
+  static java.util.Optional<PeerSelector> defaultEdge(ResolvedSpec spec) {
     IngressSpec.Controller controller = spec.ingressController();
     if (controller == IngressSpec.Controller.NGINX) {
-      return new PeerSelector(selector("kubernetes.io/metadata.name", "ingress-nginx"),
-          selector("app.kubernetes.io/name", "ingress-nginx"));
+      return java.util.Optional.of(new PeerSelector(namespace("ingress-nginx"),
+          selector("app.kubernetes.io/name", "ingress-nginx")));
     }
     if (controller == IngressSpec.Controller.TRAEFIK) {
-      return new PeerSelector(new LabelSelector(), selector("app.kubernetes.io/name", "traefik"));
+      LabelSelector namespaces = new LabelSelector();
+      namespaces.setMatchExpressions(List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+          NAMESPACE_NAME, "In", TRAEFIK_NAMESPACES)));
+      return java.util.Optional.of(new PeerSelector(namespaces, selector("app.kubernetes.io/name", "traefik")));
     }
-    return new PeerSelector(new LabelSelector(), new LabelSelector());
+    return spec.gateway().map(g -> new PeerSelector(
+        namespace(g.getNamespace() != null ? g.getNamespace() : spec.namespace()), new LabelSelector()));
+  }
+
+  /** The label every namespace carries with its own name (Kubernetes 1.21+). */
+  static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
+
+  private static LabelSelector namespace(String name) {
+    return selector(NAMESPACE_NAME, name);
+  }
+
+  /**
+   * Where an external server is, for the egress rule: the ranges the spec gives ({@code given}); else, from its
+   * host: an IP address exactly that address; an in-cluster Service name ({@code <service>.<namespace>.svc}, or
+   * {@code .svc.cluster.local}, also with a pod's name in front) every pod of that namespace; any other name
+   * public addresses only, with the assumption said ({@link #assumptions}). A null host is such a name.
+   */
+  public static Destination externalServer(String host, List<CidrBlock> given) {
+    if (given != null) {
+      return new Destination(blocks(given), null);
+    }
+    if (host != null) {
+      var address = org.loomio.operator.api.v1alpha1.Cidrs.address(host);
+      if (address.isPresent()) {
+        return new Destination(blocks(List.of(new CidrBlock(host + (address.get().ipv4() ? "/32" : "/128"),
+            List.of()))), null);
+      }
+      var namespace = serviceNamespace(host);
+      if (namespace.isPresent()) {
+        return new Destination(List.of(peer(new PeerSelector(namespace(namespace.get()), new LabelSelector()))), null);
+      }
+    }
+    return new Destination(blocks(DEFAULT_PUBLIC), host == null ? "" : host);
+  }
+
+  /**
+   * An egress destination: its peers, and the host whose address was assumed public (empty text: no host was
+   * given), or null when nothing was assumed.
+   */
+  public record Destination(List<NetworkPolicyPeer> peers, String assumedPublic) {}
+
+  /**
+   * The namespace of an in-cluster Service name: {@code <service>.<namespace>.svc} or
+   * {@code <service>.<namespace>.svc.cluster.local}, also {@code <pod>.<service>.<namespace>.svc...}; the label
+   * right before {@code svc}. With another cluster domain, write the {@code .svc} form (the pods' DNS search
+   * path completes it).
+   */
+  public static java.util.Optional<String> serviceNamespace(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    String rest = h.endsWith(".svc.cluster.local") ? h.substring(0, h.length() - ".svc.cluster.local".length())
+        : h.endsWith(".svc") ? h.substring(0, h.length() - ".svc".length()) : null;
+    if (rest == null) {
+      return java.util.Optional.empty();
+    }
+    String[] labels = rest.split("\\.", -1);
+    String namespace = labels[labels.length - 1];
+    return labels.length >= 2 && namespace.matches("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+        ? java.util.Optional.of(namespace) : java.util.Optional.empty();
+  }
+
+  /**
+   * What the NetworkPolicies assume rather than know, one sentence each, for the status: an external database
+   * or Redis reached only at public addresses because its host names no address and no in-cluster Service,
+   * and how to give its range. Empty when the policies are off or nothing is assumed.
+   */
+  public static List<String> assumptions(ResolvedSpec spec) {
+    if (!spec.networkPoliciesEnabled()) {
+      return List.of();
+    }
+    EgressSpec egress = spec.networkPolicy().getEgress() == null ? new EgressSpec() : spec.networkPolicy().getEgress();
+    List<String> out = new ArrayList<>();
+    ResolvedSpec.Database db = spec.database();
+    if (!db.embedded()) {
+      String assumed = externalServer(db.host(), egress.getDatabase()).assumedPublic();
+      if (assumed != null) {
+        out.add("web, worker, the migration Job and backups reach the database " + assumed + ":" + db.port()
+            + " only at public addresses; if it resolves to a private address (a managed database in your"
+            + " network), give its range in spec.networkPolicy.egress.database, e.g. [{cidr: 10.0.12.0/24}], or name"
+            + " an in-cluster Service as <service>.<namespace>.svc");
+      }
+    }
+    if (spec.redis().mode() == org.loomio.operator.api.v1alpha1.RedisSpec.Mode.EXTERNAL) {
+      String assumed = externalServer(spec.redis().host(), egress.getRedis()).assumedPublic();
+      if (assumed != null) {
+        out.add("web, worker and the migration Job reach the external Redis "
+            + (assumed.isEmpty() ? "(spec.redis.external.host is not set)" : assumed)
+            + " only at public addresses on port " + (egress.getRedisPort() != null ? egress.getRedisPort()
+            : new EgressSpec().getRedisPort()) + "; set spec.redis.external.host to its in-cluster Service"
+            + " (<service>.<namespace>.svc) or IP address, or give its range in spec.networkPolicy.egress.redis,"
+            + " e.g. [{cidr: 10.0.13.5/32}]");
+      }
+    }
+    return out;
   }
 
   private static NetworkPolicyPeer peer(PeerSelector s) {

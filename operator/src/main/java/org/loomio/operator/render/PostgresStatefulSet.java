@@ -62,7 +62,7 @@ public final class PostgresStatefulSet {
         .withMetadata(ObjectMetas.of(ctx, Component.POSTGRES))
         .withNewSpec()
         .withReplicas(1)
-        .withServiceName(Names.of(ctx.name(), Component.POSTGRES))
+        .withServiceName(ctx.postgresServiceName())
         .withRevisionHistoryLimit(5)
         .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.POSTGRES)))
         .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()

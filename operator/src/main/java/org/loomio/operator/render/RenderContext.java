@@ -26,6 +26,7 @@ public final class RenderContext {
   private UpgradeGateJob.Gate upgradeGate;
   private RotationJob.Rotation rotation;
   private boolean workerStopped;
+  private String postgresServiceName;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
@@ -87,6 +88,21 @@ public final class RenderContext {
   public RenderContext withImages(LoomioImage serving, LoomioImage migration) {
     servingImage = serving;
     migrationImage = migration;
+    return this;
+  }
+
+  /**
+   * The embedded PostgreSQL StatefulSet's {@code spec.serviceName}: {@code <name>-postgres-headless}, except for a
+   * StatefulSet that exists with another one (made before the headless Service existed), which keeps its own:
+   * the field is immutable, and re-creating the database's StatefulSet only to change it would restart it.
+   */
+  public String postgresServiceName() {
+    return postgresServiceName != null ? postgresServiceName : Names.postgresHeadless(name());
+  }
+
+  /** The serviceName of the stack's existing PostgreSQL StatefulSet, if there is one (null: none). */
+  public RenderContext withExistingPostgresServiceName(String serviceName) {
+    postgresServiceName = serviceName;
     return this;
   }
 

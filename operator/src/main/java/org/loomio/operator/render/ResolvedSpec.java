@@ -249,8 +249,9 @@ public final class ResolvedSpec {
 
   // --- redis ---
 
+  /** Redis; {@code host} is spec.redis.external.host (for the NetworkPolicy only), or null. */
   public record Redis(RedisSpec.Mode mode, long maxMemoryMi, Workload workload, ImageOverride image,
-      SecretKeyRef url) {
+      SecretKeyRef url, String host) {
     public boolean embedded() { return mode == RedisSpec.Mode.EMBEDDED; }
   }
 
@@ -264,7 +265,8 @@ public final class ResolvedSpec {
         .addToRequests("memory", memory).addToLimits("memory", memory).build();
     Workload workload = new Workload(1, Quantities.merge(e.getResources(), defaults), pod(e.getPod()));
     SecretKeyRef url = r.getExternal() == null ? null : r.getExternal().getUrlSecretRef();
-    return new Redis(mode, maxMemoryMi, workload, e.getImage(), url);
+    String host = r.getExternal() == null ? null : r.getExternal().getHost();
+    return new Redis(mode, maxMemoryMi, workload, e.getImage(), url, host);
   }
 
   // --- storage ---

@@ -10,7 +10,10 @@ import java.util.List;
 /**
  * The Services, all ClusterIP (rule R32): web and hocuspocus on port 80 for the edge and for each other,
  * PostgreSQL and Redis on their own ports for their clients. Ports always name their protocol (server-side
- * apply of a port without one fails on older servers).
+ * apply of a port without one fails on older servers). The embedded PostgreSQL also has the headless
+ * {@code <name>-postgres-headless} ({@code clusterIP: None}), which governs its StatefulSet as the StatefulSet
+ * documentation asks of {@code spec.serviceName}; no client uses it. It does not publish a pod that is not
+ * ready (nothing needs the DNS name of a database that does not accept connections yet).
  */
 public final class Services {
 
@@ -25,6 +28,11 @@ public final class Services {
     if (ctx.spec().database().embedded()) {
       services.add(service(ctx, Component.POSTGRES, PostgresStatefulSet.PORT_NAME, PostgresStatefulSet.PORT,
           PostgresStatefulSet.PORT_NAME));
+      Service headless = service(ctx, Component.POSTGRES, PostgresStatefulSet.PORT_NAME, PostgresStatefulSet.PORT,
+          PostgresStatefulSet.PORT_NAME);
+      headless.getMetadata().setName(Names.postgresHeadless(ctx.name()));
+      headless.getSpec().setClusterIP("None");
+      services.add(headless);
     }
     if (ctx.spec().redis().embedded()) {
       services.add(service(ctx, Component.REDIS, RedisDeployment.PORT_NAME, RedisDeployment.PORT,

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
+import org.loomio.operator.api.v1alpha1.Cidrs;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
 import org.loomio.operator.api.v1alpha1.EdgeAnnotations;
 import org.loomio.operator.api.v1alpha1.EgressSpec;
@@ -105,6 +106,10 @@ public final class SpecValidator {
     if (redis != null && redis.getMode() == RedisSpec.Mode.EXTERNAL
         && (redis.getExternal() == null || redis.getExternal().getUrlSecretRef() == null)) {
       v.add(new Violation("spec.redis.external.urlSecretRef", "is required when spec.redis.mode is external"));
+    }
+    if (redis != null && redis.getExternal() != null && redis.getExternal().getHost() != null) {
+      ServerHosts.problem(redis.getExternal().getHost())
+          .ifPresent(m -> v.add(new Violation("spec.redis.external.host", m)));
     }
     SmtpSpec smtp = s.getSmtp();
     if (smtp != null && smtp.getPasswordSecretRef() != null && smtp.getUsername() == null) {
@@ -300,24 +305,46 @@ public final class SpecValidator {
       cidrs("spec.networkPolicy.egress.publicCIDRs", e.getPublicCIDRs(), v);
       cidrs("spec.networkPolicy.egress.smtp", e.getSmtp(), v);
       cidrs("spec.networkPolicy.egress.s3", e.getS3(), v);
+      cidrs("spec.networkPolicy.egress.backupS3", e.getBackupS3(), v);
       cidrs("spec.networkPolicy.egress.database", e.getDatabase(), v);
       cidrs("spec.networkPolicy.egress.redis", e.getRedis(), v);
     }
   }
 
+  /**
+   * Each block: a CIDR, except entries strictly within it (the API server refuses a NetworkPolicy otherwise),
+   * and no cloud metadata address left reachable (the CRD's CEL rule catches a bare cidr; this is exact).
+   */
   private static void cidrs(String field, List<CidrBlock> blocks, List<Violation> v) {
     if (blocks == null) {
       return;
     }
     for (int i = 0; i < blocks.size(); i++) {
       CidrBlock b = blocks.get(i);
-      if (b.getCidr() == null || !b.getCidr().matches(CidrBlock.CIDR_PATTERN)) {
-        v.add(new Violation(field + "[" + i + "].cidr", "not a CIDR: " + b.getCidr()));
+      String at = field + "[" + i + "]";
+      java.util.Optional<Cidrs.Range> range = b.getCidr() == null || !b.getCidr().matches(CidrBlock.CIDR_PATTERN)
+          ? java.util.Optional.empty() : Cidrs.parse(b.getCidr());
+      if (range.isEmpty()) {
+        v.add(new Violation(at + ".cidr", "not a CIDR (a.b.c.d/n with octets 0-255, or an IPv6 range): " + b.getCidr()));
       }
       List<String> except = b.getExcept() == null ? List.of() : b.getExcept();
+      boolean exceptOk = true;
       for (int j = 0; j < except.size(); j++) {
-        if (except.get(j) == null || !except.get(j).matches(CidrBlock.CIDR_PATTERN)) {
-          v.add(new Violation(field + "[" + i + "].except[" + j + "]", "not a CIDR: " + except.get(j)));
+        java.util.Optional<Cidrs.Range> e = except.get(j) == null || !except.get(j).matches(CidrBlock.CIDR_PATTERN)
+            ? java.util.Optional.empty() : Cidrs.parse(except.get(j));
+        if (e.isEmpty()) {
+          v.add(new Violation(at + ".except[" + j + "]", "not a CIDR: " + except.get(j)));
+          exceptOk = false;
+        } else if (range.isPresent() && !range.get().strictlyContains(e.get())) {
+          v.add(new Violation(at + ".except[" + j + "]", except.get(j) + " must lie strictly within cidr "
+              + b.getCidr()));
+        }
+      }
+      if (range.isPresent() && exceptOk) {
+        List<String> reached = Cidrs.metadataReachable(b);
+        if (!reached.isEmpty()) {
+          v.add(new Violation(at + ".cidr", b.getCidr() + " reaches " + String.join(" and ", reached)
+              + ": " + Cidrs.REACHES_METADATA));
         }
       }
     }

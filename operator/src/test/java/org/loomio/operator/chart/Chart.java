@@ -36,7 +36,26 @@ public final class Chart {
     return render(valuesYaml, null);
   }
 
+  /**
+   * The API server's address the tests give (a real {@code helm install} looks it up; {@code helm template} cannot,
+   * and the chart then refuses to render): added to the values unless they set {@code networkPolicy} themselves.
+   */
+  public static final String TEST_API_SERVER = "192.0.2.10/32";
+
   public static String render(String valuesYaml, String kubeVersion) {
+    return renderAsGiven(withApiServer(valuesYaml), kubeVersion);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String withApiServer(String valuesYaml) {
+    Map<String, Object> values = valuesYaml == null || valuesYaml.isBlank() ? new java.util.LinkedHashMap<>()
+        : new java.util.LinkedHashMap<>(Serialization.unmarshal(valuesYaml, Map.class));
+    values.putIfAbsent("networkPolicy", Map.of("apiServer", Map.of("cidrs", List.of(TEST_API_SERVER))));
+    return Serialization.asYaml(values);
+  }
+
+  /** {@code helm template} with exactly these values (null: none). */
+  public static String renderAsGiven(String valuesYaml, String kubeVersion) {
     try {
       Path values = Files.createTempFile("values", ".yaml");
       try {

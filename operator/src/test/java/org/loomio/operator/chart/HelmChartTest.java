@@ -103,7 +103,7 @@ class HelmChartTest {
   void defaultsRenderAHardenedClusterWideOperator() {
     List<HasMetadata> objects = Chart.template(null);
     assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment", "NetworkPolicy", "NetworkPolicy");
     Deployment deployment = Chart.one(objects, Deployment.class);
     Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("ghcr.io/loomio-operator/loomio-operator:" + System.getProperty("project.version"));
@@ -307,7 +307,12 @@ class HelmChartTest {
       "tenancy: {allowSecurityAnnotations: \"yes\"}\n",
       "tenancy: {requireNothing: true}\n",
       "tenancy: {nginxControllerConfigMap: controller}\n",  // no namespace
-      "tenancy: {requireSecretConsent: \"no\"}\n"})
+      "tenancy: {requireSecretConsent: \"no\"}\n",
+      "networkPolicy: {apiServer: {cidrs: [10.0.0.1]}}\n",  // no prefix length
+      "networkPolicy: {apiServer: {cidrs: [999.0.0.1/32]}}\n",
+      "networkPolicy: {apiServer: {ports: []}}\n",
+      "networkPolicy: {ingressNamespaces: [Monitoring]}\n",
+      "networkPolicy: {enabled: \"yes\"}\n"})
   void theSchemaRefusesBadValues(String values) {
     assertThatThrownBy(() -> Chart.render(values)).hasMessageContaining("values don't meet the specifications");
   }
@@ -358,5 +363,93 @@ class HelmChartTest {
       }
     }
     return flat;
+  }
+
+  // --- the operator pod's NetworkPolicy ---
+
+  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy(List<HasMetadata> objects) {
+    return policy(objects, Chart.RELEASE);
+  }
+
+  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy(List<HasMetadata> objects,
+      String name) {
+    return Chart.all(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
+        .filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theOperatorPodReachesOnlyDnsAndTheApiServerAndNobodyReachesItByDefault() {
+    List<HasMetadata> objects = Chart.template(null);
+    var p = policy(objects).getSpec();
+    var podLabels = Chart.one(objects, Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
+    assertThat(podLabels).containsAllEntriesOf(p.getPodSelector().getMatchLabels());
+    var deny = policy(objects, Chart.RELEASE + "-default-deny").getSpec();
+    assertThat(podLabels).containsAllEntriesOf(deny.getPodSelector().getMatchLabels());
+    assertThat(deny.getPolicyTypes()).containsExactly("Ingress", "Egress");
+    assertThat(deny.getIngress()).isNullOrEmpty();
+    assertThat(deny.getEgress()).isNullOrEmpty();
+    assertThat(p.getPolicyTypes()).containsExactly("Ingress", "Egress");
+    assertThat(p.getIngress()).as("nobody may connect").isEmpty();
+    assertThat(p.getEgress()).hasSize(2);
+    var dns = p.getEgress().get(0);
+    assertThat(dns.getTo()).singleElement().satisfies(peer -> {
+      assertThat(peer.getNamespaceSelector().getMatchLabels()).containsExactly(
+          Map.entry("kubernetes.io/metadata.name", "kube-system"));
+      assertThat(peer.getPodSelector().getMatchLabels()).containsExactly(Map.entry("k8s-app", "kube-dns"));
+    });
+    assertThat(dns.getPorts()).extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+        .containsExactly("UDP/53", "TCP/53");
+    var api = p.getEgress().get(1);
+    assertThat(api.getTo()).singleElement().satisfies(peer -> {
+      assertThat(peer.getIpBlock().getCidr()).isEqualTo(Chart.TEST_API_SERVER);
+      assertThat(peer.getIpBlock().getExcept()).isNullOrEmpty();
+      assertThat(peer.getNamespaceSelector()).isNull();
+    });
+    assertThat(api.getPorts()).extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+        .containsExactly("TCP/443", "TCP/6443");
+  }
+
+  @Test
+  void theApiServerAddressesAndTheNamespacesThatMayScrapeComeFromValues() {
+    var p = policy(Chart.template("""
+        networkPolicy:
+          apiServer: {cidrs: [172.18.0.2/32, "fd00:10::2/128"], ports: [6443]}
+          dns: {namespace: dns, podLabels: {app: coredns}}
+          ingressNamespaces: [monitoring, probes]
+        metrics: {port: 9090}
+        health: {port: 9091}
+        """)).getSpec();
+    assertThat(p.getEgress().get(1).getTo()).extracting(peer -> peer.getIpBlock().getCidr())
+        .containsExactly("172.18.0.2/32", "fd00:10::2/128");
+    assertThat(p.getEgress().get(1).getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(6443);
+    assertThat(p.getEgress().get(0).getTo().get(0).getPodSelector().getMatchLabels())
+        .containsExactly(Map.entry("app", "coredns"));
+    assertThat(p.getIngress()).singleElement().satisfies(rule -> {
+      assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+        assertThat(peer.getPodSelector()).isNull();
+        assertThat(peer.getNamespaceSelector().getMatchExpressions()).singleElement().satisfies(e -> {
+          assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+          assertThat(e.getOperator()).isEqualTo("In");
+          assertThat(e.getValues()).containsExactly("monitoring", "probes");
+        });
+      });
+      assertThat(rule.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(9090, 9091);
+    });
+    for (var rule : p.getEgress()) {
+      assertThat(rule.getTo()).as("a rule without peers would admit every address").isNotEmpty();
+    }
+  }
+
+  @Test
+  void withoutApiServerAddressesWhereHelmCannotLookThemUpTheChartSaysHowToFindThem() {
+    // helm-java's template cannot look up at all (it fails connecting; the Helm CLI's template gets nothing back):
+    // both end where no address is known
+    assertThatThrownBy(() -> Chart.renderAsGiven(null, null)).hasMessageContaining("lookup");
+    assertThatThrownBy(() -> Chart.renderAsGiven("networkPolicy: {apiServer: {lookup: false}}\n", null))
+        .hasMessageContaining("networkPolicy.apiServer.cidrs")
+        .hasMessageContaining("kubectl get endpoints kubernetes -n default")
+        .hasMessageContaining("networkPolicy.enabled=false");
+    assertThat(Chart.parse(Chart.renderAsGiven("networkPolicy: {enabled: false}\n", null)))
+        .noneMatch(o -> "NetworkPolicy".equals(o.getKind()));
   }
 }

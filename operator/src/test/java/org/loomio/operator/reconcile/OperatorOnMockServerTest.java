@@ -87,6 +87,8 @@ class OperatorOnMockServerTest {
     assertThat(generated).as("generated credentials").isNotNull();
     Map<String, String> values = new LinkedHashMap<>();
     generated.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
+    // a Secret that existed before is completed by the operator a moment later: an assertion, so the wait retries
+    assertThat(values).as("the operator's hash key in " + spec.generatedSecretName()).containsKey(Credentials.HASH_KEY);
     return StackRenderer.render(r, ClusterCapabilities.newest(), new Credentials(spec.generatedSecretName(), true, values),
         SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of()));
   }
@@ -188,6 +190,36 @@ class OperatorOnMockServerTest {
         .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Decisions"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(changed(beforeName, cluster.versions("change")))
         .containsExactlyInAnyOrder("ConfigMap/team-config", "Deployment/team-web", "Deployment/team-worker"));
+  }
+
+  /**
+   * A StatefulSet made before the headless Service existed governs with {@code <name>-postgres}; spec.serviceName
+   * is immutable on a real server (the mock would take the change, so keeping it here proves it is never sent).
+   */
+  @Test
+  void anExistingDatabaseStatefulSetKeepsItsServiceNameAndGetsTheHeadlessServiceBeside() {
+    create("governed", "team", "host: team.example.org");
+    awaitConverged("governed", "team");
+    var sets = cluster.client().apps().statefulSets().inNamespace("governed");
+    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName()).isEqualTo("team-postgres-headless");
+    Service headless = cluster.client().services().inNamespace("governed").withName("team-postgres-headless").get();
+    assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(cluster.client().services().inNamespace("governed").withName("team-postgres").get().getSpec()
+        .getClusterIP()).as("clients keep their ClusterIP Service").isNotEqualTo("None");
+
+    // as an earlier release made it
+    sets.withName("team-postgres").edit(st -> { st.getSpec().setServiceName("team-postgres"); return st; });
+    cluster.client().resources(LoomioDeployment.class).inNamespace("governed").withName("team")
+        .edit(r -> { r.getSpec().setSiteName("Governed"); return r; });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("governed")
+        .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Governed"));
+    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName()).isEqualTo("team-postgres");
+
+    // deleted with --cascade=orphan (the documented move to the headless Service): re-created governed by it
+    sets.withName("team-postgres").withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN)
+        .delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(sets.withName("team-postgres").get())
+        .isNotNull().satisfies(st -> assertThat(st.getSpec().getServiceName()).isEqualTo("team-postgres-headless")));
   }
 
   @Test

@@ -160,4 +160,25 @@ class StatusAggregatorTest {
     assertThat(condition(s, Conditions.MAIL_DELIVERY).getMessage()).contains("smtp.example.org:587 (starttls, certificate verified)");
     assertThat(List.of(s.getConditions().toString())).noneMatch(t -> t.contains("password"));
   }
+
+  @Test
+  void networkPoliciesSayWhereAnAddressIsAssumedAndHowToGiveItsRange() {
+    var spec = new org.loomio.operator.render.ResolvedSpec(Fixtures.resource("team", """
+        host: a.example.org
+        database: {external: {host: pg.example.org, passwordSecretRef: {name: pg, key: password}, version: 16}}
+        """));
+    Condition assumed = StatusAggregator.networkPolicies(spec, 3L);
+    assertThat(assumed.getStatus()).isEqualTo("Unknown");
+    assertThat(assumed.getReason()).isEqualTo(Conditions.PUBLIC_ADDRESSES_ASSUMED);
+    assertThat(assumed.getMessage()).contains("pg.example.org:5432").contains("spec.networkPolicy.egress.database");
+    assertThat(assumed.getObservedGeneration()).isEqualTo(3L);
+
+    Condition pinned = StatusAggregator.networkPolicies(new org.loomio.operator.render.ResolvedSpec(
+        Fixtures.resource("team", "host: a.example.org")), 1L);
+    assertThat(pinned.getStatus() + " " + pinned.getReason()).isEqualTo("True " + Conditions.AS_SPECIFIED);
+
+    Condition off = StatusAggregator.networkPolicies(new org.loomio.operator.render.ResolvedSpec(
+        Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}")), 1L);
+    assertThat(off.getStatus() + " " + off.getReason()).isEqualTo("False " + Conditions.DISABLED);
+  }
 }

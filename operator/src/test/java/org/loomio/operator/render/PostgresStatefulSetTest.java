@@ -25,7 +25,17 @@ class PostgresStatefulSetTest {
     assertThat(Pods.env(c)).containsEntry("PGDATA", "/var/lib/postgresql/data/pgdata")
         .containsEntry("POSTGRES_PASSWORD", "secret:team-secrets/POSTGRES_PASSWORD")
         .containsEntry("POSTGRES_DB", "loomio_production").containsEntry("POSTGRES_USER", "loomio");
-    assertThat(s.getSpec().getServiceName()).isEqualTo("team-postgres");
+    assertThat(s.getSpec().getServiceName()).isEqualTo("team-postgres-headless");
+  }
+
+  @Test
+  void anExistingStatefulSetKeepsItsImmutableServiceName() {
+    var ctx = WebDeploymentTest.context(Fixtures.resource("team", "host: a.example.org"))
+        .withExistingPostgresServiceName("team-postgres");
+    assertThat(PostgresStatefulSet.render(ctx).getSpec().getServiceName()).isEqualTo("team-postgres");
+    var fresh = WebDeploymentTest.context(Fixtures.resource("team", "host: a.example.org"))
+        .withExistingPostgresServiceName(null);
+    assertThat(PostgresStatefulSet.render(fresh).getSpec().getServiceName()).isEqualTo("team-postgres-headless");
   }
 
   @Test

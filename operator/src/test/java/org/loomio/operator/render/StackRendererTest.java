@@ -30,7 +30,8 @@ class StackRendererTest {
         "Secret/team-secrets", "ConfigMap/team-config",
         "PersistentVolumeClaim/team-uploads", "PersistentVolumeClaim/team-postgres-data",
         "PersistentVolumeClaim/team-backups",
-        "Service/team-web", "Service/team-hocuspocus", "Service/team-postgres", "Service/team-redis",
+        "Service/team-web", "Service/team-hocuspocus", "Service/team-postgres",
+        "Service/team-postgres-headless", "Service/team-redis",
         "StatefulSet/team-postgres", "Deployment/team-redis", "Deployment/team-web", "Deployment/team-worker",
         "Deployment/team-hocuspocus", "Job/" + stack.migrationJob(), "CronJob/team-backup");
     assertThat(stack.omissions()).isEmpty();

@@ -188,4 +188,65 @@ class SpecValidatorTest {
           + " kubernetes.example.org/x: y}}}" + close)).as(component).isEmpty();
     }
   }
+
+  // --- spec.networkPolicy.egress: CIDRs, except entries, the metadata addresses ---
+
+  @Test
+  void everyCidrListRefusesARangeThatReachesAMetadataAddressNamingTheField() {
+    for (String list : List.of("publicCIDRs", "smtp", "s3", "backupS3", "database", "redis")) {
+      assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {" + list + ": [{cidr: 10.0.0.0/8},"
+          + " {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}]}}"))
+          .singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("spec.networkPolicy.egress." + list + "[1].cidr");
+            assertThat(v.message()).startsWith("0.0.0.0/0 reaches 169.254.169.254 and 100.100.100.200")
+                .contains("except");
+          });
+    }
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {s3: [{cidr: 169.254.169.254/32}]}}"))
+        .extracting(Violation::field).containsExactly("spec.networkPolicy.egress.s3[0].cidr");
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {smtp: [{cidr: \"::/0\", except: [\"fc00::/8\"]}]}}"))
+        .singleElement().satisfies(v -> assertThat(v.message()).startsWith("::/0 reaches fd00:ec2::254"));
+  }
+
+  @Test
+  void aRangeWhoseExceptLeavesTheMetadataAddressesOutPasses() {
+    assertThat(validate("""
+        host: a.example.org
+        networkPolicy:
+          egress:
+            publicCIDRs:
+            - {cidr: 0.0.0.0/0, except: [169.254.0.0/16, 100.64.0.0/10]}
+            - {cidr: "::/0", except: ["fd00:ec2::254/128"]}
+            database: [{cidr: 10.0.12.0/24}]
+        """)).isEmpty();
+  }
+
+  @Test
+  void backupS3IsValidatedLikeTheOtherLists() {
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {backupS3: [{cidr: 203.0.113.0/24,"
+        + " except: [10.0.0.0/8, nonsense]}]}}"))
+        .extracting(Violation::toString).containsExactly(
+            "spec.networkPolicy.egress.backupS3[0].except[0]: 10.0.0.0/8 must lie strictly within cidr 203.0.113.0/24",
+            "spec.networkPolicy.egress.backupS3[0].except[1]: not a CIDR: nonsense");
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {backupS3: [{cidr: 999.1.1.1/8}]}}"))
+        .extracting(Violation::field).containsExactly("spec.networkPolicy.egress.backupS3[0].cidr");
+  }
+
+  @Test
+  void anExceptMustBeAStrictSubsetOfItsCidr() {
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {smtp: [{cidr: 10.0.0.0/8, except: [10.0.0.0/8,"
+        + " \"fd00::/8\", 10.1.0.0/16]}]}}"))
+        .extracting(Violation::field).containsExactly("spec.networkPolicy.egress.smtp[0].except[0]",
+            "spec.networkPolicy.egress.smtp[0].except[1]");
+  }
+
+  @Test
+  void anExternalRedisHostIsCheckedLikeTheDatabaseHost() {
+    String redis = "host: a.example.org\nredis: {mode: external, external: {urlSecretRef: {name: r, key: url}, host: %s}}";
+    assertThat(validate(redis.formatted("169.254.169.254"))).extracting(Violation::field)
+        .containsExactly("spec.redis.external.host");
+    assertThat(validate(redis.formatted("metadata.google.internal"))).extracting(Violation::field)
+        .containsExactly("spec.redis.external.host");
+    assertThat(validate(redis.formatted("redis-master.caches.svc"))).isEmpty();
+  }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Egress outside the cluster, as address ranges. "Public" means every address except private, loopback,
- * link-local (which includes cloud metadata endpoints) and carrier-grade NAT ranges.
+ * link-local (which includes cloud metadata endpoints), carrier-grade NAT and the IPv4-in-IPv6 ranges. No list
+ * here may reach a cloud metadata address ({@link Cidrs#METADATA}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EgressSpec {
@@ -22,8 +23,9 @@ public class EgressSpec {
   private Boolean internetHTTPS = true;
 
   @Size(max = 16)
-  @JsonPropertyDescription("What counts as public addresses. Default: 0.0.0.0/0 and ::/0 without 10.0.0.0/8,"
-      + " 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, fc00::/7, fe80::/10, ::1/128.")
+  @JsonPropertyDescription("What counts as public addresses. Default: 0.0.0.0/0 without 10.0.0.0/8, 172.16.0.0/12,"
+      + " 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 0.0.0.0/8, and ::/0 without fc00::/7,"
+      + " fe80::/10, ::1/128, ::ffff:0:0/96, 64:ff9b::/96.")
   private List<CidrBlock> publicCIDRs;
 
   @Size(max = 16)
@@ -42,11 +44,15 @@ public class EgressSpec {
 
   @Size(max = 16)
   @JsonPropertyDescription("Where the external PostgreSQL is (spec.database.external.port; web, worker, the"
-      + " migration Job). Default: the host's /32 when it is an IPv4 address, else any address.")
+      + " migration Job, backup and restore pods). Default from spec.database.external.host: an IPv4 address its"
+      + " /32; an in-cluster Service name (<service>.<namespace>.svc[.cluster.local]) the pods of that namespace"
+      + " (a namespace selector, not a range); any other name public addresses only. Set it for a managed"
+      + " database on a private network, for example [{cidr: 10.0.12.0/24}].")
   private List<CidrBlock> database;
 
   @Size(max = 16)
-  @JsonPropertyDescription("Where the external Redis is (web, worker, the migration Job). Default: any address.")
+  @JsonPropertyDescription("Where the external Redis is (port redisPort; web, worker, the migration Job). Default"
+      + " from spec.redis.external.host like database; without that host, public addresses only.")
   private List<CidrBlock> redis;
 
   @Default("6379")
