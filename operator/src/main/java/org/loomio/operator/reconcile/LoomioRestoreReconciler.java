@@ -139,6 +139,10 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (!violations.isEmpty()) {
       return step.fail("LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
     }
+    List<Violation> own = SpecValidator.validateRestore(rs);
+    if (!own.isEmpty()) {
+      return step.fail("invalid: " + own.get(0));
+    }
     ResolvedSpec spec = new ResolvedSpec(deployment, images);
     ResolvedSpec.Backup b = spec.backup();
     LoomioRestoreSpec.Source source = rs.getSource() != null ? rs.getSource()
@@ -161,7 +165,9 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       // the restore pod reads what the stack's backups read, and the key: only with the owners' consent
       List<ReferencedSecrets.Ref> refs = new ArrayList<>(ReferencedSecrets.refs(spec));
       refs.add(rs.getPrivateKeySecretRef() != null ? ReferencedSecrets.restoreKey(key)
-          : new ReferencedSecrets.Ref("the decryption key", key.getName(), key.getKey()));
+          : b.mode() == BackupEncryptionSpec.Mode.Passphrase
+              ? new ReferencedSecrets.Ref("spec.backup.encryption.passphraseSecretRef", key.getName(), key.getKey())
+              : ReferencedSecrets.operatorRef("the decryption key", key));
       var lookup = ReferencedSecrets.lookup(client, ns, deploymentName, refs,
           ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), policy.requireSecretConsent());
       if (lookup.problem().isPresent()) {

@@ -128,7 +128,9 @@ public class LoomioDeploymentSpec {
   @ValidationRule(value = EnvNames.CEL_NOT_OWNED,
       message = "spec.secretEnv: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
   @JsonPropertyDescription("Secret-valued settings (OAuth, Turnstile, Sentry, ...) for the web and worker pods"
-      + " and the migration Job, each read from a key of a Secret in this namespace.")
+      + " and the migration Job, each read from a key of a Secret in this namespace that carries its owner's consent"
+      + " (annotation loomio.org/allowed-stacks). Never a Secret the operator generates (<name>-secrets,"
+      + " <name>-secrets-rotation, <name>-backup-key, of this stack or another).")
   private List<SecretEnvVarSpec> secretEnv = new ArrayList<>();
 
   @JsonPropertyDescription("NetworkPolicies for every pod of the stack: deny by default, then exactly the flows each"
