@@ -166,6 +166,11 @@ public final class ReferencedSecrets {
       return Optional.of(String.join(". ", parts));
     }
 
+    /** Whether something the spec names may not be used (no consent, or an operator-generated Secret). */
+    public boolean refusesUse() {
+      return has(Problem.NOT_CONSENTED) || has(Problem.GENERATED);
+    }
+
     private boolean has(Problem p) {
       return findings.stream().anyMatch(f -> f.problem() == p);
     }

@@ -214,6 +214,69 @@ class BackupsOnMockServerTest {
     });
   }
 
+  @Test
+  void aRestoreWhoseSpecChangesAfterItStartedFailsAndUsesNothingOfTheChange() {
+    create("frozen", "team");
+    cluster.runControllers("frozen", "team");
+    restore("frozen", "r1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("frozen", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingDown);
+      assertThat(s.getStartedGeneration()).isNotNull();
+      assertThat(s.getDeploymentName()).isEqualTo("team");
+    });
+    // an API server without CEL lets the change through (a real one bumps the generation; so does this edit)
+    cluster.client().resources(LoomioRestore.class).inNamespace("frozen").withName("r1").edit(r -> {
+      r.getSpec().setPrivateKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef("stolen", "private.asc"));
+      r.getMetadata().setGeneration(r.getMetadata().getGeneration() == null ? 2 : r.getMetadata().getGeneration() + 1);
+      return r;
+    });
+    cluster.runControllers("frozen", "team"); // the pods are gone: the next step would start the restore Job
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("frozen", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+      assertThat(s.getMessage()).startsWith("the spec was changed after the restore started");
+    });
+    assertThat(cluster.client().batch().v1().jobs().inNamespace("frozen").withLabel(Labels.RESTORE, "r1").list()
+        .getItems()).as("no restore Job").isEmpty();
+  }
+
+  @Test
+  void consentWithdrawnAfterARestoreStartedStopsItBeforeItsJobReadsTheSecret() {
+    cluster.namespace("withdrawn");
+    cluster.client().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("oauth")
+        .withNamespace("withdrawn").addToAnnotations(ReferencedSecrets.CONSENT, "team").endMetadata()
+        .addToData("secret", b64("oauth-secret")).build()).create();
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\n"
+        + "secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: oauth, key: secret}}]");
+    r.getMetadata().setNamespace("withdrawn");
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    await().atMost(WAIT).until(() -> cluster.client().apps().deployments().inNamespace("withdrawn").withName("team-web")
+        .get() != null);
+    cluster.runControllers("withdrawn", "team");
+    restore("withdrawn", "r1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("withdrawn", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingDown);
+      assertThat(cluster.client().apps().deployments().inNamespace("withdrawn").withName("team-web").get().getSpec()
+          .getReplicas()).isZero();
+    });
+    // the Secret's owner withdraws consent while the app stops
+    cluster.client().secrets().inNamespace("withdrawn").withName("oauth").edit(x -> {
+      x.getMetadata().setAnnotations(Map.of());
+      return x;
+    });
+    cluster.runWorkloads("withdrawn", "team");
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("withdrawn", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+      assertThat(s.getMessage()).contains("Secret oauth (spec.secretEnv[0].secretKeyRef) is not marked for use by"
+          + " LoomioDeployment team");
+    });
+    assertThat(cluster.client().batch().v1().jobs().inNamespace("withdrawn").withLabel(Labels.RESTORE, "r1").list()
+        .getItems()).as("no restore Job mounts it").isEmpty();
+  }
+
   private static String b64(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
