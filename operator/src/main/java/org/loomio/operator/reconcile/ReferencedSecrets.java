@@ -66,6 +66,12 @@ public final class ReferencedSecrets {
      */
     FIELD,
     /**
+     * The Ingress's certificate Secret by its default name {@code <name>-tls} without an issuer: nothing of the
+     * stack writes it, so it is a Secret someone provides and needs their consent like any other; until it exists
+     * the Edge condition says so (it does not stop the stack).
+     */
+    DEFAULT_TLS,
+    /**
      * A LoomioRestore's {@code privateKeySecretRef}: may name a stack's backup key (the stack's own needs no mark,
      * another stack's needs its consent), never a stack's credentials.
      */
@@ -242,8 +248,15 @@ public final class ReferencedSecrets {
     for (int i = 0; i < pull.size(); i++) {
       refs.add(new Ref("spec.imagePullSecrets[" + i + "]", Kind.Secret, pull.get(i).getName(), null));
     }
-    spec.tlsSecret().filter(t -> !spec.tlsSecretIsOwn())
-        .ifPresent(t -> refs.add(new Ref(t.field(), Kind.Secret, t.secretName(), null)));
+    spec.tlsSecret().ifPresent(t -> {
+      if (!spec.tlsSecretIsOwn()) {
+        refs.add(new Ref(t.field(), Kind.Secret, t.secretName(), null));
+      } else if (!spec.tlsIssued()) {
+        // <name>-tls without an issuer: nothing of the stack writes it, so it is someone's and needs their consent
+        refs.add(new Ref(t.field() + ", by default", Kind.Secret, t.secretName(), null, Use.DEFAULT_TLS));
+      }
+      // with an issuer, cert-manager writes <name>-tls for the stack's Certificate: NameConflicts checks that
+    });
     return refs;
   }
 
@@ -311,7 +324,9 @@ public final class ReferencedSecrets {
         }
       }
       if (absent.contains(id)) {
-        findings.add(new Finding(ref, Problem.NOT_FOUND));
+        if (ref.use() != Use.DEFAULT_TLS) {
+          findings.add(new Finding(ref, Problem.NOT_FOUND));
+        }
         continue;
       }
       HasMetadata o = objects.get(id);
@@ -365,7 +380,7 @@ public final class ReferencedSecrets {
     return switch (use) {
       case OPERATOR -> true;
       case RESTORE_KEY -> GeneratedSecretNames.isBackupKey(instance, generated.getMetadata().getName());
-      case FIELD -> false;
+      case FIELD, DEFAULT_TLS -> false;
     };
   }
 

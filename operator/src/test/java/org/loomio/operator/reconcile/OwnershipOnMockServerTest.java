@@ -274,6 +274,106 @@ class OwnershipOnMockServerTest {
         .getSpec())).as("web never reads either key").isEqualTo(web).doesNotContain("backup-key");
   }
 
+  private static HasMetadata tlsSecret(String ns, String name, Map<String, String> annotations) {
+    return cluster.client().resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns)
+        .withAnnotations(annotations).endMetadata().withType("kubernetes.io/tls")
+        .addToData("tls.crt", "Y2VydA==").addToData("tls.key", "a2V5").build()).create();
+  }
+
+  private static void createStack(String ns, String specYaml) {
+    LoomioDeployment r = Fixtures.resource("team", specYaml);
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+  }
+
+  /** A Certificate as cert-manager's ingress-shim makes it for an Ingress: named after the Secret, owned by it. */
+  private static void certificate(String ns, String name, HasMetadata owner) {
+    var cert = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("cert-manager.io/v1")
+        .withKind("Certificate").withNewMetadata().withName(name).withNamespace(ns)
+        .addNewOwnerReference().withApiVersion("networking.k8s.io/v1").withKind("Ingress")
+        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).withController(true).endOwnerReference()
+        .endMetadata().addToAdditionalProperties("spec", Map.of("secretName", name)).build();
+    cluster.client().genericKubernetesResources(NameConflicts.CERTIFICATES).inNamespace(ns).resource(cert).create();
+  }
+
+  @Test
+  void anotherAppsCertificateUnderTheStacksTlsNameIsNeitherServedNorOverwritten() {
+    String ns = "tls-foreign";
+    cluster.namespace(ns);
+    // another application's certificate, made by hand, and one cert-manager issued for a Certificate not ours
+    HasMetadata shop = tlsSecret(ns, "team-tls", Map.of());
+    Map<String, String> before = snapshot(List.of(shop));
+    createStack(ns, "host: team.example.org\ningress: {className: nginx, tls: {clusterIssuer: le}}");
+    awaitDegraded(ns, Conditions.NAME_CONFLICT);
+    assertThat(degraded(ns).getMessage()).contains("Secret team-tls exists and is not this stack's: cert-manager did"
+        + " not issue it for this stack's Ingress team-web");
+    assertThat(cluster.client().network().v1().ingresses().inNamespace(ns).list().getItems())
+        .as("no Ingress, so no Certificate writes it and no edge serves it").isEmpty();
+    assertThat(snapshot(List.of(shop))).isEqualTo(before);
+
+    // issued by cert-manager, but for a Certificate owned by another Ingress: still not this stack's
+    HasMetadata other = cluster.client().resource(new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder()
+        .withNewMetadata().withName("shop").withNamespace(ns).endMetadata().withNewSpec().endSpec().build()).create();
+    certificate(ns, "team-tls", other);
+    cluster.client().secrets().inNamespace(ns).withName("team-tls").edit(x -> {
+      x.getMetadata().setAnnotations(Map.of(NameConflicts.CERTIFICATE_NAME, "team-tls"));
+      return x;
+    });
+    Map<String, String> issued = snapshot(List.of(shop));
+    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team")
+        .edit(x -> { x.getSpec().setSiteName("Team"); return x; });
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioDeployment r = cluster.get(ns, "team");
+      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+      assertThat(degraded(ns).getReason()).isEqualTo(Conditions.NAME_CONFLICT);
+    });
+    assertThat(cluster.client().network().v1().ingresses().inNamespace(ns).withName("team-web").get()).isNull();
+    assertThat(snapshot(List.of(shop))).isEqualTo(issued);
+  }
+
+  @Test
+  void theCertificateCertManagerIssuedForTheStacksOwnIngressIsTheStacks() {
+    String ns = "tls-own";
+    cluster.namespace(ns);
+    createStack(ns, "host: team.example.org\ningress: {className: nginx, tls: {clusterIssuer: le}}");
+    var web = await().atMost(WAIT).until(() -> cluster.client().network().v1().ingresses().inNamespace(ns)
+        .withName("team-web").get(), java.util.Objects::nonNull);
+    // what cert-manager does for the Ingress: a Certificate it owns, then the Secret
+    certificate(ns, "team-tls", web);
+    tlsSecret(ns, "team-tls", Map.of(NameConflicts.CERTIFICATE_NAME, "team-tls",
+        "cert-manager.io/issuer-name", "le", "cert-manager.io/issuer-kind", "ClusterIssuer"));
+    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team")
+        .edit(x -> { x.getSpec().setSiteName("Team"); return x; });
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioDeployment r = cluster.get(ns, "team");
+      assertThat(r.getStatus()).isNotNull();
+      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+      assertThat(degraded(ns).getStatus()).as(degraded(ns).getMessage()).isEqualTo("False");
+    });
+    assertThat(cluster.client().network().v1().ingresses().inNamespace(ns).withName("team-web").get()).isNotNull();
+  }
+
+  @Test
+  void withoutAnIssuerTheStacksTlsSecretIsSomeonesAndNeedsTheirConsent() {
+    String ns = "tls-manual";
+    cluster.namespace(ns);
+    HasMetadata shop = tlsSecret(ns, "team-tls", Map.of());
+    Map<String, String> before = snapshot(List.of(shop));
+    createStack(ns, "host: team.example.org\ningress: {className: nginx}");
+    awaitDegraded(ns, Conditions.CONSENT_REQUIRED);
+    assertThat(degraded(ns).getMessage()).startsWith("Secret team-tls (spec.ingress.tls.secretName, by default) is not"
+        + " marked for use by LoomioDeployment team");
+    assertThat(cluster.client().network().v1().ingresses().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(snapshot(List.of(shop))).isEqualTo(before);
+    cluster.client().secrets().inNamespace(ns).withName("team-tls").edit(x -> {
+      x.getMetadata().setAnnotations(Map.of(ReferencedSecrets.CONSENT, "team"));
+      return x;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().network().v1().ingresses().inNamespace(ns)
+        .withName("team-web").get()).isNotNull());
+  }
+
   private static org.loomio.operator.api.v1alpha1.SecretEnvVarSpec secretEnv(String name, String secret, String key) {
     var e = new org.loomio.operator.api.v1alpha1.SecretEnvVarSpec();
     e.setName(name);

@@ -169,4 +169,19 @@ class ReferencedSecretsTest {
     assertThat(lookup(key.apply("other-secrets")).problemReason()).as("credentials, whatever the mark")
         .hasValue(Conditions.INVALID_SPEC);
   }
+
+  @Test
+  void theStacksOwnTlsNameNeedsConsentWithoutAnIssuerAndIsNotAReferenceWithOne() {
+    ResolvedSpec manual = spec("host: a.example.org\ningress: {className: nginx}");
+    assertThat(ReferencedSecrets.refs(manual)).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("team-tls");
+      assertThat(r.use()).isEqualTo(ReferencedSecrets.Use.DEFAULT_TLS);
+    });
+    assertThat(lookup(manual, true).findings()).as("not there yet: the Edge condition says so").isEmpty();
+    secret("team-tls", null, "tls.crt");
+    assertThat(lookup(manual, true).problemReason()).hasValue(Conditions.CONSENT_REQUIRED);
+    // with an issuer cert-manager writes it for the stack's Certificate: checked as a name (NameConflicts)
+    assertThat(ReferencedSecrets.refs(spec("host: a.example.org\ningress: {className: nginx, tls: {issuer: ca}}")))
+        .isEmpty();
+  }
 }
