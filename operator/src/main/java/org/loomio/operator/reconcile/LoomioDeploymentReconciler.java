@@ -349,7 +349,11 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     // before anything is written for this generation, so a refusal leaves everything as it was.
     Map<String, LoomioBackup> backupsByName = new LinkedHashMap<>();
     context.getSecondaryResources(LoomioBackup.class).forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
-    java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), lookup.secrets().values());
+    // every value the stack's Job pods can read: the credentials, the referenced Secrets, the generated Secrets
+    // (a pending rotation, the backup key) as the informer holds them
+    List<Secret> readable = new java.util.ArrayList<>(lookup.secrets().values());
+    readable.addAll(context.getSecondaryResources(Secret.class));
+    java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), readable);
     UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
         backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact),
         image -> MigrationJob.name(spec, image), clock.instant());
@@ -415,7 +419,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       changes.flush(resource, events);
     }
 
-    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant());
+    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant(), redact);
     if (spec.isolated() && spec.backup().enabled()) {
       backups = new BackupObserver.BackupState(backups.status(), Conditions.FALSE, "BackupsPaused", "backups are"
           + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"

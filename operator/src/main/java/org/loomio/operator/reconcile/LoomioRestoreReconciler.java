@@ -244,7 +244,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       for (Pod pod : pods(context, Component.RESTORE)) {
         Optional<String> failure = failure(pod);
         if (failure.isPresent()) {
-          return step.fail("restore Job " + status.getJob() + ": " + failure.get());
+          return step.fail(redaction(client, spec, key).apply("restore Job " + status.getJob() + ": " + failure.get()));
         }
         Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
         summary.map(s -> s.path("backup").asText(null)).ifPresent(status::setBackupName);
@@ -260,7 +260,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
           try {
             secretsNote = restoreSecrets(client, spec, b, key, summary.orElse(null));
           } catch (Exception e) {
-            return step.fail("the data is restored, but the credentials are not: " + e.getMessage());
+            return step.fail(redaction(client, spec, key).apply("the data is restored, but the credentials are not: "
+                + e.getMessage()));
           }
         }
         Job migrate = MigrationJob.render(ctx);
@@ -274,7 +275,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       }
       Optional<Job> job = job(context, Component.RESTORE);
       if (job.isPresent() && StatusAggregator.migrationState(job.get()) == StatusAggregator.MigrationState.FAILED) {
-        return step.fail("restore Job " + status.getJob() + " failed" + jobFailure(job.get()));
+        return step.fail(redaction(client, spec, key).apply("restore Job " + status.getJob() + " failed"
+            + jobFailure(job.get())));
       }
       return step.write(null);
     }
@@ -290,8 +292,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
             return step.write(POLL);
           }
           case FAILED -> {
-            return step.fail("migration Job " + migrate.get().getMetadata().getName() + " failed"
-                + jobFailure(migrate.get()) + "; the data is restored but not migrated");
+            return step.fail(redaction(client, spec, key).apply("migration Job " + migrate.get().getMetadata()
+                .getName() + " failed" + jobFailure(migrate.get()) + "; the data is restored but not migrated"));
           }
           default -> { }
         }
@@ -340,6 +342,17 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     String name = deployment.getMetadata().getName();
     return ReferencedSecrets.lookup(client, deployment.getMetadata().getNamespace(), name, refs,
         ReferencedSecrets.ownedBy(name, deployment.getMetadata().getUid()), policy.requireSecretConsent()).problem();
+  }
+
+  /**
+   * What masks the secret values the restore and migration pods could read (the stack's Secrets, its references
+   * and the key), for what they report; read only when something failed.
+   */
+  private static java.util.function.UnaryOperator<String> redaction(KubernetesClient client, ResolvedSpec spec,
+      SecretKeyRef key) {
+    List<String> names = new ArrayList<>(Redaction.secretNames(ReferencedSecrets.refs(spec)));
+    names.add(key.getName());
+    return Redaction.forStack(client, spec, names);
   }
 
   /** The key to decrypt with: the passphrase, the user's private key, or the generated one. */
