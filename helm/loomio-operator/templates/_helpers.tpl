@@ -137,4 +137,9 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
 - apiGroups: ["traefik.io"]
   resources: ["middlewares"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: ["cert-manager.io"]
+  # with an issuer, an existing <name>-tls Secret is the stack's only when cert-manager issued it for a
+  # Certificate the stack's own Ingress owns: that Certificate is read by name, never written
+  resources: ["certificates"]
+  verbs: ["get"]
 {{- end -}}

@@ -121,11 +121,10 @@ public final class BackupObserver {
   /**
    * The backup status (merged with the previous one) and BackupsHealthy.
    *
-   * @param created when the LoomioDeployment was created: a new stack is not overdue before its first
-   *     interval has passed twice
+   * @param redact masks secret values in what a failed run reports, before it reaches the status
    */
   public static BackupState observe(LoomioDeployment resource, ResolvedSpec spec, ClusterCapabilities cluster,
-      Collection<Pod> pods, Instant now) {
+      Collection<Pod> pods, Instant now, java.util.function.UnaryOperator<String> redact) {
     BackupStatus previous = resource.getStatus() == null ? null : resource.getStatus().getBackup();
     BackupStatus status = copy(previous);
     for (Run run : runs(pods)) {
@@ -136,7 +135,7 @@ public final class BackupObserver {
         }
       } else if (newer(run.finished(), status.getLastFailureTime())) {
         status.setLastFailureTime(run.finished().toString());
-        status.setLastFailureMessage(Conditions.truncate(run.error()));
+        status.setLastFailureMessage(Conditions.truncate(redact.apply(run.error())));
       }
     }
     boolean failureIsNewest = status.getLastFailureTime() != null

@@ -92,6 +92,15 @@ final class EmergencyIsolation {
     if (headers != null) {
       deleteAll(client, ours(List.of(headers), name, uid, done), done);
     }
+    suspendBackups(client, resource, done);
+    return done;
+  }
+
+  /** Suspends the stack's own backup CronJob (one of another's is reported and left alone); adds what it did. */
+  static void suspendBackups(KubernetesClient client, LoomioDeployment resource, List<String> done) {
+    String ns = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
+    String uid = resource.getMetadata().getUid();
     try {
       for (var cron : ours(client.batch().v1().cronjobs().inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
           .withLabel(Labels.INSTANCE, name).list().getItems(), name, uid, done)) {
@@ -105,7 +114,6 @@ final class EmergencyIsolation {
         throw e; // no batch/v1 CronJob API: no schedule to pause
       }
     }
-    return done;
   }
 
   /** The objects that are the stack's own; the others are reported and left alone. */

@@ -165,7 +165,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         continue;
       }
       if (!run.get().complete()) {
-        return fail(backup, status, context, events, run.get().error());
+        return fail(backup, status, context, events, redaction(client, spec).apply(run.get().error()));
       }
       status.setPhase(LoomioBackupStatus.Phase.Succeeded);
       status.setBackupName(run.get().backup());
@@ -188,11 +188,17 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         && job.get().getStatus().getConditions().stream()
             .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))) {
       var failed = job.get().getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType())).findFirst().get();
-      return fail(backup, status, context, events, "Job " + job.get().getMetadata().getName() + " failed: "
-          + failed.getReason() + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")"));
+      return fail(backup, status, context, events, redaction(client, spec).apply("Job " + job.get().getMetadata()
+          .getName() + " failed: " + failed.getReason() + (failed.getMessage() == null ? "" : " (" + failed.getMessage()
+          + ")")));
     }
     status.setPhase(LoomioBackupStatus.Phase.Running);
     return write(backup, status, context, null);
+  }
+
+  /** What masks the secret values a backup pod could read, for what it reports (read only when it failed). */
+  private static java.util.function.UnaryOperator<String> redaction(KubernetesClient client, ResolvedSpec spec) {
+    return Redaction.forStack(client, spec, Redaction.secretNames(ReferencedSecrets.refs(spec)));
   }
 
   private static Optional<Job> job(Context<LoomioBackup> context) {

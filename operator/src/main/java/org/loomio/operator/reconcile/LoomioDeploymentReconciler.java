@@ -206,8 +206,11 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .build();
     var restores = InformerEventSourceConfiguration.from(LoomioRestore.class, LoomioDeployment.class)
         .withName(RESTORES)
-        .withSecondaryToPrimaryMapper(r -> r.getSpec() == null || r.getSpec().getDeploymentName() == null ? Set.of()
-            : Set.of(new ResourceID(r.getSpec().getDeploymentName(), r.getMetadata().getNamespace())))
+        // the stack it restores, and the one its spec names now if that differs (a changed spec fails the restore)
+        .withSecondaryToPrimaryMapper(r -> java.util.stream.Stream.of(r.target(),
+                r.getSpec() == null ? null : r.getSpec().getDeploymentName())
+            .filter(Objects::nonNull).map(n -> new ResourceID(n, r.getMetadata().getNamespace()))
+            .collect(Collectors.toSet()))
         .build();
     return List.of(new InformerEventSource<>(secrets, context), new InformerEventSource<>(pods, context),
         new InformerEventSource<>(restores, context), new InformerEventSource<>(backups, context));
@@ -216,7 +219,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   /** The restore that holds the stack now (scaling down, restoring, migrating), oldest first, if any. */
   static Optional<String> restoreHold(Context<LoomioDeployment> context, String deployment) {
     return context.getSecondaryResources(LoomioRestore.class).stream()
-        .filter(r -> r.getSpec() != null && deployment.equals(r.getSpec().getDeploymentName()))
+        .filter(r -> deployment.equals(r.target()))
         .filter(r -> r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getHoldsDeployment()))
         .sorted(java.util.Comparator.comparing((LoomioRestore r) -> r.getMetadata().getCreationTimestamp()))
         .map(r -> r.getMetadata().getName())
@@ -267,7 +270,20 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     var lookup = ReferencedSecrets.lookup(client, spec.namespace(), spec.name(), ReferencedSecrets.refs(spec),
         ReferencedSecrets.ownedBy(spec.name(), spec.uid()), policy.requireSecretConsent());
     if (lookup.problem().isPresent()) {
-      return blocked(resource, context, lookup.problemReason().orElseThrow(), lookup.problem().get(), events,
+      String message = lookup.problem().get();
+      if (lookup.refusesUse()) {
+        // the running pods stay as they are, but the schedule would start new backup pods that read the Secrets
+        // (consent withdrawn since the CronJob was applied): it waits, and the next good render un-suspends it
+        List<String> done = new java.util.ArrayList<>();
+        EmergencyIsolation.suspendBackups(client, resource, done);
+        if (!done.isEmpty()) {
+          LOG.info("{}/{}: {}", namespace(resource), name(resource), String.join(", ", done));
+        }
+        if (spec.backup().enabled()) {
+          message += ". Meanwhile the backup schedule is suspended (its pods would read them)";
+        }
+      }
+      return blocked(resource, context, lookup.problemReason().orElseThrow(), message, events,
           RECHECK_MISSING_SECRET);
     }
 
@@ -333,7 +349,11 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     // before anything is written for this generation, so a refusal leaves everything as it was.
     Map<String, LoomioBackup> backupsByName = new LinkedHashMap<>();
     context.getSecondaryResources(LoomioBackup.class).forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
-    java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), lookup.secrets().values());
+    // every value the stack's Job pods can read: the credentials, the referenced Secrets, the generated Secrets
+    // (a pending rotation, the backup key) as the informer holds them
+    List<Secret> readable = new java.util.ArrayList<>(lookup.secrets().values());
+    readable.addAll(context.getSecondaryResources(Secret.class));
+    java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), readable);
     UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
         backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact),
         image -> MigrationJob.name(spec, image), clock.instant());
@@ -400,7 +420,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       changes.flush(resource, events);
     }
 
-    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant());
+    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant(), redact);
     if (spec.isolated() && spec.backup().enabled()) {
       backups = new BackupObserver.BackupState(backups.status(), Conditions.FALSE, "BackupsPaused", "backups are"
           + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"

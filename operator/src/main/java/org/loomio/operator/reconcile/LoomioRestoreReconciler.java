@@ -126,10 +126,22 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       return UpdateControl.noUpdate();
     }
     Step step = new Step(restore, status, context);
+    boolean started = status.getPhase() != null && status.getPhase() != Phase.Pending;
+    Long generation = restore.getMetadata().getGeneration();
+    if (started && status.getStartedGeneration() == null) {
+      status.setStartedGeneration(generation); // started by an operator that did not record it
+    } else if (started && generation != null && !generation.equals(status.getStartedGeneration())) {
+      // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is used, not
+      // even its deploymentName
+      return step.fail("the spec was changed after the restore started (generation " + generation + ", started at "
+          + status.getStartedGeneration() + "): a LoomioRestore is fixed once it starts and the change is not used;"
+          + " create a new LoomioRestore instead");
+    }
+
     KubernetesClient client = context.getClient();
     String ns = restore.getMetadata().getNamespace();
     LoomioRestoreSpec rs = restore.getSpec();
-    String deploymentName = rs == null ? null : rs.getDeploymentName();
+    String deploymentName = restore.target();
     LoomioDeployment deployment = deploymentName == null ? null
         : client.resources(LoomioDeployment.class).inNamespace(ns).withName(deploymentName).get();
     if (deployment == null) {
@@ -138,6 +150,10 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     List<Violation> violations = SpecValidator.validate(deployment, policy);
     if (!violations.isEmpty()) {
       return step.fail("LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
+    }
+    List<Violation> own = SpecValidator.validateRestore(rs);
+    if (!own.isEmpty()) {
+      return step.fail("invalid: " + own.get(0));
     }
     ResolvedSpec spec = new ResolvedSpec(deployment, images);
     ResolvedSpec.Backup b = spec.backup();
@@ -158,18 +174,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()), SecretDigests.none());
 
     if (status.getPhase() == null || status.getPhase() == Phase.Pending) {
-      // the restore pod reads what the stack's backups read, and the key: only with the owners' consent
-      List<ReferencedSecrets.Ref> refs = new ArrayList<>(ReferencedSecrets.refs(spec));
-      refs.add(rs.getPrivateKeySecretRef() != null ? ReferencedSecrets.restoreKey(key)
-          : new ReferencedSecrets.Ref("the decryption key", key.getName(), key.getKey()));
-      var lookup = ReferencedSecrets.lookup(client, ns, deploymentName, refs,
-          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), policy.requireSecretConsent());
-      if (lookup.problem().isPresent()) {
-        return step.fail(lookup.problem().get());
+      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key);
+      if (unconsented.isPresent()) {
+        return step.fail(unconsented.get());
       }
       Optional<String> other = client.resources(LoomioRestore.class).inNamespace(ns).list().getItems().stream()
           .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
-          .filter(r -> r.getSpec() != null && deploymentName.equals(r.getSpec().getDeploymentName()))
+          .filter(r -> deploymentName.equals(r.target()))
           .filter(r -> r.getStatus() != null && (LoomioRestoreStatus.active(r.getStatus().getPhase())
               && r.getStatus().getPhase() != Phase.Pending || Boolean.TRUE.equals(r.getStatus().getHoldsDeployment())))
           .map(r -> r.getMetadata().getName()).findFirst();
@@ -188,6 +199,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         return step.write(RECHECK);
       }
       status.setStartTime(now());
+      status.setStartedGeneration(generation);
+      status.setDeploymentName(deploymentName);
       status.setBackupName(rs.getBackupName() == null ? "latest" : rs.getBackupName());
       status.setHoldsDeployment(true);
       step.begin(Phase.ScalingDown, "ScaleDown", "stopping web, worker and hocuspocus of " + deploymentName);
@@ -210,6 +223,12 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         status.setMessage("waiting for pods to stop: " + String.join(", ", running));
         return step.write(POLL);
       }
+      // consent is checked again right before anything mounts or copies a referenced Secret: it may have been
+      // withdrawn, or the LoomioDeployment may name other Secrets now
+      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key);
+      if (unconsented.isPresent()) {
+        return step.fail(unconsented.get());
+      }
       Job job = RestoreJob.render(ctx, LoomioBackupReconciler.hash8(restore), status.getBackupName(), source,
           !Boolean.FALSE.equals(rs.getRestoreUploads()), key, Boolean.TRUE.equals(rs.getRestoreSecrets()));
       own(job, restore);
@@ -225,19 +244,24 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       for (Pod pod : pods(context, Component.RESTORE)) {
         Optional<String> failure = failure(pod);
         if (failure.isPresent()) {
-          return step.fail("restore Job " + status.getJob() + ": " + failure.get());
+          return step.fail(redaction(client, spec, key).apply("restore Job " + status.getJob() + ": " + failure.get()));
         }
         Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
         summary.map(s -> s.path("backup").asText(null)).ifPresent(status::setBackupName);
         if (!succeeded(pod)) {
           continue;
         }
+        Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key);
+        if (unconsented.isPresent()) {
+          return step.fail(unconsented.get());
+        }
         String secretsNote = "";
         if (Boolean.TRUE.equals(rs.getRestoreSecrets())) {
           try {
             secretsNote = restoreSecrets(client, spec, b, key, summary.orElse(null));
           } catch (Exception e) {
-            return step.fail("the data is restored, but the credentials are not: " + e.getMessage());
+            return step.fail(redaction(client, spec, key).apply("the data is restored, but the credentials are not: "
+                + e.getMessage()));
           }
         }
         Job migrate = MigrationJob.render(ctx);
@@ -251,7 +275,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       }
       Optional<Job> job = job(context, Component.RESTORE);
       if (job.isPresent() && StatusAggregator.migrationState(job.get()) == StatusAggregator.MigrationState.FAILED) {
-        return step.fail("restore Job " + status.getJob() + " failed" + jobFailure(job.get()));
+        return step.fail(redaction(client, spec, key).apply("restore Job " + status.getJob() + " failed"
+            + jobFailure(job.get())));
       }
       return step.write(null);
     }
@@ -267,8 +292,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
             return step.write(POLL);
           }
           case FAILED -> {
-            return step.fail("migration Job " + migrate.get().getMetadata().getName() + " failed"
-                + jobFailure(migrate.get()) + "; the data is restored but not migrated");
+            return step.fail(redaction(client, spec, key).apply("migration Job " + migrate.get().getMetadata()
+                .getName() + " failed" + jobFailure(migrate.get()) + "; the data is restored but not migrated"));
           }
           default -> { }
         }
@@ -301,6 +326,33 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     }
     status.setMessage("waiting for web: " + ready + "/" + wanted + " ready");
     return step.write(POLL);
+  }
+
+  /**
+   * What stops the restore from using the Secrets and ConfigMaps it reads now: the stack's references (the
+   * restore and migration pods read what the stack reads) and the key, each with its owner's consent.
+   */
+  private Optional<String> consentProblem(KubernetesClient client, LoomioDeployment deployment, ResolvedSpec spec,
+      LoomioRestoreSpec rs, SecretKeyRef key) {
+    List<ReferencedSecrets.Ref> refs = new ArrayList<>(ReferencedSecrets.refs(spec));
+    refs.add(rs.getPrivateKeySecretRef() != null ? ReferencedSecrets.restoreKey(key)
+        : spec.backup().mode() == BackupEncryptionSpec.Mode.Passphrase
+            ? new ReferencedSecrets.Ref("spec.backup.encryption.passphraseSecretRef", key.getName(), key.getKey())
+            : ReferencedSecrets.operatorRef("the decryption key", key));
+    String name = deployment.getMetadata().getName();
+    return ReferencedSecrets.lookup(client, deployment.getMetadata().getNamespace(), name, refs,
+        ReferencedSecrets.ownedBy(name, deployment.getMetadata().getUid()), policy.requireSecretConsent()).problem();
+  }
+
+  /**
+   * What masks the secret values the restore and migration pods could read (the stack's Secrets, its references
+   * and the key), for what they report; read only when something failed.
+   */
+  private static java.util.function.UnaryOperator<String> redaction(KubernetesClient client, ResolvedSpec spec,
+      SecretKeyRef key) {
+    List<String> names = new ArrayList<>(Redaction.secretNames(ReferencedSecrets.refs(spec)));
+    names.add(key.getName());
+    return Redaction.forStack(client, spec, names);
   }
 
   /** The key to decrypt with: the passphrase, the user's private key, or the generated one. */
@@ -452,6 +504,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       c.setMessage(s.getMessage());
       c.setStartTime(s.getStartTime());
       c.setCompletionTime(s.getCompletionTime());
+      c.setStartedGeneration(s.getStartedGeneration());
+      c.setDeploymentName(s.getDeploymentName());
     }
     return c;
   }

@@ -1,12 +1,17 @@
 package org.loomio.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
@@ -24,6 +29,10 @@ import org.loomio.operator.render.Stack;
  * request); any other is read from the API server once (a new stack: one read per object; the informers only
  * hold objects with the operator's labels, so a foreign object is never in them). Retained claims of an earlier
  * resource of this name are re-stamped with this resource's UID, only when nothing conflicts.
+ *
+ * <p>With a cert-manager issuer the stack also causes a Secret it does not make: {@code <name>-tls}, which
+ * cert-manager writes for the Certificate the stack's Ingress gets. One that exists and was not issued for that
+ * Certificate (nor consented to by its owner) is a conflict too ({@link #certificateSecrets}).
  */
 final class NameConflicts {
 
@@ -52,7 +61,83 @@ final class NameConflicts {
         default -> { }
       }
     }
+    certificateSecrets(context, resource, stack).forEach(conflicts::add);
     return new Check(conflicts, adopt);
+  }
+
+  /** On a Secret cert-manager wrote: the Certificate it was issued for. */
+  static final String CERTIFICATE_NAME = "cert-manager.io/certificate-name";
+  /** cert-manager's Certificates, read by name (never listed, never written). */
+  static final ResourceDefinitionContext CERTIFICATES = new ResourceDefinitionContext.Builder()
+      .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate").withPlural("certificates")
+      .withNamespaced(true).build();
+
+  /**
+   * The certificate Secret of an Ingress with a cert-manager issuer ({@code <name>-tls}): the stack causes
+   * cert-manager to write it (ingress-shim makes a Certificate of the Secret's name, owned by the Ingress), and
+   * its edge serves whatever it holds. One that exists already is the stack's only when cert-manager issued it
+   * for a Certificate the stack's own Ingress owns, or when its owner consented (ReferencedSecrets.CONSENT: then
+   * cert-manager may write it). Anyone else's is a conflict: cert-manager would overwrite it, the edge would
+   * serve it. The Secret is read, never written.
+   */
+  static List<String> certificateSecrets(Context<LoomioDeployment> context, LoomioDeployment resource, Stack stack) {
+    String name = resource.getMetadata().getName();
+    String ns = resource.getMetadata().getNamespace();
+    List<String> conflicts = new ArrayList<>();
+    for (Ingress wanted : stack.all(Ingress.class)) {
+      Map<String, String> annotations = wanted.getMetadata().getAnnotations();
+      boolean issued = annotations != null && (annotations.containsKey("cert-manager.io/cluster-issuer")
+          || annotations.containsKey("cert-manager.io/issuer"));
+      if (!issued || wanted.getSpec().getTls() == null) {
+        continue;
+      }
+      for (var tls : wanted.getSpec().getTls()) {
+        Secret secret = context.getClient().secrets().inNamespace(ns).withName(tls.getSecretName()).get();
+        if (secret == null || ReferencedSecrets.consented(secret, name)
+            || issuedFor(context, resource, wanted.getMetadata().getName(), secret)) {
+          continue;
+        }
+        conflicts.add(Ownership.describe(secret) + " exists and is not this stack's: cert-manager did not issue it for"
+            + " this stack's Ingress " + wanted.getMetadata().getName() + " (no Certificate " + tls.getSecretName()
+            + " owned by it), so cert-manager would overwrite it and the edge would serve it. Delete it if it is"
+            + " stale (cert-manager then issues the stack's own), or its owner marks it for this stack ("
+            + ReferencedSecrets.CONSENT + "=" + name + ")");
+      }
+    }
+    return conflicts;
+  }
+
+  /**
+   * Whether cert-manager wrote the Secret for a Certificate that the stack's own Ingress of this name owns (by its
+   * UID: an Ingress of another stack or application, or a Certificate someone made by hand, does not count).
+   */
+  private static boolean issuedFor(Context<LoomioDeployment> context, LoomioDeployment resource, String ingressName,
+      Secret secret) {
+    Map<String, String> annotations = secret.getMetadata().getAnnotations();
+    String certificate = annotations == null ? null : annotations.get(CERTIFICATE_NAME);
+    if (certificate == null) {
+      return false;
+    }
+    Ingress ours = context.getSecondaryResources(Ingress.class).stream()
+        .filter(i -> ingressName.equals(i.getMetadata().getName()))
+        .filter(i -> Ownership.ours(Ownership.owned(i, resource.getMetadata().getName(), resource.getMetadata().getUid())))
+        .findFirst().orElse(null);
+    if (ours == null) {
+      return false; // the stack has no Ingress yet: nothing of it can have caused this Secret
+    }
+    GenericKubernetesResource cert;
+    try {
+      cert = context.getClient().genericKubernetesResources(CERTIFICATES).inNamespace(resource.getMetadata().getNamespace())
+          .withName(certificate).get();
+    } catch (KubernetesClientException e) {
+      return false; // cert-manager's API is not served, or not readable: not proven
+    }
+    if (cert == null || cert.getMetadata().getOwnerReferences() == null) {
+      return false;
+    }
+    Object secretName = cert.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? spec.get("secretName") : null;
+    return secret.getMetadata().getName().equals(secretName) && cert.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> ours.getMetadata().getUid().equals(o.getUid()));
   }
 
   /** Records this resource's UID on retained objects it takes over (after {@link #check} found no conflict). */

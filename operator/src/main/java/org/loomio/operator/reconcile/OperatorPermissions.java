@@ -106,6 +106,8 @@ public final class OperatorPermissions {
     add(needs, ConfigMap.class, "referenced ConfigMaps read for their owner's consent (ReferencedSecrets); the one"
         + " ingress-nginx controller ConfigMap the installation names (EdgeObserver)", "get");
     add(needs, Event.class, "Events on the LoomioDeployment (EventRecorder)", "create");
+    add(needs, "cert-manager.io", "certificates", "with a cert-manager issuer, an existing <name>-tls is the stack's only"
+        + " when issued for a Certificate its own Ingress owns: that Certificate is read by name (NameConflicts)", "get");
     return List.copyOf(needs.values());
   }
 

@@ -485,6 +485,12 @@ public final class ResolvedSpec {
     return tlsSecretName().equals(ownTlsSecretName());
   }
 
+  /** Whether cert-manager issues the Ingress's certificate (spec.ingress.tls names an issuer or a cluster issuer). */
+  public boolean tlsIssued() {
+    IngressSpec i = s.getIngress();
+    return i != null && i.getTls() != null && (i.getTls().getClusterIssuer() != null || i.getTls().getIssuer() != null);
+  }
+
   /** The Ingress' TLS Secret and the field that names it. */
   public record TlsSecret(String field, String secretName) {}
 

@@ -18,6 +18,7 @@ import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
 import org.loomio.operator.api.v1alpha1.EmbeddedRedisSpec;
 import org.loomio.operator.api.v1alpha1.EnvNames;
 import org.loomio.operator.api.v1alpha1.EnvVarSpec;
+import org.loomio.operator.api.v1alpha1.GeneratedSecretNames;
 import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
@@ -117,6 +118,7 @@ public final class SpecValidator {
     }
     edge(s, v);
     tlsSecret(name, s, v);
+    generatedSecrets(name, s, v);
     storageSizes(s, v);
     backup(s, v);
     env(s, v);
@@ -134,6 +136,95 @@ public final class SpecValidator {
       v.add(new Violation("spec.ingress.tls.secretName", org.loomio.operator.api.v1alpha1.TlsSpec.ISSUER_WRITES_SECRET
           .substring("spec.ingress.tls.secretName: ".length())));
     }
+  }
+
+  /**
+   * No field names a Secret the operator generates for this stack (GeneratedSecretNames): the operator wires its
+   * own Secrets itself, and a field would hand them to whatever the field feeds (an SMTP or database server, an S3
+   * endpoint, an environment variable). The single fields are CEL rules too; the lists only here.
+   */
+  private static void generatedSecrets(String name, LoomioDeploymentSpec s, List<Violation> v) {
+    if (name == null) {
+      return;
+    }
+    for (var ref : secretNames(s)) {
+      if (GeneratedSecretNames.isGenerated(name, ref.getValue())) {
+        v.add(new Violation(ref.getKey(), GeneratedSecretNames.REFUSED + " (" + ref.getValue() + ")"));
+      }
+    }
+  }
+
+  /** Every Secret name a LoomioDeployment's fields hold, by field (name included), in the order of the spec. */
+  public static List<Map.Entry<String, String>> secretNames(LoomioDeploymentSpec s) {
+    List<Map.Entry<String, String>> names = new ArrayList<>();
+    java.util.function.BiConsumer<String, String> add = (field, secret) -> {
+      if (secret != null) {
+        names.add(Map.entry(field, secret));
+      }
+    };
+    if (s.getSecrets() != null) {
+      add.accept("spec.secrets.existingSecret", s.getSecrets().getExistingSecret());
+    }
+    var external = s.getDatabase() == null ? null : s.getDatabase().getExternal();
+    if (external != null) {
+      add.accept("spec.database.external.passwordSecretRef.name", nameOf(external.getPasswordSecretRef()));
+      add.accept("spec.database.external.caSecretRef.name", nameOf(external.getCaSecretRef()));
+    }
+    if (s.getRedis() != null && s.getRedis().getExternal() != null) {
+      add.accept("spec.redis.external.urlSecretRef.name", nameOf(s.getRedis().getExternal().getUrlSecretRef()));
+    }
+    if (s.getSmtp() != null) {
+      add.accept("spec.smtp.passwordSecretRef.name", nameOf(s.getSmtp().getPasswordSecretRef()));
+    }
+    var s3 = s.getStorage() == null ? null : s.getStorage().getS3();
+    if (s3 != null) {
+      add.accept("spec.storage.s3.credentialsSecretRef.name", s3.getCredentialsSecretRef() == null ? null
+          : s3.getCredentialsSecretRef().getName());
+      add.accept("spec.storage.s3.caSecretRef.name", nameOf(s3.getCaSecretRef()));
+    }
+    var b = s.getBackup();
+    if (b != null && b.getS3() != null) {
+      add.accept("spec.backup.s3.credentialsSecretRef.name", b.getS3().getCredentialsSecretRef() == null ? null
+          : b.getS3().getCredentialsSecretRef().getName());
+    }
+    if (b != null && b.getEncryption() != null) {
+      add.accept("spec.backup.encryption.passphraseSecretRef.name", nameOf(b.getEncryption().getPassphraseSecretRef()));
+      add.accept("spec.backup.encryption.recipientsSecretRef.name", nameOf(b.getEncryption().getRecipientsSecretRef()));
+    }
+    List<SecretEnvVarSpec> secretEnv = s.getSecretEnv() == null ? List.of() : s.getSecretEnv();
+    for (int i = 0; i < secretEnv.size(); i++) {
+      add.accept("spec.secretEnv[" + i + "].secretKeyRef.name", nameOf(secretEnv.get(i).getSecretKeyRef()));
+    }
+    var pull = s.getImagePullSecrets() == null ? List.<io.fabric8.kubernetes.api.model.LocalObjectReference>of()
+        : s.getImagePullSecrets();
+    for (int i = 0; i < pull.size(); i++) {
+      add.accept("spec.imagePullSecrets[" + i + "].name", pull.get(i) == null ? null : pull.get(i).getName());
+    }
+    if (s.getIngress() != null && s.getIngress().getTls() != null) {
+      add.accept("spec.ingress.tls.secretName", s.getIngress().getTls().getSecretName());
+    }
+    return names;
+  }
+
+  private static String nameOf(SecretKeyRef ref) {
+    return ref == null ? null : ref.getName();
+  }
+
+  /**
+   * A LoomioRestore's own rules (its CEL, repeated): the key to decrypt with may be a stack's backup key, never
+   * the deployment's credentials.
+   */
+  public static List<Violation> validateRestore(org.loomio.operator.api.v1alpha1.LoomioRestoreSpec rs) {
+    List<Violation> v = new ArrayList<>();
+    if (rs != null && rs.getPrivateKeySecretRef() != null && rs.getDeploymentName() != null) {
+      String key = rs.getPrivateKeySecretRef().getName();
+      if (GeneratedSecretNames.isGenerated(rs.getDeploymentName(), key)
+          && !GeneratedSecretNames.isBackupKey(rs.getDeploymentName(), key)) {
+        v.add(new Violation("spec.privateKeySecretRef.name", GeneratedSecretNames.RESTORE_KEY_REFUSED
+            .substring("spec.privateKeySecretRef: ".length()) + " (" + key + ")"));
+      }
+    }
+    return v;
   }
 
   /** spec.host and spec.hocuspocusHost: DNS names an Ingress, an HTTPRoute and a certificate accept. */

@@ -41,7 +41,8 @@ class BackupObserverTest {
   }
 
   private static BackupObserver.BackupState observe(LoomioDeployment r, List<Pod> pods, String now) {
-    return BackupObserver.observe(r, new ResolvedSpec(r), ClusterCapabilities.newest(), pods, Instant.parse(now));
+    return BackupObserver.observe(r, new ResolvedSpec(r), ClusterCapabilities.newest(), pods, Instant.parse(now),
+        java.util.function.UnaryOperator.identity());
   }
 
   @Test
@@ -99,6 +100,22 @@ class BackupObserverTest {
         .isEqualTo(Conditions.BACKUPS_DISABLED);
     LoomioDeployment r = resource("host: a.example.org");
     assertThat(BackupObserver.observe(r, new ResolvedSpec(r), ClusterCapabilities.forVersion("1.20"), List.of(),
-        Instant.parse("2026-11-22T04:00:00Z")).reason()).isEqualTo(Conditions.API_MISSING);
+        Instant.parse("2026-11-22T04:00:00Z"), java.util.function.UnaryOperator.identity()).reason())
+        .isEqualTo(Conditions.API_MISSING);
+  }
+
+  @Test
+  void whatAFailedRunReportsIsMaskedBeforeItReachesTheStatus() {
+    LoomioDeployment r = resource("host: a.example.org");
+    String password = "s3cr3t-database-password";
+    String keyLine = "lQHYBGb0dXkBBADZ1mE7fT3xPq9aRk2Lw8sVn4HcYt6uJe0oIbMgNfQ";
+    var redact = Redaction.masking(List.of(password, "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + keyLine
+        + "\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----"), List.of());
+    BackupObserver.BackupState s = BackupObserver.observe(r, new ResolvedSpec(r), ClusterCapabilities.newest(),
+        List.of(pod("dump", 1, "2026-11-22T03:18:00Z", "pg_dump: connection to postgres://loomio:" + password
+            + "@db failed; key " + keyLine)), Instant.parse("2026-11-22T04:00:00Z"), redact);
+    assertThat(s.status().getLastFailureMessage()).contains(Redaction.MASK).doesNotContain(password)
+        .doesNotContain(keyLine);
+    assertThat(s.message()).contains(Redaction.MASK).doesNotContain(password).doesNotContain(keyLine);
   }
 }

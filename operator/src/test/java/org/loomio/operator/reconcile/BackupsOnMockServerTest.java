@@ -214,6 +214,103 @@ class BackupsOnMockServerTest {
     });
   }
 
+  @Test
+  void aRestoreWhoseSpecChangesAfterItStartedFailsAndUsesNothingOfTheChange() {
+    create("frozen", "team");
+    cluster.runControllers("frozen", "team");
+    restore("frozen", "r1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("frozen", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingDown);
+      assertThat(s.getStartedGeneration()).isNotNull();
+      assertThat(s.getDeploymentName()).isEqualTo("team");
+    });
+    // an API server without CEL lets the change through (a real one bumps the generation; so does this edit)
+    cluster.client().resources(LoomioRestore.class).inNamespace("frozen").withName("r1").edit(r -> {
+      r.getSpec().setPrivateKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef("stolen", "private.asc"));
+      r.getMetadata().setGeneration(r.getMetadata().getGeneration() == null ? 2 : r.getMetadata().getGeneration() + 1);
+      return r;
+    });
+    retrying(() -> cluster.runControllers("frozen", "team")); // the pods are gone: the next step would start the Job
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("frozen", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+      assertThat(s.getMessage()).startsWith("the spec was changed after the restore started");
+    });
+    assertThat(cluster.client().batch().v1().jobs().inNamespace("frozen").withLabel(Labels.RESTORE, "r1").list()
+        .getItems()).as("no restore Job").isEmpty();
+  }
+
+  @Test
+  void consentWithdrawnAfterARestoreStartedStopsItBeforeItsJobReadsTheSecret() {
+    cluster.namespace("withdrawn");
+    cluster.client().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("oauth")
+        .withNamespace("withdrawn").addToAnnotations(ReferencedSecrets.CONSENT, "team").endMetadata()
+        .addToData("secret", b64("oauth-secret")).build()).create();
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\n"
+        + "secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: oauth, key: secret}}]");
+    r.getMetadata().setNamespace("withdrawn");
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    await().atMost(WAIT).until(() -> cluster.client().apps().deployments().inNamespace("withdrawn").withName("team-web")
+        .get() != null);
+    cluster.runControllers("withdrawn", "team");
+    restore("withdrawn", "r1");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("withdrawn", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingDown);
+      assertThat(cluster.client().apps().deployments().inNamespace("withdrawn").withName("team-web").get().getSpec()
+          .getReplicas()).isZero();
+    });
+    // the Secret's owner withdraws consent while the app stops
+    cluster.client().secrets().inNamespace("withdrawn").withName("oauth").edit(x -> {
+      x.getMetadata().setAnnotations(Map.of());
+      return x;
+    });
+    retrying(() -> cluster.runWorkloads("withdrawn", "team"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("withdrawn", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+      assertThat(s.getMessage()).contains("Secret oauth (spec.secretEnv[0].secretKeyRef) is not marked for use by"
+          + " LoomioDeployment team");
+    });
+    assertThat(cluster.client().batch().v1().jobs().inNamespace("withdrawn").withLabel(Labels.RESTORE, "r1").list()
+        .getItems()).as("no restore Job mounts it").isEmpty();
+  }
+
+  @Test
+  void whatAFailedBackupReportsIsMaskedInItsStatusAndEvents() {
+    create("masked", "team");
+    String password = secretValue("masked", "team-secrets", "POSTGRES_PASSWORD");
+    LoomioBackup backup = new LoomioBackup();
+    backup.getMetadata().setName("now");
+    backup.getMetadata().setNamespace("masked");
+    backup.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+    backup.getSpec().setDeploymentName("team");
+    cluster.client().resource(backup).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(status("masked", "now").getPhase())
+        .isEqualTo(LoomioBackupStatus.Phase.Running));
+    finishedPod("masked", "team-backup-x-2", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "backup", Labels.BACKUP, "now"), List.of(terminated("dump", 0, "")),
+        List.of(terminated("agent", 1, "{\"complete\":false,\"error\":\"S3 PUT failed: password=" + password
+            + " rejected\"}")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status("masked", "now");
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Failed);
+      assertThat(s.getMessage()).isEqualTo("S3 PUT failed: password=" + Redaction.MASK + " rejected");
+    });
+    assertThat(cluster.client().v1().events().inNamespace("masked").list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupFailed"))
+        .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(password));
+  }
+
+  /** Plays a controller while the operator writes the same objects: a 409 is retried, as a controller would. */
+  private static void retrying(Runnable controllers) {
+    await().atMost(WAIT).ignoreExceptions().until(() -> {
+      controllers.run();
+      return true;
+    });
+  }
+
   private static String b64(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }

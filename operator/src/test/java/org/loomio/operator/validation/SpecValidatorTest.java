@@ -249,4 +249,76 @@ class SpecValidatorTest {
         .containsExactly("spec.redis.external.host");
     assertThat(validate(redis.formatted("redis-master.caches.svc"))).isEmpty();
   }
+
+  /** A spec that names a Secret in every field that can name one (all at once; not a working stack). */
+  private static String everySecretField(String secret) {
+    return "host: a.example.org\n"
+        + "secrets: {existingSecret: " + secret + "}\n"
+        + "database: {external: {host: db.example.org, passwordSecretRef: {name: " + secret + ", key: k},"
+        + " caSecretRef: {name: " + secret + ", key: k}}}\n"
+        + "redis: {mode: external, external: {urlSecretRef: {name: " + secret + ", key: k}}}\n"
+        + "smtp: {host: smtp.example.org, username: u, passwordSecretRef: {name: " + secret + ", key: k}}\n"
+        + "storage: {s3: {endpoint: 'https://s3.example.org', bucket: b, credentialsSecretRef: {name: " + secret + "},"
+        + " caSecretRef: {name: " + secret + ", key: k}}}\n"
+        + "backup: {s3: {endpoint: 'https://s3.example.org', bucket: b, credentialsSecretRef: {name: " + secret + "}},"
+        + " encryption: {mode: Passphrase, passphraseSecretRef: {name: " + secret + ", key: k},"
+        + " recipientsSecretRef: {name: " + secret + ", key: k}}}\n"
+        + "secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: " + secret + ", key: k}}]\n"
+        + "imagePullSecrets: [{name: " + secret + "}]\n"
+        + "ingress: {className: nginx, tls: {secretName: " + secret + "}}\n";
+  }
+
+  private static final List<String> SECRET_FIELDS = List.of("spec.secrets.existingSecret",
+      "spec.database.external.passwordSecretRef.name", "spec.database.external.caSecretRef.name",
+      "spec.redis.external.urlSecretRef.name", "spec.smtp.passwordSecretRef.name",
+      "spec.storage.s3.credentialsSecretRef.name", "spec.storage.s3.caSecretRef.name",
+      "spec.backup.s3.credentialsSecretRef.name", "spec.backup.encryption.passphraseSecretRef.name",
+      "spec.backup.encryption.recipientsSecretRef.name", "spec.secretEnv[0].secretKeyRef.name",
+      "spec.imagePullSecrets[0].name", "spec.ingress.tls.secretName");
+
+  @Test
+  void noFieldMayNameASecretTheOperatorGeneratesForTheStack() {
+    for (String generated : List.of("team-secrets", "team-secrets-rotation", "team-backup-key")) {
+      List<Violation> refused = validate(everySecretField(generated)).stream()
+          .filter(v -> v.message().startsWith(org.loomio.operator.api.v1alpha1.GeneratedSecretNames.REFUSED)).toList();
+      assertThat(refused).as(generated).extracting(Violation::field).containsExactlyElementsOf(SECRET_FIELDS);
+      assertThat(refused).allSatisfy(v -> assertThat(v.message()).endsWith("(" + generated + ")"));
+    }
+    // a Secret of the user's own, another stack's name form, or the stack's own TLS Secret: not a generated one
+    for (String ok : List.of("app-secrets", "team-tls", "other-backup-key", "teams-secrets")) {
+      assertThat(validate(everySecretField(ok))).as(ok)
+          .noneSatisfy(v -> assertThat(v.message()).startsWith(
+              org.loomio.operator.api.v1alpha1.GeneratedSecretNames.REFUSED));
+    }
+  }
+
+  /** The single fields are refused at admission too (CEL in the generated CRD, with the same field first). */
+  @Test
+  void theSingleSecretFieldsAreCelRulesOfTheCrdToo() throws Exception {
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var crd = yaml.readTree(java.nio.file.Path.of("../crds/loomiodeployments.loomio.org-v1.yml").toFile());
+    List<String> messages = new java.util.ArrayList<>();
+    crd.at("/spec/versions/0/schema/openAPIV3Schema/x-kubernetes-validations")
+        .forEach(r -> messages.add(r.path("message").asText()));
+    for (String field : SECRET_FIELDS) {
+      // spec.secretEnv and spec.imagePullSecrets: the operator's check only (the API server's CEL cost estimate)
+      assertThat(messages.contains(field + ": " + org.loomio.operator.api.v1alpha1.GeneratedSecretNames.REFUSED))
+          .as(field).isEqualTo(!field.contains("["));
+    }
+  }
+
+  @Test
+  void aRestoresKeyMayBeABackupKeyButNeverTheStacksCredentials() {
+    var rs = new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec();
+    rs.setDeploymentName("team");
+    for (String credentials : List.of("team-secrets", "team-secrets-rotation")) {
+      rs.setPrivateKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef(credentials, "k"));
+      assertThat(SpecValidator.validateRestore(rs)).singleElement()
+          .satisfies(v -> assertThat(v.field()).isEqualTo("spec.privateKeySecretRef.name"));
+    }
+    for (String key : List.of("team-backup-key", "other-backup-key", "my-key", "other-secrets")) {
+      rs.setPrivateKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef(key, "k"));
+      assertThat(SpecValidator.validateRestore(rs)).as(key).isEmpty();
+    }
+  }
 }

@@ -33,6 +33,59 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + " || (!has(self.spec.ingress.tls.clusterIssuer) && !has(self.spec.ingress.tls.issuer))"
         + " || self.spec.ingress.tls.secretName == self.metadata.name + '-tls'",
     message = TlsSpec.ISSUER_WRITES_SECRET)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.secrets) || !has(self.spec.secrets.existingSecret)"
+        + " || !(self.spec.secrets.existingSecret in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.secrets.existingSecret: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.database) || !has(self.spec.database.external)"
+        + " || !has(self.spec.database.external.passwordSecretRef)"
+        + " || !(self.spec.database.external.passwordSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.database.external.passwordSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.database) || !has(self.spec.database.external)"
+        + " || !has(self.spec.database.external.caSecretRef)"
+        + " || !(self.spec.database.external.caSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.database.external.caSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.redis) || !has(self.spec.redis.external)"
+        + " || !has(self.spec.redis.external.urlSecretRef)"
+        + " || !(self.spec.redis.external.urlSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.redis.external.urlSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.smtp) || !has(self.spec.smtp.passwordSecretRef)"
+        + " || !(self.spec.smtp.passwordSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.smtp.passwordSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.storage) || !has(self.spec.storage.s3)"
+        + " || !has(self.spec.storage.s3.credentialsSecretRef)"
+        + " || !(self.spec.storage.s3.credentialsSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.storage.s3.credentialsSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.storage) || !has(self.spec.storage.s3)"
+        + " || !has(self.spec.storage.s3.caSecretRef)"
+        + " || !(self.spec.storage.s3.caSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.storage.s3.caSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.backup) || !has(self.spec.backup.s3)"
+        + " || !has(self.spec.backup.s3.credentialsSecretRef)"
+        + " || !(self.spec.backup.s3.credentialsSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.backup.s3.credentialsSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.backup) || !has(self.spec.backup.encryption)"
+        + " || !has(self.spec.backup.encryption.passphraseSecretRef)"
+        + " || !(self.spec.backup.encryption.passphraseSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.backup.encryption.passphraseSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.backup) || !has(self.spec.backup.encryption)"
+        + " || !has(self.spec.backup.encryption.recipientsSecretRef)"
+        + " || !(self.spec.backup.encryption.recipientsSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.backup.encryption.recipientsSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.ingress) || !has(self.spec.ingress.tls)"
+        + " || !has(self.spec.ingress.tls.secretName)"
+        + " || !(self.spec.ingress.tls.secretName in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.ingress.tls.secretName: " + GeneratedSecretNames.REFUSED)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.host")
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version")

@@ -132,7 +132,9 @@ public class LoomioDeploymentSpec {
       message = "spec.secretEnv: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
   @ValidationRule(value = EnvNames.CEL_NOT_DENIED, message = "spec.secretEnv: this name " + EnvNames.DENIED_MESSAGE)
   @JsonPropertyDescription("Secret-valued settings (OAuth, Turnstile, Sentry, ...) for the web and worker pods"
-      + " and the migration Job, each read from a key of a Secret in this namespace. The names refused in env are"
+      + " and the migration Job, each read from a key of a Secret in this namespace that carries its owner's consent"
+      + " (annotation loomio.org/allowed-stacks). Never a Secret the operator generates (<name>-secrets,"
+      + " <name>-secrets-rotation, <name>-backup-key, of this stack or another). The names refused in env are"
       + " refused here too, except the secret-looking ones.")
   private List<SecretEnvVarSpec> secretEnv = new ArrayList<>();
 

@@ -28,6 +28,17 @@ public class LoomioRestore extends CustomResource<LoomioRestoreSpec, LoomioResto
 
   public static final String KIND = "LoomioRestore";
 
+  /**
+   * The LoomioDeployment this restore acts on: the one recorded when it started (a later change of the spec is not
+   * used), else the one its spec names; null if neither says.
+   */
+  public String target() {
+    if (getStatus() != null && getStatus().getDeploymentName() != null) {
+      return getStatus().getDeploymentName();
+    }
+    return getSpec() == null ? null : getSpec().getDeploymentName();
+  }
+
   /** No default spec: the operator never writes spec (see LoomioDeployment#initSpec). */
   @Override
   protected LoomioRestoreSpec initSpec() {

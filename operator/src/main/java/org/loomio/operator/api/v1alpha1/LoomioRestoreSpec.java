@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** What to restore, from where. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "a LoomioRestore cannot be changed; create another")
+@ValidationRule(value = GeneratedSecretNames.CEL_RESTORE_KEY, message = GeneratedSecretNames.RESTORE_KEY_REFUSED)
 public class LoomioRestoreSpec {
 
   public enum Source { volume, s3 }
@@ -45,7 +46,10 @@ public class LoomioRestoreSpec {
 
   @JsonPropertyDescription("The OpenPGP private key to decrypt with, when the deployment encrypts to your own"
       + " recipients (no private key is in the cluster then): an armored secret key in a Secret you create for"
-      + " the restore and delete afterwards. Default: the operator-generated <name>-backup-key.")
+      + " the restore and delete afterwards. Default: the operator-generated <name>-backup-key. Any Secret but"
+      + " this stack's own backup key needs its owner's consent (annotation loomio.org/allowed-stacks naming the"
+      + " deployment), another stack's <name>-backup-key included; a stack's credentials (<name>-secrets,"
+      + " <name>-secrets-rotation) are refused.")
   private SecretKeyRef privateKeySecretRef;
 
   public String getDeploymentName() { return deploymentName; }

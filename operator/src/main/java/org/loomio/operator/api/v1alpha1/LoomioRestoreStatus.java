@@ -38,6 +38,13 @@ public class LoomioRestoreStatus {
   @JsonPropertyDescription("When it ended, successfully or not (RFC 3339).")
   private String completionTime;
 
+  @JsonPropertyDescription("The LoomioRestore's metadata.generation when it started: its spec is fixed from then on"
+      + " (a later change fails the restore instead of being used).")
+  private Long startedGeneration;
+
+  @JsonPropertyDescription("The LoomioDeployment this restore holds and restores, recorded when it started.")
+  private String deploymentName;
+
   public Phase getPhase() { return phase; }
   public void setPhase(Phase phase) { this.phase = phase; }
   public String getBackupName() { return backupName; }
@@ -54,6 +61,10 @@ public class LoomioRestoreStatus {
   public void setStartTime(String startTime) { this.startTime = startTime; }
   public String getCompletionTime() { return completionTime; }
   public void setCompletionTime(String completionTime) { this.completionTime = completionTime; }
+  public Long getStartedGeneration() { return startedGeneration; }
+  public void setStartedGeneration(Long startedGeneration) { this.startedGeneration = startedGeneration; }
+  public String getDeploymentName() { return deploymentName; }
+  public void setDeploymentName(String deploymentName) { this.deploymentName = deploymentName; }
 
   /** Whether this restore is still running (not Succeeded or Failed). */
   public static boolean active(Phase phase) {
@@ -66,11 +77,13 @@ public class LoomioRestoreStatus {
     return o instanceof LoomioRestoreStatus s && phase == s.phase && Objects.equals(backupName, s.backupName)
         && Objects.equals(job, s.job) && Objects.equals(holdsDeployment, s.holdsDeployment)
         && Objects.equals(steps, s.steps) && Objects.equals(message, s.message)
-        && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime);
+        && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime)
+        && Objects.equals(startedGeneration, s.startedGeneration) && Objects.equals(deploymentName, s.deploymentName);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(phase, backupName, job, holdsDeployment, steps, message, startTime, completionTime);
+    return Objects.hash(phase, backupName, job, holdsDeployment, steps, message, startTime, completionTime,
+        startedGeneration, deploymentName);
   }
 }

@@ -19,7 +19,9 @@ public class SecretsSpec {
   @JsonPropertyDescription("Use this Secret instead of generating <name>-secrets. It must hold SECRET_KEY_BASE,"
       + " DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, plus POSTGRES_PASSWORD"
       + " with the embedded database and REDIS_PASSWORD with the embedded Redis. A missing key sets"
-      + " Degraded=True naming it, and nothing is changed.")
+      + " Degraded=True naming it, and nothing is changed. Your own Secret, with its owner's consent (annotation"
+      + " loomio.org/allowed-stacks): never one the operator generates (<name>-secrets, <name>-secrets-rotation,"
+      + " <name>-backup-key, of this stack or another); leave it unset to use the generated credentials.")
   private String existingSecret;
 
   @JsonPropertyDescription("Rotate generated credentials: new random values, the database password changed in"

@@ -21,8 +21,10 @@ public class TlsSpec {
   @Size(max = 253)
   @JsonPropertyDescription("Secret (type kubernetes.io/tls) holding a certificate you provide for host and"
       + " hocuspocusHost. Default <name>-tls, which cert-manager fills when an issuer is named (then no other name is"
-      + " accepted: cert-manager would overwrite it). A Secret of another name needs its owner's consent: the"
-      + " annotation loomio.org/allowed-stacks naming this stack.")
+      + " accepted: cert-manager would overwrite it). A Secret you provide, <name>-tls included when no issuer is"
+      + " named, needs its owner's consent: the annotation loomio.org/allowed-stacks naming this stack. With an"
+      + " issuer, an existing <name>-tls that cert-manager did not issue for this stack's Ingress (and that its owner"
+      + " did not mark) stops the stack with NameConflict.")
   private String secretName;
 
   @Size(max = 253)
