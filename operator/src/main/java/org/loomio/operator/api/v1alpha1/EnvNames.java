@@ -45,6 +45,13 @@ public final class EnvNames {
   public static final String SECRET_LOOKING_REGEX =
       "(?i)(password|passwd|secret|token|bearer|credential|api[_-]?key|private[_-]?key|_key$)";
 
+  /** The refusal of an owned name (CEL and SpecValidator, word for word). */
+  public static final String OWNED_MESSAGE = "is set by the operator; use the dedicated field (docs/api.md, 'Owned"
+      + " environment variables')";
+  /** The refusal of a secret-looking name in spec.env (CEL and SpecValidator, word for word). */
+  public static final String SECRET_LOOKING_MESSAGE = "looks like it holds a secret; put it in spec.secretEnv with a"
+      + " secretKeyRef";
+
   /** CEL: no entry of the list {@code self} uses an owned name. */
   public static final String CEL_NOT_OWNED = "self.all(e, !(e.name in [" + OWNED_CEL_LIST + "]))";
 
