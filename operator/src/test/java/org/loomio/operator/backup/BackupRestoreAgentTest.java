@@ -39,7 +39,7 @@ class BackupRestoreAgentTest {
   /** Many of these tests make an agent fail on purpose: its ERROR lines stay out of the build log. */
   @org.junit.jupiter.api.extension.RegisterExtension
   static final org.loomio.operator.testing.ExpectedLogs LOGS =
-      org.loomio.operator.testing.ExpectedLogs.of(BackupAgent.class, RestoreAgent.class);
+      org.loomio.operator.testing.ExpectedLogs.of("org.loomio.operator.backup");
 
   private static final String STACK = "team";
   private static final String PASSPHRASE = "a long passphrase, never printed";

@@ -20,23 +20,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExpectedLogs implements BeforeEachCallback, AfterEachCallback {
 
-  private final List<Class<?>> sources;
+  private final List<String> sources;
   private final List<Logger> loggers = new ArrayList<>();
   private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
 
-  private ExpectedLogs(List<Class<?>> sources) {
+  private ExpectedLogs(List<String> sources) {
     this.sources = sources;
   }
 
   public static ExpectedLogs of(Class<?>... sources) {
-    return new ExpectedLogs(List.of(sources));
+    return new ExpectedLogs(java.util.Arrays.stream(sources).map(Class::getName).toList());
+  }
+
+  /**
+   * The loggers of whole packages. A test's own appender on the same logger still sees every event (only the
+   * way up to the console is cut).
+   */
+  public static ExpectedLogs of(String... loggerNames) {
+    return new ExpectedLogs(List.of(loggerNames));
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
     captured.list.clear();
     captured.start();
-    for (Class<?> source : sources) {
+    for (String source : sources) {
       Logger logger = (Logger) LoggerFactory.getLogger(source);
       logger.addAppender(captured);
       logger.setAdditive(false);
