@@ -71,8 +71,7 @@ public final class SpecValidator {
     if (name == null || name.isEmpty()) {
       v.add(new Violation("metadata.name", "is required"));
     } else if (name.length() > LoomioDeployment.MAX_NAME_LENGTH || !name.matches(LoomioDeployment.NAME_PATTERN)) {
-      v.add(new Violation("metadata.name", "must start with a letter, hold only lower-case letters, digits and '-',"
-          + " and be at most " + LoomioDeployment.MAX_NAME_LENGTH + " characters; got '" + name + "'"));
+      v.add(new Violation("metadata.name", LoomioDeployment.NAME_MESSAGE));
     }
     LoomioDeploymentSpec s = resource.getSpec();
     if (s == null) {
@@ -95,8 +94,7 @@ public final class SpecValidator {
     }
     WebSpec web = s.getWeb();
     if (web != null && web.getReplicas() != null && web.getReplicas() > 1 && !sharedUploads(storage)) {
-      v.add(new Violation("spec.web.replicas", "above 1 needs uploads that every web pod can reach: set"
-          + " spec.storage.s3, or spec.storage.volume.accessMode: ReadWriteMany"));
+      v.add(new Violation("spec.web.replicas", LoomioDeploymentSpec.WEB_REPLICAS_NEED_SHARED_UPLOADS));
     }
     WorkerSpec worker = s.getWorker();
     if (worker != null && worker.getReplicas() != null && worker.getReplicas() > 1) {
@@ -106,7 +104,7 @@ public final class SpecValidator {
     RedisSpec redis = s.getRedis();
     if (redis != null && redis.getMode() == RedisSpec.Mode.EXTERNAL
         && (redis.getExternal() == null || redis.getExternal().getUrlSecretRef() == null)) {
-      v.add(new Violation("spec.redis.external.urlSecretRef", "is required when spec.redis.mode is external"));
+      v.add(new Violation("spec.redis.external.urlSecretRef", RedisSpec.EXTERNAL_NEEDS_URL));
     }
     if (redis != null && redis.getExternal() != null && redis.getExternal().getHost() != null) {
       ServerHosts.problem(redis.getExternal().getHost())
@@ -274,8 +272,7 @@ public final class SpecValidator {
     }
     var rotate = secrets.getRotate();
     if (secrets.getExistingSecret() != null) {
-      v.add(new Violation("spec.secrets.rotate", "rotates generated credentials only; rotate the values of"
-          + " existingSecret " + secrets.getExistingSecret() + " yourself"));
+      v.add(new Violation("spec.secrets.rotate", org.loomio.operator.api.v1alpha1.SecretsSpec.ROTATE_GENERATED_ONLY));
       return;
     }
     if (rotate.getToken() == null || !rotate.getToken().matches("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
@@ -289,8 +286,7 @@ public final class SpecValidator {
     }
     boolean vapid = rotate.getKeys().stream().anyMatch(k -> k.name().startsWith("VAPID_"));
     if (vapid && !Boolean.TRUE.equals(rotate.getForce())) {
-      v.add(new Violation("spec.secrets.rotate.keys", "the VAPID pair is not rotated (every browser push"
-          + " subscription would stop working); set spec.secrets.rotate.force: true to rotate it anyway"));
+      v.add(new Violation("spec.secrets.rotate.keys", org.loomio.operator.api.v1alpha1.RotationSpec.VAPID_NEEDS_FORCE));
     }
     ResolvedSpec spec = new ResolvedSpec(resource);
     List<String> stackKeys = org.loomio.operator.render.Credentials.requiredKeys(spec);
@@ -353,23 +349,26 @@ public final class SpecValidator {
     if (e != null) {
       boolean passphrase = e.getMode() == org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.Mode.Passphrase;
       if (passphrase && e.getPassphraseSecretRef() == null) {
-        v.add(new Violation("spec.backup.encryption.passphraseSecretRef", "is required with mode Passphrase"));
+        v.add(new Violation("spec.backup.encryption.passphraseSecretRef",
+            org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.PASSPHRASE_REQUIRED));
       }
       if (!passphrase && e.getPassphraseSecretRef() != null) {
-        v.add(new Violation("spec.backup.encryption.passphraseSecretRef", "is only used with mode Passphrase"));
+        v.add(new Violation("spec.backup.encryption.passphraseSecretRef",
+            org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.PASSPHRASE_ONLY));
       }
       if (e.getRecipientsSecretRef() != null && e.getRecipientsConfigMapRef() != null) {
-        v.add(new Violation("spec.backup.encryption", "set at most one of recipientsSecretRef and recipientsConfigMapRef"));
+        v.add(new Violation("spec.backup.encryption",
+            org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.ONE_RECIPIENTS_SOURCE));
       }
     }
     boolean enabled = b.getEnabled() == null || b.getEnabled();
     boolean onVolume = b.getVolume() == null || b.getVolume().getEnabled() == null || b.getVolume().getEnabled();
     if (enabled && !onVolume && b.getS3() == null) {
-      v.add(new Violation("spec.backup", "backups need a destination: keep volume.enabled or set s3"));
+      v.add(new Violation("spec.backup", org.loomio.operator.api.v1alpha1.BackupSpec.NEEDS_DESTINATION));
     }
     if (b.getS3() != null && b.getS3().getKmsKeyId() != null
         && b.getS3().getServerSideEncryption() != org.loomio.operator.api.v1alpha1.BackupS3Spec.ServerSideEncryption.AWS_KMS) {
-      v.add(new Violation("spec.backup.s3.kmsKeyId", "needs serverSideEncryption aws:kms"));
+      v.add(new Violation("spec.backup.s3.kmsKeyId", org.loomio.operator.api.v1alpha1.BackupS3Spec.KMS_NEEDS_AWS_KMS));
     }
   }
 
@@ -379,8 +378,8 @@ public final class SpecValidator {
     }
     IngressSpec ingress = s.getIngress();
     if (ingress != null) {
-      EdgeAnnotations.problems(ingress.getAnnotations(), EdgeAnnotations.traefik(ingress))
-          .forEach(p -> v.add(new Violation("spec.ingress.annotations", p)));
+      EdgeAnnotations.problemsByKey(ingress.getAnnotations(), EdgeAnnotations.traefik(ingress))
+          .forEach(p -> v.add(new Violation("spec.ingress.annotations[" + p.getKey() + "]", p.getValue())));
       if (ingress.getTls() != null && ingress.getTls().getClusterIssuer() != null && ingress.getTls().getIssuer() != null) {
         v.add(new Violation("spec.ingress.tls", "set at most one of clusterIssuer or issuer"));
       }
@@ -455,11 +454,11 @@ public final class SpecValidator {
       if (n == null) {
         v.add(new Violation(field, "is required"));
       } else if (EnvNames.isOwned(n)) {
-        v.add(new Violation(field, n + " is set by the operator; use the dedicated field (docs/api.md lists them)"));
+        v.add(new Violation(field, EnvNames.OWNED_MESSAGE));
       } else if (EnvNames.isDenied(n)) {
-        v.add(new Violation(field, n + " " + EnvNames.DENIED_MESSAGE));
+        v.add(new Violation(field, EnvNames.DENIED_MESSAGE));
       } else if (EnvNames.looksSecret(n)) {
-        v.add(new Violation(field, n + " looks like it holds a secret; put it in spec.secretEnv with a secretKeyRef"));
+        v.add(new Violation(field, EnvNames.SECRET_LOOKING_MESSAGE));
       } else if (!seen.add(n)) {
         v.add(new Violation(field, n + " appears twice"));
       }
@@ -471,9 +470,9 @@ public final class SpecValidator {
       if (n == null) {
         v.add(new Violation(field, "is required"));
       } else if (EnvNames.isOwned(n)) {
-        v.add(new Violation(field, n + " is set by the operator; use the dedicated field (docs/api.md lists them)"));
+        v.add(new Violation(field, EnvNames.OWNED_MESSAGE));
       } else if (EnvNames.isDenied(n)) {
-        v.add(new Violation(field, n + " " + EnvNames.DENIED_MESSAGE));
+        v.add(new Violation(field, EnvNames.DENIED_MESSAGE));
       } else if (!seen.add(n)) {
         v.add(new Violation(field, n + " is already set in spec.env or spec.secretEnv"));
       }

@@ -21,6 +21,11 @@ import picocli.CommandLine;
 /** The backup and restore subcommands as the pods run them. */
 class BackupCommandsTest {
 
+  /** Some of these tests make the agent fail on purpose: its ERROR lines stay out of the build log. */
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final org.loomio.operator.testing.ExpectedLogs LOGS =
+      org.loomio.operator.testing.ExpectedLogs.of("org.loomio.operator.backup");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir

@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
 @EnableKubernetesMockClient(crud = true)
 class BackupRestoreAgentTest {
 
+  /** Many of these tests make an agent fail on purpose: its ERROR lines stay out of the build log. */
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final org.loomio.operator.testing.ExpectedLogs LOGS =
+      org.loomio.operator.testing.ExpectedLogs.of("org.loomio.operator.backup");
+
   private static final String STACK = "team";
   private static final String PASSPHRASE = "a long passphrase, never printed";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -261,6 +266,8 @@ class BackupRestoreAgentTest {
     Run r = restore(restoreOptions(name, false, databaseOut, restoredUploads, null));
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.summary().path("error").asText()).contains("'../escaped'", "refused", "nothing was restored");
+    assertThat(LOGS.messages()).anySatisfy(m -> assertThat(m).startsWith("ERROR RestoreAgent - restore failed")
+        .contains("'../escaped'"));
     assertThat(databaseOut).doesNotExist();
     assertThat(tmp.resolve("area/escaped")).doesNotExist();
     assertThat(AgentFixtures.tree(restoredUploads)).containsOnlyKeys("current-file");

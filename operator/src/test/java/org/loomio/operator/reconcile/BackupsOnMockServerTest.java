@@ -76,7 +76,7 @@ class BackupsOnMockServerTest {
     Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
         .withNewSpec().addNewContainer().withName("x").withImage("x").endContainer().endSpec().build();
     cluster.client().pods().inNamespace(ns).resource(pod).create();
-    cluster.client().pods().inNamespace(ns).withName(name).editStatus(p -> {
+    MockCluster.editStatus(cluster.client().pods().inNamespace(ns).withName(name), p -> {
       p.setStatus(new PodStatusBuilder().withPhase("Succeeded").withInitContainerStatuses(init)
           .withContainerStatuses(main).build());
       return p;
@@ -91,19 +91,19 @@ class BackupsOnMockServerTest {
   @Test
   void aStackGetsAKeyPairAScheduleAndReportsItsBackups() {
     create("bk", "team");
-    Secret key = cluster.client().secrets().inNamespace("bk").withName("team-backup-key").get();
-    assertThat(key).isNotNull();
-    assertThat(key.getMetadata().getOwnerReferences()).as("kept when the stack goes").isNullOrEmpty();
     await().atMost(WAIT).untilAsserted(() -> {
+      Secret key = cluster.client().secrets().inNamespace("bk").withName("team-backup-key").get();
+      assertThat(key).isNotNull();
+      assertThat(key.getMetadata().getOwnerReferences()).as("kept when the stack goes").isNullOrEmpty();
       ConfigMap recipients = cluster.client().configMaps().inNamespace("bk").withName("team-backup-recipients").get();
       assertThat(recipients).isNotNull();
       assertThat(recipients.getData().get("recipients.asc")).startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----")
           .isEqualTo(secretValue("bk", "team-backup-key", "public.asc"));
       assertThat(cluster.client().batch().v1().cronjobs().inNamespace("bk").withName("team-backup").get()).isNotNull();
       assertThat(condition("bk", "team", Conditions.BACKUPS_HEALTHY).getReason()).isEqualTo(Conditions.NO_BACKUP_YET);
+      assertThat(cluster.client().v1().events().inNamespace("bk").list().getItems())
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupKeyGenerated"));
     });
-    assertThat(cluster.client().v1().events().inNamespace("bk").list().getItems())
-        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupKeyGenerated"));
 
     finishedPod("bk", "team-backup-29000000-abcde", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
         Labels.COMPONENT, "backup", Labels.RUN_ONCE, "true"), List.of(terminated("dump", 0, "")),
@@ -151,7 +151,12 @@ class BackupsOnMockServerTest {
   @Test
   void aRestoreStopsTheAppRestoresMigratesAndStartsItAgain() throws Exception {
     create("rs", "team");
-    cluster.runControllers("rs", "team");
+    // the stack is up: the Deployment, StatefulSet and Job controllers report until it is Ready
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runControllers("rs", "team");
+      assertThat(condition("rs", "team", Conditions.READY)).isNotNull()
+          .satisfies(c -> assertThat(c.getStatus() + " " + c.getReason()).isEqualTo("True " + Conditions.ALL_READY));
+    });
     String postgresPassword = secretValue("rs", "team-secrets", "POSTGRES_PASSWORD");
 
     restore("rs", "r1");
@@ -170,8 +175,8 @@ class BackupsOnMockServerTest {
       assertThat(restoreStatus("rs", "r2").getMessage()).contains("r1");
     });
 
-    cluster.runControllers("rs", "team"); // the Deployment controller reports zero pods
     await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runWorkloads("rs", "team"); // the Deployment controller reports zero pods
       assertThat(restoreStatus("rs", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Restoring);
       assertThat(cluster.client().batch().v1().jobs().inNamespace("rs").withLabel(Labels.RESTORE, "r1").list().getItems())
           .singleElement().satisfies(j -> assertThat(j.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, "restore"));
@@ -194,18 +199,20 @@ class BackupsOnMockServerTest {
       LoomioRestoreStatus s = restoreStatus("rs", "r1");
       assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Migrating);
       assertThat(s.getBackupName()).isEqualTo("team-20261127T031700Z");
+      assertThat(secretValue("rs", "team-secrets", "SECRET_KEY_BASE")).isEqualTo("from-the-backup");
     });
-    assertThat(secretValue("rs", "team-secrets", "SECRET_KEY_BASE")).isEqualTo("from-the-backup");
     assertThat(secretValue("rs", "team-secrets", "POSTGRES_PASSWORD")).isEqualTo(postgresPassword);
 
-    cluster.runControllers("rs", "team"); // the migration Job succeeds
+    // the migration Job succeeds; the restore then scales the app up, and its pods become ready
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(restoreStatus("rs", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingUp);
+      cluster.runControllers("rs", "team");
+      assertThat(restoreStatus("rs", "r1").getPhase()).isIn(LoomioRestoreStatus.Phase.ScalingUp,
+          LoomioRestoreStatus.Phase.Succeeded);
       Deployment web = cluster.client().apps().deployments().inNamespace("rs").withName("team-web").get();
       assertThat(web.getSpec().getReplicas()).isEqualTo(1);
     });
-    cluster.runControllers("rs", "team"); // web is ready again
     await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runWorkloads("rs", "team"); // web is ready again
       LoomioRestoreStatus s = restoreStatus("rs", "r1");
       assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Succeeded);
       assertThat(s.getSteps()).extracting(st -> st.getName() + " " + st.getState())

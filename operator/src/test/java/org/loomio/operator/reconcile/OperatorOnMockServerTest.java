@@ -93,6 +93,19 @@ class OperatorOnMockServerTest {
         SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of()));
   }
 
+  /**
+   * Plays the Deployment, StatefulSet and Job controllers until the stack is Ready (the operator may still be
+   * writing its objects: each round reports them at their spec as it is then).
+   */
+  private static void awaitReady(String ns, String name) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      cluster.runControllers(ns, name);
+      Condition c = condition(ns, name, Conditions.READY);
+      assertThat(c).as(Conditions.READY).isNotNull();
+      assertThat(c.getStatus() + " " + c.getReason()).as(c.getMessage()).isEqualTo("True " + Conditions.ALL_READY);
+    });
+  }
+
   private static void awaitConverged(String ns, String name) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
       Stack stack = expected(ns, name);
@@ -135,30 +148,30 @@ class OperatorOnMockServerTest {
 
     awaitCondition("create", "team", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
     awaitCondition("create", "team", Conditions.MAIL_DELIVERY, "False", Conditions.SMTP_NOT_CONFIGURED);
-    cluster.runControllers("create", "team");
-    awaitCondition("create", "team", Conditions.READY, "True", Conditions.ALL_READY);
+    awaitReady("create", "team");
     LoomioDeployment done = cluster.get("create", "team");
     assertThat(done.getStatus().getComponents().get("web").getReady()).isEqualTo(1);
     assertThat(done.getStatus().getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
     assertThat(done.getMetadata().getGeneration()).as("the operator never writes spec").isEqualTo(1L);
     assertThat(Normalized.yaml(done.getSpec())).isEqualTo(Normalized.yaml(created.getSpec()));
-    assertThat(events("create")).contains("Normal CredentialsGenerated", "Warning SMTPNotConfigured", "Normal Ready");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(events("create"))
+        .contains("Normal CredentialsGenerated", "Warning SMTPNotConfigured", "Normal Ready"));
   }
 
   @Test
   void aResyncMakesNoWritesAndGeneratedCredentialsSurviveARestart() throws Exception {
     create("resync", "team", "host: team.example.org");
     awaitConverged("resync", "team");
-    cluster.runControllers("resync", "team");
-    awaitCondition("resync", "team", Conditions.READY, "True", Conditions.ALL_READY);
+    awaitReady("resync", "team");
     Map<String, String> secretBefore = cluster.client().secrets().inNamespace("resync").withName("team-secrets").get().getData();
     Map<String, String> versions = cluster.versions("resync");
 
     cluster.stopOperator();
     cluster.clearWrites();
     cluster.startOperator();
-    // deliberate "nothing happens" window: a fresh operator reconciles every resource at start
-    Thread.sleep(3000);
+    // a fresh operator reconciles every resource at start: wait until it has reconciled each of them
+    int stacks = cluster.client().resources(LoomioDeployment.class).inAnyNamespace().list().getItems().size();
+    await().atMost(WAIT).until(() -> cluster.stacksObservedSinceStart() >= stacks);
     List<String> writes = cluster.writes().stream().filter(w -> w.contains("/namespaces/resync/")).toList();
     assertThat(writes).as("writes during the resync").isEmpty();
     assertThat(cluster.versions("resync")).isEqualTo(versions);
@@ -170,22 +183,20 @@ class OperatorOnMockServerTest {
   void aChangedFieldUpdatesOnlyTheObjectsItAffects() {
     create("change", "team", "host: team.example.org");
     awaitConverged("change", "team");
-    cluster.runControllers("change", "team");
-    awaitCondition("change", "team", Conditions.READY, "True", Conditions.ALL_READY);
+    awaitReady("change", "team");
     Map<String, String> before = cluster.versions("change");
 
-    cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team")
-        .edit(r -> { r.getSpec().getHocuspocus().setReplicas(2); return r; });
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team"),
+        r -> { r.getSpec().getHocuspocus().setReplicas(2); return r; });
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().apps().deployments().inNamespace("change")
         .withName("team-hocuspocus").get().getSpec().getReplicas()).isEqualTo(2));
     awaitCondition("change", "team", Conditions.PROGRESSING, "True", Conditions.ROLLING_OUT);
-    Map<String, String> after = cluster.versions("change");
-    assertThat(changed(before, after)).containsExactlyInAnyOrder("Deployment/team-hocuspocus",
-        "PodDisruptionBudget/team-hocuspocus");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(changed(before, cluster.versions("change")))
+        .containsExactlyInAnyOrder("Deployment/team-hocuspocus", "PodDisruptionBudget/team-hocuspocus"));
 
     Map<String, String> beforeName = cluster.versions("change");
-    cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team")
-        .edit(r -> { r.getSpec().setSiteName("Decisions"); return r; });
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team"),
+        r -> { r.getSpec().setSiteName("Decisions"); return r; });
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("change")
         .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Decisions"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(changed(beforeName, cluster.versions("change")))
@@ -231,7 +242,7 @@ class OperatorOnMockServerTest {
 
     cluster.client().services().inNamespace("heal").withName("team-web").delete();
     cluster.client().configMaps().inNamespace("heal").withName("team-config").delete();
-    cluster.client().apps().deployments().inNamespace("heal").withName("team-web").edit(d -> {
+    MockCluster.edit(cluster.client().apps().deployments().inNamespace("heal").withName("team-web"), d -> {
       d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("attacker/loomio:latest");
       d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().setPrivileged(true);
       return d;
@@ -246,28 +257,30 @@ class OperatorOnMockServerTest {
   }
 
   @Test
-  void anInvalidSpecIsReportedAndChangesNothing() throws Exception {
+  void anInvalidSpecIsReportedAndChangesNothing() {
     create("invalid", "team", "host: team.example.org");
     awaitConverged("invalid", "team");
     awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
     Map<String, String> before = cluster.versions("invalid");
     // the mock server has no admission (no schema, no CEL): exactly the case the operator's own check covers
-    cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team").edit(r -> {
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team"), r -> {
       r.getSpec().getWorker().setReplicas(3);
       r.getSpec().setSiteName("Renamed while invalid");
       return r;
     });
+    // the status is the reconcile's last write: once it says InvalidSpec, that reconcile has applied what it would
     awaitCondition("invalid", "team", Conditions.DEGRADED, "True", Conditions.INVALID_SPEC);
-    assertThat(condition("invalid", "team", Conditions.DEGRADED).getMessage()).contains("spec.worker.replicas");
-    assertThat(condition("invalid", "team", Conditions.READY).getStatus()).isEqualTo("False");
-    Thread.sleep(500); // deliberate "nothing happens" window
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(condition("invalid", "team", Conditions.DEGRADED).getMessage()).contains("spec.worker.replicas");
+      assertThat(condition("invalid", "team", Conditions.READY).getStatus()).isEqualTo("False");
+      assertThat(events("invalid")).contains("Warning InvalidSpec");
+    });
     assertThat(cluster.versions("invalid")).isEqualTo(before);
     assertThat(cluster.client().configMaps().inNamespace("invalid").withName("team-config").get().getData())
         .doesNotContainKey("SITE_NAME");
-    assertThat(events("invalid")).contains("Warning InvalidSpec");
 
-    cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team")
-        .edit(r -> { r.getSpec().getWorker().setReplicas(1); return r; });
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team"),
+        r -> { r.getSpec().getWorker().setReplicas(1); return r; });
     awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("invalid")
         .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Renamed while invalid"));
@@ -307,9 +320,11 @@ class OperatorOnMockServerTest {
         .addToData("SECRET_KEY_BASE", b64("kept-from-before")).build()).create();
     create("keep", "team", "host: team.example.org");
     awaitConverged("keep", "team");
-    Secret s = cluster.client().secrets().inNamespace("keep").withName("team-secrets").get();
-    assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE")))).isEqualTo("kept-from-before");
-    assertThat(s.getData()).hasSize(8).containsKey(Credentials.HASH_KEY);
+    await().atMost(WAIT).untilAsserted(() -> {
+      Secret s = cluster.client().secrets().inNamespace("keep").withName("team-secrets").get();
+      assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE")))).isEqualTo("kept-from-before");
+      assertThat(s.getData()).hasSize(8).containsKey(Credentials.HASH_KEY);
+    });
   }
 
   @Test
@@ -341,15 +356,16 @@ class OperatorOnMockServerTest {
   void switchingAComponentOffRemovesItsObjects() {
     create("off", "team", "host: team.example.org");
     awaitConverged("off", "team");
-    cluster.client().resources(LoomioDeployment.class).inNamespace("off").withName("team")
-        .edit(r -> { r.getSpec().getHocuspocus().setEnabled(false); r.getSpec().getRedis().setMode(
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("off").withName("team"),
+        r -> { r.getSpec().getHocuspocus().setEnabled(false); r.getSpec().getRedis().setMode(
             org.loomio.operator.api.v1alpha1.RedisSpec.Mode.NONE); return r; });
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.versions("off").keySet())
-        .noneMatch(k -> k.endsWith("team-hocuspocus") || k.endsWith("team-redis")));
-    var web = cluster.client().apps().deployments().inNamespace("off").withName("team-web").get();
-    assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .noneMatch(e -> e.getName().startsWith("REDIS"));
-    assertThat(web.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(HardenedPod.SECRET_HASH_ANNOTATION);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(cluster.versions("off").keySet()).noneMatch(k -> k.endsWith("team-hocuspocus") || k.endsWith("team-redis"));
+      var web = cluster.client().apps().deployments().inNamespace("off").withName("team-web").get();
+      assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .noneMatch(e -> e.getName().startsWith("REDIS"));
+      assertThat(web.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(HardenedPod.SECRET_HASH_ANNOTATION);
+    });
   }
 
   @Test
@@ -361,12 +377,13 @@ class OperatorOnMockServerTest {
         || k.startsWith("Middleware/"));
 
     mergePatch("edge", "team", "{\"spec\":{\"ingress\":{\"className\":\"nginx\",\"tls\":{\"clusterIssuer\":\"le\"}}}}");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
-        .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "ConfigMap/team-edge-headers",
-            "Service/team-closed"));
-    assertThat(changed(base, cluster.versions("edge"))).as("besides the new objects, only the edge's peer changed")
-        .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "ConfigMap/team-edge-headers",
-            "Service/team-closed", "NetworkPolicy/team-web", "NetworkPolicy/team-hocuspocus");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(added(base, cluster.versions("edge"))).containsExactlyInAnyOrder("Ingress/team-web",
+          "Ingress/team-websockets", "ConfigMap/team-edge-headers", "Service/team-closed");
+      assertThat(changed(base, cluster.versions("edge"))).as("besides the new objects, only the edge's peer changed")
+          .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "ConfigMap/team-edge-headers",
+              "Service/team-closed", "NetworkPolicy/team-web", "NetworkPolicy/team-hocuspocus");
+    });
     awaitCondition("edge", "team", Conditions.EDGE, "False", "CertificatePending");
 
     mergePatch("edge", "team", "{\"spec\":{\"ingress\":null,\"gateway\":{\"name\":\"public\"}}}");
@@ -386,9 +403,8 @@ class OperatorOnMockServerTest {
             "Middleware/team-inflight", "Middleware/team-body-limit"));
 
     mergePatch("edge", "team", "{\"spec\":{\"ingress\":null}}");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge"))).isEmpty());
-    assertThat(cluster.versions("edge").keySet()).as("back to exactly the objects of a stack without an edge")
-        .isEqualTo(base.keySet());
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.versions("edge").keySet())
+        .as("back to exactly the objects of a stack without an edge").isEqualTo(base.keySet()));
     awaitCondition("edge", "team", Conditions.EDGE, "Unknown", "NotConfigured");
   }
 

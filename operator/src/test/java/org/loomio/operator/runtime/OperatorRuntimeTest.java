@@ -224,7 +224,9 @@ class OperatorRuntimeTest {
       create("ha", "one");
       await().atMost(WAIT).until(() -> hasStatus("ha", "one"));
       assertThat(started(first)).isGreaterThanOrEqualTo(1);
-      Thread.sleep(1500); // deliberate: the standby must do nothing for a while
+      // the standby must do nothing for a while: while the leader renews its Lease three more times
+      java.time.ZonedDateTime renewed = renewTime();
+      await().atMost(WAIT).until(() -> renewals(renewed) >= 3);
       assertThat(started(second)).as("the standby never reconciles").isZero();
       assertThat(holder()).isEqualTo("first");
 
@@ -243,6 +245,23 @@ class OperatorRuntimeTest {
   private static OperatorSettings.LeaderElection lease(String identity) {
     return new OperatorSettings.LeaderElection("loomio-operator", "operators", identity, Duration.ofSeconds(2),
         Duration.ofMillis(1500), Duration.ofMillis(200));
+  }
+
+  private static final java.util.List<java.time.ZonedDateTime> RENEWALS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** When the Lease was last renewed. */
+  private static java.time.ZonedDateTime renewTime() {
+    Lease lease = cluster.client().leases().inNamespace("operators").withName("loomio-operator").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getRenewTime();
+  }
+
+  /** How many distinct renewals after {@code since} this poll and the earlier ones have seen. */
+  private static int renewals(java.time.ZonedDateTime since) {
+    java.time.ZonedDateTime now = renewTime();
+    if (now != null && now.isAfter(since) && !RENEWALS.contains(now)) {
+      RENEWALS.add(now);
+    }
+    return (int) RENEWALS.stream().filter(t -> t.isAfter(since)).count();
   }
 
   private static String holder() {

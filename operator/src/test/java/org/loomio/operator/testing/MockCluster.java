@@ -29,7 +29,9 @@ import org.loomio.operator.validation.CrdSchema;
  * The fabric8 mock API server in CRUD mode with the generated CRD loaded, and the real operator running
  * against it. The mock cannot do server-side apply, so the operator gets the test-only override that turns
  * SSA off (production keeps it); it has no controllers, so {@link #runControllers} fakes what the
- * Deployment, StatefulSet and Job controllers would report.
+ * Deployment, StatefulSet and Job controllers would report. The operator writes the same objects at the same
+ * time: every write of the test's goes through {@link #editStatus}/{@link #edit} (re-read and retry on 409),
+ * and tests wait for conditions (Awaitility), never for a time.
  */
 public final class MockCluster implements AutoCloseable {
 
@@ -37,6 +39,7 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private Operator operator;
+  private org.loomio.operator.runtime.OperatorMetrics metrics;
   private final java.util.List<KubernetesClient> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public MockCluster() {
@@ -65,8 +68,66 @@ public final class MockCluster implements AutoCloseable {
       NO_SSA = o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
 
   public void startOperator() {
-    operator = LoomioOperator.create(client, Set.of(), ClusterCapabilitiesProvider.fixed(capabilities), NO_SSA);
+    metrics = org.loomio.operator.runtime.OperatorMetrics.inMemory();
+    operator = LoomioOperator.create(client, org.loomio.operator.runtime.OperatorSettings.defaults()
+        .withNamespaces(Set.of()), ClusterCapabilitiesProvider.fixed(capabilities), metrics, null, NO_SSA);
     operator.start();
+  }
+
+  /**
+   * How many LoomioDeployments the operator started last has reconciled at least once since it started (its
+   * {@code loomio.stacks} gauge counts every stack whose conditions it observed).
+   */
+  public int stacksObservedSinceStart() {
+    return (int) metrics.registry().find("loomio.stacks").tag("condition", "Ready").gauges().stream()
+        .mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+  }
+
+  /**
+   * A write of the test's (a controller or kubelet it plays, a user's edit) that re-reads and tries again when
+   * the server answers 409 Conflict: the operator writes the same objects at the same time, as it would on a
+   * real cluster. {@code write} must read the object itself (fabric8's {@code edit}/{@code editStatus} do).
+   */
+  public static <T> T retryOnConflict(java.util.function.Supplier<T> write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write.get();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 100) {
+          throw e;
+        }
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /** {@link #retryOnConflict}, for a write whose result is not needed. */
+  public static void retryOnConflict(Runnable write) {
+    retryOnConflict(() -> {
+      write.run();
+      return null;
+    });
+  }
+
+  /**
+   * Edits the status of an object as its controller would: read, change, write, again on a conflict; an
+   * object deleted meanwhile (404) is left alone, as a controller would.
+   */
+  public static <T extends HasMetadata> void editStatus(io.fabric8.kubernetes.client.dsl.Resource<T> resource,
+      java.util.function.UnaryOperator<T> change) {
+    try {
+      retryOnConflict(() -> resource.editStatus(change));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** Edits an object (a user's or another app's change): read, change, write, again on a conflict. */
+  public static <T extends HasMetadata> T edit(io.fabric8.kubernetes.client.dsl.Resource<T> resource,
+      java.util.function.UnaryOperator<T> change) {
+    return retryOnConflict(() -> resource.edit(change));
   }
 
   /**
@@ -181,15 +242,17 @@ public final class MockCluster implements AutoCloseable {
   /** Plays the Deployment and StatefulSet controllers only: every pod ready at the current spec. */
   public void runWorkloads(String namespace, String instance) {
     for (Deployment d : client.apps().deployments().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
-      int n = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).editStatus(x -> {
+      editStatus(client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()), x -> {
+        // the spec as it is now (the operator may have changed it since the list)
+        int replicas = x.getSpec().getReplicas() == null ? 1 : x.getSpec().getReplicas();
         x.setStatus(new DeploymentStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
-            .withReplicas(n).withUpdatedReplicas(n).withReadyReplicas(n).withAvailableReplicas(n).build());
+            .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+            .withAvailableReplicas(replicas).build());
         return x;
       });
     }
     for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
-      client.apps().statefulSets().inNamespace(namespace).withName(s.getMetadata().getName()).editStatus(x -> {
+      editStatus(client.apps().statefulSets().inNamespace(namespace).withName(s.getMetadata().getName()), x -> {
         x.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
             .withReplicas(1).withReadyReplicas(1).withCurrentRevision("r1").withUpdateRevision("r1").build());
         return x;
@@ -201,7 +264,10 @@ public final class MockCluster implements AutoCloseable {
   public void completeJobs(String namespace, String instance) {
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
       if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {
-        client.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()).editStatus(x -> {
+        editStatus(client.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()), x -> {
+          if (x.getStatus() != null && x.getStatus().getSucceeded() != null) {
+            return x;
+          }
           x.setStatus(new JobStatusBuilder().withSucceeded(1).addNewCondition().withType("Complete").withStatus("True")
               .endCondition().build());
           return x;

@@ -11,12 +11,17 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.mode) || self.mode != 'Passphrase' || has(self.passphraseSecretRef)",
-    message = "mode Passphrase needs passphraseSecretRef")
+    message = "spec.backup.encryption.passphraseSecretRef: " + BackupEncryptionSpec.PASSPHRASE_REQUIRED)
 @ValidationRule(value = "!has(self.passphraseSecretRef) || (has(self.mode) && self.mode == 'Passphrase')",
-    message = "passphraseSecretRef is only used with mode Passphrase")
+    message = "spec.backup.encryption.passphraseSecretRef: " + BackupEncryptionSpec.PASSPHRASE_ONLY)
 @ValidationRule(value = "!(has(self.recipientsSecretRef) && has(self.recipientsConfigMapRef))",
-    message = "set at most one of recipientsSecretRef and recipientsConfigMapRef")
+    message = "spec.backup.encryption: " + BackupEncryptionSpec.ONE_RECIPIENTS_SOURCE)
 public class BackupEncryptionSpec {
+
+  /** The refusals of the rules above, word for word the operator's own (SpecValidator). */
+  public static final String PASSPHRASE_REQUIRED = "is required with mode Passphrase";
+  public static final String PASSPHRASE_ONLY = "is only used with mode Passphrase";
+  public static final String ONE_RECIPIENTS_SOURCE = "set at most one of recipientsSecretRef and recipientsConfigMapRef";
 
   public enum Mode { PublicKey, Passphrase }
 

@@ -9,8 +9,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** The off-site bucket for backups. TLS is always verified. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.kmsKeyId) || (has(self.serverSideEncryption) && self.serverSideEncryption == 'aws:kms')",
-    message = "kmsKeyId needs serverSideEncryption aws:kms")
+    message = "spec.backup.s3.kmsKeyId: " + BackupS3Spec.KMS_NEEDS_AWS_KMS)
 public class BackupS3Spec extends S3BucketSpec {
+
+  /** The refusal of the rule above, word for word the operator's own (SpecValidator). */
+  public static final String KMS_NEEDS_AWS_KMS = "needs serverSideEncryption aws:kms";
 
   public enum ServerSideEncryption {
     AES256, @com.fasterxml.jackson.annotation.JsonProperty("aws:kms") AWS_KMS

@@ -17,8 +17,12 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
     "image", "resources", "activeDeadlineSeconds"})
 @ValidationRule(value = "!has(self.enabled) || !self.enabled || !has(self.volume) || !has(self.volume.enabled)"
     + " || self.volume.enabled || has(self.s3)",
-    message = "backups need a destination: keep volume.enabled or set s3")
+    message = "spec.backup: " + BackupSpec.NEEDS_DESTINATION)
 public class BackupSpec {
+
+  /** The refusal of the rule above, word for word the operator's own (SpecValidator). */
+  public static final String NEEDS_DESTINATION = "backups need a destination: keep spec.backup.volume.enabled or set"
+      + " spec.backup.s3";
 
   /** Five cron fields (minute hour day-of-month month day-of-week) or a macro; no seconds, no TZ prefix. */
   /**

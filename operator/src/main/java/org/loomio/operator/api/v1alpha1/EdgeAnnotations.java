@@ -69,12 +69,20 @@ public final class EdgeAnnotations {
       "(has(self.controller) ? self.controller == 'traefik' : has(self.className) && self.className.matches('(?i)traefik'))";
   private static final String OWNED = "k.matches('(?i)^(" + OWNED_KEYS + ")$')";
 
+  /**
+   * The longest annotation key Kubernetes accepts (a 253-character prefix, '/', a 63-character name). A CRD
+   * cannot bound a map's keys, so each rule tests a key's length before matching it: that bounds the rule's
+   * cost (CelRulesTest); a longer key is on no list, and the second rule refuses it.
+   */
+  public static final int MAX_KEY_LENGTH = 317;
+
   /** CEL on IngressSpec: no key the operator sets. */
-  public static final String CEL_NOT_OWNED = "!has(self.annotations) || self.annotations.all(k, !" + OWNED + ")";
+  public static final String CEL_NOT_OWNED = "!has(self.annotations) || self.annotations.all(k, size(k) > "
+      + MAX_KEY_LENGTH + " || !" + OWNED + ")";
   /** CEL on IngressSpec: every other key on the list of its controller. */
-  public static final String CEL_ALLOWED = "!has(self.annotations) || self.annotations.all(k, " + OWNED
-      + " || k.matches('^(" + ANY_CONTROLLER_KEYS + ")$') || (" + IS_TRAEFIK + " ? k.matches('^(" + TRAEFIK_KEYS
-      + ")$') : k.matches('^(" + NGINX_KEYS + ")$')))";
+  public static final String CEL_ALLOWED = "!has(self.annotations) || self.annotations.all(k, size(k) <= "
+      + MAX_KEY_LENGTH + " && (" + OWNED + " || k.matches('^(" + ANY_CONTROLLER_KEYS + ")$') || (" + IS_TRAEFIK
+      + " ? k.matches('^(" + TRAEFIK_KEYS + ")$') : k.matches('^(" + NGINX_KEYS + ")$'))))";
 
   /** A value format: a regular expression and how to say it. */
   public record Format(String regex, String description) {
@@ -144,7 +152,15 @@ public final class EdgeAnnotations {
 
   /** What is wrong with the annotations, one {@code "<key>: <message>"} per problem; empty if nothing. */
   public static List<String> problems(Map<String, String> annotations, boolean traefik) {
-    List<String> problems = new ArrayList<>();
+    return problemsByKey(annotations, traefik).stream().map(p -> p.getKey() + ": " + p.getValue()).toList();
+  }
+
+  /**
+   * What is wrong with the annotations, per key (as it may be shown: control characters replaced, long keys
+   * cut): the same messages as the CEL rules' for the keys they refuse.
+   */
+  public static List<Map.Entry<String, String>> problemsByKey(Map<String, String> annotations, boolean traefik) {
+    List<Map.Entry<String, String>> problems = new ArrayList<>();
     if (annotations == null) {
       return problems;
     }
@@ -153,22 +169,22 @@ public final class EdgeAnnotations {
     annotations.forEach((key, value) -> {
       String shown = printable(key);
       if (owned.matcher(key).matches()) {
-        problems.add(shown + ": " + OWNED_MESSAGE);
+        problems.add(Map.entry(shown, OWNED_MESSAGE));
         return;
       }
-      if (!allowed.matcher(key).matches()) {
-        problems.add(shown + ": " + NOT_ALLOWED_MESSAGE);
+      if (key.length() > MAX_KEY_LENGTH || !allowed.matcher(key).matches()) {
+        problems.add(Map.entry(shown, NOT_ALLOWED_MESSAGE));
         return;
       }
       if (value == null) {
         return;
       }
       if (!Pattern.compile(VALUE_PATTERN).matcher(value).matches()) {
-        problems.add(shown + ": " + CONTROL_CHARACTER_MESSAGE);
+        problems.add(Map.entry(shown, CONTROL_CHARACTER_MESSAGE));
       } else if (value.length() > MAX_VALUE_LENGTH) {
-        problems.add(shown + ": " + TOO_LONG_MESSAGE);
+        problems.add(Map.entry(shown, TOO_LONG_MESSAGE));
       } else if (!VALUE_FORMATS.get(key).accepts(value)) {
-        problems.add(shown + ": the value must be " + VALUE_FORMATS.get(key).description());
+        problems.add(Map.entry(shown, "the value must be " + VALUE_FORMATS.get(key).description()));
       }
     });
     return problems;

@@ -74,6 +74,13 @@ public final class EnvNames {
   /** CEL: no entry of the list {@code self} has a denied name. */
   public static final String CEL_NOT_DENIED = "self.all(e, !e.name.matches('" + DENIED_REGEX + "'))";
 
+  /** The refusal of an owned name (CEL and SpecValidator, word for word). */
+  public static final String OWNED_MESSAGE = "is set by the operator; use the dedicated field (docs/api.md, 'Owned"
+      + " environment variables')";
+  /** The refusal of a secret-looking name in spec.env (CEL and SpecValidator, word for word). */
+  public static final String SECRET_LOOKING_MESSAGE = "looks like it holds a secret; put it in spec.secretEnv with a"
+      + " secretKeyRef";
+
   /** CEL: no entry of the list {@code self} uses an owned name. */
   public static final String CEL_NOT_OWNED = "self.all(e, !(e.name in [" + OWNED_CEL_LIST + "]))";
 

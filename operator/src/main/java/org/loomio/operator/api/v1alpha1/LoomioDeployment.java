@@ -25,8 +25,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value = "self.metadata.name.size() <= " + LoomioDeployment.MAX_NAME_LENGTH
         + " && self.metadata.name.matches('" + LoomioDeployment.NAME_PATTERN + "')",
-    message = "metadata.name must start with a letter, hold only lower-case letters, digits and '-', and be at"
-        + " most " + LoomioDeployment.MAX_NAME_LENGTH + " characters (owned objects append up to 23)")
+    message = "metadata.name: " + LoomioDeployment.NAME_MESSAGE)
 @ValidationRule(
     value = "!has(self.spec) || !has(self.spec.ingress) || !has(self.spec.ingress.tls)"
         + " || !has(self.spec.ingress.tls.secretName)"
@@ -104,6 +103,9 @@ public class LoomioDeployment extends CustomResource<LoomioDeploymentSpec, Loomi
    */
   public static final int MAX_NAME_LENGTH = 40;
   public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+  /** The refusal of a name (CEL and SpecValidator, word for word). */
+  public static final String NAME_MESSAGE = "must start with a letter, hold only lower-case letters, digits and '-',"
+      + " and be at most " + MAX_NAME_LENGTH + " characters (owned objects append up to 23)";
 
   /**
    * No spec unless one is set. JOSDK adds its finalizer by server-side applying a fresh instance of this

@@ -23,8 +23,7 @@ import java.util.List;
     value = "!has(self.web) || !has(self.web.replicas) || self.web.replicas <= 1"
         + " || (has(self.storage) && (has(self.storage.s3) || (has(self.storage.volume)"
         + " && has(self.storage.volume.accessMode) && self.storage.volume.accessMode == 'ReadWriteMany')))",
-    message = "spec.web.replicas above 1 needs uploads that every web pod can reach:"
-        + " set spec.storage.s3, or spec.storage.volume.accessMode: ReadWriteMany")
+    message = "spec.web.replicas: " + LoomioDeploymentSpec.WEB_REPLICAS_NEED_SHARED_UPLOADS)
 @ValidationRule(value = "!(has(self.ingress) && has(self.gateway))",
     message = "spec: set at most one of ingress or gateway")
 @ValidationRule(value = "!has(self.host) || has(self.hocuspocusHost)"
@@ -35,6 +34,9 @@ public class LoomioDeploymentSpec {
   /** RFC 1123 DNS name, lower case, every label 1 to 63 characters (the whole name: {@link #MAX_HOST_LENGTH}). */
   public static final String DNS_NAME =
       "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+  /** The refusal of more than one web replica without shared uploads (CEL and SpecValidator, word for word). */
+  public static final String WEB_REPLICAS_NEED_SHARED_UPLOADS = "above 1 needs uploads that every web pod can reach:"
+      + " set spec.storage.s3, or spec.storage.volume.accessMode: ReadWriteMany";
   /** The longest DNS name (RFC 1123). */
   public static final int MAX_HOST_LENGTH = 253;
   /** The prefix of the default hocuspocus host. */
@@ -116,10 +118,10 @@ public class LoomioDeploymentSpec {
 
   @Size(max = 100)
   @ValidationRule(value = EnvNames.CEL_NOT_OWNED,
-      message = "spec.env: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
-  @ValidationRule(value = EnvNames.CEL_NOT_DENIED, message = "spec.env: this name " + EnvNames.DENIED_MESSAGE)
+      message = "spec.env[*].name: " + EnvNames.OWNED_MESSAGE)
+  @ValidationRule(value = EnvNames.CEL_NOT_DENIED, message = "spec.env[*].name: " + EnvNames.DENIED_MESSAGE)
   @ValidationRule(value = EnvNames.CEL_NOT_SECRET_LOOKING,
-      message = "spec.env: this name looks like it holds a secret; put it in spec.secretEnv with a secretKeyRef")
+      message = "spec.env[*].name: " + EnvNames.SECRET_LOOKING_MESSAGE)
   @JsonPropertyDescription("Extra non-secret settings for the web and worker pods and the migration Job"
       + " (stored in the <name>-config ConfigMap). Names the operator sets, names that load code or redirect"
       + " traffic (LD_*, BUNDLE_*, GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME,"
@@ -129,8 +131,8 @@ public class LoomioDeploymentSpec {
 
   @Size(max = 100)
   @ValidationRule(value = EnvNames.CEL_NOT_OWNED,
-      message = "spec.secretEnv: this name is set by the operator (see docs/api.md, 'Owned environment variables')")
-  @ValidationRule(value = EnvNames.CEL_NOT_DENIED, message = "spec.secretEnv: this name " + EnvNames.DENIED_MESSAGE)
+      message = "spec.secretEnv[*].name: " + EnvNames.OWNED_MESSAGE)
+  @ValidationRule(value = EnvNames.CEL_NOT_DENIED, message = "spec.secretEnv[*].name: " + EnvNames.DENIED_MESSAGE)
   @JsonPropertyDescription("Secret-valued settings (OAuth, Turnstile, Sentry, ...) for the web and worker pods"
       + " and the migration Job, each read from a key of a Secret in this namespace that carries its owner's consent"
       + " (annotation loomio.org/allowed-stacks). Never a Secret the operator generates (<name>-secrets,"

@@ -9,8 +9,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Redis for Loomio's cache and ActionCable. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.mode) || self.mode != 'external' || has(self.external)",
-    message = "spec.redis.external.urlSecretRef is required when spec.redis.mode is external")
+    message = "spec.redis.external.urlSecretRef: " + RedisSpec.EXTERNAL_NEEDS_URL)
 public class RedisSpec {
+
+  /** The refusal of the rule above, word for word the operator's own (SpecValidator). */
+  public static final String EXTERNAL_NEEDS_URL = "is required when spec.redis.mode is external";
 
   @Default("embedded")
   @JsonPropertyDescription("embedded (default): a Redis Deployment with a generated password; external: a Redis"

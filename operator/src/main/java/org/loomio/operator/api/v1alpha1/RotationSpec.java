@@ -13,9 +13,12 @@ import java.util.List;
 /** A request to replace generated credentials with new random values, once per token. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.force) && self.force) || !self.keys.exists(k, k.startsWith('VAPID_'))",
-    message = "spec.secrets.rotate: the VAPID pair is not rotated (every browser push subscription would stop"
-        + " working); set force: true to rotate it anyway")
+    message = "spec.secrets.rotate.keys: " + RotationSpec.VAPID_NEEDS_FORCE)
 public class RotationSpec {
+
+  /** The refusal of the rule above, word for word the operator's own (SpecValidator). */
+  public static final String VAPID_NEEDS_FORCE = "the VAPID pair is not rotated (every browser push subscription"
+      + " would stop working); set spec.secrets.rotate.force: true to rotate it anyway";
 
   /** What may be named in keys. {@code all} means every rotatable credential (never the VAPID pair). */
   public enum Key { all, SECRET_KEY_BASE, DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD, POSTGRES_PASSWORD,

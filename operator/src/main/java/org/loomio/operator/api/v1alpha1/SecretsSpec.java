@@ -11,8 +11,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Where the stack's credentials come from, and their rotation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.rotate) || !has(self.existingSecret)",
-    message = "spec.secrets.rotate rotates generated credentials only; rotate the values of existingSecret yourself")
+    message = "spec.secrets.rotate: " + SecretsSpec.ROTATE_GENERATED_ONLY)
 public class SecretsSpec {
+
+  /** The refusal of the rule above, word for word the operator's own (SpecValidator). */
+  public static final String ROTATE_GENERATED_ONLY = "rotates generated credentials only; rotate the values of"
+      + " spec.secrets.existingSecret yourself";
 
   @Pattern(SecretKeyRef.NAME_PATTERN)
   @Size(max = 253)
