@@ -25,7 +25,9 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
   /** The optional kinds the operator can use, by group/version. */
   private static final Map<String, String> PROBED = Map.of(
       "policy/v1", "PodDisruptionBudget",
+      "policy/v1beta1", "PodDisruptionBudget",
       "batch/v1", "CronJob",
+      "batch/v1beta1", "CronJob",
       "networking.k8s.io/v1", "Ingress",
       "gateway.networking.k8s.io/v1", "HTTPRoute",
       "traefik.io/v1alpha1", "Middleware");

@@ -92,20 +92,33 @@ final class EmergencyIsolation {
     if (headers != null) {
       deleteAll(client, ours(List.of(headers), name, uid, done), done);
     }
+    // batch/v1, else (Kubernetes 1.20) batch/v1beta1: the same objects, whichever API the cluster serves
+    if (!suspendCronJobs(client, io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, ns, name, uid, done,
+        c -> c.getSpec().getSuspend())) {
+      suspendCronJobs(client, io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class, ns, name, uid, done,
+          c -> c.getSpec().getSuspend());
+    }
+    return done;
+  }
+
+  /** Suspends the stack's own CronJobs of that API version; false when the cluster does not serve it. */
+  private static <T extends HasMetadata> boolean suspendCronJobs(KubernetesClient client, Class<T> type, String ns,
+      String name, String uid, List<String> done, java.util.function.Function<T, Boolean> suspended) {
     try {
-      for (var cron : ours(client.batch().v1().cronjobs().inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+      for (T cron : ours(client.resources(type).inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
           .withLabel(Labels.INSTANCE, name).list().getItems(), name, uid, done)) {
-        if (!Boolean.TRUE.equals(cron.getSpec().getSuspend())) {
+        if (!Boolean.TRUE.equals(suspended.apply(cron))) {
           Preconditioned.patch(client, cron, "{\"op\":\"add\",\"path\":\"/spec/suspend\",\"value\":true}");
           done.add("suspended CronJob " + cron.getMetadata().getName());
         }
       }
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e; // no batch/v1 CronJob API: no schedule to pause
+        throw e;
       }
+      return false; // this API is not served: no schedule in it to pause
     }
-    return done;
   }
 
   /** The objects that are the stack's own; the others are reported and left alone. */

@@ -1,5 +1,6 @@
 package org.loomio.operator.render;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +18,11 @@ import java.util.regex.Pattern;
 public record ClusterCapabilities(int major, int minor, Set<String> servedApis) {
 
   public static final String PDB_V1 = "policy/v1/PodDisruptionBudget";
+  /** Served from 1.5 to 1.24: the PodDisruptionBudget API of clusters before 1.21. */
+  public static final String PDB_V1BETA1 = "policy/v1beta1/PodDisruptionBudget";
   public static final String CRONJOB_V1 = "batch/v1/CronJob";
+  /** Served from 1.8 to 1.24: the CronJob API of clusters before 1.21. */
+  public static final String CRONJOB_V1BETA1 = "batch/v1beta1/CronJob";
   public static final String INGRESS_V1 = "networking.k8s.io/v1/Ingress";
   /** Gateway API and Traefik are CRDs: the CLI assumes them installed; the operator asks the server. */
   public static final String HTTPROUTE_V1 = "gateway.networking.k8s.io/v1/HTTPRoute";
@@ -44,12 +49,17 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
     java.util.Set<String> served = new java.util.HashSet<>(Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE));
-    if (major > 1 || minor >= 19) {
+    boolean newer = major > 1;
+    if (newer || minor >= 19) {
       served.add(INGRESS_V1);
     }
-    if (major > 1 || minor >= 21) {
+    if (newer || minor >= 21) {
       served.add(PDB_V1);
       served.add(CRONJOB_V1);
+    }
+    if (!newer && minor <= 24) {
+      served.add(PDB_V1BETA1);
+      served.add(CRONJOB_V1BETA1);
     }
     return new ClusterCapabilities(major, minor, served);
   }
@@ -60,6 +70,20 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
 
   public boolean serves(String groupVersionKind) {
     return servedApis.contains(groupVersionKind);
+  }
+
+  /** The CronJob API to write: batch/v1, else batch/v1beta1 (Kubernetes before 1.21), else none. */
+  public Optional<String> cronJobApi() {
+    return first(CRONJOB_V1, CRONJOB_V1BETA1);
+  }
+
+  /** The PodDisruptionBudget API to write: policy/v1, else policy/v1beta1 (before 1.21), else none. */
+  public Optional<String> podDisruptionBudgetApi() {
+    return first(PDB_V1, PDB_V1BETA1);
+  }
+
+  private Optional<String> first(String... apis) {
+    return java.util.Arrays.stream(apis).filter(this::serves).findFirst();
   }
 
   public boolean atLeast(int wantedMajor, int wantedMinor) {

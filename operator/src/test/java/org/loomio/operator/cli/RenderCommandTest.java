@@ -65,11 +65,15 @@ class RenderCommandTest {
   }
 
   @Test
-  void oldClustersGetLessAndAreToldWhy() throws Exception {
+  void oldClustersGetTheApisTheyServeAndAreToldWhatIsLeftOut() throws Exception {
     Run r = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString(), "--kube-version", "1.20");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("# left out (APIAvailable=False): policy/v1 PodDisruptionBudget (web runs 2 pods");
-    assertThat(documents(r.out())).noneMatch(d -> d.path("kind").asText().equals("PodDisruptionBudget"));
+    assertThat(r.out()).contains("# left out (APIAvailable=False): PodDisruptionBudget.spec.unhealthyPodEvictionPolicy"
+        + " (Kubernetes 1.27) (an unhealthy web pod can block a node drain)");
+    assertThat(documents(r.out())).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget"))
+        .hasSize(2).allSatisfy(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("policy/v1beta1"));
+    assertThat(documents(r.out())).filteredOn(d -> d.path("kind").asText().equals("CronJob")).singleElement()
+        .satisfies(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("batch/v1beta1"));
     Run newest = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString());
     assertThat(documents(newest.out())).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget")).hasSize(2);
   }
