@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.testing.Fixtures;
 import picocli.CommandLine;
@@ -192,6 +193,38 @@ class RenderCommandTest {
     Run bad = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(), "--kube-version", "new");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--kube-version");
+  }
+
+  @Test
+  void versionsBelowTheOldestRunnableAreRefusedWithExitCode2() {
+    String file = Fixtures.examplesDir().resolve("minimal.yaml").toString();
+    for (String version : List.of("1.10", "1.19", "v1.19.16")) {
+      Run r = run("render", "-f", file, "--kube-version", version);
+      assertThat(r.code()).as(version).isEqualTo(2);
+      assertThat(r.out()).as(version).isEmpty();
+      assertThat(r.err()).as(version).startsWith("error: --kube-version " + version + ": ")
+          .contains("is older than 1.20, the oldest version the operator runs on")
+          .contains(ClusterCapabilities.SUPPORT_STATEMENT);
+    }
+  }
+
+  @Test
+  void versionsWithGapsRenderWithAWarningNamingTheGapsThatApply() {
+    String file = Fixtures.examplesDir().resolve("minimal.yaml").toString();
+    Run v120 = run("render", "-f", file, "--kube-version", "1.20");
+    assertThat(v120.code()).isZero();
+    assertThat(v120.out()).startsWith("# LoomioDeployment");
+    assertThat(v120.err()).startsWith("warning: --kube-version 1.20: Kubernetes 1.20 runs with these gaps:\n")
+        .contains(ClusterCapabilities.SUPPORT_STATEMENT);
+    ClusterCapabilities.GAPS.forEach(gap -> assertThat(v120.err()).contains("\n  - " + gap + "\n"));
+
+    Run v125 = run("render", "-f", file, "--kube-version", "1.25");
+    assertThat(v125.code()).isZero();
+    assertThat(v125.err()).contains("CronJob spec.timeZone", "unhealthyPodEvictionPolicy")
+        .doesNotContain("x-kubernetes-validations").doesNotContain("kubernetes.io/metadata.name");
+
+    assertThat(run("render", "-f", file, "--kube-version", "1.27").err()).isEmpty();
+    assertThat(run("render", "-f", file).err()).isEmpty();
   }
 
   @Test
