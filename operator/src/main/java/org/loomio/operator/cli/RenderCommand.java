@@ -44,8 +44,11 @@ public final class RenderCommand implements Callable<Integer> {
   String file;
 
   @Option(names = "--kube-version", paramLabel = "X.Y", defaultValue = ClusterCapabilities.NEWEST,
-      description = "Kubernetes version to render for (default: ${DEFAULT-VALUE}). Objects and fields newer"
-          + " than that are left out and listed in a comment.")
+      description = "Kubernetes version to render for (default: ${DEFAULT-VALUE}): the API versions that version"
+          + " serves (1.20: batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget). Objects and fields newer"
+          + " than that are left out and listed in a comment. " + ClusterCapabilities.SUPPORT_STATEMENT
+          + " 1.20 to 1.26 render with a warning on standard error listing the gaps; older versions are refused"
+          + " (exit code 2).")
   String kubeVersion;
 
   @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
@@ -70,6 +73,10 @@ public final class RenderCommand implements Callable<Integer> {
       cluster = ClusterCapabilities.forVersion(kubeVersion);
     } catch (IllegalArgumentException e) {
       err.println("error: --kube-version: " + e.getMessage());
+      return 2;
+    }
+    if (!cluster.runnable()) {
+      err.println("error: --kube-version " + kubeVersion + ": " + cluster.support());
       return 2;
     }
     if (namespace != null && ResourceReader.namespaceProblem(namespace).isPresent()) {
@@ -117,6 +124,13 @@ public final class RenderCommand implements Callable<Integer> {
         String doc = Serialization.asYaml(object);
         yaml.append(doc.startsWith("---") ? doc : "---\n" + doc);
       }
+    }
+    if (!cluster.supported()) {
+      err.println("warning: --kube-version " + kubeVersion + ": Kubernetes " + cluster.version()
+          + " runs with these gaps:");
+      cluster.gaps().forEach(gap -> err.println("  - " + gap));
+      err.println(ClusterCapabilities.SUPPORT_STATEMENT);
+      err.flush();
     }
     out.print(yaml);
     out.flush();

@@ -151,9 +151,10 @@ public final class BackupObserver {
       return new BackupState(shown, Conditions.FALSE, Conditions.BACKUPS_DISABLED,
           "spec.backup.enabled is false: nothing is backed up on a schedule");
     }
-    if (!cluster.serves(ClusterCapabilities.CRONJOB_V1)) {
+    if (cluster.cronJobApi().isEmpty()) {
       return new BackupState(shown, Conditions.FALSE, Conditions.API_MISSING,
-          "the cluster does not serve batch/v1 CronJob: no scheduled backups (on-demand LoomioBackups work)");
+          "the cluster serves neither batch/v1 nor batch/v1beta1 CronJob: no scheduled backups (on-demand"
+              + " LoomioBackups work)");
     }
     if (failureIsNewest) {
       return new BackupState(shown, Conditions.FALSE, Conditions.BACKUP_FAILED,

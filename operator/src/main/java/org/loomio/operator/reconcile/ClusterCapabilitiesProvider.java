@@ -25,7 +25,9 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
   /** The optional kinds the operator can use, by group/version. */
   private static final Map<String, String> PROBED = Map.of(
       "policy/v1", "PodDisruptionBudget",
+      "policy/v1beta1", "PodDisruptionBudget",
       "batch/v1", "CronJob",
+      "batch/v1beta1", "CronJob",
       "networking.k8s.io/v1", "Ingress",
       "gateway.networking.k8s.io/v1", "HTTPRoute",
       "traefik.io/v1alpha1", "Middleware");
@@ -58,17 +60,28 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     if (cached == null || cachedAt.plus(maxAge).isBefore(now)) {
       ClusterCapabilities fresh = discovery.get();
       if (cached == null || !fresh.equals(cached)) {
-        LOG.info("Kubernetes {} serves {}", fresh.version(), fresh.servedApis());
-        if (!fresh.atLeast(1, ClusterCapabilities.OLDEST_SUPPORTED_MINOR)) {
-          LOG.warn("Kubernetes {} is older than the oldest supported version 1.{}: the operator leaves out what"
-              + " this server cannot hold and reports it through APIAvailable", fresh.version(),
-              ClusterCapabilities.OLDEST_SUPPORTED_MINOR);
-        }
+        LOG.info("Kubernetes {} serves {}", fresh.version(), new java.util.TreeSet<>(fresh.servedApis()));
+        logSupport(fresh);
       }
       cached = fresh;
       cachedAt = now;
     }
     return cached;
+  }
+
+  /**
+   * The supported-versions statement for this server: info when supported, a warning naming the gaps for
+   * 1.20 to 1.26, an error below (the operator still leaves out what the server cannot hold, and reports it
+   * through APIAvailable).
+   */
+  static void logSupport(ClusterCapabilities cluster) {
+    if (cluster.supported()) {
+      LOG.info(cluster.support());
+    } else if (cluster.runnable()) {
+      LOG.warn(cluster.support());
+    } else {
+      LOG.error(cluster.support());
+    }
   }
 
   /** Asks the server once (also used by the end-to-end suite to know what the operator will render). */

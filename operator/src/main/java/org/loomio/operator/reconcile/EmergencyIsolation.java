@@ -96,23 +96,38 @@ final class EmergencyIsolation {
     return done;
   }
 
-  /** Suspends the stack's own backup CronJob (one of another's is reported and left alone); adds what it did. */
+  /**
+   * Suspends the stack's own backup CronJobs, batch/v1 or else (Kubernetes 1.20) batch/v1beta1, whichever the
+   * cluster serves (one of another's is reported and left alone); adds what it did.
+   */
   static void suspendBackups(KubernetesClient client, LoomioDeployment resource, List<String> done) {
     String ns = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
     String uid = resource.getMetadata().getUid();
+    if (!suspendCronJobs(client, io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, ns, name, uid, done,
+        c -> c.getSpec().getSuspend())) {
+      suspendCronJobs(client, io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class, ns, name, uid, done,
+          c -> c.getSpec().getSuspend());
+    }
+  }
+
+  /** Suspends the stack's own CronJobs of that API version; false when the cluster does not serve it. */
+  private static <T extends HasMetadata> boolean suspendCronJobs(KubernetesClient client, Class<T> type, String ns,
+      String name, String uid, List<String> done, java.util.function.Function<T, Boolean> suspended) {
     try {
-      for (var cron : ours(client.batch().v1().cronjobs().inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+      for (T cron : ours(client.resources(type).inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
           .withLabel(Labels.INSTANCE, name).list().getItems(), name, uid, done)) {
-        if (!Boolean.TRUE.equals(cron.getSpec().getSuspend())) {
+        if (!Boolean.TRUE.equals(suspended.apply(cron))) {
           Preconditioned.patch(client, cron, "{\"op\":\"add\",\"path\":\"/spec/suspend\",\"value\":true}");
           done.add("suspended CronJob " + cron.getMetadata().getName());
         }
       }
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e; // no batch/v1 CronJob API: no schedule to pause
+        throw e;
       }
+      return false; // this API is not served: no schedule in it to pause
     }
   }
 

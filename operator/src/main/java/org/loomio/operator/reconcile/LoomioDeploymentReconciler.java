@@ -53,6 +53,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
 import org.loomio.operator.reconcile.dependent.CronJobsDependent;
+import org.loomio.operator.reconcile.dependent.CronJobsV1beta1Dependent;
 import org.loomio.operator.reconcile.dependent.DataVolumeClaimsDependent;
 import org.loomio.operator.reconcile.dependent.DeploymentsDependent;
 import org.loomio.operator.reconcile.dependent.DesiredStack;
@@ -63,6 +64,7 @@ import org.loomio.operator.reconcile.dependent.HttpRoutesDependent;
 import org.loomio.operator.reconcile.dependent.IngressesDependent;
 import org.loomio.operator.reconcile.dependent.NetworkPoliciesDependent;
 import org.loomio.operator.reconcile.dependent.PodDisruptionBudgetsDependent;
+import org.loomio.operator.reconcile.dependent.PodDisruptionBudgetsV1beta1Dependent;
 import org.loomio.operator.reconcile.dependent.ServedApi;
 import org.loomio.operator.reconcile.dependent.TraefikMiddlewaresDependent;
 import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
@@ -112,8 +114,13 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "cronjobs", type = CronJobsDependent.class,
         activationCondition = ServedApi.CronJobs.class,
         dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
+    @Dependent(name = "cronjobsv1beta1", type = CronJobsV1beta1Dependent.class,
+        activationCondition = ServedApi.CronJobsV1beta1.class,
+        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
     @Dependent(name = "poddisruptionbudgets", type = PodDisruptionBudgetsDependent.class,
         activationCondition = ServedApi.PodDisruptionBudgets.class),
+    @Dependent(name = "poddisruptionbudgetsv1beta1", type = PodDisruptionBudgetsV1beta1Dependent.class,
+        activationCondition = ServedApi.PodDisruptionBudgetsV1beta1.class),
     @Dependent(name = "traefikmiddlewares", type = TraefikMiddlewaresDependent.class,
         activationCondition = ServedApi.TraefikMiddlewares.class),
     @Dependent(name = "ingresses", type = IngressesDependent.class,

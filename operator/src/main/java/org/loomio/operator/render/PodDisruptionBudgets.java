@@ -1,23 +1,27 @@
 package org.loomio.operator.render;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A PodDisruptionBudget (policy/v1) for every component running two or more pods (rule R26): at most one
  * pod of it evicted at a time, and unhealthy pods always evictable so a broken pod never blocks a node
- * drain. Left out, and reported through APIAvailable, where the cluster lacks policy/v1 or the field.
+ * drain. Before 1.21 it is a policy/v1beta1 PodDisruptionBudget (the same budget: the selector is always
+ * set, so v1beta1's "an empty selector selects nothing" never matters); left out, and reported through
+ * APIAvailable, where the cluster serves neither, and the field where the cluster lacks it (before 1.27).
  */
 public final class PodDisruptionBudgets {
 
   private PodDisruptionBudgets() {}
 
-  public static List<PodDisruptionBudget> render(RenderContext ctx) {
-    List<PodDisruptionBudget> budgets = new ArrayList<>();
+  public static List<HasMetadata> render(RenderContext ctx) {
+    List<HasMetadata> budgets = new ArrayList<>();
     ResolvedSpec spec = ctx.spec();
     budget(ctx, Component.WEB, spec.web().replicas(), budgets);
     if (spec.hocuspocusEnabled()) {
@@ -26,11 +30,12 @@ public final class PodDisruptionBudgets {
     return budgets;
   }
 
-  private static void budget(RenderContext ctx, Component component, int replicas, List<PodDisruptionBudget> out) {
+  private static void budget(RenderContext ctx, Component component, int replicas, List<HasMetadata> out) {
     if (replicas < 2) {
       return;
     }
-    if (!ctx.cluster().serves(ClusterCapabilities.PDB_V1)) {
+    Optional<String> api = ctx.cluster().podDisruptionBudgetApi();
+    if (api.isEmpty()) {
       ctx.omit("policy/v1 PodDisruptionBudget",
           component.label() + " runs " + replicas + " pods without a PodDisruptionBudget");
       return;
@@ -47,6 +52,7 @@ public final class PodDisruptionBudgets {
       ctx.omit("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy (Kubernetes 1.27)",
           "an unhealthy " + component.label() + " pod can block a node drain");
     }
-    out.add(b.build());
+    PodDisruptionBudget budget = b.build();
+    out.add(api.get().equals(ClusterCapabilities.PDB_V1) ? budget : OlderApis.podDisruptionBudgetV1beta1(budget));
   }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.testing.Fixtures;
 import picocli.CommandLine;
@@ -65,11 +66,15 @@ class RenderCommandTest {
   }
 
   @Test
-  void oldClustersGetLessAndAreToldWhy() throws Exception {
+  void oldClustersGetTheApisTheyServeAndAreToldWhatIsLeftOut() throws Exception {
     Run r = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString(), "--kube-version", "1.20");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("# left out (APIAvailable=False): policy/v1 PodDisruptionBudget (web runs 2 pods");
-    assertThat(documents(r.out())).noneMatch(d -> d.path("kind").asText().equals("PodDisruptionBudget"));
+    assertThat(r.out()).contains("# left out (APIAvailable=False): PodDisruptionBudget.spec.unhealthyPodEvictionPolicy"
+        + " (Kubernetes 1.27) (an unhealthy web pod can block a node drain)");
+    assertThat(documents(r.out())).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget"))
+        .hasSize(2).allSatisfy(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("policy/v1beta1"));
+    assertThat(documents(r.out())).filteredOn(d -> d.path("kind").asText().equals("CronJob")).singleElement()
+        .satisfies(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("batch/v1beta1"));
     Run newest = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString());
     assertThat(documents(newest.out())).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget")).hasSize(2);
   }
@@ -188,6 +193,38 @@ class RenderCommandTest {
     Run bad = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(), "--kube-version", "new");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--kube-version");
+  }
+
+  @Test
+  void versionsBelowTheOldestRunnableAreRefusedWithExitCode2() {
+    String file = Fixtures.examplesDir().resolve("minimal.yaml").toString();
+    for (String version : List.of("1.10", "1.19", "v1.19.16")) {
+      Run r = run("render", "-f", file, "--kube-version", version);
+      assertThat(r.code()).as(version).isEqualTo(2);
+      assertThat(r.out()).as(version).isEmpty();
+      assertThat(r.err()).as(version).startsWith("error: --kube-version " + version + ": ")
+          .contains("is older than 1.20, the oldest version the operator runs on")
+          .contains(ClusterCapabilities.SUPPORT_STATEMENT);
+    }
+  }
+
+  @Test
+  void versionsWithGapsRenderWithAWarningNamingTheGapsThatApply() {
+    String file = Fixtures.examplesDir().resolve("minimal.yaml").toString();
+    Run v120 = run("render", "-f", file, "--kube-version", "1.20");
+    assertThat(v120.code()).isZero();
+    assertThat(v120.out()).startsWith("# LoomioDeployment");
+    assertThat(v120.err()).startsWith("warning: --kube-version 1.20: Kubernetes 1.20 runs with these gaps:\n")
+        .contains(ClusterCapabilities.SUPPORT_STATEMENT);
+    ClusterCapabilities.GAPS.forEach(gap -> assertThat(v120.err()).contains("\n  - " + gap + "\n"));
+
+    Run v125 = run("render", "-f", file, "--kube-version", "1.25");
+    assertThat(v125.code()).isZero();
+    assertThat(v125.err()).contains("CronJob spec.timeZone", "unhealthyPodEvictionPolicy")
+        .doesNotContain("x-kubernetes-validations").doesNotContain("kubernetes.io/metadata.name");
+
+    assertThat(run("render", "-f", file, "--kube-version", "1.27").err()).isEmpty();
+    assertThat(run("render", "-f", file).err()).isEmpty();
   }
 
   @Test

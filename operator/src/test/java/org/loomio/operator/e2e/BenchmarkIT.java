@@ -54,11 +54,7 @@ class BenchmarkIT {
     Rig rig = new Rig();
     KubernetesClient k = rig.admin();
     ClusterCapabilities rigApis = org.loomio.operator.reconcile.ClusterCapabilitiesProvider.discover(k);
-    try (var crds = java.nio.file.Files.list(Path.of(System.getProperty("crds.dir", "../crds")))) {
-      for (Path crd : crds.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
-        rig.installCrd(crd);
-      }
-    }
+    rig.installCrdsAsDocumented();
     String run = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     String operatorNs = run + "-operator";
     String kubectlNs = run + "-kubectl";

@@ -63,8 +63,13 @@ import org.loomio.operator.testing.HardeningChecklist;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
 
-  /** What the rig serves, as the operator discovers it (v1.20: no policy/v1, no Gateway API, no Traefik). */
+  /**
+   * What the rig serves, as the operator discovers it (v1.20: CronJob and PodDisruptionBudget only in
+   * batch/v1beta1 and policy/v1beta1, no Gateway API, no Traefik).
+   */
   private ClusterCapabilities rigApis;
+  /** The documented command that installed the CRDs. */
+  private String crdCommand;
   private static final Duration CONVERGE = Duration.ofSeconds(120);
   private static final Path OUT = Path.of("target/e2e");
 
@@ -81,11 +86,8 @@ class EndToEndIT {
     rig = new Rig();
     k = rig.admin();
     rigApis = ClusterCapabilitiesProvider.discover(k);
-    try (Stream<Path> crds = Files.list(Path.of(System.getProperty("crds.dir", "../crds")))) {
-      for (Path crd : crds.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
-        rig.installCrd(crd);
-      }
-    }
+    // as users of 1.20 to 1.24 are told to: kubectl apply --server-side of crds/legacy/ (no CEL rules)
+    crdCommand = rig.installCrdsAsDocumented();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(crdCondition("Established")).isEqualTo("True"));
     // the operator runs with exactly the Helm chart's ServiceAccount and RBAC: a missing rule is a 403 here
     identity = ChartIdentity.install(rig, OUT);
@@ -115,7 +117,8 @@ class EndToEndIT {
 
   @Test
   @Order(1)
-  void theGeneratedCrdIsAcceptedAsAStructuralSchema() {
+  void theCrdsInstalledAsDocumentedForOldClustersAreAcceptedAsAStructuralSchema() {
+    assertThat(crdCommand).isEqualTo("kubectl apply --server-side --force-conflicts -f crds/legacy/");
     assertThat(crdCondition("Established")).isEqualTo("True");
     assertThat(crdCondition("NamesAccepted")).isEqualTo("True");
     assertThat(crdCondition("NonStructuralSchema")).as("structural schema").isNull();
@@ -360,8 +363,18 @@ class EndToEndIT {
     String name = stacks.get(ns);
     assertThat(name).as("the production example converged").isNotNull();
     LoomioDeployment now = get(ns, name);
+    // v1.20 has no batch/v1 CronJob: the schedule is the same CronJob in batch/v1beta1
+    var schedule = k.resources(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class).inNamespace(ns)
+        .withName(name + "-backup").get();
+    assertThat(schedule).as("batch/v1beta1 CronJob " + name + "-backup").isNotNull();
+    assertThat(schedule.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(schedule.getSpec().getSuspend()).isFalse();
+    assertThat(schedule.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(now.getMetadata().getUid()));
     assertThat(condition(now, Conditions.BACKUPS_HEALTHY).getReason())
-        .as("v1.20 has no batch/v1 CronJob").isEqualTo(Conditions.API_MISSING);
+        .as("scheduled, no run yet (nothing runs pods here)").isEqualTo(Conditions.NO_BACKUP_YET);
+    System.out.printf("e2e: %s/%s-backup is a batch/v1beta1 CronJob on v1.20 (schedule '%s')%n", ns, name,
+        schedule.getSpec().getSchedule());
     assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).isNotNull();
     LoomioBackup backup = new LoomioBackup();
     backup.getMetadata().setName("e2e-now");

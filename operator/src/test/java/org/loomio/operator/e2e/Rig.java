@@ -2,12 +2,10 @@ package org.loomio.operator.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,19 +87,26 @@ public final class Rig {
     }
   }
 
-  /** Creates the CRD, or replaces it: server-side apply of a CRD with CEL rules fails on v1.20. */
-  public void installCrd(Path file) throws IOException {
-    CustomResourceDefinition crd;
-    try (InputStream in = Files.newInputStream(file)) {
-      crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+  /**
+   * Installs the CRDs as docs/operations.md tells users of Kubernetes 1.20 to 1.24 (the rig is v1.20): the
+   * documented command, read from the document and run verbatim from the repository root with the rig's kubectl
+   * (a server-side apply of the full CRDs, with their CEL rules, fails on v1.20). Returns the command run.
+   */
+  public String installCrdsAsDocumented() {
+    Path root = Path.of(System.getProperty("examples.dir", "../examples")).toAbsolutePath().normalize().getParent();
+    String command;
+    try {
+      command = Files.readAllLines(root.resolve("docs/operations.md")).stream().map(String::trim)
+          .filter(l -> l.startsWith("kubectl apply ") && l.contains("crds/legacy/")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("docs/operations.md names no kubectl apply of crds/legacy/"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    var existing = admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get();
-    if (existing == null) {
-      admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    } else {
-      crd.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-      admin.apiextensions().v1().customResourceDefinitions().resource(crd).update();
-    }
+    List<String> argv = new ArrayList<>(List.of(command.split(" +")));
+    argv.set(0, kubectl.toString());
+    String out = run(argv, root, Duration.ofSeconds(120), false);
+    System.out.printf("e2e: CRDs installed as documented (%s): %s%n", command, out.trim().replace('\n', ' '));
+    return command;
   }
 
   /** Number of lines in the audit log now: a mark to count writes after. */
@@ -168,8 +173,16 @@ public final class Rig {
 
   /** Runs a command with the admin kubeconfig; returns its output (and, if allowed, whatever its exit code). */
   public String run(List<String> command, Duration timeout, boolean allowFailure) {
+    return run(command, null, timeout, allowFailure);
+  }
+
+  /** As {@link #run(List, Duration, boolean)}, in a working directory (null: this process's). */
+  public String run(List<String> command, Path directory, Duration timeout, boolean allowFailure) {
     try {
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      if (directory != null) {
+        pb.directory(directory.toFile());
+      }
       pb.environment().put("KUBECONFIG", adminKubeconfig().toString());
       Process p = pb.start();
       byte[] out = p.getInputStream().readAllBytes();

@@ -99,9 +99,12 @@ class BackupObserverTest {
     assertThat(observe(resource("host: a.example.org\nbackup: {enabled: false}"), List.of(), "2026-11-22T04:00:00Z").reason())
         .isEqualTo(Conditions.BACKUPS_DISABLED);
     LoomioDeployment r = resource("host: a.example.org");
+    assertThat(BackupObserver.observe(r, new ResolvedSpec(r), new ClusterCapabilities(1, 25, java.util.Set.of()), List.of(),
+        Instant.parse("2026-11-22T04:00:00Z"), java.util.function.UnaryOperator.identity()).reason()).as("neither batch/v1 nor batch/v1beta1 CronJob")
+        .isEqualTo(Conditions.API_MISSING);
     assertThat(BackupObserver.observe(r, new ResolvedSpec(r), ClusterCapabilities.forVersion("1.20"), List.of(),
         Instant.parse("2026-11-22T04:00:00Z"), java.util.function.UnaryOperator.identity()).reason())
-        .isEqualTo(Conditions.API_MISSING);
+        .as("1.20: the schedule is a batch/v1beta1 CronJob").isNotEqualTo(Conditions.API_MISSING);
   }
 
   @Test

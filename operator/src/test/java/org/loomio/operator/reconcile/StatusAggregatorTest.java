@@ -147,7 +147,8 @@ class StatusAggregatorTest {
     Condition api = condition(s, Conditions.API_AVAILABLE);
     assertThat(api.getStatus()).isEqualTo("False");
     assertThat(api.getReason()).isEqualTo(Conditions.API_MISSING);
-    assertThat(api.getMessage()).contains("policy/v1 PodDisruptionBudget");
+    // 1.20 holds the budgets as policy/v1beta1, but not the field that keeps an unhealthy pod evictable
+    assertThat(api.getMessage()).contains("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy");
     assertThat(condition(s, Conditions.READY).getReason()).as("APIAvailable does not affect Ready")
         .isEqualTo(Conditions.MIGRATION_PENDING);
   }

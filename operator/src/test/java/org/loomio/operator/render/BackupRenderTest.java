@@ -122,12 +122,60 @@ class BackupRenderTest {
   }
 
   @Test
-  void switchedOffThereIsNoScheduleAndOldClustersAreTold() {
+  void switchedOffThereIsNoScheduleAndAClusterWithoutCronJobsIsTold() {
     assertThat(StackRenderer.render(ctx(Fixtures.resource("team", "host: a.example.org\nbackup: {enabled: false}"),
         ClusterCapabilities.newest())).all(CronJob.class)).isEmpty();
-    Stack old = StackRenderer.render(ctx(Fixtures.minimal("team"), ClusterCapabilities.forVersion("1.20")));
-    assertThat(old.all(CronJob.class)).isEmpty();
-    assertThat(old.omissions()).anySatisfy(o -> assertThat(o.api()).isEqualTo("batch/v1 CronJob"));
+    // a server that serves neither batch/v1 nor batch/v1beta1 CronJob (batch/v1beta1 went in 1.25)
+    Stack none = StackRenderer.render(ctx(Fixtures.minimal("team"),
+        new ClusterCapabilities(1, 25, java.util.Set.of(ClusterCapabilities.INGRESS_V1))));
+    assertThat(none.all(CronJob.class)).isEmpty();
+    assertThat(none.all(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class)).isEmpty();
+    assertThat(none.omissions()).anySatisfy(o -> assertThat(o.api()).isEqualTo("batch/v1 CronJob"));
+  }
+
+  @Test
+  void kubernetes120GetsTheSameScheduleAsABatchV1beta1CronJob() {
+    String spec = "host: a.example.org\nbackup: {schedule: \"0 */6 * * *\"}";
+    Stack old = StackRenderer.render(ctx(Fixtures.resource("team", spec), ClusterCapabilities.forVersion("1.20")));
+    assertThat(old.all(CronJob.class)).as("no batch/v1 CronJob on 1.20").isEmpty();
+    assertThat(old.omissions()).noneSatisfy(o -> assertThat(o.api()).contains("CronJob"));
+    var beta = old.all(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class);
+    assertThat(beta).singleElement().satisfies(cj -> {
+      assertThat(cj.getApiVersion()).isEqualTo("batch/v1beta1");
+      assertThat(cj.getKind()).isEqualTo("CronJob");
+      assertThat(cj.getMetadata().getName()).isEqualTo("team-backup");
+      assertThat(cj.getSpec().getSchedule()).isEqualTo("0 */6 * * *");
+      assertThat(cj.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+      assertThat(cj.getSpec().getSuspend()).isFalse();
+    });
+    assertThat(Fixtures.additionalProperties(beta.get(0))).as("fields batch/v1beta1 does not have").isEmpty();
+
+    // the very object 1.21 gets as batch/v1 (1.21 to 1.26 have no timeZone either), but for its version
+    Stack v121 = StackRenderer.render(ctx(Fixtures.resource("team", spec), ClusterCapabilities.forVersion("1.21")));
+    var asJson = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+    var v1 = (com.fasterxml.jackson.databind.node.ObjectNode) asJson.convertValue(v121.all(CronJob.class).get(0),
+        com.fasterxml.jackson.databind.JsonNode.class);
+    var v1beta1 = (com.fasterxml.jackson.databind.node.ObjectNode) asJson.convertValue(beta.get(0),
+        com.fasterxml.jackson.databind.JsonNode.class);
+    v1.remove("apiVersion");
+    v1beta1.remove("apiVersion");
+    assertThat(v1beta1).isEqualTo(v1);
+    assertThat(HardeningChecklist.check(old, ClusterCapabilities.forVersion("1.20"), false)).isEmpty();
+  }
+
+  @Test
+  void aTimeZoneAClusterBefore127CannotHoldIsReported() {
+    String berlin = "host: a.example.org\nbackup: {timeZone: Europe/Berlin}";
+    for (String version : List.of("1.20", "1.26")) {
+      Stack old = StackRenderer.render(ctx(Fixtures.resource("team", berlin), ClusterCapabilities.forVersion(version)));
+      assertThat(old.omissions()).as(version).contains(new Omission("CronJob spec.timeZone (Kubernetes 1.27)",
+          "scheduled backups run in the kube-controller-manager's time zone, not Europe/Berlin"));
+    }
+    assertThat(StackRenderer.render(ctx(Fixtures.minimal("team"), ClusterCapabilities.forVersion("1.26"))).omissions())
+        .as("UTC, the default, is what the controller manager runs in").noneSatisfy(o -> assertThat(o.api()).contains("timeZone"));
+    Stack current = StackRenderer.render(ctx(Fixtures.resource("team", berlin), ClusterCapabilities.forVersion("1.27")));
+    assertThat(current.omissions()).isEmpty();
+    assertThat(current.all(CronJob.class).get(0).getSpec().getTimeZone()).isEqualTo("Europe/Berlin");
   }
 
   @Test

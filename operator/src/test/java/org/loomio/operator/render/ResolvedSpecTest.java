@@ -73,6 +73,13 @@ class ResolvedSpecTest {
     assertThat(ClusterCapabilities.forVersion("v1.21.3").serves(ClusterCapabilities.PDB_V1)).isTrue();
     assertThat(ClusterCapabilities.forVersion("1.26").hasPdbUnhealthyPodEvictionPolicy()).isFalse();
     assertThat(ClusterCapabilities.forVersion("1.27").hasPdbUnhealthyPodEvictionPolicy()).isTrue();
+    // batch/v1beta1 and policy/v1beta1 from before 1.21 until their removal in 1.25; v1 preferred where both are
+    assertThat(ClusterCapabilities.forVersion("1.20").cronJobApi()).contains(ClusterCapabilities.CRONJOB_V1BETA1);
+    assertThat(ClusterCapabilities.forVersion("1.20").podDisruptionBudgetApi()).contains(ClusterCapabilities.PDB_V1BETA1);
+    assertThat(ClusterCapabilities.forVersion("1.24").serves(ClusterCapabilities.CRONJOB_V1BETA1)).isTrue();
+    assertThat(ClusterCapabilities.forVersion("1.24").cronJobApi()).contains(ClusterCapabilities.CRONJOB_V1);
+    assertThat(ClusterCapabilities.forVersion("1.25").serves(ClusterCapabilities.PDB_V1BETA1)).isFalse();
+    assertThat(ClusterCapabilities.forVersion("1.25").podDisruptionBudgetApi()).contains(ClusterCapabilities.PDB_V1);
     assertThatThrownBy(() -> ClusterCapabilities.forVersion("latest")).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -70,4 +70,48 @@ public final class Fixtures {
   public static Stack render(LoomioDeployment resource, ClusterCapabilities cluster) {
     return StackRenderer.render(resource, cluster, credentials(resource), SecretDigests.none());
   }
+
+  /**
+   * Every field of a fabric8 model object (nested ones included) that its class does not declare: Jackson
+   * keeps those in additionalProperties, and an API server of that version would refuse them. Paths, sorted.
+   */
+  public static java.util.List<String> additionalProperties(Object model) {
+    java.util.List<String> found = new java.util.ArrayList<>();
+    additional(model, "", found);
+    return found.stream().sorted().toList();
+  }
+
+  private static void additional(Object o, String path, java.util.List<String> found) {
+    if (o instanceof java.util.Collection<?> c) {
+      int i = 0;
+      for (Object item : c) {
+        additional(item, path + "[" + i++ + "]", found);
+      }
+      return;
+    }
+    if (o instanceof java.util.Map<?, ?> m) {
+      m.forEach((k, v) -> additional(v, path + "." + k, found));
+      return;
+    }
+    if (o == null || !o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (java.lang.reflect.Method getter : o.getClass().getMethods()) {
+      if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      try {
+        Object value = getter.invoke(o);
+        if (getter.getName().equals("getAdditionalProperties")) {
+          if (value instanceof java.util.Map<?, ?> extra) {
+            extra.keySet().forEach(k -> found.add(path + "." + k));
+          }
+        } else {
+          additional(value, path + "." + getter.getName().substring(3), found);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(getter.toString(), e);
+      }
+    }
+  }
 }

@@ -53,7 +53,9 @@ public final class HardeningChecklist {
   private final List<String> failures = new ArrayList<>();
 
   private HardeningChecklist(Stack stack, ClusterCapabilities cluster, boolean digestsPinned) {
-    this.stack = stack;
+    // the v1beta1 CronJob and PodDisruptionBudget of clusters before 1.21 are checked as the same object in v1
+    this.stack = new Stack(stack.objects().stream().map(HardeningChecklist::asV1).toList(), stack.omissions(),
+        stack.image(), stack.version(), stack.migrationJob());
     this.cluster = cluster;
     this.digestsPinned = digestsPinned;
   }
@@ -179,6 +181,24 @@ public final class HardeningChecklist {
     }
   }
 
+  private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization JSON =
+      new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
+  /** A batch/v1beta1 CronJob or policy/v1beta1 PodDisruptionBudget as its v1 equivalent; anything else as is. */
+  static HasMetadata asV1(HasMetadata o) {
+    Class<? extends HasMetadata> v1;
+    if (o instanceof io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob) {
+      v1 = io.fabric8.kubernetes.api.model.batch.v1.CronJob.class;
+    } else if (o instanceof io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget) {
+      v1 = PodDisruptionBudget.class;
+    } else {
+      return o;
+    }
+    HasMetadata converted = JSON.unmarshal(JSON.asJson(o), v1);
+    converted.setApiVersion(HasMetadata.getApiVersion(v1));
+    return converted;
+  }
+
   /** R40: a backup pod holds public keys (or, in Passphrase mode, the recorded exception), never a private key. */
   private void noDecryptionIdentity(String id, PodTemplateSpec template) {
     for (Volume v : template.getSpec().getVolumes() == null ? List.<Volume>of() : template.getSpec().getVolumes()) {
@@ -247,7 +267,7 @@ public final class HardeningChecklist {
       if (!antiAffinity) {
         fail(id, "R27", replicas + " replicas need a podAntiAffinity term on kubernetes.io/hostname selecting own pods");
       }
-      if (cluster.serves(ClusterCapabilities.PDB_V1)) {
+      if (cluster.podDisruptionBudgetApi().isPresent()) {
         boolean covered = stack.all(PodDisruptionBudget.class).stream()
             .anyMatch(p -> subset(p.getSpec().getSelector().getMatchLabels(), labels));
         if (!covered) {

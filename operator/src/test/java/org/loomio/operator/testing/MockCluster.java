@@ -35,17 +35,42 @@ import org.loomio.operator.validation.CrdSchema;
  */
 public final class MockCluster implements AutoCloseable {
 
-  private final CountingDispatcher dispatcher = new CountingDispatcher();
+  private final CountingDispatcher dispatcher;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  /** What the operator renders for: fixed (the newest), or discovered from the mock like from a real server. */
+  private final java.util.function.Supplier<ClusterCapabilities> capabilities;
   private Operator operator;
   private org.loomio.operator.runtime.OperatorMetrics metrics;
   private final java.util.List<KubernetesClient> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** The newest Kubernetes with Gateway API and Traefik's CRDs (the mock stores any typed resource). */
   public MockCluster() {
+    this(null);
+  }
+
+  /**
+   * A mock that answers discovery like Kubernetes 1.20: batch/v1beta1 CronJob and policy/v1beta1
+   * PodDisruptionBudget, but no batch/v1 CronJob, no policy/v1, no Gateway API and no Traefik (their requests
+   * get 404). The operator discovers that from the mock, as from a real server.
+   */
+  public static MockCluster kubernetes120() {
+    return new MockCluster(new CountingDispatcher.Discovery(20, Map.of(
+        "batch/v1", Map.of("jobs", "Job"),
+        "batch/v1beta1", Map.of("cronjobs", "CronJob"),
+        "policy/v1beta1", Map.of("poddisruptionbudgets", "PodDisruptionBudget", "podsecuritypolicies", "PodSecurityPolicy"),
+        "networking.k8s.io/v1", Map.of("networkpolicies", "NetworkPolicy", "ingresses", "Ingress",
+            "ingressclasses", "IngressClass")),
+        Set.of("policy/v1", "gateway.networking.k8s.io/v1", "traefik.io/v1alpha1")));
+  }
+
+  private MockCluster(CountingDispatcher.Discovery discovery) {
+    dispatcher = new CountingDispatcher(discovery);
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
+    capabilities = discovery == null ? ClusterCapabilitiesProvider.fixed(ClusterCapabilities.newest())
+        : ClusterCapabilitiesProvider.discovering(client, java.time.Duration.ofMinutes(10));
     for (String crdFile : java.util.List.of(CrdSchema.CRD_RESOURCE, "/META-INF/fabric8/loomiobackups.loomio.org-v1.yml",
         "/META-INF/fabric8/loomiorestores.loomio.org-v1.yml")) {
       try (InputStream crd = CrdSchema.class.getResourceAsStream(crdFile)) {
@@ -60,8 +85,6 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
-  /** The newest Kubernetes with Gateway API and Traefik's CRDs (the mock stores any typed resource). */
-  private final ClusterCapabilities capabilities = ClusterCapabilities.newest();
 
   /** What the mock cannot do (server-side apply), turned off; production keeps it. */
   public static final java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>
@@ -70,7 +93,7 @@ public final class MockCluster implements AutoCloseable {
   public void startOperator() {
     metrics = org.loomio.operator.runtime.OperatorMetrics.inMemory();
     operator = LoomioOperator.create(client, org.loomio.operator.runtime.OperatorSettings.defaults()
-        .withNamespaces(Set.of()), ClusterCapabilitiesProvider.fixed(capabilities), metrics, null, NO_SSA);
+        .withNamespaces(Set.of()), capabilities, metrics, null, NO_SSA);
     operator.start();
   }
 
@@ -139,7 +162,7 @@ public final class MockCluster implements AutoCloseable {
     KubernetesClient own = server.createClient();
     extraClients.add(own);
     return org.loomio.operator.runtime.OperatorRuntime.start(own, settings,
-        new org.loomio.operator.runtime.OperatorRuntime.Ports(0, 0), ClusterCapabilitiesProvider.fixed(capabilities),
+        new org.loomio.operator.runtime.OperatorRuntime.Ports(0, 0), capabilities,
         onLostLease, NO_SSA);
   }
 

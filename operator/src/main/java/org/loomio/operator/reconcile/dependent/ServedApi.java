@@ -17,7 +17,12 @@ public abstract class ServedApi implements Condition<Object, LoomioDeployment> {
   @Override
   public boolean isMet(DependentResource<Object, LoomioDeployment> dependentResource, LoomioDeployment primary,
       Context<LoomioDeployment> context) {
-    return DesiredStack.cluster(context).serves(api());
+    return served(DesiredStack.cluster(context));
+  }
+
+  /** Whether the stack's objects of this dependent are written in this API on that cluster. */
+  protected boolean served(ClusterCapabilities cluster) {
+    return cluster.serves(api());
   }
 
   /** policy/v1 PodDisruptionBudget (Kubernetes 1.21+). */
@@ -33,6 +38,32 @@ public abstract class ServedApi implements Condition<Object, LoomioDeployment> {
     @Override
     protected String api() {
       return ClusterCapabilities.CRONJOB_V1;
+    }
+  }
+
+  /** batch/v1beta1 CronJob, only where batch/v1 is not served (Kubernetes 1.20). */
+  public static final class CronJobsV1beta1 extends ServedApi {
+    @Override
+    protected String api() {
+      return ClusterCapabilities.CRONJOB_V1BETA1;
+    }
+
+    @Override
+    protected boolean served(ClusterCapabilities cluster) {
+      return cluster.cronJobApi().filter(api()::equals).isPresent();
+    }
+  }
+
+  /** policy/v1beta1 PodDisruptionBudget, only where policy/v1 is not served (Kubernetes 1.20). */
+  public static final class PodDisruptionBudgetsV1beta1 extends ServedApi {
+    @Override
+    protected String api() {
+      return ClusterCapabilities.PDB_V1BETA1;
+    }
+
+    @Override
+    protected boolean served(ClusterCapabilities cluster) {
+      return cluster.podDisruptionBudgetApi().filter(api()::equals).isPresent();
     }
   }
 
