@@ -52,10 +52,31 @@ class RenderCommandTest {
     List<JsonNode> docs = documents(r.out());
     assertThat(docs).hasSize(34);
     assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Deployment", "StatefulSet", "Job", "Secret");
-    assertThat(r.out()).startsWith("# LoomioDeployment loomio/team: 34 objects for Kubernetes 1.34");
+    assertThat(r.out()).startsWith("# LoomioDeployment team: 34 objects for Kubernetes 1.34");
     JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")).findFirst().orElseThrow();
     secret.path("stringData").elements().forEachRemaining(v -> assertThat(v.asText()).isEqualTo(Credentials.PLACEHOLDER));
     assertThat(secret.has("data")).isFalse();
+  }
+
+  /**
+   * The examples name no namespace, so {@code kubectl -n team apply -f examples/minimal.yaml} works: rendered
+   * without -n, no object names one (kubectl -n decides); with -n, every object is in it.
+   */
+  @Test
+  void examplesNameNoNamespaceAndDashNPutsEveryObjectInOne() throws Exception {
+    try (var files = java.nio.file.Files.list(Fixtures.examplesDir())) {
+      for (java.nio.file.Path example : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        Run plain = run("render", "-f", example.toString());
+        assertThat(plain.code()).as(example + ": " + plain.err()).isZero();
+        assertThat(documents(plain.out())).as(example.toString()).isNotEmpty()
+            .allSatisfy(d -> assertThat(d.at("/metadata/namespace").isMissingNode()).as(d.at("/metadata/name").asText()).isTrue());
+        Run team = run("render", "-f", example.toString(), "-n", "team");
+        assertThat(team.code()).as(team.err()).isZero();
+        assertThat(team.out()).contains("# LoomioDeployment team/");
+        assertThat(documents(team.out())).hasSameSizeAs(documents(plain.out()))
+            .allSatisfy(d -> assertThat(d.at("/metadata/namespace").asText()).isEqualTo("team"));
+      }
+    }
   }
 
   @Test
