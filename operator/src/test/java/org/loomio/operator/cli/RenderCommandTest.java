@@ -203,6 +203,29 @@ class RenderCommandTest {
     assertThat(broken.err()).startsWith("error: ").contains("line ").contains("column ").doesNotContain("org.yaml");
   }
 
+  /**
+   * A mapping where a key belongs (the parser's {@code MappingStartEvent}): one line with the file, line and
+   * column in plain words, nothing printed, exit code 1.
+   */
+  @Test
+  void aMappingWhereAKeyBelongsIsReportedWithFileLineAndColumn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("team.yaml");
+    java.nio.file.Files.writeString(file, """
+        apiVersion: loomio.org/v1alpha1
+        kind: LoomioDeployment
+        metadata:
+          name: team
+        spec:
+          {host: loomio.example.org}: x
+        """);
+    Run r = run("render", "-f", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("error: " + file + ": not valid YAML at line 6, column 3: a key must be a plain value"
+        + " (text), not a mapping or a list" + System.lineSeparator());
+  }
+
   @Test
   void missingFileAndBadVersionAreUsageErrors() {
     assertThat(run("render", "-f", "no/such/file.yaml").code()).isEqualTo(2);
