@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.runtime.HttpEndpoints;
 import org.loomio.operator.runtime.OperatorRuntime;
 import org.loomio.operator.runtime.OperatorSettings;
 import picocli.CommandLine.Command;
@@ -80,15 +81,25 @@ public final class RunCommand implements Callable<Integer> {
     try {
       logging.configure();
       settings = settings();
+      checkPort("--health-port", healthPort);
+      checkPort("--metrics-port", metricsPort);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     CountDownLatch stopped = new CountDownLatch(1);
-    OperatorRuntime runtime = OperatorRuntime.start(client, settings,
-        new OperatorRuntime.Ports(healthPort, metricsPort), null,
-        // lost the Lease while running: exit non-zero (a fresh thread; never from a shutdown hook)
-        () -> new Thread(() -> System.exit(1), "lost-lease-exit").start(), null);
+    OperatorRuntime runtime;
+    try {
+      runtime = OperatorRuntime.start(client, settings,
+          new OperatorRuntime.Ports(healthPort, metricsPort), null,
+          // lost the Lease while running: exit non-zero (a fresh thread; never from a shutdown hook)
+          () -> new Thread(() -> System.exit(1), "lost-lease-exit").start(), null);
+    } catch (HttpEndpoints.PortUnavailableException e) {
+      client.close();
+      spec.commandLine().getErr().println("error: " + portMessage(e));
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       runtime.close();
       client.close();
@@ -96,6 +107,20 @@ public final class RunCommand implements Callable<Integer> {
     }, "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** A port is 0 to 65535, or -1 for none. */
+  private static void checkPort(String flag, int port) {
+    if (port < -1 || port > 65535) {
+      throw new IllegalArgumentException(flag + ": " + port + " is not a port (0 to 65535, or -1 to serve none)");
+    }
+  }
+
+  /** One line: the flag, its variable, the port, the reason, what to do. */
+  static String portMessage(HttpEndpoints.PortUnavailableException e) {
+    String setting = e.endpoint() == HttpEndpoints.Endpoint.HEALTH ? "--health-port (HEALTH_PORT)" : "--metrics-port (METRICS_PORT)";
+    return setting + ": port " + e.port() + " cannot be bound (" + e.reason() + "); choose another port or free"
+        + " this one (-1 serves none)";
   }
 
   OperatorSettings settings() {

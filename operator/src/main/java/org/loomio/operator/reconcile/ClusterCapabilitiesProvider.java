@@ -30,7 +30,8 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
       "batch/v1beta1", "CronJob",
       "networking.k8s.io/v1", "Ingress",
       "gateway.networking.k8s.io/v1", "HTTPRoute",
-      "traefik.io/v1alpha1", "Middleware");
+      "traefik.io/v1alpha1", "Middleware",
+      "cert-manager.io/v1", "Certificate");
 
   private final Supplier<ClusterCapabilities> discovery;
   private final Duration maxAge;

@@ -117,6 +117,15 @@ public final class Conditions {
     return find(conditions, type).map(c -> TRUE.equals(c.getStatus())).orElse(false);
   }
 
+  /** Names in words for a message: {@code a}, {@code a and b}, {@code a, b and c} (never list brackets). */
+  public static String inWords(java.util.Collection<String> names) {
+    List<String> list = List.copyOf(names);
+    if (list.size() <= 1) {
+      return list.isEmpty() ? "" : list.get(0);
+    }
+    return String.join(", ", list.subList(0, list.size() - 1)) + " and " + list.get(list.size() - 1);
+  }
+
   static String truncate(String message) {
     if (message == null) {
       return null;

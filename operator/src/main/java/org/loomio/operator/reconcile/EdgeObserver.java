@@ -30,6 +30,8 @@ final class EdgeObserver {
   record EdgeState(String status, String reason, String message) {}
 
   static final String NGINX_ALLOWED_HEADERS = "global-allowed-response-headers";
+  /** An issuer is named, but the cluster serves no cert-manager Certificate: nothing will issue the Secret. */
+  static final String CERT_MANAGER_MISSING = "CertManagerMissing";
 
   private EdgeObserver() {}
 
@@ -61,28 +63,38 @@ final class EdgeObserver {
       Context<LoomioDeployment> context, KubernetesClient client, String nginxConfigMap) {
     List<Ingress> wanted = stack.all(Ingress.class);
     if (wanted.isEmpty() || !missingApis(stack).isEmpty()) {
-      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks " + missingApis(stack));
+      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks "
+          + Conditions.inWords(missingApis(stack)));
     }
     Set<String> seen = cluster.serves(ClusterCapabilities.INGRESS_V1)
         ? context.getSecondaryResources(Ingress.class).stream().map(i -> i.getMetadata().getName())
             .collect(Collectors.toSet()) : Set.of();
     List<String> absent = wanted.stream().map(i -> i.getMetadata().getName()).filter(n -> !seen.contains(n)).toList();
     if (!absent.isEmpty()) {
-      return new EdgeState(Conditions.FALSE, "EdgeObjectsMissing", "Ingress " + absent + " not in place yet");
+      return new EdgeState(Conditions.FALSE, "EdgeObjectsMissing", (absent.size() == 1 ? "Ingress " : "Ingresses ")
+          + Conditions.inWords(absent) + (absent.size() == 1 ? " is" : " are") + " not in place yet");
     }
     IngressSpec ingress = spec.ingress().get();
     String secret = spec.tlsSecretName();
     if (client.secrets().inNamespace(spec.namespace()).withName(secret).get() == null) {
-      boolean certManager = ingress.getTls() != null
-          && (ingress.getTls().getClusterIssuer() != null || ingress.getTls().getIssuer() != null);
-      return certManager
-          ? new EdgeState(Conditions.FALSE, "CertificatePending", "waiting for cert-manager to issue the TLS Secret "
-              + secret + " (kubectl describe certificate " + secret + ")")
-          : new EdgeState(Conditions.FALSE, "TLSSecretMissing", "the TLS Secret " + secret + " does not exist:"
-              + " HTTPS on " + spec.host() + " has no certificate");
+      String issuer = ingress.getTls() == null ? null : ingress.getTls().getClusterIssuer() != null
+          ? "spec.ingress.tls.clusterIssuer " + ingress.getTls().getClusterIssuer()
+          : ingress.getTls().getIssuer() != null ? "spec.ingress.tls.issuer " + ingress.getTls().getIssuer() : null;
+      if (issuer == null) {
+        return new EdgeState(Conditions.FALSE, "TLSSecretMissing", "the TLS Secret " + secret + " does not exist:"
+            + " HTTPS on " + spec.host() + " has no certificate");
+      }
+      if (!cluster.serves(ClusterCapabilities.CERT_MANAGER_CERTIFICATE)) {
+        return new EdgeState(Conditions.FALSE, CERT_MANAGER_MISSING, "cert-manager is not installed (this cluster"
+            + " serves no cert-manager.io/v1 Certificate), so nothing issues the TLS Secret " + secret + " that "
+            + issuer + " asks for: install cert-manager, or remove the issuer and give spec.ingress.tls.secretName"
+            + " a TLS Secret of your own");
+      }
+      return new EdgeState(Conditions.FALSE, "CertificatePending", "waiting for cert-manager to issue the TLS Secret "
+          + secret + " for " + issuer + " (kubectl -n " + spec.namespace() + " describe certificate " + secret + ")");
     }
-    String ready = "Ingresses " + wanted.stream().map(i -> i.getMetadata().getName()).toList() + " in place, TLS Secret "
-        + secret + " present";
+    String ready = "Ingresses " + Conditions.inWords(wanted.stream().map(i -> i.getMetadata().getName()).toList())
+        + " in place, TLS Secret " + secret + " present";
     if (spec.ingressController() != IngressSpec.Controller.NGINX) {
       return new EdgeState(Conditions.TRUE, "EdgeReady", ready);
     }
@@ -93,14 +105,14 @@ final class EdgeObserver {
     String cm = ingress.getNginxControllerConfigMap();
     if (cm == null || !cm.contains("/")) {
       return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
-          + " security headers: its " + NGINX_ALLOWED_HEADERS + " must list " + headers
+          + " security headers: its " + NGINX_ALLOWED_HEADERS + " must list " + Conditions.inWords(headers)
           + " (set spec.ingress.nginxControllerConfigMap to have it checked)");
     }
     if (!cm.equals(nginxConfigMap)) {
       return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
           + " security headers: the operator reads only the ingress-nginx ConfigMap its installation names (chart value"
           + " tenancy.nginxControllerConfigMap" + (nginxConfigMap == null ? ", not set" : ": " + nginxConfigMap) + "), and "
-          + cm + " is not it; its " + NGINX_ALLOWED_HEADERS + " must list " + headers);
+          + cm + " is not it; its " + NGINX_ALLOWED_HEADERS + " must list " + Conditions.inWords(headers));
     }
     ConfigMap controller;
     try {
@@ -117,8 +129,8 @@ final class EdgeObserver {
         .collect(Collectors.toSet());
     List<String> refused = headers.stream().filter(h -> !allowedNames.contains(h.toLowerCase(Locale.ROOT))).toList();
     if (!refused.isEmpty()) {
-      return new EdgeState(Conditions.FALSE, "HeadersNotAllowed", "ingress-nginx (" + cm + ") does not allow " + refused
-          + " in " + NGINX_ALLOWED_HEADERS + ": it refuses the Ingress's custom headers (docs/networking.md)");
+      return new EdgeState(Conditions.FALSE, "HeadersNotAllowed", "ingress-nginx (" + cm + ") does not allow "
+          + Conditions.inWords(refused) + " in " + NGINX_ALLOWED_HEADERS + ": it refuses the Ingress's custom headers (docs/networking.md)");
     }
     return new EdgeState(Conditions.TRUE, "EdgeReady", ready + "; ingress-nginx allows the security headers");
   }
@@ -127,7 +139,8 @@ final class EdgeObserver {
       Context<LoomioDeployment> context) {
     List<HTTPRoute> wanted = stack.all(HTTPRoute.class);
     if (wanted.isEmpty()) {
-      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks " + missingApis(stack));
+      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks "
+          + Conditions.inWords(missingApis(stack)));
     }
     List<HTTPRoute> seen = cluster.serves(ClusterCapabilities.HTTPROUTE_V1)
         ? new ArrayList<>(context.getSecondaryResources(HTTPRoute.class)) : List.of();
@@ -153,7 +166,8 @@ final class EdgeObserver {
     String limits = "; core Gateway API has no rate limit or request body limit: set them with your Gateway"
         + " implementation's policy resources";
     if (!pending.isEmpty()) {
-      return new EdgeState(Conditions.UNKNOWN, "RoutePending", "HTTPRoutes " + pending + " await Gateway " + gateway
+      return new EdgeState(Conditions.UNKNOWN, "RoutePending", (pending.size() == 1 ? "HTTPRoute " : "HTTPRoutes ")
+          + Conditions.inWords(pending) + (pending.size() == 1 ? " awaits" : " await") + " Gateway " + gateway
           + " (no controller status yet; TLS is the Gateway listener's)" + limits);
     }
     return new EdgeState(Conditions.TRUE, "EdgeReady", "Gateway " + gateway + " accepted the HTTPRoutes (TLS is the"

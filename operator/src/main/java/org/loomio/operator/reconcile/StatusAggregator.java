@@ -266,13 +266,28 @@ public final class StatusAggregator {
     status.setObservedGeneration(generation);
     List<Condition> conditions = List.of(
         Conditions.of(Conditions.DEGRADED, Conditions.TRUE, reason, message, generation),
-        Conditions.of(Conditions.READY, Conditions.FALSE, reason,
-            "generation " + generation + " is not applied (see the Degraded condition); the objects of the last"
-                + " good spec are left as they were", generation),
+        Conditions.of(Conditions.READY, Conditions.FALSE, reason, notApplied(previous, reason, generation), generation),
         Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, reason, "nothing is applied until this is fixed",
             generation));
     status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now));
     return status;
+  }
+
+  /**
+   * What Ready says of a generation that is not applied: the objects of the last good spec stay only if a spec
+   * was ever applied (the status then records its image); a failed apply may have applied part of it.
+   */
+  private static String notApplied(LoomioDeploymentStatus previous, String reason, long generation) {
+    boolean everApplied = previous != null && previous.getImage() != null;
+    if (Conditions.RECONCILE_FAILED.equals(reason)) {
+      return "generation " + generation + " is not fully applied (see the Degraded condition); the operator tries"
+          + " again";
+    }
+    return everApplied
+        ? "generation " + generation + " is not applied (see the Degraded condition); the objects of the last good"
+            + " spec are left as they were"
+        : "generation " + generation + " is not applied (see the Degraded condition), and no earlier one was:"
+            + " nothing of this stack has been applied yet";
   }
 
   /**

@@ -28,6 +28,11 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
   /** Gateway API and Traefik are CRDs: the CLI assumes them installed; the operator asks the server. */
   public static final String HTTPROUTE_V1 = "gateway.networking.k8s.io/v1/HTTPRoute";
   public static final String TRAEFIK_MIDDLEWARE = "traefik.io/v1alpha1/Middleware";
+  /**
+   * cert-manager's Certificate: nothing is rendered for it, but without it an issuer named in spec.ingress.tls
+   * issues nothing (the Edge condition says so). The CLI assumes it installed; the operator asks the server.
+   */
+  public static final String CERT_MANAGER_CERTIFICATE = "cert-manager.io/v1/Certificate";
 
   /** The newest version the render CLI knows; used when it is not told {@code --kube-version}. */
   public static final String NEWEST = "1.34";
@@ -93,7 +98,8 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
-    java.util.Set<String> served = new java.util.HashSet<>(Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE));
+    java.util.Set<String> served = new java.util.HashSet<>(Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE,
+        CERT_MANAGER_CERTIFICATE));
     boolean newer = major > 1;
     if (newer || minor >= 19) {
       served.add(INGRESS_V1);

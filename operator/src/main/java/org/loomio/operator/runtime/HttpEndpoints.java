@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.TreeSet;
@@ -26,15 +27,61 @@ import java.util.function.Supplier;
  */
 public final class HttpEndpoints implements AutoCloseable {
 
+  /** Which of the two servers. */
+  public enum Endpoint { HEALTH, METRICS }
+
+  /**
+   * The port cannot be bound: another process listens on it, or it is below 1024 and the process may not bind
+   * such ports. Names the endpoint and the port, so the caller can name its setting.
+   */
+  public static final class PortUnavailableException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final Endpoint endpoint;
+    private final int port;
+
+    PortUnavailableException(Endpoint endpoint, int port, BindException cause) {
+      super((endpoint == Endpoint.HEALTH ? "health" : "metrics") + " port " + port + " cannot be bound: "
+          + reason(cause), cause);
+      this.endpoint = endpoint;
+      this.port = port;
+    }
+
+    public Endpoint endpoint() {
+      return endpoint;
+    }
+
+    public int port() {
+      return port;
+    }
+
+    /** The operating system's reason in words ("Address already in use", "Permission denied"). */
+    public String reason() {
+      return reason((BindException) getCause());
+    }
+
+    private static String reason(BindException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s*\\(Bind failed\\)", "").strip();
+      return m.isEmpty() ? "the operating system refused it" : m;
+    }
+  }
+
   private final HttpServer server;
 
   private HttpEndpoints(HttpServer server) {
     this.server = server;
   }
 
-  /** Health endpoints on the port (0: any free port). */
+  private static HttpServer bind(Endpoint endpoint, int port) throws IOException {
+    try {
+      return HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (BindException e) {
+      throw new PortUnavailableException(endpoint, port, e);
+    }
+  }
+
+  /** Health endpoints on the port (0: any free port); a port that cannot be bound is a {@link PortUnavailableException}. */
   public static HttpEndpoints health(int port, Supplier<RuntimeInfo> runtime) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server = bind(Endpoint.HEALTH, port);
     server.createContext("/healthz", exchange -> {
       RuntimeInfo info = runtime.get();
       boolean broken = info != null && info.isStarted() && !info.allEventSourcesAreHealthy();
@@ -53,9 +100,9 @@ public final class HttpEndpoints implements AutoCloseable {
     return start(server);
   }
 
-  /** The metrics endpoint on the port (0: any free port). */
+  /** The metrics endpoint on the port (0: any free port); a port that cannot be bound is a {@link PortUnavailableException}. */
   public static HttpEndpoints metrics(int port, OperatorMetrics metrics) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server = bind(Endpoint.METRICS, port);
     server.createContext("/metrics", exchange ->
         respond(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
     return start(server);

@@ -41,6 +41,7 @@ public final class OperatorRuntime implements AutoCloseable {
    * replica returns at once and reconciles when it gets the Lease).
    *
    * @param onLostLease called when a leading replica loses its Lease while not shutting down
+   * @throws HttpEndpoints.PortUnavailableException a port cannot be bound (nothing is left running)
    */
   public static OperatorRuntime start(KubernetesClient client, OperatorSettings settings, Ports ports,
       Supplier<ClusterCapabilities> capabilities, Runnable onLostLease,
@@ -49,7 +50,15 @@ public final class OperatorRuntime implements AutoCloseable {
     OperatorRuntime[] self = new OperatorRuntime[1];
     HttpEndpoints health = ports.health() < 0 ? null : HttpEndpoints.health(ports.health(),
         () -> self[0] == null || self[0].operator == null ? null : self[0].operator.getRuntimeInfo());
-    HttpEndpoints metricsEndpoint = ports.metrics() < 0 ? null : HttpEndpoints.metrics(ports.metrics(), metrics);
+    HttpEndpoints metricsEndpoint;
+    try {
+      metricsEndpoint = ports.metrics() < 0 ? null : HttpEndpoints.metrics(ports.metrics(), metrics);
+    } catch (IOException e) {
+      if (health != null) {
+        health.close();
+      }
+      throw e;
+    }
     OperatorRuntime runtime = new OperatorRuntime(metrics, health, metricsEndpoint);
     self[0] = runtime;
     try {

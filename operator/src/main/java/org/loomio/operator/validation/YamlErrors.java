@@ -90,6 +90,12 @@ final class YamlErrors {
     String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
     String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
     if (message.startsWith("Expected a field name")) {
+      // where the mapping or list written as a key starts (the exception's own location is just past it)
+      if (e.getProcessor() instanceof JsonParser p && p.currentTokenLocation() != null
+          && p.currentTokenLocation().getLineNr() >= 1) {
+        JsonLocation start = p.currentTokenLocation();
+        where = "line " + start.getLineNr() + ", column " + start.getColumnNr() + ": ";
+      }
       return where + "a key must be a plain value (text), not a mapping or a list";
     }
     return where + plain(message.replaceAll("<org\\.yaml\\.snakeyaml\\.[^>]*>", "something else"));

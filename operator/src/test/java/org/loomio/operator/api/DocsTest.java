@@ -46,6 +46,42 @@ class DocsTest {
     });
   }
 
+  /**
+   * Every option of {@code run} (and its environment variable) is a row of the settings table in
+   * docs/operations.md, and every row names an option of {@code run}.
+   */
+  @Test
+  void theSettingsTableListsEveryRunOption() throws IOException {
+    String doc = Files.readString(DOCS.resolve("operations.md"));
+    int start = doc.indexOf("| variable | flag | default | meaning |");
+    assertThat(start).as("the settings table").isNotNegative();
+    int end = doc.indexOf("\n\n", start);
+    List<String> rows = doc.substring(start, end).lines().skip(2).toList();
+    picocli.CommandLine cli = new picocli.CommandLine(new org.loomio.operator.cli.RunCommand());
+    cli.setInterpolateVariables(false); // the defaults as written: ${env:NAME:-fallback}
+    var run = cli.getCommandSpec();
+    java.util.regex.Pattern env = java.util.regex.Pattern.compile("^\\$\\{env:([A-Z_]+)");
+    List<String> flags = new ArrayList<>();
+    for (picocli.CommandLine.Model.OptionSpec option : run.options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      String flag = option.longestName();
+      flags.add(flag);
+      String row = rows.stream().filter(r -> r.contains("`" + flag + "`")).findFirst().orElse(null);
+      assertThat(row).as(flag + " in the settings table of docs/operations.md").isNotNull();
+      var variable = env.matcher(String.valueOf(option.defaultValue()));
+      assertThat(variable.find()).as(flag + " defaults to an environment variable").isTrue();
+      assertThat(row).as(flag + "'s row names its variable").contains("`" + variable.group(1) + "`");
+    }
+    for (String row : rows) {
+      var named = java.util.regex.Pattern.compile("`(--[a-z-]+)`").matcher(row);
+      while (named.find()) {
+        assertThat(flags).as("a flag of run, named in " + row).contains(named.group(1));
+      }
+    }
+  }
+
   @Test
   void everyHardeningExceptionIsDocumented() throws IOException {
     String doc = Files.readString(DOCS.resolve("hardening.md"));

@@ -53,10 +53,31 @@ class RenderCommandTest {
     List<JsonNode> docs = documents(r.out());
     assertThat(docs).hasSize(35);
     assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Deployment", "StatefulSet", "Job", "Secret");
-    assertThat(r.out()).startsWith("# LoomioDeployment loomio/team: 35 objects for Kubernetes 1.34");
+    assertThat(r.out()).startsWith("# LoomioDeployment team: 35 objects for Kubernetes 1.34");
     JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")).findFirst().orElseThrow();
     secret.path("stringData").elements().forEachRemaining(v -> assertThat(v.asText()).isEqualTo(Credentials.PLACEHOLDER));
     assertThat(secret.has("data")).isFalse();
+  }
+
+  /**
+   * The examples name no namespace, so {@code kubectl -n team apply -f examples/minimal.yaml} works: rendered
+   * without -n, no object names one (kubectl -n decides); with -n, every object is in it.
+   */
+  @Test
+  void examplesNameNoNamespaceAndDashNPutsEveryObjectInOne() throws Exception {
+    try (var files = java.nio.file.Files.list(Fixtures.examplesDir())) {
+      for (java.nio.file.Path example : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        Run plain = run("render", "-f", example.toString());
+        assertThat(plain.code()).as(example + ": " + plain.err()).isZero();
+        assertThat(documents(plain.out())).as(example.toString()).isNotEmpty()
+            .allSatisfy(d -> assertThat(d.at("/metadata/namespace").isMissingNode()).as(d.at("/metadata/name").asText()).isTrue());
+        Run team = run("render", "-f", example.toString(), "-n", "team");
+        assertThat(team.code()).as(team.err()).isZero();
+        assertThat(team.out()).contains("# LoomioDeployment team/");
+        assertThat(documents(team.out())).hasSameSizeAs(documents(plain.out()))
+            .allSatisfy(d -> assertThat(d.at("/metadata/namespace").asText()).isEqualTo("team"));
+      }
+    }
   }
 
   @Test
@@ -185,6 +206,29 @@ class RenderCommandTest {
     assertThat(broken.code()).isEqualTo(1);
     assertThat(broken.out()).isEmpty();
     assertThat(broken.err()).startsWith("error: ").contains("line ").contains("column ").doesNotContain("org.yaml");
+  }
+
+  /**
+   * A mapping where a key belongs (the parser's {@code MappingStartEvent}): one line with the file, line and
+   * column in plain words, nothing printed, exit code 1.
+   */
+  @Test
+  void aMappingWhereAKeyBelongsIsReportedWithFileLineAndColumn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("team.yaml");
+    java.nio.file.Files.writeString(file, """
+        apiVersion: loomio.org/v1alpha1
+        kind: LoomioDeployment
+        metadata:
+          name: team
+        spec:
+          {host: loomio.example.org}: x
+        """);
+    Run r = run("render", "-f", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("error: " + file + ": not valid YAML at line 6, column 3: a key must be a plain value"
+        + " (text), not a mapping or a list" + System.lineSeparator());
   }
 
   @Test

@@ -118,6 +118,38 @@ class RunCommandTest {
     assertThat(p.allowedPodAnnotations()).containsExactly("example.org/*", "cluster-autoscaler.kubernetes.io/safe-to-evict");
   }
 
+  /**
+   * A health or metrics port another process holds: one line naming the flag, its variable and the port, exit
+   * code 2, no stack trace; nothing is left listening (the health server bound first is closed again).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aPortThatCannotBeBoundIsOneLineNamingItsSettingAndExitCodeTwo() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      int port = taken.getLocalPort();
+      int free;
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+        free = probe.getLocalPort();
+      }
+      for (String[] args : new String[][] {
+          {"run", "--health-port", String.valueOf(port), "--metrics-port", "-1"},
+          {"run", "--health-port", String.valueOf(free), "--metrics-port", String.valueOf(port)}}) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(2);
+        String flag = args[2].equals(String.valueOf(port)) ? "--health-port (HEALTH_PORT)" : "--metrics-port (METRICS_PORT)";
+        assertThat(err.toString()).as(String.join(" ", args)).isEqualTo("error: " + flag + ": port " + port
+            + " cannot be bound (Address already in use); choose another port or free this one (-1 serves none)"
+            + System.lineSeparator());
+      }
+      // the health server of the second run, bound before the metrics port failed, was closed again
+      try (java.net.ServerSocket again = new java.net.ServerSocket(free)) {
+        assertThat(again.getLocalPort()).isEqualTo(free);
+      }
+    }
+  }
+
   @Test
   void aBadValueStopsTheOperatorAtStartWithItsName() {
     for (String[] args : new String[][] {
@@ -127,14 +159,17 @@ class RunCommandTest {
         {"run", "--leader-election", "--lease-namespace", ""},
         {"run", "--allowed-image-repositories", "registry.example.org/mirror*"},
         {"run", "--allow-security-annotations", "maybe"},
-        {"run", "--allowed-pod-annotations", "example.org/a b"}}) {
+        {"run", "--allowed-pod-annotations", "example.org/a b"},
+        {"run", "--health-port", "70000"},
+        {"run", "--metrics-port", "-2"}}) {
       StringWriter err = new StringWriter();
       CommandLine cli = new CommandLine(new Main());
       cli.setErr(new PrintWriter(err));
       assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(2);
       assertThat(err.toString()).as(String.join(" ", args)).containsAnyOf("duration", "tag is required",
           "log level", "namespace", "'registry.example.org/mirror*'", "maybe",
-          "allowed pod annotation 'example.org/a b'");
+          "allowed pod annotation 'example.org/a b'", "--health-port: 70000 is not a port",
+          "--metrics-port: -2 is not a port");
     }
   }
 }

@@ -312,6 +312,28 @@ class OperatorOnMockServerTest {
         .isEqualTo("spec.smtp.passwordSecretRef: Secret smtp does not exist in namespace refs");
   }
 
+  /**
+   * examples/production.yaml applied before its six Secrets exist: one message names every one of them, with the
+   * field that references it (one round trip for the user, not six), and nothing is applied. (That the stack is
+   * applied once they exist with consent: OwnershipOnMockServerTest.)
+   */
+  @Test
+  void theProductionExampleWithoutItsSecretsNamesEveryOneAtOnce() {
+    cluster.namespace("prod");
+    LoomioDeployment r = Fixtures.appliedIn(Fixtures.examplesDir().resolve("production.yaml"), "prod");
+    cluster.client().resource(r).create();
+    String name = r.getMetadata().getName();
+    awaitCondition("prod", name, Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
+    String message = condition("prod", name, Conditions.DEGRADED).getMessage();
+    List<ReferencedSecrets.Ref> refs = ReferencedSecrets.refs(new ResolvedSpec(r));
+    List<String> secrets = refs.stream().map(ReferencedSecrets.Ref::secret).distinct().toList();
+    assertThat(secrets).containsExactlyInAnyOrder("pg-app", "pg-ca", "s3-uploads", "smtp", "oauth", "s3-backups");
+    for (ReferencedSecrets.Ref ref : refs) {
+      assertThat(message).contains(ref.field() + ": Secret " + ref.secret() + " does not exist in namespace prod");
+    }
+    assertThat(cluster.versions("prod")).as("nothing applied").isEmpty();
+  }
+
   @Test
   void existingCredentialsAreNeverOverwrittenOnlyCompleted() {
     cluster.namespace("keep");

@@ -139,6 +139,38 @@ class StatusAggregatorTest {
     assertThat(condition(s, Conditions.MAIL_DELIVERY).getObservedGeneration()).as("kept as it was").isEqualTo(1L);
   }
 
+  /**
+   * Ready of a generation that is not applied: "the objects of the last good spec are left as they were" only
+   * where there is one; a first spec that is refused says nothing was applied yet; a failed apply says so.
+   */
+  @Test
+  void readySaysNothingWasAppliedYetWhenNoSpecEverWas() {
+    LoomioDeploymentStatus first = StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T0);
+    assertThat(condition(first, Conditions.READY).getMessage()).isEqualTo("generation 1 is not applied (see the"
+        + " Degraded condition), and no earlier one was: nothing of this stack has been applied yet");
+    // refused again at generation 2, still with nothing applied before
+    resource.setStatus(first);
+    resource.getMetadata().setGeneration(2L);
+    assertThat(condition(StatusAggregator.blocked(resource, Conditions.SECRET_NOT_FOUND, "x", T1), Conditions.READY)
+        .getMessage()).contains("nothing of this stack has been applied yet").doesNotContain("last good spec");
+
+    resource.setStatus(StatusAggregator.applied(resource, stack, allReady(stack), T0));
+    resource.getMetadata().setGeneration(3L);
+    assertThat(condition(StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "x", T1), Conditions.READY)
+        .getMessage()).isEqualTo("generation 3 is not applied (see the Degraded condition); the objects of the last"
+            + " good spec are left as they were");
+    assertThat(condition(StatusAggregator.failed(resource, "409 conflict", T1), Conditions.READY).getMessage())
+        .isEqualTo("generation 3 is not fully applied (see the Degraded condition); the operator tries again");
+  }
+
+  @Test
+  void namesInWordsNeverInBrackets() {
+    assertThat(Conditions.inWords(List.of())).isEmpty();
+    assertThat(Conditions.inWords(List.of("team-web"))).isEqualTo("team-web");
+    assertThat(Conditions.inWords(List.of("team-web", "team-hocuspocus"))).isEqualTo("team-web and team-hocuspocus");
+    assertThat(Conditions.inWords(List.of("a", "b", "c"))).isEqualTo("a, b and c");
+  }
+
   @Test
   void missingApisAreNamed() {
     LoomioDeployment scaled = Fixtures.resource("team", "host: a.example.org\nweb: {replicas: 2}\nstorage: {volume: {accessMode: ReadWriteMany}}");

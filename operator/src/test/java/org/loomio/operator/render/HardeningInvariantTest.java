@@ -156,7 +156,7 @@ class HardeningInvariantTest {
       List<java.nio.file.Path> examples = files.filter(p -> p.toString().endsWith(".yaml")).toList();
       assertThat(examples).isNotEmpty();
       for (var path : examples) {
-        LoomioDeployment resource = Fixtures.fromFile(path);
+        LoomioDeployment resource = Fixtures.appliedIn(path, "loomio");
         ClusterCapabilities cluster = ClusterCapabilities.newest();
         Stack stack = Fixtures.render(resource, cluster);
         boolean pinned = new ResolvedSpec(resource).loomioDigestPinned() && !new ResolvedSpec(resource).redis().embedded()

@@ -46,6 +46,18 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * An example (they name no namespace) as {@code kubectl -n NAMESPACE apply -f} creates it: in that
+   * namespace.
+   */
+  public static LoomioDeployment appliedIn(Path example, String namespace) {
+    LoomioDeployment resource = fromFile(example);
+    if (resource.getMetadata().getNamespace() == null) {
+      resource.getMetadata().setNamespace(namespace);
+    }
+    return resource;
+  }
+
   public static Path examplesDir() {
     return Path.of(System.getProperty("examples.dir", "../examples"));
   }

@@ -1,5 +1,6 @@
 package org.loomio.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -14,12 +15,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * One backup of a LoomioDeployment, now: the same Job as a scheduled backup, run once. Its status names the
  * backup and its objects. Deleting it deletes its Job, never the backup.
  */
+@JsonClassDescription("One backup of a LoomioDeployment, now: the same Job as a scheduled backup, run once. Its"
+    + " status names the backup and its objects. Deleting it deletes its Job, never the backup. Short name: lbackup."
+    + " Reference: docs/backup.md.")
 @Group(LoomioDeployment.GROUP)
 @Version(LoomioDeployment.VERSION)
 @Kind("LoomioBackup")
 @Plural("loomiobackups")
 @Singular("loomiobackup")
-@AdditionalPrinterColumn(name = "Deployment", jsonPath = ".spec.deploymentName")
+@ShortNames("lbackup")
+@AdditionalPrinterColumn(name = "Stack", jsonPath = ".spec.deploymentName",
+    getDescription = "The LoomioDeployment backed up (spec.deploymentName)")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Backup", jsonPath = ".status.backupName")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",

@@ -1,5 +1,6 @@
 package org.loomio.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -14,8 +15,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * One Loomio installation: the web app, its background worker, the collaborative-editing server,
  * PostgreSQL and Redis (embedded or external), storage for uploads, and every setting that wires
- * them together. The CRD is generated from this class; see {@code crds/}.
+ * them together. The CRD is generated from this class; see {@code crds/}. The printer columns are in the
+ * order {@code kubectl get loomio} shows them (the build keeps this order in the CRD).
  */
+@JsonClassDescription(LoomioDeployment.DESCRIPTION)
 @Group(LoomioDeployment.GROUP)
 @Version(LoomioDeployment.VERSION)
 @Kind("LoomioDeployment")
@@ -85,11 +88,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + " || !has(self.spec.ingress.tls.secretName)"
         + " || !(self.spec.ingress.tls.secretName in " + GeneratedSecretNames.CEL_NAMES + ")",
     message = "spec.ingress.tls.secretName: " + GeneratedSecretNames.REFUSED)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
-@AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.host")
-@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    getDescription = "Whether every component is available (the Ready condition's status)")
+@AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.host", getDescription = "The public host name")
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version",
+    getDescription = "The Loomio version the stack runs")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    getDescription = "Why the stack is or is not ready (the Ready condition's reason, for example InvalidSpec)")
 public class LoomioDeployment extends CustomResource<LoomioDeploymentSpec, LoomioDeploymentStatus>
     implements Namespaced {
 
@@ -97,6 +104,12 @@ public class LoomioDeployment extends CustomResource<LoomioDeploymentSpec, Loomi
   public static final String VERSION = "v1alpha1";
   public static final String API_VERSION = GROUP + "/" + VERSION;
   public static final String KIND = "LoomioDeployment";
+  /** What {@code kubectl explain loomiodeployment} prints. */
+  public static final String DESCRIPTION = "One Loomio installation: the web app, its background worker, the"
+      + " collaborative-editing server (hocuspocus), PostgreSQL and Redis (embedded or external), storage for"
+      + " uploads, the edge (Ingress or Gateway API), backups, and every setting that wires them together. The"
+      + " operator creates and keeps every object of the stack; it writes only this resource's status and"
+      + " finalizer. Reference: docs/api.md.";
   /**
    * Owned names append at most 23 characters ({@code -postgres-0} plus a StatefulSet revision hash in a
    * label, {@code -migrate-<8 hex>} in a Job's labels), and label values stop at 63.

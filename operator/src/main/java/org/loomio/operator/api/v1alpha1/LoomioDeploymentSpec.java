@@ -1,5 +1,6 @@
 package org.loomio.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -15,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The desired Loomio installation. Field names follow the project's API contract (docs/api.md). */
+@JsonClassDescription("The desired Loomio installation. Only host is required; every other field has a default"
+    + " (embedded PostgreSQL and Redis, uploads on a volume, generated credentials, daily backups, hardened pods)."
+    + " The operator never writes it. Invalid values are refused at admission where the API server can, otherwise"
+    + " reported as Degraded=True (InvalidSpec) naming the field, and nothing is changed.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"host", "hocuspocusHost", "supportEmail", "siteName", "uploadLimitMB", "image",
     "imagePullSecrets", "web", "worker", "hocuspocus", "database", "redis", "storage", "smtp", "secrets",

@@ -1,5 +1,6 @@
 package org.loomio.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -11,6 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /** What the operator observed. Written by the operator only, and only when it changed. */
+@JsonClassDescription("What the operator observed: the conditions (Ready, Progressing, Degraded, and more), the"
+    + " image and version the stack runs, its components, migration, upgrade, backup and credential state. Written"
+    + " by the operator only, and only when it changed.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"observedGeneration", "url", "image", "version", "migration", "components", "migrated", "upgrade",
     "backup", "restore", "isolatedSince", "secrets", "conditions"})

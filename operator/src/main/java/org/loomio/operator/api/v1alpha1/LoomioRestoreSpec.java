@@ -1,5 +1,6 @@
 package org.loomio.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** What to restore, from where. */
+@JsonClassDescription("What to restore, from which backup, into which stack. Immutable once created.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "a LoomioRestore cannot be changed; create another")
 @ValidationRule(value = GeneratedSecretNames.CEL_RESTORE_KEY, message = GeneratedSecretNames.RESTORE_KEY_REFUSED)
