@@ -81,6 +81,20 @@ public final class UpgradePath {
   }
 
   /**
+   * Whether moving the database from {@code fromTag} to {@code toTag} is a patch release: both tags name a
+   * version of the same release series (major.minor). A series tag stands for its newest patch, so 3.5.1 → 3.5,
+   * 3.5 → 3.5.2 and 3.5 → 3.5 with another digest (the series tag moved on) are patch releases; 3.4 → 3.5 is a
+   * new series, and a tag that names no version is never a patch release (what it holds cannot be told).
+   * Loomio's own procedure tells the two apart (deploy/README.md: within a series {@code docker compose pull}
+   * and {@code up -d}; deploy/UPGRADING.md: a new series stops the app, migrates, starts the new version).
+   */
+  public static boolean patchRelease(String fromTag, String toTag) {
+    Optional<LoomioVersion> from = LoomioVersion.parse(fromTag);
+    Optional<LoomioVersion> to = LoomioVersion.parse(toTag);
+    return from.isPresent() && to.isPresent() && from.get().sameSeries(to.get());
+  }
+
+  /**
    * Whether a release is older than a stepping stone. A series tag stands for its newest patch: 2.17 has
    * passed 2.17.1, so it is older only when its series is.
    */
