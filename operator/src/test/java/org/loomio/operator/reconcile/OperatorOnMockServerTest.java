@@ -87,6 +87,8 @@ class OperatorOnMockServerTest {
     assertThat(generated).as("generated credentials").isNotNull();
     Map<String, String> values = new LinkedHashMap<>();
     generated.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
+    // a Secret made beforehand is completed by the operator: until then, wait (an assertion, so await retries)
+    assertThat(values).as("generated credentials completed").containsKey(Credentials.HASH_KEY);
     return StackRenderer.render(r, ClusterCapabilities.newest(), new Credentials(spec.generatedSecretName(), true, values),
         SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of()));
   }
