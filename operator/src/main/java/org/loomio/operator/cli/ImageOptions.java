@@ -34,8 +34,14 @@ public final class ImageOptions {
   /** The built-in images with the ones given replaced; a malformed one is an IllegalArgumentException naming it. */
   ImageDefaults images() {
     ImageDefaults builtIn = ImageDefaults.BUILT_IN;
+    ImageDefaults.Ref loomio = blank(defaultLoomioImage) ? builtIn.loomio() : ImageDefaults.Ref.parse(defaultLoomioImage);
+    if (org.loomio.operator.upgrade.LoomioReleases.support(loomio.tag())
+        != org.loomio.operator.upgrade.LoomioReleases.Support.SERVED) {
+      throw new IllegalArgumentException("default Loomio image " + loomio + ": the default must be a release the"
+          + " operator's pods run, " + org.loomio.operator.upgrade.LoomioReleases.OLDEST_SERVED + " or later");
+    }
     return new ImageDefaults(
-        blank(defaultLoomioImage) ? builtIn.loomio() : ImageDefaults.Ref.parse(defaultLoomioImage),
+        loomio,
         blank(defaultPostgresRepository) ? builtIn.postgresRepository() : defaultPostgresRepository.trim(),
         blank(defaultRedisImage) ? builtIn.redis() : ImageDefaults.Ref.parse(defaultRedisImage),
         blank(defaultAgentImage) ? builtIn.agent() : ImageDefaults.Ref.parse(defaultAgentImage));

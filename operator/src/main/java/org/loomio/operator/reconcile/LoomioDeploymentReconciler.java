@@ -362,7 +362,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     readable.addAll(context.getSecondaryResources(Secret.class));
     java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), readable);
     UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
-        backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact),
+        backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact,
+        context.getSecondaryResources(Deployment.class)),
         image -> MigrationJob.name(spec, image), clock.instant());
     if (upgrade.refusal().isPresent()) {
       LOG.info("{}/{}: upgrade refused: {}", namespace(resource), name(resource), upgrade.refusal().get().message());
@@ -401,7 +402,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         SecretDigests.keyed(hashKey, lookup.secrets().values()))
         .withBackupPublicKey(backupPublicKey)
         .withRestoreHold(hold.orElse(null));
-    renderContext.withImages(upgrade.serving(), upgrade.migration()).withWorkerStopped(upgrade.stopWorker());
+    renderContext.withImages(upgrade.serving(), upgrade.migration()).withAppStopped(upgrade.appStopped());
     renderContext.withExistingPostgresServiceName(existingPostgresServiceName(context, spec));
     upgrade.gate().ifPresent(renderContext::withUpgradeGate);
     if (rotation != null) {
@@ -602,6 +603,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.READY).filter(c -> Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.normal(resource, "Ready", c.getMessage()));
+    changed(before, after, Conditions.READY).filter(c -> UpgradeGuard.MAINTENANCE_WINDOW.equals(c.getReason()))
+        .ifPresent(c -> events.warning(resource, UpgradeGuard.MAINTENANCE_WINDOW, c.getMessage()));
     changed(before, after, Conditions.ISOLATED).ifPresent(c -> {
       if (Conditions.TRUE.equals(c.getStatus())) {
         events.warning(resource, "Isolated", c.getMessage());

@@ -22,6 +22,7 @@ import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.Omission;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
  * Turns what the operator observed into the status: pod counts per component and the conditions of
@@ -70,6 +71,8 @@ public final class StatusAggregator {
   public static final String ISOLATION_LIFTED = "IsolationLifted";
   public static final String ROTATION_DUE = "RotationDue";
   public static final String WITHIN_MAX_AGE = "WithinMaxAge";
+  /** Ready/Progressing reason of a migrate-only stepping stone. */
+  public static final String MIGRATE_ONLY = "MigrateOnly";
 
   /** Where a Job stands (migration, gate, rotation). */
   public enum MigrationState { SUCCEEDED, FAILED, RUNNING, PENDING }
@@ -150,8 +153,43 @@ public final class StatusAggregator {
       conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, Conditions.RESTORING,
           "restoring from a backup (LoomioRestore " + observed.restore() + ")", generation));
     }
+    if (observed.dayTwo().upgrade() == null && migration != MigrationState.FAILED && observed.restore() == null
+        && LoomioReleases.support(stack.version()) == LoomioReleases.Support.MIGRATE_ONLY) {
+      // a migrate-only stepping stone: its migration is all that runs
+      String next = LoomioReleases.nextStone(stack.version()).map(v -> " Set spec.image.tag to " + v + " next.")
+          .orElse("");
+      String what = "Loomio " + stack.version() + " is a migrate-only stepping stone (older than "
+          + LoomioReleases.OLDEST_SERVED + ", whose image the operator's pods cannot run): web, worker and hocuspocus"
+          + " stay at zero, and only its migration runs";
+      conditions.removeIf(c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
+      if (migration == MigrationState.SUCCEEDED) {
+        conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, MIGRATE_ONLY, what + "; it succeeded." + next,
+            generation));
+        conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, MIGRATE_ONLY,
+            "migrated to " + stack.version() + "; nothing else runs until spec.image moves on." + next, generation));
+      } else {
+        conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, MIGRATE_ONLY, what + " (Job " + jobName
+            + ")", generation));
+        conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, Conditions.MIGRATION_PENDING,
+            "migrating the database for " + stack.image() + " (Job " + jobName + ")", generation));
+      }
+    }
     DayTwo d = observed.dayTwo();
-    if (d.upgrade() != null && (d.upgradeProblem() != null
+    boolean window = d.upgrade() != null && Boolean.TRUE.equals(d.upgrade().getMaintenanceWindow());
+    if (window && d.upgradeProblem() == null
+        && d.upgrade().getPhase() == org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Migrating) {
+      // the migration of a maintenance window: web, worker and hocuspocus are stopped, not merely not ready
+      conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
+      conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, UpgradeGuard.MAINTENANCE_WINDOW,
+          d.upgrade().getMessage(), generation));
+    } else if (window && d.upgradeProblem() == null
+        && d.upgrade().getPhase() == org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Stopping) {
+      conditions.removeIf(c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
+      conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, UpgradeGuard.MAINTENANCE_WINDOW,
+          d.upgrade().getMessage(), generation));
+      conditions.add(Conditions.of(Conditions.PROGRESSING, Conditions.TRUE, UpgradeGuard.UPGRADING,
+          d.upgrade().getMessage(), generation));
+    } else if (d.upgrade() != null && (d.upgradeProblem() != null
         || d.upgrade().getPhase() != org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Migrating
         && d.upgrade().getPhase() != org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Failed)) {
       // preparing an upgrade (gate, backup) or waiting: the old image serves, spec.image is not reached yet

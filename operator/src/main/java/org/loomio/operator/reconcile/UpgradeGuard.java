@@ -1,10 +1,13 @@
 package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -13,10 +16,13 @@ import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.MigratedStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
+import org.loomio.operator.render.Component;
 import org.loomio.operator.render.LoomioImage;
+import org.loomio.operator.render.Names;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.UpgradeGateJob;
+import org.loomio.operator.upgrade.LoomioReleases;
 import org.loomio.operator.upgrade.LoomioVersion;
 import org.loomio.operator.upgrade.UpgradePath;
 
@@ -30,10 +36,18 @@ import org.loomio.operator.upgrade.UpgradePath;
  *   <li>while isolated, it waits;
  *   <li>a version gate the change crosses (3.3) runs its check Job on the old image;
  *   <li>a pre-upgrade backup (a LoomioBackup) is taken and must succeed;
- *   <li>the new image's migration Job runs, while web, worker and hocuspocus keep serving the old image;
- *   <li>once it succeeded, the new image is the database's version and the app rolls to it.
+ *   <li>a release upgrade (a new series, a gated release crossed, a tag naming no version) opens a maintenance
+ *       window: web, worker and hocuspocus scale to zero, and the migration waits until their pods are gone. A
+ *       patch release within a series ({@link UpgradePath#patchRelease}) needs none;
+ *   <li>the new image's migration Job runs: during a window with the app stopped, for a patch release while web,
+ *       worker and hocuspocus keep serving the old image;
+ *   <li>once it succeeded, the new image is the database's version and the app starts (or rolls) on it.
  * </ol>
- * A failed gate, backup or migration stops there with Degraded saying why; the old version keeps serving.
+ * A failed gate or backup stops there with Degraded saying why, and the old version keeps serving; a failed
+ * migration in a window keeps the app stopped (the schema may be partly migrated).
+ *
+ * <p>A migrate-only stepping stone ({@link LoomioReleases.Support#MIGRATE_ONLY}) keeps the app at zero for as
+ * long as spec.image names it: only its migration runs.
  */
 final class UpgradeGuard {
 
@@ -59,12 +73,12 @@ final class UpgradeGuard {
    * @param upgrade status.upgrade to write (null: no upgrade under way)
    * @param problem Degraded reason and message while the upgrade is stopped (the app keeps serving)
    * @param warning something to say once as an event (an unchecked path, the Sidekiq switch)
-   * @param stopWorker the worker stays at zero: the migration crosses 3.1, where Sidekiq gives way to Solid
-   *     Queue, and no old Sidekiq worker may run against the changing schema
+   * @param appStopped web, worker and hocuspocus stay at zero: an upgrade's maintenance window, or a migrate-only
+   *     stepping stone
    */
   record Decision(Optional<Problem> refusal, LoomioImage serving, LoomioImage migration,
       Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, MigratedStatus migrated,
-      UpgradeStatus upgrade, Optional<Problem> problem, Optional<Problem> warning, boolean stopWorker) {
+      UpgradeStatus upgrade, Optional<Problem> problem, Optional<Problem> warning, boolean appStopped) {
 
     Decision(Optional<Problem> refusal, LoomioImage serving, LoomioImage migration,
         Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, MigratedStatus migrated,
@@ -75,16 +89,30 @@ final class UpgradeGuard {
 
   record Problem(String reason, String message) {}
 
-  /** What the reconciler saw. */
+  /**
+   * What the reconciler saw.
+   *
+   * @param deployments the stack's Deployments (a maintenance window waits until web, worker and hocuspocus
+   *     have no pods left)
+   */
   record Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
       Map<String, LoomioBackup> backups, boolean backupsPossible, boolean restoring,
-      java.util.function.UnaryOperator<String> redact) {
+      java.util.function.UnaryOperator<String> redact, Collection<Deployment> deployments) {
+
+    Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
+        Map<String, LoomioBackup> backups, boolean backupsPossible, boolean restoring,
+        java.util.function.UnaryOperator<String> redact) {
+      this(previous, jobs, pods, backups, backupsPossible, restoring, redact, List.of());
+    }
 
     Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
         Map<String, LoomioBackup> backups, boolean backupsPossible) {
       this(previous, jobs, pods, backups, backupsPossible, false, java.util.function.UnaryOperator.identity());
     }
   }
+
+  /** Ready's reason while an upgrade's maintenance window keeps web, worker and hocuspocus stopped. */
+  static final String MAINTENANCE_WINDOW = "MaintenanceWindow";
 
   private UpgradeGuard() {}
 
@@ -128,16 +156,18 @@ final class UpgradeGuard {
           Optional.empty(), migrated, null, Optional.empty(), Optional.empty());
     }
     boolean solidQueue = verdict instanceof UpgradePath.Verdict.Allowed a && a.crossesSolidQueue();
+    Optional<String> windowReason = windowReason(verdict, from, target);
     Optional<Problem> warning = verdict instanceof UpgradePath.Verdict.Unchecked u
         ? Optional.of(new Problem(PATH_UNCHECKED, u.message()))
         : solidQueue ? Optional.of(new Problem(JOB_BACKEND_SWITCH, "the upgrade to " + target.tag() + " crosses 3.1, where Loomio replaced Sidekiq"
             + " with Solid Queue: jobs still queued in Redis for Sidekiq are not carried over (drain them on "
-            + from.tag() + " first if they matter: docs/operations.md). The worker stays stopped while the database"
-            + " migrates")) : Optional.empty();
+            + from.tag() + " first if they matter: docs/operations.md). Web, worker and hocuspocus stay stopped while"
+            + " the database migrates")) : Optional.empty();
     if (targetMigrated) {
       // the new schema is in place: the new image serves from now on
       return new Decision(Optional.empty(), target, target, Optional.empty(), Optional.empty(),
-          new MigratedStatus(target.reference(), target.tag(), time), null, Optional.empty(), Optional.empty());
+          new MigratedStatus(target.reference(), target.tag(), time), null, Optional.empty(), Optional.empty(),
+          migrateOnly(target));
     }
     UpgradeStatus upgrade = new UpgradeStatus();
     upgrade.setFrom(from.reference());
@@ -148,19 +178,28 @@ final class UpgradeGuard {
     previousUpgrade.map(UpgradeStatus::getGateJob).ifPresent(upgrade::setGateJob);
     String attempt = previousUpgrade.map(UpgradeStatus::getStartedAt).orElse(time);
     upgrade.setStartedAt(attempt);
+    if (windowReason.isPresent()) {
+      upgrade.setMaintenanceWindow(true);
+    }
+    String window = windowReason.map(r -> "a maintenance window (" + r + "): web, worker and hocuspocus are stopped"
+        + " until the migration succeeded, for a time that depends on Loomio's migrations and the data").orElse("");
 
     if (targetJob.isPresent()) {
       // migrating (or failed: StatusAggregator reports the migration Job's failure and its log)
       boolean failed = StatusAggregator.migrationState(targetJob.get()) == StatusAggregator.MigrationState.FAILED;
       upgrade.setPhase(failed ? UpgradeStatus.Phase.Failed : UpgradeStatus.Phase.Migrating);
+      previousUpgrade.map(UpgradeStatus::getStoppedAt).filter(x -> windowReason.isPresent())
+          .or(() -> windowReason.map(r -> time)).ifPresent(upgrade::setStoppedAt);
+      String stays = windowReason.isPresent() ? "web, worker and hocuspocus stay stopped (the schema may be partly"
+          + " migrated)" : from.tag() + " keeps serving";
       upgrade.setMessage(failed
-          ? "the migration to " + target.tag() + " failed; " + from.tag() + " keeps serving. Roll back: set spec.image"
+          ? "the migration to " + target.tag() + " failed; " + stays + ". Roll back: set spec.image"
               + " back to " + from.reference() + (upgrade.getBackup() == null ? "" : ", and if the database was changed,"
               + " restore LoomioBackup " + upgrade.getBackup() + " with a LoomioRestore") + " (docs/operations.md)"
           : "migrating the database to " + target.tag() + " (Job " + targetJob.get().getMetadata().getName() + "); "
-              + from.tag() + " serves until it succeeds");
+              + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
       return new Decision(Optional.empty(), from, target, Optional.empty(), Optional.empty(), migrated, upgrade,
-          Optional.empty(), warning, solidQueue);
+          Optional.empty(), warning, windowReason.isPresent() || migrateOnly(from));
     }
     if (spec.isolated()) {
       upgrade.setPhase(UpgradeStatus.Phase.Waiting);
@@ -220,11 +259,22 @@ final class UpgradeGuard {
             Optional.empty(), warning);
       }
     }
+    if (windowReason.isPresent()) {
+      String stoppedAt = previousUpgrade.map(UpgradeStatus::getStoppedAt).orElse(time);
+      upgrade.setStoppedAt(stoppedAt);
+      if (!appStoppedNow(spec, seen.deployments())) {
+        // the window opens: no migration while a pod of the old version may still write
+        upgrade.setPhase(UpgradeStatus.Phase.Stopping);
+        upgrade.setMessage("upgrading to " + target.tag() + " in " + window + "; stopping them before the migration");
+        return new Decision(Optional.empty(), from, from, Optional.empty(), Optional.empty(), migrated, upgrade,
+            Optional.empty(), warning, true);
+      }
+    }
     upgrade.setPhase(UpgradeStatus.Phase.Migrating);
-    upgrade.setMessage("migrating the database to " + target.tag() + "; " + from.tag() + " serves until it succeeds"
-        + (solidQueue ? " (the worker stays stopped: the job backend changes from Sidekiq to Solid Queue)" : ""));
+    upgrade.setMessage("migrating the database to " + target.tag() + "; "
+        + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
     return new Decision(Optional.empty(), from, target, Optional.empty(), Optional.empty(), migrated, upgrade,
-        Optional.empty(), warning, solidQueue);
+        Optional.empty(), warning, windowReason.isPresent() || migrateOnly(from));
   }
 
   /**
@@ -250,12 +300,71 @@ final class UpgradeGuard {
 
   private static Decision plain(LoomioImage target, MigratedStatus migrated) {
     return new Decision(Optional.empty(), target, target, Optional.empty(), Optional.empty(), migrated, null,
-        Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), migrateOnly(target));
+  }
+
+  /** A migrate-only stepping stone: its pods would never be ready, so web, worker and hocuspocus stay at zero. */
+  static boolean migrateOnly(LoomioImage image) {
+    return LoomioReleases.support(image.tag()) == LoomioReleases.Support.MIGRATE_ONLY;
+  }
+
+  /**
+   * Why an allowed upgrade needs a maintenance window, or empty for a patch release. A patch release stays within
+   * one series: Loomio updates a series in place ({@code docker compose pull}, {@code up -d}, deploy/README.md),
+   * so its migrations are meant to run beside the code they follow.
+   */
+  static Optional<String> windowReason(UpgradePath.Verdict verdict, LoomioImage from, LoomioImage to) {
+    if (verdict instanceof UpgradePath.Verdict.Unchecked) {
+      return Optional.of("a tag names no version, so whether this is a patch release cannot be told");
+    }
+    UpgradePath.Verdict.Allowed allowed = (UpgradePath.Verdict.Allowed) verdict;
+    if (allowed.crossesSolidQueue()) {
+      return Optional.of("it crosses " + UpgradePath.SOLID_QUEUE + ", where Solid Queue replaces Sidekiq");
+    }
+    if (!allowed.gates().isEmpty()) {
+      return Optional.of("it crosses the gated release " + allowed.gates().get(0));
+    }
+    if (!UpgradePath.patchRelease(from.tag(), to.tag())) {
+      return Optional.of("it is a new release series (" + from.tag() + " to " + to.tag() + ")");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether web, worker and hocuspocus have no pods left: each Deployment is absent, or asks for none and its
+   * controller has reported none for that spec (no status yet counts as not known), terminating ones included
+   * where the cluster reports them ({@code status.terminatingReplicas}, Kubernetes 1.33+). Where it does not, a
+   * pod may still finish its grace period (web 30 s, worker 60 s) while the migration Job's pod starts.
+   */
+  static boolean appStoppedNow(ResolvedSpec spec, Collection<Deployment> deployments) {
+    for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
+      String name = Names.of(spec.name(), c);
+      Optional<Deployment> d = deployments.stream().filter(x -> name.equals(x.getMetadata().getName())).findFirst();
+      if (d.isEmpty()) {
+        continue;
+      }
+      Integer wanted = d.get().getSpec() == null ? null : d.get().getSpec().getReplicas();
+      if (wanted == null || wanted != 0) {
+        return false;
+      }
+      DeploymentStatus status = d.get().getStatus();
+      if (status == null || (positive(status.getReplicas()) || positive(status.getTerminatingReplicas())
+          || status.getObservedGeneration() != null && d.get().getMetadata().getGeneration() != null
+          && status.getObservedGeneration() < d.get().getMetadata().getGeneration())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean positive(Integer n) {
+    return n != null && n > 0;
   }
 
   private static Decision hold(LoomioImage from, MigratedStatus migrated, UpgradeStatus upgrade,
       Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, Optional<Problem> problem,
       Optional<Problem> warning) {
-    return new Decision(Optional.empty(), from, from, gate, backupToCreate, migrated, upgrade, problem, warning);
+    return new Decision(Optional.empty(), from, from, gate, backupToCreate, migrated, upgrade, problem, warning,
+        migrateOnly(from));
   }
 }

@@ -76,7 +76,10 @@ public final class Defaults {
 
   // --- scratch volumes (emptyDir sizeLimit); every writable path of a read-only container ---
   public static final String CLIENT_ASSETS_SIZE = "1Gi";
+  /** /loomio/tmp of a migrate-only stepping stone's migration (its Bootsnap writes its cache there). */
   public static final String APP_TMP_SIZE = "512Mi";
+  /** /loomio/tmp/pids: puma's and Solid Queue's pid files. */
+  public static final String PIDS_SIZE = "16Mi";
   public static final String LOG_SIZE = "128Mi";
   /** /tmp of web and worker holds uploads in flight and their previews: at least this, or twice the upload limit. */
   public static final long TMP_MIN_MI = 1024;
@@ -88,6 +91,13 @@ public final class Defaults {
   public static final String S3_STORAGE_GUARD_SIZE = "64Mi";
 
   // --- processes and timing ---
+  /**
+   * The slowest client link an upload of the largest allowed size must still complete over: 1 Mbit/s
+   * (125 000 bytes per second), a slow ADSL upstream. Thruster's read and write timeouts follow from it.
+   */
+  public static final long MIN_CLIENT_BYTES_PER_SECOND = 125_000;
+  /** Thruster's own read and write timeouts (basecamp/thruster internal/config.go), the floor of ours. */
+  public static final int THRUSTER_DEFAULT_TIMEOUT_SECONDS = 30;
   public static final int WORKER_TERMINATION_GRACE_SECONDS = 60;
   public static final int WEB_TERMINATION_GRACE_SECONDS = 30;
   public static final long MIGRATION_ACTIVE_DEADLINE_SECONDS = 7200;

@@ -1,6 +1,7 @@
 package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.loomio.operator.render.pod.Expansion;
@@ -13,7 +14,9 @@ import org.loomio.operator.render.pod.Scratch;
  * production it binds port 80, which a non-root process may do only through the safe sysctl
  * {@code net.ipv4.ip_unprivileged_port_start} that {@link HardenedPod} sets for this component alone.
  * It reads no database and no secret: it authenticates each connection by calling web
- * ({@code PRIVATE_APP_URL}/api/hocuspocus), so its environment is its own, not the settings ConfigMap.
+ * ({@code PRIVATE_APP_URL}/api/hocuspocus), so its environment is its own, not the settings ConfigMap; only
+ * the Sentry DSN of spec.env or spec.secretEnv is passed on. Its writable paths are /tmp and the client bundle
+ * its start script copies ({@code script/sync_client_assets}); it writes nothing under /loomio/tmp.
  */
 public final class HocuspocusDeployment {
 
@@ -21,6 +24,25 @@ public final class HocuspocusDeployment {
   public static final int HTTP_PORT = 80;
 
   private HocuspocusDeployment() {}
+
+  /** The error-reporting settings hocuspocus/server.mjs reads: {@code SENTRY_PUBLIC_DSN || SENTRY_DSN}. */
+  public static final java.util.List<String> ERROR_REPORTING = java.util.List.of("SENTRY_PUBLIC_DSN", "SENTRY_DSN");
+
+  /**
+   * The Sentry DSN the spec gives web and worker (spec.env, or spec.secretEnv as a secretKeyRef), passed on so
+   * hocuspocus reports its errors to the same project. Nothing else of spec.env reaches this pod.
+   */
+  static java.util.List<EnvVar> errorReporting(ResolvedSpec spec) {
+    java.util.List<EnvVar> env = new java.util.ArrayList<>();
+    for (String name : ERROR_REPORTING) {
+      if (spec.env().containsKey(name)) {
+        env.add(Expansion.env(name, spec.env().get(name)));
+      }
+      spec.secretEnv().stream().filter(e -> name.equals(e.getName())).findFirst()
+          .ifPresent(e -> env.add(RailsContainer.fromSecret(name, e.getSecretKeyRef())));
+    }
+    return env;
+  }
 
   public static Deployment render(RenderContext ctx) {
     ResolvedSpec spec = ctx.spec();
@@ -37,6 +59,7 @@ public final class HocuspocusDeployment {
             Expansion.env("CANONICAL_HOST", spec.host()),
             Expansion.env("PUBLIC_APP_URL", spec.publicUrl()),
             Expansion.env("PRIVATE_APP_URL", spec.privateAppUrl()))
+        .addAllToEnv(errorReporting(spec))
         .withPorts(new ContainerPortBuilder().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
             .withProtocol("TCP").build())
         .withResources(hocuspocus.resources())
@@ -48,7 +71,6 @@ public final class HocuspocusDeployment {
     HardenedPod pod = HardenedPod.of(ctx, Component.HOCUSPOCUS)
         .options(hocuspocus.pod())
         .scratch(Scratch.disk("tmp", "/tmp", Defaults.APP_TMP_SIZE))
-        .scratch(Scratch.disk("app-tmp", "/loomio/tmp", Defaults.APP_TMP_SIZE))
         .scratch(Scratch.disk("client-assets", "/loomio/public/client3", Defaults.CLIENT_ASSETS_SIZE))
         .container(main.build());
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
+import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
  * The non-secret environment of Loomio's web and worker pods and the migration Job, as stored in the
@@ -30,9 +31,21 @@ public final class LoomioSettings {
     env.put("PUBLIC_APP_URL", spec.publicUrl());
     env.put("PRIVATE_APP_URL", spec.privateAppUrl());
     env.put("HOCUSPOCUS_URL", "wss://" + spec.hocuspocusHost());
-    // TLS ends at the edge: Loomio must build https URLs and accept the forwarded proto, but must not
-    // redirect (FORCE_SSL would also redirect hocuspocus' cluster-internal auth callback).
+    // TLS ends at the edge. ASSUME_SSL's middleware, first in the stack, marks every request as HTTPS, so
+    // nothing inside the cluster is redirected (probes, hocuspocus' callback, a mail relay). FORCE_SSL makes
+    // mail links and asset hosts https:// and the session cookie Secure (session_store.rb compares
+    // .to_i == 1, so exactly "1"); it is set only for releases whose redirect exclusions also spare the
+    // stack's own plain-HTTP calls (LoomioReleases, docs/api.md).
     env.put("ASSUME_SSL", "1");
+    if (LoomioReleases.forceSsl(spec.loomioTag())) {
+      env.put("FORCE_SSL", "1");
+    }
+    // the domain of the Reply-To addresses of notifications (app/helpers/email_helper.rb)
+    env.put("REPLY_HOSTNAME", spec.replyHostname());
+    // open browser tabs reload when the release changes (app/controllers/api/v1/boot_controller.rb)
+    env.put("LOOMIO_SYSTEM_RELOAD", "1");
+    // read the Bootsnap cache the image precompiled, never write it (RailsContainer#scratch)
+    env.put("BOOTSNAP_READONLY", "1");
     spec.siteName().ifPresent(v -> env.put("SITE_NAME", v));
     spec.supportEmail().ifPresent(v -> env.put("SUPPORT_EMAIL", v));
     env.put("VAPID_SUBJECT", spec.supportEmail().map(e -> "mailto:" + e).orElse(spec.publicUrl()));

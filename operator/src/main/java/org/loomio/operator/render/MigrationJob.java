@@ -70,7 +70,7 @@ public final class MigrationJob {
         .runToCompletion()
         .options(web.pod())
         .bareInitContainer(waitForDatabase.build());
-    RailsContainer.scratch(ctx).forEach(pod::scratch);
+    RailsContainer.scratch(ctx, ctx.migrationImage()).forEach(pod::scratch);
     RailsContainer.volumes(ctx).forEach(pod::volume);
     pod.container(migrate.build());
 

@@ -20,6 +20,7 @@ import org.loomio.operator.api.v1alpha1.SecretKeyRef;
 import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Scratch;
+import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
  * What every Rails process of the stack shares (web, worker, the migration Job and their
@@ -27,6 +28,9 @@ import org.loomio.operator.render.pod.Scratch;
  * variables, CA certificates, and the paths Rails writes to.
  */
 public final class RailsContainer {
+
+  /** Where puma and Solid Queue's supervisor write their pid files (tmp/pids under the app's root). */
+  public static final String PIDS_DIR = "/loomio/tmp/pids";
 
   /** {@code HOME} must be writable for a non-root user (Bundler and Node write there). */
   public static final String HOME = "/tmp";
@@ -82,10 +86,16 @@ public final class RailsContainer {
         // Kubernetes expands $(REDIS_PASSWORD) at container start: the URL never holds the password in
         // any stored object. The generated password is hex, so it needs no URL encoding. The one deliberate
         // reference (Expansion.DELIBERATE); the rest of the value is escaped like any other.
-        env.add(new EnvVar("REDIS_CACHE_URL", "redis://:$(REDIS_PASSWORD)@"
-            + Expansion.literal(Names.of(ctx.name(), Component.REDIS)) + ":6379/0", null));
+        String server = "redis://:$(REDIS_PASSWORD)@" + Expansion.literal(Names.of(ctx.name(), Component.REDIS)) + ":6379";
+        env.add(new EnvVar("REDIS_CACHE_URL", server + "/0", null));
+        // Action Cable (config/cable.yml reads REDIS_QUEUE_URL || REDIS_URL, else PostgreSQL). No database
+        // path: Sidekiq-era code, which a migrate-only stepping stone loads, appends "/1" to this URL.
+        env.add(new EnvVar("REDIS_URL", server, null));
       }
-      case EXTERNAL -> env.add(fromSecret("REDIS_CACHE_URL", redis.url()));
+      case EXTERNAL -> {
+        env.add(fromSecret("REDIS_CACHE_URL", redis.url()));
+        env.add(fromSecret("REDIS_URL", redis.url()));
+      }
       case NONE -> { }
     }
     spec.smtp().filter(s -> s.password() != null).ifPresent(s -> env.add(fromSecret("SMTP_PASSWORD", s.password())));
@@ -130,15 +140,22 @@ public final class RailsContainer {
   }
 
   /**
-   * The paths Rails writes to (loomio-stack.md section 3.2): the client bundle every task copies at
-   * start, Rails' tmp (pids, bootsnap cache), its log directory, and /tmp for uploads in flight, sized
-   * from the upload limit.
+   * The paths Rails writes to (loomio-stack.md section 3.2) in a container running {@code image}: the client
+   * bundle every task copies at start, the pid files (puma's, Solid Queue's supervisor's) in
+   * {@code /loomio/tmp/pids}, its log directory, and /tmp for uploads in flight, sized from the upload limit.
+   *
+   * <p>The rest of {@code /loomio/tmp} stays the image's: it holds the Bootsnap cache the image precompiled
+   * ({@code bootsnap precompile --gemfile}, into {@code tmp/cache}), which every Rails process reads with
+   * {@code BOOTSNAP_READONLY} instead of recompiling it at each start. A migrate-only stepping stone's old
+   * Bootsnap may need to write its cache, so its containers get the whole of {@code /loomio/tmp}.
    */
-  public static List<Scratch> scratch(RenderContext ctx) {
+  public static List<Scratch> scratch(RenderContext ctx, LoomioImage image) {
     long tmpMi = Math.max(Defaults.TMP_MIN_MI, 2L * ctx.spec().uploadLimitMB());
+    boolean migrateOnly = LoomioReleases.support(image.tag()) == LoomioReleases.Support.MIGRATE_ONLY;
     List<Scratch> paths = new ArrayList<>(List.of(
         Scratch.disk("tmp", "/tmp", Quantities.ofMebibytes(tmpMi).toString()),
-        Scratch.disk("app-tmp", "/loomio/tmp", Defaults.APP_TMP_SIZE),
+        migrateOnly ? Scratch.disk("app-tmp", "/loomio/tmp", Defaults.APP_TMP_SIZE)
+            : Scratch.disk("pids", PIDS_DIR, Defaults.PIDS_SIZE),
         Scratch.disk("log", "/loomio/log", Defaults.LOG_SIZE),
         Scratch.disk("client-assets", "/loomio/public/client3", Defaults.CLIENT_ASSETS_SIZE)));
     if (!ctx.spec().storage().onVolume()) {

@@ -25,7 +25,7 @@ public final class RenderContext {
   private LoomioImage migrationImage;
   private UpgradeGateJob.Gate upgradeGate;
   private RotationJob.Rotation rotation;
-  private boolean workerStopped;
+  private boolean appStopped;
   private String postgresServiceName;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
@@ -106,11 +106,14 @@ public final class RenderContext {
     return this;
   }
 
-  /** The worker is held at zero (a migration across Loomio 3.1's switch from Sidekiq to Solid Queue). */
-  public boolean workerStopped() { return workerStopped; }
+  /**
+   * Web, worker and hocuspocus are held at zero: an upgrade's maintenance window (a new release series, a gated
+   * or unversioned upgrade) while its migration runs, or a migrate-only stepping stone whose image they cannot run.
+   */
+  public boolean appStopped() { return appStopped; }
 
-  public RenderContext withWorkerStopped(boolean stopped) {
-    workerStopped = stopped;
+  public RenderContext withAppStopped(boolean stopped) {
+    appStopped = stopped;
     return this;
   }
 

@@ -95,6 +95,9 @@ public final class ResolvedSpec {
   /** How hocuspocus reaches web inside the cluster (its auth callback): the web Service on port 80. */
   public String privateAppUrl() { return "http://" + Names.of(name, Component.WEB); }
 
+  /** REPLY_HOSTNAME: spec.replyHostname, else the host (never a domain the spec does not name). */
+  public String replyHostname() { return s.getReplyHostname() != null ? s.getReplyHostname() : host(); }
+
   public Optional<String> supportEmail() { return Optional.ofNullable(s.getSupportEmail()); }
 
   public Optional<String> siteName() { return Optional.ofNullable(s.getSiteName()); }

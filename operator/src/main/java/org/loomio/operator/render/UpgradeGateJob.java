@@ -51,7 +51,7 @@ public final class UpgradeGateJob {
     HardenedPod pod = HardenedPod.of(ctx, Component.UPGRADE_GATE)
         .runToCompletion()
         .options(spec.web().pod());
-    RailsContainer.scratch(ctx).forEach(pod::scratch);
+    RailsContainer.scratch(ctx, gate.from()).forEach(pod::scratch);
     RailsContainer.volumes(ctx).forEach(pod::volume);
     pod.container(check.build());
     return new JobBuilder()

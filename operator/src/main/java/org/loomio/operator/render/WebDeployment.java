@@ -23,6 +23,18 @@ public final class WebDeployment {
 
   private WebDeployment() {}
 
+  /**
+   * Thruster's read timeout bounds the whole request, body included, and its write timeout the whole response
+   * (30 s each by default): too short for the largest upload, or the download of one, over a slow link. Both
+   * are the time the largest request body takes at {@link Defaults#MIN_CLIENT_BYTES_PER_SECOND}, at least
+   * Thruster's default.
+   */
+  static long transferTimeoutSeconds(ResolvedSpec spec) {
+    long maxBodyBytes = (spec.uploadLimitMB() + 1L) * 1024 * 1024;
+    long seconds = (maxBodyBytes + Defaults.MIN_CLIENT_BYTES_PER_SECOND - 1) / Defaults.MIN_CLIENT_BYTES_PER_SECOND;
+    return Math.max(Defaults.THRUSTER_DEFAULT_TIMEOUT_SECONDS, seconds);
+  }
+
   public static Deployment render(RenderContext ctx) {
     ResolvedSpec spec = ctx.spec();
     ResolvedSpec.Workload web = spec.web();
@@ -33,6 +45,8 @@ public final class WebDeployment {
         .addToEnv(Expansion.env("TARGET_PORT", Integer.toString(PUMA_PORT)))
         .addToEnv(Expansion.env("WEB_CONCURRENCY", Integer.toString(spec.webConcurrency())))
         .addToEnv(Expansion.env("MAX_REQUEST_BODY", Long.toString(maxBodyBytes)))
+        .addToEnv(Expansion.env("HTTP_READ_TIMEOUT", Long.toString(transferTimeoutSeconds(spec))))
+        .addToEnv(Expansion.env("HTTP_WRITE_TIMEOUT", Long.toString(transferTimeoutSeconds(spec))))
         .withPorts(
             new ContainerPortBuilder().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT).withProtocol("TCP").build(),
             new ContainerPortBuilder().withName(PUMA_PORT_NAME).withContainerPort(PUMA_PORT).withProtocol("TCP").build())
@@ -46,7 +60,7 @@ public final class WebDeployment {
         .options(web.pod())
         .initContainer(RailsContainer.waitForMigrations(ctx, web.resources()))
         .terminationGracePeriodSeconds(Defaults.WEB_TERMINATION_GRACE_SECONDS);
-    RailsContainer.scratch(ctx).forEach(pod::scratch);
+    RailsContainer.scratch(ctx, ctx.servingImage()).forEach(pod::scratch);
     RailsContainer.volumes(ctx).forEach(pod::volume);
     RailsContainer.mountUploads(ctx, pod, main);
     pod.container(main.build());

@@ -26,7 +26,7 @@ public final class WorkerDeployment {
         .options(worker.pod())
         .initContainer(RailsContainer.waitForMigrations(ctx, worker.resources()))
         .terminationGracePeriodSeconds(Defaults.WORKER_TERMINATION_GRACE_SECONDS);
-    RailsContainer.scratch(ctx).forEach(pod::scratch);
+    RailsContainer.scratch(ctx, ctx.servingImage()).forEach(pod::scratch);
     RailsContainer.volumes(ctx).forEach(pod::volume);
     RailsContainer.mountUploads(ctx, pod, main);
     pod.container(main.build());

@@ -30,9 +30,9 @@ final class Workloads {
   static Deployment deployment(RenderContext ctx, Component component, int replicas, DeploymentStrategy strategy,
       PodTemplateSpec template) {
     // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under them;
-    // isolation stops it too (the cache keeps running, cut off like everything else)
-    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated()) && component != Component.REDIS
-        || ctx.workerStopped() && component == Component.WORKER;
+    // isolation stops it too (the cache keeps running, cut off like everything else), and so do an upgrade's
+    // maintenance window and a migrate-only stepping stone
+    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated() || ctx.appStopped()) && component != Component.REDIS;
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
         .withNewSpec()

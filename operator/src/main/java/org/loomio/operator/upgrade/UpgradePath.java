@@ -6,23 +6,22 @@ import java.util.Optional;
 /**
  * Loomio's upgrade rules (loomio-stack.md §4.4, from Loomio's deploy/UPGRADING.md): the stepping-stone
  * releases an old install must pass through in order, the version gates checked before migrating, and what
- * a change of image may not do (migrate the schema backwards). Pure: versions in, a verdict out.
+ * a change of image may not do (migrate the schema backwards). The releases themselves are listed once, in
+ * {@link LoomioReleases}. Pure: versions in, a verdict out.
  */
 public final class UpgradePath {
 
-  /** Releases an older install must run (and migrate on) before going further, in order. */
-  public static final List<LoomioVersion> STEPPING_STONES = List.of(
-      LoomioVersion.of("2.4.2"), LoomioVersion.of("2.8.8"), LoomioVersion.of("2.11.13"),
-      LoomioVersion.of("2.15.4"), LoomioVersion.of("2.17.1"), LoomioVersion.of("3.2.0"), LoomioVersion.of("3.3.0"));
+  /** Releases an older install must run (and migrate on) before going further, in order ({@link LoomioReleases}). */
+  public static final List<LoomioVersion> STEPPING_STONES = LoomioReleases.STEPPING_STONES;
 
-  /** 3.1 replaced Sidekiq with Solid Queue: jobs still queued in Redis are not carried over. */
-  public static final LoomioVersion SOLID_QUEUE = LoomioVersion.of("3.1.0");
+  /** 3.1 replaced Sidekiq with Solid Queue ({@link LoomioReleases#SOLID_QUEUE}). */
+  public static final LoomioVersion SOLID_QUEUE = LoomioReleases.SOLID_QUEUE;
 
-  /** 3.3's migration aborts while anonymous stance polls remain: checked on 3.2 before migrating. */
-  public static final LoomioVersion ANONYMOUS_POLL_GATE = LoomioVersion.of("3.3.0");
+  /** 3.3's migration gate ({@link LoomioReleases#ANONYMOUS_POLL_GATE}). */
+  public static final LoomioVersion ANONYMOUS_POLL_GATE = LoomioReleases.ANONYMOUS_POLL_GATE;
 
-  /** From 3.5 web push needs a VAPID key pair in the environment, kept stable across deployments. */
-  public static final LoomioVersion VAPID_REQUIRED = LoomioVersion.of("3.5.0");
+  /** From 3.5 web push needs a VAPID key pair ({@link LoomioReleases#VAPID_REQUIRED}). */
+  public static final LoomioVersion VAPID_REQUIRED = LoomioReleases.VAPID_REQUIRED;
 
   /** What a change from one image tag to another may do. */
   public sealed interface Verdict {
@@ -79,6 +78,20 @@ public final class UpgradePath {
         ? List.of(ANONYMOUS_POLL_GATE) : List.of();
     boolean solidQueue = before(f, SOLID_QUEUE) && !before(t, SOLID_QUEUE);
     return new Verdict.Allowed(gates, solidQueue);
+  }
+
+  /**
+   * Whether moving the database from {@code fromTag} to {@code toTag} is a patch release: both tags name a
+   * version of the same release series (major.minor). A series tag stands for its newest patch, so 3.5.1 → 3.5,
+   * 3.5 → 3.5.2 and 3.5 → 3.5 with another digest (the series tag moved on) are patch releases; 3.4 → 3.5 is a
+   * new series, and a tag that names no version is never a patch release (what it holds cannot be told).
+   * Loomio's own procedure tells the two apart (deploy/README.md: within a series {@code docker compose pull}
+   * and {@code up -d}; deploy/UPGRADING.md: a new series stops the app, migrates, starts the new version).
+   */
+  public static boolean patchRelease(String fromTag, String toTag) {
+    Optional<LoomioVersion> from = LoomioVersion.parse(fromTag);
+    Optional<LoomioVersion> to = LoomioVersion.parse(toTag);
+    return from.isPresent() && to.isPresent() && from.get().sameSeries(to.get());
   }
 
   /**

@@ -35,6 +35,7 @@ import org.loomio.operator.api.v1alpha1.WebSpec;
 import org.loomio.operator.api.v1alpha1.WorkerSpec;
 import org.loomio.operator.render.Quantities;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
  * The operator's own check of a LoomioDeployment. It repeats the CRD's cross-field rules (CEL, which
@@ -115,6 +116,7 @@ public final class SpecValidator {
       v.add(new Violation("spec.smtp.username", "is required with spec.smtp.passwordSecretRef"));
     }
     edge(s, v);
+    image(s, v);
     tlsSecret(name, s, v);
     generatedSecrets(name, s, v);
     storageSizes(s, v);
@@ -124,6 +126,13 @@ public final class SpecValidator {
     podLabels(s, v);
     rotation(resource, s, v);
     return v;
+  }
+
+  /** spec.image.tag: a release the operator's pods run, or a migrate-only stepping stone (LoomioReleases). */
+  private static void image(LoomioDeploymentSpec s, List<Violation> v) {
+    if (s.getImage() != null && s.getImage().getTag() != null) {
+      LoomioReleases.check(s.getImage().getTag()).ifPresent(m -> v.add(new Violation("spec.image.tag", m)));
+    }
   }
 
   /** With cert-manager issuing, the TLS Secret is the stack's own: cert-manager overwrites whatever the Ingress names. */
@@ -233,6 +242,9 @@ public final class SpecValidator {
     }
     boolean host = dnsName("spec.host", s.getHost(), v);
     boolean hocuspocus = s.getHocuspocusHost() == null || dnsName("spec.hocuspocusHost", s.getHocuspocusHost(), v);
+    if (s.getReplyHostname() != null) {
+      dnsName("spec.replyHostname", s.getReplyHostname(), v);
+    }
     if (host && s.getHocuspocusHost() == null
         && s.getHost().length() > LoomioDeploymentSpec.MAX_HOST_LENGTH_WITH_DERIVED_HOCUSPOCUS) {
       v.add(new Violation("spec.host", LoomioDeploymentSpec.HOST_TOO_LONG_FOR_HOCUSPOCUS));

@@ -93,7 +93,7 @@ class ApiModelTest {
 
   @Test
   void ownedNamesAndTheSecretPatternParse() {
-    assertThat(EnvNames.OWNED).contains("DATABASE_URL", "SECRET_KEY_BASE", "FORCE_SSL", "ALLOW_ROBOTS").hasSize(82);
+    assertThat(EnvNames.OWNED).contains("DATABASE_URL", "SECRET_KEY_BASE", "FORCE_SSL", "ALLOW_ROBOTS", "REDIS_QUEUE_URL", "THRUSTER_HTTP_PORT").hasSize(93);
     assertThat(EnvNames.looksSecret("OAUTH_APP_SECRET")).isTrue();
     assertThat(EnvNames.looksSecret("TURNSTILE_SITE_KEY")).isTrue();
     assertThat(EnvNames.looksSecret("SENTRY_PUBLIC_DSN")).isFalse();

@@ -173,6 +173,15 @@ class RenderCommandTest {
   }
 
   @Test
+  void aDefaultImageOlderThanTheOldestServedReleaseIsAUsageError() {
+    Run r = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(),
+        "--default-loomio-image", "loomio/loomio:3.0.12");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("loomio/loomio:3.0.12").contains("3.1.0 or later");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
   void aMalformedPolicyEntryIsAUsageError() {
     Run r = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString(),
         "--allowed-image-repositories", "loomio/loomio:3.5");

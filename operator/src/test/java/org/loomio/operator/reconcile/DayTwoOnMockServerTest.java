@@ -39,7 +39,8 @@ import org.loomio.operator.testing.MockCluster;
 
 /**
  * Day-2 operations end to end on the mock API server: isolation on and off leaving data untouched, refused
- * upgrade paths, an upgrade through its gate, pre-upgrade backup and migration (with a failure on the way),
+ * upgrade paths, an upgrade through its gate, pre-upgrade backup, maintenance window and migration (with a failure
+ * on the way), a patch release migrating while the old version serves,
  * and a rotation in its order (database, Secret, pods). The mock runs no controllers: the test plays the Job,
  * Deployment and kubelet parts by writing their status.
  */
@@ -178,7 +179,7 @@ class DayTwoOnMockServerTest {
   }
 
   @Test
-  void anUpgradeChecksItsGateTakesABackupMigratesAndOnlyThenRollsTheApp() {
+  void anUpgradeChecksItsGateTakesABackupStopsTheAppMigratesAndOnlyThenStartsTheNewVersion() {
     migratedAt("up", "3.2");
     String secretKeyBase = secretValue("up", "team-secrets", "SECRET_KEY_BASE");
 
@@ -186,7 +187,8 @@ class DayTwoOnMockServerTest {
     // 1. the 3.3 gate runs on the old image; nothing else moves
     Job gate = await().atMost(WAIT).until(() -> job("up", "upgrade-gate"), Optional::isPresent).get();
     assertThat(gate.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("loomio/loomio:3.2");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.CheckingGate));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(upgrade("up")).isNotNull()
+        .satisfies(u -> assertThat(u.getPhase()).isEqualTo(UpgradeStatus.Phase.CheckingGate)));
     fail("up", gate, "check", "3 anonymous stance polls remain");
     awaitCondition("up", Conditions.DEGRADED, "True", UpgradeGuard.GATE_FAILED);
     assertThat(condition("up", "team", Conditions.DEGRADED).getMessage()).contains("3 anonymous stance polls remain");
@@ -213,35 +215,86 @@ class DayTwoOnMockServerTest {
         .satisfies(j -> assertThat(imageOf(j)).isEqualTo("loomio/loomio:3.2"));
     finishBackup("up", pre.getMetadata().getName());
 
-    // 3. the migration runs the new image while the app keeps the old one
+    // 3. a new release series: a maintenance window. web, worker and hocuspocus stop first, and no migration
+    // runs while a pod of the old version may still write
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.Stopping);
+      assertThat(upgrade("up").getMaintenanceWindow()).isTrue();
+      assertThat(upgrade("up").getStoppedAt()).isNotNull();
+      assertThat(replicas("up")).containsEntry("team-web", 0).containsEntry("team-worker", 0)
+          .containsEntry("team-hocuspocus", 0).containsEntry("team-redis", 1);
+      assertThat(condition("up", "team", Conditions.READY).getReason()).isEqualTo(UpgradeGuard.MAINTENANCE_WINDOW);
+      assertThat(events("up")).contains("Warning " + UpgradeGuard.MAINTENANCE_WINDOW);
+    });
+    assertThat(migrationJobs("up")).as("no migration before the pods are gone").singleElement()
+        .satisfies(j -> assertThat(imageOf(j)).isEqualTo("loomio/loomio:3.2"));
+    assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.2");
+
+    // the Deployment controller reports the old pods gone: the migration runs the new image, the app stays at zero
+    cluster.runWorkloads("up", "team");
     Job migrate = await().atMost(WAIT).until(() -> migrationJobs("up").stream()
         .filter(j -> imageOf(j).equals("loomio/loomio:3.3")).findFirst(), Optional::isPresent).get();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.Migrating));
-    assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.2");
-    assertThat(image("up", "team-worker")).isEqualTo("loomio/loomio:3.2");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.Migrating);
+      assertThat(condition("up", "team", Conditions.READY).getMessage()).contains("maintenance window");
+    });
+    assertThat(replicas("up")).containsEntry("team-web", 0).containsEntry("team-worker", 0)
+        .containsEntry("team-hocuspocus", 0);
 
-    // a failed migration: Degraded quotes its log (masking secrets), and the old version keeps serving
+    // a failed migration: Degraded quotes its log (masking secrets), and the app stays stopped
     fail("up", migrate, "migrate", "== 20261101 AddThings: migrating\nPG::Error near " + secretKeyBase + "\nrake aborted!");
     awaitCondition("up", Conditions.DEGRADED, "True", Conditions.MIGRATION_FAILED);
-    // the condition and the upgrade's phase may land in different status writes: wait for both
+    // the failed pod's log arrives through its own informer, and the condition and the upgrade's phase may land
+    // in different status writes: wait for all of them
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(condition("up", "team", Conditions.DEGRADED).getMessage()).contains("rake aborted!")
           .contains(Redaction.MASK).doesNotContain(secretKeyBase);
       assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.Failed);
-      assertThat(upgrade("up").getMessage()).contains("set spec.image back to loomio/loomio:3.2");
+      assertThat(upgrade("up").getMessage()).contains("stay stopped").contains("set spec.image back to loomio/loomio:3.2");
     });
+    assertThat(replicas("up")).containsEntry("team-web", 0).containsEntry("team-worker", 0)
+        .containsEntry("team-hocuspocus", 0);
     assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.2");
 
-    // fixed and retried: the migration succeeds, and only now the app rolls to 3.3
+    // fixed and retried: the migration succeeds, and only now the app starts, on 3.3
     complete("up", migrate);
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(image("up", "team-web")).isEqualTo("loomio/loomio:3.3");
       assertThat(image("up", "team-worker")).isEqualTo("loomio/loomio:3.3");
+      assertThat(image("up", "team-hocuspocus")).isEqualTo("loomio/loomio:3.3");
+      assertThat(replicas("up")).containsEntry("team-web", 1).containsEntry("team-worker", 1)
+          .containsEntry("team-hocuspocus", 1);
       LoomioDeploymentStatus s = cluster.get("up", "team").getStatus();
       assertThat(s.getMigrated().getVersion()).isEqualTo("3.3");
       assertThat(s.getUpgrade()).isNull();
     });
     awaitReady("up");
+  }
+
+  @Test
+  void aPatchReleaseMigratesWhileTheOldVersionKeepsServing() {
+    migratedAt("patch", "3.5.1");
+    patch("patch", "team", "{\"spec\":{\"image\":{\"tag\":\"3.5.2\"}}}");
+    LoomioBackup pre = await().atMost(WAIT).until(() -> backups("patch"), b -> !b.isEmpty()).get(0);
+    finishBackup("patch", pre.getMetadata().getName());
+
+    Job migrate = await().atMost(WAIT).until(() -> migrationJobs("patch").stream()
+        .filter(j -> imageOf(j).equals("loomio/loomio:3.5.2")).findFirst(), Optional::isPresent).get();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(upgrade("patch").getPhase()).isEqualTo(UpgradeStatus.Phase.Migrating);
+      assertThat(upgrade("patch").getMaintenanceWindow()).isNull();
+    });
+    assertThat(replicas("patch")).containsEntry("team-web", 1).containsEntry("team-worker", 1)
+        .containsEntry("team-hocuspocus", 1);
+    assertThat(image("patch", "team-web")).isEqualTo("loomio/loomio:3.5.1");
+    assertThat(events("patch")).doesNotContain("Warning " + UpgradeGuard.MAINTENANCE_WINDOW);
+
+    complete("patch", migrate);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(image("patch", "team-web")).isEqualTo("loomio/loomio:3.5.2");
+      assertThat(cluster.get("patch", "team").getStatus().getUpgrade()).isNull();
+    });
+    awaitReady("patch");
   }
 
   // --- rotation ---

@@ -102,6 +102,27 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void aMigrateOnlyStoneSaysOnlyItsMigrationRunsAndWhatComesNext() {
+    LoomioDeployment stone = Fixtures.resource("team", "host: team.example.org\nimage: {tag: \"2.11.13\"}");
+    Stack s = Fixtures.render(stone);
+    LoomioDeploymentStatus pending = StatusAggregator.applied(stone, s,
+        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.empty()), T0);
+    assertThat(condition(pending, Conditions.READY).getReason()).isEqualTo(StatusAggregator.MIGRATE_ONLY);
+    assertThat(condition(pending, Conditions.READY).getMessage()).contains("stay at zero").contains(s.migrationJob());
+    assertThat(condition(pending, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
+
+    Job done = new JobBuilder(s.all(Job.class).get(0)).withNewStatus().withSucceeded(1).endStatus().build();
+    LoomioDeploymentStatus migrated = StatusAggregator.applied(stone, s,
+        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.of(done)), T0);
+    assertThat(condition(migrated, Conditions.READY).getStatus()).isEqualTo("False");
+    assertThat(condition(migrated, Conditions.READY).getMessage()).contains("it succeeded")
+        .contains("Set spec.image.tag to 2.15.4 next");
+    assertThat(condition(migrated, Conditions.PROGRESSING).getStatus() + " "
+        + condition(migrated, Conditions.PROGRESSING).getReason()).isEqualTo("False " + StatusAggregator.MIGRATE_ONLY);
+    assertThat(condition(migrated, Conditions.DEGRADED).getStatus()).isEqualTo("False");
+  }
+
+  @Test
   void aFailedMigrationDegradesAndSaysWhatToDo() {
     Job failed = new JobBuilder(stack.all(Job.class).get(0)).withNewStatus().withFailed(4)
         .addNewCondition().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded")

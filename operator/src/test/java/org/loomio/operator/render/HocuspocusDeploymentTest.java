@@ -51,4 +51,22 @@ class HocuspocusDeploymentTest {
     assertThat(c.getReadinessProbe().getHttpGet()).isNotNull();
     assertThat(c.getLivenessProbe().getTcpSocket()).isNotNull();
   }
+
+  @Test
+  void theSentryDsnOfTheSpecReachesHocuspocusAndNothingElseOfSpecEnvDoes() {
+    Container c = Pods.container(hocuspocus("host: a.example.org\n"
+        + "env: [{name: SENTRY_PUBLIC_DSN, value: \"https://k@sentry.example.org/1\"}, {name: THEME_PRIMARY_COLOR, value: red}]\n"
+        + "secretEnv: [{name: SENTRY_DSN, secretKeyRef: {name: sentry, key: dsn}}, {name: OPENAI_API_KEY,"
+        + " secretKeyRef: {name: ai, key: k}}]").getSpec().getTemplate(), "hocuspocus");
+    assertThat(Pods.env(c)).containsEntry("SENTRY_PUBLIC_DSN", "https://k@sentry.example.org/1")
+        .containsEntry("SENTRY_DSN", "secret:sentry/dsn").doesNotContainKeys("THEME_PRIMARY_COLOR", "OPENAI_API_KEY");
+    assertThat(Pods.env(Pods.container(hocuspocus("host: a.example.org").getSpec().getTemplate(), "hocuspocus")))
+        .doesNotContainKeys("SENTRY_PUBLIC_DSN", "SENTRY_DSN");
+  }
+
+  @Test
+  void writesOnlyTmpAndTheClientBundle() {
+    var t = hocuspocus("host: a.example.org").getSpec().getTemplate();
+    assertThat(Pods.mounts(Pods.container(t, "hocuspocus"))).containsOnlyKeys("/tmp", "/loomio/public/client3");
+  }
 }

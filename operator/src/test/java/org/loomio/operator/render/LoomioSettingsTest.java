@@ -21,11 +21,33 @@ class LoomioSettingsTest {
         .containsEntry("PRIVATE_APP_URL", "http://team-web")
         .containsEntry("HOCUSPOCUS_URL", "wss://hocuspocus.a.example.org")
         .containsEntry("ASSUME_SSL", "1")
+        .containsEntry("FORCE_SSL", "1")
+        .containsEntry("REPLY_HOSTNAME", "a.example.org")
+        .containsEntry("LOOMIO_SYSTEM_RELOAD", "1")
+        .containsEntry("BOOTSNAP_READONLY", "1")
         .containsEntry("FILE_UPLOAD_MAX_MB", "100")
         .containsEntry("ACTIVE_STORAGE_SERVICE", "local")
         .containsEntry("VAPID_SUBJECT", "https://a.example.org")
         .containsEntry("DATABASE_URL", "postgresql://loomio@team-postgres:5432/loomio_production?sslmode=disable")
-        .doesNotContainKeys("FORCE_SSL", "SMTP_SERVER", "SITE_NAME");
+        .doesNotContainKeys("SMTP_SERVER", "SITE_NAME");
+  }
+
+  @Test
+  void forceSslIsExactlyOneOnEveryServedReleaseAndAbsentOnAMigrateOnlyStone() {
+    for (String tag : java.util.List.of("3.1.0", "3.3", "3.5", "latest")) {
+      // session_store.rb: secure: ENV['FORCE_SSL'].to_i == 1
+      assertThat(settings("host: a.example.org\nimage: {tag: \"" + tag + "\"}")).as(tag).containsEntry("FORCE_SSL", "1");
+    }
+    assertThat(settings("host: a.example.org\nimage: {tag: \"2.17.1\"}")).doesNotContainKey("FORCE_SSL")
+        .containsEntry("ASSUME_SSL", "1");
+  }
+
+  @Test
+  void replyAddressesUseTheReplyHostnameOrTheHostNeverAnotherDomain() {
+    assertThat(settings("host: a.example.org\nreplyHostname: reply.example.org")).containsEntry("REPLY_HOSTNAME",
+        "reply.example.org");
+    assertThat(settings("host: a.example.org\nsmtp: {host: smtp.example.net, fromAddress: n@example.net}"))
+        .as("not the SMTP server's domain, not the sender's").containsEntry("REPLY_HOSTNAME", "a.example.org");
   }
 
   @Test

@@ -48,4 +48,16 @@ class MigrationJobTest {
     assertThat(wait.getImage()).isEqualTo("postgres:15");
     assertThat(Pods.env(wait)).containsEntry("PGHOST", "pg.example.org").containsEntry("PGPORT", "6432");
   }
+
+  @Test
+  void aMigrateOnlyStoneGetsAWritableAppTmpForItsOldBootsnapAServedReleaseOnlyItsPidFiles() {
+    var stone = job("host: a.example.org\nimage: {tag: \"2.17.1\"}").getSpec().getTemplate();
+    assertThat(Pods.mounts(Pods.container(stone, "migrate"))).containsKey("/loomio/tmp")
+        .doesNotContainKey(RailsContainer.PIDS_DIR);
+    var served = job("host: a.example.org\nimage: {tag: \"3.5\"}").getSpec().getTemplate();
+    assertThat(Pods.mounts(Pods.container(served, "migrate"))).containsKey(RailsContainer.PIDS_DIR)
+        .doesNotContainKey("/loomio/tmp");
+    assertThat(Pods.env(Pods.container(served, "migrate"))).containsEntry("REDIS_URL",
+        "redis://:$(REDIS_PASSWORD)@team-redis:6379");
+  }
 }

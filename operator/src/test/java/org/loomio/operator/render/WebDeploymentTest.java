@@ -101,9 +101,45 @@ class WebDeploymentTest {
     var t = web("host: a.example.org\nuploadLimitMB: 3000").getSpec().getTemplate();
     assertThat(Pods.volume(t, "tmp").orElseThrow().getEmptyDir().getSizeLimit().toString()).isEqualTo("6000Mi");
     assertThat(Pods.env(Pods.container(t, "web"))).containsEntry("MAX_REQUEST_BODY", Long.toString(3001L * 1024 * 1024));
-    assertThat(Pods.mounts(Pods.container(t, "web"))).containsKeys("/tmp", "/loomio/tmp", "/loomio/log",
+    assertThat(Pods.mounts(Pods.container(t, "web"))).containsKeys("/tmp", "/loomio/tmp/pids", "/loomio/log",
         "/loomio/public/client3");
-    assertThat(Pods.mounts(Pods.container(t, "wait-for-migrations"))).containsKeys("/tmp", "/loomio/tmp");
+    assertThat(Pods.mounts(Pods.container(t, "wait-for-migrations"))).containsKeys("/tmp", "/loomio/tmp/pids");
+  }
+
+  @Test
+  void theImagesBootsnapCacheStaysVisibleAndOnlyThePidFilesAreWritable() {
+    var t = web("host: a.example.org").getSpec().getTemplate();
+    for (String container : java.util.List.of("web", "wait-for-migrations")) {
+      assertThat(Pods.mounts(Pods.container(t, container))).as(container).containsKey(RailsContainer.PIDS_DIR)
+          .doesNotContainKey("/loomio/tmp");
+    }
+    assertThat(Pods.volume(t, "pids").orElseThrow().getEmptyDir().getSizeLimit().toString()).isEqualTo("16Mi");
+    assertThat(Pods.volume(t, "app-tmp")).isEmpty();
+  }
+
+  @Test
+  void thrustersTimeoutsLetTheLargestUploadThroughASlowLink() {
+    // 101 MiB at 125 000 bytes/s
+    assertThat(Pods.env(Pods.container(web("host: a.example.org").getSpec().getTemplate(), "web")))
+        .containsEntry("HTTP_READ_TIMEOUT", "848").containsEntry("HTTP_WRITE_TIMEOUT", "848");
+    // never below Thruster's own 30 s
+    assertThat(Pods.env(Pods.container(web("host: a.example.org\nuploadLimitMB: 1").getSpec().getTemplate(), "web")))
+        .containsEntry("HTTP_READ_TIMEOUT", "30").containsEntry("HTTP_WRITE_TIMEOUT", "30");
+    assertThat(Pods.env(Pods.container(web("host: a.example.org\nuploadLimitMB: 3000").getSpec().getTemplate(), "web")))
+        .containsEntry("HTTP_READ_TIMEOUT", Long.toString((3001L * 1024 * 1024 + 124_999) / 125_000));
+  }
+
+  @Test
+  void actionCableAndTheCacheUseTheStacksRedis() {
+    var embedded = Pods.env(Pods.container(web("host: a.example.org").getSpec().getTemplate(), "web"));
+    assertThat(embedded).containsEntry("REDIS_URL", "redis://:$(REDIS_PASSWORD)@team-redis:6379")
+        .containsEntry("REDIS_CACHE_URL", "redis://:$(REDIS_PASSWORD)@team-redis:6379/0")
+        .doesNotContainKey("REDIS_QUEUE_URL");
+    var external = Pods.env(Pods.container(web("host: a.example.org\nredis: {mode: external, external: {urlSecretRef:"
+        + " {name: r, key: url}}}").getSpec().getTemplate(), "web"));
+    assertThat(external).containsEntry("REDIS_URL", "secret:r/url").containsEntry("REDIS_CACHE_URL", "secret:r/url");
+    var none = Pods.env(Pods.container(web("host: a.example.org\nredis: {mode: none}").getSpec().getTemplate(), "web"));
+    assertThat(none).doesNotContainKeys("REDIS_URL", "REDIS_CACHE_URL");
   }
 
   @Test

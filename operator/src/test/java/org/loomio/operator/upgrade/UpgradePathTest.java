@@ -75,4 +75,11 @@ class UpgradePathTest {
     assertThat(List.of(LoomioVersion.of("3.5.1"), LoomioVersion.of("3.5"), LoomioVersion.of("2.25.0")).stream()
         .sorted().map(LoomioVersion::toString)).containsExactly("2.25.0", "3.5", "3.5.1");
   }
+
+  @ParameterizedTest(name = "{0} -> {1}: patch release {2}")
+  @CsvSource({"3.5.1, 3.5.2, true", "3.5.1, 3.5, true", "3.5, 3.5.3, true", "3.5, 3.5, true", "v3.5.0, 3.5.1-alpine, true",
+      "3.4, 3.5, false", "3.4.9, 3.5.0, false", "3.5, 4.5, false", "latest, latest, false", "3.5, latest, false"})
+  void aPatchReleaseStaysWithinOneSeries(String from, String to, boolean patch) {
+    assertThat(UpgradePath.patchRelease(from, to)).isEqualTo(patch);
+  }
 }

@@ -321,4 +321,24 @@ class SpecValidatorTest {
       assertThat(SpecValidator.validateRestore(rs)).as(key).isEmpty();
     }
   }
+
+  @Test
+  void theReplyHostnameIsADnsName() {
+    assertThat(validate("host: a.example.org\nreplyHostname: reply.example.org")).isEmpty();
+    assertThat(validate("host: a.example.org\nreplyHostname: \"Reply.Example.org\"")).singleElement()
+        .satisfies(v -> assertThat(v.field()).isEqualTo("spec.replyHostname"));
+  }
+
+  @Test
+  void aReleaseOlderThanTheOldestServedIsRefusedUnlessItIsAMigrateOnlyStone() {
+    assertThat(validate("host: a.example.org\nimage: {tag: \"3.0.12\"}")).singleElement().satisfies(v -> {
+      assertThat(v.field()).isEqualTo("spec.image.tag");
+      assertThat(v.message()).contains("Loomio 3.0.12").contains("3.1.0 or later").contains("migrate-only");
+    });
+    assertThat(validate("host: a.example.org\nimage: {tag: \"2.17\"}")).singleElement()
+        .satisfies(v -> assertThat(v.field()).isEqualTo("spec.image.tag"));
+    assertThat(validate("host: a.example.org\nimage: {tag: \"2.17.1\"}")).isEmpty();
+    assertThat(validate("host: a.example.org\nimage: {tag: \"3.1\"}")).isEmpty();
+    assertThat(validate("host: a.example.org\nimage: {tag: latest}")).isEmpty();
+  }
 }

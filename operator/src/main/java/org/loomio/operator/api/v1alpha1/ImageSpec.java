@@ -4,9 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import org.loomio.operator.upgrade.LoomioReleases;
 
 /** The Loomio container image. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = LoomioReleases.CEL_SERVED_OR_MIGRATE_ONLY,
+    message = "spec.image.tag: " + LoomioReleases.UNSERVED_MESSAGE)
 public class ImageSpec {
 
   public static final String REPOSITORY_PATTERN = "^[a-z0-9]+([._/:-][a-z0-9]+)*$";
@@ -24,7 +28,9 @@ public class ImageSpec {
   @Pattern(TAG_PATTERN)
   @JsonPropertyDescription("Image tag, for example a release series such as 3.5. Default: the operator's default"
       + " (3.5 unless the operator was installed with another). Pin a digest too: a series tag moves with every"
-      + " patch release.")
+      + " patch release. The oldest release the operator runs is 3.1.0; before it, only Loomio's stepping stones"
+      + " 2.4.2, 2.8.8, 2.11.13, 2.15.4 and 2.17.1 are accepted, as migrate-only steps (their migration runs, web,"
+      + " worker and hocuspocus stay at zero); other older tags are refused.")
   private String tag;
 
   @Pattern(DIGEST_PATTERN)

@@ -21,7 +21,7 @@ import java.util.List;
     + " The operator never writes it. Invalid values are refused at admission where the API server can, otherwise"
     + " reported as Degraded=True (InvalidSpec) naming the field, and nothing is changed.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"host", "hocuspocusHost", "supportEmail", "siteName", "uploadLimitMB", "image",
+@JsonPropertyOrder({"host", "hocuspocusHost", "replyHostname", "supportEmail", "siteName", "uploadLimitMB", "image",
     "imagePullSecrets", "web", "worker", "hocuspocus", "database", "redis", "storage", "smtp", "secrets",
     "features", "env", "secretEnv", "networkPolicy", "ingress", "gateway", "backup", "upgrade", "isolation", "deletionPolicy"})
 @ValidationRule(
@@ -66,6 +66,15 @@ public class LoomioDeploymentSpec {
   @JsonPropertyDescription("Host name browsers use for collaborative editing (HOCUSPOCUS_URL=wss://<this>)."
       + " A lower-case DNS name (labels of at most 63 characters), different from host. Default: hocuspocus.<host>.")
   private String hocuspocusHost;
+
+  @Pattern(DNS_NAME)
+  @Size(max = 253)
+  @JsonPropertyDescription("The domain of the reply-by-email addresses (REPLY_HOSTNAME): every notification about a"
+      + " discussion carries Reply-To: <address>@<this>, whose local part holds the recipient's email API key."
+      + " Replies reach Loomio only if this domain has an MX record pointing at a mail relay that posts them to"
+      + " Loomio's Action Mailbox ingress; the operator runs neither (docs/api.md). A lower-case DNS name."
+      + " Default: host.")
+  private String replyHostname;
 
   @Pattern("^[^@\\s]+@[^@\\s]+$")
   @Size(max = 254)
@@ -183,6 +192,8 @@ public class LoomioDeploymentSpec {
   public void setHost(String host) { this.host = host; }
   public String getHocuspocusHost() { return hocuspocusHost; }
   public void setHocuspocusHost(String hocuspocusHost) { this.hocuspocusHost = hocuspocusHost; }
+  public String getReplyHostname() { return replyHostname; }
+  public void setReplyHostname(String replyHostname) { this.replyHostname = replyHostname; }
   public String getSupportEmail() { return supportEmail; }
   public void setSupportEmail(String supportEmail) { this.supportEmail = supportEmail; }
   public String getSiteName() { return siteName; }

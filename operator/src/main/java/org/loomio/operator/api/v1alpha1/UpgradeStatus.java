@@ -9,18 +9,29 @@ import java.util.Objects;
 public class UpgradeStatus {
 
   /** Where an upgrade stands. */
-  public enum Phase { Waiting, CheckingGate, BackingUp, Migrating, Failed }
+  public enum Phase { Waiting, CheckingGate, BackingUp, Stopping, Migrating, Failed }
 
-  @JsonPropertyDescription("The image the database is migrated to (web, worker and hocuspocus keep running it"
-      + " until the new migration succeeds).")
+  @JsonPropertyDescription("The image the database is migrated to (web, worker and hocuspocus run it until the"
+      + " new migration succeeds, or are stopped during a maintenance window).")
   private String from;
 
   @JsonPropertyDescription("The image spec.image asks for.")
   private String to;
 
   @JsonPropertyDescription("Waiting (isolated, or backups unavailable), CheckingGate (a version gate Job runs on"
-      + " the old image), BackingUp (the pre-upgrade backup runs), Migrating, or Failed.")
+      + " the old image), BackingUp (the pre-upgrade backup runs), Stopping (a maintenance window begins: web,"
+      + " worker and hocuspocus scale to zero before the migration), Migrating, or Failed.")
   private Phase phase;
+
+  @JsonPropertyDescription("True when this upgrade has a maintenance window: a new release series, a gated"
+      + " release crossed, or a tag that names no version. Web, worker and hocuspocus are stopped while the"
+      + " migration runs and start on the new image once it succeeded; how long that takes depends on Loomio's"
+      + " migrations and the data, and is not known in advance. Absent for a patch release within a series"
+      + " (a digest change of a version tag included), whose migration runs while the old version serves.")
+  private Boolean maintenanceWindow;
+
+  @JsonPropertyDescription("When web, worker and hocuspocus were stopped for the maintenance window (RFC 3339).")
+  private String stoppedAt;
 
   @JsonPropertyDescription("The pre-upgrade LoomioBackup: restore it with a LoomioRestore (backupName from its"
       + " status) to roll back.")
@@ -42,6 +53,10 @@ public class UpgradeStatus {
   public void setTo(String to) { this.to = to; }
   public Phase getPhase() { return phase; }
   public void setPhase(Phase phase) { this.phase = phase; }
+  public Boolean getMaintenanceWindow() { return maintenanceWindow; }
+  public void setMaintenanceWindow(Boolean maintenanceWindow) { this.maintenanceWindow = maintenanceWindow; }
+  public String getStoppedAt() { return stoppedAt; }
+  public void setStoppedAt(String stoppedAt) { this.stoppedAt = stoppedAt; }
   public String getBackup() { return backup; }
   public void setBackup(String backup) { this.backup = backup; }
   public String getGateJob() { return gateJob; }
@@ -55,9 +70,12 @@ public class UpgradeStatus {
   public boolean equals(Object o) {
     return o instanceof UpgradeStatus u && Objects.equals(from, u.from) && Objects.equals(to, u.to)
         && phase == u.phase && Objects.equals(backup, u.backup) && Objects.equals(gateJob, u.gateJob)
-        && Objects.equals(message, u.message) && Objects.equals(startedAt, u.startedAt);
+        && Objects.equals(message, u.message) && Objects.equals(startedAt, u.startedAt)
+        && Objects.equals(maintenanceWindow, u.maintenanceWindow) && Objects.equals(stoppedAt, u.stoppedAt);
   }
 
   @Override
-  public int hashCode() { return Objects.hash(from, to, phase, backup, gateJob, message, startedAt); }
+  public int hashCode() {
+    return Objects.hash(from, to, phase, backup, gateJob, message, startedAt, maintenanceWindow, stoppedAt);
+  }
 }
