@@ -467,6 +467,9 @@ public final class SpecValidator {
         v.add(new Violation(field, "is required"));
       } else if (EnvNames.isOwned(n)) {
         v.add(new Violation(field, EnvNames.OWNED_MESSAGE));
+        if (EnvNames.isDenied(n)) {
+          v.add(new Violation(field, EnvNames.DENIED_MESSAGE)); // both rules, as the CRD's CEL reports both
+        }
       } else if (EnvNames.isDenied(n)) {
         v.add(new Violation(field, EnvNames.DENIED_MESSAGE));
       } else if (EnvNames.looksSecret(n)) {
@@ -483,6 +486,9 @@ public final class SpecValidator {
         v.add(new Violation(field, "is required"));
       } else if (EnvNames.isOwned(n)) {
         v.add(new Violation(field, EnvNames.OWNED_MESSAGE));
+        if (EnvNames.isDenied(n)) {
+          v.add(new Violation(field, EnvNames.DENIED_MESSAGE)); // both rules, as the CRD's CEL reports both
+        }
       } else if (EnvNames.isDenied(n)) {
         v.add(new Violation(field, EnvNames.DENIED_MESSAGE));
       } else if (!seen.add(n)) {

@@ -109,7 +109,7 @@ class ApiModelTest {
           .getAnnotationsByType(io.fabric8.generator.annotation.ValidationRule.class);
       assertThat(rules).as(field).anySatisfy(r -> {
         assertThat(r.value()).isEqualTo(EnvNames.CEL_NOT_DENIED);
-        assertThat(r.message()).isEqualTo("spec." + field + ": this name " + EnvNames.DENIED_MESSAGE);
+        assertThat(r.message()).isEqualTo("spec." + field + "[*].name: " + EnvNames.DENIED_MESSAGE);
       });
     }
     assertThat(EnvNames.isDenied("Http_Proxy")).isTrue();

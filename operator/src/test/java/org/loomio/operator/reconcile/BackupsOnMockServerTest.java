@@ -233,7 +233,7 @@ class BackupsOnMockServerTest {
       assertThat(s.getDeploymentName()).isEqualTo("team");
     });
     // an API server without CEL lets the change through (a real one bumps the generation; so does this edit)
-    cluster.client().resources(LoomioRestore.class).inNamespace("frozen").withName("r1").edit(r -> {
+    MockCluster.edit(cluster.client().resources(LoomioRestore.class).inNamespace("frozen").withName("r1"), r -> {
       r.getSpec().setPrivateKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef("stolen", "private.asc"));
       r.getMetadata().setGeneration(r.getMetadata().getGeneration() == null ? 2 : r.getMetadata().getGeneration() + 1);
       return r;
@@ -269,7 +269,7 @@ class BackupsOnMockServerTest {
           .getReplicas()).isZero();
     });
     // the Secret's owner withdraws consent while the app stops
-    cluster.client().secrets().inNamespace("withdrawn").withName("oauth").edit(x -> {
+    MockCluster.edit(cluster.client().secrets().inNamespace("withdrawn").withName("oauth"), x -> {
       x.getMetadata().setAnnotations(Map.of());
       return x;
     });

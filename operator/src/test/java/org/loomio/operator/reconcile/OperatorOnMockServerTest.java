@@ -219,9 +219,9 @@ class OperatorOnMockServerTest {
         .getClusterIP()).as("clients keep their ClusterIP Service").isNotEqualTo("None");
 
     // as an earlier release made it
-    sets.withName("team-postgres").edit(st -> { st.getSpec().setServiceName("team-postgres"); return st; });
-    cluster.client().resources(LoomioDeployment.class).inNamespace("governed").withName("team")
-        .edit(r -> { r.getSpec().setSiteName("Governed"); return r; });
+    MockCluster.edit(sets.withName("team-postgres"), st -> { st.getSpec().setServiceName("team-postgres"); return st; });
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("governed").withName("team"),
+        r -> { r.getSpec().setSiteName("Governed"); return r; });
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("governed")
         .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Governed"));
     assertThat(sets.withName("team-postgres").get().getSpec().getServiceName()).isEqualTo("team-postgres");

@@ -216,19 +216,18 @@ class OwnershipOnMockServerTest {
     });
 
     // consent withdrawn: the running pods stay, but no new backup pod reads the Secret (the schedule waits)
-    cluster.client().secrets().inNamespace(ns).withName("app-db").edit(x -> {
+    MockCluster.edit(cluster.client().secrets().inNamespace(ns).withName("app-db"), x -> {
       x.getMetadata().setAnnotations(Map.of());
       return x;
     });
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team")
-        .edit(x -> { x.getSpec().setSiteName("Team"); return x; }); // any change: the Secret itself is not watched
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team"), x -> { x.getSpec().setSiteName("Team"); return x; }); // any change: the Secret itself is not watched
     awaitDegraded(ns, Conditions.CONSENT_REQUIRED);
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().batch().v1().cronjobs().inNamespace(ns)
         .withName("team-backup").get().getSpec().getSuspend()).isTrue());
     assertThat(cluster.client().apps().deployments().inNamespace(ns).withName("team-web").get()).isNotNull();
 
     // consent again: the next render resumes the schedule
-    cluster.client().secrets().inNamespace(ns).withName("app-db").edit(x -> {
+    MockCluster.edit(cluster.client().secrets().inNamespace(ns).withName("app-db"), x -> {
       x.getMetadata().setAnnotations(Map.of(ReferencedSecrets.CONSENT, "team"));
       return x;
     });
@@ -256,7 +255,7 @@ class OwnershipOnMockServerTest {
         .getSpec());
 
     // the stack's own backup key as an environment variable: refused in validation, nothing applied
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team").edit(x -> {
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team"), x -> {
       x.getSpec().setSecretEnv(List.of(secretEnv("SENTRY_DSN", "team-backup-key", "private.asc")));
       return x;
     });
@@ -265,11 +264,11 @@ class OwnershipOnMockServerTest {
         + " generates for this stack");
 
     // another stack's backup key, even marked for every stack of the namespace: refused too
-    cluster.client().secrets().inNamespace(ns).withName("other-backup-key").edit(x -> {
+    MockCluster.edit(cluster.client().secrets().inNamespace(ns).withName("other-backup-key"), x -> {
       x.getMetadata().getAnnotations().put(ReferencedSecrets.CONSENT, "*");
       return x;
     });
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team").edit(x -> {
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team"), x -> {
       x.getSpec().setSecretEnv(List.of(secretEnv("SENTRY_DSN", "other-backup-key", "private.asc")));
       return x;
     });
@@ -324,13 +323,12 @@ class OwnershipOnMockServerTest {
     HasMetadata other = cluster.client().resource(new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder()
         .withNewMetadata().withName("shop").withNamespace(ns).endMetadata().withNewSpec().endSpec().build()).create();
     certificate(ns, "team-tls", other);
-    cluster.client().secrets().inNamespace(ns).withName("team-tls").edit(x -> {
+    MockCluster.edit(cluster.client().secrets().inNamespace(ns).withName("team-tls"), x -> {
       x.getMetadata().setAnnotations(Map.of(NameConflicts.CERTIFICATE_NAME, "team-tls"));
       return x;
     });
     Map<String, String> issued = snapshot(List.of(shop));
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team")
-        .edit(x -> { x.getSpec().setSiteName("Team"); return x; });
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team"), x -> { x.getSpec().setSiteName("Team"); return x; });
     await().atMost(WAIT).untilAsserted(() -> {
       LoomioDeployment r = cluster.get(ns, "team");
       assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
@@ -351,8 +349,7 @@ class OwnershipOnMockServerTest {
     certificate(ns, "team-tls", web);
     tlsSecret(ns, "team-tls", Map.of(NameConflicts.CERTIFICATE_NAME, "team-tls",
         "cert-manager.io/issuer-name", "le", "cert-manager.io/issuer-kind", "ClusterIssuer"));
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team")
-        .edit(x -> { x.getSpec().setSiteName("Team"); return x; });
+    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team"), x -> { x.getSpec().setSiteName("Team"); return x; });
     await().atMost(WAIT).untilAsserted(() -> {
       LoomioDeployment r = cluster.get(ns, "team");
       assertThat(r.getStatus()).isNotNull();
@@ -374,7 +371,7 @@ class OwnershipOnMockServerTest {
         + " marked for use by LoomioDeployment team");
     assertThat(cluster.client().network().v1().ingresses().inNamespace(ns).list().getItems()).isEmpty();
     assertThat(snapshot(List.of(shop))).isEqualTo(before);
-    cluster.client().secrets().inNamespace(ns).withName("team-tls").edit(x -> {
+    MockCluster.edit(cluster.client().secrets().inNamespace(ns).withName("team-tls"), x -> {
       x.getMetadata().setAnnotations(Map.of(ReferencedSecrets.CONSENT, "team"));
       return x;
     });

@@ -14,7 +14,7 @@ import java.util.List;
  * address ({@link Cidrs#METADATA}): a cidr that contains one needs an except entry that leaves it out.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@ValidationRule(value = Cidrs.CEL_NO_BARE_METADATA, message = "cidr " + Cidrs.REACHES_METADATA)
+@ValidationRule(value = Cidrs.CEL_NO_BARE_METADATA, message = Cidrs.REACHES_METADATA)
 public class CidrBlock {
 
   /** An IPv4 CIDR in dotted decimal (octets 0-255 without leading zeros) or an IPv6 CIDR. */

@@ -26,6 +26,7 @@ public class ImageSpec {
   private String repository;
 
   @Pattern(TAG_PATTERN)
+  @Size(max = 128)
   @JsonPropertyDescription("Image tag, for example a release series such as 3.5. Default: the operator's default"
       + " (3.5 unless the operator was installed with another). Pin a digest too: a series tag moves with every"
       + " patch release. The oldest release the operator runs is 3.1.0; before it, only Loomio's stepping stones"
