@@ -26,7 +26,7 @@ import org.loomio.operator.api.v1alpha1.PeerSelector;
  *
  * <ul>
  *   <li>the edge (ingress controller or gateway pods; none without an edge) to web:8080 and hocuspocus:80;
- *   <li>hocuspocus to web:8080 (its auth callback);
+ *   <li>hocuspocus to web:8080 (its auth callback), and to public HTTPS when a Sentry DSN reaches it;
  *   <li>web, worker and the migration Job to PostgreSQL and Redis (embedded pods, or external ranges);
  *   <li>web and worker to SMTP, to the S3 endpoint, and to public HTTPS (web push, webhooks, sign-in);
  *   <li>backup and restore pods to PostgreSQL and to the backup bucket;
@@ -84,9 +84,14 @@ public final class NetworkPolicies {
     policies.add(allow(ctx, Component.WEB, webIn, appEgress));
     policies.add(allow(ctx, Component.WORKER, List.of(), appEgress));
     if (spec.hocuspocusEnabled()) {
-      policies.add(allow(ctx, Component.HOCUSPOCUS,
-          fromEdge(f, HocuspocusDeployment.HTTP_PORT),
-          List.of(f.dns(), egress(List.of(f.pods(Component.WEB)), WebDeployment.HTTP_PORT))));
+      List<NetworkPolicyEgressRule> hocuspocusEgress = new ArrayList<>(
+          List.of(f.dns(), egress(List.of(f.pods(Component.WEB)), WebDeployment.HTTP_PORT)));
+      if (!HocuspocusDeployment.errorReporting(spec).isEmpty()) {
+        // a Sentry DSN reaches hocuspocus (hocuspocus/server.mjs reports its errors there): public HTTPS, like
+        // web's, under the same spec.networkPolicy.egress.internetHTTPS switch
+        hocuspocusEgress.addAll(f.internetHttps());
+      }
+      policies.add(allow(ctx, Component.HOCUSPOCUS, fromEdge(f, HocuspocusDeployment.HTTP_PORT), hocuspocusEgress));
     }
     List<NetworkPolicyEgressRule> migrateEgress = new ArrayList<>();
     migrateEgress.add(f.dns());

@@ -168,6 +168,22 @@ class NetworkPoliciesTest {
         .isEmpty();
   }
 
+  /** hocuspocus reports its errors to Sentry only when a DSN reaches it: then public HTTPS, else web only. */
+  @Test
+  void hocuspocusReachesPublicHttpsOnlyWithASentryDsn() {
+    assertThat(matrix("host: a.example.org")).filteredOn(flow -> flow.startsWith("hocuspocus -> "))
+        .containsExactlyInAnyOrder("hocuspocus -> web TCP/8080", "hocuspocus -> dns UDP/53", "hocuspocus -> dns TCP/53");
+    for (String sentry : List.of("env: [{name: SENTRY_PUBLIC_DSN, value: \"https://k@o1.ingest.sentry.io/1\"}]",
+        "secretEnv: [{name: SENTRY_DSN, secretKeyRef: {name: sentry, key: dsn}}]")) {
+      assertThat(matrix("host: a.example.org\n" + sentry)).as(sentry)
+          .contains("hocuspocus -> public-ip TCP/443", "hocuspocus -> public-ipv6 TCP/443")
+          .doesNotContain("hocuspocus -> private-ip TCP/443", "hocuspocus -> cloud-metadata TCP/443",
+              "hocuspocus -> postgres TCP/5432");
+      assertThat(matrix("host: a.example.org\nnetworkPolicy: {egress: {internetHTTPS: false}}\n" + sentry))
+          .as("internetHTTPS: false holds for hocuspocus too").doesNotContain("hocuspocus -> public-ip TCP/443");
+    }
+  }
+
   // --- external servers: pinned by their host, never every address ---
 
   @Test
