@@ -46,13 +46,15 @@ public final class NetworkPolicies {
   /**
    * Public addresses: everything but private (RFC 1918, fc00::/7), carrier-grade NAT (100.64/10, which holds
    * Alibaba Cloud's metadata service), loopback, link-local (169.254/16: the metadata service; fe80::/10),
-   * "this network" (0.0.0.0/8), and the IPv6 forms of IPv4 addresses (IPv4-mapped ::ffff:0:0/96, NAT64
-   * 64:ff9b::/96), through which an IPv4 address left out here could be reached again.
+   * "this network" (0.0.0.0/8), and NAT64 (64:ff9b::/96), through which an IPv4 address left out here could
+   * be reached again. IPv4-mapped addresses (::ffff:0:0/96) are not listed: a connection to one leaves the pod
+   * as an IPv4 packet, which the IPv4 block governs, and the API server refuses that except under ::/0 (Go's
+   * {@code IPNet.Contains} reads it as IPv4; seen on the real API server).
    */
   public static final List<CidrBlock> DEFAULT_PUBLIC = List.of(
       new CidrBlock("0.0.0.0/0", List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
           "127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8")),
-      new CidrBlock("::/0", List.of("fc00::/7", "fe80::/10", "::1/128", "::ffff:0:0/96", "64:ff9b::/96")));
+      new CidrBlock("::/0", List.of("fc00::/7", "fe80::/10", "::1/128", "64:ff9b::/96")));
 
   private NetworkPolicies() {}
 

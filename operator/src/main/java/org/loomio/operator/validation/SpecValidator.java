@@ -437,6 +437,10 @@ public final class SpecValidator {
         if (e.isEmpty()) {
           v.add(new Violation(at + ".except[" + j + "]", "not a CIDR: " + except.get(j)));
           exceptOk = false;
+        } else if (range.isPresent() && e.get().ipv4Mapped() && !range.get().ipv4Mapped()) {
+          v.add(new Violation(at + ".except[" + j + "]", except.get(j) + " is IPv4-mapped (::ffff:0:0/96), which the"
+              + " API server never counts as within the IPv6 cidr " + b.getCidr() + ": leave it out (such"
+              + " destinations leave the pod as IPv4 and the IPv4 blocks govern them) or write it as IPv4"));
         } else if (range.isPresent() && !range.get().strictlyContains(e.get())) {
           v.add(new Violation(at + ".except[" + j + "]", except.get(j) + " must lie strictly within cidr "
               + b.getCidr()));

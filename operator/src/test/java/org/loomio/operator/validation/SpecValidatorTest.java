@@ -240,6 +240,18 @@ class SpecValidatorTest {
             "spec.networkPolicy.egress.smtp[0].except[1]");
   }
 
+  /** The API server never counts an IPv4-mapped except as within an IPv6 cidr: refused before it is applied. */
+  @Test
+  void anIpv4MappedExceptUnderAnIpv6CidrIsRefused() {
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {publicCIDRs: [{cidr: \"::/0\","
+        + " except: [\"fc00::/7\", \"::ffff:0:0/96\", \"::ffff:a9fe:a9fe/128\", \"fd00:ec2::254/128\"]}]}}"))
+        .extracting(Violation::field).containsExactly("spec.networkPolicy.egress.publicCIDRs[0].except[1]",
+            "spec.networkPolicy.egress.publicCIDRs[0].except[2]");
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {smtp: [{cidr: \"::/0\", except:"
+        + " [\"::ffff:0:0/96\", \"fd00:ec2::254/128\"]}]}}")).singleElement()
+        .satisfies(v -> assertThat(v.message()).contains("IPv4-mapped").contains("write it as IPv4"));
+  }
+
   @Test
   void anExternalRedisHostIsCheckedLikeTheDatabaseHost() {
     String redis = "host: a.example.org\nredis: {mode: external, external: {urlSecretRef: {name: r, key: url}, host: %s}}";

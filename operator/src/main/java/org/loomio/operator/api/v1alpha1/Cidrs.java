@@ -101,6 +101,16 @@ public final class Cidrs {
     public boolean ipv4() {
       return bits == 32;
     }
+
+    /**
+     * Whether the range's network address is an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}). Go's
+     * {@code net.IPNet.Contains}, which the API server's NetworkPolicy validation uses, reads such an address as
+     * IPv4 and so never finds it within an IPv6 cidr that is not itself IPv4-mapped.
+     */
+    public boolean ipv4Mapped() {
+      return bits == 128 && network(address).shiftLeft(bits - prefix).shiftRight(32)
+          .equals(BigInteger.valueOf(0xffffL));
+    }
   }
 
   /** A CIDR ({@code a.b.c.d/n}, IPv6 {@code x:y::z/n}), or empty when the text is not one. */

@@ -25,7 +25,8 @@ public class EgressSpec {
   @Size(max = 16)
   @JsonPropertyDescription("What counts as public addresses. Default: 0.0.0.0/0 without 10.0.0.0/8, 172.16.0.0/12,"
       + " 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 0.0.0.0/8, and ::/0 without fc00::/7,"
-      + " fe80::/10, ::1/128, ::ffff:0:0/96, 64:ff9b::/96.")
+      + " fe80::/10, ::1/128, 64:ff9b::/96 (an IPv4-mapped destination leaves the pod as IPv4: the IPv4 block"
+      + " governs it).")
   private List<CidrBlock> publicCIDRs;
 
   @Size(max = 16)
