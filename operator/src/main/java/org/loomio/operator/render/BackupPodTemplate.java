@@ -215,7 +215,7 @@ public final class BackupPodTemplate {
   private static void uploads(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, boolean readOnly) {
     String claim = Names.of(ctx.name(), Component.UPLOADS);
     pod.volume(new VolumeBuilder().withName("uploads").withNewPersistentVolumeClaim()
-        .withClaimName(claim).withReadOnly(readOnly).endPersistentVolumeClaim().build());
+        .withClaimName(claim).withReadOnly(readOnly ? Boolean.TRUE : null).endPersistentVolumeClaim().build());
     mounts.add(mount("uploads", UPLOADS_DIR, readOnly));
     if (ctx.spec().storage().sharedNodeVolume()) {
       pod.requireSameNodeAs(claim);
@@ -270,6 +270,6 @@ public final class BackupPodTemplate {
   }
 
   private static VolumeMount mount(String volume, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly ? Boolean.TRUE : null).build();
   }
 }

@@ -146,6 +146,26 @@ class StackRendererTest {
     }
   }
 
+  /**
+   * No rendered object carries {@code readOnly: false}: the API server drops a false omitempty boolean, so the
+   * object read back never matches it and the operator would patch it at every reconcile (seen on the real API
+   * server with the backup CronJob's /backups mount).
+   */
+  @Test
+  void nothingTheApiServerDropsAsADefault() throws Exception {
+    try (var files = java.nio.file.Files.list(Fixtures.examplesDir())) {
+      for (var path : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        for (String version : List.of("1.20", "1.34")) {
+          Stack stack = Fixtures.render(Fixtures.appliedIn(path, "loomio"), ClusterCapabilities.forVersion(version));
+          for (HasMetadata o : stack.objects()) {
+            assertThat(Serialization.asYaml(o)).as(path.getFileName() + " " + version + " " + o.getKind() + "/"
+                + o.getMetadata().getName()).doesNotContain("readOnly: false");
+          }
+        }
+      }
+    }
+  }
+
   private static Map<String, String> hashes(LoomioDeployment r, String annotation) {
     Map<String, String> h = new java.util.HashMap<>();
     for (Deployment d : Fixtures.render(r).all(Deployment.class)) {
