@@ -107,7 +107,10 @@ class SpecValidatorTest {
         "NO_PROXY", "no_proxy", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE", "OPENSSL_CONF",
         "GCONV_PATH", "PATH", "path", "GEM_HOME", "GEM_PATH", "GEMRC", "MALLOC_ARENA_MAX", "MALLOC_CONF",
         "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "PYTHONPATH", "PYTHONSTARTUP", "PERL5LIB", "PERL5OPT", "BASH_ENV",
-        "ENV", "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN", "SECRET_KEY_BASE_DUMMY")) {
+        "ENV", "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN", "SECRET_KEY_BASE_DUMMY", "PGHOSTADDR", "PGOPTIONS",
+        "pgservicefile", "BAD_GATEWAY_PAGE", "THRUSTER_BAD_GATEWAY_PAGE", "thruster_tls_domain", "TLS_DOMAIN",
+        "ACME_DIRECTORY", "EAB_KID", "STORAGE_PATH", "HTTPS_PORT", "HTTP_IDLE_TIMEOUT", "X_SENDFILE_ENABLED",
+        "H2C_ENABLED", "FORWARD_HEADERS", "DEBUG", "LOG_REQUESTS")) {
       assertThat(validate("host: a.example.org\nenv: [{name: A_SETTING, value: x}, {name: " + name + ", value: x}]"))
           .as(name).anySatisfy(v -> {
             assertThat(v.field()).isEqualTo("spec.env[1].name");

@@ -64,19 +64,30 @@ public final class EnvNames {
    * {@code FTP_PROXY}, {@code ALL_PROXY}, {@code NO_PROXY}), trust and TLS ({@code SSL_CERT_*},
    * {@code SSLKEYLOGFILE}, {@code OPENSSL_*}, {@code CURL_CA_BUNDLE}, {@code REQUESTS_CA_BUNDLE}), name resolution
    * ({@code HOSTALIASES}, {@code LOCALDOMAIN}, {@code RES_OPTIONS}, {@code RESOLV_*}), the allocator
-   * ({@code MALLOC_*}), {@code PATH}, {@code HOME}, and Rails' {@code SECRET_KEY_BASE*} (a dummy key base).
+   * ({@code MALLOC_*}), {@code PATH}, {@code HOME}, Rails' {@code SECRET_KEY_BASE*} (a dummy key base), libpq
+   * ({@code PG*}: {@code PGHOSTADDR} would send the database password to another server, {@code PGOPTIONS} reach
+   * a superuser session), and Thruster, web's HTTP proxy ({@code THRUSTER_*} and the plain names it reads second:
+   * {@code BAD_GATEWAY_PAGE} would serve any file, {@code /proc/self/environ} with every credential included, as
+   * its error page; {@code TLS_DOMAIN}, {@code ACME_DIRECTORY}, {@code EAB_*}, {@code STORAGE_PATH},
+   * {@code HTTPS_PORT}, {@code HTTP_IDLE_TIMEOUT}, {@code CACHE_SIZE}, {@code MAX_CACHE_ITEM_SIZE},
+   * {@code X_SENDFILE_ENABLED}, {@code GZIP_COMPRESSION_ENABLED}, {@code H2C_ENABLED}, {@code FORWARD_HEADERS},
+   * {@code LOG_REQUESTS}, {@code DEBUG}; basecamp/thruster {@code internal/config.go}).
    * RE2 syntax without backslashes, read the same by CEL's {@code matches()} and {@link java.util.regex.Pattern}.
    */
   public static final String DENIED_REGEX = "(?i)^(LD_.*|GCONV_PATH|BUNDLE_.*|BUNDLER_.*|GEM_.*|GEMRC|RUBY.*|NODE_.*"
       + "|PYTHON.*|PERL5.*|PERLLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS"
       + "|BASH_ENV|ENV|BASH_FUNC_.*|SHELLOPTS|BASHOPTS|PS4|IFS"
       + "|(HTTP|HTTPS|FTP|ALL|NO)_PROXY|SSL_CERT_.*|SSLKEYLOGFILE|OPENSSL_.*|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE"
-      + "|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_.*|MALLOC_.*|PATH|HOME|SECRET_KEY_BASE.*)$";
+      + "|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_.*|MALLOC_.*|PATH|HOME|SECRET_KEY_BASE.*|PG.*"
+      + "|THRUSTER_.*|BAD_GATEWAY_PAGE|TLS_DOMAIN|ACME_DIRECTORY|EAB_.*|STORAGE_PATH|HTTPS_PORT|HTTP_IDLE_TIMEOUT"
+      + "|CACHE_SIZE|MAX_CACHE_ITEM_SIZE|X_SENDFILE_ENABLED|GZIP_COMPRESSION_ENABLED|H2C_ENABLED|FORWARD_HEADERS"
+      + "|LOG_REQUESTS|DEBUG)$";
 
   /** Why a {@link #DENIED} name is refused; the CRD's message and the operator's say the same. */
-  public static final String DENIED_MESSAGE = "loads code or reaches the network on the pods' behalf (LD_*, BUNDLE_*,"
-      + " GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME, ...: docs/api.md,"
-      + " 'Extra settings'); refused in any letter case";
+  public static final String DENIED_MESSAGE = "loads code or reaches the network on the pods' behalf, or configures"
+      + " web's HTTP proxy (LD_*, BUNDLE_*, GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, PG*, THRUSTER_* and Thruster's"
+      + " settings, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME, ...: docs/api.md, 'Extra settings'); refused in any"
+      + " letter case";
 
   /** CEL: no entry of the list {@code self} has a denied name. */
   public static final String CEL_NOT_DENIED = "self.all(e, !e.name.matches('" + DENIED_REGEX + "'))";

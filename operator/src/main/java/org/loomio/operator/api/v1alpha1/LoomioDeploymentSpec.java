@@ -138,8 +138,8 @@ public class LoomioDeploymentSpec {
       message = "spec.env[*].name: " + EnvNames.SECRET_LOOKING_MESSAGE)
   @JsonPropertyDescription("Extra non-secret settings for the web and worker pods and the migration Job"
       + " (stored in the <name>-config ConfigMap). Names the operator sets, names that load code or redirect"
-      + " traffic (LD_*, BUNDLE_*, GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME,"
-      + " ..., in any letter case) and names that look secret (password, secret, token, *_KEY, ...) are refused: use"
+      + " traffic or configure web's HTTP proxy (LD_*, BUNDLE_*, GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, PG*,"
+      + " THRUSTER_* and Thruster's settings, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME, ..., in any letter case) and names that look secret (password, secret, token, *_KEY, ...) are refused: use"
       + " the dedicated fields or secretEnv.")
   private List<EnvVarSpec> env = new ArrayList<>();
 
