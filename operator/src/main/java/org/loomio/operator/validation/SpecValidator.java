@@ -428,6 +428,12 @@ public final class SpecValidator {
           ? java.util.Optional.empty() : Cidrs.parse(b.getCidr());
       if (range.isEmpty()) {
         v.add(new Violation(at + ".cidr", "not a CIDR (a.b.c.d/n with octets 0-255, or an IPv6 range): " + b.getCidr()));
+      } else if (range.get().ipv4Mapped()) {
+        // Go's net.IPNet, which the API server and network plugins use, reads it as the IPv4 range it maps:
+        // ::ffff:0:0/96 is 0.0.0.0/0, ::ffff:a9fe:a9fe/128 the metadata address, past the checks below
+        v.add(new Violation(at + ".cidr", b.getCidr() + " is IPv4-mapped (::ffff:0:0/96), which network plugins read"
+            + " as the IPv4 range it maps: write it as IPv4"));
+        continue;
       }
       List<String> except = b.getExcept() == null ? List.of() : b.getExcept();
       boolean exceptOk = true;

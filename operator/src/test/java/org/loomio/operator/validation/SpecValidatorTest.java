@@ -180,7 +180,8 @@ class SpecValidatorTest {
       String close = component.contains(".") ? "}" : "";
       for (String key : List.of("app.kubernetes.io/name", "kubernetes.io/metadata.name", "node.k8s.io/x", "k8s.io/x",
           "loomio.org/uploads-volume", "backup.loomio.org/x", "sidecar.istio.io/inject", "istio.io/rev",
-          "security.istio.io/tlsMode", "linkerd.io/control-plane-ns", "azure.workload.identity/use")) {
+          "security.istio.io/tlsMode", "linkerd.io/control-plane-ns", "azure.workload.identity/use",
+          "admission.datadoghq.com/enabled", "kuma.io/sidecar-injection", "dapr.io/enabled")) {
         assertThat(validate("host: a.example.org\n" + path + ": {pod: {labels: {\"" + key + "\": x}}}" + close))
             .as(component + " " + key).singleElement().satisfies(v -> {
               assertThat(v.field()).isEqualTo("spec." + component + ".pod.labels");
@@ -241,6 +242,19 @@ class SpecValidatorTest {
         + " \"fd00::/8\", 10.1.0.0/16]}]}}"))
         .extracting(Violation::field).containsExactly("spec.networkPolicy.egress.smtp[0].except[0]",
             "spec.networkPolicy.egress.smtp[0].except[1]");
+  }
+
+  /** An IPv4-mapped cidr is read as the IPv4 range it maps (Go's net.IPNet): refused, so it cannot pass as IPv6. */
+  @Test
+  void anIpv4MappedCidrIsRefused() {
+    for (String cidr : List.of("::ffff:0:0/96", "::ffff:a9fe:a9fe/128", "0:0:0:0:0:ffff:a9fe:0/112")) {
+      assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {smtp: [{cidr: \"" + cidr + "\"}]}}"))
+          .as(cidr).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("spec.networkPolicy.egress.smtp[0].cidr");
+            assertThat(v.message()).contains("IPv4-mapped").contains("write it as IPv4");
+          });
+    }
+    assertThat(validate("host: a.example.org\nnetworkPolicy: {egress: {smtp: [{cidr: \"2001:db8::/32\"}]}}")).isEmpty();
   }
 
   /** The API server never counts an IPv4-mapped except as within an IPv6 cidr: refused before it is applied. */

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  *   <li>Labels: a denylist. Keys whose prefix (the part before {@code /}) is one of {@link #RESERVED_LABEL_DOMAINS}
  *       or a subdomain of one are refused: Kubernetes' own ({@code kubernetes.io}, {@code k8s.io}, so also
  *       {@code app.kubernetes.io}, which selects the stack's pods), the operator's ({@code loomio.org}), and the
- *       ones that make a service mesh or a cloud identity webhook change the pod. Any other label stays possible,
+ *       ones that make a service mesh, a cloud identity webhook or an APM/tracing injector (Datadog's
+ *       {@code admission.datadoghq.com/enabled}, Kuma, OSM, Dapr, Consul and Vault, OpenTelemetry, New Relic,
+ *       Dynatrace, Instana) change the pod. Any other label stays possible,
  *       and it may still match the selector of another Service or NetworkPolicy in the namespace: no rule can see
  *       every selector that exists or will exist (docs/hardening.md says so).
  *   <li>Annotations: an allowlist, because other integrations act on annotations (Multus attaches networks,
@@ -31,7 +33,8 @@ public final class PodMetadataKeys {
 
   /** Label prefixes that are not the tenant's, with their subdomains. */
   public static final List<String> RESERVED_LABEL_DOMAINS = List.of("kubernetes.io", "k8s.io", "loomio.org",
-      "istio.io", "linkerd.io", "azure.workload.identity");
+      "istio.io", "linkerd.io", "azure.workload.identity", "datadoghq.com", "kuma.io", "openservicemesh.io",
+      "dapr.io", "hashicorp.com", "opentelemetry.io", "newrelic.com", "dynatrace.com", "instana.io");
 
   /** Annotation entries admitted on every operator, besides plain keys (no prefix, no dot). */
   public static final List<String> DEFAULT_ANNOTATIONS = List.of("prometheus.io/*");

@@ -42,7 +42,9 @@ public class PodOptions {
   private Map<String, String> annotations = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Extra labels on the pods. Keys under kubernetes.io, k8s.io (so app.kubernetes.io, the"
-      + " operator's selectors), loomio.org, istio.io, linkerd.io, azure.workload.identity and their subdomains are"
+      + " operator's selectors), loomio.org, istio.io, linkerd.io, azure.workload.identity, the injectors' domains (datadoghq.com,"
+      + " kuma.io, openservicemesh.io, dapr.io, hashicorp.com, opentelemetry.io, newrelic.com, dynatrace.com,"
+      + " instana.io) and their subdomains are"
       + " refused. A label may still match another Service's or NetworkPolicy's selector in the namespace: choose"
       + " keys of your own (example.org/team).")
   private Map<String, String> labels = new LinkedHashMap<>();
