@@ -457,16 +457,27 @@ public final class BackupAgent {
   }
 
   /**
+   * Keys of the credentials Secret that never go into a backup: the operator's hash key (whoever decrypts a
+   * backup could test password guesses against the roll-out hashes with it) and the passwords of the stack's
+   * own PostgreSQL and Redis, which a restore keeps as they are (it writes back only the application's keys).
+   * Whoever holds a key the backup is encrypted to gets nothing a restore does not need.
+   */
+  static final java.util.Set<String> NEVER_BACKED_UP = java.util.Set.of("OPERATOR_HASH_KEY", "POSTGRES_PASSWORD",
+      "REDIS_PASSWORD");
+
+  /**
    * A mounted Secret as one JSON object: each regular file is a key (its name) and its value, base64
    * encoded as in a Secret's {@code data}, so binary values survive. Kubernetes' own {@code ..data} and
-   * {@code ..<timestamp>} entries are skipped; the key files are links into them and are followed.
+   * {@code ..<timestamp>} entries are skipped; the key files are links into them and are followed. The
+   * {@link #NEVER_BACKED_UP} keys are left out.
    */
   private static void writeSecrets(Path dir, OutputStream out) throws IOException {
     Map<String, String> data = new TreeMap<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String key = p.getFileName().toString();
-        if (key.startsWith("..") || !SECRET_KEY.matcher(key).matches() || !Files.isRegularFile(p)) {
+        if (key.startsWith("..") || !SECRET_KEY.matcher(key).matches() || !Files.isRegularFile(p)
+            || NEVER_BACKED_UP.contains(key)) {
           continue;
         }
         byte[] value = Files.readAllBytes(p);

@@ -122,6 +122,28 @@ class BackupRestoreAgentTest {
     }
   }
 
+  /** The operator's hash key and the servers' passwords never reach a backup, whoever holds its key. */
+  @Test
+  void theHashKeyAndTheServersPasswordsAreNeverBackedUp() throws Exception {
+    Path mount = Files.createDirectories(tmp.resolve("credentials"));
+    for (String key : List.of("SECRET_KEY_BASE", "OPERATOR_HASH_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD")) {
+      Files.writeString(mount.resolve(key), "value-of-" + key);
+    }
+    BackupAgent.Options options = new BackupAgent.Options(STACK, dump(1_000), uploads, mount, null, passphraseFile,
+        backups, null, Retention.Policy.DEFAULT, "loomio/loomio:v3.0.11", 15, null, scratch);
+    Run b = backup("2025-01-05T02:00:00Z", options);
+    assertThat(b.code()).as(b.line()).isZero();
+    java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+    try (var in = Files.newInputStream(backups.resolve("team-20250105T020000Z").resolve("secrets.json.pgp"))) {
+      OpenPgp.decryptWithPassphrase(PASSPHRASE.toCharArray()).decrypt(in, plain);
+    }
+    assertThat(JSON.readTree(plain.toByteArray()).fieldNames()).toIterable().containsExactly("SECRET_KEY_BASE");
+    assertThat(BackupAgent.NEVER_BACKED_UP).containsExactlyInAnyOrder(org.loomio.operator.render.Credentials.HASH_KEY,
+        org.loomio.operator.render.Credentials.POSTGRES_PASSWORD, org.loomio.operator.render.Credentials.REDIS_PASSWORD);
+    assertThat(org.loomio.operator.render.BackupPodTemplate.RESTORABLE_SECRET_KEYS)
+        .as("a restore never needs what is left out").doesNotContainAnyElementsOf(BackupAgent.NEVER_BACKED_UP);
+  }
+
   @Test
   void backsUpToADirectoryAndS3ThenRestoresFromS3() throws Exception {
     Path dump = dump(3_000_000);
