@@ -131,6 +131,13 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         status.setMessage("waiting: " + lookup.problem().get());
         return write(backup, status, context, RECHECK);
       }
+      // and what it reads by the stack's own names is the stack's own, not someone else's under that name
+      Optional<String> foreign = OwnInputs.problem(client, spec, true);
+      if (foreign.isPresent()) {
+        status.setPhase(LoomioBackupStatus.Phase.Pending);
+        status.setMessage("waiting: " + foreign.get());
+        return write(backup, status, context, RECHECK);
+      }
       RenderContext ctx = new RenderContext(spec, capabilities.get(),
           new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),
           SecretDigests.none());

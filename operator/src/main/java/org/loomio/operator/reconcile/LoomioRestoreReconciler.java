@@ -340,8 +340,10 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
             ? new ReferencedSecrets.Ref("spec.backup.encryption.passphraseSecretRef", key.getName(), key.getKey())
             : ReferencedSecrets.operatorRef("the decryption key", key));
     String name = deployment.getMetadata().getName();
-    return ReferencedSecrets.lookup(client, deployment.getMetadata().getNamespace(), name, refs,
+    Optional<String> problem = ReferencedSecrets.lookup(client, deployment.getMetadata().getNamespace(), name, refs,
         ReferencedSecrets.ownedBy(name, deployment.getMetadata().getUid()), policy.requireSecretConsent()).problem();
+    // the restore and migration pods read <name>-secrets by the stack's name: only the stack's own
+    return problem.isPresent() ? problem : OwnInputs.problem(client, spec, false);
   }
 
   /**

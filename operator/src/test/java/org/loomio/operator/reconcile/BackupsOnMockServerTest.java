@@ -116,6 +116,40 @@ class BackupsOnMockServerTest {
     });
   }
 
+  /**
+   * Someone else's Secret named like the stack's credentials stops the stack (NameConflict) and a LoomioBackup
+   * of it too: no Job mounts the foreign Secret (reconciled apart from the stack, the backup checks itself).
+   */
+  @Test
+  void aBackupNeverMountsSomeoneElsesSecretOfTheStacksCredentialsName() {
+    String ns = "loot";
+    cluster.namespace(ns);
+    String version = cluster.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model
+        .SecretBuilder().withNewMetadata().withName("team-secrets").endMetadata()
+        .addToData("SECRET_KEY_BASE", "c29tZW9uZSBlbHNlJ3M=").build()).create().getMetadata().getResourceVersion();
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org");
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    cluster.client().resource(r).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(ns, "team", Conditions.DEGRADED))
+        .isNotNull().satisfies(c -> assertThat(c.getReason()).isEqualTo(Conditions.NAME_CONFLICT)));
+    LoomioBackup backup = new LoomioBackup();
+    backup.getMetadata().setName("grab");
+    backup.getMetadata().setNamespace(ns);
+    backup.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+    backup.getSpec().setDeploymentName("team");
+    cluster.client().resource(backup).create();
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status(ns, "grab");
+      assertThat(s).isNotNull();
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Pending);
+      assertThat(s.getMessage()).contains("Secret team-secrets is not this stack's own");
+    });
+    assertThat(cluster.client().batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(cluster.client().secrets().inNamespace(ns).withName("team-secrets").get().getMetadata()
+        .getResourceVersion()).as("left as it was").isEqualTo(version);
+  }
+
   @Test
   void anOnDemandBackupRunsOnceAndReportsItsObjects() {
     create("now", "team");

@@ -1,0 +1,62 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.render.Names;
+import org.loomio.operator.render.Ownership;
+import org.loomio.operator.render.ResolvedSpec;
+
+/**
+ * What a backup or restore pod reads by the stack's own names, checked to be the stack's own before a pod is
+ * made: the generated credentials Secret {@code <name>-secrets} (unless the stack uses {@code existingSecret},
+ * a reference with its owner's consent) and, when backups are encrypted to the operator's key, the
+ * {@code <name>-backup-recipients} ConfigMap. A LoomioBackup or LoomioRestore is reconciled apart from its
+ * LoomioDeployment, so the stack's {@code NameConflict} does not stop it: without this check, an object someone
+ * else made under one of those names (a Secret of theirs named {@code <name>-secrets}, a ConfigMap holding their
+ * public key) would be mounted into a pod that sends what it reads to the backup store.
+ */
+final class OwnInputs {
+
+  private OwnInputs() {}
+
+  /**
+   * Every input that is not the stack's own, in one message; empty when they all are.
+   *
+   * @param encrypts whether the pod encrypts (a backup reads the recipients; a restore does not)
+   */
+  static Optional<String> problem(KubernetesClient client, ResolvedSpec spec, boolean encrypts) {
+    List<String> problems = new ArrayList<>();
+    String ns = spec.namespace();
+    if (spec.existingSecret() == null) {
+      HasMetadata credentials = client.secrets().inNamespace(ns).withName(spec.credentialsSecretName()).get();
+      describe("Secret " + spec.credentialsSecretName(), credentials,
+          Ownership.retained(credentials, spec.name(), spec.uid(), uid -> true)).ifPresent(problems::add);
+    }
+    ResolvedSpec.Backup b = spec.backup();
+    if (encrypts && b.mode() != BackupEncryptionSpec.Mode.Passphrase && b.recipientsSecret() == null
+        && b.recipientsConfigMap() == null) {
+      String name = Names.backupRecipients(spec.name());
+      HasMetadata recipients = client.configMaps().inNamespace(ns).withName(name).get();
+      describe("ConfigMap " + name, recipients, Ownership.owned(recipients, spec.name(), spec.uid()))
+          .ifPresent(problems::add);
+    }
+    return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)
+        + " (LoomioDeployment " + spec.name() + " makes and marks its own; an object of that name that someone"
+        + " else made is never read: rename or remove it)");
+  }
+
+  private static Optional<String> describe(String what, HasMetadata actual, Ownership.Verdict verdict) {
+    if (Ownership.ours(verdict)) {
+      return Optional.empty();
+    }
+    if (actual == null) {
+      return Optional.of(what + " does not exist yet");
+    }
+    return Optional.of(what + " is not this stack's own" + (verdict.why() == null ? " (not marked with its UID, "
+        + Ownership.OWNER_UID + ")" : ": " + verdict.why()));
+  }
+}
