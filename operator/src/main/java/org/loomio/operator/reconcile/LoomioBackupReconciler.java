@@ -95,7 +95,17 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       return UpdateControl.noUpdate();
     }
     EventRecorder events = new EventRecorder(context.getClient());
-    status.setObservedGeneration(backup.getMetadata().getGeneration());
+    Long generation = backup.getMetadata().getGeneration();
+    status.setObservedGeneration(generation);
+    if (status.getJob() != null && status.getStartedGeneration() == null) {
+      status.setStartedGeneration(generation); // started by an operator that did not record it
+    } else if (status.getJob() != null && generation != null && !generation.equals(status.getStartedGeneration())) {
+      // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is used, not even
+      // its deploymentName (whose stack's values would mask this backup's failures)
+      return fail(backup, status, context, events, "the spec was changed after the backup started (generation "
+          + generation + ", started at " + status.getStartedGeneration() + "): a LoomioBackup is fixed once it"
+          + " starts and the change is not used; create a new LoomioBackup instead");
+    }
     KubernetesClient client = context.getClient();
     String ns = backup.getMetadata().getNamespace();
     String deploymentName = backup.getSpec() == null ? null : backup.getSpec().getDeploymentName();
@@ -158,6 +168,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       events.normal(backup, "BackupStarted", "started Job " + desired.getMetadata().getName() + " to back up "
           + deploymentName);
       status.setJob(desired.getMetadata().getName());
+      status.setStartedGeneration(generation);
       status.setPhase(LoomioBackupStatus.Phase.Running);
       status.setStartTime(now());
       status.setMessage("backing up " + deploymentName);
@@ -258,6 +269,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       c.setCompletionTime(s.getCompletionTime());
       c.setMessage(s.getMessage());
       c.setObservedGeneration(s.getObservedGeneration());
+      c.setStartedGeneration(s.getStartedGeneration());
     }
     return c;
   }

@@ -255,6 +255,37 @@ class BackupsOnMockServerTest {
     });
   }
 
+  /** Where CEL does not run, a LoomioBackup changed after its Job started fails instead of using the change. */
+  @Test
+  void aBackupWhoseSpecChangesAfterItStartedFailsAndUsesNothingOfTheChange() {
+    create("frozen-backup", "team");
+    create("frozen-backup", "other");
+    LoomioBackup backup = new LoomioBackup();
+    backup.getMetadata().setName("b1");
+    backup.getMetadata().setNamespace("frozen-backup");
+    backup.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+    backup.getSpec().setDeploymentName("team");
+    cluster.client().resource(backup).create();
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status("frozen-backup", "b1");
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Running);
+      assertThat(s.getStartedGeneration()).isNotNull();
+    });
+    MockCluster.edit(cluster.client().resources(LoomioBackup.class).inNamespace("frozen-backup").withName("b1"), b -> {
+      b.getSpec().setDeploymentName("other");
+      b.getMetadata().setGeneration(b.getMetadata().getGeneration() == null ? 2 : b.getMetadata().getGeneration() + 1);
+      return b;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status("frozen-backup", "b1");
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Failed);
+      assertThat(s.getMessage()).startsWith("the spec was changed after the backup started");
+    });
+    assertThat(cluster.client().batch().v1().jobs().inNamespace("frozen-backup").withLabel(Labels.BACKUP, "b1").list()
+        .getItems()).as("one Job, of the stack it started with").singleElement()
+        .satisfies(j -> assertThat(j.getMetadata().getLabels()).containsEntry(Labels.INSTANCE, "team"));
+  }
+
   @Test
   void aRestoreWhoseSpecChangesAfterItStartedFailsAndUsesNothingOfTheChange() {
     create("frozen", "team");

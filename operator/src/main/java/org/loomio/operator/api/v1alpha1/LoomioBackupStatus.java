@@ -41,6 +41,10 @@ public class LoomioBackupStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
+  @JsonPropertyDescription("The LoomioBackup's metadata.generation when its Job started: its spec is fixed from then"
+      + " on (a later change fails the backup instead of being used).")
+  private Long startedGeneration;
+
   public Phase getPhase() { return phase; }
   public void setPhase(Phase phase) { this.phase = phase; }
   public String getJob() { return job; }
@@ -59,6 +63,8 @@ public class LoomioBackupStatus {
   public void setMessage(String message) { this.message = message; }
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public Long getStartedGeneration() { return startedGeneration; }
+  public void setStartedGeneration(Long startedGeneration) { this.startedGeneration = startedGeneration; }
 
   @Override
   public boolean equals(Object o) {
@@ -66,12 +72,13 @@ public class LoomioBackupStatus {
         && Objects.equals(backupName, s.backupName) && Objects.equals(destinations, s.destinations)
         && Objects.equals(objects, s.objects) && Objects.equals(startTime, s.startTime)
         && Objects.equals(completionTime, s.completionTime) && Objects.equals(message, s.message)
-        && Objects.equals(observedGeneration, s.observedGeneration);
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(startedGeneration, s.startedGeneration);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(phase, job, backupName, destinations, objects, startTime, completionTime, message,
-        observedGeneration);
+        observedGeneration, startedGeneration);
   }
 }
