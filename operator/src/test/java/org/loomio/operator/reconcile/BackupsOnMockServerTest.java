@@ -41,6 +41,11 @@ import org.loomio.operator.testing.MockCluster;
  */
 class BackupsOnMockServerTest {
 
+  /** A name conflict on purpose (a foreign Secret of the stack's credentials name): its warnings stay out of the log. */
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final org.loomio.operator.testing.ExpectedLogs LOGS =
+      org.loomio.operator.testing.ExpectedLogs.of(LoomioDeploymentReconciler.class);
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static MockCluster cluster;
 
