@@ -60,7 +60,7 @@ public class LoomioRestoreSpec {
       + " the restore and delete afterwards. Default: the operator-generated <name>-backup-key. Any Secret but"
       + " this stack's own backup key needs its owner's consent (annotation loomio.org/allowed-stacks naming the"
       + " deployment), another stack's <name>-backup-key included; a stack's credentials (<name>-secrets,"
-      + " <name>-secrets-rotation) are refused.")
+      + " <name>-secrets-rotation) and signing key (<name>-backup-signing-key) are refused.")
   private SecretKeyRef privateKeySecretRef;
 
   @JsonPropertyDescription("The OpenPGP public key a backup's manifest must be signed by, when it is not this"
