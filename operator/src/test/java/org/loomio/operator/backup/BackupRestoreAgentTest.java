@@ -423,6 +423,30 @@ class BackupRestoreAgentTest {
   }
 
   @Test
+  void onS3TooLatestPassesOverAForgeryAndANamedOneIsRefused() throws Exception {
+    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), true, Retention.Policy.DEFAULT)).code())
+        .isZero();
+    // a newer backup written straight into the bucket, encrypted with the stack's passphrase, unsigned
+    String name = "team-20250106T020000Z";
+    try (S3Destination bucketDest = new S3Destination(s3.settings(bucket, "backups"), STACK)) {
+      OpenPgp.Encryptor enc = OpenPgp.encryptWithPassphrase(PASSPHRASE.toCharArray());
+      Manifest m = new Manifest(1, name, STACK, "2025-01-06T02:00:00Z", null, 15, "none", null,
+          new Manifest.Encryption("passphrase", null), List.of(store(bucketDest, name, enc, "database",
+              "PGDMP forged".getBytes(StandardCharsets.US_ASCII))));
+      bucketDest.writeManifest(m);
+    }
+    Path databaseOut = tmp.resolve("database.dump");
+    Run latest = restore(restoreOptions("latest", true, databaseOut, null, null));
+    assertThat(latest.code()).as(latest.line()).isZero();
+    assertThat(latest.summary().path("backup").asText()).isEqualTo("team-20250105T020000Z");
+    assertThat(latest.summary().path("refusedBackups").toString()).contains(name, "has no signature");
+    Files.delete(databaseOut);
+    Run named = restore(restoreOptions(name, true, databaseOut, null, null));
+    assertThat(named.summary().path("refused").asBoolean()).as(named.line()).isTrue();
+    assertThat(databaseOut).doesNotExist();
+  }
+
+  @Test
   void backupsDatedInTheFutureAreRefusedEvenWhenSigned() throws Exception {
     assertThat(backup("2025-01-05T02:00:00Z", publicKeyBackup(dump(1000))).code()).isZero();
     byte[] evil = "PGDMP from the future".getBytes(StandardCharsets.US_ASCII);
