@@ -631,7 +631,8 @@ public final class OpenPgp {
       byte[] buffer = new byte[BUFFER_SIZE];
       try (InputStream in = open(ciphertext)) {
         int r;
-        while ((r = in.read(buffer, 0, (int) Math.min(buffer.length, Math.max(1, maxBytes - n + 1)))) >= 0) {
+        // at most one byte past the limit is ever read (no overflow: maxBytes - n >= 0 here)
+        while ((r = in.read(buffer, 0, maxBytes - n >= buffer.length ? buffer.length : (int) (maxBytes - n) + 1)) >= 0) {
           if (n + r > maxBytes) {
             throw new PgpException("the decrypted data exceeds its limit of " + maxBytes + " bytes (refused)");
           }

@@ -330,6 +330,15 @@ class OpenPgpTest {
           .isInstanceOf(OpenPgp.PgpException.class).hasMessageContaining("exceeds its limit of 1000 bytes");
       assertThat(out.size()).isLessThanOrEqualTo(1000);
     }
+    // exactly at the limit is fine; a limit of Long.MAX_VALUE is no limit
+    try (InputStream in = Files.newInputStream(cipher)) {
+      assertThat(OpenPgp.decryptWithSecretKeys(alice.secretKeyRing()).decrypt(in, OutputStream.nullOutputStream(),
+          Files.size(plain))).isEqualTo(Files.size(plain));
+    }
+    try (InputStream in = Files.newInputStream(cipher)) {
+      assertThat(OpenPgp.decryptWithSecretKeys(alice.secretKeyRing()).decrypt(in, OutputStream.nullOutputStream(),
+          Long.MAX_VALUE)).isEqualTo(Files.size(plain));
+    }
   }
 
   @Test
