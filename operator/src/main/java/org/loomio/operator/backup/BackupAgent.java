@@ -55,6 +55,8 @@ public final class BackupAgent {
   /** A Kubernetes Secret key; anything else in the mount (e.g. {@code ..data}) is not a key. */
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
   private static final byte[] PG_DUMP_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
+  /** Largest key file read (armored keys are a few KiB; a recipients file with many keys stays far below). */
+  static final int MAX_KEY_BYTES = 1 << 20;
 
   /**
    * What to back up and where.
@@ -67,14 +69,15 @@ public final class BackupAgent {
    * @param toS3 a bucket, or null; at least one destination
    * @param uploadsLocation volume, s3 or none; null derives it from {@code uploads}
    * @param scratch where ciphertext is staged before upload
+   * @param signingKey the stack's armored signing (secret) key: it signs the manifest
    */
   public record Options(String stack, Path dump, Path uploads, Path secrets, Path recipients, Path passphraseFile,
       Path toDirectory, S3Destination.Settings toS3, Retention.Policy retention, String loomioImage,
-      Integer postgresVersion, String uploadsLocation, Path scratch) {}
+      Integer postgresVersion, String uploadsLocation, Path scratch, Path signingKey) {}
 
   /** A completed backup. */
   public record Result(String backup, Instant createdAt, List<String> destinations, List<Manifest.Entry> objects,
-      List<String> pruned, List<String> warnings) {}
+      List<String> pruned, List<String> warnings, String signedBy) {}
 
   /** A failed backup: its name if it got that far, and a message without secrets. */
   public static final class BackupFailedException extends Exception {
@@ -118,6 +121,7 @@ public final class BackupAgent {
       summary.put("backup", r.backup());
       summary.put("complete", true);
       summary.put("createdAt", r.createdAt().toString());
+      summary.put("signedBy", r.signedBy());
       ArrayNode dests = summary.putArray("destinations");
       r.destinations().forEach(dests::add);
       ArrayNode objects = summary.putArray("objects");
@@ -149,6 +153,8 @@ public final class BackupAgent {
     List<Destination> opened = new ArrayList<>();
     try {
       OpenPgp.Encryptor encryptor = validate(o);
+      OpenPgp.Signer signer = OpenPgp.signerFrom(readKey(o.signingKey(), "--signing-key"));
+      ManifestVerifier verifier = new ManifestVerifier(signer.verifier(), clock, false);
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       name = BackupNames.name(o.stack(), now);
       String uploadsLocation = uploadsLocation(o);
@@ -195,18 +201,20 @@ public final class BackupAgent {
           new Manifest.Encryption(encryptor.mode(),
               encryptor.mode().equals(Manifest.MODE_PUBLIC_KEY) ? encryptor.recipientFingerprints() : null),
           entries);
+      byte[] signature = signer.sign(manifest.toJson());
       for (Destination d : opened) {
-        d.writeManifest(manifest); // last: from now on the backup is complete at d
-        LOG.info("{}: complete at {}", name, d.describe());
+        d.writeManifest(manifest, signature); // the signature, then the manifest: complete from now on at d
+        verifier.read(d, name); // what a restore will check, checked now
+        LOG.info("{}: complete at {}, signed by {}", name, d.describe(), signer.fingerprint());
       }
 
       Set<String> pruned = new LinkedHashSet<>();
       List<String> warnings = new ArrayList<>();
       for (Destination d : opened) {
-        prune(d, o.retention(), now, name, pruned, warnings);
+        prune(d, verifier, o.retention(), now, name, pruned, warnings);
       }
       return new Result(name, now, opened.stream().map(Destination::kind).toList(), entries, List.copyOf(pruned),
-          warnings);
+          warnings, signer.fingerprint());
     } catch (IOException | RuntimeException e) {
       throw new BackupFailedException(name, Summary.message(e), e);
     } finally {
@@ -235,6 +243,20 @@ public final class BackupAgent {
     }
   }
 
+  /** An armored key file, bounded (a key is a few KiB). */
+  static String readKey(Path file, String flag) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException(flag + " is required");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_KEY_BYTES + 1);
+      if (bytes.length > MAX_KEY_BYTES) {
+        throw new IOException(flag + " " + file + " is larger than " + MAX_KEY_BYTES + " bytes: not a key file");
+      }
+      return new String(bytes, StandardCharsets.US_ASCII);
+    }
+  }
+
   private OpenPgp.Encryptor validate(Options o) throws IOException {
     BackupNames.requireValidStack(o.stack());
     if ((o.recipients() == null) == (o.passphraseFile() == null)) {
@@ -259,7 +281,7 @@ public final class BackupAgent {
     uploadsLocation(o);
     if (o.recipients() != null) {
       List<OpenPgp.Recipient> recipients = OpenPgp.readRecipients(
-          Files.readString(o.recipients(), StandardCharsets.US_ASCII));
+          readKey(o.recipients(), "--recipients"));
       LOG.info("encrypting to {} recipient key(s): {}", recipients.size(),
           recipients.stream().map(OpenPgp.Recipient::fingerprint).toList());
       return OpenPgp.encryptTo(recipients);
@@ -486,6 +508,11 @@ public final class BackupAgent {
       }
     }
     byte[] json = Summary.JSON.writeValueAsBytes(data);
+    if (json.length > Manifest.MAX_SECRETS_BYTES) {
+      Arrays.fill(json, (byte) 0);
+      throw new IOException("the credentials Secret is larger than " + Manifest.MAX_SECRETS_BYTES + " bytes as JSON"
+          + " (" + data.size() + " keys): a restore refuses credentials that large, so the backup does too");
+    }
     try {
       out.write(json);
     } finally {
@@ -517,11 +544,32 @@ public final class BackupAgent {
     Files.deleteIfExists(root);
   }
 
-  private static void prune(Destination d, Retention.Policy policy, Instant now, String current, Set<String> pruned,
-      List<String> warnings) {
+  /**
+   * Deletes what retention no longer keeps, among what is provably this stack's: complete backups whose
+   * manifests verify against the stack's signing key, and incomplete ones (no manifest) under its own names.
+   * A complete backup that does not verify (unsigned from before signing, forged, dated in the future) is
+   * neither deleted nor counted, and is reported once as a warning.
+   */
+  private static void prune(Destination d, ManifestVerifier verifier, Retention.Policy policy, Instant now,
+      String current, Set<String> pruned, List<String> warnings) {
     try {
-      List<Retention.Candidate> candidates = d.list().stream()
-          .map(l -> new Retention.Candidate(l.name(), l.createdAt(), l.complete())).toList();
+      List<Retention.Candidate> candidates = new ArrayList<>();
+      List<String> unproven = new ArrayList<>();
+      for (Destination.Listing l : d.list()) {
+        if (l.complete()) {
+          try {
+            verifier.read(d, l.name());
+          } catch (ManifestVerifier.RefusedException e) {
+            unproven.add(l.name());
+            continue;
+          }
+        }
+        candidates.add(new Retention.Candidate(l.name(), l.createdAt(), l.complete()));
+      }
+      if (!unproven.isEmpty()) {
+        LOG.info("retention leaves {} backup(s) at {} alone: not signed by this stack's key: {}", unproven.size(),
+            d.describe(), unproven);
+      }
       for (String name : Retention.toDelete(d.stack(), candidates, policy, now, current)) {
         d.deleteBackup(name);
         pruned.add(name);

@@ -45,11 +45,43 @@ public interface Destination extends Closeable {
   /** Deletes every object of one of this stack's backups, the manifest first. */
   void deleteBackup(String backup) throws IOException;
 
-  /** The manifest of a backup, or empty if it has none (incomplete or absent). */
-  Optional<Manifest> readManifest(String backup) throws IOException;
+  /**
+   * The manifest of a backup, or empty if it has none (incomplete or absent); parsed, NOT verified: what a
+   * restore or retention trusts comes from {@link ManifestVerifier}.
+   */
+  default Optional<Manifest> readManifest(String backup) throws IOException {
+    Optional<byte[]> json = readBounded(backup, Manifest.FILE_NAME, Manifest.MAX_BYTES);
+    return json.isEmpty() ? Optional.empty() : Optional.of(Manifest.parse(json.get()));
+  }
 
-  /** Writes the manifest (last, making the backup complete) and checks it reads back identically. */
-  void writeManifest(Manifest manifest) throws IOException;
+  /**
+   * Writes the detached signature {@code <backup>/manifest.json.sig} (unless {@code signature} is null, as
+   * operators before signed backups did), then the manifest (last, making the backup complete), and checks
+   * that both read back identically.
+   */
+  void writeManifest(Manifest manifest, byte[] signature) throws IOException;
+
+  /** An unsigned manifest, as operators before signed backups wrote them (tests make such backups). */
+  default void writeManifest(Manifest manifest) throws IOException {
+    writeManifest(manifest, null);
+  }
+
+  /**
+   * A small object whole ({@code <backup>/manifest.json} or its signature), or empty if it does not exist;
+   * never more than {@code max} bytes are read: a larger one is an error, not a memory exhaustion.
+   */
+  default Optional<byte[]> readBounded(String backup, String object, int max) throws IOException {
+    try (InputStream in = open(backup, object)) {
+      byte[] bytes = in.readNBytes(max + 1);
+      if (bytes.length > max) {
+        throw new IOException(describe() + ": " + backup + "/" + object + " is larger than " + max
+            + " bytes (refused: no backup writes one that large)");
+      }
+      return Optional.of(bytes);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
 
   @Override
   default void close() throws IOException {}
@@ -60,7 +92,8 @@ public interface Destination extends Closeable {
    */
   static void checkKey(String stack, String backup, String object) {
     BackupNames.requireBackupOf(stack, backup);
-    if (!Manifest.OBJECT_NAMES.containsValue(object) && !Manifest.FILE_NAME.equals(object)) {
+    if (!Manifest.OBJECT_NAMES.containsValue(object) && !Manifest.FILE_NAME.equals(object)
+        && !Manifest.SIGNATURE_FILE.equals(object)) {
       throw new IllegalArgumentException("'" + object + "' is not a backup object name");
     }
   }

@@ -131,26 +131,22 @@ public final class DirectoryDestination implements Destination {
   }
 
   @Override
-  public Optional<Manifest> readManifest(String backup) throws IOException {
-    Path file = backupDir(backup).resolve(Manifest.FILE_NAME);
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
+  public void writeManifest(Manifest manifest, byte[] signature) throws IOException {
+    Path dir = Files.createDirectories(backupDir(manifest.backup()));
+    if (signature != null) {
+      writeSmall(dir, manifest.backup(), Manifest.SIGNATURE_FILE, signature);
     }
-    return Optional.of(Manifest.parse(Files.readAllBytes(file)));
+    writeSmall(dir, manifest.backup(), Manifest.FILE_NAME, manifest.toJson()); // last: complete from now on
   }
 
-  @Override
-  public void writeManifest(Manifest manifest) throws IOException {
-    Path dir = Files.createDirectories(backupDir(manifest.backup()));
-    byte[] json = manifest.toJson();
-    Path partial = dir.resolve(Manifest.FILE_NAME + PARTIAL_SUFFIX);
+  private void writeSmall(Path dir, String backup, String object, byte[] bytes) throws IOException {
+    Path partial = dir.resolve(object + PARTIAL_SUFFIX);
     try (OutputStream out = Files.newOutputStream(partial)) {
-      out.write(json);
+      out.write(bytes);
     }
-    commit(partial, dir.resolve(Manifest.FILE_NAME));
-    if (!Arrays.equals(Files.readAllBytes(dir.resolve(Manifest.FILE_NAME)), json)) {
-      throw new IOException(describe() + ": " + manifest.backup() + "/" + Manifest.FILE_NAME
-          + " does not match after writing");
+    commit(partial, dir.resolve(object));
+    if (!Arrays.equals(Files.readAllBytes(dir.resolve(object)), bytes)) {
+      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after writing");
     }
   }
 }

@@ -39,6 +39,17 @@ public record Manifest(
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE_NAME = "manifest.json";
+  /** The manifest's detached OpenPGP signature by the stack's signing key (armored). */
+  public static final String SIGNATURE_FILE = "manifest.json.sig";
+  /** Largest manifest read (ours are a few KiB): a larger one is refused, never read into memory. */
+  public static final int MAX_BYTES = 1 << 20;
+  /** Largest signature read (ours are a few hundred bytes). */
+  public static final int MAX_SIGNATURE_BYTES = 16 << 10;
+  /**
+   * Largest credentials object, decrypted: a Secret of application keys is a few KiB; the operator decrypts
+   * it in its own memory, so a backup never writes, and a restore never decrypts, more than this.
+   */
+  public static final int MAX_SECRETS_BYTES = 64 << 10;
 
   public static final String MODE_PUBLIC_KEY = "publicKey";
   public static final String MODE_PASSPHRASE = "passphrase";
@@ -130,6 +141,8 @@ public record Manifest(
       require(OBJECT_NAMES.get(e.kind()).equals(e.name()), "object name " + e.name() + " does not match its kind");
       require(kinds.add(e.kind()), "object " + e.name() + " listed twice");
       require(e.bytes() >= 0 && e.plaintextBytes() >= 0, "negative size");
+      require(!e.kind().equals(KIND_SECRETS) || e.plaintextBytes() <= MAX_SECRETS_BYTES,
+          "the credentials object is larger than " + MAX_SECRETS_BYTES + " bytes");
       require(e.sha256() != null && SHA256.matcher(e.sha256()).matches(), "object " + e.name() + " has no valid sha256");
     }
   }

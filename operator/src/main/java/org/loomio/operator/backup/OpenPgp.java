@@ -53,7 +53,9 @@ import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
+import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
@@ -166,6 +168,218 @@ public final class OpenPgp {
     } catch (PGPException | IOException e) {
       throw new PgpException("could not generate an OpenPGP key: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A v4 signing key for {@code userId}: one Ed25519 (EdDSA) primary key that certifies and signs, nothing that
+   * encrypts (it signs backup manifests; encryption stays with the recipients). gpg 2.2 imports it and verifies
+   * its signatures ({@code gpg --verify manifest.json.sig manifest.json}).
+   */
+  public static GeneratedKey generateSigningKey(String userId) throws PgpException {
+    try {
+      Date now = new Date(System.currentTimeMillis() / 1000 * 1000);
+      Ed25519KeyPairGenerator signing = new Ed25519KeyPairGenerator();
+      signing.init(new Ed25519KeyGenerationParameters(RANDOM));
+      PGPKeyPair primary = new BcPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.EDDSA_LEGACY,
+          signing.generateKeyPair(), now);
+      PGPSignatureSubpacketGenerator attrs = new PGPSignatureSubpacketGenerator();
+      attrs.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
+      attrs.setPreferredHashAlgorithms(false, new int[] {HashAlgorithmTags.SHA512, HashAlgorithmTags.SHA256});
+      attrs.setFeature(false, Features.FEATURE_MODIFICATION_DETECTION);
+      PGPDigestCalculator sha1 = new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA1);
+      PGPKeyRingGenerator rings = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary, userId,
+          sha1, attrs.generate(), null,
+          new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA512), null);
+      PGPPublicKeyRing publicRing = rings.generatePublicKeyRing();
+      return new GeneratedKey(armor(publicRing.getEncoded()), armor(rings.generateSecretKeyRing().getEncoded()),
+          fingerprint(publicRing.getPublicKey()));
+    } catch (PGPException | IOException e) {
+      throw new PgpException("could not generate an OpenPGP signing key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes detached signatures with one (unprotected) secret key; stateless and reusable. */
+  public static final class Signer {
+    private final PGPPrivateKey key;
+    private final PGPPublicKey publicKey;
+    private final String fingerprint;
+    private final PGPPublicKeyRing ring;
+
+    private Signer(PGPPrivateKey key, PGPPublicKey publicKey, String fingerprint, PGPPublicKeyRing ring) {
+      this.key = key;
+      this.publicKey = publicKey;
+      this.fingerprint = fingerprint;
+      this.ring = ring;
+    }
+
+    /** A verifier trusting exactly this key's public half. */
+    public Verifier verifier() {
+      return new Verifier(List.of(ring));
+    }
+
+    /** The primary key's fingerprint (what a verifier reports). */
+    public String fingerprint() {
+      return fingerprint;
+    }
+
+    /** An armored detached signature over {@code data} (binary document, SHA-512), as gpg --detach-sign --armor. */
+    public byte[] sign(byte[] data) throws PgpException {
+      try {
+        PGPSignatureGenerator generator = new PGPSignatureGenerator(
+            new BcPGPContentSignerBuilder(publicKey.getAlgorithm(), HashAlgorithmTags.SHA512), publicKey);
+        generator.init(PGPSignature.BINARY_DOCUMENT, key);
+        PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
+        hashed.setSignatureCreationTime(false, new Date());
+        hashed.setIssuerFingerprint(false, publicKey);
+        generator.setHashedSubpackets(hashed.generate());
+        generator.update(data);
+        return armor(generator.generate().getEncoded()).getBytes(StandardCharsets.US_ASCII);
+      } catch (PGPException | IOException | RuntimeException e) {
+        throw new PgpException("could not sign: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The signer of an armored secret key block: its first key that may sign (the primary key of ours). */
+  public static Signer signerFrom(String armored) throws PgpException {
+    for (Block block : dearmor(armored)) {
+      if (!block.type().equals("PRIVATE KEY BLOCK")) {
+        throw new PgpException("expected a 'PGP PRIVATE KEY BLOCK' to sign with, found 'PGP " + block.type() + "'");
+      }
+      try {
+        for (PGPSecretKeyRing ring : new PGPSecretKeyRingCollection(block.data(), new BcKeyFingerprintCalculator())) {
+          for (PGPSecretKey secret : ring) {
+            if (secret.isPrivateKeyEmpty() || !secret.isSigningKey()
+                || secret.getPublicKey().getVersion() != PublicKeyPacket.VERSION_4) {
+              continue;
+            }
+            if (secret.getS2KUsage() != 0) {
+              throw new PgpException("the signing key is passphrase-protected; it must not be");
+            }
+            if (!maySign(ring.getPublicKey(), secret.getPublicKey(), System.currentTimeMillis())) {
+              continue;
+            }
+            PGPPublicKey primary = ring.getPublicKey();
+            List<PGPPublicKey> publicKeys = new ArrayList<>();
+            ring.getPublicKeys().forEachRemaining(publicKeys::add);
+            return new Signer(secret.extractPrivateKey(null), secret.getPublicKey(), fingerprint(primary),
+                new PGPPublicKeyRing(publicKeys));
+          }
+        }
+      } catch (PgpException e) {
+        throw e;
+      } catch (PGPException | IOException | RuntimeException e) {
+        throw new PgpException("unreadable OpenPGP signing key: " + e.getMessage(), e);
+      }
+    }
+    throw new PgpException("the key block holds no private key that may sign");
+  }
+
+  /** Verifies detached signatures against a fixed set of public keys. */
+  public static final class Verifier {
+    private final List<PGPPublicKeyRing> rings;
+
+    private Verifier(List<PGPPublicKeyRing> rings) {
+      this.rings = rings;
+    }
+
+    /** The primary-key fingerprints of the keys it trusts. */
+    public List<String> fingerprints() {
+      return rings.stream().map(r -> fingerprint(r.getPublicKey())).toList();
+    }
+
+    /**
+     * The fingerprint (of the primary key) of a trusted key whose valid signature over {@code data} is in
+     * {@code signature} (armored or binary, one or more signature packets); a {@link PgpException} saying why
+     * otherwise: unreadable, made by another key, a weak hash, not a document signature, or not matching.
+     */
+    public String verify(byte[] data, byte[] signature) throws PgpException {
+      List<PGPSignature> signatures = new ArrayList<>();
+      try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(signature))) {
+        BcPGPObjectFactory factory = new BcPGPObjectFactory(in);
+        Object o;
+        while ((o = factory.nextObject()) != null) {
+          if (!(o instanceof PGPSignatureList list)) {
+            throw new PgpException("the signature file holds a " + o.getClass().getSimpleName() + ", not a signature");
+          }
+          list.forEach(signatures::add);
+        }
+      } catch (PgpException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new PgpException("unreadable OpenPGP signature: " + e.getMessage(), e);
+      }
+      if (signatures.isEmpty()) {
+        throw new PgpException("the signature file holds no signature");
+      }
+      List<String> problems = new ArrayList<>();
+      for (PGPSignature sig : signatures) {
+        String issuer = String.format(Locale.ROOT, "%016X", sig.getKeyID());
+        if (sig.getSignatureType() != PGPSignature.BINARY_DOCUMENT) {
+          problems.add("signature by " + issuer + " is not a document signature");
+          continue;
+        }
+        int hash = sig.getHashAlgorithm();
+        if (hash != HashAlgorithmTags.SHA256 && hash != HashAlgorithmTags.SHA384 && hash != HashAlgorithmTags.SHA512) {
+          problems.add("signature by " + issuer + " uses a weak or unknown hash algorithm (" + hash + ")");
+          continue;
+        }
+        for (PGPPublicKeyRing ring : rings) {
+          PGPPublicKey key = ring.getPublicKey(sig.getKeyID());
+          if (key == null) {
+            continue;
+          }
+          if (!maySign(ring.getPublicKey(), key, sig.getCreationTime().getTime())) {
+            problems.add("key " + issuer + " may not sign (revoked, expired or not a signing key)");
+            continue;
+          }
+          try {
+            sig.init(new BcPGPContentVerifierBuilderProvider(), key);
+            sig.update(data);
+            if (sig.verify()) {
+              return fingerprint(ring.getPublicKey());
+            }
+            problems.add("the signature by " + issuer + " does not match the manifest (it was modified or forged)");
+          } catch (PGPException | RuntimeException e) {
+            problems.add("the signature by " + issuer + " cannot be checked: " + e.getMessage());
+          }
+        }
+        if (problems.isEmpty() || !problems.get(problems.size() - 1).contains(issuer)) {
+          problems.add("signed by key " + issuer + ", which is not the stack's signing key (trusted: "
+              + String.join(", ", fingerprints()) + ")");
+        }
+      }
+      throw new PgpException(String.join("; ", problems));
+    }
+  }
+
+  private static boolean maySign(PGPPublicKey primary, PGPPublicKey key, long at) {
+    if (key.getVersion() != PublicKeyPacket.VERSION_4 || primary.hasRevocation() || key.hasRevocation()
+        || expired(primary, at) || expired(key, at)) {
+      return false;
+    }
+    Integer flags = key.isMasterKey() ? selfFlags(primary) : boundFlags(primary, key);
+    return flags != null && (flags == 0 || (flags & KeyFlags.SIGN_DATA) != 0);
+  }
+
+  /** A verifier trusting the keys of one or more armored public key blocks (never a private key). */
+  public static Verifier verifierFrom(String armored) throws PgpException {
+    List<PGPPublicKeyRing> rings = new ArrayList<>();
+    for (Block block : dearmor(armored)) {
+      if (!block.type().equals("PUBLIC KEY BLOCK")) {
+        throw new PgpException("the verification key holds a 'PGP " + block.type()
+            + "'; only public keys belong there (never a private key)");
+      }
+      try {
+        new PGPPublicKeyRingCollection(block.data(), new BcKeyFingerprintCalculator()).forEach(rings::add);
+      } catch (PGPException | IOException | RuntimeException e) {
+        throw new PgpException("unreadable OpenPGP public key: " + e.getMessage(), e);
+      }
+    }
+    if (rings.isEmpty()) {
+      throw new PgpException("no OpenPGP public key found");
+    }
+    return new Verifier(List.copyOf(rings));
   }
 
   /** Upper-case hex, as gpg prints fingerprints. */
@@ -404,11 +618,24 @@ public final class OpenPgp {
      * integrity protection are refused.
      */
     public long decrypt(InputStream ciphertext, OutputStream plaintext) throws IOException {
+      return decrypt(ciphertext, plaintext, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decrypt(InputStream, OutputStream)}, but fails as soon as the plaintext would exceed
+     * {@code maxBytes} (nothing beyond it is written): what bounds memory when the plaintext is kept in memory,
+     * and disk when a manifest says how large an object is.
+     */
+    public long decrypt(InputStream ciphertext, OutputStream plaintext, long maxBytes) throws IOException {
       long n = 0;
       byte[] buffer = new byte[BUFFER_SIZE];
       try (InputStream in = open(ciphertext)) {
         int r;
-        while ((r = in.read(buffer)) >= 0) {
+        // at most one byte past the limit is ever read (no overflow: maxBytes - n >= 0 here)
+        while ((r = in.read(buffer, 0, maxBytes - n >= buffer.length ? buffer.length : (int) (maxBytes - n) + 1)) >= 0) {
+          if (n + r > maxBytes) {
+            throw new PgpException("the decrypted data exceeds its limit of " + maxBytes + " bytes (refused)");
+          }
           plaintext.write(buffer, 0, r);
           n += r;
         }
@@ -522,9 +749,11 @@ public final class OpenPgp {
     VerifyingInputStream(BcPGPObjectFactory factory, PGPEncryptedData encrypted) throws IOException, PGPException {
       this.encrypted = encrypted;
       Object packet = factory.nextObject();
-      if (packet instanceof PGPCompressedData compressed) {
-        factory = new BcPGPObjectFactory(compressed.getDataStream()); // gpg compresses by default
-        packet = factory.nextObject();
+      if (packet instanceof PGPCompressedData) {
+        // we never compress, and a compressed packet is how a few KiB become gigabytes of plaintext: refused
+        // before a single byte is inflated (gpg's default compresses: encrypt with --compress-algo none)
+        throw new PgpException("refusing a compressed OpenPGP message: backups are never compressed, and"
+            + " decompressing untrusted data could exhaust memory or disk (encrypt with gpg --compress-algo none)");
       }
       if (packet instanceof PGPOnePassSignatureList) {
         packet = factory.nextObject(); // a signed message: its signature is not what is checked here

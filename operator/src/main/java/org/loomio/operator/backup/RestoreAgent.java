@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -60,14 +61,23 @@ public final class RestoreAgent {
    * @param secretNamespace the Secret to merge {@code secretKeys} into, or null
    * @param secretsToSummary whether the verified, still encrypted secrets object goes into the summary
    *     (base64) for the operator to decrypt itself
+   * @param verificationKey armored public key(s) a backup's manifest must be signed by (the stack's signing key)
+   * @param allowUnsigned whether a backup without a signature (made before backups were signed) is restored;
+   *     only for a named backup, never {@value #LATEST}
    */
   public record Options(String stack, String backup, Path fromDirectory, S3Destination.Settings fromS3,
       Path privateKey, Path passphraseFile, Path scratch, Path databaseOut, Path uploads, String secretNamespace,
-      String secretName, List<String> secretKeys, boolean secretsToSummary) {}
+      String secretName, List<String> secretKeys, boolean secretsToSummary, Path verificationKey,
+      boolean allowUnsigned) {}
 
-  /** A restore that went through. */
+  /**
+   * A restore that went through.
+   *
+   * @param signedBy the fingerprint of the key that signed its manifest, or null for an unsigned backup
+   * @param refused newer backups that {@value #LATEST} passed over, each with why
+   */
   public record Result(String backup, String createdAt, String source, List<String> restored,
-      List<Manifest.Entry> objects, String secretsObject) {}
+      List<Manifest.Entry> objects, String secretsObject, String signedBy, List<String> refused) {}
 
   /** A failed restore: the backup if known, what had been restored before the failure, a message. */
   public static final class RestoreFailedException extends Exception {
@@ -81,6 +91,11 @@ public final class RestoreAgent {
       this.restored = List.copyOf(restored);
     }
 
+    /** Whether the backup was refused as not proven to be the stack's (nothing was downloaded or restored). */
+    public boolean refused() {
+      return getCause() instanceof ManifestVerifier.RefusedException;
+    }
+
     public String backup() {
       return backup;
     }
@@ -92,11 +107,17 @@ public final class RestoreAgent {
 
   private final Supplier<KubernetesClient> kubernetes;
   private final BackupAgent.Destinations destinations;
+  private final Clock clock;
 
   /** @param kubernetes opened only when a Secret is to be restored */
   public RestoreAgent(Supplier<KubernetesClient> kubernetes, BackupAgent.Destinations destinations) {
+    this(kubernetes, destinations, Clock.systemUTC());
+  }
+
+  public RestoreAgent(Supplier<KubernetesClient> kubernetes, BackupAgent.Destinations destinations, Clock clock) {
     this.kubernetes = kubernetes;
     this.destinations = destinations;
+    this.clock = clock;
   }
 
   /** Runs a restore and reports it (stdout and termination log); returns the exit code. */
@@ -109,6 +130,15 @@ public final class RestoreAgent {
       r.restored().forEach(restored::add);
       summary.put("createdAt", r.createdAt());
       summary.put("source", r.source());
+      if (r.signedBy() != null) {
+        summary.put("signedBy", r.signedBy());
+      } else {
+        summary.put("unsigned", true);
+      }
+      if (!r.refused().isEmpty()) {
+        ArrayNode refused = summary.putArray("refusedBackups");
+        r.refused().forEach(refused::add);
+      }
       ArrayNode objects = summary.putArray("objects");
       for (Manifest.Entry e : r.objects()) {
         objects.addObject().put("name", e.name()).put("bytes", e.bytes()).put("sha256", e.sha256());
@@ -116,7 +146,7 @@ public final class RestoreAgent {
       if (r.secretsObject() != null) {
         summary.put("secretsObject", r.secretsObject());
       }
-      String line = Summary.fit(summary, List.of());
+      String line = Summary.fit(summary, List.of("refusedBackups"));
       if (line.getBytes(StandardCharsets.UTF_8).length + 1 > Summary.LIMIT) {
         throw new RestoreFailedException(r.backup(), r.restored(), "the encrypted secrets object is too large for"
             + " the termination message (" + Summary.LIMIT + " bytes): use fewer recipients", null);
@@ -130,6 +160,9 @@ public final class RestoreAgent {
       ArrayNode restored = failed.putArray("restored");
       e.restored().forEach(restored::add);
       failed.put("error", e.getMessage());
+      if (e.refused()) {
+        failed.put("refused", true);
+      }
       Summary.emit(Summary.fit(failed, List.of()), terminationLog, out);
       return 1;
     }
@@ -149,15 +182,20 @@ public final class RestoreAgent {
       OpenPgp.Decryptor decryptor = o.privateKey() != null
           ? OpenPgp.decryptWithSecretKeys(Files.readString(o.privateKey(), StandardCharsets.US_ASCII))
           : decryptWithPassphrase(o.passphraseFile());
+      ManifestVerifier verifier = new ManifestVerifier(
+          OpenPgp.verifierFrom(BackupAgent.readKey(o.verificationKey(), "--verification-key")), clock,
+          o.allowUnsigned());
       source = o.fromDirectory() != null ? new DirectoryDestination(o.fromDirectory(), o.stack())
           : destinations.s3(o.fromS3(), o.stack());
-      String resolved = resolve(source, o);
-      name = resolved;
-      Manifest manifest = source.readManifest(resolved).orElseThrow(() -> new IOException(
-          "backup " + resolved + " is incomplete or gone (no manifest)"));
-      if (!manifest.stack().equals(o.stack()) || !manifest.backup().equals(name)) {
-        throw new IOException("the manifest of " + name + " names backup " + manifest.backup() + " of stack "
-            + manifest.stack());
+      List<String> refusedNewer = new ArrayList<>();
+      ManifestVerifier.Verified verified = resolve(source, o, verifier, refusedNewer);
+      name = verified.manifest().backup();
+      Manifest manifest = verified.manifest();
+      if (verified.signed()) {
+        LOG.info("{}: manifest signed by {}", name, verified.signedBy());
+      } else {
+        LOG.warn("{}: restoring an UNSIGNED backup (allowed by --allow-unsigned): nothing proves this stack made it",
+            name);
       }
       String mode = manifest.encryption().mode();
       if (mode.equals(Manifest.MODE_PASSPHRASE) != (o.passphraseFile() != null)) {
@@ -196,7 +234,7 @@ public final class RestoreAgent {
       long dbBytes;
       try (InputStream in = new BufferedInputStream(Files.newInputStream(db.file()), OpenPgp.BUFFER_SIZE);
            OutputStream out = new BufferedOutputStream(Files.newOutputStream(databasePartial), OpenPgp.BUFFER_SIZE)) {
-        dbBytes = decryptor.decrypt(in, out);
+        dbBytes = decryptor.decrypt(in, out, db.entry().plaintextBytes());
       }
       requireSize(db.entry(), dbBytes);
       Map<String, String> secrets = null;
@@ -210,7 +248,8 @@ public final class RestoreAgent {
       }
       if (objects.containsKey(Manifest.KIND_UPLOADS)) {
         Downloaded u = objects.get(Manifest.KIND_UPLOADS);
-        requireSize(u.entry(), extract(decryptor, u.file(), null)); // a dry run: checks every entry and the MDC
+        // a dry run: checks every entry, the size and the MDC
+        requireSize(u.entry(), extract(decryptor, u.file(), null, u.entry().plaintextBytes()));
       }
       LOG.info("{}: every object decrypts and passes its integrity check", name);
 
@@ -228,12 +267,14 @@ public final class RestoreAgent {
       }
       if (objects.containsKey(Manifest.KIND_UPLOADS)) {
         emptyDirectory(o.uploads());
-        extract(decryptor, objects.get(Manifest.KIND_UPLOADS).file(), o.uploads());
+        Downloaded u = objects.get(Manifest.KIND_UPLOADS);
+        extract(decryptor, u.file(), o.uploads(), u.entry().plaintextBytes());
         restored.add(Manifest.KIND_UPLOADS);
         LOG.info("{}: uploads restored into {}", name, o.uploads());
       }
       return new Result(name, manifest.createdAt(), source.kind(), List.copyOf(restored),
-          objects.values().stream().map(Downloaded::entry).toList(), secretsObject);
+          objects.values().stream().map(Downloaded::entry).toList(), secretsObject, verified.signedBy(),
+          List.copyOf(refusedNewer));
     } catch (IOException | RuntimeException e) {
       throw new RestoreFailedException(name, restored, Summary.message(e)
           + (restored.isEmpty() ? "; nothing was restored" : "; already restored: " + String.join(", ", restored)), e);
@@ -270,6 +311,14 @@ public final class RestoreAgent {
     if ((o.privateKey() == null) == (o.passphraseFile() == null)) {
       throw new IllegalArgumentException("give exactly one of --private-key and --passphrase-file");
     }
+    if (o.verificationKey() == null) {
+      throw new IllegalArgumentException("--verification-key is required: the stack's signing public key, which"
+          + " every backup's manifest must be signed by");
+    }
+    if (o.allowUnsigned() && o.backup().equals(LATEST)) {
+      throw new IllegalArgumentException("--allow-unsigned needs a backup named with --backup: '" + LATEST
+          + "' only ever picks a signed backup");
+    }
     if (o.scratch() == null || !Files.isDirectory(o.scratch())) {
       throw new NoSuchFileException(String.valueOf(o.scratch()), null, "scratch directory does not exist");
     }
@@ -298,14 +347,30 @@ public final class RestoreAgent {
     }
   }
 
-  /** The backup to restore: the one named, which must be complete, or the newest complete one. */
-  private static String resolve(Destination source, Options o) throws IOException {
+  /**
+   * The backup to restore and its verified manifest: the one named, which must be complete and pass the
+   * verifier, or the newest complete one that passes (signed by the stack's key, not dated in the future);
+   * the newer ones passed over go into {@code refused}, each with why.
+   */
+  private static ManifestVerifier.Verified resolve(Destination source, Options o, ManifestVerifier verifier,
+      List<String> refused) throws IOException {
     List<Destination.Listing> found = source.list();
     if (o.backup().equals(LATEST)) {
-      return found.stream().filter(Destination.Listing::complete)
-          .max(Comparator.comparing(Destination.Listing::createdAt))
-          .map(Destination.Listing::name)
-          .orElseThrow(() -> new IOException("no complete backup of stack " + o.stack() + " at " + source.describe()));
+      ManifestVerifier signedOnly = verifier.signedOnly();
+      List<Destination.Listing> complete = found.stream().filter(Destination.Listing::complete)
+          .sorted(Comparator.comparing(Destination.Listing::createdAt).reversed()).toList();
+      for (Destination.Listing l : complete) {
+        try {
+          return signedOnly.read(source, l.name());
+        } catch (ManifestVerifier.RefusedException e) {
+          LOG.warn("latest: passing over {}: {}", l.name(), e.getMessage());
+          refused.add(e.getMessage());
+        }
+      }
+      throw new ManifestVerifier.RefusedException("no complete backup of stack " + o.stack() + " at "
+          + source.describe() + " is signed by the stack's key" + (refused.isEmpty() ? ""
+              : " (refused " + refused.size() + ": " + String.join("; ", refused.subList(0, Math.min(3, refused.size())))
+              + (refused.size() > 3 ? "; ..." : "") + ")"));
     }
     Destination.Listing listing = found.stream().filter(l -> l.name().equals(o.backup())).findFirst()
         .orElseThrow(() -> new IOException("backup " + o.backup() + " not found at " + source.describe()));
@@ -313,7 +378,7 @@ public final class RestoreAgent {
       throw new IOException("backup " + o.backup() + " at " + source.describe()
           + " is incomplete (no manifest: it failed or is still running)");
     }
-    return listing.name();
+    return verifier.read(source, listing.name());
   }
 
   /** Downloads one object into {@code dir} and checks its size and SHA-256 against the manifest. */
@@ -323,7 +388,8 @@ public final class RestoreAgent {
     try (InputStream in = source.open(backup, entry.name());
          Digests.HashingOutputStream out = new Digests.HashingOutputStream(
              new BufferedOutputStream(Files.newOutputStream(file), OpenPgp.BUFFER_SIZE))) {
-      in.transferTo(out);
+      // never more than the manifest's size plus one byte: a larger object fails the check below, unread
+      copy(in, out, entry.bytes() + 1);
       out.flush();
       got = out.result();
     }
@@ -333,6 +399,16 @@ public final class RestoreAgent {
           + entry.bytes() + " bytes, sha256 " + entry.sha256() + "): it is damaged, truncated or was modified");
     }
     return file;
+  }
+
+  private static void copy(InputStream in, OutputStream out, long max) throws IOException {
+    byte[] buffer = new byte[OpenPgp.BUFFER_SIZE];
+    long left = max;
+    int r;
+    while (left > 0 && (r = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+      out.write(buffer, 0, r);
+      left -= r;
+    }
   }
 
   private static void requireSize(Manifest.Entry entry, long plaintextBytes) throws IOException {
@@ -348,7 +424,7 @@ public final class RestoreAgent {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     long n;
     try (InputStream in = Files.newInputStream(s.file())) {
-      n = decryptor.decrypt(in, plain);
+      n = decryptor.decrypt(in, plain, Math.min(s.entry().plaintextBytes(), Manifest.MAX_SECRETS_BYTES));
     }
     requireSize(s.entry(), n);
     byte[] json = plain.toByteArray();
@@ -406,12 +482,13 @@ public final class RestoreAgent {
    * reaches the end, so the MDC is verified), otherwise extracts into {@code target}. Only regular files
    * and directories with relative names inside the target are accepted. Returns the tar's size.
    */
-  private static long extract(OpenPgp.Decryptor decryptor, Path archive, Path target) throws IOException {
+  private static long extract(OpenPgp.Decryptor decryptor, Path archive, Path target, long maxBytes)
+      throws IOException {
     Path root = target == null ? null : target.toAbsolutePath().normalize();
     byte[] buffer = new byte[OpenPgp.BUFFER_SIZE];
     try (InputStream cipher = new BufferedInputStream(Files.newInputStream(archive), OpenPgp.BUFFER_SIZE);
          InputStream plain = decryptor.open(cipher)) {
-      CountingInputStream counted = new CountingInputStream(plain);
+      CountingInputStream counted = new CountingInputStream(plain, maxBytes);
       TarArchiveInputStream tar = new TarArchiveInputStream(counted, StandardCharsets.UTF_8.name());
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
@@ -471,17 +548,19 @@ public final class RestoreAgent {
 
   private static final class CountingInputStream extends InputStream {
     private final InputStream in;
+    private final long max;
     long count;
 
-    CountingInputStream(InputStream in) {
+    CountingInputStream(InputStream in, long max) {
       this.in = in;
+      this.max = max;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0) {
-        count++;
+        count(1);
       }
       return b;
     }
@@ -490,9 +569,16 @@ public final class RestoreAgent {
     public int read(byte[] b, int off, int len) throws IOException {
       int r = in.read(b, off, len);
       if (r > 0) {
-        count += r;
+        count(r);
       }
       return r;
+    }
+
+    private void count(int n) throws IOException {
+      count += n;
+      if (count > max) {
+        throw new IOException("the uploads archive decrypts to more than the manifest's " + max + " bytes (refused)");
+      }
     }
   }
 }

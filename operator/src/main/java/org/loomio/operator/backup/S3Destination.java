@@ -392,26 +392,17 @@ public final class S3Destination implements Destination {
   }
 
   @Override
-  public Optional<Manifest> readManifest(String backup) throws IOException {
-    String key = key(backup, Manifest.FILE_NAME);
-    byte[] json;
-    try {
-      json = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray();
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (SdkException e) {
-      throw new IOException("reading " + url(key) + " failed: " + e.getMessage(), e);
+  public void writeManifest(Manifest manifest, byte[] signature) throws IOException {
+    if (signature != null) {
+      writeSmall(key(manifest.backup(), Manifest.SIGNATURE_FILE), signature, "application/pgp-signature");
     }
-    return Optional.of(Manifest.parse(json));
+    writeSmall(key(manifest.backup(), Manifest.FILE_NAME), manifest.toJson(), "application/json"); // last
   }
 
-  @Override
-  public void writeManifest(Manifest manifest) throws IOException {
-    String key = key(manifest.backup(), Manifest.FILE_NAME);
-    byte[] json = manifest.toJson();
+  private void writeSmall(String key, byte[] json, String contentType) throws IOException {
     try {
       s3.putObject(withSse(PutObjectRequest.builder().bucket(settings.bucket()).key(key)
-          .contentType("application/json").contentLength((long) json.length)).build(), RequestBody.fromBytes(json));
+          .contentType(contentType).contentLength((long) json.length)).build(), RequestBody.fromBytes(json));
       byte[] stored = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray();
       if (!Arrays.equals(stored, json)) {
         throw new IOException(url(key) + " does not match after upload");

@@ -57,6 +57,10 @@ public final class BackupCommand implements Callable<Integer> {
   @Option(names = "--passphrase-file", paramLabel = "FILE", description = "A passphrase to encrypt with instead.")
   Path passphraseFile;
 
+  @Option(names = "--signing-key", required = true, paramLabel = "FILE",
+      description = "The stack's armored OpenPGP signing (private) key: it signs the manifest (manifest.json.sig).")
+  Path signingKey;
+
   @Option(names = "--to-directory", paramLabel = "DIR", description = "Store the backup in this directory.")
   Path toDirectory;
 
@@ -122,7 +126,7 @@ public final class BackupCommand implements Callable<Integer> {
     try {
       options = new BackupAgent.Options(stack, dump, uploads, secrets, recipients, passphraseFile, toDirectory,
           toS3 ? s3.settings(env) : s3.unused(), new Retention.Policy(keepLast, keepDaily, keepWeekly, keepMonthly),
-          loomioImage, postgresVersion, uploadsLocation, scratch);
+          loomioImage, postgresVersion, uploadsLocation, scratch, signingKey);
     } catch (IllegalArgumentException e) {
       return S3Options.fail(e, terminationLog, out, "complete");
     }

@@ -59,6 +59,16 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The passphrase (passphrase mode).")
   Path passphraseFile;
 
+  @Option(names = "--verification-key", required = true, paramLabel = "FILE",
+      description = "Armored OpenPGP public key(s): a backup's manifest must carry a valid signature by one of them"
+          + " (the stack's signing key).")
+  Path verificationKey;
+
+  @Option(names = "--allow-unsigned",
+      description = "Also restore a backup without a signature (made before backups were signed); only with a named"
+          + " --backup, never latest.")
+  boolean allowUnsigned;
+
   @Option(names = "--scratch", required = true, paramLabel = "DIR",
       description = "Where the downloaded ciphertext is checked before decryption.")
   Path scratch;
@@ -119,7 +129,7 @@ public final class RestoreCommand implements Callable<Integer> {
       options = new RestoreAgent.Options(stack, backup, fromDirectory, fromS3 ? s3.settings(env) : s3.unused(),
           privateKey, passphraseFile, scratch, databaseOut, uploads, ns, name,
           secretKeys == null ? null : secretKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList(),
-          secretsToSummary);
+          secretsToSummary, verificationKey, allowUnsigned);
     } catch (IllegalArgumentException e) {
       return BackupCommand.S3Options.fail(e, terminationLog, out, "restored");
     }

@@ -102,9 +102,15 @@ public final class BackupObserver {
     return all;
   }
 
-  /** The agent's one-line JSON summary, if the message is one. */
+  /**
+   * The agent's one-line JSON summary, if the message is one. Parsed only up to Kubernetes' own limit of a
+   * termination message ({@link org.loomio.operator.backup.Summary#LIMIT} bytes, so 4096 characters at most): a
+   * longer message did not come through the kubelet and is not parsed at all, and Jackson's own limits (nesting
+   * depth) refuse a malformed one; either way the run has no summary, which fails that one backup or restore
+   * clearly instead of costing the operator its memory.
+   */
   public static Optional<JsonNode> summary(String message) {
-    if (message == null || message.isBlank()) {
+    if (message == null || message.isBlank() || message.length() > org.loomio.operator.backup.Summary.LIMIT) {
       return Optional.empty();
     }
     String line = message.strip();
@@ -113,7 +119,7 @@ public final class BackupObserver {
     try {
       JsonNode node = JSON.readTree(line);
       return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | RuntimeException e) {
       return Optional.empty();
     }
   }

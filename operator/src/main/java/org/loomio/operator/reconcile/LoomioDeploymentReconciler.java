@@ -15,6 +15,7 @@ import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.secrets.CredentialRotation;
 import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.secrets.GeneratedBackupKey;
+import org.loomio.operator.secrets.GeneratedSigningKey;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -348,6 +349,23 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         events.normal(resource, "BackupKeyGenerated", "generated the backup key pair " + key.fingerprint()
             + ": backups are encrypted to it; its private key is in Secret " + Names.backupKey(spec.name())
             + ", export it off-cluster now (docs/backup.md), or no one can read the backups if the cluster is lost");
+      }
+    }
+    if (spec.backup().enabled()) {
+      Secret cachedSigning = context.getSecondaryResources(Secret.class).stream()
+          .filter(s -> Names.backupSigningKey(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst().orElse(null);
+      GeneratedBackupKey.Outcome signing;
+      try {
+        signing = GeneratedSigningKey.ensure(client, spec, cachedSigning, live);
+      } catch (GeneratedCredentials.IncompleteCredentialsException e) {
+        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+      }
+      if (signing.created()) {
+        events.normal(resource, "BackupSigningKeyGenerated", "generated the backup signing key " + signing.fingerprint()
+            + " (Secret " + Names.backupSigningKey(spec.name()) + "): every backup's manifest is signed with it and"
+            + " restores accept only backups it signed; export its public key off-cluster with the backup key"
+            + " (docs/backup.md)");
       }
     }
     Optional<String> hold = restoreHold(context, spec.name());

@@ -39,7 +39,9 @@ import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus.Phase;
 import org.loomio.operator.api.v1alpha1.RestoreStep;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.backup.Manifest;
 import org.loomio.operator.backup.OpenPgp;
+import org.loomio.operator.backup.Summary;
 import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
@@ -54,6 +56,7 @@ import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RestoreJob;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.secrets.GeneratedBackupKey;
+import org.loomio.operator.secrets.GeneratedSigningKey;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
@@ -170,11 +173,12 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       return step.fail("LoomioDeployment " + deploymentName + " encrypts backups to your own recipients: set"
           + " spec.privateKeySecretRef to a Secret holding the armored private key");
     }
+    SecretKeyRef verification = verificationKey(rs, spec);
     RenderContext ctx = new RenderContext(spec, capabilities.get(),
         new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()), SecretDigests.none());
 
     if (status.getPhase() == null || status.getPhase() == Phase.Pending) {
-      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key);
+      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key, verification);
       if (unconsented.isPresent()) {
         return step.fail(unconsented.get());
       }
@@ -225,12 +229,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       }
       // consent is checked again right before anything mounts or copies a referenced Secret: it may have been
       // withdrawn, or the LoomioDeployment may name other Secrets now
-      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key);
+      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key, verification);
       if (unconsented.isPresent()) {
         return step.fail(unconsented.get());
       }
       Job job = RestoreJob.render(ctx, LoomioBackupReconciler.hash8(restore), status.getBackupName(), source,
-          !Boolean.FALSE.equals(rs.getRestoreUploads()), key, Boolean.TRUE.equals(rs.getRestoreSecrets()));
+          !Boolean.FALSE.equals(rs.getRestoreUploads()), key, Boolean.TRUE.equals(rs.getRestoreSecrets()),
+          verification, Boolean.TRUE.equals(rs.getAllowUnsigned()));
       own(job, restore);
       client.batch().v1().jobs().inNamespace(ns).resource(job).create();
       status.setJob(job.getMetadata().getName());
@@ -243,18 +248,24 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (status.getPhase() == Phase.Restoring) {
       for (Pod pod : pods(context, Component.RESTORE)) {
         Optional<String> failure = failure(pod);
+        Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
+        if (failure.isPresent() && summary.map(s -> s.path("refused").asBoolean(false)).orElse(false)) {
+          // the backup is not proven to be the stack's: the agent stopped before downloading anything
+          return step.refuse(redaction(client, spec, key).apply("backup refused: " + summary.get().path("error")
+              .asText()));
+        }
         if (failure.isPresent()) {
           return step.fail(redaction(client, spec, key).apply("restore Job " + status.getJob() + ": " + failure.get()));
         }
-        Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
         summary.map(s -> s.path("backup").asText(null)).ifPresent(status::setBackupName);
         if (!succeeded(pod)) {
           continue;
         }
-        Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key);
+        Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key, verification);
         if (unconsented.isPresent()) {
           return step.fail(unconsented.get());
         }
+        recordVerification(step, summary.orElse(null));
         String secretsNote = "";
         if (Boolean.TRUE.equals(rs.getRestoreSecrets())) {
           try {
@@ -333,8 +344,11 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * restore and migration pods read what the stack reads) and the key, each with its owner's consent.
    */
   private Optional<String> consentProblem(KubernetesClient client, LoomioDeployment deployment, ResolvedSpec spec,
-      LoomioRestoreSpec rs, SecretKeyRef key) {
+      LoomioRestoreSpec rs, SecretKeyRef key, SecretKeyRef verification) {
     List<ReferencedSecrets.Ref> refs = new ArrayList<>(ReferencedSecrets.refs(spec));
+    refs.add(rs.getVerificationKeySecretRef() != null
+        ? new ReferencedSecrets.Ref("spec.verificationKeySecretRef", verification.getName(), verification.getKey())
+        : ReferencedSecrets.operatorRef("the stack's signing key", verification));
     refs.add(rs.getPrivateKeySecretRef() != null ? ReferencedSecrets.restoreKey(key)
         : spec.backup().mode() == BackupEncryptionSpec.Mode.Passphrase
             ? new ReferencedSecrets.Ref("spec.backup.encryption.passphraseSecretRef", key.getName(), key.getKey())
@@ -355,6 +369,34 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     List<String> names = new ArrayList<>(Redaction.secretNames(ReferencedSecrets.refs(spec)));
     names.add(key.getName());
     return Redaction.forStack(client, spec, names);
+  }
+
+  /** The public key the backup's manifest must be signed by: the one named, or the stack's own signing key. */
+  static SecretKeyRef verificationKey(LoomioRestoreSpec rs, ResolvedSpec spec) {
+    return rs.getVerificationKeySecretRef() != null ? rs.getVerificationKeySecretRef()
+        : new SecretKeyRef(Names.backupSigningKey(spec.name()), GeneratedSigningKey.PUBLIC_KEY);
+  }
+
+  /** What the agent verified: the signing key, or an unsigned backup let through (status and a Warning event). */
+  private static void recordVerification(Step step, JsonNode summary) {
+    if (summary == null) {
+      return;
+    }
+    LoomioRestoreStatus status = step.status;
+    if (summary.hasNonNull("signedBy")) {
+      status.setSignedBy(summary.get("signedBy").asText());
+    }
+    if (summary.path("unsigned").asBoolean(false)) {
+      status.setUnsigned(true);
+      step.events.warning(step.restore, "UnsignedBackupRestored", "restored backup " + status.getBackupName()
+          + " WITHOUT a signature (spec.allowUnsigned): nothing proves this stack made it");
+    }
+    if (summary.path("refusedBackups").isArray() && !summary.get("refusedBackups").isEmpty()) {
+      List<String> refused = new ArrayList<>();
+      summary.get("refusedBackups").forEach(r -> refused.add(r.asText()));
+      step.events.warning(step.restore, "BackupRefused", "latest passed over " + refused.size() + " newer"
+          + " backup(s) not proven to be this stack's: " + String.join("; ", refused));
+    }
   }
 
   /** The key to decrypt with: the passphrase, the user's private key, or the generated one. */
@@ -380,25 +422,15 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     }
     String ciphertext = summary == null ? null : summary.path("secretsObject").asText(null);
     if (ciphertext == null) {
-      throw new IllegalStateException("the backup agent returned no credentials (the backup may hold none)");
+      throw new IllegalStateException("the backup agent returned no credentials (the backup may hold none, or its"
+          + " result was missing, malformed or larger than " + Summary.LIMIT + " bytes)");
     }
     Secret keySecret = client.secrets().inNamespace(spec.namespace()).withName(key.getName()).get();
     if (keySecret == null) {
       throw new IllegalStateException("Secret " + key.getName() + " does not exist");
     }
-    String material = SecretValues.value(keySecret, key.getKey());
-    OpenPgp.Decryptor decryptor = b.mode() == BackupEncryptionSpec.Mode.Passphrase
-        ? OpenPgp.decryptWithPassphrase(material.strip().toCharArray())
-        : OpenPgp.decryptWithSecretKeys(material);
-    ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    decryptor.decrypt(new ByteArrayInputStream(Base64.getDecoder().decode(ciphertext)), plain);
-    JsonNode values;
-    try {
-      values = JSON.readTree(plain.toByteArray());
-    } catch (java.io.IOException e) {
-      // never Jackson's message: it quotes the input, which is the credentials
-      throw new IllegalStateException("the backed-up credentials are not a JSON object");
-    }
+    JsonNode values = decryptCredentials(b.mode() == BackupEncryptionSpec.Mode.Passphrase,
+        SecretValues.value(keySecret, key.getKey()), ciphertext);
     Secret current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
     if (current == null) {
       throw new IllegalStateException("Secret " + spec.generatedSecretName() + " does not exist");
@@ -429,6 +461,42 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     restoredSecret.getMetadata().setAnnotations(annotations);
     client.secrets().inNamespace(spec.namespace()).resource(restoredSecret).update();
     return "; credentials restored: " + String.join(", ", restored);
+  }
+
+  /**
+   * The operator's own decryption of the credentials a restore hands back, in the operator's memory and so
+   * bounded: the ciphertext at most a termination message, the plaintext at most
+   * {@link Manifest#MAX_SECRETS_BYTES} (compressed OpenPGP is refused outright), or a clear failure of this
+   * restore, never an OutOfMemoryError of the operator.
+   */
+  static JsonNode decryptCredentials(boolean passphrase, String material, String ciphertextBase64) throws Exception {
+    if (ciphertextBase64.length() > Summary.LIMIT) {
+      throw new IllegalStateException("the credentials object in the agent's result is larger than a termination"
+          + " message (" + Summary.LIMIT + " bytes): refused");
+    }
+    byte[] ciphertext;
+    try {
+      ciphertext = Base64.getDecoder().decode(ciphertextBase64);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("the credentials object in the agent's result is not base64");
+    }
+    OpenPgp.Decryptor decryptor = passphrase ? OpenPgp.decryptWithPassphrase(material.strip().toCharArray())
+        : OpenPgp.decryptWithSecretKeys(material);
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    decryptor.decrypt(new ByteArrayInputStream(ciphertext), plain, Manifest.MAX_SECRETS_BYTES);
+    byte[] json = plain.toByteArray();
+    try {
+      JsonNode values = JSON.readTree(json);
+      if (values == null || !values.isObject()) {
+        throw new IllegalStateException("the backed-up credentials are not a JSON object");
+      }
+      return values;
+    } catch (java.io.IOException e) {
+      // never Jackson's message: it quotes the input, which is the credentials
+      throw new IllegalStateException("the backed-up credentials are not a JSON object");
+    } finally {
+      java.util.Arrays.fill(json, (byte) 0);
+    }
   }
 
   private static List<Pod> pods(Context<LoomioRestore> context, Component component) {
@@ -508,6 +576,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       c.setCompletionTime(s.getCompletionTime());
       c.setStartedGeneration(s.getStartedGeneration());
       c.setDeploymentName(s.getDeploymentName());
+      c.setSignedBy(s.getSignedBy());
+      c.setUnsigned(s.getUnsigned());
     }
     return c;
   }
@@ -542,9 +612,20 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       });
     }
 
+    /**
+     * Failed before anything was touched: the backup was refused as not proven to be the stack's (unsigned,
+     * forged, dated in the future). The hold ends; a Warning event BackupRefused says why.
+     */
+    UpdateControl<LoomioRestore> refuse(String message) {
+      return fail(message, "BackupRefused", false);
+    }
+
     /** Failed; the hold stays once the data was touched (Restoring, Migrating), else it ends. */
     UpdateControl<LoomioRestore> fail(String message) {
-      boolean touched = status.getPhase() == Phase.Restoring || status.getPhase() == Phase.Migrating;
+      return fail(message, "RestoreFailed", status.getPhase() == Phase.Restoring || status.getPhase() == Phase.Migrating);
+    }
+
+    private UpdateControl<LoomioRestore> fail(String message, String reason, boolean touched) {
       status.getSteps().stream().filter(s -> "Running".equals(s.getState())).forEach(s -> {
         s.setState("Failed");
         s.setCompletionTime(now());
@@ -555,7 +636,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       status.setCompletionTime(now());
       status.setMessage(message + (touched ? "; web, worker and hocuspocus stay stopped: fix the cause and create a"
           + " new LoomioRestore, or delete this one to start them on the data as it is" : ""));
-      events.warning(restore, "RestoreFailed", status.getMessage());
+      events.warning(restore, reason, status.getMessage());
       return write(null);
     }
 

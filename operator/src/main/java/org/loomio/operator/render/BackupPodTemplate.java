@@ -26,10 +26,11 @@ import org.loomio.operator.render.pod.Scratch;
  * runs {@code pg_dump -Fc} into the pod-local scratch emptyDir; then the agent (the operator's image, its
  * {@code backup} command) streams the dump, the uploads volume (read-only) and the credentials Secret
  * through OpenPGP encryption to the destinations, verifies, writes the manifest last, prunes, and reports a
- * JSON summary as its termination message. The pod holds public keys (or the passphrase in Passphrase
- * mode) and never the private key.
+ * JSON summary as its termination message, the manifest signed with the stack's signing key. The pod holds
+ * public keys (or the passphrase in Passphrase mode) and the signing key, never the decryption key.
  *
- * <p>Restore: the agent ({@code restore} command, with the private key) downloads a backup, verifies every
+ * <p>Restore: the agent ({@code restore} command, with the private key and the signing PUBLIC key) accepts only a
+ * backup whose manifest is signed by the stack's key and not dated in the future, downloads it, verifies every
  * object's SHA-256 against the manifest before decrypting anything, writes the database dump to scratch and
  * restores the uploads; then a {@code postgres} container runs {@code pg_restore --clean --if-exists
  * --no-owner}. Neither pod has an API token: results travel in termination messages.
@@ -40,6 +41,7 @@ public final class BackupPodTemplate {
   public static final String SCRATCH = "/scratch";
   public static final String DUMP = SCRATCH + "/database.dump";
   static final String KEYS_DIR = "/keys";
+  static final String SIGNING_DIR = "/signing";
   static final String BACKUPS_DIR = "/backups";
   static final String UPLOADS_DIR = "/loomio/storage";
   static final String CREDENTIALS_DIR = "/credentials";
@@ -90,6 +92,11 @@ public final class BackupPodTemplate {
       args.addAll(List.of("--recipients", KEYS_DIR + "/recipients.asc"));
     }
     mounts.add(mount("encryption", KEYS_DIR, true));
+    // the stack's signing key (private half only): the manifest's signature proves the backup is this stack's
+    pod.volume(secretItem("signing", new SecretKeyRef(Names.backupSigningKey(ctx.name()),
+        org.loomio.operator.secrets.GeneratedSigningKey.PRIVATE_KEY), "signing.asc"));
+    mounts.add(mount("signing", SIGNING_DIR, true));
+    args.addAll(List.of("--signing-key", SIGNING_DIR + "/signing.asc"));
     destinations(ctx, pod, mounts, env, args, "--to-directory", "--to-s3");
 
     pod.container(agent(spec, args, env, mounts));
@@ -103,9 +110,12 @@ public final class BackupPodTemplate {
    * @param privateKey where the armored private key is (PublicKey mode); ignored in Passphrase mode
    * @param secretsToSummary whether the agent hands the (still encrypted, verified) credentials object back
    *     in its termination message, for the operator to decrypt and put back
+   * @param verificationKey the public key the backup's manifest must be signed by
+   * @param allowUnsigned whether a named backup without a signature is restored
    */
   public static PodTemplateSpec restore(RenderContext ctx, String backupName, LoomioRestoreSpec.Source source,
-      boolean restoreUploads, SecretKeyRef privateKey, boolean secretsToSummary) {
+      boolean restoreUploads, SecretKeyRef privateKey, boolean secretsToSummary, SecretKeyRef verificationKey,
+      boolean allowUnsigned) {
     ResolvedSpec spec = ctx.spec();
     ResolvedSpec.Backup b = spec.backup();
     HardenedPod pod = HardenedPod.of(ctx, Component.RESTORE).runToCompletion();
@@ -126,6 +136,12 @@ public final class BackupPodTemplate {
       args.addAll(List.of("--private-key", KEYS_DIR + "/private.asc"));
     }
     mounts.add(mount("decryption", KEYS_DIR, true));
+    pod.volume(secretItem("verification", verificationKey, "verification.asc"));
+    mounts.add(mount("verification", SIGNING_DIR, true));
+    args.addAll(List.of("--verification-key", SIGNING_DIR + "/verification.asc"));
+    if (allowUnsigned) {
+      args.add("--allow-unsigned");
+    }
     if (secretsToSummary) {
       args.add("--secrets-to-summary");
     }

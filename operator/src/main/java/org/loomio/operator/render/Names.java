@@ -38,6 +38,11 @@ public final class Names {
     return name + "-backup-key";
   }
 
+  /** The stack's backup signing key (generated, retained like the backup key). */
+  public static String backupSigningKey(String name) {
+    return name + org.loomio.operator.api.v1alpha1.GeneratedSecretNames.SIGNING_KEY_SUFFIX;
+  }
+
   /** The ConfigMap with the armored public keys backups are encrypted to. */
   public static String backupRecipients(String name) {
     return name + "-backup-recipients";

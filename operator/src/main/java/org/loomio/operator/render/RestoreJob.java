@@ -15,14 +15,16 @@ public final class RestoreJob {
 
   /** @param hash8 eight hex characters of the LoomioRestore's uid */
   public static Job render(RenderContext ctx, String hash8, String backupName, LoomioRestoreSpec.Source source,
-      boolean restoreUploads, SecretKeyRef privateKey, boolean restoreSecrets) {
+      boolean restoreUploads, SecretKeyRef privateKey, boolean restoreSecrets, SecretKeyRef verificationKey,
+      boolean allowUnsigned) {
     ResolvedSpec.Backup b = ctx.spec().backup();
     return new JobBuilder()
         .withMetadata(ObjectMetas.of(ctx, Names.restoreJob(ctx.name(), hash8), Component.RESTORE))
         .withNewSpec()
         .withBackoffLimit(0)
         .withActiveDeadlineSeconds((long) b.activeDeadlineSeconds())
-        .withTemplate(BackupPodTemplate.restore(ctx, backupName, source, restoreUploads, privateKey, restoreSecrets))
+        .withTemplate(BackupPodTemplate.restore(ctx, backupName, source, restoreUploads, privateKey, restoreSecrets,
+            verificationKey, allowUnsigned))
         .endSpec()
         .build();
   }

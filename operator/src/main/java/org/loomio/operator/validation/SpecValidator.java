@@ -219,7 +219,8 @@ public final class SpecValidator {
 
   /**
    * A LoomioRestore's own rules (its CEL, repeated): the key to decrypt with may be a stack's backup key, never
-   * the deployment's credentials.
+   * the deployment's credentials or signing key; the verification key is never a generated Secret; unsigned
+   * backups only by name.
    */
   public static List<Violation> validateRestore(org.loomio.operator.api.v1alpha1.LoomioRestoreSpec rs) {
     List<Violation> v = new ArrayList<>();
@@ -230,6 +231,18 @@ public final class SpecValidator {
         v.add(new Violation("spec.privateKeySecretRef.name", GeneratedSecretNames.RESTORE_KEY_REFUSED
             .substring("spec.privateKeySecretRef: ".length()) + " (" + key + ")"));
       }
+    }
+    if (rs != null && rs.getVerificationKeySecretRef() != null && rs.getDeploymentName() != null) {
+      String key = rs.getVerificationKeySecretRef().getName();
+      if (GeneratedSecretNames.isGenerated(rs.getDeploymentName(), key)) {
+        v.add(new Violation("spec.verificationKeySecretRef.name", GeneratedSecretNames.VERIFICATION_KEY_REFUSED
+            .substring("spec.verificationKeySecretRef: ".length()) + " (" + key + ")"));
+      }
+    }
+    if (rs != null && Boolean.TRUE.equals(rs.getAllowUnsigned())
+        && (rs.getBackupName() == null || rs.getBackupName().equals("latest"))) {
+      v.add(new Violation("spec.allowUnsigned", org.loomio.operator.api.v1alpha1.LoomioRestoreSpec.ALLOW_UNSIGNED_REFUSED
+          .substring("spec.allowUnsigned: ".length())));
     }
     return v;
   }

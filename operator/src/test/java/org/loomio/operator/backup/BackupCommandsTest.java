@@ -55,12 +55,12 @@ class BackupCommandsTest {
     assertThat(backup.out()).contains("--stack", "--dump", "--uploads", "--secrets", "--recipients", "--passphrase-file",
         "--to-directory", "--to-s3", "--s3-endpoint", "--s3-bucket", "--s3-prefix", "--s3-region", "--s3-path-style",
         "--s3-sse", "--s3-kms-key-id", "--keep-last", "--keep-daily", "--keep-weekly", "--keep-monthly",
-        "--loomio-image", "--postgres-version", "--uploads-location", "--scratch", "--termination-log");
+        "--loomio-image", "--postgres-version", "--uploads-location", "--scratch", "--termination-log", "--signing-key");
     Run restore = run(new Main(), "restore", "--help");
     assertThat(restore.code()).isZero();
     assertThat(restore.out()).contains("--stack", "--backup", "--from-directory", "--from-s3", "--s3-bucket",
         "--private-key", "--passphrase-file", "--scratch", "--database-out", "--uploads", "--secret=NAMESPACE/NAME",
-        "--secret-keys", "--secrets-to-summary", "--termination-log");
+        "--secret-keys", "--secrets-to-summary", "--termination-log", "--verification-key", "--allow-unsigned");
     assertThat(run(new Main(), "backup", "--dump", "x").code()).isEqualTo(2); // usage: --stack etc. missing
   }
 
@@ -71,8 +71,10 @@ class BackupCommandsTest {
     Path passphrase = Files.writeString(tmp.resolve("passphrase"), "pass phrase\n");
     Path backups = Files.createDirectories(tmp.resolve("backups"));
     Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+    Path signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
+    Path verificationKey = Files.writeString(tmp.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
     Run b = run(new BackupCommand(Map.of(), new BackupAgent()), "--stack", "team", "--dump", dump.toString(),
-        "--passphrase-file", passphrase.toString(), "--to-directory", backups.toString(), "--scratch", scratch.toString(),
+        "--signing-key", signingKey.toString(), "--passphrase-file", passphrase.toString(), "--to-directory", backups.toString(), "--scratch", scratch.toString(),
         "--termination-log", tmp.resolve("log").toString(), "--log-level", "warn");
     assertThat(b.code()).as(b.err() + b.out()).isZero();
     JsonNode summary = b.summary();
@@ -87,7 +89,7 @@ class BackupCommandsTest {
     Path out = tmp.resolve("restored.dump");
     Run r = run(new RestoreCommand(Map.of(), BackupAgent.Destinations.DEFAULT), "--stack", "team", "--backup", name,
         "--from-directory", backups.toString(), "--passphrase-file", passphrase.toString(), "--scratch",
-        scratch.toString(), "--database-out", out.toString(), "--termination-log", tmp.resolve("log2").toString(),
+        scratch.toString(), "--verification-key", verificationKey.toString(), "--database-out", out.toString(), "--termination-log", tmp.resolve("log2").toString(),
         "--log-level", "warn");
     assertThat(r.code()).as(r.err() + r.out()).isZero();
     assertThat(r.summary().path("restored").toString()).isEqualTo("[\"database\"]");
@@ -98,7 +100,9 @@ class BackupCommandsTest {
   void badCombinationsReportAJsonErrorAndExitCode1() throws Exception {
     Path dump = AgentFixtures.fakeDump(tmp.resolve("database.dump"), 100);
     Path passphrase = Files.writeString(tmp.resolve("passphrase"), "pass phrase");
+    Path signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
     List<String> base = List.of("--stack", "team", "--dump", dump.toString(), "--passphrase-file", passphrase.toString(),
+        "--signing-key", signingKey.toString(),
         "--scratch", tmp.toString(), "--termination-log", tmp.resolve("log").toString(), "--log-level", "warn");
 
     Run noCredentials = run(new BackupCommand(Map.of(), new BackupAgent()), with(base, "--to-s3", "--s3-bucket", "b"));
@@ -122,7 +126,8 @@ class BackupCommandsTest {
     assertThat(s3Uploads.summary().path("error").asText()).contains("do not pass --uploads");
 
     Run badSecret = run(new RestoreCommand(Map.of(), BackupAgent.Destinations.DEFAULT), "--stack", "team", "--backup",
-        "latest", "--from-directory", tmp.toString(), "--passphrase-file", passphrase.toString(), "--scratch",
+        "latest", "--from-directory", tmp.toString(), "--passphrase-file", passphrase.toString(),
+        "--verification-key", signingKey.toString(), "--scratch",
         tmp.toString(), "--database-out", tmp.resolve("db").toString(), "--secret", "no-namespace",
         "--termination-log", tmp.resolve("log").toString(), "--log-level", "warn");
     assertThat(badSecret.code()).isEqualTo(1);

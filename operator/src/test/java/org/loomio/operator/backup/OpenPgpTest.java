@@ -249,16 +249,23 @@ class OpenPgpTest {
     assumeTrue(Gpg.available(), "gpg is not installed");
     try (Gpg gpg = new Gpg(Files.createTempDirectory(dir, "gpg"))) {
       gpg.importKey(alice.publicKeyRing());
+      // --compress-algo none: gpg compresses by default, and compressed messages are refused (a compressed
+      // packet is how a few KiB inflate to gigabytes; backups are never compressed), see refusesCompressed...
       Path pk = dir.resolve("from-gpg.pgp");
-      gpg.ok("--trust-model", "always", "--encrypt", "--recipient", alice.fingerprint(), "--output", pk.toString(),
-          plain.toString());
+      gpg.ok("--trust-model", "always", "--compress-algo", "none", "--encrypt", "--recipient", alice.fingerprint(),
+          "--output", pk.toString(), plain.toString());
       assertSameAsPlain(decrypt(OpenPgp.decryptWithSecretKeys(alice.secretKeyRing()), pk, "from-gpg.out"));
+      Path compressed = dir.resolve("from-gpg-compressed.pgp");
+      gpg.ok("--trust-model", "always", "--compress-algo", "zlib", "--encrypt", "--recipient", alice.fingerprint(),
+          "--output", compressed.toString(), plain.toString());
+      assertThatThrownBy(() -> decrypt(OpenPgp.decryptWithSecretKeys(alice.secretKeyRing()), compressed, "c.out"))
+          .isInstanceOf(OpenPgp.PgpException.class).hasMessageContaining("refusing a compressed OpenPGP message");
 
       Path passFile = dir.resolve("passphrase-gpg.txt");
       Files.writeString(passFile, new String(PASSPHRASE) + "\n", StandardCharsets.UTF_8);
       Path sym = dir.resolve("from-gpg-sym.pgp");
       gpg.ok("--pinentry-mode", "loopback", "--passphrase-file", passFile.toString(), "--symmetric", "--cipher-algo",
-          "AES256", "--output", sym.toString(), plain.toString());
+          "AES256", "--compress-algo", "none", "--output", sym.toString(), plain.toString());
       assertSameAsPlain(decrypt(OpenPgp.decryptWithPassphrase(PASSPHRASE), sym, "from-gpg-sym.out"));
     }
   }
@@ -311,6 +318,72 @@ class OpenPgpTest {
       assertThat(in.readNBytes(1000)).hasSize(1000);
       assertThatThrownBy(() -> in.transferTo(OutputStream.nullOutputStream()))
           .isInstanceOf(OpenPgp.PgpException.class).hasMessageContaining("MDC");
+    }
+  }
+
+  @Test
+  void decryptionStopsAtItsLimit() throws Exception {
+    Path cipher = encrypt(OpenPgp.encryptTo(OpenPgp.readRecipients(alice.publicKeyRing())), "limited.pgp");
+    try (InputStream in = Files.newInputStream(cipher)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThatThrownBy(() -> OpenPgp.decryptWithSecretKeys(alice.secretKeyRing()).decrypt(in, out, 1000))
+          .isInstanceOf(OpenPgp.PgpException.class).hasMessageContaining("exceeds its limit of 1000 bytes");
+      assertThat(out.size()).isLessThanOrEqualTo(1000);
+    }
+    // exactly at the limit is fine; a limit of Long.MAX_VALUE is no limit
+    try (InputStream in = Files.newInputStream(cipher)) {
+      assertThat(OpenPgp.decryptWithSecretKeys(alice.secretKeyRing()).decrypt(in, OutputStream.nullOutputStream(),
+          Files.size(plain))).isEqualTo(Files.size(plain));
+    }
+    try (InputStream in = Files.newInputStream(cipher)) {
+      assertThat(OpenPgp.decryptWithSecretKeys(alice.secretKeyRing()).decrypt(in, OutputStream.nullOutputStream(),
+          Long.MAX_VALUE)).isEqualTo(Files.size(plain));
+    }
+  }
+
+  @Test
+  void signaturesVerifyOnlyAgainstTheSigningKeyAndOnlyOverTheSameBytes() throws Exception {
+    OpenPgp.GeneratedKey stack = OpenPgp.generateSigningKey("stack");
+    OpenPgp.GeneratedKey other = OpenPgp.generateSigningKey("other");
+    byte[] data = "{\"backup\": \"team-20250105T020000Z\"}".getBytes(StandardCharsets.UTF_8);
+    OpenPgp.Signer signer = OpenPgp.signerFrom(stack.secretKeyRing());
+    byte[] sig = signer.sign(data);
+    assertThat(new String(sig, StandardCharsets.US_ASCII)).startsWith("-----BEGIN PGP SIGNATURE-----");
+    assertThat(signer.fingerprint()).isEqualTo(stack.fingerprint());
+    assertThat(OpenPgp.verifierFrom(stack.publicKeyRing()).verify(data, sig)).isEqualTo(stack.fingerprint());
+    assertThat(signer.verifier().verify(data, sig)).isEqualTo(stack.fingerprint());
+
+    byte[] changed = data.clone();
+    changed[3] ^= 1;
+    assertThatThrownBy(() -> OpenPgp.verifierFrom(stack.publicKeyRing()).verify(changed, sig))
+        .hasMessageContaining("does not match");
+    assertThatThrownBy(() -> OpenPgp.verifierFrom(other.publicKeyRing()).verify(data, sig))
+        .hasMessageContaining("not the stack's signing key").hasMessageContaining(other.fingerprint());
+    assertThatThrownBy(() -> OpenPgp.verifierFrom(stack.publicKeyRing()).verify(data, "garbage".getBytes()))
+        .isInstanceOf(OpenPgp.PgpException.class);
+    // the verification key is public: a private key there is refused; an encryption key cannot sign
+    assertThatThrownBy(() -> OpenPgp.verifierFrom(stack.secretKeyRing())).hasMessageContaining("only public keys");
+    assertThatThrownBy(() -> OpenPgp.signerFrom(stack.publicKeyRing())).hasMessageContaining("PRIVATE KEY BLOCK");
+  }
+
+  @Test
+  void stockGpgVerifiesTheSignatureByHand() throws Exception {
+    if (System.getenv("CI") != null) {
+      org.junit.jupiter.api.Assertions.assertTrue(Gpg.available(), "CI must install gnupg (.ci/run)");
+    }
+    assumeTrue(Gpg.available(), "gpg is not installed");
+    OpenPgp.GeneratedKey stack = OpenPgp.generateSigningKey("Loomio backups of loomio/team (signing)");
+    Path manifest = Files.writeString(dir.resolve("manifest.json"), "{\"formatVersion\": 1}\n");
+    Path sig = Files.write(dir.resolve("manifest.json.sig"),
+        OpenPgp.signerFrom(stack.secretKeyRing()).sign(Files.readAllBytes(manifest)));
+    try (Gpg gpg = new Gpg(Files.createTempDirectory(dir, "gpg"))) {
+      gpg.importKey(stack.publicKeyRing());
+      Gpg.Result ok = gpg.ok("--status-fd", "1", "--verify", sig.toString(), manifest.toString());
+      assertThat(ok.out()).contains("[GNUPG:] GOODSIG", "[GNUPG:] VALIDSIG " + stack.fingerprint());
+      Files.writeString(manifest, "{\"formatVersion\": 2}\n");
+      Gpg.Result bad = gpg.run("--status-fd", "1", "--verify", sig.toString(), manifest.toString());
+      assertThat(bad.code()).isNotZero();
+      assertThat(bad.out()).contains("[GNUPG:] BADSIG");
     }
   }
 }

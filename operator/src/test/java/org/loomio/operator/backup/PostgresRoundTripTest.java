@@ -133,6 +133,9 @@ class PostgresRoundTripTest {
     Path secrets = AgentFixtures.secretsMount(Files.createDirectories(tmp.resolve("secrets")));
     OpenPgp.GeneratedKey key = TestKeys.alice();
     Path recipients = Files.writeString(tmp.resolve("recipients.asc"), key.publicKeyRing());
+    OpenPgp.GeneratedKey signing = TestKeys.signing();
+    Path signingKey = Files.writeString(tmp.resolve("signing.asc"), signing.secretKeyRing());
+    Path verificationKey = Files.writeString(tmp.resolve("verification.asc"), signing.publicKeyRing());
     Path backups = Files.createDirectories(tmp.resolve("backups"));
     String bucket = "loomio-" + UUID.randomUUID();
     s3.createBucket(bucket);
@@ -140,7 +143,8 @@ class PostgresRoundTripTest {
 
     Run b = run(new BackupCommand(S3Server.env(), new BackupAgent()),
         "--stack", STACK, "--dump", dump.toString(), "--uploads", uploads.toString(), "--secrets", secrets.toString(),
-        "--recipients", recipients.toString(), "--to-directory", backups.toString(), "--to-s3",
+        "--recipients", recipients.toString(), "--signing-key", signingKey.toString(),
+        "--to-directory", backups.toString(), "--to-s3",
         "--s3-endpoint", s3.endpoint().toString(), "--s3-bucket", bucket, "--s3-prefix", "stacks/team",
         "--s3-region", "eu-central-1", "--s3-path-style", "--keep-last", "3", "--loomio-image", "loomio/loomio:v3.0.11",
         "--postgres-version", "15", "--uploads-location", "volume", "--scratch", scratch.toString(),
@@ -157,6 +161,12 @@ class PostgresRoundTripTest {
     // (a) without the operator: stock gpg decrypts, pg_restore restores; tar unpacks the uploads
     assertThat(Gpg.available()).as("gpg 2.2 is installed (Debian: gnupg)").isTrue();
     try (Gpg gpg = new Gpg(Files.createTempDirectory(tmp, "gpg"))) {
+      // first the signature, with the exported signing public key, before decrypting anything
+      gpg.importKey(signing.publicKeyRing());
+      Gpg.Result verified = gpg.ok("--trust-model", "always", "--status-fd", "1", "--verify",
+          backups.resolve(name).resolve("manifest.json.sig").toString(),
+          backups.resolve(name).resolve("manifest.json").toString());
+      assertThat(verified.out()).contains("[GNUPG:] VALIDSIG " + signing.fingerprint());
       gpg.importKey(key.secretKeyRing());
       Path byHand = tmp.resolve("by-hand.dump");
       gpg.ok("--decrypt", "--output", byHand.toString(), backups.resolve(name).resolve("database.dump.pgp").toString());
@@ -186,7 +196,8 @@ class PostgresRoundTripTest {
     Run r = run(new RestoreCommand(S3Server.env(), BackupAgent.Destinations.DEFAULT),
         "--stack", STACK, "--backup", "latest", "--from-s3", "--s3-endpoint", s3.endpoint().toString(),
         "--s3-bucket", bucket, "--s3-prefix", "stacks/team", "--s3-region", "eu-central-1", "--s3-path-style",
-        "--private-key", privateKey.toString(), "--scratch", restoreScratch.toString(),
+        "--private-key", privateKey.toString(), "--verification-key", verificationKey.toString(),
+        "--scratch", restoreScratch.toString(),
         "--database-out", databaseOut.toString(), "--uploads", restoredUploads.toString(), "--secrets-to-summary",
         "--termination-log", tmp.resolve("restore-termination-log").toString(), "--log-level", "warn");
     assertThat(r.code()).as(r.out()).isZero();

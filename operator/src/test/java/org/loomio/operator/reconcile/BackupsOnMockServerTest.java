@@ -107,7 +107,21 @@ class BackupsOnMockServerTest {
       assertThat(cluster.client().batch().v1().cronjobs().inNamespace("bk").withName("team-backup").get()).isNotNull();
       assertThat(condition("bk", "team", Conditions.BACKUPS_HEALTHY).getReason()).isEqualTo(Conditions.NO_BACKUP_YET);
       assertThat(cluster.client().v1().events().inNamespace("bk").list().getItems())
-          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupKeyGenerated"));
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupKeyGenerated"))
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupSigningKeyGenerated"));
+      // the signing key: its own Secret, kept like the backup key, separate from the encryption key
+      Secret signing = cluster.client().secrets().inNamespace("bk").withName("team-backup-signing-key").get();
+      assertThat(signing).isNotNull();
+      assertThat(signing.getMetadata().getOwnerReferences()).as("kept when the stack goes").isNullOrEmpty();
+      assertThat(secretValue("bk", "team-backup-signing-key", "private.asc"))
+          .startsWith("-----BEGIN PGP PRIVATE KEY BLOCK-----");
+      String signingPublic = secretValue("bk", "team-backup-signing-key", "public.asc");
+      assertThat(OpenPgp.verifierFrom(signingPublic).fingerprints())
+          .containsExactly(secretValue("bk", "team-backup-signing-key", "fingerprint"))
+          .doesNotContain(secretValue("bk", "team-backup-key", "fingerprint"));
+      var agent = cluster.client().batch().v1().cronjobs().inNamespace("bk").withName("team-backup").get().getSpec()
+          .getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(agent.getArgs()).containsSequence("--signing-key", "/signing/signing.asc");
     });
 
     finishedPod("bk", "team-backup-29000000-abcde", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
@@ -229,8 +243,18 @@ class BackupsOnMockServerTest {
       out.write(("{\"SECRET_KEY_BASE\":\"" + b64("from-the-backup") + "\",\"POSTGRES_PASSWORD\":\""
           + b64("never-restored") + "\"}").getBytes(StandardCharsets.UTF_8));
     }
-    String summary = "{\"backup\":\"team-20261127T031700Z\",\"restored\":[\"database\",\"uploads\"],\"secretsObject\":\""
-        + Base64.getEncoder().encodeToString(encrypted.toByteArray()) + "\"}";
+    String fingerprint = secretValue("rs", "team-backup-signing-key", "fingerprint");
+    String summary = "{\"backup\":\"team-20261127T031700Z\",\"restored\":[\"database\",\"uploads\"],\"signedBy\":\""
+        + fingerprint + "\",\"secretsObject\":\"" + Base64.getEncoder().encodeToString(encrypted.toByteArray()) + "\"}";
+    Job restoreJob = cluster.client().batch().v1().jobs().inNamespace("rs").withLabel(Labels.RESTORE, "r1").list()
+        .getItems().get(0);
+    assertThat(restoreJob.getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
+        .containsSequence("--verification-key", "/signing/verification.asc").doesNotContain("--allow-unsigned");
+    assertThat(restoreJob.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+      assertThat(v.getName()).isEqualTo("verification");
+      assertThat(v.getSecret().getSecretName()).isEqualTo("team-backup-signing-key");
+      assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("public.asc");
+    });
     finishedPod("rs", "team-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
         Labels.COMPONENT, "restore", Labels.RESTORE, "r1"), List.of(terminated("agent", 0, summary)),
         List.of(terminated("pg-restore", 0, "")));
@@ -238,6 +262,8 @@ class BackupsOnMockServerTest {
       LoomioRestoreStatus s = restoreStatus("rs", "r1");
       assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Migrating);
       assertThat(s.getBackupName()).isEqualTo("team-20261127T031700Z");
+      assertThat(s.getSignedBy()).isEqualTo(fingerprint);
+      assertThat(s.getUnsigned()).isNull();
       assertThat(secretValue("rs", "team-secrets", "SECRET_KEY_BASE")).isEqualTo("from-the-backup");
     });
     assertThat(secretValue("rs", "team-secrets", "POSTGRES_PASSWORD")).isEqualTo(postgresPassword);
@@ -378,6 +404,95 @@ class BackupsOnMockServerTest {
     assertThat(cluster.client().v1().events().inNamespace("masked").list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupFailed"))
         .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(password));
+  }
+
+  /** Brings a stack up and starts a restore of it, until its Job exists. */
+  private static void restoring(String ns, java.util.function.Consumer<LoomioRestore> spec) {
+    create(ns, "team");
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runControllers(ns, "team");
+      assertThat(condition(ns, "team", Conditions.READY).getReason()).isEqualTo(Conditions.ALL_READY);
+    });
+    LoomioRestore r = new LoomioRestore();
+    r.getMetadata().setName("r1");
+    r.getMetadata().setNamespace(ns);
+    r.setSpec(new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec());
+    r.getSpec().setDeploymentName("team");
+    spec.accept(r);
+    cluster.client().resource(r).create();
+    await().atMost(WAIT).untilAsserted(() -> {
+      retrying(() -> cluster.runWorkloads(ns, "team"));
+      assertThat(restoreStatus(ns, "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Restoring);
+    });
+  }
+
+  @Test
+  void aBackupTheAgentRefusesFailsTheRestoreSaysWhyAndLetsTheAppStartAgain() {
+    restoring("refused", r -> { });
+    String why = "backup team-20991231T235959Z is dated in the future (2099-12-31T23:59:59Z, now"
+        + " 2026-12-06T20:00:00Z): refused; no backup of this stack can be newer than now";
+    finishedPod("refused", "team-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "restore", Labels.RESTORE, "r1"), List.of(terminated("agent", 1,
+        "{\"backup\":\"team-20991231T235959Z\",\"restored\":[],\"error\":\"" + why
+            + "; nothing was restored\",\"refused\":true}")), List.of());
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("refused", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+      assertThat(s.getMessage()).startsWith("backup refused: " + why).doesNotContain("stay stopped");
+      assertThat(s.getHoldsDeployment()).as("nothing was touched: the hold ends").isFalse();
+      assertThat(cluster.client().v1().events().inNamespace("refused").list().getItems())
+          .anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("BackupRefused");
+            assertThat(e.getMessage()).contains("dated in the future");
+          });
+      assertThat(cluster.client().apps().deployments().inNamespace("refused").withName("team-web").get().getSpec()
+          .getReplicas()).as("the app starts again on its own data").isEqualTo(1);
+    });
+  }
+
+  @Test
+  void anUnsignedBackupRestoredByNameIsRecordedInTheStatusAndAWarning() {
+    restoring("unsigned", r -> {
+      r.getSpec().setBackupName("team-20250105T020000Z");
+      r.getSpec().setAllowUnsigned(true);
+      r.getSpec().setRestoreSecrets(false);
+    });
+    assertThat(cluster.client().batch().v1().jobs().inNamespace("unsigned").withLabel(Labels.RESTORE, "r1").list()
+        .getItems().get(0).getSpec().getTemplate().getSpec().getInitContainers().get(0).getArgs())
+        .contains("--backup", "team-20250105T020000Z", "--allow-unsigned");
+    finishedPod("unsigned", "team-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "restore", Labels.RESTORE, "r1"), List.of(terminated("agent", 0,
+        "{\"backup\":\"team-20250105T020000Z\",\"restored\":[\"database\"],\"unsigned\":true}")),
+        List.of(terminated("pg-restore", 0, "")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("unsigned", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Migrating);
+      assertThat(s.getUnsigned()).isTrue();
+      assertThat(s.getSignedBy()).isNull();
+      assertThat(cluster.client().v1().events().inNamespace("unsigned").list().getItems())
+          .anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("UnsignedBackupRestored");
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).contains("team-20250105T020000Z", "WITHOUT a signature");
+          });
+    });
+  }
+
+  @Test
+  void anOversizedOrMalformedAgentResultFailsThatRestoreOnly() {
+    restoring("oversized", r -> r.getSpec().setRestoreSecrets(true));
+    // longer than any termination message the kubelet passes on: not parsed at all
+    String huge = "{\"backup\":\"team-20261127T031700Z\",\"secretsObject\":\"" + "A".repeat(64 * 1024) + "\"}";
+    finishedPod("oversized", "team-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "restore", Labels.RESTORE, "r1"), List.of(terminated("agent", 0, huge)),
+        List.of(terminated("pg-restore", 0, "")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus("oversized", "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
+      assertThat(s.getMessage()).contains("the credentials are not", "missing, malformed or larger than 4096 bytes");
+    });
+    // the operator goes on serving: another stack still reconciles
+    create("oversized-next", "team");
   }
 
   /** Plays a controller while the operator writes the same objects: a 409 is retried, as a controller would. */

@@ -63,7 +63,15 @@ class BackupRenderTest {
     assertThat(agent.getArgs()).startsWith("backup").contains("--recipients", "/keys/recipients.asc",
         "--to-directory", "/backups", "--uploads", "/loomio/storage", "--secrets", "/credentials", "--keep-last", "7")
         .doesNotContain("--to-s3", "--passphrase-file");
-    assertThat(pod.getVolumes()).extracting(Volume::getName).contains("uploads", "backups", "credentials", "encryption", "scratch");
+    assertThat(agent.getArgs()).containsSequence("--signing-key", "/signing/signing.asc");
+    assertThat(pod.getVolumes()).extracting(Volume::getName).contains("uploads", "backups", "credentials", "encryption", "scratch",
+        "signing");
+    // the backup pod holds the signing key's private half, nothing else of that Secret
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("signing")).singleElement().satisfies(v -> {
+      assertThat(v.getSecret().getSecretName()).isEqualTo("team-backup-signing-key");
+      assertThat(v.getSecret().getItems()).extracting(io.fabric8.kubernetes.api.model.KeyToPath::getKey)
+          .containsExactly("private.asc");
+    });
     assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("encryption")).singleElement()
         .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("team-backup-recipients"));
     assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("uploads")).singleElement()
@@ -193,12 +201,16 @@ class BackupRenderTest {
     RenderContext c = ctx(r, ClusterCapabilities.newest());
     Job backup = BackupJob.render(c, "0123abcd");
     Job restore = RestoreJob.render(c, "4567ef01", "latest", LoomioRestoreSpec.Source.volume, true,
-        new SecretKeyRef("team-backup-key", "private.asc"), true);
+        new SecretKeyRef("team-backup-key", "private.asc"), true, new SecretKeyRef("team-backup-signing-key",
+            "public.asc"), false);
+    Job unsigned = RestoreJob.render(c, "4567ef02", "team-20250105T020000Z", LoomioRestoreSpec.Source.volume, true,
+        new SecretKeyRef("team-backup-key", "private.asc"), false, new SecretKeyRef("old-signing", "key.asc"), true);
     Stack stack = StackRenderer.render(c);
     List<HasMetadata> objects = new ArrayList<>(stack.all(io.fabric8.kubernetes.api.model.ServiceAccount.class));
     objects.addAll(stack.all(NetworkPolicy.class));
     objects.add(backup);
     objects.add(restore);
+    objects.add(unsigned);
     assertThat(HardeningChecklist.check(new Stack(objects, List.of(), "-", "-", "-"), ClusterCapabilities.newest(), false))
         .isEmpty();
     assertThat(backup.getMetadata().getName()).isEqualTo("team-backup-0123abcd");
@@ -207,7 +219,19 @@ class BackupRenderTest {
     PodSpec pod = restore.getSpec().getTemplate().getSpec();
     Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
     assertThat(agent.getArgs()).startsWith("restore").contains("--backup", "latest", "--from-directory", "/backups",
-        "--private-key", "/keys/private.asc", "--uploads", "/loomio/storage", "--secrets-to-summary");
+        "--private-key", "/keys/private.asc", "--uploads", "/loomio/storage", "--secrets-to-summary",
+        "--verification-key", "/signing/verification.asc").doesNotContain("--allow-unsigned", "--signing-key");
+    // the restore pod verifies with the signing key's PUBLIC half only
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("verification")).singleElement().satisfies(v -> {
+      assertThat(v.getSecret().getSecretName()).isEqualTo("team-backup-signing-key");
+      assertThat(v.getSecret().getItems()).extracting(io.fabric8.kubernetes.api.model.KeyToPath::getKey)
+          .containsExactly("public.asc");
+    });
+    PodSpec unsignedPod = unsigned.getSpec().getTemplate().getSpec();
+    assertThat(container(unsignedPod, BackupPodTemplate.AGENT_CONTAINER).getArgs())
+        .contains("--backup", "team-20250105T020000Z", "--allow-unsigned");
+    assertThat(unsignedPod.getVolumes()).filteredOn(v -> v.getName().equals("verification")).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("old-signing"));
     assertThat(pod.getInitContainers()).extracting(Container::getName).containsExactly(BackupPodTemplate.AGENT_CONTAINER);
     assertThat(String.join(" ", container(pod, "pg-restore").getCommand()))
         .contains("pg_restore --clean --if-exists --no-owner --exit-on-error");

@@ -78,7 +78,8 @@ class VariableExpansionTest {
         StackRenderer.render(ctx).all(CronJob.class).get(0).getSpec().getJobTemplate().getSpec().getTemplate(),
         BackupJob.render(ctx, "0123abcd").getSpec().getTemplate(),
         RestoreJob.render(ctx, "4567ef01", "latest", LoomioRestoreSpec.Source.s3, true,
-            new SecretKeyRef("team-backup-key", "private.asc"), false).getSpec().getTemplate());
+            new SecretKeyRef("team-backup-key", "private.asc"), false, new SecretKeyRef("team-backup-signing-key",
+                "public.asc"), false).getSpec().getTemplate());
     for (PodTemplateSpec pod : pods) {
       Container agent = containers(pod).stream().filter(c -> c.getName().equals("agent")).findFirst().orElseThrow();
       KubeletExpansion.Expanded seen = KubeletExpansion.run(agent, Map.of());
@@ -159,7 +160,8 @@ class VariableExpansionTest {
     pods.add(BackupJob.render(plain, "0123abcd").getSpec().getTemplate());
     for (LoomioRestoreSpec.Source source : LoomioRestoreSpec.Source.values()) {
       pods.add(RestoreJob.render(plain, "4567ef01", "latest", source, true,
-          new SecretKeyRef("team-backup-key", "private.asc"), true).getSpec().getTemplate());
+          new SecretKeyRef("team-backup-key", "private.asc"), true, new SecretKeyRef("team-backup-signing-key",
+              "public.asc"), true).getSpec().getTemplate());
     }
     assertThat(pods).isNotEmpty();
     List<String> problems = new ArrayList<>();

@@ -117,6 +117,34 @@ class CelRulesTest {
     }
   }
 
+  /** The LoomioRestore's own rules refuse what SpecValidator.validateRestore refuses, in the same words. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "privateKeySecretRef: {name: team-backup-signing-key, key: private.asc}",
+      "privateKeySecretRef: {name: team-secrets, key: SECRET_KEY_BASE}",
+      "verificationKeySecretRef: {name: team-backup-signing-key, key: public.asc}",
+      "verificationKeySecretRef: {name: team-backup-key, key: public.asc}",
+      "allowUnsigned: true",
+      "allowUnsigned: true, backupName: latest"})
+  void restoreRulesRefuseWhatTheOperatorRefusesInTheSameWords(String fields) throws IOException {
+    JsonNode restore = YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
+        + " spec: {deploymentName: team, " + fields + "}}");
+    var spec = YAML.treeToValue(restore.get("spec"), org.loomio.operator.api.v1alpha1.LoomioRestoreSpec.class);
+    List<org.loomio.operator.validation.Violation> operator = SpecValidator.validateRestore(spec);
+    List<CelRules.Refusal> cel = refusals(restore, null);
+    assertThat(cel).as("refused by CEL").singleElement();
+    assertThat(operator).as("refused by the operator").singleElement();
+    String field = operator.get(0).field().replaceAll("\\.name$", "");
+    assertThat(cel.get(0).message()).startsWith(field + ": ");
+    assertThat(operator.get(0).message()).contains(cel.get(0).message().substring(field.length() + 2));
+
+    JsonNode fine = YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
+        + " spec: {deploymentName: team, backupName: team-20250105T020000Z, allowUnsigned: true,"
+        + " privateKeySecretRef: {name: team-backup-key, key: private.asc},"
+        + " verificationKeySecretRef: {name: old-signing-key, key: public.asc}}}");
+    assertThat(refusals(fine, null)).isEmpty();
+  }
+
   @Test
   void backupsAndRestoresCannotBeChanged() throws IOException {
     JsonNode backup = YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioBackup, metadata: {name: b},"

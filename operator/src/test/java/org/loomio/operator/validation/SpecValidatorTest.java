@@ -337,10 +337,32 @@ class SpecValidatorTest {
   }
 
   @Test
+  void aRestoresVerificationKeyIsNeverAGeneratedSecretAndUnsignedBackupsOnlyByName() {
+    var rs = new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec();
+    rs.setDeploymentName("team");
+    for (String generated : List.of("team-secrets", "team-secrets-rotation", "team-backup-key",
+        "team-backup-signing-key")) {
+      rs.setVerificationKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef(generated, "public.asc"));
+      assertThat(SpecValidator.validateRestore(rs)).singleElement().satisfies(v -> {
+        assertThat(v.field()).isEqualTo("spec.verificationKeySecretRef.name");
+        assertThat(v.message()).contains("names a Secret the operator generates", generated);
+      });
+    }
+    rs.setVerificationKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef("old-cluster-signing", "k"));
+    assertThat(SpecValidator.validateRestore(rs)).isEmpty();
+
+    rs.setAllowUnsigned(true);
+    assertThat(SpecValidator.validateRestore(rs)).singleElement() // backupName defaults to latest
+        .satisfies(v -> assertThat(v.field()).isEqualTo("spec.allowUnsigned"));
+    rs.setBackupName("team-20250105T020000Z");
+    assertThat(SpecValidator.validateRestore(rs)).isEmpty();
+  }
+
+  @Test
   void aRestoresKeyMayBeABackupKeyButNeverTheStacksCredentials() {
     var rs = new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec();
     rs.setDeploymentName("team");
-    for (String credentials : List.of("team-secrets", "team-secrets-rotation")) {
+    for (String credentials : List.of("team-secrets", "team-secrets-rotation", "team-backup-signing-key")) {
       rs.setPrivateKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef(credentials, "k"));
       assertThat(SpecValidator.validateRestore(rs)).singleElement()
           .satisfies(v -> assertThat(v.field()).isEqualTo("spec.privateKeySecretRef.name"));

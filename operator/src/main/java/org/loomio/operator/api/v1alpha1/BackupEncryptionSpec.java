@@ -34,7 +34,8 @@ public class BackupEncryptionSpec {
   @JsonPropertyDescription("Armored OpenPGP public keys (one or more) to encrypt to, from a Secret key. When no"
       + " recipients are given the operator generates a key pair once: the public key in ConfigMap"
       + " <name>-backup-recipients, the private key in Secret <name>-backup-key (export it off-cluster;"
-      + " docs/backup.md). With your own recipients no private key is in the cluster at all.")
+      + " docs/backup.md). With your own recipients no private key is in the cluster at all. Whatever the"
+      + " encryption, each backup's manifest is signed with the stack's own key, Secret <name>-backup-signing-key.")
   private SecretKeyRef recipientsSecretRef;
 
   @JsonPropertyDescription("The same as recipientsSecretRef, from a ConfigMap key (public keys are not secret).")

@@ -150,7 +150,8 @@ public class LoomioDeploymentSpec {
   @JsonPropertyDescription("Secret-valued settings (OAuth, Turnstile, Sentry, ...) for the web and worker pods"
       + " and the migration Job, each read from a key of a Secret in this namespace that carries its owner's consent"
       + " (annotation loomio.org/allowed-stacks). Never a Secret the operator generates (<name>-secrets,"
-      + " <name>-secrets-rotation, <name>-backup-key, of this stack or another). The names refused in env are"
+      + " <name>-secrets-rotation, <name>-backup-key, <name>-backup-signing-key, of this stack or another). The"
+      + " names refused in env are"
       + " refused here too, except the secret-looking ones.")
   private List<SecretEnvVarSpec> secretEnv = new ArrayList<>();
 

@@ -14,7 +14,16 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "a LoomioRestore cannot be changed; create another")
 @ValidationRule(value = GeneratedSecretNames.CEL_RESTORE_KEY, message = GeneratedSecretNames.RESTORE_KEY_REFUSED)
+@ValidationRule(value = GeneratedSecretNames.CEL_VERIFICATION_KEY,
+    message = GeneratedSecretNames.VERIFICATION_KEY_REFUSED)
+@ValidationRule(value = LoomioRestoreSpec.CEL_ALLOW_UNSIGNED, message = LoomioRestoreSpec.ALLOW_UNSIGNED_REFUSED)
 public class LoomioRestoreSpec {
+
+  /** CEL: unsigned backups only by name (latest only ever picks a signed backup). */
+  public static final String CEL_ALLOW_UNSIGNED = "!has(self.allowUnsigned) || !self.allowUnsigned"
+      + " || (has(self.backupName) && self.backupName != 'latest')";
+  public static final String ALLOW_UNSIGNED_REFUSED = "spec.allowUnsigned: needs spec.backupName naming the backup;"
+      + " latest only ever picks a backup signed by the stack's key";
 
   public enum Source { volume, s3 }
 
@@ -51,8 +60,22 @@ public class LoomioRestoreSpec {
       + " the restore and delete afterwards. Default: the operator-generated <name>-backup-key. Any Secret but"
       + " this stack's own backup key needs its owner's consent (annotation loomio.org/allowed-stacks naming the"
       + " deployment), another stack's <name>-backup-key included; a stack's credentials (<name>-secrets,"
-      + " <name>-secrets-rotation) are refused.")
+      + " <name>-secrets-rotation) and signing key (<name>-backup-signing-key) are refused.")
   private SecretKeyRef privateKeySecretRef;
+
+  @JsonPropertyDescription("The OpenPGP public key a backup's manifest must be signed by, when it is not this"
+      + " stack's own signing key: for a stack re-created (for example on a new cluster) restoring the backups of"
+      + " the old one, whose signing public key you exported (docs/backup.md). An armored public key in a Secret"
+      + " you create, with its owner's consent (annotation loomio.org/allowed-stacks naming the deployment); a"
+      + " Secret the operator generates is refused. Default: public.asc of the stack's <name>-backup-signing-key.")
+  private SecretKeyRef verificationKeySecretRef;
+
+  @Default("false")
+  @JsonPropertyDescription("Also restore a backup without a signature, as operators before signed backups made"
+      + " them: only a backup named in backupName (never latest), after you checked it is yours; the status"
+      + " (status.unsigned) and a Warning event record it. A backup with a signature that does not verify is"
+      + " refused whatever this says. Default false.")
+  private Boolean allowUnsigned = false;
 
   public String getDeploymentName() { return deploymentName; }
   public void setDeploymentName(String deploymentName) { this.deploymentName = deploymentName; }
@@ -66,4 +89,8 @@ public class LoomioRestoreSpec {
   public void setRestoreSecrets(Boolean restoreSecrets) { this.restoreSecrets = restoreSecrets; }
   public SecretKeyRef getPrivateKeySecretRef() { return privateKeySecretRef; }
   public void setPrivateKeySecretRef(SecretKeyRef privateKeySecretRef) { this.privateKeySecretRef = privateKeySecretRef; }
+  public SecretKeyRef getVerificationKeySecretRef() { return verificationKeySecretRef; }
+  public void setVerificationKeySecretRef(SecretKeyRef ref) { this.verificationKeySecretRef = ref; }
+  public Boolean getAllowUnsigned() { return allowUnsigned; }
+  public void setAllowUnsigned(Boolean allowUnsigned) { this.allowUnsigned = allowUnsigned; }
 }

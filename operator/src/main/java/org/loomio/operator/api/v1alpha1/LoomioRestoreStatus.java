@@ -47,6 +47,14 @@ public class LoomioRestoreStatus {
   @JsonPropertyDescription("The LoomioDeployment this restore holds and restores, recorded when it started.")
   private String deploymentName;
 
+  @JsonPropertyDescription("The fingerprint of the signing key the restored backup's manifest was verified"
+      + " against (the stack's, or spec.verificationKeySecretRef's).")
+  private String signedBy;
+
+  @JsonPropertyDescription("True when the restored backup had no signature and was restored because"
+      + " spec.allowUnsigned said so: nothing proved the stack made it.")
+  private Boolean unsigned;
+
   public Phase getPhase() { return phase; }
   public void setPhase(Phase phase) { this.phase = phase; }
   public String getBackupName() { return backupName; }
@@ -67,6 +75,10 @@ public class LoomioRestoreStatus {
   public void setStartedGeneration(Long startedGeneration) { this.startedGeneration = startedGeneration; }
   public String getDeploymentName() { return deploymentName; }
   public void setDeploymentName(String deploymentName) { this.deploymentName = deploymentName; }
+  public String getSignedBy() { return signedBy; }
+  public void setSignedBy(String signedBy) { this.signedBy = signedBy; }
+  public Boolean getUnsigned() { return unsigned; }
+  public void setUnsigned(Boolean unsigned) { this.unsigned = unsigned; }
 
   /** Whether this restore is still running (not Succeeded or Failed). */
   public static boolean active(Phase phase) {
@@ -80,12 +92,13 @@ public class LoomioRestoreStatus {
         && Objects.equals(job, s.job) && Objects.equals(holdsDeployment, s.holdsDeployment)
         && Objects.equals(steps, s.steps) && Objects.equals(message, s.message)
         && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime)
-        && Objects.equals(startedGeneration, s.startedGeneration) && Objects.equals(deploymentName, s.deploymentName);
+        && Objects.equals(startedGeneration, s.startedGeneration) && Objects.equals(deploymentName, s.deploymentName)
+        && Objects.equals(signedBy, s.signedBy) && Objects.equals(unsigned, s.unsigned);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(phase, backupName, job, holdsDeployment, steps, message, startTime, completionTime,
-        startedGeneration, deploymentName);
+        startedGeneration, deploymentName, signedBy, unsigned);
   }
 }

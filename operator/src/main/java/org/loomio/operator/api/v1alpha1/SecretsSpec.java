@@ -25,7 +25,8 @@ public class SecretsSpec {
       + " with the embedded database and REDIS_PASSWORD with the embedded Redis. A missing key sets"
       + " Degraded=True naming it, and nothing is changed. Your own Secret, with its owner's consent (annotation"
       + " loomio.org/allowed-stacks): never one the operator generates (<name>-secrets, <name>-secrets-rotation,"
-      + " <name>-backup-key, of this stack or another); leave it unset to use the generated credentials.")
+      + " <name>-backup-key, <name>-backup-signing-key, of this stack or another); leave it unset to use the"
+      + " generated credentials.")
   private String existingSecret;
 
   @JsonPropertyDescription("Rotate generated credentials: new random values, the database password changed in"
