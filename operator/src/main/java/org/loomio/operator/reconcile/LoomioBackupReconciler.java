@@ -142,7 +142,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         return write(backup, status, context, RECHECK);
       }
       // and what it reads by the stack's own names is the stack's own, not someone else's under that name
-      Optional<String> foreign = OwnInputs.problem(client, spec, true);
+      Optional<String> foreign = OwnInputs.problem(client, spec, true, true);
       if (foreign.isPresent()) {
         status.setPhase(LoomioBackupStatus.Phase.Pending);
         status.setMessage("waiting: " + foreign.get());

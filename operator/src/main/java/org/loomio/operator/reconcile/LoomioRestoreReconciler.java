@@ -357,7 +357,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     Optional<String> problem = ReferencedSecrets.lookup(client, deployment.getMetadata().getNamespace(), name, refs,
         ReferencedSecrets.ownedBy(name, deployment.getMetadata().getUid()), policy.requireSecretConsent()).problem();
     // the restore and migration pods read <name>-secrets by the stack's name: only the stack's own
-    return problem.isPresent() ? problem : OwnInputs.problem(client, spec, false);
+    return problem.isPresent() ? problem : OwnInputs.problem(client, spec, false, rs.getVerificationKeySecretRef() == null);
   }
 
   /**

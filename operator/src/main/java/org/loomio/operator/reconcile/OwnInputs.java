@@ -14,7 +14,8 @@ import org.loomio.operator.render.ResolvedSpec;
  * What a backup or restore pod reads by the stack's own names, checked to be the stack's own before a pod is
  * made: the generated credentials Secret {@code <name>-secrets} (unless the stack uses {@code existingSecret},
  * a reference with its owner's consent) and, when backups are encrypted to the operator's key, the
- * {@code <name>-backup-recipients} ConfigMap. A LoomioBackup or LoomioRestore is reconciled apart from its
+ * {@code <name>-backup-recipients} ConfigMap, and the signing key {@code <name>-backup-signing-key} (a backup signs
+ * with it; a restore verifies with it unless it names another). A LoomioBackup or LoomioRestore is reconciled apart from its
  * LoomioDeployment, so the stack's {@code NameConflict} does not stop it: without this check, an object someone
  * else made under one of those names (a Secret of theirs named {@code <name>-secrets}, a ConfigMap holding their
  * public key) would be mounted into a pod that sends what it reads to the backup store.
@@ -27,14 +28,21 @@ final class OwnInputs {
    * Every input that is not the stack's own, in one message; empty when they all are.
    *
    * @param encrypts whether the pod encrypts (a backup reads the recipients; a restore does not)
+   * @param signingKey whether the pod reads the stack's own signing key
    */
-  static Optional<String> problem(KubernetesClient client, ResolvedSpec spec, boolean encrypts) {
+  static Optional<String> problem(KubernetesClient client, ResolvedSpec spec, boolean encrypts, boolean signingKey) {
     List<String> problems = new ArrayList<>();
     String ns = spec.namespace();
     if (spec.existingSecret() == null) {
       HasMetadata credentials = client.secrets().inNamespace(ns).withName(spec.credentialsSecretName()).get();
       describe("Secret " + spec.credentialsSecretName(), credentials,
           Ownership.retained(credentials, spec.name(), spec.uid(), uid -> true)).ifPresent(problems::add);
+    }
+    if (signingKey) {
+      String name = Names.backupSigningKey(spec.name());
+      HasMetadata key = client.secrets().inNamespace(ns).withName(name).get();
+      describe("Secret " + name, key, Ownership.retained(key, spec.name(), spec.uid(), uid -> true))
+          .ifPresent(problems::add);
     }
     ResolvedSpec.Backup b = spec.backup();
     if (encrypts && b.mode() != BackupEncryptionSpec.Mode.Passphrase && b.recipientsSecret() == null

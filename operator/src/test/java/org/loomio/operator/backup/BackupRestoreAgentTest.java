@@ -134,7 +134,7 @@ class BackupRestoreAgentTest {
       Files.writeString(mount.resolve(key), "value-of-" + key);
     }
     BackupAgent.Options options = new BackupAgent.Options(STACK, dump(1_000), uploads, mount, null, passphraseFile,
-        backups, null, Retention.Policy.DEFAULT, "loomio/loomio:v3.0.11", 15, null, scratch);
+        backups, null, Retention.Policy.DEFAULT, "loomio/loomio:v3.0.11", 15, null, scratch, signingKey);
     Run b = backup("2025-01-05T02:00:00Z", options);
     assertThat(b.code()).as(b.line()).isZero();
     java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
