@@ -52,7 +52,7 @@ import org.loomio.operator.render.ResolvedSpec;
  *       {@code loomio_stack_condition_last_transition_timestamp_seconds{condition}}: a changed status or reason
  *       replaces the series, so there is one per stack and condition;
  *   <li>{@code loomio_stack_backup_last_success_age_seconds} (absent until the first complete backup),
- *       {@code loomio_stack_backup_never_succeeded} (1 until then, with scheduled backups) and
+ *       {@code loomio_stack_backup_never_succeeded} (1 until then, with backups enabled) and
  *       {@code loomio_stack_backup_first_due_timestamp_seconds} (the first scheduled run after creation, while
  *       none succeeded);
  *   <li>{@code loomio_stack_credentials_oldest_age_seconds}, {@code loomio_stack_credentials_max_age_seconds},
@@ -74,7 +74,7 @@ public final class OperatorMetrics {
       Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
   /** What the metrics know of one stack, replaced as a whole on every status the operator computes. */
-  record Snapshot(Instant created, Map<String, Condition> conditions, Instant lastBackup, boolean backupsScheduled,
+  record Snapshot(Instant created, Map<String, Condition> conditions, Instant lastBackup, boolean backupsEnabled,
       Instant firstBackupDue, Instant oldestCredential, Long credentialsMaxAgeSeconds, boolean isolated,
       String upgradePhase, Map<String, ComponentStatus> components) {}
 
@@ -102,9 +102,9 @@ public final class OperatorMetrics {
       }
     }
     Gauge.builder("loomio.backup.oldest.last.success.age", stacks, this::oldestAgeSeconds)
-        .description("Seconds since the newest complete backup of the stack with scheduled backups whose newest"
+        .description("Seconds since the newest complete backup of the stack with backups enabled whose newest"
             + " backup is oldest; a stack never backed up counts from its creation (NaN when no stack has"
-            + " scheduled backups)")
+            + " backups enabled)")
         .baseUnit("seconds")
         .register(registry);
     if (jvm) {
@@ -181,14 +181,14 @@ public final class OperatorMetrics {
     Instant lastBackup = status.getBackup() == null ? null : instant(status.getBackup().getLastSuccessfulTime());
     String backupsReason = conditions.containsKey(Conditions.BACKUPS_HEALTHY)
         ? conditions.get(Conditions.BACKUPS_HEALTHY).getReason() : null;
-    // scheduled: enabled, and the cluster runs CronJobs (BackupsHealthy says both)
-    boolean scheduled = backupsReason != null && !Conditions.BACKUPS_DISABLED.equals(backupsReason)
-        && !Conditions.API_MISSING.equals(backupsReason);
+    // spec.backup.enabled, as BackupsHealthy says; also where the cluster serves no CronJob (APIMissing): such a
+    // stack is never backed up on schedule, which is what the never-backed-up signal is for
+    boolean enabled = backupsReason != null && !Conditions.BACKUPS_DISABLED.equals(backupsReason);
     Instant firstDue = null;
     Long maxAge = null;
     try {
       ResolvedSpec spec = new ResolvedSpec(resource);
-      if (scheduled && lastBackup == null && created != null) {
+      if (enabled && lastBackup == null && created != null) {
         firstDue = BackupSchedule.parse(spec.backup().schedule())
             .next(ZonedDateTime.ofInstant(created, ZoneId.of(spec.backup().timeZone())))
             .map(ZonedDateTime::toInstant).orElse(null);
@@ -210,7 +210,7 @@ public final class OperatorMetrics {
         : status.getUpgrade().getPhase().name();
     Map<String, ComponentStatus> components = status.getComponents() == null ? Map.of()
         : new LinkedHashMap<>(status.getComponents());
-    return new Snapshot(created, conditions, lastBackup, scheduled, firstDue, oldest, maxAge, isolated, phase,
+    return new Snapshot(created, conditions, lastBackup, enabled, firstDue, oldest, maxAge, isolated, phase,
         components);
   }
 
@@ -237,9 +237,9 @@ public final class OperatorMetrics {
           "Seconds since the stack's newest complete backup (absent until its first)", stack, ref,
           snap -> age(snap.lastBackup()));
     }
-    if (s.backupsScheduled()) {
+    if (s.backupsEnabled()) {
       gauge(wanted, series, "loomio.stack.backup.never.succeeded", null,
-          "1 while a stack with scheduled backups has no complete backup yet, else 0", stack, ref,
+          "1 while a stack with backups enabled has no complete backup yet, else 0", stack, ref,
           snap -> snap.lastBackup() == null ? 1 : 0);
     }
     if (s.firstBackupDue() != null) {
@@ -322,7 +322,7 @@ public final class OperatorMetrics {
 
   private double oldestAgeSeconds(Map<ResourceID, StackSeries> all) {
     return all.values().stream().map(s -> s.snapshot.get())
-        .filter(s -> s != null && s.backupsScheduled())
+        .filter(s -> s != null && s.backupsEnabled())
         .map(s -> s.lastBackup() != null ? s.lastBackup() : s.created())
         .filter(java.util.Objects::nonNull)
         .mapToDouble(this::age).max().orElse(Double.NaN);

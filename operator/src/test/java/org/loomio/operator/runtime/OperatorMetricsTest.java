@@ -132,8 +132,19 @@ class OperatorMetricsTest {
     assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds 172800.0");
   }
 
+  /** A cluster that serves no CronJob runs no scheduled backup: its stacks are never backed up, and say so. */
   @Test
-  void withoutScheduledBackupsThereIsNothingToMissAndTheOldestAgeIsNotANumber() {
+  void withoutCronJobsAStackIsNeverBackedUpNotLeftOut() {
+    LoomioDeployment team = stack("team", "0 3 * * *", null);
+    metrics.observed(team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.API_MISSING));
+    assertThat(value("loomio_stack_backup_never_succeeded", TEAM)).isEqualTo(1);
+    assertThat(value("loomio_stack_backup_first_due_timestamp_seconds", TEAM))
+        .isEqualTo(Instant.parse("2026-11-02T03:00:00Z").getEpochSecond());
+    assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds 172800.0");
+  }
+
+  @Test
+  void withBackupsDisabledThereIsNothingToMissAndTheOldestAgeIsNotANumber() {
     LoomioDeployment team = stack("team", "@daily", null);
     metrics.observed(team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.BACKUPS_DISABLED));
     assertThat(values("loomio_stack_backup_never_succeeded", TEAM)).isEmpty();

@@ -111,6 +111,13 @@ class OperatorRuntimeTest {
             .isEqualTo(1);
         assertThat(metric(body, "loomio_stack_component_ready_replicas",
             "component=\"web\",name=\"team\",namespace=\"metrics\"")).isGreaterThanOrEqualTo(1);
+        // never backed up yet: said so, no age of a backup, and the stalest-stack age is not 0
+        assertThat(metric(body, "loomio_stack_backup_never_succeeded", "name=\"team\",namespace=\"metrics\""))
+            .isEqualTo(1);
+        assertThat(body).doesNotContain("loomio_stack_backup_last_success_age_seconds{");
+        Matcher oldest = Pattern.compile("(?m)^loomio_backup_oldest_last_success_age_seconds (\\S+)$").matcher(body);
+        assertThat(oldest.find()).isTrue();
+        assertThat(Double.parseDouble(oldest.group(1))).isGreaterThan(0);
         // operator-wide: the reconcile histogram and queue per controller
         assertThat(metric(body, "loomio_operator_reconcile_duration_seconds_count",
             "controller=\"loomio-operator\"")).isGreaterThanOrEqualTo(1);
