@@ -2,6 +2,7 @@ package org.loomio.operator.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.loomio.operator.runtime.OperatorMetrics;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -86,11 +87,14 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    OperatorMetrics metrics = OperatorMetrics.prometheus();
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter()))
+        .build();
     CountDownLatch stopped = new CountDownLatch(1);
     OperatorRuntime runtime;
     try {
-      runtime = OperatorRuntime.start(client, settings,
+      runtime = OperatorRuntime.start(client, metrics, settings,
           new OperatorRuntime.Ports(healthPort, metricsPort), null,
           // lost the Lease while running: exit non-zero (a fresh thread; never from a shutdown hook)
           () -> new Thread(() -> System.exit(1), "lost-lease-exit").start(), null);

@@ -480,7 +480,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     announceTransitions(resource, status, new EventRecorder(context.getClient()));
     metrics.failure(Conditions.find(status.getConditions(), Conditions.DEGRADED).map(Condition::getReason)
         .orElse("ReconcileFailed"));
-    metrics.observed(ResourceID.fromResource(resource), status.getConditions());
+    metrics.observed(resource, status);
     if (Objects.equals(status, resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -599,10 +599,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private UpdateControl<LoomioDeployment> statusUpdate(LoomioDeployment resource, LoomioDeploymentStatus status,
       Context<LoomioDeployment> context) {
     StatusWriter.write(resource, status, context);
-    metrics.observed(ResourceID.fromResource(resource), status.getConditions());
-    metrics.lastBackup(ResourceID.fromResource(resource), status.getBackup() == null
-        || status.getBackup().getLastSuccessfulTime() == null ? null
-        : java.time.Instant.parse(status.getBackup().getLastSuccessfulTime()));
+    metrics.observed(resource, status);
     return UpdateControl.noUpdate();
   }
 

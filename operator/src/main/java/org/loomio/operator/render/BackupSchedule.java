@@ -58,6 +58,11 @@ public final class BackupSchedule {
     return parsed;
   }
 
+  /** The first run strictly after {@code from}, in {@code from}'s time zone (none for a schedule that never runs again). */
+  public Optional<ZonedDateTime> next(ZonedDateTime from) {
+    return execution.nextExecution(from);
+  }
+
   /** The longest gap between two runs within the next year (daily: 1 day; "0 3 * * 1,5": 4 days). */
   public Duration longestInterval(ZonedDateTime from) {
     Duration longest = Duration.ZERO;

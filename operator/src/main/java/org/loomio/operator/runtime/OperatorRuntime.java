@@ -46,7 +46,16 @@ public final class OperatorRuntime implements AutoCloseable {
   public static OperatorRuntime start(KubernetesClient client, OperatorSettings settings, Ports ports,
       Supplier<ClusterCapabilities> capabilities, Runnable onLostLease,
       Consumer<ConfigurationServiceOverrider> testOverrides) throws IOException {
-    OperatorMetrics metrics = OperatorMetrics.prometheus();
+    return start(client, OperatorMetrics.prometheus(), settings, ports, capabilities, onLostLease, testOverrides);
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, OperatorSettings, Ports, Supplier, Runnable, Consumer)}, on these metrics
+   * (the client may count its API errors into them: {@link OperatorMetrics#apiErrorCounter()}).
+   */
+  public static OperatorRuntime start(KubernetesClient client, OperatorMetrics metrics, OperatorSettings settings,
+      Ports ports, Supplier<ClusterCapabilities> capabilities, Runnable onLostLease,
+      Consumer<ConfigurationServiceOverrider> testOverrides) throws IOException {
     OperatorRuntime[] self = new OperatorRuntime[1];
     HttpEndpoints health = ports.health() < 0 ? null : HttpEndpoints.health(ports.health(),
         () -> self[0] == null || self[0].operator == null ? null : self[0].operator.getRuntimeInfo());

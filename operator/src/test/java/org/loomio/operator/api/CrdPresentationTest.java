@@ -47,15 +47,35 @@ class CrdPresentationTest {
         .map(CustomResourceColumnDefinition::getName).toList();
   }
 
+  private static List<String> columns(CustomResourceDefinition crd, int priority) {
+    return crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
+        .filter(c -> c.getPriority() != null && c.getPriority() == priority)
+        .map(CustomResourceColumnDefinition::getName).toList();
+  }
+
   @Test
   void kubectlGetLoomioShowsReadyHostVersionAgeAndTheReadyReason() throws IOException {
     CustomResourceDefinition crd = crd(LoomioDeployment.class);
-    assertThat(columns(crd)).containsExactly("Ready", "Host", "Version", "Age", "Reason");
+    assertThat(columns(crd, 0)).containsExactly("Ready", "Host", "Version", "Age", "Reason");
     List<CustomResourceColumnDefinition> defs = crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns();
     assertThat(defs.get(0).getJsonPath()).isEqualTo(".status.conditions[?(@.type==\"Ready\")].status");
     assertThat(defs.get(4).getJsonPath()).isEqualTo(".status.conditions[?(@.type==\"Ready\")].reason");
     assertThat(defs.get(3).getType()).isEqualTo("date");
-    assertThat(defs).allSatisfy(c -> assertThat(c.getPriority()).as(c.getName() + " shown without -o wide").isZero());
+  }
+
+  /**
+   * The reasons of the conditions the chart's alerts are about (MonitoringTest checks each alert's), with
+   * {@code kubectl get loomio -o wide}.
+   */
+  @Test
+  void kubectlGetLoomioWideShowsTheReasonsTheAlertsQuote() throws IOException {
+    CustomResourceDefinition crd = crd(LoomioDeployment.class);
+    assertThat(columns(crd, 1)).containsExactly("Degraded", "Backups", "Edge", "Secrets", "Isolated");
+    List<CustomResourceColumnDefinition> defs = crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns();
+    assertThat(defs.subList(5, 10)).extracting(CustomResourceColumnDefinition::getJsonPath).containsExactly(
+        ".status.conditions[?(@.type==\"Degraded\")].reason",
+        ".status.conditions[?(@.type==\"BackupsHealthy\")].reason", ".status.conditions[?(@.type==\"Edge\")].reason",
+        ".status.conditions[?(@.type==\"SecretsFresh\")].reason", ".status.conditions[?(@.type==\"Isolated\")].reason");
   }
 
   @Test
@@ -107,7 +127,9 @@ class CrdPresentationTest {
   void theDocsListTheColumnsInTheCrdsOrder() throws IOException {
     String api = Files.readString(DOCS.resolve("api.md"));
     assertThat(api.replaceAll("\\s+", " ")).contains("`kubectl get loomio` shows the columns "
-        + String.join(", ", columns(crd(LoomioDeployment.class))) + ":")
+        + String.join(", ", columns(crd(LoomioDeployment.class), 0)) + ":")
+        .contains("`kubectl get loomio -o wide` adds " + String.join(", ", columns(crd(LoomioDeployment.class), 1))
+            + ":")
         .contains("show the columns " + String.join(", ", columns(crd(LoomioBackup.class))) + ":")
         .contains("short name `lbackup`").contains("short name `lrestore`");
     assertThat(columns(crd(LoomioRestore.class))).isEqualTo(columns(crd(LoomioBackup.class)));

@@ -109,6 +109,18 @@ class BackupRenderTest {
     assertThat(BackupSchedule.parse("@hourly").shortestInterval()).isEqualTo(Duration.ofHours(1));
   }
 
+  /** The first run after a moment, in that moment's time zone (the never-backed-up metric's first due time). */
+  @Test
+  void theNextRunIsInTheSchedulesTimeZone() {
+    java.time.Instant created = java.time.Instant.parse("2026-11-01T10:00:00Z");
+    assertThat(BackupSchedule.parse("0 3 * * *").next(created.atZone(java.time.ZoneId.of("Etc/UTC")))
+        .map(java.time.ZonedDateTime::toInstant)).contains(java.time.Instant.parse("2026-11-02T03:00:00Z"));
+    assertThat(BackupSchedule.parse("0 3 * * *").next(created.atZone(java.time.ZoneId.of("Europe/Berlin")))
+        .map(java.time.ZonedDateTime::toInstant)).contains(java.time.Instant.parse("2026-11-02T02:00:00Z"));
+    assertThat(BackupSchedule.parse("@hourly").next(created.atZone(java.time.ZoneId.of("Etc/UTC")))
+        .map(java.time.ZonedDateTime::toInstant)).contains(java.time.Instant.parse("2026-11-01T11:00:00Z"));
+  }
+
   @Test
   void theAgentIsAlwaysTheOperatorsOwnImageWhateverSpecBackupImageSays() {
     // validation refuses spec.backup.image; render ignores it too, so no path runs another agent with the key

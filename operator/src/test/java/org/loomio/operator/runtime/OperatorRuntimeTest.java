@@ -105,8 +105,34 @@ class OperatorRuntimeTest {
         assertThat(metric(body, "loomio_stacks", "condition=\"Ready\",status=\"True\"")).isEqualTo(1);
         assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"False\"")).isEqualTo(1);
         assertThat(body).contains("jvm_memory_used_bytes");
-        assertThat(body).as("labels never name a stack").doesNotContain("\"team\"");
+        // per stack: one series per condition, labelled with the stack
+        assertThat(metric(body, "loomio_stack_condition",
+            "condition=\"Ready\",name=\"team\",namespace=\"metrics\",reason=\"AllComponentsReady\",status=\"True\""))
+            .isEqualTo(1);
+        assertThat(metric(body, "loomio_stack_component_ready_replicas",
+            "component=\"web\",name=\"team\",namespace=\"metrics\"")).isGreaterThanOrEqualTo(1);
+        // never backed up yet: said so, no age of a backup, and the stalest-stack age is not 0
+        assertThat(metric(body, "loomio_stack_backup_never_succeeded", "name=\"team\",namespace=\"metrics\""))
+            .isEqualTo(1);
+        assertThat(body).doesNotContain("loomio_stack_backup_last_success_age_seconds{");
+        Matcher oldest = Pattern.compile("(?m)^loomio_backup_oldest_last_success_age_seconds (\\S+)$").matcher(body);
+        assertThat(oldest.find()).isTrue();
+        assertThat(Double.parseDouble(oldest.group(1))).isGreaterThan(0);
+        // operator-wide: the reconcile histogram and queue per controller
+        assertThat(metric(body, "loomio_operator_reconcile_duration_seconds_count",
+            "controller=\"loomio-operator\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "loomio_operator_reconcile_duration_seconds_bucket",
+            "controller=\"loomio-operator\",le=\"+Inf\"")).isGreaterThanOrEqualTo(1);
+        assertThat(body).contains("loomio_operator_reconciles_queued{controller=\"loomio-operator\"}")
+            .contains("loomio_operator_reconciles_in_flight{controller=\"loomio-operator\"}")
+            .contains("loomio_operator_reconcile_errors_total{controller=\"loomio-operator\"}");
       });
+      // a read of something absent is an error answer of the API server, counted by its code
+      cluster.clearWrites();
+      assertThat(runtime.operator().getConfigurationService().getKubernetesClient().secrets().inNamespace("metrics").withName("absent").get())
+          .isNull();
+      assertThat(metric(get(runtime.metricsPort(), "/metrics").body(), "loomio_operator_api_errors_total",
+          "code=\"404\"")).isGreaterThanOrEqualTo(1);
 
       List<Event> events = cluster.client().v1().events().inNamespace("metrics").list().getItems();
       // every created object is named, in few Events (one per reconcile that created something)
@@ -134,7 +160,18 @@ class OperatorRuntimeTest {
         assertThat(metric(body, "loomio_operator_reconcile_failures_total", "reason=\"InvalidSpec\""))
             .isGreaterThanOrEqualTo(1);
         assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"True\"")).isEqualTo(1);
+        // the changed reason replaced the series: still one per condition
+        assertThat(metric(body, "loomio_stack_condition",
+            "condition=\"Degraded\",name=\"team\",namespace=\"metrics\",reason=\"InvalidSpec\",status=\"True\""))
+            .isEqualTo(1);
+        assertThat(body.lines().filter(l -> l.startsWith("loomio_stack_condition{condition=\"Degraded\"")
+            && l.contains("name=\"team\""))).hasSize(1);
       });
+
+      // a deleted stack's series go with it
+      cluster.client().resources(LoomioDeployment.class).inNamespace("metrics").withName("team").delete();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(get(runtime.metricsPort(), "/metrics").body())
+          .doesNotContain("name=\"team\""));
     }
   }
 

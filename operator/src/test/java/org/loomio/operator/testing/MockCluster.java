@@ -155,13 +155,16 @@ public final class MockCluster implements AutoCloseable {
 
   /**
    * A whole operator process as {@code run} starts it (endpoints on free ports, metrics, settings), on its
-   * own client of this server. Close it to stop it.
+   * own client of this server, which counts the server's error answers into the metrics as {@code run}'s does.
+   * Close it to stop it.
    */
   public org.loomio.operator.runtime.OperatorRuntime startRuntime(
       org.loomio.operator.runtime.OperatorSettings settings, Runnable onLostLease) throws java.io.IOException {
-    KubernetesClient own = server.createClient();
+    var metrics = org.loomio.operator.runtime.OperatorMetrics.prometheus();
+    KubernetesClient own = server.createClient(b -> b.withHttpClientBuilderConsumer(
+        h -> h.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter())));
     extraClients.add(own);
-    return org.loomio.operator.runtime.OperatorRuntime.start(own, settings,
+    return org.loomio.operator.runtime.OperatorRuntime.start(own, metrics, settings,
         new org.loomio.operator.runtime.OperatorRuntime.Ports(0, 0), capabilities,
         onLostLease, NO_SSA);
   }

@@ -97,6 +97,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
     getDescription = "Why the stack is or is not ready (the Ready condition's reason, for example InvalidSpec)")
+@AdditionalPrinterColumn(name = "Degraded", jsonPath = ".status.conditions[?(@.type==\"Degraded\")].reason",
+    priority = 1, getDescription = "The Degraded condition's reason (AsExpected, or why the spec is not applied)")
+@AdditionalPrinterColumn(name = "Backups", jsonPath = ".status.conditions[?(@.type==\"BackupsHealthy\")].reason",
+    priority = 1, getDescription = "The BackupsHealthy condition's reason (for example BackupOverdue)")
+@AdditionalPrinterColumn(name = "Edge", jsonPath = ".status.conditions[?(@.type==\"Edge\")].reason",
+    priority = 1, getDescription = "The Edge condition's reason (for example CertificatePending)")
+@AdditionalPrinterColumn(name = "Secrets", jsonPath = ".status.conditions[?(@.type==\"SecretsFresh\")].reason",
+    priority = 1, getDescription = "The SecretsFresh condition's reason (RotationDue when credentials are older than"
+        + " spec.secrets.maxAgeDays)")
+@AdditionalPrinterColumn(name = "Isolated", jsonPath = ".status.conditions[?(@.type==\"Isolated\")].reason",
+    priority = 1, getDescription = "The Isolated condition's reason (Isolated while spec.isolation is true)")
 public class LoomioDeployment extends CustomResource<LoomioDeploymentSpec, LoomioDeploymentStatus>
     implements Namespaced {
 
