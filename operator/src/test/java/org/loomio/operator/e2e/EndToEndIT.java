@@ -328,11 +328,13 @@ class EndToEndIT {
       assertThat(get(ns, name)).isNull();
       assertThat(versions(ns, name).keySet()).as("what the garbage collector has not removed yet")
           .allMatch(k -> k.startsWith("PersistentVolumeClaim/") || k.equals("Secret/" + name + "-secrets")
-              || k.equals("Secret/" + name + "-backup-key"));
+              || k.equals("Secret/" + name + "-backup-key") || k.equals("Secret/" + name + "-backup-signing-key"));
     });
     assertThat(k.persistentVolumeClaims().inNamespace(ns).list().getItems())
         .extracting(p -> p.getMetadata().getName()).contains(name + "-uploads", name + "-postgres-data", name + "-backups");
     assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).as("the backups' key").isNotNull();
+    assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-signing-key").get()).as("their signing key")
+        .isNotNull();
     assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNotNull();
   }
 
@@ -353,6 +355,7 @@ class EndToEndIT {
           .toList()).containsExactly(name + "-backups");
       assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNull();
       assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).isNotNull();
+      assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-signing-key").get()).isNotNull();
     });
   }
 
