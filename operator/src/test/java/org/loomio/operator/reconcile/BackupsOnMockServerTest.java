@@ -222,6 +222,34 @@ class BackupsOnMockServerTest {
   }
 
   @Test
+  void aRestoreOfTheLongestStackNameRunsAMigrationJobWhoseNameFits() {
+    String stack = "a" + "b".repeat(LoomioDeployment.MAX_NAME_LENGTH - 2) + "c";
+    create("long", stack);
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runControllers("long", stack);
+      assertThat(condition("long", stack, Conditions.READY).getStatus()).isEqualTo("True");
+    });
+    restore("long", "r1", stack, false);
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runWorkloads("long", stack);
+      assertThat(restoreStatus("long", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Restoring);
+    });
+    finishedPod("long", stack.substring(0, 30) + "-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR,
+        Labels.INSTANCE, stack, Labels.COMPONENT, "restore", Labels.RESTORE, "r1"),
+        List.of(terminated("agent", 0, "{\"backup\":\"" + stack + "-20261127T031700Z\",\"restored\":[\"database\"]}")),
+        List.of(terminated("pg-restore", 0, "")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("long", "r1").getPhase()).as(restoreStatus("long", "r1").getMessage())
+          .isEqualTo(LoomioRestoreStatus.Phase.Migrating);
+      List<Job> jobs = cluster.client().batch().v1().jobs().inNamespace("long").withLabel(Labels.RESTORE, "r1")
+          .list().getItems();
+      assertThat(jobs).extracting(j -> j.getMetadata().getName())
+          .allSatisfy(n -> assertThat(n).hasSizeLessThanOrEqualTo(63))
+          .anySatisfy(n -> assertThat(n).startsWith(stack + "-restore-").endsWith("-mig").hasSize(61));
+    });
+  }
+
+  @Test
   void aRestoreWhoseSpecChangesAfterItStartedFailsAndUsesNothingOfTheChange() {
     create("frozen", "team");
     cluster.runControllers("frozen", "team");
@@ -323,12 +351,16 @@ class BackupsOnMockServerTest {
   }
 
   private static void restore(String ns, String name) {
+    restore(ns, name, "team", true);
+  }
+
+  private static void restore(String ns, String name, String stack, boolean secrets) {
     LoomioRestore r = new LoomioRestore();
     r.getMetadata().setName(name);
     r.getMetadata().setNamespace(ns);
     r.setSpec(new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec());
-    r.getSpec().setDeploymentName("team");
-    r.getSpec().setRestoreSecrets(true);
+    r.getSpec().setDeploymentName(stack);
+    r.getSpec().setRestoreSecrets(secrets);
     cluster.client().resource(r).create();
   }
 
