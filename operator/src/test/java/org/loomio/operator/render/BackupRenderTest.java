@@ -102,6 +102,19 @@ class BackupRenderTest {
   }
 
   @Test
+  void aScheduleThatNeverFiresIsRefusedLikeAnyInvalidScheduleAndARareOneIsNot() {
+    for (String never : List.of("0 0 31 2 *", "0 0 30 2 *", "0 0 31 4 *", "0 0 31 6,9,11 *")) {
+      assertThat(SpecValidator.validate(Fixtures.resource("team", "host: a.example.org\nbackup: {schedule: \""
+          + never + "\"}"))).as(never).singleElement().satisfies(v -> assertThat(v.toString())
+              .startsWith("spec.backup.schedule: '" + never + "' is a schedule that never fires"));
+    }
+    // 29 February exists every four years (2028 after the reference date 2026), once a day in February does
+    assertThat(BackupSchedule.parse("0 0 29 2 *").longestInterval()).isGreaterThan(Duration.ofDays(300));
+    assertThat(SpecValidator.validate(Fixtures.resource("team", "host: a.example.org\nbackup: {schedule: \"0 0 29 2 *\"}")))
+        .isEmpty();
+  }
+
+  @Test
   void theAgentIsAlwaysTheOperatorsOwnImageWhateverSpecBackupImageSays() {
     // validation refuses spec.backup.image; render ignores it too, so no path runs another agent with the key
     CronJob cj = cronJob("host: a.example.org\nbackup: {image: {repository: quay.io/someone/agent, tag: \"1\","
