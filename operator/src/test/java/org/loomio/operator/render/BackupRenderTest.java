@@ -78,7 +78,7 @@ class BackupRenderTest {
         backup:
           schedule: "@daily"
           volume: {enabled: false}
-          s3: {endpoint: https://s3.example.org, bucket: bk, prefix: prod/team, credentialsSecretRef: {name: s3},
+          s3: {endpoint: https://s3.example.org, bucket: bk, prefix: prod/loomio/team, credentialsSecretRef: {name: s3},
                forcePathStyle: true, serverSideEncryption: "aws:kms", kmsKeyId: alias/backups}
           encryption: {mode: Passphrase, passphraseSecretRef: {name: pass, key: p}}
           retention: {keepLast: 3, daily: 0, weekly: 0, monthly: 12}
@@ -86,7 +86,7 @@ class BackupRenderTest {
     PodSpec pod = cj.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
     Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
     assertThat(agent.getArgs()).contains("--to-s3", "--s3-endpoint", "https://s3.example.org", "--s3-bucket", "bk",
-        "--s3-prefix", "prod/team", "--s3-path-style", "--s3-sse", "aws:kms", "--s3-kms-key-id", "alias/backups",
+        "--s3-prefix", "prod/loomio/team", "--s3-path-style", "--s3-sse", "aws:kms", "--s3-kms-key-id", "alias/backups",
         "--passphrase-file", "/keys/passphrase", "--keep-last", "3", "--keep-monthly", "12")
         .doesNotContain("--to-directory", "--recipients");
     assertThat(agent.getEnv()).extracting(e -> e.getName()).contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");

@@ -19,9 +19,23 @@ public class BackupS3Spec extends S3BucketSpec {
     AES256, @com.fasterxml.jackson.annotation.JsonProperty("aws:kms") AWS_KMS
   }
 
-  @Pattern("^[A-Za-z0-9!_.*'()/-]*$")
+  /**
+   * Segments of S3's safe characters separated by single '/', each without a leading, trailing or double '.':
+   * no empty, '.' or '..' segment (some stores and proxies normalise those, and the key would name another
+   * place), no '..' at all.
+   */
+  public static final String PREFIX_PATTERN = "^[A-Za-z0-9!_*'()-]+([.][A-Za-z0-9!_*'()-]+)*"
+      + "(/[A-Za-z0-9!_*'()-]+([.][A-Za-z0-9!_*'()-]+)*)*$";
+  /** The operator's refusal of a prefix that is not this stack's own (SpecValidator). */
+  public static final String PREFIX_NOT_OWN = "must be <namespace>/<name> or end with /<namespace>/<name>, so that"
+      + " no two stacks share a prefix and none reaches another stack's backups";
+
+  @Pattern(PREFIX_PATTERN)
   @Size(max = 512)
-  @JsonPropertyDescription("Key prefix. Default <namespace>/<name>. Objects: <prefix>/<backup name>/...")
+  @JsonPropertyDescription("Key prefix: <namespace>/<name>, or under a path of your choice <path>/<namespace>/<name>"
+      + " (the operator refuses others, so no stack reaches another's backups). Segments of letters, digits and"
+      + " ! _ * ' ( ) - with single dots inside; no empty, '.' or '..' segment. Default <namespace>/<name>. Objects:"
+      + " <prefix>/<backup name>/...")
   private String prefix;
 
   @JsonPropertyDescription("Server-side encryption as a second layer (the objects are already encrypted):"
