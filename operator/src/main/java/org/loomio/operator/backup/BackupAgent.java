@@ -147,7 +147,9 @@ public final class BackupAgent {
     String name = null;
     Path staging = null;
     List<Destination> opened = new ArrayList<>();
+    PlaintextFiles plaintext = new PlaintextFiles();
     try {
+      plaintext.register(o.dump());
       OpenPgp.Encryptor encryptor = validate(o);
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       name = BackupNames.name(o.stack(), now);
@@ -167,7 +169,7 @@ public final class BackupAgent {
         }
       }
 
-      staging = Files.createDirectories(o.scratch().resolve(name + ".staging"));
+      staging = plaintext.register(Files.createDirectories(o.scratch().resolve(name + ".staging")));
       List<Staged> staged = new ArrayList<>();
       staged.add(stage(encryptor, staging, Manifest.KIND_DATABASE, "database.dump", out -> copyFile(o.dump(), out)));
       if (o.uploads() != null) {
@@ -232,6 +234,7 @@ public final class BackupAgent {
           LOG.debug("closing {}: {}", d.describe(), e.toString());
         }
       }
+      plaintext.close();
     }
   }
 

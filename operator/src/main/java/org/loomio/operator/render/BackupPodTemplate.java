@@ -48,6 +48,47 @@ public final class BackupPodTemplate {
       Credentials.DEVISE_SECRET, Credentials.RAILS_INBOUND_EMAIL_PASSWORD, Credentials.VAPID_PUBLIC_KEY,
       Credentials.VAPID_PRIVATE_KEY);
 
+  /**
+   * The backup's dump container: a failed or interrupted pg_dump leaves no (partial) plaintext dump behind.
+   * pg_dump runs in the background and the shell waits for it, so a SIGTERM (the Job's deadline, the pod's
+   * deletion) reaches the shell's trap at once: pg_dump is stopped and the file removed. On success the dump
+   * stays for the agent, which deletes it on every exit path of its own.
+   */
+  static final String DUMP_SCRIPT = """
+      set -euo pipefail
+      dump=%1$s
+      pid=
+      discard() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -f "$dump"; }
+      trap 'code=$?; if [ "$code" -ne 0 ]; then discard; fi' EXIT
+      trap 'discard; exit 143' TERM
+      trap 'discard; exit 130' INT
+      %%s
+      rm -f "$dump"
+      pg_dump --format=custom --no-owner --file="$dump" &
+      pid=$!
+      wait "$pid"
+      pid=
+      test -s "$dump"
+      """.formatted(DUMP);
+
+  /**
+   * The restore's pg_restore container: the plaintext dump the agent wrote is removed whatever happens (done,
+   * failed, refused by the version check, or stopped by a signal), so a failed restore pod keeps none.
+   */
+  static final String RESTORE_SCRIPT = """
+      set -euo pipefail
+      dump=%1$s
+      pid=
+      trap 'rm -f "$dump"' EXIT
+      trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; exit 143' TERM
+      trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; exit 130' INT
+      %%s
+      pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$PGDATABASE" "$dump" &
+      pid=$!
+      wait "$pid"
+      pid=
+      """.formatted(DUMP);
+
   private BackupPodTemplate() {}
 
   /** The backup pod. */
@@ -56,13 +97,7 @@ public final class BackupPodTemplate {
     ResolvedSpec.Backup b = spec.backup();
     HardenedPod pod = HardenedPod.of(ctx, Component.BACKUP).runToCompletion();
     common(ctx, pod, b);
-    pod.initContainer(postgresClient(ctx, "dump", """
-        set -euo pipefail
-        %s
-        rm -f "%s"
-        pg_dump --format=custom --no-owner --file="%s"
-        test -s "%s"
-        """.formatted(versionCheck(), DUMP, DUMP, DUMP), b));
+    pod.initContainer(postgresClient(ctx, "dump", DUMP_SCRIPT.formatted(versionCheck()), b));
 
     List<String> args = new ArrayList<>(List.of("backup", "--stack", ctx.name(), "--dump", DUMP,
         "--scratch", SCRATCH + "/staging", "--loomio-image", ctx.servingImage().reference(),
@@ -133,12 +168,7 @@ public final class BackupPodTemplate {
     destinations(ctx, pod, mounts, env, args, fromVolume ? "--from-directory" : null, fromVolume ? null : "--from-s3");
 
     pod.initContainer(agent(spec, args, env, mounts));
-    pod.container(postgresClient(ctx, "pg-restore", """
-        set -euo pipefail
-        %s
-        pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$PGDATABASE" "%s"
-        rm -f "%s"
-        """.formatted(versionCheck(), DUMP, DUMP), b));
+    pod.container(postgresClient(ctx, "pg-restore", RESTORE_SCRIPT.formatted(versionCheck()), b));
     return pod.build();
   }
 
