@@ -43,6 +43,8 @@ public final class BackupPodTemplate {
   static final String BACKUPS_DIR = "/backups";
   static final String UPLOADS_DIR = "/loomio/storage";
   static final String CREDENTIALS_DIR = "/credentials";
+  static final String S3_CA_DIR = "/backup-s3-ca";
+  static final String S3_CA_FILE = "ca.crt";
   /** Application keys a restore may put back; database and Redis passwords stay those of the running servers. */
   public static final List<String> RESTORABLE_SECRET_KEYS = List.of(Credentials.SECRET_KEY_BASE,
       Credentials.DEVISE_SECRET, Credentials.RAILS_INBOUND_EMAIL_PASSWORD, Credentials.VAPID_PUBLIC_KEY,
@@ -275,6 +277,11 @@ public final class BackupPodTemplate {
         if (s3.getKmsKeyId() != null) {
           args.addAll(List.of("--s3-kms-key-id", s3.getKmsKeyId()));
         }
+      }
+      if (s3.getCaSecretRef() != null) {
+        pod.volume(secretItem("backup-s3-ca", s3.getCaSecretRef(), S3_CA_FILE));
+        mounts.add(mount("backup-s3-ca", S3_CA_DIR, true));
+        args.addAll(List.of("--s3-ca-file", S3_CA_DIR + "/" + S3_CA_FILE));
       }
       String creds = s3.getCredentialsSecretRef().getName();
       env.add(RailsContainer.fromSecret("AWS_ACCESS_KEY_ID", creds, BackupS3Spec.ACCESS_KEY_ID));

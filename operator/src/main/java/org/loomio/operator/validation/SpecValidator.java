@@ -193,6 +193,7 @@ public final class SpecValidator {
     if (b != null && b.getS3() != null) {
       add.accept("spec.backup.s3.credentialsSecretRef.name", b.getS3().getCredentialsSecretRef() == null ? null
           : b.getS3().getCredentialsSecretRef().getName());
+      add.accept("spec.backup.s3.caSecretRef.name", nameOf(b.getS3().getCaSecretRef()));
     }
     if (b != null && b.getEncryption() != null) {
       add.accept("spec.backup.encryption.passphraseSecretRef.name", nameOf(b.getEncryption().getPassphraseSecretRef()));
@@ -377,6 +378,11 @@ public final class SpecValidator {
     boolean onVolume = b.getVolume() == null || b.getVolume().getEnabled() == null || b.getVolume().getEnabled();
     if (enabled && !onVolume && b.getS3() == null) {
       v.add(new Violation("spec.backup", org.loomio.operator.api.v1alpha1.BackupSpec.NEEDS_DESTINATION));
+    }
+    String endpoint = b.getS3() == null ? null : b.getS3().getEndpoint();
+    if (endpoint != null && !endpoint.startsWith("https://")) {
+      v.add(new Violation("spec.backup.s3.endpoint", org.loomio.operator.api.v1alpha1.BackupS3Spec.HTTPS_REQUIRED
+          + "; got '" + endpoint + "'"));
     }
     String prefix = b.getS3() == null ? null : b.getS3().getPrefix();
     if (prefix != null && !ownPrefix(prefix, namespace, name)) {

@@ -102,6 +102,51 @@ class BackupRenderTest {
   }
 
   @Test
+  void anInClusterS3ServersCaIsMountedForTheAgentOfBackupAndRestore() {
+    String spec = """
+        host: a.example.org
+        backup:
+          s3: {endpoint: "https://minio.storage.svc:9000", bucket: bk, credentialsSecretRef: {name: s3},
+               forcePathStyle: true, caSecretRef: {name: minio-ca, key: ca.pem}}
+        """;
+    assertThat(SpecValidator.validate(Fixtures.resource("team", spec))).isEmpty();
+    RenderContext c = ctx(Fixtures.resource("team", spec), ClusterCapabilities.newest());
+    for (PodSpec pod : List.of(cronJob(spec).getSpec().getJobTemplate().getSpec().getTemplate().getSpec(),
+        RestoreJob.render(c, "4567ef01", "latest", LoomioRestoreSpec.Source.s3, true,
+            new org.loomio.operator.api.v1alpha1.SecretKeyRef("team-backup-key", "private.asc"), false)
+            .getSpec().getTemplate().getSpec())) {
+      Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
+      assertThat(String.join(" ", agent.getArgs())).contains("--s3-endpoint https://minio.storage.svc:9000")
+          .contains("--s3-ca-file /backup-s3-ca/ca.crt");
+      assertThat(agent.getVolumeMounts()).anySatisfy(m -> {
+        assertThat(m.getName()).isEqualTo("backup-s3-ca");
+        assertThat(m.getMountPath()).isEqualTo("/backup-s3-ca");
+        assertThat(m.getReadOnly()).isTrue();
+      });
+      assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("backup-s3-ca")).singleElement()
+          .satisfies(v -> {
+            assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca");
+            assertThat(v.getSecret().getItems()).singleElement().satisfies(i -> {
+              assertThat(i.getKey()).isEqualTo("ca.pem");
+              assertThat(i.getPath()).isEqualTo("ca.crt");
+            });
+          });
+    }
+    // the CA Secret is a reference like any other: it needs the stack's consent
+    assertThat(org.loomio.operator.reconcile.ReferencedSecrets.refs(new ResolvedSpec(Fixtures.resource("team", spec))))
+        .anySatisfy(r -> assertThat(r.toString()).contains("spec.backup.s3.caSecretRef").contains("minio-ca"));
+  }
+
+  @Test
+  void aBackupEndpointMustBeHttps() {
+    assertThat(SpecValidator.validate(Fixtures.resource("team", """
+        host: a.example.org
+        backup: {s3: {endpoint: "http://minio.storage.svc:9000", bucket: bk, credentialsSecretRef: {name: s3}}}
+        """))).singleElement().satisfies(v -> assertThat(v.toString()).isEqualTo("spec.backup.s3.endpoint: "
+            + org.loomio.operator.api.v1alpha1.BackupS3Spec.HTTPS_REQUIRED + "; got 'http://minio.storage.svc:9000'"));
+  }
+
+  @Test
   void aScheduleThatNeverFiresIsRefusedLikeAnyInvalidScheduleAndARareOneIsNot() {
     for (String never : List.of("0 0 31 2 *", "0 0 30 2 *", "0 0 31 4 *", "0 0 31 6,9,11 *")) {
       assertThat(SpecValidator.validate(Fixtures.resource("team", "host: a.example.org\nbackup: {schedule: \""
