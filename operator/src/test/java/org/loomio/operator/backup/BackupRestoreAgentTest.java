@@ -370,7 +370,7 @@ class BackupRestoreAgentTest {
     Path dump = dump(1000);
     BackupAgent.Options unreachable = new BackupAgent.Options(STACK, dump, null, null, null, passphraseFile, backups,
         new S3Destination.Settings(s3.endpoint(), "no-such-bucket", "", null, true, null, null, S3Server.ACCESS_KEY,
-            S3Server.SECRET_KEY, null), Retention.Policy.DEFAULT, null, null, null, scratch);
+            S3Server.SECRET_KEY, null, s3.caFile()), Retention.Policy.DEFAULT, null, null, null, scratch);
     Run u = backup("2025-01-05T03:00:00Z", unreachable);
     assertThat(u.code()).isEqualTo(1);
     assertThat(u.summary().path("backup").asText()).isEqualTo("team-20250105T030000Z");
