@@ -204,24 +204,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         pruneJobs(client, ns, deploymentName);
         return done;
       }
-      status.setPhase(LoomioBackupStatus.Phase.Succeeded);
-      status.setBackupName(run.get().backup());
-      status.setCompletionTime(now());
-      agentSummary(pod).ifPresent(s -> {
-        List<String> destinations = new ArrayList<>();
-        s.path("destinations").forEach(d -> destinations.add(d.asText()));
-        status.setDestinations(destinations);
-        List<BackupObject> objects = new ArrayList<>();
-        s.path("objects").forEach(o -> objects.add(new BackupObject(o.path("name").asText(), o.path("bytes").asLong(),
-            o.path("sha256").asText())));
-        status.setObjects(objects);
-      });
-      status.setMessage("backup " + status.getBackupName() + " is complete");
-      events.normal(backup, "BackupSucceeded", "backup " + status.getBackupName() + " of " + deploymentName
-          + " is complete (" + String.join(", ", status.getDestinations()) + ")");
-      UpdateControl<LoomioBackup> done = write(backup, status, context, null);
-      pruneJobs(client, ns, deploymentName);
-      return done;
+      return succeeded(backup, status, context, events, pod, run.get(), deploymentName);
     }
     if (job.isPresent() && job.get().getStatus() != null && job.get().getStatus().getConditions() != null
         && job.get().getStatus().getConditions().stream()
@@ -236,6 +219,29 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     status.setPhase(LoomioBackupStatus.Phase.Running);
     // looked at again now and then, not only when its Job or pods change: a stack deleted meanwhile is noticed
     return write(backup, status, context, RECHECK);
+  }
+
+  /** Records a complete run from its pod's summary, then prunes the Jobs' history. */
+  private UpdateControl<LoomioBackup> succeeded(LoomioBackup backup, LoomioBackupStatus status,
+      Context<LoomioBackup> context, EventRecorder events, Pod pod, BackupObserver.Run run, String deploymentName) {
+    status.setPhase(LoomioBackupStatus.Phase.Succeeded);
+    status.setBackupName(run.backup());
+    status.setCompletionTime(now());
+    agentSummary(pod).ifPresent(s -> {
+      List<String> destinations = new ArrayList<>();
+      s.path("destinations").forEach(d -> destinations.add(d.asText()));
+      status.setDestinations(destinations);
+      List<BackupObject> objects = new ArrayList<>();
+      s.path("objects").forEach(o -> objects.add(new BackupObject(o.path("name").asText(), o.path("bytes").asLong(),
+          o.path("sha256").asText())));
+      status.setObjects(objects);
+    });
+    status.setMessage("backup " + status.getBackupName() + " is complete");
+    events.normal(backup, "BackupSucceeded", "backup " + status.getBackupName() + " of " + deploymentName
+        + " is complete (" + String.join(", ", status.getDestinations()) + ")");
+    UpdateControl<LoomioBackup> done = write(backup, status, context, null);
+    pruneJobs(context.getClient(), backup.getMetadata().getNamespace(), deploymentName);
+    return done;
   }
 
   /**
