@@ -119,6 +119,13 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     }
     if (deployment == null) {
       Optional<Job> started = job(context);
+      // a run that completed before the stack went is reported as it is: the backup exists and is complete
+      for (Pod pod : context.getSecondaryResources(Pod.class)) {
+        Optional<BackupObserver.Run> run = BackupObserver.finished(pod);
+        if (run.isPresent() && run.get().complete()) {
+          return succeeded(backup, status, context, events, pod, run.get(), deploymentName);
+        }
+      }
       if (started.isPresent() || status.getJob() != null) {
         // its pods read Secrets and claims of a stack that is gone or going: stop them, and say so
         started.ifPresent(j -> client.batch().v1().jobs().inNamespace(ns).withName(j.getMetadata().getName())

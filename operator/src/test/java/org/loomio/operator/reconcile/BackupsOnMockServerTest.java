@@ -217,6 +217,29 @@ class BackupsOnMockServerTest {
   }
 
   @Test
+  void aBackupThatCompletedIsReportedSoEvenIfItsStackIsDeletedBeforeTheOperatorSawIt() {
+    create("done-gone", "team");
+    onDemand("done-gone", "b1", "team");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(backupJobs("done-gone")).hasSize(1));
+    // while the operator is down (an upgrade of it, say), the backup completes and the stack's deletion starts
+    cluster.stopOperator();
+    try {
+      finishedPod("done-gone", "team-backup-b1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+          Labels.COMPONENT, "backup", Labels.BACKUP, "b1"), List.of(terminated("dump", 0, "")),
+          List.of(terminated("agent", 0, "{\"backup\":\"team-20261127T120000Z\",\"complete\":true}")));
+      cluster.client().resources(LoomioDeployment.class).inNamespace("done-gone").withName("team").delete();
+      assertThat(cluster.get("done-gone", "team").getMetadata().getDeletionTimestamp()).isNotNull();
+    } finally {
+      cluster.startOperator();
+    }
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status("done-gone", "b1");
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Succeeded);
+      assertThat(s.getBackupName()).isEqualTo("team-20261127T120000Z");
+    });
+  }
+
+  @Test
   void aBackupOfAStackThatNeverAppearsFailsAfterTheGracePeriod() {
     cluster.namespace("nostack");
     onDemand("nostack", "fresh", "ghost");
