@@ -118,9 +118,10 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   resources: ["statefulsets"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["batch"]
-  # migration, on-demand backup and restore Jobs: created once, never changed
+  # migration, on-demand backup and restore Jobs: created once, never changed; delete: finished Jobs of
+  # LoomioBackups beyond the history (3 succeeded, 3 failed per stack), and a backup's Job whose stack was deleted
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["batch"]
   # the backup schedule; get: isolating a stack whose spec cannot be applied suspends it
   resources: ["cronjobs"]

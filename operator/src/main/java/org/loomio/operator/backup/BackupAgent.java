@@ -151,7 +151,9 @@ public final class BackupAgent {
     String name = null;
     Path staging = null;
     List<Destination> opened = new ArrayList<>();
+    PlaintextFiles plaintext = new PlaintextFiles();
     try {
+      plaintext.register(o.dump());
       OpenPgp.Encryptor encryptor = validate(o);
       OpenPgp.Signer signer = OpenPgp.signerFrom(readKey(o.signingKey(), "--signing-key"));
       ManifestVerifier verifier = new ManifestVerifier(signer.verifier(), clock, false);
@@ -173,7 +175,7 @@ public final class BackupAgent {
         }
       }
 
-      staging = Files.createDirectories(o.scratch().resolve(name + ".staging"));
+      staging = plaintext.register(Files.createDirectories(o.scratch().resolve(name + ".staging")));
       List<Staged> staged = new ArrayList<>();
       staged.add(stage(encryptor, staging, Manifest.KIND_DATABASE, "database.dump", out -> copyFile(o.dump(), out)));
       if (o.uploads() != null) {
@@ -240,6 +242,7 @@ public final class BackupAgent {
           LOG.debug("closing {}: {}", d.describe(), e.toString());
         }
       }
+      plaintext.close();
     }
   }
 

@@ -177,6 +177,8 @@ public final class RestoreAgent {
     Path work = null;
     Path databasePartial = null;
     Destination source = null;
+    Path written = null; // the dump, once written, until it is handed over
+    PlaintextFiles plaintext = new PlaintextFiles();
     try {
       validate(o);
       OpenPgp.Decryptor decryptor = o.privateKey() != null
@@ -220,7 +222,7 @@ public final class RestoreAgent {
       }
 
       // 1. download and check every object before anything is decrypted
-      work = Files.createDirectories(o.scratch().resolve(name + ".restore"));
+      work = plaintext.register(Files.createDirectories(o.scratch().resolve(name + ".restore")));
       Map<String, Downloaded> objects = new LinkedHashMap<>();
       for (String kind : kinds) {
         Manifest.Entry entry = manifest.object(kind).orElseThrow();
@@ -230,7 +232,8 @@ public final class RestoreAgent {
 
       // 2. decrypt everything (integrity-checked) before restoring anything
       Downloaded db = objects.get(Manifest.KIND_DATABASE);
-      databasePartial = o.databaseOut().resolveSibling("." + o.databaseOut().getFileName() + ".partial");
+      databasePartial = plaintext.register(o.databaseOut().resolveSibling("." + o.databaseOut().getFileName()
+          + ".partial"));
       long dbBytes;
       try (InputStream in = new BufferedInputStream(Files.newInputStream(db.file()), OpenPgp.BUFFER_SIZE);
            OutputStream out = new BufferedOutputStream(Files.newOutputStream(databasePartial), OpenPgp.BUFFER_SIZE)) {
@@ -254,6 +257,7 @@ public final class RestoreAgent {
       LOG.info("{}: every object decrypts and passes its integrity check", name);
 
       // 3. restore
+      written = plaintext.register(o.databaseOut());
       Files.move(databasePartial, o.databaseOut(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       databasePartial = null;
       restored.add(Manifest.KIND_DATABASE);
@@ -272,6 +276,9 @@ public final class RestoreAgent {
         restored.add(Manifest.KIND_UPLOADS);
         LOG.info("{}: uploads restored into {}", name, o.uploads());
       }
+      // the dump is pg_restore's now (its container removes it, whatever happens)
+      plaintext.release(written);
+      written = null;
       return new Result(name, manifest.createdAt(), source.kind(), List.copyOf(restored),
           objects.values().stream().map(Downloaded::entry).toList(), secretsObject, verified.signedBy(),
           List.copyOf(refusedNewer));
@@ -282,6 +289,10 @@ public final class RestoreAgent {
       try {
         if (databasePartial != null) {
           Files.deleteIfExists(databasePartial);
+        }
+        if (written != null) {
+          // a failure after the dump was written (uploads, credentials): the pod fails, pg_restore never runs
+          Files.deleteIfExists(written);
         }
         if (work != null) {
           BackupAgent.deleteTree(work);
@@ -296,6 +307,7 @@ public final class RestoreAgent {
           LOG.debug("closing {}: {}", source.describe(), e.toString());
         }
       }
+      plaintext.close();
     }
   }
 

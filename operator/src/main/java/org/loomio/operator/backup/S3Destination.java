@@ -65,8 +65,19 @@ public final class S3Destination implements Destination {
    * Where and how to reach the bucket. {@code endpoint} null means AWS itself; {@code sse} is null,
    * "AES256" or "aws:kms" (with {@code kmsKeyId}, or the bucket's default KMS key when null).
    */
+  /**
+   * @param caFile PEM certificates of the CAs an https endpoint's certificate must chain to (an in-cluster
+   *     server's own CA), instead of the JVM's default ones; null: the defaults
+   */
   public record Settings(URI endpoint, String bucket, String prefix, String region, boolean pathStyle,
-      String sse, String kmsKeyId, String accessKeyId, String secretAccessKey, String sessionToken) {
+      String sse, String kmsKeyId, String accessKeyId, String secretAccessKey, String sessionToken, Path caFile) {
+
+    /** The JVM's default CAs. */
+    public Settings(URI endpoint, String bucket, String prefix, String region, boolean pathStyle, String sse,
+        String kmsKeyId, String accessKeyId, String secretAccessKey, String sessionToken) {
+      this(endpoint, bucket, prefix, region, pathStyle, sse, kmsKeyId, accessKeyId, secretAccessKey, sessionToken,
+          null);
+    }
 
     public Settings {
       if (bucket == null || bucket.isBlank()) {
@@ -84,6 +95,9 @@ public final class S3Destination implements Destination {
       if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null
           || !(endpoint.getScheme().equals("https") || endpoint.getScheme().equals("http")))) {
         throw new IllegalArgumentException("the S3 endpoint must be an http(s) URL, not '" + endpoint + "'");
+      }
+      if (caFile != null && (endpoint == null || !"https".equals(endpoint.getScheme()))) {
+        throw new IllegalArgumentException("a CA file is for an https endpoint, not '" + endpoint + "'");
       }
       prefix = normalizePrefix(prefix);
       region = region == null || region.isBlank() ? "us-east-1" : region;
@@ -137,11 +151,15 @@ public final class S3Destination implements Destination {
     AwsCredentials credentials = s.sessionToken() == null || s.sessionToken().isBlank()
         ? AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey())
         : AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken());
+    UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(30))
+        .socketTimeout(Duration.ofMinutes(5));
+    if (s.caFile() != null) {
+      javax.net.ssl.TrustManager[] trust = trustManagers(s.caFile());
+      http.tlsTrustManagersProvider(() -> trust);
+    }
     S3ClientBuilder b = S3Client.builder()
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(30))
-            .socketTimeout(Duration.ofMinutes(5))
-            .build())
+        .httpClient(http.build())
         .region(Region.of(s.region()))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .forcePathStyle(s.pathStyle())
@@ -151,6 +169,29 @@ public final class S3Destination implements Destination {
       b.endpointOverride(s.endpoint());
     }
     return b.build();
+  }
+
+  /** Trust exactly the CA certificates in a PEM file (the server's host name is still verified). */
+  static javax.net.ssl.TrustManager[] trustManagers(Path caFile) {
+    try (java.io.InputStream in = Files.newInputStream(caFile)) {
+      var certificates = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("the CA file " + caFile + " holds no PEM certificate");
+      }
+      java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (var c : certificates) {
+        store.setCertificateEntry("ca-" + i++, c);
+      }
+      javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      return factory.getTrustManagers();
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("the CA file " + caFile + " is not readable as PEM certificates: "
+          + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -160,6 +160,11 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--s3-kms-key-id", paramLabel = "ID", description = "The KMS key for --s3-sse aws:kms.")
     String kmsKeyId;
 
+    @Option(names = "--s3-ca-file", paramLabel = "FILE",
+        description = "PEM CA certificates an https endpoint's certificate must chain to (a server in the cluster"
+            + " with its own CA) instead of the default ones.")
+    java.nio.file.Path caFile;
+
     S3Destination.Settings settings(Map<String, String> env) {
       URI uri = null;
       if (endpoint != null && !endpoint.isBlank()) {
@@ -171,12 +176,12 @@ public final class BackupCommand implements Callable<Integer> {
       }
       return new S3Destination.Settings(uri, bucket, prefix, region, pathStyle, blankToNull(sse),
           blankToNull(kmsKeyId), env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"),
-          env.get("AWS_SESSION_TOKEN"));
+          env.get("AWS_SESSION_TOKEN"), caFile);
     }
 
     /** Without --to-s3 / --from-s3 the S3 flags must not be given: they would be silently ignored. */
     S3Destination.Settings unused() {
-      if (bucket != null || endpoint != null) {
+      if (bucket != null || endpoint != null || caFile != null) {
         throw new IllegalArgumentException("--s3-bucket/--s3-endpoint given without --to-s3 or --from-s3");
       }
       return null;

@@ -26,7 +26,9 @@ import org.loomio.operator.api.v1alpha1.BackupObject;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.BackupCronJob;
 import org.loomio.operator.render.BackupJob;
+import org.loomio.operator.render.Component;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.ImageDefaults;
@@ -48,6 +50,17 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
 
   public static final String NAME = "loomio-backup";
   static final Duration RECHECK = Duration.ofSeconds(30);
+  /**
+   * How long a LoomioBackup waits for a stack that does not exist (one applied with its stack, in any order)
+   * before it fails.
+   */
+  static final Duration STACK_GRACE = Duration.ofMinutes(5);
+  /**
+   * Finished Jobs of LoomioBackups kept per stack, succeeded and failed each, like the schedule's CronJob
+   * ({@link BackupCronJob#HISTORY_LIMIT}); older ones are deleted with their pods (the LoomioBackups and
+   * their status stay).
+   */
+  static final int JOB_HISTORY = BackupCronJob.HISTORY_LIMIT;
 
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
@@ -111,10 +124,38 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     String deploymentName = backup.getSpec() == null ? null : backup.getSpec().getDeploymentName();
     LoomioDeployment deployment = deploymentName == null ? null
         : client.resources(LoomioDeployment.class).inNamespace(ns).withName(deploymentName).get();
+    if (deployment != null && deployment.getMetadata().getDeletionTimestamp() != null) {
+      deployment = null; // being deleted: nothing more is backed up
+    }
     if (deployment == null) {
+      Optional<Job> started = job(context);
+      // a run that completed before the stack went is reported as it is: the backup exists and is complete
+      for (Pod pod : context.getSecondaryResources(Pod.class)) {
+        Optional<BackupObserver.Run> run = BackupObserver.finished(pod);
+        if (run.isPresent() && run.get().complete()) {
+          return succeeded(backup, status, context, events, pod, run.get(), deploymentName);
+        }
+      }
+      if (started.isPresent() || status.getJob() != null) {
+        // its pods read Secrets and claims of a stack that is gone or going: stop them, and say so
+        started.ifPresent(j -> client.batch().v1().jobs().inNamespace(ns).withName(j.getMetadata().getName())
+            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+        return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " was deleted while"
+            + " this backup ran: its Job " + (status.getJob() != null ? status.getJob()
+                : started.get().getMetadata().getName()) + " is stopped and deleted (a backup it left without a"
+            + " manifest is incomplete, never restored, and removed by retention)");
+      }
+      Duration waited = waited(backup);
+      if (waited.compareTo(STACK_GRACE) >= 0) {
+        return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " does not exist in"
+            + " namespace " + ns + " (waited " + STACK_GRACE.toMinutes() + " minutes): nothing was backed up;"
+            + " create a new LoomioBackup for an existing stack");
+      }
       status.setPhase(LoomioBackupStatus.Phase.Pending);
-      status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns);
-      return write(backup, status, context, RECHECK);
+      status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns + " (fails after "
+          + STACK_GRACE.toMinutes() + " minutes)");
+      Duration left = STACK_GRACE.minus(waited);
+      return write(backup, status, context, left.compareTo(RECHECK) < 0 ? left.plusSeconds(1) : RECHECK);
     }
     List<Violation> violations = SpecValidator.validate(deployment, policy);
     if (!violations.isEmpty()) {
@@ -172,7 +213,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       status.setPhase(LoomioBackupStatus.Phase.Running);
       status.setStartTime(now());
       status.setMessage("backing up " + deploymentName);
-      return write(backup, status, context, null);
+      return write(backup, status, context, RECHECK);
     }
     if (job.isPresent()) {
       status.setJob(job.get().getMetadata().getName());
@@ -183,35 +224,89 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         continue;
       }
       if (!run.get().complete()) {
-        return fail(backup, status, context, events, redaction(client, spec).apply(run.get().error()));
+        UpdateControl<LoomioBackup> done = fail(backup, status, context, events,
+            redaction(client, spec).apply(run.get().error()));
+        pruneJobs(client, ns, deploymentName);
+        return done;
       }
-      status.setPhase(LoomioBackupStatus.Phase.Succeeded);
-      status.setBackupName(run.get().backup());
-      status.setCompletionTime(now());
-      agentSummary(pod).ifPresent(s -> {
-        List<String> destinations = new ArrayList<>();
-        s.path("destinations").forEach(d -> destinations.add(d.asText()));
-        status.setDestinations(destinations);
-        List<BackupObject> objects = new ArrayList<>();
-        s.path("objects").forEach(o -> objects.add(new BackupObject(o.path("name").asText(), o.path("bytes").asLong(),
-            o.path("sha256").asText())));
-        status.setObjects(objects);
-      });
-      status.setMessage("backup " + status.getBackupName() + " is complete");
-      events.normal(backup, "BackupSucceeded", "backup " + status.getBackupName() + " of " + deploymentName
-          + " is complete (" + String.join(", ", status.getDestinations()) + ")");
-      return write(backup, status, context, null);
+      return succeeded(backup, status, context, events, pod, run.get(), deploymentName);
     }
     if (job.isPresent() && job.get().getStatus() != null && job.get().getStatus().getConditions() != null
         && job.get().getStatus().getConditions().stream()
             .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))) {
       var failed = job.get().getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType())).findFirst().get();
-      return fail(backup, status, context, events, redaction(client, spec).apply("Job " + job.get().getMetadata()
-          .getName() + " failed: " + failed.getReason() + (failed.getMessage() == null ? "" : " (" + failed.getMessage()
-          + ")")));
+      UpdateControl<LoomioBackup> done = fail(backup, status, context, events, redaction(client, spec).apply("Job "
+          + job.get().getMetadata().getName() + " failed: " + failed.getReason() + (failed.getMessage() == null ? ""
+          : " (" + failed.getMessage() + ")")));
+      pruneJobs(client, ns, deploymentName);
+      return done;
     }
     status.setPhase(LoomioBackupStatus.Phase.Running);
-    return write(backup, status, context, null);
+    // looked at again now and then, not only when its Job or pods change: a stack deleted meanwhile is noticed
+    return write(backup, status, context, RECHECK);
+  }
+
+  /** Records a complete run from its pod's summary, then prunes the Jobs' history. */
+  private UpdateControl<LoomioBackup> succeeded(LoomioBackup backup, LoomioBackupStatus status,
+      Context<LoomioBackup> context, EventRecorder events, Pod pod, BackupObserver.Run run, String deploymentName) {
+    status.setPhase(LoomioBackupStatus.Phase.Succeeded);
+    status.setBackupName(run.backup());
+    status.setCompletionTime(now());
+    agentSummary(pod).ifPresent(s -> {
+      List<String> destinations = new ArrayList<>();
+      s.path("destinations").forEach(d -> destinations.add(d.asText()));
+      status.setDestinations(destinations);
+      List<BackupObject> objects = new ArrayList<>();
+      s.path("objects").forEach(o -> objects.add(new BackupObject(o.path("name").asText(), o.path("bytes").asLong(),
+          o.path("sha256").asText())));
+      status.setObjects(objects);
+    });
+    status.setMessage("backup " + status.getBackupName() + " is complete");
+    events.normal(backup, "BackupSucceeded", "backup " + status.getBackupName() + " of " + deploymentName
+        + " is complete (" + String.join(", ", status.getDestinations()) + ")");
+    UpdateControl<LoomioBackup> done = write(backup, status, context, null);
+    pruneJobs(context.getClient(), backup.getMetadata().getNamespace(), deploymentName);
+    return done;
+  }
+
+  /**
+   * Deletes the finished Jobs of this stack's LoomioBackups (on demand and pre-upgrade: the schedule's are the
+   * CronJob's) beyond the newest {@link #JOB_HISTORY} succeeded and {@link #JOB_HISTORY} failed, with their pods
+   * (background propagation): a failed backup pod keeps its scratch volume, the plaintext dump's place, as long as
+   * it exists. Only Jobs the operator made for a LoomioBackup (its labels, and a LoomioBackup as controller);
+   * running ones are never touched.
+   */
+  static void pruneJobs(KubernetesClient client, String ns, String stack) {
+    List<Job> finished = client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+        .withLabel(Labels.INSTANCE, stack).withLabel(Labels.COMPONENT, Component.BACKUP.label())
+        .withLabel(Labels.BACKUP).list().getItems().stream()
+        .filter(j -> j.getMetadata().getOwnerReferences() != null && j.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> LoomioBackup.KIND.equals(o.getKind()) && Boolean.TRUE.equals(o.getController())))
+        .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
+        .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.SUCCEEDED
+            || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.FAILED)
+        .sorted(java.util.Comparator.comparing((Job j) -> String.valueOf(j.getMetadata().getCreationTimestamp()))
+            .thenComparing(j -> j.getMetadata().getName()).reversed())
+        .toList();
+    for (StatusAggregator.MigrationState state : List.of(StatusAggregator.MigrationState.SUCCEEDED,
+        StatusAggregator.MigrationState.FAILED)) {
+      finished.stream().filter(j -> StatusAggregator.migrationState(j) == state).skip(JOB_HISTORY)
+          .forEach(j -> client.batch().v1().jobs().inNamespace(ns).withName(j.getMetadata().getName())
+              .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+    }
+  }
+
+  private Duration waited(LoomioBackup backup) {
+    String created = backup.getMetadata().getCreationTimestamp();
+    if (created == null) {
+      return Duration.ZERO;
+    }
+    try {
+      Duration d = Duration.between(java.time.Instant.parse(created), clock.instant());
+      return d.isNegative() ? Duration.ZERO : d;
+    } catch (java.time.format.DateTimeParseException e) {
+      return Duration.ZERO;
+    }
   }
 
   /** What masks the secret values a backup pod could read, for what it reports (read only when it failed). */

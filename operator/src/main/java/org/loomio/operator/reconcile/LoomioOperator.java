@@ -50,6 +50,16 @@ public final class LoomioOperator {
   public static Operator create(KubernetesClient client, OperatorSettings settings,
       Supplier<ClusterCapabilities> capabilities, OperatorMetrics metrics, Runnable onStopLeading,
       Consumer<ConfigurationServiceOverrider> testOverrides) {
+    return create(client, settings, capabilities, metrics, onStopLeading, testOverrides, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * As above, with the clock the LoomioBackup and LoomioRestore controllers read (their timestamps, and how long
+   * a LoomioBackup has waited for its stack).
+   */
+  public static Operator create(KubernetesClient client, OperatorSettings settings,
+      Supplier<ClusterCapabilities> capabilities, OperatorMetrics metrics, Runnable onStopLeading,
+      Consumer<ConfigurationServiceOverrider> testOverrides, java.time.Clock clock) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -79,7 +89,6 @@ public final class LoomioOperator {
       c.withReconciliationMaxInterval(settings.resyncPeriod());
       watch(c, settings);
     });
-    java.time.Clock clock = java.time.Clock.systemUTC();
     operator.register(new LoomioBackupReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
     operator.register(new LoomioRestoreReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
     return operator;

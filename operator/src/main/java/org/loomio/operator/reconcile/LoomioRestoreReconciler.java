@@ -276,7 +276,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
           }
         }
         Job migrate = MigrationJob.render(ctx);
-        migrate.getMetadata().setName(status.getJob() + "-migrate");
+        migrate.getMetadata().setName(Names.restoreMigrationJob(deploymentName, LoomioBackupReconciler.hash8(restore)));
         own(migrate, restore);
         client.batch().v1().jobs().inNamespace(ns).resource(migrate).create();
         step.done("Restore", "restored backup " + status.getBackupName() + secretsNote);

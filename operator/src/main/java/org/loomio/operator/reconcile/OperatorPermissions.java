@@ -90,6 +90,8 @@ public final class OperatorPermissions {
     add(needs, Pod.class, "backup and restore results: the agent's termination message (informers)", "list", "watch");
     add(needs, Job.class, "on-demand backup, restore and restore-migration Jobs (LoomioBackup/LoomioRestore"
         + " controllers, their informers)", "list", "watch", "create");
+    add(needs, Job.class, "finished Jobs of LoomioBackups beyond the history, and the Job of a LoomioBackup whose"
+        + " stack was deleted (LoomioBackupReconciler)", "delete");
     add(needs, Deployment.class, "a restore waits for web, worker and hocuspocus to stop and start; isolation of a"
         + " stack whose spec cannot be applied scales them (EmergencyIsolation: the client reads before it patches)",
         "get");

@@ -273,6 +273,10 @@ public final class ReferencedSecrets {
       String name = backup.s3().getCredentialsSecretRef().getName();
       refs.add(new Ref("spec.backup.s3.credentialsSecretRef", name, S3StorageSpec.ACCESS_KEY_ID));
       refs.add(new Ref("spec.backup.s3.credentialsSecretRef", name, S3StorageSpec.SECRET_ACCESS_KEY));
+      SecretKeyRef ca = backup.s3().getCaSecretRef();
+      if (ca != null) {
+        refs.add(new Ref("spec.backup.s3.caSecretRef", ca.getName(), ca.getKey()));
+      }
     }
     if (backup.passphrase() != null) {
       refs.add(new Ref("spec.backup.encryption.passphraseSecretRef", backup.passphrase().getName(),

@@ -45,10 +45,53 @@ public final class BackupPodTemplate {
   static final String BACKUPS_DIR = "/backups";
   static final String UPLOADS_DIR = "/loomio/storage";
   static final String CREDENTIALS_DIR = "/credentials";
+  static final String S3_CA_DIR = "/backup-s3-ca";
+  static final String S3_CA_FILE = "ca.crt";
   /** Application keys a restore may put back; database and Redis passwords stay those of the running servers. */
   public static final List<String> RESTORABLE_SECRET_KEYS = List.of(Credentials.SECRET_KEY_BASE,
       Credentials.DEVISE_SECRET, Credentials.RAILS_INBOUND_EMAIL_PASSWORD, Credentials.VAPID_PUBLIC_KEY,
       Credentials.VAPID_PRIVATE_KEY);
+
+  /**
+   * The backup's dump container: a failed or interrupted pg_dump leaves no (partial) plaintext dump behind.
+   * pg_dump runs in the background and the shell waits for it, so a SIGTERM (the Job's deadline, the pod's
+   * deletion) reaches the shell's trap at once: pg_dump is stopped and the file removed. On success the dump
+   * stays for the agent, which deletes it on every exit path of its own.
+   */
+  static final String DUMP_SCRIPT = """
+      set -euo pipefail
+      dump=%1$s
+      pid=
+      discard() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -f "$dump"; }
+      trap 'code=$?; if [ "$code" -ne 0 ]; then discard; fi' EXIT
+      trap 'discard; exit 143' TERM
+      trap 'discard; exit 130' INT
+      %%s
+      rm -f "$dump"
+      pg_dump --format=custom --no-owner --file="$dump" &
+      pid=$!
+      wait "$pid"
+      pid=
+      test -s "$dump"
+      """.formatted(DUMP);
+
+  /**
+   * The restore's pg_restore container: the plaintext dump the agent wrote is removed whatever happens (done,
+   * failed, refused by the version check, or stopped by a signal), so a failed restore pod keeps none.
+   */
+  static final String RESTORE_SCRIPT = """
+      set -euo pipefail
+      dump=%1$s
+      pid=
+      trap 'rm -f "$dump"' EXIT
+      trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; exit 143' TERM
+      trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; exit 130' INT
+      %%s
+      pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$PGDATABASE" "$dump" &
+      pid=$!
+      wait "$pid"
+      pid=
+      """.formatted(DUMP);
 
   private BackupPodTemplate() {}
 
@@ -58,13 +101,7 @@ public final class BackupPodTemplate {
     ResolvedSpec.Backup b = spec.backup();
     HardenedPod pod = HardenedPod.of(ctx, Component.BACKUP).runToCompletion();
     common(ctx, pod, b);
-    pod.initContainer(postgresClient(ctx, "dump", """
-        set -euo pipefail
-        %s
-        rm -f "%s"
-        pg_dump --format=custom --no-owner --file="%s"
-        test -s "%s"
-        """.formatted(versionCheck(), DUMP, DUMP, DUMP), b));
+    pod.initContainer(postgresClient(ctx, "dump", DUMP_SCRIPT.formatted(versionCheck()), b));
 
     List<String> args = new ArrayList<>(List.of("backup", "--stack", ctx.name(), "--dump", DUMP,
         "--scratch", SCRATCH + "/staging", "--loomio-image", ctx.servingImage().reference(),
@@ -149,12 +186,7 @@ public final class BackupPodTemplate {
     destinations(ctx, pod, mounts, env, args, fromVolume ? "--from-directory" : null, fromVolume ? null : "--from-s3");
 
     pod.initContainer(agent(spec, args, env, mounts));
-    pod.container(postgresClient(ctx, "pg-restore", """
-        set -euo pipefail
-        %s
-        pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$PGDATABASE" "%s"
-        rm -f "%s"
-        """.formatted(versionCheck(), DUMP, DUMP), b));
+    pod.container(postgresClient(ctx, "pg-restore", RESTORE_SCRIPT.formatted(versionCheck()), b));
     return pod.build();
   }
 
@@ -261,6 +293,11 @@ public final class BackupPodTemplate {
         if (s3.getKmsKeyId() != null) {
           args.addAll(List.of("--s3-kms-key-id", s3.getKmsKeyId()));
         }
+      }
+      if (s3.getCaSecretRef() != null) {
+        pod.volume(secretItem("backup-s3-ca", s3.getCaSecretRef(), S3_CA_FILE));
+        mounts.add(mount("backup-s3-ca", S3_CA_DIR, true));
+        args.addAll(List.of("--s3-ca-file", S3_CA_DIR + "/" + S3_CA_FILE));
       }
       String creds = s3.getCredentialsSecretRef().getName();
       env.add(RailsContainer.fromSecret("AWS_ACCESS_KEY_ID", creds, BackupS3Spec.ACCESS_KEY_ID));

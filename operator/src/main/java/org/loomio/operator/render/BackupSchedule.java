@@ -32,6 +32,10 @@ public final class BackupSchedule {
         }
       });
 
+  /** A schedule must fire within this many years of the reference date (29 February fires every 4 or 8 years). */
+  static final int NEVER_FIRES_HORIZON_YEARS = 9;
+  private static final ZonedDateTime REFERENCE = ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC"));
+
   private final ExecutionTime execution;
   private volatile Duration longest;
   private volatile Duration shortest;
@@ -54,6 +58,11 @@ public final class BackupSchedule {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("not a cron schedule (" + e.getMessage() + ")");
     }
+    if (!parsed.firesWithin(NEVER_FIRES_HORIZON_YEARS)) {
+      // the CronJob controller accepts it and never runs it: no backup ever, and only BackupsHealthy to say so
+      throw new IllegalArgumentException("a schedule that never fires (no date matches it within "
+          + NEVER_FIRES_HORIZON_YEARS + " years, like February 31)");
+    }
     CACHE.put(key, parsed);
     return parsed;
   }
@@ -61,6 +70,15 @@ public final class BackupSchedule {
   /** The first run strictly after {@code from}, in {@code from}'s time zone (none for a schedule that never runs again). */
   public Optional<ZonedDateTime> next(ZonedDateTime from) {
     return execution.nextExecution(from);
+  }
+
+  private boolean firesWithin(int years) {
+    try {
+      Optional<ZonedDateTime> next = execution.nextExecution(REFERENCE);
+      return next.isPresent() && next.get().isBefore(REFERENCE.plusYears(years));
+    } catch (RuntimeException e) {
+      return false; // cron-utils gives up on dates that do not exist
+    }
   }
 
   /** The longest gap between two runs within the next year (daily: 1 day; "0 3 * * 1,5": 4 days). */

@@ -2,8 +2,15 @@ package org.loomio.operator.render;
 
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 
-/** Object names: every owned object is {@code <name>-<suffix>}, so two stacks in a namespace never collide. */
+/**
+ * Object names: every owned object is {@code <name>-<suffix>}, so two stacks in a namespace never collide. A
+ * stack's name has at most {@link org.loomio.operator.api.v1alpha1.LoomioDeployment#MAX_NAME_LENGTH} characters
+ * and a suffix at most {@link #MAX_SUFFIX_LENGTH}, so every name fits a label value (63 characters).
+ */
 public final class Names {
+
+  /** The longest suffix a name derived from a stack's name may have. */
+  public static final int MAX_SUFFIX_LENGTH = 23;
 
   private Names() {}
 
@@ -56,6 +63,15 @@ public final class Names {
   /** A restore Job: {@code <name>-restore-<8 hex of the LoomioRestore's uid>}. */
   public static String restoreJob(String name, String hash8) {
     return name + "-restore-" + hash8;
+  }
+
+  /**
+   * The migration Job a restore runs after the database is restored: {@code <name>-restore-<8 hex>-mig}, at
+   * most 61 characters for the longest stack name (a Job's name must fit the 63-character {@code job-name}
+   * label its pods get).
+   */
+  public static String restoreMigrationJob(String name, String hash8) {
+    return restoreJob(name, hash8) + "-mig";
   }
 
   /** The migration Job for one image and database: {@code <name>-migrate-<8 hex>}. */

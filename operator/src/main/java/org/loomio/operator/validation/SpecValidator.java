@@ -120,7 +120,7 @@ public final class SpecValidator {
     tlsSecret(name, s, v);
     generatedSecrets(name, s, v);
     storageSizes(s, v);
-    backup(s, v);
+    backup(s, resource.getMetadata() == null ? null : resource.getMetadata().getNamespace(), name, v);
     env(s, v);
     resources(resource, s, v);
     podLabels(s, v);
@@ -193,6 +193,7 @@ public final class SpecValidator {
     if (b != null && b.getS3() != null) {
       add.accept("spec.backup.s3.credentialsSecretRef.name", b.getS3().getCredentialsSecretRef() == null ? null
           : b.getS3().getCredentialsSecretRef().getName());
+      add.accept("spec.backup.s3.caSecretRef.name", nameOf(b.getS3().getCaSecretRef()));
     }
     if (b != null && b.getEncryption() != null) {
       add.accept("spec.backup.encryption.passphraseSecretRef.name", nameOf(b.getEncryption().getPassphraseSecretRef()));
@@ -357,7 +358,7 @@ public final class SpecValidator {
   }
 
   /** The same rules as the CRD's for spec.backup, plus the cron syntax the CRD pattern only approximates. */
-  private static void backup(LoomioDeploymentSpec s, List<Violation> v) {
+  private static void backup(LoomioDeploymentSpec s, String namespace, String name, List<Violation> v) {
     org.loomio.operator.api.v1alpha1.BackupSpec b = s.getBackup();
     if (b == null) {
       return;
@@ -391,10 +392,33 @@ public final class SpecValidator {
     if (enabled && !onVolume && b.getS3() == null) {
       v.add(new Violation("spec.backup", org.loomio.operator.api.v1alpha1.BackupSpec.NEEDS_DESTINATION));
     }
+    String endpoint = b.getS3() == null ? null : b.getS3().getEndpoint();
+    if (endpoint != null && !endpoint.startsWith("https://")) {
+      v.add(new Violation("spec.backup.s3.endpoint", org.loomio.operator.api.v1alpha1.BackupS3Spec.HTTPS_REQUIRED
+          + "; got '" + endpoint + "'"));
+    }
+    String prefix = b.getS3() == null ? null : b.getS3().getPrefix();
+    if (prefix != null && !ownPrefix(prefix, namespace, name)) {
+      v.add(new Violation("spec.backup.s3.prefix", org.loomio.operator.api.v1alpha1.BackupS3Spec.PREFIX_NOT_OWN
+          + (namespace == null ? "" : " ('" + namespace + "/" + name + "' here)") + "; got '" + prefix + "'"));
+    }
     if (b.getS3() != null && b.getS3().getKmsKeyId() != null
         && b.getS3().getServerSideEncryption() != org.loomio.operator.api.v1alpha1.BackupS3Spec.ServerSideEncryption.AWS_KMS) {
       v.add(new Violation("spec.backup.s3.kmsKeyId", org.loomio.operator.api.v1alpha1.BackupS3Spec.KMS_NEEDS_AWS_KMS));
     }
+  }
+
+  /**
+   * Whether a backup prefix is this stack's own: well-formed (no empty, '.' or '..' segment: the CRD's pattern)
+   * and ending in the segments {@code <namespace>/<name>}, which no other stack's prefix ends in. Without a
+   * namespace (render of a file without one), the name alone.
+   */
+  static boolean ownPrefix(String prefix, String namespace, String name) {
+    if (!prefix.matches(org.loomio.operator.api.v1alpha1.BackupS3Spec.PREFIX_PATTERN) || name == null) {
+      return false;
+    }
+    String own = namespace == null ? name : namespace + "/" + name;
+    return prefix.equals(own) || prefix.endsWith("/" + own);
   }
 
   private static void edge(LoomioDeploymentSpec s, List<Violation> v) {

@@ -512,6 +512,24 @@ class BackupRestoreAgentTest {
   }
 
   @Test
+  void aRestoreFailingAfterItWroteTheDumpLeavesNoPlaintextDump() throws Exception {
+    Run b = backup("2025-01-05T02:00:00Z", backupOptions(dump(10_000), false, Retention.Policy.DEFAULT));
+    assertThat(b.code()).as(b.line()).isZero();
+    Path out = tmp.resolve("restored.dump");
+    // the credentials step comes after the dump is written: a Secret that is not there fails the run then
+    RestoreAgent.Options o = new RestoreAgent.Options(STACK, "latest", backups, null, null, passphraseFile, scratch, out,
+        null, "loomio", "no-such-secret", List.of("SECRET_KEY_BASE"), false, verificationKey, false);
+    Run r = restore(o);
+    assertThat(r.code()).as(r.line()).isEqualTo(1);
+    assertThat(r.summary().path("error").asText()).contains("Secret loomio/no-such-secret not found");
+    assertThat(out).as("the pod fails, pg_restore never runs: the dump goes").doesNotExist();
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("restored.dump"));
+    }
+    assertEmpty(scratch);
+  }
+
+  @Test
   void failuresAreOneJsonLineWithExitCode1() throws Exception {
     Path missing = tmp.resolve("no-such.dump");
     Run r = backup("2025-01-05T02:00:00Z", backupOptions(missing, false, Retention.Policy.DEFAULT));
@@ -534,7 +552,7 @@ class BackupRestoreAgentTest {
     Path dump = dump(1000);
     BackupAgent.Options unreachable = new BackupAgent.Options(STACK, dump, null, null, null, passphraseFile, backups,
         new S3Destination.Settings(s3.endpoint(), "no-such-bucket", "", null, true, null, null, S3Server.ACCESS_KEY,
-            S3Server.SECRET_KEY, null), Retention.Policy.DEFAULT, null, null, null, scratch, signingKey);
+            S3Server.SECRET_KEY, null, s3.caFile()), Retention.Policy.DEFAULT, null, null, null, scratch, signingKey);
     Run u = backup("2025-01-05T03:00:00Z", unreachable);
     assertThat(u.code()).isEqualTo(1);
     assertThat(u.summary().path("backup").asText()).isEqualTo("team-20250105T030000Z");

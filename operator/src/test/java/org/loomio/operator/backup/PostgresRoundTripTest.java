@@ -145,7 +145,8 @@ class PostgresRoundTripTest {
         "--stack", STACK, "--dump", dump.toString(), "--uploads", uploads.toString(), "--secrets", secrets.toString(),
         "--recipients", recipients.toString(), "--signing-key", signingKey.toString(),
         "--to-directory", backups.toString(), "--to-s3",
-        "--s3-endpoint", s3.endpoint().toString(), "--s3-bucket", bucket, "--s3-prefix", "stacks/team",
+        "--s3-endpoint", s3.endpoint().toString(), "--s3-ca-file", s3.caFile().toString(), "--s3-bucket", bucket,
+        "--s3-prefix", "stacks/team",
         "--s3-region", "eu-central-1", "--s3-path-style", "--keep-last", "3", "--loomio-image", "loomio/loomio:v3.0.11",
         "--postgres-version", "15", "--uploads-location", "volume", "--scratch", scratch.toString(),
         "--termination-log", termination.toString(), "--log-level", "warn");
@@ -194,7 +195,7 @@ class PostgresRoundTripTest {
     Path restoredUploads = Files.createDirectories(tmp.resolve("restored-uploads"));
     Files.writeString(restoredUploads.resolve("uploaded-after-the-backup"), "replaced by the restore");
     Run r = run(new RestoreCommand(S3Server.env(), BackupAgent.Destinations.DEFAULT),
-        "--stack", STACK, "--backup", "latest", "--from-s3", "--s3-endpoint", s3.endpoint().toString(),
+        "--stack", STACK, "--backup", "latest", "--from-s3", "--s3-endpoint", s3.endpoint().toString(), "--s3-ca-file", s3.caFile().toString(),
         "--s3-bucket", bucket, "--s3-prefix", "stacks/team", "--s3-region", "eu-central-1", "--s3-path-style",
         "--private-key", privateKey.toString(), "--verification-key", verificationKey.toString(),
         "--scratch", restoreScratch.toString(),

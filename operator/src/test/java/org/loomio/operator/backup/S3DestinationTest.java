@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -19,9 +20,13 @@ class S3DestinationTest extends DestinationContractTest {
   private String bucket;
   private static final String PREFIX = "loomio/backups";
 
+  @org.junit.jupiter.api.io.TempDir
+  static Path tls;
+
+  /** Over TLS, as the operator renders it (spec.backup.s3.endpoint is https://), trusting the server's own CA. */
   @BeforeAll
   static void startServer() throws Exception {
-    server = new S3Server();
+    server = S3Server.tls(tls);
   }
 
   @AfterAll
@@ -77,7 +82,7 @@ class S3DestinationTest extends DestinationContractTest {
   @Test
   void wrongCredentialsFailWithoutShowingTheSecret() throws Exception {
     S3Destination.Settings wrong = new S3Destination.Settings(server.endpoint(), bucket, PREFIX, "us-east-1", true,
-        null, null, S3Server.ACCESS_KEY, "not-the-secret-key-at-all", null);
+        null, null, S3Server.ACCESS_KEY, "not-the-secret-key-at-all", null, server.caFile());
     assertThat(wrong.toString()).doesNotContain("not-the-secret-key-at-all", S3Server.ACCESS_KEY);
     try (S3Destination d = new S3Destination(wrong, STACK)) {
       Path f = file("db", 100);
@@ -85,6 +90,26 @@ class S3DestinationTest extends DestinationContractTest {
           .hasMessageContaining("upload to s3://" + bucket + "/" + PREFIX + "/" + B1 + "/database.dump.pgp failed")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-secret-key-at-all"));
     }
+  }
+
+  @Test
+  void theServersCertificateMustChainToTheGivenCa() throws Exception {
+    assertThat(server.endpoint().getScheme()).isEqualTo("https");
+    // the JVM's default CAs do not know the server's: refused, nothing stored
+    S3Destination.Settings defaults = new S3Destination.Settings(server.endpoint(), bucket, PREFIX, "us-east-1", true,
+        null, null, S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null);
+    try (S3Destination d = new S3Destination(defaults, STACK)) {
+      assertThatThrownBy(d::list).hasMessageContaining("listing s3://" + bucket)
+          .hasStackTraceContaining("PKIX path building failed");
+    }
+    // another CA: refused as well
+    S3Server.tls(Files.createDirectories(tls.resolve("other"))).close();
+    S3Destination.Settings other = new S3Destination.Settings(server.endpoint(), bucket, PREFIX, "us-east-1", true,
+        null, null, S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null, tls.resolve("other/s3-ca.crt"));
+    try (S3Destination d = new S3Destination(other, STACK)) {
+      assertThatThrownBy(d::list).hasStackTraceContaining("PKIX path");
+    }
+    assertThat(server.keys(bucket)).isEmpty();
   }
 
   @Test
@@ -99,5 +124,10 @@ class S3DestinationTest extends DestinationContractTest {
         null, "a", "s", null)).hasMessageContaining("http(s)");
     assertThatThrownBy(() -> new S3Destination.Settings(null, "b", "a/../b", null, false, null, null, "a", "s", null))
         .hasMessageContaining("'..'");
+    assertThatThrownBy(() -> new S3Destination.Settings(java.net.URI.create("http://x"), "b", "", null, false, null,
+        null, "a", "s", null, server.caFile())).hasMessageContaining("a CA file is for an https endpoint");
+    Path notPem = tls.resolve("not-a-certificate.pem");
+    assertThatThrownBy(() -> S3Destination.trustManagers(Files.writeString(notPem, "no certificate here\n")))
+        .hasMessageContaining("not-a-certificate.pem");
   }
 }

@@ -201,6 +201,129 @@ class BackupsOnMockServerTest {
     });
   }
 
+  private static void onDemand(String ns, String name, String stack) {
+    LoomioBackup backup = new LoomioBackup();
+    backup.getMetadata().setName(name);
+    backup.getMetadata().setNamespace(ns);
+    backup.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+    backup.getSpec().setDeploymentName(stack);
+    cluster.client().resource(backup).create();
+  }
+
+  private static List<Job> backupJobs(String ns) {
+    return cluster.client().batch().v1().jobs().inNamespace(ns).withLabel(Labels.BACKUP).list().getItems();
+  }
+
+  @Test
+  void finishedOnDemandBackupJobsAreKeptToABoundedHistoryPerStack() {
+    create("hist", "team");
+    for (int i = 1; i <= 5; i++) {
+      String name = "b" + i;
+      onDemand("hist", name, "team");
+      await().atMost(WAIT).until(() -> backupJobs("hist").stream()
+          .anyMatch(j -> name.equals(j.getMetadata().getLabels().get(Labels.BACKUP))));
+      // the Job controller and the kubelet: the Job completes, its pod reports the agent's summary
+      cluster.completeJobs("hist", "team");
+      finishedPod("hist", "team-backup-" + name, Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+          Labels.COMPONENT, "backup", Labels.BACKUP, name), List.of(terminated("dump", 0, "")),
+          List.of(terminated("agent", 0, "{\"backup\":\"team-2026112" + i + "T120000Z\",\"complete\":true}")));
+      await().atMost(WAIT).untilAsserted(() -> assertThat(status("hist", name).getPhase())
+          .isEqualTo(LoomioBackupStatus.Phase.Succeeded));
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertThat(backupJobs("hist")).hasSize(LoomioBackupReconciler.JOB_HISTORY));
+    // the LoomioBackups and what they report stay
+    for (int i = 1; i <= 5; i++) {
+      assertThat(status("hist", "b" + i).getBackupName()).isEqualTo("team-2026112" + i + "T120000Z");
+    }
+    // a running backup's Job is never pruned
+    onDemand("hist", "b6", "team");
+    await().atMost(WAIT).until(() -> backupJobs("hist").size() == LoomioBackupReconciler.JOB_HISTORY + 1);
+    LoomioBackupReconciler.pruneJobs(cluster.client(), "hist", "team");
+    assertThat(backupJobs("hist")).hasSize(LoomioBackupReconciler.JOB_HISTORY + 1)
+        .anySatisfy(j -> assertThat(j.getMetadata().getLabels()).containsEntry(Labels.BACKUP, "b6"));
+  }
+
+  @Test
+  void aBackupWhoseStackIsDeletedWhileItRunsFailsAndItsJobIsDeleted() {
+    create("gone", "team");
+    onDemand("gone", "b1", "team");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(status("gone", "b1").getPhase()).isEqualTo(LoomioBackupStatus.Phase.Running);
+      assertThat(backupJobs("gone")).hasSize(1);
+    });
+    cluster.client().resources(LoomioDeployment.class).inNamespace("gone").withName("team").delete();
+    // the operator removes its finalizer (the mock has no garbage collector: nothing else goes)
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get("gone", "team")).isNull());
+    // the next look at the backup (its recheck, or any event of its Job or pods) finds the stack gone: here the
+    // Job controller reports a failed pod (the database went with the stack)
+    MockCluster.editStatus(cluster.client().batch().v1().jobs().inNamespace("gone")
+        .withName(backupJobs("gone").get(0).getMetadata().getName()), j -> {
+          j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withActive(1).withFailed(1).build());
+          return j;
+        });
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status("gone", "b1");
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Failed);
+      assertThat(s.getMessage()).startsWith("LoomioDeployment team was deleted while this backup ran");
+      assertThat(backupJobs("gone")).isEmpty();
+    });
+  }
+
+  @Test
+  void aBackupThatCompletedIsReportedSoEvenIfItsStackIsDeletedBeforeTheOperatorSawIt() {
+    create("done-gone", "team");
+    onDemand("done-gone", "b1", "team");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(backupJobs("done-gone")).hasSize(1));
+    // while the operator is down (an upgrade of it, say), the backup completes and the stack's deletion starts
+    cluster.stopOperator();
+    try {
+      finishedPod("done-gone", "team-backup-b1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+          Labels.COMPONENT, "backup", Labels.BACKUP, "b1"), List.of(terminated("dump", 0, "")),
+          List.of(terminated("agent", 0, "{\"backup\":\"team-20261127T120000Z\",\"complete\":true}")));
+      cluster.client().resources(LoomioDeployment.class).inNamespace("done-gone").withName("team").delete();
+      assertThat(cluster.get("done-gone", "team").getMetadata().getDeletionTimestamp()).isNotNull();
+    } finally {
+      cluster.startOperator();
+    }
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioBackupStatus s = status("done-gone", "b1");
+      assertThat(s.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Succeeded);
+      assertThat(s.getBackupName()).isEqualTo("team-20261127T120000Z");
+    });
+  }
+
+  @Test
+  void aBackupOfAStackThatNeverAppearsFailsAfterTheGracePeriod() {
+    cluster.namespace("nostack");
+    onDemand("nostack", "fresh", "ghost");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(status("nostack", "fresh").getPhase()).isEqualTo(LoomioBackupStatus.Phase.Pending);
+      assertThat(status("nostack", "fresh").getMessage()).contains("waiting for LoomioDeployment ghost")
+          .contains("fails after 5 minutes");
+    });
+    // an operator whose clock is past the grace period of a backup created now
+    try (MockCluster later = new MockCluster()) {
+      later.startOperator(java.time.Clock.offset(java.time.Clock.systemUTC(),
+          LoomioBackupReconciler.STACK_GRACE.plusMinutes(1)));
+      later.namespace("nostack");
+      LoomioBackup backup = new LoomioBackup();
+      backup.getMetadata().setName("old");
+      backup.getMetadata().setNamespace("nostack");
+      backup.setSpec(new org.loomio.operator.api.v1alpha1.LoomioBackupSpec());
+      backup.getSpec().setDeploymentName("ghost");
+      later.client().resource(backup).create();
+      await().atMost(WAIT).untilAsserted(() -> {
+        LoomioBackup b = later.client().resources(LoomioBackup.class).inNamespace("nostack").withName("old").get();
+        assertThat(b.getStatus()).isNotNull();
+        assertThat(b.getStatus().getPhase()).isEqualTo(LoomioBackupStatus.Phase.Failed);
+        assertThat(b.getStatus().getMessage()).startsWith("LoomioDeployment ghost does not exist in namespace"
+            + " nostack (waited 5 minutes)");
+      });
+      assertThat(later.client().batch().v1().jobs().inNamespace("nostack").list().getItems()).isEmpty();
+    }
+    assertThat(status("nostack", "fresh").getPhase()).isEqualTo(LoomioBackupStatus.Phase.Pending);
+  }
+
   @Test
   void aRestoreStopsTheAppRestoresMigratesAndStartsItAgain() throws Exception {
     create("rs", "team");
@@ -315,6 +438,34 @@ class BackupsOnMockServerTest {
     assertThat(cluster.client().batch().v1().jobs().inNamespace("frozen-backup").withLabel(Labels.BACKUP, "b1").list()
         .getItems()).as("one Job, of the stack it started with").singleElement()
         .satisfies(j -> assertThat(j.getMetadata().getLabels()).containsEntry(Labels.INSTANCE, "team"));
+  }
+
+  @Test
+  void aRestoreOfTheLongestStackNameRunsAMigrationJobWhoseNameFits() {
+    String stack = "a" + "b".repeat(LoomioDeployment.MAX_NAME_LENGTH - 2) + "c";
+    create("long", stack);
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runControllers("long", stack);
+      assertThat(condition("long", stack, Conditions.READY).getStatus()).isEqualTo("True");
+    });
+    restore("long", "r1", stack, false);
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runWorkloads("long", stack);
+      assertThat(restoreStatus("long", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Restoring);
+    });
+    finishedPod("long", stack.substring(0, 30) + "-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR,
+        Labels.INSTANCE, stack, Labels.COMPONENT, "restore", Labels.RESTORE, "r1"),
+        List.of(terminated("agent", 0, "{\"backup\":\"" + stack + "-20261127T031700Z\",\"restored\":[\"database\"]}")),
+        List.of(terminated("pg-restore", 0, "")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(restoreStatus("long", "r1").getPhase()).as(restoreStatus("long", "r1").getMessage())
+          .isEqualTo(LoomioRestoreStatus.Phase.Migrating);
+      List<Job> jobs = cluster.client().batch().v1().jobs().inNamespace("long").withLabel(Labels.RESTORE, "r1")
+          .list().getItems();
+      assertThat(jobs).extracting(j -> j.getMetadata().getName())
+          .allSatisfy(n -> assertThat(n).hasSizeLessThanOrEqualTo(63))
+          .anySatisfy(n -> assertThat(n).startsWith(stack + "-restore-").endsWith("-mig").hasSize(61));
+    });
   }
 
   @Test
@@ -508,12 +659,16 @@ class BackupsOnMockServerTest {
   }
 
   private static void restore(String ns, String name) {
+    restore(ns, name, "team", true);
+  }
+
+  private static void restore(String ns, String name, String stack, boolean secrets) {
     LoomioRestore r = new LoomioRestore();
     r.getMetadata().setName(name);
     r.getMetadata().setNamespace(ns);
     r.setSpec(new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec());
-    r.getSpec().setDeploymentName("team");
-    r.getSpec().setRestoreSecrets(true);
+    r.getSpec().setDeploymentName(stack);
+    r.getSpec().setRestoreSecrets(secrets);
     cluster.client().resource(r).create();
   }
 

@@ -86,7 +86,7 @@ class BackupRenderTest {
         backup:
           schedule: "@daily"
           volume: {enabled: false}
-          s3: {endpoint: https://s3.example.org, bucket: bk, prefix: prod/team, credentialsSecretRef: {name: s3},
+          s3: {endpoint: https://s3.example.org, bucket: bk, prefix: prod/loomio/team, credentialsSecretRef: {name: s3},
                forcePathStyle: true, serverSideEncryption: "aws:kms", kmsKeyId: alias/backups}
           encryption: {mode: Passphrase, passphraseSecretRef: {name: pass, key: p}}
           retention: {keepLast: 3, daily: 0, weekly: 0, monthly: 12}
@@ -94,7 +94,7 @@ class BackupRenderTest {
     PodSpec pod = cj.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
     Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
     assertThat(agent.getArgs()).contains("--to-s3", "--s3-endpoint", "https://s3.example.org", "--s3-bucket", "bk",
-        "--s3-prefix", "prod/team", "--s3-path-style", "--s3-sse", "aws:kms", "--s3-kms-key-id", "alias/backups",
+        "--s3-prefix", "prod/loomio/team", "--s3-path-style", "--s3-sse", "aws:kms", "--s3-kms-key-id", "alias/backups",
         "--passphrase-file", "/keys/passphrase", "--keep-last", "3", "--keep-monthly", "12")
         .doesNotContain("--to-directory", "--recipients");
     assertThat(agent.getEnv()).extracting(e -> e.getName()).contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
@@ -119,6 +119,65 @@ class BackupRenderTest {
         .map(java.time.ZonedDateTime::toInstant)).contains(java.time.Instant.parse("2026-11-02T02:00:00Z"));
     assertThat(BackupSchedule.parse("@hourly").next(created.atZone(java.time.ZoneId.of("Etc/UTC")))
         .map(java.time.ZonedDateTime::toInstant)).contains(java.time.Instant.parse("2026-11-01T11:00:00Z"));
+  }
+
+  @Test
+  void anInClusterS3ServersCaIsMountedForTheAgentOfBackupAndRestore() {
+    String spec = """
+        host: a.example.org
+        backup:
+          s3: {endpoint: "https://minio.storage.svc:9000", bucket: bk, credentialsSecretRef: {name: s3},
+               forcePathStyle: true, caSecretRef: {name: minio-ca, key: ca.pem}}
+        """;
+    assertThat(SpecValidator.validate(Fixtures.resource("team", spec))).isEmpty();
+    RenderContext c = ctx(Fixtures.resource("team", spec), ClusterCapabilities.newest());
+    for (PodSpec pod : List.of(cronJob(spec).getSpec().getJobTemplate().getSpec().getTemplate().getSpec(),
+        RestoreJob.render(c, "4567ef01", "latest", LoomioRestoreSpec.Source.s3, true,
+            new org.loomio.operator.api.v1alpha1.SecretKeyRef("team-backup-key", "private.asc"), false,
+            new org.loomio.operator.api.v1alpha1.SecretKeyRef("team-backup-signing-key", "public.asc"), false)
+            .getSpec().getTemplate().getSpec())) {
+      Container agent = container(pod, BackupPodTemplate.AGENT_CONTAINER);
+      assertThat(String.join(" ", agent.getArgs())).contains("--s3-endpoint https://minio.storage.svc:9000")
+          .contains("--s3-ca-file /backup-s3-ca/ca.crt");
+      assertThat(agent.getVolumeMounts()).anySatisfy(m -> {
+        assertThat(m.getName()).isEqualTo("backup-s3-ca");
+        assertThat(m.getMountPath()).isEqualTo("/backup-s3-ca");
+        assertThat(m.getReadOnly()).isTrue();
+      });
+      assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("backup-s3-ca")).singleElement()
+          .satisfies(v -> {
+            assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca");
+            assertThat(v.getSecret().getItems()).singleElement().satisfies(i -> {
+              assertThat(i.getKey()).isEqualTo("ca.pem");
+              assertThat(i.getPath()).isEqualTo("ca.crt");
+            });
+          });
+    }
+    // the CA Secret is a reference like any other: it needs the stack's consent
+    assertThat(org.loomio.operator.reconcile.ReferencedSecrets.refs(new ResolvedSpec(Fixtures.resource("team", spec))))
+        .anySatisfy(r -> assertThat(r.toString()).contains("spec.backup.s3.caSecretRef").contains("minio-ca"));
+  }
+
+  @Test
+  void aBackupEndpointMustBeHttps() {
+    assertThat(SpecValidator.validate(Fixtures.resource("team", """
+        host: a.example.org
+        backup: {s3: {endpoint: "http://minio.storage.svc:9000", bucket: bk, credentialsSecretRef: {name: s3}}}
+        """))).singleElement().satisfies(v -> assertThat(v.toString()).isEqualTo("spec.backup.s3.endpoint: "
+            + org.loomio.operator.api.v1alpha1.BackupS3Spec.HTTPS_REQUIRED + "; got 'http://minio.storage.svc:9000'"));
+  }
+
+  @Test
+  void aScheduleThatNeverFiresIsRefusedLikeAnyInvalidScheduleAndARareOneIsNot() {
+    for (String never : List.of("0 0 31 2 *", "0 0 30 2 *", "0 0 31 4 *", "0 0 31 6,9,11 *")) {
+      assertThat(SpecValidator.validate(Fixtures.resource("team", "host: a.example.org\nbackup: {schedule: \""
+          + never + "\"}"))).as(never).singleElement().satisfies(v -> assertThat(v.toString())
+              .startsWith("spec.backup.schedule: '" + never + "' is a schedule that never fires"));
+    }
+    // 29 February exists every four years (2028 after the reference date 2026), once a day in February does
+    assertThat(BackupSchedule.parse("0 0 29 2 *").longestInterval()).isGreaterThan(Duration.ofDays(300));
+    assertThat(SpecValidator.validate(Fixtures.resource("team", "host: a.example.org\nbackup: {schedule: \"0 0 29 2 *\"}")))
+        .isEmpty();
   }
 
   @Test

@@ -91,9 +91,14 @@ public final class MockCluster implements AutoCloseable {
       NO_SSA = o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
 
   public void startOperator() {
+    startOperator(java.time.Clock.systemUTC());
+  }
+
+  /** The operator, whose LoomioBackup and LoomioRestore controllers read this clock. */
+  public void startOperator(java.time.Clock clock) {
     metrics = org.loomio.operator.runtime.OperatorMetrics.inMemory();
     operator = LoomioOperator.create(client, org.loomio.operator.runtime.OperatorSettings.defaults()
-        .withNamespaces(Set.of()), capabilities, metrics, null, NO_SSA);
+        .withNamespaces(Set.of()), capabilities, metrics, null, NO_SSA, clock);
     operator.start();
   }
 

@@ -136,12 +136,13 @@ class ResourceReaderTest {
   /** The S3 strings the backup agent receives as arguments: the forms real stores use pass, anything else not. */
   @Test
   void s3EndpointsRegionsAndKmsKeysAreTheFormsStoresUse() throws IOException {
-    for (String endpoint : List.of("https://s3.eu-central-1.amazonaws.com", "http://minio.minio.svc:9000",
+    for (String endpoint : List.of("https://s3.eu-central-1.amazonaws.com", "https://minio.minio.svc:9000",
         "https://storage.example.org/s3/", "https://10.0.0.5:9000/%7Euser/b_1.x~")) {
       assertThat(backup("endpoint: \"" + endpoint + "\"")).as(endpoint).isEmpty();
     }
     for (String endpoint : List.of("https://evil.example/$(AWS_SECRET_ACCESS_KEY)", "https://a.example/?x=1",
-        "https://user@a.example", "https://a.example/a b", "ftp://a.example", "https://a.example/#f")) {
+        "https://user@a.example", "https://a.example/a b", "ftp://a.example", "https://a.example/#f",
+        "http://minio.minio.svc:9000")) {
       assertThat(backup("endpoint: \"" + endpoint + "\"")).as(endpoint).containsExactly("spec.backup.s3.endpoint");
     }
     for (String key : List.of("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef1234567890ab",

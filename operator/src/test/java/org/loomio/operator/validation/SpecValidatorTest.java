@@ -392,4 +392,25 @@ class SpecValidatorTest {
     assertThat(validate("host: a.example.org\nimage: {tag: \"3.1\"}")).isEmpty();
     assertThat(validate("host: a.example.org\nimage: {tag: latest}")).isEmpty();
   }
+
+  @Test
+  void aBackupPrefixIsTheStacksOwnAndHasNoDotDotOrEmptySegment() {
+    String s3 = "host: a.example.org\nbackup: {s3: {endpoint: https://s3.example.org, bucket: bk,"
+        + " credentialsSecretRef: {name: s3}, prefix: \"%s\"}}";
+    // Fixtures put stack team in namespace loomio
+    for (String ok : List.of("loomio/team", "prod/loomio/team", "cluster-a/x.y/loomio/team")) {
+      assertThat(validate(s3.formatted(ok))).as(ok).isEmpty();
+    }
+    for (String bad : List.of("loomio/other", "team", "other/team", "loomio/team/..", "../loomio/team",
+        "a/../loomio/team", "a//loomio/team", "/loomio/team", "loomio/team/", "./loomio/team", "a..b/loomio/team",
+        "xloomio/team", "loomio/xteam", "")) {
+      assertThat(validate(s3.formatted(bad))).as(bad).singleElement().satisfies(v -> assertThat(v.toString())
+          .startsWith("spec.backup.s3.prefix: must be <namespace>/<name> or end with /<namespace>/<name>")
+          .contains("('loomio/team' here)").endsWith("got '" + bad + "'"));
+    }
+    // the CRD's pattern refuses the '..', '.' and empty segments already
+    for (String bad : List.of("a/../loomio/team", "a//loomio/team", "./loomio/team", "a..b/loomio/team", "")) {
+      assertThat(bad).doesNotMatch(org.loomio.operator.api.v1alpha1.BackupS3Spec.PREFIX_PATTERN);
+    }
+  }
 }

@@ -10,18 +10,37 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.kmsKeyId) || (has(self.serverSideEncryption) && self.serverSideEncryption == 'aws:kms')",
     message = "spec.backup.s3.kmsKeyId: " + BackupS3Spec.KMS_NEEDS_AWS_KMS)
+@ValidationRule(value = "self.endpoint.startsWith('https://')",
+    message = "spec.backup.s3.endpoint: " + BackupS3Spec.HTTPS_REQUIRED)
 public class BackupS3Spec extends S3BucketSpec {
 
   /** The refusal of the rule above, word for word the operator's own (SpecValidator). */
   public static final String KMS_NEEDS_AWS_KMS = "needs serverSideEncryption aws:kms";
+  /** The refusal of the endpoint rule, word for word the operator's own (SpecValidator). */
+  public static final String HTTPS_REQUIRED = "must be https://: the backups and their credentials travel to it;"
+      + " for a server in the cluster with its own CA, set caSecretRef";
 
   public enum ServerSideEncryption {
     AES256, @com.fasterxml.jackson.annotation.JsonProperty("aws:kms") AWS_KMS
   }
 
-  @Pattern("^[A-Za-z0-9!_.*'()/-]*$")
+  /**
+   * Segments of S3's safe characters separated by single '/', each without a leading, trailing or double '.':
+   * no empty, '.' or '..' segment (some stores and proxies normalise those, and the key would name another
+   * place), no '..' at all.
+   */
+  public static final String PREFIX_PATTERN = "^[A-Za-z0-9!_*'()-]+([.][A-Za-z0-9!_*'()-]+)*"
+      + "(/[A-Za-z0-9!_*'()-]+([.][A-Za-z0-9!_*'()-]+)*)*$";
+  /** The operator's refusal of a prefix that is not this stack's own (SpecValidator). */
+  public static final String PREFIX_NOT_OWN = "must be <namespace>/<name> or end with /<namespace>/<name>, so that"
+      + " no two stacks share a prefix and none reaches another stack's backups";
+
+  @Pattern(PREFIX_PATTERN)
   @Size(max = 512)
-  @JsonPropertyDescription("Key prefix. Default <namespace>/<name>. Objects: <prefix>/<backup name>/...")
+  @JsonPropertyDescription("Key prefix: <namespace>/<name>, or under a path of your choice <path>/<namespace>/<name>"
+      + " (the operator refuses others, so no stack reaches another's backups). Segments of letters, digits and"
+      + " ! _ * ' ( ) - with single dots inside; no empty, '.' or '..' segment. Default <namespace>/<name>. Objects:"
+      + " <prefix>/<backup name>/...")
   private String prefix;
 
   @JsonPropertyDescription("Server-side encryption as a second layer (the objects are already encrypted):"
@@ -43,6 +62,13 @@ public class BackupS3Spec extends S3BucketSpec {
       + " store's key name (letters, digits, _ and -). Default: the bucket's.")
   private String kmsKeyId;
 
+  @JsonPropertyDescription("CA certificates (PEM) an https endpoint's certificate must chain to, instead of the"
+      + " public ones: for an S3 server in the cluster with its own CA. The Secret needs the stack's consent like any"
+      + " other (loomio.org/allowed-stacks).")
+  private SecretKeyRef caSecretRef;
+
+  public SecretKeyRef getCaSecretRef() { return caSecretRef; }
+  public void setCaSecretRef(SecretKeyRef caSecretRef) { this.caSecretRef = caSecretRef; }
   public String getPrefix() { return prefix; }
   public void setPrefix(String prefix) { this.prefix = prefix; }
   public ServerSideEncryption getServerSideEncryption() { return serverSideEncryption; }

@@ -41,7 +41,8 @@ public class BackupSpec {
   @Pattern(SCHEDULE_PATTERN)
   @Size(max = 100)
   @JsonPropertyDescription("When, in cron syntax (five fields, e.g. '17 3 * * *', or @daily). Default 17 3 * * *"
-      + " (daily at 03:17, a quiet hour). Checked by the operator too (BackupsHealthy needs its interval).")
+      + " (daily at 03:17, a quiet hour). Checked by the operator too (BackupsHealthy needs its interval), which"
+      + " refuses a schedule that never fires (0 0 31 2 *).")
   private String schedule = "17 3 * * *";
 
   @Default("Etc/UTC")
