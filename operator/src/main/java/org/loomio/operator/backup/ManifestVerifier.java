@@ -21,7 +21,9 @@ import java.util.Optional;
  *       {@code latest} for as long as it exists.
  * </ol>
  * A backup without a signature (made before backups were signed) passes only when unsigned backups are allowed
- * (a restore naming it, with {@code allowUnsigned}); a present but bad signature never passes.
+ * (a restore naming it, with {@code allowUnsigned}) and it is dated before the trusted signing key was made
+ * (plus {@link #CLOCK_SKEW}): every backup made since is signed, so an unsigned one dated later is a signed
+ * one with its signature stripped. A present but bad signature never passes.
  */
 public final class ManifestVerifier {
 
@@ -92,10 +94,18 @@ public final class ManifestVerifier {
     }
     String signedBy = null;
     if (signature == null) {
+      Instant signingSince = keys.oldestKeyCreated().plus(CLOCK_SKEW);
+      if (named.isAfter(signingSince)) {
+        throw new RefusedException("backup " + backup + " has no signature (" + Manifest.SIGNATURE_FILE
+            + ") although it is dated after the stack's signing key was made (" + keys.oldestKeyCreated()
+            + "): every backup made since is signed, so this one's signature was removed; refused, whatever"
+            + " allowUnsigned says");
+      }
       if (!allowUnsigned) {
         throw new RefusedException("backup " + backup + " has no signature (" + Manifest.SIGNATURE_FILE
-            + "): nothing proves this stack made it. A backup made before backups were signed can be restored by"
-            + " its name with allowUnsigned: true, after checking it yourself");
+            + "): nothing proves this stack made it. It is dated before the stack's signing key was made, so it"
+            + " may be a backup from before backups were signed: restore it by its name with allowUnsigned: true,"
+            + " after checking it yourself");
       }
     } else {
       try {

@@ -288,6 +288,12 @@ public final class OpenPgp {
       return rings.stream().map(r -> fingerprint(r.getPublicKey())).toList();
     }
 
+    /** When the oldest trusted key was made (its primary key's creation time, which its signature covers). */
+    public java.time.Instant oldestKeyCreated() {
+      return rings.stream().map(r -> r.getPublicKey().getCreationTime().toInstant())
+          .min(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+
     /**
      * The fingerprint (of the primary key) of a trusted key whose valid signature over {@code data} is in
      * {@code signature} (armored or binary, one or more signature packets); a {@link PgpException} saying why

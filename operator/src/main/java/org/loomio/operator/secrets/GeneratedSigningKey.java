@@ -45,6 +45,13 @@ public final class GeneratedSigningKey {
     }
     Ownership.Verdict verdict = Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
     if (current != null) {
+      java.util.Map<String, String> marks = current.getMetadata().getAnnotations();
+      if (verdict.state() == Ownership.State.ADOPT && (marks == null || marks.get(Ownership.OWNER_UID) == null)) {
+        // every signing key was made with its stack's UID recorded: one without it was made by someone else,
+        // who would hold the key that signs (and so vouches for) this stack's backups
+        throw new Ownership.ConflictException("Secret " + name + " carries the operator's labels but no "
+            + Ownership.OWNER_UID + ": the operator made every signing key with it, so someone else made this one");
+      }
       if (verdict.state() == Ownership.State.ADOPT && spec.uid() != null) {
         // kept from an earlier resource of this name (or made before UIDs were recorded): it is this one's now
         current = Preconditioned.annotate(client, current, Ownership.OWNER_UID, spec.uid());
@@ -56,7 +63,15 @@ public final class GeneratedSigningKey {
             + " or " + PRIVATE_KEY + ": delete it so that a new signing key is generated (backups signed by the old one"
             + " are then restored with a LoomioRestore's verificationKeySecretRef naming its exported public key)");
       }
-      return new GeneratedBackupKey.Outcome(publicKey, values.getOrDefault(FINGERPRINT, ""), false);
+      String fingerprint;
+      try {
+        // from the key itself, never the Secret's own fingerprint field
+        fingerprint = OpenPgp.verifierFrom(publicKey).fingerprints().get(0);
+      } catch (OpenPgp.PgpException e) {
+        throw new GeneratedCredentials.IncompleteCredentialsException("Secret " + name + ": " + PUBLIC_KEY
+            + " is not an OpenPGP public key: delete it so that a new signing key is generated");
+      }
+      return new GeneratedBackupKey.Outcome(publicKey, fingerprint, false);
     }
     OpenPgp.GeneratedKey key;
     try {

@@ -74,4 +74,26 @@ class ManifestVerifierTest {
     assertThatThrownBy(() -> allowing.verify("team", m.backup(), m.toJson(), forged))
         .hasMessageContaining("not the stack's signing key");
   }
+
+  /**
+   * An unsigned backup dated after the signing key was made is a signed one whose signature someone removed
+   * (every backup made since is signed): refused even with allowUnsigned.
+   */
+  @Test
+  void anUnsignedBackupDatedAfterTheSigningKeyWasMadeIsAStrippedSignature() throws Exception {
+    Instant keyMade = OpenPgp.verifierFrom(TestKeys.signing().publicKeyRing()).oldestKeyCreated();
+    java.time.format.DateTimeFormatter stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .withZone(java.time.ZoneOffset.UTC);
+    Instant later = keyMade.plus(Duration.ofMinutes(6)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Manifest stripped = manifest("team", "team-" + stamp.format(later), later.toString());
+    ManifestVerifier allowing = verifier(later.plus(Duration.ofDays(1)).toString(), true);
+    assertThatThrownBy(() -> allowing.verify("team", stripped.backup(), stripped.toJson(), null))
+        .isInstanceOf(ManifestVerifier.RefusedException.class)
+        .hasMessageContaining("dated after the stack's signing key was made")
+        .hasMessageContaining("whatever allowUnsigned says");
+    // within the clock allowance of the key's making, or before it: an old backup, restorable when allowed
+    Instant before = keyMade.minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Manifest old = manifest("team", "team-" + stamp.format(before), before.toString());
+    assertThat(allowing.verify("team", old.backup(), old.toJson(), null).signed()).isFalse();
+  }
 }

@@ -58,10 +58,12 @@ class PlaintextOnSignalTest {
       Path dump = AgentFixtures.fakeDump(tmp.resolve("database.dump"), 300_000);
       Path scratch = Files.createDirectories(tmp.resolve("scratch"));
       Path recipients = Files.writeString(tmp.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
+      Path signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> argv = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
           "org.loomio.operator.cli.Main", "backup", "--stack", "team", "--dump", dump.toString(),
           "--scratch", scratch.toString(), "--recipients", recipients.toString(),
+          "--signing-key", signingKey.toString(),
           "--termination-log", tmp.resolve("termination-log").toString(), "--to-s3",
           "--s3-endpoint", "http://127.0.0.1:" + s3.getAddress().getPort(), "--s3-bucket", "bk",
           "--s3-prefix", "loomio/team", "--s3-path-style"));

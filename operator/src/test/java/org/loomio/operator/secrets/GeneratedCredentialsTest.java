@@ -163,4 +163,32 @@ class GeneratedCredentialsTest {
     assertThat(after.getMetadata().getAnnotations()).containsEntry(Ownership.OWNER_UID, "uid-of-eight");
     assertThat(after.getData()).isEqualTo(data);
   }
+
+  /**
+   * A signing key Secret with the operator's labels but no owner UID was made by someone else (the operator made
+   * every signing key with it): never adopted, so nobody plants the key that vouches for the stack's backups.
+   * One kept by a deleted LoomioDeployment of the name is taken over, its fingerprint read from the key itself.
+   */
+  @Test
+  void anUnmarkedSigningKeyIsNeverAdoptedAndTheFingerprintComesFromTheKey() throws Exception {
+    var key = org.loomio.operator.backup.OpenPgp.generateSigningKey("planted");
+    ResolvedSpec planted = spec("sig", "nine");
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("nine-backup-signing-key")
+        .withNamespace("sig").withLabels(Labels.of("nine", Component.BACKUP)).endMetadata()
+        .addToStringData(GeneratedSigningKey.PUBLIC_KEY, key.publicKeyRing())
+        .addToStringData(GeneratedSigningKey.PRIVATE_KEY, key.secretKeyRing()).build()).create();
+    assertThatThrownBy(() -> GeneratedSigningKey.ensure(cluster.client(), planted, null, NONE_LIVE))
+        .isInstanceOf(Ownership.ConflictException.class).hasMessageContaining("someone else made this one");
+
+    ResolvedSpec kept = spec("sig", "ten");
+    var keys = new java.util.LinkedHashMap<String, String>();
+    keys.put(GeneratedSigningKey.PUBLIC_KEY, Base64.getEncoder().encodeToString(key.publicKeyRing().getBytes()));
+    keys.put(GeneratedSigningKey.PRIVATE_KEY, Base64.getEncoder().encodeToString(key.secretKeyRing().getBytes()));
+    keys.put(GeneratedSigningKey.FINGERPRINT, Base64.getEncoder().encodeToString("AAAA-not-the-key".getBytes()));
+    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("ten-backup-signing-key")
+        .withNamespace("sig").withLabels(Labels.of("ten", Component.BACKUP))
+        .addToAnnotations(Ownership.OWNER_UID, "deleted-uid").endMetadata().withData(keys).build()).create();
+    var outcome = GeneratedSigningKey.ensure(cluster.client(), kept, null, NONE_LIVE);
+    assertThat(outcome.fingerprint()).isEqualTo(key.fingerprint());
+  }
 }
