@@ -65,6 +65,15 @@ public final class GeneratedBackupKey {
     } catch (OpenPgp.PgpException e) {
       throw new IllegalStateException("could not generate the backup key pair: " + e.getMessage(), e);
     }
+    createKeySecret(client, spec, name, key);
+    return new Outcome(key.publicKeyRing(), key.fingerprint(), true);
+  }
+
+  /**
+   * Creates a retained key Secret ({@code private.asc}, {@code public.asc}, {@code fingerprint}) of the stack: the
+   * backup key pair and the signing key alike. A Secret of that name made meanwhile is a concurrent change.
+   */
+  static void createKeySecret(KubernetesClient client, ResolvedSpec spec, String name, OpenPgp.GeneratedKey key) {
     Secret secret = new SecretBuilder()
         .withMetadata(ObjectMetas.retained(spec.namespace(), spec.name(), spec.uid(), name, Component.BACKUP))
         .withType("Opaque")
@@ -80,6 +89,5 @@ public final class GeneratedBackupKey {
       }
       throw e;
     }
-    return new Outcome(key.publicKeyRing(), key.fingerprint(), true);
   }
 }

@@ -1,16 +1,11 @@
 package org.loomio.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.loomio.operator.backup.OpenPgp;
-import org.loomio.operator.render.Component;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.ObjectMetas;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.Names;
 import org.loomio.operator.render.ResolvedSpec;
@@ -79,21 +74,7 @@ public final class GeneratedSigningKey {
     } catch (OpenPgp.PgpException e) {
       throw new IllegalStateException("could not generate the backup signing key: " + e.getMessage(), e);
     }
-    Secret secret = new SecretBuilder()
-        .withMetadata(ObjectMetas.retained(spec.namespace(), spec.name(), spec.uid(), name, Component.BACKUP))
-        .withType("Opaque")
-        .withStringData(Map.of(PRIVATE_KEY, key.secretKeyRing(), PUBLIC_KEY, key.publicKeyRing(),
-            FINGERPRINT, key.fingerprint()))
-        .build();
-    try {
-      client.secrets().inNamespace(spec.namespace()).resource(secret).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        throw new GeneratedCredentials.ConcurrentChangeException("Secret " + name + " appeared while creating it;"
-            + " retrying with it", e);
-      }
-      throw e;
-    }
+    GeneratedBackupKey.createKeySecret(client, spec, name, key);
     return new GeneratedBackupKey.Outcome(key.publicKeyRing(), key.fingerprint(), true);
   }
 }
