@@ -1,6 +1,5 @@
 package org.loomio.operator.backup;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -300,7 +299,7 @@ public final class S3Destination implements Destination {
           }
           FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
           ch.position(offset);
-          current = new Bounded(Channels.newInputStream(ch), length);
+          current = new BoundedInputStream(Channels.newInputStream(ch), length);
           return current;
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
@@ -312,57 +311,6 @@ public final class S3Destination implements Destination {
         return "FileSlice";
       }
     };
-  }
-
-  /** At most {@code remaining} bytes of the underlying stream. */
-  private static final class Bounded extends FilterInputStream {
-    private long remaining;
-
-    Bounded(InputStream in, long remaining) {
-      super(in);
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int r = in.read(b, off, (int) Math.min(len, remaining));
-      if (r > 0) {
-        remaining -= r;
-      }
-      return r;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = in.skip(Math.min(n, remaining));
-      remaining -= s;
-      return s;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), remaining);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 
   @Override
