@@ -58,7 +58,7 @@ public final class S3Destination implements Destination {
   /** Objects up to this size go in one PUT; larger ones in parts of this size (S3 allows 10,000 parts). */
   static final long DEFAULT_PART_SIZE = 64L << 20;
   private static final int MAX_PARTS = 10_000;
-  private static final long MIN_PART_SIZE = 5L << 20;
+  static final long MIN_PART_SIZE = 5L << 20;
 
   /**
    * Where and how to reach the bucket. {@code endpoint} null means AWS itself; {@code sse} is null,
@@ -131,12 +131,19 @@ public final class S3Destination implements Destination {
   private final String stack;
   private final S3Client s3;
   private final long partSize;
+  private final int maxBackups;
 
   public S3Destination(Settings settings, String stack) {
     this(settings, stack, DEFAULT_PART_SIZE);
   }
 
   S3Destination(Settings settings, String stack, long partSize) {
+    this(settings, stack, partSize, MAX_BACKUPS);
+  }
+
+  /** With a smaller listing limit than {@link Destination#MAX_BACKUPS}: tests. */
+  S3Destination(Settings settings, String stack, long partSize, int maxBackups) {
+    this.maxBackups = maxBackups;
     if (partSize < MIN_PART_SIZE) {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB");
     }
@@ -338,6 +345,9 @@ public final class S3Destination implements Destination {
           String segment = cp.prefix().substring(base().length(), cp.prefix().length() - 1);
           Optional<java.time.Instant> created = BackupNames.parse(stack, segment);
           if (created.isPresent()) {
+            if (found.size() == maxBackups) {
+              throw Destination.tooManyBackups(this, maxBackups);
+            }
             found.add(new Listing(segment, created.get(), exists(key(segment, Manifest.FILE_NAME))));
           }
         }
@@ -371,8 +381,13 @@ public final class S3Destination implements Destination {
       // the manifest first: an interrupted delete leaves an incomplete backup, never a "complete" broken one
       s3.deleteObject(b -> b.bucket(settings.bucket()).key(manifestKey));
       // one DeleteObject per key: DeleteObjects needs a Content-MD5/CRC header that S3-compatible servers disagree on
+      int deleted = 0;
       for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
           .bucket(settings.bucket()).prefix(prefix).build()).contents()) {
+        if (++deleted > MAX_OBJECTS_PER_BACKUP) {
+          throw new IOException(url(prefix) + " holds more than " + MAX_OBJECTS_PER_BACKUP
+              + " objects (refused: a backup has at most six; has someone else written there?)");
+        }
         s3.deleteObject(b -> b.bucket(settings.bucket()).key(o.key()));
       }
     } catch (SdkException e) {
@@ -383,22 +398,20 @@ public final class S3Destination implements Destination {
   @Override
   public void writeManifest(Manifest manifest, byte[] signature) throws IOException {
     if (signature != null) {
-      writeSmall(key(manifest.backup(), Manifest.SIGNATURE_FILE), signature, "application/pgp-signature");
+      writeSmall(manifest.backup(), Manifest.SIGNATURE_FILE, signature, "application/pgp-signature");
     }
-    writeSmall(key(manifest.backup(), Manifest.FILE_NAME), manifest.toJson(), "application/json"); // last
+    writeSmall(manifest.backup(), Manifest.FILE_NAME, manifest.toJson(), "application/json"); // last
   }
 
-  private void writeSmall(String key, byte[] json, String contentType) throws IOException {
+  private void writeSmall(String backup, String object, byte[] bytes, String contentType) throws IOException {
+    String key = key(backup, object);
     try {
       s3.putObject(withSse(PutObjectRequest.builder().bucket(settings.bucket()).key(key)
-          .contentType(contentType).contentLength((long) json.length)).build(), RequestBody.fromBytes(json));
-      byte[] stored = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray();
-      if (!Arrays.equals(stored, json)) {
-        throw new IOException(url(key) + " does not match after upload");
-      }
+          .contentType(contentType).contentLength((long) bytes.length)).build(), RequestBody.fromBytes(bytes));
     } catch (SdkException e) {
       throw new IOException("upload to " + url(key) + " failed: " + e.getMessage(), e);
     }
+    verifySmall(backup, object, bytes);
   }
 
   @Override
