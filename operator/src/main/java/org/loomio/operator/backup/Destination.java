@@ -22,6 +22,16 @@ public interface Destination extends Closeable {
   /** One backup found at a destination; complete exactly when its manifest exists. */
   record Listing(String name, Instant createdAt, boolean complete) {}
 
+  /**
+   * The most backups a listing takes in: a daily backup for 27 years, or hourly for one. Names are
+   * predictable, so whoever can write to the bucket or volume could create millions; past this limit a
+   * listing is refused with a clear error instead of filling the agent's memory.
+   */
+  int MAX_BACKUPS = 10_000;
+
+  /** The most objects one backup's deletion takes in (a backup has at most six). */
+  int MAX_OBJECTS_PER_BACKUP = 1_000;
+
   /** "volume" or "s3": what the summary calls this destination. */
   String kind();
 
@@ -83,6 +93,29 @@ public interface Destination extends Closeable {
     }
   }
 
+  /**
+   * Reads a small object back after writing it (the manifest, its signature) and compares it byte for
+   * byte; reads at most one byte more than was written.
+   */
+  default void verifySmall(String backup, String object, byte[] written) throws IOException {
+    Optional<byte[]> stored;
+    try {
+      stored = readBounded(backup, object, written.length);
+    } catch (IOException e) {
+      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after writing (it is larger)", e);
+    }
+    if (stored.isEmpty() || !java.util.Arrays.equals(stored.get(), written)) {
+      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after writing");
+    }
+  }
+
+  /** The error for a listing past its limit ({@link #MAX_BACKUPS}). */
+  static IOException tooManyBackups(Destination d, int limit) {
+    return new IOException(d.describe() + " holds more than " + limit + " backups of stack " + d.stack()
+        + " (refused: nothing this operator writes makes that many; has someone else written backup names here?"
+        + " Remove the extra ones, or use a prefix or volume of this stack's own)");
+  }
+
   @Override
   default void close() throws IOException {}
 
@@ -98,10 +131,13 @@ public interface Destination extends Closeable {
     }
   }
 
-  /** Reads an object back and compares its SHA-256: the check after every upload. */
+  /**
+   * Reads an object back and compares its SHA-256: the check after every upload. Reads at most one byte
+   * more than was written: a larger object (replaced meanwhile) is a mismatch, not an endless read.
+   */
   default void verifyStored(String backup, String object, long bytes, String sha256) throws IOException {
     Digests.Result stored;
-    try (InputStream in = open(backup, object)) {
+    try (InputStream in = new BoundedInputStream(open(backup, object), bytes + 1)) {
       stored = Digests.sha256(in);
     }
     if (stored.bytes() != bytes || !stored.sha256().equals(sha256)) {

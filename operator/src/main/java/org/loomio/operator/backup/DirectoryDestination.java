@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,8 +30,15 @@ public final class DirectoryDestination implements Destination {
 
   private final Path root;
   private final String stack;
+  private final int maxBackups;
 
   public DirectoryDestination(Path root, String stack) throws IOException {
+    this(root, stack, MAX_BACKUPS);
+  }
+
+  /** With a smaller listing limit than {@link Destination#MAX_BACKUPS}: tests. */
+  DirectoryDestination(Path root, String stack, int maxBackups) throws IOException {
+    this.maxBackups = maxBackups;
     this.stack = BackupNames.requireValidStack(stack);
     if (!Files.isDirectory(root)) {
       throw new NoSuchFileException(root.toString(), null, "backup directory does not exist");
@@ -82,10 +88,36 @@ public final class DirectoryDestination implements Destination {
     }
   }
 
+  /**
+   * Opens only a regular file in a real directory: a symbolic link (to a file elsewhere, or a backup
+   * directory linked to another stack's) or a FIFO (which would block the reader forever) is refused. Whoever
+   * else writes to the volume could still swap a file between this check and the open; the reader is bounded
+   * by the manifest's sizes either way.
+   */
   @Override
   public InputStream open(String backup, String object) throws IOException {
     Destination.checkKey(stack, backup, object);
-    return Files.newInputStream(backupDir(backup).resolve(object), LinkOption.NOFOLLOW_LINKS);
+    Path dir = backupDir(backup);
+    Path file = dir.resolve(object);
+    BasicFileAttributes dirAttrs = attributes(dir).orElseThrow(() ->
+        new NoSuchFileException(file.toString(), null, "no such backup"));
+    if (!dirAttrs.isDirectory()) {
+      throw new IOException(describe() + ": " + backup + " is not a directory (a link or special file: refused)");
+    }
+    BasicFileAttributes attrs = attributes(file).orElseThrow(() -> new NoSuchFileException(file.toString()));
+    if (!attrs.isRegularFile()) {
+      throw new IOException(describe() + ": " + backup + "/" + object
+          + " is not a regular file (a link, FIFO or other special file: refused)");
+    }
+    return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static Optional<BasicFileAttributes> attributes(Path p) throws IOException {
+    try {
+      return Optional.of(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -96,6 +128,9 @@ public final class DirectoryDestination implements Destination {
         String name = p.getFileName().toString();
         Optional<Instant> created = BackupNames.parse(stack, name);
         if (created.isPresent() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          if (found.size() == maxBackups) {
+            throw Destination.tooManyBackups(this, maxBackups);
+          }
           found.add(new Listing(name, created.get(),
               Files.isRegularFile(p.resolve(Manifest.FILE_NAME), LinkOption.NOFOLLOW_LINKS)));
         }
@@ -145,8 +180,6 @@ public final class DirectoryDestination implements Destination {
       out.write(bytes);
     }
     commit(partial, dir.resolve(object));
-    if (!Arrays.equals(Files.readAllBytes(dir.resolve(object)), bytes)) {
-      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after writing");
-    }
+    verifySmall(backup, object, bytes);
   }
 }

@@ -1,6 +1,5 @@
 package org.loomio.operator.backup;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -59,7 +58,7 @@ public final class S3Destination implements Destination {
   /** Objects up to this size go in one PUT; larger ones in parts of this size (S3 allows 10,000 parts). */
   static final long DEFAULT_PART_SIZE = 64L << 20;
   private static final int MAX_PARTS = 10_000;
-  private static final long MIN_PART_SIZE = 5L << 20;
+  static final long MIN_PART_SIZE = 5L << 20;
 
   /**
    * Where and how to reach the bucket. {@code endpoint} null means AWS itself; {@code sse} is null,
@@ -132,12 +131,19 @@ public final class S3Destination implements Destination {
   private final String stack;
   private final S3Client s3;
   private final long partSize;
+  private final int maxBackups;
 
   public S3Destination(Settings settings, String stack) {
     this(settings, stack, DEFAULT_PART_SIZE);
   }
 
   S3Destination(Settings settings, String stack, long partSize) {
+    this(settings, stack, partSize, MAX_BACKUPS);
+  }
+
+  /** With a smaller listing limit than {@link Destination#MAX_BACKUPS}: tests. */
+  S3Destination(Settings settings, String stack, long partSize, int maxBackups) {
+    this.maxBackups = maxBackups;
     if (partSize < MIN_PART_SIZE) {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB");
     }
@@ -300,7 +306,7 @@ public final class S3Destination implements Destination {
           }
           FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
           ch.position(offset);
-          current = new Bounded(Channels.newInputStream(ch), length);
+          current = new BoundedInputStream(Channels.newInputStream(ch), length);
           return current;
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
@@ -312,57 +318,6 @@ public final class S3Destination implements Destination {
         return "FileSlice";
       }
     };
-  }
-
-  /** At most {@code remaining} bytes of the underlying stream. */
-  private static final class Bounded extends FilterInputStream {
-    private long remaining;
-
-    Bounded(InputStream in, long remaining) {
-      super(in);
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int r = in.read(b, off, (int) Math.min(len, remaining));
-      if (r > 0) {
-        remaining -= r;
-      }
-      return r;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = in.skip(Math.min(n, remaining));
-      remaining -= s;
-      return s;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), remaining);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 
   @Override
@@ -390,6 +345,9 @@ public final class S3Destination implements Destination {
           String segment = cp.prefix().substring(base().length(), cp.prefix().length() - 1);
           Optional<java.time.Instant> created = BackupNames.parse(stack, segment);
           if (created.isPresent()) {
+            if (found.size() == maxBackups) {
+              throw Destination.tooManyBackups(this, maxBackups);
+            }
             found.add(new Listing(segment, created.get(), exists(key(segment, Manifest.FILE_NAME))));
           }
         }
@@ -423,8 +381,13 @@ public final class S3Destination implements Destination {
       // the manifest first: an interrupted delete leaves an incomplete backup, never a "complete" broken one
       s3.deleteObject(b -> b.bucket(settings.bucket()).key(manifestKey));
       // one DeleteObject per key: DeleteObjects needs a Content-MD5/CRC header that S3-compatible servers disagree on
+      int deleted = 0;
       for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
           .bucket(settings.bucket()).prefix(prefix).build()).contents()) {
+        if (++deleted > MAX_OBJECTS_PER_BACKUP) {
+          throw new IOException(url(prefix) + " holds more than " + MAX_OBJECTS_PER_BACKUP
+              + " objects (refused: a backup has at most six; has someone else written there?)");
+        }
         s3.deleteObject(b -> b.bucket(settings.bucket()).key(o.key()));
       }
     } catch (SdkException e) {
@@ -435,22 +398,20 @@ public final class S3Destination implements Destination {
   @Override
   public void writeManifest(Manifest manifest, byte[] signature) throws IOException {
     if (signature != null) {
-      writeSmall(key(manifest.backup(), Manifest.SIGNATURE_FILE), signature, "application/pgp-signature");
+      writeSmall(manifest.backup(), Manifest.SIGNATURE_FILE, signature, "application/pgp-signature");
     }
-    writeSmall(key(manifest.backup(), Manifest.FILE_NAME), manifest.toJson(), "application/json"); // last
+    writeSmall(manifest.backup(), Manifest.FILE_NAME, manifest.toJson(), "application/json"); // last
   }
 
-  private void writeSmall(String key, byte[] json, String contentType) throws IOException {
+  private void writeSmall(String backup, String object, byte[] bytes, String contentType) throws IOException {
+    String key = key(backup, object);
     try {
       s3.putObject(withSse(PutObjectRequest.builder().bucket(settings.bucket()).key(key)
-          .contentType(contentType).contentLength((long) json.length)).build(), RequestBody.fromBytes(json));
-      byte[] stored = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray();
-      if (!Arrays.equals(stored, json)) {
-        throw new IOException(url(key) + " does not match after upload");
-      }
+          .contentType(contentType).contentLength((long) bytes.length)).build(), RequestBody.fromBytes(bytes));
     } catch (SdkException e) {
       throw new IOException("upload to " + url(key) + " failed: " + e.getMessage(), e);
     }
+    verifySmall(backup, object, bytes);
   }
 
   @Override

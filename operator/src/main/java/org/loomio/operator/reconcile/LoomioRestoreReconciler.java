@@ -265,7 +265,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         if (unconsented.isPresent()) {
           return step.fail(unconsented.get());
         }
-        recordVerification(step, summary.orElse(null));
+        recordVerification(step, summary.orElse(null), client, spec, rs);
         String secretsNote = "";
         if (Boolean.TRUE.equals(rs.getRestoreSecrets())) {
           try {
@@ -377,14 +377,31 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         : new SecretKeyRef(Names.backupSigningKey(spec.name()), GeneratedSigningKey.PUBLIC_KEY);
   }
 
-  /** What the agent verified: the signing key, or an unsigned backup let through (status and a Warning event). */
-  private static void recordVerification(Step step, JsonNode summary) {
+  /**
+   * What the agent verified: the signing key, or an unsigned backup let through (status and a Warning event).
+   * A backup verified against {@code spec.verificationKeySecretRef} by a key that is not the stack's own signing
+   * key is a Warning too: that key vouches for another stack's backups (or an earlier incarnation's), and
+   * whoever named it should see that it was used.
+   */
+  private static void recordVerification(Step step, JsonNode summary, KubernetesClient client, ResolvedSpec spec,
+      LoomioRestoreSpec rs) {
     if (summary == null) {
       return;
     }
     LoomioRestoreStatus status = step.status;
     if (summary.hasNonNull("signedBy")) {
-      status.setSignedBy(summary.get("signedBy").asText());
+      String signedBy = summary.get("signedBy").asText();
+      status.setSignedBy(signedBy);
+      if (rs.getVerificationKeySecretRef() != null) {
+        Optional<String> own = ownSigningKeyFingerprint(client, spec);
+        if (own.isEmpty() || !own.get().equalsIgnoreCase(signedBy)) {
+          step.events.warning(step.restore, "VerifiedWithAnotherKey", "backup " + status.getBackupName()
+              + " was verified against spec.verificationKeySecretRef (Secret "
+              + rs.getVerificationKeySecretRef().getName() + ", key " + signedBy + "), not against LoomioDeployment "
+              + spec.name() + "'s own signing key" + own.map(f -> " (" + f + ")").orElse(" (it has none yet)")
+              + ": make sure that key is the one of the stack whose backups you meant to restore");
+        }
+      }
     }
     if (summary.path("unsigned").asBoolean(false)) {
       status.setUnsigned(true);
@@ -396,6 +413,20 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       summary.get("refusedBackups").forEach(r -> refused.add(r.asText()));
       step.events.warning(step.restore, "BackupRefused", "latest passed over " + refused.size() + " newer"
           + " backup(s) not proven to be this stack's: " + String.join("; ", refused));
+    }
+  }
+
+  /** The fingerprint of the stack's own signing key, read from the key (only from the stack's own Secret). */
+  private static Optional<String> ownSigningKeyFingerprint(KubernetesClient client, ResolvedSpec spec) {
+    Secret secret = client.secrets().inNamespace(spec.namespace()).withName(Names.backupSigningKey(spec.name())).get();
+    if (!Ownership.ours(Ownership.retained(secret, spec.name(), spec.uid(), uid -> true))) {
+      return Optional.empty();
+    }
+    try {
+      return OpenPgp.verifierFrom(SecretValues.value(secret, GeneratedSigningKey.PUBLIC_KEY)).fingerprints().stream()
+          .findFirst();
+    } catch (RuntimeException | OpenPgp.PgpException e) {
+      return Optional.empty();
     }
   }
 

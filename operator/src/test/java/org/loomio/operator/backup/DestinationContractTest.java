@@ -26,6 +26,9 @@ abstract class DestinationContractTest {
   /** A fresh destination for {@link #STACK} over empty storage. */
   abstract Destination destination() throws Exception;
 
+  /** A fresh destination for {@link #STACK} whose listings take in at most {@code maxBackups}. */
+  abstract Destination destination(int maxBackups) throws Exception;
+
   /** Puts raw bytes at a path relative to the destination's root/prefix, bypassing the destination. */
   abstract void putRaw(String relativeKey, byte[] content) throws Exception;
 
@@ -108,6 +111,35 @@ abstract class DestinationContractTest {
     putRaw(B1 + "/manifest.json", "{\"formatVersion\":2}".getBytes());
     try (Destination d = destination()) {
       assertThatThrownBy(() -> d.readManifest(B1)).hasMessageContaining("format 2 is not supported");
+    }
+  }
+
+  /** Backup names are predictable: whoever else writes there could make millions; a listing stops at its limit. */
+  @Test
+  void aListingPastItsLimitIsAClearErrorNotAnEndlessOne() throws Exception {
+    for (int day = 1; day <= 4; day++) {
+      putRaw(String.format("team-202501%02dT020000Z/manifest.json", day), "{}".getBytes());
+    }
+    try (Destination d = destination(4)) {
+      assertThat(d.list()).hasSize(4);
+    }
+    putRaw("team-20250105T020000Z/manifest.json", "{}".getBytes());
+    try (Destination d = destination(4)) {
+      assertThatThrownBy(d::list).isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("holds more than 4 backups of stack team");
+    }
+  }
+
+  /** The read-back after an upload stops one byte past what was written. */
+  @Test
+  void theReadBackAfterAnUploadIsBounded() throws Exception {
+    byte[] big = new byte[1 << 20];
+    putRaw(B1 + "/database.dump.pgp", big);
+    try (Destination d = destination()) {
+      assertThatThrownBy(() -> d.verifyStored(B1, "database.dump.pgp", 10, "0".repeat(64)))
+          .hasMessageContaining("stored 11 bytes");
+      assertThatThrownBy(() -> d.verifySmall(B1, "database.dump.pgp", new byte[10]))
+          .hasMessageContaining("does not match after writing (it is larger)");
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.loomio.operator.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ class DirectoryDestinationTest extends DestinationContractTest {
   @Override
   Destination destination() throws Exception {
     return new DirectoryDestination(root(), STACK);
+  }
+
+  @Override
+  Destination destination(int maxBackups) throws Exception {
+    return new DirectoryDestination(root(), STACK, maxBackups);
   }
 
   @Override
@@ -42,5 +48,33 @@ class DirectoryDestinationTest extends DestinationContractTest {
       d.writeManifest(manifest(B1, List.of()));
     }
     assertThat(rawKeys()).noneMatch(k -> k.endsWith(".partial"));
+  }
+
+  /** A link to a file elsewhere, or a backup directory linked to another stack's, is never followed. */
+  @Test
+  void refusesSymbolicLinks() throws Exception {
+    Path secret = Files.writeString(tmp.resolve("secret"), "not a backup");
+    putRaw("other-20250101T020000Z/manifest.json", "{}".getBytes());
+    Files.createDirectories(root().resolve(B1));
+    Files.createSymbolicLink(root().resolve(B1).resolve("manifest.json"), secret);
+    Files.createSymbolicLink(root().resolve(B2), root().resolve("other-20250101T020000Z"));
+    try (Destination d = destination()) {
+      assertThatThrownBy(() -> d.open(B1, "manifest.json")).hasMessageContaining("is not a regular file");
+      assertThatThrownBy(() -> d.readManifest(B1)).hasMessageContaining("is not a regular file");
+      assertThatThrownBy(() -> d.open(B2, "manifest.json")).hasMessageContaining("is not a directory");
+      assertThat(d.list()).extracting(Destination.Listing::name).containsExactly(B1);
+    }
+  }
+
+  /** A FIFO would block the reader forever: refused before it is opened. */
+  @Test
+  void refusesAFifoInsteadOfBlockingOnIt() throws Exception {
+    Files.createDirectories(root().resolve(B1));
+    Path fifo = root().resolve(B1).resolve("manifest.json");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    try (Destination d = destination()) {
+      assertThatThrownBy(() -> d.readManifest(B1)).hasMessageContaining("is not a regular file");
+    }
   }
 }

@@ -46,6 +46,11 @@ class S3DestinationTest extends DestinationContractTest {
   }
 
   @Override
+  Destination destination(int maxBackups) {
+    return new S3Destination(server.settings(bucket, "/" + PREFIX + "/"), STACK, S3Destination.MIN_PART_SIZE, maxBackups);
+  }
+
+  @Override
   void putRaw(String relativeKey, byte[] content) {
     server.putRaw(bucket, PREFIX + "/" + relativeKey, content);
   }

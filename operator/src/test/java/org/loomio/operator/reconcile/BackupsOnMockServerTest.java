@@ -387,6 +387,8 @@ class BackupsOnMockServerTest {
       assertThat(s.getBackupName()).isEqualTo("team-20261127T031700Z");
       assertThat(s.getSignedBy()).isEqualTo(fingerprint);
       assertThat(s.getUnsigned()).isNull();
+      assertThat(cluster.client().v1().events().inNamespace("rs").list().getItems())
+          .noneMatch(e -> "VerifiedWithAnotherKey".equals(e.getReason()));
       assertThat(secretValue("rs", "team-secrets", "SECRET_KEY_BASE")).isEqualTo("from-the-backup");
     });
     assertThat(secretValue("rs", "team-secrets", "POSTGRES_PASSWORD")).isEqualTo(postgresPassword);
@@ -625,6 +627,40 @@ class BackupsOnMockServerTest {
             assertThat(e.getReason()).isEqualTo("UnsignedBackupRestored");
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getMessage()).contains("team-20250105T020000Z", "WITHOUT a signature");
+          });
+    });
+  }
+
+  /** A key named by spec.verificationKeySecretRef that is not the stack's own signing key is used, and said. */
+  @Test
+  void aBackupVerifiedWithAnotherStacksKeyIsAWarningNamingBothKeys() {
+    String ns = "otherkey";
+    cluster.client().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("old-cluster-signing-key").withNamespace(ns)
+        .addToAnnotations(org.loomio.operator.reconcile.ReferencedSecrets.CONSENT, "team").endMetadata()
+        .addToStringData("public.asc", "the old cluster's public key").build()).create();
+    restoring(ns, r -> {
+      r.getSpec().setBackupName("team-20250105T020000Z");
+      r.getSpec().setRestoreSecrets(false);
+      r.getSpec().setVerificationKeySecretRef(
+          new org.loomio.operator.api.v1alpha1.SecretKeyRef("old-cluster-signing-key", "public.asc"));
+    });
+    String own = secretValue(ns, "team-backup-signing-key", "fingerprint");
+    String other = "0123456789ABCDEF0123456789ABCDEF01234567";
+    assertThat(own).isNotEqualToIgnoringCase(other);
+    finishedPod(ns, "team-restore-x-1", Map.of(Labels.MANAGED_BY, Labels.OPERATOR, Labels.INSTANCE, "team",
+        Labels.COMPONENT, "restore", Labels.RESTORE, "r1"), List.of(terminated("agent", 0,
+        "{\"backup\":\"team-20250105T020000Z\",\"restored\":[\"database\"],\"signedBy\":\"" + other + "\"}")),
+        List.of(terminated("pg-restore", 0, "")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      LoomioRestoreStatus s = restoreStatus(ns, "r1");
+      assertThat(s.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Migrating);
+      assertThat(s.getSignedBy()).isEqualTo(other);
+      assertThat(cluster.client().v1().events().inNamespace(ns).list().getItems())
+          .anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("VerifiedWithAnotherKey");
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).contains("old-cluster-signing-key", other, own);
           });
     });
   }
