@@ -1,0 +1,114 @@
+package org.loomio.operator.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package layers of the operator and no cycles between packages, checked on the compiled classes with
+ * ArchUnit: a build that adds an import against them fails here. Lowest first:
+ *
+ * <ol>
+ *   <li>the CRD model and what needs nothing of ours: {@code api}, {@code crd}, {@code upgrade} (versions and
+ *       paths), {@code backup} (the agent: it runs in backup pods, alone), {@code client};
+ *   <li>{@code validation};
+ *   <li>the pure render layer: {@code render}, {@code render.pod};
+ *   <li>{@code secrets} (what the operator generates);
+ *   <li>the controllers: {@code reconcile}, {@code reconcile.dependent}, {@code reconcile.thirdparty};
+ *   <li>the entry points: {@code runtime}, {@code cli}.
+ * </ol>
+ *
+ * <p>{@link #DEBT} lists the imports that break a rule today, each with the change that removes it. It may
+ * only shrink: {@link #theKnownDebtIsStillThere} fails when one is gone, so its line is deleted with the fix.
+ */
+class ArchitectureTest {
+
+  static final String ROOT = "org.loomio.operator";
+
+  static final List<List<String>> LAYERS = List.of(
+      List.of("api", "api.v1alpha1", "crd", "upgrade", "backup", "client"),
+      List.of("validation"),
+      List.of("render", "render.pod"),
+      List.of("secrets"),
+      List.of("reconcile", "reconcile.dependent", "reconcile.thirdparty"),
+      List.of("runtime", "cli"));
+
+  static final List<String[]> DEBT = List.of(
+      // ResolvedSpec, BackupSchedule, Quantities and Credentials belong to a model package below both
+      new String[] {"validation", "render"},
+      // the Traefik Middleware class is a third-party API model: it belongs beside api, not in reconcile
+      new String[] {"render", "reconcile.thirdparty"},
+      // HardenedPod reads render's Component and names: the shared value types belong to the model package
+      new String[] {"render.pod", "render"},
+      // CredentialRotation reads StatusAggregator.migrationState: that belongs to a lower status helper
+      new String[] {"secrets", "reconcile"},
+      // the dependents read Conditions/NameConflicts/InstanceLabel of reconcile
+      new String[] {"reconcile.dependent", "reconcile"},
+      // reconcilers count into OperatorMetrics and read OperatorSettings: those belong below reconcile
+      new String[] {"reconcile", "runtime"});
+
+  static final PackageRules RULES = new PackageRules(ROOT, LAYERS, DEBT);
+
+  private static final JavaClasses OPERATOR = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+
+  @Test
+  void theOperatorKeepsItsLayersAndHasNoPackageCycles() {
+    assertThat(RULES.violations(OPERATOR)).isEmpty();
+  }
+
+  @Test
+  void everyPackageHasItsPlaceInALayer() {
+    Set<String> placed = LAYERS.stream().flatMap(List::stream).collect(Collectors.toSet());
+    Set<String> packages = new TreeSet<>();
+    for (JavaClass c : OPERATOR) {
+      packages.add(relative(c.getPackageName()));
+    }
+    assertThat(packages).as("a new package is placed in LAYERS (and docs/architecture.md)").isSubsetOf(placed);
+  }
+
+  @Test
+  void theKnownDebtIsStillThere() {
+    Set<String> edges = new TreeSet<>();
+    for (JavaClass c : OPERATOR) {
+      c.getDirectDependenciesFromSelf().forEach(d -> {
+        String to = d.getTargetClass().getPackageName();
+        if (to.startsWith(ROOT + ".") && !to.equals(c.getPackageName())) {
+          edges.add(relative(c.getPackageName()) + " -> " + relative(to));
+        }
+      });
+    }
+    for (String[] edge : DEBT) {
+      assertThat(edges).as("fixed: delete this line of DEBT").contains(edge[0] + " -> " + edge[1]);
+    }
+  }
+
+  /** The same rules catch a cycle and a layer broken, on fixture packages made for it. */
+  @Test
+  void theRulesCatchAnInjectedCycleAndAnUpwardImport() {
+    String fixture = ArchitectureTest.class.getPackageName() + ".fixture";
+    JavaClasses cycle = new ClassFileImporter().importPackages(fixture + ".cycle");
+    assertThat(new PackageRules(fixture + ".cycle", List.of(List.of("a", "b")), List.of()).violations(cycle))
+        .anySatisfy(v -> assertThat(v).contains("Cycle detected").contains("a").contains("b"));
+    assertThat(new PackageRules(fixture + ".cycle", List.of(List.of("a", "b")), List.<String[]>of(new String[] {"b", "a"}))
+        .violations(cycle)).as("known debt is ignored").isEmpty();
+
+    JavaClasses layers = new ClassFileImporter().importPackages(fixture + ".layers");
+    assertThat(new PackageRules(fixture + ".layers", List.of(List.of("low"), List.of("high")), List.of())
+        .violations(layers)).anySatisfy(v -> assertThat(v).contains("Low").contains("High"));
+    assertThat(new PackageRules(fixture + ".layers", List.of(List.of("high"), List.of("low")), List.of())
+        .violations(layers)).as("importing downwards is fine").isEmpty();
+  }
+
+  private static String relative(String pkg) {
+    return pkg.equals(ROOT) ? "" : pkg.substring(ROOT.length() + 1);
+  }
+}
