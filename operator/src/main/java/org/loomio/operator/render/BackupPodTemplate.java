@@ -178,6 +178,10 @@ public final class BackupPodTemplate {
       trap 'rm -f "$dump"; stop' EXIT
       trap 'exit 143' TERM
       trap 'exit 130' INT
+      if [ ! -s "$dump" ]; then
+        echo "no backup to drill yet (the prepare step found none)"
+        exit 0
+      fi
       if ! getent passwd "$(id -u)" >/dev/null 2>&1 && [ -e /usr/lib/libnss_wrapper.so ]; then
         export LD_PRELOAD=/usr/lib/libnss_wrapper.so NSS_WRAPPER_PASSWD=/tmp/drill-passwd NSS_WRAPPER_GROUP=/tmp/drill-group
         echo "postgres:x:$(id -u):$(id -g):PostgreSQL:$data:/bin/false" > "$NSS_WRAPPER_PASSWD"

@@ -253,6 +253,25 @@ class DrillAgentTest {
     assertThat(d.result().path("message").asText()).isEqualTo("could not check: migrationVersion, rowCounts");
   }
 
+  @Test
+  void beforeTheFirstBackupThereIsNothingToDrillWhichIsNoFailure() throws Exception {
+    Path backups = Files.createDirectories(tmp.resolve("empty/backups"));
+    Path dir = Files.createDirectories(backups.resolveSibling("drill"));
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    Path verification = Files.writeString(dir.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
+    Path privateKey = Files.writeString(dir.resolve("private.asc"), TestKeys.alice().secretKeyRing());
+    Path termination = dir.resolve("termination-log");
+    DrillAgent agent = new DrillAgent(BackupAgent.Destinations.DEFAULT, Clock.systemUTC());
+    PrintWriter out = new PrintWriter(new StringWriter());
+    assertThat(agent.prepare(new DrillAgent.PrepareOptions(STACK, backups, null, privateKey, null, verification,
+        scratch, scratch.resolve("database.dump"), scratch.resolve("drill")), termination, out)).isZero();
+    assertThat(scratch.resolve("database.dump")).doesNotExist();
+    assertThat(agent.report(scratch.resolve("drill"), termination, out)).isZero();
+    JsonNode result = JSON.readTree(Files.readString(termination));
+    assertThat(result.path("result").asText()).isEqualTo("NoBackup");
+    assertThat(result.path("message").asText()).contains("no complete backup of stack team");
+  }
+
   private static void copyTree(Path from, Path to) throws Exception {
     if (Files.isDirectory(from)) {
       Files.createDirectories(to);

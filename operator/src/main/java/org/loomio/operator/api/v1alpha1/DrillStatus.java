@@ -24,7 +24,7 @@ public class DrillStatus {
   @JsonPropertyDescription("How long the drill pod ran, in seconds.")
   private Long durationSeconds;
 
-  @JsonPropertyDescription("Passed or Failed.")
+  @JsonPropertyDescription("Passed, Failed, or NoBackup (no complete backup existed yet: neither a pass nor a failure).")
   private String result;
 
   @JsonPropertyDescription("The first check that failed (e.g. rowCounts), when the drill failed.")
