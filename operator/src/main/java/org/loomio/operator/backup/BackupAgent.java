@@ -169,7 +169,18 @@ public final class BackupAgent {
     try {
       plaintext.register(o.dump());
       OpenPgp.Encryptor encryptor = validate(o);
-      Manifest.DatabaseFacts facts = readFacts(o.databaseFacts());
+      // what the live database holds is the app's to write: facts that do not check out (a migration version that
+      // is not one) cost the drill its checks, never the backup
+      String factsWarning = null;
+      Manifest.DatabaseFacts facts;
+      try {
+        facts = readFacts(o.databaseFacts());
+      } catch (IOException e) {
+        facts = null;
+        factsWarning = "the database's facts are not recorded (restore drills will skip their checks): "
+            + Summary.message(e);
+        LOG.warn(factsWarning);
+      }
       OpenPgp.Signer signer = OpenPgp.signerFrom(readKey(o.signingKey(), "--signing-key"));
       ManifestVerifier verifier = new ManifestVerifier(signer.verifier(), clock, false);
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -227,6 +238,9 @@ public final class BackupAgent {
 
       Set<String> pruned = new LinkedHashSet<>();
       List<String> warnings = new ArrayList<>();
+      if (factsWarning != null) {
+        warnings.add(factsWarning);
+      }
       for (Destination d : opened) {
         prune(d, verifier, o.retention(), now, name, pruned, warnings);
       }
@@ -287,8 +301,8 @@ public final class BackupAgent {
     if (facts == null) {
       throw new IOException("the database facts " + file + " are empty");
     }
-    facts.validate();
     Files.deleteIfExists(file);
+    facts.validate();
     LOG.info("database facts: PostgreSQL {}, migration {}, {} tables counted", facts.serverMajor(),
         facts.migrationVersion(), facts.rowCounts().size());
     return facts;

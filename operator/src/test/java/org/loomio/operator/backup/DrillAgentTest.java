@@ -272,6 +272,21 @@ class DrillAgentTest {
     assertThat(result.path("message").asText()).contains("no complete backup of stack team");
   }
 
+  /** The app writes schema_migrations: a version that is not one costs the drill its checks, never the backup. */
+  @Test
+  void factsThatDoNotCheckOutAreLeftOutOfTheManifestWithAWarningAndTheBackupCompletes() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("odd"));
+    Path dump = AgentFixtures.fakeDump(dir.resolve("database.dump"), 4096);
+    Path facts = Files.writeString(dir.resolve("facts.json"),
+        "{\"serverMajor\":15,\"migrationVersion\":\"x'; DROP TABLE users\",\"rowCounts\":{\"users\":1}}");
+    Path backups = backup(dump, facts, TestKeys.signing(), Instant.now().minusSeconds(60));
+    DirectoryDestination d = new DirectoryDestination(backups, STACK);
+    Manifest m = d.readManifest(d.list().get(0).name()).orElseThrow();
+    assertThat(m.database()).isNull();
+    assertThat(LOGS.messages()).anySatisfy(l -> assertThat(l).contains("the database's facts are not recorded")
+        .contains("database.migrationVersion is not a migration version"));
+  }
+
   private static void copyTree(Path from, Path to) throws Exception {
     if (Files.isDirectory(from)) {
       Files.createDirectories(to);
