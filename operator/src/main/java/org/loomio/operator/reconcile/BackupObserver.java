@@ -153,6 +153,10 @@ public final class BackupObserver {
           + last.getTime() + (last.getBackup() == null ? "" : ", backup " + last.getBackup()) + ") failed at check "
           + last.getFailedCheck() + ": " + last.getMessage() + "; docs/backup.md#restore-drills says what to do");
     }
+    Optional<String> withheld = withheld(spec.name(), backups.status(), last);
+    if (withheld.isPresent()) {
+      return new BackupState(backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, withheld.get());
+    }
     Duration allowed = BackupSchedule.parse(drill.schedule()).longestInterval().multipliedBy(2);
     String passed = last == null ? null : last.getLastPassedTime();
     Instant since = passed != null ? Instant.parse(passed) : resource.getMetadata().getCreationTimestamp() == null
@@ -166,6 +170,31 @@ public final class BackupObserver {
     }
     return passed == null ? backups : new BackupState(backups.status(), backups.conditionStatus(), backups.reason(),
         backups.message() + "; the newest restore drill passed at " + passed);
+  }
+
+  /**
+   * Whether the newest drill passed on a backup older than the newest one this stack completed before the drill
+   * started: that one was missing from the backup store or refused there (deleted, or tampered with), and the
+   * drill proved an older one. Only backups completed before the drill pod started count (one finishing while it
+   * ran is the next drill's).
+   */
+  static Optional<String> withheld(String stack, BackupStatus status, DrillStatus last) {
+    if (status == null || last == null || !last.passed() || last.getBackup() == null
+        || status.getLastSuccessfulBackup() == null || status.getLastSuccessfulTime() == null) {
+      return Optional.empty();
+    }
+    Optional<Instant> drilled = org.loomio.operator.backup.BackupNames.parse(stack, last.getBackup());
+    Optional<Instant> newest = org.loomio.operator.backup.BackupNames.parse(stack, status.getLastSuccessfulBackup());
+    Instant started = Instant.parse(last.getTime()).minusSeconds(
+        last.getDurationSeconds() == null ? 0 : last.getDurationSeconds());
+    if (drilled.isEmpty() || newest.isEmpty() || !drilled.get().isBefore(newest.get())
+        || !Instant.parse(status.getLastSuccessfulTime()).isBefore(started)) {
+      return Optional.empty();
+    }
+    return Optional.of("the newest restore drill (" + last.getTime() + ") restored backup " + last.getBackup()
+        + ", older than backup " + status.getLastSuccessfulBackup() + " which completed before it started: that one"
+        + " was missing from the backup store or refused there (deleted, or tampered with); check the store and"
+        + " status.backup.lastDrill's backup check");
   }
 
   private static BackupState observeBackups(LoomioDeployment resource, ResolvedSpec spec, ClusterCapabilities cluster,

@@ -169,4 +169,20 @@ class BackupObserverTest {
     assertThat(observe(r, List.of(success("2026-12-01T03:18:00Z", "team-20261201T031700Z")), "2026-12-06T12:00:00Z")
         .reason()).isEqualTo(Conditions.BACKUP_OVERDUE);
   }
+
+  @Test
+  void aDrillThatPassedOnAnOlderBackupThanOneCompletedBeforeItStartedIsAFinding() {
+    LoomioDeployment r = resource("host: a.example.org");
+    String older = "{\"drill\":true,\"backup\":\"team-20261205T031700Z\",\"result\":\"Passed\"}";
+    // the newest backup completed at 03:18 on the 6th; the drill at 04:50 restored the one of the 5th
+    BackupObserver.BackupState s = observe(r, List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z"),
+        drill("2026-12-06T04:50:00Z", older)), "2026-12-06T12:00:00Z");
+    assertThat(s.conditionStatus()).isEqualTo("False");
+    assertThat(s.reason()).isEqualTo(Conditions.DRILL_FAILED);
+    assertThat(s.message()).contains("restored backup team-20261205T031700Z, older than backup team-20261206T031700Z");
+    // a backup that completed after the drill had started is the next drill's
+    BackupObserver.BackupState later = observe(r, List.of(success("2026-12-06T05:18:00Z", "team-20261206T051700Z"),
+        drill("2026-12-06T04:50:00Z", older)), "2026-12-06T12:00:00Z");
+    assertThat(later.conditionStatus()).isEqualTo("True");
+  }
 }
