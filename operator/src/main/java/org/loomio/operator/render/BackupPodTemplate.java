@@ -123,8 +123,8 @@ public final class BackupPodTemplate {
 
   /** The drill's directories: the steps' shared results, the throwaway server's data and its socket. */
   public static final String DRILL_WORK = SCRATCH + "/drill";
-  static final String DRILL_DATA = "/drill-db";
-  static final String DRILL_RUN = "/drill-run";
+  public static final String DRILL_DATA = "/drill-db";
+  public static final String DRILL_RUN = "/drill-run";
   public static final String DRILL_PREPARE_CONTAINER = "prepare";
   public static final String DRILL_RESTORE_CONTAINER = "restore";
 
@@ -170,7 +170,7 @@ public final class BackupPodTemplate {
    * stopped and the dump removed whatever happens. The image's entrypoint is not used, so an arbitrary UID gets
    * a passwd entry the way that entrypoint gives one (nss_wrapper), for initdb.
    */
-  static final String DRILL_SCRIPT = """
+  public static final String DRILL_SCRIPT = """
       set -euo pipefail
       data=%1$s/data
       dump=%2$s

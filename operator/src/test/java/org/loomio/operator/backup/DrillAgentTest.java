@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -270,6 +271,61 @@ class DrillAgentTest {
     JsonNode result = JSON.readTree(Files.readString(termination));
     assertThat(result.path("result").asText()).isEqualTo("NoBackup");
     assertThat(result.path("message").asText()).contains("no complete backup of stack team");
+  }
+
+  /**
+   * The pod's own restore step as rendered, whole: initdb, a server listening on no TCP address (its socket in
+   * the run directory only), the restore as a role that is not a superuser, the facts, the server stopped. As the
+   * pod runs it as a user that is not root, the test runs it as {@code postgres} when it is root itself.
+   */
+  @Test
+  void thePodsOwnThrowawayServerRestoresOnASocketOnly() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("pod"));
+    Path dump = dir.resolve("database.dump");
+    Path facts = dir.resolve("facts.json");
+    dump(dump, facts);
+    Path backups = backup(dump, facts, TestKeys.signing(), Instant.now().minusSeconds(60));
+    // outside the test's private temporary directory: the server's user must reach it
+    Path drillDir = Files.createTempDirectory("loomio-drill-");
+    try {
+      drillInThePodsOwnServer(backups, drillDir);
+    } finally {
+      BackupAgent.deleteTree(drillDir);
+    }
+  }
+
+  private static void drillInThePodsOwnServer(Path backups, Path drillDir) throws Exception {
+    Path scratch = Files.createDirectories(drillDir.resolve("scratch"));
+    Path work = scratch.resolve("drill");
+    Path termination = drillDir.resolve("termination-log");
+    DrillAgent agent = new DrillAgent(BackupAgent.Destinations.DEFAULT, Clock.systemUTC());
+    PrintWriter out = new PrintWriter(new StringWriter());
+    assertThat(agent.prepare(new DrillAgent.PrepareOptions(STACK, backups, null,
+        Files.writeString(drillDir.resolve("private.asc"), TestKeys.alice().secretKeyRing()), null,
+        Files.writeString(drillDir.resolve("verification.asc"), TestKeys.signing().publicKeyRing()), scratch,
+        scratch.resolve("database.dump"), work), termination, out)).isZero();
+    Path data = Files.createDirectories(drillDir.resolve("drill-db"));
+    Path run = Files.createDirectories(drillDir.resolve("drill-run"));
+    Path podTmp = Files.createDirectories(drillDir.resolve("tmp"));
+    String script = BackupPodTemplate.DRILL_SCRIPT.replace(BackupPodTemplate.DRILL_DATA, data.toString())
+        .replace(BackupPodTemplate.DRILL_RUN, run.toString()).replace(BackupPodTemplate.DRILL_WORK, work.toString())
+        .replace(BackupPodTemplate.DUMP, scratch.resolve("database.dump").toString())
+        .replace("/tmp/drill-", podTmp + "/drill-");
+    List<String> command = new java.util.ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      PostgresServer.exec(List.of("chown", "-R", "postgres", drillDir.toString()), Map.of(), null);
+      command.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    command.addAll(List.of("env", "PATH=" + live.bin() + ":/usr/bin:/bin", "DATABASE_FACTS_SQL=" + DatabaseFactsQuery.SQL,
+        "bash", "-c", script));
+    PostgresServer.exec(command, Map.of(), null);
+    assertThat(scratch.resolve("database.dump")).as("the plaintext dump is gone").doesNotExist();
+    assertThat(run.resolve(".s.PGSQL.5432")).as("the server was stopped").doesNotExist();
+    assertThat(Files.readString(data.resolve("server.log"))).doesNotContain("listening on IPv4")
+        .contains("listening on Unix socket");
+    assertThat(agent.report(work, termination, out)).isZero();
+    JsonNode result = JSON.readTree(Files.readString(termination));
+    assertThat(result.path("result").asText()).as(result.toString()).isEqualTo("Passed");
   }
 
   /** The app writes schema_migrations: a version that is not one costs the drill its checks, never the backup. */
