@@ -70,10 +70,24 @@ public final class BackupAgent {
    * @param uploadsLocation volume, s3 or none; null derives it from {@code uploads}
    * @param scratch where ciphertext is staged before upload
    * @param signingKey the stack's armored signing (secret) key: it signs the manifest
+   * @param databaseFacts the facts the dump step read in the dump's snapshot ({@link DatabaseFactsQuery}), or null;
+   *     recorded in the signed manifest for restore drills
    */
   public record Options(String stack, Path dump, Path uploads, Path secrets, Path recipients, Path passphraseFile,
       Path toDirectory, S3Destination.Settings toS3, Retention.Policy retention, String loomioImage,
-      Integer postgresVersion, String uploadsLocation, Path scratch, Path signingKey) {}
+      Integer postgresVersion, String uploadsLocation, Path scratch, Path signingKey, Path databaseFacts) {
+
+    /** Without database facts. */
+    public Options(String stack, Path dump, Path uploads, Path secrets, Path recipients, Path passphraseFile,
+        Path toDirectory, S3Destination.Settings toS3, Retention.Policy retention, String loomioImage,
+        Integer postgresVersion, String uploadsLocation, Path scratch, Path signingKey) {
+      this(stack, dump, uploads, secrets, recipients, passphraseFile, toDirectory, toS3, retention, loomioImage,
+          postgresVersion, uploadsLocation, scratch, signingKey, null);
+    }
+  }
+
+  /** Largest facts file read (a few hundred bytes for Loomio's main tables). */
+  static final int MAX_FACTS_BYTES = 64 << 10;
 
   /** A completed backup. */
   public record Result(String backup, Instant createdAt, List<String> destinations, List<Manifest.Entry> objects,
@@ -155,6 +169,18 @@ public final class BackupAgent {
     try {
       plaintext.register(o.dump());
       OpenPgp.Encryptor encryptor = validate(o);
+      // what the live database holds is the app's to write: facts that do not check out (a migration version that
+      // is not one) cost the drill its checks, never the backup
+      String factsWarning = null;
+      Manifest.DatabaseFacts facts;
+      try {
+        facts = readFacts(o.databaseFacts());
+      } catch (IOException e) {
+        facts = null;
+        factsWarning = "the database's facts are not recorded (restore drills will skip their checks): "
+            + Summary.message(e);
+        LOG.warn(factsWarning);
+      }
       OpenPgp.Signer signer = OpenPgp.signerFrom(readKey(o.signingKey(), "--signing-key"));
       ManifestVerifier verifier = new ManifestVerifier(signer.verifier(), clock, false);
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -202,7 +228,7 @@ public final class BackupAgent {
           o.postgresVersion(), uploadsLocation, Manifest.notesFor(uploadsLocation),
           new Manifest.Encryption(encryptor.mode(),
               encryptor.mode().equals(Manifest.MODE_PUBLIC_KEY) ? encryptor.recipientFingerprints() : null),
-          entries);
+          entries, facts);
       byte[] signature = signer.sign(manifest.toJson());
       for (Destination d : opened) {
         d.writeManifest(manifest, signature); // the signature, then the manifest: complete from now on at d
@@ -212,6 +238,9 @@ public final class BackupAgent {
 
       Set<String> pruned = new LinkedHashSet<>();
       List<String> warnings = new ArrayList<>();
+      if (factsWarning != null) {
+        warnings.add(factsWarning);
+      }
       for (Destination d : opened) {
         prune(d, verifier, o.retention(), now, name, pruned, warnings);
       }
@@ -244,6 +273,39 @@ public final class BackupAgent {
       }
       plaintext.close();
     }
+  }
+
+  /**
+   * The database facts the dump step wrote (one JSON line from {@link DatabaseFactsQuery#SQL}), bounded and checked
+   * like a manifest's; null without {@code --database-facts}. The file is deleted once read.
+   */
+  static Manifest.DatabaseFacts readFacts(Path file) throws IOException {
+    if (file == null) {
+      return null;
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FACTS_BYTES + 1);
+    } catch (NoSuchFileException e) {
+      throw new IOException("the database facts " + file + " are missing: the dump step did not record them");
+    }
+    if (bytes.length > MAX_FACTS_BYTES) {
+      throw new IOException("the database facts " + file + " are larger than " + MAX_FACTS_BYTES + " bytes");
+    }
+    Manifest.DatabaseFacts facts;
+    try {
+      facts = Summary.JSON.readValue(bytes, Manifest.DatabaseFacts.class);
+    } catch (IOException e) {
+      throw new IOException("the database facts " + file + " are not the dump step's JSON");
+    }
+    if (facts == null) {
+      throw new IOException("the database facts " + file + " are empty");
+    }
+    Files.deleteIfExists(file);
+    facts.validate();
+    LOG.info("database facts: PostgreSQL {}, migration {}, {} tables counted", facts.serverMajor(),
+        facts.migrationVersion(), facts.rowCounts().size());
+    return facts;
   }
 
   /** An armored key file, bounded (a key is a few KiB). */

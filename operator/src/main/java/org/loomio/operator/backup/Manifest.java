@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"formatVersion", "backup", "stack", "createdAt", "loomioImage", "postgresVersion",
-    "uploadsLocation", "notes", "encryption", "objects"})
+    "uploadsLocation", "notes", "encryption", "objects", "database"})
 public record Manifest(
     int formatVersion,
     String backup,
@@ -35,7 +35,48 @@ public record Manifest(
     String uploadsLocation,
     String notes,
     Encryption encryption,
-    List<Entry> objects) {
+    List<Entry> objects,
+    DatabaseFacts database) {
+
+  /** A manifest without database facts (written before restore drills, or by tests that need none). */
+  public Manifest(int formatVersion, String backup, String stack, String createdAt, String loomioImage,
+      Integer postgresVersion, String uploadsLocation, String notes, Encryption encryption, List<Entry> objects) {
+    this(formatVersion, backup, stack, createdAt, loomioImage, postgresVersion, uploadsLocation, notes, encryption,
+        objects, null);
+  }
+
+  /** Largest number of tables whose rows a manifest records. */
+  public static final int MAX_COUNTED_TABLES = 64;
+  private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern MIGRATION_VERSION = Pattern.compile("[0-9]{1,20}");
+
+  /**
+   * What the database held when it was dumped, read in the same snapshot as the dump ({@code pg_export_snapshot()}
+   * then {@code pg_dump --snapshot}): what a restore drill checks the restored database against. Absent in
+   * manifests from before restore drills.
+   *
+   * @param serverMajor the PostgreSQL server's major version
+   * @param migrationVersion the highest {@code schema_migrations.version}, or null without that table
+   * @param rowCounts rows of each of Loomio's main tables that exist ({@code DatabaseFacts#MAIN_TABLES})
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"serverMajor", "migrationVersion", "rowCounts"})
+  public record DatabaseFacts(Integer serverMajor, String migrationVersion, java.util.SortedMap<String, Long> rowCounts) {
+
+    void validate() throws IOException {
+      require(serverMajor == null || (serverMajor >= 9 && serverMajor <= 99), "database.serverMajor out of range");
+      require(migrationVersion == null || MIGRATION_VERSION.matcher(migrationVersion).matches(),
+          "database.migrationVersion is not a migration version");
+      require(rowCounts != null, "database.rowCounts missing");
+      require(rowCounts.size() <= MAX_COUNTED_TABLES, "database.rowCounts lists more than " + MAX_COUNTED_TABLES
+          + " tables");
+      for (Map.Entry<String, Long> e : rowCounts.entrySet()) {
+        require(e.getKey() != null && TABLE_NAME.matcher(e.getKey()).matches(), "database.rowCounts has a table name"
+            + " that is not one");
+        require(e.getValue() != null && e.getValue() >= 0, "database.rowCounts." + e.getKey() + " is negative");
+      }
+    }
+  }
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE_NAME = "manifest.json";
@@ -144,6 +185,9 @@ public record Manifest(
       require(!e.kind().equals(KIND_SECRETS) || e.plaintextBytes() <= MAX_SECRETS_BYTES,
           "the credentials object is larger than " + MAX_SECRETS_BYTES + " bytes");
       require(e.sha256() != null && SHA256.matcher(e.sha256()).matches(), "object " + e.name() + " has no valid sha256");
+    }
+    if (database != null) {
+      database.validate();
     }
   }
 

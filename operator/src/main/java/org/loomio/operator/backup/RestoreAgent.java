@@ -350,7 +350,7 @@ public final class RestoreAgent {
     }
   }
 
-  private static OpenPgp.Decryptor decryptWithPassphrase(Path file) throws IOException {
+  static OpenPgp.Decryptor decryptWithPassphrase(Path file) throws IOException {
     char[] passphrase = BackupAgent.readPassphrase(file);
     try {
       return OpenPgp.decryptWithPassphrase(passphrase);
@@ -394,7 +394,7 @@ public final class RestoreAgent {
   }
 
   /** Downloads one object into {@code dir} and checks its size and SHA-256 against the manifest. */
-  private static Path download(Destination source, String backup, Manifest.Entry entry, Path dir) throws IOException {
+  static Path download(Destination source, String backup, Manifest.Entry entry, Path dir) throws IOException {
     Path file = dir.resolve(entry.name());
     Digests.Result got;
     try (InputStream in = source.open(backup, entry.name());
@@ -423,7 +423,7 @@ public final class RestoreAgent {
     }
   }
 
-  private static void requireSize(Manifest.Entry entry, long plaintextBytes) throws IOException {
+  static void requireSize(Manifest.Entry entry, long plaintextBytes) throws IOException {
     if (plaintextBytes != entry.plaintextBytes()) {
       throw new IOException(entry.name() + " decrypts to " + plaintextBytes + " bytes, the manifest says "
           + entry.plaintextBytes());
@@ -494,7 +494,7 @@ public final class RestoreAgent {
    * reaches the end, so the MDC is verified), otherwise extracts into {@code target}. Only regular files
    * and directories with relative names inside the target are accepted. Returns the tar's size.
    */
-  private static long extract(OpenPgp.Decryptor decryptor, Path archive, Path target, long maxBytes)
+  static long extract(OpenPgp.Decryptor decryptor, Path archive, Path target, long maxBytes)
       throws IOException {
     Path root = target == null ? null : target.toAbsolutePath().normalize();
     byte[] buffer = new byte[OpenPgp.BUFFER_SIZE];

@@ -97,6 +97,11 @@ public final class BackupCommand implements Callable<Integer> {
           + " stack's bucket and not in this backup.")
   String uploadsLocation;
 
+  @Option(names = "--database-facts", paramLabel = "FILE",
+      description = "The database's facts read in the dump's snapshot (migration version, row counts, server"
+          + " version), recorded in the signed manifest for restore drills.")
+  Path databaseFacts;
+
   @Option(names = "--scratch", required = true, paramLabel = "DIR",
       description = "Where ciphertext is staged before upload (never plaintext).")
   Path scratch;
@@ -126,7 +131,7 @@ public final class BackupCommand implements Callable<Integer> {
     try {
       options = new BackupAgent.Options(stack, dump, uploads, secrets, recipients, passphraseFile, toDirectory,
           toS3 ? s3.settings(env) : s3.unused(), new Retention.Policy(keepLast, keepDaily, keepWeekly, keepMonthly),
-          loomioImage, postgresVersion, uploadsLocation, scratch, signingKey);
+          loomioImage, postgresVersion, uploadsLocation, scratch, signingKey, databaseFacts);
     } catch (IllegalArgumentException e) {
       return S3Options.fail(e, terminationLog, out, "complete");
     }

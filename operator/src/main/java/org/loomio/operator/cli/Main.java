@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Turns a LoomioDeployment into a complete, hardened Loomio installation.",
-    subcommands = {RenderCommand.class, RunCommand.class, BackupCommand.class, RestoreCommand.class,
+    subcommands = {RenderCommand.class, RunCommand.class, BackupCommand.class, RestoreCommand.class, DrillCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

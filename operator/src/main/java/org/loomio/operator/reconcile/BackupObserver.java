@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.loomio.operator.api.v1alpha1.BackupStatus;
+import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.BackupSchedule;
@@ -131,8 +132,76 @@ public final class BackupObserver {
    */
   public static BackupState observe(LoomioDeployment resource, ResolvedSpec spec, ClusterCapabilities cluster,
       Collection<Pod> pods, Instant now, java.util.function.UnaryOperator<String> redact) {
+    BackupState backups = observeBackups(resource, spec, cluster, pods, now, redact);
+    return withDrills(backups, resource, spec, now);
+  }
+
+  /**
+   * BackupsHealthy with the restore drills (spec.backup.drill) folded in: a healthy backup state turns False when
+   * the newest drill failed (DrillFailed, naming the check) or no drill has passed within twice the drill
+   * schedule's longest interval (DrillOverdue; counted from the stack's creation until the first pass). A drill
+   * that found no backup at all (a new stack) is neither. Backup failures keep their own reasons.
+   */
+  static BackupState withDrills(BackupState backups, LoomioDeployment resource, ResolvedSpec spec, Instant now) {
+    ResolvedSpec.Drill drill = spec.drill();
+    DrillStatus last = backups.status() == null ? null : backups.status().getLastDrill();
+    if (!drill.runs() || !Conditions.TRUE.equals(backups.conditionStatus())) {
+      return backups;
+    }
+    if (last != null && DrillStatus.FAILED.equals(last.getResult())) {
+      return new BackupState(backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, "the newest restore drill ("
+          + last.getTime() + (last.getBackup() == null ? "" : ", backup " + last.getBackup()) + ") failed at check "
+          + last.getFailedCheck() + ": " + last.getMessage() + "; docs/backup.md#restore-drills says what to do");
+    }
+    Optional<String> withheld = withheld(spec.name(), backups.status(), last);
+    if (withheld.isPresent()) {
+      return new BackupState(backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, withheld.get());
+    }
+    Duration allowed = BackupSchedule.parse(drill.schedule()).longestInterval().multipliedBy(2);
+    String passed = last == null ? null : last.getLastPassedTime();
+    Instant since = passed != null ? Instant.parse(passed) : resource.getMetadata().getCreationTimestamp() == null
+        ? now : Instant.parse(resource.getMetadata().getCreationTimestamp());
+    if (Duration.between(since, now).compareTo(allowed) > 0) {
+      return new BackupState(backups.status(), Conditions.FALSE, Conditions.DRILL_OVERDUE, passed == null
+          ? "no restore drill has passed since the stack was created (" + allowed + " allowed by schedule '"
+              + drill.schedule() + "')"
+          : "no restore drill has passed since " + passed + " (more than twice the drill schedule's interval, "
+              + allowed + ")");
+    }
+    return passed == null ? backups : new BackupState(backups.status(), backups.conditionStatus(), backups.reason(),
+        backups.message() + "; the newest restore drill passed at " + passed);
+  }
+
+  /**
+   * Whether the newest drill passed on a backup older than the newest one this stack completed before the drill
+   * started: that one was missing from the backup store or refused there (deleted, or tampered with), and the
+   * drill proved an older one. Only backups completed before the drill pod started count (one finishing while it
+   * ran is the next drill's).
+   */
+  static Optional<String> withheld(String stack, BackupStatus status, DrillStatus last) {
+    if (status == null || last == null || !last.passed() || last.getBackup() == null
+        || status.getLastSuccessfulBackup() == null || status.getLastSuccessfulTime() == null) {
+      return Optional.empty();
+    }
+    Optional<Instant> drilled = org.loomio.operator.backup.BackupNames.parse(stack, last.getBackup());
+    Optional<Instant> newest = org.loomio.operator.backup.BackupNames.parse(stack, status.getLastSuccessfulBackup());
+    Instant started = Instant.parse(last.getTime()).minusSeconds(
+        last.getDurationSeconds() == null ? 0 : last.getDurationSeconds());
+    if (drilled.isEmpty() || newest.isEmpty() || !drilled.get().isBefore(newest.get())
+        || !Instant.parse(status.getLastSuccessfulTime()).isBefore(started)) {
+      return Optional.empty();
+    }
+    return Optional.of("the newest restore drill (" + last.getTime() + ") restored backup " + last.getBackup()
+        + ", older than backup " + status.getLastSuccessfulBackup() + " which completed before it started: that one"
+        + " was missing from the backup store or refused there (deleted, or tampered with); check the store and"
+        + " status.backup.lastDrill's backup check");
+  }
+
+  private static BackupState observeBackups(LoomioDeployment resource, ResolvedSpec spec, ClusterCapabilities cluster,
+      Collection<Pod> pods, Instant now, java.util.function.UnaryOperator<String> redact) {
     BackupStatus previous = resource.getStatus() == null ? null : resource.getStatus().getBackup();
     BackupStatus status = copy(previous);
+    status.setLastDrill(DrillObserver.merge(status.getLastDrill(), DrillObserver.runs(pods, redact)));
     for (Run run : runs(pods)) {
       if (run.complete()) {
         if (newer(run.finished(), status.getLastSuccessfulTime())) {
@@ -192,7 +261,8 @@ public final class BackupObserver {
   }
 
   private static boolean empty(BackupStatus s) {
-    return s.getLastSuccessfulBackup() == null && s.getLastSuccessfulTime() == null && s.getLastFailureTime() == null;
+    return s.getLastSuccessfulBackup() == null && s.getLastSuccessfulTime() == null && s.getLastFailureTime() == null
+        && s.getLastDrill() == null;
   }
 
   private static BackupStatus copy(BackupStatus s) {
@@ -202,6 +272,7 @@ public final class BackupObserver {
       c.setLastSuccessfulTime(s.getLastSuccessfulTime());
       c.setLastFailureTime(s.getLastFailureTime());
       c.setLastFailureMessage(s.getLastFailureMessage());
+      c.setLastDrill(s.getLastDrill());
     }
     return c;
   }

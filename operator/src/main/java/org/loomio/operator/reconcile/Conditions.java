@@ -59,6 +59,8 @@ public final class Conditions {
   public static final String BACKUP_SUCCEEDED = "BackupSucceeded";
   public static final String BACKUP_FAILED = "BackupFailed";
   public static final String BACKUP_OVERDUE = "BackupOverdue";
+  public static final String DRILL_FAILED = "DrillFailed";
+  public static final String DRILL_OVERDUE = "DrillOverdue";
   public static final String NO_BACKUP_YET = "NoBackupYet";
   public static final String BACKUPS_DISABLED = "BackupsDisabled";
   /** The NetworkPolicies name every destination from the spec. */

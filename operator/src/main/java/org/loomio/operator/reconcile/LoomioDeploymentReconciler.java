@@ -447,6 +447,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
 
     BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant(), redact);
+    announceFailedDrill(resource, backups, events);
     if (spec.isolated() && spec.backup().enabled()) {
       backups = new BackupObserver.BackupState(backups.status(), Conditions.FALSE, "BackupsPaused", "backups are"
           + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"
@@ -485,6 +486,23 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     return ErrorStatusUpdateControl.patchStatus(StatusWriter.withStatus(resource, status));
+  }
+
+  /**
+   * A Warning event DrillFailed the first time a failed restore drill is seen, naming the check that failed (its
+   * message was masked by the observer: never a secret).
+   */
+  static void announceFailedDrill(LoomioDeployment resource, BackupObserver.BackupState backups, EventRecorder events) {
+    org.loomio.operator.api.v1alpha1.DrillStatus before = resource.getStatus() == null
+        || resource.getStatus().getBackup() == null ? null : resource.getStatus().getBackup().getLastDrill();
+    org.loomio.operator.api.v1alpha1.DrillStatus after = backups.status() == null ? null
+        : backups.status().getLastDrill();
+    if (after == null || !org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(after.getResult())
+        || (before != null && Objects.equals(before.getTime(), after.getTime()))) {
+      return;
+    }
+    events.warning(resource, Conditions.DRILL_FAILED, "restore drill" + (after.getBackup() == null ? ""
+        : " of backup " + after.getBackup()) + " failed at check " + after.getFailedCheck() + ": " + after.getMessage());
   }
 
   /**

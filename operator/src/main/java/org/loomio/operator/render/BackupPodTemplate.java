@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.backup.DatabaseFactsQuery;
+import org.loomio.operator.backup.DrillAgent;
 import org.loomio.operator.api.v1alpha1.BackupS3Spec;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
@@ -52,28 +54,54 @@ public final class BackupPodTemplate {
       Credentials.DEVISE_SECRET, Credentials.RAILS_INBOUND_EMAIL_PASSWORD, Credentials.VAPID_PUBLIC_KEY,
       Credentials.VAPID_PRIVATE_KEY);
 
+  /** The database facts the dump step reads in the dump's snapshot, for the agent to sign into the manifest. */
+  public static final String FACTS = SCRATCH + "/database.facts.json";
+
   /**
    * The backup's dump container: a failed or interrupted pg_dump leaves no (partial) plaintext dump behind.
    * pg_dump runs in the background and the shell waits for it, so a SIGTERM (the Job's deadline, the pod's
    * deletion) reaches the shell's trap at once: pg_dump is stopped and the file removed. On success the dump
    * stays for the agent, which deletes it on every exit path of its own.
+   *
+   * <p>One repeatable-read transaction (a psql coprocess) exports its snapshot; the database's facts (the
+   * migration version and the row counts of Loomio's main tables, {@link DatabaseFactsQuery}) are read in that
+   * transaction, and pg_dump dumps that same snapshot while the transaction stays open: the facts describe
+   * exactly the dump, however busy the database is, so a restore drill never fails falsely.
    */
   static final String DUMP_SCRIPT = """
       set -euo pipefail
       dump=%1$s
+      facts=%2$s
       pid=
-      discard() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -f "$dump"; }
+      discard() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -f "$dump" "$facts"; }
       trap 'code=$?; if [ "$code" -ne 0 ]; then discard; fi' EXIT
       trap 'discard; exit 143' TERM
       trap 'discard; exit 130' INT
       %%s
-      rm -f "$dump"
-      pg_dump --format=custom --no-owner --file="$dump" &
+      rm -f "$dump" "$facts"
+      coproc SNAPSHOT { exec psql --no-psqlrc --quiet --tuples-only --no-align --set=ON_ERROR_STOP=1; }
+      to=${SNAPSHOT[1]}
+      from=${SNAPSHOT[0]}
+      { echo 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;'; echo 'SET LOCAL search_path = pg_catalog;'
+        echo 'SELECT pg_catalog.pg_export_snapshot();'; } >&"$to"
+      read -r -t 120 snapshot <&"$from"
+      if ! [[ "$snapshot" =~ ^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$ ]]; then
+        echo "could not export a snapshot for the dump" >&2
+        exit 1
+      fi
+      echo "$DATABASE_FACTS_SQL" >&"$to"
+      read -r -t 3600 line <&"$from"
+      echo "$line" > "$facts"
+      pg_dump --format=custom --no-owner --snapshot="$snapshot" --file="$dump" &
       pid=$!
       wait "$pid"
       pid=
+      echo 'COMMIT;' >&"$to"
+      exec {to}>&-
+      wait "$SNAPSHOT_PID"
       test -s "$dump"
-      """.formatted(DUMP);
+      test -s "$facts"
+      """.formatted(DUMP, FACTS);
 
   /**
    * The restore's pg_restore container: the plaintext dump the agent wrote is removed whatever happens (done,
@@ -93,6 +121,80 @@ public final class BackupPodTemplate {
       pid=
       """.formatted(DUMP);
 
+  /** The drill's directories: the steps' shared results, the throwaway server's data and its socket. */
+  public static final String DRILL_WORK = SCRATCH + "/drill";
+  public static final String DRILL_DATA = "/drill-db";
+  public static final String DRILL_RUN = "/drill-run";
+  public static final String DRILL_PREPARE_CONTAINER = "prepare";
+  public static final String DRILL_RESTORE_CONTAINER = "restore";
+
+  /**
+   * The drill's restore step, run against a throwaway server whose superuser it connects as (PGHOST, PGPORT,
+   * PGUSER): a fresh database {@code drill} owned by the role {@code drill}, which is not a superuser (it cannot
+   * run server-side programs, {@code COPY ... FROM PROGRAM}); the stack's extensions created by the superuser
+   * first (as the stack's role-setup does); then pg_restore AS {@code drill}, its exit code and errors recorded
+   * for the report (a failed restore is a result, not a broken step); the dump removed; and the restored
+   * database's facts read with {@link DatabaseFactsQuery}, also as {@code drill}.
+   */
+  public static final String DRILL_RESTORE_SCRIPT = """
+      work=%1$s
+      dump=%2$s
+      rm -f "$work/%3$s" "$work/%4$s" "$work/%5$s"
+      psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname=postgres <<'SQL'
+      DROP DATABASE IF EXISTS drill;
+      DO $do$ BEGIN
+        CREATE ROLE drill LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+      EXCEPTION WHEN duplicate_object THEN NULL;
+      END $do$;
+      CREATE DATABASE drill OWNER drill;
+      SQL
+      for extension in citext hstore pgcrypto pg_stat_statements; do
+        psql --no-psqlrc --quiet --dbname=drill --command="CREATE EXTENSION IF NOT EXISTS $extension WITH SCHEMA public" \
+          >/dev/null 2>&1 || echo "extension $extension is not available in this image" >&2
+      done
+      set +e
+      PGUSER=drill pg_restore --no-owner --no-privileges --no-comments --exit-on-error --dbname=drill "$dump" \
+        2> "$work/%4$s"
+      echo "$?" > "$work/%3$s"
+      set -e
+      rm -f "$dump"
+      PGUSER=drill psql --no-psqlrc --quiet --tuples-only --no-align --set=ON_ERROR_STOP=1 --dbname=drill \
+        --command='SET search_path = pg_catalog' --command="$DATABASE_FACTS_SQL" > "$work/%5$s" || true
+      """.formatted(DRILL_WORK, DUMP, DrillAgent.RESTORE_EXIT_FILE, DrillAgent.RESTORE_LOG_FILE,
+      DrillAgent.FACTS_FILE);
+
+  /**
+   * The drill pod's PostgreSQL container: a throwaway server of the stack's configured version, data on an
+   * emptyDir, listening on no TCP address at all (a Unix socket in an emptyDir only), trust authentication for
+   * that socket (nothing else is in the pod at this step); then {@link #DRILL_RESTORE_SCRIPT}; the server is
+   * stopped and the dump removed whatever happens. The image's entrypoint is not used, so an arbitrary UID gets
+   * a passwd entry the way that entrypoint gives one (nss_wrapper), for initdb.
+   */
+  public static final String DRILL_SCRIPT = """
+      set -euo pipefail
+      data=%1$s/data
+      dump=%2$s
+      stop() { pg_ctl --pgdata="$data" --mode=immediate --wait stop >/dev/null 2>&1 || true; }
+      trap 'rm -f "$dump"; stop' EXIT
+      trap 'exit 143' TERM
+      trap 'exit 130' INT
+      if [ ! -s "$dump" ]; then
+        echo "no backup to drill yet (the prepare step found none)"
+        exit 0
+      fi
+      if ! getent passwd "$(id -u)" >/dev/null 2>&1 && [ -e /usr/lib/libnss_wrapper.so ]; then
+        export LD_PRELOAD=/usr/lib/libnss_wrapper.so NSS_WRAPPER_PASSWD=/tmp/drill-passwd NSS_WRAPPER_GROUP=/tmp/drill-group
+        echo "postgres:x:$(id -u):$(id -g):PostgreSQL:$data:/bin/false" > "$NSS_WRAPPER_PASSWD"
+        echo "postgres:x:$(id -g):" > "$NSS_WRAPPER_GROUP"
+      fi
+      initdb --pgdata="$data" --username=postgres --auth=trust --encoding=UTF8 --locale=C --no-sync >/dev/null
+      pg_ctl --pgdata="$data" --log=%1$s/server.log --wait --timeout=300 --silent \
+        --options="-c listen_addresses= -c unix_socket_directories=%3$s -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c dynamic_shared_memory_type=mmap" \
+        start
+      export PGHOST=%3$s PGPORT=5432 PGUSER=postgres
+      %4$s
+      """.formatted(DRILL_DATA, DUMP, DRILL_RUN, DRILL_RESTORE_SCRIPT);
+
   private BackupPodTemplate() {}
 
   /** The backup pod. */
@@ -101,10 +203,13 @@ public final class BackupPodTemplate {
     ResolvedSpec.Backup b = spec.backup();
     HardenedPod pod = HardenedPod.of(ctx, Component.BACKUP).runToCompletion();
     common(ctx, pod, b);
-    pod.initContainer(postgresClient(ctx, "dump", DUMP_SCRIPT.formatted(versionCheck()), b));
+    Container dump = postgresClient(ctx, "dump", DUMP_SCRIPT.formatted(versionCheck()), b);
+    dump.getEnv().add(Expansion.env("DATABASE_FACTS_SQL", DatabaseFactsQuery.SQL));
+    pod.initContainer(dump);
 
     List<String> args = new ArrayList<>(List.of("backup", "--stack", ctx.name(), "--dump", DUMP,
-        "--scratch", SCRATCH + "/staging", "--loomio-image", ctx.servingImage().reference(),
+        "--scratch", SCRATCH + "/staging", "--database-facts", FACTS,
+        "--loomio-image", ctx.servingImage().reference(),
         "--postgres-version", Integer.toString(spec.database().version()),
         "--keep-last", Integer.toString(b.keepLast()), "--keep-daily", Integer.toString(b.daily()),
         "--keep-weekly", Integer.toString(b.weekly()), "--keep-monthly", Integer.toString(b.monthly())));
@@ -191,6 +296,61 @@ public final class BackupPodTemplate {
   }
 
   /**
+   * The restore drill's pod: {@code prepare} (the agent: the newest signed backup, downloaded bounded, checked,
+   * decrypted), {@code restore} (the PostgreSQL image of the stack's configured version: a throwaway server on
+   * emptyDirs, {@link #DRILL_SCRIPT}) and {@code agent} (the report, the drill's result as its termination
+   * message). It holds the decryption key (the generated key or the passphrase), the signing PUBLIC key and read
+   * access to the backups, nothing of the live stack: no database or Redis address or password, no credentials,
+   * no uploads; its NetworkPolicy lets it reach DNS and the backup bucket only.
+   */
+  public static PodTemplateSpec drill(RenderContext ctx) {
+    ResolvedSpec spec = ctx.spec();
+    ResolvedSpec.Backup b = spec.backup();
+    ResolvedSpec.Drill d = spec.drill();
+    HardenedPod pod = HardenedPod.of(ctx, Component.DRILL).runToCompletion();
+    pod.scratch(Scratch.disk("scratch", SCRATCH, b.scratchSize()));
+    pod.scratch(Scratch.disk("tmp", "/tmp", Defaults.SMALL_TMP_SIZE));
+    // the throwaway server's data: the restored database, as large as the dump it came from at most a few times
+    pod.scratch(Scratch.disk("drill-db", DRILL_DATA, b.scratchSize()));
+    pod.scratch(Scratch.disk("drill-run", DRILL_RUN, Defaults.POSTGRES_RUN_SIZE));
+
+    List<String> args = new ArrayList<>(List.of("drill", "prepare", "--stack", ctx.name(),
+        "--scratch", SCRATCH, "--database-out", DUMP, "--work", DRILL_WORK));
+    List<VolumeMount> mounts = new ArrayList<>();
+    List<EnvVar> env = new ArrayList<>(agentEnv());
+    if (b.mode() == BackupEncryptionSpec.Mode.Passphrase) {
+      pod.volume(secretItem("decryption", d.decryptionKey(), "passphrase"));
+      args.addAll(List.of("--passphrase-file", KEYS_DIR + "/passphrase"));
+    } else {
+      pod.volume(secretItem("decryption", d.decryptionKey(), "private.asc"));
+      args.addAll(List.of("--private-key", KEYS_DIR + "/private.asc"));
+    }
+    mounts.add(mount("decryption", KEYS_DIR, true));
+    pod.volume(secretItem("verification", new SecretKeyRef(Names.backupSigningKey(ctx.name()),
+        org.loomio.operator.secrets.GeneratedSigningKey.PUBLIC_KEY), "verification.asc"));
+    mounts.add(mount("verification", SIGNING_DIR, true));
+    args.addAll(List.of("--verification-key", SIGNING_DIR + "/verification.asc"));
+    // the off-site copy when there is one (what a disaster restore would use), else the backups claim, read-only
+    boolean fromS3 = b.s3() != null;
+    destinations(ctx, pod, mounts, env, args, fromS3 ? null : "--from-directory", fromS3 ? "--from-s3" : null, true);
+    Container prepare = agent(spec, args, env, mounts);
+    prepare.setName(DRILL_PREPARE_CONTAINER);
+    pod.initContainer(prepare);
+
+    pod.initContainer(new ContainerBuilder()
+        .withName(DRILL_RESTORE_CONTAINER)
+        .withImage(spec.postgresImage())
+        .withImagePullPolicy(spec.postgresPullPolicy())
+        .withCommand("/bin/bash", "-c", DRILL_SCRIPT)
+        .withEnv(Expansion.env("DATABASE_FACTS_SQL", DatabaseFactsQuery.SQL))
+        .withResources(b.resources())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build());
+    pod.container(agent(spec, List.of("drill", "report", "--work", DRILL_WORK), agentEnv(), List.of()));
+    return pod.build();
+  }
+
+  /**
    * The agent: the operator's image and jar, its last words (one JSON line) as the termination message. Its
    * arguments carry the user's strings (endpoint, bucket, prefix, region, KMS key id, image, backup name), so
    * each is escaped ({@link Expansion#literals}): the kubelet must never resolve a {@code $(VAR)} in them.
@@ -273,11 +433,17 @@ public final class BackupPodTemplate {
   /** The volume claim and/or the bucket, as agent flags. */
   private static void destinations(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, List<EnvVar> env,
       List<String> args, String directoryFlag, String s3Flag) {
+    destinations(ctx, pod, mounts, env, args, directoryFlag, s3Flag, false);
+  }
+
+  private static void destinations(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, List<EnvVar> env,
+      List<String> args, String directoryFlag, String s3Flag, boolean readOnly) {
     ResolvedSpec.Backup b = ctx.spec().backup();
     if (directoryFlag != null && b.onVolume()) {
       pod.volume(new VolumeBuilder().withName("backups").withNewPersistentVolumeClaim()
-          .withClaimName(Names.backupsClaim(ctx.name())).endPersistentVolumeClaim().build());
-      mounts.add(mount("backups", BACKUPS_DIR, false));
+          .withClaimName(Names.backupsClaim(ctx.name())).withReadOnly(readOnly ? Boolean.TRUE : null)
+          .endPersistentVolumeClaim().build());
+      mounts.add(mount("backups", BACKUPS_DIR, readOnly));
       args.addAll(List.of(directoryFlag, BACKUPS_DIR));
     }
     BackupS3Spec s3 = b.s3();

@@ -28,6 +28,8 @@ public enum Component {
   BACKUP("backup"),
   /** Restore Jobs, their ServiceAccount and policy. */
   RESTORE("restore"),
+  /** Restore drills: the CronJob, its ServiceAccount and policy. */
+  DRILL("drill"),
   /** The Job that changes the embedded database's password during a rotation, and its policy. */
   ROTATE("rotate"),
   /** A version gate Job run on the old image before an upgrade (for example 3.3's anonymous-poll check). */

@@ -107,6 +107,13 @@ public final class NetworkPolicies {
     backupEgress.addAll(f.backupS3());
     policies.add(allow(ctx, Component.BACKUP, List.of(), backupEgress));
     policies.add(allow(ctx, Component.RESTORE, List.of(), backupEgress));
+    if (spec.drill().runs()) {
+      // restore drills: the backup bucket and DNS only (their PostgreSQL is inside their own pod); no ingress
+      List<NetworkPolicyEgressRule> drillEgress = new ArrayList<>();
+      drillEgress.add(f.dns());
+      drillEgress.addAll(f.backupS3());
+      policies.add(allow(ctx, Component.DRILL, List.of(), drillEgress));
+    }
     List<NetworkPolicyPeer> clients = new ArrayList<>(List.of(f.pods(Component.WEB), f.pods(Component.WORKER),
         f.pods(Component.MIGRATE), f.pods(Component.BACKUP), f.pods(Component.RESTORE)));
     if (ctx.rotation().isPresent()) {

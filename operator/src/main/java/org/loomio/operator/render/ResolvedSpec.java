@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.loomio.operator.api.v1alpha1.BackupDrillSpec;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
 import org.loomio.operator.api.v1alpha1.BackupRetentionSpec;
 import org.loomio.operator.api.v1alpha1.BackupS3Spec;
@@ -334,6 +335,31 @@ public final class ResolvedSpec {
         or(r.getKeepLast(), dr.getKeepLast()), or(r.getDaily(), dr.getDaily()), or(r.getWeekly(), dr.getWeekly()),
         or(r.getMonthly(), dr.getMonthly()), or(sc.getSize(), new BackupScratchSpec().getSize()),
         Quantities.merge(b.getResources(), Defaults.BACKUP), or(b.getActiveDeadlineSeconds(), d.getActiveDeadlineSeconds()));
+  }
+
+  /**
+   * Restore drills (spec.backup.drill).
+   *
+   * @param enabled asked for (the default) while backups are enabled and have a destination
+   * @param decryptionKey what decrypts the backups inside the cluster: the generated backup key, or the passphrase;
+   *     null with the user's own recipients (no private key in the cluster), when no drill can run
+   */
+  public record Drill(boolean enabled, String schedule, SecretKeyRef decryptionKey) {
+    /** Whether drills run: asked for and possible. */
+    public boolean runs() {
+      return enabled && decryptionKey != null;
+    }
+  }
+
+  public Drill drill() {
+    Backup b = backup();
+    BackupSpec spec = or(s.getBackup(), new BackupSpec());
+    BackupDrillSpec d = or(spec.getDrill(), new BackupDrillSpec());
+    SecretKeyRef key = b.mode() == BackupEncryptionSpec.Mode.Passphrase ? b.passphrase()
+        : b.generatedKey() ? new SecretKeyRef(Names.backupKey(name), org.loomio.operator.secrets.GeneratedBackupKey.PRIVATE_KEY)
+        : null;
+    return new Drill(b.enabled() && b.hasDestination() && or(d.getEnabled(), true),
+        or(d.getSchedule(), BackupDrillSpec.DEFAULT_SCHEDULE), key);
   }
 
   /**

@@ -39,6 +39,9 @@ public final class ServiceAccounts {
     // backup Jobs (scheduled or on demand) and restore Jobs can run whenever asked
     components.add(Component.BACKUP);
     components.add(Component.RESTORE);
+    if (ctx.spec().drill().runs()) {
+      components.add(Component.DRILL);
+    }
     // day-2 Jobs, only while they are due
     if (ctx.upgradeGate().isPresent() && !ctx.isolated()) {
       components.add(Component.UPGRADE_GATE);

@@ -78,6 +78,7 @@ public final class StackRenderer {
     }
     ctx.rotation().ifPresent(rotation -> objects.add(RotationJob.render(ctx, rotation)));
     objects.addAll(BackupCronJob.render(ctx));
+    objects.addAll(DrillCronJob.render(ctx));
     objects.addAll(PodDisruptionBudgets.render(ctx));
     if (!ctx.isolated()) {
       // isolated: the edge is removed, so nothing routes to the stack (its NetworkPolicies deny it anyway)

@@ -55,6 +55,8 @@ import org.loomio.operator.render.ResolvedSpec;
  *       {@code loomio_stack_backup_never_succeeded} (1 until then, with backups enabled) and
  *       {@code loomio_stack_backup_first_due_timestamp_seconds} (the first scheduled run after creation, while
  *       none succeeded);
+ *   <li>{@code loomio_stack_backup_drill_last_success_timestamp_seconds} (absent until a restore drill passed) and
+ *       {@code loomio_stack_backup_drill_last_failed} (1 when the newest drill failed, 0 when it passed);
  *   <li>{@code loomio_stack_credentials_oldest_age_seconds}, {@code loomio_stack_credentials_max_age_seconds},
  *       {@code loomio_stack_isolated}, {@code loomio_stack_upgrade_phase{phase}},
  *       {@code loomio_stack_component_ready_replicas{component}} and {@code _desired_replicas}.
@@ -76,7 +78,7 @@ public final class OperatorMetrics {
   /** What the metrics know of one stack, replaced as a whole on every status the operator computes. */
   record Snapshot(Instant created, Map<String, Condition> conditions, Instant lastBackup, boolean backupsEnabled,
       Instant firstBackupDue, Instant oldestCredential, Long credentialsMaxAgeSeconds, boolean isolated,
-      String upgradePhase, Map<String, ComponentStatus> components) {}
+      String upgradePhase, Map<String, ComponentStatus> components, Instant lastDrillPassed, String lastDrillResult) {}
 
   /** One stack's registered series, and the snapshot their values read. */
   private static final class StackSeries {
@@ -210,8 +212,9 @@ public final class OperatorMetrics {
         : status.getUpgrade().getPhase().name();
     Map<String, ComponentStatus> components = status.getComponents() == null ? Map.of()
         : new LinkedHashMap<>(status.getComponents());
+    var drill = status.getBackup() == null ? null : status.getBackup().getLastDrill();
     return new Snapshot(created, conditions, lastBackup, enabled, firstDue, oldest, maxAge, isolated, phase,
-        components);
+        components, drill == null ? null : instant(drill.getLastPassedTime()), drill == null ? null : drill.getResult());
   }
 
   /** Registers the series the snapshot has and removes those it no longer has (a changed reason, a phase). */
@@ -246,6 +249,17 @@ public final class OperatorMetrics {
       gauge(wanted, series, "loomio.stack.backup.first.due.timestamp", "seconds",
           "When the first scheduled backup after the stack's creation was due (Unix time), while none succeeded",
           stack, ref, snap -> epoch(snap.firstBackupDue()));
+    }
+    if (s.lastDrillPassed() != null) {
+      gauge(wanted, series, "loomio.stack.backup.drill.last.success.timestamp", "seconds",
+          "When a restore drill of the stack last passed (Unix time; absent until the first pass)", stack, ref,
+          snap -> epoch(snap.lastDrillPassed()));
+    }
+    if (s.lastDrillResult() != null
+        && !org.loomio.operator.backup.DrillAgent.NO_BACKUP.equals(s.lastDrillResult())) {
+      gauge(wanted, series, "loomio.stack.backup.drill.last.failed", null,
+          "1 when the stack's newest restore drill failed, 0 when it passed (absent before the first drill)", stack,
+          ref, snap -> org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(snap.lastDrillResult()) ? 1 : 0);
     }
     if (s.oldestCredential() != null) {
       gauge(wanted, series, "loomio.stack.credentials.oldest.age", "seconds",

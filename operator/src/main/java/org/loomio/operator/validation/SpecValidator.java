@@ -371,6 +371,15 @@ public final class SpecValidator {
             + "; write five fields (minute hour day-of-month month day-of-week), e.g. '17 3 * * *', or @daily"));
       }
     }
+    String drillSchedule = b.getDrill() == null ? null : b.getDrill().getSchedule();
+    if (drillSchedule != null) {
+      try {
+        org.loomio.operator.render.BackupSchedule.parse(drillSchedule);
+      } catch (IllegalArgumentException e) {
+        v.add(new Violation("spec.backup.drill.schedule", "'" + drillSchedule + "' is " + e.getMessage()
+            + "; write five fields (minute hour day-of-month month day-of-week), e.g. '43 4 * * 0', or @weekly"));
+      }
+    }
     var e = b.getEncryption();
     if (e != null) {
       boolean passphrase = e.getMode() == org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.Mode.Passphrase;

@@ -51,9 +51,10 @@ class RenderCommandTest {
     Run r = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString());
     assertThat(r.code()).as(r.err()).isZero();
     List<JsonNode> docs = documents(r.out());
-    assertThat(docs).hasSize(35);
+    // with the restore drill's CronJob, ServiceAccount and NetworkPolicy
+    assertThat(docs).hasSize(38);
     assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Deployment", "StatefulSet", "Job", "Secret");
-    assertThat(r.out()).startsWith("# LoomioDeployment team: 35 objects for Kubernetes 1.34");
+    assertThat(r.out()).startsWith("# LoomioDeployment team: 38 objects for Kubernetes 1.34");
     JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")).findFirst().orElseThrow();
     secret.path("stringData").elements().forEachRemaining(v -> assertThat(v.asText()).isEqualTo(Credentials.PLACEHOLDER));
     assertThat(secret.has("data")).isFalse();
@@ -94,8 +95,9 @@ class RenderCommandTest {
         + " (Kubernetes 1.27) (an unhealthy web pod can block a node drain)");
     assertThat(documents(r.out())).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget"))
         .hasSize(2).allSatisfy(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("policy/v1beta1"));
-    assertThat(documents(r.out())).filteredOn(d -> d.path("kind").asText().equals("CronJob")).singleElement()
-        .satisfies(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("batch/v1beta1"));
+    // the backups and the restore drills
+    assertThat(documents(r.out())).filteredOn(d -> d.path("kind").asText().equals("CronJob")).hasSize(2)
+        .allSatisfy(d -> assertThat(d.path("apiVersion").asText()).isEqualTo("batch/v1beta1"));
     Run newest = run("render", "-f", Fixtures.examplesDir().resolve("production.yaml").toString());
     assertThat(documents(newest.out())).filteredOn(d -> d.path("kind").asText().equals("PodDisruptionBudget")).hasSize(2);
   }
@@ -119,7 +121,7 @@ class RenderCommandTest {
       Run r = run("render", "-f", "-", "-n", "decisions");
       assertThat(r.code()).as(r.err()).isZero();
       List<JsonNode> docs = documents(r.out());
-      assertThat(docs).hasSize(35 + 31);
+      assertThat(docs).hasSize(38 + 34);
       assertThat(docs).allSatisfy(d -> assertThat(d.at("/metadata/namespace").asText()).isEqualTo("decisions"));
     } finally {
       System.setIn(stdin);

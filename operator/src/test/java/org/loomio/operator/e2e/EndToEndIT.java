@@ -403,6 +403,61 @@ class EndToEndIT {
     System.out.println("e2e: LoomioBackup e2e-now: Job created, its pod admitted under the restricted policy");
   }
 
+  /**
+   * The restore drill: the operator (with the chart's RBAC) renders the CronJob {@code <name>-drill} (batch/v1beta1
+   * on v1.20); a Job made from its template, as {@code kubectl create job --from=cronjob/<name>-drill} makes it,
+   * gets a pod the restricted policy admits, with the decryption key, no credentials, no database address. No
+   * kubelet runs it here: the agent tests run drills end to end against a real PostgreSQL.
+   */
+  @Test
+  @Order(9)
+  void theRestoreDrillsPodIsAdmittedUnderTheRestrictedPolicy() {
+    String ns = run + "-production";
+    String name = stacks.get(ns);
+    assertThat(name).as("the production example converged").isNotNull();
+    LoomioDeployment now = get(ns, name);
+    var drill = k.resources(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class).inNamespace(ns)
+        .withName(name + "-drill").get();
+    assertThat(drill).as("batch/v1beta1 CronJob " + name + "-drill").isNotNull();
+    assertThat(drill.getSpec().getSchedule()).isEqualTo("43 4 * * 0");
+    assertThat(drill.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(drill.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(now.getMetadata().getUid()));
+    assertThat(k.serviceAccounts().inNamespace(ns).withName(name + "-drill").get()).isNotNull();
+    var policy = k.network().v1().networkPolicies().inNamespace(ns).withName(name + "-drill").get();
+    assertThat(policy).isNotNull();
+    assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
+
+    var template = drill.getSpec().getJobTemplate();
+    io.fabric8.kubernetes.api.model.batch.v1.Job job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+        .withNewMetadata().withName(name + "-drill-e2e").withNamespace(ns)
+        .withLabels(template.getMetadata().getLabels()).endMetadata()
+        .withSpec(template.getSpec())
+        .build();
+    k.resource(job).create();
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+      if (!refused.isEmpty()) {
+        fail("drill pod refused: " + refused.stream().map(Event::getMessage).toList());
+      }
+      assertThat(k.pods().inNamespace(ns).withLabel("job-name", name + "-drill-e2e").list().getItems())
+          .singleElement().satisfies(p -> {
+            assertThat(p.getMetadata().getAnnotations()).containsEntry("kubernetes.io/psp", "restricted");
+            assertThat(p.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+            assertThat(p.getSpec().getServiceAccountName()).isEqualTo(name + "-drill");
+            assertThat(p.getSpec().getVolumes()).anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals(name + "-backup-key"));
+            assertThat(p.getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals(name + "-secrets"));
+            assertThat(p.getSpec().getInitContainers()).extracting(c -> c.getName())
+                .containsExactly("prepare", "restore");
+          });
+    });
+    k.resource(job).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+    System.out.println("e2e: " + name + "-drill: a Job from the CronJob's template, its pod admitted under the"
+        + " restricted policy");
+  }
+
   @Test
   @Order(10)
   void aRestoreStopsTheAppAndItsPodIsAdmittedAndDeletingItReleasesTheStack() {

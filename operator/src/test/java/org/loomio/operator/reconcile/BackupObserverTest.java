@@ -121,4 +121,68 @@ class BackupObserverTest {
         .doesNotContain(keyLine);
     assertThat(s.message()).contains(Redaction.MASK).doesNotContain(password).doesNotContain(keyLine);
   }
+
+  private static Pod drill(String finishedAt, String summary) {
+    return new PodBuilder().withNewMetadata().withName("d" + finishedAt.hashCode())
+        .addToLabels(Labels.COMPONENT, "drill").addToLabels(Labels.INSTANCE, "team").endMetadata()
+        .withNewStatus().withPhase("Succeeded")
+        .withContainerStatuses(new ContainerStatusBuilder().withName("agent").withNewState().withNewTerminated()
+            .withExitCode(summary.contains("Failed") ? 1 : 0).withFinishedAt(finishedAt).withMessage(summary)
+            .endTerminated().endState().build())
+        .endStatus().build();
+  }
+
+  private static final String PASSED = "{\"drill\":true,\"backup\":\"team-20261122T031700Z\",\"result\":\"Passed\"}";
+
+  @Test
+  void aDrillIsOverdueAfterTwiceItsScheduleWithoutAPassCountedFromCreationUntilTheFirst() {
+    LoomioDeployment r = resource("host: a.example.org");
+    List<Pod> backups = List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z"));
+    // weekly drills: two weeks from creation are allowed before the first pass
+    assertThat(observe(r, backups, "2026-12-03T12:00:00Z").reason()).isEqualTo(Conditions.BACKUP_SUCCEEDED);
+    BackupObserver.BackupState never = observe(r, List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z")),
+        "2026-12-06T12:00:00Z");
+    assertThat(never.conditionStatus()).isEqualTo("False");
+    assertThat(never.reason()).isEqualTo(Conditions.DRILL_OVERDUE);
+    assertThat(never.message()).contains("no restore drill has passed since the stack was created");
+
+    List<Pod> passed = List.of(backups.get(0), drill("2026-11-29T04:50:00Z", PASSED));
+    BackupObserver.BackupState ok = observe(r, passed, "2026-12-06T12:00:00Z");
+    assertThat(ok.conditionStatus()).isEqualTo("True");
+    assertThat(ok.status().getLastDrill().getLastPassedTime()).isEqualTo("2026-11-29T04:50:00Z");
+    BackupObserver.BackupState late = observe(r, List.of(success("2026-12-14T03:18:00Z", "team-20261214T031700Z"),
+        drill("2026-11-29T04:50:00Z", PASSED)), "2026-12-14T12:00:00Z");
+    assertThat(late.reason()).isEqualTo(Conditions.DRILL_OVERDUE);
+    assertThat(late.message()).contains("no restore drill has passed since 2026-11-29T04:50:00Z");
+  }
+
+  @Test
+  void drillsDoNotCountWhereNoneCanRunAndNeverHideABackupFailure() {
+    LoomioDeployment own = resource("host: a.example.org\nbackup: {encryption: {recipientsConfigMapRef: {name: k,"
+        + " key: recipients.asc}}}");
+    assertThat(observe(own, List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z")), "2026-12-06T12:00:00Z")
+        .reason()).as("no decryption key in the cluster: no drill, nothing overdue").isEqualTo(Conditions.BACKUP_SUCCEEDED);
+    LoomioDeployment off = resource("host: a.example.org\nbackup: {drill: {enabled: false}}");
+    assertThat(observe(off, List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z")), "2026-12-06T12:00:00Z")
+        .reason()).isEqualTo(Conditions.BACKUP_SUCCEEDED);
+    LoomioDeployment r = resource("host: a.example.org");
+    assertThat(observe(r, List.of(success("2026-12-01T03:18:00Z", "team-20261201T031700Z")), "2026-12-06T12:00:00Z")
+        .reason()).isEqualTo(Conditions.BACKUP_OVERDUE);
+  }
+
+  @Test
+  void aDrillThatPassedOnAnOlderBackupThanOneCompletedBeforeItStartedIsAFinding() {
+    LoomioDeployment r = resource("host: a.example.org");
+    String older = "{\"drill\":true,\"backup\":\"team-20261205T031700Z\",\"result\":\"Passed\"}";
+    // the newest backup completed at 03:18 on the 6th; the drill at 04:50 restored the one of the 5th
+    BackupObserver.BackupState s = observe(r, List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z"),
+        drill("2026-12-06T04:50:00Z", older)), "2026-12-06T12:00:00Z");
+    assertThat(s.conditionStatus()).isEqualTo("False");
+    assertThat(s.reason()).isEqualTo(Conditions.DRILL_FAILED);
+    assertThat(s.message()).contains("restored backup team-20261205T031700Z, older than backup team-20261206T031700Z");
+    // a backup that completed after the drill had started is the next drill's
+    BackupObserver.BackupState later = observe(r, List.of(success("2026-12-06T05:18:00Z", "team-20261206T051700Z"),
+        drill("2026-12-06T04:50:00Z", older)), "2026-12-06T12:00:00Z");
+    assertThat(later.conditionStatus()).isEqualTo("True");
+  }
 }

@@ -36,7 +36,17 @@ class BackupScriptsTest {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     dump = tmp.resolve("work/db.dump");
     Files.createDirectories(dump.getParent());
-    Files.writeString(bin.resolve("psql"), "#!/bin/bash\necho 150004\n");
+    // the version check (--command), or the snapshot's coprocess: the snapshot id, then the database facts
+    Files.writeString(bin.resolve("psql"), """
+        #!/bin/bash
+        for a in "$@"; do case $a in --command=*) echo 150004; exit 0;; esac; done
+        while read -r line; do
+          case $line in
+            *pg_export_snapshot*) echo 00000003-00000007-1;;
+            *json_build_object*) echo '{"serverMajor":15,"migrationVersion":null,"rowCounts":{}}';;
+          esac
+        done
+        """);
     Files.setPosixFilePermissions(bin.resolve("psql"), PosixFilePermissions.fromString("rwxr-xr-x"));
     tool(bin, "pg_dump", """
         for a in "$@"; do case $a in --file=*) f=${a#--file=};; esac; done
@@ -82,12 +92,14 @@ class BackupScriptsTest {
   private Process start(String script, String mode) throws Exception {
     Files.deleteIfExists(tmp.resolve("pg_dump.pid"));
     Files.deleteIfExists(tmp.resolve("pg_restore.pid"));
-    String local = script.replace(BackupPodTemplate.DUMP, dump.toString());
+    String local = script.replace(BackupPodTemplate.DUMP, dump.toString())
+        .replace(BackupPodTemplate.FACTS, dump.resolveSibling("facts.json").toString());
     assertThat(local).doesNotContain(BackupPodTemplate.DUMP);
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", local).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("out.txt").toFile());
     pb.environment().put("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"));
     pb.environment().put("EXPECTED_MAJOR", "15");
+    pb.environment().put("DATABASE_FACTS_SQL", org.loomio.operator.backup.DatabaseFactsQuery.SQL);
     pb.environment().put("PGDATABASE", "loomio");
     pb.environment().put("FAKE_DIR", tmp.toString());
     pb.environment().put("FAKE_MODE", mode);
@@ -117,6 +129,9 @@ class BackupScriptsTest {
   void aDumpThatSucceedsStaysForTheAgent() throws Exception {
     assertThat(run(script(backupPod(), "dump"), "ok")).isZero();
     assertThat(dump).hasContent("PGDMP partial");
+    // the facts read in the dump's snapshot, for the agent to sign into the manifest
+    assertThat(dump.resolveSibling("facts.json")).hasContent(
+        "{\"serverMajor\":15,\"migrationVersion\":null,\"rowCounts\":{}}\n");
   }
 
   @Test

@@ -73,9 +73,10 @@ class DayTwoRenderTest {
     assertThat(names(isolated.all(ConfigMap.class))).doesNotContain("team-edge-headers")
         .containsAll(names(open.all(ConfigMap.class)).stream().filter(n -> !n.contains("headers")).toList());
 
-    assertThat(open.all(CronJob.class)).singleElement().satisfies(c -> assertThat(c.getSpec().getSuspend()).isFalse());
-    assertThat(isolated.all(CronJob.class)).singleElement()
-        .satisfies(c -> assertThat(c.getSpec().getSuspend()).isTrue());
+    // the backups and the restore drills
+    assertThat(open.all(CronJob.class)).hasSize(2).allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isFalse());
+    assertThat(isolated.all(CronJob.class)).hasSize(2)
+        .allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isTrue());
     assertThat(isolated.all(Job.class)).as("no new pod starts").isEmpty();
   }
 

@@ -215,4 +215,32 @@ class OperatorMetricsTest {
     assertThat(value("loomio_operator_api_errors_total", "code=\"403\"")).isEqualTo(2);
     assertThat(value("loomio_operator_api_errors_total", "code=\"500\"")).isEqualTo(1);
   }
+
+  @Test
+  void theLastPassedDrillAndWhetherTheNewestFailed() {
+    LoomioDeployment team = stack("team", "17 3 * * *", null);
+    LoomioDeploymentStatus s = status(Conditions.BACKUPS_HEALTHY, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED);
+    metrics.observed(team, s);
+    assertThat(values("loomio_stack_backup_drill_last_success_timestamp_seconds", TEAM)).isEmpty();
+    assertThat(values("loomio_stack_backup_drill_last_failed", TEAM)).isEmpty();
+
+    org.loomio.operator.api.v1alpha1.BackupStatus backup = new org.loomio.operator.api.v1alpha1.BackupStatus();
+    org.loomio.operator.api.v1alpha1.DrillStatus drill = new org.loomio.operator.api.v1alpha1.DrillStatus();
+    drill.setTime(NOW.minusSeconds(7200).toString());
+    drill.setResult("Passed");
+    drill.setLastPassedTime(NOW.minusSeconds(7200).toString());
+    backup.setLastDrill(drill);
+    s.setBackup(backup);
+    metrics.observed(team, s);
+    assertThat(value("loomio_stack_backup_drill_last_success_timestamp_seconds", TEAM))
+        .isEqualTo(NOW.minusSeconds(7200).getEpochSecond());
+    assertThat(value("loomio_stack_backup_drill_last_failed", TEAM)).isZero();
+
+    drill.setTime(NOW.minusSeconds(60).toString());
+    drill.setResult("Failed");
+    metrics.observed(team, s);
+    assertThat(value("loomio_stack_backup_drill_last_failed", TEAM)).isEqualTo(1);
+    assertThat(value("loomio_stack_backup_drill_last_success_timestamp_seconds", TEAM))
+        .as("the last pass stays").isEqualTo(NOW.minusSeconds(7200).getEpochSecond());
+  }
 }

@@ -106,7 +106,11 @@ public final class HardeningChecklist {
         var job = spec.getJobTemplate().getSpec();
         pod(id, job.getTemplate(), false, component(o));
         isolated(id, job.getTemplate().getMetadata().getLabels());
-        noDecryptionIdentity(id, job.getTemplate());
+        if ("drill".equals(component(o))) {
+          restoreDrill(id, job.getTemplate());
+        } else {
+          noDecryptionIdentity(id, job.getTemplate());
+        }
         if (!"Forbid".equals(spec.getConcurrencyPolicy())) {
           fail(id, "R38", "concurrencyPolicy must be Forbid (got " + spec.getConcurrencyPolicy() + ")");
         }
@@ -212,6 +216,60 @@ public final class HardeningChecklist {
       List<String> args = c.getArgs() == null ? List.of() : c.getArgs();
       if (args.contains("backup") && !args.contains("--recipients") && !args.contains("--passphrase-file")) {
         fail(id, "R40", "the backup agent must encrypt (to recipients, or with the recorded passphrase exception)");
+      }
+    }
+  }
+
+  /**
+   * R43: the restore drill is a CronJob of its own, with its own ServiceAccount and a NetworkPolicy that admits
+   * nothing in and lets it reach neither the database nor Redis; the decryption identity it holds is the only one
+   * outside a restore, and it holds nothing of the live stack: no credentials Secret, no database or Redis
+   * password, no uploads volume, no writable backups volume.
+   */
+  private void restoreDrill(String id, PodTemplateSpec template) {
+    var spec = template.getSpec();
+    if (spec.getServiceAccountName() == null || !spec.getServiceAccountName().endsWith("-drill")) {
+      fail(id, "R43", "the drill runs under its own ServiceAccount (got " + spec.getServiceAccountName() + ")");
+    }
+    for (Volume v : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
+      if (v.getSecret() != null && v.getSecret().getSecretName().endsWith("-secrets")) {
+        fail(id, "R43", "the drill mounts the stack's credentials (volume " + v.getName() + ")");
+      }
+      if (v.getPersistentVolumeClaim() != null && !(v.getPersistentVolumeClaim().getClaimName().endsWith("-backups")
+          && Boolean.TRUE.equals(v.getPersistentVolumeClaim().getReadOnly()))) {
+        fail(id, "R43", "the drill mounts a claim other than the backups, read-only (volume " + v.getName() + ")");
+      }
+    }
+    List<Container> all = new ArrayList<>(spec.getContainers());
+    if (spec.getInitContainers() != null) {
+      all.addAll(spec.getInitContainers());
+    }
+    for (Container c : all) {
+      for (var e : c.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar>of() : c.getEnv()) {
+        if (e.getValueFrom() != null && !e.getName().startsWith("AWS_")) {
+          fail(id, "R43", "container " + c.getName() + " reads " + e.getName() + " from the cluster");
+        }
+        if (e.getName().startsWith("PG") || e.getName().startsWith("REDIS")) {
+          fail(id, "R43", "container " + c.getName() + " is given " + e.getName() + " of the live stack");
+        }
+      }
+    }
+    var policies = stack.all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    for (var p : policies) {
+      if (!"drill".equals(p.getSpec().getPodSelector().getMatchLabels().get(Labels.COMPONENT))) {
+        continue;
+      }
+      if (p.getSpec().getIngress() != null && !p.getSpec().getIngress().isEmpty()) {
+        fail(id, "R43", "the drill's NetworkPolicy admits ingress");
+      }
+      for (var rule : p.getSpec().getEgress()) {
+        for (var port : rule.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort>of()
+            : rule.getPorts()) {
+          if (port.getPort() != null && (port.getPort().getIntVal() != null
+              && (port.getPort().getIntVal() == 5432 || port.getPort().getIntVal() == 6379))) {
+            fail(id, "R43", "the drill's NetworkPolicy reaches a database or Redis port");
+          }
+        }
       }
     }
   }

@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 /** Scheduled, encrypted backups of the database, the uploads volume and the generated credentials. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"enabled", "schedule", "timeZone", "encryption", "volume", "s3", "retention", "scratch",
-    "image", "resources", "activeDeadlineSeconds"})
+    "image", "resources", "activeDeadlineSeconds", "drill"})
 @ValidationRule(value = "!has(self.enabled) || !self.enabled || !has(self.volume) || !has(self.volume.enabled)"
     + " || self.volume.enabled || has(self.s3)",
     message = "spec.backup: " + BackupSpec.NEEDS_DESTINATION)
@@ -85,6 +85,11 @@ public class BackupSpec {
   @JsonPropertyDescription("Longest a backup may run, in seconds. Default 10800 (3 hours).")
   private Integer activeDeadlineSeconds = 10800;
 
+  @JsonPropertyDescription("Restore drills: on a schedule (weekly by default), a Job restores the newest signed backup"
+      + " into a throwaway PostgreSQL in its own pod and checks the migration version, the row counts of Loomio's"
+      + " main tables and the uploads archive against the backup's signed manifest (status.backup.lastDrill).")
+  private BackupDrillSpec drill = new BackupDrillSpec();
+
   public Boolean getEnabled() { return enabled; }
   public void setEnabled(Boolean enabled) { this.enabled = enabled; }
   public String getSchedule() { return schedule; }
@@ -105,6 +110,8 @@ public class BackupSpec {
   public void setImage(ImageOverride image) { this.image = image; }
   public ResourceRequirements getResources() { return resources; }
   public void setResources(ResourceRequirements resources) { this.resources = resources; }
+  public BackupDrillSpec getDrill() { return drill; }
+  public void setDrill(BackupDrillSpec drill) { this.drill = drill; }
   public Integer getActiveDeadlineSeconds() { return activeDeadlineSeconds; }
   public void setActiveDeadlineSeconds(Integer activeDeadlineSeconds) { this.activeDeadlineSeconds = activeDeadlineSeconds; }
 }

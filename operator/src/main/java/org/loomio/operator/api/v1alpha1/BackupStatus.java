@@ -21,6 +21,11 @@ public class BackupStatus {
   @JsonPropertyDescription("Why that run failed (never a secret).")
   private String lastFailureMessage;
 
+  @JsonPropertyDescription("The newest finished restore drill (spec.backup.drill).")
+  private DrillStatus lastDrill;
+
+  public DrillStatus getLastDrill() { return lastDrill; }
+  public void setLastDrill(DrillStatus lastDrill) { this.lastDrill = lastDrill; }
   public String getLastSuccessfulBackup() { return lastSuccessfulBackup; }
   public void setLastSuccessfulBackup(String lastSuccessfulBackup) { this.lastSuccessfulBackup = lastSuccessfulBackup; }
   public String getLastSuccessfulTime() { return lastSuccessfulTime; }
@@ -34,11 +39,11 @@ public class BackupStatus {
   public boolean equals(Object o) {
     return o instanceof BackupStatus b && Objects.equals(lastSuccessfulBackup, b.lastSuccessfulBackup)
         && Objects.equals(lastSuccessfulTime, b.lastSuccessfulTime) && Objects.equals(lastFailureTime, b.lastFailureTime)
-        && Objects.equals(lastFailureMessage, b.lastFailureMessage);
+        && Objects.equals(lastFailureMessage, b.lastFailureMessage) && Objects.equals(lastDrill, b.lastDrill);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(lastSuccessfulBackup, lastSuccessfulTime, lastFailureTime, lastFailureMessage);
+    return Objects.hash(lastSuccessfulBackup, lastSuccessfulTime, lastFailureTime, lastFailureMessage, lastDrill);
   }
 }

@@ -39,8 +39,6 @@ public final class HardeningExceptions {
           + " pod holds: anyone who can read that Secret can decrypt every backup. Public-key mode is the default."),
       new Waiver("R41 (password)", "pg_dump and pg_restore read the database password from a secretKeyRef"
           + " environment variable (PGPASSWORD), as the migration Job does, not from a PGPASSFILE."),
-      new Waiver("R43", "no scheduled restore drill yet (a separate, later feature); a LoomioRestore verifies"
-          + " checksums and decrypts with integrity checks before anything is restored."),
       new Waiver("R29", "priorityClassName is the user's choice (spec.*.pod.priorityClassName); the instance label"
           + " is the LoomioDeployment's name, not each object's."));
 
