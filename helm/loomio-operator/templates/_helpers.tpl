@@ -138,9 +138,35 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
 - apiGroups: ["traefik.io"]
   resources: ["middlewares"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: ["postgresql.cnpg.io"]
+  # spec.database.cloudNativePG: the stack's CloudNativePG Cluster (its status is read for readiness)
+  resources: ["clusters"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["cert-manager.io"]
   # with an issuer, an existing <name>-tls Secret is the stack's only when cert-manager issued it for a
   # Certificate the stack's own Ingress owns: that Certificate is read by name, never written
   resources: ["certificates"]
   verbs: ["get"]
+{{- end -}}
+
+
+{{/*
+The API server's addresses, comma-separated: networkPolicy.apiServer.cidrs, else the endpoints of the Service
+"kubernetes" in "default" as Helm finds them (unless networkPolicy.apiServer.lookup is false); empty where Helm
+cannot look. The operator's own NetworkPolicy and the CloudNativePG instances of the stacks use them.
+*/}}
+{{- define "loomio-operator.apiServerCidrs" -}}
+{{- $cidrs := list }}
+{{- range .Values.networkPolicy.apiServer.cidrs }}
+{{- $cidrs = append $cidrs . }}
+{{- end }}
+{{- if and (not $cidrs) .Values.networkPolicy.apiServer.lookup }}
+{{- $endpoints := lookup "v1" "Endpoints" "default" "kubernetes" }}
+{{- range (dig "subsets" list $endpoints) }}
+{{- range (dig "addresses" list .) }}
+{{- $cidrs = append $cidrs (printf "%s/%s" .ip (ternary "128" "32" (contains ":" .ip))) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- join "," $cidrs }}
 {{- end -}}

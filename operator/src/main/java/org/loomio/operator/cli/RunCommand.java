@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.loomio.operator.runtime.OperatorMetrics;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -67,6 +68,34 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "${env:LEASE_NAME:-" + OperatorSettings.LeaderElection.DEFAULT_LEASE_NAME + "}",
       description = "Name of the Lease (LEASE_NAME; default ${DEFAULT-VALUE}).")
   String leaseName;
+
+  @Option(names = "--cnpg-operator-namespace", paramLabel = "NS",
+      defaultValue = "${env:CNPG_OPERATOR_NAMESPACE:-cnpg-system}",
+      description = "Namespace of CloudNativePG's operator, which the stacks' CloudNativePG instances admit on 8000 and"
+          + " 5432 (CNPG_OPERATOR_NAMESPACE; default ${DEFAULT-VALUE}).")
+  String cnpgOperatorNamespace;
+
+  @Option(names = "--cnpg-pod-monitor", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:CNPG_POD_MONITOR:-false}",
+      description = "Ask CloudNativePG for a PodMonitor of each stack's Cluster, and admit Prometheus (the"
+          + " --monitoring-namespaces) to its metrics port (CNPG_POD_MONITOR; default ${DEFAULT-VALUE}).")
+  boolean cnpgPodMonitor;
+
+  @Option(names = "--monitoring-namespaces", paramLabel = "NS[,NS...]", split = ",",
+      defaultValue = "${env:MONITORING_NAMESPACES}",
+      description = "Namespaces Prometheus runs in (MONITORING_NAMESPACES).")
+  String[] monitoringNamespaces;
+
+  @Option(names = "--api-server-cidrs", paramLabel = "CIDR[,CIDR...]", split = ",",
+      defaultValue = "${env:API_SERVER_CIDRS}",
+      description = "The Kubernetes API server's addresses, which the stacks' CloudNativePG instances may reach"
+          + " (API_SERVER_CIDRS; none: they may not, and the NetworkPolicies condition says so).")
+  String[] apiServerCidrs;
+
+  @Option(names = "--api-server-ports", paramLabel = "PORT[,PORT...]", split = ",",
+      defaultValue = "${env:API_SERVER_PORTS:-443,6443}",
+      description = "The ports of those addresses (API_SERVER_PORTS; default ${DEFAULT-VALUE}).")
+  Integer[] apiServerPorts;
 
   @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "${env:HEALTH_PORT:-8081}",
       description = "Port of /healthz and /readyz (HEALTH_PORT; default ${DEFAULT-VALUE}; -1: none).")
@@ -137,7 +166,8 @@ public final class RunCommand implements Callable<Integer> {
         .withNamespaces(watched)
         .withImages(defaultImages)
         .withTenancy(tenancy.policy(defaultImages))
-        .withResyncPeriod(OperatorSettings.parseDuration(resyncPeriod));
+        .withResyncPeriod(OperatorSettings.parseDuration(resyncPeriod))
+        .withCloudNativePG(cloudNativePG());
     if (leaderElection) {
       String identity = firstNonBlank(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),
           "loomio-operator-" + UUID.randomUUID());
@@ -146,6 +176,27 @@ public final class RunCommand implements Callable<Integer> {
           java.time.Duration.ofSeconds(2)));
     }
     return settings;
+  }
+
+  /** The CloudNativePG settings; an address range that is no CIDR, or a /0, is an IllegalArgumentException. */
+  org.loomio.operator.render.CloudNativePGSettings cloudNativePG() {
+    List<org.loomio.operator.api.v1alpha1.CidrBlock> cidrs = new java.util.ArrayList<>();
+    for (String c : apiServerCidrs == null ? new String[0] : apiServerCidrs) {
+      String cidr = c.trim();
+      if (cidr.isEmpty()) {
+        continue;
+      }
+      if (org.loomio.operator.api.v1alpha1.Cidrs.parse(cidr).isEmpty()) {
+        throw new IllegalArgumentException("--api-server-cidrs (API_SERVER_CIDRS): '" + cidr + "' is not a CIDR");
+      }
+      cidrs.add(new org.loomio.operator.api.v1alpha1.CidrBlock(cidr, List.of()));
+    }
+    List<String> monitoring = monitoringNamespaces == null ? List.of() : Arrays.stream(monitoringNamespaces)
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<Integer> ports = apiServerPorts == null ? List.of() : Arrays.stream(apiServerPorts)
+        .filter(java.util.Objects::nonNull).toList();
+    return new org.loomio.operator.render.CloudNativePGSettings(cnpgOperatorNamespace, cnpgPodMonitor, monitoring,
+        cidrs, ports);
   }
 
   private static boolean blank(String s) {

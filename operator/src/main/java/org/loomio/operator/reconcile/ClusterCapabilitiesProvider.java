@@ -31,7 +31,8 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
       "networking.k8s.io/v1", "Ingress",
       "gateway.networking.k8s.io/v1", "HTTPRoute",
       "traefik.io/v1alpha1", "Middleware",
-      "cert-manager.io/v1", "Certificate");
+      "cert-manager.io/v1", "Certificate",
+      "postgresql.cnpg.io/v1", "Cluster");
 
   private final Supplier<ClusterCapabilities> discovery;
   private final Duration maxAge;

@@ -52,6 +52,7 @@ import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.DeletionPolicy;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.reconcile.dependent.CloudNativePGClustersDependent;
 import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
 import org.loomio.operator.reconcile.dependent.CronJobsDependent;
 import org.loomio.operator.reconcile.dependent.CronJobsV1beta1Dependent;
@@ -122,6 +123,10 @@ import org.slf4j.LoggerFactory;
         activationCondition = ServedApi.PodDisruptionBudgets.class),
     @Dependent(name = "poddisruptionbudgetsv1beta1", type = PodDisruptionBudgetsV1beta1Dependent.class,
         activationCondition = ServedApi.PodDisruptionBudgetsV1beta1.class),
+    // the network is closed, and opened exactly for CloudNativePG's flows, before its first instance exists
+    @Dependent(name = "cnpgclusters", type = CloudNativePGClustersDependent.class,
+        activationCondition = ServedApi.CloudNativePGClusters.class,
+        dependsOn = {"networkpolicies"}),
     @Dependent(name = "traefikmiddlewares", type = TraefikMiddlewaresDependent.class,
         activationCondition = ServedApi.TraefikMiddlewares.class),
     @Dependent(name = "ingresses", type = IngressesDependent.class,
@@ -152,6 +157,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private final GeneratedCredentials credentials;
   private final CredentialRotation rotator;
   private final Clock clock;
+  private volatile org.loomio.operator.render.CloudNativePGSettings cloudNativePG =
+      org.loomio.operator.render.CloudNativePGSettings.DEFAULTS;
 
   /** Built-in images and the default tenant policy. */
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
@@ -186,6 +193,12 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     this.credentials = credentials;
     this.rotator = new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
     this.clock = clock;
+  }
+
+  /** The installation's CloudNativePG settings (chart values; the defaults otherwise). */
+  public LoomioDeploymentReconciler withCloudNativePGSettings(org.loomio.operator.render.CloudNativePGSettings settings) {
+    this.cloudNativePG = Objects.requireNonNull(settings, "settings");
+    return this;
   }
 
   /**
@@ -274,6 +287,12 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     KubernetesClient client = context.getClient();
     ResolvedSpec spec = new ResolvedSpec(resource, images);
     java.util.function.Predicate<String> live = liveStacks(context);
+    // the database stays where it is: no mode change, no major version change of a CloudNativePG Cluster
+    Optional<String> modeChange = CloudNativePGDatabase.modeChange(context, resource, spec, live);
+    if (modeChange.isPresent()) {
+      LOG.info("{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), modeChange.get());
+      return blocked(resource, context, Conditions.INVALID_SPEC, modeChange.get(), events, null);
+    }
 
     var lookup = ReferencedSecrets.lookup(client, spec.namespace(), spec.name(), ReferencedSecrets.refs(spec),
         ReferencedSecrets.ownedBy(spec.name(), spec.uid()), policy.requireSecretConsent());
@@ -293,6 +312,14 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       }
       return blocked(resource, context, lookup.problemReason().orElseThrow(), message, events,
           RECHECK_MISSING_SECRET);
+    }
+
+    // a CloudNativePG database: its Secrets are trusted through the Cluster this stack owns, and nothing that reads
+    // them runs before they exist
+    ClusterCapabilities cluster = capabilities.get();
+    CloudNativePGDatabase.State database = CloudNativePGDatabase.observe(client, context, spec, cluster, cloudNativePG);
+    if (database.refusal().isPresent()) {
+      return nameConflict(resource, context, List.of(database.refusal().get()), events);
     }
 
     Map<String, Job> jobs = new LinkedHashMap<>();
@@ -378,6 +405,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     // (a pending rotation, the backup key) as the informer holds them
     List<Secret> readable = new java.util.ArrayList<>(lookup.secrets().values());
     readable.addAll(context.getSecondaryResources(Secret.class));
+    readable.addAll(database.secrets().values());
     java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), readable);
     UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
         backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact,
@@ -415,11 +443,13 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       secretsStatus.setRotation(rotation.progress());
     }
 
-    ClusterCapabilities cluster = capabilities.get();
-    RenderContext renderContext = new RenderContext(spec, cluster, creds,
-        SecretDigests.keyed(hashKey, lookup.secrets().values()))
+    List<Secret> digested = new java.util.ArrayList<>(lookup.secrets().values());
+    digested.addAll(database.secrets().values());
+    RenderContext renderContext = new RenderContext(spec, cluster, creds, SecretDigests.keyed(hashKey, digested))
         .withBackupPublicKey(backupPublicKey)
-        .withRestoreHold(hold.orElse(null));
+        .withRestoreHold(hold.orElse(null))
+        .withCloudNativePGSettings(cloudNativePG)
+        .withDatabaseReadiness(database.readiness());
     renderContext.withImages(upgrade.serving(), upgrade.migration()).withAppStopped(upgrade.appStopped());
     renderContext.withExistingPostgresServiceName(existingPostgresServiceName(context, spec));
     upgrade.gate().ifPresent(renderContext::withUpgradeGate);
@@ -463,10 +493,13 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
         observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context,
             policy.nginxControllerConfigMap()), backups, hold.orElse(null))
-            .with(dayTwo),
+            .with(dayTwo).with(database),
         clock.instant());
     announceTransitions(resource, status, events);
-    return statusUpdate(resource, status, context);
+    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
+    // CloudNativePG's Secrets are not watched (they carry none of the operator's labels): look again until they exist
+    return database.readiness() == org.loomio.operator.render.RenderContext.DatabaseReadiness.NO_SECRETS
+        ? control.rescheduleAfter(RECHECK_MISSING_SECRET) : control;
   }
 
   @Override

@@ -85,7 +85,8 @@ public final class LoomioOperator {
     });
     Supplier<ClusterCapabilities> discovered = capabilities != null ? capabilities
         : ClusterCapabilitiesProvider.discovering(client, DISCOVERY_MAX_AGE);
-    operator.register(new LoomioDeploymentReconciler(discovered, settings.tenancy(), metrics), c -> {
+    operator.register(new LoomioDeploymentReconciler(discovered, settings.tenancy(), metrics)
+        .withCloudNativePGSettings(settings.cloudNativePG()), c -> {
       c.withReconciliationMaxInterval(settings.resyncPeriod());
       watch(c, settings);
     });

@@ -110,6 +110,8 @@ public final class OperatorPermissions {
     add(needs, Event.class, "Events on the LoomioDeployment (EventRecorder)", "create");
     add(needs, "cert-manager.io", "certificates", "with a cert-manager issuer, an existing <name>-tls is the stack's only"
         + " when issued for a Certificate its own Ingress owns: that Certificate is read by name (NameConflicts)", "get");
+    add(needs, "postgresql.cnpg.io", "clusters", "a backup or restore of a stack on CloudNativePG reads its Cluster by"
+        + " name to prove the database's Secrets are that Cluster's (OwnInputs)", "get");
     return List.copyOf(needs.values());
   }
 

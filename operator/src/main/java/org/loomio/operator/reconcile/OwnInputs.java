@@ -44,6 +44,9 @@ final class OwnInputs {
       describe("Secret " + name, key, Ownership.retained(key, spec.name(), spec.uid(), uid -> true))
           .ifPresent(problems::add);
     }
+    if (spec.database().cloudNativePG()) {
+      cloudNativePG(client, spec).ifPresent(problems::add);
+    }
     ResolvedSpec.Backup b = spec.backup();
     if (encrypts && b.mode() != BackupEncryptionSpec.Mode.Passphrase && b.recipientsSecret() == null
         && b.recipientsConfigMap() == null) {
@@ -55,6 +58,38 @@ final class OwnInputs {
     return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)
         + " (LoomioDeployment " + spec.name() + " makes and marks its own; an object of that name that someone"
         + " else made is never read: rename or remove it)");
+  }
+
+  /**
+   * A CloudNativePG database: its {@code -app} and {@code -ca} Secrets must exist and be owned by the Cluster the
+   * stack owns (CloudNativePGDatabase's rule), read by name here (these controllers have no informer for Clusters).
+   */
+  private static Optional<String> cloudNativePG(KubernetesClient client, ResolvedSpec spec) {
+    org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster cluster;
+    try {
+      cluster = client.resources(org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster.class)
+          .inNamespace(spec.namespace()).withName(Names.cnpgCluster(spec.name())).get();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return Optional.of("the CloudNativePG Cluster " + Names.cnpgCluster(spec.name()) + " cannot be read ("
+          + e.getCode() + "): is CloudNativePG installed?");
+    }
+    Optional<org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster> own = Optional.ofNullable(cluster)
+        .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
+    if (own.isEmpty()) {
+      return Optional.of(cluster == null ? "the CloudNativePG Cluster " + Names.cnpgCluster(spec.name())
+          + " does not exist yet" : Ownership.owned(cluster, spec.name(), spec.uid()).why());
+    }
+    for (String name : java.util.List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {
+      HasMetadata secret = client.secrets().inNamespace(spec.namespace()).withName(name).get();
+      if (secret == null) {
+        return Optional.of("Secret " + name + " does not exist yet (CloudNativePG creates it)");
+      }
+      if (!CloudNativePGDatabase.ownedBy(secret, own.get())) {
+        return Optional.of("Secret " + name + " is not this stack's own: it has no owner reference to the"
+            + " CloudNativePG Cluster " + own.get().getMetadata().getName() + " the stack owns");
+      }
+    }
+    return Optional.empty();
   }
 
   private static Optional<String> describe(String what, HasMetadata actual, Ownership.Verdict verdict) {

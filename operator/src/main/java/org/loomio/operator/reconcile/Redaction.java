@@ -35,6 +35,10 @@ final class Redaction {
   static UnaryOperator<String> forStack(KubernetesClient client, ResolvedSpec spec, Collection<String> secretNames) {
     Set<String> names = new LinkedHashSet<>(GeneratedSecretNames.of(spec.name()));
     names.addAll(secretNames);
+    if (spec.database().cloudNativePG()) {
+      // CloudNativePG's credentials of the stack's database (its pods read the password)
+      names.add(org.loomio.operator.render.Names.cnpgApp(spec.name()));
+    }
     List<Secret> secrets = new ArrayList<>();
     for (String name : names) {
       Secret s = client.secrets().inNamespace(spec.namespace()).withName(name).get();

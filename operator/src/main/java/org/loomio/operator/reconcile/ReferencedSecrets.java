@@ -217,7 +217,18 @@ public final class ReferencedSecrets {
       }
     }
     ResolvedSpec.Database db = spec.database();
-    if (!db.embedded()) {
+    spec.cloudNativePG().map(ResolvedSpec.CloudNativePG::backup).ifPresent(b -> {
+      // read by CloudNativePG, on the stack's behalf: the same consent as any Secret a field names
+      String name = b.getS3().getCredentialsSecretRef().getName();
+      refs.add(new Ref("spec.database.cloudNativePG.backup.s3.credentialsSecretRef", name, S3StorageSpec.ACCESS_KEY_ID));
+      refs.add(new Ref("spec.database.cloudNativePG.backup.s3.credentialsSecretRef", name,
+          S3StorageSpec.SECRET_ACCESS_KEY));
+      if (b.getCaSecretRef() != null) {
+        refs.add(new Ref("spec.database.cloudNativePG.backup.caSecretRef", b.getCaSecretRef().getName(),
+            b.getCaSecretRef().getKey()));
+      }
+    });
+    if (db.external()) {
       refs.add(new Ref("spec.database.external.passwordSecretRef", db.password().getName(), db.password().getKey()));
       if (db.ca() != null) {
         refs.add(new Ref("spec.database.external.caSecretRef", db.ca().getName(), db.ca().getKey()));

@@ -37,21 +37,29 @@ public final class StatusAggregator {
   /** What was observed of the stack's workloads (by object name) and its migration Job. */
   public record Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets,
       Optional<Job> migration, EdgeObserver.EdgeState edge, BackupObserver.BackupState backup, String restore,
-      DayTwo dayTwo) {
+      DayTwo dayTwo, CloudNativePGDatabase.State database) {
 
     public Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets, Optional<Job> migration) {
-      this(deployments, statefulSets, migration, null, null, null, DayTwo.NONE);
+      this(deployments, statefulSets, migration, null, null, null, DayTwo.NONE, null);
     }
 
     public Observed(Map<String, Deployment> deployments, Map<String, StatefulSet> statefulSets,
         Optional<Job> migration, EdgeObserver.EdgeState edge, BackupObserver.BackupState backup, String restore) {
-      this(deployments, statefulSets, migration, edge, backup, restore, DayTwo.NONE);
+      this(deployments, statefulSets, migration, edge, backup, restore, DayTwo.NONE, null);
     }
 
     public Observed with(DayTwo d) {
-      return new Observed(deployments, statefulSets, migration, edge, backup, restore, d);
+      return new Observed(deployments, statefulSets, migration, edge, backup, restore, d, database);
+    }
+
+    /** A database the stack does not run as a workload of its own (CloudNativePG), as observed. */
+    public Observed with(CloudNativePGDatabase.State db) {
+      return new Observed(deployments, statefulSets, migration, edge, backup, restore, dayTwo, db);
     }
   }
+
+  /** Ready reason while a CloudNativePG database is not there, has no primary, or is not healthy. */
+  public static final String DATABASE_NOT_READY = "DatabaseNotReady";
 
   /** A reason and message for Degraded. */
   public record Problem(String reason, String message) {}
@@ -144,6 +152,16 @@ public final class StatusAggregator {
                 "nothing is rolling out", generation));
       }
     }
+    CloudNativePGDatabase.State db = observed.database();
+    if (db != null && db.applies()) {
+      components.put("database", db.component());
+      if (!db.healthy() && migration != MigrationState.FAILED) {
+        // the app may be up, but its database is not (yet) as asked: CloudNativePG's own status says why
+        conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
+        conditions.add(Conditions.of(Conditions.READY, Conditions.FALSE, DATABASE_NOT_READY, db.message()
+            + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"), generation));
+      }
+    }
     if (observed.restore() != null) {
       // a restore holds web, worker and hocuspocus at zero: "every component ready" would be untrue
       conditions.removeIf(c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
@@ -234,7 +252,7 @@ public final class StatusAggregator {
       conditions.add(Conditions.of(Conditions.EDGE, observed.edge().status(), observed.edge().reason(),
           observed.edge().message(), generation));
     }
-    conditions.add(networkPolicies(spec, generation));
+    conditions.add(networkPolicies(spec, db == null ? List.of() : db.networkAssumptions(), generation));
     conditions.add(apiAvailable(stack.omissions(), generation));
 
     LoomioDeploymentStatus status = new LoomioDeploymentStatus();
@@ -378,12 +396,18 @@ public final class StatusAggregator {
    * reached at public addresses only because its host says nothing more (the message says how to give its range).
    */
   static Condition networkPolicies(ResolvedSpec spec, long generation) {
+    return networkPolicies(spec, List.of(), generation);
+  }
+
+  /** With what the installation's settings leave open (a CloudNativePG database's API-server addresses). */
+  static Condition networkPolicies(ResolvedSpec spec, List<String> more, long generation) {
     if (!spec.networkPoliciesEnabled()) {
       return Conditions.of(Conditions.NETWORK_POLICIES, Conditions.FALSE, Conditions.DISABLED,
           "spec.networkPolicy.enabled is false: no NetworkPolicy limits who reaches the stack's pods or what they"
               + " reach" + (spec.isolated() ? " (except the isolation's deny-all policy)" : ""), generation);
     }
-    List<String> assumptions = org.loomio.operator.render.NetworkPolicies.assumptions(spec);
+    List<String> assumptions = new ArrayList<>(org.loomio.operator.render.NetworkPolicies.assumptions(spec));
+    assumptions.addAll(more);
     if (!assumptions.isEmpty()) {
       return Conditions.of(Conditions.NETWORK_POLICIES, Conditions.UNKNOWN, Conditions.PUBLIC_ADDRESSES_ASSUMED,
           String.join("; ", assumptions), generation);

@@ -58,7 +58,8 @@ public final class BackupCronJob {
         .withConcurrencyPolicy("Forbid")
         // paused while isolated: no backup of a compromised state may push good ones out of retention
         // (always set, so lifting isolation un-suspends it whatever way the object is written)
-        .withSuspend(ctx.isolated())
+        // and while a CloudNativePG database's Secrets do not exist yet (its pods would read them)
+        .withSuspend(ctx.isolated() || ctx.databaseSecretsPending())
         .withStartingDeadlineSeconds(deadline)
         .withSuccessfulJobsHistoryLimit(HISTORY_LIMIT)
         .withFailedJobsHistoryLimit(HISTORY_LIMIT)

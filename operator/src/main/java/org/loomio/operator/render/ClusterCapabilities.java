@@ -34,6 +34,9 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
    */
   public static final String CERT_MANAGER_CERTIFICATE = "cert-manager.io/v1/Certificate";
 
+  /** CloudNativePG's Cluster (spec.database.cloudNativePG): the CLI assumes it installed; the operator asks the server. */
+  public static final String CNPG_CLUSTER = "postgresql.cnpg.io/v1/Cluster";
+
   /** The newest version the render CLI knows; used when it is not told {@code --kube-version}. */
   public static final String NEWEST = "1.34";
 
@@ -99,7 +102,7 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
     java.util.Set<String> served = new java.util.HashSet<>(Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE,
-        CERT_MANAGER_CERTIFICATE));
+        CERT_MANAGER_CERTIFICATE, CNPG_CLUSTER));
     boolean newer = major > 1;
     if (newer || minor >= 19) {
       served.add(INGRESS_V1);

@@ -35,6 +35,26 @@ public final class Names {
     return name + "-postgres-data";
   }
 
+  /** The CloudNativePG Cluster of a stack in spec.database.cloudNativePG mode (the same name as the embedded one). */
+  public static String cnpgCluster(String name) {
+    return name + "-postgres";
+  }
+
+  /** CloudNativePG's Service to the Cluster's primary, wherever it is after a failover. */
+  public static String cnpgReadWrite(String name) {
+    return cnpgCluster(name) + "-rw";
+  }
+
+  /** The Secret CloudNativePG generates with the application owner's credentials (username, password, uri, ...). */
+  public static String cnpgApp(String name) {
+    return cnpgCluster(name) + "-app";
+  }
+
+  /** The Secret CloudNativePG generates with the CA (ca.crt) that signed the Cluster's server certificates. */
+  public static String cnpgCa(String name) {
+    return cnpgCluster(name) + "-ca";
+  }
+
   /** The PersistentVolumeClaim that holds backups. */
   public static String backupsClaim(String name) {
     return name + "-backups";

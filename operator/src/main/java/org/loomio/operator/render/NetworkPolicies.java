@@ -129,6 +129,9 @@ public final class NetworkPolicies {
     if (spec.database().embedded()) {
       policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of(f.dns())));
     }
+    if (spec.database().cloudNativePG()) {
+      policies.add(cloudNativePG(ctx, f, clients));
+    }
     if (spec.redis().embedded()) {
       policies.add(allow(ctx, Component.REDIS, List.of(ingress(clients, RedisDeployment.PORT)), List.of(f.dns())));
     }
@@ -176,6 +179,11 @@ public final class NetworkPolicies {
     policies.add(denyAll(ctx));
     java.util.Set<Component> jobs = ctx.databaseJobsAtWork();
     if (jobs.isEmpty()) {
+      if (ctx.spec().database().cloudNativePG()) {
+        // the instances carry the instance label (inheritedMetadata), so the deny-all covers them; this one covers
+        // them by CloudNativePG's own label too, should the label not have reached a pod
+        policies.add(cloudNativePGIsolated(ctx, List.of()));
+      }
       return policies;
     }
     Flows f = new Flows(ctx);
@@ -218,10 +226,70 @@ public final class NetworkPolicies {
     if (spec.database().embedded()) {
       policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of()));
     }
+    if (spec.database().cloudNativePG()) {
+      policies.add(cloudNativePGIsolated(ctx, clients));
+    }
     if (spec.redis().embedded() && !cacheClients.isEmpty()) {
       policies.add(allow(ctx, Component.REDIS, List.of(ingress(cacheClients, RedisDeployment.PORT)), List.of()));
     }
     return policies;
+  }
+
+  /**
+   * The CloudNativePG instances ({@code cnpg.io/cluster=<name>-postgres}: a policy selects pods, and the primary
+   * moves on failover): in, the stack's database clients on 5432, the other instances on 5432 (replication) and
+   * 8000 (the instance manager's status), CloudNativePG's operator (its namespace and pods) on 8000 and 5432, and
+   * Prometheus on 9187 when monitoring is on; out, the cluster DNS, the other instances on 5432 and 8000, the API
+   * server (its instance manager watches the Cluster) at the installation's API-server addresses only, and the
+   * continuous backup's bucket when it is on.
+   */
+  private static NetworkPolicy cloudNativePG(RenderContext ctx, Flows f, List<NetworkPolicyPeer> clients) {
+    CloudNativePGSettings settings = ctx.cloudNativePGSettings();
+    NetworkPolicyPeer instances = f.cloudNativePGInstances();
+    List<NetworkPolicyIngressRule> in = new ArrayList<>();
+    in.add(ingress(clients, CloudNativePGClusters.POSTGRES_PORT));
+    in.add(ingress(List.of(instances), CloudNativePGClusters.POSTGRES_PORT, CloudNativePGClusters.STATUS_PORT));
+    in.add(ingress(List.of(peer(new PeerSelector(namespace(settings.operatorNamespace()),
+        selector("app.kubernetes.io/name", "cloudnative-pg")))), CloudNativePGClusters.STATUS_PORT,
+        CloudNativePGClusters.POSTGRES_PORT));
+    if (settings.podMonitor() && !settings.monitoringNamespaces().isEmpty()) {
+      List<NetworkPolicyPeer> prometheus = settings.monitoringNamespaces().stream()
+          .map(n -> peer(new PeerSelector(namespace(n), new LabelSelector()))).toList();
+      in.add(ingress(prometheus, CloudNativePGClusters.METRICS_PORT));
+    }
+    List<NetworkPolicyEgressRule> out = new ArrayList<>();
+    out.add(f.dns());
+    out.add(egress(List.of(instances), CloudNativePGClusters.POSTGRES_PORT, CloudNativePGClusters.STATUS_PORT));
+    if (!settings.apiServer().isEmpty()) {
+      out.add(egress(blocks(settings.apiServer()),
+          settings.apiServerPorts().stream().mapToInt(Integer::intValue).toArray()));
+    }
+    out.addAll(f.continuousBackup());
+    return cloudNativePGPolicy(ctx, in, out);
+  }
+
+  /** Isolated: the instances accept only the operator's Jobs at work on the database, and reach nothing. */
+  private static NetworkPolicy cloudNativePGIsolated(RenderContext ctx, List<NetworkPolicyPeer> clients) {
+    return cloudNativePGPolicy(ctx, clients.isEmpty() ? List.of()
+        : List.of(ingress(clients, CloudNativePGClusters.POSTGRES_PORT)), List.of());
+  }
+
+  private static NetworkPolicy cloudNativePGPolicy(RenderContext ctx, List<NetworkPolicyIngressRule> in,
+      List<NetworkPolicyEgressRule> out) {
+    return new NetworkPolicyBuilder()
+        .withMetadata(ObjectMetas.of(ctx, Component.POSTGRES))
+        .withNewSpec()
+        .withPodSelector(cloudNativePGPods(ctx))
+        .withPolicyTypes("Ingress", "Egress")
+        .withIngress(in)
+        .withEgress(out)
+        .endSpec()
+        .build();
+  }
+
+  /** The pods of the stack's CloudNativePG Cluster (CloudNativePG labels every one with the Cluster's name). */
+  static LabelSelector cloudNativePGPods(RenderContext ctx) {
+    return selector(CloudNativePGClusters.CLUSTER_LABEL, Names.cnpgCluster(ctx.name()));
   }
 
   /** The migration Job a LoomioRestore runs after restoring: component migrate with the restore label. */
@@ -259,10 +327,14 @@ public final class NetworkPolicies {
     return labels;
   }
 
-  static NetworkPolicyIngressRule ingress(List<NetworkPolicyPeer> from, int port) {
+  static NetworkPolicyIngressRule ingress(List<NetworkPolicyPeer> from, int... ports) {
     NetworkPolicyIngressRule rule = new NetworkPolicyIngressRule();
     rule.setFrom(from);
-    rule.setPorts(List.of(port(port, "TCP")));
+    List<NetworkPolicyPort> p = new ArrayList<>();
+    for (int port : ports) {
+      p.add(port(port, "TCP"));
+    }
+    rule.setPorts(p);
     return rule;
   }
 
@@ -322,7 +394,27 @@ public final class NetworkPolicies {
       if (db.embedded()) {
         return List.of(egress(List.of(pods(Component.POSTGRES)), PostgresStatefulSet.PORT));
       }
+      if (db.cloudNativePG()) {
+        // the instances' pods, not the -rw Service: the primary moves on failover
+        return List.of(egress(List.of(cloudNativePGInstances()), CloudNativePGClusters.POSTGRES_PORT));
+      }
       return List.of(egress(externalServer(db.host(), egress.getDatabase()).peers(), db.port()));
+    }
+
+    NetworkPolicyPeer cloudNativePGInstances() {
+      NetworkPolicyPeer peer = new NetworkPolicyPeer();
+      peer.setPodSelector(cloudNativePGPods(ctx));
+      return peer;
+    }
+
+    /** The continuous backup's bucket (as spec.networkPolicy.egress.backupS3 says, else public addresses). */
+    List<NetworkPolicyEgressRule> continuousBackup() {
+      var c = ctx.spec().cloudNativePG().map(ResolvedSpec.CloudNativePG::backup).orElse(null);
+      if (c == null) {
+        return List.of();
+      }
+      return List.of(egress(blocks(egress.getBackupS3() != null ? egress.getBackupS3() : publicBlocks()),
+          endpointPort(URI.create(c.getS3().getEndpoint()))));
     }
 
     List<NetworkPolicyEgressRule> redis() {
@@ -465,7 +557,7 @@ public final class NetworkPolicies {
     EgressSpec egress = spec.networkPolicy().getEgress() == null ? new EgressSpec() : spec.networkPolicy().getEgress();
     List<String> out = new ArrayList<>();
     ResolvedSpec.Database db = spec.database();
-    if (!db.embedded()) {
+    if (db.external()) {
       String assumed = externalServer(db.host(), egress.getDatabase()).assumedPublic();
       if (assumed != null) {
         out.add("web, worker, the migration Job and backups reach the database " + assumed + ":" + db.port()
@@ -487,6 +579,20 @@ public final class NetworkPolicies {
     }
     return out;
   }
+
+  /** {@link #assumptions(ResolvedSpec)}, and for a CloudNativePG database what the installation did not say. */
+  public static List<String> assumptions(ResolvedSpec spec, CloudNativePGSettings settings) {
+    List<String> out = new ArrayList<>(assumptions(spec));
+    if (spec.networkPoliciesEnabled() && spec.database().cloudNativePG() && settings.apiServer().isEmpty()) {
+      out.add(API_SERVER_UNKNOWN);
+    }
+    return out;
+  }
+
+  /** The assumption said when the installation gives no API-server address for CloudNativePG's instances. */
+  public static final String API_SERVER_UNKNOWN = "the CloudNativePG instances may not reach the Kubernetes API"
+      + " server (their instance manager needs it: without it no instance becomes ready): the operator was not told"
+      + " its addresses; set the chart's networkPolicy.apiServer.cidrs";
 
   private static NetworkPolicyPeer peer(PeerSelector s) {
     NetworkPolicyPeer peer = new NetworkPolicyPeer();

@@ -27,6 +27,8 @@ public final class RenderContext {
   private RotationJob.Rotation rotation;
   private boolean appStopped;
   private String postgresServiceName;
+  private CloudNativePGSettings cloudNativePGSettings = CloudNativePGSettings.DEFAULTS;
+  private DatabaseReadiness databaseReadiness = DatabaseReadiness.READY;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
@@ -116,6 +118,40 @@ public final class RenderContext {
     appStopped = stopped;
     return this;
   }
+
+  /** The installation's CloudNativePG settings (its operator's namespace, monitoring, the API server's addresses). */
+  public CloudNativePGSettings cloudNativePGSettings() { return cloudNativePGSettings; }
+
+  public RenderContext withCloudNativePGSettings(CloudNativePGSettings settings) {
+    cloudNativePGSettings = java.util.Objects.requireNonNull(settings, "settings");
+    return this;
+  }
+
+  /**
+   * How far a database the stack does not run itself has come (spec.database.cloudNativePG): whether its Secrets
+   * exist and are proven CloudNativePG's for this stack's Cluster, and whether the Cluster has a primary.
+   */
+  public enum DatabaseReadiness {
+    /** Ready, or nothing to wait for (embedded, external, the render CLI). */
+    READY,
+    /** The Secrets are proven but the Cluster has no primary yet: the migration Job waits. */
+    NO_PRIMARY,
+    /** The Cluster's Secrets do not exist yet: nothing that reads them is started. */
+    NO_SECRETS
+  }
+
+  public DatabaseReadiness databaseReadiness() { return databaseReadiness; }
+
+  public RenderContext withDatabaseReadiness(DatabaseReadiness readiness) {
+    databaseReadiness = java.util.Objects.requireNonNull(readiness, "readiness");
+    return this;
+  }
+
+  /** Web, worker and hocuspocus, backups and Jobs that read the database's Secrets wait for them to exist. */
+  public boolean databaseSecretsPending() { return databaseReadiness == DatabaseReadiness.NO_SECRETS; }
+
+  /** The migration Job waits for the database's primary (and its Secrets). */
+  public boolean databasePrimaryPending() { return databaseReadiness != DatabaseReadiness.READY; }
 
   /** The version gate Job to run on the old image before an upgrade, if one is due. */
   public java.util.Optional<UpgradeGateJob.Gate> upgradeGate() { return java.util.Optional.ofNullable(upgradeGate); }

@@ -18,7 +18,9 @@ import org.loomio.operator.api.v1alpha1.BackupS3Spec;
 import org.loomio.operator.api.v1alpha1.BackupScratchSpec;
 import org.loomio.operator.api.v1alpha1.BackupSpec;
 import org.loomio.operator.api.v1alpha1.BackupVolumeSpec;
+import org.loomio.operator.api.v1alpha1.CloudNativePGDatabaseSpec;
 import org.loomio.operator.api.v1alpha1.ConfigMapKeyRef;
+import org.loomio.operator.api.v1alpha1.ContinuousBackupSpec;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
 import org.loomio.operator.api.v1alpha1.DeletionPolicy;
 import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
@@ -150,7 +152,11 @@ public final class ResolvedSpec {
     return refs;
   }
 
-  /** The embedded PostgreSQL image: the tag is the major version unless the override names one. */
+  /**
+   * The embedded PostgreSQL image: the tag is the major version unless the override names one. With an external or
+   * CloudNativePG database, the client image of the migration's and backups' PostgreSQL tools (the official image
+   * of the server's major version).
+   */
   public String postgresImage() {
     Database db = database();
     return embeddedImage(db.image(), new ImageDefaults.Ref(images.postgresRepository(),
@@ -158,6 +164,11 @@ public final class ResolvedSpec {
   }
 
   public String postgresPullPolicy() { return pullPolicy(database().image(), null); }
+
+  /** The CloudNativePG operand image's pull policy (Always with a digest). */
+  public String cloudNativePGPullPolicy() {
+    return pullPolicy(cloudNativePG().map(CloudNativePG::image).orElse(null), null);
+  }
 
   public String redisImage() { return embeddedImage(redis().image(), images.redis()); }
 
@@ -222,29 +233,84 @@ public final class ResolvedSpec {
 
   // --- database ---
 
-  /** The database: embedded unless spec.database.external is set. */
-  public record Database(boolean embedded, int version, String host, int port, String database, String user,
+  /** Which database the stack runs on (spec.database: exactly one mode; none set is embedded). */
+  public enum DatabaseMode { EMBEDDED, EXTERNAL, CLOUDNATIVEPG }
+
+  /**
+   * The database: embedded unless spec.database.external or spec.database.cloudNativePG is set. For
+   * CloudNativePG, host is the Cluster's {@code -rw} Service, and the password and CA are the Secrets
+   * CloudNativePG generates for the Cluster ({@link #cloudNativePG()} has the rest).
+   */
+  public record Database(DatabaseMode mode, int version, String host, int port, String database, String user,
       SecretKeyRef password, SslMode sslMode, SecretKeyRef ca, String storageSize, String storageClassName,
-      Workload workload, ImageOverride image) {}
+      Workload workload, ImageOverride image) {
+    public boolean embedded() { return mode == DatabaseMode.EMBEDDED; }
+
+    public boolean external() { return mode == DatabaseMode.EXTERNAL; }
+
+    public boolean cloudNativePG() { return mode == DatabaseMode.CLOUDNATIVEPG; }
+  }
 
   public Database database() {
     DatabaseSpec d = or(s.getDatabase(), new DatabaseSpec());
     if (d.getExternal() != null) {
       ExternalDatabaseSpec x = d.getExternal();
       ExternalDatabaseSpec dx = new ExternalDatabaseSpec();
-      return new Database(false, or(x.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), x.getHost(),
+      return new Database(DatabaseMode.EXTERNAL, or(x.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), x.getHost(),
           or(x.getPort(), dx.getPort()), or(x.getDatabase(), dx.getDatabase()), or(x.getUser(), dx.getUser()),
           x.getPasswordSecretRef(), or(x.getSslMode(), dx.getSslMode()), x.getCaSecretRef(), null, null, null, null);
+    }
+    if (d.getCloudNativePG() != null) {
+      CloudNativePG c = cloudNativePG().orElseThrow();
+      return new Database(DatabaseMode.CLOUDNATIVEPG, c.version(), Names.cnpgReadWrite(name), 5432,
+          EMBEDDED_DATABASE, EMBEDDED_USER, new SecretKeyRef(Names.cnpgApp(name), CNPG_PASSWORD_KEY),
+          SslMode.VERIFY_FULL, new SecretKeyRef(Names.cnpgCa(name), CNPG_CA_KEY), c.storageSize(),
+          c.storageClassName(), c.workload(), null);
     }
     EmbeddedDatabaseSpec e = or(d.getEmbedded(), new EmbeddedDatabaseSpec());
     String size = e.getStorage() == null || e.getStorage().getSize() == null
         ? DEFAULT_EMBEDDED_DB.getStorage().getSize() : e.getStorage().getSize();
     String storageClass = e.getStorage() == null ? null : e.getStorage().getStorageClassName();
     Workload workload = new Workload(1, Quantities.merge(e.getResources(), Defaults.POSTGRES), pod(e.getPod()));
-    return new Database(true, or(e.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), Names.of(name, Component.POSTGRES), 5432,
+    return new Database(DatabaseMode.EMBEDDED, or(e.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), Names.of(name, Component.POSTGRES), 5432,
         EMBEDDED_DATABASE, EMBEDDED_USER,
         new SecretKeyRef(credentialsSecretName(), Credentials.POSTGRES_PASSWORD), SslMode.DISABLE, null,
         size, storageClass, workload, e.getImage());
+  }
+
+  /** The key of the password in CloudNativePG's {@code <cluster>-app} Secret (it also holds username, uri, ...). */
+  public static final String CNPG_PASSWORD_KEY = "password";
+  /** The key of the CA certificate in CloudNativePG's {@code <cluster>-ca} Secret. */
+  public static final String CNPG_CA_KEY = "ca.crt";
+
+  /**
+   * spec.database.cloudNativePG resolved: instances, the operand image, each instance's volume and resources,
+   * and the continuous backup, if any (its bucket's objects under {@code <namespace>/<name>/cloudnativepg}).
+   */
+  public record CloudNativePG(int instances, int version, String imageName, String storageSize,
+      String storageClassName, Workload workload, ImageOverride image, ContinuousBackupSpec backup, String backupPath,
+      int retentionDays) {}
+
+  public Optional<CloudNativePG> cloudNativePG() {
+    DatabaseSpec d = or(s.getDatabase(), new DatabaseSpec());
+    CloudNativePGDatabaseSpec c = d.getCloudNativePG();
+    if (c == null || d.getExternal() != null) {
+      return Optional.empty();
+    }
+    CloudNativePGDatabaseSpec dc = new CloudNativePGDatabaseSpec();
+    int version = or(c.getVersion(), dc.getVersion());
+    String size = c.getStorage() == null || c.getStorage().getSize() == null
+        ? dc.getStorage().getSize() : c.getStorage().getSize();
+    String storageClass = c.getStorage() == null ? null : c.getStorage().getStorageClassName();
+    Workload workload = new Workload(or(c.getInstances(), dc.getInstances()),
+        Quantities.merge(c.getResources(), Defaults.POSTGRES), new PodOptions());
+    String image = embeddedImage(c.getImage(), new ImageDefaults.Ref(
+        org.loomio.operator.validation.TenantPolicy.CLOUDNATIVE_PG_POSTGRESQL, Integer.toString(version), null));
+    ContinuousBackupSpec b = c.getBackup();
+    String path = b == null ? null : "s3://" + b.getS3().getBucket() + "/" + namespace + "/" + name + "/cloudnativepg";
+    int retention = b == null ? 0 : or(b.getRetentionDays(), new ContinuousBackupSpec().getRetentionDays());
+    return Optional.of(new CloudNativePG(workload.replicas(), version, image, size, storageClass, workload,
+        c.getImage(), b, path, retention));
   }
 
   /** Database and role of the embedded PostgreSQL (the names Loomio's own compose file uses for the database). */

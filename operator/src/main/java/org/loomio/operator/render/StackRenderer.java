@@ -63,6 +63,7 @@ public final class StackRenderer {
     if (spec.database().embedded()) {
       objects.add(PostgresStatefulSet.render(ctx));
     }
+    objects.addAll(CloudNativePGClusters.render(ctx));
     if (spec.redis().embedded()) {
       objects.add(RedisDeployment.render(ctx));
     }
@@ -71,8 +72,9 @@ public final class StackRenderer {
     if (spec.hocuspocusEnabled()) {
       objects.add(HocuspocusDeployment.render(ctx));
     }
-    if (!ctx.isolated()) {
-      // isolated: no new pod may start (a Job already created is kept: Jobs are never deleted here)
+    if (!ctx.isolated() && !ctx.databasePrimaryPending()) {
+      // isolated: no new pod may start (a Job already created is kept: Jobs are never deleted here); a
+      // CloudNativePG database without a primary (or its Secrets) yet: the migration waits for it
       objects.add(MigrationJob.render(ctx));
       ctx.upgradeGate().ifPresent(gate -> objects.add(UpgradeGateJob.render(ctx, gate)));
     }

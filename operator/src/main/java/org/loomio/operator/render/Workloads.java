@@ -31,8 +31,10 @@ final class Workloads {
       PodTemplateSpec template) {
     // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under them;
     // isolation stops it too (the cache keeps running, cut off like everything else), and so do an upgrade's
-    // maintenance window and a migrate-only stepping stone
-    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated() || ctx.appStopped()) && component != Component.REDIS;
+    // maintenance window and a migrate-only stepping stone; and a CloudNativePG database whose Secrets do not
+    // exist yet (no pod may read a Secret of that name before it is proven CloudNativePG's for this stack)
+    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated() || ctx.appStopped()
+        || ctx.databaseSecretsPending()) && component != Component.REDIS;
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
         .withNewSpec()

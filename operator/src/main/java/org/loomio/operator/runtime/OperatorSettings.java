@@ -19,9 +19,12 @@ import org.loomio.operator.validation.TenantPolicy;
  *     Secrets that changed)
  * @param leaderElection the Lease to hold before reconciling, or empty to reconcile at once
  * @param terminationTimeout how long a stopping operator lets running reconciles finish
+ * @param cloudNativePG what the installation says about CloudNativePG (its operator's namespace, monitoring, the API
+ *     server's addresses) for stacks in spec.database.cloudNativePG mode
  */
 public record OperatorSettings(Set<String> namespaces, ImageDefaults images, TenantPolicy tenancy,
-    Duration resyncPeriod, Optional<LeaderElection> leaderElection, Duration terminationTimeout) {
+    Duration resyncPeriod, Optional<LeaderElection> leaderElection, Duration terminationTimeout,
+    org.loomio.operator.render.CloudNativePGSettings cloudNativePG) {
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
   public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
@@ -61,6 +64,11 @@ public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Ten
     }
     Objects.requireNonNull(leaderElection, "leaderElection");
     Objects.requireNonNull(terminationTimeout, "terminationTimeout");
+    Objects.requireNonNull(cloudNativePG, "cloudNativePG");
+  }
+
+  public OperatorSettings withCloudNativePG(org.loomio.operator.render.CloudNativePGSettings value) {
+    return new OperatorSettings(namespaces, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, value);
   }
 
   /**
@@ -69,31 +77,32 @@ public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Ten
    */
   public static OperatorSettings defaults() {
     return new OperatorSettings(Set.of(), ImageDefaults.BUILT_IN, TenantPolicy.defaults(ImageDefaults.BUILT_IN),
-        DEFAULT_RESYNC, Optional.empty(), DEFAULT_TERMINATION_TIMEOUT);
+        DEFAULT_RESYNC, Optional.empty(), DEFAULT_TERMINATION_TIMEOUT,
+        org.loomio.operator.render.CloudNativePGSettings.DEFAULTS);
   }
 
   public OperatorSettings withNamespaces(Set<String> value) {
-    return new OperatorSettings(value, images, tenancy, resyncPeriod, leaderElection, terminationTimeout);
+    return new OperatorSettings(value, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
   }
 
   /** Other default images; the tenant policy keeps its settings and admits the new images' repositories. */
   public OperatorSettings withImages(ImageDefaults value) {
     return new OperatorSettings(namespaces, value, tenancy.withImages(value), resyncPeriod, leaderElection,
-        terminationTimeout);
+        terminationTimeout, cloudNativePG);
   }
 
   /** Another tenant policy; it must be built for these settings' images. */
   public OperatorSettings withTenancy(TenantPolicy value) {
-    return new OperatorSettings(namespaces, images, value, resyncPeriod, leaderElection, terminationTimeout);
+    return new OperatorSettings(namespaces, images, value, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
   }
 
   public OperatorSettings withResyncPeriod(Duration value) {
-    return new OperatorSettings(namespaces, images, tenancy, value, leaderElection, terminationTimeout);
+    return new OperatorSettings(namespaces, images, tenancy, value, leaderElection, terminationTimeout, cloudNativePG);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection value) {
     return new OperatorSettings(namespaces, images, tenancy, resyncPeriod, Optional.ofNullable(value),
-        terminationTimeout);
+        terminationTimeout, cloudNativePG);
   }
 
   /**

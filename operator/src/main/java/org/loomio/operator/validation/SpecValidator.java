@@ -82,8 +82,15 @@ public final class SpecValidator {
     hosts(s, v);
 
     DatabaseSpec db = s.getDatabase();
-    if (db != null && db.getEmbedded() != null && db.getExternal() != null) {
-      v.add(new Violation("spec.database", "set exactly one of embedded or external"));
+    if (db != null && (db.getEmbedded() != null ? 1 : 0) + (db.getExternal() != null ? 1 : 0)
+        + (db.getCloudNativePG() != null ? 1 : 0) > 1) {
+      v.add(new Violation("spec.database", DatabaseSpec.EXACTLY_ONE));
+    }
+    var cnpgBackup = db == null || db.getCloudNativePG() == null ? null : db.getCloudNativePG().getBackup();
+    String cnpgEndpoint = cnpgBackup == null || cnpgBackup.getS3() == null ? null : cnpgBackup.getS3().getEndpoint();
+    if (cnpgEndpoint != null && !cnpgEndpoint.startsWith("https://")) {
+      v.add(new Violation("spec.database.cloudNativePG.backup.s3.endpoint",
+          org.loomio.operator.api.v1alpha1.BackupS3Spec.HTTPS_REQUIRED + "; got '" + cnpgEndpoint + "'"));
     }
     if (db != null && db.getExternal() != null && db.getExternal().getHost() != null) {
       ServerHosts.problem(db.getExternal().getHost())
@@ -176,6 +183,14 @@ public final class SpecValidator {
     if (external != null) {
       add.accept("spec.database.external.passwordSecretRef.name", nameOf(external.getPasswordSecretRef()));
       add.accept("spec.database.external.caSecretRef.name", nameOf(external.getCaSecretRef()));
+    }
+    var cnpg = s.getDatabase() == null ? null : s.getDatabase().getCloudNativePG();
+    if (cnpg != null && cnpg.getBackup() != null) {
+      if (cnpg.getBackup().getS3() != null && cnpg.getBackup().getS3().getCredentialsSecretRef() != null) {
+        add.accept("spec.database.cloudNativePG.backup.s3.credentialsSecretRef.name",
+            cnpg.getBackup().getS3().getCredentialsSecretRef().getName());
+      }
+      add.accept("spec.database.cloudNativePG.backup.caSecretRef.name", nameOf(cnpg.getBackup().getCaSecretRef()));
     }
     if (s.getRedis() != null && s.getRedis().getExternal() != null) {
       add.accept("spec.redis.external.urlSecretRef.name", nameOf(s.getRedis().getExternal().getUrlSecretRef()));
@@ -332,6 +347,11 @@ public final class SpecValidator {
     if (s.getDatabase() != null && s.getDatabase().getEmbedded() != null
         && s.getDatabase().getEmbedded().getStorage() != null) {
       positiveSize("spec.database.embedded.storage.size", s.getDatabase().getEmbedded().getStorage().getSize(), v);
+    }
+    if (s.getDatabase() != null && s.getDatabase().getCloudNativePG() != null
+        && s.getDatabase().getCloudNativePG().getStorage() != null) {
+      positiveSize("spec.database.cloudNativePG.storage.size",
+          s.getDatabase().getCloudNativePG().getStorage().getSize(), v);
     }
     if (s.getBackup() != null && s.getBackup().getVolume() != null) {
       positiveSize("spec.backup.volume.size", s.getBackup().getVolume().getSize(), v);
@@ -570,6 +590,10 @@ public final class SpecValidator {
     EmbeddedDatabaseSpec e = s.getDatabase() == null ? null : s.getDatabase().getEmbedded();
     if (e != null) {
       requestsWithinLimits("spec.database.embedded.resources", e.getResources(), v);
+    }
+    var c = s.getDatabase() == null ? null : s.getDatabase().getCloudNativePG();
+    if (c != null) {
+      requestsWithinLimits("spec.database.cloudNativePG.resources", c.getResources(), v);
     }
     EmbeddedRedisSpec r = s.getRedis() == null ? null : s.getRedis().getEmbedded();
     if (r != null) {

@@ -35,6 +35,9 @@ final class TenantRules {
     if (s.getDatabase() != null && s.getDatabase().getEmbedded() != null) {
       override("spec.database.embedded.image", s.getDatabase().getEmbedded().getImage(), policy, v);
     }
+    if (s.getDatabase() != null && s.getDatabase().getCloudNativePG() != null) {
+      override("spec.database.cloudNativePG.image", s.getDatabase().getCloudNativePG().getImage(), policy, v);
+    }
     if (s.getRedis() != null && s.getRedis().getEmbedded() != null) {
       override("spec.redis.embedded.image", s.getRedis().getEmbedded().getImage(), policy, v);
     }

@@ -118,6 +118,40 @@ class RunCommandTest {
     assertThat(p.allowedPodAnnotations()).containsExactly("example.org/*", "cluster-autoscaler.kubernetes.io/safe-to-evict");
   }
 
+  /** The chart's CloudNativePG values, monitoring and API-server addresses reach the operator's settings. */
+  @Test
+  void theChartsCloudNativePGValuesBecomeTheOperatorsSettings() {
+    var container = org.loomio.operator.chart.Chart.one(org.loomio.operator.chart.Chart.template("""
+        cloudNativePG: {operatorNamespace: databases}
+        metrics: {serviceMonitor: {enabled: true}}
+        networkPolicy:
+          apiServer: {cidrs: [172.20.0.1/32], ports: [6443]}
+          ingressNamespaces: [monitoring]
+        """), io.fabric8.kubernetes.api.model.apps.Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+    RunCommand command = new RunCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setInterpolateVariables(false);
+    java.util.regex.Pattern variable = java.util.regex.Pattern.compile("^\\$\\{env:([A-Z_]+)(?::-(.*))?}$");
+    cli.setDefaultValueProvider(arg -> {
+      var m = variable.matcher(String.valueOf(arg.defaultValue()));
+      return !m.matches() ? null : env.getOrDefault(m.group(1), m.group(2) == null ? "" : m.group(2));
+    });
+    cli.parseArgs();
+    var c = command.settings().cloudNativePG();
+    assertThat(c.operatorNamespace()).isEqualTo("databases");
+    assertThat(c.podMonitor()).isTrue();
+    assertThat(c.monitoringNamespaces()).containsExactly("monitoring");
+    assertThat(c.apiServer()).singleElement().satisfies(b -> assertThat(b.getCidr()).isEqualTo("172.20.0.1/32"));
+    assertThat(c.apiServerPorts()).containsExactly(6443);
+    // never every address
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new org.loomio.operator.render.CloudNativePGSettings(
+        "cnpg-system", false, java.util.List.of(), java.util.List.of(new org.loomio.operator.api.v1alpha1.CidrBlock(
+            "0.0.0.0/0", java.util.List.of())), null))).isInstanceOf(IllegalArgumentException.class);
+  }
+
   /**
    * A health or metrics port another process holds: one line naming the flag, its variable and the port, exit
    * code 2, no stack trace; nothing is left listening (the health server bound first is closed again).

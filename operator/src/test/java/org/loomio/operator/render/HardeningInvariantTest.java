@@ -56,6 +56,13 @@ class HardeningInvariantTest {
         web: {replicas: 2}
         storage: {volume: {accessMode: ReadWriteMany}}
         """, "1.25", false);
+    add(cases, "CloudNativePG database with continuous backup (its instances are CloudNativePG's pods)", """
+        host: a.example.org
+        database:
+          cloudNativePG:
+            backup: {s3: {endpoint: "https://s3.example.org", bucket: wal, credentialsSecretRef: {name: s3}}}
+        backup: {s3: {endpoint: "https://s3.example.org", bucket: b, credentialsSecretRef: {name: s3}}}
+        """, "1.34", false);
     add(cases, "external database, no redis", """
         host: a.example.org
         database:

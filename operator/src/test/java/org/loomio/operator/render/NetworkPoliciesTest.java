@@ -46,6 +46,16 @@ class NetworkPoliciesTest {
       new Endpoint("unrelated-pod", "loomio", Map.of("app", "something"), null),
       new Endpoint("pod-elsewhere", "elsewhere", Map.of("app", "x"), null),
       new Endpoint("pg-in-cluster", "databases", Map.of("app", "pg"), null),
+      // CloudNativePG: an instance of the stack's Cluster (its label, and the instance label inheritedMetadata puts on
+      // it), an instance of another stack's, its operator, a pod that only looks like it, Prometheus
+      new Endpoint("cnpg-instance", "loomio", Map.of("cnpg.io/cluster", "team-postgres", Labels.INSTANCE, "team"), null),
+      new Endpoint("cnpg-replica", "loomio", Map.of("cnpg.io/cluster", "team-postgres", Labels.INSTANCE, "team"), null),
+      new Endpoint("cnpg-other-instance", "loomio", Map.of("cnpg.io/cluster", "other-postgres", Labels.INSTANCE,
+          "other"), null),
+      new Endpoint("cnpg-operator", "cnpg-system", Map.of("app.kubernetes.io/name", "cloudnative-pg"), null),
+      new Endpoint("cnpg-lookalike", "tenant", Map.of("app.kubernetes.io/name", "cloudnative-pg"), null),
+      new Endpoint("prometheus", "monitoring", Map.of("app", "prometheus"), null),
+      new Endpoint("api-server", null, Map.of(), "172.20.0.1"),
       new Endpoint("redis-in-cluster", "caches", Map.of("app", "redis"), null),
       new Endpoint("public-ip", null, Map.of(), "203.0.113.10"),
       new Endpoint("public-ipv6", null, Map.of(), "2001:db8::10"),
@@ -59,19 +69,28 @@ class NetworkPoliciesTest {
 
   /** Endpoints that are not the stack's own and must never be reached or reach in, whatever the spec. */
   private static final Set<String> NEVER = Set.of("cloud-metadata", "alibaba-metadata", "aws-metadata-ipv6",
-      "this-network", "mapped-metadata", "nat64-metadata", "traefik-lookalike");
+      "this-network", "mapped-metadata", "nat64-metadata", "traefik-lookalike", "cnpg-lookalike");
 
   private static final List<String> PORTS = List.of("TCP/80", "TCP/8080", "TCP/3000", "TCP/5432", "TCP/6379",
-      "UDP/53", "TCP/53", "TCP/587", "TCP/443", "TCP/9000");
+      "UDP/53", "TCP/53", "TCP/587", "TCP/443", "TCP/9000", "TCP/8000", "TCP/9187", "TCP/6443");
 
   private static List<NetworkPolicy> policies(String spec) {
+    return policies(spec, CloudNativePGSettings.DEFAULTS);
+  }
+
+  private static List<NetworkPolicy> policies(String spec, CloudNativePGSettings settings) {
     var r = Fixtures.resource("team", spec);
     return NetworkPolicies.render(
-        new RenderContext(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.none()));
+        new RenderContext(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.none())
+            .withCloudNativePGSettings(settings));
   }
 
   private static Set<String> matrix(String spec) {
-    List<NetworkPolicy> policies = policies(spec);
+    return matrix(spec, CloudNativePGSettings.DEFAULTS);
+  }
+
+  private static Set<String> matrix(String spec, CloudNativePGSettings settings) {
+    List<NetworkPolicy> policies = policies(spec, settings);
     Set<String> allowed = new TreeSet<>();
     for (Endpoint src : ENDPOINTS) {
       for (Endpoint dst : ENDPOINTS) {
@@ -145,6 +164,50 @@ class NetworkPoliciesTest {
         ingress: {className: nginx, tls: {clusterIssuer: letsencrypt}}
         smtp: {host: smtp.example.org}
         """)).containsExactlyElementsOf(intended);
+  }
+
+  /**
+   * CloudNativePG: the stack's database clients reach the instances (by CloudNativePG's pod label, not a Service:
+   * the primary moves) on 5432; the instances reach each other on 5432 and 8000, the API server at the
+   * installation's addresses only, and nothing else; CloudNativePG's operator (its namespace and pods) reaches them
+   * on 8000 and 5432, Prometheus on 9187 only with monitoring on.
+   */
+  @Test
+  void cloudNativePGInstancesGetExactlyWhatCloudNativePGNeeds() {
+    String spec = "host: a.example.org\ndatabase: {cloudNativePG: {}}\nredis: {mode: none}\n";
+    CloudNativePGSettings settings = new CloudNativePGSettings("cnpg-system", true, List.of("monitoring"),
+        List.of(new org.loomio.operator.api.v1alpha1.CidrBlock("172.20.0.1/32", List.of())), List.of(443, 6443));
+    Set<String> m = matrix(spec, settings);
+    Set<String> intended = new TreeSet<>(List.of(
+        "web -> cnpg-instance TCP/5432", "worker -> cnpg-instance TCP/5432", "migrate -> cnpg-instance TCP/5432",
+        "backup -> cnpg-instance TCP/5432",
+        "cnpg-instance -> dns UDP/53", "cnpg-instance -> dns TCP/53",
+        "cnpg-instance -> cnpg-replica TCP/5432", "cnpg-instance -> cnpg-replica TCP/8000",
+        "cnpg-instance -> api-server TCP/443", "cnpg-instance -> api-server TCP/6443",
+        "cnpg-operator -> cnpg-instance TCP/8000", "cnpg-operator -> cnpg-instance TCP/5432",
+        "prometheus -> cnpg-instance TCP/9187"));
+    assertThat(m).filteredOn(flow -> (flow.contains("cnpg") || flow.contains("prometheus") || flow.contains("api-server"))
+            && !flow.contains("cnpg-replica") || flow.startsWith("cnpg-instance -> cnpg-replica"))
+        .containsExactlyInAnyOrderElementsOf(intended);
+    assertThat(m).noneMatch(flow -> flow.contains(" -> postgres ")).noneMatch(flow -> flow.contains("-> public-ip TCP/5432"));
+    // monitoring off, no API-server address known: no metrics port, no API server, and the status says so
+    Set<String> plain = matrix(spec);
+    assertThat(plain).doesNotContain("prometheus -> cnpg-instance TCP/9187", "cnpg-instance -> api-server TCP/443")
+        .contains("cnpg-operator -> cnpg-instance TCP/8000", "web -> cnpg-instance TCP/5432");
+    assertThat(NetworkPolicies.assumptions(new ResolvedSpec(Fixtures.resource("team", spec)), CloudNativePGSettings.DEFAULTS))
+        .containsExactly(NetworkPolicies.API_SERVER_UNKNOWN);
+    assertThat(NetworkPolicies.assumptions(new ResolvedSpec(Fixtures.resource("team", spec)), settings)).isEmpty();
+    // the continuous backup's bucket, from the instances only
+    Set<String> withBackup = matrix(spec + "networkPolicy: {egress: {backupS3: [{cidr: 10.0.0.0/24}]}}\n"
+        + "database: {cloudNativePG: {backup: {s3: {endpoint: \"https://s3.example.org\", bucket: wal,"
+        + " credentialsSecretRef: {name: s3}}}}}\n", settings);
+    assertThat(reachedBy(withBackup, "cnpg-instance", "TCP/443")).containsExactlyInAnyOrder("private-ip", "api-server");
+  }
+
+  @Test
+  void anIsolatedCloudNativePGClusterReachesNothingAndOnlyTheJobsAtWorkReachIt() {
+    Set<String> m = matrix("host: a.example.org\ndatabase: {cloudNativePG: {}}\nisolation: true\n");
+    assertThat(m).noneMatch(flow -> flow.contains("cnpg"));
   }
 
   @Test
@@ -323,7 +386,8 @@ class NetworkPoliciesTest {
     assertThat(reaching(m, "hocuspocus", "TCP/80")).containsExactly("gateway-proxy");
     // a Gateway in the stack's namespace: that namespace's pods (the documented default; narrow it with edge)
     Set<String> local = matrix("host: a.example.org\ngateway: {name: public}");
-    assertThat(reaching(local, "hocuspocus", "TCP/80")).containsExactly("other-stack-web", "unrelated-pod");
+    assertThat(reaching(local, "hocuspocus", "TCP/80")).containsExactly("cnpg-other-instance", "other-stack-web",
+        "unrelated-pod");
   }
 
   @Test

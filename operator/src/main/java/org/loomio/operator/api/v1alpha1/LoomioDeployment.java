@@ -79,6 +79,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + " || !(self.spec.backup.s3.caSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
     message = "spec.backup.s3.caSecretRef.name: " + GeneratedSecretNames.REFUSED)
 @ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.database) || !has(self.spec.database.cloudNativePG)"
+        + " || !has(self.spec.database.cloudNativePG.backup)"
+        + " || !(self.spec.database.cloudNativePG.backup.s3.credentialsSecretRef.name in "
+        + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.database.cloudNativePG.backup.s3.credentialsSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.database) || !has(self.spec.database.cloudNativePG)"
+        + " || !has(self.spec.database.cloudNativePG.backup)"
+        + " || !has(self.spec.database.cloudNativePG.backup.caSecretRef)"
+        + " || !(self.spec.database.cloudNativePG.backup.caSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",
+    message = "spec.database.cloudNativePG.backup.caSecretRef.name: " + GeneratedSecretNames.REFUSED)
+@ValidationRule(
     value = "!has(self.spec) || !has(self.spec.backup) || !has(self.spec.backup.encryption)"
         + " || !has(self.spec.backup.encryption.passphraseSecretRef)"
         + " || !(self.spec.backup.encryption.passphraseSecretRef.name in " + GeneratedSecretNames.CEL_NAMES + ")",

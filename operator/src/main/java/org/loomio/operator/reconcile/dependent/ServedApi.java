@@ -90,4 +90,12 @@ public abstract class ServedApi implements Condition<Object, LoomioDeployment> {
       return ClusterCapabilities.TRAEFIK_MIDDLEWARE;
     }
   }
+
+  /** postgresql.cnpg.io/v1 Cluster (CloudNativePG's CRDs). */
+  public static final class CloudNativePGClusters extends ServedApi {
+    @Override
+    protected String api() {
+      return ClusterCapabilities.CNPG_CLUSTER;
+    }
+  }
 }

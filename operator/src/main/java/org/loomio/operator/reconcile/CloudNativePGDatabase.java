@@ -1,0 +1,221 @@
+package org.loomio.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.loomio.operator.api.v1alpha1.ComponentStatus;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
+import org.loomio.operator.render.CloudNativePGClusters;
+import org.loomio.operator.render.CloudNativePGSettings;
+import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Component;
+import org.loomio.operator.render.Names;
+import org.loomio.operator.render.NetworkPolicies;
+import org.loomio.operator.render.Ownership;
+import org.loomio.operator.render.RenderContext.DatabaseReadiness;
+import org.loomio.operator.render.ResolvedSpec;
+
+/**
+ * A stack's CloudNativePG database as the operator sees it: the Cluster the stack owns (from the informer), the
+ * Secrets CloudNativePG generated for it, and the Cluster's own status.
+ *
+ * <p><b>Trust.</b> {@code <name>-postgres-app} and {@code <name>-postgres-ca} are not named by the tenant and carry
+ * no consent mark: they are trusted only through their owner reference, to the very Cluster (by UID) that carries
+ * an owner reference to this LoomioDeployment's UID and the operator's labels. A Secret of either name that
+ * anyone else made (before CloudNativePG, or in its place) stops the stack before anything is applied
+ * (NameConflict); until both exist, nothing that reads them runs. The operator only reads them: their values
+ * reach the pods as secretKeyRef and a mounted file, never a copy, and are digested (keyed) so that a new password
+ * rolls the pods.
+ *
+ * <p><b>Mode.</b> The database mode of a stack never changes under it ({@link #modeChange}): the data is in one
+ * place, and switching would start Loomio on an empty database. Neither does the Cluster's PostgreSQL major.
+ */
+public final class CloudNativePGDatabase {
+
+  /**
+   * What was observed.
+   *
+   * @param readiness what the render may start
+   * @param secrets the proven Secrets (for digests and redaction), by name
+   * @param refusal a Secret of the Cluster's names that is not the Cluster's (NameConflict), if any
+   * @param component instances ready and wanted
+   * @param healthy the Cluster reports every instance ready in its healthy phase
+   * @param message for Ready when not healthy
+   * @param networkAssumptions what the NetworkPolicies cannot know (the API server's addresses)
+   */
+  public record State(DatabaseReadiness readiness, Map<String, Secret> secrets, Optional<String> refusal,
+      ComponentStatus component, boolean healthy, String message, List<String> networkAssumptions) {
+
+    static final State NONE = new State(DatabaseReadiness.READY, Map.of(), Optional.empty(), null, true, null, List.of());
+
+    /** Whether the stack runs on CloudNativePG at all. */
+    public boolean applies() {
+      return component != null;
+    }
+  }
+
+  /** CloudNativePG's phase of a Cluster whose instances are all up. */
+  public static final String HEALTHY_PHASE = "Cluster in healthy state";
+
+  private CloudNativePGDatabase() {}
+
+  /** The Cluster of the stack's name that is the stack's own, from the informer (empty: none, or not served). */
+  static Optional<CloudNativePGCluster> ownCluster(Context<LoomioDeployment> context, ResolvedSpec spec) {
+    String name = Names.cnpgCluster(spec.name());
+    try {
+      return context.getSecondaryResources(CloudNativePGCluster.class).stream()
+          .filter(c -> name.equals(c.getMetadata().getName()))
+          .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())))
+          .findFirst();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Optional.empty(); // the dependent is not active: postgresql.cnpg.io/v1 is not served
+    }
+  }
+
+  public static State observe(KubernetesClient client, Context<LoomioDeployment> context, ResolvedSpec spec,
+      ClusterCapabilities cluster, CloudNativePGSettings settings) {
+    return observe(spec, cluster, settings, ownCluster(context, spec),
+        name -> client.secrets().inNamespace(spec.namespace()).withName(name).get());
+  }
+
+  /** Pure: the Cluster as the informer holds it, and the Secrets as read by name. */
+  static State observe(ResolvedSpec spec, ClusterCapabilities cluster, CloudNativePGSettings settings,
+      Optional<CloudNativePGCluster> own, java.util.function.Function<String, Secret> read) {
+    var c = spec.cloudNativePG();
+    if (c.isEmpty()) {
+      return State.NONE;
+    }
+    int wanted = c.get().instances();
+    List<String> assumptions = spec.networkPoliciesEnabled() && settings.apiServer().isEmpty()
+        ? List.of(NetworkPolicies.API_SERVER_UNKNOWN) : List.of();
+    if (!cluster.serves(ClusterCapabilities.CNPG_CLUSTER)) {
+      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), new ComponentStatus(0, wanted), false,
+          "no database: the cluster does not serve postgresql.cnpg.io/v1 (CloudNativePG is not installed; see"
+              + " APIAvailable and docs/database.md); nothing of Loomio starts without it", assumptions);
+    }
+    String clusterName = Names.cnpgCluster(spec.name());
+    if (own.isEmpty()) {
+      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), new ComponentStatus(0, wanted), false,
+          "waiting for the database: creating the CloudNativePG Cluster " + clusterName, assumptions);
+    }
+    CloudNativePGCluster ours = own.get();
+    Map<String, Secret> proven = new java.util.LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String name : List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {
+      Secret secret = read.apply(name);
+      if (secret == null) {
+        missing.add(name);
+        continue;
+      }
+      if (!ownedBy(secret, ours)) {
+        return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.of(Ownership.describe(secret)
+            + " exists and is not this stack's database's: it has no owner reference to the CloudNativePG Cluster "
+            + clusterName + " (UID " + ours.getMetadata().getUid() + ") that this stack owns, so it is never read or"
+            + " mounted. Delete it if it is stale (CloudNativePG then creates its own), or give the LoomioDeployment"
+            + " another name"), new ComponentStatus(0, wanted), false, null, assumptions);
+      }
+      proven.put(name, secret);
+    }
+    Map<String, Object> status = ours.getStatus() == null ? Map.of() : ours.getStatus();
+    int ready = number(status.get("readyInstances"));
+    String phase = status.get("phase") instanceof String p ? p : null;
+    String primary = status.get("currentPrimary") instanceof String p && !p.isEmpty() ? p : null;
+    ComponentStatus component = new ComponentStatus(ready, wanted);
+    if (!missing.isEmpty()) {
+      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), component, false,
+          "waiting for the database: CloudNativePG has not created Secret" + (missing.size() == 1 ? " " : "s ")
+              + String.join(" and ", missing) + " for Cluster " + clusterName + " yet" + phase(phase)
+              + "; web, worker and the migration start once " + (missing.size() == 1 ? "it exists" : "they exist"),
+          assumptions);
+    }
+    if (primary == null || ready < 1) {
+      return new State(DatabaseReadiness.NO_PRIMARY, proven, Optional.empty(), component, false,
+          "waiting for the database: CloudNativePG Cluster " + clusterName + " has no ready primary yet (" + ready + "/"
+              + wanted + " instances ready" + phase(phase) + "); the migration waits for it", assumptions);
+    }
+    boolean healthy = ready >= wanted && (phase == null || HEALTHY_PHASE.equals(phase));
+    return new State(DatabaseReadiness.READY, proven, Optional.empty(), component, healthy, healthy ? null
+        : "the database is not healthy: CloudNativePG Cluster " + clusterName + " has " + ready + "/" + wanted
+            + " instances ready" + phase(phase) + ", primary " + primary + " (kubectl describe cluster.postgresql.cnpg.io "
+            + clusterName + ")", assumptions);
+  }
+
+  private static String phase(String phase) {
+    return phase == null ? "" : ", phase \"" + phase + "\"";
+  }
+
+  /** Whether CloudNativePG made the Secret for this very Cluster: an owner reference to its name and UID. */
+  static boolean ownedBy(HasMetadata secret, CloudNativePGCluster cluster) {
+    List<OwnerReference> refs = secret.getMetadata().getOwnerReferences();
+    String uid = cluster.getMetadata().getUid();
+    return refs != null && uid != null && refs.stream().anyMatch(r -> uid.equals(r.getUid())
+        && CloudNativePGClusters.KIND.equals(r.getKind())
+        && r.getApiVersion() != null && r.getApiVersion().startsWith("postgresql.cnpg.io/")
+        && cluster.getMetadata().getName().equals(r.getName()));
+  }
+
+  private static int number(Object o) {
+    return o instanceof Number n ? n.intValue() : 0;
+  }
+
+  /**
+   * A change of database mode on an existing stack, or of the CloudNativePG Cluster's PostgreSQL major version:
+   * the refusal (InvalidSpec, naming the field), or empty. Read from what exists of this very stack: its own
+   * embedded StatefulSet or data claim, its own Cluster, and (for a stack that ran on an external server)
+   * status.migrated without either.
+   */
+  static Optional<String> modeChange(Context<LoomioDeployment> context, LoomioDeployment resource, ResolvedSpec spec,
+      Predicate<String> live) {
+    String name = spec.name();
+    boolean embeddedExists = context.getSecondaryResources(StatefulSet.class).stream()
+        .anyMatch(s -> Names.of(name, Component.POSTGRES).equals(s.getMetadata().getName())
+            && Ownership.ours(Ownership.owned(s, name, spec.uid())))
+        || context.getSecondaryResources(PersistentVolumeClaim.class).stream()
+        .anyMatch(c -> Names.postgresData(name).equals(c.getMetadata().getName())
+            && Ownership.ours(Ownership.retained(c, name, spec.uid(), live)));
+    Optional<CloudNativePGCluster> cluster = ownCluster(context, spec);
+    boolean migrated = resource.getStatus() != null && resource.getStatus().getMigrated() != null;
+    return modeChange(spec, embeddedExists, cluster, migrated);
+  }
+
+  static Optional<String> modeChange(ResolvedSpec spec, boolean embeddedExists, Optional<CloudNativePGCluster> cluster,
+      boolean migrated) {
+    ResolvedSpec.Database db = spec.database();
+    String path = " The database mode of a stack cannot change: take a backup, create a new LoomioDeployment with the"
+        + " new mode and restore into it with a LoomioRestore (docs/database.md, Changing the database mode)";
+    String was = embeddedExists ? "embedded" : cluster.isPresent() ? "cloudNativePG" : null;
+    String now = db.embedded() ? "embedded" : db.external() ? "external" : "cloudNativePG";
+    if (was != null && !was.equals(now)) {
+      return Optional.of("spec.database: this stack's database is " + was + " (its " + (embeddedExists
+          ? "StatefulSet or data claim " + Names.of(spec.name(), Component.POSTGRES) : "CloudNativePG Cluster "
+          + Names.cnpgCluster(spec.name())) + " exists), and the spec now asks for " + now + "." + path);
+    }
+    if (was == null && db.cloudNativePG() && migrated) {
+      return Optional.of("spec.database: this stack already migrated a database that is neither embedded nor"
+          + " CloudNativePG (status.migrated; no Cluster " + Names.cnpgCluster(spec.name()) + " of this stack exists),"
+          + " and the spec now asks for cloudNativePG." + path);
+    }
+    if (cluster.isPresent() && db.cloudNativePG()) {
+      Map<String, String> annotations = cluster.get().getMetadata().getAnnotations();
+      String major = annotations == null ? null : annotations.get(CloudNativePGClusters.MAJOR_ANNOTATION);
+      if (major != null && !major.equals(Integer.toString(db.version()))) {
+        return Optional.of("spec.database.cloudNativePG.version: the Cluster " + Names.cnpgCluster(spec.name())
+            + " runs PostgreSQL " + major + "; a major version change is not made by changing this field: follow"
+            + " CloudNativePG's major upgrade procedure (https://cloudnative-pg.io/documentation/current/"
+            + "postgres_upgrades/), or move the data with a backup and a LoomioRestore into a new stack; then set"
+            + " the version the Cluster runs (docs/database.md, Major versions)");
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,227 @@
+package org.loomio.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.Conditions;
+import org.loomio.operator.reconcile.StatusAggregator;
+import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
+import org.loomio.operator.testing.Fixtures;
+
+/**
+ * spec.database.cloudNativePG on the real API server, run as the chart's ServiceAccount. The rig has no
+ * CloudNativePG: first without its API (APIAvailable explains, nothing starts, no fallback), then with a minimal CRD
+ * of our own for clusters.postgresql.cnpg.io (a structural schema that preserves unknown fields), where the test
+ * plays CloudNativePG: the operator creates the Cluster, waits for the database while CloudNativePG's Secrets do not
+ * exist, and converges once they exist (owned by the Cluster) and the Cluster reports a primary, with no quiet
+ * writes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CloudNativePGIT {
+
+  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final Path OUT = Path.of("target/e2e");
+  private static final String CRD_NAME = "clusters.postgresql.cnpg.io";
+
+  private Rig rig;
+  private KubernetesClient k;
+  private OperatorProcess operator;
+  private ChartIdentity identity;
+  private final String run = "cnpg" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+
+  @BeforeAll
+  void start() throws Exception {
+    rig = new Rig();
+    k = rig.admin();
+    rig.installCrdsAsDocumented();
+    identity = ChartIdentity.install(rig, OUT);
+    deleteCrd();
+    operator = new OperatorProcess(rig, OUT.resolve("operator-cnpg.log"), identity.kubeconfig());
+    operator.start();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      List<String> mine = k.namespaces().list().getItems().stream().map(n -> n.getMetadata().getName())
+          .filter(n -> n.startsWith(run + "-")).toList();
+      rig.deleteNamespaces(mine);
+      deleteCrd();
+    } finally {
+      if (operator != null) {
+        operator.stop();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void withoutCloudNativePGsApiAPIAvailableExplainsAndNothingStarts() {
+    String ns = run + "-absent";
+    apply(ns);
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      LoomioDeployment now = get(ns);
+      assertThat(now.getStatus()).isNotNull();
+      Condition api = condition(now, Conditions.API_AVAILABLE);
+      assertThat(api.getStatus()).isEqualTo("False");
+      assertThat(api.getMessage()).contains("postgresql.cnpg.io/v1 Cluster");
+      Condition ready = condition(now, Conditions.READY);
+      assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
+      assertThat(ready.getMessage()).contains("does not serve postgresql.cnpg.io/v1");
+      assertThat(k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getReplicas()).isZero();
+    });
+    assertThat(k.apps().statefulSets().inNamespace(ns).list().getItems()).as("no fallback to embedded").isEmpty();
+    assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
+    System.out.printf("e2e: cloudNativePG without its API: %s%n", condition(get(ns), Conditions.API_AVAILABLE).getMessage());
+  }
+
+  @Test
+  @Order(2)
+  void withTheApiTheClusterIsCreatedAndTheStackWaitsForItsSecretsThenConvergesWithNoQuietWrites() throws Exception {
+    installCrd();
+    // the operator discovers APIs at start (and every ten minutes)
+    operator.stop();
+    operator.start();
+    String ns = run + "-cnpg";
+    long mark = rig.auditMark();
+    apply(ns);
+    await().atMost(CONVERGE).until(() -> cluster(ns) != null);
+    CloudNativePGCluster pg = cluster(ns);
+    assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
+        .as("the Cluster is written by the chart's ServiceAccount")
+        .anySatisfy(w -> assertThat(w.resource() + " " + w.name() + " " + w.code()).startsWith("clusters team-postgres 20"));
+    assertThat(pg.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(get(ns).getMetadata().getUid()));
+    assertThat(pg.getSpec()).containsEntry("instances", 3).containsEntry("enableSuperuserAccess", false);
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      Condition ready = condition(get(ns), Conditions.READY);
+      assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
+      assertThat(ready.getMessage()).contains("waiting for the database").contains("team-postgres-app");
+      assertThat(condition(get(ns), Conditions.API_AVAILABLE).getStatus()).isEqualTo("True");
+    });
+    assertThat(k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getReplicas()).isZero();
+    assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
+
+    // CloudNativePG's part: its Secrets, owned by the Cluster, and a primary
+    var owner = new OwnerReferenceBuilder().withApiVersion("postgresql.cnpg.io/v1").withKind("Cluster")
+        .withName("team-postgres").withUid(pg.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
+        .build();
+    k.resource(new SecretBuilder().withNewMetadata().withName("team-postgres-app").withNamespace(ns)
+        .addToLabels("cnpg.io/cluster", "team-postgres").withOwnerReferences(owner).endMetadata()
+        .addToStringData("username", "loomio").addToStringData("password", "e2e-not-a-real-password").build()).create();
+    k.resource(new SecretBuilder().withNewMetadata().withName("team-postgres-ca").withNamespace(ns)
+        .addToLabels("cnpg.io/cluster", "team-postgres").withOwnerReferences(owner).endMetadata()
+        .addToStringData("ca.crt", "-----BEGIN CERTIFICATE-----\nZTJl\n-----END CERTIFICATE-----\n").build()).create();
+    k.resources(CloudNativePGCluster.class).inNamespace(ns).withName("team-postgres").editStatus(c -> {
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("phase", "Cluster in healthy state");
+      status.put("instances", 3);
+      status.put("readyInstances", 3);
+      status.put("currentPrimary", "team-postgres-1");
+      c.setStatus(status);
+      return c;
+    });
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems()).as("the migration").hasSize(1);
+      assertThat(k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getReplicas()).isOne();
+      LoomioDeployment now = get(ns);
+      Condition ready = condition(now, Conditions.READY);
+      assertThat(ready.getReason()).as("nothing runs pods on the rig: the migration is awaited")
+          .isEqualTo(Conditions.MIGRATION_PENDING);
+      assertThat(now.getStatus().getComponents().get("database").getReady()).isEqualTo(3);
+      assertThat(condition(now, Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    });
+    var web = k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getTemplate().getSpec();
+    assertThat(web.getVolumes()).anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
+        .isEqualTo("team-postgres-ca"));
+    assertThat(Serialization.asJson(k.configMaps().inNamespace(ns).withName("team-config").get()))
+        .contains("team-postgres-rw:5432").contains("sslmode=verify-full").doesNotContain("e2e-not-a-real-password");
+
+    long quietMark = rig.auditMark();
+    Thread.sleep(45_000); // the deliberate quiet time (the stack without Secrets rechecks every 30 s)
+    List<Rig.Write> quiet = rig.writesSince(quietMark, identity.user(), n -> n.startsWith(run));
+    System.out.printf("e2e: cloudNativePG stacks, operator writes during a quiet time: %d%n", quiet.size());
+    assertThat(quiet).as("writes while nothing changes").isEmpty();
+  }
+
+  private void apply(String ns) {
+    rig.restrictedNamespace(ns);
+    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
+    r.getMetadata().setNamespace(ns);
+    r.getMetadata().setGeneration(null);
+    k.resource(r).create();
+  }
+
+  private CloudNativePGCluster cluster(String ns) {
+    return k.resources(CloudNativePGCluster.class).inNamespace(ns).withName("team-postgres").get();
+  }
+
+  private LoomioDeployment get(String ns) {
+    return k.resources(LoomioDeployment.class).inNamespace(ns).withName("team").get();
+  }
+
+  private static Condition condition(LoomioDeployment r, String type) {
+    if (r.getStatus() == null) {
+      throw new AssertionError("no status yet");
+    }
+    return Conditions.find(r.getStatus().getConditions(), type)
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  /** CloudNativePG's CRD as far as the operator needs it: the kind, its plural, a status subresource. */
+  private void installCrd() {
+    CustomResourceDefinition crd = Serialization.unmarshal("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: clusters.postgresql.cnpg.io
+        spec:
+          group: postgresql.cnpg.io
+          scope: Namespaced
+          names: {kind: Cluster, listKind: ClusterList, plural: clusters, singular: cluster}
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              subresources: {status: {}}
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  properties:
+                    spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                    status: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        """, CustomResourceDefinition.class);
+    k.resource(crd).serverSideApply();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get().getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getType() + c.getStatus()).isEqualTo("EstablishedTrue")));
+  }
+
+  private void deleteCrd() {
+    if (k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() != null) {
+      k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).delete();
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() == null);
+    }
+  }
+}
