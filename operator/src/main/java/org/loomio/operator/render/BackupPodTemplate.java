@@ -80,6 +80,7 @@ public final class BackupPodTemplate {
       %%s
       rm -f "$dump" "$facts"
       coproc SNAPSHOT { exec psql --no-psqlrc --quiet --tuples-only --no-align --set=ON_ERROR_STOP=1; }
+      snapshot_pid=$!  # bash unsets SNAPSHOT_PID once it reaps the coprocess; $! stays
       to=${SNAPSHOT[1]}
       from=${SNAPSHOT[0]}
       { echo 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;'; echo 'SET LOCAL search_path = pg_catalog;'
@@ -98,7 +99,7 @@ public final class BackupPodTemplate {
       pid=
       echo 'COMMIT;' >&"$to"
       exec {to}>&-
-      wait "$SNAPSHOT_PID"
+      wait "$snapshot_pid"
       test -s "$dump"
       test -s "$facts"
       """.formatted(DUMP, FACTS);

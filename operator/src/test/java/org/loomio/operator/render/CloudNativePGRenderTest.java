@@ -198,7 +198,11 @@ class CloudNativePGRenderTest {
     assertThat(stack.all(Deployment.class)).filteredOn(d -> !"redis".equals(d.getMetadata().getLabels()
         .get(Labels.COMPONENT))).allSatisfy(d -> assertThat(d.getSpec().getReplicas()).as(d.getMetadata().getName()).isZero());
     assertThat(stack.all(Job.class)).isEmpty();
-    assertThat(stack.all(CronJob.class)).allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isTrue());
+    // the backup reads the database's Secrets and waits; the drill reads only the backups (its own throwaway server)
+    assertThat(stack.all(CronJob.class)).filteredOn(c -> Component.BACKUP.label().equals(c.getMetadata().getLabels()
+        .get(Labels.COMPONENT))).hasSize(1).allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isTrue());
+    assertThat(stack.all(CronJob.class)).filteredOn(c -> Component.DRILL.label().equals(c.getMetadata().getLabels()
+        .get(Labels.COMPONENT))).hasSize(1).allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isNotEqualTo(true));
 
     RenderContext noPrimary = new RenderContext(r, ClusterCapabilities.newest(), Fixtures.credentials(r),
         SecretDigests.none()).withDatabaseReadiness(RenderContext.DatabaseReadiness.NO_PRIMARY);
