@@ -315,7 +315,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   }
 
   private static Optional<Job> job(Context<LoomioBackup> context) {
-    return context.getSecondaryResources(Job.class).stream().findFirst();
+    return context.getSecondaryResourcesAsStream(Job.class).findFirst();
   }
 
   static Optional<JsonNode> agentSummary(Pod pod) {

@@ -500,12 +500,12 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   private static List<Pod> pods(Context<LoomioRestore> context, Component component) {
-    return context.getSecondaryResources(Pod.class).stream()
+    return context.getSecondaryResourcesAsStream(Pod.class)
         .filter(p -> component.label().equals(p.getMetadata().getLabels().get(Labels.COMPONENT))).toList();
   }
 
   private static Optional<Job> job(Context<LoomioRestore> context, Component component) {
-    return context.getSecondaryResources(Job.class).stream()
+    return context.getSecondaryResourcesAsStream(Job.class)
         .filter(j -> component.label().equals(j.getMetadata().getLabels().get(Labels.COMPONENT))).findFirst();
   }
 
