@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Pod;
+import org.loomio.operator.reconcile.cache.CacheTrim;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupSpec;
@@ -200,17 +201,20 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + " in (" + Component.SECRETS.label() + ","
             + Component.BACKUP.label() + ")")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     // pods of Jobs whose termination messages the status reports: backups, migrations, gates, rotations
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioDeployment.class)
         .withName(BACKUP_PODS)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RUN_ONCE + "=true")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
+        .withItemStore(CacheTrim.store(context, CacheTrim::pod))
         .build();
     var backups = InformerEventSourceConfiguration.from(LoomioBackup.class, LoomioDeployment.class)
         .withName(BACKUPS)
         .withSecondaryToPrimaryMapper(b -> b.getSpec() == null || b.getSpec().getDeploymentName() == null ? Set.of()
             : Set.of(new ResourceID(b.getSpec().getDeploymentName(), b.getMetadata().getNamespace())))
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     var restores = InformerEventSourceConfiguration.from(LoomioRestore.class, LoomioDeployment.class)
         .withName(RESTORES)
@@ -219,6 +223,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
                 r.getSpec() == null ? null : r.getSpec().getDeploymentName())
             .filter(Objects::nonNull).map(n -> new ResourceID(n, r.getMetadata().getNamespace()))
             .collect(Collectors.toSet()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     return List.of(new InformerEventSource<>(secrets, context), new InformerEventSource<>(pods, context),
         new InformerEventSource<>(restores, context), new InformerEventSource<>(backups, context));

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.loomio.operator.reconcile.cache.CacheTrim;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
@@ -113,11 +114,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
         .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
             o.getMetadata().getNamespace()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioRestore.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
         .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
             o.getMetadata().getNamespace()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::pod))
         .build();
     return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
   }

@@ -85,6 +85,11 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
+  /** The operator started last (null before {@link #startOperator}). */
+  public Operator operator() {
+    return operator;
+  }
+
 
   /** What the mock cannot do (server-side apply), turned off; production keeps it. */
   public static final java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>

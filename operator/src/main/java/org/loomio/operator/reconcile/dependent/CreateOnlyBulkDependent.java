@@ -2,6 +2,8 @@ package org.loomio.operator.reconcile.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
@@ -11,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.cache.CacheTrim;
 
 /**
  * Owned objects of one kind that are created when missing and then left alone: never updated, never
@@ -23,6 +26,13 @@ public abstract class CreateOnlyBulkDependent<R extends HasMetadata>
 
   protected CreateOnlyBulkDependent(Class<R> type) {
     super(type);
+  }
+
+  /** The informer's cache keeps no managedFields: a created-once object is never matched ({@link CacheTrim}). */
+  @Override
+  protected InformerEventSource<R, LoomioDeployment> createEventSource(EventSourceContext<LoomioDeployment> context) {
+    CacheTrim.withStore(configuration(), context, CacheTrim::readOnly).ifPresent(this::configureWith);
+    return super.createEventSource(context);
   }
 
   @Override

@@ -2,6 +2,8 @@ package org.loomio.operator.reconcile.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
@@ -9,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.cache.CacheTrim;
 import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.render.Ownership;
 import org.slf4j.Logger;
@@ -30,6 +33,13 @@ public abstract class StackBulkDependent<R extends HasMetadata>
 
   protected StackBulkDependent(Class<R> type) {
     super(type);
+  }
+
+  /** The informer's cache keeps the operator's own managedFields entry, which the server-side-apply matcher reads, and nothing of any other manager ({@link CacheTrim}). */
+  @Override
+  protected InformerEventSource<R, LoomioDeployment> createEventSource(EventSourceContext<LoomioDeployment> context) {
+    CacheTrim.withStore(configuration(), context, CacheTrim::owned).ifPresent(this::configureWith);
+    return super.createEventSource(context);
   }
 
   @Override
