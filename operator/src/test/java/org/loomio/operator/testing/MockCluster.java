@@ -85,6 +85,11 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
+  /** The metrics of the operator started last. */
+  public org.loomio.operator.runtime.OperatorMetrics metrics() {
+    return metrics;
+  }
+
   /** The operator started last (null before {@link #startOperator}). */
   public Operator operator() {
     return operator;

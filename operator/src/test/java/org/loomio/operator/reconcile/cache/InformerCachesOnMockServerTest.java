@@ -130,6 +130,11 @@ class InformerCachesOnMockServerTest {
       assertThat(podInCache.getMetadata().getManagedFields()).isNull();
       assertThat(podInCache.getStatus().getPhase()).isEqualTo("Pending");
     });
+    // the cache sizes are metrics
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(cluster.metrics().registry()
+        .find("loomio.operator.cache.objects").tag("controller", "loomio-operator").tag("informer", "backup-pods")
+        .gauge().value()).isGreaterThanOrEqualTo(1));
+    assertThat(cluster.metrics().registry().find("loomio.operator.cache.objects").gauges()).hasSizeGreaterThanOrEqualTo(15);
     // the server still has everything: only the operator's copy is trimmed
     assertThat(cluster.client().pods().inNamespace(ns).withName("elsewhere-migrate-abcde").get().getSpec()).isNotNull();
   }
