@@ -26,7 +26,9 @@ import java.util.function.UnaryOperator;
  *   <li>{@link #owned}: objects the workflow applies with server-side apply and matches. JOSDK's SSA matcher
  *       decides from the cached {@code managedFields} entry of the operator's own field manager whether to
  *       write, so that entry stays (in a compact, shared form); every other manager's entry (the
- *       controller-manager's status updates, kubectl's, ...) is dropped.
+ *       controller-manager's status updates, kubectl's, ...) is dropped, and so is a client-side apply's
+ *       last-applied-configuration annotation (these objects are only ever applied or JSON-patched, never
+ *       updated from the cache).
  *   <li>{@link #readOnly}: objects the operator only reads, or creates once and never matches (claims and
  *       migration Jobs, the generated Secrets, Job pods): no {@code managedFields} at all. A cached Secret the
  *       operator updates (read-check-write) is sent without managedFields, which the API server reads as
@@ -66,11 +68,13 @@ public final class CacheTrim {
     return object;
   }
 
-  /** Read (or created once and never matched): no managedFields. */
+  /**
+   * Read (or created once and never matched): no managedFields. The annotations stay whole: a cached Secret may be
+   * written back with an update, which replaces the annotations with those sent.
+   */
   public static <R extends HasMetadata> R readOnly(R object) {
     if (object.getMetadata() != null) {
       object.getMetadata().setManagedFields(null);
-      dropLastApplied(object);
     }
     return object;
   }

@@ -96,6 +96,14 @@ class CacheTrimTest {
   }
 
   @Test
+  void ownedObjectsLoseAClientSideApplysLastAppliedConfiguration() throws Exception {
+    HasMetadata deployment = copy(owned().get(0));
+    deployment.getMetadata().getAnnotations().put(CacheTrim.LAST_APPLIED, "{\"kind\":\"Deployment\"}");
+    assertThat(CacheTrim.owned(deployment).getMetadata().getAnnotations()).doesNotContainKey(CacheTrim.LAST_APPLIED)
+        .isNotEmpty();
+  }
+
+  @Test
   void ownedObjectWithoutTheOperatorsEntryKeepsNone() {
     var secret = new SecretBuilder().withNewMetadata().withName("x").withManagedFields(new ManagedFieldsEntryBuilder()
         .withManager("kubectl").withOperation("Update").build()).endMetadata().build();
@@ -103,14 +111,15 @@ class CacheTrimTest {
   }
 
   @Test
-  void readOnlyCachesKeepNoManagedFieldsAndNoLastAppliedConfiguration() {
+  void readOnlyCachesKeepNoManagedFieldsButEveryAnnotation() {
     var secret = new SecretBuilder().withNewMetadata().withName("team-secrets")
         .withManagedFields(new ManagedFieldsEntryBuilder().withManager("loomio-operator").withOperation("Update").build())
         .addToAnnotations(CacheTrim.LAST_APPLIED, "{...}").addToAnnotations("kept", "yes").endMetadata()
         .addToData("k", "dg==").build();
     var trimmed = CacheTrim.readOnly(secret);
     assertThat(trimmed.getMetadata().getManagedFields()).isNull();
-    assertThat(trimmed.getMetadata().getAnnotations()).containsOnlyKeys("kept");
+    // an update of the cached Secret sends its annotations: they must all be there
+    assertThat(trimmed.getMetadata().getAnnotations()).containsOnlyKeys(CacheTrim.LAST_APPLIED, "kept");
     assertThat(trimmed.getData()).containsEntry("k", "dg==");
   }
 
