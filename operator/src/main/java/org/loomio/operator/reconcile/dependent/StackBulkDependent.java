@@ -11,7 +11,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.cache.CacheTrim;
 import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.render.Ownership;
 import org.slf4j.Logger;

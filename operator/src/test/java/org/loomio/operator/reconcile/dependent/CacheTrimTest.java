@@ -1,4 +1,4 @@
-package org.loomio.operator.reconcile.cache;
+package org.loomio.operator.reconcile.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.loomio.operator.reconcile.cache;
+package org.loomio.operator.reconcile.dependent;
 
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
