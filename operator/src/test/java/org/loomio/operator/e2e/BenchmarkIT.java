@@ -80,7 +80,8 @@ class BenchmarkIT {
         for (LoomioDeployment now : k.resources(LoomioDeployment.class).inNamespace(operatorNs).list().getItems()) {
           assertThat(now.getStatus()).isNotNull();
           assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
-          assertThat(owned.getOrDefault(now.getMetadata().getName(), 0)).isEqualTo(perStack);
+          // at least: the rendered stack holds the credentials Secret only, the cluster also the operator's key Secrets
+          assertThat(owned.getOrDefault(now.getMetadata().getName(), 0)).isGreaterThanOrEqualTo(perStack);
         }
       });
       double operatorSeconds = (System.nanoTime() - t0) / 1e9;
@@ -139,9 +140,10 @@ class BenchmarkIT {
       assertThat(quiet).as("writes in a quiet 30 s").isEmpty();
       assertThat(restartWrites).as("writes after a restart with one deleted object").hasSize(1)
           .allSatisfy(w -> assertThat(w.resource() + " " + w.name()).isEqualTo("configmaps " + victim));
-      // each object once, three Secrets (credentials, backup key, signing key), the finalizer, the status; a
-      // 409 or a 500 of a loaded API server is retried and counted, hence the small allowance
-      assertThat(operatorWrites / (double) n).as("writes per stack").isLessThanOrEqualTo(perStack + 5 + 0.5);
+      // each object once (the rendered stack holds the credentials Secret already), the backup and signing key
+      // Secrets, the finalizer, the status; a 409 or a 500 of a loaded API server is retried and counted, hence the
+      // small allowance
+      assertThat(operatorWrites / (double) n).as("writes per stack").isLessThanOrEqualTo(perStack + 4 + 0.5);
     }
   }
 
