@@ -67,7 +67,7 @@ final class EdgeObserver {
           + Conditions.inWords(missingApis(stack)));
     }
     Set<String> seen = cluster.serves(ClusterCapabilities.INGRESS_V1)
-        ? context.getSecondaryResources(Ingress.class).stream().map(i -> i.getMetadata().getName())
+        ? context.getSecondaryResourcesAsStream(Ingress.class).map(i -> i.getMetadata().getName())
             .collect(Collectors.toSet()) : Set.of();
     List<String> absent = wanted.stream().map(i -> i.getMetadata().getName()).filter(n -> !seen.contains(n)).toList();
     if (!absent.isEmpty()) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.api.v1alpha1.BackupObject;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
@@ -89,10 +90,12 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     var jobs = InformerEventSourceConfiguration.from(Job.class, LoomioBackup.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.BACKUP)
         .withSecondaryToPrimaryMapper(o -> byLabel(o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioBackup.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.BACKUP)
         .withSecondaryToPrimaryMapper(o -> byLabel(o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::pod))
         .build();
     return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
   }
@@ -315,7 +318,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   }
 
   private static Optional<Job> job(Context<LoomioBackup> context) {
-    return context.getSecondaryResources(Job.class).stream().findFirst();
+    return context.getSecondaryResourcesAsStream(Job.class).findFirst();
   }
 
   static Optional<JsonNode> agentSummary(Pod pod) {

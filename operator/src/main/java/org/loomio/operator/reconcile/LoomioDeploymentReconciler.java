@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Pod;
+import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupSpec;
@@ -213,17 +214,20 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + " in (" + Component.SECRETS.label() + ","
             + Component.BACKUP.label() + ")")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     // pods of Jobs whose termination messages the status reports: backups, migrations, gates, rotations
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioDeployment.class)
         .withName(BACKUP_PODS)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RUN_ONCE + "=true")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
+        .withItemStore(CacheTrim.store(context, CacheTrim::pod))
         .build();
     var backups = InformerEventSourceConfiguration.from(LoomioBackup.class, LoomioDeployment.class)
         .withName(BACKUPS)
         .withSecondaryToPrimaryMapper(b -> b.getSpec() == null || b.getSpec().getDeploymentName() == null ? Set.of()
             : Set.of(new ResourceID(b.getSpec().getDeploymentName(), b.getMetadata().getNamespace())))
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     var restores = InformerEventSourceConfiguration.from(LoomioRestore.class, LoomioDeployment.class)
         .withName(RESTORES)
@@ -232,6 +236,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
                 r.getSpec() == null ? null : r.getSpec().getDeploymentName())
             .filter(Objects::nonNull).map(n -> new ResourceID(n, r.getMetadata().getNamespace()))
             .collect(Collectors.toSet()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     return List.of(new InformerEventSource<>(secrets, context), new InformerEventSource<>(pods, context),
         new InformerEventSource<>(restores, context), new InformerEventSource<>(backups, context));
@@ -239,7 +244,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
   /** The restore that holds the stack now (scaling down, restoring, migrating), oldest first, if any. */
   static Optional<String> restoreHold(Context<LoomioDeployment> context, String deployment) {
-    return context.getSecondaryResources(LoomioRestore.class).stream()
+    return context.getSecondaryResourcesAsStream(LoomioRestore.class)
         .filter(r -> deployment.equals(r.target()))
         .filter(r -> r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getHoldsDeployment()))
         .sorted(java.util.Comparator.comparing((LoomioRestore r) -> r.getMetadata().getCreationTimestamp()))
@@ -323,7 +328,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
 
     Map<String, Job> jobs = new LinkedHashMap<>();
-    context.getSecondaryResources(Job.class).forEach(j -> jobs.put(j.getMetadata().getName(), j));
+    context.getSecondaryResourcesAsStream(Job.class).forEach(j -> jobs.put(j.getMetadata().getName(), j));
     java.util.Set<Pod> jobPods = context.getSecondaryResources(Pod.class);
     LoomioDeploymentStatus previous = resource.getStatus();
 
@@ -332,7 +337,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     CredentialRotation.Outcome rotation = null;
     SecretsStatus secretsStatus = null;
     // <name>-secrets: the generated credentials (unless existingSecret holds them) and the operator's own keys
-    Secret cached = context.getSecondaryResources(Secret.class).stream()
+    Secret cached = context.getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> spec.generatedSecretName().equals(s.getMetadata().getName()))
         .findFirst().orElse(null);
     GeneratedCredentials.Outcome outcome;
@@ -362,7 +367,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
     String backupPublicKey = null;
     if (spec.backup().generatedKey()) {
-      Secret cachedKey = context.getSecondaryResources(Secret.class).stream()
+      Secret cachedKey = context.getSecondaryResourcesAsStream(Secret.class)
           .filter(s -> Names.backupKey(spec.name()).equals(s.getMetadata().getName()))
           .findFirst().orElse(null);
       GeneratedBackupKey.Outcome key;
@@ -379,7 +384,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       }
     }
     if (spec.backup().enabled()) {
-      Secret cachedSigning = context.getSecondaryResources(Secret.class).stream()
+      Secret cachedSigning = context.getSecondaryResourcesAsStream(Secret.class)
           .filter(s -> Names.backupSigningKey(spec.name()).equals(s.getMetadata().getName()))
           .findFirst().orElse(null);
       GeneratedBackupKey.Outcome signing;
@@ -400,7 +405,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     // spec.image against the database's version: refused, held at the old image, or let through. Decided
     // before anything is written for this generation, so a refusal leaves everything as it was.
     Map<String, LoomioBackup> backupsByName = new LinkedHashMap<>();
-    context.getSecondaryResources(LoomioBackup.class).forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
+    context.getSecondaryResourcesAsStream(LoomioBackup.class).forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
     // every value the stack's Job pods can read: the credentials, the referenced Secrets, the generated Secrets
     // (a pending rotation, the backup key) as the informer holds them
     List<Secret> readable = new java.util.ArrayList<>(lookup.secrets().values());
@@ -425,7 +430,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the pods). Last
       // before rendering: nothing after it may stop this reconcile from rolling the pods onto what it wrote.
       Secret current = generatedSecret;
-      Secret pending = context.getSecondaryResources(Secret.class).stream()
+      Secret pending = context.getSecondaryResourcesAsStream(Secret.class)
           .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
           .findFirst().orElse(null);
       rotation = rotator.step(client, spec, creds, current, pending, jobs,
@@ -546,7 +551,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
    */
   static String existingPostgresServiceName(Context<LoomioDeployment> context, ResolvedSpec spec) {
     String name = Names.of(spec.name(), Component.POSTGRES);
-    return context.getSecondaryResources(StatefulSet.class).stream()
+    return context.getSecondaryResourcesAsStream(StatefulSet.class)
         .filter(s -> name.equals(s.getMetadata().getName()) && s.getSpec() != null)
         .map(s -> s.getSpec().getServiceName())
         .filter(Objects::nonNull)
@@ -701,10 +706,10 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private static StatusAggregator.Observed observed(Context<LoomioDeployment> context, Stack stack,
       EdgeObserver.EdgeState edge, BackupObserver.BackupState backups, String restore) {
     Map<String, Deployment> deployments = new LinkedHashMap<>();
-    context.getSecondaryResources(Deployment.class).forEach(d -> deployments.put(d.getMetadata().getName(), d));
+    context.getSecondaryResourcesAsStream(Deployment.class).forEach(d -> deployments.put(d.getMetadata().getName(), d));
     Map<String, StatefulSet> statefulSets = new LinkedHashMap<>();
-    context.getSecondaryResources(StatefulSet.class).forEach(s -> statefulSets.put(s.getMetadata().getName(), s));
-    Optional<Job> job = context.getSecondaryResources(Job.class).stream()
+    context.getSecondaryResourcesAsStream(StatefulSet.class).forEach(s -> statefulSets.put(s.getMetadata().getName(), s));
+    Optional<Job> job = context.getSecondaryResourcesAsStream(Job.class)
         .filter(j -> stack.migrationJob().equals(j.getMetadata().getName()))
         .findFirst();
     return new StatusAggregator.Observed(deployments, statefulSets, job, edge, backups, restore);

@@ -92,6 +92,7 @@ public final class LoomioOperator {
     });
     operator.register(new LoomioBackupReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
     operator.register(new LoomioRestoreReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
+    metrics.cacheSizes(operator);
     return operator;
   }
 

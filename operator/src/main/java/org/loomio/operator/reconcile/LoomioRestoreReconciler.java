@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
@@ -113,11 +114,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
         .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
             o.getMetadata().getNamespace()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioRestore.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
         .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
             o.getMetadata().getNamespace()))
+        .withItemStore(CacheTrim.store(context, CacheTrim::pod))
         .build();
     return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
   }
@@ -531,12 +534,12 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   private static List<Pod> pods(Context<LoomioRestore> context, Component component) {
-    return context.getSecondaryResources(Pod.class).stream()
+    return context.getSecondaryResourcesAsStream(Pod.class)
         .filter(p -> component.label().equals(p.getMetadata().getLabels().get(Labels.COMPONENT))).toList();
   }
 
   private static Optional<Job> job(Context<LoomioRestore> context, Component component) {
-    return context.getSecondaryResources(Job.class).stream()
+    return context.getSecondaryResourcesAsStream(Job.class)
         .filter(j -> component.label().equals(j.getMetadata().getLabels().get(Labels.COMPONENT))).findFirst();
   }
 

@@ -118,7 +118,7 @@ final class NameConflicts {
     if (certificate == null) {
       return false;
     }
-    Ingress ours = context.getSecondaryResources(Ingress.class).stream()
+    Ingress ours = context.getSecondaryResourcesAsStream(Ingress.class)
         .filter(i -> ingressName.equals(i.getMetadata().getName()))
         .filter(i -> Ownership.ours(Ownership.owned(i, resource.getMetadata().getName(), resource.getMetadata().getUid())))
         .findFirst().orElse(null);
@@ -157,7 +157,7 @@ final class NameConflicts {
 
   private static Optional<HasMetadata> cached(Context<LoomioDeployment> context, HasMetadata desired) {
     try {
-      return context.getSecondaryResources(desired.getClass()).stream()
+      return context.getSecondaryResourcesAsStream(desired.getClass())
           .filter(o -> desired.getMetadata().getName().equals(o.getMetadata().getName()))
           .map(HasMetadata.class::cast)
           .findFirst();

@@ -102,8 +102,11 @@ public final class BackupSchedule {
     return longest.isZero() ? Duration.ofDays(366) : longest;
   }
 
-  /** The longest interval over a year from a fixed reference (renders stay pure: no clock); computed once. */
-  public Duration longestInterval() {
+  /**
+   * The longest interval over a year from a fixed reference (renders stay pure: no clock); computed once, by one
+   * thread (a restart reconciles every stack at once, all with the same schedule).
+   */
+  public synchronized Duration longestInterval() {
     if (longest == null) {
       longest = longestInterval(ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC")));
     }
@@ -111,7 +114,7 @@ public final class BackupSchedule {
   }
 
   /** The shortest gap between two runs, which bounds how late a missed run may still start; computed once. */
-  public Duration shortestInterval() {
+  public synchronized Duration shortestInterval() {
     if (shortest == null) {
       shortest = computeShortestInterval();
     }

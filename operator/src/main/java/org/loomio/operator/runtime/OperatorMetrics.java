@@ -146,6 +146,32 @@ public final class OperatorMetrics {
     return new AggregatedMetrics(List.of(new Work(josdk), josdk));
   }
 
+  /**
+   * How many objects each informer of the operator holds ({@code loomio_operator_cache_objects{controller,
+   * informer}}): what the operator's memory grows with (docs/performance.md). Read when scraped; NaN for an
+   * informer not started (a standby replica).
+   */
+  public void cacheSizes(io.javaoperatorsdk.operator.Operator operator) {
+    operator.getRegisteredControllers().forEach(c -> c.getControllerHealthInfo().informerEventSourceHealthIndicators()
+        .forEach((name, indicator) -> {
+          if (indicator instanceof io.javaoperatorsdk.operator.processing.event.source.Cache<?> cache) {
+            Gauge.builder("loomio.operator.cache.objects", cache, OperatorMetrics::cached)
+                .description("Objects the operator's informer holds (label-selected, trimmed to what the operator"
+                    + " reads)")
+                .tag("controller", c.getConfiguration().getName()).tag("informer", name)
+                .register(registry);
+          }
+        }));
+  }
+
+  private static double cached(io.javaoperatorsdk.operator.processing.event.source.Cache<?> cache) {
+    try {
+      return cache.keys().count();
+    } catch (RuntimeException e) {
+      return Double.NaN; // not started
+    }
+  }
+
   // --- per stack ---
 
   /** Records the stack's conditions and state from the status the operator just computed for it. */

@@ -65,6 +65,11 @@ public final class OperatorProcess implements AutoCloseable {
     throw new IllegalStateException("the operator did not start within 90 s:\n" + tail(4000));
   }
 
+  /** The running process's id (for jcmd). */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Stops it as Kubernetes would (SIGTERM, then a grace period). */
   public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {

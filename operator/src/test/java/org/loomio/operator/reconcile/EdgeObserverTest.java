@@ -47,6 +47,7 @@ class EdgeObserverTest {
             seen.stream().filter(o -> ((Class<?>) args[0]).isInstance(o)).forEach(of::add);
             yield of;
           }
+          case "getSecondaryResourcesAsStream" -> seen.stream().filter(o -> ((Class<?>) args[0]).isInstance(o));
           default -> throw new UnsupportedOperationException(method.getName());
         });
   }

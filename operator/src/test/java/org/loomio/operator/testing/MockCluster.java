@@ -85,6 +85,16 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
+  /** The metrics of the operator started last. */
+  public org.loomio.operator.runtime.OperatorMetrics metrics() {
+    return metrics;
+  }
+
+  /** The operator started last (null before {@link #startOperator}). */
+  public Operator operator() {
+    return operator;
+  }
+
 
   /** What the mock cannot do (server-side apply), turned off; production keeps it. */
   public static final java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>

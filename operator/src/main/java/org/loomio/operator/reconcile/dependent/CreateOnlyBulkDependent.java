@@ -2,6 +2,8 @@ package org.loomio.operator.reconcile.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
@@ -23,6 +25,13 @@ public abstract class CreateOnlyBulkDependent<R extends HasMetadata>
 
   protected CreateOnlyBulkDependent(Class<R> type) {
     super(type);
+  }
+
+  /** The informer's cache keeps no managedFields: a created-once object is never matched ({@link CacheTrim}). */
+  @Override
+  protected InformerEventSource<R, LoomioDeployment> createEventSource(EventSourceContext<LoomioDeployment> context) {
+    CacheTrim.withStore(configuration(), context, CacheTrim::readOnly).ifPresent(this::configureWith);
+    return super.createEventSource(context);
   }
 
   @Override

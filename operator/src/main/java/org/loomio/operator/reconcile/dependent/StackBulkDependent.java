@@ -2,6 +2,8 @@ package org.loomio.operator.reconcile.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
@@ -30,6 +32,13 @@ public abstract class StackBulkDependent<R extends HasMetadata>
 
   protected StackBulkDependent(Class<R> type) {
     super(type);
+  }
+
+  /** The informer's cache keeps the operator's own managedFields entry, which the server-side-apply matcher reads, and nothing of any other manager ({@link CacheTrim}). */
+  @Override
+  protected InformerEventSource<R, LoomioDeployment> createEventSource(EventSourceContext<LoomioDeployment> context) {
+    CacheTrim.withStore(configuration(), context, CacheTrim::owned).ifPresent(this::configureWith);
+    return super.createEventSource(context);
   }
 
   @Override
