@@ -114,6 +114,11 @@ public final class NetworkPolicies {
       policies.add(allow(ctx, Component.ROTATE, List.of(), rotateEgress(f)));
       clients.add(f.pods(Component.ROTATE));
     }
+    if (spec.database().embedded()) {
+      // the role setup Job: the embedded database only (the same rule as a rotation's)
+      policies.add(allow(ctx, Component.DB_ROLES, List.of(), rotateEgress(f)));
+      clients.add(f.pods(Component.DB_ROLES));
+    }
     if (ctx.upgradeGate().isPresent()) {
       // a version gate check: a Rails process like the migration, while it is due
       policies.add(allow(ctx, Component.UPGRADE_GATE, List.of(), migrateEgress));

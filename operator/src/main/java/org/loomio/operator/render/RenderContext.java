@@ -27,6 +27,7 @@ public final class RenderContext {
   private RotationJob.Rotation rotation;
   private boolean appStopped;
   private String postgresServiceName;
+  private boolean migrationHeld;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
@@ -114,6 +115,17 @@ public final class RenderContext {
 
   public RenderContext withAppStopped(boolean stopped) {
     appStopped = stopped;
+    return this;
+  }
+
+  /**
+   * The migration Job is not rendered yet: the embedded database's role setup ({@link RoleSetupJob}) has not
+   * succeeded and the migration Job does not exist (the operator decides; an offline render never holds it).
+   */
+  public boolean migrationHeld() { return migrationHeld; }
+
+  public RenderContext withMigrationHeld(boolean held) {
+    migrationHeld = held;
     return this;
   }
 

@@ -73,7 +73,12 @@ public final class StackRenderer {
     }
     if (!ctx.isolated()) {
       // isolated: no new pod may start (a Job already created is kept: Jobs are never deleted here)
-      objects.add(MigrationJob.render(ctx));
+      if (spec.database().embedded()) {
+        objects.add(RoleSetupJob.render(ctx));
+      }
+      if (!ctx.migrationHeld()) {
+        objects.add(MigrationJob.render(ctx));
+      }
       ctx.upgradeGate().ifPresent(gate -> objects.add(UpgradeGateJob.render(ctx, gate)));
     }
     ctx.rotation().ifPresent(rotation -> objects.add(RotationJob.render(ctx, rotation)));
