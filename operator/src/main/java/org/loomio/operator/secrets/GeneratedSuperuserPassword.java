@@ -35,6 +35,13 @@ public final class GeneratedSuperuserPassword {
 
   private GeneratedSuperuserPassword() {}
 
+  private static Map<String, String> encoded(Map<String, String> values) {
+    Map<String, String> data = new LinkedHashMap<>();
+    values.forEach((k, v) -> data.put(k, java.util.Base64.getEncoder().encodeToString(
+        v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return data;
+  }
+
   /**
    * @param current the Secret as last seen (informer cache), or null
    * @param live whether a UID belongs to a LoomioDeployment that exists now
@@ -78,7 +85,7 @@ public final class GeneratedSuperuserPassword {
     Secret secret = new SecretBuilder()
         .withMetadata(ObjectMetas.retained(spec.namespace(), spec.name(), spec.uid(), name, Component.SECRETS))
         .withType("Opaque")
-        .withStringData(values)
+        .withData(encoded(values))
         .build();
     try {
       client.secrets().inNamespace(spec.namespace()).resource(secret).create();

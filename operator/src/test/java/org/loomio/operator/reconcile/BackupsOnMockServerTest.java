@@ -508,7 +508,12 @@ class BackupsOnMockServerTest {
     cluster.client().resource(r).create();
     await().atMost(WAIT).until(() -> cluster.client().apps().deployments().inNamespace("withdrawn").withName("team-web")
         .get() != null);
-    cluster.runControllers("withdrawn", "team");
+    // the role setup succeeds, then the migration it held back: no Job left that a restore waits for
+    await().atMost(WAIT).untilAsserted(() -> {
+      cluster.runControllers("withdrawn", "team");
+      assertThat(cluster.client().batch().v1().jobs().inNamespace("withdrawn").withLabel(Labels.COMPONENT, "migrate")
+          .list().getItems()).isNotEmpty().allSatisfy(j -> assertThat(j.getStatus().getSucceeded()).isEqualTo(1));
+    });
     restore("withdrawn", "r1");
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(restoreStatus("withdrawn", "r1").getPhase()).isEqualTo(LoomioRestoreStatus.Phase.ScalingDown);
