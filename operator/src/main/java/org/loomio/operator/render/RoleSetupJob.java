@@ -32,7 +32,7 @@ import org.loomio.operator.render.pod.HardenedPod;
  * Every statement of the superuser's sessions runs with {@code search_path} pg_catalog only: the app role owns the
  * Loomio database and could plant objects or database settings there. Its termination message says what it did,
  * never a password. Like the migration Job it is created once, never updated, and kept as the record; its name
- * carries the hash of the script and the keyed digests of both passwords, so a changed password runs it again.
+ * carries the hash of the script and the database, so a new release of the script runs it again.
  */
 public final class RoleSetupJob {
 
@@ -196,13 +196,13 @@ public final class RoleSetupJob {
   private RoleSetupJob() {}
 
   /**
-   * The 8-hex hash of what the role setup depends on: its script and the keyed digests of the application's and
-   * the superuser's passwords (empty where unknown, as when rendering offline).
+   * The 8-hex hash of what the role setup depends on: its script and the database it sets up (the spec alone, so the
+   * offline render names the Job the operator creates). A new release of the script runs it again; a changed password
+   * does not (a rotation changes the app role's password itself; for a password changed in existingSecret, delete the
+   * Job: docs/operations.md).
    */
   public static String hash(RenderContext ctx) {
-    String app = ctx.digests().digest(ctx.credentials().secretName(), Credentials.POSTGRES_PASSWORD).orElse("");
-    String su = ctx.digests().digest(Names.postgresSuperuser(ctx.name()), SUPERUSER_PASSWORD).orElse("");
-    return SecretDigests.sha256(SCRIPT + "\n" + app + "\n" + su).substring(0, 8);
+    return SecretDigests.sha256(SCRIPT + "\n" + LoomioSettings.databaseUrl(ctx.spec().database())).substring(0, 8);
   }
 
   public static String name(RenderContext ctx) {
