@@ -62,7 +62,10 @@ public final class RoleSetupJob {
       // nor a role that could SET ROLE to a superuser
       "SELECT format('REVOKE %I FROM " + APP + " CASCADE', r.rolname) FROM pg_auth_members m"
           + " JOIN pg_roles r ON r.oid = m.roleid WHERE m.member = '" + APP + "'::regrole",
-      "\\gexec");
+      "\\gexec",
+      // the database's own settings, which its owner may write (ALTER DATABASE ... SET) and which every session in
+      // it gets, the superuser's too: a planted local_preload_libraries would stop the next step from signing in
+      "ALTER DATABASE " + DB + " RESET ALL;");
 
   /** In the Loomio database: extensions, then ownership of the database and of everything the superuser owns in it. */
   static final String OWNERSHIP_SQL = String.join("\n",

@@ -174,8 +174,13 @@ class RoleSetupJobOnPostgresTest {
       pg.psql("postgres", "GRANT pg_execute_server_program TO " + APP + "; GRANT pg_read_server_files TO " + APP
           + "; ALTER ROLE " + APP + " CREATEDB CREATEROLE;");
       pg.psql(DB, "CREATE TABLE made_by_superuser (id int); ALTER DATABASE " + DB + " OWNER TO " + SU + ";");
+      // the owner may set its database's settings, which every session in it gets (the superuser's too)
+      assertThat(asApp(pg, bin, DB, "ALTER DATABASE " + DB + " OWNER TO " + APP).exit).isNotZero();
+      pg.psql("postgres", "ALTER DATABASE " + DB + " SET local_preload_libraries = 'planted';");
       Run repair = run(pg, bin);
       assertThat(repair.exit).as(repair.output).isZero();
+      assertThat(pg.psql("postgres", "SELECT count(*) FROM pg_db_role_setting WHERE setdatabase ="
+          + " (SELECT oid FROM pg_database WHERE datname = '" + DB + "')").strip()).isEqualTo("0");
       assertThat(pg.psql("postgres", "SELECT count(*) FROM pg_auth_members WHERE member = '" + APP + "'::regrole")
           .strip()).isEqualTo("0");
       assertThat(pg.psql("postgres", "SELECT rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = '" + APP + "'")
