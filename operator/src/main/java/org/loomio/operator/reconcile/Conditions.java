@@ -46,6 +46,8 @@ public final class Conditions {
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   public static final String MIGRATION_FAILED = "MigrationFailed";
   public static final String MIGRATION_PENDING = "MigrationPending";
+  /** Degraded: the embedded database's role setup Job failed (the migration waits for it). */
+  public static final String ROLE_SETUP_FAILED = "RoleSetupFailed";
   public static final String ROLLING_OUT = "RollingOut";
   public static final String WORKLOADS_NOT_READY = "WorkloadsNotReady";
   public static final String ALL_READY = "AllComponentsReady";

@@ -17,6 +17,8 @@ import org.loomio.operator.secrets.CredentialRotation;
 import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.secrets.GeneratedBackupKey;
 import org.loomio.operator.secrets.GeneratedSigningKey;
+import org.loomio.operator.secrets.GeneratedSuperuserPassword;
+import org.loomio.operator.render.RoleSetupJob;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -157,6 +159,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   private final OperatorMetrics metrics;
   private final GeneratedCredentials credentials;
   private final CredentialRotation rotator;
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
   private final Clock clock;
   private volatile org.loomio.operator.render.CloudNativePGSettings cloudNativePG =
       org.loomio.operator.render.CloudNativePGSettings.DEFAULTS;
@@ -400,6 +403,25 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
             + " (docs/backup.md)");
       }
     }
+    Map<String, String> superuser = Map.of();
+    if (spec.database().embedded()) {
+      // the maintenance superuser's password (<name>-postgres-superuser): generated once, never required of the user
+      Secret cachedSuperuser = context.getSecondaryResources(Secret.class).stream()
+          .filter(s -> Names.postgresSuperuser(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst().orElse(null);
+      GeneratedSuperuserPassword.Outcome su;
+      try {
+        su = GeneratedSuperuserPassword.ensure(client, spec, cachedSuperuser, live, credentials.generator(), random);
+      } catch (GeneratedCredentials.IncompleteCredentialsException e) {
+        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+      }
+      superuser = su.values();
+      if (su.created()) {
+        events.normal(resource, "SuperuserPasswordGenerated", "generated the embedded database's superuser password"
+            + " in Secret " + Names.postgresSuperuser(spec.name()) + ": only the operator's role setup and rotation"
+            + " Jobs use it; Loomio signs in as " + ResolvedSpec.EMBEDDED_APP_USER + ", which is not a superuser");
+      }
+    }
     Optional<String> hold = restoreHold(context, spec.name());
 
     // spec.image against the database's version: refused, held at the old image, or let through. Decided
@@ -411,7 +433,9 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     List<Secret> readable = new java.util.ArrayList<>(lookup.secrets().values());
     readable.addAll(context.getSecondaryResources(Secret.class));
     readable.addAll(database.secrets().values());
-    java.util.function.UnaryOperator<String> redact = Redaction.masking(creds.values().values(), readable);
+    List<String> known = new java.util.ArrayList<>(creds.values().values());
+    known.addAll(superuser.values());
+    java.util.function.UnaryOperator<String> redact = Redaction.masking(known, readable);
     UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
         backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact,
         context.getSecondaryResources(Deployment.class)),
@@ -450,7 +474,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
 
     List<Secret> digested = new java.util.ArrayList<>(lookup.secrets().values());
     digested.addAll(database.secrets().values());
-    RenderContext renderContext = new RenderContext(spec, cluster, creds, SecretDigests.keyed(hashKey, digested))
+    RenderContext renderContext = new RenderContext(spec, cluster, creds,
+        SecretDigests.keyed(hashKey, digested).with(Names.postgresSuperuser(spec.name()), superuser))
         .withBackupPublicKey(backupPublicKey)
         .withRestoreHold(hold.orElse(null))
         .withCloudNativePGSettings(cloudNativePG)
@@ -460,6 +485,21 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     upgrade.gate().ifPresent(renderContext::withUpgradeGate);
     if (rotation != null) {
       rotation.job().ifPresent(renderContext::withRotation);
+    }
+    String roleSetupFailure = null;
+    if (spec.database().embedded() && !spec.isolated()) {
+      // the migration (and so the app) signs in as the role the role setup Job makes the database's owner: a new
+      // migration Job is created only once this role setup has succeeded
+      String roleSetup = RoleSetupJob.name(renderContext);
+      StatusAggregator.MigrationState state = StatusAggregator.migrationState(jobs.get(roleSetup));
+      renderContext.withMigrationHeld(state != StatusAggregator.MigrationState.SUCCEEDED
+          && !jobs.containsKey(MigrationJob.name(renderContext)));
+      if (state == StatusAggregator.MigrationState.FAILED) {
+        roleSetupFailure = "role setup Job " + roleSetup + " failed ("
+            + JobPods.failureMessage(jobPods, roleSetup).map(redact).orElse("see kubectl logs job/" + roleSetup)
+            + "); the migration waits for it. Fix the cause (docs/operations.md, RoleSetupFailed), then delete the"
+            + " Job to run it again";
+      }
     }
     Stack stack = StackRenderer.render(renderContext);
     // nothing is applied over an object of the stack's names that is not the stack's own
@@ -494,7 +534,7 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .map(redact).orElse(null);
     StatusAggregator.DayTwo dayTwo = new StatusAggregator.DayTwo(upgrade.migrated(), upgrade.upgrade(),
         upgrade.problem().map(p -> new StatusAggregator.Problem(p.reason(), p.message())).orElse(null),
-        secretsStatus, rotation == null ? null : rotation.failure().orElse(null), migrationLog);
+        secretsStatus, rotation == null ? null : rotation.failure().orElse(null), migrationLog, roleSetupFailure);
     LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
         observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context,
             policy.nginxControllerConfigMap()), backups, hold.orElse(null))
@@ -613,6 +653,11 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
     for (String secret : List.of(spec.generatedSecretName(), RotationJob.pendingSecret(spec.name()))) {
       deleteIfOurs(client, spec, client.secrets().inNamespace(ns).withName(secret).get(), removed, kept);
+    }
+    // the database's superuser password goes only with the database: a kept claim is unmanageable without it
+    if (kept.stream().noneMatch(k -> k.endsWith(" " + Names.postgresData(spec.name())))) {
+      deleteIfOurs(client, spec, client.secrets().inNamespace(ns).withName(Names.postgresSuperuser(spec.name())).get(),
+          removed, kept);
     }
     LOG.info("{}/{} deleted with deletionPolicy Delete: removed {}{}", ns, spec.name(),
         removed.isEmpty() ? "nothing" : String.join(", ", removed),

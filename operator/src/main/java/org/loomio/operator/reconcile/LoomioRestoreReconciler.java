@@ -195,14 +195,15 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         return step.fail("LoomioRestore " + other.get() + " is restoring " + deploymentName + " (or holds it after a"
             + " failure): one restore at a time; delete that one first");
       }
+      // a migration, or the embedded database's role setup (the restore signs in as the role it makes the owner)
       Optional<String> migrating = client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.INSTANCE, deploymentName)
-          .withLabel(Labels.COMPONENT, Component.MIGRATE.label()).list().getItems().stream()
+          .withLabelIn(Labels.COMPONENT, Component.MIGRATE.label(), Component.DB_ROLES.label()).list().getItems().stream()
           .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.RUNNING
               || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.PENDING)
           .map(j -> j.getMetadata().getName()).findFirst();
       if (migrating.isPresent()) {
         status.setPhase(Phase.Pending);
-        status.setMessage("waiting for migration Job " + migrating.get() + " to finish before restoring");
+        status.setMessage("waiting for Job " + migrating.get() + " to finish before restoring");
         return step.write(RECHECK);
       }
       status.setStartTime(now());

@@ -70,8 +70,15 @@ public final class StatusAggregator {
    */
   public record DayTwo(org.loomio.operator.api.v1alpha1.MigratedStatus migrated,
       org.loomio.operator.api.v1alpha1.UpgradeStatus upgrade, Problem upgradeProblem,
-      org.loomio.operator.api.v1alpha1.SecretsStatus secrets, String rotationFailure, String migrationLog) {
-    public static final DayTwo NONE = new DayTwo(null, null, null, null, null, null);
+      org.loomio.operator.api.v1alpha1.SecretsStatus secrets, String rotationFailure, String migrationLog,
+      String roleSetupFailure) {
+    public static final DayTwo NONE = new DayTwo(null, null, null, null, null, null, null);
+
+    public DayTwo(org.loomio.operator.api.v1alpha1.MigratedStatus migrated,
+        org.loomio.operator.api.v1alpha1.UpgradeStatus upgrade, Problem upgradeProblem,
+        org.loomio.operator.api.v1alpha1.SecretsStatus secrets, String rotationFailure, String migrationLog) {
+      this(migrated, upgrade, upgradeProblem, secrets, rotationFailure, migrationLog, null);
+    }
   }
 
   /** Ready/Progressing reason while the stack is isolated, and the Isolated condition's reasons. */
@@ -219,6 +226,7 @@ public final class StatusAggregator {
           generation));
     }
     Problem problem = d.upgradeProblem() != null ? d.upgradeProblem()
+        : d.roleSetupFailure() != null ? new Problem(Conditions.ROLE_SETUP_FAILED, d.roleSetupFailure())
         : d.rotationFailure() != null ? new Problem(org.loomio.operator.secrets.CredentialRotation.ROTATION_FAILED,
             d.rotationFailure()) : null;
     if (problem != null && conditions.stream().noneMatch(c -> Conditions.DEGRADED.equals(c.getType())

@@ -35,7 +35,8 @@ import org.loomio.operator.render.pod.Scratch;
  * backup whose manifest is signed by the stack's key and not dated in the future, downloads it, verifies every
  * object's SHA-256 against the manifest before decrypting anything, writes the database dump to scratch and
  * restores the uploads; then a {@code postgres} container runs {@code pg_restore --clean --if-exists
- * --no-owner}. Neither pod has an API token: results travel in termination messages.
+ * --no-owner}, with the embedded database as its non-superuser owner ({@link #RESTORE_SCRIPT}). Neither pod has an
+ * API token: results travel in termination messages.
  */
 public final class BackupPodTemplate {
 
@@ -107,16 +108,34 @@ public final class BackupPodTemplate {
   /**
    * The restore's pg_restore container: the plaintext dump the agent wrote is removed whatever happens (done,
    * failed, refused by the version check, or stopped by a signal), so a failed restore pod keeps none.
+   *
+   * <p>It restores as the database's role, {@code --no-owner}. With the embedded database that is the app's role, which
+   * owns the database but is not a superuser (a dump that runs {@code COPY ... FROM PROGRAM} fails), and
+   * {@code RESTORE_AS_OWNER} adds {@code --no-privileges} (no GRANT names a role of the source) and leaves the dump's
+   * extensions (their {@code DROP}/{@code CREATE EXTENSION} and comments are left out of the
+   * list), which stay as the database has them: the role setup creates them, and {@code pg_stat_statements} is not
+   * one the owner may create. An external database is restored as before (the user's role, the dump's extensions).
    */
   static final String RESTORE_SCRIPT = """
       set -euo pipefail
       dump=%1$s
       pid=
-      trap 'rm -f "$dump"' EXIT
+      trap 'rm -f "$dump" "$dump.list" "$dump.use"' EXIT
       trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; exit 143' TERM
       trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; exit 130' INT
       %%s
-      pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$PGDATABASE" "$dump" &
+      pg_restore --list --file="$dump.list" "$dump" &
+      pid=$!
+      wait "$pid"
+      pid=
+      if [ "${RESTORE_AS_OWNER:-false}" = true ]; then
+        grep -E -v '^[0-9]+; [0-9]+ [0-9]+ (EXTENSION|COMMENT - EXTENSION) ' "$dump.list" > "$dump.use" || true
+        set -- --no-privileges
+      else
+        cp "$dump.list" "$dump.use"
+        set --
+      fi
+      pg_restore --clean --if-exists --no-owner "$@" --exit-on-error --use-list="$dump.use" --dbname="$PGDATABASE" "$dump" &
       pid=$!
       wait "$pid"
       pid=
@@ -388,7 +407,8 @@ public final class BackupPodTemplate {
         Expansion.env("PGUSER", db.user()),
         RailsContainer.fromSecret("PGPASSWORD", db.password()),
         Expansion.env("PGSSLMODE", db.sslMode().value()),
-        Expansion.env("EXPECTED_MAJOR", Integer.toString(db.version()))));
+        Expansion.env("EXPECTED_MAJOR", Integer.toString(db.version())),
+        Expansion.env("RESTORE_AS_OWNER", Boolean.toString(db.embedded()))));
     List<VolumeMount> mounts = new ArrayList<>();
     if (db.ca() != null) {
       env.add(Expansion.env("PGSSLROOTCERT", LoomioSettings.DATABASE_CA_DIR + "/" + LoomioSettings.CA_FILE));

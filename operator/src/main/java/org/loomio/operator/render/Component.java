@@ -32,6 +32,11 @@ public enum Component {
   DRILL("drill"),
   /** The Job that changes the embedded database's password during a rotation, and its policy. */
   ROTATE("rotate"),
+  /**
+   * The embedded database's role setup Job (the app's non-superuser owner role, ownership, extensions), signed in
+   * as the maintenance superuser.
+   */
+  DB_ROLES("db-roles"),
   /** A version gate Job run on the old image before an upgrade (for example 3.3's anonymous-poll check). */
   UPGRADE_GATE("upgrade-gate");
 

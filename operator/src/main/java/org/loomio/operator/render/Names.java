@@ -70,6 +70,19 @@ public final class Names {
     return name + org.loomio.operator.api.v1alpha1.GeneratedSecretNames.SIGNING_KEY_SUFFIX;
   }
 
+  /**
+   * The Secret with the embedded PostgreSQL's maintenance superuser password (generated, retained while the data
+   * claim is).
+   */
+  public static String postgresSuperuser(String name) {
+    return name + org.loomio.operator.api.v1alpha1.GeneratedSecretNames.POSTGRES_SUPERUSER_SUFFIX;
+  }
+
+  /** The role setup Job for one set of inputs: {@code <name>-db-roles-<8 hex>}. */
+  public static String roleSetupJob(String name, String hash8) {
+    return name + "-db-roles-" + hash8;
+  }
+
   /** The ConfigMap with the armored public keys backups are encrypted to. */
   public static String backupRecipients(String name) {
     return name + "-backup-recipients";

@@ -30,6 +30,7 @@ import org.loomio.operator.api.v1alpha1.PeerSelector;
  *   <li>web, worker and the migration Job to PostgreSQL and Redis (embedded pods, or external ranges);
  *   <li>web and worker to SMTP, to the S3 endpoint, and to public HTTPS (web push, webhooks, sign-in);
  *   <li>backup and restore pods to PostgreSQL and to the backup bucket;
+ *   <li>the embedded database's role setup Job to PostgreSQL only;
  *   <li>everyone to the cluster DNS; PostgreSQL and Redis to nothing else.
  * </ul>
  *
@@ -127,7 +128,12 @@ public final class NetworkPolicies {
       clients.add(f.pods(Component.UPGRADE_GATE));
     }
     if (spec.database().embedded()) {
-      policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of(f.dns())));
+      // the role setup Job: DNS and the embedded database only; the database (not Redis) admits it
+      policies.add(allow(ctx, Component.DB_ROLES, List.of(), rotateEgress(f)));
+      List<NetworkPolicyPeer> databaseClients = new ArrayList<>(clients);
+      databaseClients.add(f.pods(Component.DB_ROLES));
+      policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(databaseClients, PostgresStatefulSet.PORT)),
+          List.of(f.dns())));
     }
     if (spec.database().cloudNativePG()) {
       policies.add(cloudNativePG(ctx, f, clients));

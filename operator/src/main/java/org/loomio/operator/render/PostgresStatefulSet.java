@@ -16,7 +16,9 @@ import org.loomio.operator.render.pod.Scratch;
 /**
  * The embedded PostgreSQL: the official image run as UID 10001 (its entrypoint supports an arbitrary
  * user), data on the retained claim {@code <name>-postgres-data}, socket and scratch on emptyDirs, a
- * tmpfs for shared memory.
+ * tmpfs for shared memory. Its bootstrap superuser {@value ResolvedSpec#EMBEDDED_USER} gets the password of
+ * {@code <name>-postgres-superuser} (used by the first start only); the app's own role is made by
+ * {@link RoleSetupJob}.
  */
 public final class PostgresStatefulSet {
 
@@ -38,7 +40,9 @@ public final class PostgresStatefulSet {
         .withEnv(
             Expansion.env("POSTGRES_USER", ResolvedSpec.EMBEDDED_USER),
             Expansion.env("POSTGRES_DB", ResolvedSpec.EMBEDDED_DATABASE),
-            RailsContainer.fromSecret("POSTGRES_PASSWORD", db.password()),
+            // initdb's superuser password: the maintenance superuser's, never the app's (RoleSetupJob)
+            RailsContainer.fromSecret("POSTGRES_PASSWORD", Names.postgresSuperuser(ctx.name()),
+                RoleSetupJob.SUPERUSER_PASSWORD),
             Expansion.env("PGDATA", PGDATA))
         .withPorts(new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").build())
         .withResources(db.workload().resources())

@@ -29,6 +29,7 @@ public final class RenderContext {
   private String postgresServiceName;
   private CloudNativePGSettings cloudNativePGSettings = CloudNativePGSettings.DEFAULTS;
   private DatabaseReadiness databaseReadiness = DatabaseReadiness.READY;
+  private boolean migrationHeld;
 
   public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
       SecretDigests digests) {
@@ -152,6 +153,17 @@ public final class RenderContext {
 
   /** The migration Job waits for the database's primary (and its Secrets). */
   public boolean databasePrimaryPending() { return databaseReadiness != DatabaseReadiness.READY; }
+
+  /**
+   * The migration Job is not rendered yet: the embedded database's role setup ({@link RoleSetupJob}) has not
+   * succeeded and the migration Job does not exist (the operator decides; an offline render never holds it).
+   */
+  public boolean migrationHeld() { return migrationHeld; }
+
+  public RenderContext withMigrationHeld(boolean held) {
+    migrationHeld = held;
+    return this;
+  }
 
   /** The version gate Job to run on the old image before an upgrade, if one is due. */
   public java.util.Optional<UpgradeGateJob.Gate> upgradeGate() { return java.util.Optional.ofNullable(upgradeGate); }

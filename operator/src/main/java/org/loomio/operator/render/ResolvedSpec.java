@@ -273,7 +273,7 @@ public final class ResolvedSpec {
     String storageClass = e.getStorage() == null ? null : e.getStorage().getStorageClassName();
     Workload workload = new Workload(1, Quantities.merge(e.getResources(), Defaults.POSTGRES), pod(e.getPod()));
     return new Database(DatabaseMode.EMBEDDED, or(e.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), Names.of(name, Component.POSTGRES), 5432,
-        EMBEDDED_DATABASE, EMBEDDED_USER,
+        EMBEDDED_DATABASE, EMBEDDED_APP_USER,
         new SecretKeyRef(credentialsSecretName(), Credentials.POSTGRES_PASSWORD), SslMode.DISABLE, null,
         size, storageClass, workload, e.getImage());
   }
@@ -313,9 +313,20 @@ public final class ResolvedSpec {
         c.getImage(), b, path, retention));
   }
 
-  /** Database and role of the embedded PostgreSQL (the names Loomio's own compose file uses for the database). */
+  /** Database of the embedded PostgreSQL (the name Loomio's own compose file uses). */
   public static final String EMBEDDED_DATABASE = "loomio_production";
+  /**
+   * The embedded PostgreSQL's bootstrap superuser ({@code POSTGRES_USER}): the maintenance role, used only by the
+   * operator's own Jobs (role setup, rotation) with the password of {@code <name>-postgres-superuser}. PostgreSQL
+   * 16+ refuses to take superuser from the bootstrap role, so the app never uses it ({@link RoleSetupJob}).
+   */
   public static final String EMBEDDED_USER = "loomio";
+  /**
+   * The role the app, the migration, the upgrade gate, backups and restores sign in as: it owns the Loomio
+   * database and everything in it, and is not a superuser ({@link RoleSetupJob}). Its password is
+   * {@code POSTGRES_PASSWORD} of the credentials Secret.
+   */
+  public static final String EMBEDDED_APP_USER = "loomio_app";
 
   // --- redis ---
 

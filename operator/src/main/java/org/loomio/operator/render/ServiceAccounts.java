@@ -32,6 +32,9 @@ public final class ServiceAccounts {
     }
     if (ctx.spec().database().embedded()) {
       components.add(Component.POSTGRES);
+      if (!ctx.isolated()) {
+        components.add(Component.DB_ROLES);
+      }
     }
     if (ctx.spec().redis().embedded()) {
       components.add(Component.REDIS);

@@ -75,7 +75,12 @@ public final class StackRenderer {
     if (!ctx.isolated() && !ctx.databasePrimaryPending()) {
       // isolated: no new pod may start (a Job already created is kept: Jobs are never deleted here); a
       // CloudNativePG database without a primary (or its Secrets) yet: the migration waits for it
-      objects.add(MigrationJob.render(ctx));
+      if (spec.database().embedded()) {
+        objects.add(RoleSetupJob.render(ctx));
+      }
+      if (!ctx.migrationHeld()) {
+        objects.add(MigrationJob.render(ctx));
+      }
       ctx.upgradeGate().ifPresent(gate -> objects.add(UpgradeGateJob.render(ctx, gate)));
     }
     ctx.rotation().ifPresent(rotation -> objects.add(RotationJob.render(ctx, rotation)));

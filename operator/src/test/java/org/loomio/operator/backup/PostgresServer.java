@@ -44,11 +44,56 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Every PostgreSQL to test against, one per major version: the directories listed in $LOOMIO_PG_BINS (colon
+   * separated, as .ci/run sets it for the PostgreSQL 17 it fetches) and every {@code /usr/lib/postgresql/<major>/bin}.
+   * A listed directory that holds no initdb fails the test: a version asked for is never skipped silently.
+   */
+  public static List<Path> allBinaries() {
+    java.util.TreeMap<Integer, Path> byMajor = new java.util.TreeMap<>();
+    String listed = System.getenv("LOOMIO_PG_BINS");
+    if (listed != null && !listed.isBlank()) {
+      for (String dir : listed.split(":")) {
+        if (dir.isBlank()) {
+          continue;
+        }
+        Path b = Path.of(dir);
+        org.junit.jupiter.api.Assertions.assertTrue(Files.isExecutable(b.resolve("initdb")),
+            "LOOMIO_PG_BINS names " + dir + ", which holds no initdb");
+        byMajor.putIfAbsent(major(b), b);
+      }
+    }
+    try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+          .forEach(b -> byMajor.putIfAbsent(major(b), b));
+    } catch (IOException | RuntimeException e) {
+      // none installed
+    }
+    binaries().ifPresent(b -> byMajor.putIfAbsent(major(b), b));
+    return List.copyOf(byMajor.values());
+  }
+
+  /** The major version of the binaries in a directory (postgres --version). */
+  public static int major(Path bin) {
+    try {
+      String out = exec(List.of(bin.resolve("postgres").toString(), "--version"), Map.of(), null);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\) (\\d+)").matcher(out);
+      if (!m.find()) {
+        throw new IllegalStateException("no version in " + out);
+      }
+      return Integer.parseInt(m.group(1));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot tell the version of " + bin, e);
+    }
+  }
+
   private final Path bin;
   private final Path base;
   private final Path data;
   private final int port;
   private final List<String> asServerUser;
+  /** The bootstrap superuser (initdb's --username): postgres, or loomio as the embedded database's image makes it. */
+  private final String superuser;
   /** Where the helpers below connect: TCP, or the Unix socket when TCP asks for passwords. */
   private final String adminHost;
 
@@ -61,7 +106,13 @@ public final class PostgresServer implements AutoCloseable {
    *     helpers below then use the Unix socket, which trusts
    */
   public PostgresServer(Path bin, boolean passwordsOverTcp) throws Exception {
+    this(bin, passwordsOverTcp, "postgres");
+  }
+
+  /** @param superuser the bootstrap superuser's name (initdb --username) */
+  public PostgresServer(Path bin, boolean passwordsOverTcp, String superuser) throws Exception {
     this.bin = bin;
+    this.superuser = superuser;
     base = Files.createTempDirectory("loomio-pg-");
     data = base.resolve("data");
     asServerUser = new ArrayList<>();
@@ -75,7 +126,7 @@ public final class PostgresServer implements AutoCloseable {
       port = s.getLocalPort();
     }
     adminHost = passwordsOverTcp ? base.toString() : "127.0.0.1";
-    server("initdb", "--pgdata=" + data, "--username=postgres", "--auth-local=trust",
+    server("initdb", "--pgdata=" + data, "--username=" + superuser, "--auth-local=trust",
         "--auth-host=" + (passwordsOverTcp ? "scram-sha-256" : "trust"), "--encoding=UTF8", "--locale=C", "--no-sync");
     server("pg_ctl", "--pgdata=" + data, "--log=" + base.resolve("server.log"), "--wait", "--timeout=60",
         "--options=-p " + port + " -k " + base + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
@@ -132,14 +183,14 @@ public final class PostgresServer implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(bin.resolve(tool).toString());
     cmd.addAll(List.of(args));
-    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", "postgres"), null);
+    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", superuser), null);
   }
 
   /** psql with a script from standard input, stopping at the first error. */
   public String psql(String database, String sql) throws Exception {
     List<String> cmd = List.of(bin.resolve("psql").toString(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
         "--tuples-only", "--no-align", "--dbname=" + database);
-    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", "postgres"), sql);
+    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", superuser), sql);
   }
 
   public static String exec(List<String> cmd, Map<String, String> env, String stdin) throws Exception {

@@ -51,10 +51,11 @@ class RenderCommandTest {
     Run r = run("render", "-f", Fixtures.examplesDir().resolve("minimal.yaml").toString());
     assertThat(r.code()).as(r.err()).isZero();
     List<JsonNode> docs = documents(r.out());
-    // with the restore drill's CronJob, ServiceAccount and NetworkPolicy
-    assertThat(docs).hasSize(38);
+    // with the restore drill's CronJob, ServiceAccount and NetworkPolicy, and the role setup's Job,
+    // ServiceAccount and NetworkPolicy
+    assertThat(docs).hasSize(41);
     assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Deployment", "StatefulSet", "Job", "Secret");
-    assertThat(r.out()).startsWith("# LoomioDeployment team: 38 objects for Kubernetes 1.34");
+    assertThat(r.out()).startsWith("# LoomioDeployment team: 41 objects for Kubernetes 1.34");
     JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")).findFirst().orElseThrow();
     secret.path("stringData").elements().forEachRemaining(v -> assertThat(v.asText()).isEqualTo(Credentials.PLACEHOLDER));
     assertThat(secret.has("data")).isFalse();
@@ -121,7 +122,7 @@ class RenderCommandTest {
       Run r = run("render", "-f", "-", "-n", "decisions");
       assertThat(r.code()).as(r.err()).isZero();
       List<JsonNode> docs = documents(r.out());
-      assertThat(docs).hasSize(38 + 34);
+      assertThat(docs).hasSize(41 + 37);
       assertThat(docs).allSatisfy(d -> assertThat(d.at("/metadata/namespace").asText()).isEqualTo("decisions"));
     } finally {
       System.setIn(stdin);

@@ -38,7 +38,8 @@ import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
 /**
- * Day-2 operations end to end on the mock API server: isolation on and off leaving data untouched, refused
+ * Day-2 operations end to end on the mock API server: the embedded database's role setup before the migration
+ * (and its failure), isolation on and off leaving data untouched, refused
  * upgrade paths, an upgrade through its gate, pre-upgrade backup, maintenance window and migration (with a failure
  * on the way), a patch release migrating while the old version serves,
  * and a rotation in its order (database, Secret, pods). The mock runs no controllers: the test plays the Job,
@@ -297,6 +298,81 @@ class DayTwoOnMockServerTest {
     awaitReady("patch");
   }
 
+  // --- role setup (embedded database) ---
+
+  @Test
+  void theRoleSetupRunsBeforeTheMigrationAndItsFailureIsReportedWithoutThePassword() {
+    create("roles", "team", "host: team.example.org");
+    // the superuser's password: generated once into its own retained Secret, never the app's
+    await().atMost(WAIT).untilAsserted(() -> assertThat(job("roles", "db-roles")).isPresent());
+    Secret superuser = cluster.client().secrets().inNamespace("roles").withName("team-postgres-superuser").get();
+    assertThat(superuser.getMetadata().getOwnerReferences()).as("retained").isNullOrEmpty();
+    assertThat(superuser.getMetadata().getAnnotations()).containsKey(org.loomio.operator.render.Ownership.OWNER_UID);
+    assertThat(superuser.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, "secrets");
+    String password = secretValue("roles", "team-postgres-superuser",
+        org.loomio.operator.render.RoleSetupJob.SUPERUSER_PASSWORD);
+    assertThat(password).matches("[0-9a-f]{64}").isNotEqualTo(secretValue("roles", "team-secrets", "POSTGRES_PASSWORD"));
+    assertThat(secretValue("roles", "team-postgres-superuser",
+        org.loomio.operator.render.RoleSetupJob.SUPERUSER_VERIFIER)).startsWith("SCRAM-SHA-256$4096:");
+    assertThat(events("roles")).contains("Normal SuperuserPasswordGenerated");
+
+    // the migration waits for the role setup
+    awaitCondition("roles", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
+    cluster.runWorkloads("roles", "team");
+    awaitCondition("roles", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
+    assertThat(migrationJobs("roles")).as("no migration before the role setup succeeded").isEmpty();
+
+    // it fails: Degraded says so, with the Job's message, the password masked; still no migration
+    Job roles = job("roles", "db-roles").orElseThrow();
+    fail("roles", roles, "setup-roles", "could not set the password " + password + " of loomio (see the log)");
+    awaitCondition("roles", Conditions.DEGRADED, "True", Conditions.ROLE_SETUP_FAILED);
+    Condition degraded = condition("roles", "team", Conditions.DEGRADED);
+    assertThat(degraded.getMessage()).contains(roles.getMetadata().getName()).contains("[redacted]")
+        .doesNotContain(password).contains("docs/operations.md");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(events("roles")).contains("Warning RoleSetupFailed"));
+    assertThat(cluster.client().v1().events().inNamespace("roles").list().getItems())
+        .allSatisfy(e -> assertThat(String.valueOf(e.getMessage())).doesNotContain(password));
+    assertThat(migrationJobs("roles")).isEmpty();
+
+    // deleting the failed Job runs it again; once it succeeds, the migration runs and the stack comes up
+    cluster.client().batch().v1().jobs().inNamespace("roles").withName(roles.getMetadata().getName()).delete();
+    cluster.client().pods().inNamespace("roles").withName(roles.getMetadata().getName() + "-x").delete();
+    await().atMost(WAIT).untilAsserted(() -> {
+      Job again = job("roles", "db-roles").orElseThrow();
+      assertThat(again.getStatus() == null || again.getStatus().getFailed() == null).isTrue();
+    });
+    complete("roles", job("roles", "db-roles").orElseThrow());
+    await().atMost(WAIT).untilAsserted(() -> assertThat(migrationJobs("roles")).hasSize(1));
+    awaitReady("roles");
+    assertThat(secretValue("roles", "team-postgres-superuser",
+        org.loomio.operator.render.RoleSetupJob.SUPERUSER_PASSWORD)).as("generated once").isEqualTo(password);
+  }
+
+  @Test
+  void aRotationOfTheAppPasswordNeedsNoNewRoleSetupAndHoldsNothing() {
+    create("roles2", "team", "host: team.example.org");
+    awaitReady("roles2");
+    List<String> before = roleSetupJobs("roles2");
+    assertThat(before).hasSize(1);
+    patch("roles2", "team", "{\"spec\":{\"secrets\":{\"rotate\":{\"token\":\"t1\",\"keys\":[\"POSTGRES_PASSWORD\"]}}}}");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(job("roles2", "rotate")).isPresent());
+    // the rotation Job signs in as the superuser with its own Secret, never the app's current password
+    assertThat(job("roles2", "rotate").orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getValueFrom() != null).extracting(e -> e.getValueFrom().getSecretKeyRef().getName())
+        .contains("team-postgres-superuser").doesNotContain("team-secrets");
+    complete("roles2", job("roles2", "rotate").orElseThrow());
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get("roles2", "team").getStatus().getSecrets()
+        .getLastRotationToken()).isEqualTo("t1"));
+    awaitReady("roles2");
+    assertThat(roleSetupJobs("roles2")).isEqualTo(before);
+    assertThat(migrationJobs("roles2")).as("the migration is not run again").hasSize(1);
+  }
+
+  private static List<String> roleSetupJobs(String ns) {
+    return cluster.client().batch().v1().jobs().inNamespace(ns).withLabel(Labels.COMPONENT, "db-roles").list()
+        .getItems().stream().map(j -> j.getMetadata().getName()).toList();
+  }
+
   // --- rotation ---
 
   @Test
@@ -422,7 +498,10 @@ class DayTwoOnMockServerTest {
   private static void awaitReady(String ns) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
       cluster.runWorkloads(ns, "team");
-      migrationJobs(ns).stream().filter(j -> j.getStatus() == null || j.getStatus().getConditions() == null
+      // the role setup first (the migration waits for it), then the migration
+      java.util.stream.Stream.concat(cluster.client().batch().v1().jobs().inNamespace(ns)
+          .withLabel(Labels.COMPONENT, "db-roles").list().getItems().stream(), migrationJobs(ns).stream())
+          .filter(j -> j.getStatus() == null || j.getStatus().getConditions() == null
           || j.getStatus().getConditions().isEmpty()).forEach(j -> complete(ns, j));
       Condition c = condition(ns, "team", Conditions.READY);
       assertThat(c).isNotNull();

@@ -89,8 +89,13 @@ class OperatorOnMockServerTest {
     generated.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
     // a Secret that existed before is completed by the operator a moment later: an assertion, so the wait retries
     assertThat(values).as("the operator's hash key in " + spec.generatedSecretName()).containsKey(Credentials.HASH_KEY);
+    // the embedded database's superuser password, as the operator digests it
+    Secret superuser = cluster.client().secrets().inNamespace(ns).withName(
+        org.loomio.operator.render.Names.postgresSuperuser(name)).get();
+    List<Secret> digested = spec.database().embedded() && superuser != null ? List.of(superuser) : List.of();
     return StackRenderer.render(r, ClusterCapabilities.newest(), new Credentials(spec.generatedSecretName(), true, values),
-        SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of()));
+        SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            digested));
   }
 
   /**
@@ -108,6 +113,8 @@ class OperatorOnMockServerTest {
 
   private static void awaitConverged(String ns, String name) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      // the migration Job is created once the role setup succeeded: the Job controller's part
+      cluster.completeRoleSetup(ns, name);
       Stack stack = expected(ns, name);
       for (HasMetadata want : stack.objects()) {
         HasMetadata got = cluster.client().resource(want).get();
@@ -360,6 +367,8 @@ class OperatorOnMockServerTest {
             "team-backups");
     assertThat(cluster.client().secrets().inNamespace("retain").withName("team-secrets").get()).isNotNull();
     assertThat(cluster.client().secrets().inNamespace("retain").withName("team-backup-key").get()).isNotNull();
+    // the database's superuser password stays with the database
+    assertThat(cluster.client().secrets().inNamespace("retain").withName("team-postgres-superuser").get()).isNotNull();
 
     create("purge", "team", "host: team.example.org\ndeletionPolicy: Delete");
     awaitConverged("purge", "team");
@@ -371,6 +380,8 @@ class OperatorOnMockServerTest {
           .extracting(p -> p.getMetadata().getName()).containsExactly("team-backups");
       assertThat(cluster.client().secrets().inNamespace("purge").withName("team-secrets").get()).isNull();
       assertThat(cluster.client().secrets().inNamespace("purge").withName("team-backup-key").get()).isNotNull();
+      // the database's claim went, and its superuser password with it
+      assertThat(cluster.client().secrets().inNamespace("purge").withName("team-postgres-superuser").get()).isNull();
     });
   }
 

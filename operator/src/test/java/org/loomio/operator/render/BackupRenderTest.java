@@ -306,7 +306,12 @@ class BackupRenderTest {
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("old-signing"));
     assertThat(pod.getInitContainers()).extracting(Container::getName).containsExactly(BackupPodTemplate.AGENT_CONTAINER);
     assertThat(String.join(" ", container(pod, "pg-restore").getCommand()))
-        .contains("pg_restore --clean --if-exists --no-owner --exit-on-error");
+        .contains("pg_restore --clean --if-exists --no-owner \"$@\" --exit-on-error");
+    // the embedded database is restored as its owner, not a superuser: no GRANTs, the dump's extensions left out
+    assertThat(container(pod, "pg-restore").getEnv()).filteredOn(e -> "RESTORE_AS_OWNER".equals(e.getName()))
+        .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("true"));
+    assertThat(container(pod, "pg-restore").getEnv()).filteredOn(e -> "PGUSER".equals(e.getName()))
+        .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("loomio_app"));
     assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("uploads")).singleElement()
         .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getReadOnly()).as("writable: no readOnly, which the API server would drop as false").isNull());
     assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("decryption")).singleElement()

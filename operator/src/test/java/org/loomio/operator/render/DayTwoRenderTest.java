@@ -138,8 +138,7 @@ class DayTwoRenderTest {
             .isEqualTo("loomio/loomio:3.4");
       }
     }
-    Job migrate = stack.all(Job.class).get(0);
-    assertThat(migrate.getMetadata().getName()).isEqualTo(stack.migrationJob());
+    Job migrate = stack.get(Job.class, stack.migrationJob()).orElseThrow();
     assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("loomio/loomio:3.5");
     assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getTerminationMessagePolicy())
         .as("its log tail reaches Degraded").isEqualTo("FallbackToLogsOnError");
@@ -169,14 +168,14 @@ class DayTwoRenderTest {
   }
 
   @Test
-  void theRotationJobReadsTheCurrentPasswordAndTheVerifierNeverAValueInline() {
+  void theRotationJobReadsTheSuperuserPasswordAndTheVerifierNeverAValueInline() {
     Stack stack = render(SPEC, c -> c.withRotation(new RotationJob.Rotation("2026-11-27", "uid-1")));
     Job job = stack.get(Job.class, new RotationJob.Rotation("2026-11-27", "uid-1").jobName("team")).orElseThrow();
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getEnv()).filteredOn(e -> e.getValueFrom() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/"
             + e.getValueFrom().getSecretKeyRef().getKey())
-        .containsExactly("PGPASSWORD=team-secrets/POSTGRES_PASSWORD",
+        .containsExactly("SUPERUSER_PASSWORD=team-postgres-superuser/POSTGRES_SUPERUSER_PASSWORD",
             "NEW_PASSWORD=team-secrets-rotation/POSTGRES_PASSWORD",
             "NEW_PASSWORD_SCRAM=team-secrets-rotation/POSTGRES_PASSWORD_SCRAM");
     assertThat(container.getImage()).startsWith("postgres:");

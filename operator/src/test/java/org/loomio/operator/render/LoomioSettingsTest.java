@@ -28,7 +28,7 @@ class LoomioSettingsTest {
         .containsEntry("FILE_UPLOAD_MAX_MB", "100")
         .containsEntry("ACTIVE_STORAGE_SERVICE", "local")
         .containsEntry("VAPID_SUBJECT", "https://a.example.org")
-        .containsEntry("DATABASE_URL", "postgresql://loomio@team-postgres:5432/loomio_production?sslmode=disable")
+        .containsEntry("DATABASE_URL", "postgresql://loomio_app@team-postgres:5432/loomio_production?sslmode=disable")
         .doesNotContainKeys("SMTP_SERVER", "SITE_NAME");
   }
 

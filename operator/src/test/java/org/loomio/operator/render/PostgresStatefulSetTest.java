@@ -23,7 +23,8 @@ class PostgresStatefulSetTest {
     assertThat(Pods.volume(s.getSpec().getTemplate(), "data").orElseThrow().getPersistentVolumeClaim().getClaimName())
         .isEqualTo("team-postgres-data");
     assertThat(Pods.env(c)).containsEntry("PGDATA", "/var/lib/postgresql/data/pgdata")
-        .containsEntry("POSTGRES_PASSWORD", "secret:team-secrets/POSTGRES_PASSWORD")
+        // the bootstrap superuser's password is its own, never the app's
+        .containsEntry("POSTGRES_PASSWORD", "secret:team-postgres-superuser/POSTGRES_SUPERUSER_PASSWORD")
         .containsEntry("POSTGRES_DB", "loomio_production").containsEntry("POSTGRES_USER", "loomio");
     assertThat(s.getSpec().getServiceName()).isEqualTo("team-postgres-headless");
   }

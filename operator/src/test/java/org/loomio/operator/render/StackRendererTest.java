@@ -22,11 +22,13 @@ class StackRendererTest {
     Stack stack = Fixtures.render(Fixtures.minimal("team"));
     assertThat(stack.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
         "ServiceAccount/team-web", "ServiceAccount/team-worker", "ServiceAccount/team-migrate",
-        "ServiceAccount/team-hocuspocus", "ServiceAccount/team-postgres", "ServiceAccount/team-redis",
-        "ServiceAccount/team-backup", "ServiceAccount/team-restore", "ServiceAccount/team-drill",
+        "ServiceAccount/team-hocuspocus", "ServiceAccount/team-postgres", "ServiceAccount/team-db-roles",
+        "ServiceAccount/team-redis", "ServiceAccount/team-backup", "ServiceAccount/team-restore",
+        "ServiceAccount/team-drill",
         "NetworkPolicy/team-default-deny", "NetworkPolicy/team-web", "NetworkPolicy/team-worker",
         "NetworkPolicy/team-hocuspocus", "NetworkPolicy/team-migrate", "NetworkPolicy/team-backup",
-        "NetworkPolicy/team-restore", "NetworkPolicy/team-drill", "NetworkPolicy/team-postgres",
+        "NetworkPolicy/team-restore", "NetworkPolicy/team-drill", "NetworkPolicy/team-db-roles",
+        "NetworkPolicy/team-postgres",
         "NetworkPolicy/team-redis",
         "Secret/team-secrets", "ConfigMap/team-config",
         "PersistentVolumeClaim/team-uploads", "PersistentVolumeClaim/team-postgres-data",
@@ -34,8 +36,10 @@ class StackRendererTest {
         "Service/team-web", "Service/team-hocuspocus", "Service/team-postgres",
         "Service/team-postgres-headless", "Service/team-redis",
         "StatefulSet/team-postgres", "Deployment/team-redis", "Deployment/team-web", "Deployment/team-worker",
-        "Deployment/team-hocuspocus", "Job/" + stack.migrationJob(), "CronJob/team-backup",
-        "CronJob/team-drill");
+        "Deployment/team-hocuspocus", "Job/" + RoleSetupJob.name(new RenderContext(new ResolvedSpec(
+            Fixtures.minimal("team")), ClusterCapabilities.newest(), Fixtures.credentials(Fixtures.minimal("team")),
+            SecretDigests.none())),
+        "Job/" + stack.migrationJob(), "CronJob/team-backup", "CronJob/team-drill");
     assertThat(stack.omissions()).isEmpty();
     assertThat(stack.image()).isEqualTo("loomio/loomio:3.5");
   }

@@ -301,6 +301,23 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Plays the Job controller for the embedded database's role setup only: it succeeds, so the operator creates the
+   * migration Job, which waits for it.
+   */
+  public void completeRoleSetup(String namespace, String instance) {
+    for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.INSTANCE, instance)
+        .withLabel(Labels.COMPONENT, org.loomio.operator.render.Component.DB_ROLES.label()).list().getItems()) {
+      if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {
+        editStatus(client.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()), x -> {
+          x.setStatus(new JobStatusBuilder().withSucceeded(1).addNewCondition().withType("Complete").withStatus("True")
+              .endCondition().build());
+          return x;
+        });
+      }
+    }
+  }
+
   /** Plays the Job controller: every Job of the stack without an outcome succeeds. */
   public void completeJobs(String namespace, String instance) {
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {

@@ -124,6 +124,8 @@ class CelRulesTest {
       "privateKeySecretRef: {name: team-secrets, key: SECRET_KEY_BASE}",
       "verificationKeySecretRef: {name: team-backup-signing-key, key: public.asc}",
       "verificationKeySecretRef: {name: team-backup-key, key: public.asc}",
+      "privateKeySecretRef: {name: team-postgres-superuser, key: POSTGRES_SUPERUSER_PASSWORD}",
+      "verificationKeySecretRef: {name: team-postgres-superuser, key: POSTGRES_SUPERUSER_PASSWORD}",
       "allowUnsigned: true",
       "allowUnsigned: true, backupName: latest"})
   void restoreRulesRefuseWhatTheOperatorRefusesInTheSameWords(String fields) throws IOException {

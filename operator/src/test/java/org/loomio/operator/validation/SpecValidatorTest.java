@@ -307,14 +307,16 @@ class SpecValidatorTest {
 
   @Test
   void noFieldMayNameASecretTheOperatorGeneratesForTheStack() {
-    for (String generated : List.of("team-secrets", "team-secrets-rotation", "team-backup-key")) {
+    for (String generated : List.of("team-secrets", "team-secrets-rotation", "team-backup-key",
+        "team-backup-signing-key", "team-postgres-superuser")) {
       List<Violation> refused = validate(everySecretField(generated)).stream()
           .filter(v -> v.message().startsWith(org.loomio.operator.api.v1alpha1.GeneratedSecretNames.REFUSED)).toList();
       assertThat(refused).as(generated).extracting(Violation::field).containsExactlyElementsOf(SECRET_FIELDS);
       assertThat(refused).allSatisfy(v -> assertThat(v.message()).endsWith("(" + generated + ")"));
     }
     // a Secret of the user's own, another stack's name form, or the stack's own TLS Secret: not a generated one
-    for (String ok : List.of("app-secrets", "team-tls", "other-backup-key", "teams-secrets")) {
+    for (String ok : List.of("app-secrets", "team-tls", "other-backup-key", "teams-secrets",
+        "other-postgres-superuser")) {
       assertThat(validate(everySecretField(ok))).as(ok)
           .noneSatisfy(v -> assertThat(v.message()).startsWith(
               org.loomio.operator.api.v1alpha1.GeneratedSecretNames.REFUSED));
@@ -341,7 +343,7 @@ class SpecValidatorTest {
     var rs = new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec();
     rs.setDeploymentName("team");
     for (String generated : List.of("team-secrets", "team-secrets-rotation", "team-backup-key",
-        "team-backup-signing-key")) {
+        "team-backup-signing-key", "team-postgres-superuser")) {
       rs.setVerificationKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef(generated, "public.asc"));
       assertThat(SpecValidator.validateRestore(rs)).singleElement().satisfies(v -> {
         assertThat(v.field()).isEqualTo("spec.verificationKeySecretRef.name");
@@ -362,7 +364,8 @@ class SpecValidatorTest {
   void aRestoresKeyMayBeABackupKeyButNeverTheStacksCredentials() {
     var rs = new org.loomio.operator.api.v1alpha1.LoomioRestoreSpec();
     rs.setDeploymentName("team");
-    for (String credentials : List.of("team-secrets", "team-secrets-rotation", "team-backup-signing-key")) {
+    for (String credentials : List.of("team-secrets", "team-secrets-rotation", "team-backup-signing-key",
+        "team-postgres-superuser")) {
       rs.setPrivateKeySecretRef(new org.loomio.operator.api.v1alpha1.SecretKeyRef(credentials, "k"));
       assertThat(SpecValidator.validateRestore(rs)).singleElement()
           .satisfies(v -> assertThat(v.field()).isEqualTo("spec.privateKeySecretRef.name"));
