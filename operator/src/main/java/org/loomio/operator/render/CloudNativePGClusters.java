@@ -62,7 +62,7 @@ public final class CloudNativePGClusters {
     s.put("inheritedMetadata", ordered("labels", ordered(Labels.INSTANCE, ctx.name(), Labels.PART_OF, Labels.APP)));
     s.put("bootstrap", ordered("initdb", ordered(
         "database", ResolvedSpec.EMBEDDED_DATABASE,
-        "owner", ResolvedSpec.EMBEDDED_USER,
+        "owner", ResolvedSpec.CNPG_OWNER,
         "postInitApplicationSQL", EXTENSIONS.stream().map(e -> "CREATE EXTENSION IF NOT EXISTS " + e).toList())));
     Map<String, Object> storage = new LinkedHashMap<>();
     storage.put("size", c.storageSize());

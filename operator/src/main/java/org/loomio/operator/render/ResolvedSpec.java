@@ -263,7 +263,7 @@ public final class ResolvedSpec {
     if (d.getCloudNativePG() != null) {
       CloudNativePG c = cloudNativePG().orElseThrow();
       return new Database(DatabaseMode.CLOUDNATIVEPG, c.version(), Names.cnpgReadWrite(name), 5432,
-          EMBEDDED_DATABASE, EMBEDDED_USER, new SecretKeyRef(Names.cnpgApp(name), CNPG_PASSWORD_KEY),
+          EMBEDDED_DATABASE, CNPG_OWNER, new SecretKeyRef(Names.cnpgApp(name), CNPG_PASSWORD_KEY),
           SslMode.VERIFY_FULL, new SecretKeyRef(Names.cnpgCa(name), CNPG_CA_KEY), c.storageSize(),
           c.storageClassName(), c.workload(), null);
     }
@@ -277,6 +277,12 @@ public final class ResolvedSpec {
         new SecretKeyRef(credentialsSecretName(), Credentials.POSTGRES_PASSWORD), SslMode.DISABLE, null,
         size, storageClass, workload, e.getImage());
   }
+
+  /**
+   * The owner of the Loomio database that CloudNativePG bootstraps (not a superuser: CloudNativePG's own
+   * {@code postgres} is, and Loomio never signs in as it); its credentials are in {@code <cluster>-app}.
+   */
+  public static final String CNPG_OWNER = "loomio";
 
   /** The key of the password in CloudNativePG's {@code <cluster>-app} Secret (it also holds username, uri, ...). */
   public static final String CNPG_PASSWORD_KEY = "password";
