@@ -31,7 +31,9 @@ import org.loomio.operator.render.ResolvedSpec;
  *
  * <p><b>Trust.</b> {@code <name>-postgres-app} and {@code <name>-postgres-ca} are not named by the tenant and carry
  * no consent mark: they are trusted only through their owner reference, to the very Cluster (by UID) that carries
- * an owner reference to this LoomioDeployment's UID and the operator's labels. A Secret of either name that
+ * an owner reference to this LoomioDeployment's UID and the operator's labels, and only in the version that
+ * Cluster's status records ({@link #recordedBy}): an owner reference can be forged, the Cluster's status cannot by
+ * whoever may only write Secrets. A Secret of either name that
  * anyone else made (before CloudNativePG, or in its place) stops the stack before anything is applied
  * (NameConflict); until both exist, nothing that reads them runs. The operator only reads them: their values
  * reach the pods as secretKeyRef and a mounted file, never a copy, and are digested (keyed) so that a new password
@@ -111,6 +113,7 @@ public final class CloudNativePGDatabase {
     CloudNativePGCluster ours = own.get();
     Map<String, Secret> proven = new java.util.LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
+    List<String> unconfirmed = new ArrayList<>();
     for (String name : List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {
       Secret secret = read.apply(name);
       if (secret == null) {
@@ -123,6 +126,10 @@ public final class CloudNativePGDatabase {
             + clusterName + " (UID " + ours.getMetadata().getUid() + ") that this stack owns, so it is never read or"
             + " mounted. Delete it if it is stale (CloudNativePG then creates its own), or give the LoomioDeployment"
             + " another name"), new ComponentStatus(0, wanted), false, null, assumptions);
+      }
+      if (!recordedBy(secret, ours)) {
+        unconfirmed.add(name);
+        continue;
       }
       proven.put(name, secret);
     }
@@ -137,6 +144,14 @@ public final class CloudNativePGDatabase {
               + String.join(" and ", missing) + " for Cluster " + clusterName + " yet" + phase(phase)
               + "; web, worker and the migration start once " + (missing.size() == 1 ? "it exists" : "they exist"),
           assumptions);
+    }
+    if (!unconfirmed.isEmpty()) {
+      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), component, false,
+          "waiting for the database: Secret" + (unconfirmed.size() == 1 ? " " : "s ") + String.join(" and ", unconfirmed)
+              + " of Cluster " + clusterName + " " + (unconfirmed.size() == 1 ? "is" : "are") + " not (yet) the version"
+              + " CloudNativePG recorded in the Cluster's status.secretsResourceVersion" + phase(phase) + "; only what"
+              + " CloudNativePG itself made and recorded is read (if this lasts, the Secret was replaced by someone else:"
+              + " delete it and CloudNativePG makes its own)", assumptions);
     }
     if (primary == null || ready < 1) {
       return new State(DatabaseReadiness.NO_PRIMARY, proven, Optional.empty(), component, false,
@@ -162,6 +177,25 @@ public final class CloudNativePGDatabase {
         && CloudNativePGClusters.KIND.equals(r.getKind())
         && r.getApiVersion() != null && r.getApiVersion().startsWith("postgresql.cnpg.io/")
         && cluster.getMetadata().getName().equals(r.getName()));
+  }
+
+  /**
+   * Whether the Cluster's own status records this very version of the Secret: CloudNativePG writes the resource
+   * version of each Secret it made (or uses) into {@code status.secretsResourceVersion}, and a status is written
+   * only by whoever may write {@code clusters/status}, not by whoever may write Secrets. An owner reference alone
+   * can be forged by anyone who can create a Secret and read the Cluster's UID; this binding cannot.
+   */
+  static boolean recordedBy(HasMetadata secret, CloudNativePGCluster cluster) {
+    String version = secret.getMetadata().getResourceVersion();
+    if (version == null || cluster.getStatus() == null
+        || !(cluster.getStatus().get("secretsResourceVersion") instanceof Map<?, ?> recorded)) {
+      return false;
+    }
+    List<String> fields = secret.getMetadata().getName().endsWith("-app")
+        ? List.of("applicationSecretVersion")
+        // the CA: CloudNativePG records it as the server CA (older releases: caSecretVersion)
+        : List.of("serverCaSecretVersion", "caSecretVersion");
+    return fields.stream().anyMatch(f -> version.equals(recorded.get(f)));
   }
 
   private static int number(Object o) {

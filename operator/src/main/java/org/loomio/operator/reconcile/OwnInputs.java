@@ -88,6 +88,10 @@ final class OwnInputs {
         return Optional.of("Secret " + name + " is not this stack's own: it has no owner reference to the"
             + " CloudNativePG Cluster " + own.get().getMetadata().getName() + " the stack owns");
       }
+      if (!CloudNativePGDatabase.recordedBy(secret, own.get())) {
+        return Optional.of("Secret " + name + " is not the version the CloudNativePG Cluster "
+            + own.get().getMetadata().getName() + " recorded in its status.secretsResourceVersion");
+      }
     }
     return Optional.empty();
   }

@@ -138,6 +138,12 @@ class CloudNativePGIT {
       status.put("instances", 3);
       status.put("readyInstances", 3);
       status.put("currentPrimary", "team-postgres-1");
+      // the version of each Secret CloudNativePG made: only those are read
+      status.put("secretsResourceVersion", Map.of(
+          "applicationSecretVersion", k.secrets().inNamespace(ns).withName("team-postgres-app").get().getMetadata()
+              .getResourceVersion(),
+          "serverCaSecretVersion", k.secrets().inNamespace(ns).withName("team-postgres-ca").get().getMetadata()
+              .getResourceVersion()));
       c.setStatus(status);
       return c;
     });

@@ -40,11 +40,21 @@ class CloudNativePGDatabaseTest {
         .withApiVersion("loomio.org/v1alpha1").withName("team").build()));
     c.getMetadata().setAnnotations(Map.of(CloudNativePGClusters.MAJOR_ANNOTATION, "17"));
     c.setStatus(status == null ? null : new LinkedHashMap<>(status));
+    if (status != null) {
+      // the versions of the Secrets CloudNativePG made, as it records them (secret() makes these versions)
+      c.getStatus().putIfAbsent("secretsResourceVersion",
+          Map.of("applicationSecretVersion", "101", "serverCaSecretVersion", "102"));
+    }
     return c;
   }
 
   private static Secret secret(String name, String ownerUid) {
-    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).endMetadata();
+    return secret(name, ownerUid, name.endsWith("-app") ? "101" : "102");
+  }
+
+  private static Secret secret(String name, String ownerUid, String resourceVersion) {
+    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).withResourceVersion(resourceVersion)
+        .endMetadata();
     if (ownerUid != null) {
       b.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("postgresql.cnpg.io/v1")
           .withKind("Cluster").withName("team-postgres").withUid(ownerUid).build()).endMetadata();
@@ -78,6 +88,36 @@ class CloudNativePGDatabaseTest {
       assertThat(refused.secrets()).isEmpty();
       assertThat(refused.readiness()).isEqualTo(DatabaseReadiness.NO_SECRETS);
     }
+  }
+
+  /**
+   * An owner reference can be forged by anyone who may create Secrets and read the Cluster's UID; the Cluster's
+   * status, where CloudNativePG records the version of each Secret it made, cannot: a Secret replaced by someone
+   * else (a new resource version) is not read, and the stack waits, saying so.
+   */
+  @Test
+  void onlyTheSecretVersionsTheClustersStatusRecordsAreRead() {
+    CloudNativePGCluster c = cluster("cluster-uid", HEALTHY);
+    var replaced = observe(c, Map.of("team-postgres-app", secret("team-postgres-app", "cluster-uid", "999"),
+        "team-postgres-ca", secret("team-postgres-ca", "cluster-uid")));
+    assertThat(replaced.secrets()).isEmpty();
+    assertThat(replaced.readiness()).isEqualTo(DatabaseReadiness.NO_SECRETS);
+    assertThat(replaced.refusal()).isEmpty();
+    assertThat(replaced.message()).contains("team-postgres-app").contains("status.secretsResourceVersion")
+        .doesNotContain("team-postgres-ca");
+
+    CloudNativePGCluster unrecorded = cluster("cluster-uid", HEALTHY);
+    unrecorded.getStatus().remove("secretsResourceVersion");
+    var waiting = observe(unrecorded, Map.of("team-postgres-app", secret("team-postgres-app", "cluster-uid"),
+        "team-postgres-ca", secret("team-postgres-ca", "cluster-uid")));
+    assertThat(waiting.readiness()).as("CloudNativePG has recorded nothing yet").isEqualTo(DatabaseReadiness.NO_SECRETS);
+    assertThat(waiting.message()).contains("team-postgres-app and team-postgres-ca");
+
+    CloudNativePGCluster older = cluster("cluster-uid", HEALTHY);
+    older.getStatus().put("secretsResourceVersion", Map.of("applicationSecretVersion", "101", "caSecretVersion", "102"));
+    assertThat(observe(older, Map.of("team-postgres-app", secret("team-postgres-app", "cluster-uid"),
+        "team-postgres-ca", secret("team-postgres-ca", "cluster-uid"))).readiness())
+        .as("older CloudNativePG releases record the CA as caSecretVersion").isEqualTo(DatabaseReadiness.READY);
   }
 
   @Test

@@ -195,6 +195,17 @@ class CloudNativePGOnMockServerTest {
     MockCluster.editStatus(cluster.client().resources(CloudNativePGCluster.class).inNamespace(ns)
         .withName(name + "-postgres"), c -> {
           c.setStatus(new LinkedHashMap<>(status));
+          // as CloudNativePG does: the resource version of each Secret it made, in the Cluster's status
+          Map<String, Object> versions = new LinkedHashMap<>();
+          Secret app = cluster.client().secrets().inNamespace(ns).withName(name + "-postgres-app").get();
+          Secret ca = cluster.client().secrets().inNamespace(ns).withName(name + "-postgres-ca").get();
+          if (app != null) {
+            versions.put("applicationSecretVersion", app.getMetadata().getResourceVersion());
+          }
+          if (ca != null) {
+            versions.put("serverCaSecretVersion", ca.getMetadata().getResourceVersion());
+          }
+          c.getStatus().put("secretsResourceVersion", versions);
           return c;
         });
   }
