@@ -32,9 +32,9 @@ public final class ServiceAccounts {
     }
     if (ctx.spec().database().embedded()) {
       components.add(Component.POSTGRES);
-      if (!ctx.isolated()) {
-        components.add(Component.DB_ROLES);
-      }
+      // kept while isolated, like every component's account: removing it would make clusters that mint
+      // ServiceAccount token Secrets delete one, and isolating must touch no Secret
+      components.add(Component.DB_ROLES);
     }
     if (ctx.spec().redis().embedded()) {
       components.add(Component.REDIS);

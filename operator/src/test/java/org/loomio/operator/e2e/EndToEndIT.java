@@ -350,7 +350,8 @@ class EndToEndIT {
       assertThat(get(ns, name)).isNull();
       assertThat(versions(ns, name).keySet()).as("what the garbage collector has not removed yet")
           .allMatch(k -> k.startsWith("PersistentVolumeClaim/") || k.equals("Secret/" + name + "-secrets")
-              || k.equals("Secret/" + name + "-backup-key") || k.equals("Secret/" + name + "-backup-signing-key"));
+              || k.equals("Secret/" + name + "-backup-key") || k.equals("Secret/" + name + "-backup-signing-key")
+              || k.equals("Secret/" + name + "-postgres-superuser"));
     });
     assertThat(k.persistentVolumeClaims().inNamespace(ns).list().getItems())
         .extracting(p -> p.getMetadata().getName()).contains(name + "-uploads", name + "-postgres-data", name + "-backups");
@@ -358,6 +359,8 @@ class EndToEndIT {
     assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-signing-key").get()).as("their signing key")
         .isNotNull();
     assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNotNull();
+    assertThat(k.secrets().inNamespace(ns).withName(name + "-postgres-superuser").get())
+        .as("the kept database's superuser password, kept with it").isNotNull();
   }
 
   @Test
