@@ -26,7 +26,8 @@ public final class ServiceAccounts {
   }
 
   static List<Component> components(RenderContext ctx) {
-    List<Component> components = new ArrayList<>(List.of(Component.WEB, Component.WORKER, Component.MIGRATE));
+    List<Component> components =
+        new ArrayList<>(List.of(Component.WEB, Component.WORKER, Component.MIGRATE));
     if (ctx.spec().hocuspocusEnabled()) {
       components.add(Component.HOCUSPOCUS);
     }
