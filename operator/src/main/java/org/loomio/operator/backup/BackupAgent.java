@@ -54,6 +54,7 @@ public final class BackupAgent {
   private static final Logger LOG = LoggerFactory.getLogger(BackupAgent.class);
   /** A Kubernetes Secret key; anything else in the mount (e.g. {@code ..data}) is not a key. */
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+
   private static final byte[] PG_DUMP_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
   /** Largest key file read (armored keys are a few KiB; a recipients file with many keys stays far below). */
   static final int MAX_KEY_BYTES = 1 << 20;
@@ -73,16 +74,55 @@ public final class BackupAgent {
    * @param databaseFacts the facts the dump step read in the dump's snapshot ({@link DatabaseFactsQuery}), or null;
    *     recorded in the signed manifest for restore drills
    */
-  public record Options(String stack, Path dump, Path uploads, Path secrets, Path recipients, Path passphraseFile,
-      Path toDirectory, S3Destination.Settings toS3, Retention.Policy retention, String loomioImage,
-      Integer postgresVersion, String uploadsLocation, Path scratch, Path signingKey, Path databaseFacts) {
+  public record Options(
+      String stack,
+      Path dump,
+      Path uploads,
+      Path secrets,
+      Path recipients,
+      Path passphraseFile,
+      Path toDirectory,
+      S3Destination.Settings toS3,
+      Retention.Policy retention,
+      String loomioImage,
+      Integer postgresVersion,
+      String uploadsLocation,
+      Path scratch,
+      Path signingKey,
+      Path databaseFacts) {
 
     /** Without database facts. */
-    public Options(String stack, Path dump, Path uploads, Path secrets, Path recipients, Path passphraseFile,
-        Path toDirectory, S3Destination.Settings toS3, Retention.Policy retention, String loomioImage,
-        Integer postgresVersion, String uploadsLocation, Path scratch, Path signingKey) {
-      this(stack, dump, uploads, secrets, recipients, passphraseFile, toDirectory, toS3, retention, loomioImage,
-          postgresVersion, uploadsLocation, scratch, signingKey, null);
+    public Options(
+        String stack,
+        Path dump,
+        Path uploads,
+        Path secrets,
+        Path recipients,
+        Path passphraseFile,
+        Path toDirectory,
+        S3Destination.Settings toS3,
+        Retention.Policy retention,
+        String loomioImage,
+        Integer postgresVersion,
+        String uploadsLocation,
+        Path scratch,
+        Path signingKey) {
+      this(
+          stack,
+          dump,
+          uploads,
+          secrets,
+          recipients,
+          passphraseFile,
+          toDirectory,
+          toS3,
+          retention,
+          loomioImage,
+          postgresVersion,
+          uploadsLocation,
+          scratch,
+          signingKey,
+          null);
     }
   }
 
@@ -90,8 +130,14 @@ public final class BackupAgent {
   static final int MAX_FACTS_BYTES = 64 << 10;
 
   /** A completed backup. */
-  public record Result(String backup, Instant createdAt, List<String> destinations, List<Manifest.Entry> objects,
-      List<String> pruned, List<String> warnings, String signedBy) {}
+  public record Result(
+      String backup,
+      Instant createdAt,
+      List<String> destinations,
+      List<Manifest.Entry> objects,
+      List<String> pruned,
+      List<String> warnings,
+      String signedBy) {}
 
   /** A failed backup: its name if it got that far, and a message without secrets. */
   public static final class BackupFailedException extends Exception {
@@ -169,7 +215,8 @@ public final class BackupAgent {
     try {
       plaintext.register(o.dump());
       OpenPgp.Encryptor encryptor = validate(o);
-      // what the live database holds is the app's to write: facts that do not check out (a migration version that
+      // what the live database holds is the app's to write: facts that do not check out (a
+      // migration version that
       // is not one) cost the drill its checks, never the backup
       String factsWarning = null;
       Manifest.DatabaseFacts facts;
@@ -177,8 +224,9 @@ public final class BackupAgent {
         facts = readFacts(o.databaseFacts());
       } catch (IOException e) {
         facts = null;
-        factsWarning = "the database's facts are not recorded (restore drills will skip their checks): "
-            + Summary.message(e);
+        factsWarning =
+            "the database's facts are not recorded (restore drills will skip their checks): "
+                + Summary.message(e);
         LOG.warn(factsWarning);
       }
       OpenPgp.Signer signer = OpenPgp.signerFrom(readKey(o.signingKey(), "--signing-key"));
@@ -203,35 +251,68 @@ public final class BackupAgent {
 
       staging = plaintext.register(Files.createDirectories(o.scratch().resolve(name + ".staging")));
       List<Staged> staged = new ArrayList<>();
-      staged.add(stage(encryptor, staging, Manifest.KIND_DATABASE, "database.dump", out -> copyFile(o.dump(), out)));
+      staged.add(stage(
+          encryptor,
+          staging,
+          Manifest.KIND_DATABASE,
+          "database.dump",
+          out -> copyFile(o.dump(), out)));
       if (o.uploads() != null) {
-        staged.add(stage(encryptor, staging, Manifest.KIND_UPLOADS, "uploads.tar", out -> writeTar(o.uploads(), out)));
+        staged.add(stage(
+            encryptor,
+            staging,
+            Manifest.KIND_UPLOADS,
+            "uploads.tar",
+            out -> writeTar(o.uploads(), out)));
       }
       if (o.secrets() != null) {
-        staged.add(stage(encryptor, staging, Manifest.KIND_SECRETS, "secrets.json", out -> writeSecrets(o.secrets(), out)));
+        staged.add(stage(
+            encryptor,
+            staging,
+            Manifest.KIND_SECRETS,
+            "secrets.json",
+            out -> writeSecrets(o.secrets(), out)));
       }
 
       for (Destination d : opened) {
         for (Staged s : staged) {
           d.put(name, s.entry().name(), s.file(), s.entry().sha256());
-          LOG.info("{}: stored {} at {} ({} bytes, sha256 {}, verified)", name, s.entry().name(), d.describe(),
-              s.entry().bytes(), s.entry().sha256());
+          LOG.info(
+              "{}: stored {} at {} ({} bytes, sha256 {}, verified)",
+              name,
+              s.entry().name(),
+              d.describe(),
+              s.entry().bytes(),
+              s.entry().sha256());
         }
       }
-      // every object is stored and verified everywhere: the plaintext dump and the staged copies go now
+      // every object is stored and verified everywhere: the plaintext dump and the staged copies go
+      // now
       deletePlaintextDump(o.dump());
       deleteTree(staging);
       staging = null;
 
       List<Manifest.Entry> entries = staged.stream().map(Staged::entry).toList();
-      Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, name, o.stack(), now.toString(), o.loomioImage(),
-          o.postgresVersion(), uploadsLocation, Manifest.notesFor(uploadsLocation),
-          new Manifest.Encryption(encryptor.mode(),
-              encryptor.mode().equals(Manifest.MODE_PUBLIC_KEY) ? encryptor.recipientFingerprints() : null),
-          entries, facts);
+      Manifest manifest = new Manifest(
+          Manifest.FORMAT_VERSION,
+          name,
+          o.stack(),
+          now.toString(),
+          o.loomioImage(),
+          o.postgresVersion(),
+          uploadsLocation,
+          Manifest.notesFor(uploadsLocation),
+          new Manifest.Encryption(
+              encryptor.mode(),
+              encryptor.mode().equals(Manifest.MODE_PUBLIC_KEY)
+                  ? encryptor.recipientFingerprints()
+                  : null),
+          entries,
+          facts);
       byte[] signature = signer.sign(manifest.toJson());
       for (Destination d : opened) {
-        d.writeManifest(manifest, signature); // the signature, then the manifest: complete from now on at d
+        d.writeManifest(
+            manifest, signature); // the signature, then the manifest: complete from now on at d
         verifier.read(d, name); // what a restore will check, checked now
         LOG.info("{}: complete at {}, signed by {}", name, d.describe(), signer.fingerprint());
       }
@@ -244,12 +325,19 @@ public final class BackupAgent {
       for (Destination d : opened) {
         prune(d, verifier, o.retention(), now, name, pruned, warnings);
       }
-      return new Result(name, now, opened.stream().map(Destination::kind).toList(), entries, List.copyOf(pruned),
-          warnings, signer.fingerprint());
+      return new Result(
+          name,
+          now,
+          opened.stream().map(Destination::kind).toList(),
+          entries,
+          List.copyOf(pruned),
+          warnings,
+          signer.fingerprint());
     } catch (IOException | RuntimeException e) {
       throw new BackupFailedException(name, Summary.message(e), e);
     } finally {
-      // a failed run leaves no plaintext behind either (the pod's emptyDir outlives a failed container)
+      // a failed run leaves no plaintext behind either (the pod's emptyDir outlives a failed
+      // container)
       if (o.dump() != null) {
         try {
           deletePlaintextDump(o.dump());
@@ -287,10 +375,12 @@ public final class BackupAgent {
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(MAX_FACTS_BYTES + 1);
     } catch (NoSuchFileException e) {
-      throw new IOException("the database facts " + file + " are missing: the dump step did not record them");
+      throw new IOException(
+          "the database facts " + file + " are missing: the dump step did not record them");
     }
     if (bytes.length > MAX_FACTS_BYTES) {
-      throw new IOException("the database facts " + file + " are larger than " + MAX_FACTS_BYTES + " bytes");
+      throw new IOException(
+          "the database facts " + file + " are larger than " + MAX_FACTS_BYTES + " bytes");
     }
     Manifest.DatabaseFacts facts;
     try {
@@ -303,8 +393,11 @@ public final class BackupAgent {
     }
     Files.deleteIfExists(file);
     facts.validate();
-    LOG.info("database facts: PostgreSQL {}, migration {}, {} tables counted", facts.serverMajor(),
-        facts.migrationVersion(), facts.rowCounts().size());
+    LOG.info(
+        "database facts: PostgreSQL {}, migration {}, {} tables counted",
+        facts.serverMajor(),
+        facts.migrationVersion(),
+        facts.rowCounts().size());
     return facts;
   }
 
@@ -316,7 +409,8 @@ public final class BackupAgent {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(MAX_KEY_BYTES + 1);
       if (bytes.length > MAX_KEY_BYTES) {
-        throw new IOException(flag + " " + file + " is larger than " + MAX_KEY_BYTES + " bytes: not a key file");
+        throw new IOException(
+            flag + " " + file + " is larger than " + MAX_KEY_BYTES + " bytes: not a key file");
       }
       return new String(bytes, StandardCharsets.US_ASCII);
     }
@@ -325,29 +419,36 @@ public final class BackupAgent {
   private OpenPgp.Encryptor validate(Options o) throws IOException {
     BackupNames.requireValidStack(o.stack());
     if ((o.recipients() == null) == (o.passphraseFile() == null)) {
-      throw new IllegalArgumentException("give exactly one of --recipients (public keys) and --passphrase-file");
+      throw new IllegalArgumentException(
+          "give exactly one of --recipients (public keys) and --passphrase-file");
     }
     if (o.toDirectory() == null && o.toS3() == null) {
-      throw new IllegalArgumentException("give at least one destination: --to-directory and/or --to-s3");
+      throw new IllegalArgumentException(
+          "give at least one destination: --to-directory and/or --to-s3");
     }
     if (o.retention() == null) {
       throw new IllegalArgumentException("no retention policy");
     }
     requireDump(o.dump());
     if (o.uploads() != null && !Files.isDirectory(o.uploads())) {
-      throw new NoSuchFileException(o.uploads().toString(), null, "uploads directory does not exist");
+      throw new NoSuchFileException(
+          o.uploads().toString(), null, "uploads directory does not exist");
     }
     if (o.secrets() != null && !Files.isDirectory(o.secrets())) {
-      throw new NoSuchFileException(o.secrets().toString(), null, "secrets directory does not exist");
+      throw new NoSuchFileException(
+          o.secrets().toString(), null, "secrets directory does not exist");
     }
     if (o.scratch() == null || !Files.isDirectory(o.scratch())) {
-      throw new NoSuchFileException(String.valueOf(o.scratch()), null, "scratch directory does not exist");
+      throw new NoSuchFileException(
+          String.valueOf(o.scratch()), null, "scratch directory does not exist");
     }
     uploadsLocation(o);
     if (o.recipients() != null) {
-      List<OpenPgp.Recipient> recipients = OpenPgp.readRecipients(
-          readKey(o.recipients(), "--recipients"));
-      LOG.info("encrypting to {} recipient key(s): {}", recipients.size(),
+      List<OpenPgp.Recipient> recipients =
+          OpenPgp.readRecipients(readKey(o.recipients(), "--recipients"));
+      LOG.info(
+          "encrypting to {} recipient key(s): {}",
+          recipients.size(),
           recipients.stream().map(OpenPgp.Recipient::fingerprint).toList());
       return OpenPgp.encryptTo(recipients);
     }
@@ -360,15 +461,19 @@ public final class BackupAgent {
   }
 
   private static String uploadsLocation(Options o) {
-    String location = o.uploadsLocation() != null ? o.uploadsLocation()
+    String location = o.uploadsLocation() != null
+        ? o.uploadsLocation()
         : o.uploads() != null ? Manifest.UPLOADS_VOLUME : Manifest.UPLOADS_NONE;
     if (!Manifest.UPLOADS_LOCATIONS.contains(location)) {
-      throw new IllegalArgumentException("--uploads-location must be volume, s3 or none, not '" + location + "'");
+      throw new IllegalArgumentException(
+          "--uploads-location must be volume, s3 or none, not '" + location + "'");
     }
     if (location.equals(Manifest.UPLOADS_VOLUME) != (o.uploads() != null)) {
-      throw new IllegalArgumentException(location.equals(Manifest.UPLOADS_VOLUME)
-          ? "--uploads-location volume needs --uploads DIR"
-          : "--uploads-location " + location + ": uploads are not backed up here, so do not pass --uploads");
+      throw new IllegalArgumentException(
+          location.equals(Manifest.UPLOADS_VOLUME)
+              ? "--uploads-location volume needs --uploads DIR"
+              : "--uploads-location " + location
+                  + ": uploads are not backed up here, so do not pass --uploads");
     }
     return location;
   }
@@ -382,8 +487,10 @@ public final class BackupAgent {
     }
     byte[] head = new byte[PG_DUMP_MAGIC.length];
     try (InputStream in = Files.newInputStream(dump)) {
-      if (in.readNBytes(head, 0, head.length) != head.length || !Arrays.equals(head, PG_DUMP_MAGIC)) {
-        throw new IOException("database dump " + dump + " is not a pg_dump custom-format archive (pg_dump -Fc)");
+      if (in.readNBytes(head, 0, head.length) != head.length
+          || !Arrays.equals(head, PG_DUMP_MAGIC)) {
+        throw new IOException(
+            "database dump " + dump + " is not a pg_dump custom-format archive (pg_dump -Fc)");
       }
     }
   }
@@ -422,7 +529,8 @@ public final class BackupAgent {
     }
   }
 
-  // -------------------------------------------------------------------------------------------- staging
+  // --------------------------------------------------------------------------------------------
+  // staging
 
   private record Staged(Path file, Manifest.Entry entry) {}
 
@@ -432,14 +540,16 @@ public final class BackupAgent {
   }
 
   /** Encrypts what {@code writer} writes into {@code <staging>/<object>}, hashing the ciphertext. */
-  private static Staged stage(OpenPgp.Encryptor encryptor, Path staging, String kind, String literalName,
-      Writer writer) throws IOException {
+  private static Staged stage(
+      OpenPgp.Encryptor encryptor, Path staging, String kind, String literalName, Writer writer)
+      throws IOException {
     String object = Manifest.OBJECT_NAMES.get(kind);
     Path file = staging.resolve(object);
     Digests.Result cipher;
     long plain;
-    try (Digests.HashingOutputStream hashed = new Digests.HashingOutputStream(
-        new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW), OpenPgp.BUFFER_SIZE))) {
+    try (Digests.HashingOutputStream hashed =
+        new Digests.HashingOutputStream(new BufferedOutputStream(
+            Files.newOutputStream(file, StandardOpenOption.CREATE_NEW), OpenPgp.BUFFER_SIZE))) {
       Digests.CountingOutputStream counted;
       try (OutputStream encrypted = encryptor.open(hashed, literalName)) {
         counted = new Digests.CountingOutputStream(encrypted);
@@ -460,7 +570,8 @@ public final class BackupAgent {
       cipher = hashed.result();
     }
     LOG.info("encrypted {} ({} bytes) into {} ({} bytes)", kind, plain, object, cipher.bytes());
-    return new Staged(file, new Manifest.Entry(object, kind, plain, cipher.bytes(), cipher.sha256()));
+    return new Staged(
+        file, new Manifest.Entry(object, kind, plain, cipher.bytes(), cipher.sha256()));
   }
 
   private static void copyFile(Path file, OutputStream out) throws IOException {
@@ -488,12 +599,13 @@ public final class BackupAgent {
     addDirectory(tar, root, "", skipped);
     tar.finish();
     if (skipped[0] > 0) {
-      LOG.warn("uploads: skipped {} entries that are neither regular files nor directories", skipped[0]);
+      LOG.warn(
+          "uploads: skipped {} entries that are neither regular files nor directories", skipped[0]);
     }
   }
 
-  private static void addDirectory(TarArchiveOutputStream tar, Path dir, String prefix, int[] skipped)
-      throws IOException {
+  private static void addDirectory(
+      TarArchiveOutputStream tar, Path dir, String prefix, int[] skipped) throws IOException {
     List<Path> children;
     try (Stream<Path> list = Files.list(dir)) {
       children = list.sorted().toList();
@@ -520,7 +632,8 @@ public final class BackupAgent {
         } catch (NoSuchFileException e) {
           continue;
         }
-        try (ch; InputStream in = Channels.newInputStream(ch)) {
+        try (ch;
+            InputStream in = Channels.newInputStream(ch)) {
           long size = ch.size();
           TarArchiveEntry entry = new TarArchiveEntry(name);
           entry.setSize(size);
@@ -549,8 +662,8 @@ public final class BackupAgent {
    * own PostgreSQL and Redis, which a restore keeps as they are (it writes back only the application's keys).
    * Whoever holds a key the backup is encrypted to gets nothing a restore does not need.
    */
-  static final java.util.Set<String> NEVER_BACKED_UP = java.util.Set.of("OPERATOR_HASH_KEY", "POSTGRES_PASSWORD",
-      "REDIS_PASSWORD");
+  static final java.util.Set<String> NEVER_BACKED_UP =
+      java.util.Set.of("OPERATOR_HASH_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD");
 
   /**
    * A mounted Secret as one JSON object: each regular file is a key (its name) and its value, base64
@@ -563,7 +676,9 @@ public final class BackupAgent {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String key = p.getFileName().toString();
-        if (key.startsWith("..") || !SECRET_KEY.matcher(key).matches() || !Files.isRegularFile(p)
+        if (key.startsWith("..")
+            || !SECRET_KEY.matcher(key).matches()
+            || !Files.isRegularFile(p)
             || NEVER_BACKED_UP.contains(key)) {
           continue;
         }
@@ -575,8 +690,9 @@ public final class BackupAgent {
     byte[] json = Summary.JSON.writeValueAsBytes(data);
     if (json.length > Manifest.MAX_SECRETS_BYTES) {
       Arrays.fill(json, (byte) 0);
-      throw new IOException("the credentials Secret is larger than " + Manifest.MAX_SECRETS_BYTES + " bytes as JSON"
-          + " (" + data.size() + " keys): a restore refuses credentials that large, so the backup does too");
+      throw new IOException("the credentials Secret is larger than " + Manifest.MAX_SECRETS_BYTES
+          + " bytes as JSON" + " (" + data.size()
+          + " keys): a restore refuses credentials that large, so the backup does too");
     }
     try {
       out.write(json);
@@ -587,7 +703,8 @@ public final class BackupAgent {
     data.clear();
   }
 
-  // ------------------------------------------------------------------------------------------ cleanup
+  // ------------------------------------------------------------------------------------------
+  // cleanup
 
   private static void deletePlaintextDump(Path dump) throws IOException {
     if (Files.deleteIfExists(dump)) {
@@ -615,8 +732,14 @@ public final class BackupAgent {
    * A complete backup that does not verify (unsigned from before signing, forged, dated in the future) is
    * neither deleted nor counted, and is reported once as a warning.
    */
-  private static void prune(Destination d, ManifestVerifier verifier, Retention.Policy policy, Instant now,
-      String current, Set<String> pruned, List<String> warnings) {
+  private static void prune(
+      Destination d,
+      ManifestVerifier verifier,
+      Retention.Policy policy,
+      Instant now,
+      String current,
+      Set<String> pruned,
+      List<String> warnings) {
     try {
       List<Retention.Candidate> candidates = new ArrayList<>();
       List<String> unproven = new ArrayList<>();
@@ -632,8 +755,11 @@ public final class BackupAgent {
         candidates.add(new Retention.Candidate(l.name(), l.createdAt(), l.complete()));
       }
       if (!unproven.isEmpty()) {
-        LOG.info("retention leaves {} backup(s) at {} alone: not signed by this stack's key: {}", unproven.size(),
-            d.describe(), unproven);
+        LOG.info(
+            "retention leaves {} backup(s) at {} alone: not signed by this stack's key: {}",
+            unproven.size(),
+            d.describe(),
+            unproven);
       }
       for (String name : Retention.toDelete(d.stack(), candidates, policy, now, current)) {
         d.deleteBackup(name);

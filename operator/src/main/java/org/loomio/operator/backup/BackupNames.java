@@ -18,6 +18,7 @@ public final class BackupNames {
 
   /** A Kubernetes object name as a DNS label: what a LoomioDeployment's name is. */
   private static final Pattern STACK = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   private static final Pattern STAMP = Pattern.compile("\\d{8}T\\d{6}Z");
   private static final DateTimeFormatter FORMAT =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -32,8 +33,9 @@ public final class BackupNames {
 
   public static String requireValidStack(String stack) {
     if (!isValidStack(stack)) {
-      throw new IllegalArgumentException("invalid stack name '" + stack
-          + "': lower-case letters, digits and '-', at most 63 characters, starting and ending alphanumeric");
+      throw new IllegalArgumentException(
+          "invalid stack name '" + stack
+              + "': lower-case letters, digits and '-', at most 63 characters, starting and ending alphanumeric");
     }
     return stack;
   }
@@ -50,7 +52,9 @@ public final class BackupNames {
    * rest after {@code team-} must be exactly a timestamp).
    */
   public static Optional<Instant> parse(String stack, String name) {
-    if (name == null || !isValidStack(stack) || name.length() != stack.length() + 1 + STAMP_LENGTH
+    if (name == null
+        || !isValidStack(stack)
+        || name.length() != stack.length() + 1 + STAMP_LENGTH
         || !name.startsWith(stack + "-")) {
       return Optional.empty();
     }

@@ -17,9 +17,22 @@ import java.util.stream.Collectors;
 public final class DatabaseFactsQuery {
 
   /** Loomio's main tables (db/schema.rb of loomio/loomio). */
-  public static final List<String> MAIN_TABLES = List.of("users", "groups", "memberships", "discussions", "comments",
-      "polls", "poll_options", "stances", "outcomes", "events", "notifications", "reactions", "documents",
-      "active_storage_blobs", "active_storage_attachments");
+  public static final List<String> MAIN_TABLES = List.of(
+      "users",
+      "groups",
+      "memberships",
+      "discussions",
+      "comments",
+      "polls",
+      "poll_options",
+      "stances",
+      "outcomes",
+      "events",
+      "notifications",
+      "reactions",
+      "documents",
+      "active_storage_blobs",
+      "active_storage_attachments");
 
   /** The statement: one line of JSON, {"serverMajor":N,"migrationVersion":"…"|null,"rowCounts":{…}}. */
   public static final String SQL = """
@@ -33,8 +46,11 @@ public final class DatabaseFactsQuery {
               false, true, '')))[1]::text::bigint ORDER BY c.relname), '{}'::json)
           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname IN (%s)));
-      """.formatted(MAIN_TABLES.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", ")))
-      .replace("\n", " ").replaceAll(" +", " ").strip();
+      """.formatted(
+          MAIN_TABLES.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", ")))
+      .replace("\n", " ")
+      .replaceAll(" +", " ")
+      .strip();
 
   private DatabaseFactsQuery() {}
 }

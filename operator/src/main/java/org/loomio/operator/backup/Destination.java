@@ -102,18 +102,23 @@ public interface Destination extends Closeable {
     try {
       stored = readBounded(backup, object, written.length);
     } catch (IOException e) {
-      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after writing (it is larger)", e);
+      throw new IOException(
+          describe() + ": " + backup + "/" + object
+              + " does not match after writing (it is larger)",
+          e);
     }
     if (stored.isEmpty() || !java.util.Arrays.equals(stored.get(), written)) {
-      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after writing");
+      throw new IOException(
+          describe() + ": " + backup + "/" + object + " does not match after writing");
     }
   }
 
   /** The error for a listing past its limit ({@link #MAX_BACKUPS}). */
   static IOException tooManyBackups(Destination d, int limit) {
-    return new IOException(d.describe() + " holds more than " + limit + " backups of stack " + d.stack()
-        + " (refused: nothing this operator writes makes that many; has someone else written backup names here?"
-        + " Remove the extra ones, or use a prefix or volume of this stack's own)");
+    return new IOException(
+        d.describe() + " holds more than " + limit + " backups of stack " + d.stack()
+            + " (refused: nothing this operator writes makes that many; has someone else written backup names here?"
+            + " Remove the extra ones, or use a prefix or volume of this stack's own)");
   }
 
   @Override
@@ -125,7 +130,8 @@ public interface Destination extends Closeable {
    */
   static void checkKey(String stack, String backup, String object) {
     BackupNames.requireBackupOf(stack, backup);
-    if (!Manifest.OBJECT_NAMES.containsValue(object) && !Manifest.FILE_NAME.equals(object)
+    if (!Manifest.OBJECT_NAMES.containsValue(object)
+        && !Manifest.FILE_NAME.equals(object)
         && !Manifest.SIGNATURE_FILE.equals(object)) {
       throw new IllegalArgumentException("'" + object + "' is not a backup object name");
     }
@@ -135,14 +141,16 @@ public interface Destination extends Closeable {
    * Reads an object back and compares its SHA-256: the check after every upload. Reads at most one byte
    * more than was written: a larger object (replaced meanwhile) is a mismatch, not an endless read.
    */
-  default void verifyStored(String backup, String object, long bytes, String sha256) throws IOException {
+  default void verifyStored(String backup, String object, long bytes, String sha256)
+      throws IOException {
     Digests.Result stored;
     try (InputStream in = new BoundedInputStream(open(backup, object), bytes + 1)) {
       stored = Digests.sha256(in);
     }
     if (stored.bytes() != bytes || !stored.sha256().equals(sha256)) {
-      throw new IOException(describe() + ": " + backup + "/" + object + " does not match after upload (stored "
-          + stored.bytes() + " bytes, sha256 " + stored.sha256() + "; expected " + bytes + " bytes, sha256 " + sha256 + ")");
+      throw new IOException(describe() + ": " + backup + "/" + object
+          + " does not match after upload (stored " + stored.bytes() + " bytes, sha256 "
+          + stored.sha256() + "; expected " + bytes + " bytes, sha256 " + sha256 + ")");
     }
   }
 }

@@ -80,7 +80,8 @@ public final class DirectoryDestination implements Destination {
     try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
-    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
       dir.force(true); // the rename itself durable (Linux allows fsync on a directory)
     } catch (IOException e) {
@@ -99,12 +100,14 @@ public final class DirectoryDestination implements Destination {
     Destination.checkKey(stack, backup, object);
     Path dir = backupDir(backup);
     Path file = dir.resolve(object);
-    BasicFileAttributes dirAttrs = attributes(dir).orElseThrow(() ->
-        new NoSuchFileException(file.toString(), null, "no such backup"));
+    BasicFileAttributes dirAttrs = attributes(dir)
+        .orElseThrow(() -> new NoSuchFileException(file.toString(), null, "no such backup"));
     if (!dirAttrs.isDirectory()) {
-      throw new IOException(describe() + ": " + backup + " is not a directory (a link or special file: refused)");
+      throw new IOException(
+          describe() + ": " + backup + " is not a directory (a link or special file: refused)");
     }
-    BasicFileAttributes attrs = attributes(file).orElseThrow(() -> new NoSuchFileException(file.toString()));
+    BasicFileAttributes attrs =
+        attributes(file).orElseThrow(() -> new NoSuchFileException(file.toString()));
     if (!attrs.isRegularFile()) {
       throw new IOException(describe() + ": " + backup + "/" + object
           + " is not a regular file (a link, FIFO or other special file: refused)");
@@ -114,7 +117,8 @@ public final class DirectoryDestination implements Destination {
 
   private static Optional<BasicFileAttributes> attributes(Path p) throws IOException {
     try {
-      return Optional.of(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+      return Optional.of(
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -131,7 +135,9 @@ public final class DirectoryDestination implements Destination {
           if (found.size() == maxBackups) {
             throw Destination.tooManyBackups(this, maxBackups);
           }
-          found.add(new Listing(name, created.get(),
+          found.add(new Listing(
+              name,
+              created.get(),
               Files.isRegularFile(p.resolve(Manifest.FILE_NAME), LinkOption.NOFOLLOW_LINKS)));
         }
       }
@@ -145,7 +151,8 @@ public final class DirectoryDestination implements Destination {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    // the manifest first: an interrupted delete leaves an incomplete backup, never a "complete" broken one
+    // the manifest first: an interrupted delete leaves an incomplete backup, never a "complete"
+    // broken one
     Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME));
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
@@ -171,7 +178,11 @@ public final class DirectoryDestination implements Destination {
     if (signature != null) {
       writeSmall(dir, manifest.backup(), Manifest.SIGNATURE_FILE, signature);
     }
-    writeSmall(dir, manifest.backup(), Manifest.FILE_NAME, manifest.toJson()); // last: complete from now on
+    writeSmall(
+        dir,
+        manifest.backup(),
+        Manifest.FILE_NAME,
+        manifest.toJson()); // last: complete from now on
   }
 
   private void writeSmall(Path dir, String backup, String object, byte[] bytes) throws IOException {

@@ -56,8 +56,15 @@ public final class DrillAgent {
   /** The result of a drill that found no complete backup at all (before a new stack's first backup). */
   public static final String NO_BACKUP = "NoBackup";
 
-  public static final List<String> CHECKS = List.of("backup", "download", "decrypt", "uploads", "postgresVersion",
-      "restore", "migrationVersion", "rowCounts");
+  public static final List<String> CHECKS = List.of(
+      "backup",
+      "download",
+      "decrypt",
+      "uploads",
+      "postgresVersion",
+      "restore",
+      "migrationVersion",
+      "rowCounts");
   /** Longest detail of one check in the result. */
   static final int MAX_DETAIL = 300;
   /** Largest file of the restore step read (facts, exit code, the head of pg_restore's errors). */
@@ -69,13 +76,23 @@ public final class DrillAgent {
    * @param work the directory shared with the next steps ({@value #EXPECTED_FILE} goes there)
    * @param databaseOut where the decrypted dump goes, for the restore step
    */
-  public record PrepareOptions(String stack, Path fromDirectory, S3Destination.Settings fromS3, Path privateKey,
-      Path passphraseFile, Path verificationKey, Path scratch, Path databaseOut, Path work) {}
+  public record PrepareOptions(
+      String stack,
+      Path fromDirectory,
+      S3Destination.Settings fromS3,
+      Path privateKey,
+      Path passphraseFile,
+      Path verificationKey,
+      Path scratch,
+      Path databaseOut,
+      Path work) {}
 
   /** One check's outcome. */
   public record Check(String name, String result, String detail) {
     public Check {
-      detail = detail == null ? null : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail;
+      detail = detail == null
+          ? null
+          : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail;
     }
   }
 
@@ -87,7 +104,8 @@ public final class DrillAgent {
     this.clock = clock;
   }
 
-  // ------------------------------------------------------------------------------------------- prepare
+  // -------------------------------------------------------------------------------------------
+  // prepare
 
   /** Runs the prepare step; on failure the drill's result goes to the termination log and the exit code is 1. */
   public int prepare(PrepareOptions o, Path terminationLog, PrintWriter out) {
@@ -101,22 +119,28 @@ public final class DrillAgent {
     try {
       BackupNames.requireValidStack(o.stack());
       if ((o.fromDirectory() == null) == (o.fromS3() == null)) {
-        throw new IllegalArgumentException("give exactly one source: --from-directory or --from-s3");
+        throw new IllegalArgumentException(
+            "give exactly one source: --from-directory or --from-s3");
       }
       if ((o.privateKey() == null) == (o.passphraseFile() == null)) {
-        throw new IllegalArgumentException("give exactly one of --private-key and --passphrase-file");
+        throw new IllegalArgumentException(
+            "give exactly one of --private-key and --passphrase-file");
       }
       if (o.work() == null || o.scratch() == null || !Files.isDirectory(o.scratch())) {
-        throw new NoSuchFileException(String.valueOf(o.scratch()), null, "the scratch directory must exist");
+        throw new NoSuchFileException(
+            String.valueOf(o.scratch()), null, "the scratch directory must exist");
       }
       Files.createDirectories(o.work());
       Files.deleteIfExists(o.work().resolve(EXPECTED_FILE));
       ManifestVerifier verifier = new ManifestVerifier(
-          OpenPgp.verifierFrom(BackupAgent.readKey(o.verificationKey(), "--verification-key")), clock, false);
+          OpenPgp.verifierFrom(BackupAgent.readKey(o.verificationKey(), "--verification-key")),
+          clock,
+          false);
       OpenPgp.Decryptor decryptor = o.privateKey() != null
           ? OpenPgp.decryptWithSecretKeys(BackupAgent.readKey(o.privateKey(), "--private-key"))
           : RestoreAgent.decryptWithPassphrase(o.passphraseFile());
-      source = o.fromDirectory() != null ? new DirectoryDestination(o.fromDirectory(), o.stack())
+      source = o.fromDirectory() != null
+          ? new DirectoryDestination(o.fromDirectory(), o.stack())
           : destinations.s3(o.fromS3(), o.stack());
 
       // 1. the newest backup signed by the stack's key
@@ -129,7 +153,8 @@ public final class DrillAgent {
           // no complete backup at all (a new stack, before its first backup): nothing to drill yet
           expected.put("noBackup", true);
           expected.put("message", e.getMessage());
-          Files.writeString(o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
+          Files.writeString(
+              o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
           out.println("drill: " + e.getMessage());
           out.flush();
           return 0;
@@ -139,8 +164,13 @@ public final class DrillAgent {
       }
       Manifest m = verified.manifest();
       backup = m.backup();
-      checks.add(new Check("backup", PASSED, backup + " signed by " + verified.signedBy()
-          + (refused.isEmpty() ? "" : "; passed over " + refused.size() + " newer: " + refused.get(0))));
+      checks.add(new Check(
+          "backup",
+          PASSED,
+          backup + " signed by " + verified.signedBy()
+              + (refused.isEmpty()
+                  ? ""
+                  : "; passed over " + refused.size() + " newer: " + refused.get(0))));
       LOG.info("drill: {} (signed by {})", backup, verified.signedBy());
 
       // 2. download and check what is drilled, before decrypting anything
@@ -162,14 +192,18 @@ public final class DrillAgent {
         checks.add(new Check("download", FAILED, Summary.message(e)));
         throw new DrillFailed(Summary.message(e));
       }
-      checks.add(new Check("download", PASSED, "every object matches its size and SHA-256 in the manifest"));
+      checks.add(new Check(
+          "download", PASSED, "every object matches its size and SHA-256 in the manifest"));
 
       // 3. decrypt the dump for the restore step
-      partial = plaintext.register(o.databaseOut().resolveSibling("." + o.databaseOut().getFileName() + ".partial"));
+      partial = plaintext.register(
+          o.databaseOut().resolveSibling("." + o.databaseOut().getFileName() + ".partial"));
       try {
         long n;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(dbFile), OpenPgp.BUFFER_SIZE);
-             OutputStream out2 = new BufferedOutputStream(Files.newOutputStream(partial), OpenPgp.BUFFER_SIZE)) {
+        try (InputStream in =
+                new BufferedInputStream(Files.newInputStream(dbFile), OpenPgp.BUFFER_SIZE);
+            OutputStream out2 =
+                new BufferedOutputStream(Files.newOutputStream(partial), OpenPgp.BUFFER_SIZE)) {
           n = decryptor.decrypt(in, out2, db.plaintextBytes());
         }
         RestoreAgent.requireSize(db, n);
@@ -178,23 +212,30 @@ public final class DrillAgent {
         throw new DrillFailed(Summary.message(e));
       }
       Files.deleteIfExists(dbFile);
-      checks.add(new Check("decrypt", PASSED, "the dump decrypts and passes its integrity check ("
-          + db.plaintextBytes() + " bytes)"));
+      checks.add(new Check(
+          "decrypt",
+          PASSED,
+          "the dump decrypts and passes its integrity check (" + db.plaintextBytes() + " bytes)"));
 
       // 4. the uploads archive: every entry, to its end
       if (uploads == null) {
-        checks.add(new Check("uploads", SKIPPED, "the backup holds no uploads (uploads location: "
-            + m.uploadsLocation() + ")"));
+        checks.add(new Check(
+            "uploads",
+            SKIPPED,
+            "the backup holds no uploads (uploads location: " + m.uploadsLocation() + ")"));
       } else {
         try {
-          RestoreAgent.requireSize(uploads, RestoreAgent.extract(decryptor, uploadsFile, null,
-              uploads.plaintextBytes()));
+          RestoreAgent.requireSize(
+              uploads,
+              RestoreAgent.extract(decryptor, uploadsFile, null, uploads.plaintextBytes()));
         } catch (IOException e) {
           checks.add(new Check("uploads", FAILED, Summary.message(e)));
           throw new DrillFailed(Summary.message(e));
         }
-        checks.add(new Check("uploads", PASSED, "the archive decrypts, lists and verifies ("
-            + uploads.plaintextBytes() + " bytes)"));
+        checks.add(new Check(
+            "uploads",
+            PASSED,
+            "the archive decrypts, lists and verifies (" + uploads.plaintextBytes() + " bytes)"));
       }
 
       Files.move(partial, o.databaseOut(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -209,7 +250,8 @@ public final class DrillAgent {
       }
       ArrayNode done = expected.putArray("checks");
       checks.forEach(c -> done.add(Summary.JSON.valueToTree(c)));
-      Files.writeString(o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
+      Files.writeString(
+          o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
       out.println("drill: prepared " + backup);
       out.flush();
       return 0;
@@ -255,10 +297,12 @@ public final class DrillAgent {
   }
 
   /** The newest complete backup that verifies (signed by the stack's key, not dated in the future). */
-  static ManifestVerifier.Verified newestVerified(Destination source, ManifestVerifier verifier, List<String> refused)
-      throws IOException {
-    List<Destination.Listing> complete = source.list().stream().filter(Destination.Listing::complete)
-        .sorted(Comparator.comparing(Destination.Listing::createdAt).reversed()).toList();
+  static ManifestVerifier.Verified newestVerified(
+      Destination source, ManifestVerifier verifier, List<String> refused) throws IOException {
+    List<Destination.Listing> complete = source.list().stream()
+        .filter(Destination.Listing::complete)
+        .sorted(Comparator.comparing(Destination.Listing::createdAt).reversed())
+        .toList();
     for (Destination.Listing l : complete) {
       try {
         return verifier.read(source, l.name());
@@ -267,12 +311,17 @@ public final class DrillAgent {
         refused.add(e.getMessage());
       }
     }
-    throw new ManifestVerifier.RefusedException("no complete backup of stack " + source.stack() + " at "
-        + source.describe() + " is signed by the stack's key" + (refused.isEmpty() ? ""
-            : " (refused " + refused.size() + ": " + refused.get(0) + (refused.size() > 1 ? "; ..." : "") + ")"));
+    throw new ManifestVerifier.RefusedException(
+        "no complete backup of stack " + source.stack() + " at "
+            + source.describe() + " is signed by the stack's key"
+            + (refused.isEmpty()
+                ? ""
+                : " (refused " + refused.size() + ": " + refused.get(0)
+                    + (refused.size() > 1 ? "; ..." : "") + ")"));
   }
 
-  // -------------------------------------------------------------------------------------------- report
+  // --------------------------------------------------------------------------------------------
+  // report
 
   /** Compares what the restore step found with what the prepare step expected; writes the drill's result. */
   public int report(Path work, Path terminationLog, PrintWriter out) {
@@ -290,23 +339,33 @@ public final class DrillAgent {
       }
       backup = expected.path("backup").asText(null);
       for (JsonNode c : expected.path("checks")) {
-        checks.add(new Check(c.path("name").asText(), c.path("result").asText(), c.path("detail").asText(null)));
+        checks.add(new Check(
+            c.path("name").asText(), c.path("result").asText(), c.path("detail").asText(null)));
       }
       Manifest.DatabaseFacts recorded = expected.hasNonNull("database")
-          ? Summary.JSON.treeToValue(expected.get("database"), Manifest.DatabaseFacts.class) : null;
-      Integer recordedMajor = recorded != null && recorded.serverMajor() != null ? recorded.serverMajor()
-          : expected.hasNonNull("postgresVersion") ? expected.get("postgresVersion").asInt() : null;
+          ? Summary.JSON.treeToValue(expected.get("database"), Manifest.DatabaseFacts.class)
+          : null;
+      Integer recordedMajor = recorded != null && recorded.serverMajor() != null
+          ? recorded.serverMajor()
+          : expected.hasNonNull("postgresVersion")
+              ? expected.get("postgresVersion").asInt()
+              : null;
 
       Path exitFile = work.resolve(RESTORE_EXIT_FILE);
-      Integer exit = Files.exists(exitFile) ? Integer.valueOf(readBounded(exitFile).strip()) : null;
+      Integer exit =
+          Files.exists(exitFile) ? Integer.valueOf(readBounded(exitFile).strip()) : null;
       Manifest.DatabaseFacts restored = null;
       Path factsFile = work.resolve(FACTS_FILE);
       if (Files.exists(factsFile) && Files.size(factsFile) > 0) {
-        restored = Summary.JSON.readValue(readBounded(factsFile).strip(), Manifest.DatabaseFacts.class);
+        restored =
+            Summary.JSON.readValue(readBounded(factsFile).strip(), Manifest.DatabaseFacts.class);
       }
       checks.addAll(compare(recordedMajor, recorded, exit, restoreError(work), restored));
     } catch (IOException | RuntimeException e) {
-      checks.add(new Check(next(checks), FAILED, "the drill's steps left no readable result: " + Summary.message(e)));
+      checks.add(new Check(
+          next(checks),
+          FAILED,
+          "the drill's steps left no readable result: " + Summary.message(e)));
     }
     boolean failed = checks.stream().anyMatch(c -> c.result().equals(FAILED));
     emit(backup, checks, terminationLog, out);
@@ -314,18 +373,28 @@ public final class DrillAgent {
   }
 
   /** The checks made on the restored database. */
-  static List<Check> compare(Integer recordedMajor, Manifest.DatabaseFacts recorded, Integer restoreExit,
-      String restoreError, Manifest.DatabaseFacts restored) {
+  static List<Check> compare(
+      Integer recordedMajor,
+      Manifest.DatabaseFacts recorded,
+      Integer restoreExit,
+      String restoreError,
+      Manifest.DatabaseFacts restored) {
     List<Check> checks = new ArrayList<>();
     Integer scratchMajor = restored == null ? null : restored.serverMajor();
     if (recordedMajor == null) {
-      checks.add(new Check("postgresVersion", SKIPPED, "the manifest records no PostgreSQL version"));
+      checks.add(
+          new Check("postgresVersion", SKIPPED, "the manifest records no PostgreSQL version"));
     } else if (scratchMajor == null) {
       checks.add(new Check("postgresVersion", SKIPPED, "the scratch server's version is unknown"));
     } else if (!recordedMajor.equals(scratchMajor)) {
-      checks.add(new Check("postgresVersion", FAILED, "the backup was taken from PostgreSQL " + recordedMajor
-          + ", the drill ran PostgreSQL " + scratchMajor + " (the stack's configured version): the drill proves"
-          + " backups of the configured version; the next backup after the version change is drilled as usual"));
+      checks.add(
+          new Check(
+              "postgresVersion",
+              FAILED,
+              "the backup was taken from PostgreSQL " + recordedMajor
+                  + ", the drill ran PostgreSQL " + scratchMajor
+                  + " (the stack's configured version): the drill proves"
+                  + " backups of the configured version; the next backup after the version change is drilled as usual"));
     } else {
       checks.add(new Check("postgresVersion", PASSED, "PostgreSQL " + scratchMajor));
     }
@@ -333,28 +402,38 @@ public final class DrillAgent {
     if (restoreExit == null) {
       checks.add(new Check("restore", FAILED, "pg_restore did not run"));
     } else if (!restoredOk) {
-      checks.add(new Check("restore", FAILED, "pg_restore exited with code " + restoreExit
-          + (restoreError == null ? "" : ": " + restoreError)));
+      checks.add(new Check(
+          "restore",
+          FAILED,
+          "pg_restore exited with code " + restoreExit
+              + (restoreError == null ? "" : ": " + restoreError)));
     } else {
-      checks.add(new Check("restore", PASSED, "pg_restore completed as a role that is not a superuser"));
+      checks.add(
+          new Check("restore", PASSED, "pg_restore completed as a role that is not a superuser"));
     }
     if (!restoredOk || restored == null) {
-      String why = !restoredOk ? "the restore failed" : "the restored database's facts could not be read";
+      String why =
+          !restoredOk ? "the restore failed" : "the restored database's facts could not be read";
       checks.add(new Check("migrationVersion", restoredOk ? FAILED : SKIPPED, why));
       checks.add(new Check("rowCounts", restoredOk ? FAILED : SKIPPED, why));
       return checks;
     }
     if (recorded == null) {
-      String why = "the manifest records no database facts (a backup from before restore drills): not checked";
+      String why =
+          "the manifest records no database facts (a backup from before restore drills): not checked";
       checks.add(new Check("migrationVersion", SKIPPED, why));
       checks.add(new Check("rowCounts", SKIPPED, why));
       return checks;
     }
     if (recorded.migrationVersion() == null) {
-      checks.add(new Check("migrationVersion", SKIPPED, "the backed-up database had no schema_migrations table"));
+      checks.add(new Check(
+          "migrationVersion", SKIPPED, "the backed-up database had no schema_migrations table"));
     } else if (!recorded.migrationVersion().equals(restored.migrationVersion())) {
-      checks.add(new Check("migrationVersion", FAILED, "restored " + restored.migrationVersion()
-          + ", the backup recorded " + recorded.migrationVersion()));
+      checks.add(new Check(
+          "migrationVersion",
+          FAILED,
+          "restored " + restored.migrationVersion() + ", the backup recorded "
+              + recorded.migrationVersion()));
     } else {
       checks.add(new Check("migrationVersion", PASSED, recorded.migrationVersion()));
     }
@@ -373,9 +452,13 @@ public final class DrillAgent {
     if (!differ.isEmpty()) {
       checks.add(new Check("rowCounts", FAILED, String.join("; ", differ)));
     } else if (recorded.rowCounts().isEmpty()) {
-      checks.add(new Check("rowCounts", SKIPPED, "the backed-up database had none of Loomio's main tables"));
+      checks.add(new Check(
+          "rowCounts", SKIPPED, "the backed-up database had none of Loomio's main tables"));
     } else {
-      checks.add(new Check("rowCounts", PASSED, recorded.rowCounts().size() + " tables, " + rows + " rows, as recorded"));
+      checks.add(new Check(
+          "rowCounts",
+          PASSED,
+          recorded.rowCounts().size() + " tables, " + rows + " rows, as recorded"));
     }
     return checks;
   }
@@ -416,7 +499,8 @@ public final class DrillAgent {
 
   /** Wrong usage (a flag missing or contradictory): a failed drill at its first check. */
   public static void emitUsage(String message, Path terminationLog, PrintWriter out) {
-    emit(null, List.of(new Check("backup", FAILED, "wrong usage: " + message)), terminationLog, out);
+    emit(
+        null, List.of(new Check("backup", FAILED, "wrong usage: " + message)), terminationLog, out);
   }
 
   /** The drill's result: {"drill":true,"backup":…,"result":…,"failedCheck":…,"checks":[…],"message":…}. */
@@ -424,13 +508,17 @@ public final class DrillAgent {
     ObjectNode node = Summary.object();
     node.put("drill", true);
     node.put("backup", backup);
-    Check failed = checks.stream().filter(c -> c.result().equals(FAILED)).findFirst().orElse(null);
+    Check failed =
+        checks.stream().filter(c -> c.result().equals(FAILED)).findFirst().orElse(null);
     node.put("result", failed == null ? PASSED : FAILED);
     if (failed != null) {
       node.put("failedCheck", failed.name());
       node.put("error", failed.name() + ": " + failed.detail());
     } else {
-      List<String> skipped = checks.stream().filter(c -> c.result().equals(SKIPPED)).map(Check::name).toList();
+      List<String> skipped = checks.stream()
+          .filter(c -> c.result().equals(SKIPPED))
+          .map(Check::name)
+          .toList();
       if (!skipped.isEmpty()) {
         node.put("message", "could not check: " + String.join(", ", skipped));
       }

@@ -23,8 +23,19 @@ import java.util.regex.Pattern;
  * It holds no secret: names, sizes, checksums and public-key fingerprints only.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"formatVersion", "backup", "stack", "createdAt", "loomioImage", "postgresVersion",
-    "uploadsLocation", "notes", "encryption", "objects", "database"})
+@JsonPropertyOrder({
+  "formatVersion",
+  "backup",
+  "stack",
+  "createdAt",
+  "loomioImage",
+  "postgresVersion",
+  "uploadsLocation",
+  "notes",
+  "encryption",
+  "objects",
+  "database"
+})
 public record Manifest(
     int formatVersion,
     String backup,
@@ -39,14 +50,34 @@ public record Manifest(
     DatabaseFacts database) {
 
   /** A manifest without database facts (written before restore drills, or by tests that need none). */
-  public Manifest(int formatVersion, String backup, String stack, String createdAt, String loomioImage,
-      Integer postgresVersion, String uploadsLocation, String notes, Encryption encryption, List<Entry> objects) {
-    this(formatVersion, backup, stack, createdAt, loomioImage, postgresVersion, uploadsLocation, notes, encryption,
-        objects, null);
+  public Manifest(
+      int formatVersion,
+      String backup,
+      String stack,
+      String createdAt,
+      String loomioImage,
+      Integer postgresVersion,
+      String uploadsLocation,
+      String notes,
+      Encryption encryption,
+      List<Entry> objects) {
+    this(
+        formatVersion,
+        backup,
+        stack,
+        createdAt,
+        loomioImage,
+        postgresVersion,
+        uploadsLocation,
+        notes,
+        encryption,
+        objects,
+        null);
   }
 
   /** Largest number of tables whose rows a manifest records. */
   public static final int MAX_COUNTED_TABLES = 64;
+
   private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final Pattern MIGRATION_VERSION = Pattern.compile("[0-9]{1,20}");
 
@@ -61,19 +92,28 @@ public record Manifest(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"serverMajor", "migrationVersion", "rowCounts"})
-  public record DatabaseFacts(Integer serverMajor, String migrationVersion, java.util.SortedMap<String, Long> rowCounts) {
+  public record DatabaseFacts(
+      Integer serverMajor, String migrationVersion, java.util.SortedMap<String, Long> rowCounts) {
 
     void validate() throws IOException {
-      require(serverMajor == null || (serverMajor >= 9 && serverMajor <= 99), "database.serverMajor out of range");
-      require(migrationVersion == null || MIGRATION_VERSION.matcher(migrationVersion).matches(),
+      require(
+          serverMajor == null || (serverMajor >= 9 && serverMajor <= 99),
+          "database.serverMajor out of range");
+      require(
+          migrationVersion == null
+              || MIGRATION_VERSION.matcher(migrationVersion).matches(),
           "database.migrationVersion is not a migration version");
       require(rowCounts != null, "database.rowCounts missing");
-      require(rowCounts.size() <= MAX_COUNTED_TABLES, "database.rowCounts lists more than " + MAX_COUNTED_TABLES
-          + " tables");
+      require(
+          rowCounts.size() <= MAX_COUNTED_TABLES,
+          "database.rowCounts lists more than " + MAX_COUNTED_TABLES + " tables");
       for (Map.Entry<String, Long> e : rowCounts.entrySet()) {
-        require(e.getKey() != null && TABLE_NAME.matcher(e.getKey()).matches(), "database.rowCounts has a table name"
-            + " that is not one");
-        require(e.getValue() != null && e.getValue() >= 0, "database.rowCounts." + e.getKey() + " is negative");
+        require(
+            e.getKey() != null && TABLE_NAME.matcher(e.getKey()).matches(),
+            "database.rowCounts has a table name" + " that is not one");
+        require(
+            e.getValue() != null && e.getValue() >= 0,
+            "database.rowCounts." + e.getKey() + " is negative");
       }
     }
   }
@@ -108,11 +148,14 @@ public record Manifest(
   public static final String UPLOADS_VOLUME = "volume";
   public static final String UPLOADS_S3 = "s3";
   public static final String UPLOADS_NONE = "none";
-  public static final Set<String> UPLOADS_LOCATIONS = Set.of(UPLOADS_VOLUME, UPLOADS_S3, UPLOADS_NONE);
+  public static final Set<String> UPLOADS_LOCATIONS =
+      Set.of(UPLOADS_VOLUME, UPLOADS_S3, UPLOADS_NONE);
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false) // a newer minor writer may add fields
+      .configure(
+          DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+          false) // a newer minor writer may add fields
       .configure(SerializationFeature.INDENT_OUTPUT, true);
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -125,8 +168,9 @@ public record Manifest(
   /** What the manifest says about where the uploads are, for people reading it. */
   public static String notesFor(String uploadsLocation) {
     return switch (uploadsLocation) {
-      case UPLOADS_S3 -> "Uploads are stored in the stack's own S3 bucket and are NOT in this backup;"
-          + " back up that bucket separately (e.g. with versioning or replication).";
+      case UPLOADS_S3 ->
+        "Uploads are stored in the stack's own S3 bucket and are NOT in this backup;"
+            + " back up that bucket separately (e.g. with versioning or replication).";
       case UPLOADS_NONE -> "This backup holds no uploads.";
       default -> null;
     };
@@ -162,29 +206,43 @@ public record Manifest(
 
   void validate() throws IOException {
     if (formatVersion != FORMAT_VERSION) {
-      throw new IOException("backup manifest format " + formatVersion + " is not supported (this operator reads "
-          + FORMAT_VERSION + "); use the operator version that wrote it");
+      throw new IOException(
+          "backup manifest format " + formatVersion + " is not supported (this operator reads "
+              + FORMAT_VERSION + "); use the operator version that wrote it");
     }
-    require(backup != null && stack != null && BackupNames.isBackupOf(stack, backup),
+    require(
+        backup != null && stack != null && BackupNames.isBackupOf(stack, backup),
         "its backup name does not match its stack");
     try {
       createdAtInstant();
     } catch (DateTimeParseException | NullPointerException e) {
       throw new IOException("backup manifest: createdAt is not an ISO-8601 instant");
     }
-    require(uploadsLocation != null && UPLOADS_LOCATIONS.contains(uploadsLocation), "unknown uploadsLocation");
-    require(encryption != null && (MODE_PUBLIC_KEY.equals(encryption.mode()) || MODE_PASSPHRASE.equals(encryption.mode())),
+    require(
+        uploadsLocation != null && UPLOADS_LOCATIONS.contains(uploadsLocation),
+        "unknown uploadsLocation");
+    require(
+        encryption != null
+            && (MODE_PUBLIC_KEY.equals(encryption.mode())
+                || MODE_PASSPHRASE.equals(encryption.mode())),
         "unknown encryption mode");
     require(objects != null, "no objects");
     Set<String> kinds = new HashSet<>();
     for (Entry e : objects) {
-      require(e != null && e.kind() != null && OBJECT_NAMES.containsKey(e.kind()), "unknown object kind");
-      require(OBJECT_NAMES.get(e.kind()).equals(e.name()), "object name " + e.name() + " does not match its kind");
+      require(
+          e != null && e.kind() != null && OBJECT_NAMES.containsKey(e.kind()),
+          "unknown object kind");
+      require(
+          OBJECT_NAMES.get(e.kind()).equals(e.name()),
+          "object name " + e.name() + " does not match its kind");
       require(kinds.add(e.kind()), "object " + e.name() + " listed twice");
       require(e.bytes() >= 0 && e.plaintextBytes() >= 0, "negative size");
-      require(!e.kind().equals(KIND_SECRETS) || e.plaintextBytes() <= MAX_SECRETS_BYTES,
+      require(
+          !e.kind().equals(KIND_SECRETS) || e.plaintextBytes() <= MAX_SECRETS_BYTES,
           "the credentials object is larger than " + MAX_SECRETS_BYTES + " bytes");
-      require(e.sha256() != null && SHA256.matcher(e.sha256()).matches(), "object " + e.name() + " has no valid sha256");
+      require(
+          e.sha256() != null && SHA256.matcher(e.sha256()).matches(),
+          "object " + e.name() + " has no valid sha256");
     }
     if (database != null) {
       database.validate();

@@ -84,9 +84,11 @@ public final class ManifestVerifier {
   }
 
   /** Verifies a manifest's bytes and its signature (null: none) as {@link #read} does. */
-  public Verified verify(String stack, String backup, byte[] json, byte[] signature) throws RefusedException {
+  public Verified verify(String stack, String backup, byte[] json, byte[] signature)
+      throws RefusedException {
     Instant named = BackupNames.parse(stack, backup)
-        .orElseThrow(() -> new RefusedException("'" + backup + "' is not a backup name of stack " + stack));
+        .orElseThrow(
+            () -> new RefusedException("'" + backup + "' is not a backup name of stack " + stack));
     Instant latestAllowed = clock.instant().plus(CLOCK_SKEW);
     if (named.isAfter(latestAllowed)) {
       throw new RefusedException("backup " + backup + " is dated in the future (" + named + ", now "
@@ -96,23 +98,27 @@ public final class ManifestVerifier {
     if (signature == null) {
       Instant signingSince = keys.oldestKeyCreated().plus(CLOCK_SKEW);
       if (named.isAfter(signingSince)) {
-        throw new RefusedException("backup " + backup + " has no signature (" + Manifest.SIGNATURE_FILE
-            + ") although it is dated after the stack's signing key was made (" + keys.oldestKeyCreated()
-            + "): every backup made since is signed, so this one's signature was removed; refused, whatever"
-            + " allowUnsigned says");
+        throw new RefusedException(
+            "backup " + backup + " has no signature (" + Manifest.SIGNATURE_FILE
+                + ") although it is dated after the stack's signing key was made ("
+                + keys.oldestKeyCreated()
+                + "): every backup made since is signed, so this one's signature was removed; refused, whatever"
+                + " allowUnsigned says");
       }
       if (!allowUnsigned) {
-        throw new RefusedException("backup " + backup + " has no signature (" + Manifest.SIGNATURE_FILE
-            + "): nothing proves this stack made it. It is dated before the stack's signing key was made, so it"
-            + " may be a backup from before backups were signed: restore it by its name with allowUnsigned: true,"
-            + " after checking it yourself");
+        throw new RefusedException(
+            "backup " + backup + " has no signature (" + Manifest.SIGNATURE_FILE
+                + "): nothing proves this stack made it. It is dated before the stack's signing key was made, so it"
+                + " may be a backup from before backups were signed: restore it by its name with allowUnsigned: true,"
+                + " after checking it yourself");
       }
     } else {
       try {
         signedBy = keys.verify(json, signature);
       } catch (OpenPgp.PgpException e) {
-        throw new RefusedException("backup " + backup + ": its manifest's signature does not verify against the"
-            + " stack's signing key (" + String.join(", ", keys.fingerprints()) + "): " + e.getMessage());
+        throw new RefusedException("backup " + backup
+            + ": its manifest's signature does not verify against the" + " stack's signing key ("
+            + String.join(", ", keys.fingerprints()) + "): " + e.getMessage());
       }
     }
     Manifest m;
@@ -122,13 +128,13 @@ public final class ManifestVerifier {
       throw new RefusedException("backup " + backup + ": " + e.getMessage());
     }
     if (!m.stack().equals(stack) || !m.backup().equals(backup)) {
-      throw new RefusedException("the manifest of " + backup + " names backup " + m.backup() + " of stack "
-          + m.stack());
+      throw new RefusedException(
+          "the manifest of " + backup + " names backup " + m.backup() + " of stack " + m.stack());
     }
     Instant created = m.createdAtInstant();
     if (created.isAfter(latestAllowed)) {
-      throw new RefusedException("backup " + backup + " is dated in the future (createdAt " + created + ", now "
-          + clock.instant() + "): refused");
+      throw new RefusedException("backup " + backup + " is dated in the future (createdAt "
+          + created + ", now " + clock.instant() + "): refused");
     }
     if (!created.equals(named)) {
       throw new RefusedException("backup " + backup + ": its manifest's createdAt " + created

@@ -46,6 +46,7 @@ import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
 import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPBEEncryptedData;
+import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
@@ -53,7 +54,6 @@ import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
-import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureList;
@@ -91,8 +91,9 @@ public final class OpenPgp {
    * calibration range; it slows down guessing a weak passphrase and costs well under a second per object.
    */
   private static final int S2K_COUNT = 0xFF;
-  private static final Pattern ARMOR_BLOCK = Pattern.compile(
-      "-----BEGIN PGP ([A-Z ]+)-----\\R.*?-----END PGP \\1-----", Pattern.DOTALL);
+
+  private static final Pattern ARMOR_BLOCK =
+      Pattern.compile("-----BEGIN PGP ([A-Z ]+)-----\\R.*?-----END PGP \\1-----", Pattern.DOTALL);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private OpenPgp() {}
@@ -110,7 +111,8 @@ public final class OpenPgp {
     }
   }
 
-  // ---------------------------------------------------------------------------------------------- keys
+  // ----------------------------------------------------------------------------------------------
+  // keys
 
   /** A fresh key: armored public and (unprotected) secret key rings and the primary key's fingerprint. */
   public record GeneratedKey(String publicKeyRing, String secretKeyRing, String fingerprint) {
@@ -132,38 +134,60 @@ public final class OpenPgp {
    */
   public static GeneratedKey generateKey(String userId) throws PgpException {
     try {
-      // whole seconds: key creation times are stored in seconds, fingerprints must not depend on millis
+      // whole seconds: key creation times are stored in seconds, fingerprints must not depend on
+      // millis
       Date now = new Date(System.currentTimeMillis() / 1000 * 1000);
       Ed25519KeyPairGenerator signing = new Ed25519KeyPairGenerator();
       signing.init(new Ed25519KeyGenerationParameters(RANDOM));
-      PGPKeyPair primary = new BcPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.EDDSA_LEGACY,
-          signing.generateKeyPair(), now);
+      PGPKeyPair primary = new BcPGPKeyPair(
+          PublicKeyPacket.VERSION_4,
+          PublicKeyAlgorithmTags.EDDSA_LEGACY,
+          signing.generateKeyPair(),
+          now);
       X25519KeyPairGenerator encryption = new X25519KeyPairGenerator();
       encryption.init(new X25519KeyGenerationParameters(RANDOM));
-      PGPKeyPair subkey = new BcPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.ECDH,
-          encryption.generateKeyPair(), now);
+      PGPKeyPair subkey = new BcPGPKeyPair(
+          PublicKeyPacket.VERSION_4,
+          PublicKeyAlgorithmTags.ECDH,
+          encryption.generateKeyPair(),
+          now);
 
       PGPSignatureSubpacketGenerator primaryAttrs = new PGPSignatureSubpacketGenerator();
       primaryAttrs.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
       primaryAttrs.setPreferredSymmetricAlgorithms(false, new int[] {
-          SymmetricKeyAlgorithmTags.AES_256, SymmetricKeyAlgorithmTags.AES_192, SymmetricKeyAlgorithmTags.AES_128});
-      primaryAttrs.setPreferredHashAlgorithms(false, new int[] {
-          HashAlgorithmTags.SHA512, HashAlgorithmTags.SHA384, HashAlgorithmTags.SHA256});
-      primaryAttrs.setPreferredCompressionAlgorithms(false, new int[] {CompressionAlgorithmTags.UNCOMPRESSED});
-      // SEIPD v1 (MDC) only: advertising v2 would invite senders to use a format gpg 2.2 cannot read
+        SymmetricKeyAlgorithmTags.AES_256,
+        SymmetricKeyAlgorithmTags.AES_192,
+        SymmetricKeyAlgorithmTags.AES_128
+      });
+      primaryAttrs.setPreferredHashAlgorithms(
+          false,
+          new int[] {HashAlgorithmTags.SHA512, HashAlgorithmTags.SHA384, HashAlgorithmTags.SHA256});
+      primaryAttrs.setPreferredCompressionAlgorithms(
+          false, new int[] {CompressionAlgorithmTags.UNCOMPRESSED});
+      // SEIPD v1 (MDC) only: advertising v2 would invite senders to use a format gpg 2.2 cannot
+      // read
       primaryAttrs.setFeature(false, Features.FEATURE_MODIFICATION_DETECTION);
 
       PGPSignatureSubpacketGenerator subkeyAttrs = new PGPSignatureSubpacketGenerator();
       subkeyAttrs.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
 
       PGPDigestCalculator sha1 = new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA1);
-      PGPKeyRingGenerator rings = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary, userId,
-          sha1, primaryAttrs.generate(), null,
-          new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA512), null);
+      PGPKeyRingGenerator rings = new PGPKeyRingGenerator(
+          PGPSignature.POSITIVE_CERTIFICATION,
+          primary,
+          userId,
+          sha1,
+          primaryAttrs.generate(),
+          null,
+          new BcPGPContentSignerBuilder(
+              PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA512),
+          null);
       rings.addSubKey(subkey, subkeyAttrs.generate(), null);
       PGPPublicKeyRing publicRing = rings.generatePublicKeyRing();
       PGPSecretKeyRing secretRing = rings.generateSecretKeyRing();
-      return new GeneratedKey(armor(publicRing.getEncoded()), armor(secretRing.getEncoded()),
+      return new GeneratedKey(
+          armor(publicRing.getEncoded()),
+          armor(secretRing.getEncoded()),
           fingerprint(publicRing.getPublicKey()));
     } catch (PGPException | IOException e) {
       throw new PgpException("could not generate an OpenPGP key: " + e.getMessage(), e);
@@ -180,18 +204,31 @@ public final class OpenPgp {
       Date now = new Date(System.currentTimeMillis() / 1000 * 1000);
       Ed25519KeyPairGenerator signing = new Ed25519KeyPairGenerator();
       signing.init(new Ed25519KeyGenerationParameters(RANDOM));
-      PGPKeyPair primary = new BcPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.EDDSA_LEGACY,
-          signing.generateKeyPair(), now);
+      PGPKeyPair primary = new BcPGPKeyPair(
+          PublicKeyPacket.VERSION_4,
+          PublicKeyAlgorithmTags.EDDSA_LEGACY,
+          signing.generateKeyPair(),
+          now);
       PGPSignatureSubpacketGenerator attrs = new PGPSignatureSubpacketGenerator();
       attrs.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
-      attrs.setPreferredHashAlgorithms(false, new int[] {HashAlgorithmTags.SHA512, HashAlgorithmTags.SHA256});
+      attrs.setPreferredHashAlgorithms(
+          false, new int[] {HashAlgorithmTags.SHA512, HashAlgorithmTags.SHA256});
       attrs.setFeature(false, Features.FEATURE_MODIFICATION_DETECTION);
       PGPDigestCalculator sha1 = new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA1);
-      PGPKeyRingGenerator rings = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary, userId,
-          sha1, attrs.generate(), null,
-          new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA512), null);
+      PGPKeyRingGenerator rings = new PGPKeyRingGenerator(
+          PGPSignature.POSITIVE_CERTIFICATION,
+          primary,
+          userId,
+          sha1,
+          attrs.generate(),
+          null,
+          new BcPGPContentSignerBuilder(
+              PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA512),
+          null);
       PGPPublicKeyRing publicRing = rings.generatePublicKeyRing();
-      return new GeneratedKey(armor(publicRing.getEncoded()), armor(rings.generateSecretKeyRing().getEncoded()),
+      return new GeneratedKey(
+          armor(publicRing.getEncoded()),
+          armor(rings.generateSecretKeyRing().getEncoded()),
           fingerprint(publicRing.getPublicKey()));
     } catch (PGPException | IOException e) {
       throw new PgpException("could not generate an OpenPGP signing key: " + e.getMessage(), e);
@@ -205,7 +242,8 @@ public final class OpenPgp {
     private final String fingerprint;
     private final PGPPublicKeyRing ring;
 
-    private Signer(PGPPrivateKey key, PGPPublicKey publicKey, String fingerprint, PGPPublicKeyRing ring) {
+    private Signer(
+        PGPPrivateKey key, PGPPublicKey publicKey, String fingerprint, PGPPublicKeyRing ring) {
       this.key = key;
       this.publicKey = publicKey;
       this.fingerprint = fingerprint;
@@ -226,7 +264,8 @@ public final class OpenPgp {
     public byte[] sign(byte[] data) throws PgpException {
       try {
         PGPSignatureGenerator generator = new PGPSignatureGenerator(
-            new BcPGPContentSignerBuilder(publicKey.getAlgorithm(), HashAlgorithmTags.SHA512), publicKey);
+            new BcPGPContentSignerBuilder(publicKey.getAlgorithm(), HashAlgorithmTags.SHA512),
+            publicKey);
         generator.init(PGPSignature.BINARY_DOCUMENT, key);
         PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
         hashed.setSignatureCreationTime(false, new Date());
@@ -244,12 +283,15 @@ public final class OpenPgp {
   public static Signer signerFrom(String armored) throws PgpException {
     for (Block block : dearmor(armored)) {
       if (!block.type().equals("PRIVATE KEY BLOCK")) {
-        throw new PgpException("expected a 'PGP PRIVATE KEY BLOCK' to sign with, found 'PGP " + block.type() + "'");
+        throw new PgpException(
+            "expected a 'PGP PRIVATE KEY BLOCK' to sign with, found 'PGP " + block.type() + "'");
       }
       try {
-        for (PGPSecretKeyRing ring : new PGPSecretKeyRingCollection(block.data(), new BcKeyFingerprintCalculator())) {
+        for (PGPSecretKeyRing ring :
+            new PGPSecretKeyRingCollection(block.data(), new BcKeyFingerprintCalculator())) {
           for (PGPSecretKey secret : ring) {
-            if (secret.isPrivateKeyEmpty() || !secret.isSigningKey()
+            if (secret.isPrivateKeyEmpty()
+                || !secret.isSigningKey()
                 || secret.getPublicKey().getVersion() != PublicKeyPacket.VERSION_4) {
               continue;
             }
@@ -262,7 +304,10 @@ public final class OpenPgp {
             PGPPublicKey primary = ring.getPublicKey();
             List<PGPPublicKey> publicKeys = new ArrayList<>();
             ring.getPublicKeys().forEachRemaining(publicKeys::add);
-            return new Signer(secret.extractPrivateKey(null), secret.getPublicKey(), fingerprint(primary),
+            return new Signer(
+                secret.extractPrivateKey(null),
+                secret.getPublicKey(),
+                fingerprint(primary),
                 new PGPPublicKeyRing(publicKeys));
           }
         }
@@ -290,8 +335,10 @@ public final class OpenPgp {
 
     /** When the oldest trusted key was made (its primary key's creation time, which its signature covers). */
     public java.time.Instant oldestKeyCreated() {
-      return rings.stream().map(r -> r.getPublicKey().getCreationTime().toInstant())
-          .min(java.util.Comparator.naturalOrder()).orElseThrow();
+      return rings.stream()
+          .map(r -> r.getPublicKey().getCreationTime().toInstant())
+          .min(java.util.Comparator.naturalOrder())
+          .orElseThrow();
     }
 
     /**
@@ -306,7 +353,8 @@ public final class OpenPgp {
         Object o;
         while ((o = factory.nextObject()) != null) {
           if (!(o instanceof PGPSignatureList list)) {
-            throw new PgpException("the signature file holds a " + o.getClass().getSimpleName() + ", not a signature");
+            throw new PgpException(
+                "the signature file holds a " + o.getClass().getSimpleName() + ", not a signature");
           }
           list.forEach(signatures::add);
         }
@@ -326,8 +374,11 @@ public final class OpenPgp {
           continue;
         }
         int hash = sig.getHashAlgorithm();
-        if (hash != HashAlgorithmTags.SHA256 && hash != HashAlgorithmTags.SHA384 && hash != HashAlgorithmTags.SHA512) {
-          problems.add("signature by " + issuer + " uses a weak or unknown hash algorithm (" + hash + ")");
+        if (hash != HashAlgorithmTags.SHA256
+            && hash != HashAlgorithmTags.SHA384
+            && hash != HashAlgorithmTags.SHA512) {
+          problems.add(
+              "signature by " + issuer + " uses a weak or unknown hash algorithm (" + hash + ")");
           continue;
         }
         for (PGPPublicKeyRing ring : rings) {
@@ -345,14 +396,16 @@ public final class OpenPgp {
             if (sig.verify()) {
               return fingerprint(ring.getPublicKey());
             }
-            problems.add("the signature by " + issuer + " does not match the manifest (it was modified or forged)");
+            problems.add("the signature by " + issuer
+                + " does not match the manifest (it was modified or forged)");
           } catch (PGPException | RuntimeException e) {
             problems.add("the signature by " + issuer + " cannot be checked: " + e.getMessage());
           }
         }
         if (problems.isEmpty() || !problems.get(problems.size() - 1).contains(issuer)) {
-          problems.add("signed by key " + issuer + ", which is not the stack's signing key (trusted: "
-              + String.join(", ", fingerprints()) + ")");
+          problems.add(
+              "signed by key " + issuer + ", which is not the stack's signing key (trusted: "
+                  + String.join(", ", fingerprints()) + ")");
         }
       }
       throw new PgpException(String.join("; ", problems));
@@ -360,8 +413,11 @@ public final class OpenPgp {
   }
 
   private static boolean maySign(PGPPublicKey primary, PGPPublicKey key, long at) {
-    if (key.getVersion() != PublicKeyPacket.VERSION_4 || primary.hasRevocation() || key.hasRevocation()
-        || expired(primary, at) || expired(key, at)) {
+    if (key.getVersion() != PublicKeyPacket.VERSION_4
+        || primary.hasRevocation()
+        || key.hasRevocation()
+        || expired(primary, at)
+        || expired(key, at)) {
       return false;
     }
     Integer flags = key.isMasterKey() ? selfFlags(primary) : boundFlags(primary, key);
@@ -377,7 +433,8 @@ public final class OpenPgp {
             + "'; only public keys belong there (never a private key)");
       }
       try {
-        new PGPPublicKeyRingCollection(block.data(), new BcKeyFingerprintCalculator()).forEach(rings::add);
+        new PGPPublicKeyRingCollection(block.data(), new BcKeyFingerprintCalculator())
+            .forEach(rings::add);
       } catch (PGPException | IOException | RuntimeException e) {
         throw new PgpException("unreadable OpenPGP public key: " + e.getMessage(), e);
       }
@@ -396,7 +453,8 @@ public final class OpenPgp {
   private static String armor(byte[] encoded) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     // no Version header; the CRC line kept for older readers
-    try (ArmoredOutputStream out = ArmoredOutputStream.builder().clearHeaders().enableCRC(true).build(bytes)) {
+    try (ArmoredOutputStream out =
+        ArmoredOutputStream.builder().clearHeaders().enableCRC(true).build(bytes)) {
       out.write(encoded);
     }
     return bytes.toString(StandardCharsets.US_ASCII);
@@ -443,7 +501,9 @@ public final class OpenPgp {
     long now = System.currentTimeMillis();
     PGPPublicKey best = null;
     for (PGPPublicKey key : ring) {
-      if (!key.isEncryptionKey() || key.getVersion() != PublicKeyPacket.VERSION_4 || key.hasRevocation()
+      if (!key.isEncryptionKey()
+          || key.getVersion() != PublicKeyPacket.VERSION_4
+          || key.hasRevocation()
           || expired(key, now)) {
         continue;
       }
@@ -451,16 +511,22 @@ public final class OpenPgp {
       if (!key.isMasterKey() && flags == null) {
         continue; // no valid binding signature: not the key owner's subkey
       }
-      if (flags != null && flags != 0 && (flags & (KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE)) == 0) {
+      if (flags != null
+          && flags != 0
+          && (flags & (KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE)) == 0) {
         continue;
       }
-      if (best == null || key.getCreationTime().after(best.getCreationTime())
-          || (best.isMasterKey() && !key.isMasterKey() && !key.getCreationTime().before(best.getCreationTime()))) {
+      if (best == null
+          || key.getCreationTime().after(best.getCreationTime())
+          || (best.isMasterKey()
+              && !key.isMasterKey()
+              && !key.getCreationTime().before(best.getCreationTime()))) {
         best = key;
       }
     }
     if (best == null) {
-      throw new PgpException("key " + fpr + " has no valid key that can encrypt (expired, revoked or sign-only)");
+      throw new PgpException(
+          "key " + fpr + " has no valid key that can encrypt (expired, revoked or sign-only)");
     }
     return best;
   }
@@ -476,7 +542,9 @@ public final class OpenPgp {
     for (Iterator<PGPSignature> it = primary.getSignatures(); it.hasNext(); ) {
       PGPSignature sig = it.next();
       PGPSignatureSubpacketVector hashed = sig.getHashedSubPackets();
-      if (sig.getKeyID() == primary.getKeyID() && hashed != null && hashed.hasSubpacket(SignatureSubpacketTags.KEY_FLAGS)) {
+      if (sig.getKeyID() == primary.getKeyID()
+          && hashed != null
+          && hashed.hasSubpacket(SignatureSubpacketTags.KEY_FLAGS)) {
         flags = hashed.getKeyFlags();
       }
     }
@@ -485,13 +553,16 @@ public final class OpenPgp {
 
   /** Key flags of a subkey's verified binding signature, or null if it has no valid one. */
   private static Integer boundFlags(PGPPublicKey primary, PGPPublicKey subkey) {
-    for (Iterator<PGPSignature> it = subkey.getSignaturesOfType(PGPSignature.SUBKEY_BINDING); it.hasNext(); ) {
+    for (Iterator<PGPSignature> it = subkey.getSignaturesOfType(PGPSignature.SUBKEY_BINDING);
+        it.hasNext(); ) {
       PGPSignature sig = it.next();
       try {
         sig.init(new BcPGPContentVerifierBuilderProvider(), primary);
         if (sig.verifyCertification(primary, subkey)) {
           PGPSignatureSubpacketVector hashed = sig.getHashedSubPackets();
-          return hashed != null && hashed.hasSubpacket(SignatureSubpacketTags.KEY_FLAGS) ? hashed.getKeyFlags() : 0;
+          return hashed != null && hashed.hasSubpacket(SignatureSubpacketTags.KEY_FLAGS)
+              ? hashed.getKeyFlags()
+              : 0;
         }
       } catch (PGPException | RuntimeException e) {
         // an unverifiable binding signature binds nothing: try the next one
@@ -507,11 +578,12 @@ public final class OpenPgp {
     List<Block> blocks = new ArrayList<>();
     Matcher m = ARMOR_BLOCK.matcher(Objects.requireNonNull(armored, "armored"));
     while (m.find()) {
-      try (InputStream in = ArmoredInputStream.builder().build(
-          new ByteArrayInputStream(m.group().getBytes(StandardCharsets.US_ASCII)))) {
+      try (InputStream in = ArmoredInputStream.builder()
+          .build(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.US_ASCII)))) {
         blocks.add(new Block(m.group(1), in.readAllBytes()));
       } catch (IOException | RuntimeException e) {
-        throw new PgpException("damaged ASCII armor (PGP " + m.group(1) + "): " + e.getMessage(), e);
+        throw new PgpException(
+            "damaged ASCII armor (PGP " + m.group(1) + "): " + e.getMessage(), e);
       }
     }
     if (blocks.isEmpty()) {
@@ -520,7 +592,8 @@ public final class OpenPgp {
     return blocks;
   }
 
-  // ------------------------------------------------------------------------------------------ encrypt
+  // ------------------------------------------------------------------------------------------
+  // encrypt
 
   /** Creates encrypting streams; stateless and reusable. */
   public static final class Encryptor {
@@ -548,18 +621,24 @@ public final class OpenPgp {
      * (gpg shows it; it is not a secret).
      */
     public OutputStream open(OutputStream ciphertext, String fileName) throws IOException {
-      BcPGPDataEncryptorBuilder data = new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-          .setWithIntegrityPacket(true) // SEIPD v1 with MDC; no AEAD (SEIPD v2), which gpg 2.2 cannot read
+      BcPGPDataEncryptorBuilder data = new BcPGPDataEncryptorBuilder(
+              SymmetricKeyAlgorithmTags.AES_256)
+          .setWithIntegrityPacket(
+              true) // SEIPD v1 with MDC; no AEAD (SEIPD v2), which gpg 2.2 cannot read
           .setSecureRandom(RANDOM);
       PGPEncryptedDataGenerator encrypted = new PGPEncryptedDataGenerator(data);
       OutputStream encryptedOut;
       try {
         if (passphrase != null) {
-          encrypted.addMethod(new BcPBEKeyEncryptionMethodGenerator(passphrase,
-              new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA256), S2K_COUNT).setSecureRandom(RANDOM));
+          encrypted.addMethod(new BcPBEKeyEncryptionMethodGenerator(
+                  passphrase,
+                  new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA256),
+                  S2K_COUNT)
+              .setSecureRandom(RANDOM));
         } else {
           for (Recipient r : recipients) {
-            encrypted.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(r.encryptionKey()).setSecureRandom(RANDOM));
+            encrypted.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(r.encryptionKey())
+                .setSecureRandom(RANDOM));
           }
         }
         encryptedOut = encrypted.open(ciphertext, new byte[BUFFER_SIZE]);
@@ -567,8 +646,8 @@ public final class OpenPgp {
         throw new PgpException("could not start encryption: " + e.getMessage(), e);
       }
       PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
-      OutputStream literalOut = literal.open(encryptedOut, PGPLiteralData.BINARY, fileName, new Date(),
-          new byte[BUFFER_SIZE]);
+      OutputStream literalOut = literal.open(
+          encryptedOut, PGPLiteralData.BINARY, fileName, new Date(), new byte[BUFFER_SIZE]);
       return new FilterOutputStream(literalOut) {
         private boolean closed;
 
@@ -605,7 +684,8 @@ public final class OpenPgp {
     return new Encryptor(List.of(), passphrase.clone());
   }
 
-  // ------------------------------------------------------------------------------------------ decrypt
+  // ------------------------------------------------------------------------------------------
+  // decrypt
 
   /** Decrypts messages with secret keys or a passphrase, verifying their integrity. */
   public static final class Decryptor {
@@ -632,15 +712,21 @@ public final class OpenPgp {
      * {@code maxBytes} (nothing beyond it is written): what bounds memory when the plaintext is kept in memory,
      * and disk when a manifest says how large an object is.
      */
-    public long decrypt(InputStream ciphertext, OutputStream plaintext, long maxBytes) throws IOException {
+    public long decrypt(InputStream ciphertext, OutputStream plaintext, long maxBytes)
+        throws IOException {
       long n = 0;
       byte[] buffer = new byte[BUFFER_SIZE];
       try (InputStream in = open(ciphertext)) {
         int r;
         // at most one byte past the limit is ever read (no overflow: maxBytes - n >= 0 here)
-        while ((r = in.read(buffer, 0, maxBytes - n >= buffer.length ? buffer.length : (int) (maxBytes - n) + 1)) >= 0) {
+        while ((r = in.read(
+                buffer,
+                0,
+                maxBytes - n >= buffer.length ? buffer.length : (int) (maxBytes - n) + 1))
+            >= 0) {
           if (n + r > maxBytes) {
-            throw new PgpException("the decrypted data exceeds its limit of " + maxBytes + " bytes (refused)");
+            throw new PgpException(
+                "the decrypted data exceeds its limit of " + maxBytes + " bytes (refused)");
           }
           plaintext.write(buffer, 0, r);
           n += r;
@@ -674,7 +760,8 @@ public final class OpenPgp {
           if (passphrase != null && ed instanceof PGPPBEEncryptedData pbe) {
             requireIntegrity(ed);
             try {
-              clear = pbe.getDataStream(new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider()));
+              clear = pbe.getDataStream(
+                  new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider()));
             } catch (PGPException e) {
               throw new PgpException("wrong passphrase, or the data is damaged", e);
             }
@@ -694,12 +781,13 @@ public final class OpenPgp {
           }
         }
         if (chosen == null) {
-          throw new PgpException(passphrase != null
-              ? "the data is not passphrase-encrypted (it is encrypted to keys: give the private key)"
-              : keyIds.isEmpty() && passphraseEncrypted
-                  ? "the data is passphrase-encrypted: give the passphrase, not a private key"
-                  : "none of the given private keys can decrypt the data (it is encrypted to key ids "
-                      + String.join(", ", keyIds) + ")");
+          throw new PgpException(
+              passphrase != null
+                  ? "the data is not passphrase-encrypted (it is encrypted to keys: give the private key)"
+                  : keyIds.isEmpty() && passphraseEncrypted
+                      ? "the data is passphrase-encrypted: give the passphrase, not a private key"
+                      : "none of the given private keys can decrypt the data (it is encrypted to key ids "
+                          + String.join(", ", keyIds) + ")");
         }
         return new VerifyingInputStream(new BcPGPObjectFactory(clear), chosen);
       } catch (PgpException e) {
@@ -727,8 +815,9 @@ public final class OpenPgp {
 
   private static void requireIntegrity(PGPEncryptedData ed) throws PgpException {
     if (!ed.isIntegrityProtected()) {
-      throw new PgpException("refusing a message without integrity protection (no MDC): it could have been"
-          + " modified undetectably");
+      throw new PgpException(
+          "refusing a message without integrity protection (no MDC): it could have been"
+              + " modified undetectably");
     }
   }
 
@@ -739,7 +828,8 @@ public final class OpenPgp {
     if (e instanceof EOFException) {
       return new PgpException("the encrypted data is truncated", e);
     }
-    return new PgpException("decryption failed, the data is damaged or was modified: " + e.getMessage(), e);
+    return new PgpException(
+        "decryption failed, the data is damaged or was modified: " + e.getMessage(), e);
   }
 
   /**
@@ -752,17 +842,22 @@ public final class OpenPgp {
     private final InputStream data;
     private boolean verified;
 
-    VerifyingInputStream(BcPGPObjectFactory factory, PGPEncryptedData encrypted) throws IOException, PGPException {
+    VerifyingInputStream(BcPGPObjectFactory factory, PGPEncryptedData encrypted)
+        throws IOException, PGPException {
       this.encrypted = encrypted;
       Object packet = factory.nextObject();
       if (packet instanceof PGPCompressedData) {
-        // we never compress, and a compressed packet is how a few KiB become gigabytes of plaintext: refused
-        // before a single byte is inflated (gpg's default compresses: encrypt with --compress-algo none)
-        throw new PgpException("refusing a compressed OpenPGP message: backups are never compressed, and"
-            + " decompressing untrusted data could exhaust memory or disk (encrypt with gpg --compress-algo none)");
+        // we never compress, and a compressed packet is how a few KiB become gigabytes of
+        // plaintext: refused
+        // before a single byte is inflated (gpg's default compresses: encrypt with --compress-algo
+        // none)
+        throw new PgpException(
+            "refusing a compressed OpenPGP message: backups are never compressed, and"
+                + " decompressing untrusted data could exhaust memory or disk (encrypt with gpg --compress-algo none)");
       }
       if (packet instanceof PGPOnePassSignatureList) {
-        packet = factory.nextObject(); // a signed message: its signature is not what is checked here
+        packet =
+            factory.nextObject(); // a signed message: its signature is not what is checked here
       }
       if (!(packet instanceof PGPLiteralData literal)) {
         throw new PgpException("unexpected OpenPGP content: "
@@ -802,11 +897,13 @@ public final class OpenPgp {
         Object trailer;
         while ((trailer = factory.nextObject()) != null) {
           if (!(trailer instanceof PGPSignatureList)) {
-            throw new PgpException("unexpected OpenPGP packet after the data: " + trailer.getClass().getSimpleName());
+            throw new PgpException("unexpected OpenPGP packet after the data: "
+                + trailer.getClass().getSimpleName());
           }
         }
         if (!encrypted.verify()) {
-          throw new PgpException("integrity check (MDC) failed: the data was modified or is damaged");
+          throw new PgpException(
+              "integrity check (MDC) failed: the data was modified or is damaged");
         }
       } catch (PGPException | IOException | RuntimeException e) {
         throw damaged(e);
@@ -825,10 +922,12 @@ public final class OpenPgp {
     Map<Long, PGPSecretKey> keys = new LinkedHashMap<>();
     for (Block block : dearmor(armored)) {
       if (!block.type().equals("PRIVATE KEY BLOCK")) {
-        throw new PgpException("expected a 'PGP PRIVATE KEY BLOCK', found 'PGP " + block.type() + "'");
+        throw new PgpException(
+            "expected a 'PGP PRIVATE KEY BLOCK', found 'PGP " + block.type() + "'");
       }
       try {
-        for (PGPSecretKeyRing ring : new PGPSecretKeyRingCollection(block.data(), new BcKeyFingerprintCalculator())) {
+        for (PGPSecretKeyRing ring :
+            new PGPSecretKeyRingCollection(block.data(), new BcKeyFingerprintCalculator())) {
           for (PGPSecretKey key : ring) {
             if (!key.isPrivateKeyEmpty()) {
               keys.put(key.getKeyID(), key);

@@ -65,9 +65,21 @@ public final class RestoreAgent {
    * @param allowUnsigned whether a backup without a signature (made before backups were signed) is restored;
    *     only for a named backup, never {@value #LATEST}
    */
-  public record Options(String stack, String backup, Path fromDirectory, S3Destination.Settings fromS3,
-      Path privateKey, Path passphraseFile, Path scratch, Path databaseOut, Path uploads, String secretNamespace,
-      String secretName, List<String> secretKeys, boolean secretsToSummary, Path verificationKey,
+  public record Options(
+      String stack,
+      String backup,
+      Path fromDirectory,
+      S3Destination.Settings fromS3,
+      Path privateKey,
+      Path passphraseFile,
+      Path scratch,
+      Path databaseOut,
+      Path uploads,
+      String secretNamespace,
+      String secretName,
+      List<String> secretKeys,
+      boolean secretsToSummary,
+      Path verificationKey,
       boolean allowUnsigned) {}
 
   /**
@@ -76,8 +88,15 @@ public final class RestoreAgent {
    * @param signedBy the fingerprint of the key that signed its manifest, or null for an unsigned backup
    * @param refused newer backups that {@value #LATEST} passed over, each with why
    */
-  public record Result(String backup, String createdAt, String source, List<String> restored,
-      List<Manifest.Entry> objects, String secretsObject, String signedBy, List<String> refused) {}
+  public record Result(
+      String backup,
+      String createdAt,
+      String source,
+      List<String> restored,
+      List<Manifest.Entry> objects,
+      String secretsObject,
+      String signedBy,
+      List<String> refused) {}
 
   /** A failed restore: the backup if known, what had been restored before the failure, a message. */
   public static final class RestoreFailedException extends Exception {
@@ -110,11 +129,13 @@ public final class RestoreAgent {
   private final Clock clock;
 
   /** @param kubernetes opened only when a Secret is to be restored */
-  public RestoreAgent(Supplier<KubernetesClient> kubernetes, BackupAgent.Destinations destinations) {
+  public RestoreAgent(
+      Supplier<KubernetesClient> kubernetes, BackupAgent.Destinations destinations) {
     this(kubernetes, destinations, Clock.systemUTC());
   }
 
-  public RestoreAgent(Supplier<KubernetesClient> kubernetes, BackupAgent.Destinations destinations, Clock clock) {
+  public RestoreAgent(
+      Supplier<KubernetesClient> kubernetes, BackupAgent.Destinations destinations, Clock clock) {
     this.kubernetes = kubernetes;
     this.destinations = destinations;
     this.clock = clock;
@@ -148,8 +169,12 @@ public final class RestoreAgent {
       }
       String line = Summary.fit(summary, List.of("refusedBackups"));
       if (line.getBytes(StandardCharsets.UTF_8).length + 1 > Summary.LIMIT) {
-        throw new RestoreFailedException(r.backup(), r.restored(), "the encrypted secrets object is too large for"
-            + " the termination message (" + Summary.LIMIT + " bytes): use fewer recipients", null);
+        throw new RestoreFailedException(
+            r.backup(),
+            r.restored(),
+            "the encrypted secrets object is too large for" + " the termination message ("
+                + Summary.LIMIT + " bytes): use fewer recipients",
+            null);
       }
       Summary.emit(line, terminationLog, out);
       return 0;
@@ -182,12 +207,15 @@ public final class RestoreAgent {
     try {
       validate(o);
       OpenPgp.Decryptor decryptor = o.privateKey() != null
-          ? OpenPgp.decryptWithSecretKeys(Files.readString(o.privateKey(), StandardCharsets.US_ASCII))
+          ? OpenPgp.decryptWithSecretKeys(
+              Files.readString(o.privateKey(), StandardCharsets.US_ASCII))
           : decryptWithPassphrase(o.passphraseFile());
       ManifestVerifier verifier = new ManifestVerifier(
-          OpenPgp.verifierFrom(BackupAgent.readKey(o.verificationKey(), "--verification-key")), clock,
+          OpenPgp.verifierFrom(BackupAgent.readKey(o.verificationKey(), "--verification-key")),
+          clock,
           o.allowUnsigned());
-      source = o.fromDirectory() != null ? new DirectoryDestination(o.fromDirectory(), o.stack())
+      source = o.fromDirectory() != null
+          ? new DirectoryDestination(o.fromDirectory(), o.stack())
           : destinations.s3(o.fromS3(), o.stack());
       List<String> refusedNewer = new ArrayList<>();
       ManifestVerifier.Verified verified = resolve(source, o, verifier, refusedNewer);
@@ -196,15 +224,20 @@ public final class RestoreAgent {
       if (verified.signed()) {
         LOG.info("{}: manifest signed by {}", name, verified.signedBy());
       } else {
-        LOG.warn("{}: restoring an UNSIGNED backup (allowed by --allow-unsigned): nothing proves this stack made it",
+        LOG.warn(
+            "{}: restoring an UNSIGNED backup (allowed by --allow-unsigned): nothing proves this stack made it",
             name);
       }
       String mode = manifest.encryption().mode();
       if (mode.equals(Manifest.MODE_PASSPHRASE) != (o.passphraseFile() != null)) {
         throw new IOException("backup " + name + " is encrypted in " + mode + " mode: give "
-            + (mode.equals(Manifest.MODE_PASSPHRASE) ? "--passphrase-file" : "--private-key (a recipient's private key"
-                + (manifest.encryption().recipients() == null ? "" : ", one of " + manifest.encryption().recipients())
-                + ")"));
+            + (mode.equals(Manifest.MODE_PASSPHRASE)
+                ? "--passphrase-file"
+                : "--private-key (a recipient's private key"
+                    + (manifest.encryption().recipients() == null
+                        ? ""
+                        : ", one of " + manifest.encryption().recipients())
+                    + ")"));
       }
 
       List<String> kinds = new ArrayList<>(List.of(Manifest.KIND_DATABASE));
@@ -217,7 +250,9 @@ public final class RestoreAgent {
       for (String kind : kinds) {
         if (manifest.object(kind).isEmpty()) {
           throw new IOException("backup " + name + " holds no " + kind
-              + (kind.equals(Manifest.KIND_UPLOADS) ? " (uploads location: " + manifest.uploadsLocation() + ")" : ""));
+              + (kind.equals(Manifest.KIND_UPLOADS)
+                  ? " (uploads location: " + manifest.uploadsLocation() + ")"
+                  : ""));
         }
       }
 
@@ -232,11 +267,13 @@ public final class RestoreAgent {
 
       // 2. decrypt everything (integrity-checked) before restoring anything
       Downloaded db = objects.get(Manifest.KIND_DATABASE);
-      databasePartial = plaintext.register(o.databaseOut().resolveSibling("." + o.databaseOut().getFileName()
-          + ".partial"));
+      databasePartial = plaintext.register(
+          o.databaseOut().resolveSibling("." + o.databaseOut().getFileName() + ".partial"));
       long dbBytes;
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(db.file()), OpenPgp.BUFFER_SIZE);
-           OutputStream out = new BufferedOutputStream(Files.newOutputStream(databasePartial), OpenPgp.BUFFER_SIZE)) {
+      try (InputStream in =
+              new BufferedInputStream(Files.newInputStream(db.file()), OpenPgp.BUFFER_SIZE);
+          OutputStream out = new BufferedOutputStream(
+              Files.newOutputStream(databasePartial), OpenPgp.BUFFER_SIZE)) {
         dbBytes = decryptor.decrypt(in, out, db.entry().plaintextBytes());
       }
       requireSize(db.entry(), dbBytes);
@@ -258,7 +295,11 @@ public final class RestoreAgent {
 
       // 3. restore
       written = plaintext.register(o.databaseOut());
-      Files.move(databasePartial, o.databaseOut(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          databasePartial,
+          o.databaseOut(),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
       databasePartial = null;
       restored.add(Manifest.KIND_DATABASE);
       LOG.info("{}: database dump written to {} ({} bytes)", name, o.databaseOut(), dbBytes);
@@ -279,19 +320,32 @@ public final class RestoreAgent {
       // the dump is pg_restore's now (its container removes it, whatever happens)
       plaintext.release(written);
       written = null;
-      return new Result(name, manifest.createdAt(), source.kind(), List.copyOf(restored),
-          objects.values().stream().map(Downloaded::entry).toList(), secretsObject, verified.signedBy(),
+      return new Result(
+          name,
+          manifest.createdAt(),
+          source.kind(),
+          List.copyOf(restored),
+          objects.values().stream().map(Downloaded::entry).toList(),
+          secretsObject,
+          verified.signedBy(),
           List.copyOf(refusedNewer));
     } catch (IOException | RuntimeException e) {
-      throw new RestoreFailedException(name, restored, Summary.message(e)
-          + (restored.isEmpty() ? "; nothing was restored" : "; already restored: " + String.join(", ", restored)), e);
+      throw new RestoreFailedException(
+          name,
+          restored,
+          Summary.message(e)
+              + (restored.isEmpty()
+                  ? "; nothing was restored"
+                  : "; already restored: " + String.join(", ", restored)),
+          e);
     } finally {
       try {
         if (databasePartial != null) {
           Files.deleteIfExists(databasePartial);
         }
         if (written != null) {
-          // a failure after the dump was written (uploads, credentials): the pod fails, pg_restore never runs
+          // a failure after the dump was written (uploads, credentials): the pod fails, pg_restore
+          // never runs
           Files.deleteIfExists(written);
         }
         if (work != null) {
@@ -313,9 +367,11 @@ public final class RestoreAgent {
 
   private static void validate(Options o) throws IOException {
     BackupNames.requireValidStack(o.stack());
-    if (o.backup() == null || !(o.backup().equals(LATEST) || BackupNames.isBackupOf(o.stack(), o.backup()))) {
-      throw new IllegalArgumentException("--backup must be '" + LATEST + "' or a backup name of stack " + o.stack()
-          + " (" + o.stack() + "-YYYYMMDDTHHMMSSZ), not '" + o.backup() + "'");
+    if (o.backup() == null
+        || !(o.backup().equals(LATEST) || BackupNames.isBackupOf(o.stack(), o.backup()))) {
+      throw new IllegalArgumentException(
+          "--backup must be '" + LATEST + "' or a backup name of stack " + o.stack() + " ("
+              + o.stack() + "-YYYYMMDDTHHMMSSZ), not '" + o.backup() + "'");
     }
     if ((o.fromDirectory() == null) == (o.fromS3() == null)) {
       throw new IllegalArgumentException("give exactly one source: --from-directory or --from-s3");
@@ -324,28 +380,35 @@ public final class RestoreAgent {
       throw new IllegalArgumentException("give exactly one of --private-key and --passphrase-file");
     }
     if (o.verificationKey() == null) {
-      throw new IllegalArgumentException("--verification-key is required: the stack's signing public key, which"
-          + " every backup's manifest must be signed by");
+      throw new IllegalArgumentException(
+          "--verification-key is required: the stack's signing public key, which"
+              + " every backup's manifest must be signed by");
     }
     if (o.allowUnsigned() && o.backup().equals(LATEST)) {
-      throw new IllegalArgumentException("--allow-unsigned needs a backup named with --backup: '" + LATEST
-          + "' only ever picks a signed backup");
+      throw new IllegalArgumentException("--allow-unsigned needs a backup named with --backup: '"
+          + LATEST + "' only ever picks a signed backup");
     }
     if (o.scratch() == null || !Files.isDirectory(o.scratch())) {
-      throw new NoSuchFileException(String.valueOf(o.scratch()), null, "scratch directory does not exist");
+      throw new NoSuchFileException(
+          String.valueOf(o.scratch()), null, "scratch directory does not exist");
     }
     if (o.databaseOut() == null) {
       throw new IllegalArgumentException("--database-out is required");
     }
     Path outDir = o.databaseOut().toAbsolutePath().getParent();
     if (!Files.isDirectory(outDir) || Files.isDirectory(o.databaseOut())) {
-      throw new NoSuchFileException(o.databaseOut().toString(), null, "--database-out must be a file in an existing directory");
+      throw new NoSuchFileException(
+          o.databaseOut().toString(),
+          null,
+          "--database-out must be a file in an existing directory");
     }
     if (o.uploads() != null && !Files.isDirectory(o.uploads(), LinkOption.NOFOLLOW_LINKS)) {
-      throw new NoSuchFileException(o.uploads().toString(), null, "uploads directory does not exist");
+      throw new NoSuchFileException(
+          o.uploads().toString(), null, "uploads directory does not exist");
     }
     boolean keys = o.secretKeys() != null && !o.secretKeys().isEmpty();
-    if ((o.secretName() != null) != keys || (o.secretName() != null) != (o.secretNamespace() != null)) {
+    if ((o.secretName() != null) != keys
+        || (o.secretName() != null) != (o.secretNamespace() != null)) {
       throw new IllegalArgumentException("--secret NAMESPACE/NAME and --secret-keys go together");
     }
   }
@@ -364,13 +427,16 @@ public final class RestoreAgent {
    * verifier, or the newest complete one that passes (signed by the stack's key, not dated in the future);
    * the newer ones passed over go into {@code refused}, each with why.
    */
-  private static ManifestVerifier.Verified resolve(Destination source, Options o, ManifestVerifier verifier,
-      List<String> refused) throws IOException {
+  private static ManifestVerifier.Verified resolve(
+      Destination source, Options o, ManifestVerifier verifier, List<String> refused)
+      throws IOException {
     List<Destination.Listing> found = source.list();
     if (o.backup().equals(LATEST)) {
       ManifestVerifier signedOnly = verifier.signedOnly();
-      List<Destination.Listing> complete = found.stream().filter(Destination.Listing::complete)
-          .sorted(Comparator.comparing(Destination.Listing::createdAt).reversed()).toList();
+      List<Destination.Listing> complete = found.stream()
+          .filter(Destination.Listing::complete)
+          .sorted(Comparator.comparing(Destination.Listing::createdAt).reversed())
+          .toList();
       for (Destination.Listing l : complete) {
         try {
           return signedOnly.read(source, l.name());
@@ -379,13 +445,20 @@ public final class RestoreAgent {
           refused.add(e.getMessage());
         }
       }
-      throw new ManifestVerifier.RefusedException("no complete backup of stack " + o.stack() + " at "
-          + source.describe() + " is signed by the stack's key" + (refused.isEmpty() ? ""
-              : " (refused " + refused.size() + ": " + String.join("; ", refused.subList(0, Math.min(3, refused.size())))
-              + (refused.size() > 3 ? "; ..." : "") + ")"));
+      throw new ManifestVerifier.RefusedException("no complete backup of stack " + o.stack()
+          + " at "
+          + source.describe() + " is signed by the stack's key"
+          + (refused.isEmpty()
+              ? ""
+              : " (refused " + refused.size() + ": "
+                  + String.join("; ", refused.subList(0, Math.min(3, refused.size())))
+                  + (refused.size() > 3 ? "; ..." : "") + ")"));
     }
-    Destination.Listing listing = found.stream().filter(l -> l.name().equals(o.backup())).findFirst()
-        .orElseThrow(() -> new IOException("backup " + o.backup() + " not found at " + source.describe()));
+    Destination.Listing listing = found.stream()
+        .filter(l -> l.name().equals(o.backup()))
+        .findFirst()
+        .orElseThrow(
+            () -> new IOException("backup " + o.backup() + " not found at " + source.describe()));
     if (!listing.complete()) {
       throw new IOException("backup " + o.backup() + " at " + source.describe()
           + " is incomplete (no manifest: it failed or is still running)");
@@ -394,21 +467,26 @@ public final class RestoreAgent {
   }
 
   /** Downloads one object into {@code dir} and checks its size and SHA-256 against the manifest. */
-  static Path download(Destination source, String backup, Manifest.Entry entry, Path dir) throws IOException {
+  static Path download(Destination source, String backup, Manifest.Entry entry, Path dir)
+      throws IOException {
     Path file = dir.resolve(entry.name());
     Digests.Result got;
     try (InputStream in = source.open(backup, entry.name());
-         Digests.HashingOutputStream out = new Digests.HashingOutputStream(
-             new BufferedOutputStream(Files.newOutputStream(file), OpenPgp.BUFFER_SIZE))) {
-      // never more than the manifest's size plus one byte: a larger object fails the check below, unread
+        Digests.HashingOutputStream out = new Digests.HashingOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(file), OpenPgp.BUFFER_SIZE))) {
+      // never more than the manifest's size plus one byte: a larger object fails the check below,
+      // unread
       copy(in, out, entry.bytes() + 1);
       out.flush();
       got = out.result();
     }
     if (got.bytes() != entry.bytes() || !got.sha256().equals(entry.sha256())) {
-      throw new IOException("object " + entry.name() + " of backup " + backup + " at " + source.describe()
-          + " does not match its manifest (" + got.bytes() + " bytes, sha256 " + got.sha256() + "; expected "
-          + entry.bytes() + " bytes, sha256 " + entry.sha256() + "): it is damaged, truncated or was modified");
+      throw new IOException(
+          "object " + entry.name() + " of backup " + backup + " at " + source.describe()
+              + " does not match its manifest (" + got.bytes() + " bytes, sha256 " + got.sha256()
+              + "; expected "
+              + entry.bytes() + " bytes, sha256 " + entry.sha256()
+              + "): it is damaged, truncated or was modified");
     }
     return file;
   }
@@ -425,18 +503,19 @@ public final class RestoreAgent {
 
   static void requireSize(Manifest.Entry entry, long plaintextBytes) throws IOException {
     if (plaintextBytes != entry.plaintextBytes()) {
-      throw new IOException(entry.name() + " decrypts to " + plaintextBytes + " bytes, the manifest says "
-          + entry.plaintextBytes());
+      throw new IOException(entry.name() + " decrypts to " + plaintextBytes
+          + " bytes, the manifest says " + entry.plaintextBytes());
     }
   }
 
   /** Decrypts the secrets object; every requested key must be in it. Values stay in memory only. */
-  private static Map<String, String> readSecrets(OpenPgp.Decryptor decryptor, Downloaded s, List<String> wanted)
-      throws IOException {
+  private static Map<String, String> readSecrets(
+      OpenPgp.Decryptor decryptor, Downloaded s, List<String> wanted) throws IOException {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     long n;
     try (InputStream in = Files.newInputStream(s.file())) {
-      n = decryptor.decrypt(in, plain, Math.min(s.entry().plaintextBytes(), Manifest.MAX_SECRETS_BYTES));
+      n = decryptor.decrypt(
+          in, plain, Math.min(s.entry().plaintextBytes(), Manifest.MAX_SECRETS_BYTES));
     }
     requireSize(s.entry(), n);
     byte[] json = plain.toByteArray();
@@ -459,7 +538,8 @@ public final class RestoreAgent {
     if (wanted != null) {
       List<String> missing = wanted.stream().filter(k -> !data.containsKey(k)).toList();
       if (!missing.isEmpty()) {
-        throw new IOException("the backed-up secrets have no key(s) " + missing + " (they have " + data.keySet() + ")");
+        throw new IOException("the backed-up secrets have no key(s) " + missing + " (they have "
+            + data.keySet() + ")");
       }
     }
     return data;
@@ -470,22 +550,32 @@ public final class RestoreAgent {
     String ref = o.secretNamespace() + "/" + o.secretName();
     KubernetesClient client = kubernetes.get();
     try {
-      Secret secret = client.secrets().inNamespace(o.secretNamespace()).withName(o.secretName()).get();
+      Secret secret = client
+          .secrets()
+          .inNamespace(o.secretNamespace())
+          .withName(o.secretName())
+          .get();
       if (secret == null) {
         throw new IOException("Secret " + ref + " not found");
       }
-      Map<String, String> data = new LinkedHashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+      Map<String, String> data =
+          new LinkedHashMap<>(secret.getData() == null ? Map.of() : secret.getData());
       for (String key : o.secretKeys()) {
         data.put(key, backedUp.get(key));
       }
       secret.setData(data);
       secret.setStringData(null);
-      // update() sends the resourceVersion read above: a concurrent change fails (409) instead of being lost
+      // update() sends the resourceVersion read above: a concurrent change fails (409) instead of
+      // being lost
       client.secrets().inNamespace(o.secretNamespace()).resource(secret).update();
       LOG.info("Secret {}: restored keys {}", ref, o.secretKeys());
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      throw new IOException("updating Secret " + ref + " failed: HTTP " + e.getCode()
-          + (e.getStatus() != null && e.getStatus().getReason() != null ? " " + e.getStatus().getReason() : ""), e);
+      throw new IOException(
+          "updating Secret " + ref + " failed: HTTP " + e.getCode()
+              + (e.getStatus() != null && e.getStatus().getReason() != null
+                  ? " " + e.getStatus().getReason()
+                  : ""),
+          e);
     }
   }
 
@@ -498,8 +588,9 @@ public final class RestoreAgent {
       throws IOException {
     Path root = target == null ? null : target.toAbsolutePath().normalize();
     byte[] buffer = new byte[OpenPgp.BUFFER_SIZE];
-    try (InputStream cipher = new BufferedInputStream(Files.newInputStream(archive), OpenPgp.BUFFER_SIZE);
-         InputStream plain = decryptor.open(cipher)) {
+    try (InputStream cipher =
+            new BufferedInputStream(Files.newInputStream(archive), OpenPgp.BUFFER_SIZE);
+        InputStream plain = decryptor.open(cipher)) {
       CountingInputStream counted = new CountingInputStream(plain, maxBytes);
       TarArchiveInputStream tar = new TarArchiveInputStream(counted, StandardCharsets.UTF_8.name());
       TarArchiveEntry entry;
@@ -510,14 +601,19 @@ public final class RestoreAgent {
         }
         Path path = root.resolve(name).normalize();
         if (!path.startsWith(root) || path.equals(root)) {
-          throw new IOException("uploads archive entry '" + name + "' points outside the uploads directory");
+          throw new IOException(
+              "uploads archive entry '" + name + "' points outside the uploads directory");
         }
         if (entry.isDirectory()) {
           Files.createDirectories(path);
         } else {
           Files.createDirectories(path.getParent());
-          try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+          try (OutputStream out = Files.newOutputStream(
+              path,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
             int r;
             while ((r = tar.read(buffer)) >= 0) {
               out.write(buffer, 0, r);
@@ -535,15 +631,18 @@ public final class RestoreAgent {
   private static String checkEntry(TarArchiveEntry entry) throws IOException {
     String name = entry.getName();
     if (!entry.isDirectory() && !entry.isFile()) {
-      throw new IOException("uploads archive entry '" + name + "' is neither a file nor a directory (refused)");
+      throw new IOException(
+          "uploads archive entry '" + name + "' is neither a file nor a directory (refused)");
     }
     if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0) {
-      throw new IOException("uploads archive entry '" + name + "' has an absolute or invalid path (refused)");
+      throw new IOException(
+          "uploads archive entry '" + name + "' has an absolute or invalid path (refused)");
     }
     String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     for (String segment : trimmed.split("/", -1)) {
       if (segment.isEmpty() || segment.equals("..") || segment.equals(".")) {
-        throw new IOException("uploads archive entry '" + name + "' has an empty, '.' or '..' segment (refused)");
+        throw new IOException(
+            "uploads archive entry '" + name + "' has an empty, '.' or '..' segment (refused)");
       }
     }
     return trimmed;
@@ -589,7 +688,8 @@ public final class RestoreAgent {
     private void count(int n) throws IOException {
       count += n;
       if (count > max) {
-        throw new IOException("the uploads archive decrypts to more than the manifest's " + max + " bytes (refused)");
+        throw new IOException(
+            "the uploads archive decrypts to more than the manifest's " + max + " bytes (refused)");
       }
     }
   }

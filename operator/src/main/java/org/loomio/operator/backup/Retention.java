@@ -52,11 +52,15 @@ public final class Retention {
    *
    * @param current the backup being written now (never deleted), or null
    */
-  public static List<String> toDelete(String stack, Collection<Candidate> found, Policy policy, Instant now,
-      String current) {
-    List<Candidate> ours = found.stream().filter(c -> BackupNames.isBackupOf(stack, c.name())).toList();
-    List<Candidate> complete = ours.stream().filter(Candidate::complete)
-        .sorted(Comparator.comparing(Candidate::createdAt).thenComparing(Candidate::name).reversed())
+  public static List<String> toDelete(
+      String stack, Collection<Candidate> found, Policy policy, Instant now, String current) {
+    List<Candidate> ours =
+        found.stream().filter(c -> BackupNames.isBackupOf(stack, c.name())).toList();
+    List<Candidate> complete = ours.stream()
+        .filter(Candidate::complete)
+        .sorted(Comparator.comparing(Candidate::createdAt)
+            .thenComparing(Candidate::name)
+            .reversed())
         .toList();
     Set<String> keep = new HashSet<>();
     if (!complete.isEmpty()) {
@@ -65,7 +69,8 @@ public final class Retention {
     complete.stream().limit(policy.keepLast()).forEach(c -> keep.add(c.name()));
     keep.addAll(newestPerBucket(complete, policy.daily(), c -> day(c.createdAt())));
     keep.addAll(newestPerBucket(complete, policy.weekly(), c -> week(c.createdAt())));
-    keep.addAll(newestPerBucket(complete, policy.monthly(), c -> YearMonth.from(c.createdAt().atOffset(ZoneOffset.UTC))));
+    keep.addAll(newestPerBucket(
+        complete, policy.monthly(), c -> YearMonth.from(c.createdAt().atOffset(ZoneOffset.UTC))));
     Instant staleBefore = now.minus(INCOMPLETE_GRACE);
 
     List<Candidate> delete = new ArrayList<>();
@@ -77,15 +82,19 @@ public final class Retention {
         delete.add(c);
       }
     }
-    return delete.stream().sorted(Comparator.comparing(Candidate::createdAt).thenComparing(Candidate::name))
-        .map(Candidate::name).distinct().toList();
+    return delete.stream()
+        .sorted(Comparator.comparing(Candidate::createdAt).thenComparing(Candidate::name))
+        .map(Candidate::name)
+        .distinct()
+        .toList();
   }
 
   /**
    * The newest backup of each of the {@code count} newest buckets (calendar units) that have backups.
    * {@code newestFirst} is sorted newest first, so the first of each bucket is its newest.
    */
-  private static Set<String> newestPerBucket(List<Candidate> newestFirst, int count, Function<Candidate, Object> bucket) {
+  private static Set<String> newestPerBucket(
+      List<Candidate> newestFirst, int count, Function<Candidate, Object> bucket) {
     Map<Object, String> firstOfBucket = new LinkedHashMap<>();
     for (Candidate c : newestFirst) {
       if (firstOfBucket.size() >= count && !firstOfBucket.containsKey(bucket.apply(c))) {

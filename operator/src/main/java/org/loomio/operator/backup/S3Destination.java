@@ -57,6 +57,7 @@ public final class S3Destination implements Destination {
 
   /** Objects up to this size go in one PUT; larger ones in parts of this size (S3 allows 10,000 parts). */
   static final long DEFAULT_PART_SIZE = 64L << 20;
+
   private static final int MAX_PARTS = 10_000;
   static final long MIN_PART_SIZE = 5L << 20;
 
@@ -68,13 +69,42 @@ public final class S3Destination implements Destination {
    * @param caFile PEM certificates of the CAs an https endpoint's certificate must chain to (an in-cluster
    *     server's own CA), instead of the JVM's default ones; null: the defaults
    */
-  public record Settings(URI endpoint, String bucket, String prefix, String region, boolean pathStyle,
-      String sse, String kmsKeyId, String accessKeyId, String secretAccessKey, String sessionToken, Path caFile) {
+  public record Settings(
+      URI endpoint,
+      String bucket,
+      String prefix,
+      String region,
+      boolean pathStyle,
+      String sse,
+      String kmsKeyId,
+      String accessKeyId,
+      String secretAccessKey,
+      String sessionToken,
+      Path caFile) {
 
     /** The JVM's default CAs. */
-    public Settings(URI endpoint, String bucket, String prefix, String region, boolean pathStyle, String sse,
-        String kmsKeyId, String accessKeyId, String secretAccessKey, String sessionToken) {
-      this(endpoint, bucket, prefix, region, pathStyle, sse, kmsKeyId, accessKeyId, secretAccessKey, sessionToken,
+    public Settings(
+        URI endpoint,
+        String bucket,
+        String prefix,
+        String region,
+        boolean pathStyle,
+        String sse,
+        String kmsKeyId,
+        String accessKeyId,
+        String secretAccessKey,
+        String sessionToken) {
+      this(
+          endpoint,
+          bucket,
+          prefix,
+          region,
+          pathStyle,
+          sse,
+          kmsKeyId,
+          accessKeyId,
+          secretAccessKey,
+          sessionToken,
           null);
     }
 
@@ -82,21 +112,30 @@ public final class S3Destination implements Destination {
       if (bucket == null || bucket.isBlank()) {
         throw new IllegalArgumentException("an S3 bucket is required");
       }
-      if (accessKeyId == null || accessKeyId.isBlank() || secretAccessKey == null || secretAccessKey.isBlank()) {
-        throw new IllegalArgumentException("S3 credentials are required (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+      if (accessKeyId == null
+          || accessKeyId.isBlank()
+          || secretAccessKey == null
+          || secretAccessKey.isBlank()) {
+        throw new IllegalArgumentException(
+            "S3 credentials are required (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
       }
       if (sse != null && !sse.equals("AES256") && !sse.equals("aws:kms")) {
-        throw new IllegalArgumentException("S3 server-side encryption must be AES256 or aws:kms, not '" + sse + "'");
+        throw new IllegalArgumentException(
+            "S3 server-side encryption must be AES256 or aws:kms, not '" + sse + "'");
       }
       if (kmsKeyId != null && !"aws:kms".equals(sse)) {
         throw new IllegalArgumentException("a KMS key id needs server-side encryption aws:kms");
       }
-      if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null
-          || !(endpoint.getScheme().equals("https") || endpoint.getScheme().equals("http")))) {
-        throw new IllegalArgumentException("the S3 endpoint must be an http(s) URL, not '" + endpoint + "'");
+      if (endpoint != null
+          && (endpoint.getScheme() == null
+              || endpoint.getHost() == null
+              || !(endpoint.getScheme().equals("https") || endpoint.getScheme().equals("http")))) {
+        throw new IllegalArgumentException(
+            "the S3 endpoint must be an http(s) URL, not '" + endpoint + "'");
       }
       if (caFile != null && (endpoint == null || !"https".equals(endpoint.getScheme()))) {
-        throw new IllegalArgumentException("a CA file is for an https endpoint, not '" + endpoint + "'");
+        throw new IllegalArgumentException(
+            "a CA file is for an https endpoint, not '" + endpoint + "'");
       }
       prefix = normalizePrefix(prefix);
       region = region == null || region.isBlank() ? "us-east-1" : region;
@@ -180,11 +219,13 @@ public final class S3Destination implements Destination {
   /** Trust exactly the CA certificates in a PEM file (the server's host name is still verified). */
   static javax.net.ssl.TrustManager[] trustManagers(Path caFile) {
     try (java.io.InputStream in = Files.newInputStream(caFile)) {
-      var certificates = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+      var certificates =
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certificates.isEmpty()) {
         throw new IllegalArgumentException("the CA file " + caFile + " holds no PEM certificate");
       }
-      java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      java.security.KeyStore store =
+          java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
       store.load(null, null);
       int i = 0;
       for (var c : certificates) {
@@ -195,8 +236,8 @@ public final class S3Destination implements Destination {
       factory.init(store);
       return factory.getTrustManagers();
     } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-      throw new IllegalArgumentException("the CA file " + caFile + " is not readable as PEM certificates: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the CA file " + caFile + " is not readable as PEM certificates: " + e.getMessage(), e);
     }
   }
 
@@ -234,10 +275,16 @@ public final class S3Destination implements Destination {
     long size = Files.size(file);
     try {
       if (size <= partSize) {
-        s3.putObject(withSse(PutObjectRequest.builder()
-                .bucket(settings.bucket()).key(key).contentLength(size)
-                .contentType("application/octet-stream").metadata(Map.of("sha256", sha256))).build(),
-            RequestBody.fromContentProvider(slice(file, 0, size), size, "application/octet-stream"));
+        s3.putObject(
+            withSse(PutObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key)
+                    .contentLength(size)
+                    .contentType("application/octet-stream")
+                    .metadata(Map.of("sha256", sha256)))
+                .build(),
+            RequestBody.fromContentProvider(
+                slice(file, 0, size), size, "application/octet-stream"));
       } else {
         putMultipart(key, file, size, sha256);
       }
@@ -260,7 +307,10 @@ public final class S3Destination implements Destination {
   private void putMultipart(String key, Path file, long size, String sha256) {
     long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
     CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
-        .bucket(settings.bucket()).key(key).contentType("application/octet-stream").metadata(Map.of("sha256", sha256));
+        .bucket(settings.bucket())
+        .key(key)
+        .contentType("application/octet-stream")
+        .metadata(Map.of("sha256", sha256));
     if (settings.sse() != null) {
       create.serverSideEncryption(ServerSideEncryption.fromValue(settings.sse()));
       if (settings.kmsKeyId() != null) {
@@ -273,12 +323,22 @@ public final class S3Destination implements Destination {
       int number = 1;
       for (long offset = 0; offset < size; offset += part, number++) {
         long length = Math.min(part, size - offset);
-        String etag = s3.uploadPart(UploadPartRequest.builder()
-                .bucket(settings.bucket()).key(key).uploadId(uploadId).partNumber(number).contentLength(length).build(),
-            RequestBody.fromContentProvider(slice(file, offset, length), length, "application/octet-stream")).eTag();
+        String etag = s3.uploadPart(
+                UploadPartRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key)
+                    .uploadId(uploadId)
+                    .partNumber(number)
+                    .contentLength(length)
+                    .build(),
+                RequestBody.fromContentProvider(
+                    slice(file, offset, length), length, "application/octet-stream"))
+            .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
-      s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
+      s3.completeMultipartUpload(b -> b.bucket(settings.bucket())
+          .key(key)
+          .uploadId(uploadId)
           .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
     } catch (RuntimeException e) {
       try {
@@ -324,7 +384,8 @@ public final class S3Destination implements Destination {
   public InputStream open(String backup, String object) throws IOException {
     String key = key(backup, object);
     try {
-      return s3.getObject(GetObjectRequest.builder().bucket(settings.bucket()).key(key).build());
+      return s3.getObject(
+          GetObjectRequest.builder().bucket(settings.bucket()).key(key).build());
     } catch (NoSuchKeyException e) {
       throw new NoSuchFileException(url(key), null, "no such object");
     } catch (SdkException e) {
@@ -336,11 +397,16 @@ public final class S3Destination implements Destination {
   public List<Listing> list() throws IOException {
     List<Listing> found = new ArrayList<>();
     try {
-      // only this stack's first segments: a bucket shared with uploads may hold millions of other keys
+      // only this stack's first segments: a bucket shared with uploads may hold millions of other
+      // keys
       String token = null;
       do {
-        ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder().bucket(settings.bucket())
-            .prefix(base() + stack + "-").delimiter("/").continuationToken(token).build());
+        ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder()
+            .bucket(settings.bucket())
+            .prefix(base() + stack + "-")
+            .delimiter("/")
+            .continuationToken(token)
+            .build());
         for (CommonPrefix cp : page.commonPrefixes()) {
           String segment = cp.prefix().substring(base().length(), cp.prefix().length() - 1);
           Optional<java.time.Instant> created = BackupNames.parse(stack, segment);
@@ -348,7 +414,8 @@ public final class S3Destination implements Destination {
             if (found.size() == maxBackups) {
               throw Destination.tooManyBackups(this, maxBackups);
             }
-            found.add(new Listing(segment, created.get(), exists(key(segment, Manifest.FILE_NAME))));
+            found.add(
+                new Listing(segment, created.get(), exists(key(segment, Manifest.FILE_NAME))));
           }
         }
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
@@ -361,7 +428,8 @@ public final class S3Destination implements Destination {
 
   private boolean exists(String key) {
     try {
-      s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(key).build());
+      s3.headObject(
+          HeadObjectRequest.builder().bucket(settings.bucket()).key(key).build());
       return true;
     } catch (NoSuchKeyException e) {
       return false;
@@ -378,12 +446,17 @@ public final class S3Destination implements Destination {
     String manifestKey = key(backup, Manifest.FILE_NAME);
     String prefix = base() + backup + "/";
     try {
-      // the manifest first: an interrupted delete leaves an incomplete backup, never a "complete" broken one
+      // the manifest first: an interrupted delete leaves an incomplete backup, never a "complete"
+      // broken one
       s3.deleteObject(b -> b.bucket(settings.bucket()).key(manifestKey));
-      // one DeleteObject per key: DeleteObjects needs a Content-MD5/CRC header that S3-compatible servers disagree on
+      // one DeleteObject per key: DeleteObjects needs a Content-MD5/CRC header that S3-compatible
+      // servers disagree on
       int deleted = 0;
       for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
-          .bucket(settings.bucket()).prefix(prefix).build()).contents()) {
+              .bucket(settings.bucket())
+              .prefix(prefix)
+              .build())
+          .contents()) {
         if (++deleted > MAX_OBJECTS_PER_BACKUP) {
           throw new IOException(url(prefix) + " holds more than " + MAX_OBJECTS_PER_BACKUP
               + " objects (refused: a backup has at most six; has someone else written there?)");
@@ -398,16 +471,25 @@ public final class S3Destination implements Destination {
   @Override
   public void writeManifest(Manifest manifest, byte[] signature) throws IOException {
     if (signature != null) {
-      writeSmall(manifest.backup(), Manifest.SIGNATURE_FILE, signature, "application/pgp-signature");
+      writeSmall(
+          manifest.backup(), Manifest.SIGNATURE_FILE, signature, "application/pgp-signature");
     }
-    writeSmall(manifest.backup(), Manifest.FILE_NAME, manifest.toJson(), "application/json"); // last
+    writeSmall(
+        manifest.backup(), Manifest.FILE_NAME, manifest.toJson(), "application/json"); // last
   }
 
-  private void writeSmall(String backup, String object, byte[] bytes, String contentType) throws IOException {
+  private void writeSmall(String backup, String object, byte[] bytes, String contentType)
+      throws IOException {
     String key = key(backup, object);
     try {
-      s3.putObject(withSse(PutObjectRequest.builder().bucket(settings.bucket()).key(key)
-          .contentType(contentType).contentLength((long) bytes.length)).build(), RequestBody.fromBytes(bytes));
+      s3.putObject(
+          withSse(PutObjectRequest.builder()
+                  .bucket(settings.bucket())
+                  .key(key)
+                  .contentType(contentType)
+                  .contentLength((long) bytes.length))
+              .build(),
+          RequestBody.fromBytes(bytes));
     } catch (SdkException e) {
       throw new IOException("upload to " + url(key) + " failed: " + e.getMessage(), e);
     }

@@ -54,7 +54,9 @@ public final class Summary {
         line = node.toString();
       }
     }
-    while (bytes(line) >= LIMIT && node.hasNonNull("error") && node.get("error").asText().length() > 20) {
+    while (bytes(line) >= LIMIT
+        && node.hasNonNull("error")
+        && node.get("error").asText().length() > 20) {
       String e = node.get("error").asText();
       node.put("error", e.substring(0, e.length() / 2) + "...");
       line = node.toString();
@@ -95,7 +97,8 @@ public final class Summary {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied: " + m;
     }
-    if (e instanceof java.nio.file.FileSystemException && !(e.getClass() == java.nio.file.FileSystemException.class)) {
+    if (e instanceof java.nio.file.FileSystemException
+        && !(e.getClass() == java.nio.file.FileSystemException.class)) {
       return e.getClass().getSimpleName() + ": " + m;
     }
     return m;

@@ -4,12 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar loomio-operator.jar <command>}: render, run. */
-@Command(name = "loomio-operator",
+@Command(
+    name = "loomio-operator",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Turns a LoomioDeployment into a complete, hardened Loomio installation.",
-    subcommands = {RenderCommand.class, RunCommand.class, BackupCommand.class, RestoreCommand.class, DrillCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      RenderCommand.class,
+      RunCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
+      DrillCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec

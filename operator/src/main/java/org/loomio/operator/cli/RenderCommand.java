@@ -28,31 +28,46 @@ import picocli.CommandLine.Option;
  * Prints every object the operator would create for the given LoomioDeployments, without a cluster. The
  * same render code runs in the operator; secrets appear only as placeholders.
  */
-@Command(name = "render", mixinStandardHelpOptions = true,
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
     description = {
-        "Print, as multi-document YAML, every object the operator creates for the LoomioDeployment(s) in a file.",
-        "No cluster is needed. Generated credentials are shown as placeholders, never real values.",
-        "Input is checked as the API server would check it (CRD schema, unknown fields, the operator's own rules);",
-        "any error (a namespace that is not a DNS label included, in a document or -n) is reported with its field",
-        "path and the exit code is 1, and nothing is printed.",
-        "The default-image and tenancy options (and their environment variables) are the run command's: render",
-        "then shows what an operator configured the same way creates, and refuses what it refuses."})
+      "Print, as multi-document YAML, every object the operator creates for the LoomioDeployment(s) in a file.",
+      "No cluster is needed. Generated credentials are shown as placeholders, never real values.",
+      "Input is checked as the API server would check it (CRD schema, unknown fields, the operator's own rules);",
+      "any error (a namespace that is not a DNS label included, in a document or -n) is reported with its field",
+      "path and the exit code is 1, and nothing is printed.",
+      "The default-image and tenancy options (and their environment variables) are the run command's: render",
+      "then shows what an operator configured the same way creates, and refuses what it refuses."
+    })
 public final class RenderCommand implements Callable<Integer> {
 
-  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
-      description = "YAML file with one or more LoomioDeployment documents; '-' reads standard input.")
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "YAML file with one or more LoomioDeployment documents; '-' reads standard input.")
   String file;
 
-  @Option(names = "--kube-version", paramLabel = "X.Y", defaultValue = ClusterCapabilities.NEWEST,
-      description = "Kubernetes version to render for (default: ${DEFAULT-VALUE}): the API versions that version"
-          + " serves (1.20: batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget). Objects and fields newer"
-          + " than that are left out and listed in a comment. " + ClusterCapabilities.SUPPORT_STATEMENT
-          + " 1.20 to 1.26 render with a warning on standard error listing the gaps; older versions are refused"
-          + " (exit code 2).")
+  @Option(
+      names = "--kube-version",
+      paramLabel = "X.Y",
+      defaultValue = ClusterCapabilities.NEWEST,
+      description =
+          "Kubernetes version to render for (default: ${DEFAULT-VALUE}): the API versions that version"
+              + " serves (1.20: batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget). Objects and fields newer"
+              + " than that are left out and listed in a comment. "
+              + ClusterCapabilities.SUPPORT_STATEMENT
+              + " 1.20 to 1.26 render with a warning on standard error listing the gaps; older versions are refused"
+              + " (exit code 2).")
   String kubeVersion;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
-      description = "Namespace for documents that name none, a DNS label (default: leave it to kubectl -n).")
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAMESPACE",
+      description =
+          "Namespace for documents that name none, a DNS label (default: leave it to kubectl -n).")
   String namespace;
 
   @CommandLine.Mixin
@@ -80,7 +95,8 @@ public final class RenderCommand implements Callable<Integer> {
       return 2;
     }
     if (namespace != null && ResourceReader.namespaceProblem(namespace).isPresent()) {
-      err.println("error: -n/--namespace: " + ResourceReader.namespaceProblem(namespace).get());
+      err.println(
+          "error: -n/--namespace: " + ResourceReader.namespaceProblem(namespace).get());
       return 1;
     }
     ImageDefaults defaultImages;
@@ -147,8 +163,9 @@ public final class RenderCommand implements Callable<Integer> {
   private static String header(ResourceReader.Result r, Stack stack, ClusterCapabilities cluster) {
     List<String> lines = new ArrayList<>();
     var meta = r.resource().getMetadata();
-    lines.add("# LoomioDeployment " + (meta.getNamespace() == null ? "" : meta.getNamespace() + "/") + meta.getName()
-        + ": " + stack.objects().size() + " objects for Kubernetes " + cluster.version() + ", image " + stack.image());
+    lines.add("# LoomioDeployment " + (meta.getNamespace() == null ? "" : meta.getNamespace() + "/")
+        + meta.getName() + ": " + stack.objects().size() + " objects for Kubernetes "
+        + cluster.version() + ", image " + stack.image());
     for (Omission o : stack.omissions()) {
       lines.add("# left out (APIAvailable=False): " + o);
     }

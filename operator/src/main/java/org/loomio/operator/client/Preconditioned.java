@@ -26,11 +26,15 @@ public final class Preconditioned {
    * @throws KubernetesClientException 409 when the name now holds another object
    */
   public static boolean delete(KubernetesClient client, HasMetadata actual) {
-    String uid = Objects.requireNonNull(actual.getMetadata().getUid(), "a delete needs the UID of what was read");
+    String uid = Objects.requireNonNull(
+        actual.getMetadata().getUid(), "a delete needs the UID of what was read");
     var options = new DeleteOptionsBuilder()
-        .withApiVersion("v1").withKind("DeleteOptions")
+        .withApiVersion("v1")
+        .withKind("DeleteOptions")
         .withPropagationPolicy("Background")
-        .withNewPreconditions().withUid(uid).endPreconditions()
+        .withNewPreconditions()
+        .withUid(uid)
+        .endPreconditions()
         .build();
     try {
       client.raw(path(actual), "DELETE", options);
@@ -48,28 +52,36 @@ public final class Preconditioned {
    *
    * @param operations JSON Patch operations, without the enclosing brackets
    */
-  public static <T extends HasMetadata> T patch(KubernetesClient client, T actual, String operations) {
-    String uid = Objects.requireNonNull(actual.getMetadata().getUid(), "a patch needs the UID of what was read");
-    String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + uid + "\"}," + operations + "]";
+  public static <T extends HasMetadata> T patch(
+      KubernetesClient client, T actual, String operations) {
+    String uid = Objects.requireNonNull(
+        actual.getMetadata().getUid(), "a patch needs the UID of what was read");
+    String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + uid + "\"},"
+        + operations + "]";
     return client.resource(actual).patch(PatchContext.of(PatchType.JSON), patch);
   }
 
   /** Sets one annotation on {@code actual}, if it is still the object with its UID. */
-  public static <T extends HasMetadata> T annotate(KubernetesClient client, T actual, String key, String value) {
+  public static <T extends HasMetadata> T annotate(
+      KubernetesClient client, T actual, String key, String value) {
     String quoted = "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     String op = actual.getMetadata().getAnnotations() == null
-        ? "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"" + key + "\":" + quoted + "}}"
-        : "{\"op\":\"add\",\"path\":\"/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1") + "\","
-            + "\"value\":" + quoted + "}";
+        ? "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"" + key + "\":" + quoted
+            + "}}"
+        : "{\"op\":\"add\",\"path\":\"/metadata/annotations/"
+            + key.replace("~", "~0").replace("/", "~1") + "\"," + "\"value\":" + quoted + "}";
     return patch(client, actual, op);
   }
 
   /** The object's URL path on the API server. */
   static String path(HasMetadata object) {
-    String apiVersion = object.getApiVersion() != null ? object.getApiVersion() : HasMetadata.getApiVersion(object.getClass());
+    String apiVersion = object.getApiVersion() != null
+        ? object.getApiVersion()
+        : HasMetadata.getApiVersion(object.getClass());
     String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
     String plural = HasMetadata.getPlural(object.getClass());
     String ns = object.getMetadata().getNamespace();
-    return base + (ns == null ? "" : "/namespaces/" + ns) + "/" + plural + "/" + object.getMetadata().getName();
+    return base + (ns == null ? "" : "/namespaces/" + ns) + "/" + plural + "/"
+        + object.getMetadata().getName();
   }
 }

@@ -38,7 +38,8 @@ public final class LegacyCrds {
     try {
       JsonNode crd = YAML.readTree(generatedCrd);
       strip(crd);
-      return "# Generated from ../" + fileName + " without " + CEL_RULES + ", for Kubernetes 1.20 to 1.24"
+      return "# Generated from ../" + fileName + " without " + CEL_RULES
+          + ", for Kubernetes 1.20 to 1.24"
           + " (docs/operations.md).\n# Do not edit: mvn -pl operator -Pupdate-crds process-classes writes it.\n"
           + YAML.writeValueAsString(crd);
     } catch (IOException e) {
@@ -57,7 +58,10 @@ public final class LegacyCrds {
   /** The generated CRD files of a directory ({@code *-v1.yml}), sorted. */
   public static List<Path> generated(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith("-v1.yml")).sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith("-v1.yml"))
+          .sorted()
+          .toList();
     }
   }
 

@@ -35,7 +35,8 @@ public final class BackupObserver {
   public record Run(Instant finished, boolean complete, String backup, String error) {}
 
   /** The backup part of the status and its condition. */
-  public record BackupState(BackupStatus status, String conditionStatus, String reason, String message) {}
+  public record BackupState(
+      BackupStatus status, String conditionStatus, String reason, String message) {}
 
   private BackupObserver() {}
 
@@ -71,19 +72,35 @@ public final class BackupObserver {
         }
         if (failed || summary.isPresent()) {
           String error = summary.map(s -> s.path("error").asText(null)).orElse(null);
-          return Optional.of(new Run(at, false, summary.map(s -> s.path("backup").asText(null)).orElse(null),
-              error != null ? error : "the backup agent exited with code " + t.getExitCode()
-                  + (t.getReason() == null ? "" : " (" + t.getReason() + ")")));
+          return Optional.of(new Run(
+              at,
+              false,
+              summary.map(s -> s.path("backup").asText(null)).orElse(null),
+              error != null
+                  ? error
+                  : "the backup agent exited with code " + t.getExitCode()
+                      + (t.getReason() == null ? "" : " (" + t.getReason() + ")")));
         }
       } else if (failed) {
-        return Optional.of(new Run(at, false, null, "step " + c.getName() + " failed with exit code " + t.getExitCode()
-            + lastLine(t.getMessage())));
+        return Optional.of(new Run(
+            at,
+            false,
+            null,
+            "step " + c.getName() + " failed with exit code " + t.getExitCode()
+                + lastLine(t.getMessage())));
       }
     }
     if ("Failed".equals(pod.getStatus().getPhase())) {
-      String reason = pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
-      return Optional.of(new Run(Instant.EPOCH, false, null, reason
-          + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage())));
+      String reason =
+          pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
+      return Optional.of(new Run(
+          Instant.EPOCH,
+          false,
+          null,
+          reason
+              + (pod.getStatus().getMessage() == null
+                  ? ""
+                  : ": " + pod.getStatus().getMessage())));
     }
     return Optional.empty();
   }
@@ -111,7 +128,9 @@ public final class BackupObserver {
    * clearly instead of costing the operator its memory.
    */
   public static Optional<JsonNode> summary(String message) {
-    if (message == null || message.isBlank() || message.length() > org.loomio.operator.backup.Summary.LIMIT) {
+    if (message == null
+        || message.isBlank()
+        || message.length() > org.loomio.operator.backup.Summary.LIMIT) {
       return Optional.empty();
     }
     String line = message.strip();
@@ -130,8 +149,13 @@ public final class BackupObserver {
    *
    * @param redact masks secret values in what a failed run reports, before it reaches the status
    */
-  public static BackupState observe(LoomioDeployment resource, ResolvedSpec spec, ClusterCapabilities cluster,
-      Collection<Pod> pods, Instant now, java.util.function.UnaryOperator<String> redact) {
+  public static BackupState observe(
+      LoomioDeployment resource,
+      ResolvedSpec spec,
+      ClusterCapabilities cluster,
+      Collection<Pod> pods,
+      Instant now,
+      java.util.function.UnaryOperator<String> redact) {
     BackupState backups = observeBackups(resource, spec, cluster, pods, now, redact);
     return withDrills(backups, resource, spec, now);
   }
@@ -142,34 +166,54 @@ public final class BackupObserver {
    * schedule's longest interval (DrillOverdue; counted from the stack's creation until the first pass). A drill
    * that found no backup at all (a new stack) is neither. Backup failures keep their own reasons.
    */
-  static BackupState withDrills(BackupState backups, LoomioDeployment resource, ResolvedSpec spec, Instant now) {
+  static BackupState withDrills(
+      BackupState backups, LoomioDeployment resource, ResolvedSpec spec, Instant now) {
     ResolvedSpec.Drill drill = spec.drill();
     DrillStatus last = backups.status() == null ? null : backups.status().getLastDrill();
     if (!drill.runs() || !Conditions.TRUE.equals(backups.conditionStatus())) {
       return backups;
     }
     if (last != null && DrillStatus.FAILED.equals(last.getResult())) {
-      return new BackupState(backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, "the newest restore drill ("
-          + last.getTime() + (last.getBackup() == null ? "" : ", backup " + last.getBackup()) + ") failed at check "
-          + last.getFailedCheck() + ": " + last.getMessage() + "; docs/backup.md#restore-drills says what to do");
+      return new BackupState(
+          backups.status(),
+          Conditions.FALSE,
+          Conditions.DRILL_FAILED,
+          "the newest restore drill ("
+              + last.getTime() + (last.getBackup() == null ? "" : ", backup " + last.getBackup())
+              + ") failed at check "
+              + last.getFailedCheck() + ": " + last.getMessage()
+              + "; docs/backup.md#restore-drills says what to do");
     }
     Optional<String> withheld = withheld(spec.name(), backups.status(), last);
     if (withheld.isPresent()) {
-      return new BackupState(backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, withheld.get());
+      return new BackupState(
+          backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, withheld.get());
     }
     Duration allowed = BackupSchedule.parse(drill.schedule()).longestInterval().multipliedBy(2);
     String passed = last == null ? null : last.getLastPassedTime();
-    Instant since = passed != null ? Instant.parse(passed) : resource.getMetadata().getCreationTimestamp() == null
-        ? now : Instant.parse(resource.getMetadata().getCreationTimestamp());
+    Instant since = passed != null
+        ? Instant.parse(passed)
+        : resource.getMetadata().getCreationTimestamp() == null
+            ? now
+            : Instant.parse(resource.getMetadata().getCreationTimestamp());
     if (Duration.between(since, now).compareTo(allowed) > 0) {
-      return new BackupState(backups.status(), Conditions.FALSE, Conditions.DRILL_OVERDUE, passed == null
-          ? "no restore drill has passed since the stack was created (" + allowed + " allowed by schedule '"
-              + drill.schedule() + "')"
-          : "no restore drill has passed since " + passed + " (more than twice the drill schedule's interval, "
-              + allowed + ")");
+      return new BackupState(
+          backups.status(),
+          Conditions.FALSE,
+          Conditions.DRILL_OVERDUE,
+          passed == null
+              ? "no restore drill has passed since the stack was created (" + allowed
+                  + " allowed by schedule '" + drill.schedule() + "')"
+              : "no restore drill has passed since " + passed
+                  + " (more than twice the drill schedule's interval, " + allowed + ")");
     }
-    return passed == null ? backups : new BackupState(backups.status(), backups.conditionStatus(), backups.reason(),
-        backups.message() + "; the newest restore drill passed at " + passed);
+    return passed == null
+        ? backups
+        : new BackupState(
+            backups.status(),
+            backups.conditionStatus(),
+            backups.reason(),
+            backups.message() + "; the newest restore drill passed at " + passed);
   }
 
   /**
@@ -179,29 +223,46 @@ public final class BackupObserver {
    * ran is the next drill's).
    */
   static Optional<String> withheld(String stack, BackupStatus status, DrillStatus last) {
-    if (status == null || last == null || !last.passed() || last.getBackup() == null
-        || status.getLastSuccessfulBackup() == null || status.getLastSuccessfulTime() == null) {
+    if (status == null
+        || last == null
+        || !last.passed()
+        || last.getBackup() == null
+        || status.getLastSuccessfulBackup() == null
+        || status.getLastSuccessfulTime() == null) {
       return Optional.empty();
     }
-    Optional<Instant> drilled = org.loomio.operator.backup.BackupNames.parse(stack, last.getBackup());
-    Optional<Instant> newest = org.loomio.operator.backup.BackupNames.parse(stack, status.getLastSuccessfulBackup());
-    Instant started = Instant.parse(last.getTime()).minusSeconds(
-        last.getDurationSeconds() == null ? 0 : last.getDurationSeconds());
-    if (drilled.isEmpty() || newest.isEmpty() || !drilled.get().isBefore(newest.get())
+    Optional<Instant> drilled =
+        org.loomio.operator.backup.BackupNames.parse(stack, last.getBackup());
+    Optional<Instant> newest =
+        org.loomio.operator.backup.BackupNames.parse(stack, status.getLastSuccessfulBackup());
+    Instant started = Instant.parse(last.getTime())
+        .minusSeconds(last.getDurationSeconds() == null ? 0 : last.getDurationSeconds());
+    if (drilled.isEmpty()
+        || newest.isEmpty()
+        || !drilled.get().isBefore(newest.get())
         || !Instant.parse(status.getLastSuccessfulTime()).isBefore(started)) {
       return Optional.empty();
     }
-    return Optional.of("the newest restore drill (" + last.getTime() + ") restored backup " + last.getBackup()
-        + ", older than backup " + status.getLastSuccessfulBackup() + " which completed before it started: that one"
-        + " was missing from the backup store or refused there (deleted, or tampered with); check the store and"
-        + " status.backup.lastDrill's backup check");
+    return Optional.of(
+        "the newest restore drill (" + last.getTime() + ") restored backup " + last.getBackup()
+            + ", older than backup " + status.getLastSuccessfulBackup()
+            + " which completed before it started: that one"
+            + " was missing from the backup store or refused there (deleted, or tampered with); check the store and"
+            + " status.backup.lastDrill's backup check");
   }
 
-  private static BackupState observeBackups(LoomioDeployment resource, ResolvedSpec spec, ClusterCapabilities cluster,
-      Collection<Pod> pods, Instant now, java.util.function.UnaryOperator<String> redact) {
-    BackupStatus previous = resource.getStatus() == null ? null : resource.getStatus().getBackup();
+  private static BackupState observeBackups(
+      LoomioDeployment resource,
+      ResolvedSpec spec,
+      ClusterCapabilities cluster,
+      Collection<Pod> pods,
+      Instant now,
+      java.util.function.UnaryOperator<String> redact) {
+    BackupStatus previous =
+        resource.getStatus() == null ? null : resource.getStatus().getBackup();
     BackupStatus status = copy(previous);
-    status.setLastDrill(DrillObserver.merge(status.getLastDrill(), DrillObserver.runs(pods, redact)));
+    status.setLastDrill(
+        DrillObserver.merge(status.getLastDrill(), DrillObserver.runs(pods, redact)));
     for (Run run : runs(pods)) {
       if (run.complete()) {
         if (newer(run.finished(), status.getLastSuccessfulTime())) {
@@ -223,37 +284,64 @@ public final class BackupObserver {
 
     ResolvedSpec.Backup b = spec.backup();
     if (!b.enabled()) {
-      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUPS_DISABLED,
+      return new BackupState(
+          shown,
+          Conditions.FALSE,
+          Conditions.BACKUPS_DISABLED,
           "spec.backup.enabled is false: nothing is backed up on a schedule");
     }
     if (cluster.cronJobApi().isEmpty()) {
-      return new BackupState(shown, Conditions.FALSE, Conditions.API_MISSING,
+      return new BackupState(
+          shown,
+          Conditions.FALSE,
+          Conditions.API_MISSING,
           "the cluster serves neither batch/v1 nor batch/v1beta1 CronJob: no scheduled backups (on-demand"
               + " LoomioBackups work)");
     }
     if (failureIsNewest) {
-      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUP_FAILED,
-          "the newest backup run failed at " + status.getLastFailureTime() + ": " + status.getLastFailureMessage());
+      return new BackupState(
+          shown,
+          Conditions.FALSE,
+          Conditions.BACKUP_FAILED,
+          "the newest backup run failed at " + status.getLastFailureTime() + ": "
+              + status.getLastFailureMessage());
     }
-    // the schedule's longest gap (a fixed year, computed once per schedule; DST shifts are within the margin)
+    // the schedule's longest gap (a fixed year, computed once per schedule; DST shifts are within
+    // the margin)
     Duration allowed = BackupSchedule.parse(b.schedule()).longestInterval().multipliedBy(2);
     if (status.getLastSuccessfulTime() != null) {
       Instant last = Instant.parse(status.getLastSuccessfulTime());
       if (Duration.between(last, now).compareTo(allowed) <= 0) {
-        return new BackupState(shown, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED,
-            "backup " + status.getLastSuccessfulBackup() + " completed at " + status.getLastSuccessfulTime());
+        return new BackupState(
+            shown,
+            Conditions.TRUE,
+            Conditions.BACKUP_SUCCEEDED,
+            "backup " + status.getLastSuccessfulBackup() + " completed at "
+                + status.getLastSuccessfulTime());
       }
-      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUP_OVERDUE, "no backup completed since "
-          + status.getLastSuccessfulTime() + " (more than twice the schedule's interval, " + allowed + ")");
+      return new BackupState(
+          shown,
+          Conditions.FALSE,
+          Conditions.BACKUP_OVERDUE,
+          "no backup completed since " + status.getLastSuccessfulTime()
+              + " (more than twice the schedule's interval, " + allowed + ")");
     }
-    Instant created = resource.getMetadata().getCreationTimestamp() == null ? now
+    Instant created = resource.getMetadata().getCreationTimestamp() == null
+        ? now
         : Instant.parse(resource.getMetadata().getCreationTimestamp());
     if (Duration.between(created, now).compareTo(allowed) > 0) {
-      return new BackupState(shown, Conditions.FALSE, Conditions.BACKUP_OVERDUE,
+      return new BackupState(
+          shown,
+          Conditions.FALSE,
+          Conditions.BACKUP_OVERDUE,
           "no backup has completed since the stack was created (" + allowed + " allowed)");
     }
-    return new BackupState(shown, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET,
-        "no backup has run yet; the first is due by schedule '" + b.schedule() + "' (" + b.timeZone() + ")");
+    return new BackupState(
+        shown,
+        Conditions.UNKNOWN,
+        Conditions.NO_BACKUP_YET,
+        "no backup has run yet; the first is due by schedule '" + b.schedule() + "' ("
+            + b.timeZone() + ")");
   }
 
   private static boolean newer(Instant candidate, String than) {
@@ -261,7 +349,9 @@ public final class BackupObserver {
   }
 
   private static boolean empty(BackupStatus s) {
-    return s.getLastSuccessfulBackup() == null && s.getLastSuccessfulTime() == null && s.getLastFailureTime() == null
+    return s.getLastSuccessfulBackup() == null
+        && s.getLastSuccessfulTime() == null
+        && s.getLastFailureTime() == null
         && s.getLastDrill() == null;
   }
 

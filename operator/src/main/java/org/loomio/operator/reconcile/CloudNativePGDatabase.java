@@ -55,10 +55,17 @@ public final class CloudNativePGDatabase {
    * @param message for Ready when not healthy
    * @param networkAssumptions what the NetworkPolicies cannot know (the API server's addresses)
    */
-  public record State(DatabaseReadiness readiness, Map<String, Secret> secrets, Optional<String> refusal,
-      ComponentStatus component, boolean healthy, String message, List<String> networkAssumptions) {
+  public record State(
+      DatabaseReadiness readiness,
+      Map<String, Secret> secrets,
+      Optional<String> refusal,
+      ComponentStatus component,
+      boolean healthy,
+      String message,
+      List<String> networkAssumptions) {
 
-    static final State NONE = new State(DatabaseReadiness.READY, Map.of(), Optional.empty(), null, true, null, List.of());
+    static final State NONE =
+        new State(DatabaseReadiness.READY, Map.of(), Optional.empty(), null, true, null, List.of());
 
     /** Whether the stack runs on CloudNativePG at all. */
     public boolean applies() {
@@ -72,7 +79,8 @@ public final class CloudNativePGDatabase {
   private CloudNativePGDatabase() {}
 
   /** The Cluster of the stack's name that is the stack's own, from the informer (empty: none, or not served). */
-  static Optional<CloudNativePGCluster> ownCluster(Context<LoomioDeployment> context, ResolvedSpec spec) {
+  static Optional<CloudNativePGCluster> ownCluster(
+      Context<LoomioDeployment> context, ResolvedSpec spec) {
     String name = Names.cnpgCluster(spec.name());
     try {
       return context.getSecondaryResources(CloudNativePGCluster.class).stream()
@@ -84,31 +92,57 @@ public final class CloudNativePGDatabase {
     }
   }
 
-  public static State observe(KubernetesClient client, Context<LoomioDeployment> context, ResolvedSpec spec,
-      ClusterCapabilities cluster, CloudNativePGSettings settings) {
-    return observe(spec, cluster, settings, ownCluster(context, spec),
+  public static State observe(
+      KubernetesClient client,
+      Context<LoomioDeployment> context,
+      ResolvedSpec spec,
+      ClusterCapabilities cluster,
+      CloudNativePGSettings settings) {
+    return observe(
+        spec,
+        cluster,
+        settings,
+        ownCluster(context, spec),
         name -> client.secrets().inNamespace(spec.namespace()).withName(name).get());
   }
 
   /** Pure: the Cluster as the informer holds it, and the Secrets as read by name. */
-  static State observe(ResolvedSpec spec, ClusterCapabilities cluster, CloudNativePGSettings settings,
-      Optional<CloudNativePGCluster> own, java.util.function.Function<String, Secret> read) {
+  static State observe(
+      ResolvedSpec spec,
+      ClusterCapabilities cluster,
+      CloudNativePGSettings settings,
+      Optional<CloudNativePGCluster> own,
+      java.util.function.Function<String, Secret> read) {
     var c = spec.cloudNativePG();
     if (c.isEmpty()) {
       return State.NONE;
     }
     int wanted = c.get().instances();
-    List<String> assumptions = spec.networkPoliciesEnabled() && settings.apiServer().isEmpty()
-        ? List.of(NetworkPolicies.API_SERVER_UNKNOWN) : List.of();
+    List<String> assumptions =
+        spec.networkPoliciesEnabled() && settings.apiServer().isEmpty()
+            ? List.of(NetworkPolicies.API_SERVER_UNKNOWN)
+            : List.of();
     if (!cluster.serves(ClusterCapabilities.CNPG_CLUSTER)) {
-      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), new ComponentStatus(0, wanted), false,
+      return new State(
+          DatabaseReadiness.NO_SECRETS,
+          Map.of(),
+          Optional.empty(),
+          new ComponentStatus(0, wanted),
+          false,
           "no database: the cluster does not serve postgresql.cnpg.io/v1 (CloudNativePG is not installed; see"
-              + " APIAvailable and docs/database.md); nothing of Loomio starts without it", assumptions);
+              + " APIAvailable and docs/database.md); nothing of Loomio starts without it",
+          assumptions);
     }
     String clusterName = Names.cnpgCluster(spec.name());
     if (own.isEmpty()) {
-      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), new ComponentStatus(0, wanted), false,
-          "waiting for the database: creating the CloudNativePG Cluster " + clusterName, assumptions);
+      return new State(
+          DatabaseReadiness.NO_SECRETS,
+          Map.of(),
+          Optional.empty(),
+          new ComponentStatus(0, wanted),
+          false,
+          "waiting for the database: creating the CloudNativePG Cluster " + clusterName,
+          assumptions);
     }
     CloudNativePGCluster ours = own.get();
     Map<String, Secret> proven = new java.util.LinkedHashMap<>();
@@ -121,11 +155,19 @@ public final class CloudNativePGDatabase {
         continue;
       }
       if (!ownedBy(secret, ours)) {
-        return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.of(Ownership.describe(secret)
-            + " exists and is not this stack's database's: it has no owner reference to the CloudNativePG Cluster "
-            + clusterName + " (UID " + ours.getMetadata().getUid() + ") that this stack owns, so it is never read or"
-            + " mounted. Delete it if it is stale (CloudNativePG then creates its own), or give the LoomioDeployment"
-            + " another name"), new ComponentStatus(0, wanted), false, null, assumptions);
+        return new State(
+            DatabaseReadiness.NO_SECRETS,
+            Map.of(),
+            Optional.of(Ownership.describe(secret)
+                + " exists and is not this stack's database's: it has no owner reference to the CloudNativePG Cluster "
+                + clusterName + " (UID " + ours.getMetadata().getUid()
+                + ") that this stack owns, so it is never read or"
+                + " mounted. Delete it if it is stale (CloudNativePG then creates its own), or give the LoomioDeployment"
+                + " another name"),
+            new ComponentStatus(0, wanted),
+            false,
+            null,
+            assumptions);
       }
       if (!recordedBy(secret, ours)) {
         unconfirmed.add(name);
@@ -139,30 +181,64 @@ public final class CloudNativePGDatabase {
     String primary = status.get("currentPrimary") instanceof String p && !p.isEmpty() ? p : null;
     ComponentStatus component = new ComponentStatus(ready, wanted);
     if (!missing.isEmpty()) {
-      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), component, false,
-          "waiting for the database: CloudNativePG has not created Secret" + (missing.size() == 1 ? " " : "s ")
-              + String.join(" and ", missing) + " for Cluster " + clusterName + " yet" + phase(phase)
-              + "; web, worker and the migration start once " + (missing.size() == 1 ? "it exists" : "they exist"),
+      return new State(
+          DatabaseReadiness.NO_SECRETS,
+          Map.of(),
+          Optional.empty(),
+          component,
+          false,
+          "waiting for the database: CloudNativePG has not created Secret"
+              + (missing.size() == 1 ? " " : "s ")
+              + String.join(" and ", missing) + " for Cluster " + clusterName + " yet"
+              + phase(phase)
+              + "; web, worker and the migration start once "
+              + (missing.size() == 1 ? "it exists" : "they exist"),
           assumptions);
     }
     if (!unconfirmed.isEmpty()) {
-      return new State(DatabaseReadiness.NO_SECRETS, Map.of(), Optional.empty(), component, false,
-          "waiting for the database: Secret" + (unconfirmed.size() == 1 ? " " : "s ") + String.join(" and ", unconfirmed)
-              + " of Cluster " + clusterName + " " + (unconfirmed.size() == 1 ? "is" : "are") + " not (yet) the version"
-              + " CloudNativePG recorded in the Cluster's status.secretsResourceVersion" + phase(phase) + "; only what"
+      return new State(
+          DatabaseReadiness.NO_SECRETS,
+          Map.of(),
+          Optional.empty(),
+          component,
+          false,
+          "waiting for the database: Secret" + (unconfirmed.size() == 1 ? " " : "s ")
+              + String.join(" and ", unconfirmed)
+              + " of Cluster " + clusterName + " " + (unconfirmed.size() == 1 ? "is" : "are")
+              + " not (yet) the version"
+              + " CloudNativePG recorded in the Cluster's status.secretsResourceVersion"
+              + phase(phase) + "; only what"
               + " CloudNativePG itself made and recorded is read (if this lasts, the Secret was replaced by someone else:"
-              + " delete it and CloudNativePG makes its own)", assumptions);
+              + " delete it and CloudNativePG makes its own)",
+          assumptions);
     }
     if (primary == null || ready < 1) {
-      return new State(DatabaseReadiness.NO_PRIMARY, proven, Optional.empty(), component, false,
-          "waiting for the database: CloudNativePG Cluster " + clusterName + " has no ready primary yet (" + ready + "/"
-              + wanted + " instances ready" + phase(phase) + "); the migration waits for it", assumptions);
+      return new State(
+          DatabaseReadiness.NO_PRIMARY,
+          proven,
+          Optional.empty(),
+          component,
+          false,
+          "waiting for the database: CloudNativePG Cluster " + clusterName
+              + " has no ready primary yet (" + ready + "/" + wanted + " instances ready"
+              + phase(phase) + "); the migration waits for it",
+          assumptions);
     }
     boolean healthy = ready >= wanted && (phase == null || HEALTHY_PHASE.equals(phase));
-    return new State(DatabaseReadiness.READY, proven, Optional.empty(), component, healthy, healthy ? null
-        : "the database is not healthy: CloudNativePG Cluster " + clusterName + " has " + ready + "/" + wanted
-            + " instances ready" + phase(phase) + ", primary " + primary + " (kubectl describe cluster.postgresql.cnpg.io "
-            + clusterName + ")", assumptions);
+    return new State(
+        DatabaseReadiness.READY,
+        proven,
+        Optional.empty(),
+        component,
+        healthy,
+        healthy
+            ? null
+            : "the database is not healthy: CloudNativePG Cluster " + clusterName + " has " + ready
+                + "/" + wanted
+                + " instances ready" + phase(phase) + ", primary " + primary
+                + " (kubectl describe cluster.postgresql.cnpg.io "
+                + clusterName + ")",
+        assumptions);
   }
 
   private static String phase(String phase) {
@@ -173,10 +249,14 @@ public final class CloudNativePGDatabase {
   static boolean ownedBy(HasMetadata secret, CloudNativePGCluster cluster) {
     List<OwnerReference> refs = secret.getMetadata().getOwnerReferences();
     String uid = cluster.getMetadata().getUid();
-    return refs != null && uid != null && refs.stream().anyMatch(r -> uid.equals(r.getUid())
-        && CloudNativePGClusters.KIND.equals(r.getKind())
-        && r.getApiVersion() != null && r.getApiVersion().startsWith("postgresql.cnpg.io/")
-        && cluster.getMetadata().getName().equals(r.getName()));
+    return refs != null
+        && uid != null
+        && refs.stream()
+            .anyMatch(r -> uid.equals(r.getUid())
+                && CloudNativePGClusters.KIND.equals(r.getKind())
+                && r.getApiVersion() != null
+                && r.getApiVersion().startsWith("postgresql.cnpg.io/")
+                && cluster.getMetadata().getName().equals(r.getName()));
   }
 
   /**
@@ -187,7 +267,8 @@ public final class CloudNativePGDatabase {
    */
   static boolean recordedBy(HasMetadata secret, CloudNativePGCluster cluster) {
     String version = secret.getMetadata().getResourceVersion();
-    if (version == null || cluster.getStatus() == null
+    if (version == null
+        || cluster.getStatus() == null
         || !(cluster.getStatus().get("secretsResourceVersion") instanceof Map<?, ?> recorded)) {
       return false;
     }
@@ -208,46 +289,61 @@ public final class CloudNativePGDatabase {
    * embedded StatefulSet or data claim, its own Cluster, and (for a stack that ran on an external server)
    * status.migrated without either.
    */
-  static Optional<String> modeChange(Context<LoomioDeployment> context, LoomioDeployment resource, ResolvedSpec spec,
+  static Optional<String> modeChange(
+      Context<LoomioDeployment> context,
+      LoomioDeployment resource,
+      ResolvedSpec spec,
       Predicate<String> live) {
     String name = spec.name();
     boolean embeddedExists = context.getSecondaryResources(StatefulSet.class).stream()
-        .anyMatch(s -> Names.of(name, Component.POSTGRES).equals(s.getMetadata().getName())
-            && Ownership.ours(Ownership.owned(s, name, spec.uid())))
+            .anyMatch(
+                s -> Names.of(name, Component.POSTGRES).equals(s.getMetadata().getName())
+                    && Ownership.ours(Ownership.owned(s, name, spec.uid())))
         || context.getSecondaryResources(PersistentVolumeClaim.class).stream()
-        .anyMatch(c -> Names.postgresData(name).equals(c.getMetadata().getName())
-            && Ownership.ours(Ownership.retained(c, name, spec.uid(), live)));
+            .anyMatch(c -> Names.postgresData(name).equals(c.getMetadata().getName())
+                && Ownership.ours(Ownership.retained(c, name, spec.uid(), live)));
     Optional<CloudNativePGCluster> cluster = ownCluster(context, spec);
     boolean migrated = resource.getStatus() != null && resource.getStatus().getMigrated() != null;
     return modeChange(spec, embeddedExists, cluster, migrated);
   }
 
-  static Optional<String> modeChange(ResolvedSpec spec, boolean embeddedExists, Optional<CloudNativePGCluster> cluster,
+  static Optional<String> modeChange(
+      ResolvedSpec spec,
+      boolean embeddedExists,
+      Optional<CloudNativePGCluster> cluster,
       boolean migrated) {
     ResolvedSpec.Database db = spec.database();
-    String path = " The database mode of a stack cannot change: take a backup, create a new LoomioDeployment with the"
-        + " new mode and restore into it with a LoomioRestore (docs/database.md, Changing the database mode)";
+    String path =
+        " The database mode of a stack cannot change: take a backup, create a new LoomioDeployment with the"
+            + " new mode and restore into it with a LoomioRestore (docs/database.md, Changing the database mode)";
     String was = embeddedExists ? "embedded" : cluster.isPresent() ? "cloudNativePG" : null;
     String now = db.embedded() ? "embedded" : db.external() ? "external" : "cloudNativePG";
     if (was != null && !was.equals(now)) {
-      return Optional.of("spec.database: this stack's database is " + was + " (its " + (embeddedExists
-          ? "StatefulSet or data claim " + Names.of(spec.name(), Component.POSTGRES) : "CloudNativePG Cluster "
-          + Names.cnpgCluster(spec.name())) + " exists), and the spec now asks for " + now + "." + path);
+      return Optional.of("spec.database: this stack's database is " + was + " (its "
+          + (embeddedExists
+              ? "StatefulSet or data claim " + Names.of(spec.name(), Component.POSTGRES)
+              : "CloudNativePG Cluster " + Names.cnpgCluster(spec.name()))
+          + " exists), and the spec now asks for " + now + "." + path);
     }
     if (was == null && db.cloudNativePG() && migrated) {
-      return Optional.of("spec.database: this stack already migrated a database that is neither embedded nor"
-          + " CloudNativePG (status.migrated; no Cluster " + Names.cnpgCluster(spec.name()) + " of this stack exists),"
-          + " and the spec now asks for cloudNativePG." + path);
+      return Optional.of(
+          "spec.database: this stack already migrated a database that is neither embedded nor"
+              + " CloudNativePG (status.migrated; no Cluster " + Names.cnpgCluster(spec.name())
+              + " of this stack exists),"
+              + " and the spec now asks for cloudNativePG." + path);
     }
     if (cluster.isPresent() && db.cloudNativePG()) {
       Map<String, String> annotations = cluster.get().getMetadata().getAnnotations();
-      String major = annotations == null ? null : annotations.get(CloudNativePGClusters.MAJOR_ANNOTATION);
+      String major =
+          annotations == null ? null : annotations.get(CloudNativePGClusters.MAJOR_ANNOTATION);
       if (major != null && !major.equals(Integer.toString(db.version()))) {
-        return Optional.of("spec.database.cloudNativePG.version: the Cluster " + Names.cnpgCluster(spec.name())
-            + " runs PostgreSQL " + major + "; a major version change is not made by changing this field: follow"
-            + " CloudNativePG's major upgrade procedure (https://cloudnative-pg.io/documentation/current/"
-            + "postgres_upgrades/), or move the data with a backup and a LoomioRestore into a new stack; then set"
-            + " the version the Cluster runs (docs/database.md, Major versions)");
+        return Optional.of(
+            "spec.database.cloudNativePG.version: the Cluster " + Names.cnpgCluster(spec.name())
+                + " runs PostgreSQL " + major
+                + "; a major version change is not made by changing this field: follow"
+                + " CloudNativePG's major upgrade procedure (https://cloudnative-pg.io/documentation/current/"
+                + "postgres_upgrades/), or move the data with a backup and a LoomioRestore into a new stack; then set"
+                + " the version the Cluster runs (docs/database.md, Major versions)");
       }
     }
     return Optional.empty();

@@ -40,7 +40,8 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
   private volatile ClusterCapabilities cached;
   private volatile Instant cachedAt = Instant.MIN;
 
-  private ClusterCapabilitiesProvider(Supplier<ClusterCapabilities> discovery, Duration maxAge, Clock clock) {
+  private ClusterCapabilitiesProvider(
+      Supplier<ClusterCapabilities> discovery, Duration maxAge, Clock clock) {
     this.discovery = discovery;
     this.maxAge = maxAge;
     this.clock = clock;
@@ -53,7 +54,8 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
 
   /** Always the same answer (tests, and clusters whose discovery is not reachable). */
   public static ClusterCapabilitiesProvider fixed(ClusterCapabilities capabilities) {
-    return new ClusterCapabilitiesProvider(() -> capabilities, Duration.ofDays(36500), Clock.systemUTC());
+    return new ClusterCapabilitiesProvider(
+        () -> capabilities, Duration.ofDays(36500), Clock.systemUTC());
   }
 
   @Override
@@ -62,7 +64,10 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     if (cached == null || cachedAt.plus(maxAge).isBefore(now)) {
       ClusterCapabilities fresh = discovery.get();
       if (cached == null || !fresh.equals(cached)) {
-        LOG.info("Kubernetes {} serves {}", fresh.version(), new java.util.TreeSet<>(fresh.servedApis()));
+        LOG.info(
+            "Kubernetes {} serves {}",
+            fresh.version(),
+            new java.util.TreeSet<>(fresh.servedApis()));
         logSupport(fresh);
       }
       cached = fresh;
@@ -95,7 +100,8 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     for (var probe : PROBED.entrySet()) {
       try {
         APIResourceList list = client.getApiResources(probe.getKey());
-        if (list != null && list.getResources().stream().anyMatch(r -> probe.getValue().equals(r.getKind()))) {
+        if (list != null
+            && list.getResources().stream().anyMatch(r -> probe.getValue().equals(r.getKind()))) {
           served.add(probe.getKey() + "/" + probe.getValue());
         }
       } catch (RuntimeException e) {

@@ -27,8 +27,17 @@ public final class Conditions {
   public static final String NETWORK_POLICIES = "NetworkPolicies";
 
   /** The order conditions are written in (stable, so an unchanged status compares equal). */
-  public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, MAIL_DELIVERY, EDGE, BACKUPS_HEALTHY,
-      ISOLATED, SECRETS_FRESH, NETWORK_POLICIES, API_AVAILABLE);
+  public static final List<String> ORDER = List.of(
+      READY,
+      PROGRESSING,
+      DEGRADED,
+      MAIL_DELIVERY,
+      EDGE,
+      BACKUPS_HEALTHY,
+      ISOLATED,
+      SECRETS_FRESH,
+      NETWORK_POLICIES,
+      API_AVAILABLE);
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -39,15 +48,18 @@ public final class Conditions {
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   /** A referenced Secret or ConfigMap does not carry its owner's consent for this stack (ReferencedSecrets). */
   public static final String CONSENT_REQUIRED = "ConsentRequired";
+
   public static final String MISSING_SECRET_KEY = "MissingSecretKey";
   public static final String INCOMPLETE_CREDENTIALS = "IncompleteCredentials";
   /** An object of a name the stack uses exists and is not the stack's own (render.Ownership). */
   public static final String NAME_CONFLICT = "NameConflict";
+
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   public static final String MIGRATION_FAILED = "MigrationFailed";
   public static final String MIGRATION_PENDING = "MigrationPending";
   /** Degraded: the embedded database's role setup Job failed (the migration waits for it). */
   public static final String ROLE_SETUP_FAILED = "RoleSetupFailed";
+
   public static final String ROLLING_OUT = "RollingOut";
   public static final String WORKLOADS_NOT_READY = "WorkloadsNotReady";
   public static final String ALL_READY = "AllComponentsReady";
@@ -77,7 +89,8 @@ public final class Conditions {
 
   private Conditions() {}
 
-  public static Condition of(String type, String status, String reason, String message, long generation) {
+  public static Condition of(
+      String type, String status, String reason, String message, long generation) {
     return new ConditionBuilder()
         .withType(type)
         .withStatus(status)
@@ -91,17 +104,21 @@ public final class Conditions {
    * The new conditions, in {@link #ORDER}, each keeping its previous lastTransitionTime when its status is
    * unchanged; conditions this update does not mention are kept as they were.
    */
-  public static List<Condition> merge(List<Condition> previous, List<Condition> updates, Instant now) {
+  public static List<Condition> merge(
+      List<Condition> previous, List<Condition> updates, Instant now) {
     List<Condition> merged = new ArrayList<>();
     for (String type : ORDER) {
       Optional<Condition> update = find(updates, type);
       Optional<Condition> before = find(previous, type);
       if (update.isPresent()) {
         Condition c = new ConditionBuilder(update.get()).build();
-        boolean same = before.isPresent() && Objects.equals(before.get().getStatus(), c.getStatus())
+        boolean same = before.isPresent()
+            && Objects.equals(before.get().getStatus(), c.getStatus())
             && before.get().getLastTransitionTime() != null;
-        c.setLastTransitionTime(same ? before.get().getLastTransitionTime()
-            : now.truncatedTo(ChronoUnit.SECONDS).toString());
+        c.setLastTransitionTime(
+            same
+                ? before.get().getLastTransitionTime()
+                : now.truncatedTo(ChronoUnit.SECONDS).toString());
         merged.add(c);
       } else {
         before.ifPresent(merged::add);
@@ -127,7 +144,8 @@ public final class Conditions {
     if (list.size() <= 1) {
       return list.isEmpty() ? "" : list.get(0);
     }
-    return String.join(", ", list.subList(0, list.size() - 1)) + " and " + list.get(list.size() - 1);
+    return String.join(", ", list.subList(0, list.size() - 1)) + " and "
+        + list.get(list.size() - 1);
   }
 
   static String truncate(String message) {

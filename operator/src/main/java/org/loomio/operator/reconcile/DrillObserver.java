@@ -48,7 +48,9 @@ public final class DrillObserver {
     if (pod.getStatus() == null) {
       return Optional.empty();
     }
-    Instant started = pod.getStatus().getStartTime() == null ? null : Instant.parse(pod.getStatus().getStartTime());
+    Instant started = pod.getStatus().getStartTime() == null
+        ? null
+        : Instant.parse(pod.getStatus().getStartTime());
     for (ContainerStatus c : BackupObserver.containerStatuses(pod)) {
       var t = c.getState() == null ? null : c.getState().getTerminated();
       if (t == null) {
@@ -59,29 +61,46 @@ public final class DrillObserver {
       boolean agent = BackupPodTemplate.AGENT_CONTAINER.equals(c.getName());
       boolean prepare = BackupPodTemplate.DRILL_PREPARE_CONTAINER.equals(c.getName());
       if (agent || (prepare && failed)) {
-        Optional<JsonNode> summary = BackupObserver.summary(t.getMessage())
-            .filter(s -> s.path("drill").asBoolean(false));
+        Optional<JsonNode> summary =
+            BackupObserver.summary(t.getMessage()).filter(s -> s.path("drill").asBoolean(false));
         if (summary.isPresent()) {
           return Optional.of(fromSummary(summary.get(), at, started, redact));
         }
-        return Optional.of(failure(at, started, null, "the drill's " + c.getName() + " step exited with code "
-            + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")") + " and left no result"));
+        return Optional.of(failure(
+            at,
+            started,
+            null,
+            "the drill's " + c.getName() + " step exited with code " + t.getExitCode()
+                + (t.getReason() == null ? "" : " (" + t.getReason() + ")")
+                + " and left no result"));
       }
       if (failed) {
-        return Optional.of(failure(at, started, c.getName(), "step " + c.getName() + " failed with exit code "
-            + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")")));
+        return Optional.of(failure(
+            at,
+            started,
+            c.getName(),
+            "step " + c.getName() + " failed with exit code " + t.getExitCode()
+                + (t.getReason() == null ? "" : " (" + t.getReason() + ")")));
       }
     }
     if ("Failed".equals(pod.getStatus().getPhase())) {
-      String reason = pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
+      String reason =
+          pod.getStatus().getReason() != null ? pod.getStatus().getReason() : "the pod failed";
       Instant at = started != null ? started : Instant.EPOCH;
-      return Optional.of(failure(at, started, null, reason
-          + (pod.getStatus().getMessage() == null ? "" : ": " + redact.apply(pod.getStatus().getMessage()))));
+      return Optional.of(failure(
+          at,
+          started,
+          null,
+          reason
+              + (pod.getStatus().getMessage() == null
+                  ? ""
+                  : ": " + redact.apply(pod.getStatus().getMessage()))));
     }
     return Optional.empty();
   }
 
-  private static DrillStatus fromSummary(JsonNode s, Instant at, Instant started, UnaryOperator<String> redact) {
+  private static DrillStatus fromSummary(
+      JsonNode s, Instant at, Instant started, UnaryOperator<String> redact) {
     DrillStatus d = new DrillStatus();
     d.setTime(at.toString());
     d.setBackup(s.path("backup").asText(null));
@@ -89,7 +108,10 @@ public final class DrillObserver {
       d.setDurationSeconds(Duration.between(started, at).toSeconds());
     }
     String result = s.path("result").asText("");
-    d.setResult(DrillStatus.PASSED.equals(result) || NO_BACKUP.equals(result) ? result : DrillStatus.FAILED);
+    d.setResult(
+        DrillStatus.PASSED.equals(result) || NO_BACKUP.equals(result)
+            ? result
+            : DrillStatus.FAILED);
     if (d.getResult().equals(DrillStatus.FAILED)) {
       d.setFailedCheck(s.path("failedCheck").asText("unknown"));
       String error = s.path("error").asText(null);
@@ -102,8 +124,12 @@ public final class DrillObserver {
       if (checks.size() >= 16) {
         break;
       }
-      checks.add(new DrillStatus.DrillCheck(c.path("name").asText(), c.path("result").asText(),
-          c.hasNonNull("detail") ? Conditions.truncate(redact.apply(c.get("detail").asText())) : null));
+      checks.add(new DrillStatus.DrillCheck(
+          c.path("name").asText(),
+          c.path("result").asText(),
+          c.hasNonNull("detail")
+              ? Conditions.truncate(redact.apply(c.get("detail").asText()))
+              : null));
     }
     d.setChecks(checks.isEmpty() ? null : checks);
     return d;
@@ -129,7 +155,9 @@ public final class DrillObserver {
       if (newest == null || Instant.parse(run.getTime()).isAfter(Instant.parse(newest.getTime()))) {
         newest = run;
       }
-      if (run.passed() && (lastPassed == null || Instant.parse(run.getTime()).isAfter(Instant.parse(lastPassed)))) {
+      if (run.passed()
+          && (lastPassed == null
+              || Instant.parse(run.getTime()).isAfter(Instant.parse(lastPassed)))) {
         lastPassed = run.getTime();
       }
     }

@@ -40,13 +40,20 @@ final class EdgeObserver {
    *     configured to read (the chart grants get on it by name), or null: a spec naming any other is not read, so
    *     no message ever tells a tenant whether a ConfigMap exists in another namespace
    */
-  static EdgeState observe(LoomioDeployment resource, Stack stack, ClusterCapabilities cluster,
-      Context<LoomioDeployment> context, String nginxConfigMap) {
+  static EdgeState observe(
+      LoomioDeployment resource,
+      Stack stack,
+      ClusterCapabilities cluster,
+      Context<LoomioDeployment> context,
+      String nginxConfigMap) {
     ResolvedSpec spec = new ResolvedSpec(resource);
     KubernetesClient client = context.getClient();
     if (spec.isolated() && (spec.ingress().isPresent() || spec.gateway().isPresent())) {
-      return new EdgeState(Conditions.FALSE, StatusAggregator.ISOLATED, "the edge (Ingress or HTTPRoutes) is removed"
-          + " while the stack is isolated; it comes back when spec.isolation is false");
+      return new EdgeState(
+          Conditions.FALSE,
+          StatusAggregator.ISOLATED,
+          "the edge (Ingress or HTTPRoutes) is removed"
+              + " while the stack is isolated; it comes back when spec.isolation is false");
     }
     if (spec.ingress().isPresent()) {
       return ingress(spec, stack, cluster, context, client, nginxConfigMap);
@@ -54,129 +61,225 @@ final class EdgeObserver {
     if (spec.gateway().isPresent()) {
       return gateway(spec, stack, cluster, context);
     }
-    return new EdgeState(Conditions.UNKNOWN, "NotConfigured", "no spec.ingress or spec.gateway: route https://"
-        + spec.host() + " to Service " + spec.name() + "-web and wss://" + spec.hocuspocusHost() + " to Service "
-        + spec.name() + "-hocuspocus yourself (docs/networking.md)");
+    return new EdgeState(
+        Conditions.UNKNOWN,
+        "NotConfigured",
+        "no spec.ingress or spec.gateway: route https://"
+            + spec.host() + " to Service " + spec.name() + "-web and wss://" + spec.hocuspocusHost()
+            + " to Service "
+            + spec.name() + "-hocuspocus yourself (docs/networking.md)");
   }
 
-  private static EdgeState ingress(ResolvedSpec spec, Stack stack, ClusterCapabilities cluster,
-      Context<LoomioDeployment> context, KubernetesClient client, String nginxConfigMap) {
+  private static EdgeState ingress(
+      ResolvedSpec spec,
+      Stack stack,
+      ClusterCapabilities cluster,
+      Context<LoomioDeployment> context,
+      KubernetesClient client,
+      String nginxConfigMap) {
     List<Ingress> wanted = stack.all(Ingress.class);
     if (wanted.isEmpty() || !missingApis(stack).isEmpty()) {
-      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks "
-          + Conditions.inWords(missingApis(stack)));
+      return new EdgeState(
+          Conditions.FALSE,
+          Conditions.API_MISSING,
+          "the cluster lacks " + Conditions.inWords(missingApis(stack)));
     }
     Set<String> seen = cluster.serves(ClusterCapabilities.INGRESS_V1)
-        ? context.getSecondaryResourcesAsStream(Ingress.class).map(i -> i.getMetadata().getName())
-            .collect(Collectors.toSet()) : Set.of();
-    List<String> absent = wanted.stream().map(i -> i.getMetadata().getName()).filter(n -> !seen.contains(n)).toList();
+        ? context
+            .getSecondaryResourcesAsStream(Ingress.class)
+            .map(i -> i.getMetadata().getName())
+            .collect(Collectors.toSet())
+        : Set.of();
+    List<String> absent = wanted.stream()
+        .map(i -> i.getMetadata().getName())
+        .filter(n -> !seen.contains(n))
+        .toList();
     if (!absent.isEmpty()) {
-      return new EdgeState(Conditions.FALSE, "EdgeObjectsMissing", (absent.size() == 1 ? "Ingress " : "Ingresses ")
-          + Conditions.inWords(absent) + (absent.size() == 1 ? " is" : " are") + " not in place yet");
+      return new EdgeState(
+          Conditions.FALSE,
+          "EdgeObjectsMissing",
+          (absent.size() == 1 ? "Ingress " : "Ingresses ") + Conditions.inWords(absent)
+              + (absent.size() == 1 ? " is" : " are") + " not in place yet");
     }
     IngressSpec ingress = spec.ingress().get();
     String secret = spec.tlsSecretName();
     if (client.secrets().inNamespace(spec.namespace()).withName(secret).get() == null) {
-      String issuer = ingress.getTls() == null ? null : ingress.getTls().getClusterIssuer() != null
-          ? "spec.ingress.tls.clusterIssuer " + ingress.getTls().getClusterIssuer()
-          : ingress.getTls().getIssuer() != null ? "spec.ingress.tls.issuer " + ingress.getTls().getIssuer() : null;
+      String issuer = ingress.getTls() == null
+          ? null
+          : ingress.getTls().getClusterIssuer() != null
+              ? "spec.ingress.tls.clusterIssuer " + ingress.getTls().getClusterIssuer()
+              : ingress.getTls().getIssuer() != null
+                  ? "spec.ingress.tls.issuer " + ingress.getTls().getIssuer()
+                  : null;
       if (issuer == null) {
-        return new EdgeState(Conditions.FALSE, "TLSSecretMissing", "the TLS Secret " + secret + " does not exist:"
-            + " HTTPS on " + spec.host() + " has no certificate");
+        return new EdgeState(
+            Conditions.FALSE,
+            "TLSSecretMissing",
+            "the TLS Secret " + secret + " does not exist:" + " HTTPS on " + spec.host()
+                + " has no certificate");
       }
       if (!cluster.serves(ClusterCapabilities.CERT_MANAGER_CERTIFICATE)) {
-        return new EdgeState(Conditions.FALSE, CERT_MANAGER_MISSING, "cert-manager is not installed (this cluster"
-            + " serves no cert-manager.io/v1 Certificate), so nothing issues the TLS Secret " + secret + " that "
-            + issuer + " asks for: install cert-manager, or remove the issuer and give spec.ingress.tls.secretName"
-            + " a TLS Secret of your own");
+        return new EdgeState(
+            Conditions.FALSE,
+            CERT_MANAGER_MISSING,
+            "cert-manager is not installed (this cluster"
+                + " serves no cert-manager.io/v1 Certificate), so nothing issues the TLS Secret "
+                + secret + " that "
+                + issuer
+                + " asks for: install cert-manager, or remove the issuer and give spec.ingress.tls.secretName"
+                + " a TLS Secret of your own");
       }
-      return new EdgeState(Conditions.FALSE, "CertificatePending", "waiting for cert-manager to issue the TLS Secret "
-          + secret + " for " + issuer + " (kubectl -n " + spec.namespace() + " describe certificate " + secret + ")");
+      return new EdgeState(
+          Conditions.FALSE,
+          "CertificatePending",
+          "waiting for cert-manager to issue the TLS Secret " + secret + " for " + issuer
+              + " (kubectl -n " + spec.namespace() + " describe certificate " + secret + ")");
     }
-    String ready = "Ingresses " + Conditions.inWords(wanted.stream().map(i -> i.getMetadata().getName()).toList())
+    String ready = "Ingresses "
+        + Conditions.inWords(wanted.stream().map(i -> i.getMetadata().getName()).toList())
         + " in place, TLS Secret " + secret + " present";
     if (spec.ingressController() != IngressSpec.Controller.NGINX) {
       return new EdgeState(Conditions.TRUE, "EdgeReady", ready);
     }
-    List<String> headers = new ArrayList<>(NginxHeadersConfigMap.headers(ingress).keySet());
+    List<String> headers =
+        new ArrayList<>(NginxHeadersConfigMap.headers(ingress).keySet());
     if (headers.isEmpty()) {
-      return new EdgeState(Conditions.TRUE, "EdgeReady", ready + "; security headers are switched off");
+      return new EdgeState(
+          Conditions.TRUE, "EdgeReady", ready + "; security headers are switched off");
     }
     String cm = ingress.getNginxControllerConfigMap();
     if (cm == null || !cm.contains("/")) {
-      return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
-          + " security headers: its " + NGINX_ALLOWED_HEADERS + " must list " + Conditions.inWords(headers)
-          + " (set spec.ingress.nginxControllerConfigMap to have it checked)");
+      return new EdgeState(
+          Conditions.UNKNOWN,
+          "HeadersUnverified",
+          ready + "; cannot tell whether ingress-nginx sends the"
+              + " security headers: its " + NGINX_ALLOWED_HEADERS + " must list "
+              + Conditions.inWords(headers)
+              + " (set spec.ingress.nginxControllerConfigMap to have it checked)");
     }
     if (!cm.equals(nginxConfigMap)) {
-      return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot tell whether ingress-nginx sends the"
-          + " security headers: the operator reads only the ingress-nginx ConfigMap its installation names (chart value"
-          + " tenancy.nginxControllerConfigMap" + (nginxConfigMap == null ? ", not set" : ": " + nginxConfigMap) + "), and "
-          + cm + " is not it; its " + NGINX_ALLOWED_HEADERS + " must list " + Conditions.inWords(headers));
+      return new EdgeState(
+          Conditions.UNKNOWN,
+          "HeadersUnverified",
+          ready + "; cannot tell whether ingress-nginx sends the"
+              + " security headers: the operator reads only the ingress-nginx ConfigMap its installation names (chart value"
+              + " tenancy.nginxControllerConfigMap"
+              + (nginxConfigMap == null ? ", not set" : ": " + nginxConfigMap) + "), and "
+              + cm + " is not it; its " + NGINX_ALLOWED_HEADERS + " must list "
+              + Conditions.inWords(headers));
     }
     ConfigMap controller;
     try {
-      controller = client.configMaps().inNamespace(cm.substring(0, cm.indexOf('/')))
-          .withName(cm.substring(cm.indexOf('/') + 1)).get();
+      controller = client
+          .configMaps()
+          .inNamespace(cm.substring(0, cm.indexOf('/')))
+          .withName(cm.substring(cm.indexOf('/') + 1))
+          .get();
     } catch (KubernetesClientException e) {
-      return new EdgeState(Conditions.UNKNOWN, "HeadersUnverified", ready + "; cannot read " + cm + ": " + e.getCode());
+      return new EdgeState(
+          Conditions.UNKNOWN,
+          "HeadersUnverified",
+          ready + "; cannot read " + cm + ": " + e.getCode());
     }
     if (controller == null) {
-      return new EdgeState(Conditions.FALSE, "HeadersNotAllowed", "the ingress-nginx ConfigMap " + cm + " does not exist");
+      return new EdgeState(
+          Conditions.FALSE,
+          "HeadersNotAllowed",
+          "the ingress-nginx ConfigMap " + cm + " does not exist");
     }
-    String allowed = controller.getData() == null ? "" : controller.getData().getOrDefault(NGINX_ALLOWED_HEADERS, "");
-    Set<String> allowedNames = Arrays.stream(allowed.split(",")).map(String::trim).map(h -> h.toLowerCase(Locale.ROOT))
+    String allowed = controller.getData() == null
+        ? ""
+        : controller.getData().getOrDefault(NGINX_ALLOWED_HEADERS, "");
+    Set<String> allowedNames = Arrays.stream(allowed.split(","))
+        .map(String::trim)
+        .map(h -> h.toLowerCase(Locale.ROOT))
         .collect(Collectors.toSet());
-    List<String> refused = headers.stream().filter(h -> !allowedNames.contains(h.toLowerCase(Locale.ROOT))).toList();
+    List<String> refused = headers.stream()
+        .filter(h -> !allowedNames.contains(h.toLowerCase(Locale.ROOT)))
+        .toList();
     if (!refused.isEmpty()) {
-      return new EdgeState(Conditions.FALSE, "HeadersNotAllowed", "ingress-nginx (" + cm + ") does not allow "
-          + Conditions.inWords(refused) + " in " + NGINX_ALLOWED_HEADERS + ": it refuses the Ingress's custom headers (docs/networking.md)");
+      return new EdgeState(
+          Conditions.FALSE,
+          "HeadersNotAllowed",
+          "ingress-nginx (" + cm + ") does not allow " + Conditions.inWords(refused) + " in "
+              + NGINX_ALLOWED_HEADERS
+              + ": it refuses the Ingress's custom headers (docs/networking.md)");
     }
-    return new EdgeState(Conditions.TRUE, "EdgeReady", ready + "; ingress-nginx allows the security headers");
+    return new EdgeState(
+        Conditions.TRUE, "EdgeReady", ready + "; ingress-nginx allows the security headers");
   }
 
-  private static EdgeState gateway(ResolvedSpec spec, Stack stack, ClusterCapabilities cluster,
+  private static EdgeState gateway(
+      ResolvedSpec spec,
+      Stack stack,
+      ClusterCapabilities cluster,
       Context<LoomioDeployment> context) {
     List<HTTPRoute> wanted = stack.all(HTTPRoute.class);
     if (wanted.isEmpty()) {
-      return new EdgeState(Conditions.FALSE, Conditions.API_MISSING, "the cluster lacks "
-          + Conditions.inWords(missingApis(stack)));
+      return new EdgeState(
+          Conditions.FALSE,
+          Conditions.API_MISSING,
+          "the cluster lacks " + Conditions.inWords(missingApis(stack)));
     }
     List<HTTPRoute> seen = cluster.serves(ClusterCapabilities.HTTPROUTE_V1)
-        ? new ArrayList<>(context.getSecondaryResources(HTTPRoute.class)) : List.of();
+        ? new ArrayList<>(context.getSecondaryResources(HTTPRoute.class))
+        : List.of();
     String gateway = spec.gateway().get().getName();
     List<String> pending = new ArrayList<>();
     for (HTTPRoute want : wanted) {
-      HTTPRoute got = seen.stream().filter(r -> r.getMetadata().getName().equals(want.getMetadata().getName()))
-          .findFirst().orElse(null);
+      HTTPRoute got = seen.stream()
+          .filter(r -> r.getMetadata().getName().equals(want.getMetadata().getName()))
+          .findFirst()
+          .orElse(null);
       if (got == null) {
-        return new EdgeState(Conditions.FALSE, "EdgeObjectsMissing", "HTTPRoute " + want.getMetadata().getName()
-            + " not in place yet");
+        return new EdgeState(
+            Conditions.FALSE,
+            "EdgeObjectsMissing",
+            "HTTPRoute " + want.getMetadata().getName() + " not in place yet");
       }
-      var accepted = got.getStatus() == null || got.getStatus().getParents() == null ? null
-          : got.getStatus().getParents().stream().flatMap(p -> p.getConditions().stream())
-              .filter(c -> "Accepted".equals(c.getType())).findFirst().orElse(null);
+      var accepted = got.getStatus() == null || got.getStatus().getParents() == null
+          ? null
+          : got.getStatus().getParents().stream()
+              .flatMap(p -> p.getConditions().stream())
+              .filter(c -> "Accepted".equals(c.getType()))
+              .findFirst()
+              .orElse(null);
       if (accepted == null) {
         pending.add(want.getMetadata().getName());
       } else if (!"True".equals(accepted.getStatus())) {
-        return new EdgeState(Conditions.FALSE, "RouteNotAccepted", "Gateway " + gateway + " did not accept HTTPRoute "
-            + want.getMetadata().getName() + ": " + accepted.getReason() + " " + accepted.getMessage());
+        return new EdgeState(
+            Conditions.FALSE,
+            "RouteNotAccepted",
+            "Gateway " + gateway + " did not accept HTTPRoute "
+                + want.getMetadata().getName() + ": " + accepted.getReason() + " "
+                + accepted.getMessage());
       }
     }
-    String limits = "; core Gateway API has no rate limit or request body limit: set them with your Gateway"
-        + " implementation's policy resources";
+    String limits =
+        "; core Gateway API has no rate limit or request body limit: set them with your Gateway"
+            + " implementation's policy resources";
     if (!pending.isEmpty()) {
-      return new EdgeState(Conditions.UNKNOWN, "RoutePending", (pending.size() == 1 ? "HTTPRoute " : "HTTPRoutes ")
-          + Conditions.inWords(pending) + (pending.size() == 1 ? " awaits" : " await") + " Gateway " + gateway
-          + " (no controller status yet; TLS is the Gateway listener's)" + limits);
+      return new EdgeState(
+          Conditions.UNKNOWN,
+          "RoutePending",
+          (pending.size() == 1 ? "HTTPRoute " : "HTTPRoutes ")
+              + Conditions.inWords(pending) + (pending.size() == 1 ? " awaits" : " await")
+              + " Gateway " + gateway
+              + " (no controller status yet; TLS is the Gateway listener's)" + limits);
     }
-    return new EdgeState(Conditions.TRUE, "EdgeReady", "Gateway " + gateway + " accepted the HTTPRoutes (TLS is the"
-        + " Gateway listener's)" + limits);
+    return new EdgeState(
+        Conditions.TRUE,
+        "EdgeReady",
+        "Gateway " + gateway + " accepted the HTTPRoutes (TLS is the" + " Gateway listener's)"
+            + limits);
   }
 
   private static List<String> missingApis(Stack stack) {
     return stack.omissions().stream()
-        .filter(o -> o.api().contains("Ingress") || o.api().contains("HTTPRoute") || o.api().contains("traefik"))
-        .map(o -> o.api()).toList();
+        .filter(o -> o.api().contains("Ingress")
+            || o.api().contains("HTTPRoute")
+            || o.api().contains("traefik"))
+        .map(o -> o.api())
+        .toList();
   }
 }

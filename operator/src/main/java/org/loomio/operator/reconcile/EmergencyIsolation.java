@@ -41,19 +41,43 @@ final class EmergencyIsolation {
     String uid = resource.getMetadata().getUid();
     List<String> done = new ArrayList<>();
     NetworkPolicy deny = NetworkPolicies.denyAll(ns, name);
-    List<NetworkPolicy> policies = ours(client.network().v1().networkPolicies().inNamespace(ns)
-        .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).withLabel(Labels.INSTANCE, name).list().getItems(), name, uid, done);
+    List<NetworkPolicy> policies = ours(
+        client
+            .network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(ns)
+            .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+            .withLabel(Labels.INSTANCE, name)
+            .list()
+            .getItems(),
+        name,
+        uid,
+        done);
     // deny first, then remove the allow policies: never a moment with neither
-    if (policies.stream().noneMatch(p -> p.getMetadata().getName().equals(deny.getMetadata().getName()))) {
-      NetworkPolicy existing = client.network().v1().networkPolicies().inNamespace(ns)
-          .withName(deny.getMetadata().getName()).get();
+    if (policies.stream()
+        .noneMatch(p -> p.getMetadata().getName().equals(deny.getMetadata().getName()))) {
+      NetworkPolicy existing = client
+          .network()
+          .v1()
+          .networkPolicies()
+          .inNamespace(ns)
+          .withName(deny.getMetadata().getName())
+          .get();
       if (existing != null) {
         done.add("not isolated: " + Ownership.owned(existing, name, uid).why());
-        return done; // without the stack's own deny-all, removing its allow policies would open the stack wider
+        return done; // without the stack's own deny-all, removing its allow policies would open the
+        // stack wider
       }
-      deny.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-          .withApiVersion(resource.getApiVersion()).withKind(resource.getKind()).withName(name).withUid(uid)
-          .withController(true).withBlockOwnerDeletion(false).build()));
+      deny.getMetadata()
+          .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+              .withApiVersion(resource.getApiVersion())
+              .withKind(resource.getKind())
+              .withName(name)
+              .withUid(uid)
+              .withController(true)
+              .withBlockOwnerDeletion(false)
+              .build()));
       client.network().v1().networkPolicies().inNamespace(ns).resource(deny).create();
       done.add("created NetworkPolicy " + deny.getMetadata().getName());
     }
@@ -63,7 +87,12 @@ final class EmergencyIsolation {
       }
     }
     for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
-      var d = client.apps().deployments().inNamespace(ns).withName(Names.of(name, c)).get();
+      var d = client
+          .apps()
+          .deployments()
+          .inNamespace(ns)
+          .withName(Names.of(name, c))
+          .get();
       if (d == null) {
         continue;
       }
@@ -75,20 +104,61 @@ final class EmergencyIsolation {
         done.add("scaled Deployment " + Names.of(name, c) + " to 0");
       }
     }
-    deleteAll(client, ours(client.network().v1().ingresses().inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-        .withLabel(Labels.INSTANCE, name).list().getItems(), name, uid, done), done);
+    deleteAll(
+        client,
+        ours(
+            client
+                .network()
+                .v1()
+                .ingresses()
+                .inNamespace(ns)
+                .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                .withLabel(Labels.INSTANCE, name)
+                .list()
+                .getItems(),
+            name,
+            uid,
+            done),
+        done);
     try {
-      deleteAll(client, ours(client.resources(HTTPRoute.class).inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-          .withLabel(Labels.INSTANCE, name).list().getItems(), name, uid, done), done);
-      deleteAll(client, ours(client.resources(TraefikMiddleware.class).inNamespace(ns)
-          .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).withLabel(Labels.INSTANCE, name).list().getItems(), name, uid,
-          done), done);
+      deleteAll(
+          client,
+          ours(
+              client
+                  .resources(HTTPRoute.class)
+                  .inNamespace(ns)
+                  .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                  .withLabel(Labels.INSTANCE, name)
+                  .list()
+                  .getItems(),
+              name,
+              uid,
+              done),
+          done);
+      deleteAll(
+          client,
+          ours(
+              client
+                  .resources(TraefikMiddleware.class)
+                  .inNamespace(ns)
+                  .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                  .withLabel(Labels.INSTANCE, name)
+                  .list()
+                  .getItems(),
+              name,
+              uid,
+              done),
+          done);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
         throw e; // an API the cluster does not serve holds nothing to delete
       }
     }
-    var headers = client.configMaps().inNamespace(ns).withName(NginxHeadersConfigMap.name(name)).get();
+    var headers = client
+        .configMaps()
+        .inNamespace(ns)
+        .withName(NginxHeadersConfigMap.name(name))
+        .get();
     if (headers != null) {
       deleteAll(client, ours(List.of(headers), name, uid, done), done);
     }
@@ -100,25 +170,54 @@ final class EmergencyIsolation {
    * Suspends the stack's own backup CronJobs, batch/v1 or else (Kubernetes 1.20) batch/v1beta1, whichever the
    * cluster serves (one of another's is reported and left alone); adds what it did.
    */
-  static void suspendBackups(KubernetesClient client, LoomioDeployment resource, List<String> done) {
+  static void suspendBackups(
+      KubernetesClient client, LoomioDeployment resource, List<String> done) {
     String ns = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
     String uid = resource.getMetadata().getUid();
-    if (!suspendCronJobs(client, io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, ns, name, uid, done,
+    if (!suspendCronJobs(
+        client,
+        io.fabric8.kubernetes.api.model.batch.v1.CronJob.class,
+        ns,
+        name,
+        uid,
+        done,
         c -> c.getSpec().getSuspend())) {
-      suspendCronJobs(client, io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class, ns, name, uid, done,
+      suspendCronJobs(
+          client,
+          io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class,
+          ns,
+          name,
+          uid,
+          done,
           c -> c.getSpec().getSuspend());
     }
   }
 
   /** Suspends the stack's own CronJobs of that API version; false when the cluster does not serve it. */
-  private static <T extends HasMetadata> boolean suspendCronJobs(KubernetesClient client, Class<T> type, String ns,
-      String name, String uid, List<String> done, java.util.function.Function<T, Boolean> suspended) {
+  private static <T extends HasMetadata> boolean suspendCronJobs(
+      KubernetesClient client,
+      Class<T> type,
+      String ns,
+      String name,
+      String uid,
+      List<String> done,
+      java.util.function.Function<T, Boolean> suspended) {
     try {
-      for (T cron : ours(client.resources(type).inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-          .withLabel(Labels.INSTANCE, name).list().getItems(), name, uid, done)) {
+      for (T cron : ours(
+          client
+              .resources(type)
+              .inNamespace(ns)
+              .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+              .withLabel(Labels.INSTANCE, name)
+              .list()
+              .getItems(),
+          name,
+          uid,
+          done)) {
         if (!Boolean.TRUE.equals(suspended.apply(cron))) {
-          Preconditioned.patch(client, cron, "{\"op\":\"add\",\"path\":\"/spec/suspend\",\"value\":true}");
+          Preconditioned.patch(
+              client, cron, "{\"op\":\"add\",\"path\":\"/spec/suspend\",\"value\":true}");
           done.add("suspended CronJob " + cron.getMetadata().getName());
         }
       }
@@ -132,7 +231,8 @@ final class EmergencyIsolation {
   }
 
   /** The objects that are the stack's own; the others are reported and left alone. */
-  private static <T extends HasMetadata> List<T> ours(List<T> objects, String name, String uid, List<String> done) {
+  private static <T extends HasMetadata> List<T> ours(
+      List<T> objects, String name, String uid, List<String> done) {
     List<T> own = new ArrayList<>();
     for (T o : objects) {
       Ownership.Verdict verdict = Ownership.owned(o, name, uid);
@@ -145,7 +245,8 @@ final class EmergencyIsolation {
     return own;
   }
 
-  private static void deleteAll(KubernetesClient client, List<? extends HasMetadata> objects, List<String> done) {
+  private static void deleteAll(
+      KubernetesClient client, List<? extends HasMetadata> objects, List<String> done) {
     for (HasMetadata o : objects) {
       deleted(client, o, done);
     }

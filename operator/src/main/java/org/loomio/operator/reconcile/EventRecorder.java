@@ -1,8 +1,8 @@
 package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.SecureRandom;
@@ -48,8 +48,14 @@ public final class EventRecorder {
         .withNamespace(resource.getMetadata().getNamespace())
         .endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(resource.getApiVersion() != null ? resource.getApiVersion() : LoomioDeployment.API_VERSION)
-            .withKind(resource.getKind() != null ? resource.getKind() : HasMetadata.getKind(resource.getClass()))
+            .withApiVersion(
+                resource.getApiVersion() != null
+                    ? resource.getApiVersion()
+                    : LoomioDeployment.API_VERSION)
+            .withKind(
+                resource.getKind() != null
+                    ? resource.getKind()
+                    : HasMetadata.getKind(resource.getClass()))
             .withName(resource.getMetadata().getName())
             .withNamespace(resource.getMetadata().getNamespace())
             .withUid(resource.getMetadata().getUid())
@@ -61,14 +67,25 @@ public final class EventRecorder {
         .withFirstTimestamp(now)
         .withLastTimestamp(now)
         .withCount(1)
-        .withNewSource().withComponent(COMPONENT).endSource()
+        .withNewSource()
+        .withComponent(COMPONENT)
+        .endSource()
         .withReportingComponent(COMPONENT)
         .build();
     try {
-      client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(event).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(resource.getMetadata().getNamespace())
+          .resource(event)
+          .create();
     } catch (RuntimeException e) {
-      LOG.warn("could not record event {} on {}/{}: {}", reason, resource.getMetadata().getNamespace(),
-          resource.getMetadata().getName(), e.getMessage());
+      LOG.warn(
+          "could not record event {} on {}/{}: {}",
+          reason,
+          resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(),
+          e.getMessage());
     }
   }
 }

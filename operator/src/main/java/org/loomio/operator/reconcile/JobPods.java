@@ -18,7 +18,10 @@ final class JobPods {
         .filter(p -> jobName.equals(p.getMetadata().getLabels().get("job-name")))
         .flatMap(p -> BackupObserver.containerStatuses(p).stream())
         .map(c -> c.getState() == null ? null : c.getState().getTerminated())
-        .filter(t -> t != null && t.getExitCode() != null && t.getExitCode() != 0 && t.getMessage() != null
+        .filter(t -> t != null
+            && t.getExitCode() != null
+            && t.getExitCode() != 0
+            && t.getMessage() != null
             && !t.getMessage().isBlank())
         .map(t -> t.getMessage().strip())
         .findFirst();

@@ -22,15 +22,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.api.v1alpha1.BackupObject;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.render.BackupCronJob;
 import org.loomio.operator.render.BackupJob;
-import org.loomio.operator.render.Component;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
@@ -46,7 +46,9 @@ import org.loomio.operator.validation.Violation;
  * the result from the agent's termination message (backup name, destinations, objects) in status. A
  * finished LoomioBackup is never run again; deleting it deletes its Job (the backup stays).
  */
-@ControllerConfiguration(name = LoomioBackupReconciler.NAME, fieldManager = LoomioDeploymentReconciler.NAME)
+@ControllerConfiguration(
+    name = LoomioBackupReconciler.NAME,
+    fieldManager = LoomioDeploymentReconciler.NAME)
 public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
 
   public static final String NAME = "loomio-backup";
@@ -69,7 +71,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   private final Clock clock;
 
   /** These default images with the default tenant policy. */
-  public LoomioBackupReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
+  public LoomioBackupReconciler(
+      Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
     this(capabilities, TenantPolicy.defaults(images), clock);
   }
 
@@ -77,7 +80,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
    * The operator's tenant policy (the stack's spec is checked with it before anything runs), and its default
    * images ({@link TenantPolicy#images()}).
    */
-  public LoomioBackupReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
+  public LoomioBackupReconciler(
+      Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
     this.capabilities = capabilities;
     this.policy = java.util.Objects.requireNonNull(policy, "policy");
     this.images = policy.images();
@@ -86,18 +90,22 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
 
   /** Its Jobs and their pods, by the label that names the LoomioBackup. */
   @Override
-  public List<EventSource<?, LoomioBackup>> prepareEventSources(EventSourceContext<LoomioBackup> context) {
+  public List<EventSource<?, LoomioBackup>> prepareEventSources(
+      EventSourceContext<LoomioBackup> context) {
     var jobs = InformerEventSourceConfiguration.from(Job.class, LoomioBackup.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.BACKUP)
-        .withSecondaryToPrimaryMapper(o -> byLabel(o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
+        .withSecondaryToPrimaryMapper(o -> byLabel(
+            o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
         .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioBackup.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.BACKUP)
-        .withSecondaryToPrimaryMapper(o -> byLabel(o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
+        .withSecondaryToPrimaryMapper(o -> byLabel(
+            o.getMetadata().getLabels().get(Labels.BACKUP), o.getMetadata().getNamespace()))
         .withItemStore(CacheTrim.store(context, CacheTrim::pod))
         .build();
-    return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
+    return List.of(
+        new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
   }
 
   static Set<ResourceID> byLabel(String name, String namespace) {
@@ -107,7 +115,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   @Override
   public UpdateControl<LoomioBackup> reconcile(LoomioBackup backup, Context<LoomioBackup> context) {
     LoomioBackupStatus status = copy(backup.getStatus());
-    if (status.getPhase() == LoomioBackupStatus.Phase.Succeeded || status.getPhase() == LoomioBackupStatus.Phase.Failed) {
+    if (status.getPhase() == LoomioBackupStatus.Phase.Succeeded
+        || status.getPhase() == LoomioBackupStatus.Phase.Failed) {
       return UpdateControl.noUpdate();
     }
     EventRecorder events = new EventRecorder(context.getClient());
@@ -115,24 +124,39 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     status.setObservedGeneration(generation);
     if (status.getJob() != null && status.getStartedGeneration() == null) {
       status.setStartedGeneration(generation); // started by an operator that did not record it
-    } else if (status.getJob() != null && generation != null && !generation.equals(status.getStartedGeneration())) {
-      // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is used, not even
+    } else if (status.getJob() != null
+        && generation != null
+        && !generation.equals(status.getStartedGeneration())) {
+      // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is
+      // used, not even
       // its deploymentName (whose stack's values would mask this backup's failures)
-      return fail(backup, status, context, events, "the spec was changed after the backup started (generation "
-          + generation + ", started at " + status.getStartedGeneration() + "): a LoomioBackup is fixed once it"
-          + " starts and the change is not used; create a new LoomioBackup instead");
+      return fail(
+          backup,
+          status,
+          context,
+          events,
+          "the spec was changed after the backup started (generation "
+              + generation + ", started at " + status.getStartedGeneration()
+              + "): a LoomioBackup is fixed once it"
+              + " starts and the change is not used; create a new LoomioBackup instead");
     }
     KubernetesClient client = context.getClient();
     String ns = backup.getMetadata().getNamespace();
     String deploymentName = backup.getSpec() == null ? null : backup.getSpec().getDeploymentName();
-    LoomioDeployment deployment = deploymentName == null ? null
-        : client.resources(LoomioDeployment.class).inNamespace(ns).withName(deploymentName).get();
+    LoomioDeployment deployment = deploymentName == null
+        ? null
+        : client
+            .resources(LoomioDeployment.class)
+            .inNamespace(ns)
+            .withName(deploymentName)
+            .get();
     if (deployment != null && deployment.getMetadata().getDeletionTimestamp() != null) {
       deployment = null; // being deleted: nothing more is backed up
     }
     if (deployment == null) {
       Optional<Job> started = job(context);
-      // a run that completed before the stack went is reported as it is: the backup exists and is complete
+      // a run that completed before the stack went is reported as it is: the backup exists and is
+      // complete
       for (Pod pod : context.getSecondaryResources(Pod.class)) {
         Optional<BackupObserver.Run> run = BackupObserver.finished(pod);
         if (run.isPresent() && run.get().complete()) {
@@ -141,76 +165,137 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       }
       if (started.isPresent() || status.getJob() != null) {
         // its pods read Secrets and claims of a stack that is gone or going: stop them, and say so
-        started.ifPresent(j -> client.batch().v1().jobs().inNamespace(ns).withName(j.getMetadata().getName())
-            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
-        return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " was deleted while"
-            + " this backup ran: its Job " + (status.getJob() != null ? status.getJob()
-                : started.get().getMetadata().getName()) + " is stopped and deleted (a backup it left without a"
-            + " manifest is incomplete, never restored, and removed by retention)");
+        started.ifPresent(j -> client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns)
+            .withName(j.getMetadata().getName())
+            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+            .delete());
+        return fail(
+            backup,
+            status,
+            context,
+            events,
+            "LoomioDeployment " + deploymentName + " was deleted while"
+                + " this backup ran: its Job "
+                + (status.getJob() != null
+                    ? status.getJob()
+                    : started.get().getMetadata().getName())
+                + " is stopped and deleted (a backup it left without a"
+                + " manifest is incomplete, never restored, and removed by retention)");
       }
       Duration waited = waited(backup);
       if (waited.compareTo(STACK_GRACE) >= 0) {
-        return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " does not exist in"
-            + " namespace " + ns + " (waited " + STACK_GRACE.toMinutes() + " minutes): nothing was backed up;"
-            + " create a new LoomioBackup for an existing stack");
+        return fail(
+            backup,
+            status,
+            context,
+            events,
+            "LoomioDeployment " + deploymentName + " does not exist in"
+                + " namespace " + ns + " (waited " + STACK_GRACE.toMinutes()
+                + " minutes): nothing was backed up;"
+                + " create a new LoomioBackup for an existing stack");
       }
       status.setPhase(LoomioBackupStatus.Phase.Pending);
-      status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns + " (fails after "
-          + STACK_GRACE.toMinutes() + " minutes)");
+      status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns
+          + " (fails after " + STACK_GRACE.toMinutes() + " minutes)");
       Duration left = STACK_GRACE.minus(waited);
-      return write(backup, status, context, left.compareTo(RECHECK) < 0 ? left.plusSeconds(1) : RECHECK);
+      return write(
+          backup, status, context, left.compareTo(RECHECK) < 0 ? left.plusSeconds(1) : RECHECK);
     }
     List<Violation> violations = SpecValidator.validate(deployment, policy);
     if (!violations.isEmpty()) {
-      return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " is invalid: "
-          + violations.get(0));
+      return fail(
+          backup,
+          status,
+          context,
+          events,
+          "LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
     }
     ResolvedSpec spec = new ResolvedSpec(deployment, images);
     if (spec.isolated() && job(context).isEmpty()) {
-      return fail(backup, status, context, events, "LoomioDeployment " + deploymentName + " is isolated: backups are"
-          + " paused so that no backup of a compromised state pushes good ones out of retention. Set spec.isolation"
-          + " to false first, or restore a good backup (LoomioRestore)");
+      return fail(
+          backup,
+          status,
+          context,
+          events,
+          "LoomioDeployment " + deploymentName + " is isolated: backups are"
+              + " paused so that no backup of a compromised state pushes good ones out of retention. Set spec.isolation"
+              + " to false first, or restore a good backup (LoomioRestore)");
     }
     if (!spec.backup().hasDestination()) {
-      return fail(backup, status, context, events, "LoomioDeployment " + deploymentName
-          + " has no backup destination (spec.backup.volume.enabled is false and spec.backup.s3 is unset)");
+      return fail(
+          backup,
+          status,
+          context,
+          events,
+          "LoomioDeployment " + deploymentName
+              + " has no backup destination (spec.backup.volume.enabled is false and spec.backup.s3 is unset)");
     }
     Optional<Job> job = job(context);
     if (job.isEmpty() && status.getJob() == null) {
-      // the backup pod reads what the stack reads: only with the owners' consent (ReferencedSecrets)
-      var lookup = ReferencedSecrets.lookup(client, ns, deploymentName, ReferencedSecrets.refs(spec),
-          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()), policy.requireSecretConsent());
+      // the backup pod reads what the stack reads: only with the owners' consent
+      // (ReferencedSecrets)
+      var lookup = ReferencedSecrets.lookup(
+          client,
+          ns,
+          deploymentName,
+          ReferencedSecrets.refs(spec),
+          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()),
+          policy.requireSecretConsent());
       if (lookup.problem().isPresent()) {
         status.setPhase(LoomioBackupStatus.Phase.Pending);
         status.setMessage("waiting: " + lookup.problem().get());
         return write(backup, status, context, RECHECK);
       }
-      // and what it reads by the stack's own names is the stack's own, not someone else's under that name
+      // and what it reads by the stack's own names is the stack's own, not someone else's under
+      // that name
       Optional<String> foreign = OwnInputs.problem(client, spec, true, true);
       if (foreign.isPresent()) {
         status.setPhase(LoomioBackupStatus.Phase.Pending);
         status.setMessage("waiting: " + foreign.get());
         return write(backup, status, context, RECHECK);
       }
-      RenderContext ctx = new RenderContext(spec, capabilities.get(),
-          new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),
+      RenderContext ctx = new RenderContext(
+          spec,
+          capabilities.get(),
+          new Credentials(
+              spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),
           SecretDigests.none());
-      // the manifest records the image the database is migrated to (during an upgrade, not yet spec.image)
-      var migrated = deployment.getStatus() == null ? null : deployment.getStatus().getMigrated();
+      // the manifest records the image the database is migrated to (during an upgrade, not yet
+      // spec.image)
+      var migrated =
+          deployment.getStatus() == null ? null : deployment.getStatus().getMigrated();
       if (migrated != null && migrated.getImage() != null) {
-        var image = new org.loomio.operator.render.LoomioImage(migrated.getImage(), migrated.getVersion());
+        var image =
+            new org.loomio.operator.render.LoomioImage(migrated.getImage(), migrated.getVersion());
         ctx.withImages(image, image);
       }
       Job desired = BackupJob.render(ctx, hash8(backup));
       desired.getMetadata().getLabels().put(Labels.BACKUP, backup.getMetadata().getName());
-      desired.getSpec().getTemplate().getMetadata().getLabels().put(Labels.BACKUP, backup.getMetadata().getName());
-      desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-          .withApiVersion(backup.getApiVersion()).withKind(LoomioBackup.KIND)
-          .withName(backup.getMetadata().getName()).withUid(backup.getMetadata().getUid())
-          .withController(true).withBlockOwnerDeletion(true).build()));
+      desired
+          .getSpec()
+          .getTemplate()
+          .getMetadata()
+          .getLabels()
+          .put(Labels.BACKUP, backup.getMetadata().getName());
+      desired
+          .getMetadata()
+          .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+              .withApiVersion(backup.getApiVersion())
+              .withKind(LoomioBackup.KIND)
+              .withName(backup.getMetadata().getName())
+              .withUid(backup.getMetadata().getUid())
+              .withController(true)
+              .withBlockOwnerDeletion(true)
+              .build()));
       client.batch().v1().jobs().inNamespace(ns).resource(desired).create();
-      events.normal(backup, "BackupStarted", "started Job " + desired.getMetadata().getName() + " to back up "
-          + deploymentName);
+      events.normal(
+          backup,
+          "BackupStarted",
+          "started Job " + desired.getMetadata().getName() + " to back up " + deploymentName);
       status.setJob(desired.getMetadata().getName());
       status.setStartedGeneration(generation);
       status.setPhase(LoomioBackupStatus.Phase.Running);
@@ -227,31 +312,53 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         continue;
       }
       if (!run.get().complete()) {
-        UpdateControl<LoomioBackup> done = fail(backup, status, context, events,
+        UpdateControl<LoomioBackup> done = fail(
+            backup,
+            status,
+            context,
+            events,
             redaction(client, spec).apply(run.get().error()));
         pruneJobs(client, ns, deploymentName);
         return done;
       }
       return succeeded(backup, status, context, events, pod, run.get(), deploymentName);
     }
-    if (job.isPresent() && job.get().getStatus() != null && job.get().getStatus().getConditions() != null
+    if (job.isPresent()
+        && job.get().getStatus() != null
+        && job.get().getStatus().getConditions() != null
         && job.get().getStatus().getConditions().stream()
             .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))) {
-      var failed = job.get().getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType())).findFirst().get();
-      UpdateControl<LoomioBackup> done = fail(backup, status, context, events, redaction(client, spec).apply("Job "
-          + job.get().getMetadata().getName() + " failed: " + failed.getReason() + (failed.getMessage() == null ? ""
-          : " (" + failed.getMessage() + ")")));
+      var failed = job.get().getStatus().getConditions().stream()
+          .filter(c -> "Failed".equals(c.getType()))
+          .findFirst()
+          .get();
+      UpdateControl<LoomioBackup> done = fail(
+          backup,
+          status,
+          context,
+          events,
+          redaction(client, spec)
+              .apply("Job "
+                  + job.get().getMetadata().getName() + " failed: " + failed.getReason()
+                  + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")")));
       pruneJobs(client, ns, deploymentName);
       return done;
     }
     status.setPhase(LoomioBackupStatus.Phase.Running);
-    // looked at again now and then, not only when its Job or pods change: a stack deleted meanwhile is noticed
+    // looked at again now and then, not only when its Job or pods change: a stack deleted meanwhile
+    // is noticed
     return write(backup, status, context, RECHECK);
   }
 
   /** Records a complete run from its pod's summary, then prunes the Jobs' history. */
-  private UpdateControl<LoomioBackup> succeeded(LoomioBackup backup, LoomioBackupStatus status,
-      Context<LoomioBackup> context, EventRecorder events, Pod pod, BackupObserver.Run run, String deploymentName) {
+  private UpdateControl<LoomioBackup> succeeded(
+      LoomioBackup backup,
+      LoomioBackupStatus status,
+      Context<LoomioBackup> context,
+      EventRecorder events,
+      Pod pod,
+      BackupObserver.Run run,
+      String deploymentName) {
     status.setPhase(LoomioBackupStatus.Phase.Succeeded);
     status.setBackupName(run.backup());
     status.setCompletionTime(now());
@@ -260,13 +367,19 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       s.path("destinations").forEach(d -> destinations.add(d.asText()));
       status.setDestinations(destinations);
       List<BackupObject> objects = new ArrayList<>();
-      s.path("objects").forEach(o -> objects.add(new BackupObject(o.path("name").asText(), o.path("bytes").asLong(),
-          o.path("sha256").asText())));
+      s.path("objects")
+          .forEach(o -> objects.add(new BackupObject(
+              o.path("name").asText(),
+              o.path("bytes").asLong(),
+              o.path("sha256").asText())));
       status.setObjects(objects);
     });
     status.setMessage("backup " + status.getBackupName() + " is complete");
-    events.normal(backup, "BackupSucceeded", "backup " + status.getBackupName() + " of " + deploymentName
-        + " is complete (" + String.join(", ", status.getDestinations()) + ")");
+    events.normal(
+        backup,
+        "BackupSucceeded",
+        "backup " + status.getBackupName() + " of " + deploymentName + " is complete ("
+            + String.join(", ", status.getDestinations()) + ")");
     UpdateControl<LoomioBackup> done = write(backup, status, context, null);
     pruneJobs(context.getClient(), backup.getMetadata().getNamespace(), deploymentName);
     return done;
@@ -280,22 +393,43 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
    * running ones are never touched.
    */
   static void pruneJobs(KubernetesClient client, String ns, String stack) {
-    List<Job> finished = client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-        .withLabel(Labels.INSTANCE, stack).withLabel(Labels.COMPONENT, Component.BACKUP.label())
-        .withLabel(Labels.BACKUP).list().getItems().stream()
-        .filter(j -> j.getMetadata().getOwnerReferences() != null && j.getMetadata().getOwnerReferences().stream()
-            .anyMatch(o -> LoomioBackup.KIND.equals(o.getKind()) && Boolean.TRUE.equals(o.getController())))
+    List<Job> finished = client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+        .withLabel(Labels.INSTANCE, stack)
+        .withLabel(Labels.COMPONENT, Component.BACKUP.label())
+        .withLabel(Labels.BACKUP)
+        .list()
+        .getItems()
+        .stream()
+        .filter(j -> j.getMetadata().getOwnerReferences() != null
+            && j.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> LoomioBackup.KIND.equals(o.getKind())
+                    && Boolean.TRUE.equals(o.getController())))
         .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
         .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.SUCCEEDED
             || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.FAILED)
-        .sorted(java.util.Comparator.comparing((Job j) -> String.valueOf(j.getMetadata().getCreationTimestamp()))
-            .thenComparing(j -> j.getMetadata().getName()).reversed())
+        .sorted(java.util.Comparator.comparing(
+                (Job j) -> String.valueOf(j.getMetadata().getCreationTimestamp()))
+            .thenComparing(j -> j.getMetadata().getName())
+            .reversed())
         .toList();
-    for (StatusAggregator.MigrationState state : List.of(StatusAggregator.MigrationState.SUCCEEDED,
-        StatusAggregator.MigrationState.FAILED)) {
-      finished.stream().filter(j -> StatusAggregator.migrationState(j) == state).skip(JOB_HISTORY)
-          .forEach(j -> client.batch().v1().jobs().inNamespace(ns).withName(j.getMetadata().getName())
-              .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+    for (StatusAggregator.MigrationState state : List.of(
+        StatusAggregator.MigrationState.SUCCEEDED, StatusAggregator.MigrationState.FAILED)) {
+      finished.stream()
+          .filter(j -> StatusAggregator.migrationState(j) == state)
+          .skip(JOB_HISTORY)
+          .forEach(j -> client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(ns)
+              .withName(j.getMetadata().getName())
+              .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+              .delete());
     }
   }
 
@@ -313,7 +447,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   }
 
   /** What masks the secret values a backup pod could read, for what it reports (read only when it failed). */
-  private static java.util.function.UnaryOperator<String> redaction(KubernetesClient client, ResolvedSpec spec) {
+  private static java.util.function.UnaryOperator<String> redaction(
+      KubernetesClient client, ResolvedSpec spec) {
     return Redaction.forStack(client, spec, Redaction.secretNames(ReferencedSecrets.refs(spec)));
   }
 
@@ -323,7 +458,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
 
   static Optional<JsonNode> agentSummary(Pod pod) {
     return BackupObserver.containerStatuses(pod).stream()
-        .filter(c -> org.loomio.operator.render.BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
+        .filter(
+            c -> org.loomio.operator.render.BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
         .filter(c -> c.getState() != null && c.getState().getTerminated() != null)
         .map(c -> BackupObserver.summary(c.getState().getTerminated().getMessage()))
         .flatMap(Optional::stream)
@@ -331,12 +467,19 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   }
 
   static String hash8(io.fabric8.kubernetes.api.model.HasMetadata resource) {
-    return SecretDigests.sha256(resource.getMetadata().getUid() == null ? resource.getMetadata().getName()
-        : resource.getMetadata().getUid()).substring(0, 8);
+    return SecretDigests.sha256(
+            resource.getMetadata().getUid() == null
+                ? resource.getMetadata().getName()
+                : resource.getMetadata().getUid())
+        .substring(0, 8);
   }
 
-  private UpdateControl<LoomioBackup> fail(LoomioBackup backup, LoomioBackupStatus status, Context<LoomioBackup> context,
-      EventRecorder events, String message) {
+  private UpdateControl<LoomioBackup> fail(
+      LoomioBackup backup,
+      LoomioBackupStatus status,
+      Context<LoomioBackup> context,
+      EventRecorder events,
+      String message) {
     status.setPhase(LoomioBackupStatus.Phase.Failed);
     status.setMessage(message);
     status.setCompletionTime(now());
@@ -344,7 +487,10 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     return write(backup, status, context, null);
   }
 
-  private UpdateControl<LoomioBackup> write(LoomioBackup backup, LoomioBackupStatus status, Context<LoomioBackup> context,
+  private UpdateControl<LoomioBackup> write(
+      LoomioBackup backup,
+      LoomioBackupStatus status,
+      Context<LoomioBackup> context,
       Duration recheck) {
     StatusWriter.write(backup, status, context, LoomioBackup::new);
     UpdateControl<LoomioBackup> control = UpdateControl.noUpdate();
@@ -361,7 +507,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       c.setPhase(s.getPhase());
       c.setJob(s.getJob());
       c.setBackupName(s.getBackupName());
-      c.setDestinations(new ArrayList<>(s.getDestinations() == null ? List.of() : s.getDestinations()));
+      c.setDestinations(
+          new ArrayList<>(s.getDestinations() == null ? List.of() : s.getDestinations()));
       c.setObjects(new ArrayList<>(s.getObjects() == null ? List.of() : s.getObjects()));
       c.setStartTime(s.getStartTime());
       c.setCompletionTime(s.getCompletionTime());

@@ -3,22 +3,8 @@ package org.loomio.operator.reconcile;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Pod;
-import org.loomio.operator.reconcile.dependent.CacheTrim;
-import org.loomio.operator.api.v1alpha1.LoomioRestore;
-import org.loomio.operator.api.v1alpha1.LoomioBackup;
-import org.loomio.operator.api.v1alpha1.LoomioBackupSpec;
-import org.loomio.operator.api.v1alpha1.SecretsStatus;
-import org.loomio.operator.render.LoomioImage;
-import org.loomio.operator.render.MigrationJob;
-import org.loomio.operator.render.RotationJob;
-import org.loomio.operator.secrets.CredentialRotation;
-import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.secrets.GeneratedBackupKey;
-import org.loomio.operator.secrets.GeneratedSigningKey;
-import org.loomio.operator.secrets.GeneratedSuperuserPassword;
-import org.loomio.operator.render.RoleSetupJob;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -37,9 +23,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,8 +39,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.DeletionPolicy;
+import org.loomio.operator.api.v1alpha1.LoomioBackup;
+import org.loomio.operator.api.v1alpha1.LoomioBackupSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.api.v1alpha1.LoomioRestore;
+import org.loomio.operator.api.v1alpha1.SecretsStatus;
+import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.reconcile.dependent.CloudNativePGClustersDependent;
 import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
 import org.loomio.operator.reconcile.dependent.CronJobsDependent;
@@ -62,33 +53,41 @@ import org.loomio.operator.reconcile.dependent.CronJobsV1beta1Dependent;
 import org.loomio.operator.reconcile.dependent.DataVolumeClaimsDependent;
 import org.loomio.operator.reconcile.dependent.DeploymentsDependent;
 import org.loomio.operator.reconcile.dependent.DesiredStack;
-import org.loomio.operator.reconcile.dependent.OwnedObjectEvents;
-import org.loomio.operator.reconcile.dependent.InstanceLabel;
-import org.loomio.operator.reconcile.dependent.MigrationJobsDependent;
 import org.loomio.operator.reconcile.dependent.HttpRoutesDependent;
 import org.loomio.operator.reconcile.dependent.IngressesDependent;
+import org.loomio.operator.reconcile.dependent.InstanceLabel;
+import org.loomio.operator.reconcile.dependent.MigrationJobsDependent;
 import org.loomio.operator.reconcile.dependent.NetworkPoliciesDependent;
+import org.loomio.operator.reconcile.dependent.OwnedObjectEvents;
 import org.loomio.operator.reconcile.dependent.PodDisruptionBudgetsDependent;
 import org.loomio.operator.reconcile.dependent.PodDisruptionBudgetsV1beta1Dependent;
 import org.loomio.operator.reconcile.dependent.ServedApi;
-import org.loomio.operator.reconcile.dependent.TraefikMiddlewaresDependent;
 import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
 import org.loomio.operator.reconcile.dependent.ServicesDependent;
 import org.loomio.operator.reconcile.dependent.StatefulSetsDependent;
+import org.loomio.operator.reconcile.dependent.TraefikMiddlewaresDependent;
 import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.MigrationJob;
 import org.loomio.operator.render.Names;
 import org.loomio.operator.render.Ownership;
+import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.render.RoleSetupJob;
+import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
-import org.loomio.operator.secrets.CredentialGenerator;
-import org.loomio.operator.secrets.GeneratedCredentials;
 import org.loomio.operator.runtime.OperatorMetrics;
+import org.loomio.operator.secrets.CredentialGenerator;
+import org.loomio.operator.secrets.CredentialRotation;
+import org.loomio.operator.secrets.GeneratedBackupKey;
+import org.loomio.operator.secrets.GeneratedCredentials;
+import org.loomio.operator.secrets.GeneratedSigningKey;
+import org.loomio.operator.secrets.GeneratedSuperuserPassword;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
@@ -101,47 +100,77 @@ import org.slf4j.LoggerFactory;
  * changed. An invalid spec or a missing Secret stops before anything is applied, so the objects of the
  * last good spec keep running untouched.
  */
-@Workflow(explicitInvocation = true, dependents = {
-    @Dependent(name = "serviceaccounts", type = ServiceAccountsDependent.class),
-    @Dependent(name = "networkpolicies", type = NetworkPoliciesDependent.class),
-    @Dependent(name = "configmaps", type = ConfigMapsDependent.class),
-    @Dependent(name = "volumeclaims", type = DataVolumeClaimsDependent.class),
-    @Dependent(name = "services", type = ServicesDependent.class),
-    // Pods are created by controllers the moment a workload exists: everything a pod references
-    // (its ServiceAccount, the settings, the claims) is applied first, so no pod creation ever fails.
-    // ...and the network is closed (default deny) before the first pod exists.
-    @Dependent(name = "statefulsets", type = StatefulSetsDependent.class,
-        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
-    @Dependent(name = "deployments", type = DeploymentsDependent.class,
-        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
-    @Dependent(name = "migrationjobs", type = MigrationJobsDependent.class,
-        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps"}),
-    @Dependent(name = "cronjobs", type = CronJobsDependent.class,
-        activationCondition = ServedApi.CronJobs.class,
-        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
-    @Dependent(name = "cronjobsv1beta1", type = CronJobsV1beta1Dependent.class,
-        activationCondition = ServedApi.CronJobsV1beta1.class,
-        dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
-    @Dependent(name = "poddisruptionbudgets", type = PodDisruptionBudgetsDependent.class,
-        activationCondition = ServedApi.PodDisruptionBudgets.class),
-    @Dependent(name = "poddisruptionbudgetsv1beta1", type = PodDisruptionBudgetsV1beta1Dependent.class,
-        activationCondition = ServedApi.PodDisruptionBudgetsV1beta1.class),
-    // the network is closed, and opened exactly for CloudNativePG's flows, before its first instance exists
-    @Dependent(name = "cnpgclusters", type = CloudNativePGClustersDependent.class,
-        activationCondition = ServedApi.CloudNativePGClusters.class,
-        dependsOn = {"networkpolicies"}),
-    @Dependent(name = "traefikmiddlewares", type = TraefikMiddlewaresDependent.class,
-        activationCondition = ServedApi.TraefikMiddlewares.class),
-    @Dependent(name = "ingresses", type = IngressesDependent.class,
-        activationCondition = ServedApi.Ingresses.class, dependsOn = {"services", "configmaps"}),
-    @Dependent(name = "httproutes", type = HttpRoutesDependent.class,
-        activationCondition = ServedApi.HttpRoutes.class, dependsOn = {"services"})
-})
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "serviceaccounts", type = ServiceAccountsDependent.class),
+      @Dependent(name = "networkpolicies", type = NetworkPoliciesDependent.class),
+      @Dependent(name = "configmaps", type = ConfigMapsDependent.class),
+      @Dependent(name = "volumeclaims", type = DataVolumeClaimsDependent.class),
+      @Dependent(name = "services", type = ServicesDependent.class),
+      // Pods are created by controllers the moment a workload exists: everything a pod references
+      // (its ServiceAccount, the settings, the claims) is applied first, so no pod creation ever
+      // fails.
+      // ...and the network is closed (default deny) before the first pod exists.
+      @Dependent(
+          name = "statefulsets",
+          type = StatefulSetsDependent.class,
+          dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
+      @Dependent(
+          name = "deployments",
+          type = DeploymentsDependent.class,
+          dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
+      @Dependent(
+          name = "migrationjobs",
+          type = MigrationJobsDependent.class,
+          dependsOn = {"serviceaccounts", "networkpolicies", "configmaps"}),
+      @Dependent(
+          name = "cronjobs",
+          type = CronJobsDependent.class,
+          activationCondition = ServedApi.CronJobs.class,
+          dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
+      @Dependent(
+          name = "cronjobsv1beta1",
+          type = CronJobsV1beta1Dependent.class,
+          activationCondition = ServedApi.CronJobsV1beta1.class,
+          dependsOn = {"serviceaccounts", "networkpolicies", "configmaps", "volumeclaims"}),
+      @Dependent(
+          name = "poddisruptionbudgets",
+          type = PodDisruptionBudgetsDependent.class,
+          activationCondition = ServedApi.PodDisruptionBudgets.class),
+      @Dependent(
+          name = "poddisruptionbudgetsv1beta1",
+          type = PodDisruptionBudgetsV1beta1Dependent.class,
+          activationCondition = ServedApi.PodDisruptionBudgetsV1beta1.class),
+      // the network is closed, and opened exactly for CloudNativePG's flows, before its first
+      // instance exists
+      @Dependent(
+          name = "cnpgclusters",
+          type = CloudNativePGClustersDependent.class,
+          activationCondition = ServedApi.CloudNativePGClusters.class,
+          dependsOn = {"networkpolicies"}),
+      @Dependent(
+          name = "traefikmiddlewares",
+          type = TraefikMiddlewaresDependent.class,
+          activationCondition = ServedApi.TraefikMiddlewares.class),
+      @Dependent(
+          name = "ingresses",
+          type = IngressesDependent.class,
+          activationCondition = ServedApi.Ingresses.class,
+          dependsOn = {"services", "configmaps"}),
+      @Dependent(
+          name = "httproutes",
+          type = HttpRoutesDependent.class,
+          activationCondition = ServedApi.HttpRoutes.class,
+          dependsOn = {"services"})
+    })
 @ControllerConfiguration(
     name = LoomioDeploymentReconciler.NAME,
     fieldManager = LoomioDeploymentReconciler.NAME,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
-public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>, Cleaner<LoomioDeployment> {
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class LoomioDeploymentReconciler
+    implements Reconciler<LoomioDeployment>, Cleaner<LoomioDeployment> {
 
   public static final String NAME = "loomio-operator";
   static final String GENERATED_SECRETS = "generated-secrets";
@@ -170,37 +199,51 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
   }
 
   /** These default images with the default tenant policy. */
-  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
-      OperatorMetrics metrics) {
+  public LoomioDeploymentReconciler(
+      Supplier<ClusterCapabilities> capabilities, ImageDefaults images, OperatorMetrics metrics) {
     this(capabilities, TenantPolicy.defaults(images), metrics);
   }
 
   /** The operator's tenant policy, and its default images ({@link TenantPolicy#images()}). */
-  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy,
-      OperatorMetrics metrics) {
-    this(capabilities, policy, metrics, new GeneratedCredentials(new CredentialGenerator(), Clock.systemUTC()),
+  public LoomioDeploymentReconciler(
+      Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, OperatorMetrics metrics) {
+    this(
+        capabilities,
+        policy,
+        metrics,
+        new GeneratedCredentials(new CredentialGenerator(), Clock.systemUTC()),
         Clock.systemUTC());
   }
 
   /** These default images with the default tenant policy. */
-  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images,
-      OperatorMetrics metrics, GeneratedCredentials credentials, Clock clock) {
+  public LoomioDeploymentReconciler(
+      Supplier<ClusterCapabilities> capabilities,
+      ImageDefaults images,
+      OperatorMetrics metrics,
+      GeneratedCredentials credentials,
+      Clock clock) {
     this(capabilities, TenantPolicy.defaults(images), metrics, credentials, clock);
   }
 
-  public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy,
-      OperatorMetrics metrics, GeneratedCredentials credentials, Clock clock) {
+  public LoomioDeploymentReconciler(
+      Supplier<ClusterCapabilities> capabilities,
+      TenantPolicy policy,
+      OperatorMetrics metrics,
+      GeneratedCredentials credentials,
+      Clock clock) {
     this.capabilities = capabilities;
     this.policy = java.util.Objects.requireNonNull(policy, "policy");
     this.images = policy.images();
     this.metrics = metrics;
     this.credentials = credentials;
-    this.rotator = new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
+    this.rotator =
+        new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
     this.clock = clock;
   }
 
   /** The installation's CloudNativePG settings (chart values; the defaults otherwise). */
-  public LoomioDeploymentReconciler withCloudNativePGSettings(org.loomio.operator.render.CloudNativePGSettings settings) {
+  public LoomioDeploymentReconciler withCloudNativePGSettings(
+      org.loomio.operator.render.CloudNativePGSettings settings) {
     this.cloudNativePG = Objects.requireNonNull(settings, "settings");
     return this;
   }
@@ -211,15 +254,17 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
    * and the LoomioRestores (one that holds a stack scales its app to zero).
    */
   @Override
-  public List<EventSource<?, LoomioDeployment>> prepareEventSources(EventSourceContext<LoomioDeployment> context) {
+  public List<EventSource<?, LoomioDeployment>> prepareEventSources(
+      EventSourceContext<LoomioDeployment> context) {
     var secrets = InformerEventSourceConfiguration.from(Secret.class, LoomioDeployment.class)
         .withName(GENERATED_SECRETS)
-        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + " in (" + Component.SECRETS.label() + ","
-            + Component.BACKUP.label() + ")")
+        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + " in ("
+            + Component.SECRETS.label() + "," + Component.BACKUP.label() + ")")
         .withSecondaryToPrimaryMapper(InstanceLabel::toPrimary)
         .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
-    // pods of Jobs whose termination messages the status reports: backups, migrations, gates, rotations
+    // pods of Jobs whose termination messages the status reports: backups, migrations, gates,
+    // rotations
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioDeployment.class)
         .withName(BACKUP_PODS)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RUN_ONCE + "=true")
@@ -228,87 +273,125 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .build();
     var backups = InformerEventSourceConfiguration.from(LoomioBackup.class, LoomioDeployment.class)
         .withName(BACKUPS)
-        .withSecondaryToPrimaryMapper(b -> b.getSpec() == null || b.getSpec().getDeploymentName() == null ? Set.of()
-            : Set.of(new ResourceID(b.getSpec().getDeploymentName(), b.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(
+            b -> b.getSpec() == null || b.getSpec().getDeploymentName() == null
+                ? Set.of()
+                : Set.of(new ResourceID(
+                    b.getSpec().getDeploymentName(), b.getMetadata().getNamespace())))
         .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
-    var restores = InformerEventSourceConfiguration.from(LoomioRestore.class, LoomioDeployment.class)
+    var restores = InformerEventSourceConfiguration.from(
+            LoomioRestore.class, LoomioDeployment.class)
         .withName(RESTORES)
-        // the stack it restores, and the one its spec names now if that differs (a changed spec fails the restore)
-        .withSecondaryToPrimaryMapper(r -> java.util.stream.Stream.of(r.target(),
-                r.getSpec() == null ? null : r.getSpec().getDeploymentName())
-            .filter(Objects::nonNull).map(n -> new ResourceID(n, r.getMetadata().getNamespace()))
+        // the stack it restores, and the one its spec names now if that differs (a changed spec
+        // fails the restore)
+        .withSecondaryToPrimaryMapper(r -> java.util.stream.Stream.of(
+                r.target(), r.getSpec() == null ? null : r.getSpec().getDeploymentName())
+            .filter(Objects::nonNull)
+            .map(n -> new ResourceID(n, r.getMetadata().getNamespace()))
             .collect(Collectors.toSet()))
         .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
-    return List.of(new InformerEventSource<>(secrets, context), new InformerEventSource<>(pods, context),
-        new InformerEventSource<>(restores, context), new InformerEventSource<>(backups, context));
+    return List.of(
+        new InformerEventSource<>(secrets, context),
+        new InformerEventSource<>(pods, context),
+        new InformerEventSource<>(restores, context),
+        new InformerEventSource<>(backups, context));
   }
 
   /** The restore that holds the stack now (scaling down, restoring, migrating), oldest first, if any. */
   static Optional<String> restoreHold(Context<LoomioDeployment> context, String deployment) {
-    return context.getSecondaryResourcesAsStream(LoomioRestore.class)
+    return context
+        .getSecondaryResourcesAsStream(LoomioRestore.class)
         .filter(r -> deployment.equals(r.target()))
-        .filter(r -> r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getHoldsDeployment()))
-        .sorted(java.util.Comparator.comparing((LoomioRestore r) -> r.getMetadata().getCreationTimestamp()))
+        .filter(
+            r -> r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getHoldsDeployment()))
+        .sorted(java.util.Comparator.comparing(
+            (LoomioRestore r) -> r.getMetadata().getCreationTimestamp()))
         .map(r -> r.getMetadata().getName())
         .findFirst();
   }
 
   @Override
-  public UpdateControl<LoomioDeployment> reconcile(LoomioDeployment resource, Context<LoomioDeployment> context) {
+  public UpdateControl<LoomioDeployment> reconcile(
+      LoomioDeployment resource, Context<LoomioDeployment> context) {
     try {
       return reconcileStack(resource, context);
     } catch (Ownership.ConflictException e) {
-      // one of the stack's Secrets is someone else's: name every other conflict too, from the names alone
+      // one of the stack's Secrets is someone else's: name every other conflict too, from the names
+      // alone
       List<String> all = new java.util.ArrayList<>(List.of(e.getMessage()));
       ResolvedSpec spec = new ResolvedSpec(resource, images);
-      Stack names = StackRenderer.render(new RenderContext(spec, capabilities.get(), Credentials.placeholders(spec),
-          SecretDigests.none()));
+      Stack names = StackRenderer.render(new RenderContext(
+          spec, capabilities.get(), Credentials.placeholders(spec), SecretDigests.none()));
       NameConflicts.check(context, resource, names, liveStacks(context)).conflicts().stream()
-          .filter(c -> !all.contains(c)).forEach(all::add);
+          .filter(c -> !all.contains(c))
+          .forEach(all::add);
       return nameConflict(resource, context, all, new EventRecorder(context.getClient()));
     }
   }
 
-  private UpdateControl<LoomioDeployment> nameConflict(LoomioDeployment resource, Context<LoomioDeployment> context,
-      List<String> conflicts, EventRecorder events) {
-    String message = String.join("; ", conflicts) + ". Nothing of this stack is applied until each is renamed,"
-        + " removed by its owner, or the LoomioDeployment is given another name (docs/operations.md, NameConflict)";
-    LOG.warn("{}/{}: name conflict, nothing applied: {}", namespace(resource), name(resource), message);
+  private UpdateControl<LoomioDeployment> nameConflict(
+      LoomioDeployment resource,
+      Context<LoomioDeployment> context,
+      List<String> conflicts,
+      EventRecorder events) {
+    String message =
+        String.join("; ", conflicts) + ". Nothing of this stack is applied until each is renamed,"
+            + " removed by its owner, or the LoomioDeployment is given another name (docs/operations.md, NameConflict)";
+    LOG.warn(
+        "{}/{}: name conflict, nothing applied: {}", namespace(resource), name(resource), message);
     return blocked(resource, context, Conditions.NAME_CONFLICT, message, events, null);
   }
 
   /** Whether a UID is that of a LoomioDeployment that exists now (the informer's cache). */
   static java.util.function.Predicate<String> liveStacks(Context<LoomioDeployment> context) {
-    return uid -> context.getPrimaryCache().list().anyMatch(r -> uid.equals(r.getMetadata().getUid()));
+    return uid -> context
+        .getPrimaryCache()
+        .list()
+        .anyMatch(r -> uid.equals(r.getMetadata().getUid()));
   }
 
-  private UpdateControl<LoomioDeployment> reconcileStack(LoomioDeployment resource, Context<LoomioDeployment> context) {
+  private UpdateControl<LoomioDeployment> reconcileStack(
+      LoomioDeployment resource, Context<LoomioDeployment> context) {
     EventRecorder events = new EventRecorder(context.getClient());
     List<Violation> violations = SpecValidator.validate(resource, policy);
     if (!violations.isEmpty()) {
-      String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-      LOG.info("{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
+      String message =
+          violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+      LOG.info(
+          "{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
       return blocked(resource, context, Conditions.INVALID_SPEC, message, events, null);
     }
     KubernetesClient client = context.getClient();
     ResolvedSpec spec = new ResolvedSpec(resource, images);
     java.util.function.Predicate<String> live = liveStacks(context);
-    // the database stays where it is: no mode change, no major version change of a CloudNativePG Cluster
+    // the database stays where it is: no mode change, no major version change of a CloudNativePG
+    // Cluster
     Optional<String> modeChange = CloudNativePGDatabase.modeChange(context, resource, spec, live);
     if (modeChange.isPresent()) {
-      LOG.info("{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), modeChange.get());
+      LOG.info(
+          "{}/{} is invalid, nothing applied: {}",
+          namespace(resource),
+          name(resource),
+          modeChange.get());
       return blocked(resource, context, Conditions.INVALID_SPEC, modeChange.get(), events, null);
     }
 
-    var lookup = ReferencedSecrets.lookup(client, spec.namespace(), spec.name(), ReferencedSecrets.refs(spec),
-        ReferencedSecrets.ownedBy(spec.name(), spec.uid()), policy.requireSecretConsent());
+    var lookup = ReferencedSecrets.lookup(
+        client,
+        spec.namespace(),
+        spec.name(),
+        ReferencedSecrets.refs(spec),
+        ReferencedSecrets.ownedBy(spec.name(), spec.uid()),
+        policy.requireSecretConsent());
     if (lookup.problem().isPresent()) {
       String message = lookup.problem().get();
       if (lookup.refusesUse()) {
-        // the running pods stay as they are, but the schedule would start new backup pods that read the Secrets
-        // (consent withdrawn since the CronJob was applied): it waits, and the next good render un-suspends it
+        // the running pods stay as they are, but the schedule would start new backup pods that read
+        // the Secrets
+        // (consent withdrawn since the CronJob was applied): it waits, and the next good render
+        // un-suspends it
         List<String> done = new java.util.ArrayList<>();
         EmergencyIsolation.suspendBackups(client, resource, done);
         if (!done.isEmpty()) {
@@ -318,20 +401,29 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           message += ". Meanwhile the backup schedule is suspended (its pods would read them)";
         }
       }
-      return blocked(resource, context, lookup.problemReason().orElseThrow(), message, events,
+      return blocked(
+          resource,
+          context,
+          lookup.problemReason().orElseThrow(),
+          message,
+          events,
           RECHECK_MISSING_SECRET);
     }
 
-    // a CloudNativePG database: its Secrets are trusted through the Cluster this stack owns, and nothing that reads
+    // a CloudNativePG database: its Secrets are trusted through the Cluster this stack owns, and
+    // nothing that reads
     // them runs before they exist
     ClusterCapabilities cluster = capabilities.get();
-    CloudNativePGDatabase.State database = CloudNativePGDatabase.observe(client, context, spec, cluster, cloudNativePG);
+    CloudNativePGDatabase.State database =
+        CloudNativePGDatabase.observe(client, context, spec, cluster, cloudNativePG);
     if (database.refusal().isPresent()) {
       return nameConflict(resource, context, List.of(database.refusal().get()), events);
     }
 
     Map<String, Job> jobs = new LinkedHashMap<>();
-    context.getSecondaryResourcesAsStream(Job.class).forEach(j -> jobs.put(j.getMetadata().getName(), j));
+    context
+        .getSecondaryResourcesAsStream(Job.class)
+        .forEach(j -> jobs.put(j.getMetadata().getName(), j));
     java.util.Set<Pod> jobPods = context.getSecondaryResources(Pod.class);
     LoomioDeploymentStatus previous = resource.getStatus();
 
@@ -339,96 +431,143 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     Secret generatedSecret = null;
     CredentialRotation.Outcome rotation = null;
     SecretsStatus secretsStatus = null;
-    // <name>-secrets: the generated credentials (unless existingSecret holds them) and the operator's own keys
-    Secret cached = context.getSecondaryResourcesAsStream(Secret.class)
+    // <name>-secrets: the generated credentials (unless existingSecret holds them) and the
+    // operator's own keys
+    Secret cached = context
+        .getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> spec.generatedSecretName().equals(s.getMetadata().getName()))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
     GeneratedCredentials.Outcome outcome;
     try {
       outcome = credentials.ensure(client, spec, Credentials.generatedKeys(spec), cached, live);
     } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-      return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS,
-          "Secret " + spec.generatedSecretName() + ": " + e.getMessage(), events, null);
+      return blocked(
+          resource,
+          context,
+          Conditions.INCOMPLETE_CREDENTIALS,
+          "Secret " + spec.generatedSecretName() + ": " + e.getMessage(),
+          events,
+          null);
     }
     generatedSecret = outcome.secret();
-    byte[] hashKey = outcome.credentials().values().get(Credentials.HASH_KEY).getBytes(StandardCharsets.UTF_8);
-    creds = spec.existingSecret() != null ? new Credentials(spec.existingSecret(), false, Map.of())
+    byte[] hashKey =
+        outcome.credentials().values().get(Credentials.HASH_KEY).getBytes(StandardCharsets.UTF_8);
+    creds = spec.existingSecret() != null
+        ? new Credentials(spec.existingSecret(), false, Map.of())
         : outcome.credentials();
     if (!outcome.generatedKeys().isEmpty()) {
-      events.normal(resource, "CredentialsGenerated", (outcome.created() ? "created" : "completed") + " Secret "
-          + spec.generatedSecretName() + " with newly generated " + String.join(", ", outcome.generatedKeys()));
-      boolean existingDatabase = spec.database().embedded() && context.getSecondaryResources(
-          PersistentVolumeClaim.class).stream()
-          .anyMatch(c -> Names.postgresData(spec.name()).equals(c.getMetadata().getName()));
+      events.normal(
+          resource,
+          "CredentialsGenerated",
+          (outcome.created() ? "created" : "completed") + " Secret " + spec.generatedSecretName()
+              + " with newly generated " + String.join(", ", outcome.generatedKeys()));
+      boolean existingDatabase = spec.database().embedded()
+          && context.getSecondaryResources(PersistentVolumeClaim.class).stream()
+              .anyMatch(
+                  c -> Names.postgresData(spec.name()).equals(c.getMetadata().getName()));
       if (outcome.created() && existingDatabase && spec.existingSecret() == null) {
-        events.warning(resource, "CredentialsRegenerated", "Secret " + spec.generatedSecretName() + " was missing"
-            + " and has been generated anew, but the database claim " + Names.postgresData(spec.name())
-            + " already exists: its database keeps the old password, so Loomio cannot connect and existing"
-            + " sessions and push subscriptions are invalid. Restore the Secret from a backup (docs/operations.md).");
+        events.warning(
+            resource,
+            "CredentialsRegenerated",
+            "Secret " + spec.generatedSecretName() + " was missing"
+                + " and has been generated anew, but the database claim "
+                + Names.postgresData(spec.name())
+                + " already exists: its database keeps the old password, so Loomio cannot connect and existing"
+                + " sessions and push subscriptions are invalid. Restore the Secret from a backup (docs/operations.md).");
       }
     }
 
     String backupPublicKey = null;
     if (spec.backup().generatedKey()) {
-      Secret cachedKey = context.getSecondaryResourcesAsStream(Secret.class)
+      Secret cachedKey = context
+          .getSecondaryResourcesAsStream(Secret.class)
           .filter(s -> Names.backupKey(spec.name()).equals(s.getMetadata().getName()))
-          .findFirst().orElse(null);
+          .findFirst()
+          .orElse(null);
       GeneratedBackupKey.Outcome key;
       try {
         key = GeneratedBackupKey.ensure(client, spec, cachedKey, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+        return blocked(
+            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
       }
       backupPublicKey = key.publicKey();
       if (key.created()) {
-        events.normal(resource, "BackupKeyGenerated", "generated the backup key pair " + key.fingerprint()
-            + ": backups are encrypted to it; its private key is in Secret " + Names.backupKey(spec.name())
-            + ", export it off-cluster now (docs/backup.md), or no one can read the backups if the cluster is lost");
+        events.normal(
+            resource,
+            "BackupKeyGenerated",
+            "generated the backup key pair " + key.fingerprint()
+                + ": backups are encrypted to it; its private key is in Secret "
+                + Names.backupKey(spec.name())
+                + ", export it off-cluster now (docs/backup.md), or no one can read the backups if the cluster is lost");
       }
     }
     if (spec.backup().enabled()) {
-      Secret cachedSigning = context.getSecondaryResourcesAsStream(Secret.class)
-          .filter(s -> Names.backupSigningKey(spec.name()).equals(s.getMetadata().getName()))
-          .findFirst().orElse(null);
+      Secret cachedSigning = context
+          .getSecondaryResourcesAsStream(Secret.class)
+          .filter(
+              s -> Names.backupSigningKey(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst()
+          .orElse(null);
       GeneratedBackupKey.Outcome signing;
       try {
         signing = GeneratedSigningKey.ensure(client, spec, cachedSigning, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+        return blocked(
+            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
       }
       if (signing.created()) {
-        events.normal(resource, "BackupSigningKeyGenerated", "generated the backup signing key " + signing.fingerprint()
-            + " (Secret " + Names.backupSigningKey(spec.name()) + "): every backup's manifest is signed with it and"
-            + " restores accept only backups it signed; export its public key off-cluster with the backup key"
-            + " (docs/backup.md)");
+        events.normal(
+            resource,
+            "BackupSigningKeyGenerated",
+            "generated the backup signing key " + signing.fingerprint()
+                + " (Secret " + Names.backupSigningKey(spec.name())
+                + "): every backup's manifest is signed with it and"
+                + " restores accept only backups it signed; export its public key off-cluster with the backup key"
+                + " (docs/backup.md)");
       }
     }
     Map<String, String> superuser = Map.of();
     if (spec.database().embedded()) {
-      // the maintenance superuser's password (<name>-postgres-superuser): generated once, never required of the user
+      // the maintenance superuser's password (<name>-postgres-superuser): generated once, never
+      // required of the user
       Secret cachedSuperuser = context.getSecondaryResources(Secret.class).stream()
-          .filter(s -> Names.postgresSuperuser(spec.name()).equals(s.getMetadata().getName()))
-          .findFirst().orElse(null);
+          .filter(
+              s -> Names.postgresSuperuser(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst()
+          .orElse(null);
       GeneratedSuperuserPassword.Outcome su;
       try {
-        su = GeneratedSuperuserPassword.ensure(client, spec, cachedSuperuser, live, credentials.generator(), random);
+        su = GeneratedSuperuserPassword.ensure(
+            client, spec, cachedSuperuser, live, credentials.generator(), random);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+        return blocked(
+            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
       }
       superuser = su.values();
       if (su.created()) {
-        events.normal(resource, "SuperuserPasswordGenerated", "generated the embedded database's superuser password"
-            + " in Secret " + Names.postgresSuperuser(spec.name()) + ": only the operator's role setup and rotation"
-            + " Jobs use it; Loomio signs in as " + ResolvedSpec.EMBEDDED_APP_USER + ", which is not a superuser");
+        events.normal(
+            resource,
+            "SuperuserPasswordGenerated",
+            "generated the embedded database's superuser password"
+                + " in Secret " + Names.postgresSuperuser(spec.name())
+                + ": only the operator's role setup and rotation"
+                + " Jobs use it; Loomio signs in as " + ResolvedSpec.EMBEDDED_APP_USER
+                + ", which is not a superuser");
       }
     }
     Optional<String> hold = restoreHold(context, spec.name());
 
-    // spec.image against the database's version: refused, held at the old image, or let through. Decided
+    // spec.image against the database's version: refused, held at the old image, or let through.
+    // Decided
     // before anything is written for this generation, so a refusal leaves everything as it was.
     Map<String, LoomioBackup> backupsByName = new LinkedHashMap<>();
-    context.getSecondaryResourcesAsStream(LoomioBackup.class).forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
-    // every value the stack's Job pods can read: the credentials, the referenced Secrets, the generated Secrets
+    context
+        .getSecondaryResourcesAsStream(LoomioBackup.class)
+        .forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
+    // every value the stack's Job pods can read: the credentials, the referenced Secrets, the
+    // generated Secrets
     // (a pending rotation, the backup key) as the informer holds them
     List<Secret> readable = new java.util.ArrayList<>(lookup.secrets().values());
     readable.addAll(context.getSecondaryResources(Secret.class));
@@ -436,51 +575,96 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     List<String> known = new java.util.ArrayList<>(creds.values().values());
     known.addAll(superuser.values());
     java.util.function.UnaryOperator<String> redact = Redaction.masking(known, readable);
-    UpgradeGuard.Decision upgrade = UpgradeGuard.decide(spec, new UpgradeGuard.Observed(previous, jobs, jobPods,
-        backupsByName, spec.backup().enabled() && spec.backup().hasDestination(), hold.isPresent(), redact,
-        context.getSecondaryResources(Deployment.class)),
-        image -> MigrationJob.name(spec, image), clock.instant());
+    UpgradeGuard.Decision upgrade = UpgradeGuard.decide(
+        spec,
+        new UpgradeGuard.Observed(
+            previous,
+            jobs,
+            jobPods,
+            backupsByName,
+            spec.backup().enabled() && spec.backup().hasDestination(),
+            hold.isPresent(),
+            redact,
+            context.getSecondaryResources(Deployment.class)),
+        image -> MigrationJob.name(spec, image),
+        clock.instant());
     if (upgrade.refusal().isPresent()) {
-      LOG.info("{}/{}: upgrade refused: {}", namespace(resource), name(resource), upgrade.refusal().get().message());
-      return blocked(resource, context, upgrade.refusal().get().reason(), upgrade.refusal().get().message(), events, null);
+      LOG.info(
+          "{}/{}: upgrade refused: {}",
+          namespace(resource),
+          name(resource),
+          upgrade.refusal().get().message());
+      return blocked(
+          resource,
+          context,
+          upgrade.refusal().get().reason(),
+          upgrade.refusal().get().message(),
+          events,
+          null);
     }
-    upgrade.warning().filter(w -> previous == null || previous.getUpgrade() == null)
+    upgrade
+        .warning()
+        .filter(w -> previous == null || previous.getUpgrade() == null)
         .ifPresent(w -> events.warning(resource, w.reason(), w.message()));
     if (upgrade.backupToCreate().isPresent()) {
       createPreUpgradeBackup(client, resource, upgrade.backupToCreate().get(), events);
     }
 
     if (spec.existingSecret() == null) {
-      // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the pods). Last
-      // before rendering: nothing after it may stop this reconcile from rolling the pods onto what it wrote.
+      // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the
+      // pods). Last
+      // before rendering: nothing after it may stop this reconcile from rolling the pods onto what
+      // it wrote.
       Secret current = generatedSecret;
-      Secret pending = context.getSecondaryResourcesAsStream(Secret.class)
-          .filter(s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
-          .findFirst().orElse(null);
-      rotation = rotator.step(client, spec, creds, current, pending, jobs,
-          jobName -> JobPods.failureMessage(jobPods, jobName).map(redact), clock.instant(), live);
+      Secret pending = context
+          .getSecondaryResourcesAsStream(Secret.class)
+          .filter(
+              s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
+          .findFirst()
+          .orElse(null);
+      rotation = rotator.step(
+          client,
+          spec,
+          creds,
+          current,
+          pending,
+          jobs,
+          jobName -> JobPods.failureMessage(jobPods, jobName).map(redact),
+          clock.instant(),
+          live);
       creds = rotation.credentials();
       if (!rotation.rotatedKeys().isEmpty()) {
-        events.normal(resource, "CredentialsRotated", "rotation " + rotation.completedToken() + ": new "
-            + String.join(", ", rotation.rotatedKeys()) + " in Secret " + spec.generatedSecretName()
-            + "; the pods that read them restart");
+        events.normal(
+            resource,
+            "CredentialsRotated",
+            "rotation " + rotation.completedToken() + ": new "
+                + String.join(", ", rotation.rotatedKeys()) + " in Secret "
+                + spec.generatedSecretName()
+                + "; the pods that read them restart");
       }
       secretsStatus = new SecretsStatus();
       current = rotation.secret();
-      secretsStatus.setValueSince(CredentialRotation.valueSince(current, Credentials.requiredKeys(spec)));
+      secretsStatus.setValueSince(
+          CredentialRotation.valueSince(current, Credentials.requiredKeys(spec)));
       secretsStatus.setLastRotationToken(CredentialRotation.lastToken(current));
       secretsStatus.setRotation(rotation.progress());
     }
 
     List<Secret> digested = new java.util.ArrayList<>(lookup.secrets().values());
     digested.addAll(database.secrets().values());
-    RenderContext renderContext = new RenderContext(spec, cluster, creds,
-        SecretDigests.keyed(hashKey, digested).with(Names.postgresSuperuser(spec.name()), superuser))
+    RenderContext renderContext = new RenderContext(
+            spec,
+            cluster,
+            creds,
+            SecretDigests.keyed(hashKey, digested)
+                .with(Names.postgresSuperuser(spec.name()), superuser))
         .withBackupPublicKey(backupPublicKey)
         .withRestoreHold(hold.orElse(null))
         .withCloudNativePGSettings(cloudNativePG)
         .withDatabaseReadiness(database.readiness());
-    renderContext.withImages(upgrade.serving(), upgrade.migration()).withAppStopped(upgrade.appStopped());
+    renderContext
+        .withImages(upgrade.serving(), upgrade.migration())
+        .withAppStopped(upgrade.appStopped());
     renderContext.withExistingPostgresServiceName(existingPostgresServiceName(context, spec));
     upgrade.gate().ifPresent(renderContext::withUpgradeGate);
     if (rotation != null) {
@@ -488,7 +672,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
     String roleSetupFailure = null;
     if (spec.database().embedded() && !spec.isolated()) {
-      // the migration (and so the app) signs in as the role the role setup Job makes the database's owner: a new
+      // the migration (and so the app) signs in as the role the role setup Job makes the database's
+      // owner: a new
       // migration Job is created only once this role setup has succeeded
       String roleSetup = RoleSetupJob.name(renderContext);
       StatusAggregator.MigrationState state = StatusAggregator.migrationState(jobs.get(roleSetup));
@@ -496,7 +681,9 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
           && !jobs.containsKey(MigrationJob.name(renderContext)));
       if (state == StatusAggregator.MigrationState.FAILED) {
         roleSetupFailure = "role setup Job " + roleSetup + " failed ("
-            + JobPods.failureMessage(jobPods, roleSetup).map(redact).orElse("see kubectl logs job/" + roleSetup)
+            + JobPods.failureMessage(jobPods, roleSetup)
+                .map(redact)
+                .orElse("see kubectl logs job/" + roleSetup)
             + "); the migration waits for it. Fix the cause (docs/operations.md, RoleSetupFailed), then delete the"
             + " Job to run it again";
       }
@@ -509,8 +696,11 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
     List<String> adopted = NameConflicts.adopt(client, resource, names.adopt());
     if (!adopted.isEmpty()) {
-      events.normal(resource, "Adopted", "took over, as retained data of an earlier LoomioDeployment " + spec.name()
-          + ": " + String.join(", ", adopted));
+      events.normal(
+          resource,
+          "Adopted",
+          "took over, as retained data of an earlier LoomioDeployment " + spec.name() + ": "
+              + String.join(", ", adopted));
     }
     DesiredStack.put(context, stack, cluster);
     OwnedObjectEvents changes = OwnedObjectEvents.start(context);
@@ -521,35 +711,60 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
       changes.flush(resource, events);
     }
 
-    BackupObserver.BackupState backups = BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant(), redact);
+    BackupObserver.BackupState backups =
+        BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant(), redact);
     announceFailedDrill(resource, backups, events);
     if (spec.isolated() && spec.backup().enabled()) {
-      backups = new BackupObserver.BackupState(backups.status(), Conditions.FALSE, "BackupsPaused", "backups are"
-          + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"
-          + " pushes good ones out of retention; the newest good one stays " + (backups.status() == null
-          || backups.status().getLastSuccessfulBackup() == null ? "(none yet)"
-          : backups.status().getLastSuccessfulBackup()));
+      backups = new BackupObserver.BackupState(
+          backups.status(),
+          Conditions.FALSE,
+          "BackupsPaused",
+          "backups are"
+              + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"
+              + " pushes good ones out of retention; the newest good one stays "
+              + (backups.status() == null || backups.status().getLastSuccessfulBackup() == null
+                  ? "(none yet)"
+                  : backups.status().getLastSuccessfulBackup()));
     }
-    String migrationLog = JobPods.failureMessage(jobPods, stack.migrationJob())
-        .map(redact).orElse(null);
-    StatusAggregator.DayTwo dayTwo = new StatusAggregator.DayTwo(upgrade.migrated(), upgrade.upgrade(),
-        upgrade.problem().map(p -> new StatusAggregator.Problem(p.reason(), p.message())).orElse(null),
-        secretsStatus, rotation == null ? null : rotation.failure().orElse(null), migrationLog, roleSetupFailure);
-    LoomioDeploymentStatus status = StatusAggregator.applied(resource, stack,
-        observed(context, stack, EdgeObserver.observe(resource, stack, cluster, context,
-            policy.nginxControllerConfigMap()), backups, hold.orElse(null))
-            .with(dayTwo).with(database),
+    String migrationLog =
+        JobPods.failureMessage(jobPods, stack.migrationJob()).map(redact).orElse(null);
+    StatusAggregator.DayTwo dayTwo = new StatusAggregator.DayTwo(
+        upgrade.migrated(),
+        upgrade.upgrade(),
+        upgrade
+            .problem()
+            .map(p -> new StatusAggregator.Problem(p.reason(), p.message()))
+            .orElse(null),
+        secretsStatus,
+        rotation == null ? null : rotation.failure().orElse(null),
+        migrationLog,
+        roleSetupFailure);
+    LoomioDeploymentStatus status = StatusAggregator.applied(
+        resource,
+        stack,
+        observed(
+                context,
+                stack,
+                EdgeObserver.observe(
+                    resource, stack, cluster, context, policy.nginxControllerConfigMap()),
+                backups,
+                hold.orElse(null))
+            .with(dayTwo)
+            .with(database),
         clock.instant());
     announceTransitions(resource, status, events);
     UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
-    // CloudNativePG's Secrets are not watched (they carry none of the operator's labels): look again until they exist
-    return database.readiness() == org.loomio.operator.render.RenderContext.DatabaseReadiness.NO_SECRETS
-        ? control.rescheduleAfter(RECHECK_MISSING_SECRET) : control;
+    // CloudNativePG's Secrets are not watched (they carry none of the operator's labels): look
+    // again until they exist
+    return database.readiness()
+            == org.loomio.operator.render.RenderContext.DatabaseReadiness.NO_SECRETS
+        ? control.rescheduleAfter(RECHECK_MISSING_SECRET)
+        : control;
   }
 
   @Override
-  public ErrorStatusUpdateControl<LoomioDeployment> updateErrorStatus(LoomioDeployment resource,
-      Context<LoomioDeployment> context, Exception e) {
+  public ErrorStatusUpdateControl<LoomioDeployment> updateErrorStatus(
+      LoomioDeployment resource, Context<LoomioDeployment> context, Exception e) {
     String message = e instanceof GeneratedCredentials.ConcurrentChangeException
         ? e.getMessage()
         : "applying the stack failed: " + describe(e);
@@ -557,7 +772,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     LOG.debug("reconcile failure of {}/{}", namespace(resource), name(resource), e);
     LoomioDeploymentStatus status = StatusAggregator.failed(resource, message, clock.instant());
     announceTransitions(resource, status, new EventRecorder(context.getClient()));
-    metrics.failure(Conditions.find(status.getConditions(), Conditions.DEGRADED).map(Condition::getReason)
+    metrics.failure(Conditions.find(status.getConditions(), Conditions.DEGRADED)
+        .map(Condition::getReason)
         .orElse("ReconcileFailed"));
     metrics.observed(resource, status);
     if (Objects.equals(status, resource.getStatus())) {
@@ -570,17 +786,24 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
    * A Warning event DrillFailed the first time a failed restore drill is seen, naming the check that failed (its
    * message was masked by the observer: never a secret).
    */
-  static void announceFailedDrill(LoomioDeployment resource, BackupObserver.BackupState backups, EventRecorder events) {
-    org.loomio.operator.api.v1alpha1.DrillStatus before = resource.getStatus() == null
-        || resource.getStatus().getBackup() == null ? null : resource.getStatus().getBackup().getLastDrill();
-    org.loomio.operator.api.v1alpha1.DrillStatus after = backups.status() == null ? null
-        : backups.status().getLastDrill();
-    if (after == null || !org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(after.getResult())
+  static void announceFailedDrill(
+      LoomioDeployment resource, BackupObserver.BackupState backups, EventRecorder events) {
+    org.loomio.operator.api.v1alpha1.DrillStatus before =
+        resource.getStatus() == null || resource.getStatus().getBackup() == null
+            ? null
+            : resource.getStatus().getBackup().getLastDrill();
+    org.loomio.operator.api.v1alpha1.DrillStatus after =
+        backups.status() == null ? null : backups.status().getLastDrill();
+    if (after == null
+        || !org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(after.getResult())
         || (before != null && Objects.equals(before.getTime(), after.getTime()))) {
       return;
     }
-    events.warning(resource, Conditions.DRILL_FAILED, "restore drill" + (after.getBackup() == null ? ""
-        : " of backup " + after.getBackup()) + " failed at check " + after.getFailedCheck() + ": " + after.getMessage());
+    events.warning(
+        resource,
+        Conditions.DRILL_FAILED,
+        "restore drill" + (after.getBackup() == null ? "" : " of backup " + after.getBackup())
+            + " failed at check " + after.getFailedCheck() + ": " + after.getMessage());
   }
 
   /**
@@ -591,19 +814,21 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
    */
   static String existingPostgresServiceName(Context<LoomioDeployment> context, ResolvedSpec spec) {
     String name = Names.of(spec.name(), Component.POSTGRES);
-    return context.getSecondaryResourcesAsStream(StatefulSet.class)
+    return context
+        .getSecondaryResourcesAsStream(StatefulSet.class)
         .filter(s -> name.equals(s.getMetadata().getName()) && s.getSpec() != null)
         .map(s -> s.getSpec().getServiceName())
         .filter(Objects::nonNull)
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   /**
    * The pre-upgrade backup: a LoomioBackup owned by this LoomioDeployment (its backup data outlives both),
    * which the LoomioBackup controller runs like any on-demand backup.
    */
-  private static void createPreUpgradeBackup(KubernetesClient client, LoomioDeployment resource, String name,
-      EventRecorder events) {
+  private static void createPreUpgradeBackup(
+      KubernetesClient client, LoomioDeployment resource, String name, EventRecorder events) {
     LoomioBackup backup = new LoomioBackup();
     backup.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
         .withName(name)
@@ -611,17 +836,28 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         .withLabels(Labels.of(resource.getMetadata().getName(), Component.BACKUP))
         .addToAnnotations("loomio.org/purpose", "pre-upgrade")
         .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
-            .withApiVersion(resource.getApiVersion()).withKind(resource.getKind())
-            .withName(resource.getMetadata().getName()).withUid(resource.getMetadata().getUid())
-            .withController(true).withBlockOwnerDeletion(true).build())
+            .withApiVersion(resource.getApiVersion())
+            .withKind(resource.getKind())
+            .withName(resource.getMetadata().getName())
+            .withUid(resource.getMetadata().getUid())
+            .withController(true)
+            .withBlockOwnerDeletion(true)
+            .build())
         .build());
     LoomioBackupSpec backupSpec = new LoomioBackupSpec();
     backupSpec.setDeploymentName(resource.getMetadata().getName());
     backup.setSpec(backupSpec);
     try {
-      client.resources(LoomioBackup.class).inNamespace(resource.getMetadata().getNamespace()).resource(backup).create();
-      events.normal(resource, "PreUpgradeBackup", "taking backup " + name + " before migrating to "
-          + new ResolvedSpec(resource).loomioTag() + "; the migration waits for it");
+      client
+          .resources(LoomioBackup.class)
+          .inNamespace(resource.getMetadata().getNamespace())
+          .resource(backup)
+          .create();
+      events.normal(
+          resource,
+          "PreUpgradeBackup",
+          "taking backup " + name + " before migrating to " + new ResolvedSpec(resource).loomioTag()
+              + "; the migration waits for it");
     } catch (KubernetesClientException e) {
       if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
         throw e;
@@ -639,7 +875,9 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     metrics.forget(ResourceID.fromResource(resource));
     ResolvedSpec spec = new ResolvedSpec(resource, images);
     if (spec.deletionPolicy() != DeletionPolicy.Delete) {
-      LOG.info("{}/{} deleted; data claims and credentials retained (deletionPolicy Retain)", namespace(resource),
+      LOG.info(
+          "{}/{} deleted; data claims and credentials retained (deletionPolicy Retain)",
+          namespace(resource),
           name(resource));
       return DeleteControl.defaultDelete();
     }
@@ -647,25 +885,50 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     String ns = spec.namespace();
     List<String> removed = new java.util.ArrayList<>();
     List<String> kept = new java.util.ArrayList<>();
-    // only what this resource made (its UID recorded on it); anything else of these names is left alone
-    for (String claim : List.of(Names.of(spec.name(), Component.UPLOADS), Names.postgresData(spec.name()))) {
-      deleteIfOurs(client, spec, client.persistentVolumeClaims().inNamespace(ns).withName(claim).get(), removed, kept);
+    // only what this resource made (its UID recorded on it); anything else of these names is left
+    // alone
+    for (String claim :
+        List.of(Names.of(spec.name(), Component.UPLOADS), Names.postgresData(spec.name()))) {
+      deleteIfOurs(
+          client,
+          spec,
+          client.persistentVolumeClaims().inNamespace(ns).withName(claim).get(),
+          removed,
+          kept);
     }
-    for (String secret : List.of(spec.generatedSecretName(), RotationJob.pendingSecret(spec.name()))) {
-      deleteIfOurs(client, spec, client.secrets().inNamespace(ns).withName(secret).get(), removed, kept);
+    for (String secret :
+        List.of(spec.generatedSecretName(), RotationJob.pendingSecret(spec.name()))) {
+      deleteIfOurs(
+          client, spec, client.secrets().inNamespace(ns).withName(secret).get(), removed, kept);
     }
-    // the database's superuser password goes only with the database: a kept claim is unmanageable without it
+    // the database's superuser password goes only with the database: a kept claim is unmanageable
+    // without it
     if (kept.stream().noneMatch(k -> k.endsWith(" " + Names.postgresData(spec.name())))) {
-      deleteIfOurs(client, spec, client.secrets().inNamespace(ns).withName(Names.postgresSuperuser(spec.name())).get(),
-          removed, kept);
+      deleteIfOurs(
+          client,
+          spec,
+          client
+              .secrets()
+              .inNamespace(ns)
+              .withName(Names.postgresSuperuser(spec.name()))
+              .get(),
+          removed,
+          kept);
     }
-    LOG.info("{}/{} deleted with deletionPolicy Delete: removed {}{}", ns, spec.name(),
+    LOG.info(
+        "{}/{} deleted with deletionPolicy Delete: removed {}{}",
+        ns,
+        spec.name(),
         removed.isEmpty() ? "nothing" : String.join(", ", removed),
         kept.isEmpty() ? "" : "; kept, not made for this resource: " + String.join(", ", kept));
     return DeleteControl.defaultDelete();
   }
 
-  private static void deleteIfOurs(KubernetesClient client, ResolvedSpec spec, HasMetadata actual, List<String> removed,
+  private static void deleteIfOurs(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      HasMetadata actual,
+      List<String> removed,
       List<String> kept) {
     if (actual == null) {
       return;
@@ -679,14 +942,23 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     }
   }
 
-  private UpdateControl<LoomioDeployment> blocked(LoomioDeployment resource, Context<LoomioDeployment> context,
-      String reason, String message, EventRecorder events, Duration recheck) {
-    LoomioDeploymentStatus status = StatusAggregator.blocked(resource, reason, message, clock.instant());
+  private UpdateControl<LoomioDeployment> blocked(
+      LoomioDeployment resource,
+      Context<LoomioDeployment> context,
+      String reason,
+      String message,
+      EventRecorder events,
+      Duration recheck) {
+    LoomioDeploymentStatus status =
+        StatusAggregator.blocked(resource, reason, message, clock.instant());
     if (resource.getSpec() != null && Boolean.TRUE.equals(resource.getSpec().getIsolation())) {
       // the incident lever works even when nothing else can be applied
       List<String> done = EmergencyIsolation.apply(context.getClient(), resource);
       if (!done.isEmpty()) {
-        LOG.warn("{}/{}: isolated although the spec cannot be applied: {}", namespace(resource), name(resource),
+        LOG.warn(
+            "{}/{}: isolated although the spec cannot be applied: {}",
+            namespace(resource),
+            name(resource),
             String.join(", ", done));
       }
       status = StatusAggregator.isolatedWhileBlocked(resource, status, clock.instant());
@@ -697,29 +969,36 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
-  private UpdateControl<LoomioDeployment> statusUpdate(LoomioDeployment resource, LoomioDeploymentStatus status,
-      Context<LoomioDeployment> context) {
+  private UpdateControl<LoomioDeployment> statusUpdate(
+      LoomioDeployment resource, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
     StatusWriter.write(resource, status, context);
     metrics.observed(resource, status);
     return UpdateControl.noUpdate();
   }
 
   /** Events for condition changes that a person should see (written once per change, not per reconcile). */
-  private static void announceTransitions(LoomioDeployment resource, LoomioDeploymentStatus status,
-      EventRecorder events) {
-    List<Condition> before = resource.getStatus() == null ? List.of() : resource.getStatus().getConditions();
+  private static void announceTransitions(
+      LoomioDeployment resource, LoomioDeploymentStatus status, EventRecorder events) {
+    List<Condition> before =
+        resource.getStatus() == null ? List.of() : resource.getStatus().getConditions();
     List<Condition> after = status.getConditions();
-    changed(before, after, Conditions.DEGRADED).filter(c -> Conditions.TRUE.equals(c.getStatus()))
+    changed(before, after, Conditions.DEGRADED)
+        .filter(c -> Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
-    changed(before, after, Conditions.API_AVAILABLE).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+    changed(before, after, Conditions.API_AVAILABLE)
+        .filter(c -> Conditions.FALSE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
-    changed(before, after, Conditions.MAIL_DELIVERY).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+    changed(before, after, Conditions.MAIL_DELIVERY)
+        .filter(c -> Conditions.FALSE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
-    changed(before, after, Conditions.EDGE).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+    changed(before, after, Conditions.EDGE)
+        .filter(c -> Conditions.FALSE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
-    changed(before, after, Conditions.READY).filter(c -> Conditions.TRUE.equals(c.getStatus()))
+    changed(before, after, Conditions.READY)
+        .filter(c -> Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.normal(resource, "Ready", c.getMessage()));
-    changed(before, after, Conditions.READY).filter(c -> UpgradeGuard.MAINTENANCE_WINDOW.equals(c.getReason()))
+    changed(before, after, Conditions.READY)
+        .filter(c -> UpgradeGuard.MAINTENANCE_WINDOW.equals(c.getReason()))
         .ifPresent(c -> events.warning(resource, UpgradeGuard.MAINTENANCE_WINDOW, c.getMessage()));
     changed(before, after, Conditions.ISOLATED).ifPresent(c -> {
       if (Conditions.TRUE.equals(c.getStatus())) {
@@ -728,33 +1007,47 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
         events.normal(resource, "IsolationLifted", c.getMessage());
       }
     });
-    changed(before, after, Conditions.SECRETS_FRESH).filter(c -> Conditions.FALSE.equals(c.getStatus()))
+    changed(before, after, Conditions.SECRETS_FRESH)
+        .filter(c -> Conditions.FALSE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
-    changed(before, after, Conditions.NETWORK_POLICIES).filter(c -> !Conditions.TRUE.equals(c.getStatus()))
+    changed(before, after, Conditions.NETWORK_POLICIES)
+        .filter(c -> !Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
-    changed(before, after, Conditions.PROGRESSING).filter(c -> UpgradeGuard.UPGRADING.equals(c.getReason()))
+    changed(before, after, Conditions.PROGRESSING)
+        .filter(c -> UpgradeGuard.UPGRADING.equals(c.getReason()))
         .ifPresent(c -> events.normal(resource, "Upgrading", c.getMessage()));
   }
 
-  private static Optional<Condition> changed(List<Condition> before, List<Condition> after, String type) {
+  private static Optional<Condition> changed(
+      List<Condition> before, List<Condition> after, String type) {
     Optional<Condition> now = Conditions.find(after, type);
     Optional<Condition> then = Conditions.find(before, type);
     if (now.isEmpty()) {
       return Optional.empty();
     }
-    boolean same = then.isPresent() && Objects.equals(then.get().getStatus(), now.get().getStatus())
+    boolean same = then.isPresent()
+        && Objects.equals(then.get().getStatus(), now.get().getStatus())
         && Objects.equals(then.get().getReason(), now.get().getReason())
         && Objects.equals(then.get().getMessage(), now.get().getMessage());
     return same ? Optional.empty() : now;
   }
 
-  private static StatusAggregator.Observed observed(Context<LoomioDeployment> context, Stack stack,
-      EdgeObserver.EdgeState edge, BackupObserver.BackupState backups, String restore) {
+  private static StatusAggregator.Observed observed(
+      Context<LoomioDeployment> context,
+      Stack stack,
+      EdgeObserver.EdgeState edge,
+      BackupObserver.BackupState backups,
+      String restore) {
     Map<String, Deployment> deployments = new LinkedHashMap<>();
-    context.getSecondaryResourcesAsStream(Deployment.class).forEach(d -> deployments.put(d.getMetadata().getName(), d));
+    context
+        .getSecondaryResourcesAsStream(Deployment.class)
+        .forEach(d -> deployments.put(d.getMetadata().getName(), d));
     Map<String, StatefulSet> statefulSets = new LinkedHashMap<>();
-    context.getSecondaryResourcesAsStream(StatefulSet.class).forEach(s -> statefulSets.put(s.getMetadata().getName(), s));
-    Optional<Job> job = context.getSecondaryResourcesAsStream(Job.class)
+    context
+        .getSecondaryResourcesAsStream(StatefulSet.class)
+        .forEach(s -> statefulSets.put(s.getMetadata().getName(), s));
+    Optional<Job> job = context
+        .getSecondaryResourcesAsStream(Job.class)
         .filter(j -> stack.migrationJob().equals(j.getMetadata().getName()))
         .findFirst();
     return new StatusAggregator.Observed(deployments, statefulSets, job, edge, backups, restore);
@@ -773,7 +1066,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof KubernetesClientException k) {
         String what = k.getStatus() != null && k.getStatus().getMessage() != null
-            ? k.getStatus().getMessage() : firstLine(k.getMessage());
+            ? k.getStatus().getMessage()
+            : firstLine(k.getMessage());
         return "the API server answered " + k.getCode() + ": " + what;
       }
     }
@@ -781,7 +1075,8 @@ public class LoomioDeploymentReconciler implements Reconciler<LoomioDeployment>,
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
   }
 
   private static String firstLine(String s) {

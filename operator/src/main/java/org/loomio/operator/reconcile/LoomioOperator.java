@@ -34,10 +34,18 @@ public final class LoomioOperator {
    * All namespaces (or the given ones), built-in images, the default tenant policy, no leader election,
    * metrics in memory.
    */
-  public static Operator create(KubernetesClient client, Set<String> namespaces,
-      Supplier<ClusterCapabilities> capabilities, Consumer<ConfigurationServiceOverrider> testOverrides) {
-    return create(client, OperatorSettings.defaults().withNamespaces(namespaces), capabilities,
-        OperatorMetrics.inMemory(), null, testOverrides);
+  public static Operator create(
+      KubernetesClient client,
+      Set<String> namespaces,
+      Supplier<ClusterCapabilities> capabilities,
+      Consumer<ConfigurationServiceOverrider> testOverrides) {
+    return create(
+        client,
+        OperatorSettings.defaults().withNamespaces(namespaces),
+        capabilities,
+        OperatorMetrics.inMemory(),
+        null,
+        testOverrides);
   }
 
   /**
@@ -47,56 +55,94 @@ public final class LoomioOperator {
    *     at once). Required with leader election.
    * @param testOverrides a test-only configuration override, or null
    */
-  public static Operator create(KubernetesClient client, OperatorSettings settings,
-      Supplier<ClusterCapabilities> capabilities, OperatorMetrics metrics, Runnable onStopLeading,
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Supplier<ClusterCapabilities> capabilities,
+      OperatorMetrics metrics,
+      Runnable onStopLeading,
       Consumer<ConfigurationServiceOverrider> testOverrides) {
-    return create(client, settings, capabilities, metrics, onStopLeading, testOverrides, java.time.Clock.systemUTC());
+    return create(
+        client,
+        settings,
+        capabilities,
+        metrics,
+        onStopLeading,
+        testOverrides,
+        java.time.Clock.systemUTC());
   }
 
   /**
    * As above, with the clock the LoomioBackup and LoomioRestore controllers read (their timestamps, and how long
    * a LoomioBackup has waited for its stack).
    */
-  public static Operator create(KubernetesClient client, OperatorSettings settings,
-      Supplier<ClusterCapabilities> capabilities, OperatorMetrics metrics, Runnable onStopLeading,
-      Consumer<ConfigurationServiceOverrider> testOverrides, java.time.Clock clock) {
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Supplier<ClusterCapabilities> capabilities,
+      OperatorMetrics metrics,
+      Runnable onStopLeading,
+      Consumer<ConfigurationServiceOverrider> testOverrides,
+      java.time.Clock clock) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
-          // SSA for ConfigMaps too (JOSDK leaves ConfigMap and Secret out by default); the generated
-          // Secret is written by read-check-write instead (never-overwrite), see GeneratedCredentials.
+          // SSA for ConfigMaps too (JOSDK leaves ConfigMap and Secret out by default); the
+          // generated
+          // Secret is written by read-check-write instead (never-overwrite), see
+          // GeneratedCredentials.
           .withDefaultNonSSAResource(Set.of())
           .withSSABasedCreateUpdateMatchForDependentResources(true)
           .withUseSSAToPatchPrimaryResource(true)
           .withMetrics(metrics.josdkMetrics())
           .withReconciliationTerminationTimeout(settings.terminationTimeout());
-      settings.leaderElection().ifPresent(le -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-          le.leaseName(), le.leaseNamespace(), le.leaseDuration(), le.renewDeadline(), le.retryPeriod(),
-          le.identity(), new LeaderCallbacks(
-              () -> LOG.info("{} leads (Lease {}/{}): reconciling", le.identity(), le.leaseNamespace(), le.leaseName()),
-              java.util.Objects.requireNonNull(onStopLeading, "onStopLeading"),
-              leader -> LOG.info("Lease {}/{} is held by {}", le.leaseNamespace(), le.leaseName(), leader)),
-          // JOSDK would exit on every stop of leading, a graceful shutdown included (System.exit while
-          // shutdown hooks run never returns); onStopLeading decides instead
-          false)));
+      settings
+          .leaderElection()
+          .ifPresent(le -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+              le.leaseName(),
+              le.leaseNamespace(),
+              le.leaseDuration(),
+              le.renewDeadline(),
+              le.retryPeriod(),
+              le.identity(),
+              new LeaderCallbacks(
+                  () -> LOG.info(
+                      "{} leads (Lease {}/{}): reconciling",
+                      le.identity(),
+                      le.leaseNamespace(),
+                      le.leaseName()),
+                  java.util.Objects.requireNonNull(onStopLeading, "onStopLeading"),
+                  leader -> LOG.info(
+                      "Lease {}/{} is held by {}", le.leaseNamespace(), le.leaseName(), leader)),
+              // JOSDK would exit on every stop of leading, a graceful shutdown included
+              // (System.exit while
+              // shutdown hooks run never returns); onStopLeading decides instead
+              false)));
       if (testOverrides != null) {
         testOverrides.accept(o);
       }
     });
-    Supplier<ClusterCapabilities> discovered = capabilities != null ? capabilities
+    Supplier<ClusterCapabilities> discovered = capabilities != null
+        ? capabilities
         : ClusterCapabilitiesProvider.discovering(client, DISCOVERY_MAX_AGE);
-    operator.register(new LoomioDeploymentReconciler(discovered, settings.tenancy(), metrics)
-        .withCloudNativePGSettings(settings.cloudNativePG()), c -> {
-      c.withReconciliationMaxInterval(settings.resyncPeriod());
-      watch(c, settings);
-    });
-    operator.register(new LoomioBackupReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
-    operator.register(new LoomioRestoreReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
+    operator.register(
+        new LoomioDeploymentReconciler(discovered, settings.tenancy(), metrics)
+            .withCloudNativePGSettings(settings.cloudNativePG()),
+        c -> {
+          c.withReconciliationMaxInterval(settings.resyncPeriod());
+          watch(c, settings);
+        });
+    operator.register(
+        new LoomioBackupReconciler(discovered, settings.tenancy(), clock), c -> watch(c, settings));
+    operator.register(
+        new LoomioRestoreReconciler(discovered, settings.tenancy(), clock),
+        c -> watch(c, settings));
     metrics.cacheSizes(operator);
     return operator;
   }
 
-  private static void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c,
+  private static void watch(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c,
       OperatorSettings settings) {
     if (settings.namespaces().isEmpty()) {
       c.watchingAllNamespaces();

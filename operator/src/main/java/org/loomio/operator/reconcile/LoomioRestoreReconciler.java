@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
@@ -43,6 +42,7 @@ import org.loomio.operator.api.v1alpha1.SecretKeyRef;
 import org.loomio.operator.backup.Manifest;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.backup.Summary;
+import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
@@ -78,13 +78,16 @@ import org.loomio.operator.validation.Violation;
  * deletes or writes to the backup. After a failure once data was touched the hold stays (the app must not
  * start on half-restored data) until the LoomioRestore is deleted.
  */
-@ControllerConfiguration(name = LoomioRestoreReconciler.NAME, fieldManager = LoomioDeploymentReconciler.NAME)
+@ControllerConfiguration(
+    name = LoomioRestoreReconciler.NAME,
+    fieldManager = LoomioDeploymentReconciler.NAME)
 public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
 
   public static final String NAME = "loomio-restore";
   static final Duration RECHECK = Duration.ofSeconds(10);
   /** While pods stop or start (no informer on Deployments here): look again this often. */
   static final Duration POLL = Duration.ofSeconds(2);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Supplier<ClusterCapabilities> capabilities;
@@ -93,7 +96,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   private final Clock clock;
 
   /** These default images with the default tenant policy. */
-  public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
+  public LoomioRestoreReconciler(
+      Supplier<ClusterCapabilities> capabilities, ImageDefaults images, Clock clock) {
     this(capabilities, TenantPolicy.defaults(images), clock);
   }
 
@@ -101,7 +105,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * The operator's tenant policy (the stack's spec is checked with it before anything runs), and its default
    * images ({@link TenantPolicy#images()}).
    */
-  public LoomioRestoreReconciler(Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
+  public LoomioRestoreReconciler(
+      Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
     this.capabilities = capabilities;
     this.policy = java.util.Objects.requireNonNull(policy, "policy");
     this.images = policy.images();
@@ -109,24 +114,27 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   @Override
-  public List<EventSource<?, LoomioRestore>> prepareEventSources(EventSourceContext<LoomioRestore> context) {
+  public List<EventSource<?, LoomioRestore>> prepareEventSources(
+      EventSourceContext<LoomioRestore> context) {
     var jobs = InformerEventSourceConfiguration.from(Job.class, LoomioRestore.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
-        .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
-            o.getMetadata().getNamespace()))
+        .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(
+            o.getMetadata().getLabels().get(Labels.RESTORE), o.getMetadata().getNamespace()))
         .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     var pods = InformerEventSourceConfiguration.from(Pod.class, LoomioRestore.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.RESTORE)
-        .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(o.getMetadata().getLabels().get(Labels.RESTORE),
-            o.getMetadata().getNamespace()))
+        .withSecondaryToPrimaryMapper(o -> LoomioBackupReconciler.byLabel(
+            o.getMetadata().getLabels().get(Labels.RESTORE), o.getMetadata().getNamespace()))
         .withItemStore(CacheTrim.store(context, CacheTrim::pod))
         .build();
-    return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
+    return List.of(
+        new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
   }
 
   @Override
-  public UpdateControl<LoomioRestore> reconcile(LoomioRestore restore, Context<LoomioRestore> context) {
+  public UpdateControl<LoomioRestore> reconcile(
+      LoomioRestore restore, Context<LoomioRestore> context) {
     LoomioRestoreStatus status = copy(restore.getStatus());
     if (status.getPhase() == Phase.Succeeded || status.getPhase() == Phase.Failed) {
       return UpdateControl.noUpdate();
@@ -137,10 +145,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (started && status.getStartedGeneration() == null) {
       status.setStartedGeneration(generation); // started by an operator that did not record it
     } else if (started && generation != null && !generation.equals(status.getStartedGeneration())) {
-      // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is used, not
+      // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is
+      // used, not
       // even its deploymentName
-      return step.fail("the spec was changed after the restore started (generation " + generation + ", started at "
-          + status.getStartedGeneration() + "): a LoomioRestore is fixed once it starts and the change is not used;"
+      return step.fail("the spec was changed after the restore started (generation " + generation
+          + ", started at "
+          + status.getStartedGeneration()
+          + "): a LoomioRestore is fixed once it starts and the change is not used;"
           + " create a new LoomioRestore instead");
     }
 
@@ -148,8 +159,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     String ns = restore.getMetadata().getNamespace();
     LoomioRestoreSpec rs = restore.getSpec();
     String deploymentName = restore.target();
-    LoomioDeployment deployment = deploymentName == null ? null
-        : client.resources(LoomioDeployment.class).inNamespace(ns).withName(deploymentName).get();
+    LoomioDeployment deployment = deploymentName == null
+        ? null
+        : client
+            .resources(LoomioDeployment.class)
+            .inNamespace(ns)
+            .withName(deploymentName)
+            .get();
     if (deployment == null) {
       return step.fail("LoomioDeployment " + deploymentName + " does not exist in namespace " + ns);
     }
@@ -163,44 +179,66 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     }
     ResolvedSpec spec = new ResolvedSpec(deployment, images);
     ResolvedSpec.Backup b = spec.backup();
-    LoomioRestoreSpec.Source source = rs.getSource() != null ? rs.getSource()
+    LoomioRestoreSpec.Source source = rs.getSource() != null
+        ? rs.getSource()
         : b.onVolume() ? LoomioRestoreSpec.Source.volume : LoomioRestoreSpec.Source.s3;
     if (source == LoomioRestoreSpec.Source.volume && !b.onVolume()) {
-      return step.fail("source volume: LoomioDeployment " + deploymentName + " keeps no backups on a volume");
+      return step.fail(
+          "source volume: LoomioDeployment " + deploymentName + " keeps no backups on a volume");
     }
     if (source == LoomioRestoreSpec.Source.s3 && b.s3() == null) {
       return step.fail("source s3: LoomioDeployment " + deploymentName + " has no spec.backup.s3");
     }
     SecretKeyRef key = decryptionKey(rs, b, spec);
     if (key == null) {
-      return step.fail("LoomioDeployment " + deploymentName + " encrypts backups to your own recipients: set"
-          + " spec.privateKeySecretRef to a Secret holding the armored private key");
+      return step.fail(
+          "LoomioDeployment " + deploymentName + " encrypts backups to your own recipients: set"
+              + " spec.privateKeySecretRef to a Secret holding the armored private key");
     }
     SecretKeyRef verification = verificationKey(rs, spec);
-    RenderContext ctx = new RenderContext(spec, capabilities.get(),
-        new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()), SecretDigests.none());
+    RenderContext ctx = new RenderContext(
+        spec,
+        capabilities.get(),
+        new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()),
+        SecretDigests.none());
 
     if (status.getPhase() == null || status.getPhase() == Phase.Pending) {
-      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key, verification);
+      Optional<String> unconsented =
+          consentProblem(client, deployment, spec, rs, key, verification);
       if (unconsented.isPresent()) {
         return step.fail(unconsented.get());
       }
-      Optional<String> other = client.resources(LoomioRestore.class).inNamespace(ns).list().getItems().stream()
-          .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
-          .filter(r -> deploymentName.equals(r.target()))
-          .filter(r -> r.getStatus() != null && (LoomioRestoreStatus.active(r.getStatus().getPhase())
-              && r.getStatus().getPhase() != Phase.Pending || Boolean.TRUE.equals(r.getStatus().getHoldsDeployment())))
-          .map(r -> r.getMetadata().getName()).findFirst();
+      Optional<String> other =
+          client.resources(LoomioRestore.class).inNamespace(ns).list().getItems().stream()
+              .filter(
+                  r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
+              .filter(r -> deploymentName.equals(r.target()))
+              .filter(r -> r.getStatus() != null
+                  && (LoomioRestoreStatus.active(r.getStatus().getPhase())
+                          && r.getStatus().getPhase() != Phase.Pending
+                      || Boolean.TRUE.equals(r.getStatus().getHoldsDeployment())))
+              .map(r -> r.getMetadata().getName())
+              .findFirst();
       if (other.isPresent()) {
-        return step.fail("LoomioRestore " + other.get() + " is restoring " + deploymentName + " (or holds it after a"
-            + " failure): one restore at a time; delete that one first");
+        return step.fail("LoomioRestore " + other.get() + " is restoring " + deploymentName
+            + " (or holds it after a" + " failure): one restore at a time; delete that one first");
       }
-      // a migration, or the embedded database's role setup (the restore signs in as the role it makes the owner)
-      Optional<String> migrating = client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.INSTANCE, deploymentName)
-          .withLabelIn(Labels.COMPONENT, Component.MIGRATE.label(), Component.DB_ROLES.label()).list().getItems().stream()
+      // a migration, or the embedded database's role setup (the restore signs in as the role it
+      // makes the owner)
+      Optional<String> migrating = client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(ns)
+          .withLabel(Labels.INSTANCE, deploymentName)
+          .withLabelIn(Labels.COMPONENT, Component.MIGRATE.label(), Component.DB_ROLES.label())
+          .list()
+          .getItems()
+          .stream()
           .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.RUNNING
               || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.PENDING)
-          .map(j -> j.getMetadata().getName()).findFirst();
+          .map(j -> j.getMetadata().getName())
+          .findFirst();
       if (migrating.isPresent()) {
         status.setPhase(Phase.Pending);
         status.setMessage("waiting for Job " + migrating.get() + " to finish before restoring");
@@ -211,18 +249,32 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       status.setDeploymentName(deploymentName);
       status.setBackupName(rs.getBackupName() == null ? "latest" : rs.getBackupName());
       status.setHoldsDeployment(true);
-      step.begin(Phase.ScalingDown, "ScaleDown", "stopping web, worker and hocuspocus of " + deploymentName);
-      step.events.normal(restore, "RestoreStarted", "restoring " + deploymentName + " from backup "
-          + status.getBackupName() + " (" + source + "); its web, worker and hocuspocus stop meanwhile");
+      step.begin(
+          Phase.ScalingDown,
+          "ScaleDown",
+          "stopping web, worker and hocuspocus of " + deploymentName);
+      step.events.normal(
+          restore,
+          "RestoreStarted",
+          "restoring " + deploymentName + " from backup " + status.getBackupName() + " (" + source
+              + "); its web, worker and hocuspocus stop meanwhile");
       return step.write(POLL);
     }
 
     if (status.getPhase() == Phase.ScalingDown) {
       List<String> running = new ArrayList<>();
       for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
-        Deployment d = client.apps().deployments().inNamespace(ns).withName(Names.of(deploymentName, c)).get();
-        int replicas = d == null || d.getStatus() == null || d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas();
-        int wanted = d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
+        Deployment d = client
+            .apps()
+            .deployments()
+            .inNamespace(ns)
+            .withName(Names.of(deploymentName, c))
+            .get();
+        int replicas = d == null || d.getStatus() == null || d.getStatus().getReplicas() == null
+            ? 0
+            : d.getStatus().getReplicas();
+        int wanted =
+            d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
         if (replicas > 0 || wanted > 0) {
           running.add(c.label() + " " + replicas);
         }
@@ -231,21 +283,32 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         status.setMessage("waiting for pods to stop: " + String.join(", ", running));
         return step.write(POLL);
       }
-      // consent is checked again right before anything mounts or copies a referenced Secret: it may have been
+      // consent is checked again right before anything mounts or copies a referenced Secret: it may
+      // have been
       // withdrawn, or the LoomioDeployment may name other Secrets now
-      Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key, verification);
+      Optional<String> unconsented =
+          consentProblem(client, deployment, spec, rs, key, verification);
       if (unconsented.isPresent()) {
         return step.fail(unconsented.get());
       }
-      Job job = RestoreJob.render(ctx, LoomioBackupReconciler.hash8(restore), status.getBackupName(), source,
-          !Boolean.FALSE.equals(rs.getRestoreUploads()), key, Boolean.TRUE.equals(rs.getRestoreSecrets()),
-          verification, Boolean.TRUE.equals(rs.getAllowUnsigned()));
+      Job job = RestoreJob.render(
+          ctx,
+          LoomioBackupReconciler.hash8(restore),
+          status.getBackupName(),
+          source,
+          !Boolean.FALSE.equals(rs.getRestoreUploads()),
+          key,
+          Boolean.TRUE.equals(rs.getRestoreSecrets()),
+          verification,
+          Boolean.TRUE.equals(rs.getAllowUnsigned()));
       own(job, restore);
       client.batch().v1().jobs().inNamespace(ns).resource(job).create();
       status.setJob(job.getMetadata().getName());
       step.done("ScaleDown", "web, worker and hocuspocus stopped");
-      step.begin(Phase.Restoring, "Restore", "Job " + job.getMetadata().getName() + " restores backup "
-          + status.getBackupName());
+      step.begin(
+          Phase.Restoring,
+          "Restore",
+          "Job " + job.getMetadata().getName() + " restores backup " + status.getBackupName());
       return step.write(null);
     }
 
@@ -253,19 +316,23 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       for (Pod pod : pods(context, Component.RESTORE)) {
         Optional<String> failure = failure(pod);
         Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
-        if (failure.isPresent() && summary.map(s -> s.path("refused").asBoolean(false)).orElse(false)) {
-          // the backup is not proven to be the stack's: the agent stopped before downloading anything
-          return step.refuse(redaction(client, spec, key).apply("backup refused: " + summary.get().path("error")
-              .asText()));
+        if (failure.isPresent()
+            && summary.map(s -> s.path("refused").asBoolean(false)).orElse(false)) {
+          // the backup is not proven to be the stack's: the agent stopped before downloading
+          // anything
+          return step.refuse(redaction(client, spec, key)
+              .apply("backup refused: " + summary.get().path("error").asText()));
         }
         if (failure.isPresent()) {
-          return step.fail(redaction(client, spec, key).apply("restore Job " + status.getJob() + ": " + failure.get()));
+          return step.fail(redaction(client, spec, key)
+              .apply("restore Job " + status.getJob() + ": " + failure.get()));
         }
         summary.map(s -> s.path("backup").asText(null)).ifPresent(status::setBackupName);
         if (!succeeded(pod)) {
           continue;
         }
-        Optional<String> unconsented = consentProblem(client, deployment, spec, rs, key, verification);
+        Optional<String> unconsented =
+            consentProblem(client, deployment, spec, rs, key, verification);
         if (unconsented.isPresent()) {
           return step.fail(unconsented.get());
         }
@@ -275,23 +342,30 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
           try {
             secretsNote = restoreSecrets(client, spec, b, key, summary.orElse(null));
           } catch (Exception e) {
-            return step.fail(redaction(client, spec, key).apply("the data is restored, but the credentials are not: "
-                + e.getMessage()));
+            return step.fail(redaction(client, spec, key)
+                .apply("the data is restored, but the credentials are not: " + e.getMessage()));
           }
         }
         Job migrate = MigrationJob.render(ctx);
-        migrate.getMetadata().setName(Names.restoreMigrationJob(deploymentName, LoomioBackupReconciler.hash8(restore)));
+        migrate
+            .getMetadata()
+            .setName(
+                Names.restoreMigrationJob(deploymentName, LoomioBackupReconciler.hash8(restore)));
         own(migrate, restore);
         client.batch().v1().jobs().inNamespace(ns).resource(migrate).create();
         step.done("Restore", "restored backup " + status.getBackupName() + secretsNote);
-        step.begin(Phase.Migrating, "Migrate", "Job " + migrate.getMetadata().getName() + " migrates the restored"
-            + " database for " + spec.loomioImage());
+        step.begin(
+            Phase.Migrating,
+            "Migrate",
+            "Job " + migrate.getMetadata().getName() + " migrates the restored" + " database for "
+                + spec.loomioImage());
         return step.write(null);
       }
       Optional<Job> job = job(context, Component.RESTORE);
-      if (job.isPresent() && StatusAggregator.migrationState(job.get()) == StatusAggregator.MigrationState.FAILED) {
-        return step.fail(redaction(client, spec, key).apply("restore Job " + status.getJob() + " failed"
-            + jobFailure(job.get())));
+      if (job.isPresent()
+          && StatusAggregator.migrationState(job.get()) == StatusAggregator.MigrationState.FAILED) {
+        return step.fail(redaction(client, spec, key)
+            .apply("restore Job " + status.getJob() + " failed" + jobFailure(job.get())));
       }
       return step.write(null);
     }
@@ -303,31 +377,44 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
           case SUCCEEDED -> {
             status.setHoldsDeployment(false);
             step.done("Migrate", "the database is current for " + spec.loomioImage());
-            step.begin(Phase.ScalingUp, "ScaleUp", "starting web, worker and hocuspocus of " + deploymentName);
+            step.begin(
+                Phase.ScalingUp,
+                "ScaleUp",
+                "starting web, worker and hocuspocus of " + deploymentName);
             return step.write(POLL);
           }
           case FAILED -> {
-            return step.fail(redaction(client, spec, key).apply("migration Job " + migrate.get().getMetadata()
-                .getName() + " failed" + jobFailure(migrate.get()) + "; the data is restored but not migrated"));
+            return step.fail(redaction(client, spec, key)
+                .apply("migration Job " + migrate.get().getMetadata().getName() + " failed"
+                    + jobFailure(migrate.get()) + "; the data is restored but not migrated"));
           }
-          default -> { }
+          default -> {}
         }
       }
       return step.write(null);
     }
 
     // ScalingUp: done once web serves again
-    Deployment web = client.apps().deployments().inNamespace(ns).withName(Names.of(deploymentName, Component.WEB)).get();
-    int wanted = web == null || web.getSpec().getReplicas() == null ? 0 : web.getSpec().getReplicas();
-    int ready = web == null || web.getStatus() == null || web.getStatus().getReadyReplicas() == null ? 0
+    Deployment web = client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(Names.of(deploymentName, Component.WEB))
+        .get();
+    int wanted =
+        web == null || web.getSpec().getReplicas() == null ? 0 : web.getSpec().getReplicas();
+    int ready = web == null || web.getStatus() == null || web.getStatus().getReadyReplicas() == null
+        ? 0
         : web.getStatus().getReadyReplicas();
     if (spec.isolated()) {
       // restored into a quarantined stack: the app starts when isolation is lifted
-      step.done("ScaleUp", "the stack stays isolated: web, worker and hocuspocus start when spec.isolation is false");
+      step.done(
+          "ScaleUp",
+          "the stack stays isolated: web, worker and hocuspocus start when spec.isolation is false");
       status.setPhase(Phase.Succeeded);
       status.setCompletionTime(now());
-      status.setMessage("restored " + deploymentName + " from backup " + status.getBackupName() + "; it stays isolated"
-          + " until spec.isolation is false");
+      status.setMessage("restored " + deploymentName + " from backup " + status.getBackupName()
+          + "; it stays isolated" + " until spec.isolation is false");
       step.events.normal(restore, "RestoreSucceeded", status.getMessage());
       return step.write(null);
     }
@@ -347,29 +434,47 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * What stops the restore from using the Secrets and ConfigMaps it reads now: the stack's references (the
    * restore and migration pods read what the stack reads) and the key, each with its owner's consent.
    */
-  private Optional<String> consentProblem(KubernetesClient client, LoomioDeployment deployment, ResolvedSpec spec,
-      LoomioRestoreSpec rs, SecretKeyRef key, SecretKeyRef verification) {
+  private Optional<String> consentProblem(
+      KubernetesClient client,
+      LoomioDeployment deployment,
+      ResolvedSpec spec,
+      LoomioRestoreSpec rs,
+      SecretKeyRef key,
+      SecretKeyRef verification) {
     List<ReferencedSecrets.Ref> refs = new ArrayList<>(ReferencedSecrets.refs(spec));
-    refs.add(rs.getVerificationKeySecretRef() != null
-        ? new ReferencedSecrets.Ref("spec.verificationKeySecretRef", verification.getName(), verification.getKey())
-        : ReferencedSecrets.operatorRef("the stack's signing key", verification));
-    refs.add(rs.getPrivateKeySecretRef() != null ? ReferencedSecrets.restoreKey(key)
-        : spec.backup().mode() == BackupEncryptionSpec.Mode.Passphrase
-            ? new ReferencedSecrets.Ref("spec.backup.encryption.passphraseSecretRef", key.getName(), key.getKey())
-            : ReferencedSecrets.operatorRef("the decryption key", key));
+    refs.add(
+        rs.getVerificationKeySecretRef() != null
+            ? new ReferencedSecrets.Ref(
+                "spec.verificationKeySecretRef", verification.getName(), verification.getKey())
+            : ReferencedSecrets.operatorRef("the stack's signing key", verification));
+    refs.add(
+        rs.getPrivateKeySecretRef() != null
+            ? ReferencedSecrets.restoreKey(key)
+            : spec.backup().mode() == BackupEncryptionSpec.Mode.Passphrase
+                ? new ReferencedSecrets.Ref(
+                    "spec.backup.encryption.passphraseSecretRef", key.getName(), key.getKey())
+                : ReferencedSecrets.operatorRef("the decryption key", key));
     String name = deployment.getMetadata().getName();
-    Optional<String> problem = ReferencedSecrets.lookup(client, deployment.getMetadata().getNamespace(), name, refs,
-        ReferencedSecrets.ownedBy(name, deployment.getMetadata().getUid()), policy.requireSecretConsent()).problem();
+    Optional<String> problem = ReferencedSecrets.lookup(
+            client,
+            deployment.getMetadata().getNamespace(),
+            name,
+            refs,
+            ReferencedSecrets.ownedBy(name, deployment.getMetadata().getUid()),
+            policy.requireSecretConsent())
+        .problem();
     // the restore and migration pods read <name>-secrets by the stack's name: only the stack's own
-    return problem.isPresent() ? problem : OwnInputs.problem(client, spec, false, rs.getVerificationKeySecretRef() == null);
+    return problem.isPresent()
+        ? problem
+        : OwnInputs.problem(client, spec, false, rs.getVerificationKeySecretRef() == null);
   }
 
   /**
    * What masks the secret values the restore and migration pods could read (the stack's Secrets, its references
    * and the key), for what they report; read only when something failed.
    */
-  private static java.util.function.UnaryOperator<String> redaction(KubernetesClient client, ResolvedSpec spec,
-      SecretKeyRef key) {
+  private static java.util.function.UnaryOperator<String> redaction(
+      KubernetesClient client, ResolvedSpec spec, SecretKeyRef key) {
     List<String> names = new ArrayList<>(Redaction.secretNames(ReferencedSecrets.refs(spec)));
     names.add(key.getName());
     return Redaction.forStack(client, spec, names);
@@ -377,7 +482,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
 
   /** The public key the backup's manifest must be signed by: the one named, or the stack's own signing key. */
   static SecretKeyRef verificationKey(LoomioRestoreSpec rs, ResolvedSpec spec) {
-    return rs.getVerificationKeySecretRef() != null ? rs.getVerificationKeySecretRef()
+    return rs.getVerificationKeySecretRef() != null
+        ? rs.getVerificationKeySecretRef()
         : new SecretKeyRef(Names.backupSigningKey(spec.name()), GeneratedSigningKey.PUBLIC_KEY);
   }
 
@@ -387,7 +493,11 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * key is a Warning too: that key vouches for another stack's backups (or an earlier incarnation's), and
    * whoever named it should see that it was used.
    */
-  private static void recordVerification(Step step, JsonNode summary, KubernetesClient client, ResolvedSpec spec,
+  private static void recordVerification(
+      Step step,
+      JsonNode summary,
+      KubernetesClient client,
+      ResolvedSpec spec,
       LoomioRestoreSpec rs) {
     if (summary == null) {
       return;
@@ -399,35 +509,54 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       if (rs.getVerificationKeySecretRef() != null) {
         Optional<String> own = ownSigningKeyFingerprint(client, spec);
         if (own.isEmpty() || !own.get().equalsIgnoreCase(signedBy)) {
-          step.events.warning(step.restore, "VerifiedWithAnotherKey", "backup " + status.getBackupName()
-              + " was verified against spec.verificationKeySecretRef (Secret "
-              + rs.getVerificationKeySecretRef().getName() + ", key " + signedBy + "), not against LoomioDeployment "
-              + spec.name() + "'s own signing key" + own.map(f -> " (" + f + ")").orElse(" (it has none yet)")
-              + ": make sure that key is the one of the stack whose backups you meant to restore");
+          step.events.warning(
+              step.restore,
+              "VerifiedWithAnotherKey",
+              "backup " + status.getBackupName()
+                  + " was verified against spec.verificationKeySecretRef (Secret "
+                  + rs.getVerificationKeySecretRef().getName() + ", key " + signedBy
+                  + "), not against LoomioDeployment "
+                  + spec.name() + "'s own signing key"
+                  + own.map(f -> " (" + f + ")").orElse(" (it has none yet)")
+                  + ": make sure that key is the one of the stack whose backups you meant to restore");
         }
       }
     }
     if (summary.path("unsigned").asBoolean(false)) {
       status.setUnsigned(true);
-      step.events.warning(step.restore, "UnsignedBackupRestored", "restored backup " + status.getBackupName()
-          + " WITHOUT a signature (spec.allowUnsigned): nothing proves this stack made it");
+      step.events.warning(
+          step.restore,
+          "UnsignedBackupRestored",
+          "restored backup " + status.getBackupName()
+              + " WITHOUT a signature (spec.allowUnsigned): nothing proves this stack made it");
     }
-    if (summary.path("refusedBackups").isArray() && !summary.get("refusedBackups").isEmpty()) {
+    if (summary.path("refusedBackups").isArray()
+        && !summary.get("refusedBackups").isEmpty()) {
       List<String> refused = new ArrayList<>();
       summary.get("refusedBackups").forEach(r -> refused.add(r.asText()));
-      step.events.warning(step.restore, "BackupRefused", "latest passed over " + refused.size() + " newer"
-          + " backup(s) not proven to be this stack's: " + String.join("; ", refused));
+      step.events.warning(
+          step.restore,
+          "BackupRefused",
+          "latest passed over " + refused.size() + " newer"
+              + " backup(s) not proven to be this stack's: " + String.join("; ", refused));
     }
   }
 
   /** The fingerprint of the stack's own signing key, read from the key (only from the stack's own Secret). */
-  private static Optional<String> ownSigningKeyFingerprint(KubernetesClient client, ResolvedSpec spec) {
-    Secret secret = client.secrets().inNamespace(spec.namespace()).withName(Names.backupSigningKey(spec.name())).get();
+  private static Optional<String> ownSigningKeyFingerprint(
+      KubernetesClient client, ResolvedSpec spec) {
+    Secret secret = client
+        .secrets()
+        .inNamespace(spec.namespace())
+        .withName(Names.backupSigningKey(spec.name()))
+        .get();
     if (!Ownership.ours(Ownership.retained(secret, spec.name(), spec.uid(), uid -> true))) {
       return Optional.empty();
     }
     try {
-      return OpenPgp.verifierFrom(SecretValues.value(secret, GeneratedSigningKey.PUBLIC_KEY)).fingerprints().stream()
+      return OpenPgp.verifierFrom(SecretValues.value(secret, GeneratedSigningKey.PUBLIC_KEY))
+          .fingerprints()
+          .stream()
           .findFirst();
     } catch (RuntimeException | OpenPgp.PgpException e) {
       return Optional.empty();
@@ -435,48 +564,66 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   /** The key to decrypt with: the passphrase, the user's private key, or the generated one. */
-  static SecretKeyRef decryptionKey(LoomioRestoreSpec rs, ResolvedSpec.Backup b, ResolvedSpec spec) {
+  static SecretKeyRef decryptionKey(
+      LoomioRestoreSpec rs, ResolvedSpec.Backup b, ResolvedSpec spec) {
     if (b.mode() == BackupEncryptionSpec.Mode.Passphrase) {
       return b.passphrase();
     }
     if (rs.getPrivateKeySecretRef() != null) {
       return rs.getPrivateKeySecretRef();
     }
-    return b.generatedKey() ? new SecretKeyRef(Names.backupKey(spec.name()), GeneratedBackupKey.PRIVATE_KEY) : null;
+    return b.generatedKey()
+        ? new SecretKeyRef(Names.backupKey(spec.name()), GeneratedBackupKey.PRIVATE_KEY)
+        : null;
   }
 
   /**
    * Decrypts the credentials the agent handed back (the backup's own encrypted object, verified) and puts
    * the application keys into the generated Secret, with the resourceVersion read (never blindly).
    */
-  private String restoreSecrets(KubernetesClient client, ResolvedSpec spec, ResolvedSpec.Backup b,
-      SecretKeyRef key, JsonNode summary) throws Exception {
+  private String restoreSecrets(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      ResolvedSpec.Backup b,
+      SecretKeyRef key,
+      JsonNode summary)
+      throws Exception {
     if (spec.existingSecret() != null) {
       return "; credentials not restored: spec.secrets.existingSecret " + spec.existingSecret()
           + " is yours to restore (the backup holds a copy)";
     }
     String ciphertext = summary == null ? null : summary.path("secretsObject").asText(null);
     if (ciphertext == null) {
-      throw new IllegalStateException("the backup agent returned no credentials (the backup may hold none, or its"
-          + " result was missing, malformed or larger than " + Summary.LIMIT + " bytes)");
+      throw new IllegalStateException(
+          "the backup agent returned no credentials (the backup may hold none, or its"
+              + " result was missing, malformed or larger than " + Summary.LIMIT + " bytes)");
     }
-    Secret keySecret = client.secrets().inNamespace(spec.namespace()).withName(key.getName()).get();
+    Secret keySecret =
+        client.secrets().inNamespace(spec.namespace()).withName(key.getName()).get();
     if (keySecret == null) {
       throw new IllegalStateException("Secret " + key.getName() + " does not exist");
     }
-    JsonNode values = decryptCredentials(b.mode() == BackupEncryptionSpec.Mode.Passphrase,
-        SecretValues.value(keySecret, key.getKey()), ciphertext);
-    Secret current = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
+    JsonNode values = decryptCredentials(
+        b.mode() == BackupEncryptionSpec.Mode.Passphrase,
+        SecretValues.value(keySecret, key.getKey()),
+        ciphertext);
+    Secret current = client
+        .secrets()
+        .inNamespace(spec.namespace())
+        .withName(spec.generatedSecretName())
+        .get();
     if (current == null) {
       throw new IllegalStateException("Secret " + spec.generatedSecretName() + " does not exist");
     }
     // written only when it is the stack's own (made by the operator for this LoomioDeployment)
     Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), uid -> true));
-    Map<String, String> data = new LinkedHashMap<>(current.getData() == null ? Map.of() : current.getData());
+    Map<String, String> data =
+        new LinkedHashMap<>(current.getData() == null ? Map.of() : current.getData());
     List<String> restored = new ArrayList<>();
     for (String k : BackupPodTemplate.RESTORABLE_SECRET_KEYS) {
       if (values.hasNonNull(k)) {
-        // the agent stores each value base64-encoded, as in a Secret's data: check it, then use it as it is
+        // the agent stores each value base64-encoded, as in a Secret's data: check it, then use it
+        // as it is
         String encoded = values.get(k).asText();
         try {
           Base64.getDecoder().decode(encoded);
@@ -487,12 +634,18 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         restored.add(k);
       }
     }
-    // each restored value is the current one from now on: status.secrets.valueSince and maxAgeDays say so
-    Secret restoredSecret = new SecretBuilder(current).withData(data).withStringData(null).build();
-    Map<String, String> annotations = new java.util.LinkedHashMap<>(restoredSecret.getMetadata().getAnnotations() == null
-        ? Map.of() : restoredSecret.getMetadata().getAnnotations());
-    String since = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    restored.forEach(k -> annotations.put(org.loomio.operator.secrets.CredentialRotation.VALUE_SINCE + k, since));
+    // each restored value is the current one from now on: status.secrets.valueSince and maxAgeDays
+    // say so
+    Secret restoredSecret =
+        new SecretBuilder(current).withData(data).withStringData(null).build();
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(
+        restoredSecret.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : restoredSecret.getMetadata().getAnnotations());
+    String since =
+        clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    restored.forEach(k ->
+        annotations.put(org.loomio.operator.secrets.CredentialRotation.VALUE_SINCE + k, since));
     restoredSecret.getMetadata().setAnnotations(annotations);
     client.secrets().inNamespace(spec.namespace()).resource(restoredSecret).update();
     return "; credentials restored: " + String.join(", ", restored);
@@ -504,10 +657,12 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * {@link Manifest#MAX_SECRETS_BYTES} (compressed OpenPGP is refused outright), or a clear failure of this
    * restore, never an OutOfMemoryError of the operator.
    */
-  static JsonNode decryptCredentials(boolean passphrase, String material, String ciphertextBase64) throws Exception {
+  static JsonNode decryptCredentials(boolean passphrase, String material, String ciphertextBase64)
+      throws Exception {
     if (ciphertextBase64.length() > Summary.LIMIT) {
-      throw new IllegalStateException("the credentials object in the agent's result is larger than a termination"
-          + " message (" + Summary.LIMIT + " bytes): refused");
+      throw new IllegalStateException(
+          "the credentials object in the agent's result is larger than a termination" + " message ("
+              + Summary.LIMIT + " bytes): refused");
     }
     byte[] ciphertext;
     try {
@@ -515,7 +670,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("the credentials object in the agent's result is not base64");
     }
-    OpenPgp.Decryptor decryptor = passphrase ? OpenPgp.decryptWithPassphrase(material.strip().toCharArray())
+    OpenPgp.Decryptor decryptor = passphrase
+        ? OpenPgp.decryptWithPassphrase(material.strip().toCharArray())
         : OpenPgp.decryptWithSecretKeys(material);
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     decryptor.decrypt(new ByteArrayInputStream(ciphertext), plain, Manifest.MAX_SECRETS_BYTES);
@@ -535,13 +691,17 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   private static List<Pod> pods(Context<LoomioRestore> context, Component component) {
-    return context.getSecondaryResourcesAsStream(Pod.class)
-        .filter(p -> component.label().equals(p.getMetadata().getLabels().get(Labels.COMPONENT))).toList();
+    return context
+        .getSecondaryResourcesAsStream(Pod.class)
+        .filter(p -> component.label().equals(p.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .toList();
   }
 
   private static Optional<Job> job(Context<LoomioRestore> context, Component component) {
-    return context.getSecondaryResourcesAsStream(Job.class)
-        .filter(j -> component.label().equals(j.getMetadata().getLabels().get(Labels.COMPONENT))).findFirst();
+    return context
+        .getSecondaryResourcesAsStream(Job.class)
+        .filter(j -> component.label().equals(j.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .findFirst();
   }
 
   /** Why a restore pod failed, if it did (any container with a non-zero exit, or a failed pod). */
@@ -552,7 +712,9 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     for (ContainerStatus c : BackupObserver.containerStatuses(pod)) {
       var t = c.getState() == null ? null : c.getState().getTerminated();
       if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
-        String why = BackupObserver.summary(t.getMessage()).map(s -> s.path("error").asText(null)).orElse(null);
+        String why = BackupObserver.summary(t.getMessage())
+            .map(s -> s.path("error").asText(null))
+            .orElse(null);
         if (why == null && t.getMessage() != null && !t.getMessage().isBlank()) {
           String m = t.getMessage().strip();
           why = m.substring(m.lastIndexOf('\n') + 1);
@@ -562,29 +724,48 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       }
     }
     return "Failed".equals(pod.getStatus().getPhase())
-        ? Optional.of(pod.getStatus().getReason() == null ? "the pod failed" : pod.getStatus().getReason())
+        ? Optional.of(
+            pod.getStatus().getReason() == null
+                ? "the pod failed"
+                : pod.getStatus().getReason())
         : Optional.empty();
   }
 
   private static boolean succeeded(Pod pod) {
-    return BackupObserver.containerStatuses(pod).stream().filter(c -> "pg-restore".equals(c.getName()))
-        .anyMatch(c -> c.getState() != null && c.getState().getTerminated() != null
+    return BackupObserver.containerStatuses(pod).stream()
+        .filter(c -> "pg-restore".equals(c.getName()))
+        .anyMatch(c -> c.getState() != null
+            && c.getState().getTerminated() != null
             && Integer.valueOf(0).equals(c.getState().getTerminated().getExitCode()));
   }
 
   private static String jobFailure(Job job) {
-    return job.getStatus() == null || job.getStatus().getConditions() == null ? ""
-        : job.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType())).findFirst()
-            .map(c -> ": " + c.getReason() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")")).orElse("");
+    return job.getStatus() == null || job.getStatus().getConditions() == null
+        ? ""
+        : job.getStatus().getConditions().stream()
+            .filter(c -> "Failed".equals(c.getType()))
+            .findFirst()
+            .map(c ->
+                ": " + c.getReason() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
+            .orElse("");
   }
 
   private static void own(Job job, LoomioRestore restore) {
     job.getMetadata().getLabels().put(Labels.RESTORE, restore.getMetadata().getName());
-    job.getSpec().getTemplate().getMetadata().getLabels().put(Labels.RESTORE, restore.getMetadata().getName());
-    job.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-        .withApiVersion(restore.getApiVersion()).withKind(LoomioRestore.KIND)
-        .withName(restore.getMetadata().getName()).withUid(restore.getMetadata().getUid())
-        .withController(true).withBlockOwnerDeletion(true).build()));
+    job.getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getLabels()
+        .put(Labels.RESTORE, restore.getMetadata().getName());
+    job.getMetadata()
+        .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+            .withApiVersion(restore.getApiVersion())
+            .withKind(LoomioRestore.KIND)
+            .withName(restore.getMetadata().getName())
+            .withUid(restore.getMetadata().getUid())
+            .withController(true)
+            .withBlockOwnerDeletion(true)
+            .build()));
   }
 
   private String now() {
@@ -640,11 +821,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     }
 
     void done(String name, String message) {
-      status.getSteps().stream().filter(s -> name.equals(s.getName()) && "Running".equals(s.getState())).forEach(s -> {
-        s.setState("Done");
-        s.setCompletionTime(now());
-        s.setMessage(message);
-      });
+      status.getSteps().stream()
+          .filter(s -> name.equals(s.getName()) && "Running".equals(s.getState()))
+          .forEach(s -> {
+            s.setState("Done");
+            s.setCompletionTime(now());
+            s.setMessage(message);
+          });
     }
 
     /**
@@ -657,7 +840,10 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
 
     /** Failed; the hold stays once the data was touched (Restoring, Migrating), else it ends. */
     UpdateControl<LoomioRestore> fail(String message) {
-      return fail(message, "RestoreFailed", status.getPhase() == Phase.Restoring || status.getPhase() == Phase.Migrating);
+      return fail(
+          message,
+          "RestoreFailed",
+          status.getPhase() == Phase.Restoring || status.getPhase() == Phase.Migrating);
     }
 
     private UpdateControl<LoomioRestore> fail(String message, String reason, boolean touched) {
@@ -669,8 +855,11 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       status.setPhase(Phase.Failed);
       status.setHoldsDeployment(touched ? Boolean.TRUE : Boolean.FALSE);
       status.setCompletionTime(now());
-      status.setMessage(message + (touched ? "; web, worker and hocuspocus stay stopped: fix the cause and create a"
-          + " new LoomioRestore, or delete this one to start them on the data as it is" : ""));
+      status.setMessage(message
+          + (touched
+              ? "; web, worker and hocuspocus stay stopped: fix the cause and create a"
+                  + " new LoomioRestore, or delete this one to start them on the data as it is"
+              : ""));
       events.warning(restore, reason, status.getMessage());
       return write(null);
     }
@@ -692,7 +881,8 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       }
       String encoded = secret.getData() == null ? null : secret.getData().get(key);
       if (encoded == null) {
-        throw new IllegalStateException("Secret " + secret.getMetadata().getName() + " has no key " + key);
+        throw new IllegalStateException(
+            "Secret " + secret.getMetadata().getName() + " has no key " + key);
       }
       return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }

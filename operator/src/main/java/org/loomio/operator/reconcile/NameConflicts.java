@@ -41,7 +41,10 @@ final class NameConflicts {
 
   private NameConflicts() {}
 
-  static Check check(Context<LoomioDeployment> context, LoomioDeployment resource, Stack stack,
+  static Check check(
+      Context<LoomioDeployment> context,
+      LoomioDeployment resource,
+      Stack stack,
       Predicate<String> live) {
     String name = resource.getMetadata().getName();
     String uid = resource.getMetadata().getUid();
@@ -49,16 +52,18 @@ final class NameConflicts {
     List<HasMetadata> adopt = new ArrayList<>();
     for (HasMetadata desired : stack.objects()) {
       if (desired instanceof Secret) {
-        continue; // the credentials Secret: checked when it is ensured (GeneratedCredentials), before this
+        continue; // the credentials Secret: checked when it is ensured (GeneratedCredentials),
+        // before this
       }
-      HasMetadata actual = cached(context, desired).orElseGet(() -> read(context.getClient(), desired));
+      HasMetadata actual =
+          cached(context, desired).orElseGet(() -> read(context.getClient(), desired));
       Ownership.Verdict verdict = retained(desired)
           ? Ownership.retained(actual, name, uid, live)
           : Ownership.owned(actual, name, uid);
       switch (verdict.state()) {
         case FOREIGN -> conflicts.add(verdict.why());
         case ADOPT -> adopt.add(actual);
-        default -> { }
+        default -> {}
       }
     }
     certificateSecrets(context, resource, stack).forEach(conflicts::add);
@@ -69,8 +74,12 @@ final class NameConflicts {
   static final String CERTIFICATE_NAME = "cert-manager.io/certificate-name";
   /** cert-manager's Certificates, read by name (never listed, never written). */
   static final ResourceDefinitionContext CERTIFICATES = new ResourceDefinitionContext.Builder()
-      .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate").withPlural("certificates")
-      .withNamespaced(true).build();
+      .withGroup("cert-manager.io")
+      .withVersion("v1")
+      .withKind("Certificate")
+      .withPlural("certificates")
+      .withNamespaced(true)
+      .build();
 
   /**
    * The certificate Secret of an Ingress with a cert-manager issuer ({@code <name>-tls}): the stack causes
@@ -80,25 +89,35 @@ final class NameConflicts {
    * cert-manager may write it). Anyone else's is a conflict: cert-manager would overwrite it, the edge would
    * serve it. The Secret is read, never written.
    */
-  static List<String> certificateSecrets(Context<LoomioDeployment> context, LoomioDeployment resource, Stack stack) {
+  static List<String> certificateSecrets(
+      Context<LoomioDeployment> context, LoomioDeployment resource, Stack stack) {
     String name = resource.getMetadata().getName();
     String ns = resource.getMetadata().getNamespace();
     List<String> conflicts = new ArrayList<>();
     for (Ingress wanted : stack.all(Ingress.class)) {
       Map<String, String> annotations = wanted.getMetadata().getAnnotations();
-      boolean issued = annotations != null && (annotations.containsKey("cert-manager.io/cluster-issuer")
-          || annotations.containsKey("cert-manager.io/issuer"));
+      boolean issued = annotations != null
+          && (annotations.containsKey("cert-manager.io/cluster-issuer")
+              || annotations.containsKey("cert-manager.io/issuer"));
       if (!issued || wanted.getSpec().getTls() == null) {
         continue;
       }
       for (var tls : wanted.getSpec().getTls()) {
-        Secret secret = context.getClient().secrets().inNamespace(ns).withName(tls.getSecretName()).get();
-        if (secret == null || ReferencedSecrets.consented(secret, name)
+        Secret secret = context
+            .getClient()
+            .secrets()
+            .inNamespace(ns)
+            .withName(tls.getSecretName())
+            .get();
+        if (secret == null
+            || ReferencedSecrets.consented(secret, name)
             || issuedFor(context, resource, wanted.getMetadata().getName(), secret)) {
           continue;
         }
-        conflicts.add(Ownership.describe(secret) + " exists and is not this stack's: cert-manager did not issue it for"
-            + " this stack's Ingress " + wanted.getMetadata().getName() + " (no Certificate " + tls.getSecretName()
+        conflicts.add(Ownership.describe(secret)
+            + " exists and is not this stack's: cert-manager did not issue it for"
+            + " this stack's Ingress " + wanted.getMetadata().getName() + " (no Certificate "
+            + tls.getSecretName()
             + " owned by it), so cert-manager would overwrite it and the edge would serve it. Delete it if it is"
             + " stale (cert-manager then issues the stack's own), or its owner marks it for this stack ("
             + ReferencedSecrets.CONSENT + "=" + name + ")");
@@ -111,40 +130,55 @@ final class NameConflicts {
    * Whether cert-manager wrote the Secret for a Certificate that the stack's own Ingress of this name owns (by its
    * UID: an Ingress of another stack or application, or a Certificate someone made by hand, does not count).
    */
-  private static boolean issuedFor(Context<LoomioDeployment> context, LoomioDeployment resource, String ingressName,
+  private static boolean issuedFor(
+      Context<LoomioDeployment> context,
+      LoomioDeployment resource,
+      String ingressName,
       Secret secret) {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();
     String certificate = annotations == null ? null : annotations.get(CERTIFICATE_NAME);
     if (certificate == null) {
       return false;
     }
-    Ingress ours = context.getSecondaryResourcesAsStream(Ingress.class)
+    Ingress ours = context
+        .getSecondaryResourcesAsStream(Ingress.class)
         .filter(i -> ingressName.equals(i.getMetadata().getName()))
-        .filter(i -> Ownership.ours(Ownership.owned(i, resource.getMetadata().getName(), resource.getMetadata().getUid())))
-        .findFirst().orElse(null);
+        .filter(i -> Ownership.ours(Ownership.owned(
+            i, resource.getMetadata().getName(), resource.getMetadata().getUid())))
+        .findFirst()
+        .orElse(null);
     if (ours == null) {
       return false; // the stack has no Ingress yet: nothing of it can have caused this Secret
     }
     GenericKubernetesResource cert;
     try {
-      cert = context.getClient().genericKubernetesResources(CERTIFICATES).inNamespace(resource.getMetadata().getNamespace())
-          .withName(certificate).get();
+      cert = context
+          .getClient()
+          .genericKubernetesResources(CERTIFICATES)
+          .inNamespace(resource.getMetadata().getNamespace())
+          .withName(certificate)
+          .get();
     } catch (KubernetesClientException e) {
       return false; // cert-manager's API is not served, or not readable: not proven
     }
     if (cert == null || cert.getMetadata().getOwnerReferences() == null) {
       return false;
     }
-    Object secretName = cert.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? spec.get("secretName") : null;
-    return secret.getMetadata().getName().equals(secretName) && cert.getMetadata().getOwnerReferences().stream()
-        .anyMatch(o -> ours.getMetadata().getUid().equals(o.getUid()));
+    Object secretName = cert.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+        ? spec.get("secretName")
+        : null;
+    return secret.getMetadata().getName().equals(secretName)
+        && cert.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> ours.getMetadata().getUid().equals(o.getUid()));
   }
 
   /** Records this resource's UID on retained objects it takes over (after {@link #check} found no conflict). */
-  static List<String> adopt(KubernetesClient client, LoomioDeployment resource, List<HasMetadata> objects) {
+  static List<String> adopt(
+      KubernetesClient client, LoomioDeployment resource, List<HasMetadata> objects) {
     List<String> adopted = new ArrayList<>();
     for (HasMetadata o : objects) {
-      Preconditioned.annotate(client, o, Ownership.OWNER_UID, resource.getMetadata().getUid());
+      Preconditioned.annotate(
+          client, o, Ownership.OWNER_UID, resource.getMetadata().getUid());
       adopted.add(Ownership.describe(o));
     }
     return adopted;
@@ -155,9 +189,11 @@ final class NameConflicts {
     return object instanceof PersistentVolumeClaim || object instanceof Secret;
   }
 
-  private static Optional<HasMetadata> cached(Context<LoomioDeployment> context, HasMetadata desired) {
+  private static Optional<HasMetadata> cached(
+      Context<LoomioDeployment> context, HasMetadata desired) {
     try {
-      return context.getSecondaryResourcesAsStream(desired.getClass())
+      return context
+          .getSecondaryResourcesAsStream(desired.getClass())
           .filter(o -> desired.getMetadata().getName().equals(o.getMetadata().getName()))
           .map(HasMetadata.class::cast)
           .findFirst();

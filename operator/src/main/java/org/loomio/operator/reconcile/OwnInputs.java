@@ -30,13 +30,21 @@ final class OwnInputs {
    * @param encrypts whether the pod encrypts (a backup reads the recipients; a restore does not)
    * @param signingKey whether the pod reads the stack's own signing key
    */
-  static Optional<String> problem(KubernetesClient client, ResolvedSpec spec, boolean encrypts, boolean signingKey) {
+  static Optional<String> problem(
+      KubernetesClient client, ResolvedSpec spec, boolean encrypts, boolean signingKey) {
     List<String> problems = new ArrayList<>();
     String ns = spec.namespace();
     if (spec.existingSecret() == null) {
-      HasMetadata credentials = client.secrets().inNamespace(ns).withName(spec.credentialsSecretName()).get();
-      describe("Secret " + spec.credentialsSecretName(), credentials,
-          Ownership.retained(credentials, spec.name(), spec.uid(), uid -> true)).ifPresent(problems::add);
+      HasMetadata credentials = client
+          .secrets()
+          .inNamespace(ns)
+          .withName(spec.credentialsSecretName())
+          .get();
+      describe(
+              "Secret " + spec.credentialsSecretName(),
+              credentials,
+              Ownership.retained(credentials, spec.name(), spec.uid(), uid -> true))
+          .ifPresent(problems::add);
     }
     if (signingKey) {
       String name = Names.backupSigningKey(spec.name());
@@ -48,16 +56,23 @@ final class OwnInputs {
       cloudNativePG(client, spec).ifPresent(problems::add);
     }
     ResolvedSpec.Backup b = spec.backup();
-    if (encrypts && b.mode() != BackupEncryptionSpec.Mode.Passphrase && b.recipientsSecret() == null
+    if (encrypts
+        && b.mode() != BackupEncryptionSpec.Mode.Passphrase
+        && b.recipientsSecret() == null
         && b.recipientsConfigMap() == null) {
       String name = Names.backupRecipients(spec.name());
-      HasMetadata recipients = client.configMaps().inNamespace(ns).withName(name).get();
-      describe("ConfigMap " + name, recipients, Ownership.owned(recipients, spec.name(), spec.uid()))
+      HasMetadata recipients =
+          client.configMaps().inNamespace(ns).withName(name).get();
+      describe(
+              "ConfigMap " + name, recipients, Ownership.owned(recipients, spec.name(), spec.uid()))
           .ifPresent(problems::add);
     }
-    return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems)
-        + " (LoomioDeployment " + spec.name() + " makes and marks its own; an object of that name that someone"
-        + " else made is never read: rename or remove it)");
+    return problems.isEmpty()
+        ? Optional.empty()
+        : Optional.of(String.join("; ", problems)
+            + " (LoomioDeployment " + spec.name()
+            + " makes and marks its own; an object of that name that someone"
+            + " else made is never read: rename or remove it)");
   }
 
   /**
@@ -67,25 +82,34 @@ final class OwnInputs {
   private static Optional<String> cloudNativePG(KubernetesClient client, ResolvedSpec spec) {
     org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster cluster;
     try {
-      cluster = client.resources(org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster.class)
-          .inNamespace(spec.namespace()).withName(Names.cnpgCluster(spec.name())).get();
+      cluster = client
+          .resources(org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster.class)
+          .inNamespace(spec.namespace())
+          .withName(Names.cnpgCluster(spec.name()))
+          .get();
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      return Optional.of("the CloudNativePG Cluster " + Names.cnpgCluster(spec.name()) + " cannot be read ("
-          + e.getCode() + "): is CloudNativePG installed?");
+      return Optional.of("the CloudNativePG Cluster " + Names.cnpgCluster(spec.name())
+          + " cannot be read (" + e.getCode() + "): is CloudNativePG installed?");
     }
-    Optional<org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster> own = Optional.ofNullable(cluster)
-        .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
+    Optional<org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster> own =
+        Optional.ofNullable(cluster)
+            .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
     if (own.isEmpty()) {
-      return Optional.of(cluster == null ? "the CloudNativePG Cluster " + Names.cnpgCluster(spec.name())
-          + " does not exist yet" : Ownership.owned(cluster, spec.name(), spec.uid()).why());
+      return Optional.of(
+          cluster == null
+              ? "the CloudNativePG Cluster " + Names.cnpgCluster(spec.name())
+                  + " does not exist yet"
+              : Ownership.owned(cluster, spec.name(), spec.uid()).why());
     }
     for (String name : java.util.List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {
-      HasMetadata secret = client.secrets().inNamespace(spec.namespace()).withName(name).get();
+      HasMetadata secret =
+          client.secrets().inNamespace(spec.namespace()).withName(name).get();
       if (secret == null) {
         return Optional.of("Secret " + name + " does not exist yet (CloudNativePG creates it)");
       }
       if (!CloudNativePGDatabase.ownedBy(secret, own.get())) {
-        return Optional.of("Secret " + name + " is not this stack's own: it has no owner reference to the"
+        return Optional.of("Secret " + name
+            + " is not this stack's own: it has no owner reference to the"
             + " CloudNativePG Cluster " + own.get().getMetadata().getName() + " the stack owns");
       }
       if (!CloudNativePGDatabase.recordedBy(secret, own.get())) {
@@ -96,14 +120,17 @@ final class OwnInputs {
     return Optional.empty();
   }
 
-  private static Optional<String> describe(String what, HasMetadata actual, Ownership.Verdict verdict) {
+  private static Optional<String> describe(
+      String what, HasMetadata actual, Ownership.Verdict verdict) {
     if (Ownership.ours(verdict)) {
       return Optional.empty();
     }
     if (actual == null) {
       return Optional.of(what + " does not exist yet");
     }
-    return Optional.of(what + " is not this stack's own" + (verdict.why() == null ? " (not marked with its UID, "
-        + Ownership.OWNER_UID + ")" : ": " + verdict.why()));
+    return Optional.of(what + " is not this stack's own"
+        + (verdict.why() == null
+            ? " (not marked with its UID, " + Ownership.OWNER_UID + ")"
+            : ": " + verdict.why()));
   }
 }

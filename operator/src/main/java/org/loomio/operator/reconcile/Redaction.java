@@ -32,7 +32,8 @@ final class Redaction {
    * failures): every value of the stack's generated Secrets (credentials, a pending rotation, the backup key) and
    * of the named Secrets (the stack's references, a restore's key), read now. Missing ones are skipped.
    */
-  static UnaryOperator<String> forStack(KubernetesClient client, ResolvedSpec spec, Collection<String> secretNames) {
+  static UnaryOperator<String> forStack(
+      KubernetesClient client, ResolvedSpec spec, Collection<String> secretNames) {
     Set<String> names = new LinkedHashSet<>(GeneratedSecretNames.of(spec.name()));
     names.addAll(secretNames);
     if (spec.database().cloudNativePG()) {
@@ -51,22 +52,26 @@ final class Redaction {
 
   /** The Secret names among references (ConfigMaps hold nothing secret). */
   static List<String> secretNames(Collection<ReferencedSecrets.Ref> refs) {
-    return refs.stream().filter(r -> r.kind() == ReferencedSecrets.Kind.Secret).map(ReferencedSecrets.Ref::name)
-        .distinct().toList();
+    return refs.stream()
+        .filter(r -> r.kind() == ReferencedSecrets.Kind.Secret)
+        .map(ReferencedSecrets.Ref::name)
+        .distinct()
+        .toList();
   }
 
   /**
    * A masking of the given values and of every value in the given Secrets (the credentials, the Secrets the
    * spec references: SMTP, S3, secretEnv, an existingSecret).
    */
-  static UnaryOperator<String> masking(Collection<String> values,
-      Collection<io.fabric8.kubernetes.api.model.Secret> secrets) {
+  static UnaryOperator<String> masking(
+      Collection<String> values, Collection<io.fabric8.kubernetes.api.model.Secret> secrets) {
     java.util.List<String> all = new java.util.ArrayList<>(values);
     for (var secret : secrets) {
       if (secret.getData() != null) {
         secret.getData().values().forEach(v -> {
           try {
-            all.add(new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8));
+            all.add(new String(
+                java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8));
           } catch (IllegalArgumentException e) {
             all.add(v);
           }
@@ -76,7 +81,8 @@ final class Redaction {
         all.addAll(secret.getStringData().values());
       }
     }
-    // a multi-line value (an armored key, a PEM certificate) also line by line: a message may quote one line
+    // a multi-line value (an armored key, a PEM certificate) also line by line: a message may quote
+    // one line
     for (String v : List.copyOf(all)) {
       if (v != null && v.contains("\n")) {
         v.lines().map(String::strip).filter(l -> l.length() >= LINE_MIN_LENGTH).forEach(all::add);

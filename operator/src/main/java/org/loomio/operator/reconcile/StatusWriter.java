@@ -18,7 +18,8 @@ final class StatusWriter {
   private StatusWriter() {}
 
   /** @return true if the status was written */
-  static boolean write(LoomioDeployment resource, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
+  static boolean write(
+      LoomioDeployment resource, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
     return write(resource, status, context, LoomioDeployment::new);
   }
 
@@ -26,12 +27,15 @@ final class StatusWriter {
    * The same for a LoomioBackup or LoomioRestore: {@code empty} makes a fresh instance of the resource's
    * class, which gets only identity and the status.
    */
-  static <P extends io.fabric8.kubernetes.client.CustomResource<?, S>, S> boolean write(P resource, S status,
-      Context<P> context, java.util.function.Supplier<P> empty) {
+  static <P extends io.fabric8.kubernetes.client.CustomResource<?, S>, S> boolean write(
+      P resource, S status, Context<P> context, java.util.function.Supplier<P> empty) {
     if (Objects.equals(status, resource.getStatus())) {
       return false;
     }
-    boolean ssa = context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource();
+    boolean ssa = context
+        .getControllerConfiguration()
+        .getConfigurationService()
+        .useSSAToPatchPrimaryResource();
     if (ssa) {
       P patch = empty.get();
       patch.setMetadata(new ObjectMetaBuilder()

@@ -53,12 +53,14 @@ final class UpgradeGuard {
 
   /** Degraded reasons of a stopped upgrade. */
   static final String GATE_FAILED = "UpgradeGateFailed";
+
   static final String BACKUP_FAILED = "UpgradeBackupFailed";
   static final String NEEDS_BACKUP = "UpgradeNeedsBackup";
   /** Progressing reason while an upgrade prepares (gate, backup) or waits. */
   static final String UPGRADING = "Upgrading";
   /** Warning event reasons at the start of an upgrade. */
   static final String PATH_UNCHECKED = "UpgradePathUnchecked";
+
   static final String JOB_BACKEND_SWITCH = "JobBackendSwitch";
 
   /**
@@ -76,14 +78,39 @@ final class UpgradeGuard {
    * @param appStopped web, worker and hocuspocus stay at zero: an upgrade's maintenance window, or a migrate-only
    *     stepping stone
    */
-  record Decision(Optional<Problem> refusal, LoomioImage serving, LoomioImage migration,
-      Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, MigratedStatus migrated,
-      UpgradeStatus upgrade, Optional<Problem> problem, Optional<Problem> warning, boolean appStopped) {
+  record Decision(
+      Optional<Problem> refusal,
+      LoomioImage serving,
+      LoomioImage migration,
+      Optional<UpgradeGateJob.Gate> gate,
+      Optional<String> backupToCreate,
+      MigratedStatus migrated,
+      UpgradeStatus upgrade,
+      Optional<Problem> problem,
+      Optional<Problem> warning,
+      boolean appStopped) {
 
-    Decision(Optional<Problem> refusal, LoomioImage serving, LoomioImage migration,
-        Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, MigratedStatus migrated,
-        UpgradeStatus upgrade, Optional<Problem> problem, Optional<Problem> warning) {
-      this(refusal, serving, migration, gate, backupToCreate, migrated, upgrade, problem, warning, false);
+    Decision(
+        Optional<Problem> refusal,
+        LoomioImage serving,
+        LoomioImage migration,
+        Optional<UpgradeGateJob.Gate> gate,
+        Optional<String> backupToCreate,
+        MigratedStatus migrated,
+        UpgradeStatus upgrade,
+        Optional<Problem> problem,
+        Optional<Problem> warning) {
+      this(
+          refusal,
+          serving,
+          migration,
+          gate,
+          backupToCreate,
+          migrated,
+          upgrade,
+          problem,
+          warning,
+          false);
     }
   }
 
@@ -95,19 +122,41 @@ final class UpgradeGuard {
    * @param deployments the stack's Deployments (a maintenance window waits until web, worker and hocuspocus
    *     have no pods left)
    */
-  record Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
-      Map<String, LoomioBackup> backups, boolean backupsPossible, boolean restoring,
-      java.util.function.UnaryOperator<String> redact, Collection<Deployment> deployments) {
+  record Observed(
+      LoomioDeploymentStatus previous,
+      Map<String, Job> jobs,
+      Collection<Pod> pods,
+      Map<String, LoomioBackup> backups,
+      boolean backupsPossible,
+      boolean restoring,
+      java.util.function.UnaryOperator<String> redact,
+      Collection<Deployment> deployments) {
 
-    Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
-        Map<String, LoomioBackup> backups, boolean backupsPossible, boolean restoring,
+    Observed(
+        LoomioDeploymentStatus previous,
+        Map<String, Job> jobs,
+        Collection<Pod> pods,
+        Map<String, LoomioBackup> backups,
+        boolean backupsPossible,
+        boolean restoring,
         java.util.function.UnaryOperator<String> redact) {
       this(previous, jobs, pods, backups, backupsPossible, restoring, redact, List.of());
     }
 
-    Observed(LoomioDeploymentStatus previous, Map<String, Job> jobs, Collection<Pod> pods,
-        Map<String, LoomioBackup> backups, boolean backupsPossible) {
-      this(previous, jobs, pods, backups, backupsPossible, false, java.util.function.UnaryOperator.identity());
+    Observed(
+        LoomioDeploymentStatus previous,
+        Map<String, Job> jobs,
+        Collection<Pod> pods,
+        Map<String, LoomioBackup> backups,
+        boolean backupsPossible) {
+      this(
+          previous,
+          jobs,
+          pods,
+          backups,
+          backupsPossible,
+          false,
+          java.util.function.UnaryOperator.identity());
     }
   }
 
@@ -121,22 +170,26 @@ final class UpgradeGuard {
    * has this name: an upgrade tried again later takes a new backup.
    */
   static String backupName(String instance, String migrationJob, String attempt) {
-    return instance + "-pre-upgrade-" + SecretDigests.sha256(migrationJob + "\n" + attempt).substring(0, 8);
+    return instance + "-pre-upgrade-"
+        + SecretDigests.sha256(migrationJob + "\n" + attempt).substring(0, 8);
   }
 
   /**
    * @param migrationJob the migration Job's name for an image (the hash of image and database)
    */
-  static Decision decide(ResolvedSpec spec, Observed seen, Function<LoomioImage, String> migrationJob, Instant now) {
+  static Decision decide(
+      ResolvedSpec spec, Observed seen, Function<LoomioImage, String> migrationJob, Instant now) {
     LoomioImage target = spec.loomioImageRef();
     MigratedStatus migrated = migratedBefore(seen.previous());
     Optional<Job> targetJob = Optional.ofNullable(seen.jobs().get(migrationJob.apply(target)));
-    boolean targetMigrated = targetJob.map(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.SUCCEEDED)
+    boolean targetMigrated = targetJob
+        .map(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.SUCCEEDED)
         .orElse(false);
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
 
     if (seen.restoring()) {
-      // a LoomioRestore replaces the database (and migrates it with spec.image): the version it had is gone,
+      // a LoomioRestore replaces the database (and migrates it with spec.image): the version it had
+      // is gone,
       // and is found again from the stack's migration Job once the restore is done
       return plain(target, null);
     }
@@ -152,27 +205,49 @@ final class UpgradeGuard {
     LoomioImage from = new LoomioImage(migrated.getImage(), migrated.getVersion());
     UpgradePath.Verdict verdict = UpgradePath.check(from.tag(), target.tag());
     if (verdict instanceof UpgradePath.Verdict.Refused r) {
-      return new Decision(Optional.of(new Problem(r.reason(), r.message())), from, from, Optional.empty(),
-          Optional.empty(), migrated, null, Optional.empty(), Optional.empty());
+      return new Decision(
+          Optional.of(new Problem(r.reason(), r.message())),
+          from,
+          from,
+          Optional.empty(),
+          Optional.empty(),
+          migrated,
+          null,
+          Optional.empty(),
+          Optional.empty());
     }
     boolean solidQueue = verdict instanceof UpgradePath.Verdict.Allowed a && a.crossesSolidQueue();
     Optional<String> windowReason = windowReason(verdict, from, target);
     Optional<Problem> warning = verdict instanceof UpgradePath.Verdict.Unchecked u
         ? Optional.of(new Problem(PATH_UNCHECKED, u.message()))
-        : solidQueue ? Optional.of(new Problem(JOB_BACKEND_SWITCH, "the upgrade to " + target.tag() + " crosses 3.1, where Loomio replaced Sidekiq"
-            + " with Solid Queue: jobs still queued in Redis for Sidekiq are not carried over (drain them on "
-            + from.tag() + " first if they matter: docs/operations.md). Web, worker and hocuspocus stay stopped while"
-            + " the database migrates")) : Optional.empty();
+        : solidQueue
+            ? Optional.of(new Problem(
+                JOB_BACKEND_SWITCH,
+                "the upgrade to " + target.tag() + " crosses 3.1, where Loomio replaced Sidekiq"
+                    + " with Solid Queue: jobs still queued in Redis for Sidekiq are not carried over (drain them on "
+                    + from.tag()
+                    + " first if they matter: docs/operations.md). Web, worker and hocuspocus stay stopped while"
+                    + " the database migrates"))
+            : Optional.empty();
     if (targetMigrated) {
       // the new schema is in place: the new image serves from now on
-      return new Decision(Optional.empty(), target, target, Optional.empty(), Optional.empty(),
-          new MigratedStatus(target.reference(), target.tag(), time), null, Optional.empty(), Optional.empty(),
+      return new Decision(
+          Optional.empty(),
+          target,
+          target,
+          Optional.empty(),
+          Optional.empty(),
+          new MigratedStatus(target.reference(), target.tag(), time),
+          null,
+          Optional.empty(),
+          Optional.empty(),
           migrateOnly(target));
     }
     UpgradeStatus upgrade = new UpgradeStatus();
     upgrade.setFrom(from.reference());
     upgrade.setTo(target.reference());
-    Optional<UpgradeStatus> previousUpgrade = Optional.ofNullable(seen.previous()).map(LoomioDeploymentStatus::getUpgrade)
+    Optional<UpgradeStatus> previousUpgrade = Optional.ofNullable(seen.previous())
+        .map(LoomioDeploymentStatus::getUpgrade)
         .filter(u -> target.reference().equals(u.getTo()));
     previousUpgrade.map(UpgradeStatus::getBackup).ifPresent(upgrade::setBackup);
     previousUpgrade.map(UpgradeStatus::getGateJob).ifPresent(upgrade::setGateJob);
@@ -181,30 +256,56 @@ final class UpgradeGuard {
     if (windowReason.isPresent()) {
       upgrade.setMaintenanceWindow(true);
     }
-    String window = windowReason.map(r -> "a maintenance window (" + r + "): web, worker and hocuspocus are stopped"
-        + " until the migration succeeded, for a time that depends on Loomio's migrations and the data").orElse("");
+    String window = windowReason
+        .map(
+            r -> "a maintenance window (" + r + "): web, worker and hocuspocus are stopped"
+                + " until the migration succeeded, for a time that depends on Loomio's migrations and the data")
+        .orElse("");
 
     if (targetJob.isPresent()) {
       // migrating (or failed: StatusAggregator reports the migration Job's failure and its log)
-      boolean failed = StatusAggregator.migrationState(targetJob.get()) == StatusAggregator.MigrationState.FAILED;
+      boolean failed = StatusAggregator.migrationState(targetJob.get())
+          == StatusAggregator.MigrationState.FAILED;
       upgrade.setPhase(failed ? UpgradeStatus.Phase.Failed : UpgradeStatus.Phase.Migrating);
-      previousUpgrade.map(UpgradeStatus::getStoppedAt).filter(x -> windowReason.isPresent())
-          .or(() -> windowReason.map(r -> time)).ifPresent(upgrade::setStoppedAt);
-      String stays = windowReason.isPresent() ? "web, worker and hocuspocus stay stopped (the schema may be partly"
-          + " migrated)" : from.tag() + " keeps serving";
-      upgrade.setMessage(failed
-          ? "the migration to " + target.tag() + " failed; " + stays + ". Roll back: set spec.image"
-              + " back to " + from.reference() + (upgrade.getBackup() == null ? "" : ", and if the database was changed,"
-              + " restore LoomioBackup " + upgrade.getBackup() + " with a LoomioRestore") + " (docs/operations.md)"
-          : "migrating the database to " + target.tag() + " (Job " + targetJob.get().getMetadata().getName() + "); "
-              + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
-      return new Decision(Optional.empty(), from, target, Optional.empty(), Optional.empty(), migrated, upgrade,
-          Optional.empty(), warning, windowReason.isPresent() || migrateOnly(from));
+      previousUpgrade
+          .map(UpgradeStatus::getStoppedAt)
+          .filter(x -> windowReason.isPresent())
+          .or(() -> windowReason.map(r -> time))
+          .ifPresent(upgrade::setStoppedAt);
+      String stays = windowReason.isPresent()
+          ? "web, worker and hocuspocus stay stopped (the schema may be partly" + " migrated)"
+          : from.tag() + " keeps serving";
+      upgrade.setMessage(
+          failed
+              ? "the migration to " + target.tag() + " failed; " + stays
+                  + ". Roll back: set spec.image"
+                  + " back to " + from.reference()
+                  + (upgrade.getBackup() == null
+                      ? ""
+                      : ", and if the database was changed," + " restore LoomioBackup "
+                          + upgrade.getBackup() + " with a LoomioRestore")
+                  + " (docs/operations.md)"
+              : "migrating the database to " + target.tag() + " (Job "
+                  + targetJob.get().getMetadata().getName() + "); "
+                  + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
+      return new Decision(
+          Optional.empty(),
+          from,
+          target,
+          Optional.empty(),
+          Optional.empty(),
+          migrated,
+          upgrade,
+          Optional.empty(),
+          warning,
+          windowReason.isPresent() || migrateOnly(from));
     }
     if (spec.isolated()) {
       upgrade.setPhase(UpgradeStatus.Phase.Waiting);
-      upgrade.setMessage("the stack is isolated: the upgrade to " + target.tag() + " waits until spec.isolation is false");
-      return hold(from, migrated, upgrade, Optional.empty(), Optional.empty(), Optional.empty(), warning);
+      upgrade.setMessage("the stack is isolated: the upgrade to " + target.tag()
+          + " waits until spec.isolation is false");
+      return hold(
+          from, migrated, upgrade, Optional.empty(), Optional.empty(), Optional.empty(), warning);
     }
     if (verdict instanceof UpgradePath.Verdict.Allowed allowed) {
       for (LoomioVersion gated : allowed.gates()) {
@@ -212,22 +313,44 @@ final class UpgradeGuard {
         String name = gate.jobName(spec.name());
         upgrade.setGateJob(name);
         Job job = seen.jobs().get(name);
-        StatusAggregator.MigrationState state = job == null ? StatusAggregator.MigrationState.PENDING
+        StatusAggregator.MigrationState state = job == null
+            ? StatusAggregator.MigrationState.PENDING
             : StatusAggregator.migrationState(job);
         if (state == StatusAggregator.MigrationState.FAILED) {
-          String why = JobPods.failureMessage(seen.pods(), name).map(seen.redact()).orElse("see kubectl logs job/" + name);
+          String why = JobPods.failureMessage(seen.pods(), name)
+              .map(seen.redact())
+              .orElse("see kubectl logs job/" + name);
           upgrade.setPhase(UpgradeStatus.Phase.Failed);
           upgrade.setMessage("the " + gated + " gate check failed on " + from.tag() + ": " + why);
-          return hold(from, migrated, upgrade, Optional.of(gate), Optional.empty(), Optional.of(new Problem(GATE_FAILED,
-              "upgrade to " + target.tag() + " stopped before migrating: Loomio " + gated + " cannot migrate while"
-                  + " anonymous stance polls remain (" + why + "). Close or convert them on " + from.tag()
-                  + " (docs/operations.md), then delete Job " + name + " to check again; " + from.tag()
-                  + " keeps serving")), warning);
+          return hold(
+              from,
+              migrated,
+              upgrade,
+              Optional.of(gate),
+              Optional.empty(),
+              Optional.of(new Problem(
+                  GATE_FAILED,
+                  "upgrade to " + target.tag() + " stopped before migrating: Loomio " + gated
+                      + " cannot migrate while"
+                      + " anonymous stance polls remain (" + why + "). Close or convert them on "
+                      + from.tag()
+                      + " (docs/operations.md), then delete Job " + name + " to check again; "
+                      + from.tag()
+                      + " keeps serving")),
+              warning);
         }
         if (state != StatusAggregator.MigrationState.SUCCEEDED) {
           upgrade.setPhase(UpgradeStatus.Phase.CheckingGate);
-          upgrade.setMessage("checking the " + gated + " upgrade gate on " + from.tag() + " (Job " + name + ")");
-          return hold(from, migrated, upgrade, Optional.of(gate), Optional.empty(), Optional.empty(), warning);
+          upgrade.setMessage(
+              "checking the " + gated + " upgrade gate on " + from.tag() + " (Job " + name + ")");
+          return hold(
+              from,
+              migrated,
+              upgrade,
+              Optional.of(gate),
+              Optional.empty(),
+              Optional.empty(),
+              warning);
         }
       }
     }
@@ -235,28 +358,57 @@ final class UpgradeGuard {
       if (!seen.backupsPossible()) {
         upgrade.setPhase(UpgradeStatus.Phase.Waiting);
         upgrade.setMessage("waiting for a pre-upgrade backup, but backups are off");
-        return hold(from, migrated, upgrade, Optional.empty(), Optional.empty(), Optional.of(new Problem(NEEDS_BACKUP,
-            "upgrade to " + target.tag() + " waits: a backup must complete before the migration, but spec.backup is"
-                + " disabled or has no destination. Enable backups, or set spec.upgrade.backupBeforeMigration to"
-                + " false to upgrade without one; " + from.tag() + " keeps serving")), warning);
+        return hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(new Problem(
+                NEEDS_BACKUP,
+                "upgrade to " + target.tag()
+                    + " waits: a backup must complete before the migration, but spec.backup is"
+                    + " disabled or has no destination. Enable backups, or set spec.upgrade.backupBeforeMigration to"
+                    + " false to upgrade without one; " + from.tag() + " keeps serving")),
+            warning);
       }
       String name = backupName(spec.name(), migrationJob.apply(target), attempt);
       upgrade.setBackup(name);
       LoomioBackup backup = seen.backups().get(name);
-      LoomioBackupStatus.Phase phase = backup == null || backup.getStatus() == null ? null : backup.getStatus().getPhase();
+      LoomioBackupStatus.Phase phase = backup == null || backup.getStatus() == null
+          ? null
+          : backup.getStatus().getPhase();
       if (phase == LoomioBackupStatus.Phase.Failed) {
         upgrade.setPhase(UpgradeStatus.Phase.Failed);
-        upgrade.setMessage("the pre-upgrade backup failed: " + backup.getStatus().getMessage());
-        return hold(from, migrated, upgrade, Optional.empty(), Optional.empty(), Optional.of(new Problem(BACKUP_FAILED,
-            "upgrade to " + target.tag() + " stopped before migrating: pre-upgrade LoomioBackup " + name + " failed ("
-                + backup.getStatus().getMessage() + "). Fix the cause, then delete LoomioBackup " + name
-                + " to take it again; " + from.tag() + " keeps serving")), warning);
+        upgrade.setMessage(
+            "the pre-upgrade backup failed: " + backup.getStatus().getMessage());
+        return hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(new Problem(
+                BACKUP_FAILED,
+                "upgrade to " + target.tag()
+                    + " stopped before migrating: pre-upgrade LoomioBackup " + name + " failed ("
+                    + backup.getStatus().getMessage()
+                    + "). Fix the cause, then delete LoomioBackup " + name
+                    + " to take it again; " + from.tag() + " keeps serving")),
+            warning);
       }
       if (phase != LoomioBackupStatus.Phase.Succeeded) {
         upgrade.setPhase(UpgradeStatus.Phase.BackingUp);
-        upgrade.setMessage("taking pre-upgrade backup " + name + " before migrating to " + target.tag());
-        return hold(from, migrated, upgrade, Optional.empty(), backup == null ? Optional.of(name) : Optional.empty(),
-            Optional.empty(), warning);
+        upgrade.setMessage(
+            "taking pre-upgrade backup " + name + " before migrating to " + target.tag());
+        return hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.empty(),
+            backup == null ? Optional.of(name) : Optional.empty(),
+            Optional.empty(),
+            warning);
       }
     }
     if (windowReason.isPresent()) {
@@ -265,16 +417,35 @@ final class UpgradeGuard {
       if (!appStoppedNow(spec, seen.deployments())) {
         // the window opens: no migration while a pod of the old version may still write
         upgrade.setPhase(UpgradeStatus.Phase.Stopping);
-        upgrade.setMessage("upgrading to " + target.tag() + " in " + window + "; stopping them before the migration");
-        return new Decision(Optional.empty(), from, from, Optional.empty(), Optional.empty(), migrated, upgrade,
-            Optional.empty(), warning, true);
+        upgrade.setMessage("upgrading to " + target.tag() + " in " + window
+            + "; stopping them before the migration");
+        return new Decision(
+            Optional.empty(),
+            from,
+            from,
+            Optional.empty(),
+            Optional.empty(),
+            migrated,
+            upgrade,
+            Optional.empty(),
+            warning,
+            true);
       }
     }
     upgrade.setPhase(UpgradeStatus.Phase.Migrating);
     upgrade.setMessage("migrating the database to " + target.tag() + "; "
         + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
-    return new Decision(Optional.empty(), from, target, Optional.empty(), Optional.empty(), migrated, upgrade,
-        Optional.empty(), warning, windowReason.isPresent() || migrateOnly(from));
+    return new Decision(
+        Optional.empty(),
+        from,
+        target,
+        Optional.empty(),
+        Optional.empty(),
+        migrated,
+        upgrade,
+        Optional.empty(),
+        warning,
+        windowReason.isPresent() || migrateOnly(from));
   }
 
   /**
@@ -290,7 +461,8 @@ final class UpgradeGuard {
       return previous.getMigrated();
     }
     boolean migrated = Conditions.find(previous.getConditions(), Conditions.PROGRESSING)
-        .map(c -> Conditions.ROLLING_OUT.equals(c.getReason()) || Conditions.STABLE.equals(c.getReason()))
+        .map(c ->
+            Conditions.ROLLING_OUT.equals(c.getReason()) || Conditions.STABLE.equals(c.getReason()))
         .orElse(false);
     if (migrated && previous.getImage() != null && previous.getVersion() != null) {
       return new MigratedStatus(previous.getImage(), previous.getVersion(), null);
@@ -299,8 +471,17 @@ final class UpgradeGuard {
   }
 
   private static Decision plain(LoomioImage target, MigratedStatus migrated) {
-    return new Decision(Optional.empty(), target, target, Optional.empty(), Optional.empty(), migrated, null,
-        Optional.empty(), Optional.empty(), migrateOnly(target));
+    return new Decision(
+        Optional.empty(),
+        target,
+        target,
+        Optional.empty(),
+        Optional.empty(),
+        migrated,
+        null,
+        Optional.empty(),
+        Optional.empty(),
+        migrateOnly(target));
   }
 
   /** A migrate-only stepping stone: its pods would never be ready, so web, worker and hocuspocus stay at zero. */
@@ -313,13 +494,16 @@ final class UpgradeGuard {
    * one series: Loomio updates a series in place ({@code docker compose pull}, {@code up -d}, deploy/README.md),
    * so its migrations are meant to run beside the code they follow.
    */
-  static Optional<String> windowReason(UpgradePath.Verdict verdict, LoomioImage from, LoomioImage to) {
+  static Optional<String> windowReason(
+      UpgradePath.Verdict verdict, LoomioImage from, LoomioImage to) {
     if (verdict instanceof UpgradePath.Verdict.Unchecked) {
-      return Optional.of("a tag names no version, so whether this is a patch release cannot be told");
+      return Optional.of(
+          "a tag names no version, so whether this is a patch release cannot be told");
     }
     UpgradePath.Verdict.Allowed allowed = (UpgradePath.Verdict.Allowed) verdict;
     if (allowed.crossesSolidQueue()) {
-      return Optional.of("it crosses " + UpgradePath.SOLID_QUEUE + ", where Solid Queue replaces Sidekiq");
+      return Optional.of(
+          "it crosses " + UpgradePath.SOLID_QUEUE + ", where Solid Queue replaces Sidekiq");
     }
     if (!allowed.gates().isEmpty()) {
       return Optional.of("it crosses the gated release " + allowed.gates().get(0));
@@ -339,7 +523,9 @@ final class UpgradeGuard {
   static boolean appStoppedNow(ResolvedSpec spec, Collection<Deployment> deployments) {
     for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
       String name = Names.of(spec.name(), c);
-      Optional<Deployment> d = deployments.stream().filter(x -> name.equals(x.getMetadata().getName())).findFirst();
+      Optional<Deployment> d = deployments.stream()
+          .filter(x -> name.equals(x.getMetadata().getName()))
+          .findFirst();
       if (d.isEmpty()) {
         continue;
       }
@@ -348,9 +534,12 @@ final class UpgradeGuard {
         return false;
       }
       DeploymentStatus status = d.get().getStatus();
-      if (status == null || (positive(status.getReplicas()) || positive(status.getTerminatingReplicas())
-          || status.getObservedGeneration() != null && d.get().getMetadata().getGeneration() != null
-          && status.getObservedGeneration() < d.get().getMetadata().getGeneration())) {
+      if (status == null
+          || (positive(status.getReplicas())
+              || positive(status.getTerminatingReplicas())
+              || status.getObservedGeneration() != null
+                  && d.get().getMetadata().getGeneration() != null
+                  && status.getObservedGeneration() < d.get().getMetadata().getGeneration())) {
         return false;
       }
     }
@@ -361,10 +550,24 @@ final class UpgradeGuard {
     return n != null && n > 0;
   }
 
-  private static Decision hold(LoomioImage from, MigratedStatus migrated, UpgradeStatus upgrade,
-      Optional<UpgradeGateJob.Gate> gate, Optional<String> backupToCreate, Optional<Problem> problem,
+  private static Decision hold(
+      LoomioImage from,
+      MigratedStatus migrated,
+      UpgradeStatus upgrade,
+      Optional<UpgradeGateJob.Gate> gate,
+      Optional<String> backupToCreate,
+      Optional<Problem> problem,
       Optional<Problem> warning) {
-    return new Decision(Optional.empty(), from, from, gate, backupToCreate, migrated, upgrade, problem, warning,
+    return new Decision(
+        Optional.empty(),
+        from,
+        from,
+        gate,
+        backupToCreate,
+        migrated,
+        upgrade,
+        problem,
+        warning,
         migrateOnly(from));
   }
 }

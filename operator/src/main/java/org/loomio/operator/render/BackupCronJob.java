@@ -25,8 +25,17 @@ public final class BackupCronJob {
   private BackupCronJob() {}
 
   /** Zones the kube-controller-manager of a cluster without CronJob timeZone normally runs in. */
-  private static final Set<String> UTC = Set.of("Etc/UTC", "UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
-      "Etc/GMT", "GMT", "Etc/UCT", "UCT");
+  private static final Set<String> UTC = Set.of(
+      "Etc/UTC",
+      "UTC",
+      "Etc/Universal",
+      "Universal",
+      "Etc/Zulu",
+      "Zulu",
+      "Etc/GMT",
+      "GMT",
+      "Etc/UCT",
+      "UCT");
 
   /** The CronJob in the API the cluster serves (batch/v1, or batch/v1beta1 before 1.21), or none. */
   public static List<HasMetadata> render(RenderContext ctx) {
@@ -36,27 +45,36 @@ public final class BackupCronJob {
     }
     Optional<String> api = ctx.cluster().cronJobApi();
     if (api.isEmpty()) {
-      ctx.omit("batch/v1 CronJob", "scheduled backups do not run; on-demand LoomioBackups still do");
+      ctx.omit(
+          "batch/v1 CronJob", "scheduled backups do not run; on-demand LoomioBackups still do");
       return List.of();
     }
     CronJob cronJob = cronJob(ctx, b);
-    if (cronJob.getSpec().getTimeZone() == null && b.timeZone() != null && !UTC.contains(b.timeZone())) {
-      ctx.omit("CronJob spec.timeZone (Kubernetes 1.27)",
+    if (cronJob.getSpec().getTimeZone() == null
+        && b.timeZone() != null
+        && !UTC.contains(b.timeZone())) {
+      ctx.omit(
+          "CronJob spec.timeZone (Kubernetes 1.27)",
           "scheduled backups run in the kube-controller-manager's time zone, not " + b.timeZone());
     }
-    return List.of(api.get().equals(ClusterCapabilities.CRONJOB_V1) ? cronJob : OlderApis.cronJobV1beta1(cronJob));
+    return List.of(
+        api.get().equals(ClusterCapabilities.CRONJOB_V1)
+            ? cronJob
+            : OlderApis.cronJobV1beta1(cronJob));
   }
 
   private static CronJob cronJob(RenderContext ctx, ResolvedSpec.Backup b) {
     BackupSchedule schedule = BackupSchedule.parse(b.schedule());
-    long deadline = Math.max(10, Math.min(MAX_STARTING_DEADLINE_SECONDS, schedule.shortestInterval().toSeconds() / 2));
+    long deadline = Math.max(
+        10, Math.min(MAX_STARTING_DEADLINE_SECONDS, schedule.shortestInterval().toSeconds() / 2));
     return new CronJobBuilder()
         .withMetadata(ObjectMetas.of(ctx, Component.BACKUP))
         .withNewSpec()
         .withSchedule(b.schedule())
         .withTimeZone(ctx.cluster().atLeast(1, 27) ? b.timeZone() : null)
         .withConcurrencyPolicy("Forbid")
-        // paused while isolated: no backup of a compromised state may push good ones out of retention
+        // paused while isolated: no backup of a compromised state may push good ones out of
+        // retention
         // (always set, so lifting isolation un-suspends it whatever way the object is written)
         // and while a CloudNativePG database's Secrets do not exist yet (its pods would read them)
         .withSuspend(ctx.isolated() || ctx.databaseSecretsPending())
@@ -64,7 +82,9 @@ public final class BackupCronJob {
         .withSuccessfulJobsHistoryLimit(HISTORY_LIMIT)
         .withFailedJobsHistoryLimit(HISTORY_LIMIT)
         .withNewJobTemplate()
-        .withNewMetadata().withLabels(Labels.of(ctx.name(), Component.BACKUP)).endMetadata()
+        .withNewMetadata()
+        .withLabels(Labels.of(ctx.name(), Component.BACKUP))
+        .endMetadata()
         .withNewSpec()
         .withBackoffLimit(BACKOFF_LIMIT)
         .withActiveDeadlineSeconds((long) b.activeDeadlineSeconds())

@@ -12,11 +12,11 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
-import org.loomio.operator.backup.DatabaseFactsQuery;
-import org.loomio.operator.backup.DrillAgent;
 import org.loomio.operator.api.v1alpha1.BackupS3Spec;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.backup.DatabaseFactsQuery;
+import org.loomio.operator.backup.DrillAgent;
 import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.render.pod.Scratch;
@@ -51,8 +51,11 @@ public final class BackupPodTemplate {
   static final String S3_CA_DIR = "/backup-s3-ca";
   static final String S3_CA_FILE = "ca.crt";
   /** Application keys a restore may put back; database and Redis passwords stay those of the running servers. */
-  public static final List<String> RESTORABLE_SECRET_KEYS = List.of(Credentials.SECRET_KEY_BASE,
-      Credentials.DEVISE_SECRET, Credentials.RAILS_INBOUND_EMAIL_PASSWORD, Credentials.VAPID_PUBLIC_KEY,
+  public static final List<String> RESTORABLE_SECRET_KEYS = List.of(
+      Credentials.SECRET_KEY_BASE,
+      Credentials.DEVISE_SECRET,
+      Credentials.RAILS_INBOUND_EMAIL_PASSWORD,
+      Credentials.VAPID_PUBLIC_KEY,
       Credentials.VAPID_PRIVATE_KEY);
 
   /** The database facts the dump step reads in the dump's snapshot, for the agent to sign into the manifest. */
@@ -143,6 +146,7 @@ public final class BackupPodTemplate {
 
   /** The drill's directories: the steps' shared results, the throwaway server's data and its socket. */
   public static final String DRILL_WORK = SCRATCH + "/drill";
+
   public static final String DRILL_DATA = "/drill-db";
   public static final String DRILL_RUN = "/drill-run";
   public static final String DRILL_PREPARE_CONTAINER = "prepare";
@@ -180,8 +184,12 @@ public final class BackupPodTemplate {
       rm -f "$dump"
       PGUSER=drill psql --no-psqlrc --quiet --tuples-only --no-align --set=ON_ERROR_STOP=1 --dbname=drill \
         --command='SET search_path = pg_catalog' --command="$DATABASE_FACTS_SQL" > "$work/%5$s" || true
-      """.formatted(DRILL_WORK, DUMP, DrillAgent.RESTORE_EXIT_FILE, DrillAgent.RESTORE_LOG_FILE,
-      DrillAgent.FACTS_FILE);
+      """.formatted(
+          DRILL_WORK,
+          DUMP,
+          DrillAgent.RESTORE_EXIT_FILE,
+          DrillAgent.RESTORE_LOG_FILE,
+          DrillAgent.FACTS_FILE);
 
   /**
    * The drill pod's PostgreSQL container: a throwaway server of the stack's configured version, data on an
@@ -190,7 +198,8 @@ public final class BackupPodTemplate {
    * stopped and the dump removed whatever happens. The image's entrypoint is not used, so an arbitrary UID gets
    * a passwd entry the way that entrypoint gives one (nss_wrapper), for initdb.
    */
-  public static final String DRILL_SCRIPT = """
+  public static final String DRILL_SCRIPT =
+      """
       set -euo pipefail
       data=%1$s/data
       dump=%2$s
@@ -227,12 +236,28 @@ public final class BackupPodTemplate {
     dump.getEnv().add(Expansion.env("DATABASE_FACTS_SQL", DatabaseFactsQuery.SQL));
     pod.initContainer(dump);
 
-    List<String> args = new ArrayList<>(List.of("backup", "--stack", ctx.name(), "--dump", DUMP,
-        "--scratch", SCRATCH + "/staging", "--database-facts", FACTS,
-        "--loomio-image", ctx.servingImage().reference(),
-        "--postgres-version", Integer.toString(spec.database().version()),
-        "--keep-last", Integer.toString(b.keepLast()), "--keep-daily", Integer.toString(b.daily()),
-        "--keep-weekly", Integer.toString(b.weekly()), "--keep-monthly", Integer.toString(b.monthly())));
+    List<String> args = new ArrayList<>(List.of(
+        "backup",
+        "--stack",
+        ctx.name(),
+        "--dump",
+        DUMP,
+        "--scratch",
+        SCRATCH + "/staging",
+        "--database-facts",
+        FACTS,
+        "--loomio-image",
+        ctx.servingImage().reference(),
+        "--postgres-version",
+        Integer.toString(spec.database().version()),
+        "--keep-last",
+        Integer.toString(b.keepLast()),
+        "--keep-daily",
+        Integer.toString(b.daily()),
+        "--keep-weekly",
+        Integer.toString(b.weekly()),
+        "--keep-monthly",
+        Integer.toString(b.monthly())));
     List<VolumeMount> mounts = new ArrayList<>();
     List<EnvVar> env = new ArrayList<>(agentEnv());
     if (spec.storage().onVolume()) {
@@ -242,8 +267,13 @@ public final class BackupPodTemplate {
       args.addAll(List.of("--uploads-location", "s3"));
     }
     // the credentials Secret (generated or the user's), whole
-    pod.volume(new VolumeBuilder().withName("credentials").withNewSecret()
-        .withSecretName(spec.credentialsSecretName()).withDefaultMode(0440).endSecret().build());
+    pod.volume(new VolumeBuilder()
+        .withName("credentials")
+        .withNewSecret()
+        .withSecretName(spec.credentialsSecretName())
+        .withDefaultMode(0440)
+        .endSecret()
+        .build());
     mounts.add(mount("credentials", CREDENTIALS_DIR, true));
     args.addAll(List.of("--secrets", CREDENTIALS_DIR));
     if (b.mode() == BackupEncryptionSpec.Mode.Passphrase) {
@@ -254,9 +284,14 @@ public final class BackupPodTemplate {
       args.addAll(List.of("--recipients", KEYS_DIR + "/recipients.asc"));
     }
     mounts.add(mount("encryption", KEYS_DIR, true));
-    // the stack's signing key (private half only): the manifest's signature proves the backup is this stack's
-    pod.volume(secretItem("signing", new SecretKeyRef(Names.backupSigningKey(ctx.name()),
-        org.loomio.operator.secrets.GeneratedSigningKey.PRIVATE_KEY), "signing.asc"));
+    // the stack's signing key (private half only): the manifest's signature proves the backup is
+    // this stack's
+    pod.volume(secretItem(
+        "signing",
+        new SecretKeyRef(
+            Names.backupSigningKey(ctx.name()),
+            org.loomio.operator.secrets.GeneratedSigningKey.PRIVATE_KEY),
+        "signing.asc"));
     mounts.add(mount("signing", SIGNING_DIR, true));
     args.addAll(List.of("--signing-key", SIGNING_DIR + "/signing.asc"));
     destinations(ctx, pod, mounts, env, args, "--to-directory", "--to-s3");
@@ -275,15 +310,29 @@ public final class BackupPodTemplate {
    * @param verificationKey the public key the backup's manifest must be signed by
    * @param allowUnsigned whether a named backup without a signature is restored
    */
-  public static PodTemplateSpec restore(RenderContext ctx, String backupName, LoomioRestoreSpec.Source source,
-      boolean restoreUploads, SecretKeyRef privateKey, boolean secretsToSummary, SecretKeyRef verificationKey,
+  public static PodTemplateSpec restore(
+      RenderContext ctx,
+      String backupName,
+      LoomioRestoreSpec.Source source,
+      boolean restoreUploads,
+      SecretKeyRef privateKey,
+      boolean secretsToSummary,
+      SecretKeyRef verificationKey,
       boolean allowUnsigned) {
     ResolvedSpec spec = ctx.spec();
     ResolvedSpec.Backup b = spec.backup();
     HardenedPod pod = HardenedPod.of(ctx, Component.RESTORE).runToCompletion();
     common(ctx, pod, b);
-    List<String> args = new ArrayList<>(List.of("restore", "--stack", ctx.name(), "--backup", backupName,
-        "--scratch", SCRATCH + "/staging", "--database-out", DUMP));
+    List<String> args = new ArrayList<>(List.of(
+        "restore",
+        "--stack",
+        ctx.name(),
+        "--backup",
+        backupName,
+        "--scratch",
+        SCRATCH + "/staging",
+        "--database-out",
+        DUMP));
     List<VolumeMount> mounts = new ArrayList<>();
     List<EnvVar> env = new ArrayList<>(agentEnv());
     if (restoreUploads && spec.storage().onVolume()) {
@@ -308,7 +357,14 @@ public final class BackupPodTemplate {
       args.add("--secrets-to-summary");
     }
     boolean fromVolume = source == LoomioRestoreSpec.Source.volume;
-    destinations(ctx, pod, mounts, env, args, fromVolume ? "--from-directory" : null, fromVolume ? null : "--from-s3");
+    destinations(
+        ctx,
+        pod,
+        mounts,
+        env,
+        args,
+        fromVolume ? "--from-directory" : null,
+        fromVolume ? null : "--from-s3");
 
     pod.initContainer(agent(spec, args, env, mounts));
     pod.container(postgresClient(ctx, "pg-restore", RESTORE_SCRIPT.formatted(versionCheck()), b));
@@ -330,12 +386,22 @@ public final class BackupPodTemplate {
     HardenedPod pod = HardenedPod.of(ctx, Component.DRILL).runToCompletion();
     pod.scratch(Scratch.disk("scratch", SCRATCH, b.scratchSize()));
     pod.scratch(Scratch.disk("tmp", "/tmp", Defaults.SMALL_TMP_SIZE));
-    // the throwaway server's data: the restored database, as large as the dump it came from at most a few times
+    // the throwaway server's data: the restored database, as large as the dump it came from at most
+    // a few times
     pod.scratch(Scratch.disk("drill-db", DRILL_DATA, b.scratchSize()));
     pod.scratch(Scratch.disk("drill-run", DRILL_RUN, Defaults.POSTGRES_RUN_SIZE));
 
-    List<String> args = new ArrayList<>(List.of("drill", "prepare", "--stack", ctx.name(),
-        "--scratch", SCRATCH, "--database-out", DUMP, "--work", DRILL_WORK));
+    List<String> args = new ArrayList<>(List.of(
+        "drill",
+        "prepare",
+        "--stack",
+        ctx.name(),
+        "--scratch",
+        SCRATCH,
+        "--database-out",
+        DUMP,
+        "--work",
+        DRILL_WORK));
     List<VolumeMount> mounts = new ArrayList<>();
     List<EnvVar> env = new ArrayList<>(agentEnv());
     if (b.mode() == BackupEncryptionSpec.Mode.Passphrase) {
@@ -346,13 +412,26 @@ public final class BackupPodTemplate {
       args.addAll(List.of("--private-key", KEYS_DIR + "/private.asc"));
     }
     mounts.add(mount("decryption", KEYS_DIR, true));
-    pod.volume(secretItem("verification", new SecretKeyRef(Names.backupSigningKey(ctx.name()),
-        org.loomio.operator.secrets.GeneratedSigningKey.PUBLIC_KEY), "verification.asc"));
+    pod.volume(secretItem(
+        "verification",
+        new SecretKeyRef(
+            Names.backupSigningKey(ctx.name()),
+            org.loomio.operator.secrets.GeneratedSigningKey.PUBLIC_KEY),
+        "verification.asc"));
     mounts.add(mount("verification", SIGNING_DIR, true));
     args.addAll(List.of("--verification-key", SIGNING_DIR + "/verification.asc"));
-    // the off-site copy when there is one (what a disaster restore would use), else the backups claim, read-only
+    // the off-site copy when there is one (what a disaster restore would use), else the backups
+    // claim, read-only
     boolean fromS3 = b.s3() != null;
-    destinations(ctx, pod, mounts, env, args, fromS3 ? null : "--from-directory", fromS3 ? "--from-s3" : null, true);
+    destinations(
+        ctx,
+        pod,
+        mounts,
+        env,
+        args,
+        fromS3 ? null : "--from-directory",
+        fromS3 ? "--from-s3" : null,
+        true);
     Container prepare = agent(spec, args, env, mounts);
     prepare.setName(DRILL_PREPARE_CONTAINER);
     pod.initContainer(prepare);
@@ -366,7 +445,8 @@ public final class BackupPodTemplate {
         .withResources(b.resources())
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build());
-    pod.container(agent(spec, List.of("drill", "report", "--work", DRILL_WORK), agentEnv(), List.of()));
+    pod.container(
+        agent(spec, List.of("drill", "report", "--work", DRILL_WORK), agentEnv(), List.of()));
     return pod.build();
   }
 
@@ -375,7 +455,8 @@ public final class BackupPodTemplate {
    * arguments carry the user's strings (endpoint, bucket, prefix, region, KMS key id, image, backup name), so
    * each is escaped ({@link Expansion#literals}): the kubelet must never resolve a {@code $(VAR)} in them.
    */
-  private static Container agent(ResolvedSpec spec, List<String> args, List<EnvVar> env, List<VolumeMount> mounts) {
+  private static Container agent(
+      ResolvedSpec spec, List<String> args, List<EnvVar> env, List<VolumeMount> mounts) {
     return new ContainerBuilder()
         .withName(AGENT_CONTAINER)
         .withImage(spec.agentImage())
@@ -398,7 +479,8 @@ public final class BackupPodTemplate {
         fi""";
   }
 
-  private static Container postgresClient(RenderContext ctx, String name, String script, ResolvedSpec.Backup b) {
+  private static Container postgresClient(
+      RenderContext ctx, String name, String script, ResolvedSpec.Backup b) {
     ResolvedSpec.Database db = ctx.spec().database();
     List<EnvVar> env = new ArrayList<>(List.of(
         Expansion.env("PGHOST", db.host()),
@@ -411,7 +493,8 @@ public final class BackupPodTemplate {
         Expansion.env("RESTORE_AS_OWNER", Boolean.toString(db.embedded()))));
     List<VolumeMount> mounts = new ArrayList<>();
     if (db.ca() != null) {
-      env.add(Expansion.env("PGSSLROOTCERT", LoomioSettings.DATABASE_CA_DIR + "/" + LoomioSettings.CA_FILE));
+      env.add(Expansion.env(
+          "PGSSLROOTCERT", LoomioSettings.DATABASE_CA_DIR + "/" + LoomioSettings.CA_FILE));
       mounts.add(mount("database-ca", LoomioSettings.DATABASE_CA_DIR, true));
     }
     return new ContainerBuilder()
@@ -427,8 +510,10 @@ public final class BackupPodTemplate {
   }
 
   private static List<EnvVar> agentEnv() {
-    return List.of(Expansion.env("JAVA_TOOL_OPTIONS",
-        "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.io.tmpdir=/tmp"));
+    return List.of(
+        Expansion.env(
+            "JAVA_TOOL_OPTIONS",
+            "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.io.tmpdir=/tmp"));
   }
 
   /** Scratch space (the dump and staged ciphertext; /tmp for the JVM) and the database's CA, if any. */
@@ -441,10 +526,16 @@ public final class BackupPodTemplate {
     }
   }
 
-  private static void uploads(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, boolean readOnly) {
+  private static void uploads(
+      RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, boolean readOnly) {
     String claim = Names.of(ctx.name(), Component.UPLOADS);
-    pod.volume(new VolumeBuilder().withName("uploads").withNewPersistentVolumeClaim()
-        .withClaimName(claim).withReadOnly(readOnly ? Boolean.TRUE : null).endPersistentVolumeClaim().build());
+    pod.volume(new VolumeBuilder()
+        .withName("uploads")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(claim)
+        .withReadOnly(readOnly ? Boolean.TRUE : null)
+        .endPersistentVolumeClaim()
+        .build());
     mounts.add(mount("uploads", UPLOADS_DIR, readOnly));
     if (ctx.spec().storage().sharedNodeVolume()) {
       pod.requireSameNodeAs(claim);
@@ -452,31 +543,59 @@ public final class BackupPodTemplate {
   }
 
   /** The volume claim and/or the bucket, as agent flags. */
-  private static void destinations(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, List<EnvVar> env,
-      List<String> args, String directoryFlag, String s3Flag) {
+  private static void destinations(
+      RenderContext ctx,
+      HardenedPod pod,
+      List<VolumeMount> mounts,
+      List<EnvVar> env,
+      List<String> args,
+      String directoryFlag,
+      String s3Flag) {
     destinations(ctx, pod, mounts, env, args, directoryFlag, s3Flag, false);
   }
 
-  private static void destinations(RenderContext ctx, HardenedPod pod, List<VolumeMount> mounts, List<EnvVar> env,
-      List<String> args, String directoryFlag, String s3Flag, boolean readOnly) {
+  private static void destinations(
+      RenderContext ctx,
+      HardenedPod pod,
+      List<VolumeMount> mounts,
+      List<EnvVar> env,
+      List<String> args,
+      String directoryFlag,
+      String s3Flag,
+      boolean readOnly) {
     ResolvedSpec.Backup b = ctx.spec().backup();
     if (directoryFlag != null && b.onVolume()) {
-      pod.volume(new VolumeBuilder().withName("backups").withNewPersistentVolumeClaim()
-          .withClaimName(Names.backupsClaim(ctx.name())).withReadOnly(readOnly ? Boolean.TRUE : null)
-          .endPersistentVolumeClaim().build());
+      pod.volume(new VolumeBuilder()
+          .withName("backups")
+          .withNewPersistentVolumeClaim()
+          .withClaimName(Names.backupsClaim(ctx.name()))
+          .withReadOnly(readOnly ? Boolean.TRUE : null)
+          .endPersistentVolumeClaim()
+          .build());
       mounts.add(mount("backups", BACKUPS_DIR, readOnly));
       args.addAll(List.of(directoryFlag, BACKUPS_DIR));
     }
     BackupS3Spec s3 = b.s3();
     if (s3Flag != null && s3 != null) {
-      args.addAll(List.of(s3Flag, "--s3-endpoint", s3.getEndpoint(), "--s3-bucket", s3.getBucket(),
-          "--s3-prefix", b.s3Prefix(), "--s3-region", s3.getRegion() == null ? "us-east-1" : s3.getRegion()));
+      args.addAll(List.of(
+          s3Flag,
+          "--s3-endpoint",
+          s3.getEndpoint(),
+          "--s3-bucket",
+          s3.getBucket(),
+          "--s3-prefix",
+          b.s3Prefix(),
+          "--s3-region",
+          s3.getRegion() == null ? "us-east-1" : s3.getRegion()));
       if (Boolean.TRUE.equals(s3.getForcePathStyle())) {
         args.add("--s3-path-style");
       }
       if (s3.getServerSideEncryption() != null) {
-        args.addAll(List.of("--s3-sse", s3.getServerSideEncryption() == BackupS3Spec.ServerSideEncryption.AES256
-            ? "AES256" : "aws:kms"));
+        args.addAll(List.of(
+            "--s3-sse",
+            s3.getServerSideEncryption() == BackupS3Spec.ServerSideEncryption.AES256
+                ? "AES256"
+                : "aws:kms"));
         if (s3.getKmsKeyId() != null) {
           args.addAll(List.of("--s3-kms-key-id", s3.getKmsKeyId()));
         }
@@ -488,7 +607,8 @@ public final class BackupPodTemplate {
       }
       String creds = s3.getCredentialsSecretRef().getName();
       env.add(RailsContainer.fromSecret("AWS_ACCESS_KEY_ID", creds, BackupS3Spec.ACCESS_KEY_ID));
-      env.add(RailsContainer.fromSecret("AWS_SECRET_ACCESS_KEY", creds, BackupS3Spec.SECRET_ACCESS_KEY));
+      env.add(RailsContainer.fromSecret(
+          "AWS_SECRET_ACCESS_KEY", creds, BackupS3Spec.SECRET_ACCESS_KEY));
     }
   }
 
@@ -497,19 +617,39 @@ public final class BackupPodTemplate {
     if (b.recipientsSecret() != null) {
       return secretItem("encryption", b.recipientsSecret(), "recipients.asc");
     }
-    String name = b.recipientsConfigMap() != null ? b.recipientsConfigMap().getName() : Names.backupRecipients(ctx.name());
-    String key = b.recipientsConfigMap() != null ? b.recipientsConfigMap().getKey() : BackupRecipientsConfigMap.KEY;
-    return new VolumeBuilder().withName("encryption").withNewConfigMap().withName(name)
-        .withItems(new KeyToPath(key, null, "recipients.asc")).withDefaultMode(0444).endConfigMap().build();
+    String name = b.recipientsConfigMap() != null
+        ? b.recipientsConfigMap().getName()
+        : Names.backupRecipients(ctx.name());
+    String key = b.recipientsConfigMap() != null
+        ? b.recipientsConfigMap().getKey()
+        : BackupRecipientsConfigMap.KEY;
+    return new VolumeBuilder()
+        .withName("encryption")
+        .withNewConfigMap()
+        .withName(name)
+        .withItems(new KeyToPath(key, null, "recipients.asc"))
+        .withDefaultMode(0444)
+        .endConfigMap()
+        .build();
   }
 
   private static Volume secretItem(String volume, SecretKeyRef ref, String path) {
-    return new VolumeBuilder().withName(volume).withNewSecret().withSecretName(ref.getName())
+    return new VolumeBuilder()
+        .withName(volume)
+        .withNewSecret()
+        .withSecretName(ref.getName())
         // readable by the pod's group (fsGroup 10001), not the world
-        .withItems(new KeyToPath(ref.getKey(), null, path)).withDefaultMode(0440).endSecret().build();
+        .withItems(new KeyToPath(ref.getKey(), null, path))
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
   }
 
   private static VolumeMount mount(String volume, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly ? Boolean.TRUE : null).build();
+    return new VolumeMountBuilder()
+        .withName(volume)
+        .withMountPath(path)
+        .withReadOnly(readOnly ? Boolean.TRUE : null)
+        .build();
   }
 }

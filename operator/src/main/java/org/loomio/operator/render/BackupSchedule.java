@@ -18,14 +18,27 @@ import java.util.Optional;
  */
 public final class BackupSchedule {
 
-  private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final CronParser PARSER =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
   private static final Map<String, String> MACROS = Map.of(
-      "@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0",
-      "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
+      "@yearly",
+      "0 0 1 1 *",
+      "@annually",
+      "0 0 1 1 *",
+      "@monthly",
+      "0 0 1 * *",
+      "@weekly",
+      "0 0 * * 0",
+      "@daily",
+      "0 0 * * *",
+      "@midnight",
+      "0 0 * * *",
+      "@hourly",
+      "0 * * * *");
 
   /** Parsed schedules with their intervals: walking a year of runs costs tens of milliseconds, a reconcile none. */
-  private static final Map<String, BackupSchedule> CACHE = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+  private static final Map<String, BackupSchedule> CACHE =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, BackupSchedule> eldest) {
           return size() > 256;
@@ -34,7 +47,9 @@ public final class BackupSchedule {
 
   /** A schedule must fire within this many years of the reference date (29 February fires every 4 or 8 years). */
   static final int NEVER_FIRES_HORIZON_YEARS = 9;
-  private static final ZonedDateTime REFERENCE = ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC"));
+
+  private static final ZonedDateTime REFERENCE =
+      ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC"));
 
   private final ExecutionTime execution;
   private volatile Duration longest;
@@ -59,7 +74,8 @@ public final class BackupSchedule {
       throw new IllegalArgumentException("not a cron schedule (" + e.getMessage() + ")");
     }
     if (!parsed.firesWithin(NEVER_FIRES_HORIZON_YEARS)) {
-      // the CronJob controller accepts it and never runs it: no backup ever, and only BackupsHealthy to say so
+      // the CronJob controller accepts it and never runs it: no backup ever, and only
+      // BackupsHealthy to say so
       throw new IllegalArgumentException("a schedule that never fires (no date matches it within "
           + NEVER_FIRES_HORIZON_YEARS + " years, like February 31)");
     }

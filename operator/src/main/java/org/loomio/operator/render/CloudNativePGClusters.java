@@ -32,10 +32,12 @@ public final class CloudNativePGClusters {
   public static final String MAJOR_ANNOTATION = "loomio.org/postgres-major";
   /** Ports of an instance: PostgreSQL, the instance manager's status endpoint, the metrics exporter. */
   public static final int POSTGRES_PORT = 5432;
+
   public static final int STATUS_PORT = 8000;
   public static final int METRICS_PORT = 9187;
   /** Created after initdb, in the application database, as the superuser (not every one of them is trusted). */
-  public static final List<String> EXTENSIONS = List.of("citext", "hstore", "pgcrypto", "pg_stat_statements");
+  public static final List<String> EXTENSIONS =
+      List.of("citext", "hstore", "pgcrypto", "pg_stat_statements");
 
   private CloudNativePGClusters() {}
 
@@ -46,8 +48,10 @@ public final class CloudNativePGClusters {
       return List.of();
     }
     if (!ctx.cluster().serves(ClusterCapabilities.CNPG_CLUSTER)) {
-      ctx.omit("postgresql.cnpg.io/v1 Cluster", "spec.database.cloudNativePG needs CloudNativePG installed; there is"
-          + " no database, so nothing of Loomio starts (docs/database.md, Installing CloudNativePG)");
+      ctx.omit(
+          "postgresql.cnpg.io/v1 Cluster",
+          "spec.database.cloudNativePG needs CloudNativePG installed; there is"
+              + " no database, so nothing of Loomio starts (docs/database.md, Installing CloudNativePG)");
       return List.of();
     }
     ResolvedSpec.CloudNativePG c = cnpg.get();
@@ -56,14 +60,25 @@ public final class CloudNativePGClusters {
     s.put("imageName", c.imageName());
     s.put("imagePullPolicy", spec.cloudNativePGPullPolicy());
     if (!spec.imagePullSecrets().isEmpty()) {
-      s.put("imagePullSecrets", spec.imagePullSecrets().stream().map(r -> Map.of("name", r.getName())).toList());
+      s.put(
+          "imagePullSecrets",
+          spec.imagePullSecrets().stream().map(r -> Map.of("name", r.getName())).toList());
     }
     s.put("enableSuperuserAccess", false);
-    s.put("inheritedMetadata", ordered("labels", ordered(Labels.INSTANCE, ctx.name(), Labels.PART_OF, Labels.APP)));
-    s.put("bootstrap", ordered("initdb", ordered(
-        "database", ResolvedSpec.EMBEDDED_DATABASE,
-        "owner", ResolvedSpec.CNPG_OWNER,
-        "postInitApplicationSQL", EXTENSIONS.stream().map(e -> "CREATE EXTENSION IF NOT EXISTS " + e).toList())));
+    s.put(
+        "inheritedMetadata",
+        ordered("labels", ordered(Labels.INSTANCE, ctx.name(), Labels.PART_OF, Labels.APP)));
+    s.put(
+        "bootstrap",
+        ordered(
+            "initdb",
+            ordered(
+                "database", ResolvedSpec.EMBEDDED_DATABASE,
+                "owner", ResolvedSpec.CNPG_OWNER,
+                "postInitApplicationSQL",
+                    EXTENSIONS.stream()
+                        .map(e -> "CREATE EXTENSION IF NOT EXISTS " + e)
+                        .toList())));
     Map<String, Object> storage = new LinkedHashMap<>();
     storage.put("size", c.storageSize());
     if (c.storageClassName() != null) {
@@ -71,8 +86,15 @@ public final class CloudNativePGClusters {
     }
     s.put("storage", storage);
     s.put("resources", resources(c.workload().resources()));
-    s.put("affinity", ordered("enablePodAntiAffinity", true, "topologyKey", "kubernetes.io/hostname",
-        "podAntiAffinityType", "required"));
+    s.put(
+        "affinity",
+        ordered(
+            "enablePodAntiAffinity",
+            true,
+            "topologyKey",
+            "kubernetes.io/hostname",
+            "podAntiAffinityType",
+            "required"));
     s.put("enablePDB", true);
     s.put("monitoring", ordered("enablePodMonitor", ctx.cloudNativePGSettings().podMonitor()));
     if (c.backup() != null) {
@@ -80,7 +102,10 @@ public final class CloudNativePGClusters {
     }
     CloudNativePGCluster cluster = new CloudNativePGCluster();
     cluster.setMetadata(ObjectMetas.of(ctx, Names.cnpgCluster(ctx.name()), Component.POSTGRES));
-    cluster.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(MAJOR_ANNOTATION, Integer.toString(c.version()))));
+    cluster
+        .getMetadata()
+        .setAnnotations(
+            new LinkedHashMap<>(Map.of(MAJOR_ANNOTATION, Integer.toString(c.version()))));
     cluster.setSpec(s);
     return List.of(cluster);
   }
@@ -94,11 +119,16 @@ public final class CloudNativePGClusters {
     store.put("destinationPath", c.backupPath());
     store.put("endpointURL", s3.getEndpoint());
     if (b.getCaSecretRef() != null) {
-      store.put("endpointCA", ordered("name", b.getCaSecretRef().getName(), "key", b.getCaSecretRef().getKey()));
+      store.put(
+          "endpointCA",
+          ordered(
+              "name", b.getCaSecretRef().getName(), "key", b.getCaSecretRef().getKey()));
     }
-    store.put("s3Credentials", ordered(
-        "accessKeyId", ordered("name", secret, "key", S3BucketSpec.ACCESS_KEY_ID),
-        "secretAccessKey", ordered("name", secret, "key", S3BucketSpec.SECRET_ACCESS_KEY)));
+    store.put(
+        "s3Credentials",
+        ordered(
+            "accessKeyId", ordered("name", secret, "key", S3BucketSpec.ACCESS_KEY_ID),
+            "secretAccessKey", ordered("name", secret, "key", S3BucketSpec.SECRET_ACCESS_KEY)));
     store.put("wal", ordered("compression", "gzip"));
     store.put("data", ordered("compression", "gzip"));
     return ordered("retentionPolicy", c.retentionDays() + "d", "barmanObjectStore", store);

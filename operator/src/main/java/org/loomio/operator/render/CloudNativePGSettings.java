@@ -18,25 +18,32 @@ import org.loomio.operator.api.v1alpha1.CidrBlock;
  *     instance manager talks to it; empty: no rule (the NetworkPolicies condition says the instances cannot reach it)
  * @param apiServerPorts the ports of those addresses
  */
-public record CloudNativePGSettings(String operatorNamespace, boolean podMonitor, List<String> monitoringNamespaces,
-    List<CidrBlock> apiServer, List<Integer> apiServerPorts) {
+public record CloudNativePGSettings(
+    String operatorNamespace,
+    boolean podMonitor,
+    List<String> monitoringNamespaces,
+    List<CidrBlock> apiServer,
+    List<Integer> apiServerPorts) {
 
   public static final String DEFAULT_OPERATOR_NAMESPACE = "cnpg-system";
 
   /** The chart's defaults, with no API server address known. */
-  public static final CloudNativePGSettings DEFAULTS = new CloudNativePGSettings(DEFAULT_OPERATOR_NAMESPACE, false,
-      List.of(), List.of(), List.of(443, 6443));
+  public static final CloudNativePGSettings DEFAULTS = new CloudNativePGSettings(
+      DEFAULT_OPERATOR_NAMESPACE, false, List.of(), List.of(), List.of(443, 6443));
 
   public CloudNativePGSettings {
-    operatorNamespace = operatorNamespace == null || operatorNamespace.isBlank() ? DEFAULT_OPERATOR_NAMESPACE
+    operatorNamespace = operatorNamespace == null || operatorNamespace.isBlank()
+        ? DEFAULT_OPERATOR_NAMESPACE
         : operatorNamespace.strip();
-    monitoringNamespaces = List.copyOf(Objects.requireNonNull(monitoringNamespaces, "monitoringNamespaces"));
+    monitoringNamespaces =
+        List.copyOf(Objects.requireNonNull(monitoringNamespaces, "monitoringNamespaces"));
     apiServer = List.copyOf(Objects.requireNonNull(apiServer, "apiServer"));
-    apiServerPorts = List.copyOf(apiServerPorts == null || apiServerPorts.isEmpty() ? List.of(443, 6443) : apiServerPorts);
+    apiServerPorts = List.copyOf(
+        apiServerPorts == null || apiServerPorts.isEmpty() ? List.of(443, 6443) : apiServerPorts);
     for (CidrBlock b : apiServer) {
       if (b.getCidr().endsWith("/0")) {
-        throw new IllegalArgumentException("the API server's address range must not be " + b.getCidr()
-            + ": give the addresses of its endpoints");
+        throw new IllegalArgumentException("the API server's address range must not be "
+            + b.getCidr() + ": give the addresses of its endpoints");
       }
     }
   }

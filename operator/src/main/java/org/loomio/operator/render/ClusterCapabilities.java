@@ -21,12 +21,15 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
   public static final String PDB_V1 = "policy/v1/PodDisruptionBudget";
   /** Served from 1.5 to 1.24: the PodDisruptionBudget API of clusters before 1.21. */
   public static final String PDB_V1BETA1 = "policy/v1beta1/PodDisruptionBudget";
+
   public static final String CRONJOB_V1 = "batch/v1/CronJob";
   /** Served from 1.8 to 1.24: the CronJob API of clusters before 1.21. */
   public static final String CRONJOB_V1BETA1 = "batch/v1beta1/CronJob";
+
   public static final String INGRESS_V1 = "networking.k8s.io/v1/Ingress";
   /** Gateway API and Traefik are CRDs: the CLI assumes them installed; the operator asks the server. */
   public static final String HTTPROUTE_V1 = "gateway.networking.k8s.io/v1/HTTPRoute";
+
   public static final String TRAEFIK_MIDDLEWARE = "traefik.io/v1alpha1/Middleware";
   /**
    * cert-manager's Certificate: nothing is rendered for it, but without it an issuer named in spec.ingress.tls
@@ -54,7 +57,8 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
    * CLI say exactly this (SupportedVersionsTest).
    */
   public static final String SUPPORT_STATEMENT = "Supported: Kubernetes 1." + OLDEST_SUPPORTED_MINOR
-      + " and newer. Kubernetes 1." + OLDEST_RUNNABLE_MINOR + " to 1." + (OLDEST_SUPPORTED_MINOR - 1)
+      + " and newer. Kubernetes 1." + OLDEST_RUNNABLE_MINOR + " to 1."
+      + (OLDEST_SUPPORTED_MINOR - 1)
       + " run with the documented gaps. Older versions are not supported.";
 
   /**
@@ -74,17 +78,27 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
 
   /** Every gap between the oldest runnable and the oldest supported version, oldest first. */
   public static final List<Gap> GAPS = List.of(
-      new Gap(21, "the namespace label kubernetes.io/metadata.name",
+      new Gap(
+          21,
+          "the namespace label kubernetes.io/metadata.name",
           "the default DNS and ingress-nginx peers of the NetworkPolicies select namespaces by it: label"
               + " kube-system (and ingress-nginx) with it, or set spec.networkPolicy.dns and .edge"),
-      new Gap(21, "the create-only guard of Services",
+      new Gap(
+          21,
+          "the create-only guard of Services",
           "a Service is created after a read of its name instead of by a create that fails when it exists"),
-      new Gap(25, "CEL validation rules (x-kubernetes-validations)",
+      new Gap(
+          25,
+          "CEL validation rules (x-kubernetes-validations)",
           "install the CRDs from crds/legacy/; a spec that breaks a cross-field rule is admitted and then"
               + " refused by the operator (Degraded, InvalidSpec) instead of at admission"),
-      new Gap(27, "CronJob spec.timeZone",
+      new Gap(
+          27,
+          "CronJob spec.timeZone",
           "scheduled backups run in the kube-controller-manager's time zone, not spec.backup.timeZone"),
-      new Gap(27, "PodDisruptionBudget spec.unhealthyPodEvictionPolicy",
+      new Gap(
+          27,
+          "PodDisruptionBudget spec.unhealthyPodEvictionPolicy",
           "an unhealthy web or hocuspocus pod can block a node drain"));
 
   private static final Pattern VERSION = Pattern.compile("^v?(\\d+)\\.(\\d+)(\\D.*)?$");
@@ -97,12 +111,13 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
   public static ClusterCapabilities forVersion(String version) {
     Matcher m = VERSION.matcher(version.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a Kubernetes version: '" + version + "' (expected e.g. 1.30)");
+      throw new IllegalArgumentException(
+          "not a Kubernetes version: '" + version + "' (expected e.g. 1.30)");
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
-    java.util.Set<String> served = new java.util.HashSet<>(Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE,
-        CERT_MANAGER_CERTIFICATE, CNPG_CLUSTER));
+    java.util.Set<String> served = new java.util.HashSet<>(
+        Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE, CERT_MANAGER_CERTIFICATE, CNPG_CLUSTER));
     boolean newer = major > 1;
     if (newer || minor >= 19) {
       served.add(INGRESS_V1);
@@ -168,7 +183,8 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
           + ", the oldest version the operator runs on. " + SUPPORT_STATEMENT;
     }
     return "Kubernetes " + version() + " runs with these gaps: "
-        + gaps().stream().map(Gap::toString).collect(java.util.stream.Collectors.joining("; ")) + ". "
+        + gaps().stream().map(Gap::toString).collect(java.util.stream.Collectors.joining("; "))
+        + ". "
         + SUPPORT_STATEMENT;
   }
 

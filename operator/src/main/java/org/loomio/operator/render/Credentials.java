@@ -43,7 +43,8 @@ public record Credentials(String secretName, boolean generated, Map<String, Stri
 
   /** The keys a stack needs, in a stable order: the VAPID pair and the Rails secrets always, the service passwords when embedded. */
   public static List<String> requiredKeys(ResolvedSpec spec) {
-    List<String> keys = new ArrayList<>(List.of(SECRET_KEY_BASE, DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD));
+    List<String> keys =
+        new ArrayList<>(List.of(SECRET_KEY_BASE, DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD));
     if (spec.database().embedded()) {
       keys.add(POSTGRES_PASSWORD);
     }
@@ -57,7 +58,8 @@ public record Credentials(String secretName, boolean generated, Map<String, Stri
 
   /** The keys of {@code <name>-secrets}: the application's (when generated) and the operator's own. */
   public static List<String> generatedKeys(ResolvedSpec spec) {
-    List<String> keys = new ArrayList<>(spec.existingSecret() == null ? requiredKeys(spec) : List.of());
+    List<String> keys =
+        new ArrayList<>(spec.existingSecret() == null ? requiredKeys(spec) : List.of());
     keys.add(HASH_KEY);
     return keys;
   }

@@ -21,30 +21,54 @@ public final class DataVolumeClaims {
     List<PersistentVolumeClaim> claims = new ArrayList<>();
     ResolvedSpec.Storage storage = ctx.spec().storage();
     if (storage.onVolume()) {
-      claims.add(claim(ctx, Names.of(ctx.name(), Component.UPLOADS), Component.UPLOADS,
-          storage.volume().getAccessMode().name(), storage.volume().getSize(), storage.volume().getStorageClassName()));
+      claims.add(claim(
+          ctx,
+          Names.of(ctx.name(), Component.UPLOADS),
+          Component.UPLOADS,
+          storage.volume().getAccessMode().name(),
+          storage.volume().getSize(),
+          storage.volume().getStorageClassName()));
     }
     ResolvedSpec.Database db = ctx.spec().database();
     if (db.embedded()) {
-      claims.add(claim(ctx, Names.postgresData(ctx.name()), Component.POSTGRES, "ReadWriteOnce",
-          db.storageSize(), db.storageClassName()));
+      claims.add(claim(
+          ctx,
+          Names.postgresData(ctx.name()),
+          Component.POSTGRES,
+          "ReadWriteOnce",
+          db.storageSize(),
+          db.storageClassName()));
     }
     ResolvedSpec.Backup backup = ctx.spec().backup();
     if (backup.onVolume()) {
-      claims.add(claim(ctx, Names.backupsClaim(ctx.name()), Component.BACKUP, "ReadWriteOnce",
-          backup.volumeSize(), backup.volumeStorageClass()));
+      claims.add(claim(
+          ctx,
+          Names.backupsClaim(ctx.name()),
+          Component.BACKUP,
+          "ReadWriteOnce",
+          backup.volumeSize(),
+          backup.volumeStorageClass()));
     }
     return claims;
   }
 
-  private static PersistentVolumeClaim claim(RenderContext ctx, String name, Component component, String accessMode,
-      String size, String storageClassName) {
+  private static PersistentVolumeClaim claim(
+      RenderContext ctx,
+      String name,
+      Component component,
+      String accessMode,
+      String size,
+      String storageClassName) {
     return new PersistentVolumeClaimBuilder()
-        .withMetadata(ObjectMetas.retained(ctx.namespace(), ctx.name(), ctx.spec().uid(), name, component))
+        .withMetadata(
+            ObjectMetas.retained(ctx.namespace(), ctx.name(), ctx.spec().uid(), name, component))
         .withNewSpec()
         .withAccessModes(accessMode)
-        .withStorageClassName(storageClassName == null || storageClassName.isEmpty() ? null : storageClassName)
-        .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
+        .withStorageClassName(
+            storageClassName == null || storageClassName.isEmpty() ? null : storageClassName)
+        .withNewResources()
+        .addToRequests("storage", new Quantity(size))
+        .endResources()
         .endSpec()
         .build();
   }

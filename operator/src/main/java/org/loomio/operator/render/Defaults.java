@@ -12,9 +12,11 @@ public final class Defaults {
 
   private Defaults() {}
 
-  // --- built-in images (ImageDefaults.BUILT_IN); an operator may set others, a spec overrides both ---
+  // --- built-in images (ImageDefaults.BUILT_IN); an operator may set others, a spec overrides both
+  // ---
   /** The Loomio image: the release series this operator is built and tested against. */
   public static final String LOOMIO_REPOSITORY = "loomio/loomio";
+
   public static final String LOOMIO_TAG = "3.5";
   public static final String POSTGRES_REPOSITORY = "postgres";
   public static final String REDIS_REPOSITORY = "redis";
@@ -56,13 +58,18 @@ public final class Defaults {
   public static final ResourceRequirements BACKUP = resources("100m", "256Mi", "1", "768Mi");
   /** Redis CPU; its memory is derived from maxMemory (see {@link #redisMemory}). */
   public static final ResourceRequirements REDIS_CPU = new ResourceRequirementsBuilder()
-      .addToRequests("cpu", new Quantity("50m")).addToLimits("cpu", new Quantity("500m")).build();
+      .addToRequests("cpu", new Quantity("50m"))
+      .addToLimits("cpu", new Quantity("500m"))
+      .build();
   /** The small init container of the migration Job that waits for PostgreSQL to accept connections. */
   public static final ResourceRequirements WAIT_FOR_DATABASE = new ResourceRequirementsBuilder()
-      .addToRequests("cpu", new Quantity("10m")).addToRequests("memory", new Quantity("32Mi"))
+      .addToRequests("cpu", new Quantity("10m"))
+      .addToRequests("memory", new Quantity("32Mi"))
       .addToRequests("ephemeral-storage", new Quantity("16Mi"))
-      .addToLimits("cpu", new Quantity("100m")).addToLimits("memory", new Quantity("64Mi"))
-      .addToLimits("ephemeral-storage", new Quantity("32Mi")).build();
+      .addToLimits("cpu", new Quantity("100m"))
+      .addToLimits("memory", new Quantity("64Mi"))
+      .addToLimits("ephemeral-storage", new Quantity("32Mi"))
+      .build();
 
   /** Ephemeral storage beyond the emptyDir volumes: container logs and the (read-only) writable layer. */
   public static final long EPHEMERAL_HEADROOM_MI = 256;
@@ -80,9 +87,11 @@ public final class Defaults {
   public static final String APP_TMP_SIZE = "512Mi";
   /** /loomio/tmp/pids: puma's and Solid Queue's pid files. */
   public static final String PIDS_SIZE = "16Mi";
+
   public static final String LOG_SIZE = "128Mi";
   /** /tmp of web and worker holds uploads in flight and their previews: at least this, or twice the upload limit. */
   public static final long TMP_MIN_MI = 1024;
+
   public static final String SMALL_TMP_SIZE = "64Mi";
   public static final String POSTGRES_RUN_SIZE = "16Mi";
   public static final String POSTGRES_SHM_SIZE = "256Mi";
@@ -98,6 +107,7 @@ public final class Defaults {
   public static final long MIN_CLIENT_BYTES_PER_SECOND = 125_000;
   /** Thruster's own read and write timeouts (basecamp/thruster internal/config.go), the floor of ours. */
   public static final int THRUSTER_DEFAULT_TIMEOUT_SECONDS = 30;
+
   public static final int WORKER_TERMINATION_GRACE_SECONDS = 60;
   public static final int WEB_TERMINATION_GRACE_SECONDS = 30;
   public static final long MIGRATION_ACTIVE_DEADLINE_SECONDS = 7200;
@@ -105,8 +115,8 @@ public final class Defaults {
   /** An upgrade gate check or a password rotation: minutes at most. */
   public static final long GATE_ACTIVE_DEADLINE_SECONDS = 900;
 
-  private static ResourceRequirements resources(String cpuRequest, String memoryRequest, String cpuLimit,
-      String memoryLimit) {
+  private static ResourceRequirements resources(
+      String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {
     return new ResourceRequirementsBuilder()
         .addToRequests("cpu", new Quantity(cpuRequest))
         .addToRequests("memory", new Quantity(memoryRequest))

@@ -30,8 +30,11 @@ public final class DrillCronJob {
       return List.of();
     }
     BackupSchedule schedule = BackupSchedule.parse(d.schedule());
-    long deadline = Math.max(10, Math.min(BackupCronJob.MAX_STARTING_DEADLINE_SECONDS,
-        schedule.shortestInterval().toSeconds() / 2));
+    long deadline = Math.max(
+        10,
+        Math.min(
+            BackupCronJob.MAX_STARTING_DEADLINE_SECONDS,
+            schedule.shortestInterval().toSeconds() / 2));
     CronJob cronJob = new CronJobBuilder()
         .withMetadata(ObjectMetas.of(ctx, Component.DRILL))
         .withNewSpec()
@@ -43,7 +46,9 @@ public final class DrillCronJob {
         .withSuccessfulJobsHistoryLimit(BackupCronJob.HISTORY_LIMIT)
         .withFailedJobsHistoryLimit(BackupCronJob.HISTORY_LIMIT)
         .withNewJobTemplate()
-        .withNewMetadata().withLabels(Labels.of(ctx.name(), Component.DRILL)).endMetadata()
+        .withNewMetadata()
+        .withLabels(Labels.of(ctx.name(), Component.DRILL))
+        .endMetadata()
         .withNewSpec()
         .withBackoffLimit(0)
         .withActiveDeadlineSeconds((long) b.activeDeadlineSeconds())
@@ -52,6 +57,9 @@ public final class DrillCronJob {
         .endJobTemplate()
         .endSpec()
         .build();
-    return List.of(api.get().equals(ClusterCapabilities.CRONJOB_V1) ? cronJob : OlderApis.cronJobV1beta1(cronJob));
+    return List.of(
+        api.get().equals(ClusterCapabilities.CRONJOB_V1)
+            ? cronJob
+            : OlderApis.cronJobV1beta1(cronJob));
   }
 }

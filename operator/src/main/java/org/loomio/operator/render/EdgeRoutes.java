@@ -12,7 +12,8 @@ import java.util.List;
 public final class EdgeRoutes {
 
   public static final String CABLE = "/cable";
-  public static final List<String> INTERNAL_PATHS = List.of("/api/hocuspocus", "/rails/action_mailbox");
+  public static final List<String> INTERNAL_PATHS =
+      List.of("/api/hocuspocus", "/rails/action_mailbox");
   /** Websocket routes get long read/send timeouts (seconds). */
   public static final int WEBSOCKET_TIMEOUT_SECONDS = 3600;
 

@@ -2,8 +2,8 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.util.Base64;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,9 +25,11 @@ public final class GeneratedSecret {
   /** A credentials Secret of the stack under another name (the pending values of a rotation). */
   public static Secret render(ResolvedSpec spec, String name, Map<String, String> values) {
     Map<String, String> data = new LinkedHashMap<>();
-    values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    values.forEach((k, v) ->
+        data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder()
-        .withMetadata(ObjectMetas.retained(spec.namespace(), spec.name(), spec.uid(), name, Component.SECRETS))
+        .withMetadata(ObjectMetas.retained(
+            spec.namespace(), spec.name(), spec.uid(), name, Component.SECRETS))
         .withType("Opaque")
         .withData(data)
         .build();

@@ -1,8 +1,8 @@
 package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
@@ -26,7 +26,8 @@ public final class HocuspocusDeployment {
   private HocuspocusDeployment() {}
 
   /** The error-reporting settings hocuspocus/server.mjs reads: {@code SENTRY_PUBLIC_DSN || SENTRY_DSN}. */
-  public static final java.util.List<String> ERROR_REPORTING = java.util.List.of("SENTRY_PUBLIC_DSN", "SENTRY_DSN");
+  public static final java.util.List<String> ERROR_REPORTING =
+      java.util.List.of("SENTRY_PUBLIC_DSN", "SENTRY_DSN");
 
   /**
    * The Sentry DSN the spec gives web and worker (spec.env, or spec.secretEnv as a secretKeyRef), passed on so
@@ -38,7 +39,9 @@ public final class HocuspocusDeployment {
       if (spec.env().containsKey(name)) {
         env.add(Expansion.env(name, spec.env().get(name)));
       }
-      spec.secretEnv().stream().filter(e -> name.equals(e.getName())).findFirst()
+      spec.secretEnv().stream()
+          .filter(e -> name.equals(e.getName()))
+          .findFirst()
           .ifPresent(e -> env.add(RailsContainer.fromSecret(name, e.getSecretKeyRef())));
     }
     return env;
@@ -60,8 +63,11 @@ public final class HocuspocusDeployment {
             Expansion.env("PUBLIC_APP_URL", spec.publicUrl()),
             Expansion.env("PRIVATE_APP_URL", spec.privateAppUrl()))
         .addAllToEnv(errorReporting(spec))
-        .withPorts(new ContainerPortBuilder().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
-            .withProtocol("TCP").build())
+        .withPorts(new ContainerPortBuilder()
+            .withName(HTTP_PORT_NAME)
+            .withContainerPort(HTTP_PORT)
+            .withProtocol("TCP")
+            .build())
         .withResources(hocuspocus.resources())
         // Any plain GET answers "Welcome to Hocuspocus!".
         .withStartupProbe(Probes.httpGet("/", HTTP_PORT_NAME, 5, 3, 60))
@@ -71,9 +77,11 @@ public final class HocuspocusDeployment {
     HardenedPod pod = HardenedPod.of(ctx, Component.HOCUSPOCUS)
         .options(hocuspocus.pod())
         .scratch(Scratch.disk("tmp", "/tmp", Defaults.APP_TMP_SIZE))
-        .scratch(Scratch.disk("client-assets", "/loomio/public/client3", Defaults.CLIENT_ASSETS_SIZE))
+        .scratch(
+            Scratch.disk("client-assets", "/loomio/public/client3", Defaults.CLIENT_ASSETS_SIZE))
         .container(main.build());
 
-    return Workloads.deployment(ctx, Component.HOCUSPOCUS, hocuspocus.replicas(), Workloads.rolling(), pod.build());
+    return Workloads.deployment(
+        ctx, Component.HOCUSPOCUS, hocuspocus.replicas(), Workloads.rolling(), pod.build());
   }
 }

@@ -46,8 +46,10 @@ public final class HttpRoutes {
     GatewaySpec g = spec.gateway().get();
     GatewaySpec d = new GatewaySpec();
     String name = ctx.name();
-    ParentReference https = parent(ctx, g, g.getHttpsListener() != null ? g.getHttpsListener() : d.getHttpsListener());
-    ParentReference http = parent(ctx, g, g.getHttpListener() != null ? g.getHttpListener() : d.getHttpListener());
+    ParentReference https =
+        parent(ctx, g, g.getHttpsListener() != null ? g.getHttpsListener() : d.getHttpsListener());
+    ParentReference http =
+        parent(ctx, g, g.getHttpListener() != null ? g.getHttpListener() : d.getHttpListener());
     List<HTTPRouteFilter> headers = headerFilter(g);
 
     List<HTTPRouteRule> webRules = new ArrayList<>();
@@ -57,18 +59,35 @@ public final class HttpRoutes {
     routes.add(route(ctx, name + "-web", https, List.of(spec.host()), webRules));
     List<String> hosts = new ArrayList<>(List.of(spec.host()));
     if (spec.hocuspocusEnabled()) {
-      routes.add(route(ctx, name + "-hocuspocus", https, List.of(spec.hocuspocusHost()),
+      routes.add(route(
+          ctx,
+          name + "-hocuspocus",
+          https,
+          List.of(spec.hocuspocusHost()),
           List.of(rule(List.of("/"), EdgeRoutes.hocuspocusService(name), headers))));
       hosts.add(spec.hocuspocusHost());
     }
-    HTTPRouteFilter redirect = new HTTPRouteFilterBuilder().withType("RequestRedirect")
-        .withNewRequestRedirect().withScheme("https").withStatusCode(301).endRequestRedirect().build();
-    routes.add(route(ctx, name + "-https-redirect", http, hosts,
+    HTTPRouteFilter redirect = new HTTPRouteFilterBuilder()
+        .withType("RequestRedirect")
+        .withNewRequestRedirect()
+        .withScheme("https")
+        .withStatusCode(301)
+        .endRequestRedirect()
+        .build();
+    routes.add(route(
+        ctx,
+        name + "-https-redirect",
+        http,
+        hosts,
         List.of(new HTTPRouteRuleBuilder().withFilters(redirect).build())));
     return routes;
   }
 
-  private static HTTPRoute route(RenderContext ctx, String name, ParentReference parent, List<String> hosts,
+  private static HTTPRoute route(
+      RenderContext ctx,
+      String name,
+      ParentReference parent,
+      List<String> hosts,
       List<HTTPRouteRule> rules) {
     return new HTTPRouteBuilder()
         .withMetadata(ObjectMetas.of(ctx, name, Component.EDGE))
@@ -80,7 +99,8 @@ public final class HttpRoutes {
         .build();
   }
 
-  private static HTTPRouteRule rule(List<String> prefixes, String service, List<HTTPRouteFilter> filters) {
+  private static HTTPRouteRule rule(
+      List<String> prefixes, String service, List<HTTPRouteFilter> filters) {
     List<HTTPRouteMatch> matches = new ArrayList<>();
     for (String p : prefixes) {
       HTTPRouteMatch m = new HTTPRouteMatch();
@@ -90,7 +110,10 @@ public final class HttpRoutes {
     return new HTTPRouteRuleBuilder()
         .withMatches(matches)
         .withFilters(filters)
-        .addNewBackendRef().withName(service).withPort(80).endBackendRef()
+        .addNewBackendRef()
+        .withName(service)
+        .withPort(80)
+        .endBackendRef()
         .build();
   }
 
@@ -101,9 +124,13 @@ public final class HttpRoutes {
     }
     List<HTTPHeader> set = new ArrayList<>();
     headers.forEach((k, v) -> set.add(new HTTPHeader(k, v)));
-    return List.of(new HTTPRouteFilterBuilder().withType("ResponseHeaderModifier")
-        .withNewResponseHeaderModifier().withSet(set).withRemove(Arrays.asList(SecurityHeaders.REMOVED))
-        .endResponseHeaderModifier().build());
+    return List.of(new HTTPRouteFilterBuilder()
+        .withType("ResponseHeaderModifier")
+        .withNewResponseHeaderModifier()
+        .withSet(set)
+        .withRemove(Arrays.asList(SecurityHeaders.REMOVED))
+        .endResponseHeaderModifier()
+        .build());
   }
 
   private static ParentReference parent(RenderContext ctx, GatewaySpec g, String section) {

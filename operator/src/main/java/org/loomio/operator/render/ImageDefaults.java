@@ -37,17 +37,20 @@ public record ImageDefaults(Ref loomio, String postgresRepository, Ref redis, Re
         digest = s.substring(at + 1);
         s = s.substring(0, at);
         if (!DIGEST.matcher(digest).matches()) {
-          throw new IllegalArgumentException("image " + reference + ": the digest must be sha256:<64 hex digits>");
+          throw new IllegalArgumentException(
+              "image " + reference + ": the digest must be sha256:<64 hex digits>");
         }
       }
       int colon = s.lastIndexOf(':');
       if (colon <= s.lastIndexOf('/')) {
-        throw new IllegalArgumentException("image " + reference + ": give repository:tag (a tag is required)");
+        throw new IllegalArgumentException(
+            "image " + reference + ": give repository:tag (a tag is required)");
       }
       String repository = s.substring(0, colon);
       String tag = s.substring(colon + 1);
       if (!REPOSITORY.matcher(repository).matches()) {
-        throw new IllegalArgumentException("image " + reference + ": invalid repository " + repository);
+        throw new IllegalArgumentException(
+            "image " + reference + ": invalid repository " + repository);
       }
       if (!TAG.matcher(tag).matches()) {
         throw new IllegalArgumentException("image " + reference + ": invalid tag " + tag);
@@ -80,7 +83,8 @@ public record ImageDefaults(Ref loomio, String postgresRepository, Ref redis, Re
     Objects.requireNonNull(loomio, "loomio");
     Objects.requireNonNull(redis, "redis");
     Objects.requireNonNull(agent, "agent");
-    if (postgresRepository == null || !Ref.REPOSITORY.matcher(postgresRepository).matches()
+    if (postgresRepository == null
+        || !Ref.REPOSITORY.matcher(postgresRepository).matches()
         || postgresRepository.substring(postgresRepository.lastIndexOf('/') + 1).contains(":")) {
       throw new IllegalArgumentException("invalid PostgreSQL image repository " + postgresRepository
           + " (a repository without a tag: the tag is the database's major version)");

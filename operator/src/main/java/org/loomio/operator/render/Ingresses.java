@@ -57,7 +57,8 @@ public final class Ingresses {
     List<IngressRule> socketRules = new ArrayList<>();
     socketRules.add(rule(spec.host(), List.of(path(EdgeRoutes.CABLE, web, 80))));
     if (spec.hocuspocusEnabled()) {
-      socketRules.add(rule(spec.hocuspocusHost(), List.of(path("/", EdgeRoutes.hocuspocusService(name), 80))));
+      socketRules.add(
+          rule(spec.hocuspocusHost(), List.of(path("/", EdgeRoutes.hocuspocusService(name), 80))));
     }
 
     Map<String, String> webAnnotations = annotations(ctx, ingress, false);
@@ -72,7 +73,11 @@ public final class Ingresses {
         ingress(ctx, name + "-websockets", ingress, annotations(ctx, ingress, true), socketRules));
   }
 
-  private static Ingress ingress(RenderContext ctx, String objectName, IngressSpec spec, Map<String, String> annotations,
+  private static Ingress ingress(
+      RenderContext ctx,
+      String objectName,
+      IngressSpec spec,
+      Map<String, String> annotations,
       List<IngressRule> rules) {
     ResolvedSpec s = ctx.spec();
     List<String> hosts = new ArrayList<>(List.of(s.host()));
@@ -92,12 +97,16 @@ public final class Ingresses {
   }
 
   /** The controller's annotations: the user's first, then ours (which win). */
-  private static Map<String, String> annotations(RenderContext ctx, IngressSpec spec, boolean websockets) {
-    Map<String, String> a = new LinkedHashMap<>(spec.getAnnotations() == null ? Map.of() : spec.getAnnotations());
+  private static Map<String, String> annotations(
+      RenderContext ctx, IngressSpec spec, boolean websockets) {
+    Map<String, String> a =
+        new LinkedHashMap<>(spec.getAnnotations() == null ? Map.of() : spec.getAnnotations());
     RateLimitSpec rate = spec.getRateLimit() == null ? new RateLimitSpec() : spec.getRateLimit();
     boolean limited = !Boolean.FALSE.equals(rate.getEnabled());
     RateLimitSpec d = new RateLimitSpec();
-    int rps = rate.getRequestsPerSecond() != null ? rate.getRequestsPerSecond() : d.getRequestsPerSecond();
+    int rps = rate.getRequestsPerSecond() != null
+        ? rate.getRequestsPerSecond()
+        : d.getRequestsPerSecond();
     int burst = rate.getBurst() != null ? rate.getBurst() : d.getBurst();
     int connections = rate.getConnections() != null ? rate.getConnections() : d.getConnections();
     if (ctx.spec().ingressController() == IngressSpec.Controller.TRAEFIK) {
@@ -113,7 +122,8 @@ public final class Ingresses {
     a.put(NGINX + "force-ssl-redirect", "true");
     a.put(NGINX + "proxy-body-size", EdgeRoutes.bodyLimitMB(ctx.spec()) + "m");
     if (!NginxHeadersConfigMap.headers(spec).isEmpty()) {
-      a.put(NGINX + "custom-headers", ctx.namespace() + "/" + NginxHeadersConfigMap.name(ctx.name()));
+      a.put(
+          NGINX + "custom-headers", ctx.namespace() + "/" + NginxHeadersConfigMap.name(ctx.name()));
     }
     if (limited) {
       a.put(NGINX + "limit-rps", Integer.toString(rps));
@@ -128,12 +138,26 @@ public final class Ingresses {
   }
 
   private static IngressRule rule(String host, List<HTTPIngressPath> paths) {
-    return new IngressRuleBuilder().withHost(host).withNewHttp().withPaths(paths).endHttp().build();
+    return new IngressRuleBuilder()
+        .withHost(host)
+        .withNewHttp()
+        .withPaths(paths)
+        .endHttp()
+        .build();
   }
 
   private static HTTPIngressPath path(String path, String service, int port) {
-    return new HTTPIngressPathBuilder().withPath(path).withPathType("Prefix")
-        .withNewBackend().withNewService().withName(service).withNewPort().withNumber(port).endPort()
-        .endService().endBackend().build();
+    return new HTTPIngressPathBuilder()
+        .withPath(path)
+        .withPathType("Prefix")
+        .withNewBackend()
+        .withNewService()
+        .withName(service)
+        .withNewPort()
+        .withNumber(port)
+        .endPort()
+        .endService()
+        .endBackend()
+        .build();
   }
 }

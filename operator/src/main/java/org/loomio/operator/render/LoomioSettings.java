@@ -19,6 +19,7 @@ public final class LoomioSettings {
 
   /** Where a database CA certificate is mounted (see {@link RailsContainer}). */
   public static final String DATABASE_CA_DIR = "/etc/loomio/database-ca";
+
   public static final String S3_CA_DIR = "/etc/loomio/s3-ca";
   public static final String CA_FILE = "ca.crt";
 
@@ -31,10 +32,13 @@ public final class LoomioSettings {
     env.put("PUBLIC_APP_URL", spec.publicUrl());
     env.put("PRIVATE_APP_URL", spec.privateAppUrl());
     env.put("HOCUSPOCUS_URL", "wss://" + spec.hocuspocusHost());
-    // TLS ends at the edge. ASSUME_SSL's middleware, first in the stack, marks every request as HTTPS, so
-    // nothing inside the cluster is redirected (probes, hocuspocus' callback, a mail relay). FORCE_SSL makes
+    // TLS ends at the edge. ASSUME_SSL's middleware, first in the stack, marks every request as
+    // HTTPS, so
+    // nothing inside the cluster is redirected (probes, hocuspocus' callback, a mail relay).
+    // FORCE_SSL makes
     // mail links and asset hosts https:// and the session cookie Secure (session_store.rb compares
-    // .to_i == 1, so exactly "1"); it is set only for releases whose redirect exclusions also spare the
+    // .to_i == 1, so exactly "1"); it is set only for releases whose redirect exclusions also spare
+    // the
     // stack's own plain-HTTP calls (LoomioReleases, docs/api.md).
     env.put("ASSUME_SSL", "1");
     if (LoomioReleases.forceSsl(spec.loomioTag())) {
@@ -63,12 +67,18 @@ public final class LoomioSettings {
   /** postgresql://user@host:port/database?sslmode=...; the password comes from PGPASSWORD. */
   static String databaseUrl(ResolvedSpec.Database db) {
     StringBuilder url = new StringBuilder("postgresql://")
-        .append(URLEncoder.encode(db.user(), StandardCharsets.UTF_8)).append('@')
-        .append(db.host()).append(':').append(db.port()).append('/')
+        .append(URLEncoder.encode(db.user(), StandardCharsets.UTF_8))
+        .append('@')
+        .append(db.host())
+        .append(':')
+        .append(db.port())
+        .append('/')
         .append(URLEncoder.encode(db.database(), StandardCharsets.UTF_8))
-        .append("?sslmode=").append(db.sslMode().value());
+        .append("?sslmode=")
+        .append(db.sslMode().value());
     if (db.sslMode().verifies()) {
-      url.append("&sslrootcert=").append(db.ca() != null ? DATABASE_CA_DIR + "/" + CA_FILE : "system");
+      url.append("&sslrootcert=")
+          .append(db.ca() != null ? DATABASE_CA_DIR + "/" + CA_FILE : "system");
     }
     return url.toString();
   }
@@ -99,7 +109,9 @@ public final class LoomioSettings {
     env.put("ACTIVE_STORAGE_SERVICE", "s3_compatible");
     env.put("STORAGE_ENDPOINT", s3.getEndpoint());
     env.put("STORAGE_BUCKET_NAME", s3.getBucket());
-    env.put("STORAGE_REGION", s3.getRegion() != null ? s3.getRegion() : new S3StorageSpec().getRegion());
+    env.put(
+        "STORAGE_REGION",
+        s3.getRegion() != null ? s3.getRegion() : new S3StorageSpec().getRegion());
     if (Boolean.TRUE.equals(s3.getForcePathStyle())) {
       env.put("STORAGE_FORCE_PATH_STYLE", "1");
     }

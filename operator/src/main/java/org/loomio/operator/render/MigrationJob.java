@@ -27,7 +27,8 @@ public final class MigrationJob {
   }
 
   static String hash(ResolvedSpec spec, LoomioImage image) {
-    return SecretDigests.sha256(image.reference() + "\n" + LoomioSettings.databaseUrl(spec.database()))
+    return SecretDigests.sha256(
+            image.reference() + "\n" + LoomioSettings.databaseUrl(spec.database()))
         .substring(0, 8);
   }
 
@@ -53,17 +54,24 @@ public final class MigrationJob {
     ContainerBuilder migrate = RailsContainer.base(ctx, "migrate", web.resources())
         .withImage(ctx.migrationImage().reference())
         .withCommand("bundle", "exec", "rake", "db:prepare")
-        // on failure the kubelet keeps the log's tail as the termination message: Degraded quotes it
+        // on failure the kubelet keeps the log's tail as the termination message: Degraded quotes
+        // it
         .withTerminationMessagePolicy("FallbackToLogsOnError");
 
-    // Waits (within the Job's deadline) until PostgreSQL accepts connections, so a first start does not
+    // Waits (within the Job's deadline) until PostgreSQL accepts connections, so a first start does
+    // not
     // burn the Job's retries while the embedded database is still initialising.
     ContainerBuilder waitForDatabase = new ContainerBuilder()
         .withName("wait-for-database")
         .withImage(ctx.spec().postgresImage())
         .withImagePullPolicy(ctx.spec().postgresPullPolicy())
-        .withCommand("/bin/sh", "-c", "until pg_isready -h \"$PGHOST\" -p \"$PGPORT\" -t 5; do sleep 2; done")
-        .withEnv(Expansion.env("PGHOST", db.host()), Expansion.env("PGPORT", Integer.toString(db.port())))
+        .withCommand(
+            "/bin/sh",
+            "-c",
+            "until pg_isready -h \"$PGHOST\" -p \"$PGPORT\" -t 5; do sleep 2; done")
+        .withEnv(
+            Expansion.env("PGHOST", db.host()),
+            Expansion.env("PGPORT", Integer.toString(db.port())))
         .withResources(Defaults.WAIT_FOR_DATABASE);
 
     HardenedPod pod = HardenedPod.of(ctx, Component.MIGRATE)

@@ -53,8 +53,16 @@ public final class NetworkPolicies {
    * {@code IPNet.Contains} reads it as IPv4; seen on the real API server).
    */
   public static final List<CidrBlock> DEFAULT_PUBLIC = List.of(
-      new CidrBlock("0.0.0.0/0", List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-          "127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8")),
+      new CidrBlock(
+          "0.0.0.0/0",
+          List.of(
+              "10.0.0.0/8",
+              "172.16.0.0/12",
+              "192.168.0.0/16",
+              "100.64.0.0/10",
+              "127.0.0.0/8",
+              "169.254.0.0/16",
+              "0.0.0.0/8")),
       new CidrBlock("::/0", List.of("fc00::/7", "fe80::/10", "::1/128", "64:ff9b::/96")));
 
   private NetworkPolicies() {}
@@ -90,18 +98,24 @@ public final class NetworkPolicies {
       List<NetworkPolicyEgressRule> hocuspocusEgress = new ArrayList<>(
           List.of(f.dns(), egress(List.of(f.pods(Component.WEB)), WebDeployment.HTTP_PORT)));
       if (!HocuspocusDeployment.errorReporting(spec).isEmpty()) {
-        // a Sentry DSN reaches hocuspocus (hocuspocus/server.mjs reports its errors there): public HTTPS, like
+        // a Sentry DSN reaches hocuspocus (hocuspocus/server.mjs reports its errors there): public
+        // HTTPS, like
         // web's, under the same spec.networkPolicy.egress.internetHTTPS switch
         hocuspocusEgress.addAll(f.internetHttps());
       }
-      policies.add(allow(ctx, Component.HOCUSPOCUS, fromEdge(f, HocuspocusDeployment.HTTP_PORT), hocuspocusEgress));
+      policies.add(allow(
+          ctx,
+          Component.HOCUSPOCUS,
+          fromEdge(f, HocuspocusDeployment.HTTP_PORT),
+          hocuspocusEgress));
     }
     List<NetworkPolicyEgressRule> migrateEgress = new ArrayList<>();
     migrateEgress.add(f.dns());
     migrateEgress.addAll(f.database());
     migrateEgress.addAll(f.redis());
     policies.add(allow(ctx, Component.MIGRATE, List.of(), migrateEgress));
-    // backup and restore pods: the database and the backup bucket, nothing else, nobody may connect to them
+    // backup and restore pods: the database and the backup bucket, nothing else, nobody may connect
+    // to them
     List<NetworkPolicyEgressRule> backupEgress = new ArrayList<>();
     backupEgress.add(f.dns());
     backupEgress.addAll(f.database());
@@ -109,14 +123,19 @@ public final class NetworkPolicies {
     policies.add(allow(ctx, Component.BACKUP, List.of(), backupEgress));
     policies.add(allow(ctx, Component.RESTORE, List.of(), backupEgress));
     if (spec.drill().runs()) {
-      // restore drills: the backup bucket and DNS only (their PostgreSQL is inside their own pod); no ingress
+      // restore drills: the backup bucket and DNS only (their PostgreSQL is inside their own pod);
+      // no ingress
       List<NetworkPolicyEgressRule> drillEgress = new ArrayList<>();
       drillEgress.add(f.dns());
       drillEgress.addAll(f.backupS3());
       policies.add(allow(ctx, Component.DRILL, List.of(), drillEgress));
     }
-    List<NetworkPolicyPeer> clients = new ArrayList<>(List.of(f.pods(Component.WEB), f.pods(Component.WORKER),
-        f.pods(Component.MIGRATE), f.pods(Component.BACKUP), f.pods(Component.RESTORE)));
+    List<NetworkPolicyPeer> clients = new ArrayList<>(List.of(
+        f.pods(Component.WEB),
+        f.pods(Component.WORKER),
+        f.pods(Component.MIGRATE),
+        f.pods(Component.BACKUP),
+        f.pods(Component.RESTORE)));
     if (ctx.rotation().isPresent()) {
       // the password rotation Job: the database only, while it exists
       policies.add(allow(ctx, Component.ROTATE, List.of(), rotateEgress(f)));
@@ -132,14 +151,18 @@ public final class NetworkPolicies {
       policies.add(allow(ctx, Component.DB_ROLES, List.of(), rotateEgress(f)));
       List<NetworkPolicyPeer> databaseClients = new ArrayList<>(clients);
       databaseClients.add(f.pods(Component.DB_ROLES));
-      policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(databaseClients, PostgresStatefulSet.PORT)),
+      policies.add(allow(
+          ctx,
+          Component.POSTGRES,
+          List.of(ingress(databaseClients, PostgresStatefulSet.PORT)),
           List.of(f.dns())));
     }
     if (spec.database().cloudNativePG()) {
       policies.add(cloudNativePG(ctx, f, clients));
     }
     if (spec.redis().embedded()) {
-      policies.add(allow(ctx, Component.REDIS, List.of(ingress(clients, RedisDeployment.PORT)), List.of(f.dns())));
+      policies.add(allow(
+          ctx, Component.REDIS, List.of(ingress(clients, RedisDeployment.PORT)), List.of(f.dns())));
     }
     return policies;
   }
@@ -186,7 +209,8 @@ public final class NetworkPolicies {
     java.util.Set<Component> jobs = ctx.databaseJobsAtWork();
     if (jobs.isEmpty()) {
       if (ctx.spec().database().cloudNativePG()) {
-        // the instances carry the instance label (inheritedMetadata), so the deny-all covers them; this one covers
+        // the instances carry the instance label (inheritedMetadata), so the deny-all covers them;
+        // this one covers
         // them by CloudNativePG's own label too, should the label not have reached a pod
         policies.add(cloudNativePGIsolated(ctx, List.of()));
       }
@@ -205,7 +229,8 @@ public final class NetworkPolicies {
       clients.add(f.pods(Component.RESTORE));
     }
     if (jobs.contains(Component.MIGRATE)) {
-      // the restore's own migration Job only (it carries the restore's label), not the stack's migration Jobs
+      // the restore's own migration Job only (it carries the restore's label), not the stack's
+      // migration Jobs
       List<NetworkPolicyEgressRule> out = new ArrayList<>();
       out.add(f.dns());
       out.addAll(f.database());
@@ -230,13 +255,15 @@ public final class NetworkPolicies {
       clients.add(f.pods(Component.ROTATE));
     }
     if (spec.database().embedded()) {
-      policies.add(allow(ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of()));
+      policies.add(allow(
+          ctx, Component.POSTGRES, List.of(ingress(clients, PostgresStatefulSet.PORT)), List.of()));
     }
     if (spec.database().cloudNativePG()) {
       policies.add(cloudNativePGIsolated(ctx, clients));
     }
     if (spec.redis().embedded() && !cacheClients.isEmpty()) {
-      policies.add(allow(ctx, Component.REDIS, List.of(ingress(cacheClients, RedisDeployment.PORT)), List.of()));
+      policies.add(allow(
+          ctx, Component.REDIS, List.of(ingress(cacheClients, RedisDeployment.PORT)), List.of()));
     }
     return policies;
   }
@@ -249,25 +276,37 @@ public final class NetworkPolicies {
    * server (its instance manager watches the Cluster) at the installation's API-server addresses only, and the
    * continuous backup's bucket when it is on.
    */
-  private static NetworkPolicy cloudNativePG(RenderContext ctx, Flows f, List<NetworkPolicyPeer> clients) {
+  private static NetworkPolicy cloudNativePG(
+      RenderContext ctx, Flows f, List<NetworkPolicyPeer> clients) {
     CloudNativePGSettings settings = ctx.cloudNativePGSettings();
     NetworkPolicyPeer instances = f.cloudNativePGInstances();
     List<NetworkPolicyIngressRule> in = new ArrayList<>();
     in.add(ingress(clients, CloudNativePGClusters.POSTGRES_PORT));
-    in.add(ingress(List.of(instances), CloudNativePGClusters.POSTGRES_PORT, CloudNativePGClusters.STATUS_PORT));
-    in.add(ingress(List.of(peer(new PeerSelector(namespace(settings.operatorNamespace()),
-        selector("app.kubernetes.io/name", "cloudnative-pg")))), CloudNativePGClusters.STATUS_PORT,
+    in.add(ingress(
+        List.of(instances),
+        CloudNativePGClusters.POSTGRES_PORT,
+        CloudNativePGClusters.STATUS_PORT));
+    in.add(ingress(
+        List.of(peer(new PeerSelector(
+            namespace(settings.operatorNamespace()),
+            selector("app.kubernetes.io/name", "cloudnative-pg")))),
+        CloudNativePGClusters.STATUS_PORT,
         CloudNativePGClusters.POSTGRES_PORT));
     if (settings.podMonitor() && !settings.monitoringNamespaces().isEmpty()) {
       List<NetworkPolicyPeer> prometheus = settings.monitoringNamespaces().stream()
-          .map(n -> peer(new PeerSelector(namespace(n), new LabelSelector()))).toList();
+          .map(n -> peer(new PeerSelector(namespace(n), new LabelSelector())))
+          .toList();
       in.add(ingress(prometheus, CloudNativePGClusters.METRICS_PORT));
     }
     List<NetworkPolicyEgressRule> out = new ArrayList<>();
     out.add(f.dns());
-    out.add(egress(List.of(instances), CloudNativePGClusters.POSTGRES_PORT, CloudNativePGClusters.STATUS_PORT));
+    out.add(egress(
+        List.of(instances),
+        CloudNativePGClusters.POSTGRES_PORT,
+        CloudNativePGClusters.STATUS_PORT));
     if (!settings.apiServer().isEmpty()) {
-      out.add(egress(blocks(settings.apiServer()),
+      out.add(egress(
+          blocks(settings.apiServer()),
           settings.apiServerPorts().stream().mapToInt(Integer::intValue).toArray()));
     }
     out.addAll(f.continuousBackup());
@@ -275,13 +314,18 @@ public final class NetworkPolicies {
   }
 
   /** Isolated: the instances accept only the operator's Jobs at work on the database, and reach nothing. */
-  private static NetworkPolicy cloudNativePGIsolated(RenderContext ctx, List<NetworkPolicyPeer> clients) {
-    return cloudNativePGPolicy(ctx, clients.isEmpty() ? List.of()
-        : List.of(ingress(clients, CloudNativePGClusters.POSTGRES_PORT)), List.of());
+  private static NetworkPolicy cloudNativePGIsolated(
+      RenderContext ctx, List<NetworkPolicyPeer> clients) {
+    return cloudNativePGPolicy(
+        ctx,
+        clients.isEmpty()
+            ? List.of()
+            : List.of(ingress(clients, CloudNativePGClusters.POSTGRES_PORT)),
+        List.of());
   }
 
-  private static NetworkPolicy cloudNativePGPolicy(RenderContext ctx, List<NetworkPolicyIngressRule> in,
-      List<NetworkPolicyEgressRule> out) {
+  private static NetworkPolicy cloudNativePGPolicy(
+      RenderContext ctx, List<NetworkPolicyIngressRule> in, List<NetworkPolicyEgressRule> out) {
     return new NetworkPolicyBuilder()
         .withMetadata(ObjectMetas.of(ctx, Component.POSTGRES))
         .withNewSpec()
@@ -301,8 +345,9 @@ public final class NetworkPolicies {
   /** The migration Job a LoomioRestore runs after restoring: component migrate with the restore label. */
   private static LabelSelector restoreMigration(RenderContext ctx) {
     LabelSelector selector = new LabelSelector(null, podLabels(ctx, Component.MIGRATE));
-    selector.setMatchExpressions(List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
-        Labels.RESTORE, "Exists", null)));
+    selector.setMatchExpressions(
+        List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+            Labels.RESTORE, "Exists", null)));
     return selector;
   }
 
@@ -313,7 +358,10 @@ public final class NetworkPolicies {
     return out;
   }
 
-  private static NetworkPolicy allow(RenderContext ctx, Component component, List<NetworkPolicyIngressRule> in,
+  private static NetworkPolicy allow(
+      RenderContext ctx,
+      Component component,
+      List<NetworkPolicyIngressRule> in,
       List<NetworkPolicyEgressRule> out) {
     return new NetworkPolicyBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
@@ -382,13 +430,17 @@ public final class NetworkPolicies {
 
     /** The edge's pods, or none (no edge and no spec.networkPolicy.edge). */
     List<NetworkPolicyPeer> edge() {
-      PeerSelector edge = np.getEdge() != null ? np.getEdge() : defaultEdge(ctx.spec()).orElse(null);
+      PeerSelector edge =
+          np.getEdge() != null ? np.getEdge() : defaultEdge(ctx.spec()).orElse(null);
       return edge == null ? List.of() : List.of(peer(edge));
     }
 
     NetworkPolicyEgressRule dns() {
-      PeerSelector dns = np.getDns() != null ? np.getDns()
-          : new PeerSelector(selector("kubernetes.io/metadata.name", "kube-system"), selector("k8s-app", "kube-dns"));
+      PeerSelector dns = np.getDns() != null
+          ? np.getDns()
+          : new PeerSelector(
+              selector("kubernetes.io/metadata.name", "kube-system"),
+              selector("k8s-app", "kube-dns"));
       NetworkPolicyEgressRule rule = new NetworkPolicyEgressRule();
       rule.setTo(List.of(peer(dns)));
       rule.setPorts(List.of(port(53, "UDP"), port(53, "TCP")));
@@ -402,7 +454,8 @@ public final class NetworkPolicies {
       }
       if (db.cloudNativePG()) {
         // the instances' pods, not the -rw Service: the primary moves on failover
-        return List.of(egress(List.of(cloudNativePGInstances()), CloudNativePGClusters.POSTGRES_PORT));
+        return List.of(
+            egress(List.of(cloudNativePGInstances()), CloudNativePGClusters.POSTGRES_PORT));
       }
       return List.of(egress(externalServer(db.host(), egress.getDatabase()).peers(), db.port()));
     }
@@ -419,7 +472,8 @@ public final class NetworkPolicies {
       if (c == null) {
         return List.of();
       }
-      return List.of(egress(blocks(egress.getBackupS3() != null ? egress.getBackupS3() : publicBlocks()),
+      return List.of(egress(
+          blocks(egress.getBackupS3() != null ? egress.getBackupS3() : publicBlocks()),
           endpointPort(URI.create(c.getS3().getEndpoint()))));
     }
 
@@ -427,15 +481,21 @@ public final class NetworkPolicies {
       ResolvedSpec.Redis redis = ctx.spec().redis();
       return switch (redis.mode()) {
         case EMBEDDED -> List.of(egress(List.of(pods(Component.REDIS)), RedisDeployment.PORT));
-        case EXTERNAL -> List.of(egress(externalServer(redis.host(), egress.getRedis()).peers(),
-            egress.getRedisPort() != null ? egress.getRedisPort() : new EgressSpec().getRedisPort()));
+        case EXTERNAL ->
+          List.of(egress(
+              externalServer(redis.host(), egress.getRedis()).peers(),
+              egress.getRedisPort() != null
+                  ? egress.getRedisPort()
+                  : new EgressSpec().getRedisPort()));
         case NONE -> List.of();
       };
     }
 
     List<NetworkPolicyEgressRule> smtp() {
-      return ctx.spec().smtp()
-          .map(s -> List.of(egress(blocks(egress.getSmtp() != null ? egress.getSmtp() : publicBlocks()), s.port())))
+      return ctx.spec()
+          .smtp()
+          .map(s -> List.of(egress(
+              blocks(egress.getSmtp() != null ? egress.getSmtp() : publicBlocks()), s.port())))
           .orElse(List.of());
     }
 
@@ -444,7 +504,8 @@ public final class NetworkPolicies {
       if (s3 == null) {
         return List.of();
       }
-      return List.of(egress(blocks(egress.getS3() != null ? egress.getS3() : publicBlocks()),
+      return List.of(egress(
+          blocks(egress.getS3() != null ? egress.getS3() : publicBlocks()),
           endpointPort(URI.create(s3.getEndpoint()))));
     }
 
@@ -453,7 +514,8 @@ public final class NetworkPolicies {
       if (s3 == null) {
         return List.of();
       }
-      return List.of(egress(blocks(egress.getBackupS3() != null ? egress.getBackupS3() : publicBlocks()),
+      return List.of(egress(
+          blocks(egress.getBackupS3() != null ? egress.getBackupS3() : publicBlocks()),
           endpointPort(URI.create(s3.getEndpoint()))));
     }
 
@@ -463,7 +525,9 @@ public final class NetworkPolicies {
     }
 
     private static int endpointPort(URI endpoint) {
-      return endpoint.getPort() > 0 ? endpoint.getPort() : "http".equals(endpoint.getScheme()) ? 80 : 443;
+      return endpoint.getPort() > 0
+          ? endpoint.getPort()
+          : "http".equals(endpoint.getScheme()) ? 80 : 443;
     }
 
     private List<CidrBlock> publicBlocks() {
@@ -482,17 +546,21 @@ public final class NetworkPolicies {
   static java.util.Optional<PeerSelector> defaultEdge(ResolvedSpec spec) {
     IngressSpec.Controller controller = spec.ingressController();
     if (controller == IngressSpec.Controller.NGINX) {
-      return java.util.Optional.of(new PeerSelector(namespace("ingress-nginx"),
-          selector("app.kubernetes.io/name", "ingress-nginx")));
+      return java.util.Optional.of(new PeerSelector(
+          namespace("ingress-nginx"), selector("app.kubernetes.io/name", "ingress-nginx")));
     }
     if (controller == IngressSpec.Controller.TRAEFIK) {
       LabelSelector namespaces = new LabelSelector();
-      namespaces.setMatchExpressions(List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
-          NAMESPACE_NAME, "In", TRAEFIK_NAMESPACES)));
-      return java.util.Optional.of(new PeerSelector(namespaces, selector("app.kubernetes.io/name", "traefik")));
+      namespaces.setMatchExpressions(
+          List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+              NAMESPACE_NAME, "In", TRAEFIK_NAMESPACES)));
+      return java.util.Optional.of(
+          new PeerSelector(namespaces, selector("app.kubernetes.io/name", "traefik")));
     }
-    return spec.gateway().map(g -> new PeerSelector(
-        namespace(g.getNamespace() != null ? g.getNamespace() : spec.namespace()), new LabelSelector()));
+    return spec.gateway()
+        .map(g -> new PeerSelector(
+            namespace(g.getNamespace() != null ? g.getNamespace() : spec.namespace()),
+            new LabelSelector()));
   }
 
   /** The label every namespace carries with its own name (Kubernetes 1.21+). */
@@ -515,12 +583,15 @@ public final class NetworkPolicies {
     if (host != null) {
       var address = org.loomio.operator.api.v1alpha1.Cidrs.address(host);
       if (address.isPresent()) {
-        return new Destination(blocks(List.of(new CidrBlock(host + (address.get().ipv4() ? "/32" : "/128"),
-            List.of()))), null);
+        return new Destination(
+            blocks(
+                List.of(new CidrBlock(host + (address.get().ipv4() ? "/32" : "/128"), List.of()))),
+            null);
       }
       var namespace = serviceNamespace(host);
       if (namespace.isPresent()) {
-        return new Destination(List.of(peer(new PeerSelector(namespace(namespace.get()), new LabelSelector()))), null);
+        return new Destination(
+            List.of(peer(new PeerSelector(namespace(namespace.get()), new LabelSelector()))), null);
       }
     }
     return new Destination(blocks(DEFAULT_PUBLIC), host == null ? "" : host);
@@ -540,7 +611,8 @@ public final class NetworkPolicies {
    */
   public static java.util.Optional<String> serviceNamespace(String host) {
     String h = host.toLowerCase(java.util.Locale.ROOT);
-    String rest = h.endsWith(".svc.cluster.local") ? h.substring(0, h.length() - ".svc.cluster.local".length())
+    String rest = h.endsWith(".svc.cluster.local")
+        ? h.substring(0, h.length() - ".svc.cluster.local".length())
         : h.endsWith(".svc") ? h.substring(0, h.length() - ".svc".length()) : null;
     if (rest == null) {
       return java.util.Optional.empty();
@@ -548,7 +620,8 @@ public final class NetworkPolicies {
     String[] labels = rest.split("\\.", -1);
     String namespace = labels[labels.length - 1];
     return labels.length >= 2 && namespace.matches("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-        ? java.util.Optional.of(namespace) : java.util.Optional.empty();
+        ? java.util.Optional.of(namespace)
+        : java.util.Optional.empty();
   }
 
   /**
@@ -560,13 +633,16 @@ public final class NetworkPolicies {
     if (!spec.networkPoliciesEnabled()) {
       return List.of();
     }
-    EgressSpec egress = spec.networkPolicy().getEgress() == null ? new EgressSpec() : spec.networkPolicy().getEgress();
+    EgressSpec egress = spec.networkPolicy().getEgress() == null
+        ? new EgressSpec()
+        : spec.networkPolicy().getEgress();
     List<String> out = new ArrayList<>();
     ResolvedSpec.Database db = spec.database();
     if (db.external()) {
       String assumed = externalServer(db.host(), egress.getDatabase()).assumedPublic();
       if (assumed != null) {
-        out.add("web, worker, the migration Job and backups reach the database " + assumed + ":" + db.port()
+        out.add("web, worker, the migration Job and backups reach the database " + assumed + ":"
+            + db.port()
             + " only at public addresses; if it resolves to a private address (a managed database in your"
             + " network), give its range in spec.networkPolicy.egress.database, e.g. [{cidr: 10.0.12.0/24}], or name"
             + " an in-cluster Service as <service>.<namespace>.svc");
@@ -577,8 +653,11 @@ public final class NetworkPolicies {
       if (assumed != null) {
         out.add("web, worker and the migration Job reach the external Redis "
             + (assumed.isEmpty() ? "(spec.redis.external.host is not set)" : assumed)
-            + " only at public addresses on port " + (egress.getRedisPort() != null ? egress.getRedisPort()
-            : new EgressSpec().getRedisPort()) + "; set spec.redis.external.host to its in-cluster Service"
+            + " only at public addresses on port "
+            + (egress.getRedisPort() != null
+                ? egress.getRedisPort()
+                : new EgressSpec().getRedisPort())
+            + "; set spec.redis.external.host to its in-cluster Service"
             + " (<service>.<namespace>.svc) or IP address, or give its range in spec.networkPolicy.egress.redis,"
             + " e.g. [{cidr: 10.0.13.5/32}]");
       }
@@ -589,20 +668,24 @@ public final class NetworkPolicies {
   /** {@link #assumptions(ResolvedSpec)}, and for a CloudNativePG database what the installation did not say. */
   public static List<String> assumptions(ResolvedSpec spec, CloudNativePGSettings settings) {
     List<String> out = new ArrayList<>(assumptions(spec));
-    if (spec.networkPoliciesEnabled() && spec.database().cloudNativePG() && settings.apiServer().isEmpty()) {
+    if (spec.networkPoliciesEnabled()
+        && spec.database().cloudNativePG()
+        && settings.apiServer().isEmpty()) {
       out.add(API_SERVER_UNKNOWN);
     }
     return out;
   }
 
   /** The assumption said when the installation gives no API-server address for CloudNativePG's instances. */
-  public static final String API_SERVER_UNKNOWN = "the CloudNativePG instances may not reach the Kubernetes API"
-      + " server (their instance manager needs it: without it no instance becomes ready): the operator was not told"
-      + " its addresses; set the chart's networkPolicy.apiServer.cidrs";
+  public static final String API_SERVER_UNKNOWN =
+      "the CloudNativePG instances may not reach the Kubernetes API"
+          + " server (their instance manager needs it: without it no instance becomes ready): the operator was not told"
+          + " its addresses; set the chart's networkPolicy.apiServer.cidrs";
 
   private static NetworkPolicyPeer peer(PeerSelector s) {
     NetworkPolicyPeer peer = new NetworkPolicyPeer();
-    peer.setNamespaceSelector(s.getNamespaceSelector() == null ? new LabelSelector() : s.getNamespaceSelector());
+    peer.setNamespaceSelector(
+        s.getNamespaceSelector() == null ? new LabelSelector() : s.getNamespaceSelector());
     peer.setPodSelector(s.getPodSelector() == null ? new LabelSelector() : s.getPodSelector());
     return peer;
   }
@@ -615,8 +698,11 @@ public final class NetworkPolicies {
     List<NetworkPolicyPeer> peers = new ArrayList<>();
     for (CidrBlock b : blocks) {
       NetworkPolicyPeer peer = new NetworkPolicyPeer();
-      peer.setIpBlock(new IPBlock(b.getCidr(), b.getExcept() == null || b.getExcept().isEmpty() ? null
-          : new ArrayList<>(b.getExcept())));
+      peer.setIpBlock(new IPBlock(
+          b.getCidr(),
+          b.getExcept() == null || b.getExcept().isEmpty()
+              ? null
+              : new ArrayList<>(b.getExcept())));
       peers.add(peer);
     }
     return peers;

@@ -31,7 +31,8 @@ public final class NginxHeadersConfigMap {
 
   public static List<ConfigMap> render(RenderContext ctx) {
     ResolvedSpec spec = ctx.spec();
-    if (spec.ingress().isEmpty() || spec.ingressController() != IngressSpec.Controller.NGINX
+    if (spec.ingress().isEmpty()
+        || spec.ingressController() != IngressSpec.Controller.NGINX
         || !ctx.cluster().serves(ClusterCapabilities.INGRESS_V1)) {
       return List.of();
     }

@@ -24,10 +24,12 @@ public final class ObjectMetas {
    * Metadata of a retained object (no owner reference; it outlives the resource): the standard labels and the
    * UID of the resource it is made for ({@link Ownership#OWNER_UID}), when there is one (not for the CLI).
    */
-  public static ObjectMeta retained(String namespace, String instance, String uid, String name, Component component) {
+  public static ObjectMeta retained(
+      String namespace, String instance, String uid, String name, Component component) {
     ObjectMeta meta = of(namespace, instance, name, component);
     if (uid != null) {
-      meta.setAnnotations(new java.util.LinkedHashMap<>(java.util.Map.of(Ownership.OWNER_UID, uid)));
+      meta.setAnnotations(
+          new java.util.LinkedHashMap<>(java.util.Map.of(Ownership.OWNER_UID, uid)));
     }
     return meta;
   }

@@ -21,18 +21,24 @@ public final class OlderApis {
     if (v1.getSpec().getTimeZone() != null) {
       throw new IllegalArgumentException("batch/v1beta1 CronJob has no timeZone");
     }
-    return convert(v1, io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class, "batch/v1beta1");
+    return convert(
+        v1, io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class, "batch/v1beta1");
   }
 
-  public static io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget podDisruptionBudgetV1beta1(
-      PodDisruptionBudget v1) {
+  public static io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget
+      podDisruptionBudgetV1beta1(PodDisruptionBudget v1) {
     if (v1.getSpec().getUnhealthyPodEvictionPolicy() != null) {
-      throw new IllegalArgumentException("policy/v1beta1 PodDisruptionBudget has no unhealthyPodEvictionPolicy");
+      throw new IllegalArgumentException(
+          "policy/v1beta1 PodDisruptionBudget has no unhealthyPodEvictionPolicy");
     }
-    return convert(v1, io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class, "policy/v1beta1");
+    return convert(
+        v1,
+        io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class,
+        "policy/v1beta1");
   }
 
-  private static <T extends HasMetadata> T convert(HasMetadata from, Class<T> to, String apiVersion) {
+  private static <T extends HasMetadata> T convert(
+      HasMetadata from, Class<T> to, String apiVersion) {
     T converted = JSON.unmarshal(JSON.asJson(from), to);
     converted.setApiVersion(apiVersion);
     return converted;

@@ -62,10 +62,17 @@ public final class Ownership {
     if (labels != null) {
       return labels;
     }
-    boolean ownedByUs = actual.getMetadata().getOwnerReferences() != null && uid != null
-        && actual.getMetadata().getOwnerReferences().stream().map(OwnerReference::getUid).anyMatch(uid::equals);
-    return ownedByUs ? OURS : foreign(actual, "it carries the operator's labels but is not owned by this"
-        + " LoomioDeployment (no owner reference to its UID)");
+    boolean ownedByUs = actual.getMetadata().getOwnerReferences() != null
+        && uid != null
+        && actual.getMetadata().getOwnerReferences().stream()
+            .map(OwnerReference::getUid)
+            .anyMatch(uid::equals);
+    return ownedByUs
+        ? OURS
+        : foreign(
+            actual,
+            "it carries the operator's labels but is not owned by this"
+                + " LoomioDeployment (no owner reference to its UID)");
   }
 
   /**
@@ -73,7 +80,8 @@ public final class Ownership {
    *
    * @param live whether a UID belongs to a LoomioDeployment that exists now
    */
-  public static Verdict retained(HasMetadata actual, String instance, String uid, Predicate<String> live) {
+  public static Verdict retained(
+      HasMetadata actual, String instance, String uid, Predicate<String> live) {
     if (actual == null) {
       return ABSENT;
     }
@@ -90,7 +98,8 @@ public final class Ownership {
       return OURS;
     }
     if (live.test(recorded)) {
-      return foreign(actual, "it was made for another LoomioDeployment that still exists (" + OWNER_UID + ")");
+      return foreign(
+          actual, "it was made for another LoomioDeployment that still exists (" + OWNER_UID + ")");
     }
     return new Verdict(State.ADOPT, null);
   }
@@ -128,12 +137,16 @@ public final class Ownership {
     String managedBy = labels == null ? null : labels.get(Labels.MANAGED_BY);
     String owner = labels == null ? null : labels.get(Labels.INSTANCE);
     if (!Labels.OPERATOR.equals(managedBy)) {
-      return foreign(actual, "it was not created by the operator (no " + Labels.MANAGED_BY + "=" + Labels.OPERATOR
-          + " label)");
+      return foreign(
+          actual,
+          "it was not created by the operator (no " + Labels.MANAGED_BY + "=" + Labels.OPERATOR
+              + " label)");
     }
     if (!instance.equals(owner)) {
-      return foreign(actual, "it belongs to " + (owner == null ? "no stack" : "stack " + owner) + " ("
-          + Labels.INSTANCE + ")");
+      return foreign(
+          actual,
+          "it belongs to " + (owner == null ? "no stack" : "stack " + owner) + " ("
+              + Labels.INSTANCE + ")");
     }
     return null;
   }

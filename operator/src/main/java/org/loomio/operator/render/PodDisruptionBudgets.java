@@ -30,13 +30,15 @@ public final class PodDisruptionBudgets {
     return budgets;
   }
 
-  private static void budget(RenderContext ctx, Component component, int replicas, List<HasMetadata> out) {
+  private static void budget(
+      RenderContext ctx, Component component, int replicas, List<HasMetadata> out) {
     if (replicas < 2) {
       return;
     }
     Optional<String> api = ctx.cluster().podDisruptionBudgetApi();
     if (api.isEmpty()) {
-      ctx.omit("policy/v1 PodDisruptionBudget",
+      ctx.omit(
+          "policy/v1 PodDisruptionBudget",
           component.label() + " runs " + replicas + " pods without a PodDisruptionBudget");
       return;
     }
@@ -49,10 +51,14 @@ public final class PodDisruptionBudgets {
     if (ctx.cluster().hasPdbUnhealthyPodEvictionPolicy()) {
       b.editSpec().withUnhealthyPodEvictionPolicy("AlwaysAllow").endSpec();
     } else {
-      ctx.omit("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy (Kubernetes 1.27)",
+      ctx.omit(
+          "PodDisruptionBudget.spec.unhealthyPodEvictionPolicy (Kubernetes 1.27)",
           "an unhealthy " + component.label() + " pod can block a node drain");
     }
     PodDisruptionBudget budget = b.build();
-    out.add(api.get().equals(ClusterCapabilities.PDB_V1) ? budget : OlderApis.podDisruptionBudgetV1beta1(budget));
+    out.add(
+        api.get().equals(ClusterCapabilities.PDB_V1)
+            ? budget
+            : OlderApis.podDisruptionBudgetV1beta1(budget));
   }
 }

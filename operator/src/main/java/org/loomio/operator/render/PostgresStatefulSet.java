@@ -32,7 +32,8 @@ public final class PostgresStatefulSet {
 
   public static StatefulSet render(RenderContext ctx) {
     ResolvedSpec.Database db = ctx.spec().database();
-    String ready = "pg_isready -h 127.0.0.1 -p " + PORT + " -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"";
+    String ready =
+        "pg_isready -h 127.0.0.1 -p " + PORT + " -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"";
     ContainerBuilder main = new ContainerBuilder()
         .withName("postgres")
         .withImage(ctx.spec().postgresImage())
@@ -40,13 +41,21 @@ public final class PostgresStatefulSet {
         .withEnv(
             Expansion.env("POSTGRES_USER", ResolvedSpec.EMBEDDED_USER),
             Expansion.env("POSTGRES_DB", ResolvedSpec.EMBEDDED_DATABASE),
-            // initdb's superuser password: the maintenance superuser's, never the app's (RoleSetupJob)
-            RailsContainer.fromSecret("POSTGRES_PASSWORD", Names.postgresSuperuser(ctx.name()),
+            // initdb's superuser password: the maintenance superuser's, never the app's
+            // (RoleSetupJob)
+            RailsContainer.fromSecret(
+                "POSTGRES_PASSWORD",
+                Names.postgresSuperuser(ctx.name()),
                 RoleSetupJob.SUPERUSER_PASSWORD),
             Expansion.env("PGDATA", PGDATA))
-        .withPorts(new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").build())
+        .withPorts(new ContainerPortBuilder()
+            .withName(PORT_NAME)
+            .withContainerPort(PORT)
+            .withProtocol("TCP")
+            .build())
         .withResources(db.workload().resources())
-        .addToVolumeMounts(new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build())
+        .addToVolumeMounts(
+            new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build())
         // First start runs initdb: give it up to 10 minutes.
         .withStartupProbe(Probes.exec(List.of("/bin/sh", "-c", ready), 10, 5, 60))
         .withReadinessProbe(Probes.exec(List.of("/bin/sh", "-c", ready), 10, 5, 3))
@@ -57,8 +66,12 @@ public final class PostgresStatefulSet {
         .scratch(Scratch.disk("run", "/var/run/postgresql", Defaults.POSTGRES_RUN_SIZE))
         .scratch(Scratch.disk("tmp", "/tmp", Defaults.SMALL_TMP_SIZE))
         .scratch(Scratch.memory("shm", "/dev/shm", Defaults.POSTGRES_SHM_SIZE))
-        .volume(new VolumeBuilder().withName("data").withNewPersistentVolumeClaim()
-            .withClaimName(Names.postgresData(ctx.name())).endPersistentVolumeClaim().build())
+        .volume(new VolumeBuilder()
+            .withName("data")
+            .withNewPersistentVolumeClaim()
+            .withClaimName(Names.postgresData(ctx.name()))
+            .endPersistentVolumeClaim()
+            .build())
         .terminationGracePeriodSeconds(60)
         .container(main.build());
 
@@ -69,7 +82,9 @@ public final class PostgresStatefulSet {
         .withServiceName(ctx.postgresServiceName())
         .withRevisionHistoryLimit(5)
         .withSelector(new LabelSelector(null, Labels.selector(ctx.name(), Component.POSTGRES)))
-        .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+        .withNewUpdateStrategy()
+        .withType("RollingUpdate")
+        .endUpdateStrategy()
         .withTemplate(pod.build())
         .endSpec()
         .build();

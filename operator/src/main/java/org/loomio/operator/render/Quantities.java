@@ -29,19 +29,26 @@ public final class Quantities {
   }
 
   public static long bytes(String quantity) {
-    return new Quantity(quantity).getNumericalAmount().setScale(0, RoundingMode.CEILING).longValueExact();
+    return new Quantity(quantity)
+        .getNumericalAmount()
+        .setScale(0, RoundingMode.CEILING)
+        .longValueExact();
   }
 
   /** Millicores, rounded up. */
   public static long millicores(Quantity q) {
-    return q.getNumericalAmount().movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
+    return q.getNumericalAmount()
+        .movePointRight(3)
+        .setScale(0, RoundingMode.CEILING)
+        .longValueExact();
   }
 
   /**
    * Merges user resources over defaults, key by key (a key the user sets wins). A default request above a
    * user-set limit is lowered to that limit, so a smaller limit alone is enough to shrink a pod.
    */
-  public static ResourceRequirements merge(ResourceRequirements user, ResourceRequirements defaults) {
+  public static ResourceRequirements merge(
+      ResourceRequirements user, ResourceRequirements defaults) {
     Map<String, Quantity> requests = new LinkedHashMap<>(copy(defaults.getRequests()));
     Map<String, Quantity> limits = new LinkedHashMap<>(copy(defaults.getLimits()));
     Map<String, Quantity> userRequests = user == null ? Map.of() : nonNull(user.getRequests());
@@ -50,7 +57,8 @@ public final class Quantities {
     limits.putAll(userLimits);
     for (var e : userLimits.entrySet()) {
       Quantity request = requests.get(e.getKey());
-      if (!userRequests.containsKey(e.getKey()) && request != null
+      if (!userRequests.containsKey(e.getKey())
+          && request != null
           && request.getNumericalAmount().compareTo(e.getValue().getNumericalAmount()) > 0) {
         requests.put(e.getKey(), e.getValue());
       }

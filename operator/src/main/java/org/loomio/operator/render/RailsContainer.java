@@ -38,7 +38,8 @@ public final class RailsContainer {
   private RailsContainer() {}
 
   /** A Loomio container with the shared environment; the caller adds command, ports, probes, resources. */
-  public static ContainerBuilder base(RenderContext ctx, String name, ResourceRequirements resources) {
+  public static ContainerBuilder base(
+      RenderContext ctx, String name, ResourceRequirements resources) {
     ResolvedSpec spec = ctx.spec();
     List<EnvVar> env = new ArrayList<>();
     env.add(Expansion.env("HOME", HOME));
@@ -64,8 +65,11 @@ public final class RailsContainer {
   }
 
   static EnvFromSource settingsRef(RenderContext ctx) {
-    return new EnvFromSourceBuilder().withNewConfigMapRef()
-        .withName(Names.of(ctx.name(), Component.CONFIG)).endConfigMapRef().build();
+    return new EnvFromSourceBuilder()
+        .withNewConfigMapRef()
+        .withName(Names.of(ctx.name(), Component.CONFIG))
+        .endConfigMapRef()
+        .build();
   }
 
   /** The secret-valued variables, each a secretKeyRef (never a literal). */
@@ -73,8 +77,12 @@ public final class RailsContainer {
     ResolvedSpec spec = ctx.spec();
     String credentials = ctx.credentials().secretName();
     List<EnvVar> env = new ArrayList<>();
-    for (String key : List.of(Credentials.SECRET_KEY_BASE, Credentials.DEVISE_SECRET,
-        Credentials.RAILS_INBOUND_EMAIL_PASSWORD, Credentials.VAPID_PUBLIC_KEY, Credentials.VAPID_PRIVATE_KEY)) {
+    for (String key : List.of(
+        Credentials.SECRET_KEY_BASE,
+        Credentials.DEVISE_SECRET,
+        Credentials.RAILS_INBOUND_EMAIL_PASSWORD,
+        Credentials.VAPID_PUBLIC_KEY,
+        Credentials.VAPID_PRIVATE_KEY)) {
       env.add(fromSecret(key, credentials, key));
     }
     ResolvedSpec.Database db = spec.database();
@@ -83,22 +91,29 @@ public final class RailsContainer {
     switch (redis.mode()) {
       case EMBEDDED -> {
         env.add(fromSecret("REDIS_PASSWORD", credentials, Credentials.REDIS_PASSWORD));
-        // Kubernetes expands $(REDIS_PASSWORD) at container start: the URL never holds the password in
-        // any stored object. The generated password is hex, so it needs no URL encoding. The one deliberate
+        // Kubernetes expands $(REDIS_PASSWORD) at container start: the URL never holds the password
+        // in
+        // any stored object. The generated password is hex, so it needs no URL encoding. The one
+        // deliberate
         // reference (Expansion.DELIBERATE); the rest of the value is escaped like any other.
-        String server = "redis://:$(REDIS_PASSWORD)@" + Expansion.literal(Names.of(ctx.name(), Component.REDIS)) + ":6379";
+        String server = "redis://:$(REDIS_PASSWORD)@"
+            + Expansion.literal(Names.of(ctx.name(), Component.REDIS)) + ":6379";
         env.add(new EnvVar("REDIS_CACHE_URL", server + "/0", null));
-        // Action Cable (config/cable.yml reads REDIS_QUEUE_URL || REDIS_URL, else PostgreSQL). No database
-        // path: Sidekiq-era code, which a migrate-only stepping stone loads, appends "/1" to this URL.
+        // Action Cable (config/cable.yml reads REDIS_QUEUE_URL || REDIS_URL, else PostgreSQL). No
+        // database
+        // path: Sidekiq-era code, which a migrate-only stepping stone loads, appends "/1" to this
+        // URL.
         env.add(new EnvVar("REDIS_URL", server, null));
       }
       case EXTERNAL -> {
         env.add(fromSecret("REDIS_CACHE_URL", redis.url()));
         env.add(fromSecret("REDIS_URL", redis.url()));
       }
-      case NONE -> { }
+      case NONE -> {}
     }
-    spec.smtp().filter(s -> s.password() != null).ifPresent(s -> env.add(fromSecret("SMTP_PASSWORD", s.password())));
+    spec.smtp()
+        .filter(s -> s.password() != null)
+        .ifPresent(s -> env.add(fromSecret("SMTP_PASSWORD", s.password())));
     S3StorageSpec s3 = spec.storage().s3();
     if (s3 != null) {
       String name = s3.getCredentialsSecretRef().getName();
@@ -128,13 +143,19 @@ public final class RailsContainer {
   private static List<VolumeMount> mounts(RenderContext ctx) {
     List<VolumeMount> mounts = new ArrayList<>();
     if (ctx.spec().database().ca() != null) {
-      mounts.add(new VolumeMountBuilder().withName("database-ca").withMountPath(LoomioSettings.DATABASE_CA_DIR)
-          .withReadOnly(true).build());
+      mounts.add(new VolumeMountBuilder()
+          .withName("database-ca")
+          .withMountPath(LoomioSettings.DATABASE_CA_DIR)
+          .withReadOnly(true)
+          .build());
     }
     S3StorageSpec s3 = ctx.spec().storage().s3();
     if (s3 != null && s3.getCaSecretRef() != null) {
-      mounts.add(new VolumeMountBuilder().withName("s3-ca").withMountPath(LoomioSettings.S3_CA_DIR)
-          .withReadOnly(true).build());
+      mounts.add(new VolumeMountBuilder()
+          .withName("s3-ca")
+          .withMountPath(LoomioSettings.S3_CA_DIR)
+          .withReadOnly(true)
+          .build());
     }
     return mounts;
   }
@@ -151,10 +172,12 @@ public final class RailsContainer {
    */
   public static List<Scratch> scratch(RenderContext ctx, LoomioImage image) {
     long tmpMi = Math.max(Defaults.TMP_MIN_MI, 2L * ctx.spec().uploadLimitMB());
-    boolean migrateOnly = LoomioReleases.support(image.tag()) == LoomioReleases.Support.MIGRATE_ONLY;
+    boolean migrateOnly =
+        LoomioReleases.support(image.tag()) == LoomioReleases.Support.MIGRATE_ONLY;
     List<Scratch> paths = new ArrayList<>(List.of(
         Scratch.disk("tmp", "/tmp", Quantities.ofMebibytes(tmpMi).toString()),
-        migrateOnly ? Scratch.disk("app-tmp", "/loomio/tmp", Defaults.APP_TMP_SIZE)
+        migrateOnly
+            ? Scratch.disk("app-tmp", "/loomio/tmp", Defaults.APP_TMP_SIZE)
             : Scratch.disk("pids", PIDS_DIR, Defaults.PIDS_SIZE),
         Scratch.disk("log", "/loomio/log", Defaults.LOG_SIZE),
         Scratch.disk("client-assets", "/loomio/public/client3", Defaults.CLIENT_ASSETS_SIZE)));
@@ -170,17 +193,30 @@ public final class RailsContainer {
       return;
     }
     String claim = Names.of(ctx.name(), Component.UPLOADS);
-    pod.volume(new VolumeBuilder().withName("uploads").withNewPersistentVolumeClaim()
-        .withClaimName(claim).endPersistentVolumeClaim().build());
-    main.addToVolumeMounts(new VolumeMountBuilder().withName("uploads").withMountPath("/loomio/storage").build());
+    pod.volume(new VolumeBuilder()
+        .withName("uploads")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(claim)
+        .endPersistentVolumeClaim()
+        .build());
+    main.addToVolumeMounts(new VolumeMountBuilder()
+        .withName("uploads")
+        .withMountPath("/loomio/storage")
+        .build());
     if (ctx.spec().storage().sharedNodeVolume()) {
       pod.requireSameNodeAs(claim);
     }
   }
 
   private static Volume caVolume(String name, SecretKeyRef ref) {
-    return new VolumeBuilder().withName(name).withNewSecret().withSecretName(ref.getName())
-        .withItems(new KeyToPath(ref.getKey(), null, LoomioSettings.CA_FILE)).withDefaultMode(0444).endSecret().build();
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewSecret()
+        .withSecretName(ref.getName())
+        .withItems(new KeyToPath(ref.getKey(), null, LoomioSettings.CA_FILE))
+        .withDefaultMode(0444)
+        .endSecret()
+        .build();
   }
 
   static EnvVar fromSecret(String variable, SecretKeyRef ref) {
@@ -188,7 +224,14 @@ public final class RailsContainer {
   }
 
   static EnvVar fromSecret(String variable, String secret, String key) {
-    return new EnvVarBuilder().withName(variable).withNewValueFrom().withNewSecretKeyRef()
-        .withName(secret).withKey(key).endSecretKeyRef().endValueFrom().build();
+    return new EnvVarBuilder()
+        .withName(variable)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
   }
 }

@@ -28,16 +28,29 @@ public final class RedisDeployment {
         .withImage(ctx.spec().redisImage())
         .withImagePullPolicy(ctx.spec().redisPullPolicy())
         .withCommand("redis-server")
-        // $(REDIS_PASSWORD) is expanded by the kubelet: the password is in no stored object but the Secret.
-        .withArgs("--save", "", "--appendonly", "no",
-            "--maxmemory", (redis.maxMemoryMi() * 1024 * 1024) + "",
-            "--maxmemory-policy", "allkeys-lru",
-            "--requirepass", "$(REDIS_PASSWORD)")
+        // $(REDIS_PASSWORD) is expanded by the kubelet: the password is in no stored object but the
+        // Secret.
+        .withArgs(
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--maxmemory",
+            (redis.maxMemoryMi() * 1024 * 1024) + "",
+            "--maxmemory-policy",
+            "allkeys-lru",
+            "--requirepass",
+            "$(REDIS_PASSWORD)")
         .withEnv(
             RailsContainer.fromSecret("REDIS_PASSWORD", credentials, Credentials.REDIS_PASSWORD),
-            // redis-cli reads the password from REDISCLI_AUTH (for the probes), never from its command line.
+            // redis-cli reads the password from REDISCLI_AUTH (for the probes), never from its
+            // command line.
             RailsContainer.fromSecret("REDISCLI_AUTH", credentials, Credentials.REDIS_PASSWORD))
-        .withPorts(new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").build())
+        .withPorts(new ContainerPortBuilder()
+            .withName(PORT_NAME)
+            .withContainerPort(PORT)
+            .withProtocol("TCP")
+            .build())
         .withResources(redis.workload().resources())
         .withStartupProbe(Probes.exec(List.of("/bin/sh", "-c", ping), 5, 3, 24))
         .withReadinessProbe(Probes.exec(List.of("/bin/sh", "-c", ping), 10, 3, 3))

@@ -31,37 +31,61 @@ public final class RenderContext {
   private DatabaseReadiness databaseReadiness = DatabaseReadiness.READY;
   private boolean migrationHeld;
 
-  public RenderContext(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
+  public RenderContext(
+      LoomioDeployment resource,
+      ClusterCapabilities cluster,
+      Credentials credentials,
       SecretDigests digests) {
     this(new ResolvedSpec(resource), cluster, credentials, digests);
   }
 
-  public RenderContext(ResolvedSpec spec, ClusterCapabilities cluster, Credentials credentials,
+  public RenderContext(
+      ResolvedSpec spec,
+      ClusterCapabilities cluster,
+      Credentials credentials,
       SecretDigests digests) {
     this.spec = spec;
     this.cluster = cluster;
     this.credentials = credentials;
-    this.digests = credentials.generated() ? digests.with(credentials.secretName(), credentials.values()) : digests;
+    this.digests = credentials.generated()
+        ? digests.with(credentials.secretName(), credentials.values())
+        : digests;
     this.settings = LoomioSettings.of(spec);
   }
 
-  public ResolvedSpec spec() { return spec; }
+  public ResolvedSpec spec() {
+    return spec;
+  }
 
-  public ClusterCapabilities cluster() { return cluster; }
+  public ClusterCapabilities cluster() {
+    return cluster;
+  }
 
-  public Credentials credentials() { return credentials; }
+  public Credentials credentials() {
+    return credentials;
+  }
 
-  public SecretDigests digests() { return digests; }
+  public SecretDigests digests() {
+    return digests;
+  }
 
   /** The non-secret settings of the {@code <name>-config} ConfigMap. */
-  public Map<String, String> settings() { return settings; }
+  public Map<String, String> settings() {
+    return settings;
+  }
 
-  public String namespace() { return spec.namespace(); }
+  public String namespace() {
+    return spec.namespace();
+  }
 
-  public String name() { return spec.name(); }
+  public String name() {
+    return spec.name();
+  }
 
   /** The armored public key of the operator-generated backup key pair, once it exists. */
-  public java.util.Optional<String> backupPublicKey() { return backupPublicKey; }
+  public java.util.Optional<String> backupPublicKey() {
+    return backupPublicKey;
+  }
 
   public RenderContext withBackupPublicKey(String armored) {
     backupPublicKey = java.util.Optional.ofNullable(armored);
@@ -69,7 +93,9 @@ public final class RenderContext {
   }
 
   /** The LoomioRestore that holds this stack (web, worker and hocuspocus at zero), if any. */
-  public java.util.Optional<String> restoreHold() { return java.util.Optional.ofNullable(restoreHold); }
+  public java.util.Optional<String> restoreHold() {
+    return java.util.Optional.ofNullable(restoreHold);
+  }
 
   public RenderContext withRestoreHold(String restore) {
     restoreHold = restore;
@@ -77,16 +103,22 @@ public final class RenderContext {
   }
 
   /** True while spec.isolation holds the stack in quarantine. */
-  public boolean isolated() { return spec.isolated(); }
+  public boolean isolated() {
+    return spec.isolated();
+  }
 
   /**
    * The image web, worker and hocuspocus run: spec.image, except during an upgrade, when they keep the image
    * the database is migrated to until the new image's migration has succeeded.
    */
-  public LoomioImage servingImage() { return servingImage != null ? servingImage : spec.loomioImageRef(); }
+  public LoomioImage servingImage() {
+    return servingImage != null ? servingImage : spec.loomioImageRef();
+  }
 
   /** The image the migration Job runs: spec.image, or the serving image while an upgrade waits. */
-  public LoomioImage migrationImage() { return migrationImage != null ? migrationImage : spec.loomioImageRef(); }
+  public LoomioImage migrationImage() {
+    return migrationImage != null ? migrationImage : spec.loomioImageRef();
+  }
 
   public RenderContext withImages(LoomioImage serving, LoomioImage migration) {
     servingImage = serving;
@@ -113,7 +145,9 @@ public final class RenderContext {
    * Web, worker and hocuspocus are held at zero: an upgrade's maintenance window (a new release series, a gated
    * or unversioned upgrade) while its migration runs, or a migrate-only stepping stone whose image they cannot run.
    */
-  public boolean appStopped() { return appStopped; }
+  public boolean appStopped() {
+    return appStopped;
+  }
 
   public RenderContext withAppStopped(boolean stopped) {
     appStopped = stopped;
@@ -121,7 +155,9 @@ public final class RenderContext {
   }
 
   /** The installation's CloudNativePG settings (its operator's namespace, monitoring, the API server's addresses). */
-  public CloudNativePGSettings cloudNativePGSettings() { return cloudNativePGSettings; }
+  public CloudNativePGSettings cloudNativePGSettings() {
+    return cloudNativePGSettings;
+  }
 
   public RenderContext withCloudNativePGSettings(CloudNativePGSettings settings) {
     cloudNativePGSettings = java.util.Objects.requireNonNull(settings, "settings");
@@ -141,7 +177,9 @@ public final class RenderContext {
     NO_SECRETS
   }
 
-  public DatabaseReadiness databaseReadiness() { return databaseReadiness; }
+  public DatabaseReadiness databaseReadiness() {
+    return databaseReadiness;
+  }
 
   public RenderContext withDatabaseReadiness(DatabaseReadiness readiness) {
     databaseReadiness = java.util.Objects.requireNonNull(readiness, "readiness");
@@ -149,16 +187,22 @@ public final class RenderContext {
   }
 
   /** Web, worker and hocuspocus, backups and Jobs that read the database's Secrets wait for them to exist. */
-  public boolean databaseSecretsPending() { return databaseReadiness == DatabaseReadiness.NO_SECRETS; }
+  public boolean databaseSecretsPending() {
+    return databaseReadiness == DatabaseReadiness.NO_SECRETS;
+  }
 
   /** The migration Job waits for the database's primary (and its Secrets). */
-  public boolean databasePrimaryPending() { return databaseReadiness != DatabaseReadiness.READY; }
+  public boolean databasePrimaryPending() {
+    return databaseReadiness != DatabaseReadiness.READY;
+  }
 
   /**
    * The migration Job is not rendered yet: the embedded database's role setup ({@link RoleSetupJob}) has not
    * succeeded and the migration Job does not exist (the operator decides; an offline render never holds it).
    */
-  public boolean migrationHeld() { return migrationHeld; }
+  public boolean migrationHeld() {
+    return migrationHeld;
+  }
 
   public RenderContext withMigrationHeld(boolean held) {
     migrationHeld = held;
@@ -166,7 +210,9 @@ public final class RenderContext {
   }
 
   /** The version gate Job to run on the old image before an upgrade, if one is due. */
-  public java.util.Optional<UpgradeGateJob.Gate> upgradeGate() { return java.util.Optional.ofNullable(upgradeGate); }
+  public java.util.Optional<UpgradeGateJob.Gate> upgradeGate() {
+    return java.util.Optional.ofNullable(upgradeGate);
+  }
 
   public RenderContext withUpgradeGate(UpgradeGateJob.Gate gate) {
     upgradeGate = gate;
@@ -174,7 +220,9 @@ public final class RenderContext {
   }
 
   /** The database password rotation under way (its Job is rendered), if any. */
-  public java.util.Optional<RotationJob.Rotation> rotation() { return java.util.Optional.ofNullable(rotation); }
+  public java.util.Optional<RotationJob.Rotation> rotation() {
+    return java.util.Optional.ofNullable(rotation);
+  }
 
   public RenderContext withRotation(RotationJob.Rotation r) {
     rotation = r;
@@ -204,5 +252,7 @@ public final class RenderContext {
     }
   }
 
-  public List<Omission> omissions() { return Collections.unmodifiableList(omissions); }
+  public List<Omission> omissions() {
+    return Collections.unmodifiableList(omissions);
+  }
 }

@@ -30,13 +30,13 @@ import org.loomio.operator.api.v1alpha1.ExternalDatabaseSpec;
 import org.loomio.operator.api.v1alpha1.FeatureFlag;
 import org.loomio.operator.api.v1alpha1.FeaturesSpec;
 import org.loomio.operator.api.v1alpha1.GatewaySpec;
-import org.loomio.operator.api.v1alpha1.IngressSpec;
-import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
 import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
 import org.loomio.operator.api.v1alpha1.ImageOverride;
 import org.loomio.operator.api.v1alpha1.ImageSpec;
+import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
 import org.loomio.operator.api.v1alpha1.PodOptions;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
@@ -58,6 +58,7 @@ public final class ResolvedSpec {
 
   /** Defaults come from the API model's own field initializers (the same values as its @Default annotations). */
   private static final LoomioDeploymentSpec DEFAULT = new LoomioDeploymentSpec();
+
   private static final EmbeddedDatabaseSpec DEFAULT_EMBEDDED_DB = new EmbeddedDatabaseSpec();
 
   private final String name;
@@ -80,47 +81,74 @@ public final class ResolvedSpec {
     this.s = resource.getSpec() == null ? new LoomioDeploymentSpec() : resource.getSpec();
   }
 
-  public String name() { return name; }
+  public String name() {
+    return name;
+  }
 
-  public String namespace() { return namespace; }
+  public String namespace() {
+    return namespace;
+  }
 
   /** The resource's UID, recorded on the objects that outlive it; null for a file given to the render CLI. */
-  public String uid() { return uid; }
+  public String uid() {
+    return uid;
+  }
 
-  public String host() { return s.getHost(); }
+  public String host() {
+    return s.getHost();
+  }
 
   public String hocuspocusHost() {
     return s.getHocuspocusHost() != null ? s.getHocuspocusHost() : "hocuspocus." + s.getHost();
   }
 
-  public String publicUrl() { return "https://" + host(); }
+  public String publicUrl() {
+    return "https://" + host();
+  }
 
   /** How hocuspocus reaches web inside the cluster (its auth callback): the web Service on port 80. */
-  public String privateAppUrl() { return "http://" + Names.of(name, Component.WEB); }
+  public String privateAppUrl() {
+    return "http://" + Names.of(name, Component.WEB);
+  }
 
   /** REPLY_HOSTNAME: spec.replyHostname, else the host (never a domain the spec does not name). */
-  public String replyHostname() { return s.getReplyHostname() != null ? s.getReplyHostname() : host(); }
+  public String replyHostname() {
+    return s.getReplyHostname() != null ? s.getReplyHostname() : host();
+  }
 
-  public Optional<String> supportEmail() { return Optional.ofNullable(s.getSupportEmail()); }
+  public Optional<String> supportEmail() {
+    return Optional.ofNullable(s.getSupportEmail());
+  }
 
-  public Optional<String> siteName() { return Optional.ofNullable(s.getSiteName()); }
+  public Optional<String> siteName() {
+    return Optional.ofNullable(s.getSiteName());
+  }
 
-  public int uploadLimitMB() { return or(s.getUploadLimitMB(), DEFAULT.getUploadLimitMB()); }
+  public int uploadLimitMB() {
+    return or(s.getUploadLimitMB(), DEFAULT.getUploadLimitMB());
+  }
 
   // --- images ---
 
-  private ImageSpec imageSpec() { return or(s.getImage(), new ImageSpec()); }
+  private ImageSpec imageSpec() {
+    return or(s.getImage(), new ImageSpec());
+  }
 
   /** repository:tag, plus @digest when pinned. */
   public String loomioImage() {
     ImageSpec i = imageSpec();
-    return reference(or(i.getRepository(), images.loomio().repository()), loomioTag(), loomioDigest());
+    return reference(
+        or(i.getRepository(), images.loomio().repository()), loomioTag(), loomioDigest());
   }
 
-  public String loomioTag() { return or(imageSpec().getTag(), images.loomio().tag()); }
+  public String loomioTag() {
+    return or(imageSpec().getTag(), images.loomio().tag());
+  }
 
   /** spec.image as one value: the reference and its tag. */
-  public LoomioImage loomioImageRef() { return new LoomioImage(loomioImage(), loomioTag()); }
+  public LoomioImage loomioImageRef() {
+    return new LoomioImage(loomioImage(), loomioTag());
+  }
 
   /**
    * The spec's digest; else the operator's default digest, but only while the spec names neither
@@ -134,7 +162,9 @@ public final class ResolvedSpec {
     return i.getRepository() == null && i.getTag() == null ? images.loomio().digest() : null;
   }
 
-  public boolean loomioDigestPinned() { return loomioDigest() != null; }
+  public boolean loomioDigestPinned() {
+    return loomioDigest() != null;
+  }
 
   public String loomioPullPolicy() {
     ImageSpec i = imageSpec();
@@ -159,34 +189,43 @@ public final class ResolvedSpec {
    */
   public String postgresImage() {
     Database db = database();
-    return embeddedImage(db.image(), new ImageDefaults.Ref(images.postgresRepository(),
-        Integer.toString(db.version()), null));
+    return embeddedImage(
+        db.image(),
+        new ImageDefaults.Ref(images.postgresRepository(), Integer.toString(db.version()), null));
   }
 
-  public String postgresPullPolicy() { return pullPolicy(database().image(), null); }
+  public String postgresPullPolicy() {
+    return pullPolicy(database().image(), null);
+  }
 
   /** The CloudNativePG operand image's pull policy (Always with a digest). */
   public String cloudNativePGPullPolicy() {
     return pullPolicy(cloudNativePG().map(CloudNativePG::image).orElse(null), null);
   }
 
-  public String redisImage() { return embeddedImage(redis().image(), images.redis()); }
+  public String redisImage() {
+    return embeddedImage(redis().image(), images.redis());
+  }
 
-  public String redisPullPolicy() { return pullPolicy(redis().image(), images.redis()); }
+  public String redisPullPolicy() {
+    return pullPolicy(redis().image(), images.redis());
+  }
 
   /** An embedded service's image: the default unless overridden; a default digest only for the default image. */
   private static String embeddedImage(ImageOverride override, ImageDefaults.Ref fallback) {
     ImageOverride o = override == null ? new ImageOverride() : override;
     boolean untouched = o.getRepository() == null && o.getTag() == null;
     String digest = o.getDigest() != null ? o.getDigest() : untouched ? fallback.digest() : null;
-    return reference(or(o.getRepository(), fallback.repository()), or(o.getTag(), fallback.tag()), digest);
+    return reference(
+        or(o.getRepository(), fallback.repository()), or(o.getTag(), fallback.tag()), digest);
   }
 
   /** Pull policy of an embedded service's image: Always with a digest, else IfNotPresent. */
   private static String pullPolicy(ImageOverride override, ImageDefaults.Ref fallback) {
     ImageOverride o = override == null ? new ImageOverride() : override;
     boolean untouched = o.getRepository() == null && o.getTag() == null;
-    boolean digest = o.getDigest() != null || (untouched && fallback != null && fallback.digest() != null);
+    boolean digest =
+        o.getDigest() != null || (untouched && fallback != null && fallback.digest() != null);
     return digest ? "Always" : "IfNotPresent";
   }
 
@@ -200,7 +239,10 @@ public final class ResolvedSpec {
 
   public Workload web() {
     WebSpec w = or(s.getWeb(), new WebSpec());
-    return new Workload(or(w.getReplicas(), new WebSpec().getReplicas()), Quantities.merge(w.getResources(), Defaults.WEB), pod(w.getPod()));
+    return new Workload(
+        or(w.getReplicas(), new WebSpec().getReplicas()),
+        Quantities.merge(w.getResources(), Defaults.WEB),
+        pod(w.getPod()));
   }
 
   /** WEB_CONCURRENCY: as set, else the CPU limit in whole cores (at least 1). */
@@ -215,40 +257,70 @@ public final class ResolvedSpec {
 
   public Workload worker() {
     WorkerSpec w = or(s.getWorker(), new WorkerSpec());
-    return new Workload(or(w.getReplicas(), new WorkerSpec().getReplicas()), Quantities.merge(w.getResources(), Defaults.WORKER),
+    return new Workload(
+        or(w.getReplicas(), new WorkerSpec().getReplicas()),
+        Quantities.merge(w.getResources(), Defaults.WORKER),
         pod(w.getPod()));
   }
 
-  public int workerConcurrency() { return or(or(s.getWorker(), new WorkerSpec()).getConcurrency(), new WorkerSpec().getConcurrency()); }
+  public int workerConcurrency() {
+    return or(
+        or(s.getWorker(), new WorkerSpec()).getConcurrency(), new WorkerSpec().getConcurrency());
+  }
 
   public boolean hocuspocusEnabled() {
-    return or(or(s.getHocuspocus(), new HocuspocusSpec()).getEnabled(), new HocuspocusSpec().getEnabled());
+    return or(
+        or(s.getHocuspocus(), new HocuspocusSpec()).getEnabled(),
+        new HocuspocusSpec().getEnabled());
   }
 
   public Workload hocuspocus() {
     HocuspocusSpec h = or(s.getHocuspocus(), new HocuspocusSpec());
-    return new Workload(or(h.getReplicas(), new HocuspocusSpec().getReplicas()), Quantities.merge(h.getResources(), Defaults.HOCUSPOCUS),
+    return new Workload(
+        or(h.getReplicas(), new HocuspocusSpec().getReplicas()),
+        Quantities.merge(h.getResources(), Defaults.HOCUSPOCUS),
         pod(h.getPod()));
   }
 
   // --- database ---
 
   /** Which database the stack runs on (spec.database: exactly one mode; none set is embedded). */
-  public enum DatabaseMode { EMBEDDED, EXTERNAL, CLOUDNATIVEPG }
+  public enum DatabaseMode {
+    EMBEDDED,
+    EXTERNAL,
+    CLOUDNATIVEPG
+  }
 
   /**
    * The database: embedded unless spec.database.external or spec.database.cloudNativePG is set. For
    * CloudNativePG, host is the Cluster's {@code -rw} Service, and the password and CA are the Secrets
    * CloudNativePG generates for the Cluster ({@link #cloudNativePG()} has the rest).
    */
-  public record Database(DatabaseMode mode, int version, String host, int port, String database, String user,
-      SecretKeyRef password, SslMode sslMode, SecretKeyRef ca, String storageSize, String storageClassName,
-      Workload workload, ImageOverride image) {
-    public boolean embedded() { return mode == DatabaseMode.EMBEDDED; }
+  public record Database(
+      DatabaseMode mode,
+      int version,
+      String host,
+      int port,
+      String database,
+      String user,
+      SecretKeyRef password,
+      SslMode sslMode,
+      SecretKeyRef ca,
+      String storageSize,
+      String storageClassName,
+      Workload workload,
+      ImageOverride image) {
+    public boolean embedded() {
+      return mode == DatabaseMode.EMBEDDED;
+    }
 
-    public boolean external() { return mode == DatabaseMode.EXTERNAL; }
+    public boolean external() {
+      return mode == DatabaseMode.EXTERNAL;
+    }
 
-    public boolean cloudNativePG() { return mode == DatabaseMode.CLOUDNATIVEPG; }
+    public boolean cloudNativePG() {
+      return mode == DatabaseMode.CLOUDNATIVEPG;
+    }
   }
 
   public Database database() {
@@ -256,26 +328,59 @@ public final class ResolvedSpec {
     if (d.getExternal() != null) {
       ExternalDatabaseSpec x = d.getExternal();
       ExternalDatabaseSpec dx = new ExternalDatabaseSpec();
-      return new Database(DatabaseMode.EXTERNAL, or(x.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), x.getHost(),
-          or(x.getPort(), dx.getPort()), or(x.getDatabase(), dx.getDatabase()), or(x.getUser(), dx.getUser()),
-          x.getPasswordSecretRef(), or(x.getSslMode(), dx.getSslMode()), x.getCaSecretRef(), null, null, null, null);
+      return new Database(
+          DatabaseMode.EXTERNAL,
+          or(x.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()),
+          x.getHost(),
+          or(x.getPort(), dx.getPort()),
+          or(x.getDatabase(), dx.getDatabase()),
+          or(x.getUser(), dx.getUser()),
+          x.getPasswordSecretRef(),
+          or(x.getSslMode(), dx.getSslMode()),
+          x.getCaSecretRef(),
+          null,
+          null,
+          null,
+          null);
     }
     if (d.getCloudNativePG() != null) {
       CloudNativePG c = cloudNativePG().orElseThrow();
-      return new Database(DatabaseMode.CLOUDNATIVEPG, c.version(), Names.cnpgReadWrite(name), 5432,
-          EMBEDDED_DATABASE, CNPG_OWNER, new SecretKeyRef(Names.cnpgApp(name), CNPG_PASSWORD_KEY),
-          SslMode.VERIFY_FULL, new SecretKeyRef(Names.cnpgCa(name), CNPG_CA_KEY), c.storageSize(),
-          c.storageClassName(), c.workload(), null);
+      return new Database(
+          DatabaseMode.CLOUDNATIVEPG,
+          c.version(),
+          Names.cnpgReadWrite(name),
+          5432,
+          EMBEDDED_DATABASE,
+          CNPG_OWNER,
+          new SecretKeyRef(Names.cnpgApp(name), CNPG_PASSWORD_KEY),
+          SslMode.VERIFY_FULL,
+          new SecretKeyRef(Names.cnpgCa(name), CNPG_CA_KEY),
+          c.storageSize(),
+          c.storageClassName(),
+          c.workload(),
+          null);
     }
     EmbeddedDatabaseSpec e = or(d.getEmbedded(), new EmbeddedDatabaseSpec());
     String size = e.getStorage() == null || e.getStorage().getSize() == null
-        ? DEFAULT_EMBEDDED_DB.getStorage().getSize() : e.getStorage().getSize();
+        ? DEFAULT_EMBEDDED_DB.getStorage().getSize()
+        : e.getStorage().getSize();
     String storageClass = e.getStorage() == null ? null : e.getStorage().getStorageClassName();
-    Workload workload = new Workload(1, Quantities.merge(e.getResources(), Defaults.POSTGRES), pod(e.getPod()));
-    return new Database(DatabaseMode.EMBEDDED, or(e.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()), Names.of(name, Component.POSTGRES), 5432,
-        EMBEDDED_DATABASE, EMBEDDED_APP_USER,
-        new SecretKeyRef(credentialsSecretName(), Credentials.POSTGRES_PASSWORD), SslMode.DISABLE, null,
-        size, storageClass, workload, e.getImage());
+    Workload workload =
+        new Workload(1, Quantities.merge(e.getResources(), Defaults.POSTGRES), pod(e.getPod()));
+    return new Database(
+        DatabaseMode.EMBEDDED,
+        or(e.getVersion(), DEFAULT_EMBEDDED_DB.getVersion()),
+        Names.of(name, Component.POSTGRES),
+        5432,
+        EMBEDDED_DATABASE,
+        EMBEDDED_APP_USER,
+        new SecretKeyRef(credentialsSecretName(), Credentials.POSTGRES_PASSWORD),
+        SslMode.DISABLE,
+        null,
+        size,
+        storageClass,
+        workload,
+        e.getImage());
   }
 
   /**
@@ -293,8 +398,16 @@ public final class ResolvedSpec {
    * spec.database.cloudNativePG resolved: instances, the operand image, each instance's volume and resources,
    * and the continuous backup, if any (its bucket's objects under {@code <namespace>/<name>/cloudnativepg}).
    */
-  public record CloudNativePG(int instances, int version, String imageName, String storageSize,
-      String storageClassName, Workload workload, ImageOverride image, ContinuousBackupSpec backup, String backupPath,
+  public record CloudNativePG(
+      int instances,
+      int version,
+      String imageName,
+      String storageSize,
+      String storageClassName,
+      Workload workload,
+      ImageOverride image,
+      ContinuousBackupSpec backup,
+      String backupPath,
       int retentionDays) {}
 
   public Optional<CloudNativePG> cloudNativePG() {
@@ -306,17 +419,36 @@ public final class ResolvedSpec {
     CloudNativePGDatabaseSpec dc = new CloudNativePGDatabaseSpec();
     int version = or(c.getVersion(), dc.getVersion());
     String size = c.getStorage() == null || c.getStorage().getSize() == null
-        ? dc.getStorage().getSize() : c.getStorage().getSize();
+        ? dc.getStorage().getSize()
+        : c.getStorage().getSize();
     String storageClass = c.getStorage() == null ? null : c.getStorage().getStorageClassName();
-    Workload workload = new Workload(or(c.getInstances(), dc.getInstances()),
-        Quantities.merge(c.getResources(), Defaults.POSTGRES), new PodOptions());
-    String image = embeddedImage(c.getImage(), new ImageDefaults.Ref(
-        org.loomio.operator.validation.TenantPolicy.CLOUDNATIVE_PG_POSTGRESQL, Integer.toString(version), null));
+    Workload workload = new Workload(
+        or(c.getInstances(), dc.getInstances()),
+        Quantities.merge(c.getResources(), Defaults.POSTGRES),
+        new PodOptions());
+    String image = embeddedImage(
+        c.getImage(),
+        new ImageDefaults.Ref(
+            org.loomio.operator.validation.TenantPolicy.CLOUDNATIVE_PG_POSTGRESQL,
+            Integer.toString(version),
+            null));
     ContinuousBackupSpec b = c.getBackup();
-    String path = b == null ? null : "s3://" + b.getS3().getBucket() + "/" + namespace + "/" + name + "/cloudnativepg";
-    int retention = b == null ? 0 : or(b.getRetentionDays(), new ContinuousBackupSpec().getRetentionDays());
-    return Optional.of(new CloudNativePG(workload.replicas(), version, image, size, storageClass, workload,
-        c.getImage(), b, path, retention));
+    String path = b == null
+        ? null
+        : "s3://" + b.getS3().getBucket() + "/" + namespace + "/" + name + "/cloudnativepg";
+    int retention =
+        b == null ? 0 : or(b.getRetentionDays(), new ContinuousBackupSpec().getRetentionDays());
+    return Optional.of(new CloudNativePG(
+        workload.replicas(),
+        version,
+        image,
+        size,
+        storageClass,
+        workload,
+        c.getImage(),
+        b,
+        path,
+        retention));
   }
 
   /** Database of the embedded PostgreSQL (the name Loomio's own compose file uses). */
@@ -337,20 +469,32 @@ public final class ResolvedSpec {
   // --- redis ---
 
   /** Redis; {@code host} is spec.redis.external.host (for the NetworkPolicy only), or null. */
-  public record Redis(RedisSpec.Mode mode, long maxMemoryMi, Workload workload, ImageOverride image,
-      SecretKeyRef url, String host) {
-    public boolean embedded() { return mode == RedisSpec.Mode.EMBEDDED; }
+  public record Redis(
+      RedisSpec.Mode mode,
+      long maxMemoryMi,
+      Workload workload,
+      ImageOverride image,
+      SecretKeyRef url,
+      String host) {
+    public boolean embedded() {
+      return mode == RedisSpec.Mode.EMBEDDED;
+    }
   }
 
   public Redis redis() {
     RedisSpec r = or(s.getRedis(), new RedisSpec());
     RedisSpec.Mode mode = or(r.getMode(), new RedisSpec().getMode());
     EmbeddedRedisSpec e = or(r.getEmbedded(), new EmbeddedRedisSpec());
-    long maxMemoryMi = Quantities.mebibytes(or(e.getMaxMemory(), new EmbeddedRedisSpec().getMaxMemory()));
+    long maxMemoryMi =
+        Quantities.mebibytes(or(e.getMaxMemory(), new EmbeddedRedisSpec().getMaxMemory()));
     Quantity memory = Quantities.ofMebibytes(Defaults.redisMemoryMi(maxMemoryMi));
-    ResourceRequirements defaults = new ResourceRequirementsBuilder(Quantities.copy(Defaults.REDIS_CPU))
-        .addToRequests("memory", memory).addToLimits("memory", memory).build();
-    Workload workload = new Workload(1, Quantities.merge(e.getResources(), defaults), pod(e.getPod()));
+    ResourceRequirements defaults = new ResourceRequirementsBuilder(
+            Quantities.copy(Defaults.REDIS_CPU))
+        .addToRequests("memory", memory)
+        .addToLimits("memory", memory)
+        .build();
+    Workload workload =
+        new Workload(1, Quantities.merge(e.getResources(), defaults), pod(e.getPod()));
     SecretKeyRef url = r.getExternal() == null ? null : r.getExternal().getUrlSecretRef();
     String host = r.getExternal() == null ? null : r.getExternal().getHost();
     return new Redis(mode, maxMemoryMi, workload, e.getImage(), url, host);
@@ -359,7 +503,9 @@ public final class ResolvedSpec {
   // --- storage ---
 
   public record Storage(UploadsVolumeSpec volume, S3StorageSpec s3) {
-    public boolean onVolume() { return s3 == null; }
+    public boolean onVolume() {
+      return s3 == null;
+    }
 
     /** A ReadWriteOnce volume: web and worker must share a node, and web runs one replica. */
     public boolean sharedNodeVolume() {
@@ -384,15 +530,32 @@ public final class ResolvedSpec {
   // --- backups ---
 
   /** Where backups are read from and written to, and how they are encrypted. */
-  public record Backup(boolean enabled, String schedule, String timeZone, BackupEncryptionSpec.Mode mode,
-      SecretKeyRef recipientsSecret, ConfigMapKeyRef recipientsConfigMap, SecretKeyRef passphrase,
-      boolean onVolume, String volumeSize, String volumeStorageClass, BackupS3Spec s3, String s3Prefix,
-      int keepLast, int daily, int weekly, int monthly, String scratchSize, ResourceRequirements resources,
+  public record Backup(
+      boolean enabled,
+      String schedule,
+      String timeZone,
+      BackupEncryptionSpec.Mode mode,
+      SecretKeyRef recipientsSecret,
+      ConfigMapKeyRef recipientsConfigMap,
+      SecretKeyRef passphrase,
+      boolean onVolume,
+      String volumeSize,
+      String volumeStorageClass,
+      BackupS3Spec s3,
+      String s3Prefix,
+      int keepLast,
+      int daily,
+      int weekly,
+      int monthly,
+      String scratchSize,
+      ResourceRequirements resources,
       int activeDeadlineSeconds) {
 
     /** The operator generates and holds the key pair (public-key mode without the user's recipients). */
     public boolean generatedKey() {
-      return mode == BackupEncryptionSpec.Mode.PublicKey && recipientsSecret == null && recipientsConfigMap == null;
+      return mode == BackupEncryptionSpec.Mode.PublicKey
+          && recipientsSecret == null
+          && recipientsConfigMap == null;
     }
 
     public boolean hasDestination() {
@@ -411,13 +574,26 @@ public final class ResolvedSpec {
     BackupScratchSpec sc = or(b.getScratch(), new BackupScratchSpec());
     BackupS3Spec s3 = b.getS3();
     String prefix = s3 == null ? null : or(s3.getPrefix(), namespace + "/" + name);
-    return new Backup(or(b.getEnabled(), d.getEnabled()), or(b.getSchedule(), d.getSchedule()),
-        or(b.getTimeZone(), d.getTimeZone()), or(e.getMode(), BackupEncryptionSpec.Mode.PublicKey),
-        e.getRecipientsSecretRef(), e.getRecipientsConfigMapRef(), e.getPassphraseSecretRef(),
-        or(v.getEnabled(), dv.getEnabled()), or(v.getSize(), dv.getSize()), v.getStorageClassName(), s3, prefix,
-        or(r.getKeepLast(), dr.getKeepLast()), or(r.getDaily(), dr.getDaily()), or(r.getWeekly(), dr.getWeekly()),
-        or(r.getMonthly(), dr.getMonthly()), or(sc.getSize(), new BackupScratchSpec().getSize()),
-        Quantities.merge(b.getResources(), Defaults.BACKUP), or(b.getActiveDeadlineSeconds(), d.getActiveDeadlineSeconds()));
+    return new Backup(
+        or(b.getEnabled(), d.getEnabled()),
+        or(b.getSchedule(), d.getSchedule()),
+        or(b.getTimeZone(), d.getTimeZone()),
+        or(e.getMode(), BackupEncryptionSpec.Mode.PublicKey),
+        e.getRecipientsSecretRef(),
+        e.getRecipientsConfigMapRef(),
+        e.getPassphraseSecretRef(),
+        or(v.getEnabled(), dv.getEnabled()),
+        or(v.getSize(), dv.getSize()),
+        v.getStorageClassName(),
+        s3,
+        prefix,
+        or(r.getKeepLast(), dr.getKeepLast()),
+        or(r.getDaily(), dr.getDaily()),
+        or(r.getWeekly(), dr.getWeekly()),
+        or(r.getMonthly(), dr.getMonthly()),
+        or(sc.getSize(), new BackupScratchSpec().getSize()),
+        Quantities.merge(b.getResources(), Defaults.BACKUP),
+        or(b.getActiveDeadlineSeconds(), d.getActiveDeadlineSeconds()));
   }
 
   /**
@@ -438,11 +614,16 @@ public final class ResolvedSpec {
     Backup b = backup();
     BackupSpec spec = or(s.getBackup(), new BackupSpec());
     BackupDrillSpec d = or(spec.getDrill(), new BackupDrillSpec());
-    SecretKeyRef key = b.mode() == BackupEncryptionSpec.Mode.Passphrase ? b.passphrase()
-        : b.generatedKey() ? new SecretKeyRef(Names.backupKey(name), org.loomio.operator.secrets.GeneratedBackupKey.PRIVATE_KEY)
-        : null;
-    return new Drill(b.enabled() && b.hasDestination() && or(d.getEnabled(), true),
-        or(d.getSchedule(), BackupDrillSpec.DEFAULT_SCHEDULE), key);
+    SecretKeyRef key = b.mode() == BackupEncryptionSpec.Mode.Passphrase
+        ? b.passphrase()
+        : b.generatedKey()
+            ? new SecretKeyRef(
+                Names.backupKey(name), org.loomio.operator.secrets.GeneratedBackupKey.PRIVATE_KEY)
+            : null;
+    return new Drill(
+        b.enabled() && b.hasDestination() && or(d.getEnabled(), true),
+        or(d.getSchedule(), BackupDrillSpec.DEFAULT_SCHEDULE),
+        key);
   }
 
   /**
@@ -459,8 +640,16 @@ public final class ResolvedSpec {
 
   // --- smtp ---
 
-  public record Smtp(String host, int port, SmtpSpec.Tls tls, boolean verifyCertificate, String username,
-      SecretKeyRef password, SmtpSpec.Authentication authentication, String domain, String fromAddress) {}
+  public record Smtp(
+      String host,
+      int port,
+      SmtpSpec.Tls tls,
+      boolean verifyCertificate,
+      String username,
+      SecretKeyRef password,
+      SmtpSpec.Authentication authentication,
+      String domain,
+      String fromAddress) {}
 
   public Optional<Smtp> smtp() {
     SmtpSpec m = s.getSmtp();
@@ -469,10 +658,19 @@ public final class ResolvedSpec {
     }
     SmtpSpec dm = new SmtpSpec();
     int port = or(m.getPort(), dm.getPort());
-    SmtpSpec.Tls tls = m.getTls() != null ? m.getTls() : port == 465 ? SmtpSpec.Tls.IMPLICIT : SmtpSpec.Tls.STARTTLS;
-    return Optional.of(new Smtp(m.getHost(), port, tls, or(m.getVerifyCertificate(), dm.getVerifyCertificate()),
-        m.getUsername(), m.getPasswordSecretRef(), or(m.getAuthentication(), dm.getAuthentication()),
-        or(m.getDomain(), host()), m.getFromAddress()));
+    SmtpSpec.Tls tls = m.getTls() != null
+        ? m.getTls()
+        : port == 465 ? SmtpSpec.Tls.IMPLICIT : SmtpSpec.Tls.STARTTLS;
+    return Optional.of(new Smtp(
+        m.getHost(),
+        port,
+        tls,
+        or(m.getVerifyCertificate(), dm.getVerifyCertificate()),
+        m.getUsername(),
+        m.getPasswordSecretRef(),
+        or(m.getAuthentication(), dm.getAuthentication()),
+        or(m.getDomain(), host()),
+        m.getFromAddress()));
   }
 
   // --- credentials ---
@@ -481,7 +679,9 @@ public final class ResolvedSpec {
     return s.getSecrets() == null ? null : s.getSecrets().getExistingSecret();
   }
 
-  public String generatedSecretName() { return Names.of(name, Component.SECRETS); }
+  public String generatedSecretName() {
+    return Names.of(name, Component.SECRETS);
+  }
 
   /** The Secret every pod reads the stack's credentials from. */
   public String credentialsSecretName() {
@@ -519,29 +719,38 @@ public final class ResolvedSpec {
     return env;
   }
 
-  public List<SecretEnvVarSpec> secretEnv() { return orEmpty(s.getSecretEnv()); }
+  public List<SecretEnvVarSpec> secretEnv() {
+    return orEmpty(s.getSecretEnv());
+  }
 
   // --- day 2 ---
 
   /** spec.isolation: the stack is in quarantine. */
-  public boolean isolated() { return Boolean.TRUE.equals(s.getIsolation()); }
+  public boolean isolated() {
+    return Boolean.TRUE.equals(s.getIsolation());
+  }
 
   /** Whether a pre-upgrade backup must complete before a new image's migration runs (default true). */
   public boolean backupBeforeMigration() {
-    return s.getUpgrade() == null || !Boolean.FALSE.equals(s.getUpgrade().getBackupBeforeMigration());
+    return s.getUpgrade() == null
+        || !Boolean.FALSE.equals(s.getUpgrade().getBackupBeforeMigration());
   }
 
   /** spec.secrets.rotate, if set. */
   public Optional<org.loomio.operator.api.v1alpha1.RotationSpec> rotation() {
-    return Optional.ofNullable(s.getSecrets()).map(org.loomio.operator.api.v1alpha1.SecretsSpec::getRotate);
+    return Optional.ofNullable(s.getSecrets())
+        .map(org.loomio.operator.api.v1alpha1.SecretsSpec::getRotate);
   }
 
   /** spec.secrets.maxAgeDays, if set. */
   public Optional<Integer> secretsMaxAgeDays() {
-    return Optional.ofNullable(s.getSecrets()).map(org.loomio.operator.api.v1alpha1.SecretsSpec::getMaxAgeDays);
+    return Optional.ofNullable(s.getSecrets())
+        .map(org.loomio.operator.api.v1alpha1.SecretsSpec::getMaxAgeDays);
   }
 
-  public DeletionPolicy deletionPolicy() { return or(s.getDeletionPolicy(), DEFAULT.getDeletionPolicy()); }
+  public DeletionPolicy deletionPolicy() {
+    return or(s.getDeletionPolicy(), DEFAULT.getDeletionPolicy());
+  }
 
   // --- network ---
 
@@ -568,7 +777,8 @@ public final class ResolvedSpec {
       return i.getController();
     }
     return i.getClassName() != null && i.getClassName().toLowerCase().contains("traefik")
-        ? IngressSpec.Controller.TRAEFIK : IngressSpec.Controller.NGINX;
+        ? IngressSpec.Controller.TRAEFIK
+        : IngressSpec.Controller.NGINX;
   }
 
   /** The Gateway routes, if asked for. */
@@ -580,7 +790,8 @@ public final class ResolvedSpec {
   public String tlsSecretName() {
     IngressSpec i = s.getIngress();
     return i != null && i.getTls() != null && i.getTls().getSecretName() != null
-        ? i.getTls().getSecretName() : ownTlsSecretName();
+        ? i.getTls().getSecretName()
+        : ownTlsSecretName();
   }
 
   /** The stack's own TLS Secret, {@code <name>-tls}: the default of {@code spec.ingress.tls.secretName}. */
@@ -600,7 +811,9 @@ public final class ResolvedSpec {
   /** Whether cert-manager issues the Ingress's certificate (spec.ingress.tls names an issuer or a cluster issuer). */
   public boolean tlsIssued() {
     IngressSpec i = s.getIngress();
-    return i != null && i.getTls() != null && (i.getTls().getClusterIssuer() != null || i.getTls().getIssuer() != null);
+    return i != null
+        && i.getTls() != null
+        && (i.getTls().getClusterIssuer() != null || i.getTls().getIssuer() != null);
   }
 
   /** The Ingress' TLS Secret and the field that names it. */
@@ -617,9 +830,15 @@ public final class ResolvedSpec {
 
   // --- helpers ---
 
-  private static PodOptions pod(PodOptions p) { return p == null ? new PodOptions() : p; }
+  private static PodOptions pod(PodOptions p) {
+    return p == null ? new PodOptions() : p;
+  }
 
-  private static <T> T or(T value, T fallback) { return value != null ? value : fallback; }
+  private static <T> T or(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
 
-  private static <T> List<T> orEmpty(List<T> list) { return list == null ? List.of() : list; }
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
 }

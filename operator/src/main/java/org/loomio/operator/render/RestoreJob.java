@@ -14,8 +14,15 @@ public final class RestoreJob {
   private RestoreJob() {}
 
   /** @param hash8 eight hex characters of the LoomioRestore's uid */
-  public static Job render(RenderContext ctx, String hash8, String backupName, LoomioRestoreSpec.Source source,
-      boolean restoreUploads, SecretKeyRef privateKey, boolean restoreSecrets, SecretKeyRef verificationKey,
+  public static Job render(
+      RenderContext ctx,
+      String hash8,
+      String backupName,
+      LoomioRestoreSpec.Source source,
+      boolean restoreUploads,
+      SecretKeyRef privateKey,
+      boolean restoreSecrets,
+      SecretKeyRef verificationKey,
       boolean allowUnsigned) {
     ResolvedSpec.Backup b = ctx.spec().backup();
     return new JobBuilder()
@@ -23,8 +30,15 @@ public final class RestoreJob {
         .withNewSpec()
         .withBackoffLimit(0)
         .withActiveDeadlineSeconds((long) b.activeDeadlineSeconds())
-        .withTemplate(BackupPodTemplate.restore(ctx, backupName, source, restoreUploads, privateKey, restoreSecrets,
-            verificationKey, allowUnsigned))
+        .withTemplate(BackupPodTemplate.restore(
+            ctx,
+            backupName,
+            source,
+            restoreUploads,
+            privateKey,
+            restoreSecrets,
+            verificationKey,
+            allowUnsigned))
         .endSpec()
         .build();
   }

@@ -42,41 +42,51 @@ public final class RoleSetupJob {
   public static final String SUPERUSER_VERIFIER = "POSTGRES_SUPERUSER_PASSWORD_SCRAM";
 
   /** The extensions Loomio's db/schema.rb enables (plpgsql is always there). */
-  public static final java.util.List<String> EXTENSIONS = java.util.List.of("citext", "hstore", "pgcrypto",
-      "pg_stat_statements");
+  public static final java.util.List<String> EXTENSIONS =
+      java.util.List.of("citext", "hstore", "pgcrypto", "pg_stat_statements");
 
   static final String SU = ResolvedSpec.EMBEDDED_USER;
   static final String APP = ResolvedSpec.EMBEDDED_APP_USER;
   static final String DB = ResolvedSpec.EMBEDDED_DATABASE;
 
   /** In the maintenance database: the app role and its attributes, no membership. */
-  static final String ROLE_SQL = String.join("\n",
+  static final String ROLE_SQL = String.join(
+      "\n",
       "SET search_path = pg_catalog, pg_temp;",
-      "SELECT 'CREATE ROLE " + APP + " LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + APP + "')",
+      "SELECT 'CREATE ROLE " + APP
+          + " LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + APP + "')",
       "\\gexec",
-      "ALTER ROLE " + APP + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;",
+      "ALTER ROLE " + APP
+          + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;",
       "\\if :set_app_password",
       "ALTER ROLE " + APP + " PASSWORD :'app_password';",
       "\\endif",
-      // no membership in any role: not pg_execute_server_program, pg_read_server_files, pg_write_server_files,
+      // no membership in any role: not pg_execute_server_program, pg_read_server_files,
+      // pg_write_server_files,
       // nor a role that could SET ROLE to a superuser
       "SELECT format('REVOKE %I FROM " + APP + " CASCADE', r.rolname) FROM pg_auth_members m"
           + " JOIN pg_roles r ON r.oid = m.roleid WHERE m.member = '" + APP + "'::regrole",
       "\\gexec",
-      // the database's own settings, which its owner may write (ALTER DATABASE ... SET) and which every session in
-      // it gets, the superuser's too: a planted local_preload_libraries would stop the next step from signing in
+      // the database's own settings, which its owner may write (ALTER DATABASE ... SET) and which
+      // every session in
+      // it gets, the superuser's too: a planted local_preload_libraries would stop the next step
+      // from signing in
       "ALTER DATABASE " + DB + " RESET ALL;");
 
   /** In the Loomio database: extensions, then ownership of the database and of everything the superuser owns in it. */
-  static final String OWNERSHIP_SQL = String.join("\n",
+  static final String OWNERSHIP_SQL = String.join(
+      "\n",
       "SET search_path = pg_catalog, pg_temp;",
       "DO $check$ BEGIN",
       "  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN",
       "    RAISE EXCEPTION 'role % is not a superuser', current_user;",
       "  END IF;",
       "END $check$;",
-      String.join("\n", EXTENSIONS.stream()
-          .map(e -> "CREATE EXTENSION IF NOT EXISTS " + e + " WITH SCHEMA public;").toList()),
+      String.join(
+          "\n",
+          EXTENSIONS.stream()
+              .map(e -> "CREATE EXTENSION IF NOT EXISTS " + e + " WITH SCHEMA public;")
+              .toList()),
       "ALTER DATABASE " + DB + " OWNER TO " + APP + ";",
       "DO $move$",
       "DECLARE",
@@ -93,7 +103,8 @@ public final class RoleSetupJob {
       "      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid",
       "        AND d.deptype = 'e')",
       "      ORDER BY c.relkind = 'S' LOOP",
-      // a sequence owned by a column moves with its table (ALTER TABLE recurses), so it is skipped once moved
+      // a sequence owned by a column moves with its table (ALTER TABLE recurses), so it is skipped
+      // once moved
       "    CONTINUE WHEN (SELECT relowner FROM pg_class WHERE oid = r.rel) <> su;",
       "    EXECUTE format('ALTER %s %s OWNER TO " + APP + "', CASE r.relkind WHEN 'v' THEN 'VIEW'",
       "      WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'S' THEN 'SEQUENCE'",
@@ -104,7 +115,8 @@ public final class RoleSetupJob {
       "      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'",
       "      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid",
       "        AND d.deptype = 'e') LOOP",
-      "    EXECUTE format('ALTER %s %s OWNER TO " + APP + "', CASE r.prokind WHEN 'p' THEN 'PROCEDURE'",
+      "    EXECUTE format('ALTER %s %s OWNER TO " + APP
+          + "', CASE r.prokind WHEN 'p' THEN 'PROCEDURE'",
       "      WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, r.fn);",
       "  END LOOP;",
       "  FOR r IN SELECT t.oid::regtype AS ty, t.typtype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace",
@@ -113,7 +125,8 @@ public final class RoleSetupJob {
       "      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'",
       "      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid",
       "        AND d.deptype = 'e') LOOP",
-      "    EXECUTE format('ALTER %s %s OWNER TO " + APP + "', CASE r.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,",
+      "    EXECUTE format('ALTER %s %s OWNER TO " + APP
+          + "', CASE r.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,",
       "      r.ty);",
       "  END LOOP;",
       "  FOR r IN SELECT l.oid FROM pg_largeobject_metadata l WHERE l.lomowner = su LOOP",
@@ -157,7 +170,8 @@ public final class RoleSetupJob {
       "END $verify$;");
 
   /** In the maintenance database, last: the superuser's own password. */
-  static final String SUPERUSER_SQL = String.join("\n",
+  static final String SUPERUSER_SQL = String.join(
+      "\n",
       "SET search_path = pg_catalog, pg_temp;",
       "ALTER ROLE " + SU + " PASSWORD :'superuser_verifier';");
 
@@ -165,7 +179,8 @@ public final class RoleSetupJob {
    * The container's script (as the kubelet hands it to the shell: it holds no {@code $(} and no {@code $$}, so
    * it needs no escaping). The SQL comes in on standard input, never on a command line.
    */
-  static final String SCRIPT = String.join("\n",
+  static final String SCRIPT = String.join(
+      "\n",
       "set -eu",
       "until pg_isready -q -t 5; do sleep 2; done",
       "signs_in() { PGUSER=\"$1\" PGPASSWORD=\"$2\" psql -w -X -q -d postgres -c 'select 1' >/dev/null 2>&1; }",
@@ -175,7 +190,8 @@ public final class RoleSetupJob {
       "elif signs_in " + SU + " \"$APP_PASSWORD\"; then",
       "  export PGPASSWORD=\"$APP_PASSWORD\"; how='POSTGRES_PASSWORD (an install from before role setup)'",
       "else",
-      "  fail 'neither the superuser password nor POSTGRES_PASSWORD signs in as " + SU + ": restore Secret "
+      "  fail 'neither the superuser password nor POSTGRES_PASSWORD signs in as " + SU
+          + ": restore Secret "
           + "<name>-postgres-superuser, or reset the password by hand (docs/operations.md)'",
       "fi",
       "export PGUSER=" + SU,
@@ -205,7 +221,9 @@ public final class RoleSetupJob {
    * Job: docs/operations.md).
    */
   public static String hash(RenderContext ctx) {
-    return SecretDigests.sha256(SCRIPT + "\n" + LoomioSettings.databaseUrl(ctx.spec().database())).substring(0, 8);
+    return SecretDigests.sha256(
+            SCRIPT + "\n" + LoomioSettings.databaseUrl(ctx.spec().database()))
+        .substring(0, 8);
   }
 
   public static String name(RenderContext ctx) {
@@ -221,7 +239,8 @@ public final class RoleSetupJob {
         .withImage(spec.postgresImage())
         .withImagePullPolicy(spec.postgresPullPolicy())
         .withCommand("/bin/sh", "-c", SCRIPT)
-        .withEnv(Expansion.env("PGHOST", db.host()),
+        .withEnv(
+            Expansion.env("PGHOST", db.host()),
             Expansion.env("PGPORT", Integer.toString(db.port())),
             Expansion.env("PGCONNECT_TIMEOUT", "10"),
             RailsContainer.fromSecret("SUPERUSER_PASSWORD", superuser, SUPERUSER_PASSWORD),

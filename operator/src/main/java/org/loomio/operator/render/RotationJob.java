@@ -28,7 +28,8 @@ public final class RotationJob {
   /** Key of the pending Secret with the new password's SCRAM verifier. */
   public static final String VERIFIER_KEY = "POSTGRES_PASSWORD_SCRAM";
 
-  static final String SCRIPT = String.join("\n",
+  static final String SCRIPT = String.join(
+      "\n",
       "set -eu",
       "until pg_isready -q -t 5; do sleep 2; done",
       "signs_in() { PGUSER=\"$1\" PGPASSWORD=\"$2\" psql -w -X -q -d postgres -c 'select 1' >/dev/null 2>&1; }",
@@ -41,13 +42,14 @@ public final class RotationJob {
       "  sleep 10",
       "done",
       "if ! signs_in " + ResolvedSpec.EMBEDDED_USER + " \"$SUPERUSER_PASSWORD\"; then",
-      "  echo 'the superuser password does not sign in as " + ResolvedSpec.EMBEDDED_USER + ": has the role setup Job"
-          + " succeeded? (docs/operations.md)' > /dev/termination-log",
+      "  echo 'the superuser password does not sign in as " + ResolvedSpec.EMBEDDED_USER
+          + ": has the role setup Job" + " succeeded? (docs/operations.md)' > /dev/termination-log",
       "  exit 1",
       "fi",
       "printf '%s\\n' 'SET search_path = pg_catalog, pg_temp;' \\",
       "    \"ALTER ROLE " + ResolvedSpec.EMBEDDED_APP_USER + " PASSWORD :'verifier';\" \\",
-      "  | PGUSER=" + ResolvedSpec.EMBEDDED_USER + " PGPASSWORD=\"$SUPERUSER_PASSWORD\" psql -w -X -q -d postgres"
+      "  | PGUSER=" + ResolvedSpec.EMBEDDED_USER
+          + " PGPASSWORD=\"$SUPERUSER_PASSWORD\" psql -w -X -q -d postgres"
           + " -v ON_ERROR_STOP=1 -v verifier=\"$NEW_PASSWORD_SCRAM\" >/dev/null",
       "echo 'password changed' > /dev/termination-log");
 
@@ -61,7 +63,8 @@ public final class RotationJob {
   public record Rotation(String token, String attempt) {
 
     public String jobName(String instance) {
-      return instance + "-rotate-" + SecretDigests.sha256(token + "\n" + attempt).substring(0, 8);
+      return instance + "-rotate-"
+          + SecretDigests.sha256(token + "\n" + attempt).substring(0, 8);
     }
   }
 
@@ -76,10 +79,14 @@ public final class RotationJob {
         .withImage(spec.postgresImage())
         .withImagePullPolicy(spec.postgresPullPolicy())
         .withCommand("/bin/sh", "-c", SCRIPT)
-        .withEnv(Expansion.env("PGHOST", db.host()),
+        .withEnv(
+            Expansion.env("PGHOST", db.host()),
             Expansion.env("PGPORT", Integer.toString(db.port())),
             Expansion.env("PGCONNECT_TIMEOUT", "10"),
-            secret("SUPERUSER_PASSWORD", Names.postgresSuperuser(ctx.name()), RoleSetupJob.SUPERUSER_PASSWORD),
+            secret(
+                "SUPERUSER_PASSWORD",
+                Names.postgresSuperuser(ctx.name()),
+                RoleSetupJob.SUPERUSER_PASSWORD),
             secret("NEW_PASSWORD", pending, Credentials.POSTGRES_PASSWORD),
             secret("NEW_PASSWORD_SCRAM", pending, VERIFIER_KEY))
         .withResources(Defaults.WAIT_FOR_DATABASE);
@@ -98,7 +105,14 @@ public final class RotationJob {
   }
 
   private static EnvVar secret(String name, String secret, String key) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef()
-        .withName(secret).withKey(key).endSecretKeyRef().endValueFrom().build();
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
   }
 }

@@ -26,6 +26,7 @@ public final class SecretDigests {
 
   /** The key of {@link #none()}: only placeholder values (the CLI) or none at all are ever digested with it. */
   private static final byte[] NO_KEY = new byte[32];
+
   private static final SecretDigests NONE = new SecretDigests(NO_KEY, Map.of());
 
   private final byte[] key;
@@ -50,10 +51,14 @@ public final class SecretDigests {
     for (Secret secret : secrets) {
       Map<String, String> keys = new TreeMap<>();
       if (secret.getData() != null) {
-        secret.getData().forEach((k, v) -> keys.put(k, hmac(key, Base64.getDecoder().decode(v))));
+        secret
+            .getData()
+            .forEach((k, v) -> keys.put(k, hmac(key, Base64.getDecoder().decode(v))));
       }
       if (secret.getStringData() != null) {
-        secret.getStringData().forEach((k, v) -> keys.put(k, hmac(key, v.getBytes(StandardCharsets.UTF_8))));
+        secret
+            .getStringData()
+            .forEach((k, v) -> keys.put(k, hmac(key, v.getBytes(StandardCharsets.UTF_8))));
       }
       all.put(secret.getMetadata().getName(), keys);
     }

@@ -28,17 +28,20 @@ public final class SecurityHeaders {
     }
     headers.put(HSTS, hsts(h, d));
     boolean reportOnly = Boolean.TRUE.equals(h.getContentSecurityPolicyReportOnly());
-    headers.put(reportOnly ? "Content-Security-Policy-Report-Only" : "Content-Security-Policy",
+    headers.put(
+        reportOnly ? "Content-Security-Policy-Report-Only" : "Content-Security-Policy",
         or(h.getContentSecurityPolicy(), d.getContentSecurityPolicy()));
     headers.put("X-Content-Type-Options", "nosniff");
     headers.put("X-Frame-Options", or(h.getFrameOptions(), d.getFrameOptions()).name());
-    headers.put("Referrer-Policy", or(h.getReferrerPolicy(), d.getReferrerPolicy()).value());
+    headers.put(
+        "Referrer-Policy", or(h.getReferrerPolicy(), d.getReferrerPolicy()).value());
     headers.put("Permissions-Policy", or(h.getPermissionsPolicy(), d.getPermissionsPolicy()));
     return headers;
   }
 
   static String hsts(SecurityHeadersSpec h, SecurityHeadersSpec d) {
-    StringBuilder v = new StringBuilder("max-age=").append(or(h.getHstsMaxAgeSeconds(), d.getHstsMaxAgeSeconds()));
+    StringBuilder v = new StringBuilder("max-age=")
+        .append(or(h.getHstsMaxAgeSeconds(), d.getHstsMaxAgeSeconds()));
     if (or(h.getHstsIncludeSubDomains(), d.getHstsIncludeSubDomains())) {
       v.append("; includeSubDomains");
     }

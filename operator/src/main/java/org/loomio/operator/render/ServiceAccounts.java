@@ -26,13 +26,15 @@ public final class ServiceAccounts {
   }
 
   static List<Component> components(RenderContext ctx) {
-    List<Component> components = new ArrayList<>(List.of(Component.WEB, Component.WORKER, Component.MIGRATE));
+    List<Component> components =
+        new ArrayList<>(List.of(Component.WEB, Component.WORKER, Component.MIGRATE));
     if (ctx.spec().hocuspocusEnabled()) {
       components.add(Component.HOCUSPOCUS);
     }
     if (ctx.spec().database().embedded()) {
       components.add(Component.POSTGRES);
-      // kept while isolated, like every component's account: removing it would make clusters that mint
+      // kept while isolated, like every component's account: removing it would make clusters that
+      // mint
       // ServiceAccount token Secrets delete one, and isolating must touch no Secret
       components.add(Component.DB_ROLES);
     }

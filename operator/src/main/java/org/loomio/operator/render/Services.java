@@ -23,19 +23,32 @@ public final class Services {
     List<Service> services = new ArrayList<>();
     services.add(service(ctx, Component.WEB, "http", 80, WebDeployment.HTTP_PORT_NAME));
     if (ctx.spec().hocuspocusEnabled()) {
-      services.add(service(ctx, Component.HOCUSPOCUS, "http", 80, HocuspocusDeployment.HTTP_PORT_NAME));
+      services.add(
+          service(ctx, Component.HOCUSPOCUS, "http", 80, HocuspocusDeployment.HTTP_PORT_NAME));
     }
     if (ctx.spec().database().embedded()) {
-      services.add(service(ctx, Component.POSTGRES, PostgresStatefulSet.PORT_NAME, PostgresStatefulSet.PORT,
+      services.add(service(
+          ctx,
+          Component.POSTGRES,
+          PostgresStatefulSet.PORT_NAME,
+          PostgresStatefulSet.PORT,
           PostgresStatefulSet.PORT_NAME));
-      Service headless = service(ctx, Component.POSTGRES, PostgresStatefulSet.PORT_NAME, PostgresStatefulSet.PORT,
+      Service headless = service(
+          ctx,
+          Component.POSTGRES,
+          PostgresStatefulSet.PORT_NAME,
+          PostgresStatefulSet.PORT,
           PostgresStatefulSet.PORT_NAME);
       headless.getMetadata().setName(Names.postgresHeadless(ctx.name()));
       headless.getSpec().setClusterIP("None");
       services.add(headless);
     }
     if (ctx.spec().redis().embedded()) {
-      services.add(service(ctx, Component.REDIS, RedisDeployment.PORT_NAME, RedisDeployment.PORT,
+      services.add(service(
+          ctx,
+          Component.REDIS,
+          RedisDeployment.PORT_NAME,
+          RedisDeployment.PORT,
           RedisDeployment.PORT_NAME));
     }
     if (EdgeRoutes.enabled(ctx.spec())) {
@@ -45,15 +58,19 @@ public final class Services {
     return services;
   }
 
-  private static Service service(RenderContext ctx, Component component, String portName, int port,
-      String targetPort) {
+  private static Service service(
+      RenderContext ctx, Component component, String portName, int port, String targetPort) {
     return new ServiceBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(Labels.selector(ctx.name(), component))
-        .withPorts(new ServicePortBuilder().withName(portName).withPort(port).withProtocol("TCP")
-            .withTargetPort(new IntOrString(targetPort)).build())
+        .withPorts(new ServicePortBuilder()
+            .withName(portName)
+            .withPort(port)
+            .withProtocol("TCP")
+            .withTargetPort(new IntOrString(targetPort))
+            .build())
         .endSpec()
         .build();
   }

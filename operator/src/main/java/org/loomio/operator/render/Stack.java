@@ -17,7 +17,11 @@ import java.util.Optional;
  * @param version the Loomio image tag
  * @param migrationJob name of the current migration Job
  */
-public record Stack(List<HasMetadata> objects, List<Omission> omissions, String image, String version,
+public record Stack(
+    List<HasMetadata> objects,
+    List<Omission> omissions,
+    String image,
+    String version,
     String migrationJob) {
 
   public Stack {
@@ -30,6 +34,8 @@ public record Stack(List<HasMetadata> objects, List<Omission> omissions, String 
   }
 
   public <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
-    return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst();
+    return all(type).stream()
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst();
   }
 }

@@ -14,15 +14,23 @@ public final class StackRenderer {
   private StackRenderer() {}
 
   /** Renders with real credentials (the operator). The generated Secret carries its values. */
-  public static Stack render(LoomioDeployment resource, ClusterCapabilities cluster, Credentials credentials,
+  public static Stack render(
+      LoomioDeployment resource,
+      ClusterCapabilities cluster,
+      Credentials credentials,
       SecretDigests digests) {
     return render(resource, ImageDefaults.BUILT_IN, cluster, credentials, digests);
   }
 
   /** Renders with real credentials and the operator's default images. */
-  public static Stack render(LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster,
-      Credentials credentials, SecretDigests digests) {
-    return render(new RenderContext(new ResolvedSpec(resource, images), cluster, credentials, digests));
+  public static Stack render(
+      LoomioDeployment resource,
+      ImageDefaults images,
+      ClusterCapabilities cluster,
+      Credentials credentials,
+      SecretDigests digests) {
+    return render(
+        new RenderContext(new ResolvedSpec(resource, images), cluster, credentials, digests));
   }
 
   /** Renders what a prepared context describes (the operator: keys and restore state included). */
@@ -36,9 +44,11 @@ public final class StackRenderer {
   }
 
   /** Renders for printing with the given default images (what an operator configured so would apply). */
-  public static Stack renderForDisplay(LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster) {
+  public static Stack renderForDisplay(
+      LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster) {
     ResolvedSpec spec = new ResolvedSpec(resource, images);
-    RenderContext ctx = new RenderContext(spec, cluster, Credentials.placeholders(spec), SecretDigests.none())
+    RenderContext ctx = new RenderContext(
+            spec, cluster, Credentials.placeholders(spec), SecretDigests.none())
         .withBackupPublicKey(BackupRecipientsConfigMap.PLACEHOLDER);
     return render(ctx, true);
   }
@@ -50,8 +60,10 @@ public final class StackRenderer {
     // the network is closed before any pod exists
     objects.addAll(NetworkPolicies.render(ctx));
     if (ctx.credentials().generated()) {
-      objects.add(display ? GeneratedSecret.renderPlaceholders(ctx)
-          : GeneratedSecret.render(spec, ctx.credentials().values()));
+      objects.add(
+          display
+              ? GeneratedSecret.renderPlaceholders(ctx)
+              : GeneratedSecret.render(spec, ctx.credentials().values()));
     }
     objects.add(SettingsConfigMap.render(ctx));
     if (!ctx.isolated()) {
@@ -73,7 +85,8 @@ public final class StackRenderer {
       objects.add(HocuspocusDeployment.render(ctx));
     }
     if (!ctx.isolated() && !ctx.databasePrimaryPending()) {
-      // isolated: no new pod may start (a Job already created is kept: Jobs are never deleted here); a
+      // isolated: no new pod may start (a Job already created is kept: Jobs are never deleted
+      // here); a
       // CloudNativePG database without a primary (or its Secrets) yet: the migration waits for it
       if (spec.database().embedded()) {
         objects.add(RoleSetupJob.render(ctx));
@@ -88,12 +101,17 @@ public final class StackRenderer {
     objects.addAll(DrillCronJob.render(ctx));
     objects.addAll(PodDisruptionBudgets.render(ctx));
     if (!ctx.isolated()) {
-      // isolated: the edge is removed, so nothing routes to the stack (its NetworkPolicies deny it anyway)
+      // isolated: the edge is removed, so nothing routes to the stack (its NetworkPolicies deny it
+      // anyway)
       objects.addAll(TraefikMiddlewares.render(ctx));
       objects.addAll(Ingresses.render(ctx));
       objects.addAll(HttpRoutes.render(ctx));
     }
-    return new Stack(objects, ctx.omissions(), ctx.servingImage().reference(), ctx.servingImage().tag(),
+    return new Stack(
+        objects,
+        ctx.omissions(),
+        ctx.servingImage().reference(),
+        ctx.servingImage().tag(),
         MigrationJob.name(ctx));
   }
 }

@@ -27,29 +27,51 @@ public final class TraefikMiddlewares {
       return List.of();
     }
     if (!ctx.cluster().serves(ClusterCapabilities.TRAEFIK_MIDDLEWARE)) {
-      ctx.omit("traefik.io/v1alpha1 Middleware", "the Ingress gets no HTTPS redirect, security headers or rate limits");
+      ctx.omit(
+          "traefik.io/v1alpha1 Middleware",
+          "the Ingress gets no HTTPS redirect, security headers or rate limits");
       return List.of();
     }
     IngressSpec ingress = spec.ingress().get();
     String name = ctx.name();
     List<TraefikMiddleware> m = new ArrayList<>();
-    m.add(middleware(ctx, name + "-https-redirect", "redirectScheme", ordered("scheme", "https", "permanent", true)));
+    m.add(middleware(
+        ctx,
+        name + "-https-redirect",
+        "redirectScheme",
+        ordered("scheme", "https", "permanent", true)));
     Map<String, String> headers = SecurityHeaders.of(ingress.getHeaders());
     if (!headers.isEmpty()) {
       m.add(middleware(ctx, name + "-headers", "headers", headers(ingress.getHeaders(), headers)));
     }
-    RateLimitSpec rate = ingress.getRateLimit() == null ? new RateLimitSpec() : ingress.getRateLimit();
+    RateLimitSpec rate =
+        ingress.getRateLimit() == null ? new RateLimitSpec() : ingress.getRateLimit();
     if (!Boolean.FALSE.equals(rate.getEnabled())) {
       RateLimitSpec d = new RateLimitSpec();
-      m.add(middleware(ctx, name + "-ratelimit", "rateLimit", ordered(
-          "average", rate.getRequestsPerSecond() != null ? rate.getRequestsPerSecond() : d.getRequestsPerSecond(),
-          "burst", rate.getBurst() != null ? rate.getBurst() : d.getBurst(),
-          "period", "1s")));
-      m.add(middleware(ctx, name + "-inflight", "inFlightReq", ordered(
-          "amount", rate.getConnections() != null ? rate.getConnections() : d.getConnections())));
+      m.add(middleware(
+          ctx,
+          name + "-ratelimit",
+          "rateLimit",
+          ordered(
+              "average",
+                  rate.getRequestsPerSecond() != null
+                      ? rate.getRequestsPerSecond()
+                      : d.getRequestsPerSecond(),
+              "burst", rate.getBurst() != null ? rate.getBurst() : d.getBurst(),
+              "period", "1s")));
+      m.add(middleware(
+          ctx,
+          name + "-inflight",
+          "inFlightReq",
+          ordered(
+              "amount",
+              rate.getConnections() != null ? rate.getConnections() : d.getConnections())));
     }
-    m.add(middleware(ctx, name + "-body-limit", "buffering", ordered(
-        "maxRequestBodyBytes", (long) EdgeRoutes.bodyLimitMB(spec) * 1024 * 1024)));
+    m.add(middleware(
+        ctx,
+        name + "-body-limit",
+        "buffering",
+        ordered("maxRequestBodyBytes", (long) EdgeRoutes.bodyLimitMB(spec) * 1024 * 1024)));
     return m;
   }
 
@@ -66,11 +88,14 @@ public final class TraefikMiddlewares {
     return chain;
   }
 
-  private static Map<String, Object> headers(SecurityHeadersSpec spec, Map<String, String> headers) {
+  private static Map<String, Object> headers(
+      SecurityHeadersSpec spec, Map<String, String> headers) {
     SecurityHeadersSpec h = spec == null ? new SecurityHeadersSpec() : spec;
     SecurityHeadersSpec d = new SecurityHeadersSpec();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("stsSeconds", h.getHstsMaxAgeSeconds() != null ? h.getHstsMaxAgeSeconds() : d.getHstsMaxAgeSeconds());
+    m.put(
+        "stsSeconds",
+        h.getHstsMaxAgeSeconds() != null ? h.getHstsMaxAgeSeconds() : d.getHstsMaxAgeSeconds());
     m.put("stsIncludeSubdomains", !Boolean.FALSE.equals(h.getHstsIncludeSubDomains()));
     m.put("stsPreload", Boolean.TRUE.equals(h.getHstsPreload()));
     if (headers.containsKey("Content-Security-Policy")) {
@@ -90,7 +115,8 @@ public final class TraefikMiddlewares {
     return m;
   }
 
-  private static TraefikMiddleware middleware(RenderContext ctx, String name, String type, Map<String, Object> config) {
+  private static TraefikMiddleware middleware(
+      RenderContext ctx, String name, String type, Map<String, Object> config) {
     TraefikMiddleware r = new TraefikMiddleware();
     r.setMetadata(ObjectMetas.of(ctx, name, Component.EDGE));
     r.setSpec(ordered(type, config));

@@ -17,8 +17,8 @@ public final class UpgradeGateJob {
   /** Rails runner script of the 3.3 gate: writes the count to the termination message, exits 1 unless 0. */
   static final String ANONYMOUS_POLLS_CHECK =
       "n = Poll.where(anonymous: true, voting_system: :stance).count; "
-      + "File.write('/dev/termination-log', \"#{n} anonymous stance polls remain\"); "
-      + "exit(n.zero? ? 0 : 1)";
+          + "File.write('/dev/termination-log', \"#{n} anonymous stance polls remain\"); "
+          + "exit(n.zero? ? 0 : 1)";
 
   /**
    * A gate due before an upgrade.
@@ -35,8 +35,10 @@ public final class UpgradeGateJob {
      * this attempt only; deleting a failed Job checks again.
      */
     public String jobName(String instance) {
-      return instance + "-upgrade-gate-" + SecretDigests.sha256(version + "\n" + from.reference() + "\n"
-          + to.reference() + "\n" + attempt).substring(0, 8);
+      return instance + "-upgrade-gate-"
+          + SecretDigests.sha256(
+                  version + "\n" + from.reference() + "\n" + to.reference() + "\n" + attempt)
+              .substring(0, 8);
     }
   }
 

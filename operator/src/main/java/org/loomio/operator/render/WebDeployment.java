@@ -31,7 +31,8 @@ public final class WebDeployment {
    */
   static long transferTimeoutSeconds(ResolvedSpec spec) {
     long maxBodyBytes = (spec.uploadLimitMB() + 1L) * 1024 * 1024;
-    long seconds = (maxBodyBytes + Defaults.MIN_CLIENT_BYTES_PER_SECOND - 1) / Defaults.MIN_CLIENT_BYTES_PER_SECOND;
+    long seconds = (maxBodyBytes + Defaults.MIN_CLIENT_BYTES_PER_SECOND - 1)
+        / Defaults.MIN_CLIENT_BYTES_PER_SECOND;
     return Math.max(Defaults.THRUSTER_DEFAULT_TIMEOUT_SECONDS, seconds);
   }
 
@@ -40,7 +41,10 @@ public final class WebDeployment {
     ResolvedSpec.Workload web = spec.web();
     long maxBodyBytes = (spec.uploadLimitMB() + 1L) * 1024 * 1024;
     ContainerBuilder main = RailsContainer.base(ctx, "web", web.resources())
-        .withCommand("/bin/sh", "-c", "script/sync_client_assets && exec bundle exec thrust puma -C config/puma.rb")
+        .withCommand(
+            "/bin/sh",
+            "-c",
+            "script/sync_client_assets && exec bundle exec thrust puma -C config/puma.rb")
         .addToEnv(Expansion.env("HTTP_PORT", Integer.toString(HTTP_PORT)))
         .addToEnv(Expansion.env("TARGET_PORT", Integer.toString(PUMA_PORT)))
         .addToEnv(Expansion.env("WEB_CONCURRENCY", Integer.toString(spec.webConcurrency())))
@@ -48,8 +52,16 @@ public final class WebDeployment {
         .addToEnv(Expansion.env("HTTP_READ_TIMEOUT", Long.toString(transferTimeoutSeconds(spec))))
         .addToEnv(Expansion.env("HTTP_WRITE_TIMEOUT", Long.toString(transferTimeoutSeconds(spec))))
         .withPorts(
-            new ContainerPortBuilder().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT).withProtocol("TCP").build(),
-            new ContainerPortBuilder().withName(PUMA_PORT_NAME).withContainerPort(PUMA_PORT).withProtocol("TCP").build())
+            new ContainerPortBuilder()
+                .withName(HTTP_PORT_NAME)
+                .withContainerPort(HTTP_PORT)
+                .withProtocol("TCP")
+                .build(),
+            new ContainerPortBuilder()
+                .withName(PUMA_PORT_NAME)
+                .withContainerPort(PUMA_PORT)
+                .withProtocol("TCP")
+                .build())
         // Boot syncs client assets and loads Rails: allow up to 10 minutes before liveness applies.
         .withStartupProbe(Probes.httpGet("/up", HTTP_PORT_NAME, 10, 5, 60))
         .withReadinessProbe(Probes.httpGet("/up", HTTP_PORT_NAME, 10, 5, 3))
@@ -65,6 +77,7 @@ public final class WebDeployment {
     RailsContainer.mountUploads(ctx, pod, main);
     pod.container(main.build());
 
-    return Workloads.deployment(ctx, Component.WEB, web.replicas(), Workloads.rolling(), pod.build());
+    return Workloads.deployment(
+        ctx, Component.WEB, web.replicas(), Workloads.rolling(), pod.build());
   }
 }

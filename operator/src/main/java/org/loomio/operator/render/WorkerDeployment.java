@@ -31,6 +31,7 @@ public final class WorkerDeployment {
     RailsContainer.mountUploads(ctx, pod, main);
     pod.container(main.build());
 
-    return Workloads.deployment(ctx, Component.WORKER, worker.replicas(), Workloads.recreate(), pod.build());
+    return Workloads.deployment(
+        ctx, Component.WORKER, worker.replicas(), Workloads.recreate(), pod.build());
   }
 }

@@ -18,8 +18,13 @@ final class Workloads {
 
   /** One extra pod at a time, never fewer than wanted: for anything behind a Service. */
   static DeploymentStrategy rolling() {
-    return new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().build();
+    return new DeploymentStrategyBuilder()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(0))
+        .endRollingUpdate()
+        .build();
   }
 
   /** The old pod stops before the new one starts: for what must never run twice. */
@@ -27,14 +32,25 @@ final class Workloads {
     return new DeploymentStrategyBuilder().withType("Recreate").build();
   }
 
-  static Deployment deployment(RenderContext ctx, Component component, int replicas, DeploymentStrategy strategy,
+  static Deployment deployment(
+      RenderContext ctx,
+      Component component,
+      int replicas,
+      DeploymentStrategy strategy,
       PodTemplateSpec template) {
-    // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under them;
-    // isolation stops it too (the cache keeps running, cut off like everything else), and so do an upgrade's
-    // maintenance window and a migrate-only stepping stone; and a CloudNativePG database whose Secrets do not
-    // exist yet (no pod may read a Secret of that name before it is proven CloudNativePG's for this stack)
-    boolean held = (ctx.restoreHold().isPresent() || ctx.isolated() || ctx.appStopped()
-        || ctx.databaseSecretsPending()) && component != Component.REDIS;
+    // a restore holds the app at zero (web, worker, hocuspocus) while it replaces the data under
+    // them;
+    // isolation stops it too (the cache keeps running, cut off like everything else), and so do an
+    // upgrade's
+    // maintenance window and a migrate-only stepping stone; and a CloudNativePG database whose
+    // Secrets do not
+    // exist yet (no pod may read a Secret of that name before it is proven CloudNativePG's for this
+    // stack)
+    boolean held = (ctx.restoreHold().isPresent()
+            || ctx.isolated()
+            || ctx.appStopped()
+            || ctx.databaseSecretsPending())
+        && component != Component.REDIS;
     return new DeploymentBuilder()
         .withMetadata(ObjectMetas.of(ctx, component))
         .withNewSpec()

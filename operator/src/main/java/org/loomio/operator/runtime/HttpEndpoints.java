@@ -28,7 +28,10 @@ import java.util.function.Supplier;
 public final class HttpEndpoints implements AutoCloseable {
 
   /** Which of the two servers. */
-  public enum Endpoint { HEALTH, METRICS }
+  public enum Endpoint {
+    HEALTH,
+    METRICS
+  }
 
   /**
    * The port cannot be bound: another process listens on it, or it is below 1024 and the process may not bind
@@ -40,8 +43,10 @@ public final class HttpEndpoints implements AutoCloseable {
     private final int port;
 
     PortUnavailableException(Endpoint endpoint, int port, BindException cause) {
-      super((endpoint == Endpoint.HEALTH ? "health" : "metrics") + " port " + port + " cannot be bound: "
-          + reason(cause), cause);
+      super(
+          (endpoint == Endpoint.HEALTH ? "health" : "metrics") + " port " + port
+              + " cannot be bound: " + reason(cause),
+          cause);
       this.endpoint = endpoint;
       this.port = port;
     }
@@ -60,7 +65,9 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private static String reason(BindException e) {
-      String m = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s*\\(Bind failed\\)", "").strip();
+      String m = e.getMessage() == null
+          ? ""
+          : e.getMessage().replaceAll("\\s*\\(Bind failed\\)", "").strip();
       return m.isEmpty() ? "the operating system refused it" : m;
     }
   }
@@ -85,7 +92,11 @@ public final class HttpEndpoints implements AutoCloseable {
     server.createContext("/healthz", exchange -> {
       RuntimeInfo info = runtime.get();
       boolean broken = info != null && info.isStarted() && !info.allEventSourcesAreHealthy();
-      respond(exchange, broken ? 503 : 200, broken ? "unhealthy: " + unhealthy(info) + "\n" : "ok\n", "text/plain");
+      respond(
+          exchange,
+          broken ? 503 : 200,
+          broken ? "unhealthy: " + unhealthy(info) + "\n" : "ok\n",
+          "text/plain");
     });
     server.createContext("/readyz", exchange -> {
       RuntimeInfo info = runtime.get();
@@ -103,8 +114,10 @@ public final class HttpEndpoints implements AutoCloseable {
   /** The metrics endpoint on the port (0: any free port); a port that cannot be bound is a {@link PortUnavailableException}. */
   public static HttpEndpoints metrics(int port, OperatorMetrics metrics) throws IOException {
     HttpServer server = bind(Endpoint.METRICS, port);
-    server.createContext("/metrics", exchange ->
-        respond(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
     return start(server);
   }
 
@@ -125,14 +138,17 @@ public final class HttpEndpoints implements AutoCloseable {
 
   private static String unhealthy(RuntimeInfo info) {
     TreeSet<String> names = new TreeSet<>();
-    info.unhealthyEventSources().forEach((controller, sources) ->
-        sources.keySet().forEach(source -> names.add(controller + "/" + source)));
+    info.unhealthyEventSources()
+        .forEach((controller, sources) ->
+            sources.keySet().forEach(source -> names.add(controller + "/" + source)));
     return String.join(", ", names);
   }
 
-  private static void respond(HttpExchange exchange, int code, String body, String type) throws IOException {
+  private static void respond(HttpExchange exchange, int code, String body, String type)
+      throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Logging {
 
-  public enum Format { text, json }
+  public enum Format {
+    text,
+    json
+  }
 
   private Logging() {}
 
@@ -28,7 +31,8 @@ public final class Logging {
     }
     Level parsed = Level.toLevel(level.toUpperCase(Locale.ROOT), null);
     if (parsed == null) {
-      throw new IllegalArgumentException("unknown log level '" + level + "' (trace, debug, info, warn, error)");
+      throw new IllegalArgumentException(
+          "unknown log level '" + level + "' (trace, debug, info, warn, error)");
     }
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(parsed);
@@ -37,7 +41,8 @@ public final class Logging {
         if (it.next() instanceof ConsoleAppender<ILoggingEvent> console) {
           JsonEncoder encoder = new JsonEncoder();
           encoder.setContext(context);
-          // one readable message per line; not the template and its arguments, not logback's bookkeeping
+          // one readable message per line; not the template and its arguments, not logback's
+          // bookkeeping
           encoder.setWithFormattedMessage(true);
           encoder.setWithMessage(false);
           encoder.setWithArguments(false);

@@ -67,18 +67,38 @@ import org.loomio.operator.render.ResolvedSpec;
  */
 public final class OperatorMetrics {
 
-  private static final List<String> CONDITIONS = List.of(Conditions.READY, Conditions.PROGRESSING, Conditions.DEGRADED,
-      Conditions.BACKUPS_HEALTHY);
-  private static final List<String> STATUSES = List.of(Conditions.TRUE, Conditions.FALSE, Conditions.UNKNOWN);
+  private static final List<String> CONDITIONS = List.of(
+      Conditions.READY, Conditions.PROGRESSING, Conditions.DEGRADED, Conditions.BACKUPS_HEALTHY);
+  private static final List<String> STATUSES =
+      List.of(Conditions.TRUE, Conditions.FALSE, Conditions.UNKNOWN);
   /** Buckets of the reconcile duration histogram (seconds). */
-  static final Duration[] DURATION_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+  static final Duration[] DURATION_BUCKETS = {
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60)
+  };
 
   /** What the metrics know of one stack, replaced as a whole on every status the operator computes. */
-  record Snapshot(Instant created, Map<String, Condition> conditions, Instant lastBackup, boolean backupsEnabled,
-      Instant firstBackupDue, Instant oldestCredential, Long credentialsMaxAgeSeconds, boolean isolated,
-      String upgradePhase, Map<String, ComponentStatus> components, Instant lastDrillPassed, String lastDrillResult) {}
+  record Snapshot(
+      Instant created,
+      Map<String, Condition> conditions,
+      Instant lastBackup,
+      boolean backupsEnabled,
+      Instant firstBackupDue,
+      Instant oldestCredential,
+      Long credentialsMaxAgeSeconds,
+      boolean isolated,
+      String upgradePhase,
+      Map<String, ComponentStatus> components,
+      Instant lastDrillPassed,
+      String lastDrillResult) {}
 
   /** One stack's registered series, and the snapshot their values read. */
   private static final class StackSeries {
@@ -99,14 +119,16 @@ public final class OperatorMetrics {
       for (String status : STATUSES) {
         Gauge.builder("loomio.stacks", stacks, s -> count(s, condition, status))
             .description("LoomioDeployments by condition and status")
-            .tag("condition", condition).tag("status", status)
+            .tag("condition", condition)
+            .tag("status", status)
             .register(registry);
       }
     }
     Gauge.builder("loomio.backup.oldest.last.success.age", stacks, this::oldestAgeSeconds)
-        .description("Seconds since the newest complete backup of the stack with backups enabled whose newest"
-            + " backup is oldest; a stack never backed up counts from its creation (NaN when no stack has"
-            + " backups enabled)")
+        .description(
+            "Seconds since the newest complete backup of the stack with backups enabled whose newest"
+                + " backup is oldest; a stack never backed up counts from its creation (NaN when no stack has"
+                + " backups enabled)")
         .baseUnit("seconds")
         .register(registry);
     if (jvm) {
@@ -119,7 +141,8 @@ public final class OperatorMetrics {
 
   /** Metrics in Prometheus format, JVM metrics included (the operator process). */
   public static OperatorMetrics prometheus() {
-    return new OperatorMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true, Clock.systemUTC());
+    return new OperatorMetrics(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true, Clock.systemUTC());
   }
 
   /** Metrics kept in memory only (tests, the benchmark). */
@@ -141,7 +164,8 @@ public final class OperatorMetrics {
    * operator's own: reconcile durations, errors and the queue, per controller.
    */
   public Metrics josdkMetrics() {
-    // AggregatedMetrics times an execution with its first member only: Work times it and lets JOSDK's time it too
+    // AggregatedMetrics times an execution with its first member only: Work times it and lets
+    // JOSDK's time it too
     MicrometerMetrics josdk = MicrometerMetrics.withoutPerResourceMetrics(registry);
     return new AggregatedMetrics(List.of(new Work(josdk), josdk));
   }
@@ -152,16 +176,22 @@ public final class OperatorMetrics {
    * informer not started (a standby replica).
    */
   public void cacheSizes(io.javaoperatorsdk.operator.Operator operator) {
-    operator.getRegisteredControllers().forEach(c -> c.getControllerHealthInfo().informerEventSourceHealthIndicators()
-        .forEach((name, indicator) -> {
-          if (indicator instanceof io.javaoperatorsdk.operator.processing.event.source.Cache<?> cache) {
-            Gauge.builder("loomio.operator.cache.objects", cache, OperatorMetrics::cached)
-                .description("Objects the operator's informer holds (label-selected, trimmed to what the operator"
-                    + " reads)")
-                .tag("controller", c.getConfiguration().getName()).tag("informer", name)
-                .register(registry);
-          }
-        }));
+    operator
+        .getRegisteredControllers()
+        .forEach(c -> c.getControllerHealthInfo()
+            .informerEventSourceHealthIndicators()
+            .forEach((name, indicator) -> {
+              if (indicator
+                  instanceof io.javaoperatorsdk.operator.processing.event.source.Cache<?> cache) {
+                Gauge.builder("loomio.operator.cache.objects", cache, OperatorMetrics::cached)
+                    .description(
+                        "Objects the operator's informer holds (label-selected, trimmed to what the operator"
+                            + " reads)")
+                    .tag("controller", c.getConfiguration().getName())
+                    .tag("informer", name)
+                    .register(registry);
+              }
+            }));
   }
 
   private static double cached(io.javaoperatorsdk.operator.processing.event.source.Cache<?> cache) {
@@ -203,13 +233,17 @@ public final class OperatorMetrics {
     Instant created = instant(resource.getMetadata().getCreationTimestamp());
     Map<String, Condition> conditions = new LinkedHashMap<>();
     if (status.getConditions() != null) {
-      status.getConditions().stream().filter(c -> c.getType() != null && c.getStatus() != null)
+      status.getConditions().stream()
+          .filter(c -> c.getType() != null && c.getStatus() != null)
           .forEach(c -> conditions.put(c.getType(), c));
     }
-    Instant lastBackup = status.getBackup() == null ? null : instant(status.getBackup().getLastSuccessfulTime());
+    Instant lastBackup =
+        status.getBackup() == null ? null : instant(status.getBackup().getLastSuccessfulTime());
     String backupsReason = conditions.containsKey(Conditions.BACKUPS_HEALTHY)
-        ? conditions.get(Conditions.BACKUPS_HEALTHY).getReason() : null;
-    // spec.backup.enabled, as BackupsHealthy says; also where the cluster serves no CronJob (APIMissing): such a
+        ? conditions.get(Conditions.BACKUPS_HEALTHY).getReason()
+        : null;
+    // spec.backup.enabled, as BackupsHealthy says; also where the cluster serves no CronJob
+    // (APIMissing): such a
     // stack is never backed up on schedule, which is what the never-backed-up signal is for
     boolean enabled = backupsReason != null && !Conditions.BACKUPS_DISABLED.equals(backupsReason);
     Instant firstDue = null;
@@ -219,28 +253,45 @@ public final class OperatorMetrics {
       if (enabled && lastBackup == null && created != null) {
         firstDue = BackupSchedule.parse(spec.backup().schedule())
             .next(ZonedDateTime.ofInstant(created, ZoneId.of(spec.backup().timeZone())))
-            .map(ZonedDateTime::toInstant).orElse(null);
+            .map(ZonedDateTime::toInstant)
+            .orElse(null);
       }
       maxAge = spec.secretsMaxAgeDays().map(d -> Duration.ofDays(d).toSeconds()).orElse(null);
     } catch (RuntimeException e) {
-      // a spec the operator refuses (InvalidSpec) has no schedule or policy to read; its conditions say so
+      // a spec the operator refuses (InvalidSpec) has no schedule or policy to read; its conditions
+      // say so
     }
     Instant oldest = null;
     if (status.getSecrets() != null && status.getSecrets().getValueSince() != null) {
       oldest = status.getSecrets().getValueSince().entrySet().stream()
-          .filter(e -> !e.getKey().startsWith("VAPID_")) // exempt from the rotation policy, as in SecretsFresh
-          .map(e -> instant(e.getValue())).filter(java.util.Objects::nonNull)
-          .min(Instant::compareTo).orElse(null);
+          .filter(e -> !e.getKey()
+              .startsWith("VAPID_")) // exempt from the rotation policy, as in SecretsFresh
+          .map(e -> instant(e.getValue()))
+          .filter(java.util.Objects::nonNull)
+          .min(Instant::compareTo)
+          .orElse(null);
     }
     boolean isolated = conditions.containsKey(Conditions.ISOLATED)
         && Conditions.TRUE.equals(conditions.get(Conditions.ISOLATED).getStatus());
-    String phase = status.getUpgrade() == null || status.getUpgrade().getPhase() == null ? null
+    String phase = status.getUpgrade() == null || status.getUpgrade().getPhase() == null
+        ? null
         : status.getUpgrade().getPhase().name();
-    Map<String, ComponentStatus> components = status.getComponents() == null ? Map.of()
-        : new LinkedHashMap<>(status.getComponents());
+    Map<String, ComponentStatus> components =
+        status.getComponents() == null ? Map.of() : new LinkedHashMap<>(status.getComponents());
     var drill = status.getBackup() == null ? null : status.getBackup().getLastDrill();
-    return new Snapshot(created, conditions, lastBackup, enabled, firstDue, oldest, maxAge, isolated, phase,
-        components, drill == null ? null : instant(drill.getLastPassedTime()), drill == null ? null : drill.getResult());
+    return new Snapshot(
+        created,
+        conditions,
+        lastBackup,
+        enabled,
+        firstDue,
+        oldest,
+        maxAge,
+        isolated,
+        phase,
+        components,
+        drill == null ? null : instant(drill.getLastPassedTime()),
+        drill == null ? null : drill.getResult());
   }
 
   /** Registers the series the snapshot has and removes those it no longer has (a changed reason, a phase). */
@@ -250,64 +301,157 @@ public final class OperatorMetrics {
     AtomicReference<Snapshot> ref = series.snapshot;
     for (Condition c : s.conditions().values()) {
       String type = c.getType();
-      gauge(wanted, series, "loomio.stack.condition", null,
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.condition",
+          null,
           "1 for the stack's condition, labelled with its status and reason",
-          stack.and("condition", type, "status", c.getStatus(), "reason", c.getReason() == null ? "" : c.getReason()),
-          ref, snap -> 1);
+          stack.and(
+              "condition",
+              type,
+              "status",
+              c.getStatus(),
+              "reason",
+              c.getReason() == null ? "" : c.getReason()),
+          ref,
+          snap -> 1);
       if (c.getLastTransitionTime() != null) {
-        gauge(wanted, series, "loomio.stack.condition.last.transition.timestamp", "seconds",
-            "When the condition's status last changed (Unix time)", stack.and("condition", type), ref,
-            snap -> epoch(snap.conditions().get(type) == null ? null
-                : instant(snap.conditions().get(type).getLastTransitionTime())));
+        gauge(
+            wanted,
+            series,
+            "loomio.stack.condition.last.transition.timestamp",
+            "seconds",
+            "When the condition's status last changed (Unix time)",
+            stack.and("condition", type),
+            ref,
+            snap -> epoch(
+                snap.conditions().get(type) == null
+                    ? null
+                    : instant(snap.conditions().get(type).getLastTransitionTime())));
       }
     }
     if (s.lastBackup() != null) {
-      gauge(wanted, series, "loomio.stack.backup.last.success.age", "seconds",
-          "Seconds since the stack's newest complete backup (absent until its first)", stack, ref,
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.backup.last.success.age",
+          "seconds",
+          "Seconds since the stack's newest complete backup (absent until its first)",
+          stack,
+          ref,
           snap -> age(snap.lastBackup()));
     }
     if (s.backupsEnabled()) {
-      gauge(wanted, series, "loomio.stack.backup.never.succeeded", null,
-          "1 while a stack with backups enabled has no complete backup yet, else 0", stack, ref,
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.backup.never.succeeded",
+          null,
+          "1 while a stack with backups enabled has no complete backup yet, else 0",
+          stack,
+          ref,
           snap -> snap.lastBackup() == null ? 1 : 0);
     }
     if (s.firstBackupDue() != null) {
-      gauge(wanted, series, "loomio.stack.backup.first.due.timestamp", "seconds",
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.backup.first.due.timestamp",
+          "seconds",
           "When the first scheduled backup after the stack's creation was due (Unix time), while none succeeded",
-          stack, ref, snap -> epoch(snap.firstBackupDue()));
+          stack,
+          ref,
+          snap -> epoch(snap.firstBackupDue()));
     }
     if (s.lastDrillPassed() != null) {
-      gauge(wanted, series, "loomio.stack.backup.drill.last.success.timestamp", "seconds",
-          "When a restore drill of the stack last passed (Unix time; absent until the first pass)", stack, ref,
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.backup.drill.last.success.timestamp",
+          "seconds",
+          "When a restore drill of the stack last passed (Unix time; absent until the first pass)",
+          stack,
+          ref,
           snap -> epoch(snap.lastDrillPassed()));
     }
     if (s.lastDrillResult() != null
         && !org.loomio.operator.backup.DrillAgent.NO_BACKUP.equals(s.lastDrillResult())) {
-      gauge(wanted, series, "loomio.stack.backup.drill.last.failed", null,
-          "1 when the stack's newest restore drill failed, 0 when it passed (absent before the first drill)", stack,
-          ref, snap -> org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(snap.lastDrillResult()) ? 1 : 0);
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.backup.drill.last.failed",
+          null,
+          "1 when the stack's newest restore drill failed, 0 when it passed (absent before the first drill)",
+          stack,
+          ref,
+          snap -> org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(snap.lastDrillResult())
+              ? 1
+              : 0);
     }
     if (s.oldestCredential() != null) {
-      gauge(wanted, series, "loomio.stack.credentials.oldest.age", "seconds",
-          "Age of the oldest generated credential the rotation policy covers (the VAPID pair is exempt)", stack, ref,
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.credentials.oldest.age",
+          "seconds",
+          "Age of the oldest generated credential the rotation policy covers (the VAPID pair is exempt)",
+          stack,
+          ref,
           snap -> age(snap.oldestCredential()));
     }
     if (s.credentialsMaxAgeSeconds() != null) {
-      gauge(wanted, series, "loomio.stack.credentials.max.age", "seconds",
-          "spec.secrets.maxAgeDays in seconds (present only when set)", stack, ref,
-          snap -> snap.credentialsMaxAgeSeconds() == null ? Double.NaN : snap.credentialsMaxAgeSeconds());
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.credentials.max.age",
+          "seconds",
+          "spec.secrets.maxAgeDays in seconds (present only when set)",
+          stack,
+          ref,
+          snap -> snap.credentialsMaxAgeSeconds() == null
+              ? Double.NaN
+              : snap.credentialsMaxAgeSeconds());
     }
-    gauge(wanted, series, "loomio.stack.isolated", null, "1 while spec.isolation quarantines the stack, else 0", stack,
-        ref, snap -> snap.isolated() ? 1 : 0);
+    gauge(
+        wanted,
+        series,
+        "loomio.stack.isolated",
+        null,
+        "1 while spec.isolation quarantines the stack, else 0",
+        stack,
+        ref,
+        snap -> snap.isolated() ? 1 : 0);
     if (s.upgradePhase() != null) {
-      gauge(wanted, series, "loomio.stack.upgrade.phase", null, "1 for the phase of an upgrade under way",
-          stack.and("phase", s.upgradePhase()), ref, snap -> 1);
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.upgrade.phase",
+          null,
+          "1 for the phase of an upgrade under way",
+          stack.and("phase", s.upgradePhase()),
+          ref,
+          snap -> 1);
     }
     for (String component : s.components().keySet()) {
-      gauge(wanted, series, "loomio.stack.component.ready.replicas", null, "Ready pods of the stack's component",
-          stack.and("component", component), ref, snap -> replicas(snap, component, true));
-      gauge(wanted, series, "loomio.stack.component.desired.replicas", null, "Desired pods of the stack's component",
-          stack.and("component", component), ref, snap -> replicas(snap, component, false));
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.component.ready.replicas",
+          null,
+          "Ready pods of the stack's component",
+          stack.and("component", component),
+          ref,
+          snap -> replicas(snap, component, true));
+      gauge(
+          wanted,
+          series,
+          "loomio.stack.component.desired.replicas",
+          null,
+          "Desired pods of the stack's component",
+          stack.and("component", component),
+          ref,
+          snap -> replicas(snap, component, false));
     }
     for (var it = series.meters.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
@@ -320,10 +464,20 @@ public final class OperatorMetrics {
   }
 
   /** Adds to {@code wanted} the gauge's id and how to register it when it is not registered yet. */
-  private void gauge(Map<Meter.Id, Runnable> wanted, StackSeries series, String name, String unit, String description,
-      Tags tags, AtomicReference<Snapshot> ref, ToDoubleFunction<Snapshot> value) {
-    Gauge.Builder<AtomicReference<Snapshot>> builder = Gauge.builder(name, ref, r -> r.get() == null ? Double.NaN
-        : value.applyAsDouble(r.get())).description(description).tags(tags).strongReference(true);
+  private void gauge(
+      Map<Meter.Id, Runnable> wanted,
+      StackSeries series,
+      String name,
+      String unit,
+      String description,
+      Tags tags,
+      AtomicReference<Snapshot> ref,
+      ToDoubleFunction<Snapshot> value) {
+    Gauge.Builder<AtomicReference<Snapshot>> builder = Gauge.builder(
+            name, ref, r -> r.get() == null ? Double.NaN : value.applyAsDouble(r.get()))
+        .description(description)
+        .tags(tags)
+        .strongReference(true);
     if (unit != null) {
       builder.baseUnit(unit);
     }
@@ -342,7 +496,9 @@ public final class OperatorMetrics {
   }
 
   private double age(Instant since) {
-    return since == null ? Double.NaN : Duration.between(since, clock.instant()).toMillis() / 1000.0;
+    return since == null
+        ? Double.NaN
+        : Duration.between(since, clock.instant()).toMillis() / 1000.0;
   }
 
   private static double epoch(Instant at) {
@@ -361,17 +517,25 @@ public final class OperatorMetrics {
   }
 
   private double oldestAgeSeconds(Map<ResourceID, StackSeries> all) {
-    return all.values().stream().map(s -> s.snapshot.get())
+    return all.values().stream()
+        .map(s -> s.snapshot.get())
         .filter(s -> s != null && s.backupsEnabled())
         .map(s -> s.lastBackup() != null ? s.lastBackup() : s.created())
         .filter(java.util.Objects::nonNull)
-        .mapToDouble(this::age).max().orElse(Double.NaN);
+        .mapToDouble(this::age)
+        .max()
+        .orElse(Double.NaN);
   }
 
-  private static double count(Map<ResourceID, StackSeries> stacks, String condition, String status) {
-    return stacks.values().stream().map(s -> s.snapshot.get()).filter(java.util.Objects::nonNull)
-        .filter(s -> status.equals(s.conditions().containsKey(condition)
-            ? s.conditions().get(condition).getStatus() : Conditions.UNKNOWN))
+  private static double count(
+      Map<ResourceID, StackSeries> stacks, String condition, String status) {
+    return stacks.values().stream()
+        .map(s -> s.snapshot.get())
+        .filter(java.util.Objects::nonNull)
+        .filter(s -> status.equals(
+            s.conditions().containsKey(condition)
+                ? s.conditions().get(condition).getStatus()
+                : Conditions.UNKNOWN))
         .count();
   }
 
@@ -399,8 +563,11 @@ public final class OperatorMetrics {
   public Interceptor apiErrorCounter() {
     return new Interceptor() {
       @Override
-      public void after(HttpRequest request, HttpResponse<?> response,
-          io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>> consumer) {
+      public void after(
+          HttpRequest request,
+          HttpResponse<?> response,
+          io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>>
+              consumer) {
         if (response.code() >= 400) {
           apiError(response.code());
         }
@@ -427,19 +594,24 @@ public final class OperatorMetrics {
     }
 
     @Override
-    public void controllerRegistered(io.javaoperatorsdk.operator.processing.Controller<? extends HasMetadata> c) {
+    public void controllerRegistered(
+        io.javaoperatorsdk.operator.processing.Controller<? extends HasMetadata> c) {
       String name = c.getConfiguration().getName();
       Gauge.builder("loomio.operator.reconciles.queued", queued, q -> size(q, name))
           .description("Resources submitted for reconciliation that wait for a reconciler thread")
-          .tag("controller", name).register(registry);
+          .tag("controller", name)
+          .register(registry);
       Gauge.builder("loomio.operator.reconciles.in.flight", running, q -> size(q, name))
-          .description("Reconciles running now").tag("controller", name).register(registry);
+          .description("Reconciles running now")
+          .tag("controller", name)
+          .register(registry);
       timer(name);
       errors(name);
     }
 
     @Override
-    public void reconcileCustomResource(HasMetadata resource, RetryInfo retry, Map<String, Object> metadata) {
+    public void reconcileCustomResource(
+        HasMetadata resource, RetryInfo retry, Map<String, Object> metadata) {
       set(queued, metadata).put(ResourceID.fromResource(resource), Boolean.TRUE);
     }
 
@@ -451,14 +623,16 @@ public final class OperatorMetrics {
     }
 
     @Override
-    public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
+    public void reconciliationExecutionFinished(
+        HasMetadata resource, Map<String, Object> metadata) {
       ResourceID id = ResourceID.fromResource(resource);
       set(queued, metadata).remove(id);
       set(running, metadata).remove(id);
     }
 
     @Override
-    public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
+    public void failedReconciliation(
+        HasMetadata resource, Exception exception, Map<String, Object> metadata) {
       errors(controller(metadata)).increment();
     }
 
@@ -490,7 +664,8 @@ public final class OperatorMetrics {
           .register(registry);
     }
 
-    private Map<ResourceID, Boolean> set(Map<String, Map<ResourceID, Boolean>> all, Map<String, Object> metadata) {
+    private Map<ResourceID, Boolean> set(
+        Map<String, Map<ResourceID, Boolean>> all, Map<String, Object> metadata) {
       return all.computeIfAbsent(controller(metadata), k -> new ConcurrentHashMap<>());
     }
 

@@ -30,7 +30,8 @@ public final class OperatorRuntime implements AutoCloseable {
   /** Ports: 0 for any free port, negative to serve none. */
   public record Ports(int health, int metrics) {}
 
-  private OperatorRuntime(OperatorMetrics metrics, HttpEndpoints health, HttpEndpoints metricsEndpoint) {
+  private OperatorRuntime(
+      OperatorMetrics metrics, HttpEndpoints health, HttpEndpoints metricsEndpoint) {
     this.metrics = metrics;
     this.health = health;
     this.metricsEndpoint = metricsEndpoint;
@@ -43,25 +44,49 @@ public final class OperatorRuntime implements AutoCloseable {
    * @param onLostLease called when a leading replica loses its Lease while not shutting down
    * @throws HttpEndpoints.PortUnavailableException a port cannot be bound (nothing is left running)
    */
-  public static OperatorRuntime start(KubernetesClient client, OperatorSettings settings, Ports ports,
-      Supplier<ClusterCapabilities> capabilities, Runnable onLostLease,
-      Consumer<ConfigurationServiceOverrider> testOverrides) throws IOException {
-    return start(client, OperatorMetrics.prometheus(), settings, ports, capabilities, onLostLease, testOverrides);
+  public static OperatorRuntime start(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Ports ports,
+      Supplier<ClusterCapabilities> capabilities,
+      Runnable onLostLease,
+      Consumer<ConfigurationServiceOverrider> testOverrides)
+      throws IOException {
+    return start(
+        client,
+        OperatorMetrics.prometheus(),
+        settings,
+        ports,
+        capabilities,
+        onLostLease,
+        testOverrides);
   }
 
   /**
    * As {@link #start(KubernetesClient, OperatorSettings, Ports, Supplier, Runnable, Consumer)}, on these metrics
    * (the client may count its API errors into them: {@link OperatorMetrics#apiErrorCounter()}).
    */
-  public static OperatorRuntime start(KubernetesClient client, OperatorMetrics metrics, OperatorSettings settings,
-      Ports ports, Supplier<ClusterCapabilities> capabilities, Runnable onLostLease,
-      Consumer<ConfigurationServiceOverrider> testOverrides) throws IOException {
+  public static OperatorRuntime start(
+      KubernetesClient client,
+      OperatorMetrics metrics,
+      OperatorSettings settings,
+      Ports ports,
+      Supplier<ClusterCapabilities> capabilities,
+      Runnable onLostLease,
+      Consumer<ConfigurationServiceOverrider> testOverrides)
+      throws IOException {
     OperatorRuntime[] self = new OperatorRuntime[1];
-    HttpEndpoints health = ports.health() < 0 ? null : HttpEndpoints.health(ports.health(),
-        () -> self[0] == null || self[0].operator == null ? null : self[0].operator.getRuntimeInfo());
+    HttpEndpoints health = ports.health() < 0
+        ? null
+        : HttpEndpoints.health(
+            ports.health(),
+            () -> self[0] == null || self[0].operator == null
+                ? null
+                : self[0].operator.getRuntimeInfo());
     HttpEndpoints metricsEndpoint;
     try {
-      metricsEndpoint = ports.metrics() < 0 ? null : HttpEndpoints.metrics(ports.metrics(), metrics);
+      metricsEndpoint =
+          ports.metrics() < 0 ? null : HttpEndpoints.metrics(ports.metrics(), metrics);
     } catch (IOException e) {
       if (health != null) {
         health.close();
@@ -71,27 +96,46 @@ public final class OperatorRuntime implements AutoCloseable {
     OperatorRuntime runtime = new OperatorRuntime(metrics, health, metricsEndpoint);
     self[0] = runtime;
     try {
-      runtime.operator = LoomioOperator.create(client, settings, capabilities, metrics, () -> {
-        if (runtime.stopping.get()) {
-          LOG.info("stopped leading: shutting down");
-        } else {
-          LOG.error("lost the Lease {}/{}: stopping, so that only the new leader reconciles",
-              settings.leaderElection().map(OperatorSettings.LeaderElection::leaseNamespace).orElse(""),
-              settings.leaderElection().map(OperatorSettings.LeaderElection::leaseName).orElse(""));
-          onLostLease.run();
-        }
-      }, testOverrides);
+      runtime.operator = LoomioOperator.create(
+          client,
+          settings,
+          capabilities,
+          metrics,
+          () -> {
+            if (runtime.stopping.get()) {
+              LOG.info("stopped leading: shutting down");
+            } else {
+              LOG.error(
+                  "lost the Lease {}/{}: stopping, so that only the new leader reconciles",
+                  settings
+                      .leaderElection()
+                      .map(OperatorSettings.LeaderElection::leaseNamespace)
+                      .orElse(""),
+                  settings
+                      .leaderElection()
+                      .map(OperatorSettings.LeaderElection::leaseName)
+                      .orElse(""));
+              onLostLease.run();
+            }
+          },
+          testOverrides);
       runtime.operator.start();
     } catch (RuntimeException e) {
       runtime.close();
       throw e;
     }
-    LOG.info("started: watching {}, health on {}, metrics on {}{}",
-        settings.namespaces().isEmpty() ? "all namespaces" : String.join(",", settings.namespaces()),
+    LOG.info(
+        "started: watching {}, health on {}, metrics on {}{}",
+        settings.namespaces().isEmpty()
+            ? "all namespaces"
+            : String.join(",", settings.namespaces()),
         health == null ? "no port" : ":" + health.port(),
         metricsEndpoint == null ? "no port" : ":" + metricsEndpoint.port(),
-        settings.leaderElection().map(le -> ", leader election on Lease " + le.leaseNamespace() + "/"
-            + le.leaseName() + " as " + le.identity()).orElse(""));
+        settings
+            .leaderElection()
+            .map(le -> ", leader election on Lease " + le.leaseNamespace() + "/" + le.leaseName()
+                + " as " + le.identity())
+            .orElse(""));
     return runtime;
   }
 

@@ -22,34 +22,52 @@ import org.loomio.operator.validation.TenantPolicy;
  * @param cloudNativePG what the installation says about CloudNativePG (its operator's namespace, monitoring, the API
  *     server's addresses) for stacks in spec.database.cloudNativePG mode
  */
-public record OperatorSettings(Set<String> namespaces, ImageDefaults images, TenantPolicy tenancy,
-    Duration resyncPeriod, Optional<LeaderElection> leaderElection, Duration terminationTimeout,
+public record OperatorSettings(
+    Set<String> namespaces,
+    ImageDefaults images,
+    TenantPolicy tenancy,
+    Duration resyncPeriod,
+    Optional<LeaderElection> leaderElection,
+    Duration terminationTimeout,
     org.loomio.operator.render.CloudNativePGSettings cloudNativePG) {
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
   public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
 
   /** The Lease several replicas compete for; only its holder reconciles. */
-  public record LeaderElection(String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
-      Duration renewDeadline, Duration retryPeriod) {
+  public record LeaderElection(
+      String leaseName,
+      String leaseNamespace,
+      String identity,
+      Duration leaseDuration,
+      Duration renewDeadline,
+      Duration retryPeriod) {
 
     public static final String DEFAULT_LEASE_NAME = "loomio-operator";
 
     public LeaderElection {
       Objects.requireNonNull(leaseName, "leaseName");
       if (leaseNamespace == null || leaseNamespace.isBlank()) {
-        throw new IllegalArgumentException("leader election needs the Lease's namespace (POD_NAMESPACE or"
-            + " --lease-namespace)");
+        throw new IllegalArgumentException(
+            "leader election needs the Lease's namespace (POD_NAMESPACE or"
+                + " --lease-namespace)");
       }
-      if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0)) {
-        throw new IllegalArgumentException("leader election needs leaseDuration > renewDeadline > retryPeriod");
+      if (!(leaseDuration.compareTo(renewDeadline) > 0
+          && renewDeadline.compareTo(retryPeriod) > 0)) {
+        throw new IllegalArgumentException(
+            "leader election needs leaseDuration > renewDeadline > retryPeriod");
       }
     }
 
     /** JOSDK's defaults: a new leader within about 15 s of the old one stopping renewing. */
     public static LeaderElection of(String leaseNamespace, String identity) {
-      return new LeaderElection(DEFAULT_LEASE_NAME, leaseNamespace, identity, Duration.ofSeconds(15),
-          Duration.ofSeconds(10), Duration.ofSeconds(2));
+      return new LeaderElection(
+          DEFAULT_LEASE_NAME,
+          leaseNamespace,
+          identity,
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(2));
     }
   }
 
@@ -57,18 +75,22 @@ public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Ten
     namespaces = Set.copyOf(namespaces);
     Objects.requireNonNull(images, "images");
     if (!Objects.requireNonNull(tenancy, "tenancy").images().equals(images)) {
-      throw new IllegalArgumentException("the tenant policy must be built for the operator's default images");
+      throw new IllegalArgumentException(
+          "the tenant policy must be built for the operator's default images");
     }
     if (resyncPeriod.isNegative() || resyncPeriod.compareTo(Duration.ofSeconds(10)) < 0) {
-      throw new IllegalArgumentException("the resync period must be at least 10s, was " + resyncPeriod);
+      throw new IllegalArgumentException(
+          "the resync period must be at least 10s, was " + resyncPeriod);
     }
     Objects.requireNonNull(leaderElection, "leaderElection");
     Objects.requireNonNull(terminationTimeout, "terminationTimeout");
     Objects.requireNonNull(cloudNativePG, "cloudNativePG");
   }
 
-  public OperatorSettings withCloudNativePG(org.loomio.operator.render.CloudNativePGSettings value) {
-    return new OperatorSettings(namespaces, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, value);
+  public OperatorSettings withCloudNativePG(
+      org.loomio.operator.render.CloudNativePGSettings value) {
+    return new OperatorSettings(
+        namespaces, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, value);
   }
 
   /**
@@ -76,33 +98,53 @@ public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Ten
    * election.
    */
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), ImageDefaults.BUILT_IN, TenantPolicy.defaults(ImageDefaults.BUILT_IN),
-        DEFAULT_RESYNC, Optional.empty(), DEFAULT_TERMINATION_TIMEOUT,
+    return new OperatorSettings(
+        Set.of(),
+        ImageDefaults.BUILT_IN,
+        TenantPolicy.defaults(ImageDefaults.BUILT_IN),
+        DEFAULT_RESYNC,
+        Optional.empty(),
+        DEFAULT_TERMINATION_TIMEOUT,
         org.loomio.operator.render.CloudNativePGSettings.DEFAULTS);
   }
 
   public OperatorSettings withNamespaces(Set<String> value) {
-    return new OperatorSettings(value, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
+    return new OperatorSettings(
+        value, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
   }
 
   /** Other default images; the tenant policy keeps its settings and admits the new images' repositories. */
   public OperatorSettings withImages(ImageDefaults value) {
-    return new OperatorSettings(namespaces, value, tenancy.withImages(value), resyncPeriod, leaderElection,
-        terminationTimeout, cloudNativePG);
+    return new OperatorSettings(
+        namespaces,
+        value,
+        tenancy.withImages(value),
+        resyncPeriod,
+        leaderElection,
+        terminationTimeout,
+        cloudNativePG);
   }
 
   /** Another tenant policy; it must be built for these settings' images. */
   public OperatorSettings withTenancy(TenantPolicy value) {
-    return new OperatorSettings(namespaces, images, value, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
+    return new OperatorSettings(
+        namespaces, images, value, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
   }
 
   public OperatorSettings withResyncPeriod(Duration value) {
-    return new OperatorSettings(namespaces, images, tenancy, value, leaderElection, terminationTimeout, cloudNativePG);
+    return new OperatorSettings(
+        namespaces, images, tenancy, value, leaderElection, terminationTimeout, cloudNativePG);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection value) {
-    return new OperatorSettings(namespaces, images, tenancy, resyncPeriod, Optional.ofNullable(value),
-        terminationTimeout, cloudNativePG);
+    return new OperatorSettings(
+        namespaces,
+        images,
+        tenancy,
+        resyncPeriod,
+        Optional.ofNullable(value),
+        terminationTimeout,
+        cloudNativePG);
   }
 
   /**
@@ -123,7 +165,8 @@ public record OperatorSettings(Set<String> namespaces, ImageDefaults images, Ten
     try {
       return Duration.parse(s);
     } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("not a duration: '" + text + "' (write for example 90s, 10m, 1h)");
+      throw new IllegalArgumentException(
+          "not a duration: '" + text + "' (write for example 90s, 10m, 1h)");
     }
   }
 }

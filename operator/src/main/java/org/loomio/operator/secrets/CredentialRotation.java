@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.RotationSpec;
+import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.reconcile.StatusAggregator;
 import org.loomio.operator.render.Credentials;
-import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.render.GeneratedSecret;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
@@ -45,6 +45,7 @@ public final class CredentialRotation {
 
   /** Annotation prefix on the credentials Secret: when each key's current value was set. */
   public static final String VALUE_SINCE = "value-since.loomio.org/";
+
   static final String TOKEN_ANNOTATION = "loomio.org/rotation-token";
   /**
    * On the credentials Secret: the token of the last completed rotation (or of the request the Secret was
@@ -52,6 +53,7 @@ public final class CredentialRotation {
    * rotation.
    */
   public static final String LAST_TOKEN_ANNOTATION = "loomio.org/last-rotation-token";
+
   static final String KEYS_ANNOTATION = "loomio.org/rotation-keys";
   /** Degraded reason of a failed rotation. */
   public static final String ROTATION_FAILED = "RotationFailed";
@@ -67,11 +69,18 @@ public final class CredentialRotation {
    * @param failure why the rotation stopped (Degraded), if it did
    * @param secret the credentials Secret as it is after this step (for the status)
    */
-  public record Outcome(Credentials credentials, Optional<RotationJob.Rotation> job, String progress,
-      String completedToken, List<String> rotatedKeys, Optional<String> failure, Secret secret) {
+  public record Outcome(
+      Credentials credentials,
+      Optional<RotationJob.Rotation> job,
+      String progress,
+      String completedToken,
+      List<String> rotatedKeys,
+      Optional<String> failure,
+      Secret secret) {
 
     static Outcome idle(Credentials credentials, Secret secret) {
-      return new Outcome(credentials, Optional.empty(), null, null, List.of(), Optional.empty(), secret);
+      return new Outcome(
+          credentials, Optional.empty(), null, null, List.of(), Optional.empty(), secret);
     }
   }
 
@@ -93,54 +102,90 @@ public final class CredentialRotation {
    * @param live whether a UID belongs to a LoomioDeployment that exists now
    * @throws Ownership.ConflictException when a Secret of the pending Secret's name is not the stack's
    */
-  public Outcome step(KubernetesClient client, ResolvedSpec spec, Credentials credentials, Secret current,
-      Secret pending, Map<String, Job> jobs, java.util.function.Function<String, Optional<String>> jobFailure,
-      Instant now, java.util.function.Predicate<String> live) {
+  public Outcome step(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      Credentials credentials,
+      Secret current,
+      Secret pending,
+      Map<String, Job> jobs,
+      java.util.function.Function<String, Optional<String>> jobFailure,
+      Instant now,
+      java.util.function.Predicate<String> live) {
     Optional<RotationSpec> request = spec.rotation();
     if (pending != null) {
       Ownership.require(Ownership.retained(pending, spec.name(), spec.uid(), live));
     }
     String lastToken = lastToken(current);
     if (pending == null) {
-      if (request.isEmpty() || request.get().getToken() == null || request.get().getToken().equals(lastToken)) {
+      if (request.isEmpty()
+          || request.get().getToken() == null
+          || request.get().getToken().equals(lastToken)) {
         return Outcome.idle(credentials, current);
       }
-      // about to start: ask the server, not the cache, whether this token is done (a cache a moment behind
-      // the last rotation's write must not start it again); if it is, render with what the server holds
-      Secret fresh = client.secrets().inNamespace(spec.namespace()).withName(spec.generatedSecretName()).get();
+      // about to start: ask the server, not the cache, whether this token is done (a cache a moment
+      // behind
+      // the last rotation's write must not start it again); if it is, render with what the server
+      // holds
+      Secret fresh = client
+          .secrets()
+          .inNamespace(spec.namespace())
+          .withName(spec.generatedSecretName())
+          .get();
       if (request.get().getToken().equals(lastToken(fresh))) {
-        return Outcome.idle(new Credentials(credentials.secretName(), true, GeneratedCredentials.decode(fresh)), fresh);
+        return Outcome.idle(
+            new Credentials(credentials.secretName(), true, GeneratedCredentials.decode(fresh)),
+            fresh);
       }
       pending = createPending(client, spec, request.get(), credentials, live);
     }
     String token = pending.getMetadata().getAnnotations().get(TOKEN_ANNOTATION);
-    List<String> keys = List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
+    List<String> keys =
+        List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
     Map<String, String> next = GeneratedCredentials.decode(pending);
     if (keys.contains(Credentials.POSTGRES_PASSWORD) && spec.database().embedded()) {
-      RotationJob.Rotation rotation = new RotationJob.Rotation(token, pending.getMetadata().getUid());
+      RotationJob.Rotation rotation =
+          new RotationJob.Rotation(token, pending.getMetadata().getUid());
       Job job = jobs.get(rotation.jobName(spec.name()));
       StatusAggregator.MigrationState state = StatusAggregator.migrationState(job);
       if (state == StatusAggregator.MigrationState.FAILED) {
-        return new Outcome(credentials, Optional.of(rotation), "rotation " + token + " stopped: the password Job failed",
-            null, List.of(), Optional.of("rotation " + token + ": Job " + rotation.jobName(spec.name())
-                + " could not change the database password (" + jobFailure.apply(rotation.jobName(spec.name()))
-                .orElse("see its log") + "). The credentials Secret was not changed. Fix the cause and delete the Job"
+        return new Outcome(
+            credentials,
+            Optional.of(rotation),
+            "rotation " + token + " stopped: the password Job failed",
+            null,
+            List.of(),
+            Optional.of("rotation " + token + ": Job " + rotation.jobName(spec.name())
+                + " could not change the database password ("
+                + jobFailure.apply(rotation.jobName(spec.name())).orElse("see its log")
+                + "). The credentials Secret was not changed. Fix the cause and delete the Job"
                 + " to try again (safe: it checks which password works); to give up, remove spec.secrets.rotate and"
-                + " then delete Secret " + RotationJob.pendingSecret(spec.name()) + " (docs/operations.md)"), current);
+                + " then delete Secret " + RotationJob.pendingSecret(spec.name())
+                + " (docs/operations.md)"),
+            current);
       }
       if (state != StatusAggregator.MigrationState.SUCCEEDED) {
-        return new Outcome(credentials, Optional.of(rotation), "rotation " + token + ": changing the database"
-            + " password (Job " + rotation.jobName(spec.name()) + "), then " + String.join(", ", keys), null, List.of(),
-            Optional.empty(), current);
+        return new Outcome(
+            credentials,
+            Optional.of(rotation),
+            "rotation " + token + ": changing the database" + " password (Job "
+                + rotation.jobName(spec.name()) + "), then " + String.join(", ", keys),
+            null,
+            List.of(),
+            Optional.empty(),
+            current);
       }
     }
     // the database has the new password (or none changes): the Secret follows, then the pods
     Map<String, String> values = new LinkedHashMap<>(credentials.values());
     keys.forEach(k -> values.put(k, next.get(k)));
     Secret updated = new SecretBuilder(current).build();
-    Map<String, String> data = new LinkedHashMap<>(updated.getData() == null ? Map.of() : updated.getData());
-    Map<String, String> annotations = new LinkedHashMap<>(updated.getMetadata().getAnnotations() == null ? Map.of()
-        : updated.getMetadata().getAnnotations());
+    Map<String, String> data =
+        new LinkedHashMap<>(updated.getData() == null ? Map.of() : updated.getData());
+    Map<String, String> annotations = new LinkedHashMap<>(
+        updated.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : updated.getMetadata().getAnnotations());
     String since = now.truncatedTo(ChronoUnit.SECONDS).toString();
     for (String k : keys) {
       data.put(k, Base64.getEncoder().encodeToString(next.get(k).getBytes(StandardCharsets.UTF_8)));
@@ -154,19 +199,26 @@ public final class CredentialRotation {
       written = client.secrets().inNamespace(spec.namespace()).resource(updated).update();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        throw new GeneratedCredentials.ConcurrentChangeException("Secret " + spec.generatedSecretName()
-            + " changed while rotating; retrying", e);
+        throw new GeneratedCredentials.ConcurrentChangeException(
+            "Secret " + spec.generatedSecretName() + " changed while rotating; retrying", e);
       }
       throw e;
     }
     Preconditioned.delete(client, pending);
-    return new Outcome(new Credentials(credentials.secretName(), true, values), Optional.empty(), null, token, keys,
-        Optional.empty(), written);
+    return new Outcome(
+        new Credentials(credentials.secretName(), true, values),
+        Optional.empty(),
+        null,
+        token,
+        keys,
+        Optional.empty(),
+        written);
   }
 
   /** The token of the last completed rotation, from the credentials Secret. */
   public static String lastToken(Secret current) {
-    return current == null || current.getMetadata().getAnnotations() == null ? null
+    return current == null || current.getMetadata().getAnnotations() == null
+        ? null
         : current.getMetadata().getAnnotations().get(LAST_TOKEN_ANNOTATION);
   }
 
@@ -190,7 +242,11 @@ public final class CredentialRotation {
     return ordered;
   }
 
-  private Secret createPending(KubernetesClient client, ResolvedSpec spec, RotationSpec request, Credentials credentials,
+  private Secret createPending(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      RotationSpec request,
+      Credentials credentials,
       java.util.function.Predicate<String> live) {
     List<String> keys = keys(request, spec);
     Map<String, String> values = new LinkedHashMap<>();
@@ -203,11 +259,15 @@ public final class CredentialRotation {
       values.putAll(generator.vapidKeyPair());
     }
     if (values.containsKey(Credentials.POSTGRES_PASSWORD)) {
-      values.put(RotationJob.VERIFIER_KEY, ScramVerifier.of(values.get(Credentials.POSTGRES_PASSWORD), random));
+      values.put(
+          RotationJob.VERIFIER_KEY,
+          ScramVerifier.of(values.get(Credentials.POSTGRES_PASSWORD), random));
     }
     Secret secret = GeneratedSecret.render(spec, RotationJob.pendingSecret(spec.name()), values);
-    Map<String, String> annotations = new LinkedHashMap<>(secret.getMetadata().getAnnotations() == null ? Map.of()
-        : secret.getMetadata().getAnnotations());
+    Map<String, String> annotations = new LinkedHashMap<>(
+        secret.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : secret.getMetadata().getAnnotations());
     annotations.put(TOKEN_ANNOTATION, request.getToken());
     annotations.put(KEYS_ANNOTATION, String.join(",", keys));
     secret.getMetadata().setAnnotations(annotations);
@@ -215,11 +275,18 @@ public final class CredentialRotation {
       return client.secrets().inNamespace(spec.namespace()).resource(secret).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        // not in the cache because it is not ours (no labels), or the cache is behind: the server says which
-        Secret existing = client.secrets().inNamespace(spec.namespace()).withName(secret.getMetadata().getName()).get();
+        // not in the cache because it is not ours (no labels), or the cache is behind: the server
+        // says which
+        Secret existing = client
+            .secrets()
+            .inNamespace(spec.namespace())
+            .withName(secret.getMetadata().getName())
+            .get();
         Ownership.require(Ownership.retained(existing, spec.name(), spec.uid(), live));
-        throw new GeneratedCredentials.ConcurrentChangeException("Secret " + RotationJob.pendingSecret(spec.name())
-            + " appeared while starting a rotation; retrying with it", e);
+        throw new GeneratedCredentials.ConcurrentChangeException(
+            "Secret " + RotationJob.pendingSecret(spec.name())
+                + " appeared while starting a rotation; retrying with it",
+            e);
       }
       throw e;
     }
@@ -231,10 +298,12 @@ public final class CredentialRotation {
     if (current == null) {
       return since;
     }
-    Map<String, String> annotations = current.getMetadata().getAnnotations() == null ? Map.of()
+    Map<String, String> annotations = current.getMetadata().getAnnotations() == null
+        ? Map.of()
         : current.getMetadata().getAnnotations();
     for (String k : keys) {
-      String at = annotations.getOrDefault(VALUE_SINCE + k, current.getMetadata().getCreationTimestamp());
+      String at =
+          annotations.getOrDefault(VALUE_SINCE + k, current.getMetadata().getCreationTimestamp());
       if (at != null) {
         since.put(k, at);
       }

@@ -28,7 +28,8 @@ import org.loomio.operator.render.ResolvedSpec;
 public final class GeneratedCredentials {
 
   /** What ensuring the Secret did: the credentials to render with, and the keys it had to generate. */
-  public record Outcome(Credentials credentials, List<String> generatedKeys, boolean created, Secret secret) {}
+  public record Outcome(
+      Credentials credentials, List<String> generatedKeys, boolean created, Secret secret) {}
 
   private final CredentialGenerator generator;
   private final java.time.Clock clock;
@@ -54,13 +55,18 @@ public final class GeneratedCredentials {
    * @param current the Secret as last seen (from the informer cache), or null if none was seen
    * @param live whether a UID belongs to a LoomioDeployment that exists now
    */
-  public Outcome ensure(KubernetesClient client, ResolvedSpec spec, List<String> requiredKeys, Secret current,
+  public Outcome ensure(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      List<String> requiredKeys,
+      Secret current,
       Predicate<String> live) {
     String name = spec.generatedSecretName();
     if (current == null) {
       current = client.secrets().inNamespace(spec.namespace()).withName(name).get();
     }
-    Ownership.Verdict verdict = Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
+    Ownership.Verdict verdict =
+        Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
     Map<String, String> values = current == null ? new LinkedHashMap<>() : decode(current);
     List<String> missing = new ArrayList<>();
     for (String key : requiredKeys) {
@@ -77,7 +83,8 @@ public final class GeneratedCredentials {
     complete.putAll(added);
     Secret desired = GeneratedSecret.render(spec, complete);
     // when each new value was made: status.secrets.valueSince and spec.secrets.maxAgeDays read it
-    String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String now =
+        clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     Map<String, String> stamps = new LinkedHashMap<>();
     if (desired.getMetadata().getAnnotations() != null) {
       stamps.putAll(desired.getMetadata().getAnnotations()); // the owner's UID
@@ -85,15 +92,19 @@ public final class GeneratedCredentials {
     added.keySet().forEach(k -> stamps.put(CredentialRotation.VALUE_SINCE + k, now));
     if (current == null) {
       // values generated under a rotation request are new already: that token counts as done
-      spec.rotation().map(org.loomio.operator.api.v1alpha1.RotationSpec::getToken)
+      spec.rotation()
+          .map(org.loomio.operator.api.v1alpha1.RotationSpec::getToken)
           .ifPresent(token -> stamps.put(CredentialRotation.LAST_TOKEN_ANNOTATION, token));
       desired.getMetadata().setAnnotations(stamps);
       try {
-        Secret created = client.secrets().inNamespace(spec.namespace()).resource(desired).create();
-        return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), true, created);
+        Secret created =
+            client.secrets().inNamespace(spec.namespace()).resource(desired).create();
+        return new Outcome(
+            new Credentials(name, true, complete), List.copyOf(added.keySet()), true, created);
       } catch (KubernetesClientException e) {
         if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-          throw new ConcurrentChangeException("Secret " + name + " appeared while creating it; retrying with it", e);
+          throw new ConcurrentChangeException(
+              "Secret " + name + " appeared while creating it; retrying with it", e);
         }
         throw e;
       }
@@ -102,18 +113,27 @@ public final class GeneratedCredentials {
         .withData(desired.getData())
         .build();
     // keep whatever labels/annotations the Secret has, but make sure ours are present
-    desired.getMetadata().getLabels().forEach((k, v) -> updated.getMetadata().getLabels().putIfAbsent(k, v));
-    Map<String, String> annotations = new LinkedHashMap<>(updated.getMetadata().getAnnotations() == null ? Map.of()
-        : updated.getMetadata().getAnnotations());
+    desired
+        .getMetadata()
+        .getLabels()
+        .forEach((k, v) -> updated.getMetadata().getLabels().putIfAbsent(k, v));
+    Map<String, String> annotations = new LinkedHashMap<>(
+        updated.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : updated.getMetadata().getAnnotations());
     annotations.putAll(stamps);
     updated.getMetadata().setAnnotations(annotations);
     try {
-      // the resourceVersion read travels with the update: a Secret changed or replaced meanwhile is not written
-      Secret written = client.secrets().inNamespace(spec.namespace()).resource(updated).update();
-      return new Outcome(new Credentials(name, true, complete), List.copyOf(added.keySet()), false, written);
+      // the resourceVersion read travels with the update: a Secret changed or replaced meanwhile is
+      // not written
+      Secret written =
+          client.secrets().inNamespace(spec.namespace()).resource(updated).update();
+      return new Outcome(
+          new Credentials(name, true, complete), List.copyOf(added.keySet()), false, written);
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        throw new ConcurrentChangeException("Secret " + name + " changed while adding keys; retrying", e);
+        throw new ConcurrentChangeException(
+            "Secret " + name + " changed while adding keys; retrying", e);
       }
       throw e;
     }
@@ -131,13 +151,17 @@ public final class GeneratedCredentials {
     if (publicMissing && privateMissing) {
       added.putAll(generator.vapidKeyPair());
     } else if (publicMissing || privateMissing) {
-      // Half a pair cannot be completed (a private key does not follow from a public one, and a new pair
-      // would overwrite the half that exists): someone edited the Secret. Refuse and say how to recover.
+      // Half a pair cannot be completed (a private key does not follow from a public one, and a new
+      // pair
+      // would overwrite the half that exists): someone edited the Secret. Refuse and say how to
+      // recover.
       String lacking = publicMissing ? Credentials.VAPID_PUBLIC_KEY : Credentials.VAPID_PRIVATE_KEY;
       String present = publicMissing ? Credentials.VAPID_PRIVATE_KEY : Credentials.VAPID_PUBLIC_KEY;
-      throw new IncompleteCredentialsException(lacking + " is missing while " + present + " is present: restore it"
-          + " (from a backup of the Secret), or remove " + present + " too so that a new pair is generated"
-          + " (existing browser push subscriptions then stop working)");
+      throw new IncompleteCredentialsException(
+          lacking + " is missing while " + present + " is present: restore it"
+              + " (from a backup of the Secret), or remove " + present
+              + " too so that a new pair is generated"
+              + " (existing browser push subscriptions then stop working)");
     }
     return added;
   }
@@ -145,7 +169,10 @@ public final class GeneratedCredentials {
   static Map<String, String> decode(Secret secret) {
     Map<String, String> values = new LinkedHashMap<>();
     if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      secret
+          .getData()
+          .forEach((k, v) ->
+              values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
     if (secret.getStringData() != null) {
       values.putAll(secret.getStringData());

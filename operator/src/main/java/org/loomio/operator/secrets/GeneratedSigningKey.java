@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.Names;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
 
 /**
@@ -25,7 +25,6 @@ public final class GeneratedSigningKey {
   public static final String PUBLIC_KEY = "public.asc";
   public static final String FINGERPRINT = "fingerprint";
 
-
   private GeneratedSigningKey() {}
 
   /**
@@ -33,46 +32,57 @@ public final class GeneratedSigningKey {
    * @param live whether a UID belongs to a LoomioDeployment that exists now
    * @throws Ownership.ConflictException when a Secret of that name is not the stack's
    */
-  public static GeneratedBackupKey.Outcome ensure(KubernetesClient client, ResolvedSpec spec, Secret current, Predicate<String> live) {
+  public static GeneratedBackupKey.Outcome ensure(
+      KubernetesClient client, ResolvedSpec spec, Secret current, Predicate<String> live) {
     String name = Names.backupSigningKey(spec.name());
     if (current == null) {
       current = client.secrets().inNamespace(spec.namespace()).withName(name).get();
     }
-    Ownership.Verdict verdict = Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
+    Ownership.Verdict verdict =
+        Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
     if (current != null) {
       java.util.Map<String, String> marks = current.getMetadata().getAnnotations();
-      if (verdict.state() == Ownership.State.ADOPT && (marks == null || marks.get(Ownership.OWNER_UID) == null)) {
-        // every signing key was made with its stack's UID recorded: one without it was made by someone else,
+      if (verdict.state() == Ownership.State.ADOPT
+          && (marks == null || marks.get(Ownership.OWNER_UID) == null)) {
+        // every signing key was made with its stack's UID recorded: one without it was made by
+        // someone else,
         // who would hold the key that signs (and so vouches for) this stack's backups
-        throw new Ownership.ConflictException("Secret " + name + " carries the operator's labels but no "
-            + Ownership.OWNER_UID + ": the operator made every signing key with it, so someone else made this one");
+        throw new Ownership.ConflictException(
+            "Secret " + name + " carries the operator's labels but no " + Ownership.OWNER_UID
+                + ": the operator made every signing key with it, so someone else made this one");
       }
       if (verdict.state() == Ownership.State.ADOPT && spec.uid() != null) {
-        // kept from an earlier resource of this name (or made before UIDs were recorded): it is this one's now
+        // kept from an earlier resource of this name (or made before UIDs were recorded): it is
+        // this one's now
         current = Preconditioned.annotate(client, current, Ownership.OWNER_UID, spec.uid());
       }
       Map<String, String> values = GeneratedCredentials.decode(current);
       String publicKey = values.get(PUBLIC_KEY);
       if (publicKey == null || !values.containsKey(PRIVATE_KEY)) {
-        throw new GeneratedCredentials.IncompleteCredentialsException("Secret " + name + " lacks " + PUBLIC_KEY
-            + " or " + PRIVATE_KEY + ": delete it so that a new signing key is generated (backups signed by the old one"
-            + " are then restored with a LoomioRestore's verificationKeySecretRef naming its exported public key)");
+        throw new GeneratedCredentials.IncompleteCredentialsException(
+            "Secret " + name + " lacks " + PUBLIC_KEY
+                + " or " + PRIVATE_KEY
+                + ": delete it so that a new signing key is generated (backups signed by the old one"
+                + " are then restored with a LoomioRestore's verificationKeySecretRef naming its exported public key)");
       }
       String fingerprint;
       try {
         // from the key itself, never the Secret's own fingerprint field
         fingerprint = OpenPgp.verifierFrom(publicKey).fingerprints().get(0);
       } catch (OpenPgp.PgpException e) {
-        throw new GeneratedCredentials.IncompleteCredentialsException("Secret " + name + ": " + PUBLIC_KEY
-            + " is not an OpenPGP public key: delete it so that a new signing key is generated");
+        throw new GeneratedCredentials.IncompleteCredentialsException(
+            "Secret " + name + ": " + PUBLIC_KEY
+                + " is not an OpenPGP public key: delete it so that a new signing key is generated");
       }
       return new GeneratedBackupKey.Outcome(publicKey, fingerprint, false);
     }
     OpenPgp.GeneratedKey key;
     try {
-      key = OpenPgp.generateSigningKey("Loomio backups of " + spec.namespace() + "/" + spec.name() + " (signing)");
+      key = OpenPgp.generateSigningKey(
+          "Loomio backups of " + spec.namespace() + "/" + spec.name() + " (signing)");
     } catch (OpenPgp.PgpException e) {
-      throw new IllegalStateException("could not generate the backup signing key: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not generate the backup signing key: " + e.getMessage(), e);
     }
     GeneratedBackupKey.createKeySecret(client, spec, name, key);
     return new GeneratedBackupKey.Outcome(key.publicKeyRing(), key.fingerprint(), true);

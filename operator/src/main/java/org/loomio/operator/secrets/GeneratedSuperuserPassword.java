@@ -37,8 +37,10 @@ public final class GeneratedSuperuserPassword {
 
   private static Map<String, String> encoded(Map<String, String> values) {
     Map<String, String> data = new LinkedHashMap<>();
-    values.forEach((k, v) -> data.put(k, java.util.Base64.getEncoder().encodeToString(
-        v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    values.forEach((k, v) -> data.put(
+        k,
+        java.util.Base64.getEncoder()
+            .encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     return data;
   }
 
@@ -48,31 +50,42 @@ public final class GeneratedSuperuserPassword {
    * @throws Ownership.ConflictException when a Secret of that name is not the stack's
    * @throws GeneratedCredentials.IncompleteCredentialsException when it lacks a key
    */
-  public static Outcome ensure(KubernetesClient client, ResolvedSpec spec, Secret current, Predicate<String> live,
-      CredentialGenerator generator, SecureRandom random) {
+  public static Outcome ensure(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      Secret current,
+      Predicate<String> live,
+      CredentialGenerator generator,
+      SecureRandom random) {
     String name = Names.postgresSuperuser(spec.name());
     if (current == null) {
       current = client.secrets().inNamespace(spec.namespace()).withName(name).get();
     }
-    Ownership.Verdict verdict = Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
+    Ownership.Verdict verdict =
+        Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
     if (current != null) {
       if (verdict.state() == Ownership.State.ADOPT) {
         Map<String, String> marks = current.getMetadata().getAnnotations();
         if (marks == null || marks.get(Ownership.OWNER_UID) == null) {
-          // every one was made with its stack's UID recorded: one without it was made by someone else, who would
+          // every one was made with its stack's UID recorded: one without it was made by someone
+          // else, who would
           // then know the database's superuser password (and choose it for a new data directory)
-          throw new Ownership.ConflictException("Secret " + name + " carries the operator's labels but no "
-              + Ownership.OWNER_UID + ": the operator made every superuser password Secret with it, so someone else"
-              + " made this one");
+          throw new Ownership.ConflictException(
+              "Secret " + name + " carries the operator's labels but no "
+                  + Ownership.OWNER_UID
+                  + ": the operator made every superuser password Secret with it, so someone else"
+                  + " made this one");
         }
         if (spec.uid() != null) {
           current = Preconditioned.annotate(client, current, Ownership.OWNER_UID, spec.uid());
         }
       }
       Map<String, String> values = GeneratedCredentials.decode(current);
-      if (values.get(RoleSetupJob.SUPERUSER_PASSWORD) == null || values.get(RoleSetupJob.SUPERUSER_VERIFIER) == null) {
+      if (values.get(RoleSetupJob.SUPERUSER_PASSWORD) == null
+          || values.get(RoleSetupJob.SUPERUSER_VERIFIER) == null) {
         throw new GeneratedCredentials.IncompleteCredentialsException("Secret " + name + " lacks "
-            + RoleSetupJob.SUPERUSER_PASSWORD + " or " + RoleSetupJob.SUPERUSER_VERIFIER + ": restore it from your"
+            + RoleSetupJob.SUPERUSER_PASSWORD + " or " + RoleSetupJob.SUPERUSER_VERIFIER
+            + ": restore it from your"
             + " copy (the database's superuser has that password), or delete it so that a new one is generated and"
             + " set the superuser's password by hand (docs/operations.md)");
       }
@@ -83,7 +96,8 @@ public final class GeneratedSuperuserPassword {
     values.put(RoleSetupJob.SUPERUSER_PASSWORD, password);
     values.put(RoleSetupJob.SUPERUSER_VERIFIER, ScramVerifier.of(password, random));
     Secret secret = new SecretBuilder()
-        .withMetadata(ObjectMetas.retained(spec.namespace(), spec.name(), spec.uid(), name, Component.SECRETS))
+        .withMetadata(ObjectMetas.retained(
+            spec.namespace(), spec.name(), spec.uid(), name, Component.SECRETS))
         .withType("Opaque")
         .withData(encoded(values))
         .build();
@@ -91,8 +105,8 @@ public final class GeneratedSuperuserPassword {
       client.secrets().inNamespace(spec.namespace()).resource(secret).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        throw new GeneratedCredentials.ConcurrentChangeException("Secret " + name + " appeared while creating it;"
-            + " retrying with it", e);
+        throw new GeneratedCredentials.ConcurrentChangeException(
+            "Secret " + name + " appeared while creating it;" + " retrying with it", e);
       }
       throw e;
     }

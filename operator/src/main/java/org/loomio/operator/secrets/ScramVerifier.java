@@ -32,15 +32,18 @@ public final class ScramVerifier {
   static String of(String password, byte[] salt, int iterations) {
     try {
       SecretKeyFactory pbkdf2 = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-      byte[] salted = pbkdf2.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+      byte[] salted = pbkdf2
+          .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+          .getEncoded();
       byte[] clientKey = hmac(salted, "Client Key");
       byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
       byte[] serverKey = hmac(salted, "Server Key");
       Base64.Encoder b64 = Base64.getEncoder();
-      return "SCRAM-SHA-256$" + iterations + ":" + b64.encodeToString(salt) + "$" + b64.encodeToString(storedKey) + ":"
-          + b64.encodeToString(serverKey);
+      return "SCRAM-SHA-256$" + iterations + ":" + b64.encodeToString(salt) + "$"
+          + b64.encodeToString(storedKey) + ":" + b64.encodeToString(serverKey);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("PBKDF2WithHmacSHA256 and HmacSHA256 are part of every Java runtime", e);
+      throw new IllegalStateException(
+          "PBKDF2WithHmacSHA256 and HmacSHA256 are part of every Java runtime", e);
     }
   }
 

@@ -31,24 +31,40 @@ public final class LoomioReleases {
 
   /** Releases an older install must run (and migrate on) before going further, in order (deploy/UPGRADING.md). */
   public static final List<LoomioVersion> STEPPING_STONES = List.of(
-      LoomioVersion.of("2.4.2"), LoomioVersion.of("2.8.8"), LoomioVersion.of("2.11.13"),
-      LoomioVersion.of("2.15.4"), LoomioVersion.of("2.17.1"), LoomioVersion.of("3.2.0"), ANONYMOUS_POLL_GATE);
+      LoomioVersion.of("2.4.2"),
+      LoomioVersion.of("2.8.8"),
+      LoomioVersion.of("2.11.13"),
+      LoomioVersion.of("2.15.4"),
+      LoomioVersion.of("2.17.1"),
+      LoomioVersion.of("3.2.0"),
+      ANONYMOUS_POLL_GATE);
 
   /** What changed, release by release, oldest first. */
   public static final List<Release> RELEASES = List.of(
-      new Release(LoomioVersion.of("2.4.2"), "stepping stone: an older install must migrate on it first",
+      new Release(
+          LoomioVersion.of("2.4.2"),
+          "stepping stone: an older install must migrate on it first",
           "deploy/UPGRADING.md"),
       new Release(LoomioVersion.of("2.8.8"), "stepping stone", "deploy/UPGRADING.md"),
       new Release(LoomioVersion.of("2.11.13"), "stepping stone", "deploy/UPGRADING.md"),
       new Release(LoomioVersion.of("2.15.4"), "stepping stone", "deploy/UPGRADING.md"),
       new Release(LoomioVersion.of("2.17.1"), "stepping stone", "deploy/UPGRADING.md"),
-      new Release(SOLID_QUEUE, "Solid Queue replaces Sidekiq (TASK=worker runs bin/jobs start); jobs queued in"
-          + " Redis are not carried over", "deploy/UPGRADING.md, docker_start.sh"),
-      new Release(LoomioVersion.of("3.2.0"), "stepping stone: converts closed legacy anonymous polls",
+      new Release(
+          SOLID_QUEUE,
+          "Solid Queue replaces Sidekiq (TASK=worker runs bin/jobs start); jobs queued in"
+              + " Redis are not carried over",
+          "deploy/UPGRADING.md, docker_start.sh"),
+      new Release(
+          LoomioVersion.of("3.2.0"),
+          "stepping stone: converts closed legacy anonymous polls",
           "deploy/UPGRADING.md"),
-      new Release(ANONYMOUS_POLL_GATE, "stepping stone and gate: the migration aborts while anonymous stance polls"
-          + " remain (counted on 3.2 first)", "deploy/UPGRADING.md"),
-      new Release(VAPID_REQUIRED, "web push needs a VAPID key pair, kept stable", "deploy/UPGRADING.md"));
+      new Release(
+          ANONYMOUS_POLL_GATE,
+          "stepping stone and gate: the migration aborts while anonymous stance polls"
+              + " remain (counted on 3.2 first)",
+          "deploy/UPGRADING.md"),
+      new Release(
+          VAPID_REQUIRED, "web push needs a VAPID key pair, kept stable", "deploy/UPGRADING.md"));
 
   /**
    * The oldest release whose image the operator's pods can run. Its {@code docker_start.sh} runs
@@ -87,7 +103,8 @@ public final class LoomioReleases {
    * {@code request.path =~ /(received_emails|email_processor|up|hocuspocus)/} (older releases excluded only the
    * first two).
    */
-  public static final String SSL_REDIRECT_EXCLUSIONS = "(received_emails|email_processor|up|hocuspocus)";
+  public static final String SSL_REDIRECT_EXCLUSIONS =
+      "(received_emails|email_processor|up|hocuspocus)";
 
   /**
    * What the stack itself calls over plain HTTP inside the cluster: the probes ({@code /up}, on Thruster and on
@@ -127,7 +144,9 @@ public final class LoomioReleases {
 
   /** The refusal of a tag, if it is refused: the whole sentence, naming the tag. */
   public static Optional<String> check(String tag) {
-    return support(tag) == Support.REFUSED ? Optional.of("Loomio " + tag + ": " + UNSERVED_MESSAGE) : Optional.empty();
+    return support(tag) == Support.REFUSED
+        ? Optional.of("Loomio " + tag + ": " + UNSERVED_MESSAGE)
+        : Optional.empty();
   }
 
   /** The stepping stone that follows a migrate-only one (the next step to set), if any. */
@@ -144,7 +163,8 @@ public final class LoomioReleases {
    * plain-HTTP call the stack makes inside the cluster ({@link #INTERNAL_HTTP_PATHS}).
    */
   public static boolean forceSsl(String tag) {
-    return support(tag) == Support.SERVED && INTERNAL_HTTP_PATHS.stream().allMatch(p -> excludedFromRedirect(p));
+    return support(tag) == Support.SERVED
+        && INTERNAL_HTTP_PATHS.stream().allMatch(p -> excludedFromRedirect(p));
   }
 
   /** Whether FORCE_SSL's redirect leaves this path alone in the served releases (the regex is unanchored). */

@@ -12,11 +12,14 @@ import java.util.regex.Pattern;
  *
  * @param patch null for a series tag
  */
-public record LoomioVersion(int major, int minor, Integer patch) implements Comparable<LoomioVersion> {
+public record LoomioVersion(int major, int minor, Integer patch)
+    implements Comparable<LoomioVersion> {
 
-  private static final Pattern TAG = Pattern.compile("^v?(\\d{1,4})\\.(\\d{1,4})(?:\\.(\\d{1,4}))?(?:[-+_.].*)?$");
+  private static final Pattern TAG =
+      Pattern.compile("^v?(\\d{1,4})\\.(\\d{1,4})(?:\\.(\\d{1,4}))?(?:[-+_.].*)?$");
 
-  private static final Comparator<LoomioVersion> ORDER = Comparator.comparingInt(LoomioVersion::major)
+  private static final Comparator<LoomioVersion> ORDER = Comparator.comparingInt(
+          LoomioVersion::major)
       .thenComparingInt(LoomioVersion::minor)
       .thenComparingInt(v -> v.patch() == null ? 0 : v.patch());
 
@@ -28,12 +31,15 @@ public record LoomioVersion(int major, int minor, Integer patch) implements Comp
     if (!m.matches()) {
       return Optional.empty();
     }
-    return Optional.of(new LoomioVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+    return Optional.of(new LoomioVersion(
+        Integer.parseInt(m.group(1)),
+        Integer.parseInt(m.group(2)),
         m.group(3) == null ? null : Integer.parseInt(m.group(3))));
   }
 
   public static LoomioVersion of(String text) {
-    return parse(text).orElseThrow(() -> new IllegalArgumentException("not a Loomio version: " + text));
+    return parse(text)
+        .orElseThrow(() -> new IllegalArgumentException("not a Loomio version: " + text));
   }
 
   public boolean series() {

@@ -52,9 +52,11 @@ public final class UpgradePath {
     Optional<LoomioVersion> from = LoomioVersion.parse(fromTag);
     Optional<LoomioVersion> to = LoomioVersion.parse(toTag);
     if (from.isEmpty() || to.isEmpty()) {
-      return new Verdict.Unchecked("the upgrade path from " + fromTag + " to " + toTag + " cannot be checked: "
-          + (from.isEmpty() ? fromTag : toTag) + " names no Loomio version (use a version tag such as 3.5, and pin"
-          + " a digest)");
+      return new Verdict.Unchecked(
+          "the upgrade path from " + fromTag + " to " + toTag + " cannot be checked: "
+              + (from.isEmpty() ? fromTag : toTag)
+              + " names no Loomio version (use a version tag such as 3.5, and pin"
+              + " a digest)");
     }
     LoomioVersion f = from.get();
     LoomioVersion t = to.get();
@@ -62,20 +64,26 @@ public final class UpgradePath {
         ? f.patch() != null && t.patch() != null && t.patch() < f.patch()
         : t.compareTo(f) < 0;
     if (downgrade) {
-      return new Verdict.Refused(DOWNGRADE, "spec.image " + toTag + " is older than " + fromTag + ", the version the"
-          + " database is migrated to: Loomio cannot migrate a schema backwards. To go back, restore a backup taken"
-          + " before the upgrade (LoomioRestore) after setting spec.image to that version's image, or set spec.image"
-          + " back to " + fromTag);
+      return new Verdict.Refused(
+          DOWNGRADE,
+          "spec.image " + toTag + " is older than " + fromTag + ", the version the"
+              + " database is migrated to: Loomio cannot migrate a schema backwards. To go back, restore a backup taken"
+              + " before the upgrade (LoomioRestore) after setting spec.image to that version's image, or set spec.image"
+              + " back to " + fromTag);
     }
     for (LoomioVersion stone : STEPPING_STONES) {
       if (before(f, stone) && after(t, stone)) {
-        return new Verdict.Refused(SKIPS_STEPPING_STONE, "spec.image " + toTag + " skips " + stone + ": an install"
-            + " at " + fromTag + " must first run " + stone + " (set spec.image.tag to " + stone + ", wait for Ready,"
-            + " then go on). Loomio's stepping stones: " + STEPPING_STONES);
+        return new Verdict.Refused(
+            SKIPS_STEPPING_STONE,
+            "spec.image " + toTag + " skips " + stone + ": an install"
+                + " at " + fromTag + " must first run " + stone + " (set spec.image.tag to " + stone
+                + ", wait for Ready,"
+                + " then go on). Loomio's stepping stones: " + STEPPING_STONES);
       }
     }
     List<LoomioVersion> gates = before(f, ANONYMOUS_POLL_GATE) && !before(t, ANONYMOUS_POLL_GATE)
-        ? List.of(ANONYMOUS_POLL_GATE) : List.of();
+        ? List.of(ANONYMOUS_POLL_GATE)
+        : List.of();
     boolean solidQueue = before(f, SOLID_QUEUE) && !before(t, SOLID_QUEUE);
     return new Verdict.Allowed(gates, solidQueue);
   }
@@ -99,7 +107,8 @@ public final class UpgradePath {
    * passed 2.17.1, so it is older only when its series is.
    */
   static boolean before(LoomioVersion v, LoomioVersion stone) {
-    return v.series() ? v.major() < stone.major() || v.major() == stone.major() && v.minor() < stone.minor()
+    return v.series()
+        ? v.major() < stone.major() || v.major() == stone.major() && v.minor() < stone.minor()
         : v.compareTo(stone) < 0;
   }
 

@@ -26,10 +26,17 @@ public final class CrdSchema {
 
   public static final String CRD_RESOURCE = "/META-INF/fabric8/loomiodeployments.loomio.org-v1.yml";
 
-  private static final List<String> KUBERNETES_KEYWORDS = List.of("x-kubernetes-int-or-string",
-      "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations", "x-kubernetes-list-type",
-      "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-embedded-resource", "nullable",
-      "example", "externalDocs");
+  private static final List<String> KUBERNETES_KEYWORDS = List.of(
+      "x-kubernetes-int-or-string",
+      "x-kubernetes-preserve-unknown-fields",
+      "x-kubernetes-validations",
+      "x-kubernetes-list-type",
+      "x-kubernetes-list-map-keys",
+      "x-kubernetes-map-type",
+      "x-kubernetes-embedded-resource",
+      "nullable",
+      "example",
+      "externalDocs");
 
   private static volatile CrdSchema instance;
 
@@ -39,11 +46,12 @@ public final class CrdSchema {
   private CrdSchema(JsonNode crd) {
     this.crd = crd;
     JsonNode openApi = crd.at("/spec/versions/0/schema/openAPIV3Schema");
-    JsonMetaSchema meta = JsonMetaSchema.builder("https://loomio.org/schemas/kubernetes-openapi-v3",
-            JsonMetaSchema.getV4())
+    JsonMetaSchema meta = JsonMetaSchema.builder(
+            "https://loomio.org/schemas/kubernetes-openapi-v3", JsonMetaSchema.getV4())
         .keywords(KUBERNETES_KEYWORDS.stream().map(NonValidationKeyword::new).toList())
         .build();
-    JsonSchemaFactory factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4))
+    JsonSchemaFactory factory = JsonSchemaFactory.builder(
+            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4))
         .metaSchema(meta)
         .defaultMetaSchemaIri(meta.getIri())
         .build();
@@ -56,7 +64,8 @@ public final class CrdSchema {
         if (instance == null) {
           try (InputStream in = CrdSchema.class.getResourceAsStream(CRD_RESOURCE)) {
             if (in == null) {
-              throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath (run mvn process-classes)");
+              throw new IllegalStateException(
+                  CRD_RESOURCE + " is not on the classpath (run mvn process-classes)");
             }
             instance = new CrdSchema(new ObjectMapper(new YAMLFactory()).readTree(in));
           } catch (IOException e) {

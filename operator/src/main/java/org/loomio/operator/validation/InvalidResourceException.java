@@ -10,7 +10,8 @@ public class InvalidResourceException extends Exception {
   private final List<Violation> violations;
 
   public InvalidResourceException(String resource, List<Violation> violations) {
-    super(resource + " is invalid:\n" + violations.stream().map(v -> "  " + v).collect(Collectors.joining("\n")));
+    super(resource + " is invalid:\n"
+        + violations.stream().map(v -> "  " + v).collect(Collectors.joining("\n")));
     this.resource = resource;
     this.violations = List.copyOf(violations);
   }

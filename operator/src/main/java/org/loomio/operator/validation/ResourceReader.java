@@ -27,6 +27,7 @@ public final class ResourceReader {
 
   /** Keys written twice are found by {@link YamlErrors#duplicateKeys} (YAML says keys are unique; the last would win). */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   private static final ObjectMapper STRICT = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -34,6 +35,7 @@ public final class ResourceReader {
 
   /** A namespace name: an RFC 1123 label. */
   public static final String NAMESPACE_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
   public static final int MAX_NAMESPACE_LENGTH = 63;
 
   private ResourceReader() {}
@@ -44,9 +46,10 @@ public final class ResourceReader {
       return Optional.empty();
     }
     String shown = namespace.length() > 80 ? namespace.substring(0, 80) + "..." : namespace;
-    return Optional.of("'" + shown.replaceAll("[\\x00-\\x1f\\x7f]", "?") + "' is not a namespace name: a DNS label"
-        + " (RFC 1123) of lower-case letters, digits and '-', starting and ending with a letter or digit, at most "
-        + MAX_NAMESPACE_LENGTH + " characters");
+    return Optional.of(
+        "'" + shown.replaceAll("[\\x00-\\x1f\\x7f]", "?") + "' is not a namespace name: a DNS label"
+            + " (RFC 1123) of lower-case letters, digits and '-', starting and ending with a letter or digit, at most "
+            + MAX_NAMESPACE_LENGTH + " characters");
   }
 
   /** One checked resource, or the reasons it cannot be used. */
@@ -60,8 +63,13 @@ public final class ResourceReader {
    * Reads every non-empty document with {@code TenantPolicy.defaults(ImageDefaults.BUILT_IN)} (an operator with
    * the built-in images and no tenancy settings); for tests and tools. The render CLI passes its policy.
    */
-  public static List<Result> read(Reader input, String source, String defaultNamespace) throws IOException {
-    return read(input, source, defaultNamespace, TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
+  public static List<Result> read(Reader input, String source, String defaultNamespace)
+      throws IOException {
+    return read(
+        input,
+        source,
+        defaultNamespace,
+        TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
   }
 
   /**
@@ -70,7 +78,8 @@ public final class ResourceReader {
    * @param defaultNamespace the namespace of documents that name none, or null; it must be a namespace name
    * @throws IllegalArgumentException if {@code defaultNamespace} is not a namespace name
    */
-  public static List<Result> read(Reader input, String source, String defaultNamespace, TenantPolicy policy)
+  public static List<Result> read(
+      Reader input, String source, String defaultNamespace, TenantPolicy policy)
       throws IOException {
     java.util.Objects.requireNonNull(policy, "policy");
     if (defaultNamespace != null) {
@@ -97,9 +106,17 @@ public final class ResourceReader {
       String label = source + " document " + (i + 1);
       String name = documents.get(i).at("/metadata/name").asText("");
       List<YamlErrors.DuplicateKey> twice = duplicates.getOrDefault(i + 1, List.of());
-      results.add(twice.isEmpty() ? check(documents.get(i), label, i + 1, defaultNamespace, policy)
-          : new Result(i + 1, null, new InvalidResourceException(name.isEmpty() ? label : label + " (" + name + ")",
-              twice.stream().map(d -> new Violation(d.field(), d.message())).toList())));
+      results.add(
+          twice.isEmpty()
+              ? check(documents.get(i), label, i + 1, defaultNamespace, policy)
+              : new Result(
+                  i + 1,
+                  null,
+                  new InvalidResourceException(
+                      name.isEmpty() ? label : label + " (" + name + ")",
+                      twice.stream()
+                          .map(d -> new Violation(d.field(), d.message()))
+                          .toList())));
     }
     return results;
   }
@@ -113,18 +130,21 @@ public final class ResourceReader {
     return text.toString();
   }
 
-  private static Result check(JsonNode doc, String label, int index, String defaultNamespace,
-      TenantPolicy policy) {
+  private static Result check(
+      JsonNode doc, String label, int index, String defaultNamespace, TenantPolicy policy) {
     String name = doc.at("/metadata/name").asText("");
     String described = name.isEmpty() ? label : label + " (" + name + ")";
     List<Violation> violations = new ArrayList<>();
     if (!LoomioDeployment.API_VERSION.equals(doc.path("apiVersion").asText())) {
-      violations.add(new Violation("apiVersion", "must be " + LoomioDeployment.API_VERSION + "; got '"
-          + doc.path("apiVersion").asText() + "'"));
+      violations.add(new Violation(
+          "apiVersion",
+          "must be " + LoomioDeployment.API_VERSION + "; got '"
+              + doc.path("apiVersion").asText() + "'"));
     }
     if (!LoomioDeployment.KIND.equals(doc.path("kind").asText())) {
-      violations.add(new Violation("kind", "must be " + LoomioDeployment.KIND + "; got '" + doc.path("kind").asText()
-          + "'"));
+      violations.add(new Violation(
+          "kind",
+          "must be " + LoomioDeployment.KIND + "; got '" + doc.path("kind").asText() + "'"));
     }
     if (!violations.isEmpty()) {
       return new Result(index, null, new InvalidResourceException(described, violations));
@@ -134,8 +154,10 @@ public final class ResourceReader {
     try {
       resource = STRICT.treeToValue(doc, LoomioDeployment.class);
     } catch (UnrecognizedPropertyException e) {
-      violations.add(new Violation(path(e), "unknown field '" + e.getPropertyName() + "' (a current API server"
-          + " refuses it; an older one silently drops it)"));
+      violations.add(new Violation(
+          path(e),
+          "unknown field '" + e.getPropertyName() + "' (a current API server"
+              + " refuses it; an older one silently drops it)"));
     } catch (JsonMappingException e) {
       if (violations.isEmpty()) {
         violations.add(new Violation(path(e), e.getOriginalMessage()));
@@ -148,7 +170,8 @@ public final class ResourceReader {
       if (namespace == null || namespace.isEmpty()) {
         resource.getMetadata().setNamespace(defaultNamespace);
       } else {
-        namespaceProblem(namespace).ifPresent(m -> violations.add(new Violation("metadata.namespace", m)));
+        namespaceProblem(namespace)
+            .ifPresent(m -> violations.add(new Violation("metadata.namespace", m)));
       }
       if (violations.isEmpty()) {
         violations.addAll(SpecValidator.validate(resource, policy));
@@ -162,7 +185,8 @@ public final class ResourceReader {
 
   private static String path(JsonMappingException e) {
     return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .map(ref ->
+            ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
         .collect(Collectors.joining())
         .replaceFirst("^\\.", "");
   }

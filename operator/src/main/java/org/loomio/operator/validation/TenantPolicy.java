@@ -42,29 +42,41 @@ import org.loomio.operator.render.ImageDefaults;
  *     without a prefix and {@link PodMetadataKeys#DEFAULT_ANNOTATIONS}; never the operator's own, and security
  *     annotations only with {@code allowSecurityAnnotations}
  */
-public record TenantPolicy(ImageDefaults images, List<String> extraImageRepositories,
-    boolean builtInImageRepositories, boolean allowSecurityAnnotations, boolean allowSystemPriorityClasses,
-    boolean allowControlPlaneTolerations, boolean requireSecretConsent, String nginxControllerConfigMap,
+public record TenantPolicy(
+    ImageDefaults images,
+    List<String> extraImageRepositories,
+    boolean builtInImageRepositories,
+    boolean allowSecurityAnnotations,
+    boolean allowSystemPriorityClasses,
+    boolean allowControlPlaneTolerations,
+    boolean requireSecretConsent,
+    String nginxControllerConfigMap,
     List<String> allowedPodAnnotations) {
 
   /** CloudNativePG's operand image: PostgreSQL built for Kubernetes, a common choice of mirror. */
   public static final String CLOUDNATIVE_PG_POSTGRESQL = "ghcr.io/cloudnative-pg/postgresql";
 
   /** Loomio's, PostgreSQL's and Redis' official repositories, the operator's own, CloudNativePG's PostgreSQL. */
-  public static final List<String> BUILT_IN_IMAGE_REPOSITORIES = List.of(Defaults.LOOMIO_REPOSITORY,
-      Defaults.POSTGRES_REPOSITORY, Defaults.REDIS_REPOSITORY, Defaults.AGENT_REPOSITORY, CLOUDNATIVE_PG_POSTGRESQL);
+  public static final List<String> BUILT_IN_IMAGE_REPOSITORIES = List.of(
+      Defaults.LOOMIO_REPOSITORY,
+      Defaults.POSTGRES_REPOSITORY,
+      Defaults.REDIS_REPOSITORY,
+      Defaults.AGENT_REPOSITORY,
+      CLOUDNATIVE_PG_POSTGRESQL);
 
   /** The control-plane taints a tenant's pods may not tolerate (the kubeadm names, current and old). */
-  public static final List<String> CONTROL_PLANE_TAINTS = List.of("node-role.kubernetes.io/control-plane",
-      "node-role.kubernetes.io/master");
+  public static final List<String> CONTROL_PLANE_TAINTS =
+      List.of("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master");
 
   /** How a person extends the image allowlist; quoted by every refusal. */
-  public static final String IMAGE_SETTING = "the operator's ALLOWED_IMAGE_REPOSITORIES, chart value"
-      + " tenancy.allowedImageRepositories";
+  public static final String IMAGE_SETTING =
+      "the operator's ALLOWED_IMAGE_REPOSITORIES, chart value"
+          + " tenancy.allowedImageRepositories";
 
-  private static final java.util.regex.Pattern REPOSITORY = java.util.regex.Pattern.compile(ImageSpec.REPOSITORY_PATTERN);
-  private static final List<String> DOCKER_HUB_ALIASES = List.of("docker.io", "index.docker.io",
-      "registry-1.docker.io", "registry.hub.docker.com");
+  private static final java.util.regex.Pattern REPOSITORY =
+      java.util.regex.Pattern.compile(ImageSpec.REPOSITORY_PATTERN);
+  private static final List<String> DOCKER_HUB_ALIASES =
+      List.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
 
   public TenantPolicy {
     Objects.requireNonNull(images, "images");
@@ -86,12 +98,16 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
       }
     }
     allowedPodAnnotations = List.copyOf(annotations);
-    nginxControllerConfigMap = nginxControllerConfigMap == null || nginxControllerConfigMap.isBlank() ? null
-        : nginxControllerConfigMap.strip();
+    nginxControllerConfigMap =
+        nginxControllerConfigMap == null || nginxControllerConfigMap.isBlank()
+            ? null
+            : nginxControllerConfigMap.strip();
     if (nginxControllerConfigMap != null
-        && !nginxControllerConfigMap.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")) {
-      throw new IllegalArgumentException("the ingress-nginx controller ConfigMap must be namespace/name, not '"
-          + nginxControllerConfigMap + "'");
+        && !nginxControllerConfigMap.matches(
+            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")) {
+      throw new IllegalArgumentException(
+          "the ingress-nginx controller ConfigMap must be namespace/name, not '"
+              + nginxControllerConfigMap + "'");
     }
   }
 
@@ -105,60 +121,125 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
   }
 
   public TenantPolicy withImages(ImageDefaults value) {
-    return new TenantPolicy(value, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+    return new TenantPolicy(
+        value,
+        extraImageRepositories,
+        builtInImageRepositories,
+        allowSecurityAnnotations,
+        allowSystemPriorityClasses,
+        allowControlPlaneTolerations,
+        requireSecretConsent,
+        nginxControllerConfigMap,
         allowedPodAnnotations);
   }
 
   public TenantPolicy withExtraImageRepositories(List<String> value) {
-    return new TenantPolicy(images, value, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+    return new TenantPolicy(
+        images,
+        value,
+        builtInImageRepositories,
+        allowSecurityAnnotations,
+        allowSystemPriorityClasses,
+        allowControlPlaneTolerations,
+        requireSecretConsent,
+        nginxControllerConfigMap,
         allowedPodAnnotations);
   }
 
   public TenantPolicy withBuiltInImageRepositories(boolean value) {
-    return new TenantPolicy(images, extraImageRepositories, value, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+    return new TenantPolicy(
+        images,
+        extraImageRepositories,
+        value,
+        allowSecurityAnnotations,
+        allowSystemPriorityClasses,
+        allowControlPlaneTolerations,
+        requireSecretConsent,
+        nginxControllerConfigMap,
         allowedPodAnnotations);
   }
 
   public TenantPolicy withAllowSecurityAnnotations(boolean value) {
-    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, value,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+    return new TenantPolicy(
+        images,
+        extraImageRepositories,
+        builtInImageRepositories,
+        value,
+        allowSystemPriorityClasses,
+        allowControlPlaneTolerations,
+        requireSecretConsent,
+        nginxControllerConfigMap,
         allowedPodAnnotations);
   }
 
   public TenantPolicy withAllowSystemPriorityClasses(boolean value) {
-    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        value, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap,
+    return new TenantPolicy(
+        images,
+        extraImageRepositories,
+        builtInImageRepositories,
+        allowSecurityAnnotations,
+        value,
+        allowControlPlaneTolerations,
+        requireSecretConsent,
+        nginxControllerConfigMap,
         allowedPodAnnotations);
   }
 
   public TenantPolicy withAllowControlPlaneTolerations(boolean value) {
-    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, value, requireSecretConsent, nginxControllerConfigMap,
+    return new TenantPolicy(
+        images,
+        extraImageRepositories,
+        builtInImageRepositories,
+        allowSecurityAnnotations,
+        allowSystemPriorityClasses,
+        value,
+        requireSecretConsent,
+        nginxControllerConfigMap,
         allowedPodAnnotations);
   }
 
   public TenantPolicy withRequireSecretConsent(boolean value) {
-    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, value, nginxControllerConfigMap,
+    return new TenantPolicy(
+        images,
+        extraImageRepositories,
+        builtInImageRepositories,
+        allowSecurityAnnotations,
+        allowSystemPriorityClasses,
+        allowControlPlaneTolerations,
+        value,
+        nginxControllerConfigMap,
         allowedPodAnnotations);
   }
 
   public TenantPolicy withAllowedPodAnnotations(List<String> value) {
-    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, nginxControllerConfigMap, value);
+    return new TenantPolicy(
+        images,
+        extraImageRepositories,
+        builtInImageRepositories,
+        allowSecurityAnnotations,
+        allowSystemPriorityClasses,
+        allowControlPlaneTolerations,
+        requireSecretConsent,
+        nginxControllerConfigMap,
+        value);
   }
 
   /** Whether a stack's pods may carry this annotation key (apart from the security-profile rule). */
   public boolean admitsPodAnnotation(String key) {
-    return !PodMetadataKeys.operatorsAnnotation(key) && PodMetadataKeys.admittedAnnotation(key, allowedPodAnnotations);
+    return !PodMetadataKeys.operatorsAnnotation(key)
+        && PodMetadataKeys.admittedAnnotation(key, allowedPodAnnotations);
   }
 
   public TenantPolicy withNginxControllerConfigMap(String value) {
-    return new TenantPolicy(images, extraImageRepositories, builtInImageRepositories, allowSecurityAnnotations,
-        allowSystemPriorityClasses, allowControlPlaneTolerations, requireSecretConsent, value,
+    return new TenantPolicy(
+        images,
+        extraImageRepositories,
+        builtInImageRepositories,
+        allowSecurityAnnotations,
+        allowSystemPriorityClasses,
+        allowControlPlaneTolerations,
+        requireSecretConsent,
+        value,
         allowedPodAnnotations);
   }
 
@@ -172,7 +253,10 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
     if (builtInImageRepositories) {
       all.addAll(BUILT_IN_IMAGE_REPOSITORIES);
     }
-    all.addAll(List.of(images.loomio().repository(), images.postgresRepository(), images.redis().repository(),
+    all.addAll(List.of(
+        images.loomio().repository(),
+        images.postgresRepository(),
+        images.redis().repository(),
         images.agent().repository()));
     all.addAll(extraImageRepositories);
     for (String entry : all) {
@@ -220,7 +304,8 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
     String r = repository.trim().toLowerCase(Locale.ROOT);
     int slash = r.indexOf('/');
     String first = slash < 0 ? "" : r.substring(0, slash);
-    boolean registry = slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+    boolean registry =
+        slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
     String host = registry ? first : "docker.io";
     if (DOCKER_HUB_ALIASES.contains(host)) {
       host = "docker.io";
@@ -253,12 +338,14 @@ public record TenantPolicy(ImageDefaults images, List<String> extraImageReposito
     }
     String repository = entry.endsWith("/*") ? entry.substring(0, entry.length() - 2) : entry;
     if (!REPOSITORY.matcher(repository).matches()) {
-      throw new IllegalArgumentException("allowed image repository '" + entry + "': write a repository (lower-case,"
-          + " e.g. registry.example.org/mirror/loomio), a prefix ending in /* (registry.example.org/mirror/*), or *");
+      throw new IllegalArgumentException(
+          "allowed image repository '" + entry + "': write a repository (lower-case,"
+              + " e.g. registry.example.org/mirror/loomio), a prefix ending in /* (registry.example.org/mirror/*), or *");
     }
     if (!entry.endsWith("/*") && repository.lastIndexOf(':') > repository.lastIndexOf('/')) {
-      throw new IllegalArgumentException("allowed image repository '" + entry + "': give the repository without a"
-          + " tag (tags are not compared); for a whole registry write host:port/*");
+      throw new IllegalArgumentException(
+          "allowed image repository '" + entry + "': give the repository without a"
+              + " tag (tags are not compared); for a whole registry write host:port/*");
     }
   }
 

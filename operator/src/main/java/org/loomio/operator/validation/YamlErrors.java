@@ -24,8 +24,8 @@ final class YamlErrors {
   /** A key written twice in one mapping: where, and the field path of the second one. */
   record DuplicateKey(String key, String field, int line, int column) {
     String message() {
-      return "'" + key + "' appears twice in one mapping (the second, at line " + line + ", column " + column
-          + ", would silently replace the first): keep one";
+      return "'" + key + "' appears twice in one mapping (the second, at line " + line + ", column "
+          + column + ", would silently replace the first): keep one";
     }
   }
 
@@ -48,15 +48,21 @@ final class YamlErrors {
    * Every key written twice in one mapping, by document (numbered from 1, empty documents not counted, as
    * {@link ResourceReader} numbers them). One pass over the parser's tokens, so each key's own line is known.
    */
-  static Map<Integer, List<DuplicateKey>> duplicateKeys(JsonFactory yaml, String text) throws IOException {
+  static Map<Integer, List<DuplicateKey>> duplicateKeys(JsonFactory yaml, String text)
+      throws IOException {
     Map<Integer, List<DuplicateKey>> found = new TreeMap<>();
     Deque<Set<String>> mappings = new ArrayDeque<>();
     int document = 0;
     try (JsonParser p = yaml.createParser(text)) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         boolean structure = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY;
-        boolean root = structure ? p.getParsingContext().getParent().inRoot() : p.getParsingContext().inRoot();
-        if (root && t != JsonToken.VALUE_NULL && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
+        boolean root = structure
+            ? p.getParsingContext().getParent().inRoot()
+            : p.getParsingContext().inRoot();
+        if (root
+            && t != JsonToken.VALUE_NULL
+            && t != JsonToken.END_OBJECT
+            && t != JsonToken.END_ARRAY) {
           document++;
         }
         if (t == JsonToken.START_OBJECT) {
@@ -65,9 +71,15 @@ final class YamlErrors {
           mappings.pop();
         } else if (t == JsonToken.FIELD_NAME && !mappings.peek().add(p.currentName())) {
           JsonLocation at = p.currentTokenLocation();
-          String field = p.getParsingContext().pathAsPointer().toString().substring(1).replace('/', '.')
-              .replace("~1", "/").replace("~0", "~");
-          found.computeIfAbsent(document, d -> new ArrayList<>())
+          String field = p.getParsingContext()
+              .pathAsPointer()
+              .toString()
+              .substring(1)
+              .replace('/', '.')
+              .replace("~1", "/")
+              .replace("~0", "~");
+          found
+              .computeIfAbsent(document, d -> new ArrayList<>())
               .add(new DuplicateKey(p.currentName(), field, at.getLineNr(), at.getColumnNr()));
         }
       }
@@ -78,20 +90,32 @@ final class YamlErrors {
   /** {@code "line L, column C: what"}, the context (which mapping or list) last if the parser gave it. */
   static String describe(JsonProcessingException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
-        String where = "line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1);
-        String context = m.getContext() == null ? "" : " (" + plain(m.getContext())
-            + (m.getContextMark() == null ? "" : " that starts at line " + (m.getContextMark().getLine() + 1)
-                + ", column " + (m.getContextMark().getColumn() + 1)) + ")";
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m
+          && m.getProblemMark() != null) {
+        String where = "line " + (m.getProblemMark().getLine() + 1) + ", column "
+            + (m.getProblemMark().getColumn() + 1);
+        String context = m.getContext() == null
+            ? ""
+            : " (" + plain(m.getContext())
+                + (m.getContextMark() == null
+                    ? ""
+                    : " that starts at line " + (m.getContextMark().getLine() + 1) + ", column "
+                        + (m.getContextMark().getColumn() + 1))
+                + ")";
         return where + ": " + plain(m.getProblem()) + context;
       }
     }
     JsonLocation at = e.getLocation();
-    String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-    String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    String where = at == null || at.getLineNr() < 1
+        ? ""
+        : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+    String message =
+        e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
     if (message.startsWith("Expected a field name")) {
-      // where the mapping or list written as a key starts (the exception's own location is just past it)
-      if (e.getProcessor() instanceof JsonParser p && p.currentTokenLocation() != null
+      // where the mapping or list written as a key starts (the exception's own location is just
+      // past it)
+      if (e.getProcessor() instanceof JsonParser p
+          && p.currentTokenLocation() != null
           && p.currentTokenLocation().getLineNr() >= 1) {
         JsonLocation start = p.currentTokenLocation();
         where = "line " + start.getLineNr() + ", column " + start.getColumnNr() + ": ";
@@ -104,7 +128,8 @@ final class YamlErrors {
   private static String plain(String snakeYaml) {
     String s = snakeYaml.strip();
     for (Map.Entry<String, String> token : TOKENS.entrySet()) {
-      s = s.replace("'" + token.getKey() + "'", token.getValue()).replace(token.getKey(), token.getValue());
+      s = s.replace("'" + token.getKey() + "'", token.getValue())
+          .replace(token.getKey(), token.getValue());
     }
     return s.replace("while parsing a", "in a").replace("while scanning a", "in a");
   }

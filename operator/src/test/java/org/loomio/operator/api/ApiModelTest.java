@@ -1,13 +1,5 @@
 package org.loomio.operator.api;
 
-import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
-import org.loomio.operator.api.v1alpha1.BackupRetentionSpec;
-import org.loomio.operator.api.v1alpha1.BackupScratchSpec;
-import org.loomio.operator.api.v1alpha1.BackupSpec;
-import org.loomio.operator.api.v1alpha1.BackupVolumeSpec;
-import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
-import org.loomio.operator.api.v1alpha1.S3BucketSpec;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +8,11 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.api.v1alpha1.BackupRetentionSpec;
+import org.loomio.operator.api.v1alpha1.BackupScratchSpec;
+import org.loomio.operator.api.v1alpha1.BackupSpec;
+import org.loomio.operator.api.v1alpha1.BackupVolumeSpec;
 import org.loomio.operator.api.v1alpha1.EmbeddedDatabaseSpec;
 import org.loomio.operator.api.v1alpha1.EmbeddedRedisSpec;
 import org.loomio.operator.api.v1alpha1.EnvNames;
@@ -26,8 +23,9 @@ import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
 import org.loomio.operator.api.v1alpha1.ImageSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
-import org.loomio.operator.api.v1alpha1.S3StorageSpec;
+import org.loomio.operator.api.v1alpha1.S3BucketSpec;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
 import org.loomio.operator.api.v1alpha1.WebSpec;
@@ -37,11 +35,25 @@ import org.loomio.operator.validation.CrdSchema;
 /** The model keeps its promises: one default per field, every field described, every flag owned. */
 class ApiModelTest {
 
-  private static final List<Class<?>> WITH_DEFAULTS = List.of(LoomioDeploymentSpec.class, ImageSpec.class,
-      WebSpec.class, WorkerSpec.class, HocuspocusSpec.class, EmbeddedDatabaseSpec.class, ExternalDatabaseSpec.class,
-      RedisSpec.class, EmbeddedRedisSpec.class, UploadsVolumeSpec.class, S3BucketSpec.class, SmtpSpec.class,
-      BackupSpec.class, BackupEncryptionSpec.class, BackupVolumeSpec.class, BackupRetentionSpec.class,
-      BackupScratchSpec.class, LoomioRestoreSpec.class);
+  private static final List<Class<?>> WITH_DEFAULTS = List.of(
+      LoomioDeploymentSpec.class,
+      ImageSpec.class,
+      WebSpec.class,
+      WorkerSpec.class,
+      HocuspocusSpec.class,
+      EmbeddedDatabaseSpec.class,
+      ExternalDatabaseSpec.class,
+      RedisSpec.class,
+      EmbeddedRedisSpec.class,
+      UploadsVolumeSpec.class,
+      S3BucketSpec.class,
+      SmtpSpec.class,
+      BackupSpec.class,
+      BackupEncryptionSpec.class,
+      BackupVolumeSpec.class,
+      BackupRetentionSpec.class,
+      BackupScratchSpec.class,
+      LoomioRestoreSpec.class);
 
   /** The CRD's default (what the API server fills in) and the Java initializer (what the renderer uses) agree. */
   @Test
@@ -56,7 +68,9 @@ class ApiModelTest {
         }
         f.setAccessible(true);
         Object value = f.get(fresh);
-        assertThat(value).as(type.getSimpleName() + "." + f.getName() + " has @Default but no initializer").isNotNull();
+        assertThat(value)
+            .as(type.getSimpleName() + "." + f.getName() + " has @Default but no initializer")
+            .isNotNull();
         String text = value instanceof Enum<?> e ? jsonName(e) : value.toString();
         assertThat(text).as(type.getSimpleName() + "." + f.getName()).isEqualTo(d.value());
         checked.add(type.getSimpleName() + "." + f.getName());
@@ -93,7 +107,15 @@ class ApiModelTest {
 
   @Test
   void ownedNamesAndTheSecretPatternParse() {
-    assertThat(EnvNames.OWNED).contains("DATABASE_URL", "SECRET_KEY_BASE", "FORCE_SSL", "ALLOW_ROBOTS", "REDIS_QUEUE_URL", "THRUSTER_HTTP_PORT").hasSize(93);
+    assertThat(EnvNames.OWNED)
+        .contains(
+            "DATABASE_URL",
+            "SECRET_KEY_BASE",
+            "FORCE_SSL",
+            "ALLOW_ROBOTS",
+            "REDIS_QUEUE_URL",
+            "THRUSTER_HTTP_PORT")
+        .hasSize(93);
     assertThat(EnvNames.looksSecret("OAUTH_APP_SECRET")).isTrue();
     assertThat(EnvNames.looksSecret("TURNSTILE_SITE_KEY")).isTrue();
     assertThat(EnvNames.looksSecret("SENTRY_PUBLIC_DSN")).isFalse();
@@ -103,9 +125,12 @@ class ApiModelTest {
   /** One list for the CRD and the operator: the CEL rule is the Java pattern's text, on env and secretEnv alike. */
   @Test
   void deniedNamesAreOneListForCelAndTheOperator() throws Exception {
-    assertThat(EnvNames.CEL_NOT_DENIED).contains("'" + EnvNames.DENIED_REGEX + "'").doesNotContain("\\");
+    assertThat(EnvNames.CEL_NOT_DENIED)
+        .contains("'" + EnvNames.DENIED_REGEX + "'")
+        .doesNotContain("\\");
     for (String field : List.of("env", "secretEnv")) {
-      var rules = LoomioDeploymentSpec.class.getDeclaredField(field)
+      var rules = LoomioDeploymentSpec.class
+          .getDeclaredField(field)
           .getAnnotationsByType(io.fabric8.generator.annotation.ValidationRule.class);
       assertThat(rules).as(field).anySatisfy(r -> {
         assertThat(r.value()).isEqualTo(EnvNames.CEL_NOT_DENIED);
@@ -120,7 +145,8 @@ class ApiModelTest {
   /** kubectl explain shows a description for every field of the spec. */
   @Test
   void everySpecFieldIsDescribed() {
-    JsonNode spec = CrdSchema.get().crd().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+    JsonNode spec =
+        CrdSchema.get().crd().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
     List<String> undocumented = new ArrayList<>();
     walk("spec", spec, undocumented);
     assertThat(undocumented).isEmpty();
@@ -131,8 +157,11 @@ class ApiModelTest {
     properties.fieldNames().forEachRemaining(name -> {
       String p = path + "." + name;
       JsonNode child = properties.get(name);
-      boolean kubernetesType = p.contains(".affinity") || p.contains(".tolerations") || p.contains(".resources.")
-          || p.contains("imagePullSecrets") || p.contains("Selector.");
+      boolean kubernetesType = p.contains(".affinity")
+          || p.contains(".tolerations")
+          || p.contains(".resources.")
+          || p.contains("imagePullSecrets")
+          || p.contains("Selector.");
       if (!kubernetesType && !child.has("description")) {
         undocumented.add(p);
       }
@@ -147,7 +176,9 @@ class ApiModelTest {
 
   private static String jsonName(Enum<?> e) {
     try {
-      var prop = e.getDeclaringClass().getField(e.name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+      var prop = e.getDeclaringClass()
+          .getField(e.name())
+          .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
       return prop == null ? e.name() : prop.value();
     } catch (NoSuchFieldException ex) {
       throw new IllegalStateException(ex);

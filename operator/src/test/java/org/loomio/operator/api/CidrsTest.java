@@ -30,10 +30,24 @@ class CidrsTest {
       assertThat(r.bits()).isEqualTo(128); // not turned into IPv4, as java.net would
       assertThat(r.address()).isEqualTo(BigInteger.valueOf(0xffffL).shiftLeft(32));
     });
-    assertThat(Cidrs.parse("FD00:EC2::254/128")).isEqualTo(Cidrs.parse("fd00:0ec2:0:0:0:0:0:0254/128"));
-    for (String bad : List.of("999.1.1.1/8", "10.0.0.256/32", "010.0.0.0/8", "10.0.0/8", "10.0.0.0/33", "10.0.0.0",
-        "10.0.0.0/08", "::/129", "1:2:3:4:5:6:7:8:9/64", "1::2::3/64", "12345::/16", ":::/0", "fd00:ec2::254/",
-        "example.org/32", "10.0.0.0/8/8")) {
+    assertThat(Cidrs.parse("FD00:EC2::254/128"))
+        .isEqualTo(Cidrs.parse("fd00:0ec2:0:0:0:0:0:0254/128"));
+    for (String bad : List.of(
+        "999.1.1.1/8",
+        "10.0.0.256/32",
+        "010.0.0.0/8",
+        "10.0.0/8",
+        "10.0.0.0/33",
+        "10.0.0.0",
+        "10.0.0.0/08",
+        "::/129",
+        "1:2:3:4:5:6:7:8:9/64",
+        "1::2::3/64",
+        "12345::/16",
+        ":::/0",
+        "fd00:ec2::254/",
+        "example.org/32",
+        "10.0.0.0/8/8")) {
       assertThat(Cidrs.parse(bad)).as(bad).isEmpty();
     }
   }
@@ -44,7 +58,9 @@ class CidrsTest {
     assertThat(Cidrs.contains("169.254.0.0/16", "169.254.169.254")).isTrue();
     assertThat(Cidrs.contains("169.254.169.254/32", "169.254.169.254")).isTrue();
     assertThat(Cidrs.contains("169.254.169.255/32", "169.254.169.254")).isFalse();
-    assertThat(Cidrs.contains("10.0.0.5/8", "10.200.0.1")).as("host bits are ignored").isTrue();
+    assertThat(Cidrs.contains("10.0.0.5/8", "10.200.0.1"))
+        .as("host bits are ignored")
+        .isTrue();
     assertThat(Cidrs.contains("fc00::/7", "fd00:ec2::254")).isTrue();
     assertThat(Cidrs.contains("::/0", "169.254.169.254")).as("families differ").isFalse();
     var cidr = Cidrs.parse("10.0.0.0/8").orElseThrow();
@@ -59,7 +75,8 @@ class CidrsTest {
         .containsExactly("169.254.169.254", "100.100.100.200");
     assertThat(Cidrs.metadataReachable(new CidrBlock("0.0.0.0/0", List.of("169.254.0.0/16"))))
         .containsExactly("100.100.100.200");
-    assertThat(Cidrs.metadataReachable(new CidrBlock("::/0", List.of()))).containsExactly("fd00:ec2::254");
+    assertThat(Cidrs.metadataReachable(new CidrBlock("::/0", List.of())))
+        .containsExactly("fd00:ec2::254");
     assertThat(Cidrs.metadataReachable(new CidrBlock("10.0.0.0/8", List.of()))).isEmpty();
     for (CidrBlock b : NetworkPolicies.DEFAULT_PUBLIC) {
       assertThat(Cidrs.metadataReachable(b)).as(b.getCidr()).isEmpty();
@@ -69,8 +86,10 @@ class CidrsTest {
   @Test
   void theCelRuleIsDerivedFromTheMetadataAddresses() {
     assertThat(Cidrs.CEL_CONTAINS_METADATA).isEqualTo(celRegex());
-    assertThat(Cidrs.CEL_NO_BARE_METADATA).contains(Cidrs.CEL_CONTAINS_METADATA)
-        .doesNotContain("\\").doesNotContain("\"");
+    assertThat(Cidrs.CEL_NO_BARE_METADATA)
+        .contains(Cidrs.CEL_CONTAINS_METADATA)
+        .doesNotContain("\\")
+        .doesNotContain("\"");
     assertThat(Cidrs.CEL_CONTAINS_METADATA).doesNotContain("'");
   }
 
@@ -94,7 +113,8 @@ class CidrsTest {
     for (String address : probes) {
       for (int prefix = 0; prefix <= 32; prefix++) {
         String cidr = address + "/" + prefix;
-        boolean contains = Cidrs.contains(cidr, "169.254.169.254") || Cidrs.contains(cidr, "100.100.100.200");
+        boolean contains =
+            Cidrs.contains(cidr, "169.254.169.254") || Cidrs.contains(cidr, "100.100.100.200");
         assertThat(cidr.matches(Cidrs.CEL_CONTAINS_METADATA)).as(cidr).isEqualTo(contains);
         matched += contains ? 1 : 0;
       }
@@ -106,10 +126,25 @@ class CidrsTest {
   @Test
   void theRegexMatchesIpv6CidrsOnlyWhenTheyContainTheAwsAddress() {
     Random random = new Random(7);
-    List<String> probes = new ArrayList<>(List.of("fd00:ec2::254", "fd00::", "fc00::", "fdff::1", "FD00::", "::",
-        "::1", "8000::", "ffff::", "2001:db8::1", "0fd0::", "fd0::", "fe80::1", "fd00:ec2::", "fd00:ec3::254"));
+    List<String> probes = new ArrayList<>(List.of(
+        "fd00:ec2::254",
+        "fd00::",
+        "fc00::",
+        "fdff::1",
+        "FD00::",
+        "::",
+        "::1",
+        "8000::",
+        "ffff::",
+        "2001:db8::1",
+        "0fd0::",
+        "fd0::",
+        "fe80::1",
+        "fd00:ec2::",
+        "fd00:ec3::254"));
     for (int i = 0; i < 300; i++) {
-      probes.add(Integer.toHexString(random.nextInt(0x10000)) + "::" + Integer.toHexString(random.nextInt(0x10000)));
+      probes.add(Integer.toHexString(random.nextInt(0x10000)) + "::"
+          + Integer.toHexString(random.nextInt(0x10000)));
     }
     for (String address : probes) {
       for (int prefix = 0; prefix <= 128; prefix++) {
@@ -119,7 +154,9 @@ class CidrsTest {
         if (cidr.matches(Cidrs.CEL_CONTAINS_METADATA)) {
           assertThat(contains).as(cidr).isTrue();
         } else if (prefix == 0 || prefix <= 16 && fullFirstGroup) {
-          assertThat(contains).as(cidr + " contains it, so the expression must match").isFalse();
+          assertThat(contains)
+              .as(cidr + " contains it, so the expression must match")
+              .isFalse();
         }
       }
     }
@@ -151,7 +188,9 @@ class CidrsTest {
 
   private static int[] octets(String address) {
     String[] s = address.split("[.]");
-    return new int[] {Integer.parseInt(s[0]), Integer.parseInt(s[1]), Integer.parseInt(s[2]), Integer.parseInt(s[3])};
+    return new int[] {
+      Integer.parseInt(s[0]), Integer.parseInt(s[1]), Integer.parseInt(s[2]), Integer.parseInt(s[3])
+    };
   }
 
   private static String ipv4Alternatives(int[] octets, int i) {

@@ -15,22 +15,31 @@ import org.junit.jupiter.api.Test;
  */
 class CrdUpToDateTest {
 
-  static final List<String> FILES = List.of("loomiodeployments.loomio.org-v1.yml", "loomiobackups.loomio.org-v1.yml",
+  static final List<String> FILES = List.of(
+      "loomiodeployments.loomio.org-v1.yml",
+      "loomiobackups.loomio.org-v1.yml",
       "loomiorestores.loomio.org-v1.yml");
 
   @Test
   void committedCrdsEqualTheGeneratedOnes() throws IOException {
     Path dir = Path.of("target/classes/META-INF/fabric8");
     try (var files = Files.list(dir)) {
-      assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith("-v1.yml")).sorted().toList())
-          .as("every generated CRD is committed").containsExactlyInAnyOrderElementsOf(FILES);
+      assertThat(files
+              .map(f -> f.getFileName().toString())
+              .filter(f -> f.endsWith("-v1.yml"))
+              .sorted()
+              .toList())
+          .as("every generated CRD is committed")
+          .containsExactlyInAnyOrderElementsOf(FILES);
     }
     for (String file : FILES) {
       Path generated = dir.resolve(file);
       Path committed = Path.of(System.getProperty("crds.dir", "../crds"), file);
       assertThat(committed).as("committed copy").exists();
       assertThat(Files.readString(committed))
-          .as("crds/%s is stale: run mvn -pl operator -Pupdate-crds process-classes and commit it", file)
+          .as(
+              "crds/%s is stale: run mvn -pl operator -Pupdate-crds process-classes and commit it",
+              file)
           .isEqualTo(Files.readString(generated));
     }
   }

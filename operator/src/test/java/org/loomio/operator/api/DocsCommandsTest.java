@@ -30,14 +30,20 @@ import org.junit.jupiter.api.Test;
  */
 class DocsCommandsTest {
 
-  private static final Path ROOT = Path.of(System.getProperty("examples.dir", "../examples")).toAbsolutePath()
-      .normalize().getParent();
+  private static final Path ROOT = Path.of(System.getProperty("examples.dir", "../examples"))
+      .toAbsolutePath()
+      .normalize()
+      .getParent();
 
   /** What a command that is not run here needs; the only comments that mark one. */
-  static final List<String> MARKERS = List.of("# needs a real cluster", "# needs a container engine",
-      "# needs Maven", "# needs a real backup");
+  static final List<String> MARKERS = List.of(
+      "# needs a real cluster",
+      "# needs a container engine",
+      "# needs Maven",
+      "# needs a real backup");
 
-  private static final List<String> JAR = List.of("java", "-jar", "operator/target/loomio-operator.jar");
+  private static final List<String> JAR =
+      List.of("java", "-jar", "operator/target/loomio-operator.jar");
   private static final Pattern FENCE = Pattern.compile("^(\\s*)```(\\w*)\\s*$");
   private static final Pattern HEREDOC = Pattern.compile("<<-?'?\"?([A-Za-z_]+)");
 
@@ -50,8 +56,8 @@ class DocsCommandsTest {
   }
 
   static List<Path> sources() throws IOException {
-    List<Path> files = new ArrayList<>(List.of(ROOT.resolve("README.md"),
-        ROOT.resolve("helm/loomio-operator/README.md")));
+    List<Path> files = new ArrayList<>(
+        List.of(ROOT.resolve("README.md"), ROOT.resolve("helm/loomio-operator/README.md")));
     try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
     }
@@ -74,7 +80,10 @@ class DocsCommandsTest {
         int first = i + 2; // the line number (from 1) of the block's first line
         for (i++; i < lines.size() && !FENCE.matcher(lines.get(i)).matches(); i++) {
           String l = lines.get(i);
-          block.add(l.length() >= indent && l.substring(0, indent).isBlank() ? l.substring(indent) : l.strip());
+          block.add(
+              l.length() >= indent && l.substring(0, indent).isBlank()
+                  ? l.substring(indent)
+                  : l.strip());
         }
         if (shell) {
           all.addAll(parse(ROOT.relativize(file).toString(), first, block));
@@ -84,7 +93,8 @@ class DocsCommandsTest {
     Path notes = ROOT.resolve("helm/loomio-operator/templates/NOTES.txt");
     List<String> indented = new ArrayList<>();
     for (String l : Files.readAllLines(notes, StandardCharsets.UTF_8)) {
-      // the commands are the lines indented by two; prose is not indented (a blank line ends a paragraph)
+      // the commands are the lines indented by two; prose is not indented (a blank line ends a
+      // paragraph)
       indented.add(l.startsWith("  ") ? l.substring(2) : "");
     }
     all.addAll(parse(ROOT.relativize(notes).toString(), 1, indented));
@@ -163,7 +173,9 @@ class DocsCommandsTest {
   /** A command this test runs: the jar, anything but {@code run}, as a simple command. */
   static boolean runnable(Command c) {
     List<String> w = words(c.text());
-    return w != null && w.size() > JAR.size() && w.subList(0, JAR.size()).equals(JAR)
+    return w != null
+        && w.size() > JAR.size()
+        && w.subList(0, JAR.size()).equals(JAR)
         && !w.get(JAR.size()).equals("run");
   }
 
@@ -184,33 +196,43 @@ class DocsCommandsTest {
         assertThat(MARKERS).as("the marker of " + c).contains(c.marker());
       }
     }
-    assertThat(unmarked).as("commands neither run by this test nor marked (" + String.join(", ", MARKERS) + ")")
+    assertThat(unmarked)
+        .as("commands neither run by this test nor marked (" + String.join(", ", MARKERS) + ")")
         .isEmpty();
     assertThat(markedButRunnable).as("commands this test runs need no marker").isEmpty();
   }
 
   @Test
   void theJarCommandsRunVerbatimFromTheRepositoryRoot() throws Exception {
-    List<Command> runnable = commands().stream().filter(DocsCommandsTest::runnable).toList();
-    assertThat(runnable).as("the README's and NOTES.txt's render commands at least").hasSizeGreaterThanOrEqualTo(3)
+    List<Command> runnable =
+        commands().stream().filter(DocsCommandsTest::runnable).toList();
+    assertThat(runnable)
+        .as("the README's and NOTES.txt's render commands at least")
+        .hasSizeGreaterThanOrEqualTo(3)
         .anySatisfy(c -> assertThat(c.where()).startsWith("README.md"))
         .anySatisfy(c -> assertThat(c.where()).contains("NOTES.txt"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (Command c : runnable) {
-      List<String> argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-          "org.loomio.operator.cli.Main"));
+      List<String> argv = new ArrayList<>(List.of(
+          java, "-cp", System.getProperty("java.class.path"), "org.loomio.operator.cli.Main"));
       argv.addAll(words(c.text()).subList(JAR.size(), words(c.text()).size()));
       Path out = Files.createTempFile("docs-command", ".out");
       Path err = Files.createTempFile("docs-command", ".err");
       try {
         // stderr apart: render's warnings (an old --kube-version) go there, the manifests to stdout
-        Process p = new ProcessBuilder(argv).directory(ROOT.toFile()).redirectError(err.toFile())
-            .redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(argv)
+            .directory(ROOT.toFile())
+            .redirectError(err.toFile())
+            .redirectOutput(out.toFile())
+            .start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(c + " finished").isTrue();
         String output = Files.readString(out);
         assertThat(p.exitValue()).as(c + "\n" + output + Files.readString(err)).isZero();
         if (words(c.text()).contains("render") && !words(c.text()).contains("--help")) {
-          assertThat(output).as(c.toString()).startsWith("# LoomioDeployment ").contains("\nkind: \"Deployment\"");
+          assertThat(output)
+              .as(c.toString())
+              .startsWith("# LoomioDeployment ")
+              .contains("\nkind: \"Deployment\"");
         }
       } finally {
         Files.deleteIfExists(out);
@@ -221,19 +243,37 @@ class DocsCommandsTest {
 
   @Test
   void theParserFindsWhatItShould() {
-    List<Command> parsed = parse("x.md", 10, List.of("# needs a real cluster", "kubectl get a \\", "  --watch",
-        "kubectl apply -f - <<YAML", "kind: X", "YAML", "", "java -jar operator/target/loomio-operator.jar --help",
-        "# a plain comment", "java -jar operator/target/loomio-operator.jar render -f a.yaml   # a note"));
-    assertThat(parsed).extracting(Command::where).containsExactly("x.md:11", "x.md:13", "x.md:17", "x.md:19");
+    List<Command> parsed = parse(
+        "x.md",
+        10,
+        List.of(
+            "# needs a real cluster",
+            "kubectl get a \\",
+            "  --watch",
+            "kubectl apply -f - <<YAML",
+            "kind: X",
+            "YAML",
+            "",
+            "java -jar operator/target/loomio-operator.jar --help",
+            "# a plain comment",
+            "java -jar operator/target/loomio-operator.jar render -f a.yaml   # a note"));
+    assertThat(parsed)
+        .extracting(Command::where)
+        .containsExactly("x.md:11", "x.md:13", "x.md:17", "x.md:19");
     assertThat(parsed.get(0).text()).isEqualTo("kubectl get a  --watch");
     assertThat(parsed.get(1).text()).isEqualTo("kubectl apply -f - <<YAML\nkind: X\nYAML");
     assertThat(parsed.get(1).marker()).isEqualTo("# needs a real cluster");
     assertThat(parsed.get(2).marker()).as("a blank line ends the marker").isNull();
     assertThat(runnable(parsed.get(2))).isTrue();
-    assertThat(words(parsed.get(3).text())).containsExactly("java", "-jar", "operator/target/loomio-operator.jar",
-        "render", "-f", "a.yaml");
-    assertThat(words("KUBECONFIG=x java -jar operator/target/loomio-operator.jar run")).isNotNull();
-    assertThat(runnable(new Command("x", "java -jar operator/target/loomio-operator.jar run", null))).isFalse();
-    assertThat(words("mvn -q package && java -jar operator/target/loomio-operator.jar render -f a")).isNull();
+    assertThat(words(parsed.get(3).text()))
+        .containsExactly(
+            "java", "-jar", "operator/target/loomio-operator.jar", "render", "-f", "a.yaml");
+    assertThat(words("KUBECONFIG=x java -jar operator/target/loomio-operator.jar run"))
+        .isNotNull();
+    assertThat(
+            runnable(new Command("x", "java -jar operator/target/loomio-operator.jar run", null)))
+        .isFalse();
+    assertThat(words("mvn -q package && java -jar operator/target/loomio-operator.jar render -f a"))
+        .isNull();
   }
 }

@@ -15,13 +15,15 @@ import org.loomio.operator.validation.CrdSchema;
 /** The reference documentation keeps up with the API and the hardening exceptions. */
 class DocsTest {
 
-  private static final Path DOCS = Path.of(System.getProperty("examples.dir", "../examples")).resolveSibling("docs");
+  private static final Path DOCS =
+      Path.of(System.getProperty("examples.dir", "../examples")).resolveSibling("docs");
 
   /** Every field of the spec is in docs/api.md (shared shapes such as pod options are documented once). */
   @Test
   void apiReferenceNamesEveryField() throws IOException {
     String doc = Files.readString(DOCS.resolve("api.md"));
-    JsonNode spec = CrdSchema.get().crd().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+    JsonNode spec =
+        CrdSchema.get().crd().at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
     List<String> missing = new ArrayList<>();
     walk("spec", spec, doc, missing);
     assertThat(missing).isEmpty();
@@ -31,11 +33,20 @@ class DocsTest {
     schema.path("properties").fieldNames().forEachRemaining(name -> {
       String p = path + "." + name;
       JsonNode child = schema.path("properties").get(name);
-      boolean documentedAsAWhole = name.equals("pod") || name.equals("image") && !path.equals("spec")
-          || name.endsWith("SecretRef") || name.equals("resources") || name.equals("storage") && path.endsWith("embedded")
-          || name.equals("env") || name.equals("secretEnv") || name.equals("imagePullSecrets")
-          || name.equals("headers") || name.equals("edge") || name.equals("dns") || name.equals("annotations")
-          || child.path("items").has("properties") && child.path("items").path("properties").has("cidr");
+      boolean documentedAsAWhole = name.equals("pod")
+          || name.equals("image") && !path.equals("spec")
+          || name.endsWith("SecretRef")
+          || name.equals("resources")
+          || name.equals("storage") && path.endsWith("embedded")
+          || name.equals("env")
+          || name.equals("secretEnv")
+          || name.equals("imagePullSecrets")
+          || name.equals("headers")
+          || name.equals("edge")
+          || name.equals("dns")
+          || name.equals("annotations")
+          || child.path("items").has("properties")
+              && child.path("items").path("properties").has("cidr");
       boolean leaf = !child.has("properties");
       if ((leaf || documentedAsAWhole) && !doc.contains("`" + p + "`")) {
         missing.add(p);
@@ -68,11 +79,16 @@ class DocsTest {
       }
       String flag = option.longestName();
       flags.add(flag);
-      String row = rows.stream().filter(r -> r.contains("`" + flag + "`")).findFirst().orElse(null);
+      String row =
+          rows.stream().filter(r -> r.contains("`" + flag + "`")).findFirst().orElse(null);
       assertThat(row).as(flag + " in the settings table of docs/operations.md").isNotNull();
       var variable = env.matcher(String.valueOf(option.defaultValue()));
-      assertThat(variable.find()).as(flag + " defaults to an environment variable").isTrue();
-      assertThat(row).as(flag + "'s row names its variable").contains("`" + variable.group(1) + "`");
+      assertThat(variable.find())
+          .as(flag + " defaults to an environment variable")
+          .isTrue();
+      assertThat(row)
+          .as(flag + "'s row names its variable")
+          .contains("`" + variable.group(1) + "`");
     }
     for (String row : rows) {
       var named = java.util.regex.Pattern.compile("`(--[a-z-]+)`").matcher(row);

@@ -44,43 +44,88 @@ class EdgeAnnotationsTest {
     allowed.addAll(keys(EdgeAnnotations.ANY_CONTROLLER_KEYS));
     allowed.addAll(keys(EdgeAnnotations.NGINX_KEYS));
     allowed.addAll(keys(EdgeAnnotations.TRAEFIK_KEYS));
-    assertThat(allowed).hasSize(28).isEqualTo(new TreeSet<>(EdgeAnnotations.VALUE_FORMATS.keySet()));
+    assertThat(allowed)
+        .hasSize(28)
+        .isEqualTo(new TreeSet<>(EdgeAnnotations.VALUE_FORMATS.keySet()));
     Pattern owned = Pattern.compile("(?i)^(" + EdgeAnnotations.OWNED_KEYS + ")$");
     assertThat(allowed).noneMatch(k -> owned.matcher(k).matches());
   }
 
   @Test
   void noAllowedKeyBelongsToAFamilyThatReroutesAuthenticatesMirrorsOrInjects() {
-    assertThat(EdgeAnnotations.VALUE_FORMATS.keySet()).allSatisfy(k -> assertThat(k)
-        .doesNotContain("snippet").doesNotContain("auth").doesNotContain("mirror").doesNotContain("redirect")
-        .doesNotContain("rewrite").doesNotContain("backend").doesNotContain("upstream-vhost").doesNotContain("alias")
-        .doesNotContain("ssl-passthrough").doesNotContain("middlewares").doesNotContain("canary")
-        .doesNotContain("cors").doesNotContain("hostname").doesNotContain("common-name").doesNotContain("sans"));
+    assertThat(EdgeAnnotations.VALUE_FORMATS.keySet())
+        .allSatisfy(k -> assertThat(k)
+            .doesNotContain("snippet")
+            .doesNotContain("auth")
+            .doesNotContain("mirror")
+            .doesNotContain("redirect")
+            .doesNotContain("rewrite")
+            .doesNotContain("backend")
+            .doesNotContain("upstream-vhost")
+            .doesNotContain("alias")
+            .doesNotContain("ssl-passthrough")
+            .doesNotContain("middlewares")
+            .doesNotContain("canary")
+            .doesNotContain("cors")
+            .doesNotContain("hostname")
+            .doesNotContain("common-name")
+            .doesNotContain("sans"));
   }
 
   @Test
   void theKnownAttackAnnotationsAreRefusedInAnyCase() {
-    for (String key : List.of(NGINX + "auth-url", NGINX + "auth-tls-match-cn", NGINX + "auth-tls-secret",
-        NGINX + "mirror-target", NGINX + "mirror-host", NGINX + "server-snippet", NGINX + "Server-Snippet",
-        NGINX + "configuration-snippet", NGINX + "CONFIGURATION-SNIPPET", "NGINX.ingress.kubernetes.io/auth-url",
-        NGINX + "custom-http-errors", NGINX + "default-backend", NGINX + "permanent-redirect", NGINX + "rewrite-target",
-        NGINX + "use-regex", NGINX + "backend-protocol", NGINX + "upstream-vhost", NGINX + "server-alias",
-        NGINX + "ssl-passthrough", NGINX + "enable-access-log", NGINX + "limit-allowlist", NGINX + "canary",
-        "external-dns.alpha.kubernetes.io/hostname", "cert-manager.io/common-name", "kubernetes.io/tls-acme",
-        "acme.cert-manager.io/http01-edit-in-place", NGINX + "Proxy-Connect-Timeout")) {
-      assertThat(nginx(Map.of(key, "x"))).as(key)
+    for (String key : List.of(
+        NGINX + "auth-url",
+        NGINX + "auth-tls-match-cn",
+        NGINX + "auth-tls-secret",
+        NGINX + "mirror-target",
+        NGINX + "mirror-host",
+        NGINX + "server-snippet",
+        NGINX + "Server-Snippet",
+        NGINX + "configuration-snippet",
+        NGINX + "CONFIGURATION-SNIPPET",
+        "NGINX.ingress.kubernetes.io/auth-url",
+        NGINX + "custom-http-errors",
+        NGINX + "default-backend",
+        NGINX + "permanent-redirect",
+        NGINX + "rewrite-target",
+        NGINX + "use-regex",
+        NGINX + "backend-protocol",
+        NGINX + "upstream-vhost",
+        NGINX + "server-alias",
+        NGINX + "ssl-passthrough",
+        NGINX + "enable-access-log",
+        NGINX + "limit-allowlist",
+        NGINX + "canary",
+        "external-dns.alpha.kubernetes.io/hostname",
+        "cert-manager.io/common-name",
+        "kubernetes.io/tls-acme",
+        "acme.cert-manager.io/http01-edit-in-place",
+        NGINX + "Proxy-Connect-Timeout")) {
+      assertThat(nginx(Map.of(key, "x")))
+          .as(key)
           .containsExactly(key + ": " + EdgeAnnotations.NOT_ALLOWED_MESSAGE);
     }
   }
 
   @Test
   void theOperatorsOwnAnnotationsAreRefusedWithTheirOwnMessageInAnyCase() {
-    for (String key : List.of(NGINX + "proxy-body-size", NGINX + "SSL-Redirect", NGINX + "limit-rps",
-        NGINX + "custom-headers", TRAEFIK + "router.middlewares", TRAEFIK + "Router.Middlewares",
-        TRAEFIK + "router.entrypoints", "cert-manager.io/cluster-issuer", "cert-manager.io/issuer",
+    for (String key : List.of(
+        NGINX + "proxy-body-size",
+        NGINX + "SSL-Redirect",
+        NGINX + "limit-rps",
+        NGINX + "custom-headers",
+        TRAEFIK + "router.middlewares",
+        TRAEFIK + "Router.Middlewares",
+        TRAEFIK + "router.entrypoints",
+        "cert-manager.io/cluster-issuer",
+        "cert-manager.io/issuer",
         "kubernetes.io/ingress.class")) {
-      assertThat(nginx(Map.of(key, "x"))).as(key).containsExactly(key + ": " + EdgeAnnotations.OWNED_MESSAGE);
-      assertThat(EdgeAnnotations.problems(Map.of(key, "x"), true)).as(key)
+      assertThat(nginx(Map.of(key, "x")))
+          .as(key)
+          .containsExactly(key + ": " + EdgeAnnotations.OWNED_MESSAGE);
+      assertThat(EdgeAnnotations.problems(Map.of(key, "x"), true))
+          .as(key)
           .containsExactly(key + ": " + EdgeAnnotations.OWNED_MESSAGE);
     }
   }
@@ -94,12 +139,17 @@ class EdgeAnnotationsTest {
         "host: a.example.org\ningress: {className: nginx, tls: {issuer: ca}, rateLimit: {enabled: false}}",
         "host: a.example.org\ningress: {className: traefik, tls: {clusterIssuer: letsencrypt}}",
         "host: a.example.org\ningress: {className: public, controller: traefik, tls: {issuer: ca}}")) {
-      Fixtures.render(Fixtures.resource("team", spec)).objects().stream().filter(Ingress.class::isInstance)
+      Fixtures.render(Fixtures.resource("team", spec)).objects().stream()
+          .filter(Ingress.class::isInstance)
           .forEach(o -> rendered.addAll(o.getMetadata().getAnnotations().keySet()));
     }
     assertThat(rendered).isNotEmpty().allMatch(k -> owned.matcher(k).matches());
-    assertThat(new TreeSet<>(rendered)).contains(NGINX + "proxy-read-timeout", TRAEFIK + "router.middlewares",
-        "cert-manager.io/issuer", "cert-manager.io/cluster-issuer");
+    assertThat(new TreeSet<>(rendered))
+        .contains(
+            NGINX + "proxy-read-timeout",
+            TRAEFIK + "router.middlewares",
+            "cert-manager.io/issuer",
+            "cert-manager.io/cluster-issuer");
   }
 
   @Test
@@ -117,12 +167,19 @@ class EdgeAnnotationsTest {
 
   @Test
   void theControllerIsTheOneTheIngressIsRenderedFor() {
-    for (String ingress : List.of("{className: nginx}", "{className: traefik}", "{className: Traefik-Public}",
-        "{className: public}", "{className: traefik, controller: nginx}", "{className: public, controller: traefik}")) {
+    for (String ingress : List.of(
+        "{className: nginx}",
+        "{className: traefik}",
+        "{className: Traefik-Public}",
+        "{className: public}",
+        "{className: traefik, controller: nginx}",
+        "{className: public, controller: traefik}")) {
       var resource = Fixtures.resource("team", "host: a.example.org\ningress: " + ingress);
       IngressSpec spec = resource.getSpec().getIngress();
-      assertThat(EdgeAnnotations.traefik(spec)).as(ingress)
-          .isEqualTo(new ResolvedSpec(resource).ingressController() == IngressSpec.Controller.TRAEFIK);
+      assertThat(EdgeAnnotations.traefik(spec))
+          .as(ingress)
+          .isEqualTo(
+              new ResolvedSpec(resource).ingressController() == IngressSpec.Controller.TRAEFIK);
     }
   }
 
@@ -130,17 +187,21 @@ class EdgeAnnotationsTest {
   void valuesHoldNoControlCharacterAndKeepTheirKeysFormat() {
     String key = NGINX + "proxy-buffer-size";
     assertThat(nginx(Map.of(key, "16k"))).isEmpty();
-    assertThat(nginx(Map.of(key, "16k\nserver_tokens on"))).containsExactly(key + ": "
-        + EdgeAnnotations.CONTROL_CHARACTER_MESSAGE);
-    assertThat(nginx(Map.of(key, "16k\u0000"))).containsExactly(key + ": " + EdgeAnnotations.CONTROL_CHARACTER_MESSAGE);
-    assertThat(nginx(Map.of(key, "16k\u007f"))).containsExactly(key + ": " + EdgeAnnotations.CONTROL_CHARACTER_MESSAGE);
-    assertThat(nginx(Map.of(key, "16k; }"))).containsExactly(key + ": the value must be a size such as 16k or 1m");
+    assertThat(nginx(Map.of(key, "16k\nserver_tokens on")))
+        .containsExactly(key + ": " + EdgeAnnotations.CONTROL_CHARACTER_MESSAGE);
+    assertThat(nginx(Map.of(key, "16k\u0000")))
+        .containsExactly(key + ": " + EdgeAnnotations.CONTROL_CHARACTER_MESSAGE);
+    assertThat(nginx(Map.of(key, "16k\u007f")))
+        .containsExactly(key + ": " + EdgeAnnotations.CONTROL_CHARACTER_MESSAGE);
+    assertThat(nginx(Map.of(key, "16k; }")))
+        .containsExactly(key + ": the value must be a size such as 16k or 1m");
     String range = NGINX + "allowlist-source-range";
     assertThat(nginx(Map.of(range, "10.0.0.0/8, 192.168.0.0/16,2001:db8::/32"))).isEmpty();
-    assertThat(nginx(Map.of(range, ("10.0.0.0/8,").repeat(200) + "10.0.0.0/8"))).containsExactly(range + ": "
-        + EdgeAnnotations.TOO_LONG_MESSAGE);
-    assertThat(nginx(Map.of(NGINX + "enable-modsecurity", "false"))).containsExactly(NGINX
-        + "enable-modsecurity: the value must be true (it may be turned on, not off)");
+    assertThat(nginx(Map.of(range, ("10.0.0.0/8,").repeat(200) + "10.0.0.0/8")))
+        .containsExactly(range + ": " + EdgeAnnotations.TOO_LONG_MESSAGE);
+    assertThat(nginx(Map.of(NGINX + "enable-modsecurity", "false")))
+        .containsExactly(
+            NGINX + "enable-modsecurity: the value must be true (it may be turned on, not off)");
   }
 
   @Test
@@ -174,7 +235,9 @@ class EdgeAnnotationsTest {
     typical.put(NGINX + "enable-modsecurity", "true");
     typical.put(NGINX + "enable-owasp-core-rules", "true");
     assertThat(nginx(typical)).isEmpty();
-    assertThat(EdgeAnnotations.problems(Map.of(TRAEFIK + "router.tls.certresolver", "letsencrypt"), true)).isEmpty();
+    assertThat(EdgeAnnotations.problems(
+            Map.of(TRAEFIK + "router.tls.certresolver", "letsencrypt"), true))
+        .isEmpty();
     Set<String> covered = new TreeSet<>(typical.keySet());
     covered.add(TRAEFIK + "router.tls.certresolver");
     assertThat(covered).isEqualTo(EdgeAnnotations.VALUE_FORMATS.keySet());
@@ -182,14 +245,17 @@ class EdgeAnnotationsTest {
 
   @Test
   void aKeyWithControlCharactersIsShownWithoutThem() {
-    assertThat(nginx(Map.of("evil\nkey", "x"))).containsExactly("evil?key: " + EdgeAnnotations.NOT_ALLOWED_MESSAGE);
+    assertThat(nginx(Map.of("evil\nkey", "x")))
+        .containsExactly("evil?key: " + EdgeAnnotations.NOT_ALLOWED_MESSAGE);
   }
 
   @Test
   void theCelRulesUseTheSameExpressionsAndNoBackslash() {
     assertThat(EdgeAnnotations.CEL_NOT_OWNED).contains(EdgeAnnotations.OWNED_KEYS);
-    assertThat(EdgeAnnotations.CEL_ALLOWED).contains(EdgeAnnotations.OWNED_KEYS)
-        .contains(EdgeAnnotations.ANY_CONTROLLER_KEYS).contains(EdgeAnnotations.NGINX_KEYS)
+    assertThat(EdgeAnnotations.CEL_ALLOWED)
+        .contains(EdgeAnnotations.OWNED_KEYS)
+        .contains(EdgeAnnotations.ANY_CONTROLLER_KEYS)
+        .contains(EdgeAnnotations.NGINX_KEYS)
         .contains(EdgeAnnotations.TRAEFIK_KEYS);
     assertThat(EdgeAnnotations.CEL_NOT_OWNED + EdgeAnnotations.CEL_ALLOWED).doesNotContain("\\");
   }

@@ -32,12 +32,11 @@ import org.loomio.operator.testing.Fixtures;
  */
 class EnvironmentEvidenceTest {
 
-  private static final Path DOCS = Path.of(System.getProperty("examples.dir", "../examples")).resolveSibling("docs");
+  private static final Path DOCS =
+      Path.of(System.getProperty("examples.dir", "../examples")).resolveSibling("docs");
 
   /** Stacks that together set every variable: each mode of database, Redis, storage and mail, every flag. */
-  private static final List<String> SPECS = List.of(
-      "host: a.example.org",
-      """
+  private static final List<String> SPECS = List.of("host: a.example.org", """
       host: a.example.org
       replyHostname: reply.example.org
       supportEmail: help@example.org
@@ -65,11 +64,14 @@ class EnvironmentEvidenceTest {
     Map<String, String> rows = new LinkedHashMap<>();
     // a cell: anything but an unescaped '|' (Markdown writes a pipe inside a cell as \\|)
     String cell = "((?:[^|\\\\]|\\\\.)*)";
-    Pattern row = Pattern.compile("^\\| `([A-Z][A-Z0-9_]*)` \\|" + cell + "\\|" + cell + "\\|" + cell + "\\|",
+    Pattern row = Pattern.compile(
+        "^\\| `([A-Z][A-Z0-9_]*)` \\|" + cell + "\\|" + cell + "\\|" + cell + "\\|",
         Pattern.MULTILINE);
     Matcher m = row.matcher(doc.substring(start, end < 0 ? doc.length() : end));
     while (m.find()) {
-      assertThat(rows.put(m.group(1), m.group(3).trim())).as(m.group(1) + " has one row").isNull();
+      assertThat(rows.put(m.group(1), m.group(3).trim()))
+          .as(m.group(1) + " has one row")
+          .isNull();
       assertThat(m.group(4).trim()).as(m.group(1) + ": versions").isNotEmpty();
     }
     return rows;
@@ -85,10 +87,13 @@ class EnvironmentEvidenceTest {
       resource.getSpec().getEnv().forEach(e -> users.add(e.getName()));
       resource.getSpec().getSecretEnv().forEach(e -> users.add(e.getName()));
       users.removeAll(HocuspocusDeployment.ERROR_REPORTING);
-      stack.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals("team-config"))
+      stack.all(ConfigMap.class).stream()
+          .filter(c -> c.getMetadata().getName().equals("team-config"))
           .forEach(c -> names.addAll(c.getData().keySet()));
       List<PodSpec> pods = new ArrayList<>();
-      stack.all(Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+      stack
+          .all(Deployment.class)
+          .forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
       stack.all(Job.class).forEach(j -> pods.add(j.getSpec().getTemplate().getSpec()));
       for (PodSpec pod : pods) {
         List<Container> containers = new ArrayList<>(pod.getContainers());
@@ -111,18 +116,31 @@ class EnvironmentEvidenceTest {
   void everyVariableTheOperatorSetsHasItsEvidence() throws IOException {
     Map<String, String> table = table();
     TreeSet<String> rendered = rendered();
-    assertThat(rendered).contains("FORCE_SSL", "REDIS_URL", "REPLY_HOSTNAME", "LOOMIO_SYSTEM_RELOAD",
-        "BOOTSNAP_READONLY", "HTTP_READ_TIMEOUT", "HTTP_WRITE_TIMEOUT", "SENTRY_DSN", "SENTRY_PUBLIC_DSN");
-    assertThat(rendered).as("variables without a row in docs/api.md's evidence table")
+    assertThat(rendered)
+        .contains(
+            "FORCE_SSL",
+            "REDIS_URL",
+            "REPLY_HOSTNAME",
+            "LOOMIO_SYSTEM_RELOAD",
+            "BOOTSNAP_READONLY",
+            "HTTP_READ_TIMEOUT",
+            "HTTP_WRITE_TIMEOUT",
+            "SENTRY_DSN",
+            "SENTRY_PUBLIC_DSN");
+    assertThat(rendered)
+        .as("variables without a row in docs/api.md's evidence table")
         .allSatisfy(name -> assertThat(table).containsKey(name));
-    table.forEach((name, file) -> assertThat(file).as(name + ": the file that reads it")
+    table.forEach((name, file) -> assertThat(file)
+        .as(name + ": the file that reads it")
         .matches(".*`[^`]*(/|\\.rb|\\.mjs|\\.sh|\\.yml|\\.md|Dockerfile)[^`]*`.*"));
   }
 
   @Test
   void theTableNamesNothingTheOperatorNeitherSetsNorKeeps() throws IOException {
     TreeSet<String> rendered = rendered();
-    assertThat(table().keySet()).allSatisfy(name -> assertThat(rendered.contains(name) || EnvNames.isOwned(name))
-        .as(name + " is rendered or owned").isTrue());
+    assertThat(table().keySet())
+        .allSatisfy(name -> assertThat(rendered.contains(name) || EnvNames.isOwned(name))
+            .as(name + " is rendered or owned")
+            .isTrue());
   }
 }

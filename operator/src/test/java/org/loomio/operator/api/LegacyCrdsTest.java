@@ -28,18 +28,63 @@ class LegacyCrdsTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** JSONSchemaProps of apiextensions.k8s.io/v1 in Kubernetes 1.20 (x-kubernetes-validations came in 1.23). */
-  private static final Set<String> SCHEMA_FIELDS_1_20 = Set.of("id", "$schema", "$ref", "description", "type",
-      "format", "title", "default", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
-      "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "multipleOf", "enum", "maxProperties",
-      "minProperties", "required", "items", "allOf", "oneOf", "anyOf", "not", "properties", "additionalProperties",
-      "patternProperties", "dependencies", "additionalItems", "definitions", "externalDocs", "example", "nullable",
-      "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource", "x-kubernetes-int-or-string",
-      "x-kubernetes-list-map-keys", "x-kubernetes-list-type", "x-kubernetes-map-type");
+  private static final Set<String> SCHEMA_FIELDS_1_20 = Set.of(
+      "id",
+      "$schema",
+      "$ref",
+      "description",
+      "type",
+      "format",
+      "title",
+      "default",
+      "maximum",
+      "exclusiveMaximum",
+      "minimum",
+      "exclusiveMinimum",
+      "maxLength",
+      "minLength",
+      "pattern",
+      "maxItems",
+      "minItems",
+      "uniqueItems",
+      "multipleOf",
+      "enum",
+      "maxProperties",
+      "minProperties",
+      "required",
+      "items",
+      "allOf",
+      "oneOf",
+      "anyOf",
+      "not",
+      "properties",
+      "additionalProperties",
+      "patternProperties",
+      "dependencies",
+      "additionalItems",
+      "definitions",
+      "externalDocs",
+      "example",
+      "nullable",
+      "x-kubernetes-preserve-unknown-fields",
+      "x-kubernetes-embedded-resource",
+      "x-kubernetes-int-or-string",
+      "x-kubernetes-list-map-keys",
+      "x-kubernetes-list-type",
+      "x-kubernetes-map-type");
   /** CustomResourceDefinitionVersion in Kubernetes 1.20 (selectableFields came in 1.30). */
-  private static final Set<String> VERSION_FIELDS_1_20 = Set.of("name", "served", "storage", "deprecated",
-      "deprecationWarning", "schema", "subresources", "additionalPrinterColumns");
-  private static final Set<String> SPEC_FIELDS_1_20 = Set.of("group", "names", "scope", "versions", "conversion",
-      "preserveUnknownFields");
+  private static final Set<String> VERSION_FIELDS_1_20 = Set.of(
+      "name",
+      "served",
+      "storage",
+      "deprecated",
+      "deprecationWarning",
+      "schema",
+      "subresources",
+      "additionalPrinterColumns");
+
+  private static final Set<String> SPEC_FIELDS_1_20 =
+      Set.of("group", "names", "scope", "versions", "conversion", "preserveUnknownFields");
 
   @Test
   void committedLegacyCrdsAreTheGeneratedOnesWithoutCelRules() throws IOException {
@@ -53,7 +98,9 @@ class LegacyCrdsTest {
     for (Path crd : generated) {
       String name = crd.getFileName().toString();
       assertThat(Files.readString(LEGACY.resolve(name)))
-          .as("crds/legacy/%s is stale: run mvn -pl operator -Pupdate-crds process-classes and commit it", name)
+          .as(
+              "crds/legacy/%s is stale: run mvn -pl operator -Pupdate-crds process-classes and commit it",
+              name)
           .isEqualTo(LegacyCrds.of(Files.readString(crd), name));
     }
   }
@@ -65,7 +112,9 @@ class LegacyCrdsTest {
       JsonNode full = YAML.readTree(crd.toFile());
       JsonNode legacy = YAML.readTree(LEGACY.resolve(crd.getFileName()).toFile());
       rules += full.findValues(LegacyCrds.CEL_RULES).size();
-      assertThat(legacy.findValues(LegacyCrds.CEL_RULES)).as(crd.getFileName().toString()).isEmpty();
+      assertThat(legacy.findValues(LegacyCrds.CEL_RULES))
+          .as(crd.getFileName().toString())
+          .isEmpty();
       JsonNode stripped = full.deepCopy();
       strip(stripped);
       assertThat(legacy).as(crd.getFileName() + ": everything else kept").isEqualTo(stripped);
@@ -96,16 +145,22 @@ class LegacyCrdsTest {
     assertThat(unknown).isEmpty();
     // and the check would notice a CEL rule
     List<String> full = new ArrayList<>();
-    schema("full", YAML.readTree(GENERATED.resolve("loomiodeployments.loomio.org-v1.yml").toFile())
-        .at("/spec/versions/0/schema/openAPIV3Schema"), full);
+    schema(
+        "full",
+        YAML.readTree(GENERATED.resolve("loomiodeployments.loomio.org-v1.yml").toFile())
+            .at("/spec/versions/0/schema/openAPIV3Schema"),
+        full);
     assertThat(full).anySatisfy(f -> assertThat(f).endsWith(LegacyCrds.CEL_RULES));
   }
 
   @Test
   void theChartShipsNoSecondCrdSet() throws IOException {
-    // Helm installs every file under a chart's crds/, subdirectories included: the legacy set stays out of it
+    // Helm installs every file under a chart's crds/, subdirectories included: the legacy set stays
+    // out of it
     try (Stream<Path> files = Files.walk(CRDS.resolveSibling("helm/loomio-operator/crds"))) {
-      assertThat(files.filter(Files::isDirectory).count()).as("directories under the chart's crds/").isEqualTo(1);
+      assertThat(files.filter(Files::isDirectory).count())
+          .as("directories under the chart's crds/")
+          .isEqualTo(1);
     }
   }
 
@@ -119,7 +174,9 @@ class LegacyCrdsTest {
       }
     });
     for (String map : List.of("properties", "patternProperties", "definitions", "dependencies")) {
-      node.path(map).fields().forEachRemaining(e -> schema(path + "." + e.getKey(), e.getValue(), unknown));
+      node.path(map)
+          .fields()
+          .forEachRemaining(e -> schema(path + "." + e.getKey(), e.getValue(), unknown));
     }
     for (String one : List.of("items", "additionalProperties", "additionalItems", "not")) {
       JsonNode child = node.path(one);

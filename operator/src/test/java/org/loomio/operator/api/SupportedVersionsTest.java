@@ -33,31 +33,42 @@ import picocli.CommandLine;
  */
 class SupportedVersionsTest {
 
-  private static final Path ROOT = Path.of(System.getProperty("examples.dir", "../examples")).getParent();
-  private static final Path CHART = Path.of(System.getProperty("chart.dir", "../helm/loomio-operator"));
+  private static final Path ROOT =
+      Path.of(System.getProperty("examples.dir", "../examples")).getParent();
+  private static final Path CHART =
+      Path.of(System.getProperty("chart.dir", "../helm/loomio-operator"));
 
   @Test
   void theStatementIsTheContracts() {
-    assertThat(ClusterCapabilities.SUPPORT_STATEMENT).isEqualTo("Supported: Kubernetes 1.27 and newer."
-        + " Kubernetes 1.20 to 1.26 run with the documented gaps. Older versions are not supported.");
+    assertThat(ClusterCapabilities.SUPPORT_STATEMENT)
+        .isEqualTo(
+            "Supported: Kubernetes 1.27 and newer."
+                + " Kubernetes 1.20 to 1.26 run with the documented gaps. Older versions are not supported.");
   }
 
   @Test
   void everyDocumentSaysTheSameStatement() throws IOException {
-    for (Path doc : List.of(ROOT.resolve("docs/api.md"), CHART.resolve("README.md"), ROOT.resolve("README.md"))) {
-      assertThat(Files.readString(doc)).as(doc.toString()).contains(ClusterCapabilities.SUPPORT_STATEMENT);
+    for (Path doc : List.of(
+        ROOT.resolve("docs/api.md"), CHART.resolve("README.md"), ROOT.resolve("README.md"))) {
+      assertThat(Files.readString(doc))
+          .as(doc.toString())
+          .contains(ClusterCapabilities.SUPPORT_STATEMENT);
     }
-    // and no document says anything else: every "Supported: Kubernetes" is the statement, no "1.x or newer"
+    // and no document says anything else: every "Supported: Kubernetes" is the statement, no "1.x
+    // or newer"
     List<String> drift = new ArrayList<>();
     for (Path doc : documents()) {
       String text = Files.readString(doc).replaceAll("\\s+", " ");
       Matcher supported = Pattern.compile("Supported: Kubernetes").matcher(text);
       while (supported.find()) {
         if (!text.startsWith(ClusterCapabilities.SUPPORT_STATEMENT, supported.start())) {
-          drift.add(doc + ": " + text.substring(supported.start(), Math.min(text.length(), supported.start() + 80)));
+          drift.add(doc + ": "
+              + text.substring(supported.start(), Math.min(text.length(), supported.start() + 80)));
         }
       }
-      Matcher orNewer = Pattern.compile("(?i)kubernetes (>= ?)?1\\.\\d+( or newer|\\+ only| and later)").matcher(text);
+      Matcher orNewer = Pattern.compile(
+              "(?i)kubernetes (>= ?)?1\\.\\d+( or newer|\\+ only| and later)")
+          .matcher(text);
       while (orNewer.find()) {
         drift.add(doc + ": " + orNewer.group());
       }
@@ -67,9 +78,11 @@ class SupportedVersionsTest {
 
   @Test
   void theChartRefusesWhatTheOperatorDoesNotRunOn() throws IOException {
-    var chart = new ObjectMapper(new YAMLFactory()).readTree(CHART.resolve("Chart.yaml").toFile());
+    var chart =
+        new ObjectMapper(new YAMLFactory()).readTree(CHART.resolve("Chart.yaml").toFile());
     assertThat(chart.path("kubeVersion").asText())
-        .isEqualTo(">=1." + ClusterCapabilities.OLDEST_RUNNABLE_MINOR + ".0-0").isEqualTo(">=1.20.0-0");
+        .isEqualTo(">=1." + ClusterCapabilities.OLDEST_RUNNABLE_MINOR + ".0-0")
+        .isEqualTo(">=1.20.0-0");
     assertThat(Chart.template("{}", "1.20.2")).isNotEmpty();
     assertThatThrownBy(() -> Chart.render("{}", "1.19.16")).hasMessageContaining(">=1.20.0-0");
   }
@@ -78,9 +91,13 @@ class SupportedVersionsTest {
   void apiReferenceListsEveryGapAsTheCodeKnowsIt() throws IOException {
     String api = Files.readString(ROOT.resolve("docs/api.md"));
     for (ClusterCapabilities.Gap gap : ClusterCapabilities.GAPS) {
-      assertThat(api).contains("| " + gap.what() + " | 1." + gap.sinceMinor() + " | " + gap.consequence() + " |");
-      assertThat(gap.sinceMinor()).isBetween(ClusterCapabilities.OLDEST_RUNNABLE_MINOR + 1,
-          ClusterCapabilities.OLDEST_SUPPORTED_MINOR);
+      assertThat(api)
+          .contains(
+              "| " + gap.what() + " | 1." + gap.sinceMinor() + " | " + gap.consequence() + " |");
+      assertThat(gap.sinceMinor())
+          .isBetween(
+              ClusterCapabilities.OLDEST_RUNNABLE_MINOR + 1,
+              ClusterCapabilities.OLDEST_SUPPORTED_MINOR);
     }
     assertThat(ClusterCapabilities.forVersion("1.20").gaps()).isEqualTo(ClusterCapabilities.GAPS);
     assertThat(ClusterCapabilities.forVersion("1.27").gaps()).isEmpty();
@@ -105,13 +122,16 @@ class SupportedVersionsTest {
       logger.setAdditive(true);
     }
     List<ILoggingEvent> statements = appender.list.stream()
-        .filter(e -> e.getFormattedMessage().contains(ClusterCapabilities.SUPPORT_STATEMENT)).toList();
+        .filter(e -> e.getFormattedMessage().contains(ClusterCapabilities.SUPPORT_STATEMENT))
+        .toList();
     assertThat(statements).hasSize(3);
     assertThat(statements.get(0).getLevel()).isEqualTo(Level.INFO);
     assertThat(statements.get(0).getFormattedMessage()).startsWith("Kubernetes 1.30 is supported.");
     assertThat(statements.get(1).getLevel()).isEqualTo(Level.WARN);
-    assertThat(statements.get(1).getFormattedMessage()).startsWith("Kubernetes 1.24 runs with these gaps: ")
-        .contains(ClusterCapabilities.GAPS.get(2).toString()).contains(ClusterCapabilities.GAPS.get(4).toString())
+    assertThat(statements.get(1).getFormattedMessage())
+        .startsWith("Kubernetes 1.24 runs with these gaps: ")
+        .contains(ClusterCapabilities.GAPS.get(2).toString())
+        .contains(ClusterCapabilities.GAPS.get(4).toString())
         .doesNotContain(ClusterCapabilities.GAPS.get(0).what());
     assertThat(statements.get(2).getLevel()).isEqualTo(Level.ERROR);
     assertThat(statements.get(2).getFormattedMessage())
@@ -120,14 +140,23 @@ class SupportedVersionsTest {
 
   @Test
   void theRenderCliSaysItInItsHelp() {
-    String help = String.join(" ", new CommandLine(new Main()).getSubcommands().get("render").getCommandSpec()
-        .findOption("--kube-version").description());
+    String help = String.join(
+        " ",
+        new CommandLine(new Main())
+            .getSubcommands()
+            .get("render")
+            .getCommandSpec()
+            .findOption("--kube-version")
+            .description());
     assertThat(help).contains(ClusterCapabilities.SUPPORT_STATEMENT);
   }
 
   private static List<Path> documents() throws IOException {
-    List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md"), CHART.resolve("README.md"),
-        CHART.resolve("templates/NOTES.txt"), CHART.resolve("values.yaml")));
+    List<Path> docs = new ArrayList<>(List.of(
+        ROOT.resolve("README.md"),
+        CHART.resolve("README.md"),
+        CHART.resolve("templates/NOTES.txt"),
+        CHART.resolve("values.yaml")));
     try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
       files.filter(f -> f.toString().endsWith(".md")).forEach(docs::add);
     }

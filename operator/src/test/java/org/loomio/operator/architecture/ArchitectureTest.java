@@ -42,23 +42,29 @@ class ArchitectureTest {
       List.of("runtime", "cli"));
 
   static final List<String[]> DEBT = List.of(
-      // ResolvedSpec, BackupSchedule, Quantities and Credentials belong to a model package below both
+      // ResolvedSpec, BackupSchedule, Quantities and Credentials belong to a model package below
+      // both
       new String[] {"validation", "render"},
-      // the Traefik Middleware class is a third-party API model: it belongs beside api, not in reconcile
+      // the Traefik Middleware class is a third-party API model: it belongs beside api, not in
+      // reconcile
       new String[] {"render", "reconcile.thirdparty"},
-      // HardenedPod reads render's Component and names: the shared value types belong to the model package
+      // HardenedPod reads render's Component and names: the shared value types belong to the model
+      // package
       new String[] {"render.pod", "render"},
-      // CredentialRotation reads StatusAggregator.migrationState: that belongs to a lower status helper
+      // CredentialRotation reads StatusAggregator.migrationState: that belongs to a lower status
+      // helper
       new String[] {"secrets", "reconcile"},
       // the dependents read Conditions/NameConflicts/InstanceLabel of reconcile
       new String[] {"reconcile.dependent", "reconcile"},
-      // reconcilers count into OperatorMetrics and read OperatorSettings: those belong below reconcile
+      // reconcilers count into OperatorMetrics and read OperatorSettings: those belong below
+      // reconcile
       new String[] {"reconcile", "runtime"});
 
   static final PackageRules RULES = new PackageRules(ROOT, LAYERS, DEBT);
 
   private static final JavaClasses OPERATOR = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages(ROOT);
 
   @Test
   void theOperatorKeepsItsLayersAndHasNoPackageCycles() {
@@ -72,7 +78,9 @@ class ArchitectureTest {
     for (JavaClass c : OPERATOR) {
       packages.add(relative(c.getPackageName()));
     }
-    assertThat(packages).as("a new package is placed in LAYERS (and docs/architecture.md)").isSubsetOf(placed);
+    assertThat(packages)
+        .as("a new package is placed in LAYERS (and docs/architecture.md)")
+        .isSubsetOf(placed);
   }
 
   @Test
@@ -96,16 +104,27 @@ class ArchitectureTest {
   void theRulesCatchAnInjectedCycleAndAnUpwardImport() {
     String fixture = ArchitectureTest.class.getPackageName() + ".fixture";
     JavaClasses cycle = new ClassFileImporter().importPackages(fixture + ".cycle");
-    assertThat(new PackageRules(fixture + ".cycle", List.of(List.of("a", "b")), List.of()).violations(cycle))
+    assertThat(new PackageRules(fixture + ".cycle", List.of(List.of("a", "b")), List.of())
+            .violations(cycle))
         .anySatisfy(v -> assertThat(v).contains("Cycle detected").contains("a").contains("b"));
-    assertThat(new PackageRules(fixture + ".cycle", List.of(List.of("a", "b")), List.<String[]>of(new String[] {"b", "a"}))
-        .violations(cycle)).as("known debt is ignored").isEmpty();
+    assertThat(new PackageRules(
+                fixture + ".cycle",
+                List.of(List.of("a", "b")),
+                List.<String[]>of(new String[] {"b", "a"}))
+            .violations(cycle))
+        .as("known debt is ignored")
+        .isEmpty();
 
     JavaClasses layers = new ClassFileImporter().importPackages(fixture + ".layers");
-    assertThat(new PackageRules(fixture + ".layers", List.of(List.of("low"), List.of("high")), List.of())
-        .violations(layers)).anySatisfy(v -> assertThat(v).contains("Low").contains("High"));
-    assertThat(new PackageRules(fixture + ".layers", List.of(List.of("high"), List.of("low")), List.of())
-        .violations(layers)).as("importing downwards is fine").isEmpty();
+    assertThat(new PackageRules(
+                fixture + ".layers", List.of(List.of("low"), List.of("high")), List.of())
+            .violations(layers))
+        .anySatisfy(v -> assertThat(v).contains("Low").contains("High"));
+    assertThat(new PackageRules(
+                fixture + ".layers", List.of(List.of("high"), List.of("low")), List.of())
+            .violations(layers))
+        .as("importing downwards is fine")
+        .isEmpty();
   }
 
   private static String relative(String pkg) {

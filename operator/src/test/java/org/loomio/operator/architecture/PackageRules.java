@@ -40,12 +40,18 @@ record PackageRules(String root, List<List<String>> layers, List<String[]> debt)
   List<ArchRule> rules() {
     LayeredArchitecture layered = layeredArchitecture().consideringOnlyDependenciesInLayers();
     for (int i = 0; i < layers.size(); i++) {
-      layered = layered.layer(name(i)).definedBy(layers.get(i).stream().map(this::pattern).toArray(String[]::new));
+      layered = layered
+          .layer(name(i))
+          .definedBy(layers.get(i).stream().map(this::pattern).toArray(String[]::new));
     }
     for (int i = 0; i < layers.size(); i++) {
-      layered = i == 0 ? layered.whereLayer(name(i)).mayNotAccessAnyLayer()
-          : layered.whereLayer(name(i)).mayOnlyAccessLayers(
-              java.util.stream.IntStream.range(0, i).mapToObj(PackageRules::name).toArray(String[]::new));
+      layered = i == 0
+          ? layered.whereLayer(name(i)).mayNotAccessAnyLayer()
+          : layered
+              .whereLayer(name(i))
+              .mayOnlyAccessLayers(java.util.stream.IntStream.range(0, i)
+                  .mapToObj(PackageRules::name)
+                  .toArray(String[]::new));
     }
     SliceRule cycles = slices().matching(root + ".(**)").should().beFreeOfCycles();
     for (String[] edge : debt) {
@@ -54,7 +60,8 @@ record PackageRules(String root, List<List<String>> layers, List<String[]> debt)
       layered = layered.ignoreDependency(from, to);
       cycles = cycles.ignoreDependency(from, to);
     }
-    return List.of(layered.because("a layer imports only the layers below it (docs/architecture.md)"), cycles);
+    return List.of(
+        layered.because("a layer imports only the layers below it (docs/architecture.md)"), cycles);
   }
 
   private static String name(int layer) {

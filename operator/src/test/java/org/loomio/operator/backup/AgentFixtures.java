@@ -23,7 +23,8 @@ final class AgentFixtures {
   static final Map<String, byte[]> SECRETS = new LinkedHashMap<>();
 
   static {
-    SECRETS.put("SECRET_KEY_BASE", "s3cr3t-key-base-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    SECRETS.put(
+        "SECRET_KEY_BASE", "s3cr3t-key-base-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
     SECRETS.put("DEVISE_SECRET", "devise-Sekret-Ünïcode-✓".getBytes(StandardCharsets.UTF_8));
     SECRETS.put("BINARY_VALUE", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 10, 13});
     SECRETS.put(".dotted.key", "dotted-value-42".getBytes(StandardCharsets.UTF_8));
@@ -52,7 +53,8 @@ final class AgentFixtures {
     Files.write(root.resolve("empty"), new byte[0]);
     Files.createDirectories(root.resolve("empty-dir"));
     // a link out of the uploads (to a file beside them): must not be archived, let alone followed
-    Path outside = Files.writeString(root.resolveSibling(root.getFileName() + "-outside.txt"), "outside");
+    Path outside =
+        Files.writeString(root.resolveSibling(root.getFileName() + "-outside.txt"), "outside");
     Files.createSymbolicLink(root.resolve("link-out"), outside);
     return root;
   }

@@ -52,16 +52,55 @@ class BackupCommandsTest {
   void bothCommandsAreRegisteredWithTheirOptions() {
     Run backup = run(new Main(), "backup", "--help");
     assertThat(backup.code()).isZero();
-    assertThat(backup.out()).contains("--stack", "--dump", "--uploads", "--secrets", "--recipients", "--passphrase-file",
-        "--to-directory", "--to-s3", "--s3-endpoint", "--s3-bucket", "--s3-prefix", "--s3-region", "--s3-path-style",
-        "--s3-sse", "--s3-kms-key-id", "--keep-last", "--keep-daily", "--keep-weekly", "--keep-monthly",
-        "--loomio-image", "--postgres-version", "--uploads-location", "--scratch", "--termination-log", "--signing-key");
+    assertThat(backup.out())
+        .contains(
+            "--stack",
+            "--dump",
+            "--uploads",
+            "--secrets",
+            "--recipients",
+            "--passphrase-file",
+            "--to-directory",
+            "--to-s3",
+            "--s3-endpoint",
+            "--s3-bucket",
+            "--s3-prefix",
+            "--s3-region",
+            "--s3-path-style",
+            "--s3-sse",
+            "--s3-kms-key-id",
+            "--keep-last",
+            "--keep-daily",
+            "--keep-weekly",
+            "--keep-monthly",
+            "--loomio-image",
+            "--postgres-version",
+            "--uploads-location",
+            "--scratch",
+            "--termination-log",
+            "--signing-key");
     Run restore = run(new Main(), "restore", "--help");
     assertThat(restore.code()).isZero();
-    assertThat(restore.out()).contains("--stack", "--backup", "--from-directory", "--from-s3", "--s3-bucket",
-        "--private-key", "--passphrase-file", "--scratch", "--database-out", "--uploads", "--secret=NAMESPACE/NAME",
-        "--secret-keys", "--secrets-to-summary", "--termination-log", "--verification-key", "--allow-unsigned");
-    assertThat(run(new Main(), "backup", "--dump", "x").code()).isEqualTo(2); // usage: --stack etc. missing
+    assertThat(restore.out())
+        .contains(
+            "--stack",
+            "--backup",
+            "--from-directory",
+            "--from-s3",
+            "--s3-bucket",
+            "--private-key",
+            "--passphrase-file",
+            "--scratch",
+            "--database-out",
+            "--uploads",
+            "--secret=NAMESPACE/NAME",
+            "--secret-keys",
+            "--secrets-to-summary",
+            "--termination-log",
+            "--verification-key",
+            "--allow-unsigned");
+    assertThat(run(new Main(), "backup", "--dump", "x").code())
+        .isEqualTo(2); // usage: --stack etc. missing
   }
 
   @Test
@@ -71,11 +110,28 @@ class BackupCommandsTest {
     Path passphrase = Files.writeString(tmp.resolve("passphrase"), "pass phrase\n");
     Path backups = Files.createDirectories(tmp.resolve("backups"));
     Path scratch = Files.createDirectories(tmp.resolve("scratch"));
-    Path signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
-    Path verificationKey = Files.writeString(tmp.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
-    Run b = run(new BackupCommand(Map.of(), new BackupAgent()), "--stack", "team", "--dump", dump.toString(),
-        "--signing-key", signingKey.toString(), "--passphrase-file", passphrase.toString(), "--to-directory", backups.toString(), "--scratch", scratch.toString(),
-        "--termination-log", tmp.resolve("log").toString(), "--log-level", "warn");
+    Path signingKey =
+        Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
+    Path verificationKey =
+        Files.writeString(tmp.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
+    Run b = run(
+        new BackupCommand(Map.of(), new BackupAgent()),
+        "--stack",
+        "team",
+        "--dump",
+        dump.toString(),
+        "--signing-key",
+        signingKey.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
+        "--to-directory",
+        backups.toString(),
+        "--scratch",
+        scratch.toString(),
+        "--termination-log",
+        tmp.resolve("log").toString(),
+        "--log-level",
+        "warn");
     assertThat(b.code()).as(b.err() + b.out()).isZero();
     JsonNode summary = b.summary();
     assertThat(summary.path("complete").asBoolean()).isTrue();
@@ -87,10 +143,26 @@ class BackupCommandsTest {
     assertThat(m.objects()).extracting(Manifest.Entry::kind).containsExactly("database");
 
     Path out = tmp.resolve("restored.dump");
-    Run r = run(new RestoreCommand(Map.of(), BackupAgent.Destinations.DEFAULT), "--stack", "team", "--backup", name,
-        "--from-directory", backups.toString(), "--passphrase-file", passphrase.toString(), "--scratch",
-        scratch.toString(), "--verification-key", verificationKey.toString(), "--database-out", out.toString(), "--termination-log", tmp.resolve("log2").toString(),
-        "--log-level", "warn");
+    Run r = run(
+        new RestoreCommand(Map.of(), BackupAgent.Destinations.DEFAULT),
+        "--stack",
+        "team",
+        "--backup",
+        name,
+        "--from-directory",
+        backups.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
+        "--scratch",
+        scratch.toString(),
+        "--verification-key",
+        verificationKey.toString(),
+        "--database-out",
+        out.toString(),
+        "--termination-log",
+        tmp.resolve("log2").toString(),
+        "--log-level",
+        "warn");
     assertThat(r.code()).as(r.err() + r.out()).isZero();
     assertThat(r.summary().path("restored").toString()).isEqualTo("[\"database\"]");
     assertThat(Files.readAllBytes(out)).isEqualTo(dumpBytes);
@@ -100,36 +172,78 @@ class BackupCommandsTest {
   void badCombinationsReportAJsonErrorAndExitCode1() throws Exception {
     Path dump = AgentFixtures.fakeDump(tmp.resolve("database.dump"), 100);
     Path passphrase = Files.writeString(tmp.resolve("passphrase"), "pass phrase");
-    Path signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
-    List<String> base = List.of("--stack", "team", "--dump", dump.toString(), "--passphrase-file", passphrase.toString(),
-        "--signing-key", signingKey.toString(),
-        "--scratch", tmp.toString(), "--termination-log", tmp.resolve("log").toString(), "--log-level", "warn");
+    Path signingKey =
+        Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
+    List<String> base = List.of(
+        "--stack",
+        "team",
+        "--dump",
+        dump.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
+        "--signing-key",
+        signingKey.toString(),
+        "--scratch",
+        tmp.toString(),
+        "--termination-log",
+        tmp.resolve("log").toString(),
+        "--log-level",
+        "warn");
 
-    Run noCredentials = run(new BackupCommand(Map.of(), new BackupAgent()), with(base, "--to-s3", "--s3-bucket", "b"));
+    Run noCredentials = run(
+        new BackupCommand(Map.of(), new BackupAgent()), with(base, "--to-s3", "--s3-bucket", "b"));
     assertThat(noCredentials.code()).isEqualTo(1);
     assertThat(noCredentials.summary().path("complete").asBoolean(true)).isFalse();
     assertThat(noCredentials.summary().path("error").asText()).contains("AWS_ACCESS_KEY_ID");
     assertThat(Files.readString(tmp.resolve("log"))).contains("AWS_ACCESS_KEY_ID");
 
-    Run strayFlag = run(new BackupCommand(Map.of(), new BackupAgent()),
+    Run strayFlag = run(
+        new BackupCommand(Map.of(), new BackupAgent()),
         with(base, "--to-directory", tmp.toString(), "--s3-bucket", "b"));
     assertThat(strayFlag.summary().path("error").asText()).contains("without --to-s3");
 
-    Run noDestination = run(new BackupCommand(Map.of(), new BackupAgent()), base.toArray(String[]::new));
+    Run noDestination =
+        run(new BackupCommand(Map.of(), new BackupAgent()), base.toArray(String[]::new));
     assertThat(noDestination.summary().path("error").asText()).contains("at least one destination");
 
-    // every failed run deletes the plaintext dump (it sits in the pod's emptyDir): a new one for the next run
+    // every failed run deletes the plaintext dump (it sits in the pod's emptyDir): a new one for
+    // the next run
     assertThat(dump).doesNotExist();
     AgentFixtures.fakeDump(dump, 100);
-    Run s3Uploads = run(new BackupCommand(Map.of(), new BackupAgent()),
-        with(base, "--to-directory", tmp.toString(), "--uploads", tmp.toString(), "--uploads-location", "s3"));
+    Run s3Uploads = run(
+        new BackupCommand(Map.of(), new BackupAgent()),
+        with(
+            base,
+            "--to-directory",
+            tmp.toString(),
+            "--uploads",
+            tmp.toString(),
+            "--uploads-location",
+            "s3"));
     assertThat(s3Uploads.summary().path("error").asText()).contains("do not pass --uploads");
 
-    Run badSecret = run(new RestoreCommand(Map.of(), BackupAgent.Destinations.DEFAULT), "--stack", "team", "--backup",
-        "latest", "--from-directory", tmp.toString(), "--passphrase-file", passphrase.toString(),
-        "--verification-key", signingKey.toString(), "--scratch",
-        tmp.toString(), "--database-out", tmp.resolve("db").toString(), "--secret", "no-namespace",
-        "--termination-log", tmp.resolve("log").toString(), "--log-level", "warn");
+    Run badSecret = run(
+        new RestoreCommand(Map.of(), BackupAgent.Destinations.DEFAULT),
+        "--stack",
+        "team",
+        "--backup",
+        "latest",
+        "--from-directory",
+        tmp.toString(),
+        "--passphrase-file",
+        passphrase.toString(),
+        "--verification-key",
+        signingKey.toString(),
+        "--scratch",
+        tmp.toString(),
+        "--database-out",
+        tmp.resolve("db").toString(),
+        "--secret",
+        "no-namespace",
+        "--termination-log",
+        tmp.resolve("log").toString(),
+        "--log-level",
+        "warn");
     assertThat(badSecret.code()).isEqualTo(1);
     assertThat(badSecret.summary().path("error").asText()).contains("NAMESPACE/NAME");
     assertThat(badSecret.summary().path("restored")).isEmpty();

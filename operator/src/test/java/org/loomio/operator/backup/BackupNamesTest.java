@@ -10,8 +10,10 @@ class BackupNamesTest {
 
   @Test
   void namesAreStackAndUtcSecond() {
-    assertThat(BackupNames.name("team", Instant.parse("2025-01-31T02:03:04.987Z"))).isEqualTo("team-20250131T020304Z");
-    assertThat(BackupNames.parse("team", "team-20250131T020304Z")).contains(Instant.parse("2025-01-31T02:03:04Z"));
+    assertThat(BackupNames.name("team", Instant.parse("2025-01-31T02:03:04.987Z")))
+        .isEqualTo("team-20250131T020304Z");
+    assertThat(BackupNames.parse("team", "team-20250131T020304Z"))
+        .contains(Instant.parse("2025-01-31T02:03:04Z"));
   }
 
   @Test
@@ -25,6 +27,7 @@ class BackupNamesTest {
     assertThat(BackupNames.parse("Team", "Team-20250131T020304Z")).isEmpty();
     assertThatThrownBy(() -> BackupNames.requireBackupOf("team", "other-20250131T020304Z"))
         .hasMessageContaining("not a backup name of stack 'team'");
-    assertThatThrownBy(() -> BackupNames.name("Bad_Name", Instant.EPOCH)).hasMessageContaining("invalid stack name");
+    assertThatThrownBy(() -> BackupNames.name("Bad_Name", Instant.EPOCH))
+        .hasMessageContaining("invalid stack name");
   }
 }

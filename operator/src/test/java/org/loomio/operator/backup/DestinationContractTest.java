@@ -36,8 +36,17 @@ abstract class DestinationContractTest {
   abstract List<String> rawKeys() throws Exception;
 
   static Manifest manifest(String backup, List<Manifest.Entry> entries) {
-    return new Manifest(1, backup, STACK, BackupNames.parse(STACK, backup).orElseThrow().toString(), "loomio/loomio:3.5",
-        15, "volume", null, new Manifest.Encryption("passphrase", null), entries);
+    return new Manifest(
+        1,
+        backup,
+        STACK,
+        BackupNames.parse(STACK, backup).orElseThrow().toString(),
+        "loomio/loomio:3.5",
+        15,
+        "volume",
+        null,
+        new Manifest.Encryption("passphrase", null),
+        entries);
   }
 
   Path file(String name, int size) throws Exception {
@@ -52,18 +61,27 @@ abstract class DestinationContractTest {
       Path f = file("db", 300_000);
       Digests.Result sha = Digests.sha256(f);
       d.put(B1, "database.dump.pgp", f, sha.sha256());
-      assertThat(d.list()).containsExactly(new Destination.Listing(B1, Instant.parse("2025-01-01T02:00:00Z"), false));
+      assertThat(d.list())
+          .containsExactly(
+              new Destination.Listing(B1, Instant.parse("2025-01-01T02:00:00Z"), false));
       assertThat(d.readManifest(B1)).isEmpty();
       try (InputStream in = d.open(B1, "database.dump.pgp")) {
         assertThat(Digests.sha256(in)).isEqualTo(sha);
       }
-      assertThatThrownBy(() -> d.open(B1, "uploads.tar.pgp")).isInstanceOf(NoSuchFileException.class);
+      assertThatThrownBy(() -> d.open(B1, "uploads.tar.pgp"))
+          .isInstanceOf(NoSuchFileException.class);
 
-      Manifest m = manifest(B1, List.of(new Manifest.Entry("database.dump.pgp", "database", 299_000, sha.bytes(), sha.sha256())));
+      Manifest m = manifest(
+          B1,
+          List.of(new Manifest.Entry(
+              "database.dump.pgp", "database", 299_000, sha.bytes(), sha.sha256())));
       d.writeManifest(m);
-      assertThat(d.list()).containsExactly(new Destination.Listing(B1, Instant.parse("2025-01-01T02:00:00Z"), true));
+      assertThat(d.list())
+          .containsExactly(
+              new Destination.Listing(B1, Instant.parse("2025-01-01T02:00:00Z"), true));
       assertThat(d.readManifest(B1)).contains(m);
-      assertThat(rawKeys()).containsExactlyInAnyOrder(B1 + "/database.dump.pgp", B1 + "/manifest.json");
+      assertThat(rawKeys())
+          .containsExactlyInAnyOrder(B1 + "/database.dump.pgp", B1 + "/manifest.json");
     }
   }
 
@@ -89,20 +107,29 @@ abstract class DestinationContractTest {
       d.put(B1, "database.dump.pgp", f, sha);
       d.put(B2, "database.dump.pgp", f, sha);
       d.put(B2, "uploads.tar.pgp", f, sha);
-      d.writeManifest(manifest(B2, List.of(new Manifest.Entry("database.dump.pgp", "database", 1, 10, sha))));
+      d.writeManifest(
+          manifest(B2, List.of(new Manifest.Entry("database.dump.pgp", "database", 1, 10, sha))));
       assertThat(d.list()).extracting(Destination.Listing::name).containsExactlyInAnyOrder(B1, B2);
 
       d.deleteBackup(B2);
       assertThat(d.list()).extracting(Destination.Listing::name).containsExactly(B1);
-      for (String foreign : List.of("other-20250101T020000Z", "team-b-20250101T020000Z", "team-2025", "uploads")) {
-        assertThatThrownBy(() -> d.deleteBackup(foreign)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> d.open(foreign, "manifest.json")).isInstanceOf(IllegalArgumentException.class);
+      for (String foreign :
+          List.of("other-20250101T020000Z", "team-b-20250101T020000Z", "team-2025", "uploads")) {
+        assertThatThrownBy(() -> d.deleteBackup(foreign))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.open(foreign, "manifest.json"))
+            .isInstanceOf(IllegalArgumentException.class);
       }
       assertThatThrownBy(() -> d.open(B1, "../other-20250101T020000Z/manifest.json"))
           .isInstanceOf(IllegalArgumentException.class);
-      assertThat(rawKeys()).containsExactlyInAnyOrder("other-20250101T020000Z/manifest.json",
-          "team-b-20250101T020000Z/manifest.json", "team-2025/manifest.json", "team-20250101T020000Z-copy/manifest.json",
-          "uploads/ab/cd/file", B1 + "/database.dump.pgp");
+      assertThat(rawKeys())
+          .containsExactlyInAnyOrder(
+              "other-20250101T020000Z/manifest.json",
+              "team-b-20250101T020000Z/manifest.json",
+              "team-2025/manifest.json",
+              "team-20250101T020000Z-copy/manifest.json",
+              "uploads/ab/cd/file",
+              B1 + "/database.dump.pgp");
     }
   }
 
@@ -110,7 +137,8 @@ abstract class DestinationContractTest {
   void rejectsAManifestItCannotRead() throws Exception {
     putRaw(B1 + "/manifest.json", "{\"formatVersion\":2}".getBytes());
     try (Destination d = destination()) {
-      assertThatThrownBy(() -> d.readManifest(B1)).hasMessageContaining("format 2 is not supported");
+      assertThatThrownBy(() -> d.readManifest(B1))
+          .hasMessageContaining("format 2 is not supported");
     }
   }
 
@@ -125,7 +153,8 @@ abstract class DestinationContractTest {
     }
     putRaw("team-20250105T020000Z/manifest.json", "{}".getBytes());
     try (Destination d = destination(4)) {
-      assertThatThrownBy(d::list).isInstanceOf(java.io.IOException.class)
+      assertThatThrownBy(d::list)
+          .isInstanceOf(java.io.IOException.class)
           .hasMessageContaining("holds more than 4 backups of stack team");
     }
   }

@@ -36,7 +36,10 @@ class DirectoryDestinationTest extends DestinationContractTest {
   List<String> rawKeys() throws Exception {
     Path root = root();
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString())
+          .toList();
     }
   }
 
@@ -59,9 +62,11 @@ class DirectoryDestinationTest extends DestinationContractTest {
     Files.createSymbolicLink(root().resolve(B1).resolve("manifest.json"), secret);
     Files.createSymbolicLink(root().resolve(B2), root().resolve("other-20250101T020000Z"));
     try (Destination d = destination()) {
-      assertThatThrownBy(() -> d.open(B1, "manifest.json")).hasMessageContaining("is not a regular file");
+      assertThatThrownBy(() -> d.open(B1, "manifest.json"))
+          .hasMessageContaining("is not a regular file");
       assertThatThrownBy(() -> d.readManifest(B1)).hasMessageContaining("is not a regular file");
-      assertThatThrownBy(() -> d.open(B2, "manifest.json")).hasMessageContaining("is not a directory");
+      assertThatThrownBy(() -> d.open(B2, "manifest.json"))
+          .hasMessageContaining("is not a directory");
       assertThat(d.list()).extracting(Destination.Listing::name).containsExactly(B1);
     }
   }

@@ -49,6 +49,7 @@ class DrillAgentTest {
 
   @TempDir
   static Path tmp;
+
   private static PostgresServer live;
   private static PostgresServer scratchServer;
   private static int n;
@@ -88,15 +89,35 @@ class DrillAgentTest {
   /** The backup pod's dump script as rendered, run against the live server: writes the dump and the facts. */
   private static void dump(Path dump, Path facts) throws Exception {
     LoomioDeployment r = Fixtures.resource(STACK, "host: a.example.org");
-    RenderContext ctx = new RenderContext(new ResolvedSpec(r), ClusterCapabilities.newest(), Fixtures.credentials(r),
-        SecretDigests.none()).withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n...");
+    RenderContext ctx = new RenderContext(
+            new ResolvedSpec(r),
+            ClusterCapabilities.newest(),
+            Fixtures.credentials(r),
+            SecretDigests.none())
+        .withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n...");
     PodSpec pod = BackupJob.render(ctx, "0123abcd").getSpec().getTemplate().getSpec();
-    Container c = pod.getInitContainers().stream().filter(x -> x.getName().equals("dump")).findFirst().orElseThrow();
-    String script = c.getCommand().get(2).replace(BackupPodTemplate.DUMP, dump.toString())
+    Container c = pod.getInitContainers().stream()
+        .filter(x -> x.getName().equals("dump"))
+        .findFirst()
+        .orElseThrow();
+    String script = c.getCommand()
+        .get(2)
+        .replace(BackupPodTemplate.DUMP, dump.toString())
         .replace(BackupPodTemplate.FACTS, facts.toString());
     int major = Integer.parseInt(live.psql("loomio", "SHOW server_version_num;").strip()) / 10000;
-    bash(script, Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(live.port()), "PGUSER", "postgres",
-        "PGDATABASE", "loomio", "EXPECTED_MAJOR", Integer.toString(major)));
+    bash(
+        script,
+        Map.of(
+            "PGHOST",
+            "127.0.0.1",
+            "PGPORT",
+            Integer.toString(live.port()),
+            "PGUSER",
+            "postgres",
+            "PGDATABASE",
+            "loomio",
+            "EXPECTED_MAJOR",
+            Integer.toString(major)));
   }
 
   private static String bash(String script, Map<String, String> env) throws Exception {
@@ -106,23 +127,40 @@ class DrillAgentTest {
     pb.environment().put("PATH", live.bin() + ":" + System.getenv("PATH"));
     pb.environment().put("DATABASE_FACTS_SQL", DatabaseFactsQuery.SQL);
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     return out;
   }
 
   /** A backup by the agent into its own directory, signed by {@code signing}. */
-  private static Path backup(Path dump, Path facts, OpenPgp.GeneratedKey signing, Instant at) throws Exception {
+  private static Path backup(Path dump, Path facts, OpenPgp.GeneratedKey signing, Instant at)
+      throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("case-" + (++n)));
     Path backups = Files.createDirectories(dir.resolve("backups"));
     Path scratch = Files.createDirectories(dir.resolve("staging"));
-    Path recipients = Files.writeString(dir.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
+    Path recipients =
+        Files.writeString(dir.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
     Path signingKey = Files.writeString(dir.resolve("signing.asc"), signing.secretKeyRing());
     Path uploads = AgentFixtures.uploads(dir.resolve("uploads"));
-    new BackupAgent(Clock.fixed(at, ZoneOffset.UTC), BackupAgent.Destinations.DEFAULT).run(new BackupAgent.Options(
-        STACK, dump, uploads, null, recipients, null, backups, null, new Retention.Policy(10, 0, 0, 0),
-        "loomio/loomio:v3.0.11", 15, "volume", scratch, signingKey, facts));
+    new BackupAgent(Clock.fixed(at, ZoneOffset.UTC), BackupAgent.Destinations.DEFAULT)
+        .run(new BackupAgent.Options(
+            STACK,
+            dump,
+            uploads,
+            null,
+            recipients,
+            null,
+            backups,
+            null,
+            new Retention.Policy(10, 0, 0, 0),
+            "loomio/loomio:v3.0.11",
+            15,
+            "volume",
+            scratch,
+            signingKey,
+            facts));
     return backups;
   }
 
@@ -143,21 +181,36 @@ class DrillAgentTest {
     Path scratch = Files.createDirectories(dir.resolve("scratch"));
     Path work = scratch.resolve("drill");
     Path dumpOut = scratch.resolve("database.dump");
-    Path privateKey = Files.writeString(dir.resolve("private.asc"), TestKeys.alice().secretKeyRing());
-    Path verification = Files.writeString(dir.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
+    Path privateKey =
+        Files.writeString(dir.resolve("private.asc"), TestKeys.alice().secretKeyRing());
+    Path verification =
+        Files.writeString(dir.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
     Path termination = dir.resolve("termination-log");
     StringWriter out = new StringWriter();
     DrillAgent agent = new DrillAgent(BackupAgent.Destinations.DEFAULT, Clock.systemUTC());
-    int prepared = agent.prepare(new DrillAgent.PrepareOptions(STACK, backups, null, privateKey, null, verification,
-        scratch, dumpOut, work), termination, new PrintWriter(out));
+    int prepared = agent.prepare(
+        new DrillAgent.PrepareOptions(
+            STACK, backups, null, privateKey, null, verification, scratch, dumpOut, work),
+        termination,
+        new PrintWriter(out));
     if (prepared != 0) {
       assertThat(dumpOut).as("no plaintext dump is left behind").doesNotExist();
       return new Drill(prepared, -1, JSON.readTree(Files.readString(termination)));
     }
     assertThat(dumpOut).exists();
-    String script = "set -euo pipefail\n" + BackupPodTemplate.DRILL_RESTORE_SCRIPT
-        .replace(BackupPodTemplate.DRILL_WORK, work.toString()).replace(BackupPodTemplate.DUMP, dumpOut.toString());
-    bash(script, Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(scratchServer.port()), "PGUSER", "postgres"));
+    String script = "set -euo pipefail\n"
+        + BackupPodTemplate.DRILL_RESTORE_SCRIPT
+            .replace(BackupPodTemplate.DRILL_WORK, work.toString())
+            .replace(BackupPodTemplate.DUMP, dumpOut.toString());
+    bash(
+        script,
+        Map.of(
+            "PGHOST",
+            "127.0.0.1",
+            "PGPORT",
+            Integer.toString(scratchServer.port()),
+            "PGUSER",
+            "postgres"));
     assertThat(dumpOut).as("the restore step removes the plaintext dump").doesNotExist();
     int reported = agent.report(work, termination, new PrintWriter(out));
     String line = Files.readString(termination).strip();
@@ -171,13 +224,16 @@ class DrillAgentTest {
     Path dump = dir.resolve("database.dump");
     Path facts = dir.resolve("facts.json");
     dump(dump, facts);
-    Manifest.DatabaseFacts recorded = JSON.readValue(Files.readString(facts), Manifest.DatabaseFacts.class);
+    Manifest.DatabaseFacts recorded =
+        JSON.readValue(Files.readString(facts), Manifest.DatabaseFacts.class);
     assertThat(recorded.migrationVersion()).isEqualTo("20240402015741");
-    assertThat(recorded.rowCounts()).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
-        "comments", 500L, "groups", 7L, "users", 40L)));
+    assertThat(recorded.rowCounts())
+        .containsExactlyEntriesOf(
+            new java.util.TreeMap<>(Map.of("comments", 500L, "groups", 7L, "users", 40L)));
     Path backups = backup(dump, facts, TestKeys.signing(), Instant.now().minusSeconds(60));
-    Manifest manifest = new DirectoryDestination(backups, STACK).readManifest(
-        new DirectoryDestination(backups, STACK).list().get(0).name()).orElseThrow();
+    Manifest manifest = new DirectoryDestination(backups, STACK)
+        .readManifest(new DirectoryDestination(backups, STACK).list().get(0).name())
+        .orElseThrow();
     assertThat(manifest.database()).as("the facts are in the signed manifest").isEqualTo(recorded);
 
     Drill d = drill(backups);
@@ -185,7 +241,9 @@ class DrillAgentTest {
     assertThat(d.result().path("result").asText()).isEqualTo("Passed");
     assertThat(d.result().path("backup").asText()).isEqualTo(manifest.backup());
     for (String check : DrillAgent.CHECKS) {
-      assertThat(d.check(check).path("result").asText()).as(check + ": " + d.check(check)).isEqualTo("Passed");
+      assertThat(d.check(check).path("result").asText())
+          .as(check + ": " + d.check(check))
+          .isEqualTo("Passed");
     }
     assertThat(d.check("rowCounts").path("detail").asText()).contains("3 tables, 547 rows");
     assertThat(d.check("migrationVersion").path("detail").asText()).isEqualTo("20240402015741");
@@ -196,7 +254,8 @@ class DrillAgentTest {
     Path dir = Files.createDirectories(tmp.resolve("short"));
     Path facts = dir.resolve("facts.json");
     dump(dir.resolve("original.dump"), facts); // the facts of the full database
-    // a dump of the same database without the comments' rows, correctly hashed and signed with the stack's key
+    // a dump of the same database without the comments' rows, correctly hashed and signed with the
+    // stack's key
     live.client("createdb", "--template=loomio", "short");
     live.psql("short", "DELETE FROM comments;");
     Path dump = dir.resolve("database.dump");
@@ -236,7 +295,9 @@ class DrillAgentTest {
       }
     }
     Drill passed = drill(backups);
-    assertThat(passed.result().path("result").asText()).as(passed.result().toString()).isEqualTo("Passed");
+    assertThat(passed.result().path("result").asText())
+        .as(passed.result().toString())
+        .isEqualTo("Passed");
     assertThat(passed.check("backup").path("detail").asText()).contains("passed over 1 newer");
   }
 
@@ -251,7 +312,8 @@ class DrillAgentTest {
     assertThat(d.result().path("result").asText()).isEqualTo("Passed");
     assertThat(d.check("rowCounts").path("result").asText()).isEqualTo("Skipped");
     assertThat(d.check("migrationVersion").path("result").asText()).isEqualTo("Skipped");
-    assertThat(d.result().path("message").asText()).isEqualTo("could not check: migrationVersion, rowCounts");
+    assertThat(d.result().path("message").asText())
+        .isEqualTo("could not check: migrationVersion, rowCounts");
   }
 
   @Test
@@ -259,13 +321,27 @@ class DrillAgentTest {
     Path backups = Files.createDirectories(tmp.resolve("empty/backups"));
     Path dir = Files.createDirectories(backups.resolveSibling("drill"));
     Path scratch = Files.createDirectories(dir.resolve("scratch"));
-    Path verification = Files.writeString(dir.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
-    Path privateKey = Files.writeString(dir.resolve("private.asc"), TestKeys.alice().secretKeyRing());
+    Path verification =
+        Files.writeString(dir.resolve("verification.asc"), TestKeys.signing().publicKeyRing());
+    Path privateKey =
+        Files.writeString(dir.resolve("private.asc"), TestKeys.alice().secretKeyRing());
     Path termination = dir.resolve("termination-log");
     DrillAgent agent = new DrillAgent(BackupAgent.Destinations.DEFAULT, Clock.systemUTC());
     PrintWriter out = new PrintWriter(new StringWriter());
-    assertThat(agent.prepare(new DrillAgent.PrepareOptions(STACK, backups, null, privateKey, null, verification,
-        scratch, scratch.resolve("database.dump"), scratch.resolve("drill")), termination, out)).isZero();
+    assertThat(agent.prepare(
+            new DrillAgent.PrepareOptions(
+                STACK,
+                backups,
+                null,
+                privateKey,
+                null,
+                verification,
+                scratch,
+                scratch.resolve("database.dump"),
+                scratch.resolve("drill")),
+            termination,
+            out))
+        .isZero();
     assertThat(scratch.resolve("database.dump")).doesNotExist();
     assertThat(agent.report(scratch.resolve("drill"), termination, out)).isZero();
     JsonNode result = JSON.readTree(Files.readString(termination));
@@ -300,15 +376,29 @@ class DrillAgentTest {
     Path termination = drillDir.resolve("termination-log");
     DrillAgent agent = new DrillAgent(BackupAgent.Destinations.DEFAULT, Clock.systemUTC());
     PrintWriter out = new PrintWriter(new StringWriter());
-    assertThat(agent.prepare(new DrillAgent.PrepareOptions(STACK, backups, null,
-        Files.writeString(drillDir.resolve("private.asc"), TestKeys.alice().secretKeyRing()), null,
-        Files.writeString(drillDir.resolve("verification.asc"), TestKeys.signing().publicKeyRing()), scratch,
-        scratch.resolve("database.dump"), work), termination, out)).isZero();
+    assertThat(agent.prepare(
+            new DrillAgent.PrepareOptions(
+                STACK,
+                backups,
+                null,
+                Files.writeString(
+                    drillDir.resolve("private.asc"), TestKeys.alice().secretKeyRing()),
+                null,
+                Files.writeString(
+                    drillDir.resolve("verification.asc"), TestKeys.signing().publicKeyRing()),
+                scratch,
+                scratch.resolve("database.dump"),
+                work),
+            termination,
+            out))
+        .isZero();
     Path data = Files.createDirectories(drillDir.resolve("drill-db"));
     Path run = Files.createDirectories(drillDir.resolve("drill-run"));
     Path podTmp = Files.createDirectories(drillDir.resolve("tmp"));
-    String script = BackupPodTemplate.DRILL_SCRIPT.replace(BackupPodTemplate.DRILL_DATA, data.toString())
-        .replace(BackupPodTemplate.DRILL_RUN, run.toString()).replace(BackupPodTemplate.DRILL_WORK, work.toString())
+    String script = BackupPodTemplate.DRILL_SCRIPT
+        .replace(BackupPodTemplate.DRILL_DATA, data.toString())
+        .replace(BackupPodTemplate.DRILL_RUN, run.toString())
+        .replace(BackupPodTemplate.DRILL_WORK, work.toString())
         .replace(BackupPodTemplate.DUMP, scratch.resolve("database.dump").toString())
         .replace("/tmp/drill-", podTmp + "/drill-");
     List<String> command = new java.util.ArrayList<>();
@@ -316,12 +406,20 @@ class DrillAgentTest {
       PostgresServer.exec(List.of("chown", "-R", "postgres", drillDir.toString()), Map.of(), null);
       command.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
-    command.addAll(List.of("env", "PATH=" + live.bin() + ":/usr/bin:/bin", "DATABASE_FACTS_SQL=" + DatabaseFactsQuery.SQL,
-        "bash", "-c", script));
+    command.addAll(List.of(
+        "env",
+        "PATH=" + live.bin() + ":/usr/bin:/bin",
+        "DATABASE_FACTS_SQL=" + DatabaseFactsQuery.SQL,
+        "bash",
+        "-c",
+        script));
     PostgresServer.exec(command, Map.of(), null);
-    assertThat(scratch.resolve("database.dump")).as("the plaintext dump is gone").doesNotExist();
+    assertThat(scratch.resolve("database.dump"))
+        .as("the plaintext dump is gone")
+        .doesNotExist();
     assertThat(run.resolve(".s.PGSQL.5432")).as("the server was stopped").doesNotExist();
-    assertThat(Files.readString(data.resolve("server.log"))).doesNotContain("listening on IPv4")
+    assertThat(Files.readString(data.resolve("server.log")))
+        .doesNotContain("listening on IPv4")
         .contains("listening on Unix socket");
     assertThat(agent.report(work, termination, out)).isZero();
     JsonNode result = JSON.readTree(Files.readString(termination));
@@ -330,17 +428,21 @@ class DrillAgentTest {
 
   /** The app writes schema_migrations: a version that is not one costs the drill its checks, never the backup. */
   @Test
-  void factsThatDoNotCheckOutAreLeftOutOfTheManifestWithAWarningAndTheBackupCompletes() throws Exception {
+  void factsThatDoNotCheckOutAreLeftOutOfTheManifestWithAWarningAndTheBackupCompletes()
+      throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("odd"));
     Path dump = AgentFixtures.fakeDump(dir.resolve("database.dump"), 4096);
-    Path facts = Files.writeString(dir.resolve("facts.json"),
+    Path facts = Files.writeString(
+        dir.resolve("facts.json"),
         "{\"serverMajor\":15,\"migrationVersion\":\"x'; DROP TABLE users\",\"rowCounts\":{\"users\":1}}");
     Path backups = backup(dump, facts, TestKeys.signing(), Instant.now().minusSeconds(60));
     DirectoryDestination d = new DirectoryDestination(backups, STACK);
     Manifest m = d.readManifest(d.list().get(0).name()).orElseThrow();
     assertThat(m.database()).isNull();
-    assertThat(LOGS.messages()).anySatisfy(l -> assertThat(l).contains("the database's facts are not recorded")
-        .contains("database.migrationVersion is not a migration version"));
+    assertThat(LOGS.messages())
+        .anySatisfy(l -> assertThat(l)
+            .contains("the database's facts are not recorded")
+            .contains("database.migrationVersion is not a migration version"));
   }
 
   private static void copyTree(Path from, Path to) throws Exception {

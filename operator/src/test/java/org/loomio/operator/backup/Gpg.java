@@ -25,7 +25,8 @@ final class Gpg implements AutoCloseable {
 
   static boolean available() {
     try {
-      Process p = new ProcessBuilder("gpg", "--version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("gpg", "--version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException | InterruptedException e) {
@@ -34,10 +35,11 @@ final class Gpg implements AutoCloseable {
   }
 
   Result run(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--no-tty",
-        "--no-auto-key-locate"));
+    List<String> cmd = new ArrayList<>(List.of(
+        "gpg", "--homedir", home.toString(), "--batch", "--no-tty", "--no-auto-key-locate"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+    Process p = new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .start();
     // both streams drained concurrently so a chatty gpg never blocks
     var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -68,7 +70,10 @@ final class Gpg implements AutoCloseable {
   public void close() throws IOException {
     try {
       new ProcessBuilder("gpgconf", "--homedir", home.toString(), "--kill", "all")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -34,8 +34,8 @@ class PlaintextOnSignalTest {
     s3.createContext("/", exchange -> {
       if ("GET".equals(exchange.getRequestMethod())) {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult"
-            + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bk</Name><KeyCount>0</KeyCount>"
-            + "<MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>")
+                + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bk</Name><KeyCount>0</KeyCount>"
+                + "<MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>")
             .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/xml");
         exchange.sendResponseHeaders(200, body.length);
@@ -57,29 +57,58 @@ class PlaintextOnSignalTest {
     try {
       Path dump = AgentFixtures.fakeDump(tmp.resolve("database.dump"), 300_000);
       Path scratch = Files.createDirectories(tmp.resolve("scratch"));
-      Path recipients = Files.writeString(tmp.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
-      Path signingKey = Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
+      Path recipients =
+          Files.writeString(tmp.resolve("recipients.asc"), TestKeys.alice().publicKeyRing());
+      Path signingKey =
+          Files.writeString(tmp.resolve("signing.asc"), TestKeys.signing().secretKeyRing());
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> argv = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-          "org.loomio.operator.cli.Main", "backup", "--stack", "team", "--dump", dump.toString(),
-          "--scratch", scratch.toString(), "--recipients", recipients.toString(),
-          "--signing-key", signingKey.toString(),
-          "--termination-log", tmp.resolve("termination-log").toString(), "--to-s3",
-          "--s3-endpoint", "http://127.0.0.1:" + s3.getAddress().getPort(), "--s3-bucket", "bk",
-          "--s3-prefix", "loomio/team", "--s3-path-style"));
-      ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+      List<String> argv = new ArrayList<>(List.of(
+          java,
+          "-Xmx128m",
+          "-cp",
+          System.getProperty("java.class.path"),
+          "org.loomio.operator.cli.Main",
+          "backup",
+          "--stack",
+          "team",
+          "--dump",
+          dump.toString(),
+          "--scratch",
+          scratch.toString(),
+          "--recipients",
+          recipients.toString(),
+          "--signing-key",
+          signingKey.toString(),
+          "--termination-log",
+          tmp.resolve("termination-log").toString(),
+          "--to-s3",
+          "--s3-endpoint",
+          "http://127.0.0.1:" + s3.getAddress().getPort(),
+          "--s3-bucket",
+          "bk",
+          "--s3-prefix",
+          "loomio/team",
+          "--s3-path-style"));
+      ProcessBuilder pb = new ProcessBuilder(argv)
+          .redirectErrorStream(true)
           .redirectOutput(tmp.resolve("agent.log").toFile());
       pb.environment().put("AWS_ACCESS_KEY_ID", "test");
       pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-secret");
       agent = pb.start();
-      assertThat(uploading.await(60, TimeUnit.SECONDS)).as("the agent uploads:\n" + log()).isTrue();
+      assertThat(uploading.await(60, TimeUnit.SECONDS))
+          .as("the agent uploads:\n" + log())
+          .isTrue();
       assertThat(dump).exists();
       try (Stream<Path> staged = Files.walk(scratch)) {
-        assertThat(staged.filter(Files::isRegularFile).toList()).as("staged ciphertext").isNotEmpty();
+        assertThat(staged.filter(Files::isRegularFile).toList())
+            .as("staged ciphertext")
+            .isNotEmpty();
       }
 
       agent.destroy(); // SIGTERM
-      assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as("the agent exits on SIGTERM").isTrue();
+      assertThat(agent.waitFor(30, TimeUnit.SECONDS))
+          .as("the agent exits on SIGTERM")
+          .isTrue();
       assertThat(agent.exitValue()).isEqualTo(143);
       assertThat(dump).as(log()).doesNotExist();
       try (Stream<Path> left = Files.list(scratch)) {

@@ -43,6 +43,7 @@ class PostgresRoundTripTest {
 
   @TempDir
   static Path tmp;
+
   private static PostgresServer pg;
   private static S3Server s3;
 
@@ -91,15 +92,21 @@ class PostgresRoundTripTest {
   /** Every table's rows (text COPY, ordered by key), the view and the sequences: what must survive. */
   private static Map<String, String> contents(String database) throws Exception {
     Map<String, String> contents = new LinkedHashMap<>();
-    List<String> tables = pg.psql(database,
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1;").lines().toList();
+    List<String> tables = pg.psql(
+            database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1;")
+        .lines()
+        .toList();
     assertThat(tables).containsExactly("attachments", "comments", "groups");
     for (String table : tables) {
-      contents.put(table, pg.psql(database, "COPY (SELECT * FROM " + table + " ORDER BY 1) TO STDOUT;"));
+      contents.put(
+          table, pg.psql(database, "COPY (SELECT * FROM " + table + " ORDER BY 1) TO STDOUT;"));
     }
     contents.put("view", pg.psql(database, "SELECT * FROM group_counts ORDER BY 1;"));
-    contents.put("sequences", pg.psql(database,
-        "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1;"));
+    contents.put(
+        "sequences",
+        pg.psql(
+            database,
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1;"));
     return contents;
   }
 
@@ -135,54 +142,112 @@ class PostgresRoundTripTest {
     Path recipients = Files.writeString(tmp.resolve("recipients.asc"), key.publicKeyRing());
     OpenPgp.GeneratedKey signing = TestKeys.signing();
     Path signingKey = Files.writeString(tmp.resolve("signing.asc"), signing.secretKeyRing());
-    Path verificationKey = Files.writeString(tmp.resolve("verification.asc"), signing.publicKeyRing());
+    Path verificationKey =
+        Files.writeString(tmp.resolve("verification.asc"), signing.publicKeyRing());
     Path backups = Files.createDirectories(tmp.resolve("backups"));
     String bucket = "loomio-" + UUID.randomUUID();
     s3.createBucket(bucket);
     Path termination = tmp.resolve("termination-log");
 
-    Run b = run(new BackupCommand(S3Server.env(), new BackupAgent()),
-        "--stack", STACK, "--dump", dump.toString(), "--uploads", uploads.toString(), "--secrets", secrets.toString(),
-        "--recipients", recipients.toString(), "--signing-key", signingKey.toString(),
-        "--to-directory", backups.toString(), "--to-s3",
-        "--s3-endpoint", s3.endpoint().toString(), "--s3-ca-file", s3.caFile().toString(), "--s3-bucket", bucket,
-        "--s3-prefix", "stacks/team",
-        "--s3-region", "eu-central-1", "--s3-path-style", "--keep-last", "3", "--loomio-image", "loomio/loomio:v3.0.11",
-        "--postgres-version", "15", "--uploads-location", "volume", "--scratch", scratch.toString(),
-        "--termination-log", termination.toString(), "--log-level", "warn");
+    Run b = run(
+        new BackupCommand(S3Server.env(), new BackupAgent()),
+        "--stack",
+        STACK,
+        "--dump",
+        dump.toString(),
+        "--uploads",
+        uploads.toString(),
+        "--secrets",
+        secrets.toString(),
+        "--recipients",
+        recipients.toString(),
+        "--signing-key",
+        signingKey.toString(),
+        "--to-directory",
+        backups.toString(),
+        "--to-s3",
+        "--s3-endpoint",
+        s3.endpoint().toString(),
+        "--s3-ca-file",
+        s3.caFile().toString(),
+        "--s3-bucket",
+        bucket,
+        "--s3-prefix",
+        "stacks/team",
+        "--s3-region",
+        "eu-central-1",
+        "--s3-path-style",
+        "--keep-last",
+        "3",
+        "--loomio-image",
+        "loomio/loomio:v3.0.11",
+        "--postgres-version",
+        "15",
+        "--uploads-location",
+        "volume",
+        "--scratch",
+        scratch.toString(),
+        "--termination-log",
+        termination.toString(),
+        "--log-level",
+        "warn");
     assertThat(b.code()).as(b.out()).isZero();
     assertThat(b.summary().path("complete").asBoolean()).isTrue();
     assertThat(Files.readString(termination).strip()).isEqualTo(b.summary().toString());
     String name = b.summary().path("backup").asText();
     assertThat(BackupNames.isBackupOf(STACK, name)).isTrue();
     assertThat(dump).doesNotExist();
-    Manifest manifest = new DirectoryDestination(backups, STACK).readManifest(name).orElseThrow();
-    assertThat(manifest.encryption()).isEqualTo(new Manifest.Encryption("publicKey", List.of(key.fingerprint())));
+    Manifest manifest =
+        new DirectoryDestination(backups, STACK).readManifest(name).orElseThrow();
+    assertThat(manifest.encryption())
+        .isEqualTo(new Manifest.Encryption("publicKey", List.of(key.fingerprint())));
 
     // (a) without the operator: stock gpg decrypts, pg_restore restores; tar unpacks the uploads
     assertThat(Gpg.available()).as("gpg 2.2 is installed (Debian: gnupg)").isTrue();
     try (Gpg gpg = new Gpg(Files.createTempDirectory(tmp, "gpg"))) {
       // first the signature, with the exported signing public key, before decrypting anything
       gpg.importKey(signing.publicKeyRing());
-      Gpg.Result verified = gpg.ok("--trust-model", "always", "--status-fd", "1", "--verify",
+      Gpg.Result verified = gpg.ok(
+          "--trust-model",
+          "always",
+          "--status-fd",
+          "1",
+          "--verify",
           backups.resolve(name).resolve("manifest.json.sig").toString(),
           backups.resolve(name).resolve("manifest.json").toString());
       assertThat(verified.out()).contains("[GNUPG:] VALIDSIG " + signing.fingerprint());
       gpg.importKey(key.secretKeyRing());
       Path byHand = tmp.resolve("by-hand.dump");
-      gpg.ok("--decrypt", "--output", byHand.toString(), backups.resolve(name).resolve("database.dump.pgp").toString());
+      gpg.ok(
+          "--decrypt",
+          "--output",
+          byHand.toString(),
+          backups.resolve(name).resolve("database.dump.pgp").toString());
       pg.client("createdb", "restored_by_hand");
-      pg.client("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", "--dbname=restored_by_hand",
+      pg.client(
+          "pg_restore",
+          "--clean",
+          "--if-exists",
+          "--no-owner",
+          "--exit-on-error",
+          "--dbname=restored_by_hand",
           byHand.toString());
       assertThat(contents("restored_by_hand")).isEqualTo(original);
 
       Path tar = tmp.resolve("uploads.tar");
-      gpg.ok("--decrypt", "--output", tar.toString(), backups.resolve(name).resolve("uploads.tar.pgp").toString());
+      gpg.ok(
+          "--decrypt",
+          "--output",
+          tar.toString(),
+          backups.resolve(name).resolve("uploads.tar.pgp").toString());
       Path untarred = Files.createDirectories(tmp.resolve("untarred"));
-      PostgresServer.exec(List.of("tar", "-xf", tar.toString(), "-C", untarred.toString()), Map.of(), null);
+      PostgresServer.exec(
+          List.of("tar", "-xf", tar.toString(), "-C", untarred.toString()), Map.of(), null);
       assertThat(AgentFixtures.tree(untarred)).isEqualTo(uploadsTree);
       Map<String, String> secretsJson = JSON.readValue(
-          gpg.ok("--decrypt", backups.resolve(name).resolve("secrets.json.pgp").toString()).out(), STRING_MAP);
+          gpg.ok("--decrypt", backups.resolve(name).resolve("secrets.json.pgp").toString())
+              .out(),
+          STRING_MAP);
       assertThat(secretsJson).hasSize(AgentFixtures.SECRETS.size());
       AgentFixtures.SECRETS.forEach((k, v) ->
           assertThat(Base64.getDecoder().decode(secretsJson.get(k))).as(k).isEqualTo(v));
@@ -193,33 +258,70 @@ class PostgresRoundTripTest {
     Path restoreScratch = Files.createDirectories(tmp.resolve("restore-scratch"));
     Path databaseOut = restoreScratch.resolve("database.dump");
     Path restoredUploads = Files.createDirectories(tmp.resolve("restored-uploads"));
-    Files.writeString(restoredUploads.resolve("uploaded-after-the-backup"), "replaced by the restore");
-    Run r = run(new RestoreCommand(S3Server.env(), BackupAgent.Destinations.DEFAULT),
-        "--stack", STACK, "--backup", "latest", "--from-s3", "--s3-endpoint", s3.endpoint().toString(), "--s3-ca-file", s3.caFile().toString(),
-        "--s3-bucket", bucket, "--s3-prefix", "stacks/team", "--s3-region", "eu-central-1", "--s3-path-style",
-        "--private-key", privateKey.toString(), "--verification-key", verificationKey.toString(),
-        "--scratch", restoreScratch.toString(),
-        "--database-out", databaseOut.toString(), "--uploads", restoredUploads.toString(), "--secrets-to-summary",
-        "--termination-log", tmp.resolve("restore-termination-log").toString(), "--log-level", "warn");
+    Files.writeString(
+        restoredUploads.resolve("uploaded-after-the-backup"), "replaced by the restore");
+    Run r = run(
+        new RestoreCommand(S3Server.env(), BackupAgent.Destinations.DEFAULT),
+        "--stack",
+        STACK,
+        "--backup",
+        "latest",
+        "--from-s3",
+        "--s3-endpoint",
+        s3.endpoint().toString(),
+        "--s3-ca-file",
+        s3.caFile().toString(),
+        "--s3-bucket",
+        bucket,
+        "--s3-prefix",
+        "stacks/team",
+        "--s3-region",
+        "eu-central-1",
+        "--s3-path-style",
+        "--private-key",
+        privateKey.toString(),
+        "--verification-key",
+        verificationKey.toString(),
+        "--scratch",
+        restoreScratch.toString(),
+        "--database-out",
+        databaseOut.toString(),
+        "--uploads",
+        restoredUploads.toString(),
+        "--secrets-to-summary",
+        "--termination-log",
+        tmp.resolve("restore-termination-log").toString(),
+        "--log-level",
+        "warn");
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(r.summary().path("backup").asText()).isEqualTo(name);
     assertThat(r.summary().path("restored").toString()).isEqualTo("[\"database\",\"uploads\"]");
     pg.client("createdb", "restored_by_agent");
-    pg.client("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", "--dbname=restored_by_agent",
+    pg.client(
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--exit-on-error",
+        "--dbname=restored_by_agent",
         databaseOut.toString());
     assertThat(contents("restored_by_agent")).isEqualTo(original);
     assertThat(AgentFixtures.tree(restoredUploads)).isEqualTo(uploadsTree);
     try (var files = Files.list(restoreScratch)) {
-      assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("database.dump");
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .containsExactly("database.dump");
     }
 
     // the secrets object came back still encrypted and verified; the operator would decrypt it
-    byte[] secretsObject = Base64.getDecoder().decode(r.summary().path("secretsObject").asText());
+    byte[] secretsObject =
+        Base64.getDecoder().decode(r.summary().path("secretsObject").asText());
     assertThat(Digests.sha256(new java.io.ByteArrayInputStream(secretsObject)).sha256())
         .isEqualTo(manifest.object("secrets").orElseThrow().sha256());
-    Map<String, String> fromSummary = JSON.readValue(OpenPgpTest.decryptBytes(
-        OpenPgp.decryptWithSecretKeys(key.secretKeyRing()), secretsObject), STRING_MAP);
-    assertThat(fromSummary.keySet()).containsExactlyInAnyOrderElementsOf(AgentFixtures.SECRETS.keySet());
+    Map<String, String> fromSummary = JSON.readValue(
+        OpenPgpTest.decryptBytes(OpenPgp.decryptWithSecretKeys(key.secretKeyRing()), secretsObject),
+        STRING_MAP);
+    assertThat(fromSummary.keySet())
+        .containsExactlyInAnyOrderElementsOf(AgentFixtures.SECRETS.keySet());
     List<String> shown = new ArrayList<>(List.of(b.out(), r.out()));
     for (String text : shown) {
       for (byte[] value : AgentFixtures.SECRETS.values()) {

@@ -37,8 +37,11 @@ public final class PostgresServer implements AutoCloseable {
       return Optional.of(v15);
     }
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-          .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")))
+          .max(Comparator.comparingInt(b ->
+              Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -58,13 +61,16 @@ public final class PostgresServer implements AutoCloseable {
           continue;
         }
         Path b = Path.of(dir);
-        org.junit.jupiter.api.Assertions.assertTrue(Files.isExecutable(b.resolve("initdb")),
+        org.junit.jupiter.api.Assertions.assertTrue(
+            Files.isExecutable(b.resolve("initdb")),
             "LOOMIO_PG_BINS names " + dir + ", which holds no initdb");
         byMajor.putIfAbsent(major(b), b);
       }
     }
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+      versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")))
           .forEach(b -> byMajor.putIfAbsent(major(b), b));
     } catch (IOException | RuntimeException e) {
       // none installed
@@ -126,15 +132,30 @@ public final class PostgresServer implements AutoCloseable {
       port = s.getLocalPort();
     }
     adminHost = passwordsOverTcp ? base.toString() : "127.0.0.1";
-    server("initdb", "--pgdata=" + data, "--username=" + superuser, "--auth-local=trust",
-        "--auth-host=" + (passwordsOverTcp ? "scram-sha-256" : "trust"), "--encoding=UTF8", "--locale=C", "--no-sync");
-    server("pg_ctl", "--pgdata=" + data, "--log=" + base.resolve("server.log"), "--wait", "--timeout=60",
-        "--options=-p " + port + " -k " + base + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+    server(
+        "initdb",
+        "--pgdata=" + data,
+        "--username=" + superuser,
+        "--auth-local=trust",
+        "--auth-host=" + (passwordsOverTcp ? "scram-sha-256" : "trust"),
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync");
+    server(
+        "pg_ctl",
+        "--pgdata=" + data,
+        "--log=" + base.resolve("server.log"),
+        "--wait",
+        "--timeout=60",
+        "--options=-p " + port + " -k " + base + " -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start");
   }
 
   private static boolean isRoot() {
     try {
-      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS)) == 0;
+      return ((Integer)
+              Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+          == 0;
     } catch (IOException | RuntimeException e) {
       return "root".equals(System.getProperty("user.name"));
     }
@@ -165,9 +186,11 @@ public final class PostgresServer implements AutoCloseable {
   public static PostgresServer startOrSkip(boolean passwordsOverTcp) throws Exception {
     var bin = binaries();
     if (System.getenv("CI") != null) {
-      org.junit.jupiter.api.Assertions.assertTrue(bin.isPresent(), "CI must install PostgreSQL (.ci/run)");
+      org.junit.jupiter.api.Assertions.assertTrue(
+          bin.isPresent(), "CI must install PostgreSQL (.ci/run)");
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL binaries are not installed");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        bin.isPresent(), "PostgreSQL binaries are not installed");
     return new PostgresServer(bin.get(), passwordsOverTcp);
   }
 
@@ -183,17 +206,30 @@ public final class PostgresServer implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(bin.resolve(tool).toString());
     cmd.addAll(List.of(args));
-    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", superuser), null);
+    return exec(
+        cmd,
+        Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", superuser),
+        null);
   }
 
   /** psql with a script from standard input, stopping at the first error. */
   public String psql(String database, String sql) throws Exception {
-    List<String> cmd = List.of(bin.resolve("psql").toString(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
-        "--tuples-only", "--no-align", "--dbname=" + database);
-    return exec(cmd, Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", superuser), sql);
+    List<String> cmd = List.of(
+        bin.resolve("psql").toString(),
+        "--no-psqlrc",
+        "--quiet",
+        "--set=ON_ERROR_STOP=1",
+        "--tuples-only",
+        "--no-align",
+        "--dbname=" + database);
+    return exec(
+        cmd,
+        Map.of("PGHOST", adminHost, "PGPORT", Integer.toString(port), "PGUSER", superuser),
+        sql);
   }
 
-  public static String exec(List<String> cmd, Map<String, String> env, String stdin) throws Exception {
+  public static String exec(List<String> cmd, Map<String, String> env, String stdin)
+      throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
     pb.environment().putAll(env);

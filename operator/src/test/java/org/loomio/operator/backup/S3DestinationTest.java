@@ -47,7 +47,11 @@ class S3DestinationTest extends DestinationContractTest {
 
   @Override
   Destination destination(int maxBackups) {
-    return new S3Destination(server.settings(bucket, "/" + PREFIX + "/"), STACK, S3Destination.MIN_PART_SIZE, maxBackups);
+    return new S3Destination(
+        server.settings(bucket, "/" + PREFIX + "/"),
+        STACK,
+        S3Destination.MIN_PART_SIZE,
+        maxBackups);
   }
 
   @Override
@@ -86,13 +90,25 @@ class S3DestinationTest extends DestinationContractTest {
 
   @Test
   void wrongCredentialsFailWithoutShowingTheSecret() throws Exception {
-    S3Destination.Settings wrong = new S3Destination.Settings(server.endpoint(), bucket, PREFIX, "us-east-1", true,
-        null, null, S3Server.ACCESS_KEY, "not-the-secret-key-at-all", null, server.caFile());
+    S3Destination.Settings wrong = new S3Destination.Settings(
+        server.endpoint(),
+        bucket,
+        PREFIX,
+        "us-east-1",
+        true,
+        null,
+        null,
+        S3Server.ACCESS_KEY,
+        "not-the-secret-key-at-all",
+        null,
+        server.caFile());
     assertThat(wrong.toString()).doesNotContain("not-the-secret-key-at-all", S3Server.ACCESS_KEY);
     try (S3Destination d = new S3Destination(wrong, STACK)) {
       Path f = file("db", 100);
-      assertThatThrownBy(() -> d.put(B1, "database.dump.pgp", f, Digests.sha256(f).sha256()))
-          .hasMessageContaining("upload to s3://" + bucket + "/" + PREFIX + "/" + B1 + "/database.dump.pgp failed")
+      assertThatThrownBy(
+              () -> d.put(B1, "database.dump.pgp", f, Digests.sha256(f).sha256()))
+          .hasMessageContaining(
+              "upload to s3://" + bucket + "/" + PREFIX + "/" + B1 + "/database.dump.pgp failed")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-secret-key-at-all"));
     }
   }
@@ -101,16 +117,36 @@ class S3DestinationTest extends DestinationContractTest {
   void theServersCertificateMustChainToTheGivenCa() throws Exception {
     assertThat(server.endpoint().getScheme()).isEqualTo("https");
     // the JVM's default CAs do not know the server's: refused, nothing stored
-    S3Destination.Settings defaults = new S3Destination.Settings(server.endpoint(), bucket, PREFIX, "us-east-1", true,
-        null, null, S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null);
+    S3Destination.Settings defaults = new S3Destination.Settings(
+        server.endpoint(),
+        bucket,
+        PREFIX,
+        "us-east-1",
+        true,
+        null,
+        null,
+        S3Server.ACCESS_KEY,
+        S3Server.SECRET_KEY,
+        null);
     try (S3Destination d = new S3Destination(defaults, STACK)) {
-      assertThatThrownBy(d::list).hasMessageContaining("listing s3://" + bucket)
+      assertThatThrownBy(d::list)
+          .hasMessageContaining("listing s3://" + bucket)
           .hasStackTraceContaining("PKIX path building failed");
     }
     // another CA: refused as well
     S3Server.tls(Files.createDirectories(tls.resolve("other"))).close();
-    S3Destination.Settings other = new S3Destination.Settings(server.endpoint(), bucket, PREFIX, "us-east-1", true,
-        null, null, S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null, tls.resolve("other/s3-ca.crt"));
+    S3Destination.Settings other = new S3Destination.Settings(
+        server.endpoint(),
+        bucket,
+        PREFIX,
+        "us-east-1",
+        true,
+        null,
+        null,
+        S3Server.ACCESS_KEY,
+        S3Server.SECRET_KEY,
+        null,
+        tls.resolve("other/s3-ca.crt"));
     try (S3Destination d = new S3Destination(other, STACK)) {
       assertThatThrownBy(d::list).hasStackTraceContaining("PKIX path");
     }
@@ -119,20 +155,37 @@ class S3DestinationTest extends DestinationContractTest {
 
   @Test
   void settingsAreChecked() {
-    assertThatThrownBy(() -> new S3Destination.Settings(null, "b", "", null, false, "rot13", null, "a", "s", null))
+    assertThatThrownBy(() ->
+            new S3Destination.Settings(null, "b", "", null, false, "rot13", null, "a", "s", null))
         .hasMessageContaining("AES256 or aws:kms");
-    assertThatThrownBy(() -> new S3Destination.Settings(null, "b", "", null, false, "AES256", "key", "a", "s", null))
+    assertThatThrownBy(() ->
+            new S3Destination.Settings(null, "b", "", null, false, "AES256", "key", "a", "s", null))
         .hasMessageContaining("aws:kms");
-    assertThatThrownBy(() -> new S3Destination.Settings(null, "b", "", null, false, null, null, null, null, null))
+    assertThatThrownBy(() ->
+            new S3Destination.Settings(null, "b", "", null, false, null, null, null, null, null))
         .hasMessageContaining("AWS_ACCESS_KEY_ID");
-    assertThatThrownBy(() -> new S3Destination.Settings(java.net.URI.create("ftp://x"), "b", "", null, false, null,
-        null, "a", "s", null)).hasMessageContaining("http(s)");
-    assertThatThrownBy(() -> new S3Destination.Settings(null, "b", "a/../b", null, false, null, null, "a", "s", null))
+    assertThatThrownBy(() -> new S3Destination.Settings(
+            java.net.URI.create("ftp://x"), "b", "", null, false, null, null, "a", "s", null))
+        .hasMessageContaining("http(s)");
+    assertThatThrownBy(() -> new S3Destination.Settings(
+            null, "b", "a/../b", null, false, null, null, "a", "s", null))
         .hasMessageContaining("'..'");
-    assertThatThrownBy(() -> new S3Destination.Settings(java.net.URI.create("http://x"), "b", "", null, false, null,
-        null, "a", "s", null, server.caFile())).hasMessageContaining("a CA file is for an https endpoint");
+    assertThatThrownBy(() -> new S3Destination.Settings(
+            java.net.URI.create("http://x"),
+            "b",
+            "",
+            null,
+            false,
+            null,
+            null,
+            "a",
+            "s",
+            null,
+            server.caFile()))
+        .hasMessageContaining("a CA file is for an https endpoint");
     Path notPem = tls.resolve("not-a-certificate.pem");
-    assertThatThrownBy(() -> S3Destination.trustManagers(Files.writeString(notPem, "no certificate here\n")))
+    assertThatThrownBy(
+            () -> S3Destination.trustManagers(Files.writeString(notPem, "no certificate here\n")))
         .hasMessageContaining("not-a-certificate.pem");
   }
 }

@@ -42,22 +42,59 @@ final class S3Server implements AutoCloseable {
 
   /** @param tlsDir where keytool puts the certificate and key */
   private S3Server(java.nio.file.Path tlsDir) throws Exception {
-    // by API metadata, not by provider id: looking up an id loads every provider s3proxy registers (Azure
+    // by API metadata, not by provider id: looking up an id loads every provider s3proxy registers
+    // (Azure
     // among them), whose dependencies are excluded from the test classpath
-    context = ContextBuilder.newBuilder(new TransientApiMetadata()).credentials("unused", "unused")
+    context = ContextBuilder.newBuilder(new TransientApiMetadata())
+        .credentials("unused", "unused")
         .build(BlobStoreContext.class);
     var builder = S3Proxy.builder()
         .blobStore(context.getBlobStore())
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY);
     java.nio.file.Path keyStore = tlsDir.resolve("s3.p12");
     caFile = tlsDir.resolve("s3-ca.crt");
-    String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    run(keytool, "-genkeypair", "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-        "-keypass", "changeit", "-alias", "s3", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-        "-dname", "CN=s3 test server", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "BC:c=ca:true");
-    run(keytool, "-exportcert", "-rfc", "-keystore", keyStore.toString(), "-storepass", "changeit", "-alias", "s3",
-        "-file", caFile.toString());
-    builder.secureEndpoint(URI.create("https://127.0.0.1:0")).keyStore(keyStore.toString(), "changeit");
+    String keytool =
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(
+        keytool,
+        "-genkeypair",
+        "-keystore",
+        keyStore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-keypass",
+        "changeit",
+        "-alias",
+        "s3",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=s3 test server",
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-ext",
+        "BC:c=ca:true");
+    run(
+        keytool,
+        "-exportcert",
+        "-rfc",
+        "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        "changeit",
+        "-alias",
+        "s3",
+        "-file",
+        caFile.toString());
+    builder
+        .secureEndpoint(URI.create("https://127.0.0.1:0"))
+        .keyStore(keyStore.toString(), "changeit");
     proxy = builder.build();
     proxy.start(); // Jetty's start returns once the connector listens
     if (!"STARTED".equals(proxy.getState())) {
@@ -75,7 +112,8 @@ final class S3Server implements AutoCloseable {
 
   private static void run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
     }
@@ -88,7 +126,9 @@ final class S3Server implements AutoCloseable {
   /** Every key in a bucket, straight from the blob store. */
   java.util.List<String> keys(String bucket) {
     java.util.List<String> keys = new java.util.ArrayList<>();
-    for (var m : context.getBlobStore().list(bucket, org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive())) {
+    for (var m : context
+        .getBlobStore()
+        .list(bucket, org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive())) {
       if (m.getType() == org.jclouds.blobstore.domain.StorageType.BLOB) {
         keys.add(m.getName());
       }
@@ -102,8 +142,18 @@ final class S3Server implements AutoCloseable {
   }
 
   S3Destination.Settings settings(String bucket, String prefix) {
-    return new S3Destination.Settings(endpoint(), bucket, prefix, "us-east-1", true, null, null, ACCESS_KEY,
-        SECRET_KEY, null, caFile);
+    return new S3Destination.Settings(
+        endpoint(),
+        bucket,
+        prefix,
+        "us-east-1",
+        true,
+        null,
+        null,
+        ACCESS_KEY,
+        SECRET_KEY,
+        null,
+        caFile);
   }
 
   /** The environment the CLI reads its S3 credentials from. */

@@ -43,24 +43,32 @@ import org.loomio.operator.validation.CrdSchema;
 public final class OperatorBenchmark {
 
   /** The mock web server logs every request at INFO (java.util.logging); kept referenced so it stays quiet. */
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   public static void main(String[] args) throws Exception {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     int stacks = Integer.getInteger("bench.stacks", 100);
     int namespaces = Math.max(1, Math.min(10, stacks));
-    org.loomio.operator.runtime.Logging.configure(System.getProperty("bench.log", "warn"), org.loomio.operator.runtime.Logging.Format.text);
+    org.loomio.operator.runtime.Logging.configure(
+        System.getProperty("bench.log", "warn"), org.loomio.operator.runtime.Logging.Format.text);
 
     CountingDispatcher dispatcher = new CountingDispatcher();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
+    KubernetesMockServer server = new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     KubernetesClient client = server.createClient();
     try (InputStream crd = CrdSchema.class.getResourceAsStream(CrdSchema.CRD_RESOURCE)) {
       client.load(crd).create();
     }
     for (int n = 0; n < namespaces; n++) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench-" + n).endMetadata().build())
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder()
+              .withNewMetadata()
+              .withName("bench-" + n)
+              .endMetadata()
+              .build())
           .create();
     }
     ReconcileCounter counter = new ReconcileCounter();
@@ -76,14 +84,18 @@ public final class OperatorBenchmark {
     }
     List<HasMetadata> perStack = Fixtures.render(Fixtures.minimal("s0")).objects();
     int expectedObjects = perStack.size();
-    List<Class<? extends HasMetadata>> kinds = perStack.stream().<Class<? extends HasMetadata>>map(HasMetadata::getClass)
-        .distinct().toList();
+    List<Class<? extends HasMetadata>> kinds = perStack.stream()
+        .<Class<? extends HasMetadata>>map(HasMetadata::getClass)
+        .distinct()
+        .toList();
     awaitConverged(client, kinds, stacks, namespaces, expectedObjects, Duration.ofMinutes(10));
     double convergeSeconds = (System.nanoTime() - t0) / 1e9;
     List<String> writes = dispatcher.writes();
-    long operatorWrites = writes.stream().filter(w -> !w.startsWith("POST /apis/loomio.org/")).count();
+    long operatorWrites =
+        writes.stream().filter(w -> !w.startsWith("POST /apis/loomio.org/")).count();
     Map<String, Long> byKind = new java.util.TreeMap<>();
-    writes.stream().filter(w -> !w.startsWith("POST /apis/loomio.org/"))
+    writes.stream()
+        .filter(w -> !w.startsWith("POST /apis/loomio.org/"))
         .forEach(w -> byKind.merge(kindOf(w), 1L, Long::sum));
 
     long heapWithOperator = usedHeapAfterGc();
@@ -91,9 +103,17 @@ public final class OperatorBenchmark {
 
     operator.stop();
     long heapWithoutOperator = usedHeapAfterGc();
-    // a restart over the converged stacks with one object deleted meanwhile: exactly one write, the repair
-    String victim = client.configMaps().inNamespace("bench-0").withLabel("app.kubernetes.io/instance", "s0").list()
-        .getItems().get(0).getMetadata().getName();
+    // a restart over the converged stacks with one object deleted meanwhile: exactly one write, the
+    // repair
+    String victim = client
+        .configMaps()
+        .inNamespace("bench-0")
+        .withLabel("app.kubernetes.io/instance", "s0")
+        .list()
+        .getItems()
+        .get(0)
+        .getMetadata()
+        .getName();
     client.configMaps().inNamespace("bench-0").withName(victim).delete();
     dispatcher.clear();
     counter.seen.clear();
@@ -108,67 +128,114 @@ public final class OperatorBenchmark {
     }
     double resyncSeconds = (System.nanoTime() - r0) / 1e9;
     Thread.sleep(2000); // deliberate quiet window: anything the resync triggered lands here
-    List<String> resyncWrites = dispatcher.writes().stream().filter(w -> !w.startsWith("POST /api/v1/namespaces/bench-0/events"))
+    List<String> resyncWrites = dispatcher.writes().stream()
+        .filter(w -> !w.startsWith("POST /api/v1/namespaces/bench-0/events"))
         .toList();
     long heapAfterRestart = usedHeapAfterGc();
     operator.stop();
     client.close();
     server.destroy();
-    // the floor: each object once, the three Secrets (credentials, backup key, signing key), the finalizer, the status
+    // the floor: each object once, the three Secrets (credentials, backup key, signing key), the
+    // finalizer, the status
     long floor = expectedObjects + 3 + 2;
-    double perStackWithoutEvents = byKind.entrySet().stream().filter(e -> !e.getKey().endsWith(" events"))
-        .mapToLong(Map.Entry::getValue).sum() / (double) stacks;
-    boolean repairedOnce = resyncWrites.size() == 1 && resyncWrites.get(0).equals(
-        "POST /api/v1/namespaces/bench-0/configmaps");
+    double perStackWithoutEvents = byKind.entrySet().stream()
+            .filter(e -> !e.getKey().endsWith(" events"))
+            .mapToLong(Map.Entry::getValue)
+            .sum()
+        / (double) stacks;
+    boolean repairedOnce = resyncWrites.size() == 1
+        && resyncWrites.get(0).equals("POST /api/v1/namespaces/bench-0/configmaps");
 
-    System.out.printf(Locale.ROOT, "stacks                              %d (in %d namespaces, %d objects each)%n", stacks,
-        namespaces, expectedObjects);
-    System.out.printf(Locale.ROOT, "time to converge                    %.1f s (%.0f ms per stack)%n", convergeSeconds,
+    System.out.printf(
+        Locale.ROOT,
+        "stacks                              %d (in %d namespaces, %d objects each)%n",
+        stacks,
+        namespaces,
+        expectedObjects);
+    System.out.printf(
+        Locale.ROOT,
+        "time to converge                    %.1f s (%.0f ms per stack)%n",
+        convergeSeconds,
         convergeSeconds * 1000 / stacks);
-    System.out.printf(Locale.ROOT, "API writes per stack                %.1f (%s)%n", operatorWrites / (double) stacks,
+    System.out.printf(
+        Locale.ROOT,
+        "API writes per stack                %.1f (%s)%n",
+        operatorWrites / (double) stacks,
         byKind);
-    System.out.printf(Locale.ROOT, "reconciles to converge              %d (%.1f per stack)%n", reconcilesBefore,
+    System.out.printf(
+        Locale.ROOT,
+        "reconciles to converge              %d (%.1f per stack)%n",
+        reconcilesBefore,
         reconcilesBefore / (double) stacks);
-    System.out.printf(Locale.ROOT, "writes per stack without events     %.1f (floor %d: %d objects, 3 Secrets, finalizer,"
-        + " status)%n", perStackWithoutEvents, floor, expectedObjects);
-    System.out.printf(Locale.ROOT, "restart with 1 object deleted       %d writes (events aside) %s; first write %.2f s after"
-        + " start, every stack reconciled in %.1f s%n", resyncWrites.size(),
-        resyncWrites.subList(0, Math.min(5, resyncWrites.size())), firstWriteSeconds, resyncSeconds);
-    System.out.printf(Locale.ROOT, "heap after convergence              %d MiB (operator + in-process API server),"
-        + " operator's share %d MiB (after the restart %d MiB)%n", heapWithOperator >> 20,
-        Math.max(0, heapWithOperator - heapWithoutOperator) >> 20, Math.max(0, heapAfterRestart - heapWithoutOperator) >> 20);
-    System.out.printf(Locale.ROOT, "JVM                                 %s, max heap %d MiB, %d CPUs, load %s%n",
-        System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
-        Runtime.getRuntime().availableProcessors(), loadAverage());
+    System.out.printf(
+        Locale.ROOT,
+        "writes per stack without events     %.1f (floor %d: %d objects, 3 Secrets, finalizer,"
+            + " status)%n",
+        perStackWithoutEvents,
+        floor,
+        expectedObjects);
+    System.out.printf(
+        Locale.ROOT,
+        "restart with 1 object deleted       %d writes (events aside) %s; first write %.2f s after"
+            + " start, every stack reconciled in %.1f s%n",
+        resyncWrites.size(),
+        resyncWrites.subList(0, Math.min(5, resyncWrites.size())),
+        firstWriteSeconds,
+        resyncSeconds);
+    System.out.printf(
+        Locale.ROOT,
+        "heap after convergence              %d MiB (operator + in-process API server),"
+            + " operator's share %d MiB (after the restart %d MiB)%n",
+        heapWithOperator >> 20,
+        Math.max(0, heapWithOperator - heapWithoutOperator) >> 20,
+        Math.max(0, heapAfterRestart - heapWithoutOperator) >> 20);
+    System.out.printf(
+        Locale.ROOT,
+        "JVM                                 %s, max heap %d MiB, %d CPUs, load %s%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage());
     boolean ok = repairedOnce && perStackWithoutEvents <= floor;
     if (!ok) {
-      System.out.println("FAILED: " + (repairedOnce ? "" : "the restart did not make exactly the one repair; ")
-          + (perStackWithoutEvents <= floor ? "" : "more writes per stack than the floor"));
+      System.out.println(
+          "FAILED: " + (repairedOnce ? "" : "the restart did not make exactly the one repair; ")
+              + (perStackWithoutEvents <= floor ? "" : "more writes per stack than the floor"));
     }
     System.exit(ok ? 0 : 1);
   }
 
   private static Operator start(KubernetesClient client, ReconcileCounter counter) {
-    Operator operator = LoomioOperator.create(client, Set.of(),
+    Operator operator = LoomioOperator.create(
+        client,
+        Set.of(),
         ClusterCapabilitiesProvider.fixed(ClusterCapabilities.newest()),
-        o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false)
+        o -> o.withSSABasedCreateUpdateMatchForDependentResources(false)
+            .withUseSSAToPatchPrimaryResource(false)
             .withMetrics(counter));
     operator.start();
     return operator;
   }
 
-  private static void awaitConverged(KubernetesClient client, List<Class<? extends HasMetadata>> kinds, int stacks,
-      int namespaces, int objects, Duration max)
+  private static void awaitConverged(
+      KubernetesClient client,
+      List<Class<? extends HasMetadata>> kinds,
+      int stacks,
+      int namespaces,
+      int objects,
+      Duration max)
       throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < deadline) {
       int converged = 0;
       for (int n = 0; n < namespaces; n++) {
         String ns = "bench-" + n;
-        List<LoomioDeployment> all = client.resources(LoomioDeployment.class).inNamespace(ns).list().getItems();
+        List<LoomioDeployment> all =
+            client.resources(LoomioDeployment.class).inNamespace(ns).list().getItems();
         Map<String, Integer> owned = ownedPerStack(client, kinds, ns);
         for (LoomioDeployment r : all) {
-          boolean status = r.getStatus() != null && r.getMetadata().getGeneration().equals(r.getStatus().getObservedGeneration());
+          boolean status = r.getStatus() != null
+              && r.getMetadata().getGeneration().equals(r.getStatus().getObservedGeneration());
           if (status && owned.getOrDefault(r.getMetadata().getName(), 0) >= objects) {
             converged++;
           }
@@ -177,7 +244,8 @@ public final class OperatorBenchmark {
       if (converged == stacks) {
         return;
       }
-      // each poll lists every kind in every namespace, and the mock server scans all it stores for each list:
+      // each poll lists every kind in every namespace, and the mock server scans all it stores for
+      // each list:
       // polled often, the benchmark itself would be a good part of the mock's work at 500 stacks
       Thread.sleep(Math.max(100, stacks * 2L));
     }
@@ -185,8 +253,8 @@ public final class OperatorBenchmark {
   }
 
   /** Objects per stack (by instance label), one list call per kind the stack has. */
-  private static Map<String, Integer> ownedPerStack(KubernetesClient client, List<Class<? extends HasMetadata>> kinds,
-      String ns) {
+  private static Map<String, Integer> ownedPerStack(
+      KubernetesClient client, List<Class<? extends HasMetadata>> kinds, String ns) {
     Map<String, Integer> count = new HashMap<>();
     for (Class<? extends HasMetadata> kind : kinds) {
       for (HasMetadata o : client.resources(kind).inNamespace(ns).list().getItems()) {
@@ -210,7 +278,8 @@ public final class OperatorBenchmark {
 
   private static String loadAverage() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+          .trim();
     } catch (java.io.IOException e) {
       return "unknown";
     }
@@ -232,7 +301,8 @@ public final class OperatorBenchmark {
     @Override
     public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
       total.incrementAndGet();
-      seen.add(resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
+      seen.add(
+          resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
     }
   }
 }

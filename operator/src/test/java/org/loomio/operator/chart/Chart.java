@@ -16,7 +16,8 @@ import java.util.Optional;
 /** The Helm chart, rendered in-process by helm-java (the real Helm engine, as a native library). */
 public final class Chart {
 
-  public static final Path DIR = Path.of(System.getProperty("chart.dir", "../helm/loomio-operator"));
+  public static final Path DIR =
+      Path.of(System.getProperty("chart.dir", "../helm/loomio-operator"));
   public static final String RELEASE = "loomio-operator";
   public static final String NAMESPACE = "loomio-system";
 
@@ -48,9 +49,11 @@ public final class Chart {
 
   @SuppressWarnings("unchecked")
   private static String withApiServer(String valuesYaml) {
-    Map<String, Object> values = valuesYaml == null || valuesYaml.isBlank() ? new java.util.LinkedHashMap<>()
+    Map<String, Object> values = valuesYaml == null || valuesYaml.isBlank()
+        ? new java.util.LinkedHashMap<>()
         : new java.util.LinkedHashMap<>(Serialization.unmarshal(valuesYaml, Map.class));
-    values.putIfAbsent("networkPolicy", Map.of("apiServer", Map.of("cidrs", List.of(TEST_API_SERVER))));
+    values.putIfAbsent(
+        "networkPolicy", Map.of("apiServer", Map.of("cidrs", List.of(TEST_API_SERVER))));
     return Serialization.asYaml(values);
   }
 
@@ -60,7 +63,10 @@ public final class Chart {
       Path values = Files.createTempFile("values", ".yaml");
       try {
         Files.writeString(values, valuesYaml == null ? "{}" : valuesYaml);
-        TemplateCommand command = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+        TemplateCommand command = new Helm(DIR)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
             .withValuesFile(values);
         if (kubeVersion != null) {
           command = command.withKubeVersion(kubeVersion);

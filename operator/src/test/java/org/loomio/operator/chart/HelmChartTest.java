@@ -27,7 +27,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,10 +62,14 @@ class HelmChartTest {
 
   @Test
   void shipsTheGeneratedCrds() throws IOException {
-    for (String file : List.of("loomiodeployments.loomio.org-v1.yml", "loomiobackups.loomio.org-v1.yml",
+    for (String file : List.of(
+        "loomiodeployments.loomio.org-v1.yml",
+        "loomiobackups.loomio.org-v1.yml",
         "loomiorestores.loomio.org-v1.yml")) {
       assertThat(Files.readString(Chart.DIR.resolve("crds").resolve(file)))
-          .as("helm/loomio-operator/crds/%s is stale: run mvn -pl operator -Pupdate-crds process-classes", file)
+          .as(
+              "helm/loomio-operator/crds/%s is stale: run mvn -pl operator -Pupdate-crds process-classes",
+              file)
           .isEqualTo(Files.readString(Path.of("target/classes/META-INF/fabric8", file)));
     }
   }
@@ -102,22 +105,38 @@ class HelmChartTest {
   @Test
   void defaultsRenderAHardenedClusterWideOperator() {
     List<HasMetadata> objects = Chart.template(null);
-    assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment", "NetworkPolicy", "NetworkPolicy");
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Service",
+            "Deployment",
+            "NetworkPolicy",
+            "NetworkPolicy");
     Deployment deployment = Chart.one(objects, Deployment.class);
     Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getImage()).isEqualTo("ghcr.io/loomio-operator/loomio-operator:" + System.getProperty("project.version"));
+    assertThat(c.getImage())
+        .isEqualTo(
+            "ghcr.io/loomio-operator/loomio-operator:" + System.getProperty("project.version"));
     assertThat(c.getImagePullPolicy()).isEqualTo("IfNotPresent");
-    assertThat(env(c)).containsEntry("WATCH_NAMESPACES", "").containsEntry("LEADER_ELECTION", "false")
-        .containsEntry("LOG_FORMAT", "text").containsEntry("RESYNC_PERIOD", "10m");
+    assertThat(env(c))
+        .containsEntry("WATCH_NAMESPACES", "")
+        .containsEntry("LEADER_ELECTION", "false")
+        .containsEntry("LOG_FORMAT", "text")
+        .containsEntry("RESYNC_PERIOD", "10m");
     assertThat(hardening(objects, false)).isEmpty();
     ClusterRoleBinding binding = Chart.one(objects, ClusterRoleBinding.class);
     assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-      assertThat(s.getName()).isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+      assertThat(s.getName())
+          .isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
       assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
     });
     Service metrics = Chart.one(objects, Service.class);
-    assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+    assertThat(metrics.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
   }
 
   @Test
@@ -125,10 +144,15 @@ class HelmChartTest {
     List<HasMetadata> objects = Chart.template(null);
     var pod = Chart.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
-    assertThat(Chart.one(objects, ServiceAccount.class).getAutomountServiceAccountToken()).isFalse();
-    var token = pod.getVolumes().stream().filter(v -> v.getProjected() != null).findFirst().orElseThrow();
-    assertThat(token.getProjected().getSources()).anySatisfy(s ->
-        assertThat(s.getServiceAccountToken().getExpirationSeconds()).isLessThanOrEqualTo(3607L));
+    assertThat(Chart.one(objects, ServiceAccount.class).getAutomountServiceAccountToken())
+        .isFalse();
+    var token = pod.getVolumes().stream()
+        .filter(v -> v.getProjected() != null)
+        .findFirst()
+        .orElseThrow();
+    assertThat(token.getProjected().getSources())
+        .anySatisfy(s -> assertThat(s.getServiceAccountToken().getExpirationSeconds())
+            .isLessThanOrEqualTo(3607L));
     assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
       assertThat(m.getName()).isEqualTo(token.getName());
       assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount");
@@ -143,15 +167,23 @@ class HelmChartTest {
         podDisruptionBudget: {enabled: true}
         priorityClassName: system-cluster-critical
         """.formatted(DIGEST), "1.34.0");
-    Container c = Chart.one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container c = Chart.one(objects, Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
     assertThat(c.getImage()).endsWith("@" + DIGEST);
     assertThat(c.getImagePullPolicy()).isEqualTo("Always");
-    assertThat(env(c)).containsEntry("LEADER_ELECTION", "true").containsEntry("LEASE_NAME", "loomio-operator");
+    assertThat(env(c))
+        .containsEntry("LEADER_ELECTION", "true")
+        .containsEntry("LEASE_NAME", "loomio-operator");
     assertThat(hardening(objects, true)).isEmpty();
     PodDisruptionBudget pdb = Chart.one(objects, PodDisruptionBudget.class);
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(Chart.template("podDisruptionBudget: {enabled: true}\n", "1.20.2"))
-        .as("Kubernetes 1.20 serves policy/v1beta1 only").anySatisfy(o -> {
+        .as("Kubernetes 1.20 serves policy/v1beta1 only")
+        .anySatisfy(o -> {
           assertThat(o.getKind()).isEqualTo("PodDisruptionBudget");
           assertThat(o.getApiVersion()).isEqualTo("policy/v1beta1");
         });
@@ -162,14 +194,22 @@ class HelmChartTest {
     List<HasMetadata> objects = Chart.template("watchNamespaces: [team-a, team-b]\n");
     assertThat(Chart.all(objects, ClusterRole.class)).isEmpty();
     assertThat(Chart.all(objects, ClusterRoleBinding.class)).isEmpty();
-    assertThat(Chart.all(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
+    assertThat(Chart.all(objects, Role.class))
+        .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
-    assertThat(Chart.all(objects, RoleBinding.class)).extracting(r -> r.getMetadata().getNamespace())
+    assertThat(Chart.all(objects, RoleBinding.class))
+        .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
     for (Role role : Chart.all(objects, Role.class)) {
-      assertThat(flatten(role.getRules())).isEqualTo(OperatorPermissions.flatten(OperatorPermissions.inWatchedNamespaces()));
+      assertThat(flatten(role.getRules()))
+          .isEqualTo(OperatorPermissions.flatten(OperatorPermissions.inWatchedNamespaces()));
     }
-    Container c = Chart.one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container c = Chart.one(objects, Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
     assertThat(env(c)).containsEntry("WATCH_NAMESPACES", "team-a,team-b");
   }
 
@@ -182,27 +222,48 @@ class HelmChartTest {
 
     List<HasMetadata> ha = Chart.template("replicaCount: 2\n");
     Role lease = Chart.all(ha, Role.class).stream()
-        .filter(r -> r.getMetadata().getName().endsWith("-leader-election")).findFirst().orElseThrow();
+        .filter(r -> r.getMetadata().getName().endsWith("-leader-election"))
+        .findFirst()
+        .orElseThrow();
     assertThat(lease.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
-    assertThat(flatten(lease.getRules())).isEqualTo(OperatorPermissions.flatten(OperatorPermissions.forLeaderElection()));
-    assertThat(lease.getRules()).filteredOn(r -> r.getVerbs().contains("update"))
+    assertThat(flatten(lease.getRules()))
+        .isEqualTo(OperatorPermissions.flatten(OperatorPermissions.forLeaderElection()));
+    assertThat(lease.getRules())
+        .filteredOn(r -> r.getVerbs().contains("update"))
         .allSatisfy(r -> assertThat(r.getResourceNames()).containsExactly("loomio-operator"));
-    assertThat(Chart.all(Chart.template(null), Role.class)).as("no Lease rights without leader election").isEmpty();
+    assertThat(Chart.all(Chart.template(null), Role.class))
+        .as("no Lease rights without leader election")
+        .isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "watchNamespaces: [a]\n", "replicaCount: 3\n"})
   void rbacHasNoWildcardsNorDangerousRights(String values) {
     for (HasMetadata o : Chart.template(values)) {
-      List<PolicyRule> rules = o instanceof ClusterRole cr ? cr.getRules() : o instanceof Role r ? r.getRules() : List.of();
+      List<PolicyRule> rules = o instanceof ClusterRole cr
+          ? cr.getRules()
+          : o instanceof Role r ? r.getRules() : List.of();
       for (PolicyRule rule : rules) {
         assertThat(rule.getApiGroups()).doesNotContain("*");
-        assertThat(rule.getResources()).doesNotContain("*", "pods/exec", "pods/attach", "pods/portforward", "nodes",
-            "clusterroles", "roles", "rolebindings", "clusterrolebindings", "serviceaccounts/token");
+        assertThat(rule.getResources())
+            .doesNotContain(
+                "*",
+                "pods/exec",
+                "pods/attach",
+                "pods/portforward",
+                "nodes",
+                "clusterroles",
+                "roles",
+                "rolebindings",
+                "clusterrolebindings",
+                "serviceaccounts/token");
         if (rule.getResources().contains("pods")) {
-          assertThat(rule.getVerbs()).as("pods are only read (termination messages)").isSubsetOf("get", "list", "watch");
+          assertThat(rule.getVerbs())
+              .as("pods are only read (termination messages)")
+              .isSubsetOf("get", "list", "watch");
         }
-        assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate", "deletecollection");
+        assertThat(rule.getVerbs())
+            .doesNotContain("*", "escalate", "bind", "impersonate", "deletecollection");
         assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
       }
     }
@@ -237,24 +298,37 @@ class HelmChartTest {
         """);
     var pod = Chart.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
     assertThat(env(pod.getContainers().get(0)))
-        .containsEntry("LOG_LEVEL", "debug").containsEntry("LOG_FORMAT", "json").containsEntry("RESYNC_PERIOD", "5m")
+        .containsEntry("LOG_LEVEL", "debug")
+        .containsEntry("LOG_FORMAT", "json")
+        .containsEntry("RESYNC_PERIOD", "5m")
         .containsEntry("DEFAULT_LOOMIO_IMAGE", "registry.example.org/mirror/loomio:3.5.2")
         .containsEntry("DEFAULT_POSTGRES_REPOSITORY", "registry.example.org/mirror/postgres")
         .containsEntry("DEFAULT_REDIS_IMAGE", "registry.example.org/mirror/redis:8.4")
         .containsEntry("HTTPS_PROXY", "http://proxy.example.org:3128");
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
-    assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+    assertThat(pod.getTolerations())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
     assertThat(hardening(objects, false)).isEmpty();
   }
 
   @Test
   void tenancyValuesReachTheContainerAndDefaultToNoWeakening() {
-    var defaults = env(Chart.one(Chart.template(null), Deployment.class).getSpec().getTemplate().getSpec()
-        .getContainers().get(0));
-    assertThat(defaults).containsEntry("ALLOWED_IMAGE_REPOSITORIES", "").containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "true")
-        .containsEntry("ALLOW_SECURITY_ANNOTATIONS", "false").containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "false")
-        .containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "false").containsEntry("REQUIRE_CONSENT", "true")
-        .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "").containsEntry("ALLOWED_POD_ANNOTATIONS", "");
+    var defaults = env(Chart.one(Chart.template(null), Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0));
+    assertThat(defaults)
+        .containsEntry("ALLOWED_IMAGE_REPOSITORIES", "")
+        .containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "true")
+        .containsEntry("ALLOW_SECURITY_ANNOTATIONS", "false")
+        .containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "false")
+        .containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "false")
+        .containsEntry("REQUIRE_CONSENT", "true")
+        .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "")
+        .containsEntry("ALLOWED_POD_ANNOTATIONS", "");
     var set = env(Chart.one(Chart.template("""
         tenancy:
           allowedImageRepositories: [registry.example.org/mirror/*, quay.io/acme/loomio, "*"]
@@ -265,69 +339,101 @@ class HelmChartTest {
           allowControlPlaneTolerations: true
           requireSecretConsent: false
           nginxControllerConfigMap: ingress-nginx/ingress-nginx-controller
-        """), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
-    assertThat(set).containsEntry("ALLOWED_IMAGE_REPOSITORIES", "registry.example.org/mirror/*,quay.io/acme/loomio,*")
-        .containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "false").containsEntry("ALLOW_SECURITY_ANNOTATIONS", "true")
-        .containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "true").containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "true")
+        """), Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0));
+    assertThat(set)
+        .containsEntry(
+            "ALLOWED_IMAGE_REPOSITORIES", "registry.example.org/mirror/*,quay.io/acme/loomio,*")
+        .containsEntry("BUILT_IN_IMAGE_REPOSITORIES", "false")
+        .containsEntry("ALLOW_SECURITY_ANNOTATIONS", "true")
+        .containsEntry("ALLOW_SYSTEM_PRIORITY_CLASSES", "true")
+        .containsEntry("ALLOW_CONTROL_PLANE_TOLERATIONS", "true")
         .containsEntry("REQUIRE_CONSENT", "false")
-        .containsEntry("ALLOWED_POD_ANNOTATIONS", "example.org/*,cluster-autoscaler.kubernetes.io/safe-to-evict")
+        .containsEntry(
+            "ALLOWED_POD_ANNOTATIONS",
+            "example.org/*,cluster-autoscaler.kubernetes.io/safe-to-evict")
         .containsEntry("NGINX_CONTROLLER_CONFIGMAP", "ingress-nginx/ingress-nginx-controller");
   }
 
   @Test
   void onlyTheNamedIngressNginxConfigMapIsReadableOutsideTheWatchedNamespaces() {
-    var objects = Chart.template("watchNamespaces: [team]\ntenancy: {nginxControllerConfigMap: ingress-nginx/controller}\n");
-    var role = objects.stream().filter(o -> o instanceof Role && o.getMetadata().getNamespace().equals("ingress-nginx"))
-        .map(Role.class::cast).findFirst().orElseThrow();
+    var objects = Chart.template(
+        "watchNamespaces: [team]\ntenancy: {nginxControllerConfigMap: ingress-nginx/controller}\n");
+    var role = objects.stream()
+        .filter(o -> o instanceof Role && o.getMetadata().getNamespace().equals("ingress-nginx"))
+        .map(Role.class::cast)
+        .findFirst()
+        .orElseThrow();
     assertThat(role.getRules()).singleElement().satisfies(r -> {
       assertThat(r.getResources()).containsExactly("configmaps");
       assertThat(r.getResourceNames()).containsExactly("controller");
       assertThat(r.getVerbs()).containsExactly("get");
     });
-    assertThat(objects).filteredOn(o -> o instanceof RoleBinding && "ingress-nginx".equals(o.getMetadata().getNamespace()))
+    assertThat(objects)
+        .filteredOn(o ->
+            o instanceof RoleBinding && "ingress-nginx".equals(o.getMetadata().getNamespace()))
         .hasSize(1);
-    assertThat(Chart.template("watchNamespaces: [team]\n")).noneMatch(o -> "ingress-nginx".equals(o.getMetadata().getNamespace()));
+    assertThat(Chart.template("watchNamespaces: [team]\n"))
+        .noneMatch(o -> "ingress-nginx".equals(o.getMetadata().getNamespace()));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "replicas: 2\n",                                   // unknown key (it is replicaCount)
-      "replicaCount: two\n",                             // wrong type
-      "operator: {logFormat: xml}\n",                    // not an allowed value
-      "operator: {resyncPeriod: soon}\n",
-      "image: {digest: sha256:abc}\n",
-      "operator: {defaultImages: {loomio: loomio/loomio}}\n", // no tag
-      "watchNamespaces: [Team_A]\n",
-      "metrics: {port: 70000}\n",
-      "resources: {requests: {cpu: lots}}\n",
-      "leaderElection: {enabled: maybe}\n",
-      "tenancy: {allowedImageRepositories: registry.example.org/mirror}\n", // a list
-      "tenancy: {allowedImageRepositories: [\"registry.example.org/mirror*\"]}\n",
-      "tenancy: {allowedImageRepositories: [Registry.example.org/x]}\n",
-      "tenancy: {allowSecurityAnnotations: \"yes\"}\n",
-      "tenancy: {requireNothing: true}\n",
-      "tenancy: {nginxControllerConfigMap: controller}\n",  // no namespace
-      "tenancy: {requireSecretConsent: \"no\"}\n",
-      "networkPolicy: {apiServer: {cidrs: [10.0.0.1]}}\n",  // no prefix length
-      "networkPolicy: {apiServer: {cidrs: [999.0.0.1/32]}}\n",
-      "networkPolicy: {apiServer: {ports: []}}\n",
-      "networkPolicy: {ingressNamespaces: [Monitoring]}\n",
-      "networkPolicy: {enabled: \"yes\"}\n"})
+  @ValueSource(
+      strings = {
+        "replicas: 2\n", // unknown key (it is replicaCount)
+        "replicaCount: two\n", // wrong type
+        "operator: {logFormat: xml}\n", // not an allowed value
+        "operator: {resyncPeriod: soon}\n",
+        "image: {digest: sha256:abc}\n",
+        "operator: {defaultImages: {loomio: loomio/loomio}}\n", // no tag
+        "watchNamespaces: [Team_A]\n",
+        "metrics: {port: 70000}\n",
+        "resources: {requests: {cpu: lots}}\n",
+        "leaderElection: {enabled: maybe}\n",
+        "tenancy: {allowedImageRepositories: registry.example.org/mirror}\n", // a list
+        "tenancy: {allowedImageRepositories: [\"registry.example.org/mirror*\"]}\n",
+        "tenancy: {allowedImageRepositories: [Registry.example.org/x]}\n",
+        "tenancy: {allowSecurityAnnotations: \"yes\"}\n",
+        "tenancy: {requireNothing: true}\n",
+        "tenancy: {nginxControllerConfigMap: controller}\n", // no namespace
+        "tenancy: {requireSecretConsent: \"no\"}\n",
+        "networkPolicy: {apiServer: {cidrs: [10.0.0.1]}}\n", // no prefix length
+        "networkPolicy: {apiServer: {cidrs: [999.0.0.1/32]}}\n",
+        "networkPolicy: {apiServer: {ports: []}}\n",
+        "networkPolicy: {ingressNamespaces: [Monitoring]}\n",
+        "networkPolicy: {enabled: \"yes\"}\n"
+      })
   void theSchemaRefusesBadValues(String values) {
-    assertThatThrownBy(() -> Chart.render(values)).hasMessageContaining("values don't meet the specifications");
+    assertThatThrownBy(() -> Chart.render(values))
+        .hasMessageContaining("values don't meet the specifications");
   }
 
   @Test
   void theImageRecipeMatchesWhatTheChartRuns() throws IOException {
     String dockerfile = Files.readString(Path.of("Dockerfile"));
-    var pod = Chart.one(Chart.template(null), Deployment.class).getSpec().getTemplate().getSpec();
+    var pod = Chart.one(Chart.template(null), Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec();
     long uid = pod.getSecurityContext().getRunAsUser();
-    assertThat(dockerfile).contains("USER " + uid + ":" + pod.getSecurityContext().getRunAsGroup());
-    assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/loomio-operator.jar\"]");
+    assertThat(dockerfile)
+        .contains("USER " + uid + ":" + pod.getSecurityContext().getRunAsGroup());
+    assertThat(dockerfile)
+        .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/loomio-operator.jar\"]");
     assertThat(pod.getContainers().get(0).getArgs()).containsExactly("run");
-    assertThat(dockerfile).as("a JRE-only runtime base").containsPattern("(?m)^FROM gcr.io/distroless/java17[^ ]*:nonroot$");
-    assertThat(dockerfile).as("the chart's default repository is documented")
-        .contains(Chart.yaml(Chart.DIR.resolve("values.yaml")).get("image").toString().replaceAll(".*repository=([^,}]+).*", "$1"));
+    assertThat(dockerfile)
+        .as("a JRE-only runtime base")
+        .containsPattern("(?m)^FROM gcr.io/distroless/java17[^ ]*:nonroot$");
+    assertThat(dockerfile)
+        .as("the chart's default repository is documented")
+        .contains(Chart.yaml(Chart.DIR.resolve("values.yaml"))
+            .get("image")
+            .toString()
+            .replaceAll(".*repository=([^,}]+).*", "$1"));
   }
 
   @Test
@@ -339,8 +445,10 @@ class HelmChartTest {
   private static List<String> hardening(List<HasMetadata> objects, boolean pinned) {
     // R21 is about namespaced objects; ClusterRoles and their bindings have no namespace
     List<HasMetadata> namespaced = objects.stream()
-        .filter(o -> !(o instanceof ClusterRole) && !(o instanceof ClusterRoleBinding)).toList();
-    return HardeningChecklist.check(new Stack(namespaced, List.of(), "-", "-", "-"), ClusterCapabilities.newest(), pinned);
+        .filter(o -> !(o instanceof ClusterRole) && !(o instanceof ClusterRoleBinding))
+        .toList();
+    return HardeningChecklist.check(
+        new Stack(namespaced, List.of(), "-", "-", "-"), ClusterCapabilities.newest(), pinned);
   }
 
   private static Map<String, String> env(Container c) {
@@ -358,7 +466,8 @@ class HelmChartTest {
     for (PolicyRule rule : rules) {
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
-          flat.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+          flat.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>())
+              .addAll(rule.getVerbs());
         }
       }
     }
@@ -367,21 +476,29 @@ class HelmChartTest {
 
   // --- the operator pod's NetworkPolicy ---
 
-  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy(List<HasMetadata> objects) {
+  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy(
+      List<HasMetadata> objects) {
     return policy(objects, Chart.RELEASE);
   }
 
-  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy(List<HasMetadata> objects,
-      String name) {
-    return Chart.all(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
-        .filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy(
+      List<HasMetadata> objects, String name) {
+    return Chart.all(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)
+        .stream()
+        .filter(p -> p.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
   void theOperatorPodReachesOnlyDnsAndTheApiServerAndNobodyReachesItByDefault() {
     List<HasMetadata> objects = Chart.template(null);
     var p = policy(objects).getSpec();
-    var podLabels = Chart.one(objects, Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
+    var podLabels = Chart.one(objects, Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getLabels();
     assertThat(podLabels).containsAllEntriesOf(p.getPodSelector().getMatchLabels());
     var deny = policy(objects, Chart.RELEASE + "-default-deny").getSpec();
     assertThat(podLabels).containsAllEntriesOf(deny.getPodSelector().getMatchLabels());
@@ -393,11 +510,13 @@ class HelmChartTest {
     assertThat(p.getEgress()).hasSize(2);
     var dns = p.getEgress().get(0);
     assertThat(dns.getTo()).singleElement().satisfies(peer -> {
-      assertThat(peer.getNamespaceSelector().getMatchLabels()).containsExactly(
-          Map.entry("kubernetes.io/metadata.name", "kube-system"));
-      assertThat(peer.getPodSelector().getMatchLabels()).containsExactly(Map.entry("k8s-app", "kube-dns"));
+      assertThat(peer.getNamespaceSelector().getMatchLabels())
+          .containsExactly(Map.entry("kubernetes.io/metadata.name", "kube-system"));
+      assertThat(peer.getPodSelector().getMatchLabels())
+          .containsExactly(Map.entry("k8s-app", "kube-dns"));
     });
-    assertThat(dns.getPorts()).extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+    assertThat(dns.getPorts())
+        .extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
         .containsExactly("UDP/53", "TCP/53");
     var api = p.getEgress().get(1);
     assertThat(api.getTo()).singleElement().satisfies(peer -> {
@@ -405,7 +524,8 @@ class HelmChartTest {
       assertThat(peer.getIpBlock().getExcept()).isNullOrEmpty();
       assertThat(peer.getNamespaceSelector()).isNull();
     });
-    assertThat(api.getPorts()).extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+    assertThat(api.getPorts())
+        .extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
         .containsExactly("TCP/443", "TCP/6443");
   }
 
@@ -419,33 +539,44 @@ class HelmChartTest {
         metrics: {port: 9090}
         health: {port: 9091}
         """)).getSpec();
-    assertThat(p.getEgress().get(1).getTo()).extracting(peer -> peer.getIpBlock().getCidr())
+    assertThat(p.getEgress().get(1).getTo())
+        .extracting(peer -> peer.getIpBlock().getCidr())
         .containsExactly("172.18.0.2/32", "fd00:10::2/128");
-    assertThat(p.getEgress().get(1).getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(6443);
+    assertThat(p.getEgress().get(1).getPorts())
+        .extracting(port -> port.getPort().getIntVal())
+        .containsExactly(6443);
     assertThat(p.getEgress().get(0).getTo().get(0).getPodSelector().getMatchLabels())
         .containsExactly(Map.entry("app", "coredns"));
     assertThat(p.getIngress()).singleElement().satisfies(rule -> {
       assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
         assertThat(peer.getPodSelector()).isNull();
-        assertThat(peer.getNamespaceSelector().getMatchExpressions()).singleElement().satisfies(e -> {
-          assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
-          assertThat(e.getOperator()).isEqualTo("In");
-          assertThat(e.getValues()).containsExactly("monitoring", "probes");
-        });
+        assertThat(peer.getNamespaceSelector().getMatchExpressions())
+            .singleElement()
+            .satisfies(e -> {
+              assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+              assertThat(e.getOperator()).isEqualTo("In");
+              assertThat(e.getValues()).containsExactly("monitoring", "probes");
+            });
       });
-      assertThat(rule.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(9090, 9091);
+      assertThat(rule.getPorts())
+          .extracting(port -> port.getPort().getIntVal())
+          .containsExactly(9090, 9091);
     });
     for (var rule : p.getEgress()) {
-      assertThat(rule.getTo()).as("a rule without peers would admit every address").isNotEmpty();
+      assertThat(rule.getTo())
+          .as("a rule without peers would admit every address")
+          .isNotEmpty();
     }
   }
 
   @Test
   void withoutApiServerAddressesWhereHelmCannotLookThemUpTheChartSaysHowToFindThem() {
-    // helm-java's template cannot look up at all (it fails connecting; the Helm CLI's template gets nothing back):
+    // helm-java's template cannot look up at all (it fails connecting; the Helm CLI's template gets
+    // nothing back):
     // both end where no address is known
     assertThatThrownBy(() -> Chart.renderAsGiven(null, null)).hasMessageContaining("lookup");
-    assertThatThrownBy(() -> Chart.renderAsGiven("networkPolicy: {apiServer: {lookup: false}}\n", null))
+    assertThatThrownBy(
+            () -> Chart.renderAsGiven("networkPolicy: {apiServer: {lookup: false}}\n", null))
         .hasMessageContaining("networkPolicy.apiServer.cidrs")
         .hasMessageContaining("kubectl get endpoints kubernetes -n default")
         .hasMessageContaining("networkPolicy.enabled=false");

@@ -44,14 +44,31 @@ import org.loomio.operator.testing.MockCluster;
 class MonitoringContractTest {
 
   /** Series Prometheus itself makes for a scrape target, with their labels. */
-  private static final Map<String, Set<String>> PROMETHEUS_OWN = Map.of("up", Set.of("job", "namespace", "instance"));
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
-      "ignoring", "group_left", "group_right", "inf", "nan");
-  private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
-  private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"");
-  private static final Pattern GROUPING = Pattern.compile(
-      "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
-  private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.$])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?");
+  private static final Map<String, Set<String>> PROMETHEUS_OWN =
+      Map.of("up", Set.of("job", "namespace", "instance"));
+
+  private static final Set<String> KEYWORDS = Set.of(
+      "and",
+      "or",
+      "unless",
+      "bool",
+      "offset",
+      "by",
+      "without",
+      "on",
+      "ignoring",
+      "group_left",
+      "group_right",
+      "inf",
+      "nan");
+  private static final Pattern SELECTOR =
+      Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
+  private static final Pattern MATCHER =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"");
+  private static final Pattern GROUPING =
+      Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("(?<![\\w.$])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?");
 
   private static MockCluster cluster;
   /** metric (sample) name to its label names. */
@@ -71,12 +88,23 @@ class MonitoringContractTest {
     broken.getMetadata().setGeneration(null);
     broken.getSpec().setHost("Not A Host");
     cluster.client().resource(broken).create();
-    try (OperatorRuntime runtime = cluster.startRuntime(OperatorSettings.defaults().withNamespaces(Set.of("contract")),
-        null)) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> runtime.metrics().scrape().contains("name=\"team\"")
-          && runtime.metrics().scrape().contains("loomio_operator_reconcile_failures_total{reason=\"InvalidSpec\"}"));
-      runtime.operator().getConfigurationService().getKubernetesClient().secrets().inNamespace("contract")
-          .withName("absent").get();
+    try (OperatorRuntime runtime = cluster.startRuntime(
+        OperatorSettings.defaults().withNamespaces(Set.of("contract")), null)) {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> runtime.metrics().scrape().contains("name=\"team\"")
+              && runtime
+                  .metrics()
+                  .scrape()
+                  .contains("loomio_operator_reconcile_failures_total{reason=\"InvalidSpec\"}"));
+      runtime
+          .operator()
+          .getConfigurationService()
+          .getKubernetesClient()
+          .secrets()
+          .inNamespace("contract")
+          .withName("absent")
+          .get();
       parse(runtime.metrics().scrape());
     }
     // the states a freshly created stack does not have
@@ -96,7 +124,8 @@ class MonitoringContractTest {
       conditions.add(c);
     }
     conditions.removeIf(c -> Conditions.BACKUPS_HEALTHY.equals(c.getType()));
-    conditions.add(Conditions.of(Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET, "m", 1));
+    conditions.add(Conditions.of(
+        Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET, "m", 1));
     status.setConditions(conditions);
     SecretsStatus secrets = new SecretsStatus();
     secrets.setValueSince(Map.of("SECRET_KEY_BASE", "2026-01-01T00:00:00Z"));
@@ -183,9 +212,12 @@ class MonitoringContractTest {
     assertThat(q.metrics()).as(where + ": " + expr).isNotEmpty();
     Set<String> all = new TreeSet<>();
     for (var e : q.metrics().entrySet()) {
-      Set<String> labels = PROMETHEUS_OWN.containsKey(e.getKey()) ? PROMETHEUS_OWN.get(e.getKey())
+      Set<String> labels = PROMETHEUS_OWN.containsKey(e.getKey())
+          ? PROMETHEUS_OWN.get(e.getKey())
           : registered.get(e.getKey());
-      assertThat(labels).as(where + ": metric " + e.getKey() + " is one the operator registers").isNotNull();
+      assertThat(labels)
+          .as(where + ": metric " + e.getKey() + " is one the operator registers")
+          .isNotNull();
       assertThat(labels).as(where + ": labels of " + e.getKey()).containsAll(e.getValue());
       all.addAll(labels);
     }
@@ -205,8 +237,9 @@ class MonitoringContractTest {
 
   @Test
   void theExtractorFindsMetricsLabelsAndGrouping() {
-    Query q = query("histogram_quantile(0.99, sum by (le, controller) (rate(a_bucket{x=\"1\"}[5m])))"
-        + " / on (namespace) group_left (reason) b and c unless d{y!~\"z\"} > bool 3 or vector(0)");
+    Query q = query(
+        "histogram_quantile(0.99, sum by (le, controller) (rate(a_bucket{x=\"1\"}[5m])))"
+            + " / on (namespace) group_left (reason) b and c unless d{y!~\"z\"} > bool 3 or vector(0)");
     assertThat(q.metrics()).containsOnlyKeys("a_bucket", "b", "c", "d");
     assertThat(q.metrics().get("a_bucket")).containsExactly("x");
     assertThat(q.metrics().get("d")).containsExactly("y");
@@ -221,13 +254,22 @@ class MonitoringContractTest {
       String name = alert.get("alert").toString();
       Map<String, String> annotations = (Map<String, String>) alert.get("annotations");
       Set<String> text = new TreeSet<>();
-      annotations.values().forEach(v -> text.addAll(textLabels(v, Pattern.compile("\\$labels\\.(\\w+)"))));
+      annotations
+          .values()
+          .forEach(v -> text.addAll(textLabels(v, Pattern.compile("\\$labels\\.(\\w+)"))));
       used.addAll(check(name, alert.get("expr").toString(), text));
     }
-    assertThat(used).as("the alerts' metrics").contains("loomio_stack_condition",
-        "loomio_stack_condition_last_transition_timestamp_seconds", "loomio_stack_backup_never_succeeded",
-        "loomio_stack_backup_first_due_timestamp_seconds", "loomio_stack_credentials_oldest_age_seconds",
-        "loomio_stack_credentials_max_age_seconds", "loomio_stack_isolated", "loomio_operator_reconcile_errors_total");
+    assertThat(used)
+        .as("the alerts' metrics")
+        .contains(
+            "loomio_stack_condition",
+            "loomio_stack_condition_last_transition_timestamp_seconds",
+            "loomio_stack_backup_never_succeeded",
+            "loomio_stack_backup_first_due_timestamp_seconds",
+            "loomio_stack_credentials_oldest_age_seconds",
+            "loomio_stack_credentials_max_age_seconds",
+            "loomio_stack_isolated",
+            "loomio_operator_reconcile_errors_total");
   }
 
   @Test
@@ -241,14 +283,21 @@ class MonitoringContractTest {
     assertThat(targets).hasSizeGreaterThan(10);
     Set<String> used = new TreeSet<>();
     for (JsonNode target : targets) {
-      used.addAll(check("dashboard target", target.path("expr").asText(),
-          textLabels(target.path("legendFormat").asText(), Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}"))));
+      used.addAll(check(
+          "dashboard target",
+          target.path("expr").asText(),
+          textLabels(
+              target.path("legendFormat").asText(), Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}"))));
     }
-    assertThat(used).as("stacks by condition, backup ages, reconcile rates and durations, errors").contains(
-        "loomio_stack_condition", "loomio_stack_backup_last_success_age_seconds",
-        "loomio_backup_oldest_last_success_age_seconds", "loomio_operator_reconcile_duration_seconds_count",
-        "loomio_operator_reconcile_duration_seconds_bucket", "loomio_operator_reconcile_errors_total",
-        "loomio_operator_api_errors_total", "loomio_operator_reconciles_queued");
+    assertThat(used)
+        .as("stacks by condition, backup ages, reconcile rates and durations, errors")
+        .contains(
+            "loomio_stack_condition", "loomio_stack_backup_last_success_age_seconds",
+            "loomio_backup_oldest_last_success_age_seconds",
+                "loomio_operator_reconcile_duration_seconds_count",
+            "loomio_operator_reconcile_duration_seconds_bucket",
+                "loomio_operator_reconcile_errors_total",
+            "loomio_operator_api_errors_total", "loomio_operator_reconciles_queued");
     assertThat(used).as("only the operator's own").allMatch(n -> n.startsWith("loomio_"));
   }
 }

@@ -62,17 +62,19 @@ class MonitoringTest {
   /** Every alerting rule of the rule file. */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> alerts(Map<String, Object> ruleFile) {
-    return ((List<Map<String, Object>>) ruleFile.get("groups")).stream()
-        .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
-        .filter(r -> r.containsKey("alert"))
-        .toList();
+    return ((List<Map<String, Object>>) ruleFile.get("groups"))
+        .stream()
+            .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
+            .filter(r -> r.containsKey("alert"))
+            .toList();
   }
 
   /** The dashboard JSON the ConfigMap carries. */
   @SuppressWarnings("unchecked")
   static String dashboardJson() {
     List<Map<String, Object>> maps = documents(Chart.render(ENABLED), "ConfigMap").stream()
-        .filter(m -> ((Map<String, Object>) m.get("metadata")).get("name").toString().endsWith("-dashboard"))
+        .filter(m ->
+            ((Map<String, Object>) m.get("metadata")).get("name").toString().endsWith("-dashboard"))
         .toList();
     assertThat(maps).hasSize(1);
     return ((Map<String, String>) maps.get(0).get("data")).get("loomio-operator.json");
@@ -93,19 +95,26 @@ class MonitoringTest {
     assertThat((Map<String, String>) meta.get("labels")).containsEntry("release", "prometheus");
 
     Map<String, Object> cm = documents(on, "ConfigMap").stream()
-        .filter(m -> ((Map<String, Object>) m.get("metadata")).get("name").toString().endsWith("-dashboard"))
-        .findFirst().orElseThrow();
+        .filter(m ->
+            ((Map<String, Object>) m.get("metadata")).get("name").toString().endsWith("-dashboard"))
+        .findFirst()
+        .orElseThrow();
     Map<String, Object> cmMeta = (Map<String, Object>) cm.get("metadata");
     assertThat((Map<String, String>) cmMeta.get("labels")).containsEntry("grafana_dashboard", "1");
-    assertThat((Map<String, String>) cmMeta.get("annotations")).containsEntry("grafana_folder", "Loomio");
+    assertThat((Map<String, String>) cmMeta.get("annotations"))
+        .containsEntry("grafana_folder", "Loomio");
     // the dashboard ships as it is in the chart, valid JSON
     String json = ((Map<String, String>) cm.get("data")).get("loomio-operator.json");
     assertThat(Serialization.jsonMapper().readTree(json))
-        .isEqualTo(Serialization.jsonMapper().readTree(Chart.DIR.resolve("dashboards/loomio-operator.json").toFile()));
+        .isEqualTo(Serialization.jsonMapper()
+            .readTree(Chart.DIR.resolve("dashboards/loomio-operator.json").toFile()));
     // one of them alone
-    assertThat(documents(Chart.render("prometheusRule: {enabled: true}"), "PrometheusRule")).hasSize(1);
+    assertThat(documents(Chart.render("prometheusRule: {enabled: true}"), "PrometheusRule"))
+        .hasSize(1);
     assertThat(Chart.render("prometheusRule: {enabled: true}")).doesNotContain("grafana_dashboard");
-    assertThat(documents(Chart.render("grafanaDashboard: {enabled: true, namespace: monitoring}"), "PrometheusRule"))
+    assertThat(documents(
+            Chart.render("grafanaDashboard: {enabled: true, namespace: monitoring}"),
+            "PrometheusRule"))
         .isEmpty();
     assertThat(Chart.render("grafanaDashboard: {enabled: true, namespace: monitoring}"))
         .contains("namespace: monitoring");
@@ -118,17 +127,28 @@ class MonitoringTest {
       Path chart = copy.resolve("loomio-operator");
       copyTree(Chart.DIR, chart);
       String values = Files.readString(chart.resolve("values.yaml"));
-      String on = values.replace("prometheusRule:\n  # -- Create the PrometheusRule.\n  enabled: false",
+      String on = values
+          .replace(
+              "prometheusRule:\n  # -- Create the PrometheusRule.\n  enabled: false",
               "prometheusRule:\n  # -- Create the PrometheusRule.\n  enabled: true")
-          .replace("grafanaDashboard:\n  # -- Create the dashboard ConfigMap.\n  enabled: false",
+          .replace(
+              "grafanaDashboard:\n  # -- Create the dashboard ConfigMap.\n  enabled: false",
               "grafanaDashboard:\n  # -- Create the dashboard ConfigMap.\n  enabled: true");
       assertThat(on).as("values.yaml has both switches, off").isNotEqualTo(values);
-      assertThat(on.split("enabled: true", -1).length).isEqualTo(values.split("enabled: true", -1).length + 2);
+      assertThat(on.split("enabled: true", -1).length)
+          .isEqualTo(values.split("enabled: true", -1).length + 2);
       Files.writeString(chart.resolve("values.yaml"), on);
       LintResult result = new Helm(chart).lint().strict().call();
       assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
-      assertThat(documents(new Helm(chart).template().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
-          .set("networkPolicy.apiServer.cidrs[0]", Chart.TEST_API_SERVER).call(), "PrometheusRule")).hasSize(1);
+      assertThat(documents(
+              new Helm(chart)
+                  .template()
+                  .withName(Chart.RELEASE)
+                  .withNamespace(Chart.NAMESPACE)
+                  .set("networkPolicy.apiServer.cidrs[0]", Chart.TEST_API_SERVER)
+                  .call(),
+              "PrometheusRule"))
+          .hasSize(1);
     } finally {
       try (Stream<Path> all = Files.walk(copy)) {
         all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -145,10 +165,19 @@ class MonitoringTest {
     int next = operations.indexOf("\n## ", alertsSection + 1);
     String section = operations.substring(alertsSection, next < 0 ? operations.length() : next);
     List<Map<String, Object>> alerts = alerts(ruleFile());
-    assertThat(alerts.stream().map(a -> a.get("alert").toString())).doesNotHaveDuplicates().contains(
-        "LoomioStackDegraded", "LoomioStackNotReady", "LoomioBackupFailing", "LoomioBackupOverdue",
-        "LoomioNeverBackedUp", "LoomioCertificatePending", "LoomioCredentialsTooOld", "LoomioStackIsolated",
-        "LoomioOperatorDown", "LoomioOperatorReconcileErrors");
+    assertThat(alerts.stream().map(a -> a.get("alert").toString()))
+        .doesNotHaveDuplicates()
+        .contains(
+            "LoomioStackDegraded",
+            "LoomioStackNotReady",
+            "LoomioBackupFailing",
+            "LoomioBackupOverdue",
+            "LoomioNeverBackedUp",
+            "LoomioCertificatePending",
+            "LoomioCredentialsTooOld",
+            "LoomioStackIsolated",
+            "LoomioOperatorDown",
+            "LoomioOperatorReconcileErrors");
     for (Map<String, Object> alert : alerts) {
       String name = alert.get("alert").toString();
       Map<String, String> annotations = (Map<String, String>) alert.get("annotations");
@@ -158,13 +187,20 @@ class MonitoringTest {
       if (name.startsWith("LoomioOperator")) {
         assertThat(annotations.get("summary")).as(name).contains("operator");
       } else {
-        assertThat(annotations.get("summary")).as(name + " names the stack and the reason")
-            .contains("{{ $labels.namespace }}/{{ $labels.name }}").contains("{{ $labels.reason }}");
+        assertThat(annotations.get("summary"))
+            .as(name + " names the stack and the reason")
+            .contains("{{ $labels.namespace }}/{{ $labels.name }}")
+            .contains("{{ $labels.reason }}");
         assertThat(annotations.get("description")).as(name).contains("{{ $labels.reason }}");
       }
-      assertThat(annotations.get("runbook_url")).as(name).isEqualTo(
-          "https://github.com/loomio-operator/loomio-operator/blob/main/docs/operations.md#" + name.toLowerCase());
-      assertThat(section).as("docs/operations.md, Alerts, has a runbook for " + name).contains("\n### " + name + "\n");
+      assertThat(annotations.get("runbook_url"))
+          .as(name)
+          .isEqualTo(
+              "https://github.com/loomio-operator/loomio-operator/blob/main/docs/operations.md#"
+                  + name.toLowerCase());
+      assertThat(section)
+          .as("docs/operations.md, Alerts, has a runbook for " + name)
+          .contains("\n### " + name + "\n");
     }
     // and no runbook for an alert that does not exist
     Matcher headings = Pattern.compile("(?m)^### (Loomio\\w+)$").matcher(section);
@@ -180,36 +216,42 @@ class MonitoringTest {
   void everyStackAlertsReasonIsAColumnOfKubectlGetLoomio() throws IOException {
     Map<String, Object> crd = Serialization.unmarshal(
         Files.readString(Chart.DIR.resolve("crds/loomiodeployments.loomio.org-v1.yml")), Map.class);
-    List<Map<String, Object>> columns = (List<Map<String, Object>>) ((List<Map<String, Object>>)
-        ((Map<String, Object>) crd.get("spec")).get("versions")).get(0).get("additionalPrinterColumns");
+    List<Map<String, Object>> columns = (List<Map<String, Object>>)
+        ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions"))
+            .get(0)
+            .get("additionalPrinterColumns");
     List<String> paths = columns.stream().map(c -> c.get("jsonPath").toString()).toList();
     for (Map<String, Object> alert : alerts(ruleFile())) {
       String name = alert.get("alert").toString();
       if (name.startsWith("LoomioOperator")) {
         continue;
       }
-      Matcher condition = Pattern.compile("condition=\"(\\w+)\"").matcher(alert.get("expr").toString());
+      Matcher condition =
+          Pattern.compile("condition=\"(\\w+)\"").matcher(alert.get("expr").toString());
       List<String> conditions = new ArrayList<>();
       while (condition.find()) {
         conditions.add(condition.group(1));
       }
       assertThat(conditions).as(name + " takes its reason from a condition").isNotEmpty();
       for (String type : conditions) {
-        assertThat(paths).as(name + ": a column shows the reason of " + type)
+        assertThat(paths)
+            .as(name + ": a column shows the reason of " + type)
             .contains(".status.conditions[?(@.type==\"" + type + "\")].reason");
       }
     }
   }
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {
-      "prometheusRule: {enabled: true, notReadyMinutes: 0}\n",
-      "prometheusRule: {enabled: true, operatorDownFor: soon}\n",
-      "prometheusRule: {enabled: true, runbookBaseUrl: \"docs/operations.md\"}\n",
-      "prometheusRule: {enabled: true, operatorJob: 'a\"b'}\n",
-      "prometheusRule: {enable: true}\n",
-      "grafanaDashboard: {enabled: true, namespace: Monitoring}\n",
-      "grafanaDashboard: {enabled: true, labels: {grafana_dashboard: 1}}\n"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "prometheusRule: {enabled: true, notReadyMinutes: 0}\n",
+        "prometheusRule: {enabled: true, operatorDownFor: soon}\n",
+        "prometheusRule: {enabled: true, runbookBaseUrl: \"docs/operations.md\"}\n",
+        "prometheusRule: {enabled: true, operatorJob: 'a\"b'}\n",
+        "prometheusRule: {enable: true}\n",
+        "grafanaDashboard: {enabled: true, namespace: Monitoring}\n",
+        "grafanaDashboard: {enabled: true, labels: {grafana_dashboard: 1}}\n"
+      })
   void theSchemaRefusesBadMonitoringValues(String values) {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Chart.render(values))
         .hasMessageContaining("values don't meet the specifications");
@@ -221,16 +263,22 @@ class MonitoringTest {
         prometheusRule: {enabled: true, runbookBaseUrl: "https://wiki.example.org/loomio", notReadyMinutes: 30,
           operatorJob: my-scrape}
         """);
-    assertThat(rendered).contains("runbook_url: https://wiki.example.org/loomio#loomiostacknotready")
-        .contains("> 1800)").contains("up{job=\"my-scrape\", namespace=\"loomio-system\"}");
+    assertThat(rendered)
+        .contains("runbook_url: https://wiki.example.org/loomio#loomiostacknotready")
+        .contains("> 1800)")
+        .contains("up{job=\"my-scrape\", namespace=\"loomio-system\"}");
   }
 
   /** promtool, where it is installed; on CI (.ci/run installs Debian's prometheus package) it must be. */
   static Optional<Path> promtool() {
     Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-        .map(d -> Path.of(d, "promtool")).filter(Files::isExecutable).findFirst();
+        .map(d -> Path.of(d, "promtool"))
+        .filter(Files::isExecutable)
+        .findFirst();
     if (System.getenv("CI") != null) {
-      assertThat(found).as("CI must install promtool (.ci/run: Debian's prometheus package)").isPresent();
+      assertThat(found)
+          .as("CI must install promtool (.ci/run: Debian's prometheus package)")
+          .isPresent();
     }
     return found;
   }
@@ -238,13 +286,18 @@ class MonitoringTest {
   @Test
   void promtoolRuleTestsPass() throws Exception {
     Optional<Path> promtool = promtool();
-    Assumptions.assumeTrue(promtool.isPresent(), "promtool is not installed (apt-get install prometheus)");
+    Assumptions.assumeTrue(
+        promtool.isPresent(), "promtool is not installed (apt-get install prometheus)");
     Path dir = Files.createTempDirectory("promtool");
     try {
-      Files.writeString(dir.resolve("loomio-operator-rules.yaml"), Serialization.asYaml(ruleFile()));
+      Files.writeString(
+          dir.resolve("loomio-operator-rules.yaml"), Serialization.asYaml(ruleFile()));
       List<Path> tests;
       try (Stream<Path> files = Files.list(PROMTOOL_TESTS)) {
-        tests = files.filter(f -> f.getFileName().toString().endsWith(".test.yaml")).sorted().toList();
+        tests = files
+            .filter(f -> f.getFileName().toString().endsWith(".test.yaml"))
+            .sorted()
+            .toList();
       }
       assertThat(tests).isNotEmpty();
       for (Path test : tests) {
@@ -272,17 +325,28 @@ class MonitoringTest {
     }
     for (Map<String, Object> alert : alerts(ruleFile())) {
       String name = alert.get("alert").toString();
-      // fired with its labels and annotations (exp_alerts with entries), and held back (exp_alerts: [])
-      assertThat(Pattern.compile("alertname: " + name + "\\n\\s+exp_alerts:\\n\\s+- ").matcher(all).find())
-          .as(name + " is tested firing").isTrue();
-      assertThat(Pattern.compile("alertname: " + name + "\\n\\s+exp_alerts: \\[\\]").matcher(all).find())
-          .as(name + " is tested not firing").isTrue();
+      // fired with its labels and annotations (exp_alerts with entries), and held back (exp_alerts:
+      // [])
+      assertThat(Pattern.compile("alertname: " + name + "\\n\\s+exp_alerts:\\n\\s+- ")
+              .matcher(all)
+              .find())
+          .as(name + " is tested firing")
+          .isTrue();
+      assertThat(Pattern.compile("alertname: " + name + "\\n\\s+exp_alerts: \\[\\]")
+              .matcher(all)
+              .find())
+          .as(name + " is tested not firing")
+          .isTrue();
     }
   }
 
   private static void run(Path dir, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    Process p = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
   }

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class ReleaseWorkflowTest {
 
-  private static final Path ROOT = Path.of(System.getProperty("examples.dir", "../examples")).toAbsolutePath()
-      .normalize().getParent();
+  private static final Path ROOT = Path.of(System.getProperty("examples.dir", "../examples"))
+      .toAbsolutePath()
+      .normalize()
+      .getParent();
 
   private static String runs(JsonNode workflow) {
     List<String> runs = new ArrayList<>();
@@ -32,16 +34,27 @@ class ReleaseWorkflowTest {
 
   @Test
   void onATagItBuildsBothArchitecturesAndPublishesImageAndChart() throws IOException {
-    JsonNode workflow = new ObjectMapper(new YAMLFactory()).readTree(
-        ROOT.resolve(".github/workflows/release.yaml").toFile());
+    JsonNode workflow = new ObjectMapper(new YAMLFactory())
+        .readTree(ROOT.resolve(".github/workflows/release.yaml").toFile());
     assertThat(workflow.at("/on/push/tags").toString()).isEqualTo("[\"v*\"]");
     assertThat(workflow.at("/permissions/packages").asText()).isEqualTo("write");
     String runs = runs(workflow);
-    assertThat(runs).contains("mvn -B verify", "docker buildx build", "--platform linux/amd64,linux/arm64",
-        "--file operator/Dockerfile", "--push .", "helm package helm/loomio-operator", "helm push",
-        "helm/loomio-operator/values.yaml");
-    assertThat(runs.indexOf("mvn -B verify")).as("tests before publishing").isLessThan(runs.indexOf("docker buildx"));
-    assertThat(runs.indexOf("docker buildx")).as("the chart pins the pushed image").isLessThan(runs.indexOf("helm push"));
+    assertThat(runs)
+        .contains(
+            "mvn -B verify",
+            "docker buildx build",
+            "--platform linux/amd64,linux/arm64",
+            "--file operator/Dockerfile",
+            "--push .",
+            "helm package helm/loomio-operator",
+            "helm push",
+            "helm/loomio-operator/values.yaml");
+    assertThat(runs.indexOf("mvn -B verify"))
+        .as("tests before publishing")
+        .isLessThan(runs.indexOf("docker buildx"));
+    assertThat(runs.indexOf("docker buildx"))
+        .as("the chart pins the pushed image")
+        .isLessThan(runs.indexOf("helm push"));
   }
 
   /** The workflow's awk finds the chart's image repository, and its sed pins the image's own digest line. */
@@ -50,8 +63,13 @@ class ReleaseWorkflowTest {
     List<String> values = Files.readAllLines(ROOT.resolve("helm/loomio-operator/values.yaml"));
     int image = values.indexOf("image:");
     assertThat(image).isNotNegative();
-    assertThat(values.get(image + 1 + (int) values.subList(image + 1, values.size()).stream()
-        .takeWhile(l -> !l.strip().startsWith("repository:")).count()).strip())
+    assertThat(values
+            .get(image
+                + 1
+                + (int) values.subList(image + 1, values.size()).stream()
+                    .takeWhile(l -> !l.strip().startsWith("repository:"))
+                    .count())
+            .strip())
         .isEqualTo("repository: ghcr.io/loomio-operator/loomio-operator");
     int digest = values.indexOf("  digest: \"\"");
     assertThat(digest).as("the first '  digest: \"\"' is image.digest").isGreaterThan(image);
@@ -61,8 +79,8 @@ class ReleaseWorkflowTest {
   /** What the Dockerfile copies into its build stage exists. */
   @Test
   void theDockerfileCopiesWhatExists() throws IOException {
-    Matcher copy = Pattern.compile("(?m)^COPY (?!--from)(\\S+)").matcher(
-        Files.readString(ROOT.resolve("operator/Dockerfile")));
+    Matcher copy = Pattern.compile("(?m)^COPY (?!--from)(\\S+)")
+        .matcher(Files.readString(ROOT.resolve("operator/Dockerfile")));
     int n = 0;
     while (copy.find()) {
       assertThat(ROOT.resolve(copy.group(1))).as(copy.group()).exists();

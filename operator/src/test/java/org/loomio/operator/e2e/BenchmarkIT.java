@@ -34,12 +34,14 @@ import org.loomio.operator.testing.Fixtures;
 @EnabledIfSystemProperty(named = "e2e.bench", matches = "true")
 class BenchmarkIT {
 
-
   /** Objects per stack (by instance label), with one list call per kind the stack has. */
-  private static java.util.Map<String, Integer> ownedPerStack(KubernetesClient k, List<HasMetadata> sample, String ns) {
+  private static java.util.Map<String, Integer> ownedPerStack(
+      KubernetesClient k, List<HasMetadata> sample, String ns) {
     java.util.Map<String, Integer> count = new java.util.HashMap<>();
-    for (Class<? extends HasMetadata> kind : sample.stream().<Class<? extends HasMetadata>>map(HasMetadata::getClass)
-        .distinct().toList()) {
+    for (Class<? extends HasMetadata> kind : sample.stream()
+        .<Class<? extends HasMetadata>>map(HasMetadata::getClass)
+        .distinct()
+        .toList()) {
       for (HasMetadata o : k.resources(kind).inNamespace(ns).list().getItems()) {
         var labels = o.getMetadata().getLabels();
         if (labels != null && labels.containsKey("app.kubernetes.io/instance")) {
@@ -55,7 +57,8 @@ class BenchmarkIT {
     int n = Integer.getInteger("e2e.bench.stacks", 10);
     Rig rig = new Rig();
     KubernetesClient k = rig.admin();
-    ClusterCapabilities rigApis = org.loomio.operator.reconcile.ClusterCapabilitiesProvider.discover(k);
+    ClusterCapabilities rigApis =
+        org.loomio.operator.reconcile.ClusterCapabilitiesProvider.discover(k);
     rig.installCrdsAsDocumented();
     String run = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     String operatorNs = run + "-operator";
@@ -63,7 +66,8 @@ class BenchmarkIT {
     rig.restrictedNamespace(operatorNs);
     rig.restrictedNamespace(kubectlNs);
 
-    try (OperatorProcess operator = new OperatorProcess(rig, Path.of("target/e2e/bench-operator.log"))) {
+    try (OperatorProcess operator =
+        new OperatorProcess(rig, Path.of("target/e2e/bench-operator.log"))) {
       operator.start();
       long mark = rig.auditMark();
       long t0 = System.nanoTime();
@@ -73,39 +77,57 @@ class BenchmarkIT {
         r.getMetadata().setGeneration(null);
         k.resource(r).create();
       }
-      List<HasMetadata> sample = StackRenderer.renderForDisplay(Fixtures.minimal("s0"), rigApis).objects();
+      List<HasMetadata> sample =
+          StackRenderer.renderForDisplay(Fixtures.minimal("s0"), rigApis).objects();
       int perStack = sample.size();
-      await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        var owned = ownedPerStack(k, sample, operatorNs);
-        for (LoomioDeployment now : k.resources(LoomioDeployment.class).inNamespace(operatorNs).list().getItems()) {
-          assertThat(now.getStatus()).isNotNull();
-          assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
-          // at least: the rendered stack holds the credentials Secret only, the cluster also the operator's key Secrets
-          assertThat(owned.getOrDefault(now.getMetadata().getName(), 0)).isGreaterThanOrEqualTo(perStack);
-        }
-      });
+      await()
+          .atMost(Duration.ofMinutes(10))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(() -> {
+            var owned = ownedPerStack(k, sample, operatorNs);
+            for (LoomioDeployment now : k.resources(LoomioDeployment.class)
+                .inNamespace(operatorNs)
+                .list()
+                .getItems()) {
+              assertThat(now.getStatus()).isNotNull();
+              assertThat(now.getStatus().getObservedGeneration())
+                  .isEqualTo(now.getMetadata().getGeneration());
+              // at least: the rendered stack holds the credentials Secret only, the cluster also
+              // the operator's key Secrets
+              assertThat(owned.getOrDefault(now.getMetadata().getName(), 0))
+                  .isGreaterThanOrEqualTo(perStack);
+            }
+          });
       double operatorSeconds = (System.nanoTime() - t0) / 1e9;
       Thread.sleep(5000); // let late writes land before counting
-      int operatorWrites = rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs)).size();
+      int operatorWrites =
+          rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs)).size();
       long quietMark = rig.auditMark();
       Thread.sleep(30_000); // the deliberate quiet window
-      List<Rig.Write> quiet = rig.writesSince(quietMark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs));
+      List<Rig.Write> quiet =
+          rig.writesSince(quietMark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs));
       String heap = liveHeap(rig, operator.pid());
 
       // a restart with one object deleted while the operator is down
       operator.stop();
       String victim = "s0-config";
       k.configMaps().inNamespace(operatorNs).withName(victim).delete();
-      await().atMost(Duration.ofSeconds(30)).until(() -> k.configMaps().inNamespace(operatorNs).withName(victim).get() == null);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> k.configMaps().inNamespace(operatorNs).withName(victim).get() == null);
       long restartMark = rig.auditMark();
       long launched = System.nanoTime();
       operator.start();
       double readySeconds = (System.nanoTime() - launched) / 1e9;
-      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
-          .until(() -> !rig.writesSince(restartMark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs)).isEmpty());
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> !rig.writesSince(restartMark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs))
+              .isEmpty());
       double firstWriteSeconds = (System.nanoTime() - launched) / 1e9;
       Thread.sleep(20_000); // every other stack is reconciled meanwhile; nothing else may change
-      List<Rig.Write> restartWrites = rig.writesSince(restartMark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs));
+      List<Rig.Write> restartWrites =
+          rig.writesSince(restartMark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs));
 
       StringBuilder yaml = new StringBuilder();
       int objects = 0;
@@ -121,42 +143,82 @@ class BenchmarkIT {
       Path file = Files.writeString(Path.of("target/e2e/bench-kubectl.yaml"), yaml.toString());
       long kubectlMark = rig.auditMark();
       long t1 = System.nanoTime();
-      rig.run(List.of(rig.kubectl().toString(), "apply", "--server-side", "--field-manager=baseline", "-f",
-          file.toString()), Duration.ofMinutes(10));
+      rig.run(
+          List.of(
+              rig.kubectl().toString(),
+              "apply",
+              "--server-side",
+              "--field-manager=baseline",
+              "-f",
+              file.toString()),
+          Duration.ofMinutes(10));
       double kubectlSeconds = (System.nanoTime() - t1) / 1e9;
-      int kubectlWrites = rig.writesSince(kubectlMark, "kubernetes-admin", ns -> ns.equals(kubectlNs)).size();
+      int kubectlWrites = rig.writesSince(
+              kubectlMark, "kubernetes-admin", ns -> ns.equals(kubectlNs))
+          .size();
 
       rig.deleteNamespaces(List.of(operatorNs, kubectlNs));
       System.out.printf(Locale.ROOT, "bench: %d stacks on kube-apiserver v1.20 (the k8s rig)%n", n);
-      System.out.printf(Locale.ROOT, "bench: operator                     %.1f s to converge, %.1f writes per stack"
-          + " (objects, finalizer, status; events are not audited)%n", operatorSeconds, operatorWrites / (double) n);
-      System.out.printf(Locale.ROOT, "bench: kubectl apply --server-side  %.1f s for the same %d objects, %.1f writes per"
-          + " stack (ratio %.2f)%n", kubectlSeconds, objects, kubectlWrites / (double) n, operatorSeconds / kubectlSeconds);
-      System.out.printf(Locale.ROOT, "bench: quiet 30 s                   %d writes%n", quiet.size());
+      System.out.printf(
+          Locale.ROOT,
+          "bench: operator                     %.1f s to converge, %.1f writes per stack"
+              + " (objects, finalizer, status; events are not audited)%n",
+          operatorSeconds,
+          operatorWrites / (double) n);
+      System.out.printf(
+          Locale.ROOT,
+          "bench: kubectl apply --server-side  %.1f s for the same %d objects, %.1f writes per"
+              + " stack (ratio %.2f)%n",
+          kubectlSeconds,
+          objects,
+          kubectlWrites / (double) n,
+          operatorSeconds / kubectlSeconds);
+      System.out.printf(
+          Locale.ROOT, "bench: quiet 30 s                   %d writes%n", quiet.size());
       System.out.printf(Locale.ROOT, "bench: live heap after forced GC    %s%n", heap);
-      System.out.printf(Locale.ROOT, "bench: restart, 1 object deleted    ready %.1f s, first write %.1f s after the launch;"
-          + " writes %s%n", readySeconds, firstWriteSeconds, restartWrites);
-      System.out.printf(Locale.ROOT, "bench: load average                 %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+      System.out.printf(
+          Locale.ROOT,
+          "bench: restart, 1 object deleted    ready %.1f s, first write %.1f s after the launch;"
+              + " writes %s%n",
+          readySeconds,
+          firstWriteSeconds,
+          restartWrites);
+      System.out.printf(
+          Locale.ROOT,
+          "bench: load average                 %s%n",
+          Files.readString(Path.of("/proc/loadavg")).trim());
       assertThat(quiet).as("writes in a quiet 30 s").isEmpty();
-      assertThat(restartWrites).as("writes after a restart with one deleted object").hasSize(1)
-          .allSatisfy(w -> assertThat(w.resource() + " " + w.name()).isEqualTo("configmaps " + victim));
-      // each object once (the rendered stack holds the credentials Secret already), the backup and signing key
-      // Secrets, the finalizer, the status; a 409 or a 500 of a loaded API server is retried and counted, hence the
+      assertThat(restartWrites)
+          .as("writes after a restart with one deleted object")
+          .hasSize(1)
+          .allSatisfy(
+              w -> assertThat(w.resource() + " " + w.name()).isEqualTo("configmaps " + victim));
+      // each object once (the rendered stack holds the credentials Secret already), the backup and
+      // signing key
+      // Secrets, the finalizer, the status; a 409 or a 500 of a loaded API server is retried and
+      // counted, hence the
       // small allowance
-      assertThat(operatorWrites / (double) n).as("writes per stack").isLessThanOrEqualTo(perStack + 4 + 0.5);
+      assertThat(operatorWrites / (double) n)
+          .as("writes per stack")
+          .isLessThanOrEqualTo(perStack + 4 + 0.5);
     }
   }
 
   /** The operator's live heap: a full GC and the class histogram's total ({@code jcmd}), and GC.heap_info's "used". */
   private static String liveHeap(Rig rig, long pid) {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    String histogram = rig.run(List.of(jcmd, Long.toString(pid), "GC.class_histogram"), Duration.ofMinutes(2));
+    String histogram =
+        rig.run(List.of(jcmd, Long.toString(pid), "GC.class_histogram"), Duration.ofMinutes(2));
     String[] lines = histogram.strip().split("\n");
     String[] total = lines[lines.length - 1].trim().split("\\s+");
     rig.run(List.of(jcmd, Long.toString(pid), "GC.run"), Duration.ofMinutes(2));
     String info = rig.run(List.of(jcmd, Long.toString(pid), "GC.heap_info"), Duration.ofMinutes(1));
-    java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-    return String.format(Locale.ROOT, "%d MiB live objects (class histogram), %s MiB used after GC.run",
-        Long.parseLong(total[2]) >> 20, used.find() ? Long.toString(Long.parseLong(used.group(1)) >> 10) : "?");
+    java.util.regex.Matcher used =
+        java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+    return String.format(
+        Locale.ROOT,
+        "%d MiB live objects (class histogram), %s MiB used after GC.run",
+        Long.parseLong(total[2]) >> 20,
+        used.find() ? Long.toString(Long.parseLong(used.group(1)) >> 10) : "?");
   }
 }

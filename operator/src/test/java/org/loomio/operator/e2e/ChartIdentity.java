@@ -38,7 +38,13 @@ final class ChartIdentity {
     KubernetesClient k = rig.admin();
     String ns = Chart.NAMESPACE;
     if (k.namespaces().withName(ns).get() == null) {
-      k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      k.namespaces()
+          .resource(new NamespaceBuilder()
+              .withNewMetadata()
+              .withName(ns)
+              .endMetadata()
+              .build())
+          .create();
     }
     List<HasMetadata> objects = Chart.template(null, "1.20.2");
     ServiceAccount account = null;
@@ -46,25 +52,38 @@ final class ChartIdentity {
       if (o instanceof ServiceAccount sa) {
         account = sa;
       }
-      if (o instanceof ServiceAccount || o instanceof ClusterRole || o instanceof ClusterRoleBinding
-          || o instanceof Role || o instanceof RoleBinding) {
+      if (o instanceof ServiceAccount
+          || o instanceof ClusterRole
+          || o instanceof ClusterRoleBinding
+          || o instanceof Role
+          || o instanceof RoleBinding) {
         k.resource(o).forceConflicts().serverSideApply();
       }
     }
     if (account == null) {
       throw new IllegalStateException("the chart renders no ServiceAccount");
     }
-    TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(4L * 3600).endSpec().build();
-    String token = k.serviceAccounts().inNamespace(ns).withName(account.getMetadata().getName())
-        .tokenRequest(request).getStatus().getToken();
+    TokenRequest request = new TokenRequestBuilder()
+        .withNewSpec()
+        .withExpirationSeconds(4L * 3600)
+        .endSpec()
+        .build();
+    String token = k.serviceAccounts()
+        .inNamespace(ns)
+        .withName(account.getMetadata().getName())
+        .tokenRequest(request)
+        .getStatus()
+        .getToken();
     Config admin = k.getConfiguration();
     String ca = admin.getCaCertData();
     if (ca == null && admin.getCaCertFile() != null) {
-      ca = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+      ca = java.util.Base64.getEncoder()
+          .encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
     }
     Files.createDirectories(dir);
     Path file = dir.resolve("chart-operator.kubeconfig");
-    Files.writeString(file, """
+    Files.writeString(
+        file, """
         apiVersion: v1
         kind: Config
         clusters:
@@ -78,7 +97,8 @@ final class ChartIdentity {
           context: {cluster: rig, user: operator, namespace: %s}
         current-context: operator
         """.formatted(admin.getMasterUrl().replaceAll("/$", ""), ca, token, ns));
-    return new ChartIdentity(file, "system:serviceaccount:" + ns + ":" + account.getMetadata().getName());
+    return new ChartIdentity(
+        file, "system:serviceaccount:" + ns + ":" + account.getMetadata().getName());
   }
 
   Path kubeconfig() {

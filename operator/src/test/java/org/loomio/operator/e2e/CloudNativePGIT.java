@@ -63,8 +63,10 @@ class CloudNativePGIT {
   @AfterAll
   void stop() throws Exception {
     try {
-      List<String> mine = k.namespaces().list().getItems().stream().map(n -> n.getMetadata().getName())
-          .filter(n -> n.startsWith(run + "-")).toList();
+      List<String> mine = k.namespaces().list().getItems().stream()
+          .map(n -> n.getMetadata().getName())
+          .filter(n -> n.startsWith(run + "-"))
+          .toList();
       rig.deleteNamespaces(mine);
       deleteCrd();
     } finally {
@@ -88,16 +90,28 @@ class CloudNativePGIT {
       Condition ready = condition(now, Conditions.READY);
       assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
       assertThat(ready.getMessage()).contains("does not serve postgresql.cnpg.io/v1");
-      assertThat(k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getReplicas()).isZero();
+      assertThat(k.apps()
+              .deployments()
+              .inNamespace(ns)
+              .withName("team-web")
+              .get()
+              .getSpec()
+              .getReplicas())
+          .isZero();
     });
-    assertThat(k.apps().statefulSets().inNamespace(ns).list().getItems()).as("no fallback to embedded").isEmpty();
+    assertThat(k.apps().statefulSets().inNamespace(ns).list().getItems())
+        .as("no fallback to embedded")
+        .isEmpty();
     assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
-    System.out.printf("e2e: cloudNativePG without its API: %s%n", condition(get(ns), Conditions.API_AVAILABLE).getMessage());
+    System.out.printf(
+        "e2e: cloudNativePG without its API: %s%n",
+        condition(get(ns), Conditions.API_AVAILABLE).getMessage());
   }
 
   @Test
   @Order(2)
-  void withTheApiTheClusterIsCreatedAndTheStackWaitsForItsSecretsThenConvergesWithNoQuietWrites() throws Exception {
+  void withTheApiTheClusterIsCreatedAndTheStackWaitsForItsSecretsThenConvergesWithNoQuietWrites()
+      throws Exception {
     installCrd();
     // the operator discovers APIs at start (and every ten minutes)
     operator.stop();
@@ -109,77 +123,153 @@ class CloudNativePGIT {
     CloudNativePGCluster pg = cluster(ns);
     assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
         .as("the Cluster is written by the chart's ServiceAccount")
-        .anySatisfy(w -> assertThat(w.resource() + " " + w.name() + " " + w.code()).startsWith("clusters team-postgres 20"));
-    assertThat(pg.getMetadata().getOwnerReferences()).singleElement()
+        .anySatisfy(w -> assertThat(w.resource() + " " + w.name() + " " + w.code())
+            .startsWith("clusters team-postgres 20"));
+    assertThat(pg.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(get(ns).getMetadata().getUid()));
-    assertThat(pg.getSpec()).containsEntry("instances", 3).containsEntry("enableSuperuserAccess", false);
+    assertThat(pg.getSpec())
+        .containsEntry("instances", 3)
+        .containsEntry("enableSuperuserAccess", false);
     await().atMost(CONVERGE).untilAsserted(() -> {
       Condition ready = condition(get(ns), Conditions.READY);
       assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
-      assertThat(ready.getMessage()).contains("waiting for the database").contains("team-postgres-app");
+      assertThat(ready.getMessage())
+          .contains("waiting for the database")
+          .contains("team-postgres-app");
       assertThat(condition(get(ns), Conditions.API_AVAILABLE).getStatus()).isEqualTo("True");
     });
-    assertThat(k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getReplicas()).isZero();
+    assertThat(k.apps()
+            .deployments()
+            .inNamespace(ns)
+            .withName("team-web")
+            .get()
+            .getSpec()
+            .getReplicas())
+        .isZero();
     assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
 
     // CloudNativePG's part: its Secrets, owned by the Cluster, and a primary
-    var owner = new OwnerReferenceBuilder().withApiVersion("postgresql.cnpg.io/v1").withKind("Cluster")
-        .withName("team-postgres").withUid(pg.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
+    var owner = new OwnerReferenceBuilder()
+        .withApiVersion("postgresql.cnpg.io/v1")
+        .withKind("Cluster")
+        .withName("team-postgres")
+        .withUid(pg.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
         .build();
-    k.resource(new SecretBuilder().withNewMetadata().withName("team-postgres-app").withNamespace(ns)
-        .addToLabels("cnpg.io/cluster", "team-postgres").withOwnerReferences(owner).endMetadata()
-        .addToStringData("username", "loomio").addToStringData("password", "e2e-not-a-real-password").build()).create();
-    k.resource(new SecretBuilder().withNewMetadata().withName("team-postgres-ca").withNamespace(ns)
-        .addToLabels("cnpg.io/cluster", "team-postgres").withOwnerReferences(owner).endMetadata()
-        .addToStringData("ca.crt", "-----BEGIN CERTIFICATE-----\nZTJl\n-----END CERTIFICATE-----\n").build()).create();
-    k.resources(CloudNativePGCluster.class).inNamespace(ns).withName("team-postgres").editStatus(c -> {
-      Map<String, Object> status = new LinkedHashMap<>();
-      status.put("phase", "Cluster in healthy state");
-      status.put("instances", 3);
-      status.put("readyInstances", 3);
-      status.put("currentPrimary", "team-postgres-1");
-      // the version of each Secret CloudNativePG made: only those are read
-      status.put("secretsResourceVersion", Map.of(
-          "applicationSecretVersion", k.secrets().inNamespace(ns).withName("team-postgres-app").get().getMetadata()
-              .getResourceVersion(),
-          "serverCaSecretVersion", k.secrets().inNamespace(ns).withName("team-postgres-ca").get().getMetadata()
-              .getResourceVersion()));
-      c.setStatus(status);
-      return c;
-    });
+    k.resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("team-postgres-app")
+            .withNamespace(ns)
+            .addToLabels("cnpg.io/cluster", "team-postgres")
+            .withOwnerReferences(owner)
+            .endMetadata()
+            .addToStringData("username", "loomio")
+            .addToStringData("password", "e2e-not-a-real-password")
+            .build())
+        .create();
+    k.resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("team-postgres-ca")
+            .withNamespace(ns)
+            .addToLabels("cnpg.io/cluster", "team-postgres")
+            .withOwnerReferences(owner)
+            .endMetadata()
+            .addToStringData(
+                "ca.crt", "-----BEGIN CERTIFICATE-----\nZTJl\n-----END CERTIFICATE-----\n")
+            .build())
+        .create();
+    k.resources(CloudNativePGCluster.class)
+        .inNamespace(ns)
+        .withName("team-postgres")
+        .editStatus(c -> {
+          Map<String, Object> status = new LinkedHashMap<>();
+          status.put("phase", "Cluster in healthy state");
+          status.put("instances", 3);
+          status.put("readyInstances", 3);
+          status.put("currentPrimary", "team-postgres-1");
+          // the version of each Secret CloudNativePG made: only those are read
+          status.put(
+              "secretsResourceVersion",
+              Map.of(
+                  "applicationSecretVersion",
+                      k.secrets()
+                          .inNamespace(ns)
+                          .withName("team-postgres-app")
+                          .get()
+                          .getMetadata()
+                          .getResourceVersion(),
+                  "serverCaSecretVersion",
+                      k.secrets()
+                          .inNamespace(ns)
+                          .withName("team-postgres-ca")
+                          .get()
+                          .getMetadata()
+                          .getResourceVersion()));
+          c.setStatus(status);
+          return c;
+        });
     await().atMost(CONVERGE).untilAsserted(() -> {
-      assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems()).as("the migration").hasSize(1);
-      assertThat(k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getReplicas()).isOne();
+      assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems())
+          .as("the migration")
+          .hasSize(1);
+      assertThat(k.apps()
+              .deployments()
+              .inNamespace(ns)
+              .withName("team-web")
+              .get()
+              .getSpec()
+              .getReplicas())
+          .isOne();
       LoomioDeployment now = get(ns);
       Condition ready = condition(now, Conditions.READY);
-      assertThat(ready.getReason()).as("nothing runs pods on the rig: the migration is awaited")
+      assertThat(ready.getReason())
+          .as("nothing runs pods on the rig: the migration is awaited")
           .isEqualTo(Conditions.MIGRATION_PENDING);
       assertThat(now.getStatus().getComponents().get("database").getReady()).isEqualTo(3);
       assertThat(condition(now, Conditions.DEGRADED).getStatus()).isEqualTo("False");
     });
-    var web = k.apps().deployments().inNamespace(ns).withName("team-web").get().getSpec().getTemplate().getSpec();
-    assertThat(web.getVolumes()).anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
-        .isEqualTo("team-postgres-ca"));
-    assertThat(Serialization.asJson(k.configMaps().inNamespace(ns).withName("team-config").get()))
-        .contains("team-postgres-rw:5432").contains("sslmode=verify-full").doesNotContain("e2e-not-a-real-password");
+    var web = k.apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("team-web")
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec();
+    assertThat(web.getVolumes())
+        .anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
+            .isEqualTo("team-postgres-ca"));
+    assertThat(Serialization.asJson(
+            k.configMaps().inNamespace(ns).withName("team-config").get()))
+        .contains("team-postgres-rw:5432")
+        .contains("sslmode=verify-full")
+        .doesNotContain("e2e-not-a-real-password");
 
     long quietMark = rig.auditMark();
-    Thread.sleep(45_000); // the deliberate quiet time (the stack without Secrets rechecks every 30 s)
+    Thread.sleep(
+        45_000); // the deliberate quiet time (the stack without Secrets rechecks every 30 s)
     List<Rig.Write> quiet = rig.writesSince(quietMark, identity.user(), n -> n.startsWith(run));
-    System.out.printf("e2e: cloudNativePG stacks, operator writes during a quiet time: %d%n", quiet.size());
+    System.out.printf(
+        "e2e: cloudNativePG stacks, operator writes during a quiet time: %d%n", quiet.size());
     assertThat(quiet).as("writes while nothing changes").isEmpty();
   }
 
   private void apply(String ns) {
     rig.restrictedNamespace(ns);
-    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
+    LoomioDeployment r =
+        Fixtures.resource("team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
     r.getMetadata().setNamespace(ns);
     r.getMetadata().setGeneration(null);
     k.resource(r).create();
   }
 
   private CloudNativePGCluster cluster(String ns) {
-    return k.resources(CloudNativePGCluster.class).inNamespace(ns).withName("team-postgres").get();
+    return k.resources(CloudNativePGCluster.class)
+        .inNamespace(ns)
+        .withName("team-postgres")
+        .get();
   }
 
   private LoomioDeployment get(String ns) {
@@ -218,16 +308,29 @@ class CloudNativePGIT {
                     status: {type: object, x-kubernetes-preserve-unknown-fields: true}
         """, CustomResourceDefinition.class);
     k.resource(crd).serverSideApply();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get().getStatus().getConditions())
-        .anySatisfy(c -> assertThat(c.getType() + c.getStatus()).isEqualTo("EstablishedTrue")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(k.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(CRD_NAME)
+                .get()
+                .getStatus()
+                .getConditions())
+            .anySatisfy(c -> assertThat(c.getType() + c.getStatus()).isEqualTo("EstablishedTrue")));
   }
 
   private void deleteCrd() {
     if (k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() != null) {
       k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).delete();
-      await().atMost(Duration.ofSeconds(60)).until(() ->
-          k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() == null);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> k.apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName(CRD_NAME)
+                  .get()
+              == null);
     }
   }
 }

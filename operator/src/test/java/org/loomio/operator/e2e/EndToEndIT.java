@@ -70,6 +70,7 @@ class EndToEndIT {
   private ClusterCapabilities rigApis;
   /** The documented command that installed the CRDs. */
   private String crdCommand;
+
   private static final Duration CONVERGE = Duration.ofSeconds(120);
   private static final Path OUT = Path.of("target/e2e");
 
@@ -86,10 +87,14 @@ class EndToEndIT {
     rig = new Rig();
     k = rig.admin();
     rigApis = ClusterCapabilitiesProvider.discover(k);
-    // as users of 1.20 to 1.24 are told to: kubectl apply --server-side of crds/legacy/ (no CEL rules)
+    // as users of 1.20 to 1.24 are told to: kubectl apply --server-side of crds/legacy/ (no CEL
+    // rules)
     crdCommand = rig.installCrdsAsDocumented();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(crdCondition("Established")).isEqualTo("True"));
-    // the operator runs with exactly the Helm chart's ServiceAccount and RBAC: a missing rule is a 403 here
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(crdCondition("Established")).isEqualTo("True"));
+    // the operator runs with exactly the Helm chart's ServiceAccount and RBAC: a missing rule is a
+    // 403 here
     identity = ChartIdentity.install(rig, OUT);
     operator = new OperatorProcess(rig, OUT.resolve("operator.log"), identity.kubeconfig());
     operator.start();
@@ -99,8 +104,10 @@ class EndToEndIT {
   @AfterAll
   void stop() throws Exception {
     try {
-      List<String> mine = k.namespaces().list().getItems().stream().map(n -> n.getMetadata().getName())
-          .filter(n -> n.startsWith(run + "-")).toList();
+      List<String> mine = k.namespaces().list().getItems().stream()
+          .map(n -> n.getMetadata().getName())
+          .filter(n -> n.startsWith(run + "-"))
+          .toList();
       rig.deleteNamespaces(mine);
     } finally {
       if (operator != null) {
@@ -110,15 +117,23 @@ class EndToEndIT {
   }
 
   private String crdCondition(String type) {
-    var crd = k.apiextensions().v1().customResourceDefinitions().withName("loomiodeployments.loomio.org").get();
-    return crd.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
-        .map(c -> c.getStatus()).findFirst().orElse(null);
+    var crd = k.apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("loomiodeployments.loomio.org")
+        .get();
+    return crd.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus())
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
   @Order(1)
   void theCrdsInstalledAsDocumentedForOldClustersAreAcceptedAsAStructuralSchema() {
-    assertThat(crdCommand).isEqualTo("kubectl apply --server-side --force-conflicts -f crds/legacy/");
+    assertThat(crdCommand)
+        .isEqualTo("kubectl apply --server-side --force-conflicts -f crds/legacy/");
     assertThat(crdCondition("Established")).isEqualTo("True");
     assertThat(crdCondition("NamesAccepted")).isEqualTo("True");
     assertThat(crdCondition("NonStructuralSchema")).as("structural schema").isNull();
@@ -139,31 +154,42 @@ class EndToEndIT {
       String name = resource.getMetadata().getName();
       Stack expected = awaitConverged(ns, resource);
       awaitPodsAdmitted(ns, name);
-      System.out.printf(Locale.ROOT, "e2e: %s converged and every pod admitted in %.1f s%n", example.getFileName(),
+      System.out.printf(
+          Locale.ROOT,
+          "e2e: %s converged and every pod admitted in %.1f s%n",
+          example.getFileName(),
           (System.nanoTime() - started) / 1e9);
 
       LoomioDeployment now = get(ns, name);
-      assertThat(now.getMetadata().getGeneration()).as("the operator never writes spec").isEqualTo(1L);
+      assertThat(now.getMetadata().getGeneration())
+          .as("the operator never writes spec")
+          .isEqualTo(1L);
       Condition ready = condition(now, Conditions.READY);
       assertThat(ready.getStatus()).isEqualTo("False");
-      assertThat(ready.getReason()).as("nothing runs pods: the migration is awaited, and said so")
+      assertThat(ready.getReason())
+          .as("nothing runs pods: the migration is awaited, and said so")
           .isEqualTo(Conditions.MIGRATION_PENDING);
       assertThat(ready.getMessage()).contains(expected.migrationJob()).contains("has not finished");
       assertThat(condition(now, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
       assertThat(condition(now, Conditions.DEGRADED).getStatus()).isEqualTo("False");
-      assertThat(now.getStatus().getComponents().values()).allSatisfy(c -> assertThat(c.getReady()).isZero());
+      assertThat(now.getStatus().getComponents().values())
+          .allSatisfy(c -> assertThat(c.getReady()).isZero());
       Condition api = condition(now, Conditions.API_AVAILABLE);
       if (!expected.omissions().isEmpty()) {
         assertThat(api.getStatus()).isEqualTo("False");
         expected.omissions().forEach(o -> assertThat(api.getMessage()).contains(o.api()));
-        assertThat(events(ns)).anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.API_MISSING));
-        System.out.printf("e2e: %s on v1.20: APIAvailable=False: %s%n", example.getFileName(), api.getMessage());
+        assertThat(events(ns))
+            .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.API_MISSING));
+        System.out.printf(
+            "e2e: %s on v1.20: APIAvailable=False: %s%n", example.getFileName(), api.getMessage());
       } else {
         assertThat(api.getStatus()).isEqualTo("True");
       }
       assertThat(HardeningChecklist.check(stored(ns, name, expected), rigApis, false))
-          .as("the objects as the API server stores them").isEmpty();
-      // GitOps: what the operator owns in the resource is its finalizer and the status, nothing else, so
+          .as("the objects as the API server stores them")
+          .isEmpty();
+      // GitOps: what the operator owns in the resource is its finalizer and the status, nothing
+      // else, so
       // Argo CD or Flux never see drift (the API server's managedFields record who set which field)
       assertThat(now.getMetadata().getManagedFields())
           .filteredOn(m -> LoomioDeploymentReconciler.NAME.equals(m.getManager()))
@@ -174,10 +200,14 @@ class EndToEndIT {
             if (fields.get("f:metadata") instanceof Map<?, ?> meta) {
               java.util.Set<String> keys = new java.util.TreeSet<>();
               meta.keySet().forEach(key -> keys.add(String.valueOf(key)));
-              assertThat(keys).as("metadata fields set by the operator").isEqualTo(java.util.Set.of("f:finalizers"));
+              assertThat(keys)
+                  .as("metadata fields set by the operator")
+                  .isEqualTo(java.util.Set.of("f:finalizers"));
               fields.remove("f:metadata");
             }
-            assertThat(fields).as("fields the operator manages beyond status and finalizers").isEmpty();
+            assertThat(fields)
+                .as("fields the operator manages beyond status and finalizers")
+                .isEmpty();
           });
       stacks.put(ns, name);
     }
@@ -198,30 +228,42 @@ class EndToEndIT {
     operator.start();
     Thread.sleep(15_000); // a fresh operator reconciles every resource at start; nothing may change
     List<Rig.Write> restart = rig.writesSince(mark, identity.user(), ns -> ns.startsWith(run));
-    System.out.printf("e2e: operator writes when a restarted operator reconciles everything: %d%n", restart.size());
+    System.out.printf(
+        "e2e: operator writes when a restarted operator reconciles everything: %d%n",
+        restart.size());
     assertThat(restart).as("writes after a restart").isEmpty();
 
-    // an object deleted while the operator is down: the restarted operator writes it back, and nothing else
+    // an object deleted while the operator is down: the restarted operator writes it back, and
+    // nothing else
     String ns = run + "-minimal";
     String name = stacks.get(ns);
     assertThat(name).isNotNull();
     operator.stop();
     k.configMaps().inNamespace(ns).withName(name + "-config").delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> k.configMaps().inNamespace(ns).withName(name + "-config").get() == null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> k.configMaps().inNamespace(ns).withName(name + "-config").get() == null);
     mark = rig.auditMark();
     long launched = System.nanoTime();
     operator.start();
-    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> k.configMaps().inNamespace(ns).withName(name + "-config").get() != null);
-    System.out.printf("e2e: restart -> ConfigMap %s-config written back: %.1f s (load %s)%n", name,
-        (System.nanoTime() - launched) / 1e9, Files.readString(Path.of("/proc/loadavg")).trim());
+    System.out.printf(
+        "e2e: restart -> ConfigMap %s-config written back: %.1f s (load %s)%n",
+        name,
+        (System.nanoTime() - launched) / 1e9,
+        Files.readString(Path.of("/proc/loadavg")).trim());
     Thread.sleep(15_000); // every other resource is reconciled meanwhile; nothing else may change
     List<Rig.Write> repair = rig.writesSince(mark, identity.user(), n -> n.startsWith(run));
     System.out.printf("e2e: operator writes after a restart with one object deleted: %s%n", repair);
-    assertThat(repair).as("writes after a restart with one deleted object").hasSize(1)
+    assertThat(repair)
+        .as("writes after a restart with one deleted object")
+        .hasSize(1)
         // a server-side apply of the missing object (verb patch)
-        .allSatisfy(w -> assertThat(w.resource() + " " + w.name() + " " + w.code()).isEqualTo("configmaps " + name
-            + "-config 201"));
+        .allSatisfy(w -> assertThat(w.resource() + " " + w.name() + " " + w.code())
+            .isEqualTo("configmaps " + name + "-config 201"));
   }
 
   @Test
@@ -230,17 +272,37 @@ class EndToEndIT {
     String ns = run + "-minimal";
     String name = stacks.get(ns);
     assertThat(name).isNotNull();
-    String image = k.apps().deployments().inNamespace(ns).withName(name + "-web").get()
-        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String image = k.apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(name + "-web")
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
 
-    timed("deleted Service/" + name + "-web", () -> k.services().inNamespace(ns).withName(name + "-web").delete(),
-        () -> assertThat(k.services().inNamespace(ns).withName(name + "-web").get()).isNotNull());
-    timed("deleted ConfigMap/" + name + "-config", () -> k.configMaps().inNamespace(ns).withName(name + "-config").delete(),
-        () -> assertThat(k.configMaps().inNamespace(ns).withName(name + "-config").get()).isNotNull());
-    timed("deleted ServiceAccount/" + name + "-worker",
+    timed(
+        "deleted Service/" + name + "-web",
+        () -> k.services().inNamespace(ns).withName(name + "-web").delete(),
+        () -> assertThat(k.services().inNamespace(ns).withName(name + "-web").get())
+            .isNotNull());
+    timed(
+        "deleted ConfigMap/" + name + "-config",
+        () -> k.configMaps().inNamespace(ns).withName(name + "-config").delete(),
+        () -> assertThat(
+                k.configMaps().inNamespace(ns).withName(name + "-config").get())
+            .isNotNull());
+    timed(
+        "deleted ServiceAccount/" + name + "-worker",
         () -> k.serviceAccounts().inNamespace(ns).withName(name + "-worker").delete(),
-        () -> assertThat(k.serviceAccounts().inNamespace(ns).withName(name + "-worker").get()).isNotNull());
-    timed("edited Deployment/" + name + "-web (image, writable root filesystem)",
+        () -> assertThat(
+                k.serviceAccounts().inNamespace(ns).withName(name + "-worker").get())
+            .isNotNull());
+    timed(
+        "edited Deployment/" + name + "-web (image, writable root filesystem)",
         () -> k.apps().deployments().inNamespace(ns).withName(name + "-web").edit(d -> {
           var c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
           c.setImage("attacker/loomio:latest");
@@ -248,8 +310,16 @@ class EndToEndIT {
           return d;
         }),
         () -> {
-          var c = k.apps().deployments().inNamespace(ns).withName(name + "-web").get()
-              .getSpec().getTemplate().getSpec().getContainers().get(0);
+          var c = k.apps()
+              .deployments()
+              .inNamespace(ns)
+              .withName(name + "-web")
+              .get()
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0);
           assertThat(c.getImage()).isEqualTo(image);
           assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         });
@@ -269,14 +339,18 @@ class EndToEndIT {
       assertThat(degraded.getStatus() + " " + degraded.getReason()).isEqualTo("True InvalidSpec");
       assertThat(degraded.getMessage()).contains("spec.web.replicas");
     });
-    assertThat(events(ns)).anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.INVALID_SPEC));
+    assertThat(events(ns))
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.INVALID_SPEC));
     assertThat(versions(ns, name)).as("no owned object changed").isEqualTo(before);
     assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
         .allSatisfy(w -> assertThat(w.resource()).isEqualTo("loomiodeployments/status"));
 
     mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":1}}}");
-    await().atMost(CONVERGE).untilAsserted(() ->
-        assertThat(condition(get(ns, name), Conditions.DEGRADED).getStatus()).isEqualTo("False"));
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(() -> assertThat(
+                condition(get(ns, name), Conditions.DEGRADED).getStatus())
+            .isEqualTo("False"));
   }
 
   @Test
@@ -293,11 +367,13 @@ class EndToEndIT {
     for (Path file : corpus) {
       String field = header(file, "expect");
       String by = header(file, "refused-by");
-      if (by.equals("render")) { // what only a file holds (a duplicate key, a namespace): no cluster sees it
+      if (by.equals(
+          "render")) { // what only a file holds (a duplicate key, a namespace): no cluster sees it
         report.add(file.getFileName() + ": render only");
         continue;
       }
-      GenericKubernetesResource doc = Serialization.unmarshal(Files.readString(file), GenericKubernetesResource.class);
+      GenericKubernetesResource doc =
+          Serialization.unmarshal(Files.readString(file), GenericKubernetesResource.class);
       doc.getMetadata().setNamespace(ns);
       if (!field.equals("metadata.name")) {
         doc.getMetadata().setName(file.getFileName().toString().replace(".yaml", ""));
@@ -308,23 +384,39 @@ class EndToEndIT {
       } catch (KubernetesClientException e) {
         assertThat(e.getCode()).as(file + ": " + e.getMessage()).isEqualTo(422);
         // v1.20 names list items without their index (spec.x.items.cidr for spec.x.items[0].cidr)
-        assertThat(e.getStatus().getMessage()).as(file.toString())
+        assertThat(e.getStatus().getMessage())
+            .as(file.toString())
             .containsAnyOf(field, field.replaceAll("\\[\\d+]", ""));
-        report.add(file.getFileName() + ": refused at admission: " + e.getStatus().getMessage());
+        report.add(
+            file.getFileName() + ": refused at admission: " + e.getStatus().getMessage());
         continue;
       }
-      assertThat(by).as(file + " was admitted; only rules the v1.20 schema cannot express may be")
+      assertThat(by)
+          .as(file + " was admitted; only rules the v1.20 schema cannot express may be")
           .isIn("cel", "operator", "pruned");
       if (by.equals("pruned")) {
-        GenericKubernetesResource stored = k.genericKubernetesResources(LoomioDeployment.API_VERSION, LoomioDeployment.KIND)
-            .inNamespace(ns).withName(name).get();
+        GenericKubernetesResource stored = k.genericKubernetesResources(
+                LoomioDeployment.API_VERSION, LoomioDeployment.KIND)
+            .inNamespace(ns)
+            .withName(name)
+            .get();
         String pointer = "/" + field.replace('.', '/');
         assertThat(Serialization.jsonMapper().valueToTree(stored).at(pointer).isMissingNode())
-            .as(field + " pruned by the server").isTrue();
-        String cli = rig.run(List.of(System.getProperty("java.home") + "/bin/java", "-jar", OperatorProcess.jar().toString(),
-            "render", "-f", file.toAbsolutePath().toString()), Duration.ofSeconds(60), true);
+            .as(field + " pruned by the server")
+            .isTrue();
+        String cli = rig.run(
+            List.of(
+                System.getProperty("java.home") + "/bin/java",
+                "-jar",
+                OperatorProcess.jar().toString(),
+                "render",
+                "-f",
+                file.toAbsolutePath().toString()),
+            Duration.ofSeconds(60),
+            true);
         assertThat(cli).contains(field).contains("unknown field");
-        report.add(file.getFileName() + ": pruned by the server, refused by render (" + field + ")");
+        report.add(
+            file.getFileName() + ": pruned by the server, refused by render (" + field + ")");
         continue;
       }
       await().atMost(CONVERGE).untilAsserted(() -> {
@@ -335,7 +427,8 @@ class EndToEndIT {
         assertThat(degraded.getMessage()).contains(field);
       });
       assertThat(versions(ns, name)).as(file + ": nothing created").isEmpty();
-      report.add(file.getFileName() + ": admitted by v1.20, Degraded: " + condition(get(ns, name), Conditions.DEGRADED).getMessage());
+      report.add(file.getFileName() + ": admitted by v1.20, Degraded: "
+          + condition(get(ns, name), Conditions.DEGRADED).getMessage());
     }
     report.forEach(line -> System.out.println("e2e: " + line));
   }
@@ -348,19 +441,29 @@ class EndToEndIT {
     k.resources(LoomioDeployment.class).inNamespace(ns).withName(name).delete();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       assertThat(get(ns, name)).isNull();
-      assertThat(versions(ns, name).keySet()).as("what the garbage collector has not removed yet")
-          .allMatch(k -> k.startsWith("PersistentVolumeClaim/") || k.equals("Secret/" + name + "-secrets")
-              || k.equals("Secret/" + name + "-backup-key") || k.equals("Secret/" + name + "-backup-signing-key")
+      assertThat(versions(ns, name).keySet())
+          .as("what the garbage collector has not removed yet")
+          .allMatch(k -> k.startsWith("PersistentVolumeClaim/")
+              || k.equals("Secret/" + name + "-secrets")
+              || k.equals("Secret/" + name + "-backup-key")
+              || k.equals("Secret/" + name + "-backup-signing-key")
               || k.equals("Secret/" + name + "-postgres-superuser"));
     });
     assertThat(k.persistentVolumeClaims().inNamespace(ns).list().getItems())
-        .extracting(p -> p.getMetadata().getName()).contains(name + "-uploads", name + "-postgres-data", name + "-backups");
-    assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).as("the backups' key").isNotNull();
-    assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-signing-key").get()).as("their signing key")
+        .extracting(p -> p.getMetadata().getName())
+        .contains(name + "-uploads", name + "-postgres-data", name + "-backups");
+    assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get())
+        .as("the backups' key")
+        .isNotNull();
+    assertThat(
+            k.secrets().inNamespace(ns).withName(name + "-backup-signing-key").get())
+        .as("their signing key")
         .isNotNull();
     assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNotNull();
-    assertThat(k.secrets().inNamespace(ns).withName(name + "-postgres-superuser").get())
-        .as("the kept database's superuser password, kept with it").isNotNull();
+    assertThat(
+            k.secrets().inNamespace(ns).withName(name + "-postgres-superuser").get())
+        .as("the kept database's superuser password, kept with it")
+        .isNotNull();
   }
 
   @Test
@@ -369,18 +472,31 @@ class EndToEndIT {
     String ns = run + "-ingress-nginx";
     String name = stacks.get(ns);
     assertThat(name).as("the ingress-nginx example converged").isNotNull();
-    k.resources(LoomioDeployment.class).inNamespace(ns).withName(name)
-        .edit(r -> { r.getSpec().setDeletionPolicy(org.loomio.operator.api.v1alpha1.DeletionPolicy.Delete); return r; });
+    k.resources(LoomioDeployment.class).inNamespace(ns).withName(name).edit(r -> {
+      r.getSpec().setDeletionPolicy(org.loomio.operator.api.v1alpha1.DeletionPolicy.Delete);
+      return r;
+    });
     k.resources(LoomioDeployment.class).inNamespace(ns).withName(name).delete();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       assertThat(get(ns, name)).isNull();
       // the data goes; the backups and their key stay (they are the way back)
-      assertThat(k.persistentVolumeClaims().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
-          .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).map(p -> p.getMetadata().getName())
-          .toList()).containsExactly(name + "-backups");
+      assertThat(k
+              .persistentVolumeClaims()
+              .inNamespace(ns)
+              .withLabel(Labels.INSTANCE, name)
+              .list()
+              .getItems()
+              .stream()
+              .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+              .map(p -> p.getMetadata().getName())
+              .toList())
+          .containsExactly(name + "-backups");
       assertThat(k.secrets().inNamespace(ns).withName(name + "-secrets").get()).isNull();
-      assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).isNotNull();
-      assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-signing-key").get()).isNotNull();
+      assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get())
+          .isNotNull();
+      assertThat(
+              k.secrets().inNamespace(ns).withName(name + "-backup-signing-key").get())
+          .isNotNull();
     });
   }
 
@@ -392,17 +508,22 @@ class EndToEndIT {
     assertThat(name).as("the production example converged").isNotNull();
     LoomioDeployment now = get(ns, name);
     // v1.20 has no batch/v1 CronJob: the schedule is the same CronJob in batch/v1beta1
-    var schedule = k.resources(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class).inNamespace(ns)
-        .withName(name + "-backup").get();
+    var schedule = k.resources(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class)
+        .inNamespace(ns)
+        .withName(name + "-backup")
+        .get();
     assertThat(schedule).as("batch/v1beta1 CronJob " + name + "-backup").isNotNull();
     assertThat(schedule.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
     assertThat(schedule.getSpec().getSuspend()).isFalse();
-    assertThat(schedule.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(schedule.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(now.getMetadata().getUid()));
     assertThat(condition(now, Conditions.BACKUPS_HEALTHY).getReason())
-        .as("scheduled, no run yet (nothing runs pods here)").isEqualTo(Conditions.NO_BACKUP_YET);
-    System.out.printf("e2e: %s/%s-backup is a batch/v1beta1 CronJob on v1.20 (schedule '%s')%n", ns, name,
-        schedule.getSpec().getSchedule());
+        .as("scheduled, no run yet (nothing runs pods here)")
+        .isEqualTo(Conditions.NO_BACKUP_YET);
+    System.out.printf(
+        "e2e: %s/%s-backup is a batch/v1beta1 CronJob on v1.20 (schedule '%s')%n",
+        ns, name, schedule.getSpec().getSchedule());
     assertThat(k.secrets().inNamespace(ns).withName(name + "-backup-key").get()).isNotNull();
     LoomioBackup backup = new LoomioBackup();
     backup.getMetadata().setName("e2e-now");
@@ -411,21 +532,31 @@ class EndToEndIT {
     backup.getSpec().setDeploymentName(name);
     k.resource(backup).create();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+      List<Event> refused =
+          events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
       if (!refused.isEmpty()) {
         fail("backup pod refused: " + refused.stream().map(Event::getMessage).toList());
       }
-      LoomioBackup seen = k.resources(LoomioBackup.class).inNamespace(ns).withName("e2e-now").get();
+      LoomioBackup seen =
+          k.resources(LoomioBackup.class).inNamespace(ns).withName("e2e-now").get();
       assertThat(seen.getStatus()).isNotNull();
       assertThat(seen.getStatus().getPhase()).isEqualTo(LoomioBackupStatus.Phase.Running);
-      assertThat(k.pods().inNamespace(ns).withLabel(Labels.BACKUP, "e2e-now").list().getItems()).singleElement()
+      assertThat(k.pods()
+              .inNamespace(ns)
+              .withLabel(Labels.BACKUP, "e2e-now")
+              .list()
+              .getItems())
+          .singleElement()
           .satisfies(p -> {
-            assertThat(p.getMetadata().getAnnotations()).containsEntry("kubernetes.io/psp", "restricted");
-            assertThat(p.getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null
-                && v.getSecret().getSecretName().endsWith("-backup-key"));
+            assertThat(p.getMetadata().getAnnotations())
+                .containsEntry("kubernetes.io/psp", "restricted");
+            assertThat(p.getSpec().getVolumes())
+                .noneMatch(v ->
+                    v.getSecret() != null && v.getSecret().getSecretName().endsWith("-backup-key"));
           });
     });
-    System.out.println("e2e: LoomioBackup e2e-now: Job created, its pod admitted under the restricted policy");
+    System.out.println(
+        "e2e: LoomioBackup e2e-now: Job created, its pod admitted under the restricted policy");
   }
 
   /**
@@ -441,46 +572,72 @@ class EndToEndIT {
     String name = stacks.get(ns);
     assertThat(name).as("the production example converged").isNotNull();
     LoomioDeployment now = get(ns, name);
-    var drill = k.resources(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class).inNamespace(ns)
-        .withName(name + "-drill").get();
+    var drill = k.resources(io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class)
+        .inNamespace(ns)
+        .withName(name + "-drill")
+        .get();
     assertThat(drill).as("batch/v1beta1 CronJob " + name + "-drill").isNotNull();
     assertThat(drill.getSpec().getSchedule()).isEqualTo("43 4 * * 0");
     assertThat(drill.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
-    assertThat(drill.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(drill.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(now.getMetadata().getUid()));
-    assertThat(k.serviceAccounts().inNamespace(ns).withName(name + "-drill").get()).isNotNull();
-    var policy = k.network().v1().networkPolicies().inNamespace(ns).withName(name + "-drill").get();
+    assertThat(k.serviceAccounts().inNamespace(ns).withName(name + "-drill").get())
+        .isNotNull();
+    var policy = k.network()
+        .v1()
+        .networkPolicies()
+        .inNamespace(ns)
+        .withName(name + "-drill")
+        .get();
     assertThat(policy).isNotNull();
     assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
 
     var template = drill.getSpec().getJobTemplate();
-    io.fabric8.kubernetes.api.model.batch.v1.Job job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
-        .withNewMetadata().withName(name + "-drill-e2e").withNamespace(ns)
-        .withLabels(template.getMetadata().getLabels()).endMetadata()
-        .withSpec(template.getSpec())
-        .build();
+    io.fabric8.kubernetes.api.model.batch.v1.Job job =
+        new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+            .withNewMetadata()
+            .withName(name + "-drill-e2e")
+            .withNamespace(ns)
+            .withLabels(template.getMetadata().getLabels())
+            .endMetadata()
+            .withSpec(template.getSpec())
+            .build();
     k.resource(job).create();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+      List<Event> refused =
+          events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
       if (!refused.isEmpty()) {
         fail("drill pod refused: " + refused.stream().map(Event::getMessage).toList());
       }
-      assertThat(k.pods().inNamespace(ns).withLabel("job-name", name + "-drill-e2e").list().getItems())
-          .singleElement().satisfies(p -> {
-            assertThat(p.getMetadata().getAnnotations()).containsEntry("kubernetes.io/psp", "restricted");
+      assertThat(k.pods()
+              .inNamespace(ns)
+              .withLabel("job-name", name + "-drill-e2e")
+              .list()
+              .getItems())
+          .singleElement()
+          .satisfies(p -> {
+            assertThat(p.getMetadata().getAnnotations())
+                .containsEntry("kubernetes.io/psp", "restricted");
             assertThat(p.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(10001L);
             assertThat(p.getSpec().getServiceAccountName()).isEqualTo(name + "-drill");
-            assertThat(p.getSpec().getVolumes()).anyMatch(v -> v.getSecret() != null
-                && v.getSecret().getSecretName().equals(name + "-backup-key"));
-            assertThat(p.getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null
-                && v.getSecret().getSecretName().equals(name + "-secrets"));
-            assertThat(p.getSpec().getInitContainers()).extracting(c -> c.getName())
+            assertThat(p.getSpec().getVolumes())
+                .anyMatch(v -> v.getSecret() != null
+                    && v.getSecret().getSecretName().equals(name + "-backup-key"));
+            assertThat(p.getSpec().getVolumes())
+                .noneMatch(v -> v.getSecret() != null
+                    && v.getSecret().getSecretName().equals(name + "-secrets"));
+            assertThat(p.getSpec().getInitContainers())
+                .extracting(c -> c.getName())
                 .containsExactly("prepare", "restore");
           });
     });
-    k.resource(job).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-    System.out.println("e2e: " + name + "-drill: a Job from the CronJob's template, its pod admitted under the"
-        + " restricted policy");
+    k.resource(job)
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+        .delete();
+    System.out.println(
+        "e2e: " + name + "-drill: a Job from the CronJob's template, its pod admitted under the"
+            + " restricted policy");
   }
 
   @Test
@@ -498,42 +655,74 @@ class EndToEndIT {
     // nothing runs pods here, so the stack's migration never finishes: the restore must wait for it
     String migration = get(ns, name).getStatus().getMigration();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      LoomioRestore seen = k.resources(LoomioRestore.class).inNamespace(ns).withName("e2e-restore").get();
+      LoomioRestore seen = k.resources(LoomioRestore.class)
+          .inNamespace(ns)
+          .withName("e2e-restore")
+          .get();
       assertThat(seen.getStatus()).isNotNull();
       assertThat(seen.getStatus().getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Pending);
       assertThat(seen.getStatus().getMessage()).contains(migration);
     });
-    // play the Job controller: the migration succeeded (a finished Job is left alone by the real one)
+    // play the Job controller: the migration succeeded (a finished Job is left alone by the real
+    // one)
     k.batch().v1().jobs().inNamespace(ns).withName(migration).editStatus(j -> {
       j.getStatus().setActive(null);
       j.getStatus().setSucceeded(1);
-      j.getStatus().setCompletionTime(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-      j.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
-          .withType("Complete").withStatus("True").build()));
+      j.getStatus()
+          .setCompletionTime(java.time.Instant.now()
+              .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+              .toString());
+      j.getStatus()
+          .setConditions(List.of(new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+              .withType("Complete")
+              .withStatus("True")
+              .build()));
       return j;
     });
     long started = System.nanoTime();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      LoomioRestore seen = k.resources(LoomioRestore.class).inNamespace(ns).withName("e2e-restore").get();
+      LoomioRestore seen = k.resources(LoomioRestore.class)
+          .inNamespace(ns)
+          .withName("e2e-restore")
+          .get();
       assertThat(seen.getStatus()).isNotNull();
-      assertThat(seen.getStatus().getPhase()).as(seen.getStatus().getMessage()).isEqualTo(LoomioRestoreStatus.Phase.Restoring);
+      assertThat(seen.getStatus().getPhase())
+          .as(seen.getStatus().getMessage())
+          .isEqualTo(LoomioRestoreStatus.Phase.Restoring);
       for (String component : List.of("web", "worker", "hocuspocus")) {
         assertThat(pods(ns, name, component)).as(component + " pods").isEmpty();
       }
-      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+      List<Event> refused =
+          events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
       if (!refused.isEmpty()) {
         fail("restore pod refused: " + refused.stream().map(Event::getMessage).toList());
       }
-      assertThat(k.pods().inNamespace(ns).withLabel(Labels.RESTORE, "e2e-restore").list().getItems()).singleElement()
-          .satisfies(p -> assertThat(p.getMetadata().getAnnotations()).containsEntry("kubernetes.io/psp", "restricted"));
-      assertThat(condition(get(ns, name), Conditions.READY).getReason()).isEqualTo(Conditions.RESTORING);
+      assertThat(k.pods()
+              .inNamespace(ns)
+              .withLabel(Labels.RESTORE, "e2e-restore")
+              .list()
+              .getItems())
+          .singleElement()
+          .satisfies(p -> assertThat(p.getMetadata().getAnnotations())
+              .containsEntry("kubernetes.io/psp", "restricted"));
+      assertThat(condition(get(ns, name), Conditions.READY).getReason())
+          .isEqualTo(Conditions.RESTORING);
     });
-    System.out.printf(Locale.ROOT, "e2e: LoomioRestore scaled the app to zero and started its Job in %.1f s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "e2e: LoomioRestore scaled the app to zero and started its Job in %.1f s%n",
         (System.nanoTime() - started) / 1e9);
     k.resources(LoomioRestore.class).inNamespace(ns).withName("e2e-restore").delete();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      assertThat(k.apps().deployments().inNamespace(ns).withName(name + "-web").get().getSpec().getReplicas())
-          .as("deleting the restore releases the stack").isEqualTo(2);
+      assertThat(k.apps()
+              .deployments()
+              .inNamespace(ns)
+              .withName(name + "-web")
+              .get()
+              .getSpec()
+              .getReplicas())
+          .as("deleting the restore releases the stack")
+          .isEqualTo(2);
       assertThat(get(ns, name).getStatus().getRestore()).isNull();
     });
   }
@@ -555,21 +744,41 @@ class EndToEndIT {
     awaitPodsAdmitted(ns, name);
     String deny = name + "-default-deny";
     List<String> policies = policyNames(ns, name);
-    assertThat(policies).contains(deny, name + "-web", name + "-worker", name + "-hocuspocus", name + "-postgres",
-        name + "-redis");
+    assertThat(policies)
+        .contains(
+            deny,
+            name + "-web",
+            name + "-worker",
+            name + "-hocuspocus",
+            name + "-postgres",
+            name + "-redis");
     Map<String, Integer> replicas = replicas(ns, name);
-    assertThat(replicas).containsKeys(name + "-web", name + "-worker", name + "-hocuspocus", name + "-redis",
-        name + "-postgres");
+    assertThat(replicas)
+        .containsKeys(
+            name + "-web",
+            name + "-worker",
+            name + "-hocuspocus",
+            name + "-redis",
+            name + "-postgres");
     List<String> ingresses = ingressNames(ns, name);
     assertThat(ingresses).as("the example's Ingress").isNotEmpty();
     String readyBefore = condition(get(ns, name), Conditions.READY).getReason();
-    assertThat(dataVersions(ns)).containsKeys("PersistentVolumeClaim/" + name + "-postgres-data",
-        "PersistentVolumeClaim/" + name + "-uploads", "PersistentVolumeClaim/" + name + "-backups",
-        "Secret/" + name + "-secrets", "Secret/" + name + "-backup-key");
+    assertThat(dataVersions(ns))
+        .containsKeys(
+            "PersistentVolumeClaim/" + name + "-postgres-data",
+            "PersistentVolumeClaim/" + name + "-uploads",
+            "PersistentVolumeClaim/" + name + "-backups",
+            "Secret/" + name + "-secrets",
+            "Secret/" + name + "-backup-key");
     // v1.20's token controller gives every ServiceAccount a Secret: let it finish before the mark
-    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-        assertThat(k.serviceAccounts().inNamespace(ns).list().getItems())
-            .allSatisfy(sa -> assertThat(sa.getSecrets()).as(sa.getMetadata().getName() + " token").isNotEmpty()));
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(
+                k.serviceAccounts().inNamespace(ns).list().getItems())
+            .allSatisfy(sa -> assertThat(sa.getSecrets())
+                .as(sa.getMetadata().getName() + " token")
+                .isNotEmpty()));
     Map<String, String> data = dataVersions(ns);
     long mark = rig.auditMark();
 
@@ -577,7 +786,13 @@ class EndToEndIT {
     mergePatch(ns, name, "{\"spec\":{\"isolation\":true}}");
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       assertThat(policyNames(ns, name)).as("the stack's NetworkPolicies").containsExactly(deny);
-      var spec = k.network().v1().networkPolicies().inNamespace(ns).withName(deny).get().getSpec();
+      var spec = k.network()
+          .v1()
+          .networkPolicies()
+          .inNamespace(ns)
+          .withName(deny)
+          .get()
+          .getSpec();
       assertThat(spec.getPodSelector().getMatchLabels()).isEqualTo(Map.of(Labels.INSTANCE, name));
       assertThat(spec.getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
       assertThat(spec.getIngress()).isNullOrEmpty();
@@ -587,11 +802,16 @@ class EndToEndIT {
         assertThat(now.get(name + "-" + component)).as(component + " replicas").isZero();
         assertThat(pods(ns, name, component)).as(component + " pods").isEmpty();
       }
-      assertThat(now.get(name + "-redis")).as("Redis keeps running").isEqualTo(replicas.get(name + "-redis"));
-      assertThat(now.get(name + "-postgres")).as("PostgreSQL keeps running").isEqualTo(replicas.get(name + "-postgres"));
+      assertThat(now.get(name + "-redis"))
+          .as("Redis keeps running")
+          .isEqualTo(replicas.get(name + "-redis"));
+      assertThat(now.get(name + "-postgres"))
+          .as("PostgreSQL keeps running")
+          .isEqualTo(replicas.get(name + "-postgres"));
       assertThat(ingressNames(ns, name)).as("the stack's Ingresses").isEmpty();
       LoomioDeployment r = get(ns, name);
-      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+      assertThat(r.getStatus().getObservedGeneration())
+          .isEqualTo(r.getMetadata().getGeneration());
       Condition isolated = condition(r, Conditions.ISOLATED);
       assertThat(isolated.getStatus() + " " + isolated.getReason()).isEqualTo("True Isolated");
       Condition ready = condition(r, Conditions.READY);
@@ -599,7 +819,9 @@ class EndToEndIT {
       assertThat(r.getStatus().getIsolatedSince()).as("status.isolatedSince").isNotNull();
       java.time.Instant.parse(r.getStatus().getIsolatedSince());
     });
-    System.out.printf(Locale.ROOT, "e2e: spec.isolation=true: stack cut off in %.1f s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "e2e: spec.isolation=true: stack cut off in %.1f s%n",
         (System.nanoTime() - started) / 1e9);
 
     started = System.nanoTime();
@@ -609,17 +831,22 @@ class EndToEndIT {
       assertThat(replicas(ns, name)).isEqualTo(replicas);
       assertThat(ingressNames(ns, name)).as("the stack's Ingresses").isEqualTo(ingresses);
       LoomioDeployment r = get(ns, name);
-      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+      assertThat(r.getStatus().getObservedGeneration())
+          .isEqualTo(r.getMetadata().getGeneration());
       Condition isolated = condition(r, Conditions.ISOLATED);
-      assertThat(isolated.getStatus() + " " + isolated.getReason()).isEqualTo("False IsolationLifted");
+      assertThat(isolated.getStatus() + " " + isolated.getReason())
+          .isEqualTo("False IsolationLifted");
       assertThat(condition(r, Conditions.READY).getReason()).isEqualTo(readyBefore);
       assertThat(r.getStatus().getIsolatedSince()).as("status.isolatedSince").isNull();
     });
     awaitPodsAdmitted(ns, name);
-    System.out.printf(Locale.ROOT, "e2e: spec.isolation=false: stack back in %.1f s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "e2e: spec.isolation=false: stack back in %.1f s%n",
         (System.nanoTime() - started) / 1e9);
 
-    // the lever works while the rest of the spec is refused (web replicas 2 on a ReadWriteOnce volume), with
+    // the lever works while the rest of the spec is refused (web replicas 2 on a ReadWriteOnce
+    // volume), with
     // the direct calls the chart's RBAC allows
     mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":2},\"isolation\":true}}");
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
@@ -641,12 +868,17 @@ class EndToEndIT {
     awaitPodsAdmitted(ns, name);
 
     List<Rig.Write> writes = rig.writesByAnyoneSince(mark, ns::equals);
-    assertThat(writes).as("the audit log saw the isolation (policies deleted, app scaled)")
-        .anySatisfy(w -> assertThat(w.verb() + " " + w.resource()).isEqualTo("delete networkpolicies"))
+    assertThat(writes)
+        .as("the audit log saw the isolation (policies deleted, app scaled)")
+        .anySatisfy(
+            w -> assertThat(w.verb() + " " + w.resource()).isEqualTo("delete networkpolicies"))
         .anySatisfy(w -> assertThat(w.resource()).isEqualTo("deployments"));
-    assertThat(writes).as("writes to PersistentVolumeClaims or Secrets while isolating and lifting")
-        .noneMatch(w -> w.resource().startsWith("persistentvolumeclaims") || w.resource().startsWith("secrets"));
-    assertThat(dataVersions(ns)).as("resourceVersions of the namespace's PersistentVolumeClaims and Secrets")
+    assertThat(writes)
+        .as("writes to PersistentVolumeClaims or Secrets while isolating and lifting")
+        .noneMatch(w -> w.resource().startsWith("persistentvolumeclaims")
+            || w.resource().startsWith("secrets"));
+    assertThat(dataVersions(ns))
+        .as("resourceVersions of the namespace's PersistentVolumeClaims and Secrets")
         .isEqualTo(data);
     Map<String, Long> byOperator = new TreeMap<>();
     rig.writesSince(mark, identity.user(), ns::equals)
@@ -658,11 +890,15 @@ class EndToEndIT {
   @Order(20)
   void theOperatorNeededNoRightBeyondTheHelmChartsRbac() {
     // (a namespace being deleted refuses new objects with a 403 too; that is not about RBAC)
-    List<String> refused = operator.logSinceStart().lines()
+    List<String> refused = operator
+        .logSinceStart()
+        .lines()
         .filter(l -> l.contains("Forbidden") || l.contains("forbidden") || l.contains(" 403"))
         .filter(l -> !l.contains("because it is being terminated"))
         .toList();
-    assertThat(refused).as("requests refused to the operator (it ran as %s)", identity.user()).isEmpty();
+    assertThat(refused)
+        .as("requests refused to the operator (it ran as %s)", identity.user())
+        .isEmpty();
   }
 
   /**
@@ -678,22 +914,57 @@ class EndToEndIT {
     String ns = run + "-foreign";
     rig.restrictedNamespace(ns);
     List<HasMetadata> foreign = List.of(
-        k.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("tenant-web")
-            .withNamespace(ns).endMetadata().withNewSpec().addToSelector("app", "shop").addNewPort().withPort(80)
-            .withProtocol("TCP").endPort().endSpec().build()).create(),
-        k.resource(new SecretBuilder().withNewMetadata().withName("tenant-secrets").withNamespace(ns).endMetadata()
-            .addToData("password", "aHVudGVyMg==").build()).create(),
-        k.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
-            .withName("tenant-uploads").withNamespace(ns).endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
-            .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
-            .endResources().endSpec().build()).create(),
-        k.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
-            .withName("tenant-edge-headers").withNamespace(ns).endMetadata().addToData("X-Shop", "1").build()).create());
+        k.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName("tenant-web")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .addToSelector("app", "shop")
+                .addNewPort()
+                .withPort(80)
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build())
+            .create(),
+        k.resource(new SecretBuilder()
+                .withNewMetadata()
+                .withName("tenant-secrets")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("password", "aHVudGVyMg==")
+                .build())
+            .create(),
+        k.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("tenant-uploads")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+            .create(),
+        k.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("tenant-edge-headers")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("X-Shop", "1")
+                .build())
+            .create());
     Map<String, String> before = new LinkedHashMap<>();
-    foreign.forEach(o -> before.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+    foreign.forEach(o -> before.put(
+        o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
     long mark = rig.auditMark();
-    LoomioDeployment tenant = Fixtures.resource("tenant", "host: tenant.example.org\ndeletionPolicy: Delete\n"
-        + "ingress: {className: nginx, tls: {clusterIssuer: letsencrypt}}");
+    LoomioDeployment tenant = Fixtures.resource(
+        "tenant",
+        "host: tenant.example.org\ndeletionPolicy: Delete\n"
+            + "ingress: {className: nginx, tls: {clusterIssuer: letsencrypt}}");
     tenant.getMetadata().setNamespace(ns);
     tenant.getMetadata().setGeneration(null);
     k.resource(tenant).create();
@@ -701,21 +972,28 @@ class EndToEndIT {
       assertThat(get(ns, "tenant").getStatus()).as("status").isNotNull();
       Condition degraded = condition(get(ns, "tenant"), Conditions.DEGRADED);
       assertThat(degraded.getStatus() + " " + degraded.getReason()).isEqualTo("True NameConflict");
-      assertThat(degraded.getMessage()).contains("Service tenant-web exists and is not this stack's",
-          "Secret tenant-secrets", "PersistentVolumeClaim tenant-uploads", "ConfigMap tenant-edge-headers");
+      assertThat(degraded.getMessage())
+          .contains(
+              "Service tenant-web exists and is not this stack's",
+              "Secret tenant-secrets",
+              "PersistentVolumeClaim tenant-uploads",
+              "ConfigMap tenant-edge-headers");
     });
     k.resources(LoomioDeployment.class).inNamespace(ns).withName("tenant").delete();
     await().atMost(CONVERGE).untilAsserted(() -> assertThat(get(ns, "tenant")).isNull());
     Map<String, String> after = new LinkedHashMap<>();
     foreign.forEach(o -> {
       HasMetadata now = k.resource(o).get();
-      after.put(o.getKind() + "/" + o.getMetadata().getName(), now == null ? "<deleted>" : now.getMetadata().getResourceVersion());
+      after.put(
+          o.getKind() + "/" + o.getMetadata().getName(),
+          now == null ? "<deleted>" : now.getMetadata().getResourceVersion());
     });
     assertThat(after).as("untouched, not deleted").isEqualTo(before);
     assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
-        .as("the operator wrote nothing but the resource's finalizer and status (events are not audited)")
-        .allSatisfy(w -> assertThat(w.resource()).isIn("loomiodeployments",
-            "loomiodeployments/status"));
+        .as(
+            "the operator wrote nothing but the resource's finalizer and status (events are not audited)")
+        .allSatisfy(
+            w -> assertThat(w.resource()).isIn("loomiodeployments", "loomiodeployments/status"));
   }
 
   /** A stack naming a Secret its owner did not mark for it: nothing is applied, the Secret is only read. */
@@ -724,54 +1002,81 @@ class EndToEndIT {
   void anUnconsentedSecretReferenceAppliesNothing() {
     String ns = run + "-consent";
     rig.restrictedNamespace(ns);
-    k.resource(new SecretBuilder().withNewMetadata().withName("payroll").withNamespace(ns).endMetadata()
-        .addToData("api-key", "c2VjcmV0").build()).create();
+    k.resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("payroll")
+            .withNamespace(ns)
+            .endMetadata()
+            .addToData("api-key", "c2VjcmV0")
+            .build())
+        .create();
     long mark = rig.auditMark();
-    LoomioDeployment team = Fixtures.resource("team", "host: team.example.org\n"
-        + "secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: payroll, key: api-key}}]");
+    LoomioDeployment team = Fixtures.resource(
+        "team",
+        "host: team.example.org\n"
+            + "secretEnv: [{name: OAUTH_APP_SECRET, secretKeyRef: {name: payroll, key: api-key}}]");
     team.getMetadata().setNamespace(ns);
     team.getMetadata().setGeneration(null);
     k.resource(team).create();
     await().atMost(CONVERGE).untilAsserted(() -> {
       assertThat(get(ns, "team").getStatus()).as("status").isNotNull();
       Condition degraded = condition(get(ns, "team"), Conditions.DEGRADED);
-      assertThat(degraded.getStatus() + " " + degraded.getReason()).isEqualTo("True ConsentRequired");
-      assertThat(degraded.getMessage()).contains("kubectl -n " + ns + " annotate secret payroll"
-          + " loomio.org/allowed-stacks=team");
+      assertThat(degraded.getStatus() + " " + degraded.getReason())
+          .isEqualTo("True ConsentRequired");
+      assertThat(degraded.getMessage())
+          .contains(
+              "kubectl -n " + ns + " annotate secret payroll" + " loomio.org/allowed-stacks=team");
     });
     assertThat(k.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
     assertThat(k.secrets().inNamespace(ns).withLabel(Labels.MANAGED_BY).list().getItems())
-        .as("not even the credentials are generated").isEmpty();
+        .as("not even the credentials are generated")
+        .isEmpty();
     assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
-        .allSatisfy(w -> assertThat(w.resource()).isIn("loomiodeployments",
-            "loomiodeployments/status"));
+        .allSatisfy(
+            w -> assertThat(w.resource()).isIn("loomiodeployments", "loomiodeployments/status"));
   }
 
   // --- helpers ---
 
   private LoomioDeployment apply(Path example, String ns) throws IOException {
     rig.restrictedNamespace(ns);
-    GenericKubernetesResource doc = Serialization.unmarshal(Files.readString(example), GenericKubernetesResource.class);
+    GenericKubernetesResource doc =
+        Serialization.unmarshal(Files.readString(example), GenericKubernetesResource.class);
     doc.getMetadata().setNamespace(ns);
-    LoomioDeployment typed = Serialization.unmarshal(Serialization.asJson(doc), LoomioDeployment.class);
-    // every Secret and ConfigMap the example references, with a value per key and its owner's consent
+    LoomioDeployment typed =
+        Serialization.unmarshal(Serialization.asJson(doc), LoomioDeployment.class);
+    // every Secret and ConfigMap the example references, with a value per key and its owner's
+    // consent
     for (var ref : ReferencedSecrets.refs(new ResolvedSpec(typed))) {
       String value = Base64.getEncoder().encodeToString(("e2e value of " + ref.key()).getBytes());
       if (ref.kind() == ReferencedSecrets.Kind.ConfigMap) {
         var existing = k.configMaps().inNamespace(ns).withName(ref.name()).get();
-        Map<String, String> data = new LinkedHashMap<>(existing == null ? Map.of() : existing.getData());
+        Map<String, String> data =
+            new LinkedHashMap<>(existing == null ? Map.of() : existing.getData());
         data.put(ref.key(), "e2e value of " + ref.key());
-        k.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(ref.name())
-            .withNamespace(ns).addToAnnotations(ReferencedSecrets.CONSENT, typed.getMetadata().getName()).endMetadata()
-            .withData(data).build()).createOr(r -> r.update());
+        k.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(ref.name())
+                .withNamespace(ns)
+                .addToAnnotations(ReferencedSecrets.CONSENT, typed.getMetadata().getName())
+                .endMetadata()
+                .withData(data)
+                .build())
+            .createOr(r -> r.update());
         continue;
       }
       Secret existing = k.secrets().inNamespace(ns).withName(ref.secret()).get();
-      Map<String, String> data = new LinkedHashMap<>(existing == null ? Map.of() : existing.getData());
+      Map<String, String> data =
+          new LinkedHashMap<>(existing == null ? Map.of() : existing.getData());
       data.put(ref.key() == null ? "tls.crt" : ref.key(), value);
-      Secret secret = new SecretBuilder().withNewMetadata().withName(ref.secret()).withNamespace(ns)
-          .addToAnnotations(ReferencedSecrets.CONSENT, typed.getMetadata().getName()).endMetadata()
-          .withData(data).build();
+      Secret secret = new SecretBuilder()
+          .withNewMetadata()
+          .withName(ref.secret())
+          .withNamespace(ns)
+          .addToAnnotations(ReferencedSecrets.CONSENT, typed.getMetadata().getName())
+          .endMetadata()
+          .withData(data)
+          .build();
       if (existing == null) {
         k.resource(secret).create();
       } else {
@@ -789,12 +1094,14 @@ class EndToEndIT {
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       playRoleSetup(ns, name);
       for (HasMetadata want : expected.objects()) {
-        assertThat(k.resource(want).inNamespace(ns).get()).as(want.getKind() + "/" + want.getMetadata().getName())
+        assertThat(k.resource(want).inNamespace(ns).get())
+            .as(want.getKind() + "/" + want.getMetadata().getName())
             .isNotNull();
       }
       LoomioDeployment now = get(ns, name);
       assertThat(now.getStatus()).isNotNull();
-      assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
+      assertThat(now.getStatus().getObservedGeneration())
+          .isEqualTo(now.getMetadata().getGeneration());
     });
     return expected;
   }
@@ -805,15 +1112,30 @@ class EndToEndIT {
    * other; the job controller leaves a Job alone once it is Complete).
    */
   private void playRoleSetup(String ns, String name) {
-    for (io.fabric8.kubernetes.api.model.batch.v1.Job j : k.batch().v1().jobs().inNamespace(ns)
-        .withLabel(Labels.INSTANCE, name).withLabel(Labels.COMPONENT, "db-roles").list().getItems()) {
-      boolean complete = j.getStatus() != null && j.getStatus().getConditions() != null
+    for (io.fabric8.kubernetes.api.model.batch.v1.Job j : k.batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withLabel(Labels.INSTANCE, name)
+        .withLabel(Labels.COMPONENT, "db-roles")
+        .list()
+        .getItems()) {
+      boolean complete = j.getStatus() != null
+          && j.getStatus().getConditions() != null
           && j.getStatus().getConditions().stream().anyMatch(c -> "Complete".equals(c.getType()));
       if (!complete) {
-        j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder(j.getStatus() == null
-            ? new io.fabric8.kubernetes.api.model.batch.v1.JobStatus() : j.getStatus())
-            .withActive(0).withSucceeded(1).withCompletionTime(java.time.Instant.now().toString())
-            .addNewCondition().withType("Complete").withStatus("True").endCondition().build());
+        j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder(
+                j.getStatus() == null
+                    ? new io.fabric8.kubernetes.api.model.batch.v1.JobStatus()
+                    : j.getStatus())
+            .withActive(0)
+            .withSucceeded(1)
+            .withCompletionTime(java.time.Instant.now().toString())
+            .addNewCondition()
+            .withType("Complete")
+            .withStatus("True")
+            .endCondition()
+            .build());
         try {
           k.batch().v1().jobs().inNamespace(ns).resource(j).updateStatus();
         } catch (KubernetesClientException e) {
@@ -824,23 +1146,43 @@ class EndToEndIT {
   }
 
   private void awaitPodsAdmitted(String ns, String name) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      List<Event> refused = events(ns).stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
-      if (!refused.isEmpty()) {
-        fail("pod creation refused: " + refused.stream().map(Event::getMessage).toList());
-      }
-      for (Deployment d : k.apps().deployments().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()) {
-        assertThat(pods(ns, name, d.getMetadata().getLabels().get(Labels.COMPONENT))).as(d.getMetadata().getName())
-            .hasSize(d.getSpec().getReplicas());
-      }
-      for (StatefulSet s : k.apps().statefulSets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()) {
-        assertThat(pods(ns, name, s.getMetadata().getLabels().get(Labels.COMPONENT))).as(s.getMetadata().getName())
-            .hasSize(s.getSpec().getReplicas());
-      }
-      assertThat(pods(ns, name, "migrate")).as("migration Job pod").hasSize(1);
-    });
-    for (Pod p : k.pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()) {
-      assertThat(p.getMetadata().getAnnotations()).as(p.getMetadata().getName())
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> {
+          List<Event> refused = events(ns).stream()
+              .filter(e -> "FailedCreate".equals(e.getReason()))
+              .toList();
+          if (!refused.isEmpty()) {
+            fail("pod creation refused: "
+                + refused.stream().map(Event::getMessage).toList());
+          }
+          for (Deployment d : k.apps()
+              .deployments()
+              .inNamespace(ns)
+              .withLabel(Labels.INSTANCE, name)
+              .list()
+              .getItems()) {
+            assertThat(pods(ns, name, d.getMetadata().getLabels().get(Labels.COMPONENT)))
+                .as(d.getMetadata().getName())
+                .hasSize(d.getSpec().getReplicas());
+          }
+          for (StatefulSet s : k.apps()
+              .statefulSets()
+              .inNamespace(ns)
+              .withLabel(Labels.INSTANCE, name)
+              .list()
+              .getItems()) {
+            assertThat(pods(ns, name, s.getMetadata().getLabels().get(Labels.COMPONENT)))
+                .as(s.getMetadata().getName())
+                .hasSize(s.getSpec().getReplicas());
+          }
+          assertThat(pods(ns, name, "migrate")).as("migration Job pod").hasSize(1);
+        });
+    for (Pod p :
+        k.pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()) {
+      assertThat(p.getMetadata().getAnnotations())
+          .as(p.getMetadata().getName())
           .containsEntry("kubernetes.io/psp", "restricted");
       assertThat(p.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(10001L);
     }
@@ -848,13 +1190,22 @@ class EndToEndIT {
 
   /** A JSON merge patch of the spec, as kubectl patch --type=merge sends it. */
   private void mergePatch(String ns, String name, String json) {
-    k.resources(LoomioDeployment.class).inNamespace(ns).withName(name)
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
+    k.resources(LoomioDeployment.class)
+        .inNamespace(ns)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            json);
   }
 
   private List<Pod> pods(String ns, String name, String component) {
-    return k.pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).withLabel(Labels.COMPONENT, component)
-        .list().getItems();
+    return k.pods()
+        .inNamespace(ns)
+        .withLabel(Labels.INSTANCE, name)
+        .withLabel(Labels.COMPONENT, component)
+        .list()
+        .getItems();
   }
 
   private List<Event> events(String ns) {
@@ -876,45 +1227,105 @@ class EndToEndIT {
     for (HasMetadata want : expected.objects()) {
       objects.add(k.resource(want).inNamespace(ns).get());
     }
-    return new Stack(objects, expected.omissions(), expected.image(), expected.version(), expected.migrationJob());
+    return new Stack(
+        objects,
+        expected.omissions(),
+        expected.image(),
+        expected.version(),
+        expected.migrationJob());
   }
 
   /** resourceVersion of every object of a stack, by kind/name. */
   private Map<String, String> versions(String ns, String name) {
     Map<String, String> v = new LinkedHashMap<>();
     List<List<? extends HasMetadata>> lists = List.of(
-        k.serviceAccounts().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.serviceAccounts()
+            .inNamespace(ns)
+            .withLabel(Labels.INSTANCE, name)
+            .list()
+            .getItems(),
         k.secrets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
         k.configMaps().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
-        k.persistentVolumeClaims().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
+        k.persistentVolumeClaims()
+            .inNamespace(ns)
+            .withLabel(Labels.INSTANCE, name)
+            .list()
+            .getItems(),
         k.services().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
-        k.apps().statefulSets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
-        k.apps().deployments().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems(),
-        k.batch().v1().jobs().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems());
+        k.apps()
+            .statefulSets()
+            .inNamespace(ns)
+            .withLabel(Labels.INSTANCE, name)
+            .list()
+            .getItems(),
+        k.apps()
+            .deployments()
+            .inNamespace(ns)
+            .withLabel(Labels.INSTANCE, name)
+            .list()
+            .getItems(),
+        k.batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns)
+            .withLabel(Labels.INSTANCE, name)
+            .list()
+            .getItems());
     for (List<? extends HasMetadata> items : lists) {
-      items.forEach(o -> v.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+      items.forEach(o -> v.put(
+          o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
     }
     return v;
   }
 
   /** Names of the stack's NetworkPolicies, sorted. */
   private List<String> policyNames(String ns, String name) {
-    return k.network().v1().networkPolicies().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
-        .stream().map(p -> p.getMetadata().getName()).sorted().toList();
+    return k
+        .network()
+        .v1()
+        .networkPolicies()
+        .inNamespace(ns)
+        .withLabel(Labels.INSTANCE, name)
+        .list()
+        .getItems()
+        .stream()
+        .map(p -> p.getMetadata().getName())
+        .sorted()
+        .toList();
   }
 
   /** Names of the stack's Ingresses, sorted. */
   private List<String> ingressNames(String ns, String name) {
-    return k.network().v1().ingresses().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
-        .stream().map(i -> i.getMetadata().getName()).sorted().toList();
+    return k
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace(ns)
+        .withLabel(Labels.INSTANCE, name)
+        .list()
+        .getItems()
+        .stream()
+        .map(i -> i.getMetadata().getName())
+        .sorted()
+        .toList();
   }
 
   /** spec.replicas of the stack's Deployments and StatefulSets, by name. */
   private Map<String, Integer> replicas(String ns, String name) {
     Map<String, Integer> r = new TreeMap<>();
-    k.apps().deployments().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
+    k.apps()
+        .deployments()
+        .inNamespace(ns)
+        .withLabel(Labels.INSTANCE, name)
+        .list()
+        .getItems()
         .forEach(d -> r.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
-    k.apps().statefulSets().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()
+    k.apps()
+        .statefulSets()
+        .inNamespace(ns)
+        .withLabel(Labels.INSTANCE, name)
+        .list()
+        .getItems()
         .forEach(s -> r.put(s.getMetadata().getName(), s.getSpec().getReplicas()));
     return r;
   }
@@ -922,23 +1333,36 @@ class EndToEndIT {
   /** resourceVersion of every PersistentVolumeClaim and Secret of a namespace (labelled or not), by kind/name. */
   private Map<String, String> dataVersions(String ns) {
     Map<String, String> v = new TreeMap<>();
-    k.persistentVolumeClaims().inNamespace(ns).list().getItems()
-        .forEach(p -> v.put("PersistentVolumeClaim/" + p.getMetadata().getName(), p.getMetadata().getResourceVersion()));
-    k.secrets().inNamespace(ns).list().getItems()
-        .forEach(x -> v.put("Secret/" + x.getMetadata().getName(), x.getMetadata().getResourceVersion()));
+    k.persistentVolumeClaims()
+        .inNamespace(ns)
+        .list()
+        .getItems()
+        .forEach(p -> v.put(
+            "PersistentVolumeClaim/" + p.getMetadata().getName(),
+            p.getMetadata().getResourceVersion()));
+    k.secrets()
+        .inNamespace(ns)
+        .list()
+        .getItems()
+        .forEach(x ->
+            v.put("Secret/" + x.getMetadata().getName(), x.getMetadata().getResourceVersion()));
     return v;
   }
 
-  private static void timed(String what, Runnable action, org.awaitility.core.ThrowingRunnable restored) {
+  private static void timed(
+      String what, Runnable action, org.awaitility.core.ThrowingRunnable restored) {
     long t0 = System.nanoTime();
     action.run();
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(25)).untilAsserted(restored);
-    System.out.printf(Locale.ROOT, "e2e: %s restored in %d ms%n", what, (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf(
+        Locale.ROOT, "e2e: %s restored in %d ms%n", what, (System.nanoTime() - t0) / 1_000_000);
   }
 
   private static String header(Path file, String key) throws IOException {
-    return Files.readAllLines(file).stream().filter(l -> l.startsWith("# " + key + ":"))
-        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
+    return Files.readAllLines(file).stream()
+        .filter(l -> l.startsWith("# " + key + ":"))
+        .map(l -> l.substring(l.indexOf(':') + 1).trim())
+        .findFirst()
+        .orElseThrow();
   }
-
 }

@@ -34,7 +34,8 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   public static Path jar() {
-    return Path.of(System.getProperty("operator.jar", "target/loomio-operator.jar")).toAbsolutePath();
+    return Path.of(System.getProperty("operator.jar", "target/loomio-operator.jar"))
+        .toAbsolutePath();
   }
 
   public void start() throws IOException, InterruptedException {
@@ -54,7 +55,8 @@ public final class OperatorProcess implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the operator exited with " + process.exitValue() + ":\n" + tail(4000));
+        throw new IllegalStateException(
+            "the operator exited with " + process.exitValue() + ":\n" + tail(4000));
       }
       String text = Files.readString(log);
       if (text.length() > offset && text.substring((int) offset).contains("controller started")) {

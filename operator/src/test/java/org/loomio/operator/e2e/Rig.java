@@ -25,7 +25,8 @@ import java.util.function.Predicate;
 public final class Rig {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
+  private static final Set<String> WRITE_VERBS =
+      Set.of("create", "update", "patch", "delete", "deletecollection");
 
   public static final String OPERATOR_USER = "loomio-operator";
 
@@ -35,17 +36,25 @@ public final class Rig {
   private final KubernetesClient admin;
 
   public Rig() {
-    rigDir = Path.of(System.getProperty("rig.dir", "../../shared/k8s-rig")).toAbsolutePath().normalize();
+    rigDir = Path.of(System.getProperty("rig.dir", "../../shared/k8s-rig"))
+        .toAbsolutePath()
+        .normalize();
     String tmp = System.getenv().getOrDefault("TMPDIR", "/tmp");
     runDir = Path.of(System.getenv().getOrDefault("LOOMIO_K8S_RUN_DIR", tmp + "/loomio-k8s-run"));
-    String cache = System.getenv().getOrDefault("K8S_CACHE_DIR",
-        System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache") + "/loomio-k8s-rig");
+    String cache = System.getenv()
+        .getOrDefault(
+            "K8S_CACHE_DIR",
+            System.getenv()
+                    .getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache")
+                + "/loomio-k8s-rig");
     kubectl = Path.of(cache, "bin", "kubectl");
     if (!Files.exists(adminKubeconfig())) {
-      throw new IllegalStateException("the k8s rig is not running (no " + adminKubeconfig() + "): run "
-          + rigDir + "/build.sh and " + rigDir + "/start.sh");
+      throw new IllegalStateException("the k8s rig is not running (no " + adminKubeconfig()
+          + "): run " + rigDir + "/build.sh and " + rigDir + "/start.sh");
     }
-    admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(adminKubeconfig()))).build();
+    admin = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(read(adminKubeconfig())))
+        .build();
   }
 
   public KubernetesClient admin() {
@@ -82,7 +91,8 @@ public final class Rig {
       admin.namespaces().withName(n).delete();
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline && names.stream().anyMatch(n -> admin.namespaces().withName(n).get() != null)) {
+    while (System.nanoTime() < deadline
+        && names.stream().anyMatch(n -> admin.namespaces().withName(n).get() != null)) {
       Thread.sleep(500);
     }
   }
@@ -93,19 +103,26 @@ public final class Rig {
    * (a server-side apply of the full CRDs, with their CEL rules, fails on v1.20). Returns the command run.
    */
   public String installCrdsAsDocumented() {
-    Path root = Path.of(System.getProperty("examples.dir", "../examples")).toAbsolutePath().normalize().getParent();
+    Path root = Path.of(System.getProperty("examples.dir", "../examples"))
+        .toAbsolutePath()
+        .normalize()
+        .getParent();
     String command;
     try {
-      command = Files.readAllLines(root.resolve("docs/operations.md")).stream().map(String::trim)
-          .filter(l -> l.startsWith("kubectl apply ") && l.contains("crds/legacy/")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("docs/operations.md names no kubectl apply of crds/legacy/"));
+      command = Files.readAllLines(root.resolve("docs/operations.md")).stream()
+          .map(String::trim)
+          .filter(l -> l.startsWith("kubectl apply ") && l.contains("crds/legacy/"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException(
+              "docs/operations.md names no kubectl apply of crds/legacy/"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     List<String> argv = new ArrayList<>(List.of(command.split(" +")));
     argv.set(0, kubectl.toString());
     String out = run(argv, root, Duration.ofSeconds(120), false);
-    System.out.printf("e2e: CRDs installed as documented (%s): %s%n", command, out.trim().replace('\n', ' '));
+    System.out.printf(
+        "e2e: CRDs installed as documented (%s): %s%n", command, out.trim().replace('\n', ' '));
     return command;
   }
 
@@ -119,7 +136,8 @@ public final class Rig {
   }
 
   /** One write request from the audit log. */
-  public record Write(String user, String verb, String resource, String namespace, String name, int code) {
+  public record Write(
+      String user, String verb, String resource, String namespace, String name, int code) {
     @Override
     public String toString() {
       return user + " " + verb + " " + resource + " " + namespace + "/" + name + " -> " + code;
@@ -153,9 +171,16 @@ public final class Rig {
             return;
           }
           String resource = e.at("/objectRef/resource").asText()
-              + (e.at("/objectRef/subresource").isMissingNode() ? "" : "/" + e.at("/objectRef/subresource").asText());
-          writes.add(new Write(e.at("/user/username").asText(), e.path("verb").asText(), resource, ns,
-              e.at("/objectRef/name").asText(), e.at("/responseStatus/code").asInt()));
+              + (e.at("/objectRef/subresource").isMissingNode()
+                  ? ""
+                  : "/" + e.at("/objectRef/subresource").asText());
+          writes.add(new Write(
+              e.at("/user/username").asText(),
+              e.path("verb").asText(),
+              resource,
+              ns,
+              e.at("/objectRef/name").asText(),
+              e.at("/responseStatus/code").asInt()));
         } catch (IOException ex) {
           throw new UncheckedIOException(ex);
         }

@@ -47,7 +47,8 @@ class ArgoCdHealthCheckTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> obj = Serialization.jsonMapper().convertValue(r, Map.class);
     globals.set("obj", lua(obj));
-    LuaValue hs = globals.load(Files.readString(DIR.resolve("health.lua")), "health.lua").call();
+    LuaValue hs =
+        globals.load(Files.readString(DIR.resolve("health.lua")), "health.lua").call();
     return new Health(hs.get("status").tojstring(), hs.get("message").tojstring());
   }
 
@@ -83,17 +84,43 @@ class ArgoCdHealthCheckTest {
     Map<String, Deployment> deployments = new HashMap<>();
     for (Deployment d : stack.all(Deployment.class)) {
       int n = d.getSpec().getReplicas();
-      deployments.put(d.getMetadata().getName(), new DeploymentBuilder(d).editMetadata().withGeneration(1L).endMetadata()
-          .withNewStatus().withObservedGeneration(1L).withReplicas(n).withUpdatedReplicas(n).withReadyReplicas(n)
-          .withAvailableReplicas(n).endStatus().build());
+      deployments.put(
+          d.getMetadata().getName(),
+          new DeploymentBuilder(d)
+              .editMetadata()
+              .withGeneration(1L)
+              .endMetadata()
+              .withNewStatus()
+              .withObservedGeneration(1L)
+              .withReplicas(n)
+              .withUpdatedReplicas(n)
+              .withReadyReplicas(n)
+              .withAvailableReplicas(n)
+              .endStatus()
+              .build());
     }
     Map<String, StatefulSet> sets = new HashMap<>();
     for (StatefulSet s : stack.all(StatefulSet.class)) {
-      sets.put(s.getMetadata().getName(), new StatefulSetBuilder(s).editMetadata().withGeneration(1L).endMetadata()
-          .withNewStatus().withObservedGeneration(1L).withReplicas(1).withReadyReplicas(1).withCurrentRevision("r1")
-          .withUpdateRevision("r1").endStatus().build());
+      sets.put(
+          s.getMetadata().getName(),
+          new StatefulSetBuilder(s)
+              .editMetadata()
+              .withGeneration(1L)
+              .endMetadata()
+              .withNewStatus()
+              .withObservedGeneration(1L)
+              .withReplicas(1)
+              .withReadyReplicas(1)
+              .withCurrentRevision("r1")
+              .withUpdateRevision("r1")
+              .endStatus()
+              .build());
     }
-    Job job = new JobBuilder(stack.all(Job.class).get(0)).withNewStatus().withSucceeded(1).endStatus().build();
+    Job job = new JobBuilder(stack.all(Job.class).get(0))
+        .withNewStatus()
+        .withSucceeded(1)
+        .endStatus()
+        .build();
     return new StatusAggregator.Observed(deployments, sets, Optional.of(job));
   }
 
@@ -104,8 +131,8 @@ class ArgoCdHealthCheckTest {
 
   @Test
   void aStackThatIsStartingIsProgressingWithWhatItWaitsFor() throws IOException {
-    LoomioDeploymentStatus s = StatusAggregator.applied(resource, stack,
-        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.empty()), T0);
+    LoomioDeploymentStatus s = StatusAggregator.applied(
+        resource, stack, new StatusAggregator.Observed(Map.of(), Map.of(), Optional.empty()), T0);
     Health h = health(with(s));
     assertThat(h.status()).isEqualTo("Progressing");
     assertThat(h.message()).isNotBlank().isNotEqualTo("Waiting for the operator");
@@ -119,10 +146,12 @@ class ArgoCdHealthCheckTest {
 
   @Test
   void aBlockedOrFailingStackIsDegradedWithTheReason() throws IOException {
-    Health invalid = health(with(StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.host: not a host", T0)));
+    Health invalid = health(with(
+        StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.host: not a host", T0)));
     assertThat(invalid.status()).isEqualTo("Degraded");
     assertThat(invalid.message()).isEqualTo("InvalidSpec: spec.host: not a host");
-    Health failed = health(with(StatusAggregator.failed(resource, "applying the stack failed: 500", T0)));
+    Health failed =
+        health(with(StatusAggregator.failed(resource, "applying the stack failed: 500", T0)));
     assertThat(failed.status()).isEqualTo("Degraded");
   }
 
@@ -138,7 +167,8 @@ class ArgoCdHealthCheckTest {
   @Test
   void theArgoCdConfigMapPatchCarriesTheSameLua() throws IOException {
     @SuppressWarnings("unchecked")
-    Map<String, Object> patch = Serialization.unmarshal(Files.readString(DIR.resolve("argocd-cm-patch.yaml")), Map.class);
+    Map<String, Object> patch =
+        Serialization.unmarshal(Files.readString(DIR.resolve("argocd-cm-patch.yaml")), Map.class);
     @SuppressWarnings("unchecked")
     Map<String, String> data = (Map<String, String>) patch.get("data");
     assertThat(data.get("resource.customizations.health.loomio.org_LoomioDeployment"))

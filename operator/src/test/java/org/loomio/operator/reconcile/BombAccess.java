@@ -7,7 +7,8 @@ public final class BombAccess {
 
   private BombAccess() {}
 
-  public static JsonNode decryptCredentials(String privateKey, String ciphertextBase64) throws Exception {
+  public static JsonNode decryptCredentials(String privateKey, String ciphertextBase64)
+      throws Exception {
     return LoomioRestoreReconciler.decryptCredentials(false, privateKey, ciphertextBase64);
   }
 }

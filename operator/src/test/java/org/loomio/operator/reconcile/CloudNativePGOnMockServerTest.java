@@ -55,8 +55,10 @@ class CloudNativePGOnMockServerTest {
     String ns = "cnpg-flow";
     create(ns, "team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
     CloudNativePGCluster pg = awaitCluster(ns, "team");
-    assertThat(pg.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(o -> assertThat(o.getUid()).isEqualTo(cluster.get(ns, "team").getMetadata().getUid()));
+    assertThat(pg.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getUid())
+            .isEqualTo(cluster.get(ns, "team").getMetadata().getUid()));
     // no Secrets yet: the app waits at zero, no migration, and the status says why
     await().atMost(WAIT).untilAsserted(() -> {
       Condition ready = condition(ns, "team", Conditions.READY);
@@ -66,13 +68,20 @@ class CloudNativePGOnMockServerTest {
       assertThat(replicas(ns)).containsEntry("team-web", 0).containsEntry("team-worker", 0);
       assertThat(jobs(ns)).isEmpty();
     });
-    assertThat(cluster.client().secrets().inNamespace(ns).withName("team-secrets").get().getData())
+    assertThat(cluster
+            .client()
+            .secrets()
+            .inNamespace(ns)
+            .withName("team-secrets")
+            .get()
+            .getData())
         .as("the database password is CloudNativePG's, never copied into the operator's Secret")
         .doesNotContainKey("POSTGRES_PASSWORD");
 
     // CloudNativePG creates its Secrets, then starts the primary
     cnpgSecrets(ns, pg);
-    clusterStatus(ns, "team", Map.of("phase", "Setting up primary", "instances", 3, "readyInstances", 0));
+    clusterStatus(
+        ns, "team", Map.of("phase", "Setting up primary", "instances", 3, "readyInstances", 0));
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(replicas(ns)).containsEntry("team-web", 1).containsEntry("team-worker", 1);
       assertThat(jobs(ns)).as("the migration waits for the primary").isEmpty();
@@ -80,58 +89,122 @@ class CloudNativePGOnMockServerTest {
       assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
       assertThat(ready.getMessage()).contains("no ready primary").contains("Setting up primary");
     });
-    Deployment web = cluster.client().apps().deployments().inNamespace(ns).withName("team-web").get();
+    Deployment web = cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("team-web")
+        .get();
     assertThat(web.getSpec().getTemplate().getMetadata().getAnnotations().values())
-        .as("a pod template carries digests, never the password").noneMatch(v -> v.contains("cGFzcw") || v.contains("pass"));
+        .as("a pod template carries digests, never the password")
+        .noneMatch(v -> v.contains("cGFzcw") || v.contains("pass"));
 
     // healthy: the migration runs, then everything is ready
-    clusterStatus(ns, "team", Map.of("phase", "Cluster in healthy state", "instances", 3, "readyInstances", 3,
-        "currentPrimary", "team-postgres-1"));
+    clusterStatus(
+        ns,
+        "team",
+        Map.of(
+            "phase",
+            "Cluster in healthy state",
+            "instances",
+            3,
+            "readyInstances",
+            3,
+            "currentPrimary",
+            "team-postgres-1"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(jobs(ns)).hasSize(1));
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
       cluster.runControllers(ns, "team");
       Condition ready = condition(ns, "team", Conditions.READY);
-      assertThat(ready.getStatus() + " " + ready.getReason()).as(ready.getMessage())
+      assertThat(ready.getStatus() + " " + ready.getReason())
+          .as(ready.getMessage())
           .isEqualTo("True " + Conditions.ALL_READY);
-      assertThat(cluster.get(ns, "team").getStatus().getComponents().get("database").getReady()).isEqualTo(3);
+      assertThat(cluster
+              .get(ns, "team")
+              .getStatus()
+              .getComponents()
+              .get("database")
+              .getReady())
+          .isEqualTo(3);
     });
 
     // failing over: not ready, the app keeps running, the database component says 2/3
-    clusterStatus(ns, "team", Map.of("phase", "Failing over", "instances", 3, "readyInstances", 2,
-        "currentPrimary", "team-postgres-1", "targetPrimary", "team-postgres-2"));
+    clusterStatus(
+        ns,
+        "team",
+        Map.of(
+            "phase",
+            "Failing over",
+            "instances",
+            3,
+            "readyInstances",
+            2,
+            "currentPrimary",
+            "team-postgres-1",
+            "targetPrimary",
+            "team-postgres-2"));
     await().atMost(WAIT).untilAsserted(() -> {
       Condition ready = condition(ns, "team", Conditions.READY);
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
       assertThat(ready.getMessage()).contains("Failing over").contains("2/3");
-      assertThat(cluster.get(ns, "team").getStatus().getComponents().get("database").getReady()).isEqualTo(2);
+      assertThat(cluster
+              .get(ns, "team")
+              .getStatus()
+              .getComponents()
+              .get("database")
+              .getReady())
+          .isEqualTo(2);
     });
     assertThat(replicas(ns)).containsEntry("team-web", 1).containsEntry("team-worker", 1);
     assertThat(condition(ns, "team", Conditions.DEGRADED).getStatus()).isEqualTo("False");
 
     // promoted: healthy again
-    clusterStatus(ns, "team", Map.of("phase", "Cluster in healthy state", "instances", 3, "readyInstances", 3,
-        "currentPrimary", "team-postgres-2"));
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(condition(ns, "team", Conditions.READY).getStatus()).isEqualTo("True"));
+    clusterStatus(
+        ns,
+        "team",
+        Map.of(
+            "phase",
+            "Cluster in healthy state",
+            "instances",
+            3,
+            "readyInstances",
+            3,
+            "currentPrimary",
+            "team-postgres-2"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() ->
+            assertThat(condition(ns, "team", Conditions.READY).getStatus()).isEqualTo("True"));
 
     // the database mode and the major version stay
     patch(ns, "team", "{\"spec\":{\"database\":{\"cloudNativePG\":{\"version\":18}}}}");
     await().atMost(WAIT).untilAsserted(() -> {
       Condition degraded = condition(ns, "team", Conditions.DEGRADED);
       assertThat(degraded.getReason()).isEqualTo(Conditions.INVALID_SPEC);
-      assertThat(degraded.getMessage()).startsWith("spec.database.cloudNativePG.version:")
+      assertThat(degraded.getMessage())
+          .startsWith("spec.database.cloudNativePG.version:")
           .contains("postgres_upgrades");
     });
     patch(ns, "team", "{\"spec\":{\"database\":{\"cloudNativePG\":null,\"embedded\":{}}}}");
     await().atMost(WAIT).untilAsserted(() -> {
       Condition degraded = condition(ns, "team", Conditions.DEGRADED);
       assertThat(degraded.getReason()).isEqualTo(Conditions.INVALID_SPEC);
-      assertThat(degraded.getMessage()).startsWith("spec.database:").contains("cloudNativePG").contains("LoomioRestore");
+      assertThat(degraded.getMessage())
+          .startsWith("spec.database:")
+          .contains("cloudNativePG")
+          .contains("LoomioRestore");
     });
     assertThat(cluster.client().apps().statefulSets().inNamespace(ns).list().getItems())
-        .as("never a fallback to an empty embedded database").isEmpty();
-    assertThat(cluster.client().resources(CloudNativePGCluster.class).inNamespace(ns).withName("team-postgres").get())
+        .as("never a fallback to an empty embedded database")
+        .isEmpty();
+    assertThat(cluster
+            .client()
+            .resources(CloudNativePGCluster.class)
+            .inNamespace(ns)
+            .withName("team-postgres")
+            .get())
         .isNotNull();
   }
 
@@ -141,20 +214,50 @@ class CloudNativePGOnMockServerTest {
     String ns = "cnpg-rogue";
     cluster.namespace(ns);
     // planted before the stack exists, named like CloudNativePG's
-    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("team-postgres-app").withNamespace(ns)
-        .endMetadata().addToData("password", "aHVudGVyMg==").build()).create();
+    cluster
+        .client()
+        .resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("team-postgres-app")
+            .withNamespace(ns)
+            .endMetadata()
+            .addToData("password", "aHVudGVyMg==")
+            .build())
+        .create();
     create(ns, "team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
     CloudNativePGCluster pg = awaitCluster(ns, "team");
-    // the CA by CloudNativePG, the app Secret by someone else (an owner reference to another Cluster's UID)
-    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("team-postgres-ca").withNamespace(ns)
-        .withOwnerReferences(owner(pg)).endMetadata().addToData("ca.crt", "Y2E=").build()).create();
-    clusterStatus(ns, "team", Map.of("phase", "Cluster in healthy state", "instances", 3, "readyInstances", 3,
-        "currentPrimary", "team-postgres-1"));
+    // the CA by CloudNativePG, the app Secret by someone else (an owner reference to another
+    // Cluster's UID)
+    cluster
+        .client()
+        .resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("team-postgres-ca")
+            .withNamespace(ns)
+            .withOwnerReferences(owner(pg))
+            .endMetadata()
+            .addToData("ca.crt", "Y2E=")
+            .build())
+        .create();
+    clusterStatus(
+        ns,
+        "team",
+        Map.of(
+            "phase",
+            "Cluster in healthy state",
+            "instances",
+            3,
+            "readyInstances",
+            3,
+            "currentPrimary",
+            "team-postgres-1"));
     await().atMost(WAIT).untilAsserted(() -> {
       Condition degraded = condition(ns, "team", Conditions.DEGRADED);
       assertThat(degraded).isNotNull();
       assertThat(degraded.getReason()).isEqualTo(Conditions.NAME_CONFLICT);
-      assertThat(degraded.getMessage()).contains("Secret team-postgres-app").contains("owner reference");
+      assertThat(degraded.getMessage())
+          .contains("Secret team-postgres-app")
+          .contains("owner reference");
     });
     assertThat(replicas(ns)).containsEntry("team-web", 0).containsEntry("team-worker", 0);
     assertThat(jobs(ns)).isEmpty();
@@ -169,36 +272,82 @@ class CloudNativePGOnMockServerTest {
   }
 
   private static CloudNativePGCluster awaitCluster(String ns, String name) {
-    await().atMost(WAIT).until(() -> cluster.client().resources(CloudNativePGCluster.class).inNamespace(ns)
-        .withName(name + "-postgres").get() != null);
-    return cluster.client().resources(CloudNativePGCluster.class).inNamespace(ns).withName(name + "-postgres").get();
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster
+                .client()
+                .resources(CloudNativePGCluster.class)
+                .inNamespace(ns)
+                .withName(name + "-postgres")
+                .get()
+            != null);
+    return cluster
+        .client()
+        .resources(CloudNativePGCluster.class)
+        .inNamespace(ns)
+        .withName(name + "-postgres")
+        .get();
   }
 
   private static io.fabric8.kubernetes.api.model.OwnerReference owner(CloudNativePGCluster pg) {
-    return new OwnerReferenceBuilder().withApiVersion("postgresql.cnpg.io/v1").withKind("Cluster")
-        .withName(pg.getMetadata().getName()).withUid(pg.getMetadata().getUid()).withController(true).build();
+    return new OwnerReferenceBuilder()
+        .withApiVersion("postgresql.cnpg.io/v1")
+        .withKind("Cluster")
+        .withName(pg.getMetadata().getName())
+        .withUid(pg.getMetadata().getUid())
+        .withController(true)
+        .build();
   }
 
   /** What CloudNativePG creates for a Cluster: the app owner's credentials and the CA, owned by the Cluster. */
   private static void cnpgSecrets(String ns, CloudNativePGCluster pg) {
     for (Secret s : List.of(
-        new SecretBuilder().withNewMetadata().withName(pg.getMetadata().getName() + "-app").withNamespace(ns)
-            .addToLabels("cnpg.io/cluster", pg.getMetadata().getName()).withOwnerReferences(owner(pg)).endMetadata()
-            .addToData("username", "bG9vbWlv").addToData("password", "czNjcjN0LXBhc3N3b3Jk").build(),
-        new SecretBuilder().withNewMetadata().withName(pg.getMetadata().getName() + "-ca").withNamespace(ns)
-            .withOwnerReferences(owner(pg)).endMetadata().addToData("ca.crt", "Y2E=").build())) {
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(pg.getMetadata().getName() + "-app")
+            .withNamespace(ns)
+            .addToLabels("cnpg.io/cluster", pg.getMetadata().getName())
+            .withOwnerReferences(owner(pg))
+            .endMetadata()
+            .addToData("username", "bG9vbWlv")
+            .addToData("password", "czNjcjN0LXBhc3N3b3Jk")
+            .build(),
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(pg.getMetadata().getName() + "-ca")
+            .withNamespace(ns)
+            .withOwnerReferences(owner(pg))
+            .endMetadata()
+            .addToData("ca.crt", "Y2E=")
+            .build())) {
       cluster.client().resource(s).create();
     }
   }
 
   private static void clusterStatus(String ns, String name, Map<String, Object> status) {
-    MockCluster.editStatus(cluster.client().resources(CloudNativePGCluster.class).inNamespace(ns)
-        .withName(name + "-postgres"), c -> {
+    MockCluster.editStatus(
+        cluster
+            .client()
+            .resources(CloudNativePGCluster.class)
+            .inNamespace(ns)
+            .withName(name + "-postgres"),
+        c -> {
           c.setStatus(new LinkedHashMap<>(status));
-          // as CloudNativePG does: the resource version of each Secret it made, in the Cluster's status
+          // as CloudNativePG does: the resource version of each Secret it made, in the Cluster's
+          // status
           Map<String, Object> versions = new LinkedHashMap<>();
-          Secret app = cluster.client().secrets().inNamespace(ns).withName(name + "-postgres-app").get();
-          Secret ca = cluster.client().secrets().inNamespace(ns).withName(name + "-postgres-ca").get();
+          Secret app = cluster
+              .client()
+              .secrets()
+              .inNamespace(ns)
+              .withName(name + "-postgres-app")
+              .get();
+          Secret ca = cluster
+              .client()
+              .secrets()
+              .inNamespace(ns)
+              .withName(name + "-postgres-ca")
+              .get();
           if (app != null) {
             versions.put("applicationSecretVersion", app.getMetadata().getResourceVersion());
           }
@@ -212,22 +361,42 @@ class CloudNativePGOnMockServerTest {
 
   private static Condition condition(String ns, String name, String type) {
     LoomioDeployment r = cluster.get(ns, name);
-    return r == null || r.getStatus() == null ? null : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
+    return r == null || r.getStatus() == null
+        ? null
+        : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
   }
 
   private static void patch(String ns, String name, String json) {
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName(name)
+    cluster
+        .client()
+        .resources(LoomioDeployment.class)
+        .inNamespace(ns)
+        .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
   private static Map<String, Integer> replicas(String ns) {
     Map<String, Integer> out = new LinkedHashMap<>();
-    cluster.client().apps().deployments().inNamespace(ns).list().getItems()
+    cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .list()
+        .getItems()
         .forEach(d -> out.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
     return out;
   }
 
   private static List<Job> jobs(String ns) {
-    return cluster.client().batch().v1().jobs().inNamespace(ns).withLabel(Labels.INSTANCE, "team").list().getItems();
+    return cluster
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withLabel(Labels.INSTANCE, "team")
+        .list()
+        .getItems();
   }
 }

@@ -57,49 +57,114 @@ class DrillsOnMockServerTest {
     r.getMetadata().setNamespace(ns);
     r.getMetadata().setGeneration(null);
     cluster.client().resource(r).create();
-    await().atMost(WAIT).until(() -> cluster.get(ns, name) != null && cluster.get(ns, name).getStatus() != null
-        && cluster.client().apps().deployments().inNamespace(ns).withName(name + "-web").get() != null);
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.get(ns, name) != null
+            && cluster.get(ns, name).getStatus() != null
+            && cluster
+                    .client()
+                    .apps()
+                    .deployments()
+                    .inNamespace(ns)
+                    .withName(name + "-web")
+                    .get()
+                != null);
   }
 
   private static Condition condition(String ns, String name, String type) {
     LoomioDeployment r = cluster.get(ns, name);
-    return r == null || r.getStatus() == null ? null : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
+    return r == null || r.getStatus() == null
+        ? null
+        : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
   }
 
   private static DrillStatus lastDrill(String ns, String name) {
     LoomioDeployment r = cluster.get(ns, name);
-    return r == null || r.getStatus() == null || r.getStatus().getBackup() == null ? null
+    return r == null || r.getStatus() == null || r.getStatus().getBackup() == null
+        ? null
         : r.getStatus().getBackup().getLastDrill();
   }
 
-  private static void finishedPod(String ns, String name, String component, Instant started,
-      List<ContainerStatus> init, List<ContainerStatus> main) {
-    Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(Map.of(Labels.MANAGED_BY,
-            Labels.OPERATOR, Labels.INSTANCE, "team", Labels.COMPONENT, component, Labels.RUN_ONCE, "true"))
-        .endMetadata().withNewSpec().addNewContainer().withName("x").withImage("x").endContainer().endSpec().build();
+  private static void finishedPod(
+      String ns,
+      String name,
+      String component,
+      Instant started,
+      List<ContainerStatus> init,
+      List<ContainerStatus> main) {
+    Pod pod = new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .withLabels(Map.of(
+            Labels.MANAGED_BY,
+            Labels.OPERATOR,
+            Labels.INSTANCE,
+            "team",
+            Labels.COMPONENT,
+            component,
+            Labels.RUN_ONCE,
+            "true"))
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("x")
+        .withImage("x")
+        .endContainer()
+        .endSpec()
+        .build();
     cluster.client().pods().inNamespace(ns).resource(pod).create();
     MockCluster.editStatus(cluster.client().pods().inNamespace(ns).withName(name), p -> {
-      p.setStatus(new PodStatusBuilder().withPhase("Succeeded").withStartTime(started.toString())
-          .withInitContainerStatuses(init).withContainerStatuses(main).build());
+      p.setStatus(new PodStatusBuilder()
+          .withPhase("Succeeded")
+          .withStartTime(started.toString())
+          .withInitContainerStatuses(init)
+          .withContainerStatuses(main)
+          .build());
       return p;
     });
   }
 
-  private static ContainerStatus terminated(String container, int exit, String message, Instant at) {
-    return new ContainerStatusBuilder().withName(container).withNewState().withNewTerminated().withExitCode(exit)
-        .withFinishedAt(at.toString()).withMessage(message).endTerminated().endState().build();
+  private static ContainerStatus terminated(
+      String container, int exit, String message, Instant at) {
+    return new ContainerStatusBuilder()
+        .withName(container)
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(exit)
+        .withFinishedAt(at.toString())
+        .withMessage(message)
+        .endTerminated()
+        .endState()
+        .build();
   }
 
   private static void backedUp(String ns) {
     Instant at = Instant.now().minusSeconds(600);
-    finishedPod(ns, "team-backup-1", "backup", at, List.of(terminated("dump", 0, "", at)),
-        List.of(terminated("agent", 0, "{\"backup\":\"team-20261127T031700Z\",\"complete\":true}", at)));
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(condition(ns, "team", Conditions.BACKUPS_HEALTHY).getStatus()).isEqualTo(Conditions.TRUE));
+    finishedPod(
+        ns,
+        "team-backup-1",
+        "backup",
+        at,
+        List.of(terminated("dump", 0, "", at)),
+        List.of(terminated(
+            "agent", 0, "{\"backup\":\"team-20261127T031700Z\",\"complete\":true}", at)));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(condition(ns, "team", Conditions.BACKUPS_HEALTHY).getStatus())
+                .isEqualTo(Conditions.TRUE));
   }
 
-  private static void drilled(String ns, String pod, Instant started, Instant finished, int exit, String summary) {
-    finishedPod(ns, pod, "drill", started, List.of(terminated("prepare", 0, "", started.plusSeconds(5)),
+  private static void drilled(
+      String ns, String pod, Instant started, Instant finished, int exit, String summary) {
+    finishedPod(
+        ns,
+        pod,
+        "drill",
+        started,
+        List.of(
+            terminated("prepare", 0, "", started.plusSeconds(5)),
             terminated("restore", 0, "", finished.minusSeconds(1))),
         List.of(terminated("agent", exit, summary, finished)));
   }
@@ -107,15 +172,29 @@ class DrillsOnMockServerTest {
   @Test
   void aPassedDrillIsReportedAndAFailedOneTurnsBackupsHealthyFalseNamingTheCheck() {
     create("drills", "team");
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(cluster.client().batch().v1().cronjobs().inNamespace("drills").withName("team-drill").get())
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster
+                .client()
+                .batch()
+                .v1()
+                .cronjobs()
+                .inNamespace("drills")
+                .withName("team-drill")
+                .get())
             .isNotNull());
     backedUp("drills");
 
     Instant started = Instant.now().minusSeconds(300);
     Instant passedAt = started.plusSeconds(120);
-    drilled("drills", "team-drill-1", started, passedAt, 0, "{\"drill\":true,\"backup\":\"team-20261127T031700Z\","
-        + "\"result\":\"Passed\",\"checks\":[{\"name\":\"rowCounts\",\"result\":\"Passed\",\"detail\":\"3 tables\"}]}");
+    drilled(
+        "drills",
+        "team-drill-1",
+        started,
+        passedAt,
+        0,
+        "{\"drill\":true,\"backup\":\"team-20261127T031700Z\","
+            + "\"result\":\"Passed\",\"checks\":[{\"name\":\"rowCounts\",\"result\":\"Passed\",\"detail\":\"3 tables\"}]}");
     await().atMost(WAIT).untilAsserted(() -> {
       DrillStatus d = lastDrill("drills", "team");
       assertThat(d).isNotNull();
@@ -123,7 +202,9 @@ class DrillsOnMockServerTest {
       assertThat(d.getBackup()).isEqualTo("team-20261127T031700Z");
       assertThat(d.getDurationSeconds()).isEqualTo(120L);
       assertThat(d.getLastPassedTime()).isEqualTo(passedAt.toString());
-      assertThat(d.getChecks()).singleElement().satisfies(c -> assertThat(c.getName()).isEqualTo("rowCounts"));
+      assertThat(d.getChecks())
+          .singleElement()
+          .satisfies(c -> assertThat(c.getName()).isEqualTo("rowCounts"));
       Condition healthy = condition("drills", "team", Conditions.BACKUPS_HEALTHY);
       assertThat(healthy.getStatus()).isEqualTo(Conditions.TRUE);
       assertThat(healthy.getMessage()).contains("the newest restore drill passed at " + passedAt);
@@ -131,9 +212,16 @@ class DrillsOnMockServerTest {
 
     String password = secretValue("drills", "team-secrets", "POSTGRES_PASSWORD");
     Instant failedAt = passedAt.plusSeconds(60);
-    drilled("drills", "team-drill-2", passedAt.plusSeconds(1), failedAt, 1, "{\"drill\":true,"
-        + "\"backup\":\"team-20261127T031700Z\",\"result\":\"Failed\",\"failedCheck\":\"rowCounts\",\"error\":"
-        + "\"rowCounts: comments: 0 rows restored, the backup recorded 500 (password=" + password + ")\"}");
+    drilled(
+        "drills",
+        "team-drill-2",
+        passedAt.plusSeconds(1),
+        failedAt,
+        1,
+        "{\"drill\":true,"
+            + "\"backup\":\"team-20261127T031700Z\",\"result\":\"Failed\",\"failedCheck\":\"rowCounts\",\"error\":"
+            + "\"rowCounts: comments: 0 rows restored, the backup recorded 500 (password="
+            + password + ")\"}");
     await().atMost(WAIT).untilAsserted(() -> {
       DrillStatus d = lastDrill("drills", "team");
       assertThat(d.getResult()).isEqualTo("Failed");
@@ -143,7 +231,9 @@ class DrillsOnMockServerTest {
       Condition healthy = condition("drills", "team", Conditions.BACKUPS_HEALTHY);
       assertThat(healthy.getStatus()).isEqualTo(Conditions.FALSE);
       assertThat(healthy.getReason()).isEqualTo(Conditions.DRILL_FAILED);
-      assertThat(healthy.getMessage()).contains("failed at check rowCounts").doesNotContain(password);
+      assertThat(healthy.getMessage())
+          .contains("failed at check rowCounts")
+          .doesNotContain(password);
       assertThat(cluster.client().v1().events().inNamespace("drills").list().getItems())
           .anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo(Conditions.DRILL_FAILED);
@@ -155,11 +245,17 @@ class DrillsOnMockServerTest {
 
     // the next drill passes: healthy again
     Instant again = failedAt.plusSeconds(60);
-    drilled("drills", "team-drill-3", failedAt.plusSeconds(1), again, 0,
+    drilled(
+        "drills",
+        "team-drill-3",
+        failedAt.plusSeconds(1),
+        again,
+        0,
         "{\"drill\":true,\"backup\":\"team-20261127T031700Z\",\"result\":\"Passed\"}");
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(lastDrill("drills", "team").getLastPassedTime()).isEqualTo(again.toString());
-      assertThat(condition("drills", "team", Conditions.BACKUPS_HEALTHY).getStatus()).isEqualTo(Conditions.TRUE);
+      assertThat(condition("drills", "team", Conditions.BACKUPS_HEALTHY).getStatus())
+          .isEqualTo(Conditions.TRUE);
     });
   }
 
@@ -168,27 +264,57 @@ class DrillsOnMockServerTest {
     create("early", "team");
     backedUp("early");
     Instant t = Instant.now().minusSeconds(200);
-    finishedPod("early", "team-drill-a", "drill", t, List.of(terminated("prepare", 0, "", t.plusSeconds(1)),
-        terminated("restore", 0, "", t.plusSeconds(2))), List.of(terminated("agent", 0,
-        "{\"drill\":true,\"result\":\"NoBackup\",\"message\":\"no complete backup of stack team\"}", t.plusSeconds(3))));
+    finishedPod(
+        "early",
+        "team-drill-a",
+        "drill",
+        t,
+        List.of(
+            terminated("prepare", 0, "", t.plusSeconds(1)),
+            terminated("restore", 0, "", t.plusSeconds(2))),
+        List.of(terminated(
+            "agent",
+            0,
+            "{\"drill\":true,\"result\":\"NoBackup\",\"message\":\"no complete backup of stack team\"}",
+            t.plusSeconds(3))));
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(lastDrill("early", "team")).isNotNull().extracting(DrillStatus::getResult).isEqualTo("NoBackup");
-      assertThat(condition("early", "team", Conditions.BACKUPS_HEALTHY).getStatus()).isEqualTo(Conditions.TRUE);
+      assertThat(lastDrill("early", "team"))
+          .isNotNull()
+          .extracting(DrillStatus::getResult)
+          .isEqualTo("NoBackup");
+      assertThat(condition("early", "team", Conditions.BACKUPS_HEALTHY).getStatus())
+          .isEqualTo(Conditions.TRUE);
     });
 
     Instant u = t.plusSeconds(10);
-    finishedPod("early", "team-drill-b", "drill", u, List.of(terminated("prepare", 1,
-        "{\"drill\":true,\"backup\":null,\"result\":\"Failed\",\"failedCheck\":\"backup\",\"error\":\"backup: no"
-            + " complete backup of stack team is signed by the stack's key (refused 1: ...)\"}", u.plusSeconds(2))),
+    finishedPod(
+        "early",
+        "team-drill-b",
+        "drill",
+        u,
+        List.of(terminated(
+            "prepare",
+            1,
+            "{\"drill\":true,\"backup\":null,\"result\":\"Failed\",\"failedCheck\":\"backup\",\"error\":\"backup: no"
+                + " complete backup of stack team is signed by the stack's key (refused 1: ...)\"}",
+            u.plusSeconds(2))),
         List.of());
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(lastDrill("early", "team").getFailedCheck()).isEqualTo("backup");
-      assertThat(condition("early", "team", Conditions.BACKUPS_HEALTHY).getReason()).isEqualTo(Conditions.DRILL_FAILED);
+      assertThat(condition("early", "team", Conditions.BACKUPS_HEALTHY).getReason())
+          .isEqualTo(Conditions.DRILL_FAILED);
     });
 
     Instant v = u.plusSeconds(10);
-    finishedPod("early", "team-drill-c", "drill", v, List.of(terminated("prepare", 0, "", v.plusSeconds(1)),
-        terminated("restore", 137, "Killed", v.plusSeconds(2))), List.of());
+    finishedPod(
+        "early",
+        "team-drill-c",
+        "drill",
+        v,
+        List.of(
+            terminated("prepare", 0, "", v.plusSeconds(1)),
+            terminated("restore", 137, "Killed", v.plusSeconds(2))),
+        List.of());
     await().atMost(WAIT).untilAsserted(() -> {
       DrillStatus d = lastDrill("early", "team");
       assertThat(d.getFailedCheck()).isEqualTo("restore");

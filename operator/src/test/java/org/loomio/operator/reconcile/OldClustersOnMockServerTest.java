@@ -59,24 +59,35 @@ class OldClustersOnMockServerTest {
       assertThat(cron).as("batch/v1beta1 CronJob team-backup").isNotNull();
       assertThat(cron.getSpec().getSchedule()).isEqualTo("17 3 * * *");
       assertThat(cron.getSpec().getSuspend()).isFalse();
-      assertThat(cron.getMetadata().getOwnerReferences()).singleElement()
-          .satisfies(o -> assertThat(o.getUid()).isEqualTo(cluster.get("old", "team").getMetadata().getUid()));
-      PodDisruptionBudget web = cluster.client().resources(PodDisruptionBudget.class).inNamespace("old")
-          .withName("team-web").get();
+      assertThat(cron.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getUid())
+              .isEqualTo(cluster.get("old", "team").getMetadata().getUid()));
+      PodDisruptionBudget web = cluster
+          .client()
+          .resources(PodDisruptionBudget.class)
+          .inNamespace("old")
+          .withName("team-web")
+          .get();
       assertThat(web).as("policy/v1beta1 PodDisruptionBudget team-web").isNotNull();
       assertThat(web.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
 
       Condition api = condition("old", Conditions.API_AVAILABLE);
       assertThat(api).isNotNull();
       assertThat(api.getStatus()).isEqualTo("False");
-      assertThat(api.getMessage()).as("only what 1.20 cannot hold in any API")
-          .contains("unhealthyPodEvictionPolicy").doesNotContain("CronJob").doesNotContain("policy/v1 ");
+      assertThat(api.getMessage())
+          .as("only what 1.20 cannot hold in any API")
+          .contains("unhealthyPodEvictionPolicy")
+          .doesNotContain("CronJob")
+          .doesNotContain("policy/v1 ");
       Condition backups = condition("old", Conditions.BACKUPS_HEALTHY);
       assertThat(backups).isNotNull();
       assertThat(backups.getReason()).as(backups.getMessage()).isNotEqualTo(Conditions.API_MISSING);
     });
-    assertThat(cluster.writes()).as("nothing written to an API 1.20 does not serve")
-        .noneMatch(w -> w.contains("/apis/policy/v1/") || w.matches(".*/apis/batch/v1/.*cronjobs.*"));
+    assertThat(cluster.writes())
+        .as("nothing written to an API 1.20 does not serve")
+        .noneMatch(
+            w -> w.contains("/apis/policy/v1/") || w.matches(".*/apis/batch/v1/.*cronjobs.*"));
 
     // backups switched off: the schedule goes (the backups themselves stay)
     patch("old", "{\"spec\":{\"backup\":{\"enabled\":false}}}");
@@ -88,10 +99,12 @@ class OldClustersOnMockServerTest {
     create("oldiso", "host: team.example.org");
     await().atMost(WAIT).until(() -> cronJob("oldiso") != null);
 
-    // an invalid change and isolation in one edit: the emergency path, which finds the schedule in batch/v1beta1
+    // an invalid change and isolation in one edit: the emergency path, which finds the schedule in
+    // batch/v1beta1
     patch("oldiso", "{\"spec\":{\"worker\":{\"replicas\":3},\"isolation\":true}}");
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(condition("oldiso", Conditions.DEGRADED).getReason()).isEqualTo(Conditions.INVALID_SPEC);
+      assertThat(condition("oldiso", Conditions.DEGRADED).getReason())
+          .isEqualTo(Conditions.INVALID_SPEC);
       assertThat(cronJob("oldiso").getSpec().getSuspend()).isTrue();
       assertThat(condition("oldiso", Conditions.ISOLATED).getStatus()).isEqualTo("True");
     });
@@ -114,16 +127,27 @@ class OldClustersOnMockServerTest {
   }
 
   private static CronJob cronJob(String ns) {
-    return cluster.client().resources(CronJob.class).inNamespace(ns).withName("team-backup").get();
+    return cluster
+        .client()
+        .resources(CronJob.class)
+        .inNamespace(ns)
+        .withName("team-backup")
+        .get();
   }
 
   private static void patch(String ns, String json) {
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName("team")
+    cluster
+        .client()
+        .resources(LoomioDeployment.class)
+        .inNamespace(ns)
+        .withName("team")
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
   private static Condition condition(String ns, String type) {
     LoomioDeployment r = cluster.get(ns, "team");
-    return r == null || r.getStatus() == null ? null : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
+    return r == null || r.getStatus() == null
+        ? null
+        : Conditions.find(r.getStatus().getConditions(), type).orElse(null);
   }
 }

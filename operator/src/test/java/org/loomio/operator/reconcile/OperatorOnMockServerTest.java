@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -71,11 +71,14 @@ class OperatorOnMockServerTest {
     return Conditions.find(r.getStatus().getConditions(), type).orElse(null);
   }
 
-  private static void awaitCondition(String ns, String name, String type, String status, String reason) {
+  private static void awaitCondition(
+      String ns, String name, String type, String status, String reason) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
       Condition c = condition(ns, name, type);
       assertThat(c).as(type).isNotNull();
-      assertThat(c.getStatus() + " " + c.getReason()).as(c.getMessage()).isEqualTo(status + " " + reason);
+      assertThat(c.getStatus() + " " + c.getReason())
+          .as(c.getMessage())
+          .isEqualTo(status + " " + reason);
     });
   }
 
@@ -83,18 +86,37 @@ class OperatorOnMockServerTest {
   private static Stack expected(String ns, String name) {
     LoomioDeployment r = cluster.get(ns, name);
     ResolvedSpec spec = new ResolvedSpec(r);
-    Secret generated = cluster.client().secrets().inNamespace(ns).withName(spec.generatedSecretName()).get();
+    Secret generated = cluster
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .withName(spec.generatedSecretName())
+        .get();
     assertThat(generated).as("generated credentials").isNotNull();
     Map<String, String> values = new LinkedHashMap<>();
-    generated.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
-    // a Secret that existed before is completed by the operator a moment later: an assertion, so the wait retries
-    assertThat(values).as("the operator's hash key in " + spec.generatedSecretName()).containsKey(Credentials.HASH_KEY);
+    generated
+        .getData()
+        .forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v))));
+    // a Secret that existed before is completed by the operator a moment later: an assertion, so
+    // the wait retries
+    assertThat(values)
+        .as("the operator's hash key in " + spec.generatedSecretName())
+        .containsKey(Credentials.HASH_KEY);
     // the embedded database's superuser password, as the operator digests it
-    Secret superuser = cluster.client().secrets().inNamespace(ns).withName(
-        org.loomio.operator.render.Names.postgresSuperuser(name)).get();
-    List<Secret> digested = spec.database().embedded() && superuser != null ? List.of(superuser) : List.of();
-    return StackRenderer.render(r, ClusterCapabilities.newest(), new Credentials(spec.generatedSecretName(), true, values),
-        SecretDigests.keyed(values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+    Secret superuser = cluster
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .withName(org.loomio.operator.render.Names.postgresSuperuser(name))
+        .get();
+    List<Secret> digested =
+        spec.database().embedded() && superuser != null ? List.of(superuser) : List.of();
+    return StackRenderer.render(
+        r,
+        ClusterCapabilities.newest(),
+        new Credentials(spec.generatedSecretName(), true, values),
+        SecretDigests.keyed(
+            values.get(Credentials.HASH_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8),
             digested));
   }
 
@@ -107,7 +129,9 @@ class OperatorOnMockServerTest {
       cluster.runControllers(ns, name);
       Condition c = condition(ns, name, Conditions.READY);
       assertThat(c).as(Conditions.READY).isNotNull();
-      assertThat(c.getStatus() + " " + c.getReason()).as(c.getMessage()).isEqualTo("True " + Conditions.ALL_READY);
+      assertThat(c.getStatus() + " " + c.getReason())
+          .as(c.getMessage())
+          .isEqualTo("True " + Conditions.ALL_READY);
     });
   }
 
@@ -125,44 +149,97 @@ class OperatorOnMockServerTest {
 
   @Test
   void aTenLineResourceBecomesTheWholeHardenedStackAndThenReady() {
-    LoomioDeployment created = create("create", "team", "host: team.example.org\nworker: {concurrency: 2}");
+    LoomioDeployment created =
+        create("create", "team", "host: team.example.org\nworker: {concurrency: 2}");
     awaitConverged("create", "team");
     Stack stack = expected("create", "team");
     for (Deployment want : stack.all(Deployment.class)) {
-      Deployment got = cluster.client().apps().deployments().inNamespace("create").withName(want.getMetadata().getName()).get();
-      assertThat(Normalized.yaml(got.getSpec())).as(want.getMetadata().getName())
+      Deployment got = cluster
+          .client()
+          .apps()
+          .deployments()
+          .inNamespace("create")
+          .withName(want.getMetadata().getName())
+          .get();
+      assertThat(Normalized.yaml(got.getSpec()))
+          .as(want.getMetadata().getName())
           .isEqualTo(Normalized.yaml(want.getSpec()));
-      assertThat(got.getMetadata().getOwnerReferences()).singleElement()
+      assertThat(got.getMetadata().getOwnerReferences())
+          .singleElement()
           .satisfies(o -> assertThat(o.getKind()).isEqualTo("LoomioDeployment"));
     }
-    StatefulSet pg = cluster.client().apps().statefulSets().inNamespace("create").withName("team-postgres").get();
-    assertThat(Normalized.yaml(pg.getSpec())).isEqualTo(Normalized.yaml(stack.all(StatefulSet.class).get(0).getSpec()));
+    StatefulSet pg = cluster
+        .client()
+        .apps()
+        .statefulSets()
+        .inNamespace("create")
+        .withName("team-postgres")
+        .get();
+    assertThat(Normalized.yaml(pg.getSpec()))
+        .isEqualTo(Normalized.yaml(stack.all(StatefulSet.class).get(0).getSpec()));
     for (Service want : stack.all(Service.class)) {
-      Service got = cluster.client().services().inNamespace("create").withName(want.getMetadata().getName()).get();
+      Service got = cluster
+          .client()
+          .services()
+          .inNamespace("create")
+          .withName(want.getMetadata().getName())
+          .get();
       assertThat(Normalized.yaml(got.getSpec())).isEqualTo(Normalized.yaml(want.getSpec()));
     }
-    ConfigMap cm = cluster.client().configMaps().inNamespace("create").withName("team-config").get();
+    ConfigMap cm = cluster
+        .client()
+        .configMaps()
+        .inNamespace("create")
+        .withName("team-config")
+        .get();
     assertThat(cm.getData()).isEqualTo(stack.all(ConfigMap.class).get(0).getData());
-    for (PersistentVolumeClaim pvc : cluster.client().persistentVolumeClaims().inNamespace("create").list().getItems()) {
-      assertThat(pvc.getMetadata().getOwnerReferences()).as("data claims are retained").isNullOrEmpty();
+    for (PersistentVolumeClaim pvc :
+        cluster.client().persistentVolumeClaims().inNamespace("create").list().getItems()) {
+      assertThat(pvc.getMetadata().getOwnerReferences())
+          .as("data claims are retained")
+          .isNullOrEmpty();
     }
-    Secret secret = cluster.client().secrets().inNamespace("create").withName("team-secrets").get();
-    assertThat(secret.getMetadata().getOwnerReferences()).as("credentials are retained").isNullOrEmpty();
-    assertThat(secret.getData()).containsOnlyKeys("SECRET_KEY_BASE", "DEVISE_SECRET", "RAILS_INBOUND_EMAIL_PASSWORD",
-        "POSTGRES_PASSWORD", "REDIS_PASSWORD", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", Credentials.HASH_KEY);
-    assertThat(secret.getMetadata().getAnnotations()).as("retained objects record whose they are")
-        .containsEntry(org.loomio.operator.render.Ownership.OWNER_UID, created.getMetadata().getUid());
+    Secret secret = cluster
+        .client()
+        .secrets()
+        .inNamespace("create")
+        .withName("team-secrets")
+        .get();
+    assertThat(secret.getMetadata().getOwnerReferences())
+        .as("credentials are retained")
+        .isNullOrEmpty();
+    assertThat(secret.getData())
+        .containsOnlyKeys(
+            "SECRET_KEY_BASE",
+            "DEVISE_SECRET",
+            "RAILS_INBOUND_EMAIL_PASSWORD",
+            "POSTGRES_PASSWORD",
+            "REDIS_PASSWORD",
+            "VAPID_PUBLIC_KEY",
+            "VAPID_PRIVATE_KEY",
+            Credentials.HASH_KEY);
+    assertThat(secret.getMetadata().getAnnotations())
+        .as("retained objects record whose they are")
+        .containsEntry(
+            org.loomio.operator.render.Ownership.OWNER_UID,
+            created.getMetadata().getUid());
 
     awaitCondition("create", "team", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
-    awaitCondition("create", "team", Conditions.MAIL_DELIVERY, "False", Conditions.SMTP_NOT_CONFIGURED);
+    awaitCondition(
+        "create", "team", Conditions.MAIL_DELIVERY, "False", Conditions.SMTP_NOT_CONFIGURED);
     awaitReady("create", "team");
     LoomioDeployment done = cluster.get("create", "team");
     assertThat(done.getStatus().getComponents().get("web").getReady()).isEqualTo(1);
-    assertThat(done.getStatus().getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
-    assertThat(done.getMetadata().getGeneration()).as("the operator never writes spec").isEqualTo(1L);
+    assertThat(done.getStatus().getObservedGeneration())
+        .isEqualTo(done.getMetadata().getGeneration());
+    assertThat(done.getMetadata().getGeneration())
+        .as("the operator never writes spec")
+        .isEqualTo(1L);
     assertThat(Normalized.yaml(done.getSpec())).isEqualTo(Normalized.yaml(created.getSpec()));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(events("create"))
-        .contains("Normal CredentialsGenerated", "Warning SMTPNotConfigured", "Normal Ready"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(events("create"))
+            .contains("Normal CredentialsGenerated", "Warning SMTPNotConfigured", "Normal Ready"));
   }
 
   @Test
@@ -170,19 +247,39 @@ class OperatorOnMockServerTest {
     create("resync", "team", "host: team.example.org");
     awaitConverged("resync", "team");
     awaitReady("resync", "team");
-    Map<String, String> secretBefore = cluster.client().secrets().inNamespace("resync").withName("team-secrets").get().getData();
+    Map<String, String> secretBefore = cluster
+        .client()
+        .secrets()
+        .inNamespace("resync")
+        .withName("team-secrets")
+        .get()
+        .getData();
     Map<String, String> versions = cluster.versions("resync");
 
     cluster.stopOperator();
     cluster.clearWrites();
     cluster.startOperator();
-    // a fresh operator reconciles every resource at start: wait until it has reconciled each of them
-    int stacks = cluster.client().resources(LoomioDeployment.class).inAnyNamespace().list().getItems().size();
+    // a fresh operator reconciles every resource at start: wait until it has reconciled each of
+    // them
+    int stacks = cluster
+        .client()
+        .resources(LoomioDeployment.class)
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .size();
     await().atMost(WAIT).until(() -> cluster.stacksObservedSinceStart() >= stacks);
-    List<String> writes = cluster.writes().stream().filter(w -> w.contains("/namespaces/resync/")).toList();
+    List<String> writes =
+        cluster.writes().stream().filter(w -> w.contains("/namespaces/resync/")).toList();
     assertThat(writes).as("writes during the resync").isEmpty();
     assertThat(cluster.versions("resync")).isEqualTo(versions);
-    assertThat(cluster.client().secrets().inNamespace("resync").withName("team-secrets").get().getData())
+    assertThat(cluster
+            .client()
+            .secrets()
+            .inNamespace("resync")
+            .withName("team-secrets")
+            .get()
+            .getData())
         .isEqualTo(secretBefore);
   }
 
@@ -193,21 +290,53 @@ class OperatorOnMockServerTest {
     awaitReady("change", "team");
     Map<String, String> before = cluster.versions("change");
 
-    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team"),
-        r -> { r.getSpec().getHocuspocus().setReplicas(2); return r; });
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().apps().deployments().inNamespace("change")
-        .withName("team-hocuspocus").get().getSpec().getReplicas()).isEqualTo(2));
+    MockCluster.edit(
+        cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team"),
+        r -> {
+          r.getSpec().getHocuspocus().setReplicas(2);
+          return r;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster
+                .client()
+                .apps()
+                .deployments()
+                .inNamespace("change")
+                .withName("team-hocuspocus")
+                .get()
+                .getSpec()
+                .getReplicas())
+            .isEqualTo(2));
     awaitCondition("change", "team", Conditions.PROGRESSING, "True", Conditions.ROLLING_OUT);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(changed(before, cluster.versions("change")))
-        .containsExactlyInAnyOrder("Deployment/team-hocuspocus", "PodDisruptionBudget/team-hocuspocus"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(changed(before, cluster.versions("change")))
+            .containsExactlyInAnyOrder(
+                "Deployment/team-hocuspocus", "PodDisruptionBudget/team-hocuspocus"));
 
     Map<String, String> beforeName = cluster.versions("change");
-    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team"),
-        r -> { r.getSpec().setSiteName("Decisions"); return r; });
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("change")
-        .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Decisions"));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(changed(beforeName, cluster.versions("change")))
-        .containsExactlyInAnyOrder("ConfigMap/team-config", "Deployment/team-web", "Deployment/team-worker"));
+    MockCluster.edit(
+        cluster.client().resources(LoomioDeployment.class).inNamespace("change").withName("team"),
+        r -> {
+          r.getSpec().setSiteName("Decisions");
+          return r;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster
+                .client()
+                .configMaps()
+                .inNamespace("change")
+                .withName("team-config")
+                .get()
+                .getData())
+            .containsEntry("SITE_NAME", "Decisions"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(changed(beforeName, cluster.versions("change")))
+            .containsExactlyInAnyOrder(
+                "ConfigMap/team-config", "Deployment/team-web", "Deployment/team-worker"));
   }
 
   /**
@@ -219,47 +348,136 @@ class OperatorOnMockServerTest {
     create("governed", "team", "host: team.example.org");
     awaitConverged("governed", "team");
     var sets = cluster.client().apps().statefulSets().inNamespace("governed");
-    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName()).isEqualTo("team-postgres-headless");
-    Service headless = cluster.client().services().inNamespace("governed").withName("team-postgres-headless").get();
+    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName())
+        .isEqualTo("team-postgres-headless");
+    Service headless = cluster
+        .client()
+        .services()
+        .inNamespace("governed")
+        .withName("team-postgres-headless")
+        .get();
     assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
-    assertThat(cluster.client().services().inNamespace("governed").withName("team-postgres").get().getSpec()
-        .getClusterIP()).as("clients keep their ClusterIP Service").isNotEqualTo("None");
+    assertThat(cluster
+            .client()
+            .services()
+            .inNamespace("governed")
+            .withName("team-postgres")
+            .get()
+            .getSpec()
+            .getClusterIP())
+        .as("clients keep their ClusterIP Service")
+        .isNotEqualTo("None");
 
     // as an earlier release made it
-    MockCluster.edit(sets.withName("team-postgres"), st -> { st.getSpec().setServiceName("team-postgres"); return st; });
-    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("governed").withName("team"),
-        r -> { r.getSpec().setSiteName("Governed"); return r; });
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("governed")
-        .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Governed"));
-    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName()).isEqualTo("team-postgres");
+    MockCluster.edit(sets.withName("team-postgres"), st -> {
+      st.getSpec().setServiceName("team-postgres");
+      return st;
+    });
+    MockCluster.edit(
+        cluster
+            .client()
+            .resources(LoomioDeployment.class)
+            .inNamespace("governed")
+            .withName("team"),
+        r -> {
+          r.getSpec().setSiteName("Governed");
+          return r;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster
+                .client()
+                .configMaps()
+                .inNamespace("governed")
+                .withName("team-config")
+                .get()
+                .getData())
+            .containsEntry("SITE_NAME", "Governed"));
+    assertThat(sets.withName("team-postgres").get().getSpec().getServiceName())
+        .isEqualTo("team-postgres");
 
-    // deleted with --cascade=orphan (the documented move to the headless Service): re-created governed by it
-    sets.withName("team-postgres").withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN)
+    // deleted with --cascade=orphan (the documented move to the headless Service): re-created
+    // governed by it
+    sets.withName("team-postgres")
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN)
         .delete();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(sets.withName("team-postgres").get())
-        .isNotNull().satisfies(st -> assertThat(st.getSpec().getServiceName()).isEqualTo("team-postgres-headless")));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(sets.withName("team-postgres").get())
+            .isNotNull()
+            .satisfies(st ->
+                assertThat(st.getSpec().getServiceName()).isEqualTo("team-postgres-headless")));
   }
 
   @Test
   void deletedOrEditedObjectsAreRestored() {
     create("heal", "team", "host: team.example.org");
     awaitConverged("heal", "team");
-    String image = cluster.client().apps().deployments().inNamespace("heal").withName("team-web").get()
-        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String image = cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace("heal")
+        .withName("team-web")
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
 
     cluster.client().services().inNamespace("heal").withName("team-web").delete();
     cluster.client().configMaps().inNamespace("heal").withName("team-config").delete();
-    MockCluster.edit(cluster.client().apps().deployments().inNamespace("heal").withName("team-web"), d -> {
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("attacker/loomio:latest");
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().setPrivileged(true);
-      return d;
-    });
+    MockCluster.edit(
+        cluster.client().apps().deployments().inNamespace("heal").withName("team-web"), d -> {
+          d.getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .setImage("attacker/loomio:latest");
+          d.getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .getSecurityContext()
+              .setPrivileged(true);
+          return d;
+        });
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-      assertThat(cluster.client().services().inNamespace("heal").withName("team-web").get()).isNotNull();
-      assertThat(cluster.client().configMaps().inNamespace("heal").withName("team-config").get()).isNotNull();
-      var web = cluster.client().apps().deployments().inNamespace("heal").withName("team-web").get();
-      assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
-      assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().getPrivileged()).isFalse();
+      assertThat(cluster
+              .client()
+              .services()
+              .inNamespace("heal")
+              .withName("team-web")
+              .get())
+          .isNotNull();
+      assertThat(cluster
+              .client()
+              .configMaps()
+              .inNamespace("heal")
+              .withName("team-config")
+              .get())
+          .isNotNull();
+      var web = cluster
+          .client()
+          .apps()
+          .deployments()
+          .inNamespace("heal")
+          .withName("team-web")
+          .get();
+      assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .isEqualTo(image);
+      assertThat(web.getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .getSecurityContext()
+              .getPrivileged())
+          .isFalse();
     });
   }
 
@@ -269,48 +487,91 @@ class OperatorOnMockServerTest {
     awaitConverged("invalid", "team");
     awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
     Map<String, String> before = cluster.versions("invalid");
-    // the mock server has no admission (no schema, no CEL): exactly the case the operator's own check covers
-    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team"), r -> {
-      r.getSpec().getWorker().setReplicas(3);
-      r.getSpec().setSiteName("Renamed while invalid");
-      return r;
-    });
-    // the status is the reconcile's last write: once it says InvalidSpec, that reconcile has applied what it would
+    // the mock server has no admission (no schema, no CEL): exactly the case the operator's own
+    // check covers
+    MockCluster.edit(
+        cluster
+            .client()
+            .resources(LoomioDeployment.class)
+            .inNamespace("invalid")
+            .withName("team"),
+        r -> {
+          r.getSpec().getWorker().setReplicas(3);
+          r.getSpec().setSiteName("Renamed while invalid");
+          return r;
+        });
+    // the status is the reconcile's last write: once it says InvalidSpec, that reconcile has
+    // applied what it would
     awaitCondition("invalid", "team", Conditions.DEGRADED, "True", Conditions.INVALID_SPEC);
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(condition("invalid", "team", Conditions.DEGRADED).getMessage()).contains("spec.worker.replicas");
+      assertThat(condition("invalid", "team", Conditions.DEGRADED).getMessage())
+          .contains("spec.worker.replicas");
       assertThat(condition("invalid", "team", Conditions.READY).getStatus()).isEqualTo("False");
       assertThat(events("invalid")).contains("Warning InvalidSpec");
     });
     assertThat(cluster.versions("invalid")).isEqualTo(before);
-    assertThat(cluster.client().configMaps().inNamespace("invalid").withName("team-config").get().getData())
+    assertThat(cluster
+            .client()
+            .configMaps()
+            .inNamespace("invalid")
+            .withName("team-config")
+            .get()
+            .getData())
         .doesNotContainKey("SITE_NAME");
 
-    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("invalid").withName("team"),
-        r -> { r.getSpec().getWorker().setReplicas(1); return r; });
+    MockCluster.edit(
+        cluster
+            .client()
+            .resources(LoomioDeployment.class)
+            .inNamespace("invalid")
+            .withName("team"),
+        r -> {
+          r.getSpec().getWorker().setReplicas(1);
+          return r;
+        });
     awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.client().configMaps().inNamespace("invalid")
-        .withName("team-config").get().getData()).containsEntry("SITE_NAME", "Renamed while invalid"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster
+                .client()
+                .configMaps()
+                .inNamespace("invalid")
+                .withName("team-config")
+                .get()
+                .getData())
+            .containsEntry("SITE_NAME", "Renamed while invalid"));
   }
 
   @Test
   void missingReferencedSecretsBlockEverythingAndAreNamed() {
     cluster.namespace("refs");
-    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("mine").withNamespace("refs")
-        .addToAnnotations(ReferencedSecrets.CONSENT, "team").endMetadata()
-        .addToData("SECRET_KEY_BASE", b64("x")).build()).create();
-    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org\nsecrets: {existingSecret: mine}");
+    cluster
+        .client()
+        .resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("mine")
+            .withNamespace("refs")
+            .addToAnnotations(ReferencedSecrets.CONSENT, "team")
+            .endMetadata()
+            .addToData("SECRET_KEY_BASE", b64("x"))
+            .build())
+        .create();
+    LoomioDeployment r =
+        Fixtures.resource("team", "host: team.example.org\nsecrets: {existingSecret: mine}");
     r.getMetadata().setNamespace("refs");
     r.getMetadata().setGeneration(null);
     cluster.client().resource(r).create();
     awaitCondition("refs", "team", Conditions.DEGRADED, "True", Conditions.MISSING_SECRET_KEY);
     assertThat(condition("refs", "team", Conditions.DEGRADED).getMessage())
-        .isEqualTo("spec.secrets.existingSecret: Secret mine has no keys DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD,"
-            + " POSTGRES_PASSWORD, REDIS_PASSWORD, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY");
+        .isEqualTo(
+            "spec.secrets.existingSecret: Secret mine has no keys DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD,"
+                + " POSTGRES_PASSWORD, REDIS_PASSWORD, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY");
     assertThat(cluster.versions("refs")).isEmpty();
 
-    LoomioDeployment smtp = Fixtures.resource("mail", "host: mail.example.org\nsmtp: {host: smtp.example.org, username: u,"
-        + " passwordSecretRef: {name: smtp, key: password}}");
+    LoomioDeployment smtp = Fixtures.resource(
+        "mail",
+        "host: mail.example.org\nsmtp: {host: smtp.example.org, username: u,"
+            + " passwordSecretRef: {name: smtp, key: password}}");
     smtp.getMetadata().setNamespace("refs");
     smtp.getMetadata().setGeneration(null);
     cluster.client().resource(smtp).create();
@@ -327,16 +588,20 @@ class OperatorOnMockServerTest {
   @Test
   void theProductionExampleWithoutItsSecretsNamesEveryOneAtOnce() {
     cluster.namespace("prod");
-    LoomioDeployment r = Fixtures.appliedIn(Fixtures.examplesDir().resolve("production.yaml"), "prod");
+    LoomioDeployment r =
+        Fixtures.appliedIn(Fixtures.examplesDir().resolve("production.yaml"), "prod");
     cluster.client().resource(r).create();
     String name = r.getMetadata().getName();
     awaitCondition("prod", name, Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
     String message = condition("prod", name, Conditions.DEGRADED).getMessage();
     List<ReferencedSecrets.Ref> refs = ReferencedSecrets.refs(new ResolvedSpec(r));
-    List<String> secrets = refs.stream().map(ReferencedSecrets.Ref::secret).distinct().toList();
-    assertThat(secrets).containsExactlyInAnyOrder("pg-app", "pg-ca", "s3-uploads", "smtp", "oauth", "s3-backups");
+    List<String> secrets =
+        refs.stream().map(ReferencedSecrets.Ref::secret).distinct().toList();
+    assertThat(secrets)
+        .containsExactlyInAnyOrder("pg-app", "pg-ca", "s3-uploads", "smtp", "oauth", "s3-backups");
     for (ReferencedSecrets.Ref ref : refs) {
-      assertThat(message).contains(ref.field() + ": Secret " + ref.secret() + " does not exist in namespace prod");
+      assertThat(message)
+          .contains(ref.field() + ": Secret " + ref.secret() + " does not exist in namespace prod");
     }
     assertThat(cluster.versions("prod")).as("nothing applied").isEmpty();
   }
@@ -344,14 +609,28 @@ class OperatorOnMockServerTest {
   @Test
   void existingCredentialsAreNeverOverwrittenOnlyCompleted() {
     cluster.namespace("keep");
-    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("team-secrets").withNamespace("keep")
-        .addToLabels(Labels.of("team", org.loomio.operator.render.Component.SECRETS)).endMetadata()
-        .addToData("SECRET_KEY_BASE", b64("kept-from-before")).build()).create();
+    cluster
+        .client()
+        .resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("team-secrets")
+            .withNamespace("keep")
+            .addToLabels(Labels.of("team", org.loomio.operator.render.Component.SECRETS))
+            .endMetadata()
+            .addToData("SECRET_KEY_BASE", b64("kept-from-before"))
+            .build())
+        .create();
     create("keep", "team", "host: team.example.org");
     awaitConverged("keep", "team");
     await().atMost(WAIT).untilAsserted(() -> {
-      Secret s = cluster.client().secrets().inNamespace("keep").withName("team-secrets").get();
-      assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE")))).isEqualTo("kept-from-before");
+      Secret s = cluster
+          .client()
+          .secrets()
+          .inNamespace("keep")
+          .withName("team-secrets")
+          .get();
+      assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE"))))
+          .isEqualTo("kept-from-before");
       assertThat(s.getData()).hasSize(8).containsKey(Credentials.HASH_KEY);
     });
   }
@@ -360,28 +639,87 @@ class OperatorOnMockServerTest {
   void deletionKeepsTheDataUnlessAskedToDeleteIt() {
     create("retain", "team", "host: team.example.org");
     awaitConverged("retain", "team");
-    cluster.client().resources(LoomioDeployment.class).inNamespace("retain").withName("team").delete();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get("retain", "team")).isNull());
-    assertThat(cluster.client().persistentVolumeClaims().inNamespace("retain").list().getItems())
-        .extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("team-uploads", "team-postgres-data",
-            "team-backups");
-    assertThat(cluster.client().secrets().inNamespace("retain").withName("team-secrets").get()).isNotNull();
-    assertThat(cluster.client().secrets().inNamespace("retain").withName("team-backup-key").get()).isNotNull();
+    cluster
+        .client()
+        .resources(LoomioDeployment.class)
+        .inNamespace("retain")
+        .withName("team")
+        .delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster.get("retain", "team")).isNull());
+    assertThat(cluster
+            .client()
+            .persistentVolumeClaims()
+            .inNamespace("retain")
+            .list()
+            .getItems())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactlyInAnyOrder("team-uploads", "team-postgres-data", "team-backups");
+    assertThat(cluster
+            .client()
+            .secrets()
+            .inNamespace("retain")
+            .withName("team-secrets")
+            .get())
+        .isNotNull();
+    assertThat(cluster
+            .client()
+            .secrets()
+            .inNamespace("retain")
+            .withName("team-backup-key")
+            .get())
+        .isNotNull();
     // the database's superuser password stays with the database
-    assertThat(cluster.client().secrets().inNamespace("retain").withName("team-postgres-superuser").get()).isNotNull();
+    assertThat(cluster
+            .client()
+            .secrets()
+            .inNamespace("retain")
+            .withName("team-postgres-superuser")
+            .get())
+        .isNotNull();
 
     create("purge", "team", "host: team.example.org\ndeletionPolicy: Delete");
     awaitConverged("purge", "team");
-    cluster.client().resources(LoomioDeployment.class).inNamespace("purge").withName("team").delete();
+    cluster
+        .client()
+        .resources(LoomioDeployment.class)
+        .inNamespace("purge")
+        .withName("team")
+        .delete();
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(cluster.get("purge", "team")).isNull();
       // the backups and their key stay even so: they are the way back
-      assertThat(cluster.client().persistentVolumeClaims().inNamespace("purge").list().getItems())
-          .extracting(p -> p.getMetadata().getName()).containsExactly("team-backups");
-      assertThat(cluster.client().secrets().inNamespace("purge").withName("team-secrets").get()).isNull();
-      assertThat(cluster.client().secrets().inNamespace("purge").withName("team-backup-key").get()).isNotNull();
+      assertThat(cluster
+              .client()
+              .persistentVolumeClaims()
+              .inNamespace("purge")
+              .list()
+              .getItems())
+          .extracting(p -> p.getMetadata().getName())
+          .containsExactly("team-backups");
+      assertThat(cluster
+              .client()
+              .secrets()
+              .inNamespace("purge")
+              .withName("team-secrets")
+              .get())
+          .isNull();
+      assertThat(cluster
+              .client()
+              .secrets()
+              .inNamespace("purge")
+              .withName("team-backup-key")
+              .get())
+          .isNotNull();
       // the database's claim went, and its superuser password with it
-      assertThat(cluster.client().secrets().inNamespace("purge").withName("team-postgres-superuser").get()).isNull();
+      assertThat(cluster
+              .client()
+              .secrets()
+              .inNamespace("purge")
+              .withName("team-postgres-superuser")
+              .get())
+          .isNull();
     });
   }
 
@@ -389,15 +727,27 @@ class OperatorOnMockServerTest {
   void switchingAComponentOffRemovesItsObjects() {
     create("off", "team", "host: team.example.org");
     awaitConverged("off", "team");
-    MockCluster.edit(cluster.client().resources(LoomioDeployment.class).inNamespace("off").withName("team"),
-        r -> { r.getSpec().getHocuspocus().setEnabled(false); r.getSpec().getRedis().setMode(
-            org.loomio.operator.api.v1alpha1.RedisSpec.Mode.NONE); return r; });
+    MockCluster.edit(
+        cluster.client().resources(LoomioDeployment.class).inNamespace("off").withName("team"),
+        r -> {
+          r.getSpec().getHocuspocus().setEnabled(false);
+          r.getSpec().getRedis().setMode(org.loomio.operator.api.v1alpha1.RedisSpec.Mode.NONE);
+          return r;
+        });
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(cluster.versions("off").keySet()).noneMatch(k -> k.endsWith("team-hocuspocus") || k.endsWith("team-redis"));
-      var web = cluster.client().apps().deployments().inNamespace("off").withName("team-web").get();
+      assertThat(cluster.versions("off").keySet())
+          .noneMatch(k -> k.endsWith("team-hocuspocus") || k.endsWith("team-redis"));
+      var web = cluster
+          .client()
+          .apps()
+          .deployments()
+          .inNamespace("off")
+          .withName("team-web")
+          .get();
       assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
           .noneMatch(e -> e.getName().startsWith("REDIS"));
-      assertThat(web.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(HardenedPod.SECRET_HASH_ANNOTATION);
+      assertThat(web.getSpec().getTemplate().getMetadata().getAnnotations())
+          .containsKey(HardenedPod.SECRET_HASH_ANNOTATION);
     });
   }
 
@@ -406,45 +756,94 @@ class OperatorOnMockServerTest {
     create("edge", "team", "host: team.example.org");
     awaitConverged("edge", "team");
     Map<String, String> base = cluster.versions("edge");
-    assertThat(base.keySet()).noneMatch(k -> k.startsWith("Ingress/") || k.startsWith("HTTPRoute/")
-        || k.startsWith("Middleware/"));
+    assertThat(base.keySet())
+        .noneMatch(k ->
+            k.startsWith("Ingress/") || k.startsWith("HTTPRoute/") || k.startsWith("Middleware/"));
 
-    mergePatch("edge", "team", "{\"spec\":{\"ingress\":{\"className\":\"nginx\",\"tls\":{\"clusterIssuer\":\"le\"}}}}");
+    mergePatch(
+        "edge",
+        "team",
+        "{\"spec\":{\"ingress\":{\"className\":\"nginx\",\"tls\":{\"clusterIssuer\":\"le\"}}}}");
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(added(base, cluster.versions("edge"))).containsExactlyInAnyOrder("Ingress/team-web",
-          "Ingress/team-websockets", "ConfigMap/team-edge-headers", "Service/team-closed");
-      assertThat(changed(base, cluster.versions("edge"))).as("besides the new objects, only the edge's peer changed")
-          .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "ConfigMap/team-edge-headers",
-              "Service/team-closed", "NetworkPolicy/team-web", "NetworkPolicy/team-hocuspocus");
+      assertThat(added(base, cluster.versions("edge")))
+          .containsExactlyInAnyOrder(
+              "Ingress/team-web",
+              "Ingress/team-websockets",
+              "ConfigMap/team-edge-headers",
+              "Service/team-closed");
+      assertThat(changed(base, cluster.versions("edge")))
+          .as("besides the new objects, only the edge's peer changed")
+          .containsExactlyInAnyOrder(
+              "Ingress/team-web",
+              "Ingress/team-websockets",
+              "ConfigMap/team-edge-headers",
+              "Service/team-closed",
+              "NetworkPolicy/team-web",
+              "NetworkPolicy/team-hocuspocus");
     });
     awaitCondition("edge", "team", Conditions.EDGE, "False", "CertificatePending");
 
     mergePatch("edge", "team", "{\"spec\":{\"ingress\":null,\"gateway\":{\"name\":\"public\"}}}");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
-        .containsExactlyInAnyOrder("HTTPRoute/team-web", "HTTPRoute/team-hocuspocus", "HTTPRoute/team-https-redirect",
-            "Service/team-closed"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
+            .containsExactlyInAnyOrder(
+                "HTTPRoute/team-web",
+                "HTTPRoute/team-hocuspocus",
+                "HTTPRoute/team-https-redirect",
+                "Service/team-closed"));
     awaitCondition("edge", "team", Conditions.EDGE, "Unknown", "RoutePending");
 
     // a certificate of the user's own, which its owner lets this stack use
-    cluster.client().resource(new SecretBuilder().withNewMetadata().withName("t").withNamespace("edge")
-        .addToAnnotations(ReferencedSecrets.CONSENT, "team").endMetadata().withType("kubernetes.io/tls")
-        .addToData("tls.crt", b64("c")).addToData("tls.key", b64("k")).build()).create();
-    mergePatch("edge", "team", "{\"spec\":{\"gateway\":null,\"ingress\":{\"className\":\"traefik\",\"tls\":{\"secretName\":\"t\"}}}}");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
-        .containsExactlyInAnyOrder("Ingress/team-web", "Ingress/team-websockets", "Service/team-closed",
-            "Middleware/team-https-redirect", "Middleware/team-headers", "Middleware/team-ratelimit",
-            "Middleware/team-inflight", "Middleware/team-body-limit"));
+    cluster
+        .client()
+        .resource(new SecretBuilder()
+            .withNewMetadata()
+            .withName("t")
+            .withNamespace("edge")
+            .addToAnnotations(ReferencedSecrets.CONSENT, "team")
+            .endMetadata()
+            .withType("kubernetes.io/tls")
+            .addToData("tls.crt", b64("c"))
+            .addToData("tls.key", b64("k"))
+            .build())
+        .create();
+    mergePatch(
+        "edge",
+        "team",
+        "{\"spec\":{\"gateway\":null,\"ingress\":{\"className\":\"traefik\",\"tls\":{\"secretName\":\"t\"}}}}");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(added(base, cluster.versions("edge")))
+            .containsExactlyInAnyOrder(
+                "Ingress/team-web",
+                "Ingress/team-websockets",
+                "Service/team-closed",
+                "Middleware/team-https-redirect",
+                "Middleware/team-headers",
+                "Middleware/team-ratelimit",
+                "Middleware/team-inflight",
+                "Middleware/team-body-limit"));
 
     mergePatch("edge", "team", "{\"spec\":{\"ingress\":null}}");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.versions("edge").keySet())
-        .as("back to exactly the objects of a stack without an edge").isEqualTo(base.keySet()));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster.versions("edge").keySet())
+            .as("back to exactly the objects of a stack without an edge")
+            .isEqualTo(base.keySet()));
     awaitCondition("edge", "team", Conditions.EDGE, "Unknown", "NotConfigured");
   }
 
   private static void mergePatch(String ns, String name, String json) {
-    cluster.client().resources(LoomioDeployment.class).inNamespace(ns).withName(name)
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
+    cluster
+        .client()
+        .resources(LoomioDeployment.class)
+        .inNamespace(ns)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            json);
   }
 
   private static List<String> added(Map<String, String> before, Map<String, String> after) {
@@ -452,17 +851,19 @@ class OperatorOnMockServerTest {
   }
 
   private static List<String> changed(Map<String, String> before, Map<String, String> after) {
-    return after.entrySet().stream().filter(e -> !e.getValue().equals(before.get(e.getKey()))).map(Map.Entry::getKey)
+    return after.entrySet().stream()
+        .filter(e -> !e.getValue().equals(before.get(e.getKey())))
+        .map(Map.Entry::getKey)
         .collect(Collectors.toList());
   }
 
   private static List<String> events(String ns) {
     return cluster.client().v1().events().inNamespace(ns).list().getItems().stream()
-        .map(e -> e.getType() + " " + e.getReason()).toList();
+        .map(e -> e.getType() + " " + e.getReason())
+        .toList();
   }
 
   private static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes());
   }
-
 }

@@ -37,19 +37,42 @@ class StatusAggregatorTest {
   private StatusAggregator.Observed allReady(Stack s) {
     Map<String, Deployment> deployments = new HashMap<>();
     for (Deployment d : s.all(Deployment.class)) {
-      Deployment seen = new DeploymentBuilder(d).editMetadata().withGeneration(1L).endMetadata().withNewStatus()
-          .withObservedGeneration(1L).withReplicas(d.getSpec().getReplicas())
-          .withUpdatedReplicas(d.getSpec().getReplicas()).withReadyReplicas(d.getSpec().getReplicas())
-          .withAvailableReplicas(d.getSpec().getReplicas()).endStatus().build();
+      Deployment seen = new DeploymentBuilder(d)
+          .editMetadata()
+          .withGeneration(1L)
+          .endMetadata()
+          .withNewStatus()
+          .withObservedGeneration(1L)
+          .withReplicas(d.getSpec().getReplicas())
+          .withUpdatedReplicas(d.getSpec().getReplicas())
+          .withReadyReplicas(d.getSpec().getReplicas())
+          .withAvailableReplicas(d.getSpec().getReplicas())
+          .endStatus()
+          .build();
       deployments.put(d.getMetadata().getName(), seen);
     }
     Map<String, StatefulSet> sets = new HashMap<>();
     for (StatefulSet st : s.all(StatefulSet.class)) {
-      sets.put(st.getMetadata().getName(), new StatefulSetBuilder(st).editMetadata().withGeneration(1L).endMetadata()
-          .withNewStatus().withObservedGeneration(1L).withReplicas(1).withReadyReplicas(1).withCurrentRevision("r1")
-          .withUpdateRevision("r1").endStatus().build());
+      sets.put(
+          st.getMetadata().getName(),
+          new StatefulSetBuilder(st)
+              .editMetadata()
+              .withGeneration(1L)
+              .endMetadata()
+              .withNewStatus()
+              .withObservedGeneration(1L)
+              .withReplicas(1)
+              .withReadyReplicas(1)
+              .withCurrentRevision("r1")
+              .withUpdateRevision("r1")
+              .endStatus()
+              .build());
     }
-    Job job = new JobBuilder(s.all(Job.class).get(0)).withNewStatus().withSucceeded(1).endStatus().build();
+    Job job = new JobBuilder(s.all(Job.class).get(0))
+        .withNewStatus()
+        .withSucceeded(1)
+        .endStatus()
+        .build();
     return new StatusAggregator.Observed(deployments, sets, Optional.of(job));
   }
 
@@ -63,7 +86,8 @@ class StatusAggregatorTest {
     assertThat(s.getObservedGeneration()).isEqualTo(1L);
     assertThat(s.getUrl()).isEqualTo("https://team.example.org");
     assertThat(s.getImage()).isEqualTo("loomio/loomio:3.5");
-    assertThat(s.getComponents()).containsOnlyKeys("web", "worker", "hocuspocus", "database", "redis");
+    assertThat(s.getComponents())
+        .containsOnlyKeys("web", "worker", "hocuspocus", "database", "redis");
     assertThat(s.getComponents().get("web").getReady()).isZero();
     Condition ready = condition(s, Conditions.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
@@ -71,12 +95,19 @@ class StatusAggregatorTest {
     assertThat(ready.getMessage()).contains(stack.migrationJob()).contains("has not started a pod");
     assertThat(condition(s, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
     assertThat(condition(s, Conditions.DEGRADED).getStatus()).isEqualTo("False");
-    assertThat(condition(s, Conditions.MAIL_DELIVERY).getReason()).isEqualTo(Conditions.SMTP_NOT_CONFIGURED);
+    assertThat(condition(s, Conditions.MAIL_DELIVERY).getReason())
+        .isEqualTo(Conditions.SMTP_NOT_CONFIGURED);
     assertThat(condition(s, Conditions.API_AVAILABLE).getStatus()).isEqualTo("True");
-    assertThat(s.getConditions()).extracting(Condition::getType).containsExactlyElementsOf(
-        Conditions.ORDER.stream().filter(t -> !t.equals(Conditions.EDGE) && !t.equals(Conditions.BACKUPS_HEALTHY)
-            && !t.equals(Conditions.ISOLATED) && !t.equals(Conditions.SECRETS_FRESH)).toList());
-    assertThat(s.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
+    assertThat(s.getConditions())
+        .extracting(Condition::getType)
+        .containsExactlyElementsOf(Conditions.ORDER.stream()
+            .filter(t -> !t.equals(Conditions.EDGE)
+                && !t.equals(Conditions.BACKUPS_HEALTHY)
+                && !t.equals(Conditions.ISOLATED)
+                && !t.equals(Conditions.SECRETS_FRESH))
+            .toList());
+    assertThat(s.getConditions())
+        .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
   }
 
   @Test
@@ -84,54 +115,89 @@ class StatusAggregatorTest {
     LoomioDeploymentStatus s = StatusAggregator.applied(resource, stack, allReady(stack), T0);
     assertThat(condition(s, Conditions.READY).getStatus()).isEqualTo("True");
     assertThat(condition(s, Conditions.PROGRESSING).getStatus()).isEqualTo("False");
-    assertThat(s.getComponents().values()).allSatisfy(c -> assertThat(c.getReady()).isEqualTo(c.getDesired()));
+    assertThat(s.getComponents().values())
+        .allSatisfy(c -> assertThat(c.getReady()).isEqualTo(c.getDesired()));
   }
 
   @Test
   void aNewImageIsNotReadyUntilRolledOut() {
     StatusAggregator.Observed old = allReady(stack);
-    LoomioDeployment upgraded = Fixtures.resource("team", "host: team.example.org\nimage: {tag: '3.6'}");
+    LoomioDeployment upgraded =
+        Fixtures.resource("team", "host: team.example.org\nimage: {tag: '3.6'}");
     Stack next = Fixtures.render(upgraded);
-    Job migrated = new JobBuilder(next.all(Job.class).get(0)).withNewStatus().withSucceeded(1).endStatus().build();
-    LoomioDeploymentStatus s = StatusAggregator.applied(upgraded, next,
-        new StatusAggregator.Observed(old.deployments(), old.statefulSets(), Optional.of(migrated)), T0);
-    assertThat(condition(s, Conditions.READY).getReason()).isEqualTo(Conditions.WORKLOADS_NOT_READY);
+    Job migrated = new JobBuilder(next.all(Job.class).get(0))
+        .withNewStatus()
+        .withSucceeded(1)
+        .endStatus()
+        .build();
+    LoomioDeploymentStatus s = StatusAggregator.applied(
+        upgraded,
+        next,
+        new StatusAggregator.Observed(old.deployments(), old.statefulSets(), Optional.of(migrated)),
+        T0);
+    assertThat(condition(s, Conditions.READY).getReason())
+        .isEqualTo(Conditions.WORKLOADS_NOT_READY);
     assertThat(condition(s, Conditions.PROGRESSING).getReason()).isEqualTo(Conditions.ROLLING_OUT);
-    assertThat(s.getComponents().get("web").getReady()).as("old pods do not count").isZero();
+    assertThat(s.getComponents().get("web").getReady())
+        .as("old pods do not count")
+        .isZero();
     assertThat(s.getComponents().get("database").getReady()).isEqualTo(1);
   }
 
   @Test
   void aMigrateOnlyStoneSaysOnlyItsMigrationRunsAndWhatComesNext() {
-    LoomioDeployment stone = Fixtures.resource("team", "host: team.example.org\nimage: {tag: \"2.11.13\"}");
+    LoomioDeployment stone =
+        Fixtures.resource("team", "host: team.example.org\nimage: {tag: \"2.11.13\"}");
     Stack s = Fixtures.render(stone);
-    LoomioDeploymentStatus pending = StatusAggregator.applied(stone, s,
-        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.empty()), T0);
-    assertThat(condition(pending, Conditions.READY).getReason()).isEqualTo(StatusAggregator.MIGRATE_ONLY);
-    assertThat(condition(pending, Conditions.READY).getMessage()).contains("stay at zero").contains(s.migrationJob());
+    LoomioDeploymentStatus pending = StatusAggregator.applied(
+        stone, s, new StatusAggregator.Observed(Map.of(), Map.of(), Optional.empty()), T0);
+    assertThat(condition(pending, Conditions.READY).getReason())
+        .isEqualTo(StatusAggregator.MIGRATE_ONLY);
+    assertThat(condition(pending, Conditions.READY).getMessage())
+        .contains("stay at zero")
+        .contains(s.migrationJob());
     assertThat(condition(pending, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
 
-    Job done = new JobBuilder(s.all(Job.class).get(0)).withNewStatus().withSucceeded(1).endStatus().build();
-    LoomioDeploymentStatus migrated = StatusAggregator.applied(stone, s,
-        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.of(done)), T0);
+    Job done = new JobBuilder(s.all(Job.class).get(0))
+        .withNewStatus()
+        .withSucceeded(1)
+        .endStatus()
+        .build();
+    LoomioDeploymentStatus migrated = StatusAggregator.applied(
+        stone, s, new StatusAggregator.Observed(Map.of(), Map.of(), Optional.of(done)), T0);
     assertThat(condition(migrated, Conditions.READY).getStatus()).isEqualTo("False");
-    assertThat(condition(migrated, Conditions.READY).getMessage()).contains("it succeeded")
+    assertThat(condition(migrated, Conditions.READY).getMessage())
+        .contains("it succeeded")
         .contains("Set spec.image.tag to 2.15.4 next");
     assertThat(condition(migrated, Conditions.PROGRESSING).getStatus() + " "
-        + condition(migrated, Conditions.PROGRESSING).getReason()).isEqualTo("False " + StatusAggregator.MIGRATE_ONLY);
+            + condition(migrated, Conditions.PROGRESSING).getReason())
+        .isEqualTo("False " + StatusAggregator.MIGRATE_ONLY);
     assertThat(condition(migrated, Conditions.DEGRADED).getStatus()).isEqualTo("False");
   }
 
   @Test
   void aFailedMigrationDegradesAndSaysWhatToDo() {
-    Job failed = new JobBuilder(stack.all(Job.class).get(0)).withNewStatus().withFailed(4)
-        .addNewCondition().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded")
-        .withMessage("Job has reached the specified backoff limit").endCondition().endStatus().build();
-    LoomioDeploymentStatus s = StatusAggregator.applied(resource, stack,
-        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.of(failed)), T0);
+    Job failed = new JobBuilder(stack.all(Job.class).get(0))
+        .withNewStatus()
+        .withFailed(4)
+        .addNewCondition()
+        .withType("Failed")
+        .withStatus("True")
+        .withReason("BackoffLimitExceeded")
+        .withMessage("Job has reached the specified backoff limit")
+        .endCondition()
+        .endStatus()
+        .build();
+    LoomioDeploymentStatus s = StatusAggregator.applied(
+        resource,
+        stack,
+        new StatusAggregator.Observed(Map.of(), Map.of(), Optional.of(failed)),
+        T0);
     assertThat(condition(s, Conditions.DEGRADED).getStatus()).isEqualTo("True");
-    assertThat(condition(s, Conditions.DEGRADED).getReason()).isEqualTo(Conditions.MIGRATION_FAILED);
-    assertThat(condition(s, Conditions.DEGRADED).getMessage()).contains("BackoffLimitExceeded")
+    assertThat(condition(s, Conditions.DEGRADED).getReason())
+        .isEqualTo(Conditions.MIGRATION_FAILED);
+    assertThat(condition(s, Conditions.DEGRADED).getMessage())
+        .contains("BackoffLimitExceeded")
         .contains("kubectl logs job/" + stack.migrationJob());
     assertThat(condition(s, Conditions.READY).getStatus()).isEqualTo("False");
   }
@@ -143,21 +209,26 @@ class StatusAggregatorTest {
     LoomioDeploymentStatus same = StatusAggregator.applied(resource, stack, nothingRuns(), T1);
     assertThat(same).isEqualTo(first);
     LoomioDeploymentStatus ready = StatusAggregator.applied(resource, stack, allReady(stack), T1);
-    assertThat(condition(ready, Conditions.READY).getLastTransitionTime()).isEqualTo("2026-11-27T10:05:00Z");
-    assertThat(condition(ready, Conditions.DEGRADED).getLastTransitionTime()).isEqualTo("2026-11-27T10:00:00Z");
+    assertThat(condition(ready, Conditions.READY).getLastTransitionTime())
+        .isEqualTo("2026-11-27T10:05:00Z");
+    assertThat(condition(ready, Conditions.DEGRADED).getLastTransitionTime())
+        .isEqualTo("2026-11-27T10:00:00Z");
   }
 
   @Test
   void blockedKeepsWhatWasObservedAndIsNotReady() {
     resource.setStatus(StatusAggregator.applied(resource, stack, allReady(stack), T0));
     resource.getMetadata().setGeneration(2L);
-    LoomioDeploymentStatus s = StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T1);
+    LoomioDeploymentStatus s =
+        StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T1);
     assertThat(s.getObservedGeneration()).isEqualTo(2L);
     assertThat(s.getImage()).isEqualTo("loomio/loomio:3.5");
     assertThat(s.getComponents().get("web").getReady()).isEqualTo(1);
     assertThat(condition(s, Conditions.DEGRADED).getMessage()).isEqualTo("spec.web.replicas: bad");
     assertThat(condition(s, Conditions.READY).getStatus()).isEqualTo("False");
-    assertThat(condition(s, Conditions.MAIL_DELIVERY).getObservedGeneration()).as("kept as it was").isEqualTo(1L);
+    assertThat(condition(s, Conditions.MAIL_DELIVERY).getObservedGeneration())
+        .as("kept as it was")
+        .isEqualTo(1L);
   }
 
   /**
@@ -166,52 +237,73 @@ class StatusAggregatorTest {
    */
   @Test
   void readySaysNothingWasAppliedYetWhenNoSpecEverWas() {
-    LoomioDeploymentStatus first = StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T0);
-    assertThat(condition(first, Conditions.READY).getMessage()).isEqualTo("generation 1 is not applied (see the"
-        + " Degraded condition), and no earlier one was: nothing of this stack has been applied yet");
+    LoomioDeploymentStatus first =
+        StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T0);
+    assertThat(condition(first, Conditions.READY).getMessage())
+        .isEqualTo(
+            "generation 1 is not applied (see the"
+                + " Degraded condition), and no earlier one was: nothing of this stack has been applied yet");
     // refused again at generation 2, still with nothing applied before
     resource.setStatus(first);
     resource.getMetadata().setGeneration(2L);
-    assertThat(condition(StatusAggregator.blocked(resource, Conditions.SECRET_NOT_FOUND, "x", T1), Conditions.READY)
-        .getMessage()).contains("nothing of this stack has been applied yet").doesNotContain("last good spec");
+    assertThat(condition(
+                StatusAggregator.blocked(resource, Conditions.SECRET_NOT_FOUND, "x", T1),
+                Conditions.READY)
+            .getMessage())
+        .contains("nothing of this stack has been applied yet")
+        .doesNotContain("last good spec");
 
     resource.setStatus(StatusAggregator.applied(resource, stack, allReady(stack), T0));
     resource.getMetadata().setGeneration(3L);
-    assertThat(condition(StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "x", T1), Conditions.READY)
-        .getMessage()).isEqualTo("generation 3 is not applied (see the Degraded condition); the objects of the last"
-            + " good spec are left as they were");
-    assertThat(condition(StatusAggregator.failed(resource, "409 conflict", T1), Conditions.READY).getMessage())
-        .isEqualTo("generation 3 is not fully applied (see the Degraded condition); the operator tries again");
+    assertThat(condition(
+                StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "x", T1),
+                Conditions.READY)
+            .getMessage())
+        .isEqualTo(
+            "generation 3 is not applied (see the Degraded condition); the objects of the last"
+                + " good spec are left as they were");
+    assertThat(condition(StatusAggregator.failed(resource, "409 conflict", T1), Conditions.READY)
+            .getMessage())
+        .isEqualTo(
+            "generation 3 is not fully applied (see the Degraded condition); the operator tries again");
   }
 
   @Test
   void namesInWordsNeverInBrackets() {
     assertThat(Conditions.inWords(List.of())).isEmpty();
     assertThat(Conditions.inWords(List.of("team-web"))).isEqualTo("team-web");
-    assertThat(Conditions.inWords(List.of("team-web", "team-hocuspocus"))).isEqualTo("team-web and team-hocuspocus");
+    assertThat(Conditions.inWords(List.of("team-web", "team-hocuspocus")))
+        .isEqualTo("team-web and team-hocuspocus");
     assertThat(Conditions.inWords(List.of("a", "b", "c"))).isEqualTo("a, b and c");
   }
 
   @Test
   void missingApisAreNamed() {
-    LoomioDeployment scaled = Fixtures.resource("team", "host: a.example.org\nweb: {replicas: 2}\nstorage: {volume: {accessMode: ReadWriteMany}}");
+    LoomioDeployment scaled = Fixtures.resource(
+        "team",
+        "host: a.example.org\nweb: {replicas: 2}\nstorage: {volume: {accessMode: ReadWriteMany}}");
     Stack old = Fixtures.render(scaled, ClusterCapabilities.forVersion("1.20"));
     LoomioDeploymentStatus s = StatusAggregator.applied(scaled, old, nothingRuns(), T0);
     Condition api = condition(s, Conditions.API_AVAILABLE);
     assertThat(api.getStatus()).isEqualTo("False");
     assertThat(api.getReason()).isEqualTo(Conditions.API_MISSING);
-    // 1.20 holds the budgets as policy/v1beta1, but not the field that keeps an unhealthy pod evictable
+    // 1.20 holds the budgets as policy/v1beta1, but not the field that keeps an unhealthy pod
+    // evictable
     assertThat(api.getMessage()).contains("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy");
-    assertThat(condition(s, Conditions.READY).getReason()).as("APIAvailable does not affect Ready")
+    assertThat(condition(s, Conditions.READY).getReason())
+        .as("APIAvailable does not affect Ready")
         .isEqualTo(Conditions.MIGRATION_PENDING);
   }
 
   @Test
   void mailDeliveryReportsTheConfiguredServer() {
-    LoomioDeployment withMail = Fixtures.resource("team", "host: a.example.org\nsmtp: {host: smtp.example.org}");
-    LoomioDeploymentStatus s = StatusAggregator.applied(withMail, Fixtures.render(withMail), nothingRuns(), T0);
+    LoomioDeployment withMail =
+        Fixtures.resource("team", "host: a.example.org\nsmtp: {host: smtp.example.org}");
+    LoomioDeploymentStatus s =
+        StatusAggregator.applied(withMail, Fixtures.render(withMail), nothingRuns(), T0);
     assertThat(condition(s, Conditions.MAIL_DELIVERY).getStatus()).isEqualTo("True");
-    assertThat(condition(s, Conditions.MAIL_DELIVERY).getMessage()).contains("smtp.example.org:587 (starttls, certificate verified)");
+    assertThat(condition(s, Conditions.MAIL_DELIVERY).getMessage())
+        .contains("smtp.example.org:587 (starttls, certificate verified)");
     assertThat(List.of(s.getConditions().toString())).noneMatch(t -> t.contains("password"));
   }
 
@@ -224,15 +316,22 @@ class StatusAggregatorTest {
     Condition assumed = StatusAggregator.networkPolicies(spec, 3L);
     assertThat(assumed.getStatus()).isEqualTo("Unknown");
     assertThat(assumed.getReason()).isEqualTo(Conditions.PUBLIC_ADDRESSES_ASSUMED);
-    assertThat(assumed.getMessage()).contains("pg.example.org:5432").contains("spec.networkPolicy.egress.database");
+    assertThat(assumed.getMessage())
+        .contains("pg.example.org:5432")
+        .contains("spec.networkPolicy.egress.database");
     assertThat(assumed.getObservedGeneration()).isEqualTo(3L);
 
-    Condition pinned = StatusAggregator.networkPolicies(new org.loomio.operator.render.ResolvedSpec(
-        Fixtures.resource("team", "host: a.example.org")), 1L);
-    assertThat(pinned.getStatus() + " " + pinned.getReason()).isEqualTo("True " + Conditions.AS_SPECIFIED);
+    Condition pinned = StatusAggregator.networkPolicies(
+        new org.loomio.operator.render.ResolvedSpec(
+            Fixtures.resource("team", "host: a.example.org")),
+        1L);
+    assertThat(pinned.getStatus() + " " + pinned.getReason())
+        .isEqualTo("True " + Conditions.AS_SPECIFIED);
 
-    Condition off = StatusAggregator.networkPolicies(new org.loomio.operator.render.ResolvedSpec(
-        Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}")), 1L);
+    Condition off = StatusAggregator.networkPolicies(
+        new org.loomio.operator.render.ResolvedSpec(
+            Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}")),
+        1L);
     assertThat(off.getStatus() + " " + off.getReason()).isEqualTo("False " + Conditions.DISABLED);
   }
 }

@@ -29,6 +29,7 @@ class BackupScriptsTest {
 
   @TempDir
   Path tmp;
+
   private Path dump;
 
   @BeforeEach
@@ -36,7 +37,8 @@ class BackupScriptsTest {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     dump = tmp.resolve("work/db.dump");
     Files.createDirectories(dump.getParent());
-    // the version check (--command), or the snapshot's coprocess: the snapshot id, then the database facts
+    // the version check (--command), or the snapshot's coprocess: the snapshot id, then the
+    // database facts
     Files.writeString(bin.resolve("psql"), """
         #!/bin/bash
         for a in "$@"; do case $a in --command=*) echo 150004; exit 0;; esac; done
@@ -47,7 +49,8 @@ class BackupScriptsTest {
           esac
         done
         """);
-    Files.setPosixFilePermissions(bin.resolve("psql"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        bin.resolve("psql"), PosixFilePermissions.fromString("rwxr-xr-x"));
     tool(bin, "pg_dump", """
         for a in "$@"; do case $a in --file=*) f=${a#--file=};; esac; done
         printf 'PGDMP partial' > "$f"
@@ -64,8 +67,10 @@ class BackupScriptsTest {
   /** A stand-in: its script, then the mode: ok, fail, or hang (its pid in a file, for the test to check). */
   private void tool(Path bin, String name, String body) throws Exception {
     Path f = bin.resolve(name);
-    Files.writeString(f, "#!/bin/bash\n" + body + "\necho $$ > \"$FAKE_DIR/" + name + ".pid\"\n"
-        + "case ${FAKE_MODE:-ok} in ok) exit 0;; fail) exit 1;; hang) exec sleep 600;; esac\n");
+    Files.writeString(
+        f,
+        "#!/bin/bash\n" + body + "\necho $$ > \"$FAKE_DIR/" + name + ".pid\"\n"
+            + "case ${FAKE_MODE:-ok} in ok) exit 0;; fail) exit 1;; hang) exec sleep 600;; esac\n");
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
@@ -76,21 +81,36 @@ class BackupScriptsTest {
 
   private static PodSpec restorePod() {
     LoomioDeployment r = Fixtures.resource("team", "host: a.example.org");
-    return RestoreJob.render(ctx(r), "0123abcd", "latest", LoomioRestoreSpec.Source.volume, true,
-        new org.loomio.operator.api.v1alpha1.SecretKeyRef("team-backup-key", "private.asc"), false,
-        new org.loomio.operator.api.v1alpha1.SecretKeyRef("team-backup-signing-key", "public.asc"), false)
-        .getSpec().getTemplate().getSpec();
+    return RestoreJob.render(
+            ctx(r),
+            "0123abcd",
+            "latest",
+            LoomioRestoreSpec.Source.volume,
+            true,
+            new org.loomio.operator.api.v1alpha1.SecretKeyRef("team-backup-key", "private.asc"),
+            false,
+            new org.loomio.operator.api.v1alpha1.SecretKeyRef(
+                "team-backup-signing-key", "public.asc"),
+            false)
+        .getSpec()
+        .getTemplate()
+        .getSpec();
   }
 
   private static RenderContext ctx(LoomioDeployment r) {
-    return new RenderContext(new ResolvedSpec(r), ClusterCapabilities.newest(), Fixtures.credentials(r),
-        SecretDigests.none()).withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n...");
+    return new RenderContext(
+            new ResolvedSpec(r),
+            ClusterCapabilities.newest(),
+            Fixtures.credentials(r),
+            SecretDigests.none())
+        .withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n...");
   }
 
   private static String script(PodSpec pod, String container) {
     List<Container> all = new ArrayList<>(pod.getInitContainers());
     all.addAll(pod.getContainers());
-    Container c = all.stream().filter(x -> x.getName().equals(container)).findFirst().orElseThrow();
+    Container c =
+        all.stream().filter(x -> x.getName().equals(container)).findFirst().orElseThrow();
     assertThat(c.getCommand()).hasSize(3).startsWith("/bin/bash", "-c");
     return c.getCommand().get(2);
   }
@@ -98,10 +118,12 @@ class BackupScriptsTest {
   private Process start(String script, String mode) throws Exception {
     Files.deleteIfExists(tmp.resolve("pg_dump.pid"));
     Files.deleteIfExists(tmp.resolve("pg_restore.pid"));
-    String local = script.replace(BackupPodTemplate.DUMP, dump.toString())
+    String local = script
+        .replace(BackupPodTemplate.DUMP, dump.toString())
         .replace(BackupPodTemplate.FACTS, dump.resolveSibling("facts.json").toString());
     assertThat(local).doesNotContain(BackupPodTemplate.DUMP);
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", local).redirectErrorStream(true)
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", local)
+        .redirectErrorStream(true)
         .redirectOutput(tmp.resolve("out.txt").toFile());
     pb.environment().put("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"));
     pb.environment().put("EXPECTED_MAJOR", "15");
@@ -122,12 +144,18 @@ class BackupScriptsTest {
   private int terminated(String script, String tool) throws Exception {
     Process p = start(script, "hang");
     Path pid = tmp.resolve(tool + ".pid");
-    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pid) && Files.size(pid) > 0 && Files.exists(dump));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Files.exists(pid) && Files.size(pid) > 0 && Files.exists(dump));
     p.destroy(); // SIGTERM
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("the shell exits on SIGTERM").isTrue();
     long toolPid = Long.parseLong(Files.readString(pid).strip());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ProcessHandle.of(toolPid)
-        .map(ProcessHandle::isAlive).orElse(false)).as(tool + " is stopped").isFalse());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(
+                ProcessHandle.of(toolPid).map(ProcessHandle::isAlive).orElse(false))
+            .as(tool + " is stopped")
+            .isFalse());
     return p.exitValue();
   }
 
@@ -136,8 +164,8 @@ class BackupScriptsTest {
     assertThat(run(script(backupPod(), "dump"), "ok")).isZero();
     assertThat(dump).hasContent("PGDMP partial");
     // the facts read in the dump's snapshot, for the agent to sign into the manifest
-    assertThat(dump.resolveSibling("facts.json")).hasContent(
-        "{\"serverMajor\":15,\"migrationVersion\":null,\"rowCounts\":{}}\n");
+    assertThat(dump.resolveSibling("facts.json"))
+        .hasContent("{\"serverMajor\":15,\"migrationVersion\":null,\"rowCounts\":{}}\n");
   }
 
   @Test
@@ -175,7 +203,8 @@ class BackupScriptsTest {
     Process p = start(script.replace("\"$EXPECTED_MAJOR\"", "16"), "ok");
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(1);
-    assertThat(Files.readString(tmp.resolve("out.txt"))).contains("but the backup client and spec expect major");
+    assertThat(Files.readString(tmp.resolve("out.txt")))
+        .contains("but the backup client and spec expect major");
     assertThat(dump).doesNotExist();
   }
 }

@@ -16,11 +16,14 @@ class DataVolumeClaimsTest {
   @Test
   void uploadsAndDatabaseClaimsWithDefaults() {
     List<PersistentVolumeClaim> c = claims("host: a.example.org");
-    assertThat(c).extracting(p -> p.getMetadata().getName()).containsExactly("team-uploads", "team-postgres-data",
-        "team-backups");
-    assertThat(c.get(0).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("20Gi");
+    assertThat(c)
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("team-uploads", "team-postgres-data", "team-backups");
+    assertThat(c.get(0).getSpec().getResources().getRequests().get("storage").toString())
+        .isEqualTo("20Gi");
     assertThat(c.get(0).getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
-    assertThat(c.get(1).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("10Gi");
+    assertThat(c.get(1).getSpec().getResources().getRequests().get("storage").toString())
+        .isEqualTo("10Gi");
     assertThat(c).allSatisfy(p -> {
       assertThat(p.getSpec().getStorageClassName()).isNull();
       assertThat(p.getMetadata().getOwnerReferences()).isNullOrEmpty();
@@ -38,7 +41,8 @@ class DataVolumeClaimsTest {
     assertThat(c.get(0).getSpec().getAccessModes()).containsExactly("ReadWriteMany");
     assertThat(c.get(0).getSpec().getStorageClassName()).isEqualTo("nfs");
     assertThat(c.get(1).getSpec().getStorageClassName()).isEqualTo("fast");
-    assertThat(c.get(1).getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("10Gi");
+    assertThat(c.get(1).getSpec().getResources().getRequests().get("storage").toString())
+        .isEqualTo("10Gi");
     assertThat(claims("""
         host: a.example.org
         storage: {s3: {endpoint: https://s3.example.org, bucket: up, credentialsSecretRef: {name: s3}}}

@@ -33,13 +33,15 @@ class DayTwoRenderTest {
   private static Stack render(String spec, java.util.function.UnaryOperator<RenderContext> with) {
     LoomioDeployment r = Fixtures.resource("team", spec);
     ResolvedSpec resolved = new ResolvedSpec(r);
-    return StackRenderer.render(with.apply(new RenderContext(resolved, ClusterCapabilities.newest(),
-        Fixtures.credentials(r), SecretDigests.none()).withBackupPublicKey("KEY")));
+    return StackRenderer.render(with.apply(new RenderContext(
+            resolved, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.none())
+        .withBackupPublicKey("KEY")));
   }
 
   private static Map<String, Integer> replicas(Stack stack) {
-    return stack.all(Deployment.class).stream().collect(Collectors.toMap(d -> d.getMetadata().getName(),
-        d -> d.getSpec().getReplicas()));
+    return stack.all(Deployment.class).stream()
+        .collect(
+            Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getSpec().getReplicas()));
   }
 
   private static List<String> names(List<? extends HasMetadata> objects) {
@@ -51,31 +53,47 @@ class DayTwoRenderTest {
     Stack open = render(SPEC, c -> c);
     Stack isolated = render(SPEC + "isolation: true\n", c -> c);
 
-    assertThat(names(open.all(NetworkPolicy.class))).contains("team-default-deny", "team-web", "team-postgres");
+    assertThat(names(open.all(NetworkPolicy.class)))
+        .contains("team-default-deny", "team-web", "team-postgres");
     assertThat(isolated.all(NetworkPolicy.class)).singleElement().satisfies(p -> {
       assertThat(p.getMetadata().getName()).isEqualTo("team-default-deny");
-      assertThat(p.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Map.of(Labels.INSTANCE, "team"));
+      assertThat(p.getSpec().getPodSelector().getMatchLabels())
+          .isEqualTo(Map.of(Labels.INSTANCE, "team"));
       assertThat(p.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
       assertThat(p.getSpec().getIngress()).isNullOrEmpty();
       assertThat(p.getSpec().getEgress()).isNullOrEmpty();
     });
     // the very same deny policy as in the open stack: isolating never opens a gap by replacing it
-    assertThat(Normalized.yaml(isolated.get(NetworkPolicy.class, "team-default-deny").get()))
-        .isEqualTo(Normalized.yaml(open.get(NetworkPolicy.class, "team-default-deny").get()));
+    assertThat(Normalized.yaml(
+            isolated.get(NetworkPolicy.class, "team-default-deny").get()))
+        .isEqualTo(
+            Normalized.yaml(open.get(NetworkPolicy.class, "team-default-deny").get()));
 
-    assertThat(replicas(open)).containsEntry("team-web", 2).containsEntry("team-worker", 1)
-        .containsEntry("team-hocuspocus", 1).containsEntry("team-redis", 1);
-    assertThat(replicas(isolated)).containsEntry("team-web", 0).containsEntry("team-worker", 0)
-        .containsEntry("team-hocuspocus", 0).containsEntry("team-redis", 1);
+    assertThat(replicas(open))
+        .containsEntry("team-web", 2)
+        .containsEntry("team-worker", 1)
+        .containsEntry("team-hocuspocus", 1)
+        .containsEntry("team-redis", 1);
+    assertThat(replicas(isolated))
+        .containsEntry("team-web", 0)
+        .containsEntry("team-worker", 0)
+        .containsEntry("team-hocuspocus", 0)
+        .containsEntry("team-redis", 1);
 
     assertThat(open.all(Ingress.class)).isNotEmpty();
     assertThat(isolated.all(Ingress.class)).isEmpty();
-    assertThat(names(isolated.all(ConfigMap.class))).doesNotContain("team-edge-headers")
-        .containsAll(names(open.all(ConfigMap.class)).stream().filter(n -> !n.contains("headers")).toList());
+    assertThat(names(isolated.all(ConfigMap.class)))
+        .doesNotContain("team-edge-headers")
+        .containsAll(names(open.all(ConfigMap.class)).stream()
+            .filter(n -> !n.contains("headers"))
+            .toList());
 
     // the backups and the restore drills
-    assertThat(open.all(CronJob.class)).hasSize(2).allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isFalse());
-    assertThat(isolated.all(CronJob.class)).hasSize(2)
+    assertThat(open.all(CronJob.class))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isFalse());
+    assertThat(isolated.all(CronJob.class))
+        .hasSize(2)
         .allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isTrue());
     assertThat(isolated.all(Job.class)).as("no new pod starts").isEmpty();
   }
@@ -95,57 +113,83 @@ class DayTwoRenderTest {
   void isolationDeniesEvenWhenNetworkPoliciesAreSwitchedOff() {
     Stack isolated = render(SPEC + "networkPolicy: {enabled: false}\nisolation: true\n", c -> c);
     assertThat(names(isolated.all(NetworkPolicy.class))).containsExactly("team-default-deny");
-    assertThat(render(SPEC + "networkPolicy: {enabled: false}\n", c -> c).all(NetworkPolicy.class)).isEmpty();
+    assertThat(render(SPEC + "networkPolicy: {enabled: false}\n", c -> c).all(NetworkPolicy.class))
+        .isEmpty();
   }
 
   @Test
   void aRestoreIntoAnIsolatedStackOpensOnlyItsOwnJobsPathToTheDatabase() {
     Stack stack = render(SPEC + "isolation: true\n", c -> c.withRestoreHold("restore-1"));
-    assertThat(names(stack.all(NetworkPolicy.class))).containsExactlyInAnyOrder("team-default-deny", "team-restore",
-        "team-migrate", "team-postgres", "team-redis");
+    assertThat(names(stack.all(NetworkPolicy.class)))
+        .containsExactlyInAnyOrder(
+            "team-default-deny", "team-restore", "team-migrate", "team-postgres", "team-redis");
     NetworkPolicy db = stack.get(NetworkPolicy.class, "team-postgres").get();
     assertThat(db.getSpec().getEgress()).isEmpty();
-    assertThat(db.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getFrom())
-        .extracting(peer -> peer.getPodSelector().getMatchLabels().get(Labels.COMPONENT))
-        .containsExactlyInAnyOrder("restore", "migrate"));
-    assertThat(stack.get(NetworkPolicy.class, "team-redis").get().getSpec().getIngress()).singleElement()
-        .satisfies(rule -> assertThat(rule.getFrom()).extracting(p -> p.getPodSelector().getMatchLabels()
-            .get(Labels.COMPONENT)).containsExactly("migrate"));
+    assertThat(db.getSpec().getIngress())
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.getFrom())
+            .extracting(peer -> peer.getPodSelector().getMatchLabels().get(Labels.COMPONENT))
+            .containsExactlyInAnyOrder("restore", "migrate"));
+    assertThat(stack.get(NetworkPolicy.class, "team-redis").get().getSpec().getIngress())
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.getFrom())
+            .extracting(p -> p.getPodSelector().getMatchLabels().get(Labels.COMPONENT))
+            .containsExactly("migrate"));
     assertThat(replicas(stack)).containsEntry("team-web", 0);
     // the restore's own migration Job, not any migration Job of the stack
-    assertThat(stack.get(NetworkPolicy.class, "team-migrate").get().getSpec().getPodSelector().getMatchExpressions())
-        .singleElement().satisfies(e -> assertThat(e.getKey() + " " + e.getOperator())
-            .isEqualTo(Labels.RESTORE + " Exists"));
+    assertThat(stack
+            .get(NetworkPolicy.class, "team-migrate")
+            .get()
+            .getSpec()
+            .getPodSelector()
+            .getMatchExpressions())
+        .singleElement()
+        .satisfies(e ->
+            assertThat(e.getKey() + " " + e.getOperator()).isEqualTo(Labels.RESTORE + " Exists"));
   }
 
   @Test
   void aRotationIntoAnIsolatedStackOpensOnlyTheRotationJobsPath() {
-    Stack stack = render(SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1")));
-    assertThat(names(stack.all(NetworkPolicy.class))).containsExactlyInAnyOrder("team-default-deny", "team-rotate",
-        "team-postgres");
+    Stack stack = render(
+        SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1")));
+    assertThat(names(stack.all(NetworkPolicy.class)))
+        .containsExactlyInAnyOrder("team-default-deny", "team-rotate", "team-postgres");
     assertThat(stack.get(NetworkPolicy.class, "team-rotate").get().getSpec().getEgress())
-        .as("DNS and the database only").hasSize(2);
-    assertThat(names(stack.all(Job.class))).containsExactly(new RotationJob.Rotation("t1", "uid-1").jobName("team"));
+        .as("DNS and the database only")
+        .hasSize(2);
+    assertThat(names(stack.all(Job.class)))
+        .containsExactly(new RotationJob.Rotation("t1", "uid-1").jobName("team"));
   }
 
   @Test
   void duringAnUpgradeTheAppKeepsTheOldImageAndTheMigrationRunsTheNewOne() {
     LoomioImage old = new LoomioImage("loomio/loomio:3.4", "3.4");
-    Stack stack = render(SPEC + "image: {tag: \"3.5\"}\n", c -> c.withImages(old, c.spec().loomioImageRef()));
+    Stack stack =
+        render(SPEC + "image: {tag: \"3.5\"}\n", c -> c.withImages(old, c.spec().loomioImageRef()));
     for (Deployment d : stack.all(Deployment.class)) {
       if (!d.getMetadata().getName().equals("team-redis")) {
-        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).as(d.getMetadata().getName())
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+            .as(d.getMetadata().getName())
             .isEqualTo("loomio/loomio:3.4");
       }
     }
     Job migrate = stack.get(Job.class, stack.migrationJob()).orElseThrow();
-    assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("loomio/loomio:3.5");
-    assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getTerminationMessagePolicy())
-        .as("its log tail reaches Degraded").isEqualTo("FallbackToLogsOnError");
+    assertThat(migrate.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("loomio/loomio:3.5");
+    assertThat(migrate
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getTerminationMessagePolicy())
+        .as("its log tail reaches Degraded")
+        .isEqualTo("FallbackToLogsOnError");
     assertThat(stack.image()).isEqualTo("loomio/loomio:3.4");
     // the migration Job's name follows the image it migrates to
-    assertThat(stack.migrationJob()).isNotEqualTo(render(SPEC + "image: {tag: \"3.5\"}\n",
-        c -> c.withImages(old, old)).migrationJob());
+    assertThat(stack.migrationJob())
+        .isNotEqualTo(render(SPEC + "image: {tag: \"3.5\"}\n", c -> c.withImages(old, old))
+            .migrationJob());
   }
 
   @Test
@@ -153,29 +197,46 @@ class DayTwoRenderTest {
     LoomioImage from = new LoomioImage("loomio/loomio:3.2", "3.2");
     LoomioImage to = new LoomioImage("loomio/loomio:3.3", "3.3");
     UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate("3.3.0", from, to, "2026-11-27T00:00:00Z");
-    Stack stack = render(SPEC + "image: {tag: \"3.3\"}\n", c -> c.withImages(from, from).withUpgradeGate(gate));
+    Stack stack = render(
+        SPEC + "image: {tag: \"3.3\"}\n", c -> c.withImages(from, from).withUpgradeGate(gate));
     Job job = stack.get(Job.class, gate.jobName("team")).orElseThrow();
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("loomio/loomio:3.2");
-    assertThat(container.getCommand()).containsSubsequence("rails", "runner")
-        .anySatisfy(arg -> assertThat(arg).contains("Poll.where(anonymous: true, voting_system: :stance).count"));
+    assertThat(container.getCommand())
+        .containsSubsequence("rails", "runner")
+        .anySatisfy(arg ->
+            assertThat(arg).contains("Poll.where(anonymous: true, voting_system: :stance).count"));
     assertThat(job.getSpec().getBackoffLimit()).isZero();
-    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("team-upgrade-gate");
-    assertThat(names(stack.all(io.fabric8.kubernetes.api.model.ServiceAccount.class))).contains("team-upgrade-gate");
+    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("team-upgrade-gate");
+    assertThat(names(stack.all(io.fabric8.kubernetes.api.model.ServiceAccount.class)))
+        .contains("team-upgrade-gate");
     assertThat(names(stack.all(NetworkPolicy.class))).contains("team-upgrade-gate");
-    assertThat(stack.get(NetworkPolicy.class, "team-postgres").get().getSpec().getIngress().get(0).getFrom())
-        .extracting(p -> p.getPodSelector().getMatchLabels().get(Labels.COMPONENT)).contains("upgrade-gate");
+    assertThat(stack
+            .get(NetworkPolicy.class, "team-postgres")
+            .get()
+            .getSpec()
+            .getIngress()
+            .get(0)
+            .getFrom())
+        .extracting(p -> p.getPodSelector().getMatchLabels().get(Labels.COMPONENT))
+        .contains("upgrade-gate");
   }
 
   @Test
   void theRotationJobReadsTheSuperuserPasswordAndTheVerifierNeverAValueInline() {
-    Stack stack = render(SPEC, c -> c.withRotation(new RotationJob.Rotation("2026-11-27", "uid-1")));
-    Job job = stack.get(Job.class, new RotationJob.Rotation("2026-11-27", "uid-1").jobName("team")).orElseThrow();
+    Stack stack =
+        render(SPEC, c -> c.withRotation(new RotationJob.Rotation("2026-11-27", "uid-1")));
+    Job job = stack
+        .get(Job.class, new RotationJob.Rotation("2026-11-27", "uid-1").jobName("team"))
+        .orElseThrow();
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(container.getEnv()).filteredOn(e -> e.getValueFrom() != null)
+    assertThat(container.getEnv())
+        .filteredOn(e -> e.getValueFrom() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/"
             + e.getValueFrom().getSecretKeyRef().getKey())
-        .containsExactly("SUPERUSER_PASSWORD=team-postgres-superuser/POSTGRES_SUPERUSER_PASSWORD",
+        .containsExactly(
+            "SUPERUSER_PASSWORD=team-postgres-superuser/POSTGRES_SUPERUSER_PASSWORD",
             "NEW_PASSWORD=team-secrets-rotation/POSTGRES_PASSWORD",
             "NEW_PASSWORD_SCRAM=team-secrets-rotation/POSTGRES_PASSWORD_SCRAM");
     assertThat(container.getImage()).startsWith("postgres:");
@@ -186,16 +247,24 @@ class DayTwoRenderTest {
   void everyDayTwoPodHoldsTheHardeningChecklist() {
     LoomioImage from = new LoomioImage("loomio/loomio:3.2", "3.2");
     LoomioImage to = new LoomioImage("loomio/loomio:3.3", "3.3");
-    Stack stack = render(SPEC + "image: {tag: \"3.3\"}\n", c -> c.withImages(from, to)
-        .withUpgradeGate(new UpgradeGateJob.Gate("3.3.0", from, to, "2026-11-27T00:00:00Z"))
-        .withRotation(new RotationJob.Rotation("t1", "uid-1")));
-    assertThat(HardeningChecklist.check(stack, ClusterCapabilities.newest(), false)).isEmpty();
-    // isolated, R31's per-workload allow policies are gone on purpose (docs/hardening.md): every other rule holds
-    for (Stack isolated : List.of(render(SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1"))),
+    Stack stack = render(
+        SPEC + "image: {tag: \"3.3\"}\n",
+        c -> c.withImages(from, to)
+            .withUpgradeGate(new UpgradeGateJob.Gate("3.3.0", from, to, "2026-11-27T00:00:00Z"))
+            .withRotation(new RotationJob.Rotation("t1", "uid-1")));
+    assertThat(HardeningChecklist.check(stack, ClusterCapabilities.newest(), false))
+        .isEmpty();
+    // isolated, R31's per-workload allow policies are gone on purpose (docs/hardening.md): every
+    // other rule holds
+    for (Stack isolated : List.of(
+        render(
+            SPEC + "isolation: true\n",
+            c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1"))),
         render(SPEC + "isolation: true\n", c -> c.withRestoreHold("r")))) {
       assertThat(HardeningChecklist.check(isolated, ClusterCapabilities.newest(), false))
           .allSatisfy(v -> assertThat(v).contains(": R31 no allow NetworkPolicy"))
-          .noneSatisfy(v -> assertThat(v).containsAnyOf("team-rotate", "team-restore", "team-migrate"));
+          .noneSatisfy(
+              v -> assertThat(v).containsAnyOf("team-rotate", "team-restore", "team-migrate"));
     }
   }
 }

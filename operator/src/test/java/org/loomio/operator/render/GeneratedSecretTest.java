@@ -16,7 +16,8 @@ class GeneratedSecretTest {
     Secret s = GeneratedSecret.render(spec, Map.of("SECRET_KEY_BASE", "abc"));
     assertThat(s.getMetadata().getName()).isEqualTo("team-secrets");
     assertThat(s.getType()).isEqualTo("Opaque");
-    assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE")))).isEqualTo("abc");
+    assertThat(new String(Base64.getDecoder().decode(s.getData().get("SECRET_KEY_BASE"))))
+        .isEqualTo("abc");
     assertThat(s.getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(s.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, "secrets");
   }
@@ -27,14 +28,16 @@ class GeneratedSecretTest {
     Stack stack = StackRenderer.renderForDisplay(r, ClusterCapabilities.newest());
     Secret s = stack.get(Secret.class, "team-secrets").orElseThrow();
     assertThat(s.getData()).isNullOrEmpty();
-    assertThat(s.getStringData()).containsOnlyKeys(Credentials.requiredKeys(new ResolvedSpec(r)).toArray(String[]::new));
+    assertThat(s.getStringData())
+        .containsOnlyKeys(Credentials.requiredKeys(new ResolvedSpec(r)).toArray(String[]::new));
     assertThat(s.getStringData().values()).containsOnly(Credentials.PLACEHOLDER);
   }
 
   @Test
   void noSecretAtAllWithAnExistingOne() {
-    Stack stack = StackRenderer.renderForDisplay(Fixtures.resource("team",
-        "host: a.example.org\nsecrets: {existingSecret: mine}"), ClusterCapabilities.newest());
+    Stack stack = StackRenderer.renderForDisplay(
+        Fixtures.resource("team", "host: a.example.org\nsecrets: {existingSecret: mine}"),
+        ClusterCapabilities.newest());
     assertThat(stack.all(Secret.class)).isEmpty();
   }
 }

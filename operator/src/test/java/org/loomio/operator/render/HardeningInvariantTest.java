@@ -31,8 +31,8 @@ class HardeningInvariantTest {
 
   private static final String DIGEST = "sha256:" + "ab".repeat(32);
   /** An operator that pins its own image (the chart's image.digest), which backup pods run. */
-  private static final ImageDefaults PINNED_AGENT = ImageDefaults.BUILT_IN.withAgent(new ImageDefaults.Ref(
-      Defaults.AGENT_REPOSITORY, Defaults.agentTag(), DIGEST));
+  private static final ImageDefaults PINNED_AGENT = ImageDefaults.BUILT_IN.withAgent(
+      new ImageDefaults.Ref(Defaults.AGENT_REPOSITORY, Defaults.agentTag(), DIGEST));
 
   static Stream<Arguments> specs() {
     List<Arguments> cases = new ArrayList<>();
@@ -51,18 +51,28 @@ class HardeningInvariantTest {
         web: {replicas: 2}
         storage: {volume: {accessMode: ReadWriteMany}}
         """, "1.20", false);
-    add(cases, "several pods on Kubernetes 1.25 (no unhealthyPodEvictionPolicy)", """
+    add(
+        cases,
+        "several pods on Kubernetes 1.25 (no unhealthyPodEvictionPolicy)",
+        """
         host: a.example.org
         web: {replicas: 2}
         storage: {volume: {accessMode: ReadWriteMany}}
-        """, "1.25", false);
-    add(cases, "CloudNativePG database with continuous backup (its instances are CloudNativePG's pods)", """
+        """,
+        "1.25",
+        false);
+    add(
+        cases,
+        "CloudNativePG database with continuous backup (its instances are CloudNativePG's pods)",
+        """
         host: a.example.org
         database:
           cloudNativePG:
             backup: {s3: {endpoint: "https://s3.example.org", bucket: wal, credentialsSecretRef: {name: s3}}}
         backup: {s3: {endpoint: "https://s3.example.org", bucket: b, credentialsSecretRef: {name: s3}}}
-        """, "1.34", false);
+        """,
+        "1.34",
+        false);
     add(cases, "external database, no redis", """
         host: a.example.org
         database:
@@ -74,7 +84,8 @@ class HardeningInvariantTest {
         redis: {mode: external, external: {urlSecretRef: {name: redis, key: url}}}
         hocuspocus: {enabled: false}
         """, "1.34", false);
-    // the backup agent is the operator's own image: pinned by the operator (PINNED_AGENT), never by the spec
+    // the backup agent is the operator's own image: pinned by the operator (PINNED_AGENT), never by
+    // the spec
     add(cases, "every image pinned by digest", """
         host: a.example.org
         image: {tag: "3.5.1", digest: %s}
@@ -143,7 +154,8 @@ class HardeningInvariantTest {
     return cases.stream();
   }
 
-  private static void add(List<Arguments> cases, String name, String spec, String version, boolean pinned) {
+  private static void add(
+      List<Arguments> cases, String name, String spec, String version, boolean pinned) {
     cases.add(Arguments.of(name, spec, version, pinned));
   }
 
@@ -153,22 +165,27 @@ class HardeningInvariantTest {
     LoomioDeployment resource = Fixtures.resource("team", spec);
     ClusterCapabilities cluster = ClusterCapabilities.forVersion(version);
     ImageDefaults images = pinned ? PINNED_AGENT : ImageDefaults.BUILT_IN;
-    Stack stack = StackRenderer.render(resource, images, cluster, Fixtures.credentials(resource), SecretDigests.none());
+    Stack stack = StackRenderer.render(
+        resource, images, cluster, Fixtures.credentials(resource), SecretDigests.none());
     assertThat(HardeningChecklist.check(stack, cluster, pinned)).as(name).isEmpty();
   }
 
   @Test
   void examplesHoldTheChecklist() throws Exception {
     try (var files = java.nio.file.Files.list(Fixtures.examplesDir())) {
-      List<java.nio.file.Path> examples = files.filter(p -> p.toString().endsWith(".yaml")).toList();
+      List<java.nio.file.Path> examples =
+          files.filter(p -> p.toString().endsWith(".yaml")).toList();
       assertThat(examples).isNotEmpty();
       for (var path : examples) {
         LoomioDeployment resource = Fixtures.appliedIn(path, "loomio");
         ClusterCapabilities cluster = ClusterCapabilities.newest();
         Stack stack = Fixtures.render(resource, cluster);
-        boolean pinned = new ResolvedSpec(resource).loomioDigestPinned() && !new ResolvedSpec(resource).redis().embedded()
+        boolean pinned = new ResolvedSpec(resource).loomioDigestPinned()
+            && !new ResolvedSpec(resource).redis().embedded()
             && !new ResolvedSpec(resource).database().embedded();
-        assertThat(HardeningChecklist.check(stack, cluster, pinned)).as(path.toString()).isEmpty();
+        assertThat(HardeningChecklist.check(stack, cluster, pinned))
+            .as(path.toString())
+            .isEmpty();
       }
     }
   }
@@ -182,21 +199,29 @@ class HardeningInvariantTest {
     Deployment web = stack.get(Deployment.class, "team-web").orElseThrow();
     weaken.accept(web);
     assertThat(HardeningChecklist.check(stack, ClusterCapabilities.newest(), false))
-        .anySatisfy(f -> assertThat(f).startsWith("Deployment/team-web").contains(": " + rule + " "));
+        .anySatisfy(
+            f -> assertThat(f).startsWith("Deployment/team-web").contains(": " + rule + " "));
   }
 
   @Test
   void theChecklistCatchesAnOpenNetworkAndAWeakEdge() {
-    Stack stack = Fixtures.render(Fixtures.resource("team",
-        "host: a.example.org\ningress: {className: nginx, tls: {secretName: t}}"));
+    Stack stack = Fixtures.render(Fixtures.resource(
+        "team", "host: a.example.org\ningress: {className: nginx, tls: {secretName: t}}"));
     List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new ArrayList<>(stack.objects());
-    objects.removeIf(o -> o.getMetadata().getName().equals("team-default-deny") || o.getMetadata().getName().equals("team-worker")
-        && o instanceof io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy);
+    objects.removeIf(o -> o.getMetadata().getName().equals("team-default-deny")
+        || o.getMetadata().getName().equals("team-worker")
+            && o instanceof io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy);
     var ingress = (io.fabric8.kubernetes.api.model.networking.v1.Ingress) objects.stream()
-        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress).findFirst().orElseThrow();
-    ingress.getMetadata().getAnnotations().put("nginx.ingress.kubernetes.io/server-snippet", "return 200;");
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress)
+        .findFirst()
+        .orElseThrow();
+    ingress
+        .getMetadata()
+        .getAnnotations()
+        .put("nginx.ingress.kubernetes.io/server-snippet", "return 200;");
     ingress.getSpec().getTls().get(0).setSecretName(null);
-    Stack weakened = new Stack(objects, stack.omissions(), stack.image(), stack.version(), stack.migrationJob());
+    Stack weakened =
+        new Stack(objects, stack.omissions(), stack.image(), stack.version(), stack.migrationJob());
     assertThat(HardeningChecklist.check(weakened, ClusterCapabilities.newest(), false))
         .anySatisfy(f -> assertThat(f).startsWith("Deployment/team-web").contains(": R30 "))
         .anySatisfy(f -> assertThat(f).startsWith("Deployment/team-worker").contains(": R31 "))
@@ -206,33 +231,70 @@ class HardeningInvariantTest {
 
   static Stream<Arguments> weakenings() {
     return Stream.of(
-        Arguments.of("R02", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().setHostNetwork(true)),
-        Arguments.of("R03", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().getVolumes().add(
-            new VolumeBuilder().withName("host").withHostPath(new HostPathVolumeSource("/", null)).build())),
-        Arguments.of("R04", (Consumer<Deployment>) d -> container(d).getSecurityContext().setPrivileged(true)),
-        Arguments.of("R05", (Consumer<Deployment>) d -> init(d).getSecurityContext().setAllowPrivilegeEscalation(null)),
-        Arguments.of("R06", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().getSecurityContext().setRunAsNonRoot(false)),
-        Arguments.of("R07", (Consumer<Deployment>) d -> container(d).getSecurityContext().setRunAsUser(1000L)),
-        Arguments.of("R08", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().getSecurityContext().setFsGroup(0L)),
-        Arguments.of("R09", (Consumer<Deployment>) d -> container(d).getSecurityContext().setCapabilities(new Capabilities(List.of("NET_ADMIN"), List.of("ALL")))),
-        Arguments.of("R10", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().getSecurityContext().setSeccompProfile(null)),
-        Arguments.of("R12", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().getSecurityContext().setSysctls(List.of(new Sysctl("kernel.shm_rmid_forced", "1")))),
-        Arguments.of("R14", (Consumer<Deployment>) d -> init(d).getSecurityContext().setReadOnlyRootFilesystem(false)),
-        Arguments.of("R15", (Consumer<Deployment>) d -> init(d).getResources().getLimits().remove("memory")),
-        Arguments.of("R16", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().getVolumes().get(0).setEmptyDir(new EmptyDirVolumeSource())),
-        Arguments.of("R17", (Consumer<Deployment>) d -> container(d).setImage("loomio/loomio:latest")),
-        Arguments.of("R19", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().setAutomountServiceAccountToken(null)),
-        Arguments.of("R20", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().setServiceAccountName("default")),
-        Arguments.of("R22", (Consumer<Deployment>) d -> container(d).getEnv().add(new EnvVar("SMTP_PASSWORD", "hunter2", null))),
-        Arguments.of("R23", (Consumer<Deployment>) d -> container(d).setLivenessProbe(container(d).getReadinessProbe())),
-        Arguments.of("R24", (Consumer<Deployment>) d -> container(d).getReadinessProbe().getHttpGet().setPort(new io.fabric8.kubernetes.api.model.IntOrString("nope"))),
-        Arguments.of("R15", (Consumer<Deployment>) d -> container(d).getResources().getRequests().put("cpu", new Quantity("8"))),
+        Arguments.of("R02", (Consumer<Deployment>)
+            d -> d.getSpec().getTemplate().getSpec().setHostNetwork(true)),
+        Arguments.of("R03", (Consumer<Deployment>) d -> d.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getVolumes()
+            .add(new VolumeBuilder()
+                .withName("host")
+                .withHostPath(new HostPathVolumeSource("/", null))
+                .build())),
+        Arguments.of("R04", (Consumer<Deployment>)
+            d -> container(d).getSecurityContext().setPrivileged(true)),
+        Arguments.of("R05", (Consumer<Deployment>)
+            d -> init(d).getSecurityContext().setAllowPrivilegeEscalation(null)),
+        Arguments.of("R06", (Consumer<Deployment>)
+            d -> d.getSpec().getTemplate().getSpec().getSecurityContext().setRunAsNonRoot(false)),
+        Arguments.of("R07", (Consumer<Deployment>)
+            d -> container(d).getSecurityContext().setRunAsUser(1000L)),
+        Arguments.of("R08", (Consumer<Deployment>)
+            d -> d.getSpec().getTemplate().getSpec().getSecurityContext().setFsGroup(0L)),
+        Arguments.of("R09", (Consumer<Deployment>) d -> container(d)
+            .getSecurityContext()
+            .setCapabilities(new Capabilities(List.of("NET_ADMIN"), List.of("ALL")))),
+        Arguments.of("R10", (Consumer<Deployment>)
+            d -> d.getSpec().getTemplate().getSpec().getSecurityContext().setSeccompProfile(null)),
+        Arguments.of("R12", (Consumer<Deployment>) d -> d.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getSecurityContext()
+            .setSysctls(List.of(new Sysctl("kernel.shm_rmid_forced", "1")))),
+        Arguments.of("R14", (Consumer<Deployment>)
+            d -> init(d).getSecurityContext().setReadOnlyRootFilesystem(false)),
+        Arguments.of("R15", (Consumer<Deployment>)
+            d -> init(d).getResources().getLimits().remove("memory")),
+        Arguments.of("R16", (Consumer<Deployment>) d -> d.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getVolumes()
+            .get(0)
+            .setEmptyDir(new EmptyDirVolumeSource())),
+        Arguments.of(
+            "R17", (Consumer<Deployment>) d -> container(d).setImage("loomio/loomio:latest")),
+        Arguments.of("R19", (Consumer<Deployment>)
+            d -> d.getSpec().getTemplate().getSpec().setAutomountServiceAccountToken(null)),
+        Arguments.of("R20", (Consumer<Deployment>)
+            d -> d.getSpec().getTemplate().getSpec().setServiceAccountName("default")),
+        Arguments.of("R22", (Consumer<Deployment>)
+            d -> container(d).getEnv().add(new EnvVar("SMTP_PASSWORD", "hunter2", null))),
+        Arguments.of("R23", (Consumer<Deployment>)
+            d -> container(d).setLivenessProbe(container(d).getReadinessProbe())),
+        Arguments.of("R24", (Consumer<Deployment>) d -> container(d)
+            .getReadinessProbe()
+            .getHttpGet()
+            .setPort(new io.fabric8.kubernetes.api.model.IntOrString("nope"))),
+        Arguments.of("R15", (Consumer<Deployment>)
+            d -> container(d).getResources().getRequests().put("cpu", new Quantity("8"))),
         Arguments.of("R27", (Consumer<Deployment>) d -> {
           d.getSpec().setReplicas(2);
           d.getSpec().getTemplate().getSpec().getAffinity().setPodAntiAffinity(null);
         }),
-        Arguments.of("R28", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getSpec().setTopologySpreadConstraints(null)),
-        Arguments.of("R29", (Consumer<Deployment>) d -> d.getSpec().getSelector().setMatchLabels(Map.of("app", "other"))));
+        Arguments.of("R28", (Consumer<Deployment>)
+            d -> d.getSpec().getTemplate().getSpec().setTopologySpreadConstraints(null)),
+        Arguments.of("R29", (Consumer<Deployment>)
+            d -> d.getSpec().getSelector().setMatchLabels(Map.of("app", "other"))));
   }
 
   private static io.fabric8.kubernetes.api.model.Container container(Deployment d) {

@@ -17,29 +17,42 @@ import org.loomio.operator.validation.SpecValidator;
  */
 class NamesTest {
 
-  private static final String LONGEST = "a" + "b".repeat(LoomioDeployment.MAX_NAME_LENGTH - 2) + "c";
+  private static final String LONGEST =
+      "a" + "b".repeat(LoomioDeployment.MAX_NAME_LENGTH - 2) + "c";
   private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 
   @Test
   void theLongestStackNameIsValidAndOneCharacterMoreIsNot() {
     assertThat(LONGEST).hasSize(40);
-    assertThat(SpecValidator.validate(Fixtures.resource(LONGEST, "host: a.example.org"))).isEmpty();
-    assertThat(SpecValidator.validate(Fixtures.resource(LONGEST + "d", "host: a.example.org"))).isNotEmpty();
+    assertThat(SpecValidator.validate(Fixtures.resource(LONGEST, "host: a.example.org")))
+        .isEmpty();
+    assertThat(SpecValidator.validate(Fixtures.resource(LONGEST + "d", "host: a.example.org")))
+        .isNotEmpty();
   }
 
   @Test
   void namesForBackupsRestoresAndMigrationsAreDnsLabelsForTheLongestStackName() {
     String hash8 = "0123abcd";
-    List<String> names = List.of(Names.backupJob(LONGEST, hash8), Names.restoreJob(LONGEST, hash8),
-        Names.restoreMigrationJob(LONGEST, hash8), Names.migrationJob(LONGEST, hash8), Names.backupKey(LONGEST),
-        Names.backupRecipients(LONGEST), Names.backupsClaim(LONGEST), Names.postgresData(LONGEST),
+    List<String> names = List.of(
+        Names.backupJob(LONGEST, hash8),
+        Names.restoreJob(LONGEST, hash8),
+        Names.restoreMigrationJob(LONGEST, hash8),
+        Names.migrationJob(LONGEST, hash8),
+        Names.backupKey(LONGEST),
+        Names.backupRecipients(LONGEST),
+        Names.backupsClaim(LONGEST),
+        Names.postgresData(LONGEST),
         Names.postgresHeadless(LONGEST));
     for (String name : names) {
       // a Job's name is also the job-name label of its pods: a label value, at most 63 characters
-      assertThat(name).as(name).hasSizeLessThanOrEqualTo(63).matches(DNS_LABEL)
+      assertThat(name)
+          .as(name)
+          .hasSizeLessThanOrEqualTo(63)
+          .matches(DNS_LABEL)
           .hasSizeLessThanOrEqualTo(LONGEST.length() + Names.MAX_SUFFIX_LENGTH);
     }
-    assertThat(Names.restoreMigrationJob(LONGEST, hash8)).hasSize(61)
+    assertThat(Names.restoreMigrationJob(LONGEST, hash8))
+        .hasSize(61)
         .isEqualTo(LONGEST + "-restore-0123abcd-mig");
   }
 
@@ -51,7 +64,11 @@ class NamesTest {
     for (HasMetadata o : Fixtures.render(r).objects()) {
       names.add(o.getMetadata().getName());
     }
-    assertThat(names).isNotEmpty().allSatisfy(n -> assertThat(n).as(n).hasSizeLessThanOrEqualTo(63)
-        .hasSizeLessThanOrEqualTo(LONGEST.length() + Names.MAX_SUFFIX_LENGTH));
+    assertThat(names)
+        .isNotEmpty()
+        .allSatisfy(n -> assertThat(n)
+            .as(n)
+            .hasSizeLessThanOrEqualTo(63)
+            .hasSizeLessThanOrEqualTo(LONGEST.length() + Names.MAX_SUFFIX_LENGTH));
   }
 }

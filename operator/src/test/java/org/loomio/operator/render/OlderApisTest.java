@@ -15,16 +15,30 @@ class OlderApisTest {
 
   @Test
   void aV1OnlyFieldIsRefusedNotSilentlyCarriedOver() {
-    CronJob zoned = new CronJobBuilder().withNewMetadata().withName("x").endMetadata()
-        .withNewSpec().withSchedule("@daily").withTimeZone("Europe/Berlin").endSpec().build();
+    CronJob zoned = new CronJobBuilder()
+        .withNewMetadata()
+        .withName("x")
+        .endMetadata()
+        .withNewSpec()
+        .withSchedule("@daily")
+        .withTimeZone("Europe/Berlin")
+        .endSpec()
+        .build();
     assertThatThrownBy(() -> OlderApis.cronJobV1beta1(zoned)).hasMessageContaining("timeZone");
     // what the check prevents: the older model keeps the unknown field and would send it
     var json = new KubernetesSerialization();
-    var carried = json.unmarshal(json.asJson(zoned), io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class);
+    var carried = json.unmarshal(
+        json.asJson(zoned), io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class);
     assertThat(Fixtures.additionalProperties(carried)).containsExactly(".Spec.timeZone");
 
-    var budget = new PodDisruptionBudgetBuilder().withNewMetadata().withName("x").endMetadata()
-        .withNewSpec().withUnhealthyPodEvictionPolicy("AlwaysAllow").endSpec().build();
+    var budget = new PodDisruptionBudgetBuilder()
+        .withNewMetadata()
+        .withName("x")
+        .endMetadata()
+        .withNewSpec()
+        .withUnhealthyPodEvictionPolicy("AlwaysAllow")
+        .endSpec()
+        .build();
     assertThatThrownBy(() -> OlderApis.podDisruptionBudgetV1beta1(budget))
         .hasMessageContaining("unhealthyPodEvictionPolicy");
   }

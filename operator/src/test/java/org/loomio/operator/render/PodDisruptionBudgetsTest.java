@@ -19,20 +19,26 @@ class PodDisruptionBudgetsTest {
 
   private static RenderContext context(String spec, String version) {
     var r = Fixtures.resource("team", spec);
-    return new RenderContext(r, ClusterCapabilities.forVersion(version), Fixtures.credentials(r), SecretDigests.none());
+    return new RenderContext(
+        r, ClusterCapabilities.forVersion(version), Fixtures.credentials(r), SecretDigests.none());
   }
 
   @Test
   void oneBudgetPerComponentWithTwoOrMorePods() {
-    List<PodDisruptionBudget> budgets = PodDisruptionBudgets.render(context(SCALED, "1.30")).stream()
-        .map(PodDisruptionBudget.class::cast).toList();
-    assertThat(budgets).extracting(b -> b.getMetadata().getName()).containsExactly("team-web", "team-hocuspocus");
+    List<PodDisruptionBudget> budgets =
+        PodDisruptionBudgets.render(context(SCALED, "1.30")).stream()
+            .map(PodDisruptionBudget.class::cast)
+            .toList();
+    assertThat(budgets)
+        .extracting(b -> b.getMetadata().getName())
+        .containsExactly("team-web", "team-hocuspocus");
     assertThat(budgets).allSatisfy(b -> {
       assertThat(b.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
       assertThat(b.getSpec().getMinAvailable()).isNull();
       assertThat(b.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
     });
-    assertThat(PodDisruptionBudgets.render(context("host: a.example.org", "1.30"))).isEmpty();
+    assertThat(PodDisruptionBudgets.render(context("host: a.example.org", "1.30")))
+        .isEmpty();
   }
 
   @Test
@@ -40,16 +46,23 @@ class PodDisruptionBudgetsTest {
     RenderContext v120 = context(SCALED, "1.20");
     List<HasMetadata> budgets = PodDisruptionBudgets.render(v120);
     assertThat(budgets).allSatisfy(b -> {
-      assertThat(b).isInstanceOf(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class);
+      assertThat(b)
+          .isInstanceOf(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class);
       assertThat(b.getApiVersion()).isEqualTo("policy/v1beta1");
-      assertThat(Fixtures.additionalProperties(b)).as("fields policy/v1beta1 does not have").isEmpty();
+      assertThat(Fixtures.additionalProperties(b))
+          .as("fields policy/v1beta1 does not have")
+          .isEmpty();
     });
-    assertThat(budgets).extracting(b -> b.getMetadata().getName()).containsExactly("team-web", "team-hocuspocus");
+    assertThat(budgets)
+        .extracting(b -> b.getMetadata().getName())
+        .containsExactly("team-web", "team-hocuspocus");
     var web = (io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget) budgets.get(0);
     assertThat(web.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(web.getSpec().getSelector().getMatchLabels())
-        .isEqualTo(Labels.selector("team", Component.WEB)).isNotEmpty();
-    assertThat(v120.omissions()).extracting(Omission::api)
+        .isEqualTo(Labels.selector("team", Component.WEB))
+        .isNotEmpty();
+    assertThat(v120.omissions())
+        .extracting(Omission::api)
         .containsOnly("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy (Kubernetes 1.27)");
   }
 
@@ -57,17 +70,29 @@ class PodDisruptionBudgetsTest {
   void leftOutAndReportedWhereTheClusterCannotHoldIt() {
     // a server serving neither policy/v1 nor policy/v1beta1
     var r = Fixtures.resource("team", SCALED);
-    RenderContext none = new RenderContext(r, new ClusterCapabilities(1, 26, java.util.Set.of()), Fixtures.credentials(r),
+    RenderContext none = new RenderContext(
+        r,
+        new ClusterCapabilities(1, 26, java.util.Set.of()),
+        Fixtures.credentials(r),
         SecretDigests.none());
     assertThat(PodDisruptionBudgets.render(none)).isEmpty();
-    assertThat(none.omissions()).extracting(Omission::api).containsOnly("policy/v1 PodDisruptionBudget");
-    assertThat(none.omissions()).extracting(Omission::consequence)
-        .containsExactly("web runs 3 pods without a PodDisruptionBudget", "hocuspocus runs 2 pods without a PodDisruptionBudget");
+    assertThat(none.omissions())
+        .extracting(Omission::api)
+        .containsOnly("policy/v1 PodDisruptionBudget");
+    assertThat(none.omissions())
+        .extracting(Omission::consequence)
+        .containsExactly(
+            "web runs 3 pods without a PodDisruptionBudget",
+            "hocuspocus runs 2 pods without a PodDisruptionBudget");
 
     RenderContext v125 = context(SCALED, "1.25");
-    assertThat(PodDisruptionBudgets.render(v125)).hasSize(2)
-        .allSatisfy(b -> assertThat(((PodDisruptionBudget) b).getSpec().getUnhealthyPodEvictionPolicy()).isNull());
-    assertThat(v125.omissions()).extracting(Omission::api)
+    assertThat(PodDisruptionBudgets.render(v125))
+        .hasSize(2)
+        .allSatisfy(
+            b -> assertThat(((PodDisruptionBudget) b).getSpec().getUnhealthyPodEvictionPolicy())
+                .isNull());
+    assertThat(v125.omissions())
+        .extracting(Omission::api)
         .allMatch(api -> api.startsWith("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy"));
   }
 }

@@ -20,12 +20,18 @@ class PostgresStatefulSetTest {
     Container c = Pods.container(s.getSpec().getTemplate(), "postgres");
     assertThat(c.getImage()).isEqualTo("postgres:16");
     assertThat(s.getSpec().getVolumeClaimTemplates()).isNullOrEmpty();
-    assertThat(Pods.volume(s.getSpec().getTemplate(), "data").orElseThrow().getPersistentVolumeClaim().getClaimName())
+    assertThat(Pods.volume(s.getSpec().getTemplate(), "data")
+            .orElseThrow()
+            .getPersistentVolumeClaim()
+            .getClaimName())
         .isEqualTo("team-postgres-data");
-    assertThat(Pods.env(c)).containsEntry("PGDATA", "/var/lib/postgresql/data/pgdata")
+    assertThat(Pods.env(c))
+        .containsEntry("PGDATA", "/var/lib/postgresql/data/pgdata")
         // the bootstrap superuser's password is its own, never the app's
-        .containsEntry("POSTGRES_PASSWORD", "secret:team-postgres-superuser/POSTGRES_SUPERUSER_PASSWORD")
-        .containsEntry("POSTGRES_DB", "loomio_production").containsEntry("POSTGRES_USER", "loomio");
+        .containsEntry(
+            "POSTGRES_PASSWORD", "secret:team-postgres-superuser/POSTGRES_SUPERUSER_PASSWORD")
+        .containsEntry("POSTGRES_DB", "loomio_production")
+        .containsEntry("POSTGRES_USER", "loomio");
     assertThat(s.getSpec().getServiceName()).isEqualTo("team-postgres-headless");
   }
 
@@ -33,33 +39,42 @@ class PostgresStatefulSetTest {
   void anExistingStatefulSetKeepsItsImmutableServiceName() {
     var ctx = WebDeploymentTest.context(Fixtures.resource("team", "host: a.example.org"))
         .withExistingPostgresServiceName("team-postgres");
-    assertThat(PostgresStatefulSet.render(ctx).getSpec().getServiceName()).isEqualTo("team-postgres");
+    assertThat(PostgresStatefulSet.render(ctx).getSpec().getServiceName())
+        .isEqualTo("team-postgres");
     var fresh = WebDeploymentTest.context(Fixtures.resource("team", "host: a.example.org"))
         .withExistingPostgresServiceName(null);
-    assertThat(PostgresStatefulSet.render(fresh).getSpec().getServiceName()).isEqualTo("team-postgres-headless");
+    assertThat(PostgresStatefulSet.render(fresh).getSpec().getServiceName())
+        .isEqualTo("team-postgres-headless");
   }
 
   @Test
   void writesOnlyToItsVolumes() {
     var t = postgres("host: a.example.org").getSpec().getTemplate();
-    assertThat(Pods.mounts(Pods.container(t, "postgres"))).containsKeys("/var/lib/postgresql/data",
-        "/var/run/postgresql", "/tmp", "/dev/shm");
+    assertThat(Pods.mounts(Pods.container(t, "postgres")))
+        .containsKeys("/var/lib/postgresql/data", "/var/run/postgresql", "/tmp", "/dev/shm");
     assertThat(Pods.volume(t, "shm").orElseThrow().getEmptyDir().getMedium()).isEqualTo("Memory");
   }
 
   @Test
   void mirrorsAndDigestsAreHonoured() {
     String digest = "sha256:" + "0".repeat(64);
-    Container c = Pods.container(postgres("host: a.example.org\ndatabase: {embedded: {image: {repository: mirror.example.org/postgres, digest: "
-        + digest + "}}}").getSpec().getTemplate(), "postgres");
+    Container c = Pods.container(
+        postgres(
+                "host: a.example.org\ndatabase: {embedded: {image: {repository: mirror.example.org/postgres, digest: "
+                    + digest + "}}}")
+            .getSpec()
+            .getTemplate(),
+        "postgres");
     assertThat(c.getImage()).isEqualTo("mirror.example.org/postgres:17@" + digest);
     assertThat(c.getImagePullPolicy()).isEqualTo("Always");
   }
 
   @Test
   void readinessChecksConnectionsLivenessTheSocket() {
-    Container c = Pods.container(postgres("host: a.example.org").getSpec().getTemplate(), "postgres");
-    assertThat(String.join(" ", c.getReadinessProbe().getExec().getCommand())).contains("pg_isready");
+    Container c =
+        Pods.container(postgres("host: a.example.org").getSpec().getTemplate(), "postgres");
+    assertThat(String.join(" ", c.getReadinessProbe().getExec().getCommand()))
+        .contains("pg_isready");
     assertThat(c.getLivenessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("postgres");
   }
 }

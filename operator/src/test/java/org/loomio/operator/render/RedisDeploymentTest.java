@@ -10,18 +10,24 @@ import org.loomio.operator.testing.Pods;
 class RedisDeploymentTest {
 
   private static Container redis(String spec) {
-    return Pods.container(RedisDeployment.render(WebDeploymentTest.context(Fixtures.resource("team", spec)))
-        .getSpec().getTemplate(), "redis");
+    return Pods.container(
+        RedisDeployment.render(WebDeploymentTest.context(Fixtures.resource("team", spec)))
+            .getSpec()
+            .getTemplate(),
+        "redis");
   }
 
   @Test
   void isACachePasswordProtectedWithoutPersistence() {
     Container c = redis("host: a.example.org");
-    assertThat(c.getArgs()).containsSequence("--save", "").containsSequence("--appendonly", "no")
+    assertThat(c.getArgs())
+        .containsSequence("--save", "")
+        .containsSequence("--appendonly", "no")
         .containsSequence("--maxmemory", Long.toString(256L * 1024 * 1024))
         .containsSequence("--maxmemory-policy", "allkeys-lru")
         .containsSequence("--requirepass", "$(REDIS_PASSWORD)");
-    assertThat(Pods.env(c)).containsEntry("REDIS_PASSWORD", "secret:team-secrets/REDIS_PASSWORD")
+    assertThat(Pods.env(c))
+        .containsEntry("REDIS_PASSWORD", "secret:team-secrets/REDIS_PASSWORD")
         .containsEntry("REDISCLI_AUTH", "secret:team-secrets/REDIS_PASSWORD");
     assertThat(c.getImage()).isEqualTo("redis:8.4");
   }
@@ -35,15 +41,22 @@ class RedisDeploymentTest {
 
   @Test
   void noRedisWithoutEmbeddedMode() {
-    var none = Fixtures.render(Fixtures.resource("team", "host: a.example.org\nredis: {mode: none}"));
-    assertThat(none.get(io.fabric8.kubernetes.api.model.apps.Deployment.class, "team-redis")).isEmpty();
-    var web = none.get(io.fabric8.kubernetes.api.model.apps.Deployment.class, "team-web").orElseThrow();
-    assertThat(Pods.env(Pods.container(web.getSpec().getTemplate(), "web"))).doesNotContainKeys("REDIS_CACHE_URL",
-        "REDIS_PASSWORD");
-    var external = Fixtures.render(Fixtures.resource("team",
-        "host: a.example.org\nredis: {mode: external, external: {urlSecretRef: {name: redis, key: url}}}"));
-    var web2 = external.get(io.fabric8.kubernetes.api.model.apps.Deployment.class, "team-web").orElseThrow();
-    assertThat(Pods.env(Pods.container(web2.getSpec().getTemplate(), "web"))).containsEntry("REDIS_CACHE_URL",
-        "secret:redis/url");
+    var none =
+        Fixtures.render(Fixtures.resource("team", "host: a.example.org\nredis: {mode: none}"));
+    assertThat(none.get(io.fabric8.kubernetes.api.model.apps.Deployment.class, "team-redis"))
+        .isEmpty();
+    var web = none.get(io.fabric8.kubernetes.api.model.apps.Deployment.class, "team-web")
+        .orElseThrow();
+    assertThat(Pods.env(Pods.container(web.getSpec().getTemplate(), "web")))
+        .doesNotContainKeys("REDIS_CACHE_URL", "REDIS_PASSWORD");
+    var external = Fixtures.render(
+        Fixtures.resource(
+            "team",
+            "host: a.example.org\nredis: {mode: external, external: {urlSecretRef: {name: redis, key: url}}}"));
+    var web2 = external
+        .get(io.fabric8.kubernetes.api.model.apps.Deployment.class, "team-web")
+        .orElseThrow();
+    assertThat(Pods.env(Pods.container(web2.getSpec().getTemplate(), "web")))
+        .containsEntry("REDIS_CACHE_URL", "secret:redis/url");
   }
 }

@@ -33,7 +33,8 @@ class ResolvedSpecTest {
 
   @Test
   void explicitNullsAreDefaultsToo() {
-    LoomioDeployment r = Fixtures.resource("team", "host: a.example.org\nweb: null\nimage: {tag: null}\nredis: {mode: null}");
+    LoomioDeployment r = Fixtures.resource(
+        "team", "host: a.example.org\nweb: null\nimage: {tag: null}\nredis: {mode: null}");
     ResolvedSpec s = new ResolvedSpec(r);
     assertThat(s.web().replicas()).isEqualTo(1);
     assertThat(s.loomioTag()).isEqualTo("3.5");
@@ -42,21 +43,29 @@ class ResolvedSpecTest {
 
   @Test
   void aDigestPinsAndPullsAlways() {
-    ResolvedSpec s = new ResolvedSpec(Fixtures.resource("team", "host: a.example.org\nimage: {digest: sha256:" + "a".repeat(64) + "}"));
+    ResolvedSpec s = new ResolvedSpec(Fixtures.resource(
+        "team", "host: a.example.org\nimage: {digest: sha256:" + "a".repeat(64) + "}"));
     assertThat(s.loomioImage()).isEqualTo("loomio/loomio:3.5@sha256:" + "a".repeat(64));
     assertThat(s.loomioPullPolicy()).isEqualTo("Always");
-    assertThat(new ResolvedSpec(Fixtures.resource("team", "host: a.example.org\nimage: {pullPolicy: Always}")).loomioPullPolicy())
+    assertThat(new ResolvedSpec(
+                Fixtures.resource("team", "host: a.example.org\nimage: {pullPolicy: Always}"))
+            .loomioPullPolicy())
         .isEqualTo("Always");
   }
 
   @Test
   void resourcesMergeKeyByKey() {
-    var merged = Quantities.merge(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("4Gi")).build(),
+    var merged = Quantities.merge(
+        new ResourceRequirementsBuilder()
+            .addToLimits("memory", new Quantity("4Gi"))
+            .build(),
         Defaults.WEB);
     assertThat(merged.getLimits().get("memory").toString()).isEqualTo("4Gi");
     assertThat(merged.getLimits().get("cpu").toString()).isEqualTo("2");
     assertThat(merged.getRequests().get("memory").toString()).isEqualTo("1Gi");
-    assertThat(Defaults.WEB.getLimits().get("memory").toString()).as("defaults are never mutated").isEqualTo("2Gi");
+    assertThat(Defaults.WEB.getLimits().get("memory").toString())
+        .as("defaults are never mutated")
+        .isEqualTo("2Gi");
   }
 
   @Test
@@ -69,33 +78,58 @@ class ResolvedSpecTest {
 
   @Test
   void clusterVersionsParse() {
-    assertThat(ClusterCapabilities.forVersion("1.20").serves(ClusterCapabilities.PDB_V1)).isFalse();
-    assertThat(ClusterCapabilities.forVersion("v1.21.3").serves(ClusterCapabilities.PDB_V1)).isTrue();
-    assertThat(ClusterCapabilities.forVersion("1.26").hasPdbUnhealthyPodEvictionPolicy()).isFalse();
-    assertThat(ClusterCapabilities.forVersion("1.27").hasPdbUnhealthyPodEvictionPolicy()).isTrue();
-    // batch/v1beta1 and policy/v1beta1 from before 1.21 until their removal in 1.25; v1 preferred where both are
-    assertThat(ClusterCapabilities.forVersion("1.20").cronJobApi()).contains(ClusterCapabilities.CRONJOB_V1BETA1);
-    assertThat(ClusterCapabilities.forVersion("1.20").podDisruptionBudgetApi()).contains(ClusterCapabilities.PDB_V1BETA1);
-    assertThat(ClusterCapabilities.forVersion("1.24").serves(ClusterCapabilities.CRONJOB_V1BETA1)).isTrue();
-    assertThat(ClusterCapabilities.forVersion("1.24").cronJobApi()).contains(ClusterCapabilities.CRONJOB_V1);
-    assertThat(ClusterCapabilities.forVersion("1.25").serves(ClusterCapabilities.PDB_V1BETA1)).isFalse();
-    assertThat(ClusterCapabilities.forVersion("1.25").podDisruptionBudgetApi()).contains(ClusterCapabilities.PDB_V1);
-    assertThatThrownBy(() -> ClusterCapabilities.forVersion("latest")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(ClusterCapabilities.forVersion("1.20").serves(ClusterCapabilities.PDB_V1))
+        .isFalse();
+    assertThat(ClusterCapabilities.forVersion("v1.21.3").serves(ClusterCapabilities.PDB_V1))
+        .isTrue();
+    assertThat(ClusterCapabilities.forVersion("1.26").hasPdbUnhealthyPodEvictionPolicy())
+        .isFalse();
+    assertThat(ClusterCapabilities.forVersion("1.27").hasPdbUnhealthyPodEvictionPolicy())
+        .isTrue();
+    // batch/v1beta1 and policy/v1beta1 from before 1.21 until their removal in 1.25; v1 preferred
+    // where both are
+    assertThat(ClusterCapabilities.forVersion("1.20").cronJobApi())
+        .contains(ClusterCapabilities.CRONJOB_V1BETA1);
+    assertThat(ClusterCapabilities.forVersion("1.20").podDisruptionBudgetApi())
+        .contains(ClusterCapabilities.PDB_V1BETA1);
+    assertThat(ClusterCapabilities.forVersion("1.24").serves(ClusterCapabilities.CRONJOB_V1BETA1))
+        .isTrue();
+    assertThat(ClusterCapabilities.forVersion("1.24").cronJobApi())
+        .contains(ClusterCapabilities.CRONJOB_V1);
+    assertThat(ClusterCapabilities.forVersion("1.25").serves(ClusterCapabilities.PDB_V1BETA1))
+        .isFalse();
+    assertThat(ClusterCapabilities.forVersion("1.25").podDisruptionBudgetApi())
+        .contains(ClusterCapabilities.PDB_V1);
+    assertThatThrownBy(() -> ClusterCapabilities.forVersion("latest"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void theTlsSecretIsTheStacksOwnOnlyWhenItIsNamedAfterTheStack() {
-    ResolvedSpec byDefault = new ResolvedSpec(Fixtures.resource("team",
+    ResolvedSpec byDefault = new ResolvedSpec(Fixtures.resource(
+        "team",
         "host: a.example.org\ningress: {className: nginx, tls: {clusterIssuer: letsencrypt}}"));
-    assertThat(byDefault.tlsSecretName()).isEqualTo("team-tls").isEqualTo(byDefault.ownTlsSecretName());
+    assertThat(byDefault.tlsSecretName())
+        .isEqualTo("team-tls")
+        .isEqualTo(byDefault.ownTlsSecretName());
     assertThat(byDefault.tlsSecretIsOwn()).isTrue();
-    assertThat(new ResolvedSpec(Fixtures.resource("team",
-        "host: a.example.org\ningress: {className: nginx, tls: {secretName: team-tls}}")).tlsSecretIsOwn()).isTrue();
-    ResolvedSpec foreign = new ResolvedSpec(Fixtures.resource("team",
-        "host: a.example.org\ningress: {className: nginx, tls: {secretName: shop-tls, clusterIssuer: letsencrypt}}"));
+    assertThat(new ResolvedSpec(Fixtures.resource(
+                "team",
+                "host: a.example.org\ningress: {className: nginx, tls: {secretName: team-tls}}"))
+            .tlsSecretIsOwn())
+        .isTrue();
+    ResolvedSpec foreign = new ResolvedSpec(
+        Fixtures.resource(
+            "team",
+            "host: a.example.org\ningress: {className: nginx, tls: {secretName: shop-tls, clusterIssuer: letsencrypt}}"));
     assertThat(foreign.tlsSecretName()).isEqualTo("shop-tls");
     assertThat(foreign.tlsSecretIsOwn()).isFalse();
-    assertThat(new ResolvedSpec(Fixtures.resource("team", "host: a.example.org\ningress: {className: nginx,"
-        + " tls: {secretName: team-tls-old}}")).tlsSecretIsOwn()).as("a prefix is not the name").isFalse();
+    assertThat(new ResolvedSpec(Fixtures.resource(
+                "team",
+                "host: a.example.org\ningress: {className: nginx,"
+                    + " tls: {secretName: team-tls-old}}"))
+            .tlsSecretIsOwn())
+        .as("a prefix is not the name")
+        .isFalse();
   }
 }

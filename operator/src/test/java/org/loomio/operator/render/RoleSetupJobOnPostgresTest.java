@@ -37,9 +37,11 @@ class RoleSetupJobOnPostgresTest {
   private static final String DB = ResolvedSpec.EMBEDDED_DATABASE;
   /** A password a person might put into existingSecret: quotes, a dollar, a space. */
   private static final String APP_PASSWORD = "app'pw \"$HOME\" 1";
+
   private static final String SUPERUSER_PASSWORD = "5e1f0a0d9c8b7a6f5e4d3c2b1a0f9e8d";
   /** Made once, as the operator keeps it in the Secret beside the password. */
-  private static final String SUPERUSER_VERIFIER = ScramVerifier.of(SUPERUSER_PASSWORD, new SecureRandom());
+  private static final String SUPERUSER_VERIFIER =
+      ScramVerifier.of(SUPERUSER_PASSWORD, new SecureRandom());
 
   @TempDir
   Path tmp;
@@ -47,7 +49,8 @@ class RoleSetupJobOnPostgresTest {
   static Stream<Path> versions() {
     List<Path> all = PostgresServer.allBinaries();
     if (System.getenv("CI") != null) {
-      org.junit.jupiter.api.Assertions.assertFalse(all.isEmpty(), "CI must install PostgreSQL (.ci/run)");
+      org.junit.jupiter.api.Assertions.assertFalse(
+          all.isEmpty(), "CI must install PostgreSQL (.ci/run)");
     }
     Assumptions.assumeFalse(all.isEmpty(), "PostgreSQL binaries are not installed");
     return all.stream();
@@ -79,32 +82,47 @@ class RoleSetupJobOnPostgresTest {
   @MethodSource("versions")
   void anExistingInstallMigratesAndTheAppRoleOwnsButCannotRunPrograms(Path bin) throws Exception {
     try (PostgresServer pg = new PostgresServer(bin, true, SU)) {
-      // as the image left it: the bootstrap superuser with the application's password owns the seeded database
-      pg.psql("postgres", "ALTER ROLE " + SU + " PASSWORD " + literal(APP_PASSWORD) + "; CREATE DATABASE " + DB + ";");
+      // as the image left it: the bootstrap superuser with the application's password owns the
+      // seeded database
+      pg.psql(
+          "postgres",
+          "ALTER ROLE " + SU + " PASSWORD " + literal(APP_PASSWORD) + "; CREATE DATABASE " + DB
+              + ";");
       pg.psql(DB, SEED + "CREATE EXTENSION pg_stat_statements;");
       String marker = "/tmp/loomio-program-ran-" + UUID.randomUUID();
 
       Run first = run(pg, bin);
       assertThat(first.exit).as(first.output).isZero();
-      assertThat(first.message).contains("POSTGRES_PASSWORD (an install from before role setup)")
+      assertThat(first.message)
+          .contains("POSTGRES_PASSWORD (an install from before role setup)")
           .contains(APP + " owns " + DB);
-      assertThat(signsIn(pg, bin, SU, APP_PASSWORD)).as("the app's password no longer signs in as the superuser")
+      assertThat(signsIn(pg, bin, SU, APP_PASSWORD))
+          .as("the app's password no longer signs in as the superuser")
           .isFalse();
       assertThat(signsIn(pg, bin, SU, SUPERUSER_PASSWORD)).isTrue();
       assertThat(signsIn(pg, bin, APP, APP_PASSWORD)).isTrue();
       assertOwnedByApp(pg);
       assertSeedOwnedByApp(pg);
-      assertThat(pg.psql("postgres", "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls"
-          + " FROM pg_roles WHERE rolname = '" + APP + "'").strip()).isEqualTo("f|f|f|f|f");
-      assertThat(first.output + first.message).doesNotContain(APP_PASSWORD).doesNotContain(SUPERUSER_PASSWORD);
+      assertThat(pg.psql(
+                  "postgres",
+                  "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls"
+                      + " FROM pg_roles WHERE rolname = '" + APP + "'")
+              .strip())
+          .isEqualTo("f|f|f|f|f");
+      assertThat(first.output + first.message)
+          .doesNotContain(APP_PASSWORD)
+          .doesNotContain(SUPERUSER_PASSWORD);
 
       // the app's role: no programs, no files, no superuser, no other role
-      assertThat(asApp(pg, bin, DB, "COPY events (kind) FROM PROGRAM 'touch " + marker + "'").exit).isNotZero();
+      assertThat(asApp(pg, bin, DB, "COPY events (kind) FROM PROGRAM 'touch " + marker + "'").exit)
+          .isNotZero();
       assertThat(Path.of(marker)).doesNotExist();
-      assertThat(asApp(pg, bin, DB, "COPY events (kind) FROM '/etc/passwd'").exit).isNotZero();
+      assertThat(asApp(pg, bin, DB, "COPY events (kind) FROM '/etc/passwd'").exit)
+          .isNotZero();
       assertThat(asApp(pg, bin, DB, "ALTER ROLE " + APP + " SUPERUSER").exit).isNotZero();
       assertThat(asApp(pg, bin, DB, "SET ROLE " + SU).exit).isNotZero();
-      assertThat(asApp(pg, bin, DB, "GRANT pg_execute_server_program TO " + APP).exit).isNotZero();
+      assertThat(asApp(pg, bin, DB, "GRANT pg_execute_server_program TO " + APP).exit)
+          .isNotZero();
 
       // ...but it owns and migrates: what Loomio's schema and migrations do
       Sql migrate = asApp(pg, bin, DB, """
@@ -127,7 +145,8 @@ class RoleSetupJobOnPostgresTest {
 
       // ...and dumps and restores its own database with the rendered restore script
       Path dump = tmp.resolve("db.dump");
-      Sql dumped = asAppTool(pg, bin, "pg_dump", "--format=custom", "--no-owner", "--file=" + dump, DB);
+      Sql dumped =
+          asAppTool(pg, bin, "pg_dump", "--format=custom", "--no-owner", "--file=" + dump, DB);
       assertThat(dumped.exit).as(dumped.output).isZero();
       String before = counts(pg);
       asApp(pg, bin, DB, "DELETE FROM events; INSERT INTO polls DEFAULT VALUES;");
@@ -135,22 +154,31 @@ class RoleSetupJobOnPostgresTest {
       assertThat(restored.exit).as(restored.output).isZero();
       assertThat(counts(pg)).isEqualTo(before);
       assertOwnedByApp(pg);
-      assertThat(pg.psql(DB, "SELECT count(*) FROM pg_extension WHERE extname IN ('citext', 'hstore', 'pgcrypto',"
-          + " 'pg_stat_statements')").strip()).isEqualTo("4");
+      assertThat(pg.psql(
+                  DB,
+                  "SELECT count(*) FROM pg_extension WHERE extname IN ('citext', 'hstore', 'pgcrypto',"
+                      + " 'pg_stat_statements')")
+              .strip())
+          .isEqualTo("4");
     }
   }
 
   @ParameterizedTest(name = "PostgreSQL {0}")
   @MethodSource("versions")
-  void aFreshInstallSetsUpAndARerunChangesNothingButRepairsATamperedRole(Path bin) throws Exception {
+  void aFreshInstallSetsUpAndARerunChangesNothingButRepairsATamperedRole(Path bin)
+      throws Exception {
     try (PostgresServer pg = new PostgresServer(bin, true, SU)) {
-      // as the image makes a new one: the superuser has the superuser password and owns the empty POSTGRES_DB
-      pg.psql("postgres", "ALTER ROLE " + SU + " PASSWORD " + literal(SUPERUSER_PASSWORD) + "; CREATE DATABASE " + DB
-          + ";");
+      // as the image makes a new one: the superuser has the superuser password and owns the empty
+      // POSTGRES_DB
+      pg.psql(
+          "postgres",
+          "ALTER ROLE " + SU + " PASSWORD " + literal(SUPERUSER_PASSWORD) + "; CREATE DATABASE "
+              + DB + ";");
       Run first = run(pg, bin);
       assertThat(first.exit).as(first.output).isZero();
       assertThat(first.message).contains("with its own password");
-      assertThat(pg.psql(DB, "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension").strip())
+      assertThat(pg.psql(DB, "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension")
+              .strip())
           .isEqualTo("citext,hstore,pg_stat_statements,pgcrypto,plpgsql");
       assertOwnedByApp(pg);
       // Rails' schema load (db/schema.rb enables these) as the app's role
@@ -168,23 +196,42 @@ class RoleSetupJobOnPostgresTest {
       String snapshot = catalog(pg);
       Run again = run(pg, bin);
       assertThat(again.exit).as(again.output).isZero();
-      assertThat(catalog(pg)).as("a rerun changes nothing (not even the app's password verifier)").isEqualTo(snapshot);
+      assertThat(catalog(pg))
+          .as("a rerun changes nothing (not even the app's password verifier)")
+          .isEqualTo(snapshot);
 
       // someone gave the app's role more: the next run takes it back
-      pg.psql("postgres", "GRANT pg_execute_server_program TO " + APP + "; GRANT pg_read_server_files TO " + APP
-          + "; ALTER ROLE " + APP + " CREATEDB CREATEROLE;");
-      pg.psql(DB, "CREATE TABLE made_by_superuser (id int); ALTER DATABASE " + DB + " OWNER TO " + SU + ";");
-      // the owner may set its database's settings, which every session in it gets (the superuser's too)
-      assertThat(asApp(pg, bin, DB, "ALTER DATABASE " + DB + " OWNER TO " + APP).exit).isNotZero();
+      pg.psql(
+          "postgres",
+          "GRANT pg_execute_server_program TO " + APP + "; GRANT pg_read_server_files TO " + APP
+              + "; ALTER ROLE " + APP + " CREATEDB CREATEROLE;");
+      pg.psql(
+          DB,
+          "CREATE TABLE made_by_superuser (id int); ALTER DATABASE " + DB + " OWNER TO " + SU
+              + ";");
+      // the owner may set its database's settings, which every session in it gets (the superuser's
+      // too)
+      assertThat(asApp(pg, bin, DB, "ALTER DATABASE " + DB + " OWNER TO " + APP).exit)
+          .isNotZero();
       pg.psql("postgres", "ALTER DATABASE " + DB + " SET local_preload_libraries = 'planted';");
       Run repair = run(pg, bin);
       assertThat(repair.exit).as(repair.output).isZero();
-      assertThat(pg.psql("postgres", "SELECT count(*) FROM pg_db_role_setting WHERE setdatabase ="
-          + " (SELECT oid FROM pg_database WHERE datname = '" + DB + "')").strip()).isEqualTo("0");
-      assertThat(pg.psql("postgres", "SELECT count(*) FROM pg_auth_members WHERE member = '" + APP + "'::regrole")
-          .strip()).isEqualTo("0");
-      assertThat(pg.psql("postgres", "SELECT rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = '" + APP + "'")
-          .strip()).isEqualTo("f|f");
+      assertThat(pg.psql(
+                  "postgres",
+                  "SELECT count(*) FROM pg_db_role_setting WHERE setdatabase ="
+                      + " (SELECT oid FROM pg_database WHERE datname = '" + DB + "')")
+              .strip())
+          .isEqualTo("0");
+      assertThat(pg.psql(
+                  "postgres",
+                  "SELECT count(*) FROM pg_auth_members WHERE member = '" + APP + "'::regrole")
+              .strip())
+          .isEqualTo("0");
+      assertThat(pg.psql(
+                  "postgres",
+                  "SELECT rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = '" + APP + "'")
+              .strip())
+          .isEqualTo("f|f");
       assertOwnedByApp(pg);
     }
   }
@@ -193,19 +240,30 @@ class RoleSetupJobOnPostgresTest {
   @MethodSource("versions")
   void aDumpThatRunsAProgramFailsAsTheAppRole(Path bin) throws Exception {
     try (PostgresServer pg = new PostgresServer(bin, true, SU)) {
-      pg.psql("postgres", "ALTER ROLE " + SU + " PASSWORD " + literal(SUPERUSER_PASSWORD) + "; CREATE DATABASE " + DB
-          + "; CREATE DATABASE scratch;");
+      pg.psql(
+          "postgres",
+          "ALTER ROLE " + SU + " PASSWORD " + literal(SUPERUSER_PASSWORD) + "; CREATE DATABASE "
+              + DB + "; CREATE DATABASE scratch;");
       assertThat(run(pg, bin).exit).isZero();
       String marker = "/tmp/loomio-program-ran-" + UUID.randomUUID();
       String forgedSql = "COPY public.forged FROM PROGRAM 'touch " + marker + "'; --";
       String pad = "x".repeat(forgedSql.length() + 20);
       String comment = "COMMENT ON TABLE public.forged IS '" + pad + "';";
       String forged = forgedSql + "-".repeat(comment.length() - forgedSql.length());
-      assertThat(asApp(pg, bin, DB, "CREATE TABLE forged (line text); COMMENT ON TABLE forged IS '" + pad + "';").exit)
+      assertThat(asApp(
+                  pg,
+                  bin,
+                  DB,
+                  "CREATE TABLE forged (line text); COMMENT ON TABLE forged IS '" + pad + "';")
+              .exit)
           .isZero();
       Path dump = tmp.resolve("forged.dump");
-      assertThat(asAppTool(pg, bin, "pg_dump", "--format=custom", "--no-owner", "--file=" + dump, DB).exit).isZero();
-      // a forger's edit: the comment's statement becomes COPY ... FROM PROGRAM (same length, a valid archive)
+      assertThat(
+              asAppTool(pg, bin, "pg_dump", "--format=custom", "--no-owner", "--file=" + dump, DB)
+                  .exit)
+          .isZero();
+      // a forger's edit: the comment's statement becomes COPY ... FROM PROGRAM (same length, a
+      // valid archive)
       byte[] bytes = Files.readAllBytes(dump);
       String text = new String(bytes, StandardCharsets.ISO_8859_1);
       assertThat(text).contains(comment);
@@ -217,8 +275,16 @@ class RoleSetupJobOnPostgresTest {
       assertThat(asApp.output).contains("COPY");
       assertThat(Path.of(marker)).as("no program ran").doesNotExist();
 
-      // the same dump restored as a superuser (as before this change) runs the program: the test is real
-      Sql asSuperuser = tool(pg, bin, SU, SUPERUSER_PASSWORD, "pg_restore", "--no-owner", "--dbname=scratch",
+      // the same dump restored as a superuser (as before this change) runs the program: the test is
+      // real
+      Sql asSuperuser = tool(
+          pg,
+          bin,
+          SU,
+          SUPERUSER_PASSWORD,
+          "pg_restore",
+          "--no-owner",
+          "--dbname=scratch",
           copy.toString());
       assertThat(asSuperuser.exit).as(asSuperuser.output).isZero();
       assertThat(Path.of(marker)).exists();
@@ -236,17 +302,27 @@ class RoleSetupJobOnPostgresTest {
   private Run run(PostgresServer pg, Path bin) throws Exception {
     var resource = Fixtures.minimal("team");
     ResolvedSpec spec = new ResolvedSpec(resource);
-    RenderContext ctx = new RenderContext(spec, ClusterCapabilities.newest(), Credentials.placeholders(spec),
-        SecretDigests.none());
-    Container c = RoleSetupJob.render(ctx).getSpec().getTemplate().getSpec().getContainers().get(0);
+    RenderContext ctx = new RenderContext(
+        spec, ClusterCapabilities.newest(), Credentials.placeholders(spec), SecretDigests.none());
+    Container c = RoleSetupJob.render(ctx)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
     assertThat(c.getCommand()).hasSize(3).startsWith("/bin/sh", "-c");
     Path log = Files.createTempFile(tmp, "termination-", ".log");
     String script = c.getCommand().get(2).replace("/dev/termination-log", log.toString());
     Map<String, String> env = new HashMap<>();
-    c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
-    assertThat(c.getEnv().stream().filter(e -> e.getValueFrom() != null).map(e -> e.getName()
-        + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey()))
-        .containsExactly("SUPERUSER_PASSWORD=team-postgres-superuser/" + RoleSetupJob.SUPERUSER_PASSWORD,
+    c.getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    assertThat(c.getEnv().stream()
+            .filter(e -> e.getValueFrom() != null)
+            .map(e -> e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/"
+                + e.getValueFrom().getSecretKeyRef().getKey()))
+        .containsExactly(
+            "SUPERUSER_PASSWORD=team-postgres-superuser/" + RoleSetupJob.SUPERUSER_PASSWORD,
             "SUPERUSER_VERIFIER=team-postgres-superuser/" + RoleSetupJob.SUPERUSER_VERIFIER,
             "APP_PASSWORD=team-secrets/POSTGRES_PASSWORD");
     env.put("PGHOST", "127.0.0.1");
@@ -254,7 +330,8 @@ class RoleSetupJobOnPostgresTest {
     env.put("SUPERUSER_PASSWORD", SUPERUSER_PASSWORD);
     env.put("SUPERUSER_VERIFIER", SUPERUSER_VERIFIER);
     env.put("APP_PASSWORD", APP_PASSWORD);
-    ProcessBuilder pb = new ProcessBuilder(c.getCommand().get(0), c.getCommand().get(1), script).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(c.getCommand().get(0), c.getCommand().get(1), script)
+        .redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
     pb.environment().putAll(env);
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
@@ -266,58 +343,112 @@ class RoleSetupJobOnPostgresTest {
 
   /** Nothing in the Loomio database but extension members and the system's is the superuser's; the database is the app's. */
   private static void assertOwnedByApp(PostgresServer pg) throws Exception {
-    assertThat(pg.psql(DB, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
-        .strip()).isEqualTo(APP);
-    String notExtension = " AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = o.oid AND d.deptype = 'e')";
-    String userSchemas = " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
-    assertThat(pg.psql(DB, "SELECT string_agg(o.relname, ',') FROM pg_class o JOIN pg_namespace n ON n.oid ="
-        + " o.relnamespace WHERE o.relowner = '" + SU + "'::regrole" + userSchemas + notExtension).strip()).isEmpty();
-    assertThat(pg.psql(DB, "SELECT string_agg(o.proname, ',') FROM pg_proc o JOIN pg_namespace n ON n.oid ="
-        + " o.pronamespace WHERE o.proowner = '" + SU + "'::regrole" + userSchemas + notExtension).strip()).isEmpty();
-    assertThat(pg.psql(DB, "SELECT string_agg(o.typname, ',') FROM pg_type o JOIN pg_namespace n ON n.oid ="
-        + " o.typnamespace WHERE o.typowner = '" + SU + "'::regrole AND o.typtype IN ('c', 'd', 'e', 'r')"
-        + " AND (o.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = o.typrelid) = 'c')"
-        + userSchemas + notExtension).strip()).isEmpty();
-    assertThat(pg.psql(DB, "SELECT string_agg(nspname, ',') FROM pg_namespace n WHERE nspowner = '" + SU
-        + "'::regrole" + userSchemas).strip()).isEmpty();
+    assertThat(pg.psql(
+                DB,
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
+            .strip())
+        .isEqualTo(APP);
+    String notExtension =
+        " AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = o.oid AND d.deptype = 'e')";
+    String userSchemas =
+        " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+    assertThat(pg.psql(
+                DB,
+                "SELECT string_agg(o.relname, ',') FROM pg_class o JOIN pg_namespace n ON n.oid ="
+                    + " o.relnamespace WHERE o.relowner = '" + SU + "'::regrole" + userSchemas
+                    + notExtension)
+            .strip())
+        .isEmpty();
+    assertThat(pg.psql(
+                DB,
+                "SELECT string_agg(o.proname, ',') FROM pg_proc o JOIN pg_namespace n ON n.oid ="
+                    + " o.pronamespace WHERE o.proowner = '" + SU + "'::regrole" + userSchemas
+                    + notExtension)
+            .strip())
+        .isEmpty();
+    assertThat(pg.psql(
+                DB,
+                "SELECT string_agg(o.typname, ',') FROM pg_type o JOIN pg_namespace n ON n.oid ="
+                    + " o.typnamespace WHERE o.typowner = '" + SU
+                    + "'::regrole AND o.typtype IN ('c', 'd', 'e', 'r')"
+                    + " AND (o.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = o.typrelid) = 'c')"
+                    + userSchemas + notExtension)
+            .strip())
+        .isEmpty();
+    assertThat(pg.psql(
+                DB,
+                "SELECT string_agg(nspname, ',') FROM pg_namespace n WHERE nspowner = '" + SU
+                    + "'::regrole" + userSchemas)
+            .strip())
+        .isEmpty();
   }
 
   /** The seeded objects are the app's now (not merely not the superuser's). */
   private static void assertSeedOwnedByApp(PostgresServer pg) throws Exception {
-    assertThat(pg.psql(DB, "SELECT string_agg(relname || ':' || pg_get_userbyid(relowner), ',' ORDER BY relname)"
-        + " FROM pg_class WHERE relname IN ('users', 'events', 'standalone_seq', 'active_users', 'user_count',"
-        + " 'users_id_seq')").strip()).isEqualTo("active_users:" + APP + ",events:" + APP + ",standalone_seq:" + APP
-        + ",user_count:" + APP + ",users:" + APP + ",users_id_seq:" + APP);
-    assertThat(pg.psql(DB, "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'touch'").strip())
+    assertThat(pg.psql(
+                DB,
+                "SELECT string_agg(relname || ':' || pg_get_userbyid(relowner), ',' ORDER BY relname)"
+                    + " FROM pg_class WHERE relname IN ('users', 'events', 'standalone_seq', 'active_users', 'user_count',"
+                    + " 'users_id_seq')")
+            .strip())
+        .isEqualTo("active_users:" + APP + ",events:" + APP + ",standalone_seq:" + APP
+            + ",user_count:" + APP + ",users:" + APP + ",users_id_seq:" + APP);
+    assertThat(pg.psql(DB, "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'touch'")
+            .strip())
         .isEqualTo(APP);
-    assertThat(pg.psql(DB, "SELECT string_agg(typname || ':' || pg_get_userbyid(typowner), ',' ORDER BY typname)"
-        + " FROM pg_type WHERE typname IN ('mood', 'handle')").strip()).isEqualTo("handle:" + APP + ",mood:" + APP);
+    assertThat(pg.psql(
+                DB,
+                "SELECT string_agg(typname || ':' || pg_get_userbyid(typowner), ',' ORDER BY typname)"
+                    + " FROM pg_type WHERE typname IN ('mood', 'handle')")
+            .strip())
+        .isEqualTo("handle:" + APP + ",mood:" + APP);
   }
 
   /** Owners of every object and the app role's attributes, memberships and password verifier. */
   private static String catalog(PostgresServer pg) throws Exception {
-    return pg.psql(DB, "SELECT string_agg(relname || ':' || pg_get_userbyid(relowner), ',' ORDER BY relname)"
-        + " FROM pg_class WHERE relnamespace = 'public'::regnamespace")
-        + pg.psql(DB, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
-        + pg.psql("postgres", "SELECT rolname, rolsuper, rolcreatedb, rolpassword FROM pg_authid WHERE rolname IN ('"
-            + SU + "', '" + APP + "') ORDER BY rolname")
+    return pg.psql(
+            DB,
+            "SELECT string_agg(relname || ':' || pg_get_userbyid(relowner), ',' ORDER BY relname)"
+                + " FROM pg_class WHERE relnamespace = 'public'::regnamespace")
+        + pg.psql(
+            DB,
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
+        + pg.psql(
+            "postgres",
+            "SELECT rolname, rolsuper, rolcreatedb, rolpassword FROM pg_authid WHERE rolname IN ('"
+                + SU + "', '" + APP + "') ORDER BY rolname")
         + pg.psql("postgres", "SELECT count(*) FROM pg_auth_members");
   }
 
   private static String counts(PostgresServer pg) throws Exception {
-    return pg.psql(DB, "SELECT (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM events) || '/'"
-        + " || (SELECT count(*) FROM polls) || '/' || (SELECT string_agg(email::text, ',' ORDER BY id) FROM users)"
-        + " || '/' || (SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations)");
+    return pg.psql(
+        DB,
+        "SELECT (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM events) || '/'"
+            + " || (SELECT count(*) FROM polls) || '/' || (SELECT string_agg(email::text, ',' ORDER BY id) FROM users)"
+            + " || '/' || (SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations)");
   }
 
   /** The rendered restore container's script (the pg-restore container), as the app's role, over TCP. */
   private Sql restoreAsApp(PostgresServer pg, Path bin, Path dump) throws Exception {
-    String script = BackupPodTemplate.RESTORE_SCRIPT.formatted("true").replace(BackupPodTemplate.DUMP,
-        dump.toString());
+    String script = BackupPodTemplate.RESTORE_SCRIPT
+        .formatted("true")
+        .replace(BackupPodTemplate.DUMP, dump.toString());
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-    pb.environment().putAll(Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(pg.port()), "PGUSER", APP,
-        "PGPASSWORD", APP_PASSWORD, "PGDATABASE", DB, "RESTORE_AS_OWNER", "true"));
+    pb.environment()
+        .putAll(Map.of(
+            "PGHOST",
+            "127.0.0.1",
+            "PGPORT",
+            Integer.toString(pg.port()),
+            "PGUSER",
+            APP,
+            "PGPASSWORD",
+            APP_PASSWORD,
+            "PGDATABASE",
+            DB,
+            "RESTORE_AS_OWNER",
+            "true"));
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -325,31 +456,72 @@ class RoleSetupJobOnPostgresTest {
     return new Sql(p.exitValue(), out);
   }
 
-  private static Sql asApp(PostgresServer pg, Path bin, String database, String sql) throws Exception {
-    return tool(pg, bin, APP, APP_PASSWORD, "psql", "-w", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-c",
+  private static Sql asApp(PostgresServer pg, Path bin, String database, String sql)
+      throws Exception {
+    return tool(
+        pg,
+        bin,
+        APP,
+        APP_PASSWORD,
+        "psql",
+        "-w",
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-d",
+        database,
+        "-c",
         sql);
   }
 
-  private static Sql asAppTool(PostgresServer pg, Path bin, String tool, String... args) throws Exception {
+  private static Sql asAppTool(PostgresServer pg, Path bin, String tool, String... args)
+      throws Exception {
     return tool(pg, bin, APP, APP_PASSWORD, tool, args);
   }
 
-  private static Sql tool(PostgresServer pg, Path bin, String user, String password, String tool, String... args)
+  private static Sql tool(
+      PostgresServer pg, Path bin, String user, String password, String tool, String... args)
       throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of(bin.resolve(tool).toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-    pb.environment().putAll(Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(pg.port()), "PGUSER", user,
-        "PGPASSWORD", password, "PGDATABASE", DB));
+    pb.environment()
+        .putAll(Map.of(
+            "PGHOST",
+            "127.0.0.1",
+            "PGPORT",
+            Integer.toString(pg.port()),
+            "PGUSER",
+            user,
+            "PGPASSWORD",
+            password,
+            "PGDATABASE",
+            DB));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Sql(p.exitValue(), out);
   }
 
-  private static boolean signsIn(PostgresServer pg, Path bin, String user, String password) throws Exception {
-    return tool(pg, bin, user, password, "psql", "-w", "-X", "-q", "-d", "postgres", "-c", "select 1").exit == 0;
+  private static boolean signsIn(PostgresServer pg, Path bin, String user, String password)
+      throws Exception {
+    return tool(
+                pg,
+                bin,
+                user,
+                password,
+                "psql",
+                "-w",
+                "-X",
+                "-q",
+                "-d",
+                "postgres",
+                "-c",
+                "select 1")
+            .exit
+        == 0;
   }
 
   private static String literal(String s) {

@@ -10,14 +10,33 @@ class ServiceAccountsTest {
   @Test
   void oneAccountPerPodRunningComponentNoneMountsAToken() {
     var accounts = ServiceAccounts.render(WebDeploymentTest.context(Fixtures.minimal("team")));
-    assertThat(accounts).extracting(a -> a.getMetadata().getName())
-        .containsExactly("team-web", "team-worker", "team-migrate", "team-hocuspocus", "team-postgres",
-            "team-db-roles", "team-redis", "team-backup", "team-restore", "team-drill");
-    assertThat(accounts).allSatisfy(a -> assertThat(a.getAutomountServiceAccountToken()).isFalse());
-    var external = ServiceAccounts.render(WebDeploymentTest.context(Fixtures.resource("team",
-        "host: a.example.org\nredis: {mode: none}\nhocuspocus: {enabled: false}")));
-    assertThat(external).extracting(a -> a.getMetadata().getName())
-        .containsExactly("team-web", "team-worker", "team-migrate", "team-postgres", "team-db-roles", "team-backup",
-            "team-restore", "team-drill");
+    assertThat(accounts)
+        .extracting(a -> a.getMetadata().getName())
+        .containsExactly(
+            "team-web",
+            "team-worker",
+            "team-migrate",
+            "team-hocuspocus",
+            "team-postgres",
+            "team-db-roles",
+            "team-redis",
+            "team-backup",
+            "team-restore",
+            "team-drill");
+    assertThat(accounts)
+        .allSatisfy(a -> assertThat(a.getAutomountServiceAccountToken()).isFalse());
+    var external = ServiceAccounts.render(WebDeploymentTest.context(Fixtures.resource(
+        "team", "host: a.example.org\nredis: {mode: none}\nhocuspocus: {enabled: false}")));
+    assertThat(external)
+        .extracting(a -> a.getMetadata().getName())
+        .containsExactly(
+            "team-web",
+            "team-worker",
+            "team-migrate",
+            "team-postgres",
+            "team-db-roles",
+            "team-backup",
+            "team-restore",
+            "team-drill");
   }
 }

@@ -20,26 +20,54 @@ class StackRendererTest {
   @Test
   void theMinimalStackInApplyOrder() {
     Stack stack = Fixtures.render(Fixtures.minimal("team"));
-    assertThat(stack.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
-        "ServiceAccount/team-web", "ServiceAccount/team-worker", "ServiceAccount/team-migrate",
-        "ServiceAccount/team-hocuspocus", "ServiceAccount/team-postgres", "ServiceAccount/team-db-roles",
-        "ServiceAccount/team-redis", "ServiceAccount/team-backup", "ServiceAccount/team-restore",
-        "ServiceAccount/team-drill",
-        "NetworkPolicy/team-default-deny", "NetworkPolicy/team-web", "NetworkPolicy/team-worker",
-        "NetworkPolicy/team-hocuspocus", "NetworkPolicy/team-migrate", "NetworkPolicy/team-backup",
-        "NetworkPolicy/team-restore", "NetworkPolicy/team-drill", "NetworkPolicy/team-db-roles",
-        "NetworkPolicy/team-postgres",
-        "NetworkPolicy/team-redis",
-        "Secret/team-secrets", "ConfigMap/team-config",
-        "PersistentVolumeClaim/team-uploads", "PersistentVolumeClaim/team-postgres-data",
-        "PersistentVolumeClaim/team-backups",
-        "Service/team-web", "Service/team-hocuspocus", "Service/team-postgres",
-        "Service/team-postgres-headless", "Service/team-redis",
-        "StatefulSet/team-postgres", "Deployment/team-redis", "Deployment/team-web", "Deployment/team-worker",
-        "Deployment/team-hocuspocus", "Job/" + RoleSetupJob.name(new RenderContext(new ResolvedSpec(
-            Fixtures.minimal("team")), ClusterCapabilities.newest(), Fixtures.credentials(Fixtures.minimal("team")),
-            SecretDigests.none())),
-        "Job/" + stack.migrationJob(), "CronJob/team-backup", "CronJob/team-drill");
+    assertThat(stack.objects())
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactly(
+            "ServiceAccount/team-web",
+            "ServiceAccount/team-worker",
+            "ServiceAccount/team-migrate",
+            "ServiceAccount/team-hocuspocus",
+            "ServiceAccount/team-postgres",
+            "ServiceAccount/team-db-roles",
+            "ServiceAccount/team-redis",
+            "ServiceAccount/team-backup",
+            "ServiceAccount/team-restore",
+            "ServiceAccount/team-drill",
+            "NetworkPolicy/team-default-deny",
+            "NetworkPolicy/team-web",
+            "NetworkPolicy/team-worker",
+            "NetworkPolicy/team-hocuspocus",
+            "NetworkPolicy/team-migrate",
+            "NetworkPolicy/team-backup",
+            "NetworkPolicy/team-restore",
+            "NetworkPolicy/team-drill",
+            "NetworkPolicy/team-db-roles",
+            "NetworkPolicy/team-postgres",
+            "NetworkPolicy/team-redis",
+            "Secret/team-secrets",
+            "ConfigMap/team-config",
+            "PersistentVolumeClaim/team-uploads",
+            "PersistentVolumeClaim/team-postgres-data",
+            "PersistentVolumeClaim/team-backups",
+            "Service/team-web",
+            "Service/team-hocuspocus",
+            "Service/team-postgres",
+            "Service/team-postgres-headless",
+            "Service/team-redis",
+            "StatefulSet/team-postgres",
+            "Deployment/team-redis",
+            "Deployment/team-web",
+            "Deployment/team-worker",
+            "Deployment/team-hocuspocus",
+            "Job/"
+                + RoleSetupJob.name(new RenderContext(
+                    new ResolvedSpec(Fixtures.minimal("team")),
+                    ClusterCapabilities.newest(),
+                    Fixtures.credentials(Fixtures.minimal("team")),
+                    SecretDigests.none())),
+            "Job/" + stack.migrationJob(),
+            "CronJob/team-backup",
+            "CronJob/team-drill");
     assertThat(stack.omissions()).isEmpty();
     assertThat(stack.image()).isEqualTo("loomio/loomio:3.5");
   }
@@ -50,8 +78,11 @@ class StackRendererTest {
     assertThat(stack.objects()).allSatisfy(o -> {
       assertThat(o.getMetadata().getName()).startsWith("team-");
       assertThat(o.getMetadata().getNamespace()).isEqualTo("loomio");
-      assertThat(o.getMetadata().getLabels()).containsEntry(Labels.NAME, "loomio").containsEntry(Labels.INSTANCE, "team")
-          .containsEntry(Labels.MANAGED_BY, "loomio-operator").containsEntry(Labels.PART_OF, "loomio")
+      assertThat(o.getMetadata().getLabels())
+          .containsEntry(Labels.NAME, "loomio")
+          .containsEntry(Labels.INSTANCE, "team")
+          .containsEntry(Labels.MANAGED_BY, "loomio-operator")
+          .containsEntry(Labels.PART_OF, "loomio")
           .containsKey(Labels.COMPONENT);
     });
   }
@@ -73,18 +104,24 @@ class StackRendererTest {
   void renderingIsDeterministic() {
     LoomioDeployment r = Fixtures.fromFile(Fixtures.examplesDir().resolve("production.yaml"));
     String first = Serialization.asYaml(Fixtures.render(r).objects());
-    String second = Serialization.asYaml(Fixtures.render(Fixtures.fromFile(Fixtures.examplesDir().resolve("production.yaml"))).objects());
+    String second = Serialization.asYaml(
+        Fixtures.render(Fixtures.fromFile(Fixtures.examplesDir().resolve("production.yaml")))
+            .objects());
     assertThat(first).isEqualTo(second);
   }
 
   @Test
   void aChangedSettingRollsExactlyThePodsThatReadIt() {
-    Map<String, String> before = hashes(Fixtures.minimal("team"), HardenedPod.CONFIG_HASH_ANNOTATION);
-    Map<String, String> after = hashes(Fixtures.resource("team", "host: team.example.org\nsiteName: New name"),
+    Map<String, String> before =
+        hashes(Fixtures.minimal("team"), HardenedPod.CONFIG_HASH_ANNOTATION);
+    Map<String, String> after = hashes(
+        Fixtures.resource("team", "host: team.example.org\nsiteName: New name"),
         HardenedPod.CONFIG_HASH_ANNOTATION);
     assertThat(after.get("team-web")).isNotEqualTo(before.get("team-web"));
     assertThat(after.get("team-worker")).isNotEqualTo(before.get("team-worker"));
-    assertThat(after.get("team-hocuspocus")).isEqualTo(before.get("team-hocuspocus")).isNull();
+    assertThat(after.get("team-hocuspocus"))
+        .isEqualTo(before.get("team-hocuspocus"))
+        .isNull();
     assertThat(after.get("team-redis")).isEqualTo(before.get("team-redis"));
   }
 
@@ -94,18 +131,27 @@ class StackRendererTest {
     Credentials creds = Fixtures.credentials(r);
     Map<String, String> changed = new java.util.LinkedHashMap<>(creds.values());
     changed.put(Credentials.REDIS_PASSWORD, "another");
-    Stack before = StackRenderer.render(r, ClusterCapabilities.newest(), creds, SecretDigests.none());
-    Stack after = StackRenderer.render(r, ClusterCapabilities.newest(),
-        new Credentials(creds.secretName(), true, changed), SecretDigests.none());
+    Stack before =
+        StackRenderer.render(r, ClusterCapabilities.newest(), creds, SecretDigests.none());
+    Stack after = StackRenderer.render(
+        r,
+        ClusterCapabilities.newest(),
+        new Credentials(creds.secretName(), true, changed),
+        SecretDigests.none());
     for (String name : List.of("team-web", "team-worker", "team-redis")) {
       assertThat(secretHash(after, name)).as(name).isNotEqualTo(secretHash(before, name));
     }
-    assertThat(secretHash(after, "team-hocuspocus")).isEqualTo(secretHash(before, "team-hocuspocus")).isNull();
+    assertThat(secretHash(after, "team-hocuspocus"))
+        .isEqualTo(secretHash(before, "team-hocuspocus"))
+        .isNull();
 
     Map<String, String> pg = new java.util.LinkedHashMap<>(creds.values());
     pg.put(Credentials.POSTGRES_PASSWORD, "another");
-    Stack afterPg = StackRenderer.render(r, ClusterCapabilities.newest(),
-        new Credentials(creds.secretName(), true, pg), SecretDigests.none());
+    Stack afterPg = StackRenderer.render(
+        r,
+        ClusterCapabilities.newest(),
+        new Credentials(creds.secretName(), true, pg),
+        SecretDigests.none());
     assertThat(secretHash(afterPg, "team-redis")).isEqualTo(secretHash(before, "team-redis"));
     assertThat(secretHash(afterPg, "team-web")).isNotEqualTo(secretHash(before, "team-web"));
   }
@@ -114,29 +160,55 @@ class StackRendererTest {
 
   @Test
   void userSecretsAreHashedByTheirDigest() {
-    LoomioDeployment r = Fixtures.resource("team",
+    LoomioDeployment r = Fixtures.resource(
+        "team",
         "host: a.example.org\nsmtp: {host: s.example.org, username: u, passwordSecretRef: {name: smtp, key: password}}");
-    Secret smtp = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("smtp").endMetadata()
-        .addToData("password", java.util.Base64.getEncoder().encodeToString("one".getBytes())).build();
-    Stack one = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.keyed(KEY, List.of(smtp)));
+    Secret smtp = new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withName("smtp")
+        .endMetadata()
+        .addToData("password", java.util.Base64.getEncoder().encodeToString("one".getBytes()))
+        .build();
+    Stack one = StackRenderer.render(
+        r,
+        ClusterCapabilities.newest(),
+        Fixtures.credentials(r),
+        SecretDigests.keyed(KEY, List.of(smtp)));
     smtp.getData().put("password", java.util.Base64.getEncoder().encodeToString("two".getBytes()));
-    Stack two = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.keyed(KEY, List.of(smtp)));
+    Stack two = StackRenderer.render(
+        r,
+        ClusterCapabilities.newest(),
+        Fixtures.credentials(r),
+        SecretDigests.keyed(KEY, List.of(smtp)));
     assertThat(secretHash(two, "team-web")).isNotEqualTo(secretHash(one, "team-web"));
     assertThat(secretHash(two, "team-redis")).isEqualTo(secretHash(one, "team-redis"));
   }
 
   @Test
   void theRolloutHashOfAChosenValueCannotBeRecomputedWithoutTheStacksKey() {
-    LoomioDeployment r = Fixtures.resource("team",
+    LoomioDeployment r = Fixtures.resource(
+        "team",
         "host: a.example.org\nsmtp: {host: s.example.org, username: u, passwordSecretRef: {name: smtp, key: password}}");
-    Secret smtp = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("smtp").endMetadata()
-        .addToData("password", java.util.Base64.getEncoder().encodeToString("hunter2".getBytes())).build();
-    Stack one = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.keyed(KEY, List.of(smtp)));
-    Stack other = StackRenderer.render(r, ClusterCapabilities.newest(), Fixtures.credentials(r),
+    Secret smtp = new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withName("smtp")
+        .endMetadata()
+        .addToData("password", java.util.Base64.getEncoder().encodeToString("hunter2".getBytes()))
+        .build();
+    Stack one = StackRenderer.render(
+        r,
+        ClusterCapabilities.newest(),
+        Fixtures.credentials(r),
+        SecretDigests.keyed(KEY, List.of(smtp)));
+    Stack other = StackRenderer.render(
+        r,
+        ClusterCapabilities.newest(),
+        Fixtures.credentials(r),
         SecretDigests.keyed("another stack's random key!!!!!!".getBytes(), List.of(smtp)));
     // the same password under another key: nothing to compare a guess against without the key
     assertThat(secretHash(other, "team-web")).isNotEqualTo(secretHash(one, "team-web"));
-    assertThatThrownBy(() -> SecretDigests.keyed(new byte[0], List.of(smtp))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SecretDigests.keyed(new byte[0], List.of(smtp)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -148,7 +220,10 @@ class StackRendererTest {
         continue;
       }
       String yaml = Serialization.asYaml(o);
-      Fixtures.credentials(r).values().values().forEach(v -> assertThat(yaml).as(o.getKind()).doesNotContain(v));
+      Fixtures.credentials(r)
+          .values()
+          .values()
+          .forEach(v -> assertThat(yaml).as(o.getKind()).doesNotContain(v));
     }
   }
 
@@ -162,10 +237,13 @@ class StackRendererTest {
     try (var files = java.nio.file.Files.list(Fixtures.examplesDir())) {
       for (var path : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
         for (String version : List.of("1.20", "1.34")) {
-          Stack stack = Fixtures.render(Fixtures.appliedIn(path, "loomio"), ClusterCapabilities.forVersion(version));
+          Stack stack = Fixtures.render(
+              Fixtures.appliedIn(path, "loomio"), ClusterCapabilities.forVersion(version));
           for (HasMetadata o : stack.objects()) {
-            assertThat(Serialization.asYaml(o)).as(path.getFileName() + " " + version + " " + o.getKind() + "/"
-                + o.getMetadata().getName()).doesNotContain("readOnly: false");
+            assertThat(Serialization.asYaml(o))
+                .as(path.getFileName() + " " + version + " " + o.getKind() + "/"
+                    + o.getMetadata().getName())
+                .doesNotContain("readOnly: false");
           }
         }
       }
@@ -182,7 +260,13 @@ class StackRendererTest {
   }
 
   private static String secretHash(Stack stack, String deployment) {
-    var a = stack.get(Deployment.class, deployment).orElseThrow().getSpec().getTemplate().getMetadata().getAnnotations();
+    var a = stack
+        .get(Deployment.class, deployment)
+        .orElseThrow()
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations();
     return a == null ? null : a.get(HardenedPod.SECRET_HASH_ANNOTATION);
   }
 }

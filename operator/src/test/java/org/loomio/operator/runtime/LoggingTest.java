@@ -29,17 +29,24 @@ class LoggingTest {
     Logging.configure("debug", Logging.Format.json);
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     assertThat(root.getLevel()).isEqualTo(Level.DEBUG);
-    var appender = (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>) root.iteratorForAppenders().next();
+    var appender = (ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+        root.iteratorForAppenders().next();
     assertThat(appender.getEncoder()).isInstanceOf(JsonEncoder.class);
-    LoggingEvent event = new LoggingEvent("x", root, Level.INFO, "stack {} is {}", null, new Object[] {"team", "Ready"});
+    LoggingEvent event = new LoggingEvent(
+        "x", root, Level.INFO, "stack {} is {}", null, new Object[] {"team", "Ready"});
     String line = new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
-    assertThat(line).contains("\"formattedMessage\":\"stack team is Ready\"").contains("\"level\":\"INFO\"")
-        .doesNotContain("arguments").doesNotContain("sequenceNumber").endsWith("\n");
+    assertThat(line)
+        .contains("\"formattedMessage\":\"stack team is Ready\"")
+        .contains("\"level\":\"INFO\"")
+        .doesNotContain("arguments")
+        .doesNotContain("sequenceNumber")
+        .endsWith("\n");
     assertThat(line.strip()).doesNotContain("\n");
   }
 
   @Test
   void anUnknownLevelIsRefused() {
-    assertThatThrownBy(() -> Logging.configure("loud", Logging.Format.text)).hasMessageContaining("unknown log level");
+    assertThatThrownBy(() -> Logging.configure("loud", Logging.Format.text))
+        .hasMessageContaining("unknown log level");
   }
 }

@@ -35,7 +35,8 @@ class OperatorMetricsTest {
   private static final Instant NOW = Instant.parse("2026-11-03T10:00:00Z");
   private static final String TEAM = "name=\"team\",namespace=\"loomio\"";
 
-  private final OperatorMetrics metrics = OperatorMetrics.prometheus(Clock.fixed(NOW, ZoneOffset.UTC));
+  private final OperatorMetrics metrics =
+      OperatorMetrics.prometheus(Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static LoomioDeployment stack(String name, String schedule, Integer maxAgeDays) {
     LoomioDeployment r = new LoomioDeployment();
@@ -61,7 +62,8 @@ class OperatorMetricsTest {
     LoomioDeploymentStatus s = new LoomioDeploymentStatus();
     List<Condition> conditions = new ArrayList<>();
     for (int i = 0; i < typeStatusReason.length; i += 3) {
-      Condition c = Conditions.of(typeStatusReason[i], typeStatusReason[i + 1], typeStatusReason[i + 2], "m", 1);
+      Condition c = Conditions.of(
+          typeStatusReason[i], typeStatusReason[i + 1], typeStatusReason[i + 2], "m", 1);
       c.setLastTransitionTime(CREATED.plusSeconds(60).toString());
       conditions.add(c);
     }
@@ -71,7 +73,8 @@ class OperatorMetricsTest {
 
   /** The sample values of a metric whose labels contain all of {@code labels}. */
   private List<Double> values(String name, String labels) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(metrics.scrape());
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$")
+        .matcher(metrics.scrape());
     List<Double> found = new ArrayList<>();
     while (m.find()) {
       if (m.group(1).contains(labels)) {
@@ -90,17 +93,25 @@ class OperatorMetricsTest {
   @Test
   void aChangedReasonReplacesItsSeries() {
     LoomioDeployment team = stack("team", "@daily", null);
-    metrics.observed(team, status(Conditions.READY, Conditions.FALSE, Conditions.MIGRATION_PENDING));
-    assertThat(value("loomio_stack_condition", "condition=\"Ready\"," + TEAM + ",reason=\"MigrationPending\","
-        + "status=\"False\"")).isEqualTo(1);
-    assertThat(value("loomio_stack_condition_last_transition_timestamp_seconds", "condition=\"Ready\"," + TEAM))
+    metrics.observed(
+        team, status(Conditions.READY, Conditions.FALSE, Conditions.MIGRATION_PENDING));
+    assertThat(value(
+            "loomio_stack_condition",
+            "condition=\"Ready\"," + TEAM + ",reason=\"MigrationPending\"," + "status=\"False\""))
+        .isEqualTo(1);
+    assertThat(value(
+            "loomio_stack_condition_last_transition_timestamp_seconds",
+            "condition=\"Ready\"," + TEAM))
         .isEqualTo(CREATED.plusSeconds(60).getEpochSecond());
 
-    metrics.observed(team, status(Conditions.READY, Conditions.FALSE, Conditions.WORKLOADS_NOT_READY));
+    metrics.observed(
+        team, status(Conditions.READY, Conditions.FALSE, Conditions.WORKLOADS_NOT_READY));
     metrics.observed(team, status(Conditions.READY, Conditions.TRUE, Conditions.ALL_READY));
     assertThat(values("loomio_stack_condition", "condition=\"Ready\"," + TEAM)).hasSize(1);
-    assertThat(value("loomio_stack_condition", "condition=\"Ready\"," + TEAM + ",reason=\"AllComponentsReady\","
-        + "status=\"True\"")).isEqualTo(1);
+    assertThat(value(
+            "loomio_stack_condition",
+            "condition=\"Ready\"," + TEAM + ",reason=\"AllComponentsReady\"," + "status=\"True\""))
+        .isEqualTo(1);
     assertThat(value("loomio_stacks", "condition=\"Ready\",status=\"True\"")).isEqualTo(1);
     assertThat(value("loomio_stacks", "condition=\"Ready\",status=\"False\"")).isEqualTo(0);
   }
@@ -108,7 +119,8 @@ class OperatorMetricsTest {
   @Test
   void neverBackedUpIsItsOwnSignalAndTheAgeIsAbsentUntilTheFirstBackup() {
     LoomioDeployment team = stack("team", "0 3 * * *", null);
-    metrics.observed(team, status(Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET));
+    metrics.observed(
+        team, status(Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET));
     assertThat(value("loomio_stack_backup_never_succeeded", TEAM)).isEqualTo(1);
     assertThat(values("loomio_stack_backup_last_success_age_seconds", TEAM)).isEmpty();
     // the first 03:00 after creation at 10:00
@@ -117,7 +129,8 @@ class OperatorMetricsTest {
     // the stalest stack: one never backed up counts from its creation, not as 0
     assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds 172800.0");
 
-    LoomioDeploymentStatus done = status(Conditions.BACKUPS_HEALTHY, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED);
+    LoomioDeploymentStatus done =
+        status(Conditions.BACKUPS_HEALTHY, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED);
     BackupStatus backup = new BackupStatus();
     backup.setLastSuccessfulTime(NOW.minusSeconds(3600).toString());
     done.setBackup(backup);
@@ -128,7 +141,8 @@ class OperatorMetricsTest {
 
     // another stack never backed up is not left out of the maximum
     LoomioDeployment other = stack("other", "0 3 * * *", null);
-    metrics.observed(other, status(Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET));
+    metrics.observed(
+        other, status(Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET));
     assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds 172800.0");
   }
 
@@ -136,7 +150,8 @@ class OperatorMetricsTest {
   @Test
   void withoutCronJobsAStackIsNeverBackedUpNotLeftOut() {
     LoomioDeployment team = stack("team", "0 3 * * *", null);
-    metrics.observed(team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.API_MISSING));
+    metrics.observed(
+        team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.API_MISSING));
     assertThat(value("loomio_stack_backup_never_succeeded", TEAM)).isEqualTo(1);
     assertThat(value("loomio_stack_backup_first_due_timestamp_seconds", TEAM))
         .isEqualTo(Instant.parse("2026-11-02T03:00:00Z").getEpochSecond());
@@ -146,7 +161,8 @@ class OperatorMetricsTest {
   @Test
   void withBackupsDisabledThereIsNothingToMissAndTheOldestAgeIsNotANumber() {
     LoomioDeployment team = stack("team", "@daily", null);
-    metrics.observed(team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.BACKUPS_DISABLED));
+    metrics.observed(
+        team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.BACKUPS_DISABLED));
     assertThat(values("loomio_stack_backup_never_succeeded", TEAM)).isEmpty();
     assertThat(values("loomio_stack_backup_first_due_timestamp_seconds", TEAM)).isEmpty();
     assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds NaN");
@@ -172,20 +188,26 @@ class OperatorMetricsTest {
     s.setComponents(Map.of("web", web));
     metrics.observed(team, s);
 
-    assertThat(value("loomio_stack_credentials_oldest_age_seconds", TEAM)).as("the VAPID pair is exempt")
+    assertThat(value("loomio_stack_credentials_oldest_age_seconds", TEAM))
+        .as("the VAPID pair is exempt")
         .isEqualTo(100 * 86400);
     assertThat(value("loomio_stack_credentials_max_age_seconds", TEAM)).isEqualTo(90 * 86400);
     assertThat(value("loomio_stack_isolated", TEAM)).isEqualTo(1);
-    assertThat(value("loomio_stack_upgrade_phase", TEAM + ",phase=\"BackingUp\"")).isEqualTo(1);
-    assertThat(value("loomio_stack_component_ready_replicas", "component=\"web\"," + TEAM)).isEqualTo(1);
-    assertThat(value("loomio_stack_component_desired_replicas", "component=\"web\"," + TEAM)).isEqualTo(2);
+    assertThat(value("loomio_stack_upgrade_phase", TEAM + ",phase=\"BackingUp\""))
+        .isEqualTo(1);
+    assertThat(value("loomio_stack_component_ready_replicas", "component=\"web\"," + TEAM))
+        .isEqualTo(1);
+    assertThat(value("loomio_stack_component_desired_replicas", "component=\"web\"," + TEAM))
+        .isEqualTo(2);
 
     upgrade.setPhase(UpgradeStatus.Phase.Migrating);
     metrics.observed(team, s);
     assertThat(values("loomio_stack_upgrade_phase", TEAM)).hasSize(1);
-    assertThat(value("loomio_stack_upgrade_phase", TEAM + ",phase=\"Migrating\"")).isEqualTo(1);
+    assertThat(value("loomio_stack_upgrade_phase", TEAM + ",phase=\"Migrating\""))
+        .isEqualTo(1);
     s.setUpgrade(null);
-    s.setConditions(status(Conditions.ISOLATED, Conditions.FALSE, "IsolationLifted").getConditions());
+    s.setConditions(
+        status(Conditions.ISOLATED, Conditions.FALSE, "IsolationLifted").getConditions());
     metrics.observed(team, s);
     assertThat(values("loomio_stack_upgrade_phase", TEAM)).isEmpty();
     assertThat(value("loomio_stack_isolated", TEAM)).isEqualTo(0);
@@ -194,15 +216,21 @@ class OperatorMetricsTest {
   @Test
   void aForgottenStackLeavesNoSeries() {
     LoomioDeployment team = stack("team", "@daily", 30);
-    LoomioDeploymentStatus s = status(Conditions.READY, Conditions.TRUE, Conditions.ALL_READY,
-        Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET);
+    LoomioDeploymentStatus s = status(
+        Conditions.READY,
+        Conditions.TRUE,
+        Conditions.ALL_READY,
+        Conditions.BACKUPS_HEALTHY,
+        Conditions.UNKNOWN,
+        Conditions.NO_BACKUP_YET);
     metrics.observed(team, s);
     metrics.observed(stack("other", "@daily", null), s);
     assertThat(metrics.scrape()).contains("name=\"team\"");
     metrics.forget(ResourceID.fromResource(team));
     assertThat(metrics.scrape()).doesNotContain("name=\"team\"").contains("name=\"other\"");
     assertThat(value("loomio_stacks", "condition=\"Ready\",status=\"True\"")).isEqualTo(1);
-    // observed again after being forgotten (a re-created stack of the same name): its series come back
+    // observed again after being forgotten (a re-created stack of the same name): its series come
+    // back
     metrics.observed(team, s);
     assertThat(value("loomio_stack_isolated", TEAM)).isEqualTo(0);
   }
@@ -219,13 +247,17 @@ class OperatorMetricsTest {
   @Test
   void theLastPassedDrillAndWhetherTheNewestFailed() {
     LoomioDeployment team = stack("team", "17 3 * * *", null);
-    LoomioDeploymentStatus s = status(Conditions.BACKUPS_HEALTHY, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED);
+    LoomioDeploymentStatus s =
+        status(Conditions.BACKUPS_HEALTHY, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED);
     metrics.observed(team, s);
-    assertThat(values("loomio_stack_backup_drill_last_success_timestamp_seconds", TEAM)).isEmpty();
+    assertThat(values("loomio_stack_backup_drill_last_success_timestamp_seconds", TEAM))
+        .isEmpty();
     assertThat(values("loomio_stack_backup_drill_last_failed", TEAM)).isEmpty();
 
-    org.loomio.operator.api.v1alpha1.BackupStatus backup = new org.loomio.operator.api.v1alpha1.BackupStatus();
-    org.loomio.operator.api.v1alpha1.DrillStatus drill = new org.loomio.operator.api.v1alpha1.DrillStatus();
+    org.loomio.operator.api.v1alpha1.BackupStatus backup =
+        new org.loomio.operator.api.v1alpha1.BackupStatus();
+    org.loomio.operator.api.v1alpha1.DrillStatus drill =
+        new org.loomio.operator.api.v1alpha1.DrillStatus();
     drill.setTime(NOW.minusSeconds(7200).toString());
     drill.setResult("Passed");
     drill.setLastPassedTime(NOW.minusSeconds(7200).toString());
@@ -241,6 +273,7 @@ class OperatorMetricsTest {
     metrics.observed(team, s);
     assertThat(value("loomio_stack_backup_drill_last_failed", TEAM)).isEqualTo(1);
     assertThat(value("loomio_stack_backup_drill_last_success_timestamp_seconds", TEAM))
-        .as("the last pass stays").isEqualTo(NOW.minusSeconds(7200).getEpochSecond());
+        .as("the last pass stays")
+        .isEqualTo(NOW.minusSeconds(7200).getEpochSecond());
   }
 }

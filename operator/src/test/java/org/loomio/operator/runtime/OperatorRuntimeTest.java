@@ -56,13 +56,16 @@ class OperatorRuntimeTest {
     return cluster.client().resource(r).create();
   }
 
-  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+  private static HttpResponse<String> get(int port, String path)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static double metric(String scrape, String name, String labels) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
     double sum = 0;
     while (m.find()) {
       if (m.group(1).contains(labels)) {
@@ -74,20 +77,28 @@ class OperatorRuntimeTest {
 
   private static boolean hasStatus(String ns, String name) {
     LoomioDeployment r = cluster.get(ns, name);
-    return r != null && r.getStatus() != null
-        && Conditions.find(r.getStatus().getConditions(), Conditions.PROGRESSING).isPresent();
+    return r != null
+        && r.getStatus() != null
+        && Conditions.find(r.getStatus().getConditions(), Conditions.PROGRESSING)
+            .isPresent();
   }
 
   @Test
   void endpointsAnswerAndMetricsCountReconcilesAndStacks() throws Exception {
     cluster.clearWrites();
-    try (OperatorRuntime runtime = cluster.startRuntime(OperatorSettings.defaults().withNamespaces(
-        java.util.Set.of("metrics")), null)) {
+    try (OperatorRuntime runtime = cluster.startRuntime(
+        OperatorSettings.defaults().withNamespaces(java.util.Set.of("metrics")), null)) {
       // watching one namespace, it lists and watches nothing outside it (the chart's Roles suffice)
-      assertThat(cluster.requests()).filteredOn(r -> r.startsWith("GET ") && !r.contains("/namespaces/"))
-          .allSatisfy(r -> assertThat(r).as("a cluster-wide read").doesNotContainPattern("[?&]watch=|^GET /api/v1/\\w+\\?|^GET /apis/[^/]+/[^/]+/\\w+\\?"));
-      assertThat(cluster.requests()).filteredOn(r -> r.contains("watch=true"))
-          .isNotEmpty().allSatisfy(r -> assertThat(r).contains("/namespaces/metrics/"));
+      assertThat(cluster.requests())
+          .filteredOn(r -> r.startsWith("GET ") && !r.contains("/namespaces/"))
+          .allSatisfy(r -> assertThat(r)
+              .as("a cluster-wide read")
+              .doesNotContainPattern(
+                  "[?&]watch=|^GET /api/v1/\\w+\\?|^GET /apis/[^/]+/[^/]+/\\w+\\?"));
+      assertThat(cluster.requests())
+          .filteredOn(r -> r.contains("watch=true"))
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r).contains("/namespaces/metrics/"));
       assertThat(get(runtime.healthPort(), "/healthz").statusCode()).isEqualTo(200);
       assertThat(get(runtime.healthPort(), "/readyz").statusCode()).isEqualTo(200);
       assertThat(get(runtime.healthPort(), "/nothing").statusCode()).isEqualTo(404);
@@ -95,55 +106,96 @@ class OperatorRuntimeTest {
       create("metrics", "team");
       await().atMost(WAIT).until(() -> hasStatus("metrics", "team"));
       await().atMost(WAIT).untilAsserted(() -> {
-        // the role setup, then the migration it holds back: the Job controller's part, played until Ready
+        // the role setup, then the migration it holds back: the Job controller's part, played until
+        // Ready
         cluster.runControllers("metrics", "team");
         HttpResponse<String> metrics = get(runtime.metricsPort(), "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
+            .startsWith("text/plain");
         String body = metrics.body();
-        assertThat(metric(body, "operator_sdk_reconciliations_started_total", "")).isGreaterThanOrEqualTo(1);
-        assertThat(metric(body, "operator_sdk_reconciliations_success_total", "")).isGreaterThanOrEqualTo(1);
-        assertThat(metric(body, "loomio_stacks", "condition=\"Ready\",status=\"True\"")).isEqualTo(1);
-        assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"False\"")).isEqualTo(1);
+        assertThat(metric(body, "operator_sdk_reconciliations_started_total", ""))
+            .isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "operator_sdk_reconciliations_success_total", ""))
+            .isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "loomio_stacks", "condition=\"Ready\",status=\"True\""))
+            .isEqualTo(1);
+        assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"False\""))
+            .isEqualTo(1);
         assertThat(body).contains("jvm_memory_used_bytes");
         // per stack: one series per condition, labelled with the stack
-        assertThat(metric(body, "loomio_stack_condition",
-            "condition=\"Ready\",name=\"team\",namespace=\"metrics\",reason=\"AllComponentsReady\",status=\"True\""))
+        assertThat(
+                metric(
+                    body,
+                    "loomio_stack_condition",
+                    "condition=\"Ready\",name=\"team\",namespace=\"metrics\",reason=\"AllComponentsReady\",status=\"True\""))
             .isEqualTo(1);
-        assertThat(metric(body, "loomio_stack_component_ready_replicas",
-            "component=\"web\",name=\"team\",namespace=\"metrics\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(
+                body,
+                "loomio_stack_component_ready_replicas",
+                "component=\"web\",name=\"team\",namespace=\"metrics\""))
+            .isGreaterThanOrEqualTo(1);
         // never backed up yet: said so, no age of a backup, and the stalest-stack age is not 0
-        assertThat(metric(body, "loomio_stack_backup_never_succeeded", "name=\"team\",namespace=\"metrics\""))
+        assertThat(metric(
+                body, "loomio_stack_backup_never_succeeded", "name=\"team\",namespace=\"metrics\""))
             .isEqualTo(1);
         assertThat(body).doesNotContain("loomio_stack_backup_last_success_age_seconds{");
-        Matcher oldest = Pattern.compile("(?m)^loomio_backup_oldest_last_success_age_seconds (\\S+)$").matcher(body);
+        Matcher oldest = Pattern.compile(
+                "(?m)^loomio_backup_oldest_last_success_age_seconds (\\S+)$")
+            .matcher(body);
         assertThat(oldest.find()).isTrue();
         assertThat(Double.parseDouble(oldest.group(1))).isGreaterThan(0);
         // operator-wide: the reconcile histogram and queue per controller
-        assertThat(metric(body, "loomio_operator_reconcile_duration_seconds_count",
-            "controller=\"loomio-operator\"")).isGreaterThanOrEqualTo(1);
-        assertThat(metric(body, "loomio_operator_reconcile_duration_seconds_bucket",
-            "controller=\"loomio-operator\",le=\"+Inf\"")).isGreaterThanOrEqualTo(1);
-        assertThat(body).contains("loomio_operator_reconciles_queued{controller=\"loomio-operator\"}")
+        assertThat(metric(
+                body,
+                "loomio_operator_reconcile_duration_seconds_count",
+                "controller=\"loomio-operator\""))
+            .isGreaterThanOrEqualTo(1);
+        assertThat(metric(
+                body,
+                "loomio_operator_reconcile_duration_seconds_bucket",
+                "controller=\"loomio-operator\",le=\"+Inf\""))
+            .isGreaterThanOrEqualTo(1);
+        assertThat(body)
+            .contains("loomio_operator_reconciles_queued{controller=\"loomio-operator\"}")
             .contains("loomio_operator_reconciles_in_flight{controller=\"loomio-operator\"}")
             .contains("loomio_operator_reconcile_errors_total{controller=\"loomio-operator\"}");
       });
       // a read of something absent is an error answer of the API server, counted by its code
       cluster.clearWrites();
-      assertThat(runtime.operator().getConfigurationService().getKubernetesClient().secrets().inNamespace("metrics").withName("absent").get())
+      assertThat(runtime
+              .operator()
+              .getConfigurationService()
+              .getKubernetesClient()
+              .secrets()
+              .inNamespace("metrics")
+              .withName("absent")
+              .get())
           .isNull();
-      assertThat(metric(get(runtime.metricsPort(), "/metrics").body(), "loomio_operator_api_errors_total",
-          "code=\"404\"")).isGreaterThanOrEqualTo(1);
+      assertThat(metric(
+              get(runtime.metricsPort(), "/metrics").body(),
+              "loomio_operator_api_errors_total",
+              "code=\"404\""))
+          .isGreaterThanOrEqualTo(1);
 
-      List<Event> events = cluster.client().v1().events().inNamespace("metrics").list().getItems();
+      List<Event> events =
+          cluster.client().v1().events().inNamespace("metrics").list().getItems();
       // every created object is named, in few Events (one per reconcile that created something)
-      String created = events.stream().filter(e -> "Created".equals(e.getReason())).map(Event::getMessage)
+      String created = events.stream()
+          .filter(e -> "Created".equals(e.getReason()))
+          .map(Event::getMessage)
           .collect(java.util.stream.Collectors.joining("\n"));
-      assertThat(events).filteredOn(e -> "Created".equals(e.getReason())).hasSizeLessThanOrEqualTo(3);
+      assertThat(events)
+          .filteredOn(e -> "Created".equals(e.getReason()))
+          .hasSizeLessThanOrEqualTo(3);
       for (var object : org.loomio.operator.render.StackRenderer.renderForDisplay(
-          cluster.get("metrics", "team"), org.loomio.operator.render.ClusterCapabilities.newest()).objects()) {
+              cluster.get("metrics", "team"),
+              org.loomio.operator.render.ClusterCapabilities.newest())
+          .objects()) {
         if (!(object instanceof io.fabric8.kubernetes.api.model.Secret)) {
-          assertThat(created).as("an event names " + object.getKind() + " " + object.getMetadata().getName())
+          assertThat(created)
+              .as("an event names " + object.getKind() + " "
+                  + object.getMetadata().getName())
               .containsPattern(java.util.regex.Pattern.quote(object.getKind()) + " [^;]*\\b"
                   + java.util.regex.Pattern.quote(object.getMetadata().getName()) + "\\b");
         }
@@ -154,25 +206,46 @@ class OperatorRuntimeTest {
       });
 
       // an invalid change counts as a blocked reconcile and makes the stack Degraded
-      cluster.client().resources(LoomioDeployment.class).inNamespace("metrics").withName("team")
-          .edit(r -> { r.getSpec().setHost("Not A Host"); return r; });
+      cluster
+          .client()
+          .resources(LoomioDeployment.class)
+          .inNamespace("metrics")
+          .withName("team")
+          .edit(r -> {
+            r.getSpec().setHost("Not A Host");
+            return r;
+          });
       await().atMost(WAIT).untilAsserted(() -> {
         String body = get(runtime.metricsPort(), "/metrics").body();
-        assertThat(metric(body, "loomio_operator_reconcile_failures_total", "reason=\"InvalidSpec\""))
+        assertThat(
+                metric(body, "loomio_operator_reconcile_failures_total", "reason=\"InvalidSpec\""))
             .isGreaterThanOrEqualTo(1);
-        assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"True\"")).isEqualTo(1);
-        // the changed reason replaced the series: still one per condition
-        assertThat(metric(body, "loomio_stack_condition",
-            "condition=\"Degraded\",name=\"team\",namespace=\"metrics\",reason=\"InvalidSpec\",status=\"True\""))
+        assertThat(metric(body, "loomio_stacks", "condition=\"Degraded\",status=\"True\""))
             .isEqualTo(1);
-        assertThat(body.lines().filter(l -> l.startsWith("loomio_stack_condition{condition=\"Degraded\"")
-            && l.contains("name=\"team\""))).hasSize(1);
+        // the changed reason replaced the series: still one per condition
+        assertThat(
+                metric(
+                    body,
+                    "loomio_stack_condition",
+                    "condition=\"Degraded\",name=\"team\",namespace=\"metrics\",reason=\"InvalidSpec\",status=\"True\""))
+            .isEqualTo(1);
+        assertThat(body.lines()
+                .filter(l -> l.startsWith("loomio_stack_condition{condition=\"Degraded\"")
+                    && l.contains("name=\"team\"")))
+            .hasSize(1);
       });
 
       // a deleted stack's series go with it
-      cluster.client().resources(LoomioDeployment.class).inNamespace("metrics").withName("team").delete();
-      await().atMost(WAIT).untilAsserted(() -> assertThat(get(runtime.metricsPort(), "/metrics").body())
-          .doesNotContain("name=\"team\""));
+      cluster
+          .client()
+          .resources(LoomioDeployment.class)
+          .inNamespace("metrics")
+          .withName("team")
+          .delete();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(() -> assertThat(get(runtime.metricsPort(), "/metrics").body())
+              .doesNotContain("name=\"team\""));
     }
   }
 
@@ -190,29 +263,63 @@ class OperatorRuntimeTest {
       create(ns, "critical", "web: {pod: {priorityClassName: system-cluster-critical}}");
       create(ns, "foreign", "image: {repository: quay.io/someone/loomio, tag: \"3.5\"}");
       await().atMost(WAIT).untilAsserted(() -> {
-        var web = cluster.client().apps().deployments().inNamespace(ns).withName("critical-web").get();
+        var web = cluster
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(ns)
+            .withName("critical-web")
+            .get();
         assertThat(web).isNotNull();
-        assertThat(web.getSpec().getTemplate().getSpec().getPriorityClassName()).isEqualTo("system-cluster-critical");
-        var degraded = Conditions.find(cluster.get(ns, "foreign").getStatus().getConditions(), Conditions.DEGRADED);
+        assertThat(web.getSpec().getTemplate().getSpec().getPriorityClassName())
+            .isEqualTo("system-cluster-critical");
+        var degraded = Conditions.find(
+            cluster.get(ns, "foreign").getStatus().getConditions(), Conditions.DEGRADED);
         assertThat(degraded).hasValueSatisfying(c -> {
           assertThat(c.getReason()).isEqualTo(Conditions.INVALID_SPEC);
-          assertThat(c.getMessage()).contains("spec.image.repository: quay.io/someone/loomio is not an image repository");
+          assertThat(c.getMessage())
+              .contains("spec.image.repository: quay.io/someone/loomio is not an image repository");
         });
       });
-      assertThat(cluster.client().apps().deployments().inNamespace(ns).withName("foreign-web").get()).isNull();
+      assertThat(cluster
+              .client()
+              .apps()
+              .deployments()
+              .inNamespace(ns)
+              .withName("foreign-web")
+              .get())
+          .isNull();
 
       backup(ns, "critical-now", "critical");
       backup(ns, "foreign-now", "foreign");
       restore(ns, "foreign-back", "foreign");
       await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(cluster.client().batch().v1().jobs().inNamespace(ns)
-            .withLabel(org.loomio.operator.render.Labels.BACKUP, "critical-now").list().getItems()).hasSize(1);
-        var failed = cluster.client().resources(LoomioBackup.class).inNamespace(ns).withName("foreign-now").get()
+        assertThat(cluster
+                .client()
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(ns)
+                .withLabel(org.loomio.operator.render.Labels.BACKUP, "critical-now")
+                .list()
+                .getItems())
+            .hasSize(1);
+        var failed = cluster
+            .client()
+            .resources(LoomioBackup.class)
+            .inNamespace(ns)
+            .withName("foreign-now")
+            .get()
             .getStatus();
         assertThat(failed).isNotNull();
         assertThat(failed.getPhase()).isEqualTo(LoomioBackupStatus.Phase.Failed);
         assertThat(failed.getMessage()).contains("spec.image.repository");
-        var refused = cluster.client().resources(LoomioRestore.class).inNamespace(ns).withName("foreign-back").get()
+        var refused = cluster
+            .client()
+            .resources(LoomioRestore.class)
+            .inNamespace(ns)
+            .withName("foreign-back")
+            .get()
             .getStatus();
         assertThat(refused).isNotNull();
         assertThat(refused.getPhase()).isEqualTo(LoomioRestoreStatus.Phase.Failed);
@@ -252,13 +359,16 @@ class OperatorRuntimeTest {
     AtomicInteger lostLeases = new AtomicInteger();
     OperatorSettings base = OperatorSettings.defaults().withNamespaces(java.util.Set.of("ha"));
     cluster.namespace("operators");
-    OperatorRuntime first = cluster.startRuntime(base.withLeaderElection(lease("first")), lostLeases::incrementAndGet);
+    OperatorRuntime first =
+        cluster.startRuntime(base.withLeaderElection(lease("first")), lostLeases::incrementAndGet);
     await().atMost(WAIT).until(() -> holder() != null);
     assertThat(holder()).isEqualTo("first");
-    OperatorRuntime second = cluster.startRuntime(base.withLeaderElection(lease("second")),
-        lostLeases::incrementAndGet);
+    OperatorRuntime second =
+        cluster.startRuntime(base.withLeaderElection(lease("second")), lostLeases::incrementAndGet);
     try {
-      assertThat(get(second.healthPort(), "/readyz").statusCode()).as("a standby is ready").isEqualTo(200);
+      assertThat(get(second.healthPort(), "/readyz").statusCode())
+          .as("a standby is ready")
+          .isEqualTo(200);
       create("ha", "one");
       await().atMost(WAIT).until(() -> hasStatus("ha", "one"));
       assertThat(started(first)).isGreaterThanOrEqualTo(1);
@@ -281,15 +391,26 @@ class OperatorRuntimeTest {
   }
 
   private static OperatorSettings.LeaderElection lease(String identity) {
-    return new OperatorSettings.LeaderElection("loomio-operator", "operators", identity, Duration.ofSeconds(2),
-        Duration.ofMillis(1500), Duration.ofMillis(200));
+    return new OperatorSettings.LeaderElection(
+        "loomio-operator",
+        "operators",
+        identity,
+        Duration.ofSeconds(2),
+        Duration.ofMillis(1500),
+        Duration.ofMillis(200));
   }
 
-  private static final java.util.List<java.time.ZonedDateTime> RENEWALS = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private static final java.util.List<java.time.ZonedDateTime> RENEWALS =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** When the Lease was last renewed. */
   private static java.time.ZonedDateTime renewTime() {
-    Lease lease = cluster.client().leases().inNamespace("operators").withName("loomio-operator").get();
+    Lease lease = cluster
+        .client()
+        .leases()
+        .inNamespace("operators")
+        .withName("loomio-operator")
+        .get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getRenewTime();
   }
 
@@ -303,12 +424,21 @@ class OperatorRuntimeTest {
   }
 
   private static String holder() {
-    Lease lease = cluster.client().leases().inNamespace("operators").withName("loomio-operator").get();
+    Lease lease = cluster
+        .client()
+        .leases()
+        .inNamespace("operators")
+        .withName("loomio-operator")
+        .get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   private static double started(OperatorRuntime runtime) {
-    var counters = runtime.metrics().registry().find("operator.sdk.reconciliations.started").counters();
+    var counters = runtime
+        .metrics()
+        .registry()
+        .find("operator.sdk.reconciliations.started")
+        .counters();
     return counters.stream().mapToDouble(c -> c.count()).sum();
   }
 }

@@ -50,8 +50,11 @@ class CredentialGeneratorTest {
     params.init(new ECGenParameterSpec("secp256r1"));
     ECParameterSpec p256 = params.getParameterSpec(ECParameterSpec.class);
     KeyFactory kf = KeyFactory.getInstance("EC");
-    var publicKey = (ECPublicKey) kf.generatePublic(new ECPublicKeySpec(new ECPoint(
-        new BigInteger(1, Arrays.copyOfRange(point, 1, 33)), new BigInteger(1, Arrays.copyOfRange(point, 33, 65))), p256));
+    var publicKey = (ECPublicKey) kf.generatePublic(new ECPublicKeySpec(
+        new ECPoint(
+            new BigInteger(1, Arrays.copyOfRange(point, 1, 33)),
+            new BigInteger(1, Arrays.copyOfRange(point, 33, 65))),
+        p256));
     var privateKey = kf.generatePrivate(new ECPrivateKeySpec(new BigInteger(1, scalar), p256));
     Signature signer = Signature.getInstance("SHA256withECDSA");
     signer.initSign(privateKey);

@@ -40,13 +40,19 @@ class RotationJobOnPostgresTest {
   static void start() throws Exception {
     var bin = PostgresServer.binaries();
     if (System.getenv("CI") != null) {
-      org.junit.jupiter.api.Assertions.assertTrue(bin.isPresent(), "CI must install PostgreSQL (.ci/run)");
+      org.junit.jupiter.api.Assertions.assertTrue(
+          bin.isPresent(), "CI must install PostgreSQL (.ci/run)");
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL binaries are not installed");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        bin.isPresent(), "PostgreSQL binaries are not installed");
     pg = new PostgresServer(bin.get(), true, ResolvedSpec.EMBEDDED_USER);
-    pg.psql("postgres", "ALTER ROLE " + ResolvedSpec.EMBEDDED_USER + " PASSWORD '" + SUPERUSER + "';"
-        + " CREATE ROLE " + ResolvedSpec.EMBEDDED_APP_USER + " LOGIN PASSWORD 'old-password-0123';"
-        + " CREATE DATABASE " + ResolvedSpec.EMBEDDED_DATABASE + " OWNER " + ResolvedSpec.EMBEDDED_APP_USER + ";");
+    pg.psql(
+        "postgres",
+        "ALTER ROLE " + ResolvedSpec.EMBEDDED_USER + " PASSWORD '" + SUPERUSER + "';"
+            + " CREATE ROLE " + ResolvedSpec.EMBEDDED_APP_USER
+            + " LOGIN PASSWORD 'old-password-0123';"
+            + " CREATE DATABASE " + ResolvedSpec.EMBEDDED_DATABASE + " OWNER "
+            + ResolvedSpec.EMBEDDED_APP_USER + ";");
     dir = Files.createTempDirectory("rotate-");
   }
 
@@ -67,10 +73,16 @@ class RotationJobOnPostgresTest {
     assertThat(first.message).isEqualTo("password changed");
     assertThat(signsIn(ResolvedSpec.EMBEDDED_APP_USER, "old-password-0123")).isFalse();
     assertThat(signsIn(ResolvedSpec.EMBEDDED_APP_USER, next)).isTrue();
-    assertThat(signsIn(ResolvedSpec.EMBEDDED_USER, SUPERUSER)).as("the superuser's password stays").isTrue();
+    assertThat(signsIn(ResolvedSpec.EMBEDDED_USER, SUPERUSER))
+        .as("the superuser's password stays")
+        .isTrue();
     // PostgreSQL stored our verifier as given: the password itself never reached it
-    assertThat(pg.psql("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = '"
-        + ResolvedSpec.EMBEDDED_APP_USER + "'").strip()).isEqualTo(verifier);
+    assertThat(pg.psql(
+                "postgres",
+                "SELECT rolpassword FROM pg_authid WHERE rolname = '"
+                    + ResolvedSpec.EMBEDDED_APP_USER + "'")
+            .strip())
+        .isEqualTo(verifier);
 
     Run again = run(SUPERUSER, next, verifier);
     assertThat(again.exit).as(again.output).isZero();
@@ -78,17 +90,24 @@ class RotationJobOnPostgresTest {
 
     Run lost = run("wrong-password-1", "wrong-password-2", verifier);
     assertThat(lost.exit).isEqualTo(1);
-    assertThat(lost.message).startsWith("the superuser password does not sign in as " + ResolvedSpec.EMBEDDED_USER);
-    assertThat(signsIn(ResolvedSpec.EMBEDDED_APP_USER, next)).as("a failed run changes nothing").isTrue();
-    assertThat(first.output + again.output + lost.output).as("no password is printed")
-        .doesNotContain(next).doesNotContain(SUPERUSER);
+    assertThat(lost.message)
+        .startsWith("the superuser password does not sign in as " + ResolvedSpec.EMBEDDED_USER);
+    assertThat(signsIn(ResolvedSpec.EMBEDDED_APP_USER, next))
+        .as("a failed run changes nothing")
+        .isTrue();
+    assertThat(first.output + again.output + lost.output)
+        .as("no password is printed")
+        .doesNotContain(next)
+        .doesNotContain(SUPERUSER);
   }
 
   @Test
   void verifiersAreSaltedAndInPostgresFormat() {
     String a = ScramVerifier.of("same", new SecureRandom());
     String b = ScramVerifier.of("same", new SecureRandom());
-    assertThat(a).matches("^SCRAM-SHA-256\\$4096:[A-Za-z0-9+/=]{24}\\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}$");
+    assertThat(a)
+        .matches(
+            "^SCRAM-SHA-256\\$4096:[A-Za-z0-9+/=]{24}\\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}$");
     assertThat(a).isNotEqualTo(b);
   }
 
@@ -98,26 +117,38 @@ class RotationJobOnPostgresTest {
   private Run run(String superuser, String next, String verifier) throws Exception {
     var resource = Fixtures.minimal("team");
     ResolvedSpec spec = new ResolvedSpec(resource);
-    RenderContext ctx = new RenderContext(spec, ClusterCapabilities.newest(), Credentials.placeholders(spec),
-        SecretDigests.none());
-    Container c = RotationJob.render(ctx, new RotationJob.Rotation("t1", "uid-1")).getSpec().getTemplate().getSpec()
-        .getContainers().get(0);
+    RenderContext ctx = new RenderContext(
+        spec, ClusterCapabilities.newest(), Credentials.placeholders(spec), SecretDigests.none());
+    Container c = RotationJob.render(ctx, new RotationJob.Rotation("t1", "uid-1"))
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
     Path log = Files.createTempFile(dir, "termination-", ".log");
     // the wait for a role setup that has not run yet, shortened
-    String script = c.getCommand().get(2).replace("/dev/termination-log", log.toString()).replace("sleep 10",
-        "sleep 0");
+    String script = c.getCommand()
+        .get(2)
+        .replace("/dev/termination-log", log.toString())
+        .replace("sleep 10", "sleep 0");
     Map<String, String> env = new HashMap<>();
-    c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+    c.getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> env.put(e.getName(), e.getValue()));
     env.put("PGHOST", "127.0.0.1");
     env.put("PGPORT", Integer.toString(pg.port()));
     // the secretKeyRef variables, by the names the container declares
     List<String> fromSecrets = new ArrayList<>();
-    c.getEnv().stream().filter(e -> e.getValueFrom() != null).forEach(e -> fromSecrets.add(e.getName()));
-    assertThat(fromSecrets).containsExactly("SUPERUSER_PASSWORD", "NEW_PASSWORD", "NEW_PASSWORD_SCRAM");
+    c.getEnv().stream()
+        .filter(e -> e.getValueFrom() != null)
+        .forEach(e -> fromSecrets.add(e.getName()));
+    assertThat(fromSecrets)
+        .containsExactly("SUPERUSER_PASSWORD", "NEW_PASSWORD", "NEW_PASSWORD_SCRAM");
     env.put("SUPERUSER_PASSWORD", superuser);
     env.put("NEW_PASSWORD", next);
     env.put("NEW_PASSWORD_SCRAM", verifier);
-    ProcessBuilder pb = new ProcessBuilder(c.getCommand().get(0), c.getCommand().get(1), script).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(c.getCommand().get(0), c.getCommand().get(1), script)
+        .redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
     pb.environment().putAll(env);
     pb.environment().put("PATH", pg.bin() + ":" + System.getenv("PATH"));
@@ -128,11 +159,22 @@ class RotationJobOnPostgresTest {
   }
 
   private boolean signsIn(String user, String password) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(pg.bin().resolve("psql").toString(), "-w", "-X", "-q", "-c", "select 1")
+    ProcessBuilder pb = new ProcessBuilder(
+            pg.bin().resolve("psql").toString(), "-w", "-X", "-q", "-c", "select 1")
         .redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-    pb.environment().putAll(Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(pg.port()), "PGUSER",
-        user, "PGDATABASE", ResolvedSpec.EMBEDDED_DATABASE, "PGPASSWORD", password));
+    pb.environment()
+        .putAll(Map.of(
+            "PGHOST",
+            "127.0.0.1",
+            "PGPORT",
+            Integer.toString(pg.port()),
+            "PGUSER",
+            user,
+            "PGDATABASE",
+            ResolvedSpec.EMBEDDED_DATABASE,
+            "PGPASSWORD",
+            password));
     Process p = pb.start();
     p.getInputStream().readAllBytes();
     return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;

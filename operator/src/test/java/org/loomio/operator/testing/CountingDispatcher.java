@@ -32,9 +32,11 @@ public final class CountingDispatcher extends KubernetesCrudDispatcher {
   public record Discovery(int minor, Map<String, Map<String, String>> served, Set<String> absent) {}
 
   private static final Pattern GROUP_VERSION = Pattern.compile("^/apis/([^/]+/[^/]+)/?$");
-  private static final Pattern RESOURCE = Pattern.compile("^/apis/([^/]+/[^/]+)/(?:namespaces/[^/]+/)?([^/]+)");
-  private static final String NOT_FOUND = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-      + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\",\"code\":404}";
+  private static final Pattern RESOURCE =
+      Pattern.compile("^/apis/([^/]+/[^/]+)/(?:namespaces/[^/]+/)?([^/]+)");
+  private static final String NOT_FOUND =
+      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+          + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\",\"code\":404}";
 
   private final Discovery discovery;
   private final ConcurrentLinkedQueue<String> writes = new ConcurrentLinkedQueue<>();
@@ -70,25 +72,35 @@ public final class CountingDispatcher extends KubernetesCrudDispatcher {
 
   private MockResponse discovery(String method, String path) {
     if ("GET".equals(method) && path.equals("/version")) {
-      return new MockResponse().setResponseCode(200).setBody("{\"major\":\"1\",\"minor\":\"" + discovery.minor()
-          + "\",\"gitVersion\":\"v1." + discovery.minor() + ".0\"}");
+      return new MockResponse()
+          .setResponseCode(200)
+          .setBody("{\"major\":\"1\",\"minor\":\"" + discovery.minor() + "\",\"gitVersion\":\"v1."
+              + discovery.minor() + ".0\"}");
     }
     Matcher gv = GROUP_VERSION.matcher(path);
     if ("GET".equals(method) && gv.matches()) {
       Map<String, String> kinds = discovery.served().get(gv.group(1));
       if (kinds == null) {
-        return discovery.absent().contains(gv.group(1)) ? new MockResponse().setResponseCode(404).setBody(NOT_FOUND) : null;
+        return discovery.absent().contains(gv.group(1))
+            ? new MockResponse().setResponseCode(404).setBody(NOT_FOUND)
+            : null;
       }
-      String resources = kinds.entrySet().stream().map(e -> "{\"name\":\"" + e.getKey() + "\",\"singularName\":\"\","
-          + "\"namespaced\":true,\"kind\":\"" + e.getValue() + "\",\"verbs\":[\"create\",\"delete\",\"get\",\"list\","
-          + "\"patch\",\"update\",\"watch\"]}").collect(Collectors.joining(","));
-      return new MockResponse().setResponseCode(200).setBody("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\","
-          + "\"groupVersion\":\"" + gv.group(1) + "\",\"resources\":[" + resources + "]}");
+      String resources = kinds.entrySet().stream()
+          .map(e -> "{\"name\":\"" + e.getKey() + "\",\"singularName\":\"\","
+              + "\"namespaced\":true,\"kind\":\"" + e.getValue()
+              + "\",\"verbs\":[\"create\",\"delete\",\"get\",\"list\","
+              + "\"patch\",\"update\",\"watch\"]}")
+          .collect(Collectors.joining(","));
+      return new MockResponse()
+          .setResponseCode(200)
+          .setBody("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\"," + "\"groupVersion\":\""
+              + gv.group(1) + "\",\"resources\":[" + resources + "]}");
     }
     Matcher resource = RESOURCE.matcher(path);
     if (resource.find()) {
       Map<String, String> kinds = discovery.served().get(resource.group(1));
-      if (discovery.absent().contains(resource.group(1)) || (kinds != null && !kinds.containsKey(resource.group(2)))) {
+      if (discovery.absent().contains(resource.group(1))
+          || (kinds != null && !kinds.containsKey(resource.group(2)))) {
         return new MockResponse().setResponseCode(404).setBody(NOT_FOUND);
       }
     }

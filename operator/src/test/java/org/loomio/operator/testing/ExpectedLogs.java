@@ -70,7 +70,8 @@ public final class ExpectedLogs implements BeforeEachCallback, AfterEachCallback
   /** What the loggers wrote during the current test, as {@code LEVEL logger - message}. */
   public List<String> messages() {
     return captured.list.stream()
-        .map(e -> e.getLevel() + " " + e.getLoggerName().replaceAll(".*\\.", "") + " - " + e.getFormattedMessage())
+        .map(e -> e.getLevel() + " " + e.getLoggerName().replaceAll(".*\\.", "") + " - "
+            + e.getFormattedMessage())
         .toList();
   }
 }

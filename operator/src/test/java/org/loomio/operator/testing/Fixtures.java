@@ -25,8 +25,8 @@ public final class Fixtures {
 
   /** A resource named {@code name} in namespace {@code loomio} with the given spec (YAML, indented by 0). */
   public static LoomioDeployment resource(String name, String specYaml) {
-    String doc = "apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nmetadata:\n  name: " + name
-        + "\n  namespace: loomio\n  generation: 1\nspec:\n" + specYaml.indent(2);
+    String doc = "apiVersion: loomio.org/v1alpha1\nkind: LoomioDeployment\nmetadata:\n  name: "
+        + name + "\n  namespace: loomio\n  generation: 1\nspec:\n" + specYaml.indent(2);
     try {
       return YAML.readValue(doc, LoomioDeployment.class);
     } catch (IOException e) {
@@ -109,7 +109,9 @@ public final class Fixtures {
       return;
     }
     for (java.lang.reflect.Method getter : o.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+      if (getter.getParameterCount() != 0
+          || !getter.getName().startsWith("get")
+          || getter.getDeclaringClass() == Object.class) {
         continue;
       }
       try {

@@ -40,11 +40,20 @@ import org.loomio.operator.render.pod.HardeningExceptions;
  */
 public final class HardeningChecklist {
 
-  private static final Set<String> ALLOWED_VOLUME_TYPES = Set.of("configMap", "secret", "emptyDir", "projected",
-      "downwardAPI", "persistentVolumeClaim", "ephemeral", "csi", "image");
+  private static final Set<String> ALLOWED_VOLUME_TYPES = Set.of(
+      "configMap",
+      "secret",
+      "emptyDir",
+      "projected",
+      "downwardAPI",
+      "persistentVolumeClaim",
+      "ephemeral",
+      "csi",
+      "image");
   private static final Pattern SECRET_NAME = Pattern.compile(
       "(?i)(password|passwd|secret|token|bearer|api[_-]?key|private[_-]?key|_key$)");
-  private static final Pattern DIGEST_IMAGE = Pattern.compile("^[^@]+:[^:@/]+@sha256:[a-f0-9]{64}$");
+  private static final Pattern DIGEST_IMAGE =
+      Pattern.compile("^[^@]+:[^:@/]+@sha256:[a-f0-9]{64}$");
   private static final long MIN_ID = 10001;
 
   private final Stack stack;
@@ -53,9 +62,14 @@ public final class HardeningChecklist {
   private final List<String> failures = new ArrayList<>();
 
   private HardeningChecklist(Stack stack, ClusterCapabilities cluster, boolean digestsPinned) {
-    // the v1beta1 CronJob and PodDisruptionBudget of clusters before 1.21 are checked as the same object in v1
-    this.stack = new Stack(stack.objects().stream().map(HardeningChecklist::asV1).toList(), stack.omissions(),
-        stack.image(), stack.version(), stack.migrationJob());
+    // the v1beta1 CronJob and PodDisruptionBudget of clusters before 1.21 are checked as the same
+    // object in v1
+    this.stack = new Stack(
+        stack.objects().stream().map(HardeningChecklist::asV1).toList(),
+        stack.omissions(),
+        stack.image(),
+        stack.version(),
+        stack.migrationJob());
     this.cluster = cluster;
     this.digestsPinned = digestsPinned;
   }
@@ -65,7 +79,8 @@ public final class HardeningChecklist {
    *
    * @param digestsPinned whether every image of the spec is pinned by digest (then R17/R18 apply)
    */
-  public static List<String> check(Stack stack, ClusterCapabilities cluster, boolean digestsPinned) {
+  public static List<String> check(
+      Stack stack, ClusterCapabilities cluster, boolean digestsPinned) {
     HardeningChecklist c = new HardeningChecklist(stack, cluster, digestsPinned);
     c.run();
     return c.failures;
@@ -80,21 +95,34 @@ public final class HardeningChecklist {
       }
       if (o instanceof Deployment d) {
         pod(id, d.getSpec().getTemplate(), true, component(o));
-        workload(id, d.getSpec().getReplicas(), d.getSpec().getSelector(), d.getSpec().getTemplate(), component(o));
-        String strategy = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getType();
+        workload(
+            id,
+            d.getSpec().getReplicas(),
+            d.getSpec().getSelector(),
+            d.getSpec().getTemplate(),
+            component(o));
+        String strategy =
+            d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getType();
         if (hasService(component(o)) && strategy != null && !"RollingUpdate".equals(strategy)) {
-          fail(id, "R29", "Service-backed Deployment must use RollingUpdate (got " + strategy + ")");
+          fail(
+              id, "R29", "Service-backed Deployment must use RollingUpdate (got " + strategy + ")");
         }
       } else if (o instanceof StatefulSet s) {
         pod(id, s.getSpec().getTemplate(), true, component(o));
-        workload(id, s.getSpec().getReplicas(), s.getSpec().getSelector(), s.getSpec().getTemplate(), component(o));
+        workload(
+            id,
+            s.getSpec().getReplicas(),
+            s.getSpec().getSelector(),
+            s.getSpec().getTemplate(),
+            component(o));
       } else if (o instanceof Job j) {
         pod(id, j.getSpec().getTemplate(), false, component(o));
         if ("backup".equals(component(o))) {
           noDecryptionIdentity(id, j.getSpec().getTemplate());
         }
         isolated(id, j.getSpec().getTemplate().getMetadata().getLabels());
-        if (j.getSpec().getBackoffLimit() == null || j.getSpec().getActiveDeadlineSeconds() == null) {
+        if (j.getSpec().getBackoffLimit() == null
+            || j.getSpec().getActiveDeadlineSeconds() == null) {
           fail(id, "R39", "a Job needs an explicit backoffLimit and activeDeadlineSeconds");
         }
         String restart = j.getSpec().getTemplate().getSpec().getRestartPolicy();
@@ -112,24 +140,31 @@ public final class HardeningChecklist {
           noDecryptionIdentity(id, job.getTemplate());
         }
         if (!"Forbid".equals(spec.getConcurrencyPolicy())) {
-          fail(id, "R38", "concurrencyPolicy must be Forbid (got " + spec.getConcurrencyPolicy() + ")");
+          fail(
+              id,
+              "R38",
+              "concurrencyPolicy must be Forbid (got " + spec.getConcurrencyPolicy() + ")");
         }
         if (spec.getStartingDeadlineSeconds() == null || spec.getStartingDeadlineSeconds() < 10) {
           fail(id, "R38", "startingDeadlineSeconds must be set and >= 10");
         }
-        if (cluster.atLeast(1, 27) && (spec.getTimeZone() == null || spec.getTimeZone().isEmpty())) {
+        if (cluster.atLeast(1, 27)
+            && (spec.getTimeZone() == null || spec.getTimeZone().isEmpty())) {
           fail(id, "R38", "timeZone must be set");
         }
         if (spec.getSchedule().contains("TZ=")) {
           fail(id, "R38", "no TZ= or CRON_TZ= in the schedule");
         }
-        if (spec.getSuccessfulJobsHistoryLimit() == null || spec.getFailedJobsHistoryLimit() == null) {
+        if (spec.getSuccessfulJobsHistoryLimit() == null
+            || spec.getFailedJobsHistoryLimit() == null) {
           fail(id, "R39", "history limits must be explicit");
         }
         if (job.getTtlSecondsAfterFinished() != null) {
           fail(id, "R39", "ttlSecondsAfterFinished must be unset");
         }
-        if (job.getBackoffLimit() == null || job.getBackoffLimit() > 2 || job.getActiveDeadlineSeconds() == null) {
+        if (job.getBackoffLimit() == null
+            || job.getBackoffLimit() > 2
+            || job.getActiveDeadlineSeconds() == null) {
           fail(id, "R39", "backoffLimit must be explicit and <= 2, activeDeadlineSeconds explicit");
         }
         String restart = job.getTemplate().getSpec().getRestartPolicy();
@@ -152,9 +187,13 @@ public final class HardeningChecklist {
           }
         });
       } else if (o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ing) {
-        List<String> tlsHosts = ing.getSpec().getTls() == null ? List.of()
-            : ing.getSpec().getTls().stream().flatMap(t -> t.getHosts().stream()).toList();
-        if (ing.getSpec().getTls() == null || ing.getSpec().getTls().isEmpty()
+        List<String> tlsHosts = ing.getSpec().getTls() == null
+            ? List.of()
+            : ing.getSpec().getTls().stream()
+                .flatMap(t -> t.getHosts().stream())
+                .toList();
+        if (ing.getSpec().getTls() == null
+            || ing.getSpec().getTls().isEmpty()
             || ing.getSpec().getTls().stream().anyMatch(t -> t.getSecretName() == null)) {
           fail(id, "R33", "TLS with a secretName is required");
         }
@@ -163,11 +202,15 @@ public final class HardeningChecklist {
             fail(id, "R33", "host " + r.getHost() + " has no TLS");
           }
         });
-        Map<String, String> a = ing.getMetadata().getAnnotations() == null ? Map.of() : ing.getMetadata().getAnnotations();
+        Map<String, String> a = ing.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : ing.getMetadata().getAnnotations();
         if ("false".equals(a.get("nginx.ingress.kubernetes.io/ssl-redirect"))) {
           fail(id, "R33", "ssl-redirect must not be false");
         }
-        a.keySet().stream().filter(k -> k.contains("snippet")).forEach(k -> fail(id, "R34", "snippet annotation " + k));
+        a.keySet().stream()
+            .filter(k -> k.contains("snippet"))
+            .forEach(k -> fail(id, "R34", "snippet annotation " + k));
       } else if (o instanceof PodDisruptionBudget pdb) {
         boolean hasMax = pdb.getSpec().getMaxUnavailable() != null;
         boolean hasMin = pdb.getSpec().getMinAvailable() != null;
@@ -175,10 +218,13 @@ public final class HardeningChecklist {
           fail(id, "R26", "exactly one of minAvailable/maxUnavailable");
         }
         IntOrString max = pdb.getSpec().getMaxUnavailable();
-        if (max != null && (Objects.equals(max.getIntVal(), 0) || ("0".equals(max.getStrVal()) || "0%".equals(max.getStrVal())))) {
+        if (max != null
+            && (Objects.equals(max.getIntVal(), 0)
+                || ("0".equals(max.getStrVal()) || "0%".equals(max.getStrVal())))) {
           fail(id, "R26", "maxUnavailable must not be 0");
         }
-        if (cluster.hasPdbUnhealthyPodEvictionPolicy() && pdb.getSpec().getUnhealthyPodEvictionPolicy() == null) {
+        if (cluster.hasPdbUnhealthyPodEvictionPolicy()
+            && pdb.getSpec().getUnhealthyPodEvictionPolicy() == null) {
           fail(id, "R26", "unhealthyPodEvictionPolicy must be set");
         }
       }
@@ -205,17 +251,26 @@ public final class HardeningChecklist {
 
   /** R40: a backup pod holds public keys (or, in Passphrase mode, the recorded exception), never a private key. */
   private void noDecryptionIdentity(String id, PodTemplateSpec template) {
-    for (Volume v : template.getSpec().getVolumes() == null ? List.<Volume>of() : template.getSpec().getVolumes()) {
-      if (v.getSecret() != null && (v.getSecret().getSecretName().endsWith("-backup-key")
-          || (v.getSecret().getItems() != null && v.getSecret().getItems().stream()
-              .anyMatch(i -> "private.asc".equals(i.getPath()))))) {
+    for (Volume v : template.getSpec().getVolumes() == null
+        ? List.<Volume>of()
+        : template.getSpec().getVolumes()) {
+      if (v.getSecret() != null
+          && (v.getSecret().getSecretName().endsWith("-backup-key")
+              || (v.getSecret().getItems() != null
+                  && v.getSecret().getItems().stream()
+                      .anyMatch(i -> "private.asc".equals(i.getPath()))))) {
         fail(id, "R40", "the backup pod mounts a decryption key (volume " + v.getName() + ")");
       }
     }
     for (Container c : template.getSpec().getContainers()) {
       List<String> args = c.getArgs() == null ? List.of() : c.getArgs();
-      if (args.contains("backup") && !args.contains("--recipients") && !args.contains("--passphrase-file")) {
-        fail(id, "R40", "the backup agent must encrypt (to recipients, or with the recorded passphrase exception)");
+      if (args.contains("backup")
+          && !args.contains("--recipients")
+          && !args.contains("--passphrase-file")) {
+        fail(
+            id,
+            "R40",
+            "the backup agent must encrypt (to recipients, or with the recorded passphrase exception)");
       }
     }
   }
@@ -229,15 +284,23 @@ public final class HardeningChecklist {
   private void restoreDrill(String id, PodTemplateSpec template) {
     var spec = template.getSpec();
     if (spec.getServiceAccountName() == null || !spec.getServiceAccountName().endsWith("-drill")) {
-      fail(id, "R43", "the drill runs under its own ServiceAccount (got " + spec.getServiceAccountName() + ")");
+      fail(
+          id,
+          "R43",
+          "the drill runs under its own ServiceAccount (got " + spec.getServiceAccountName() + ")");
     }
     for (Volume v : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
       if (v.getSecret() != null && v.getSecret().getSecretName().endsWith("-secrets")) {
         fail(id, "R43", "the drill mounts the stack's credentials (volume " + v.getName() + ")");
       }
-      if (v.getPersistentVolumeClaim() != null && !(v.getPersistentVolumeClaim().getClaimName().endsWith("-backups")
-          && Boolean.TRUE.equals(v.getPersistentVolumeClaim().getReadOnly()))) {
-        fail(id, "R43", "the drill mounts a claim other than the backups, read-only (volume " + v.getName() + ")");
+      if (v.getPersistentVolumeClaim() != null
+          && !(v.getPersistentVolumeClaim().getClaimName().endsWith("-backups")
+              && Boolean.TRUE.equals(v.getPersistentVolumeClaim().getReadOnly()))) {
+        fail(
+            id,
+            "R43",
+            "the drill mounts a claim other than the backups, read-only (volume " + v.getName()
+                + ")");
       }
     }
     List<Container> all = new ArrayList<>(spec.getContainers());
@@ -245,12 +308,19 @@ public final class HardeningChecklist {
       all.addAll(spec.getInitContainers());
     }
     for (Container c : all) {
-      for (var e : c.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar>of() : c.getEnv()) {
+      for (var e :
+          c.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar>of() : c.getEnv()) {
         if (e.getValueFrom() != null && !e.getName().startsWith("AWS_")) {
-          fail(id, "R43", "container " + c.getName() + " reads " + e.getName() + " from the cluster");
+          fail(
+              id,
+              "R43",
+              "container " + c.getName() + " reads " + e.getName() + " from the cluster");
         }
         if (e.getName().startsWith("PG") || e.getName().startsWith("REDIS")) {
-          fail(id, "R43", "container " + c.getName() + " is given " + e.getName() + " of the live stack");
+          fail(
+              id,
+              "R43",
+              "container " + c.getName() + " is given " + e.getName() + " of the live stack");
         }
       }
     }
@@ -263,10 +333,12 @@ public final class HardeningChecklist {
         fail(id, "R43", "the drill's NetworkPolicy admits ingress");
       }
       for (var rule : p.getSpec().getEgress()) {
-        for (var port : rule.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort>of()
+        for (var port : rule.getPorts() == null
+            ? List.<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort>of()
             : rule.getPorts()) {
-          if (port.getPort() != null && (port.getPort().getIntVal() != null
-              && (port.getPort().getIntVal() == 5432 || port.getPort().getIntVal() == 6379))) {
+          if (port.getPort() != null
+              && (port.getPort().getIntVal() != null
+                  && (port.getPort().getIntVal() == 5432 || port.getPort().getIntVal() == 6379))) {
             fail(id, "R43", "the drill's NetworkPolicy reaches a database or Redis port");
           }
         }
@@ -281,14 +353,17 @@ public final class HardeningChecklist {
     if (policies.isEmpty()) {
       return; // switched off by the spec (spec.networkPolicy.enabled: false)
     }
-    boolean denied = policies.stream().anyMatch(p -> subset(p.getSpec().getPodSelector().getMatchLabels(), labels)
-        && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
-        && (p.getSpec().getIngress() == null || p.getSpec().getIngress().isEmpty())
-        && (p.getSpec().getEgress() == null || p.getSpec().getEgress().isEmpty()));
-    boolean allowed = policies.stream().anyMatch(p -> subset(p.getSpec().getPodSelector().getMatchLabels(), labels)
-        && p.getSpec().getPodSelector().getMatchLabels().containsKey(Labels.COMPONENT)
-        && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
-        && p.getSpec().getEgress() != null && !p.getSpec().getEgress().isEmpty());
+    boolean denied = policies.stream()
+        .anyMatch(p -> subset(p.getSpec().getPodSelector().getMatchLabels(), labels)
+            && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+            && (p.getSpec().getIngress() == null || p.getSpec().getIngress().isEmpty())
+            && (p.getSpec().getEgress() == null || p.getSpec().getEgress().isEmpty()));
+    boolean allowed = policies.stream()
+        .anyMatch(p -> subset(p.getSpec().getPodSelector().getMatchLabels(), labels)
+            && p.getSpec().getPodSelector().getMatchLabels().containsKey(Labels.COMPONENT)
+            && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+            && p.getSpec().getEgress() != null
+            && !p.getSpec().getEgress().isEmpty());
     if (!denied) {
       fail(id, "R30", "no default-deny NetworkPolicy selects the pods");
     }
@@ -297,13 +372,19 @@ public final class HardeningChecklist {
     }
   }
 
-  private void workload(String id, Integer replicas, LabelSelector selector, PodTemplateSpec template, String component) {
+  private void workload(
+      String id,
+      Integer replicas,
+      LabelSelector selector,
+      PodTemplateSpec template,
+      String component) {
     Map<String, String> labels = template.getMetadata().getLabels();
     isolated(id, labels);
     if (!subset(selector.getMatchLabels(), labels)) {
       fail(id, "R29", "selector must match the template labels");
     }
-    // R29 "instance label equals the object name" is a recorded waiver: instance is the LoomioDeployment's name.
+    // R29 "instance label equals the object name" is a recorded waiver: instance is the
+    // LoomioDeployment's name.
     int n = replicas == null ? 1 : replicas;
     PodSpec pod = template.getSpec();
     List<TopologySpreadConstraint> spread = pod.getTopologySpreadConstraints();
@@ -311,19 +392,32 @@ public final class HardeningChecklist {
       fail(id, "R28", "at least one topologySpreadConstraint");
     } else {
       for (TopologySpreadConstraint t : spread) {
-        if (t.getMaxSkew() == null || t.getMaxSkew() < 1 || t.getTopologyKey() == null
+        if (t.getMaxSkew() == null
+            || t.getMaxSkew() < 1
+            || t.getTopologyKey() == null
             || !Set.of("ScheduleAnyway", "DoNotSchedule").contains(t.getWhenUnsatisfiable())
-            || t.getLabelSelector() == null || !subset(t.getLabelSelector().getMatchLabels(), labels)) {
-          fail(id, "R28", "topologySpreadConstraint must select own pods with maxSkew >= 1 and a valid policy");
+            || t.getLabelSelector() == null
+            || !subset(t.getLabelSelector().getMatchLabels(), labels)) {
+          fail(
+              id,
+              "R28",
+              "topologySpreadConstraint must select own pods with maxSkew >= 1 and a valid policy");
         }
       }
     }
     if (n >= 2) {
-      boolean antiAffinity = pod.getAffinity() != null && pod.getAffinity().getPodAntiAffinity() != null
-          && antiAffinityTerms(pod).stream().anyMatch(t -> "kubernetes.io/hostname".equals(t.getTopologyKey())
-              && t.getLabelSelector() != null && subset(t.getLabelSelector().getMatchLabels(), labels));
+      boolean antiAffinity = pod.getAffinity() != null
+          && pod.getAffinity().getPodAntiAffinity() != null
+          && antiAffinityTerms(pod).stream()
+              .anyMatch(t -> "kubernetes.io/hostname".equals(t.getTopologyKey())
+                  && t.getLabelSelector() != null
+                  && subset(t.getLabelSelector().getMatchLabels(), labels));
       if (!antiAffinity) {
-        fail(id, "R27", replicas + " replicas need a podAntiAffinity term on kubernetes.io/hostname selecting own pods");
+        fail(
+            id,
+            "R27",
+            replicas
+                + " replicas need a podAntiAffinity term on kubernetes.io/hostname selecting own pods");
       }
       if (cluster.podDisruptionBudgetApi().isPresent()) {
         boolean covered = stack.all(PodDisruptionBudget.class).stream()
@@ -342,14 +436,16 @@ public final class HardeningChecklist {
       terms.addAll(anti.getRequiredDuringSchedulingIgnoredDuringExecution());
     }
     if (anti.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
-      anti.getPreferredDuringSchedulingIgnoredDuringExecution().forEach(w -> terms.add(w.getPodAffinityTerm()));
+      anti.getPreferredDuringSchedulingIgnoredDuringExecution()
+          .forEach(w -> terms.add(w.getPodAffinityTerm()));
     }
     return terms;
   }
 
   private void pod(String id, PodTemplateSpec template, boolean longRunning, String component) {
     PodSpec pod = template.getSpec();
-    if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID())
+    if (Boolean.TRUE.equals(pod.getHostNetwork())
+        || Boolean.TRUE.equals(pod.getHostPID())
         || Boolean.TRUE.equals(pod.getHostIPC())) {
       fail(id, "R02", "no host namespaces");
     }
@@ -358,7 +454,8 @@ public final class HardeningChecklist {
       fail(id, "R06", "pod securityContext missing");
       return;
     }
-    if (psc.getWindowsOptions() != null && Boolean.TRUE.equals(psc.getWindowsOptions().getHostProcess())) {
+    if (psc.getWindowsOptions() != null
+        && Boolean.TRUE.equals(psc.getWindowsOptions().getHostProcess())) {
       fail(id, "R02", "no hostProcess");
     }
     if (!Boolean.TRUE.equals(psc.getRunAsNonRoot())) {
@@ -370,21 +467,29 @@ public final class HardeningChecklist {
     if (psc.getSupplementalGroups() != null && psc.getSupplementalGroups().contains(0L)) {
       fail(id, "R08", "no supplemental group 0");
     }
-    if (psc.getSeccompProfile() == null || !"RuntimeDefault".equals(psc.getSeccompProfile().getType())) {
+    if (psc.getSeccompProfile() == null
+        || !"RuntimeDefault".equals(psc.getSeccompProfile().getType())) {
       fail(id, "R10", "pod seccompProfile must be RuntimeDefault");
     }
-    if (psc.getAppArmorProfile() != null && "Unconfined".equals(psc.getAppArmorProfile().getType())) {
+    if (psc.getAppArmorProfile() != null
+        && "Unconfined".equals(psc.getAppArmorProfile().getType())) {
       fail(id, "R11", "AppArmor must not be Unconfined");
     }
     if (psc.getSeLinuxOptions() != null) {
       fail(id, "R12", "no seLinuxOptions");
     }
     if (psc.getSysctls() != null && !psc.getSysctls().isEmpty()) {
-      boolean waived = "hocuspocus".equals(component) && psc.getSysctls().size() == 1
-          && HardeningExceptions.HOCUSPOCUS_PORT_SYSCTL.equals(psc.getSysctls().get(0).getName())
-          && HardeningExceptions.HOCUSPOCUS_PORT_SYSCTL_VALUE.equals(psc.getSysctls().get(0).getValue());
+      boolean waived = "hocuspocus".equals(component)
+          && psc.getSysctls().size() == 1
+          && HardeningExceptions.HOCUSPOCUS_PORT_SYSCTL.equals(
+              psc.getSysctls().get(0).getName())
+          && HardeningExceptions.HOCUSPOCUS_PORT_SYSCTL_VALUE.equals(
+              psc.getSysctls().get(0).getValue());
       if (!waived) {
-        fail(id, "R12", "no sysctls (only the recorded hocuspocus port waiver): " + psc.getSysctls());
+        fail(
+            id,
+            "R12",
+            "no sysctls (only the recorded hocuspocus port waiver): " + psc.getSysctls());
       }
     }
     if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
@@ -395,7 +500,8 @@ public final class HardeningChecklist {
       fail(id, "R20", "serviceAccountName must be set and not 'default'");
     } else if (stack.get(ServiceAccount.class, sa).isEmpty()) {
       fail(id, "R20", "ServiceAccount " + sa + " is not part of the stack");
-    } else if (!Boolean.FALSE.equals(stack.get(ServiceAccount.class, sa).get().getAutomountServiceAccountToken())) {
+    } else if (!Boolean.FALSE.equals(
+        stack.get(ServiceAccount.class, sa).get().getAutomountServiceAccountToken())) {
       fail(id, "R19", "ServiceAccount " + sa + " must not automount its token");
     }
     for (Volume v : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
@@ -440,16 +546,24 @@ public final class HardeningChecklist {
     Long uid = sc.getRunAsUser() != null ? sc.getRunAsUser() : psc.getRunAsUser();
     Long gid = sc.getRunAsGroup() != null ? sc.getRunAsGroup() : psc.getRunAsGroup();
     if (uid == null || uid < MIN_ID || gid == null || gid < MIN_ID) {
-      fail(id, "R07", "effective runAsUser and runAsGroup must be >= " + MIN_ID + " (got " + uid + "/" + gid + ")");
+      fail(
+          id,
+          "R07",
+          "effective runAsUser and runAsGroup must be >= " + MIN_ID + " (got " + uid + "/" + gid
+              + ")");
     }
-    if (sc.getCapabilities() == null || sc.getCapabilities().getDrop() == null
+    if (sc.getCapabilities() == null
+        || sc.getCapabilities().getDrop() == null
         || !sc.getCapabilities().getDrop().contains("ALL")) {
       fail(id, "R09", "capabilities.drop must contain ALL");
     }
-    if (sc.getCapabilities() != null && sc.getCapabilities().getAdd() != null && !sc.getCapabilities().getAdd().isEmpty()) {
+    if (sc.getCapabilities() != null
+        && sc.getCapabilities().getAdd() != null
+        && !sc.getCapabilities().getAdd().isEmpty()) {
       fail(id, "R09", "capabilities.add must be empty");
     }
-    if (sc.getSeccompProfile() != null && "Unconfined".equals(sc.getSeccompProfile().getType())) {
+    if (sc.getSeccompProfile() != null
+        && "Unconfined".equals(sc.getSeccompProfile().getType())) {
       fail(id, "R10", "no Unconfined seccomp");
     }
     if (sc.getProcMount() != null && !"Default".equals(sc.getProcMount())) {
@@ -474,7 +588,9 @@ public final class HardeningChecklist {
         Quantity request = r.getRequests().get(key);
         Quantity limit = r.getLimits().get(key);
         String rule = "ephemeral-storage".equals(key) ? "R16" : "R15";
-        if (request == null || limit == null || request.getNumericalAmount().signum() <= 0
+        if (request == null
+            || limit == null
+            || request.getNumericalAmount().signum() <= 0
             || limit.getNumericalAmount().signum() <= 0) {
           fail(id, rule, key + " request and limit must be set and > 0");
         } else if (request.getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
@@ -487,13 +603,17 @@ public final class HardeningChecklist {
         fail(id, "R17", "image must be repository:tag@sha256:... (got " + c.getImage() + ")");
       }
       if (!"Always".equals(c.getImagePullPolicy())) {
-        fail(id, "R18", "imagePullPolicy must be Always with a digest (got " + c.getImagePullPolicy() + ")");
+        fail(
+            id,
+            "R18",
+            "imagePullPolicy must be Always with a digest (got " + c.getImagePullPolicy() + ")");
       }
     } else if (c.getImage().endsWith(":latest") || !c.getImage().contains(":")) {
       fail(id, "R17", "image needs an explicit tag other than latest (got " + c.getImage() + ")");
     }
     for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
-      if (e.getValue() != null && (SECRET_NAME.matcher(e.getName()).find() || e.getValue().contains("PRIVATE KEY"))) {
+      if (e.getValue() != null
+          && (SECRET_NAME.matcher(e.getName()).find() || e.getValue().contains("PRIVATE KEY"))) {
         fail(id, "R22", "env " + e.getName() + " must not hold a literal secret");
       }
     }
@@ -501,9 +621,12 @@ public final class HardeningChecklist {
       if (p == null) {
         continue;
       }
-      IntOrString port = p.getHttpGet() != null ? p.getHttpGet().getPort()
+      IntOrString port = p.getHttpGet() != null
+          ? p.getHttpGet().getPort()
           : p.getTcpSocket() != null ? p.getTcpSocket().getPort() : null;
-      String host = p.getHttpGet() != null ? p.getHttpGet().getHost() : p.getTcpSocket() != null ? p.getTcpSocket().getHost() : null;
+      String host = p.getHttpGet() != null
+          ? p.getHttpGet().getHost()
+          : p.getTcpSocket() != null ? p.getTcpSocket().getHost() : null;
       if (host != null && !host.isEmpty()) {
         fail(id, "R12", "probe host must be empty");
       }
@@ -517,7 +640,9 @@ public final class HardeningChecklist {
     if ("worker".equals(component)) {
       return; // waiver R23: the worker has no health endpoint (HardeningExceptions)
     }
-    if (c.getReadinessProbe() == null || c.getLivenessProbe() == null || c.getStartupProbe() == null) {
+    if (c.getReadinessProbe() == null
+        || c.getLivenessProbe() == null
+        || c.getStartupProbe() == null) {
       fail(id, "R23", "readiness, liveness and startup probes required");
       return;
     }
@@ -527,13 +652,17 @@ public final class HardeningChecklist {
   }
 
   private static boolean sameCheck(Probe a, Probe b) {
-    return Objects.equals(a.getHttpGet(), b.getHttpGet()) && Objects.equals(a.getTcpSocket(), b.getTcpSocket())
-        && Objects.equals(a.getExec(), b.getExec()) && Objects.equals(a.getGrpc(), b.getGrpc());
+    return Objects.equals(a.getHttpGet(), b.getHttpGet())
+        && Objects.equals(a.getTcpSocket(), b.getTcpSocket())
+        && Objects.equals(a.getExec(), b.getExec())
+        && Objects.equals(a.getGrpc(), b.getGrpc());
   }
 
   private static boolean declared(Container c, IntOrString port) {
     for (ContainerPort p : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
-      if (port.getStrVal() != null ? port.getStrVal().equals(p.getName()) : Objects.equals(port.getIntVal(), p.getContainerPort())) {
+      if (port.getStrVal() != null
+          ? port.getStrVal().equals(p.getName())
+          : Objects.equals(port.getIntVal(), p.getContainerPort())) {
         return true;
       }
     }
@@ -564,7 +693,9 @@ public final class HardeningChecklist {
   }
 
   private static boolean subset(Map<String, String> selector, Map<String, String> labels) {
-    return selector != null && !selector.isEmpty() && labels != null
+    return selector != null
+        && !selector.isEmpty()
+        && labels != null
         && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
 

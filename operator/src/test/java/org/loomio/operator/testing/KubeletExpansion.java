@@ -56,8 +56,11 @@ public final class KubeletExpansion {
     }
     for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
       if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
-        env.put(e.getName(), secretMarker(e.getValueFrom().getSecretKeyRef().getName(),
-            e.getValueFrom().getSecretKeyRef().getKey()));
+        env.put(
+            e.getName(),
+            secretMarker(
+                e.getValueFrom().getSecretKeyRef().getName(),
+                e.getValueFrom().getSecretKeyRef().getKey()));
       } else if (e.getValueFrom() != null) {
         env.put(e.getName(), "<<" + e.getName() + " from the downward API or a ConfigMap>>");
       } else {

@@ -40,9 +40,11 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesClient client;
   /** What the operator renders for: fixed (the newest), or discovered from the mock like from a real server. */
   private final java.util.function.Supplier<ClusterCapabilities> capabilities;
+
   private Operator operator;
   private org.loomio.operator.runtime.OperatorMetrics metrics;
-  private final java.util.List<KubernetesClient> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<KubernetesClient> extraClients =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The newest Kubernetes with Gateway API and Traefik's CRDs (the mock stores any typed resource). */
   public MockCluster() {
@@ -55,23 +57,40 @@ public final class MockCluster implements AutoCloseable {
    * get 404). The operator discovers that from the mock, as from a real server.
    */
   public static MockCluster kubernetes120() {
-    return new MockCluster(new CountingDispatcher.Discovery(20, Map.of(
-        "batch/v1", Map.of("jobs", "Job"),
-        "batch/v1beta1", Map.of("cronjobs", "CronJob"),
-        "policy/v1beta1", Map.of("poddisruptionbudgets", "PodDisruptionBudget", "podsecuritypolicies", "PodSecurityPolicy"),
-        "networking.k8s.io/v1", Map.of("networkpolicies", "NetworkPolicy", "ingresses", "Ingress",
-            "ingressclasses", "IngressClass")),
+    return new MockCluster(new CountingDispatcher.Discovery(
+        20,
+        Map.of(
+            "batch/v1", Map.of("jobs", "Job"),
+            "batch/v1beta1", Map.of("cronjobs", "CronJob"),
+            "policy/v1beta1",
+                Map.of(
+                    "poddisruptionbudgets",
+                    "PodDisruptionBudget",
+                    "podsecuritypolicies",
+                    "PodSecurityPolicy"),
+            "networking.k8s.io/v1",
+                Map.of(
+                    "networkpolicies",
+                    "NetworkPolicy",
+                    "ingresses",
+                    "Ingress",
+                    "ingressclasses",
+                    "IngressClass")),
         Set.of("policy/v1", "gateway.networking.k8s.io/v1", "traefik.io/v1alpha1")));
   }
 
   private MockCluster(CountingDispatcher.Discovery discovery) {
     dispatcher = new CountingDispatcher(discovery);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server = new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
-    capabilities = discovery == null ? ClusterCapabilitiesProvider.fixed(ClusterCapabilities.newest())
+    capabilities = discovery == null
+        ? ClusterCapabilitiesProvider.fixed(ClusterCapabilities.newest())
         : ClusterCapabilitiesProvider.discovering(client, java.time.Duration.ofMinutes(10));
-    for (String crdFile : java.util.List.of(CrdSchema.CRD_RESOURCE, "/META-INF/fabric8/loomiobackups.loomio.org-v1.yml",
+    for (String crdFile : java.util.List.of(
+        CrdSchema.CRD_RESOURCE,
+        "/META-INF/fabric8/loomiobackups.loomio.org-v1.yml",
         "/META-INF/fabric8/loomiorestores.loomio.org-v1.yml")) {
       try (InputStream crd = CrdSchema.class.getResourceAsStream(crdFile)) {
         client.load(crd).create();
@@ -95,10 +114,11 @@ public final class MockCluster implements AutoCloseable {
     return operator;
   }
 
-
   /** What the mock cannot do (server-side apply), turned off; production keeps it. */
-  public static final java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>
-      NO_SSA = o -> o.withSSABasedCreateUpdateMatchForDependentResources(false).withUseSSAToPatchPrimaryResource(false);
+  public static final java.util.function.Consumer<
+          io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>
+      NO_SSA = o -> o.withSSABasedCreateUpdateMatchForDependentResources(false)
+      .withUseSSAToPatchPrimaryResource(false);
 
   public void startOperator() {
     startOperator(java.time.Clock.systemUTC());
@@ -107,8 +127,14 @@ public final class MockCluster implements AutoCloseable {
   /** The operator, whose LoomioBackup and LoomioRestore controllers read this clock. */
   public void startOperator(java.time.Clock clock) {
     metrics = org.loomio.operator.runtime.OperatorMetrics.inMemory();
-    operator = LoomioOperator.create(client, org.loomio.operator.runtime.OperatorSettings.defaults()
-        .withNamespaces(Set.of()), capabilities, metrics, null, NO_SSA, clock);
+    operator = LoomioOperator.create(
+        client,
+        org.loomio.operator.runtime.OperatorSettings.defaults().withNamespaces(Set.of()),
+        capabilities,
+        metrics,
+        null,
+        NO_SSA,
+        clock);
     operator.start();
   }
 
@@ -117,8 +143,10 @@ public final class MockCluster implements AutoCloseable {
    * {@code loomio.stacks} gauge counts every stack whose conditions it observed).
    */
   public int stacksObservedSinceStart() {
-    return (int) metrics.registry().find("loomio.stacks").tag("condition", "Ready").gauges().stream()
-        .mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+    return (int)
+        metrics.registry().find("loomio.stacks").tag("condition", "Ready").gauges().stream()
+            .mapToDouble(io.micrometer.core.instrument.Gauge::value)
+            .sum();
   }
 
   /**
@@ -151,7 +179,8 @@ public final class MockCluster implements AutoCloseable {
    * Edits the status of an object as its controller would: read, change, write, again on a conflict; an
    * object deleted meanwhile (404) is left alone, as a controller would.
    */
-  public static <T extends HasMetadata> void editStatus(io.fabric8.kubernetes.client.dsl.Resource<T> resource,
+  public static <T extends HasMetadata> void editStatus(
+      io.fabric8.kubernetes.client.dsl.Resource<T> resource,
       java.util.function.UnaryOperator<T> change) {
     try {
       retryOnConflict(() -> resource.editStatus(change));
@@ -163,7 +192,8 @@ public final class MockCluster implements AutoCloseable {
   }
 
   /** Edits an object (a user's or another app's change): read, change, write, again on a conflict. */
-  public static <T extends HasMetadata> T edit(io.fabric8.kubernetes.client.dsl.Resource<T> resource,
+  public static <T extends HasMetadata> T edit(
+      io.fabric8.kubernetes.client.dsl.Resource<T> resource,
       java.util.function.UnaryOperator<T> change) {
     return retryOnConflict(() -> resource.edit(change));
   }
@@ -174,14 +204,20 @@ public final class MockCluster implements AutoCloseable {
    * Close it to stop it.
    */
   public org.loomio.operator.runtime.OperatorRuntime startRuntime(
-      org.loomio.operator.runtime.OperatorSettings settings, Runnable onLostLease) throws java.io.IOException {
+      org.loomio.operator.runtime.OperatorSettings settings, Runnable onLostLease)
+      throws java.io.IOException {
     var metrics = org.loomio.operator.runtime.OperatorMetrics.prometheus();
     KubernetesClient own = server.createClient(b -> b.withHttpClientBuilderConsumer(
         h -> h.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter())));
     extraClients.add(own);
-    return org.loomio.operator.runtime.OperatorRuntime.start(own, metrics, settings,
-        new org.loomio.operator.runtime.OperatorRuntime.Ports(0, 0), capabilities,
-        onLostLease, NO_SSA);
+    return org.loomio.operator.runtime.OperatorRuntime.start(
+        own,
+        metrics,
+        settings,
+        new org.loomio.operator.runtime.OperatorRuntime.Ports(0, 0),
+        capabilities,
+        onLostLease,
+        NO_SSA);
   }
 
   /** Every request the server received since the last {@link #clearWrites()}. */
@@ -199,7 +235,14 @@ public final class MockCluster implements AutoCloseable {
   /** Creates the namespace unless it exists. */
   public void namespace(String name) {
     if (client.namespaces().withName(name).get() == null) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .endMetadata()
+              .build())
+          .create();
     }
   }
 
@@ -213,27 +256,128 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public LoomioDeployment get(String namespace, String name) {
-    return client.resources(LoomioDeployment.class).inNamespace(namespace).withName(name).get();
+    return client
+        .resources(LoomioDeployment.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
   }
 
   /** resourceVersion of every object the operator manages in a namespace, by kind/name. */
   public Map<String, String> versions(String namespace) {
     Map<String, String> v = new LinkedHashMap<>();
-    put(v, client.serviceAccounts().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.configMaps().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.secrets().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.persistentVolumeClaims().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.services().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.apps().statefulSets().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.apps().deployments().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.network().v1().networkPolicies().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.network().v1().ingresses().inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(namespace)
-        .withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.resources(org.loomio.operator.reconcile.thirdparty.TraefikMiddleware.class).inNamespace(namespace)
-        .withLabel(Labels.MANAGED_BY).list().getItems());
-    put(v, client.resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class).inNamespace(namespace).withLabel(Labels.MANAGED_BY).list().getItems());
+    put(
+        v,
+        client
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .secrets()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .persistentVolumeClaims()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .services()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .network()
+            .v1()
+            .ingresses()
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .resources(org.loomio.operator.reconcile.thirdparty.TraefikMiddleware.class)
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
+    put(
+        v,
+        client
+            .resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
+            .inNamespace(namespace)
+            .withLabel(Labels.MANAGED_BY)
+            .list()
+            .getItems());
     return v;
   }
 
@@ -243,9 +387,16 @@ public final class MockCluster implements AutoCloseable {
    */
   public void collectGarbage(String namespace) {
     java.util.Set<String> live = new java.util.HashSet<>();
-    for (Class<? extends HasMetadata> owner : java.util.List.of(LoomioDeployment.class,
-        org.loomio.operator.api.v1alpha1.LoomioBackup.class, org.loomio.operator.api.v1alpha1.LoomioRestore.class)) {
-      client.resources(owner).inNamespace(namespace).list().getItems().forEach(o -> live.add(o.getMetadata().getUid()));
+    for (Class<? extends HasMetadata> owner : java.util.List.of(
+        LoomioDeployment.class,
+        org.loomio.operator.api.v1alpha1.LoomioBackup.class,
+        org.loomio.operator.api.v1alpha1.LoomioRestore.class)) {
+      client
+          .resources(owner)
+          .inNamespace(namespace)
+          .list()
+          .getItems()
+          .forEach(o -> live.add(o.getMetadata().getUid()));
     }
     java.util.List<HasMetadata> all = new java.util.ArrayList<>();
     all.addAll(client.serviceAccounts().inNamespace(namespace).list().getItems());
@@ -255,20 +406,27 @@ public final class MockCluster implements AutoCloseable {
     all.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
     all.addAll(client.batch().v1().jobs().inNamespace(namespace).list().getItems());
     all.addAll(client.batch().v1().cronjobs().inNamespace(namespace).list().getItems());
-    all.addAll(client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
+    all.addAll(
+        client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
     all.addAll(client.network().v1().ingresses().inNamespace(namespace).list().getItems());
-    all.addAll(client.resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
-        .inNamespace(namespace).list().getItems());
+    all.addAll(client
+        .resources(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
+        .inNamespace(namespace)
+        .list()
+        .getItems());
     for (HasMetadata o : all) {
       var refs = o.getMetadata().getOwnerReferences();
-      if (refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> live.contains(r.getUid()))) {
+      if (refs != null
+          && !refs.isEmpty()
+          && refs.stream().noneMatch(r -> live.contains(r.getUid()))) {
         client.resource(o).delete();
       }
     }
   }
 
   private static void put(Map<String, String> v, java.util.List<? extends HasMetadata> items) {
-    items.forEach(i -> v.put(i.getKind() + "/" + i.getMetadata().getName(), i.getMetadata().getResourceVersion()));
+    items.forEach(i ->
+        v.put(i.getKind() + "/" + i.getMetadata().getName(), i.getMetadata().getResourceVersion()));
   }
 
   /**
@@ -282,22 +440,55 @@ public final class MockCluster implements AutoCloseable {
 
   /** Plays the Deployment and StatefulSet controllers only: every pod ready at the current spec. */
   public void runWorkloads(String namespace, String instance) {
-    for (Deployment d : client.apps().deployments().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
-      editStatus(client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()), x -> {
-        // the spec as it is now (the operator may have changed it since the list)
-        int replicas = x.getSpec().getReplicas() == null ? 1 : x.getSpec().getReplicas();
-        x.setStatus(new DeploymentStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
-            .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
-            .withAvailableReplicas(replicas).build());
-        return x;
-      });
+    for (Deployment d : client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withLabel(Labels.INSTANCE, instance)
+        .list()
+        .getItems()) {
+      editStatus(
+          client
+              .apps()
+              .deployments()
+              .inNamespace(namespace)
+              .withName(d.getMetadata().getName()),
+          x -> {
+            // the spec as it is now (the operator may have changed it since the list)
+            int replicas = x.getSpec().getReplicas() == null ? 1 : x.getSpec().getReplicas();
+            x.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(x.getMetadata().getGeneration())
+                .withReplicas(replicas)
+                .withUpdatedReplicas(replicas)
+                .withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas)
+                .build());
+            return x;
+          });
     }
-    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
-      editStatus(client.apps().statefulSets().inNamespace(namespace).withName(s.getMetadata().getName()), x -> {
-        x.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(x.getMetadata().getGeneration())
-            .withReplicas(1).withReadyReplicas(1).withCurrentRevision("r1").withUpdateRevision("r1").build());
-        return x;
-      });
+    for (StatefulSet s : client
+        .apps()
+        .statefulSets()
+        .inNamespace(namespace)
+        .withLabel(Labels.INSTANCE, instance)
+        .list()
+        .getItems()) {
+      editStatus(
+          client
+              .apps()
+              .statefulSets()
+              .inNamespace(namespace)
+              .withName(s.getMetadata().getName()),
+          x -> {
+            x.setStatus(new StatefulSetStatusBuilder()
+                .withObservedGeneration(x.getMetadata().getGeneration())
+                .withReplicas(1)
+                .withReadyReplicas(1)
+                .withCurrentRevision("r1")
+                .withUpdateRevision("r1")
+                .build());
+            return x;
+          });
     }
   }
 
@@ -306,30 +497,68 @@ public final class MockCluster implements AutoCloseable {
    * migration Job, which waits for it.
    */
   public void completeRoleSetup(String namespace, String instance) {
-    for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.INSTANCE, instance)
-        .withLabel(Labels.COMPONENT, org.loomio.operator.render.Component.DB_ROLES.label()).list().getItems()) {
+    for (Job j : client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withLabel(Labels.INSTANCE, instance)
+        .withLabel(Labels.COMPONENT, org.loomio.operator.render.Component.DB_ROLES.label())
+        .list()
+        .getItems()) {
       if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {
-        editStatus(client.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()), x -> {
-          x.setStatus(new JobStatusBuilder().withSucceeded(1).addNewCondition().withType("Complete").withStatus("True")
-              .endCondition().build());
-          return x;
-        });
+        editStatus(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(j.getMetadata().getName()),
+            x -> {
+              x.setStatus(new JobStatusBuilder()
+                  .withSucceeded(1)
+                  .addNewCondition()
+                  .withType("Complete")
+                  .withStatus("True")
+                  .endCondition()
+                  .build());
+              return x;
+            });
       }
     }
   }
 
   /** Plays the Job controller: every Job of the stack without an outcome succeeds. */
   public void completeJobs(String namespace, String instance) {
-    for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.INSTANCE, instance).list().getItems()) {
+    for (Job j : client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withLabel(Labels.INSTANCE, instance)
+        .list()
+        .getItems()) {
       if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {
-        editStatus(client.batch().v1().jobs().inNamespace(namespace).withName(j.getMetadata().getName()), x -> {
-          if (x.getStatus() != null && x.getStatus().getSucceeded() != null) {
-            return x;
-          }
-          x.setStatus(new JobStatusBuilder().withSucceeded(1).addNewCondition().withType("Complete").withStatus("True")
-              .endCondition().build());
-          return x;
-        });
+        editStatus(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(j.getMetadata().getName()),
+            x -> {
+              if (x.getStatus() != null && x.getStatus().getSucceeded() != null) {
+                return x;
+              }
+              x.setStatus(new JobStatusBuilder()
+                  .withSucceeded(1)
+                  .addNewCondition()
+                  .withType("Complete")
+                  .withStatus("True")
+                  .endCondition()
+                  .build());
+              return x;
+            });
       }
     }
   }

@@ -15,8 +15,12 @@ public final class Pods {
   private Pods() {}
 
   public static Container container(PodTemplateSpec t, String name) {
-    return t.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
-        .or(() -> t.getSpec().getInitContainers().stream().filter(c -> c.getName().equals(name)).findFirst())
+    return t.getSpec().getContainers().stream()
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .or(() -> t.getSpec().getInitContainers().stream()
+            .filter(c -> c.getName().equals(name))
+            .findFirst())
         .orElseThrow(() -> new AssertionError("no container " + name));
   }
 
@@ -25,8 +29,10 @@ public final class Pods {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
       if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
-        env.put(e.getName(), "secret:" + e.getValueFrom().getSecretKeyRef().getName() + "/"
-            + e.getValueFrom().getSecretKeyRef().getKey());
+        env.put(
+            e.getName(),
+            "secret:" + e.getValueFrom().getSecretKeyRef().getName() + "/"
+                + e.getValueFrom().getSecretKeyRef().getKey());
       } else {
         env.put(e.getName(), e.getValue());
       }
@@ -35,7 +41,9 @@ public final class Pods {
   }
 
   public static Optional<Volume> volume(PodTemplateSpec t, String name) {
-    return t.getSpec().getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst();
+    return t.getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst();
   }
 
   public static Map<String, String> mounts(Container c) {

@@ -32,7 +32,14 @@ final class CelCost {
   /** What a value of the rule is, as far as its cost goes. */
   record Shape(Kind kind, JsonNode schema, long size, Shape element, Shape key, String path) {
 
-    enum Kind { STRING, SCALAR, LIST, MAP, OBJECT, METADATA }
+    enum Kind {
+      STRING,
+      SCALAR,
+      LIST,
+      MAP,
+      OBJECT,
+      METADATA
+    }
 
     static Shape string(long length, String path) {
       return new Shape(Kind.STRING, null, length, null, null, path);
@@ -78,14 +85,23 @@ final class CelCost {
         return Shape.string(length, path);
       }
       case "array" -> {
-        return new Shape(Shape.Kind.LIST, schema, schema.has("maxItems") ? schema.get("maxItems").asLong() : -1,
-            shape(schema.path("items"), path + "[]"), null, path);
+        return new Shape(
+            Shape.Kind.LIST,
+            schema,
+            schema.has("maxItems") ? schema.get("maxItems").asLong() : -1,
+            shape(schema.path("items"), path + "[]"),
+            null,
+            path);
       }
       case "object" -> {
         if (schema.path("additionalProperties").isObject()) {
-          return new Shape(Shape.Kind.MAP, schema,
+          return new Shape(
+              Shape.Kind.MAP,
+              schema,
               schema.has("maxProperties") ? schema.get("maxProperties").asLong() : -1,
-              shape(schema.get("additionalProperties"), path + "{}"), Shape.string(-1, path + " (a key)"), path);
+              shape(schema.get("additionalProperties"), path + "{}"),
+              Shape.string(-1, path + " (a key)"),
+              path);
         }
         if (path.equals("<root>.metadata") || path.equals("metadata")) {
           return new Shape(Shape.Kind.METADATA, schema, 1, null, null, path);
@@ -103,7 +119,8 @@ final class CelCost {
       return new Shape(Shape.Kind.METADATA, parent.schema(), 1, null, null, "metadata");
     }
     if (parent.kind() == Shape.Kind.METADATA) {
-      // ObjectMeta as the API server declares it to CEL: name and generateName are DNS subdomains at most
+      // ObjectMeta as the API server declares it to CEL: name and generateName are DNS subdomains
+      // at most
       return switch (field) {
         case "name", "generateName" -> Shape.string(253, parent.path() + "." + field);
         case "namespace" -> Shape.string(63, parent.path() + "." + field);
@@ -124,8 +141,11 @@ final class CelCost {
     switch (e.getKind()) {
       case CONSTANT -> {
         CelConstant c = e.constant();
-        return new Estimate(0, c.getKind() == CelConstant.Kind.STRING_VALUE
-            ? Shape.string(c.stringValue().length(), "'" + c.stringValue() + "'") : Shape.scalar("a constant"));
+        return new Estimate(
+            0,
+            c.getKind() == CelConstant.Kind.STRING_VALUE
+                ? Shape.string(c.stringValue().length(), "'" + c.stringValue() + "'")
+                : Shape.scalar("a constant"));
       }
       case IDENT -> {
         Shape s = scope.get(e.ident().name());
@@ -137,7 +157,8 @@ final class CelCost {
           child(operand.shape(), e.select().field(), true);
           return new Estimate(operand.cost() + 1, Shape.scalar("has()"));
         }
-        return new Estimate(operand.cost() + 1, child(operand.shape(), e.select().field(), true));
+        return new Estimate(
+            operand.cost() + 1, child(operand.shape(), e.select().field(), true));
       }
       case LIST -> {
         long cost = 10;
@@ -145,10 +166,18 @@ final class CelCost {
         for (CelExpr element : e.list().elements()) {
           Estimate x = estimate(element, scope);
           cost += x.cost();
-          longest = Math.max(longest, x.shape().kind() == Shape.Kind.STRING ? x.shape().size() : 1);
+          longest = Math.max(
+              longest, x.shape().kind() == Shape.Kind.STRING ? x.shape().size() : 1);
         }
-        return new Estimate(cost, new Shape(Shape.Kind.LIST, null, e.list().elements().size(),
-            Shape.string(longest, "a list literal's element"), null, "a list literal"));
+        return new Estimate(
+            cost,
+            new Shape(
+                Shape.Kind.LIST,
+                null,
+                e.list().elements().size(),
+                Shape.string(longest, "a list literal's element"),
+                null,
+                "a list literal"));
       }
       case MAP, STRUCT -> {
         problems.add("a map or message literal: not costed");
@@ -188,15 +217,16 @@ final class CelCost {
       n = 1;
       element = Shape.scalar("?");
     } else if (n < 0) {
-      problems.add("unbounded: " + over.path() + " (" + (over.kind() == Shape.Kind.LIST ? "maxItems" : "maxProperties")
-          + " missing)");
+      problems.add("unbounded: " + over.path() + " ("
+          + (over.kind() == Shape.Kind.LIST ? "maxItems" : "maxProperties") + " missing)");
       n = 1;
     }
     Map<String, Shape> inner = new HashMap<>(scope);
     inner.put(c.iterVar(), element);
     inner.put(c.accuVar(), Shape.scalar(c.accuVar()));
     long cost = range.cost() + estimate(c.accuInit(), scope).cost();
-    long perItem = estimate(c.loopCondition(), inner).cost() + estimate(c.loopStep(), inner).cost();
+    long perItem = estimate(c.loopCondition(), inner).cost()
+        + estimate(c.loopStep(), inner).cost();
     cost += n * perItem;
     cost += estimate(c.result(), inner).cost();
     return new Estimate(cost, Shape.scalar("a comprehension's result"));
@@ -231,15 +261,18 @@ final class CelCost {
       case "matches" -> {
         Shape subject = target != null ? target.shape() : a[0].shape();
         Shape pattern = a[a.length - 1].shape();
-        return new Estimate(cost + tenth(length(subject)) * quarter(length(pattern)), Shape.scalar("matches"));
+        return new Estimate(
+            cost + tenth(length(subject)) * quarter(length(pattern)), Shape.scalar("matches"));
       }
       case "startsWith", "endsWith", "contains" -> {
         Shape subject = target != null ? target.shape() : a[0].shape();
-        return new Estimate(cost + tenth(Math.max(length(subject), length(a[a.length - 1].shape()))),
+        return new Estimate(
+            cost + tenth(Math.max(length(subject), length(a[a.length - 1].shape()))),
             Shape.scalar(f));
       }
       case "_==_", "_!=_" -> {
-        return new Estimate(cost + Math.max(traversal(a[0].shape()), traversal(a[1].shape())), Shape.scalar(f));
+        return new Estimate(
+            cost + Math.max(traversal(a[0].shape()), traversal(a[1].shape())), Shape.scalar(f));
       }
       case "@in" -> {
         Shape list = a[1].shape();
@@ -249,7 +282,8 @@ final class CelCost {
           n = 1;
         }
         Shape element = list.kind() == Shape.Kind.MAP ? list.key() : list.element();
-        long compare = 1 + Math.max(traversal(a[0].shape()), element == null ? 1 : traversal(element));
+        long compare =
+            1 + Math.max(traversal(a[0].shape()), element == null ? 1 : traversal(element));
         return new Estimate(cost + n * compare, Shape.scalar(f));
       }
       case "_+_" -> {
@@ -261,8 +295,11 @@ final class CelCost {
       }
       case "_[_]" -> {
         Shape of = a[0].shape();
-        return new Estimate(cost, of.kind() == Shape.Kind.LIST || of.kind() == Shape.Kind.MAP ? of.element()
-            : Shape.scalar(f));
+        return new Estimate(
+            cost,
+            of.kind() == Shape.Kind.LIST || of.kind() == Shape.Kind.MAP
+                ? of.element()
+                : Shape.scalar(f));
       }
       case "_?_:_" -> {
         return new Estimate(cost, a[1].shape());
@@ -289,12 +326,18 @@ final class CelCost {
       return Optional.empty();
     }
     long n = bound.constant().int64Value();
-    Long max = and ? (f.equals("_<=_") ? Long.valueOf(n) : f.equals("_<_") ? Long.valueOf(n - 1) : null)
+    Long max = and
+        ? (f.equals("_<=_") ? Long.valueOf(n) : f.equals("_<_") ? Long.valueOf(n - 1) : null)
         : (f.equals("_>_") ? Long.valueOf(n) : f.equals("_>=_") ? Long.valueOf(n - 1) : null);
-    if (max == null || sized.getKind() != CelExpr.ExprKind.Kind.CALL || !sized.call().function().equals("size")) {
+    if (max == null
+        || sized.getKind() != CelExpr.ExprKind.Kind.CALL
+        || !sized.call().function().equals("size")) {
       return Optional.empty();
     }
-    CelExpr of = sized.call().target().orElse(sized.call().args().isEmpty() ? null : sized.call().args().get(0));
+    CelExpr of = sized
+        .call()
+        .target()
+        .orElse(sized.call().args().isEmpty() ? null : sized.call().args().get(0));
     if (of == null || of.getKind() != CelExpr.ExprKind.Kind.IDENT) {
       return Optional.empty();
     }
@@ -320,8 +363,8 @@ final class CelCost {
       case LIST, MAP -> {
         long n = s.size();
         if (n < 0) {
-          problems.add("unbounded: " + s.path() + " (" + (s.kind() == Shape.Kind.LIST ? "maxItems" : "maxProperties")
-              + " missing)");
+          problems.add("unbounded: " + s.path() + " ("
+              + (s.kind() == Shape.Kind.LIST ? "maxItems" : "maxProperties") + " missing)");
           n = 1;
         }
         long each = traversal(s.element()) + (s.kind() == Shape.Kind.MAP ? traversal(s.key()) : 0);
@@ -332,7 +375,8 @@ final class CelCost {
         var fields = s.schema().path("properties").fields();
         while (fields.hasNext()) {
           var f = fields.next();
-          sum += traversal(shape(f.getValue(), s.path().equals("<root>") ? f.getKey() : s.path() + "." + f.getKey()));
+          sum += traversal(shape(
+              f.getValue(), s.path().equals("<root>") ? f.getKey() : s.path() + "." + f.getKey()));
         }
         yield sum;
       }

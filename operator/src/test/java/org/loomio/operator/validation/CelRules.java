@@ -42,7 +42,9 @@ final class CelRules {
       .addVar("oldSelf", SimpleType.DYN)
       .setResultType(SimpleType.BOOL)
       .build();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+
+  private static final CelRuntime RUNTIME =
+      CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
   /**
    * One rule where it sits.
@@ -50,7 +52,12 @@ final class CelRules {
    * @param schemaPath the schema node's path: property names, {@code []} for a list's items, {@code {}} for a
    *     map's values ({@code ""} is the root)
    */
-  record Rule(String crd, String schemaPath, JsonNode schema, String expression, String message,
+  record Rule(
+      String crd,
+      String schemaPath,
+      JsonNode schema,
+      String expression,
+      String message,
       CelAbstractSyntaxTree ast) {
 
     boolean transition() {
@@ -95,7 +102,8 @@ final class CelRules {
     return Path.of(System.getProperty("crds.dir", "../crds"));
   }
 
-  private static final Map<String, CelRules> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, CelRules> LOADED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The rules of {@code crds/<plural>.loomio.org-v1.yml}, compiled (a rule that does not compile throws). */
   static CelRules of(String plural) {
@@ -116,14 +124,20 @@ final class CelRules {
     try {
       return COMPILER.compile(expression).getAst();
     } catch (CelValidationException e) {
-      throw new IllegalArgumentException("does not compile: " + expression + "\n" + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "does not compile: " + expression + "\n" + e.getMessage(), e);
     }
   }
 
   private void collect(JsonNode schema, String path) {
     for (JsonNode v : schema.path("x-kubernetes-validations")) {
       String expression = v.path("rule").asText();
-      rules.add(new Rule(crd, path, schema, expression, v.path("message").asText("failed rule: " + expression),
+      rules.add(new Rule(
+          crd,
+          path,
+          schema,
+          expression,
+          v.path("message").asText("failed rule: " + expression),
           compile(expression)));
     }
     Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
@@ -148,7 +162,13 @@ final class CelRules {
     return out;
   }
 
-  private void walk(JsonNode value, JsonNode old, JsonNode schema, String schemaPath, String path, List<Refusal> out) {
+  private void walk(
+      JsonNode value,
+      JsonNode old,
+      JsonNode schema,
+      String schemaPath,
+      String path,
+      List<Refusal> out) {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return;
     }
@@ -176,16 +196,26 @@ final class CelRules {
         Map.Entry<String, JsonNode> f = fields.next();
         JsonNode oldValue = old == null ? null : old.get(f.getKey());
         if (schema.path("properties").has(f.getKey())) {
-          walk(f.getValue(), oldValue, schema.path("properties").get(f.getKey()),
+          walk(
+              f.getValue(),
+              oldValue,
+              schema.path("properties").get(f.getKey()),
               schemaPath.isEmpty() ? f.getKey() : schemaPath + "." + f.getKey(),
-              path.isEmpty() ? f.getKey() : path + "." + f.getKey(), out);
+              path.isEmpty() ? f.getKey() : path + "." + f.getKey(),
+              out);
         } else if (schema.path("additionalProperties").isObject()) {
-          walk(f.getValue(), oldValue, schema.get("additionalProperties"), schemaPath + "{}",
-              path + "[" + f.getKey() + "]", out);
+          walk(
+              f.getValue(),
+              oldValue,
+              schema.get("additionalProperties"),
+              schemaPath + "{}",
+              path + "[" + f.getKey() + "]",
+              out);
         }
       }
     } else if (value.isArray() && schema.has("items")) {
-      // the API server correlates list items with the old object's only for map and set lists: none here
+      // the API server correlates list items with the old object's only for map and set lists: none
+      // here
       for (int i = 0; i < value.size(); i++) {
         walk(value.get(i), null, schema.get("items"), schemaPath + "[]", path + "[" + i + "]", out);
       }
@@ -195,7 +225,8 @@ final class CelRules {
   /** The schema's defaults filled in, as the API server does before validating. */
   static JsonNode withDefaults(JsonNode value, JsonNode schema) {
     if (value instanceof ObjectNode object) {
-      Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
+      Iterator<Map.Entry<String, JsonNode>> properties =
+          schema.path("properties").fields();
       while (properties.hasNext()) {
         Map.Entry<String, JsonNode> p = properties.next();
         if (!object.has(p.getKey()) && p.getValue().has("default")) {

@@ -45,27 +45,34 @@ class CelRulesTest {
   static final long RUNTIME_CEL_COST_BUDGET = 10_000_000L;
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final List<String> CRDS = List.of("loomiodeployments", "loomiobackups", "loomiorestores");
+  private static final List<String> CRDS =
+      List.of("loomiodeployments", "loomiobackups", "loomiorestores");
 
   static Stream<Path> celCorpus() throws IOException {
-    return InvalidInputCorpusTest.corpus().filter(p -> InvalidInputCorpusTest.header(p, "refused-by").equals("cel"));
+    return InvalidInputCorpusTest.corpus()
+        .filter(p -> InvalidInputCorpusTest.header(p, "refused-by").equals("cel"));
   }
 
   /** What the rules must accept: the inputs only the operator refuses, and every example. */
   static Stream<String> accepted() throws IOException {
     List<String> names = new ArrayList<>();
-    InvalidInputCorpusTest.corpus().filter(p -> InvalidInputCorpusTest.header(p, "refused-by").equals("operator"))
+    InvalidInputCorpusTest.corpus()
+        .filter(p -> InvalidInputCorpusTest.header(p, "refused-by").equals("operator"))
         .forEach(p -> names.add(p.toString()));
     try (Stream<Path> examples = Files.walk(examplesDir())) {
-      examples.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> names.add(p.toString()));
+      examples
+          .filter(p -> p.toString().endsWith(".yaml"))
+          .sorted()
+          .forEach(p -> names.add(p.toString()));
     }
     return names.stream();
   }
 
   /** Inputs both the CEL rules and SpecValidator judge: the whole corpus they can read. */
   static Stream<Path> judgedByBoth() throws IOException {
-    return InvalidInputCorpusTest.corpus().filter(p -> List.of("cel", "operator")
-        .contains(InvalidInputCorpusTest.header(p, "refused-by")));
+    return InvalidInputCorpusTest.corpus()
+        .filter(p ->
+            List.of("cel", "operator").contains(InvalidInputCorpusTest.header(p, "refused-by")));
   }
 
   static Path examplesDir() {
@@ -90,7 +97,8 @@ class CelRulesTest {
     // what keeps the rules to the portable subset: isURL, quantity, format.* are not standard CEL
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> CelRules.compile("isURL(self.host)"))
         .hasMessageContaining("does not compile");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CelRules.compile("quantity(self.size).isInteger()"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> CelRules.compile("quantity(self.size).isInteger()"))
         .hasMessageContaining("does not compile");
   }
 
@@ -102,7 +110,9 @@ class CelRulesTest {
     assertThat(refusals).as(file + ": refused by the CRD's rules").isNotEmpty();
     assertThat(refusals).as(file + ": refused on " + expected).anySatisfy(r -> {
       assertThat(stripIndices(r.field())).startsWith(expected);
-      assertThat(expected).as("the rule sits on the field or above it").startsWith(stripIndices(r.path()));
+      assertThat(expected)
+          .as("the rule sits on the field or above it")
+          .startsWith(stripIndices(r.path()));
       assertThat(r.error()).isNull();
     });
   }
@@ -111,7 +121,9 @@ class CelRulesTest {
   @MethodSource("accepted")
   void acceptsEveryExampleAndWhatOnlyTheOperatorRefuses(String file) throws IOException {
     for (JsonNode object : read(Path.of(file))) {
-      assertThat(refusals(object, null)).as(file + " " + object.at("/metadata/name").asText()).isEmpty();
+      assertThat(refusals(object, null))
+          .as(file + " " + object.at("/metadata/name").asText())
+          .isEmpty();
       // an update that changes nothing passes the transition rules too
       assertThat(refusals(object, object)).as(file + " unchanged").isEmpty();
     }
@@ -119,50 +131,62 @@ class CelRulesTest {
 
   /** The LoomioRestore's own rules refuse what SpecValidator.validateRestore refuses, in the same words. */
   @ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {
-      "privateKeySecretRef: {name: team-backup-signing-key, key: private.asc}",
-      "privateKeySecretRef: {name: team-secrets, key: SECRET_KEY_BASE}",
-      "verificationKeySecretRef: {name: team-backup-signing-key, key: public.asc}",
-      "verificationKeySecretRef: {name: team-backup-key, key: public.asc}",
-      "privateKeySecretRef: {name: team-postgres-superuser, key: POSTGRES_SUPERUSER_PASSWORD}",
-      "verificationKeySecretRef: {name: team-postgres-superuser, key: POSTGRES_SUPERUSER_PASSWORD}",
-      "allowUnsigned: true",
-      "allowUnsigned: true, backupName: latest"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "privateKeySecretRef: {name: team-backup-signing-key, key: private.asc}",
+        "privateKeySecretRef: {name: team-secrets, key: SECRET_KEY_BASE}",
+        "verificationKeySecretRef: {name: team-backup-signing-key, key: public.asc}",
+        "verificationKeySecretRef: {name: team-backup-key, key: public.asc}",
+        "privateKeySecretRef: {name: team-postgres-superuser, key: POSTGRES_SUPERUSER_PASSWORD}",
+        "verificationKeySecretRef: {name: team-postgres-superuser, key: POSTGRES_SUPERUSER_PASSWORD}",
+        "allowUnsigned: true",
+        "allowUnsigned: true, backupName: latest"
+      })
   void restoreRulesRefuseWhatTheOperatorRefusesInTheSameWords(String fields) throws IOException {
-    JsonNode restore = YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
-        + " spec: {deploymentName: team, " + fields + "}}");
-    var spec = YAML.treeToValue(restore.get("spec"), org.loomio.operator.api.v1alpha1.LoomioRestoreSpec.class);
+    JsonNode restore =
+        YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
+            + " spec: {deploymentName: team, " + fields + "}}");
+    var spec = YAML.treeToValue(
+        restore.get("spec"), org.loomio.operator.api.v1alpha1.LoomioRestoreSpec.class);
     List<org.loomio.operator.validation.Violation> operator = SpecValidator.validateRestore(spec);
     List<CelRules.Refusal> cel = refusals(restore, null);
     assertThat(cel).as("refused by CEL").singleElement();
     assertThat(operator).as("refused by the operator").singleElement();
     String field = operator.get(0).field().replaceAll("\\.name$", "");
     assertThat(cel.get(0).message()).startsWith(field + ": ");
-    assertThat(operator.get(0).message()).contains(cel.get(0).message().substring(field.length() + 2));
+    assertThat(operator.get(0).message())
+        .contains(cel.get(0).message().substring(field.length() + 2));
 
-    JsonNode fine = YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
-        + " spec: {deploymentName: team, backupName: team-20250105T020000Z, allowUnsigned: true,"
-        + " privateKeySecretRef: {name: team-backup-key, key: private.asc},"
-        + " verificationKeySecretRef: {name: old-signing-key, key: public.asc}}}");
+    JsonNode fine =
+        YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
+            + " spec: {deploymentName: team, backupName: team-20250105T020000Z, allowUnsigned: true,"
+            + " privateKeySecretRef: {name: team-backup-key, key: private.asc},"
+            + " verificationKeySecretRef: {name: old-signing-key, key: public.asc}}}");
     assertThat(refusals(fine, null)).isEmpty();
   }
 
   @Test
   void backupsAndRestoresCannotBeChanged() throws IOException {
-    JsonNode backup = YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioBackup, metadata: {name: b},"
-        + " spec: {deploymentName: team}}");
+    JsonNode backup =
+        YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioBackup, metadata: {name: b},"
+            + " spec: {deploymentName: team}}");
     JsonNode changed = backup.deepCopy();
     ((ObjectNode) changed.get("spec")).put("deploymentName", "other");
     assertThat(refusals(backup, null)).isEmpty();
-    assertThat(refusals(changed, backup)).singleElement()
-        .satisfies(r -> assertThat(r.message()).isEqualTo("a LoomioBackup cannot be changed; create another"));
+    assertThat(refusals(changed, backup))
+        .singleElement()
+        .satisfies(r ->
+            assertThat(r.message()).isEqualTo("a LoomioBackup cannot be changed; create another"));
 
-    JsonNode restore = YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
-        + " spec: {deploymentName: team, backupName: team-20261127T031700Z}}");
+    JsonNode restore =
+        YAML.readTree("{apiVersion: loomio.org/v1alpha1, kind: LoomioRestore, metadata: {name: r},"
+            + " spec: {deploymentName: team, backupName: team-20261127T031700Z}}");
     JsonNode other = restore.deepCopy();
     ((ObjectNode) other.get("spec")).put("backupName", "team-20261128T031700Z");
-    assertThat(refusals(other, restore)).singleElement()
-        .satisfies(r -> assertThat(r.message()).isEqualTo("a LoomioRestore cannot be changed; create another"));
+    assertThat(refusals(other, restore))
+        .singleElement()
+        .satisfies(r ->
+            assertThat(r.message()).isEqualTo("a LoomioRestore cannot be changed; create another"));
   }
 
   /**
@@ -174,10 +198,12 @@ class CelRulesTest {
   @MethodSource("judgedByBoth")
   void celMessagesAreWordForWordTheOperatorsOwn(Path file) throws IOException {
     List<CelRules.Refusal> cel = refusals(read(file).get(0), null);
-    List<org.loomio.operator.validation.Violation> operator = SpecValidator.validate(Fixtures.fromFile(file));
+    List<org.loomio.operator.validation.Violation> operator =
+        SpecValidator.validate(Fixtures.fromFile(file));
     for (CelRules.Refusal r : cel) {
       String field = stripIndices(r.field());
-      String text = r.message().startsWith(r.field() + ": ") ? r.message().substring(r.field().length() + 2)
+      String text = r.message().startsWith(r.field() + ": ")
+          ? r.message().substring(r.field().length() + 2)
           : r.message();
       assertThat(operator).as(file + ": the operator's wording of " + r.rule()).anySatisfy(v -> {
         assertThat(stripIndices(v.field())).startsWith(field);
@@ -194,8 +220,11 @@ class CelRulesTest {
     for (Path file : celCorpus().toList()) {
       rules.refusals(read(file).get(0), null).forEach(r -> refusing.add(r.rule()));
     }
-    assertThat(rules.rules.stream().filter(rule -> !refusing.contains(rule)).map(CelRules.Rule::toString))
-        .as("rules no corpus input tagged cel exercises").isEmpty();
+    assertThat(rules.rules.stream()
+            .filter(rule -> !refusing.contains(rule))
+            .map(CelRules.Rule::toString))
+        .as("rules no corpus input tagged cel exercises")
+        .isEmpty();
   }
 
   @Test
@@ -208,14 +237,27 @@ class CelRulesTest {
         List<String> problems = new ArrayList<>();
         long cost = CelCost.estimate(rule, problems);
         long cardinality = cardinality(rules.root, rule.schemaPath(), problems);
-        assertThat(problems).as("every string, list and map " + rule + " reaches is bounded").isEmpty();
+        assertThat(problems)
+            .as("every string, list and map " + rule + " reaches is bounded")
+            .isEmpty();
         assertThat(cost).as("one evaluation of " + rule).isLessThanOrEqualTo(PER_CALL_LIMIT);
-        assertThat(cost * cardinality).as(rule.toString()).isLessThanOrEqualTo(STATIC_ESTIMATED_COST_LIMIT);
+        assertThat(cost * cardinality)
+            .as(rule.toString())
+            .isLessThanOrEqualTo(STATIC_ESTIMATED_COST_LIMIT);
         total += cost * cardinality;
-        table.append(crd).append(' ').append(rule.schemaPath()).append(": ").append(cost).append(" x ")
-            .append(cardinality).append('\n');
+        table
+            .append(crd)
+            .append(' ')
+            .append(rule.schemaPath())
+            .append(": ")
+            .append(cost)
+            .append(" x ")
+            .append(cardinality)
+            .append('\n');
       }
-      assertThat(total).as(crd + "\n" + table).isLessThanOrEqualTo(STATIC_ESTIMATED_CRD_COST_LIMIT)
+      assertThat(total)
+          .as(crd + "\n" + table)
+          .isLessThanOrEqualTo(STATIC_ESTIMATED_CRD_COST_LIMIT)
           .isLessThanOrEqualTo(RUNTIME_CEL_COST_BUDGET);
     }
   }
@@ -223,19 +265,23 @@ class CelRulesTest {
   @Test
   void theCostBoundCountsWhatTheSchemaLeavesOpen() {
     // the estimator itself: an unbounded string, list or key is reported, never guessed
-    JsonNode schema = json("{type: object, properties: {names: {type: array, items: {type: string}},"
-        + " labels: {type: object, additionalProperties: {type: string}, maxProperties: 8}}}");
+    JsonNode schema =
+        json("{type: object, properties: {names: {type: array, items: {type: string}},"
+            + " labels: {type: object, additionalProperties: {type: string}, maxProperties: 8}}}");
     List<String> problems = new ArrayList<>();
     CelCost.estimate(rule(schema, "self.names.all(n, n.matches('^a$'))"), problems);
-    assertThat(problems).anySatisfy(p -> assertThat(p).contains("maxItems"))
+    assertThat(problems)
+        .anySatisfy(p -> assertThat(p).contains("maxItems"))
         .anySatisfy(p -> assertThat(p).contains("without maxLength"));
     problems.clear();
     CelCost.estimate(rule(schema, "self.labels.all(k, k.matches('^a$'))"), problems);
     assertThat(problems).anySatisfy(p -> assertThat(p).contains("a key"));
     problems.clear();
-    long guarded = CelCost.estimate(rule(schema, "self.labels.all(k, size(k) <= 63 && k.matches('^a$'))"), problems);
+    long guarded = CelCost.estimate(
+        rule(schema, "self.labels.all(k, size(k) <= 63 && k.matches('^a$'))"), problems);
     assertThat(problems).isEmpty();
-    // 8 keys x (condition + step, with a 63-character key matched against a 4-character pattern: 7 x 1)
+    // 8 keys x (condition + step, with a 63-character key matched against a 4-character pattern: 7
+    // x 1)
     assertThat(guarded).isBetween(8L * 7, 8L * 40);
   }
 
@@ -280,7 +326,8 @@ class CelRulesTest {
   /** The Loomio resources of a YAML file (examples also hold Secrets, Argo CD objects, ...). */
   private static List<JsonNode> read(Path file) throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+    try (MappingIterator<JsonNode> docs =
+        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
       while (docs.hasNext()) {
         JsonNode doc = docs.next();
         if (doc != null && doc.path("apiVersion").asText().startsWith("loomio.org/")) {

@@ -33,7 +33,8 @@ class InvalidInputCorpusTest {
   void theCorpusIsLargeEnoughAndCoversEveryKindOfRefusal() throws IOException {
     List<Path> files = corpus().toList();
     assertThat(files).hasSizeGreaterThanOrEqualTo(10);
-    List<String> kinds = files.stream().map(p -> header(p, "refused-by")).distinct().toList();
+    List<String> kinds =
+        files.stream().map(p -> header(p, "refused-by")).distinct().toList();
     assertThat(kinds).contains("schema", "cel", "pruned", "operator");
   }
 
@@ -41,11 +42,12 @@ class InvalidInputCorpusTest {
   @MethodSource("corpus")
   void refusedWithTheFieldNamed(Path file) throws IOException {
     String expected = header(file, "expect");
-    List<ResourceReader.Result> results = ResourceReader.read(new StringReader(Files.readString(file)),
-        file.getFileName().toString(), null);
+    List<ResourceReader.Result> results = ResourceReader.read(
+        new StringReader(Files.readString(file)), file.getFileName().toString(), null);
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.valid()).as("refused").isFalse();
-      assertThat(r.error().violations()).as(r.error().getMessage())
+      assertThat(r.error().violations())
+          .as(r.error().getMessage())
           .anySatisfy(v -> assertThat(v.field()).startsWith(expected));
     });
   }
@@ -59,14 +61,17 @@ class InvalidInputCorpusTest {
       return;
     }
     var resource = org.loomio.operator.testing.Fixtures.fromFile(file);
-    assertThat(SpecValidator.validate(resource)).as(file.toString())
+    assertThat(SpecValidator.validate(resource))
+        .as(file.toString())
         .anySatisfy(v -> assertThat(v.field()).startsWith(header(file, "expect")));
   }
 
   static String header(Path file, String key) {
     try {
-      return Files.readAllLines(file).stream().filter(l -> l.startsWith("# " + key + ":"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+      return Files.readAllLines(file).stream()
+          .filter(l -> l.startsWith("# " + key + ":"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
           .orElseThrow(() -> new AssertionError(file + " lacks '# " + key + ":'"));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -25,16 +25,35 @@ public class BackupObject {
     this.sha256 = sha256;
   }
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public Long getBytes() { return bytes; }
-  public void setBytes(Long bytes) { this.bytes = bytes; }
-  public String getSha256() { return sha256; }
-  public void setSha256(String sha256) { this.sha256 = sha256; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public Long getBytes() {
+    return bytes;
+  }
+
+  public void setBytes(Long bytes) {
+    this.bytes = bytes;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BackupObject b && Objects.equals(name, b.name) && Objects.equals(bytes, b.bytes)
+    return o instanceof BackupObject b
+        && Objects.equals(name, b.name)
+        && Objects.equals(bytes, b.bytes)
         && Objects.equals(sha256, b.sha256);
   }
 

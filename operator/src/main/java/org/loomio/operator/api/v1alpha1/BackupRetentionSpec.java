@@ -37,12 +37,35 @@ public class BackupRetentionSpec {
   @JsonPropertyDescription("Also keep the newest backup of each of the last N months. Default 6.")
   private Integer monthly = 6;
 
-  public Integer getKeepLast() { return keepLast; }
-  public void setKeepLast(Integer keepLast) { this.keepLast = keepLast; }
-  public Integer getDaily() { return daily; }
-  public void setDaily(Integer daily) { this.daily = daily; }
-  public Integer getWeekly() { return weekly; }
-  public void setWeekly(Integer weekly) { this.weekly = weekly; }
-  public Integer getMonthly() { return monthly; }
-  public void setMonthly(Integer monthly) { this.monthly = monthly; }
+  public Integer getKeepLast() {
+    return keepLast;
+  }
+
+  public void setKeepLast(Integer keepLast) {
+    this.keepLast = keepLast;
+  }
+
+  public Integer getDaily() {
+    return daily;
+  }
+
+  public void setDaily(Integer daily) {
+    this.daily = daily;
+  }
+
+  public Integer getWeekly() {
+    return weekly;
+  }
+
+  public void setWeekly(Integer weekly) {
+    this.weekly = weekly;
+  }
+
+  public Integer getMonthly() {
+    return monthly;
+  }
+
+  public void setMonthly(Integer monthly) {
+    this.monthly = monthly;
+  }
 }

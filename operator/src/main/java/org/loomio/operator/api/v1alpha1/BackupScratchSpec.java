@@ -11,11 +11,17 @@ public class BackupScratchSpec {
 
   @Default("10Gi")
   @Pattern(VolumeClaimSpec.QUANTITY_PATTERN)
-  @JsonPropertyDescription("Size limit of the scratch emptyDir, greater than zero. It holds the database dump plus the encrypted"
-      + " copy of the largest object while it is uploaded: about twice the dump, or the uploads archive if that"
-      + " is larger. Default 10Gi.")
+  @JsonPropertyDescription(
+      "Size limit of the scratch emptyDir, greater than zero. It holds the database dump plus the encrypted"
+          + " copy of the largest object while it is uploaded: about twice the dump, or the uploads archive if that"
+          + " is larger. Default 10Gi.")
   private String size = "10Gi";
 
-  public String getSize() { return size; }
-  public void setSize(String size) { this.size = size; }
+  public String getSize() {
+    return size;
+  }
+
+  public void setSize(String size) {
+    this.size = size;
+  }
 }

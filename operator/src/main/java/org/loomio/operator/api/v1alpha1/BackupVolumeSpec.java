@@ -16,18 +16,37 @@ public class BackupVolumeSpec {
 
   @Default("50Gi")
   @Pattern(VolumeClaimSpec.QUANTITY_PATTERN)
-  @JsonPropertyDescription("Requested size, greater than zero. Default 50Gi. Read when the claim is created.")
+  @JsonPropertyDescription(
+      "Requested size, greater than zero. Default 50Gi. Read when the claim is created.")
   private String size = "50Gi";
 
   @Size(max = 253)
-  @JsonPropertyDescription("StorageClass of the claim. Default: the cluster's default StorageClass. Prefer one"
-      + " on different disks than the database's.")
+  @JsonPropertyDescription(
+      "StorageClass of the claim. Default: the cluster's default StorageClass. Prefer one"
+          + " on different disks than the database's.")
   private String storageClassName;
 
-  public Boolean getEnabled() { return enabled; }
-  public void setEnabled(Boolean enabled) { this.enabled = enabled; }
-  public String getSize() { return size; }
-  public void setSize(String size) { this.size = size; }
-  public String getStorageClassName() { return storageClassName; }
-  public void setStorageClassName(String storageClassName) { this.storageClassName = storageClassName; }
+  public Boolean getEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(Boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public String getSize() {
+    return size;
+  }
+
+  public void setSize(String size) {
+    this.size = size;
+  }
+
+  public String getStorageClassName() {
+    return storageClassName;
+  }
+
+  public void setStorageClassName(String storageClassName) {
+    this.storageClassName = storageClassName;
+  }
 }

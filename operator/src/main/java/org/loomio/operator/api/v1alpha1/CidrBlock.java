@@ -27,13 +27,15 @@ public class CidrBlock {
   @Required
   @Pattern(CIDR_PATTERN)
   @Size(max = MAX_LENGTH)
-  @JsonPropertyDescription("The range, for example 203.0.113.0/24 or 10.20.0.5/32. It may not contain a cloud"
-      + " metadata address (169.254.169.254, 100.100.100.200, fd00:ec2::254) unless except leaves it out.")
+  @JsonPropertyDescription(
+      "The range, for example 203.0.113.0/24 or 10.20.0.5/32. It may not contain a cloud"
+          + " metadata address (169.254.169.254, 100.100.100.200, fd00:ec2::254) unless except leaves it out.")
   private String cidr;
 
   @Size(max = 32)
-  @JsonPropertyDescription("Sub-ranges of cidr to leave out, each a CIDR strictly within it (the API server"
-      + " refuses any other), for example [169.254.0.0/16] under 0.0.0.0/0.")
+  @JsonPropertyDescription(
+      "Sub-ranges of cidr to leave out, each a CIDR strictly within it (the API server"
+          + " refuses any other), for example [169.254.0.0/16] under 0.0.0.0/0.")
   private List<String> except = new ArrayList<>();
 
   public CidrBlock() {}
@@ -43,8 +45,19 @@ public class CidrBlock {
     this.except = new ArrayList<>(except);
   }
 
-  public String getCidr() { return cidr; }
-  public void setCidr(String cidr) { this.cidr = cidr; }
-  public List<String> getExcept() { return except; }
-  public void setExcept(List<String> except) { this.except = except; }
+  public String getCidr() {
+    return cidr;
+  }
+
+  public void setCidr(String cidr) {
+    this.cidr = cidr;
+  }
+
+  public List<String> getExcept() {
+    return except;
+  }
+
+  public void setExcept(List<String> except) {
+    this.except = except;
+  }
 }

@@ -19,14 +19,27 @@ public class ComponentStatus {
     this.desired = desired;
   }
 
-  public Integer getReady() { return ready; }
-  public void setReady(Integer ready) { this.ready = ready; }
-  public Integer getDesired() { return desired; }
-  public void setDesired(Integer desired) { this.desired = desired; }
+  public Integer getReady() {
+    return ready;
+  }
+
+  public void setReady(Integer ready) {
+    this.ready = ready;
+  }
+
+  public Integer getDesired() {
+    return desired;
+  }
+
+  public void setDesired(Integer desired) {
+    this.desired = desired;
+  }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ComponentStatus c && Objects.equals(ready, c.ready) && Objects.equals(desired, c.desired);
+    return o instanceof ComponentStatus c
+        && Objects.equals(ready, c.ready)
+        && Objects.equals(desired, c.desired);
   }
 
   @Override

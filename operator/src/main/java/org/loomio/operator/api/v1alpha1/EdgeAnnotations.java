@@ -40,30 +40,36 @@ public final class EdgeAnnotations {
   static final String TRAEFIK = "traefik[.]ingress[.]kubernetes[.]io/";
 
   /** Keys the operator sets (compared case-insensitively). Regular expression alternatives, no backslash. */
-  public static final String OWNED_KEYS = NGINX + "(ssl-redirect|force-ssl-redirect|proxy-body-size|custom-headers"
-      + "|limit-rps|limit-burst-multiplier|limit-connections|proxy-read-timeout|proxy-send-timeout)"
-      + "|" + TRAEFIK + "(router[.]entrypoints|router[.]tls|router[.]middlewares)"
-      + "|" + CERT_MANAGER + "(cluster-issuer|issuer)"
-      + "|kubernetes[.]io/ingress[.]class";
+  public static final String OWNED_KEYS =
+      NGINX + "(ssl-redirect|force-ssl-redirect|proxy-body-size|custom-headers"
+          + "|limit-rps|limit-burst-multiplier|limit-connections|proxy-read-timeout|proxy-send-timeout)"
+          + "|" + TRAEFIK + "(router[.]entrypoints|router[.]tls|router[.]middlewares)"
+          + "|" + CERT_MANAGER + "(cluster-issuer|issuer)"
+          + "|kubernetes[.]io/ingress[.]class";
   /** Keys allowed whatever the controller. */
   public static final String ANY_CONTROLLER_KEYS = EXTERNAL_DNS + "(ttl|target|cloudflare-proxied)"
-      + "|" + CERT_MANAGER + "(issuer-kind|issuer-group|duration|renew-before|private-key-algorithm|private-key-size"
+      + "|" + CERT_MANAGER
+      + "(issuer-kind|issuer-group|duration|renew-before|private-key-algorithm|private-key-size"
       + "|private-key-rotation-policy|revision-history-limit)";
   /** Keys allowed on an ingress-nginx Ingress. */
-  public static final String NGINX_KEYS = NGINX + "(proxy-connect-timeout|proxy-buffer-size|proxy-buffers-number"
-      + "|proxy-buffering|proxy-request-buffering|proxy-max-temp-file-size|proxy-next-upstream-tries"
-      + "|proxy-next-upstream-timeout|client-body-buffer-size|allowlist-source-range|denylist-source-range"
-      + "|service-upstream|load-balance|enable-opentelemetry|enable-modsecurity|enable-owasp-core-rules)";
+  public static final String NGINX_KEYS =
+      NGINX + "(proxy-connect-timeout|proxy-buffer-size|proxy-buffers-number"
+          + "|proxy-buffering|proxy-request-buffering|proxy-max-temp-file-size|proxy-next-upstream-tries"
+          + "|proxy-next-upstream-timeout|client-body-buffer-size|allowlist-source-range|denylist-source-range"
+          + "|service-upstream|load-balance|enable-opentelemetry|enable-modsecurity|enable-owasp-core-rules)";
   /** Keys allowed on a Traefik Ingress. */
   public static final String TRAEFIK_KEYS = TRAEFIK + "(router[.]tls[.]certresolver)";
 
-  public static final String OWNED_MESSAGE = "the operator sets this annotation: use the field instead (tls.issuer or"
-      + " tls.clusterIssuer, rateLimit, headers, spec.uploadLimitMB, className)";
-  public static final String NOT_ALLOWED_MESSAGE = "not on the list of safe annotations for this Ingress's"
-      + " controller (docs/api.md, \"Edge annotations\"; keys are lower case)";
-  public static final String CONTROL_CHARACTER_MESSAGE = "the value holds a control character (a newline, a tab,"
-      + " ...): refused";
-  public static final String TOO_LONG_MESSAGE = "the value is longer than " + MAX_VALUE_LENGTH + " characters";
+  public static final String OWNED_MESSAGE =
+      "the operator sets this annotation: use the field instead (tls.issuer or"
+          + " tls.clusterIssuer, rateLimit, headers, spec.uploadLimitMB, className)";
+  public static final String NOT_ALLOWED_MESSAGE =
+      "not on the list of safe annotations for this Ingress's"
+          + " controller (docs/api.md, \"Edge annotations\"; keys are lower case)";
+  public static final String CONTROL_CHARACTER_MESSAGE =
+      "the value holds a control character (a newline, a tab," + " ...): refused";
+  public static final String TOO_LONG_MESSAGE =
+      "the value is longer than " + MAX_VALUE_LENGTH + " characters";
 
   private static final String IS_TRAEFIK =
       "(has(self.controller) ? self.controller == 'traefik' : has(self.className) && self.className.matches('(?i)traefik'))";
@@ -77,12 +83,15 @@ public final class EdgeAnnotations {
   public static final int MAX_KEY_LENGTH = 317;
 
   /** CEL on IngressSpec: no key the operator sets. */
-  public static final String CEL_NOT_OWNED = "!has(self.annotations) || self.annotations.all(k, size(k) > "
-      + MAX_KEY_LENGTH + " || !" + OWNED + ")";
+  public static final String CEL_NOT_OWNED =
+      "!has(self.annotations) || self.annotations.all(k, size(k) > " + MAX_KEY_LENGTH + " || !"
+          + OWNED + ")";
   /** CEL on IngressSpec: every other key on the list of its controller. */
-  public static final String CEL_ALLOWED = "!has(self.annotations) || self.annotations.all(k, size(k) <= "
-      + MAX_KEY_LENGTH + " && (" + OWNED + " || k.matches('^(" + ANY_CONTROLLER_KEYS + ")$') || (" + IS_TRAEFIK
-      + " ? k.matches('^(" + TRAEFIK_KEYS + ")$') : k.matches('^(" + NGINX_KEYS + ")$'))))";
+  public static final String CEL_ALLOWED =
+      "!has(self.annotations) || self.annotations.all(k, size(k) <= "
+          + MAX_KEY_LENGTH + " && (" + OWNED + " || k.matches('^(" + ANY_CONTROLLER_KEYS
+          + ")$') || (" + IS_TRAEFIK
+          + " ? k.matches('^(" + TRAEFIK_KEYS + ")$') : k.matches('^(" + NGINX_KEYS + ")$'))))";
 
   /** A value format: a regular expression and how to say it. */
   public record Format(String regex, String description) {
@@ -93,12 +102,15 @@ public final class EdgeAnnotations {
 
   private static final Format SECONDS = new Format("[0-9]{1,4}", "a number of seconds");
   private static final Format COUNT = new Format("[0-9]{1,3}", "a number");
-  private static final Format NGINX_SIZE = new Format("[0-9]{1,6}[kKmM]?", "a size such as 16k or 1m");
+  private static final Format NGINX_SIZE =
+      new Format("[0-9]{1,6}[kKmM]?", "a size such as 16k or 1m");
   private static final Format ON_OFF = new Format("on|off", "on or off");
   private static final Format TRUE_FALSE = new Format("true|false", "true or false");
   private static final Format ONLY_TRUE = new Format("true", "true (it may be turned on, not off)");
-  private static final Format GO_DURATION = new Format("([0-9]{1,6}(h|m|s))+", "a duration such as 2160h or 90m");
-  private static final Format CIDRS = new Format("[0-9a-fA-F.:/]{2,43}( *, *[0-9a-fA-F.:/]{2,43})*",
+  private static final Format GO_DURATION =
+      new Format("([0-9]{1,6}(h|m|s))+", "a duration such as 2160h or 90m");
+  private static final Format CIDRS = new Format(
+      "[0-9a-fA-F.:/]{2,43}( *, *[0-9a-fA-F.:/]{2,43})*",
       "a comma-separated list of addresses or CIDRs");
 
   /** Every allowed key (lower case) with the format of its value. */
@@ -107,9 +119,14 @@ public final class EdgeAnnotations {
   private static Map<String, Format> formats() {
     Map<String, Format> f = new LinkedHashMap<>();
     String dns = "external-dns.alpha.kubernetes.io/";
-    f.put(dns + "ttl", new Format("[0-9]{1,10}|([0-9]{1,6}(h|m|s)){1,3}", "seconds or a duration such as 5m"));
-    f.put(dns + "target", new Format("[A-Za-z0-9.:-]{1,253}(,[A-Za-z0-9.:-]{1,253}){0,15}",
-        "a comma-separated list of host names or addresses"));
+    f.put(
+        dns + "ttl",
+        new Format("[0-9]{1,10}|([0-9]{1,6}(h|m|s)){1,3}", "seconds or a duration such as 5m"));
+    f.put(
+        dns + "target",
+        new Format(
+            "[A-Za-z0-9.:-]{1,253}(,[A-Za-z0-9.:-]{1,253}){0,15}",
+            "a comma-separated list of host names or addresses"));
     f.put(dns + "cloudflare-proxied", TRUE_FALSE);
     String cm = "cert-manager.io/";
     f.put(cm + "issuer-kind", new Format("[A-Z][A-Za-z0-9]{0,62}", "a kind such as ClusterIssuer"));
@@ -126,7 +143,9 @@ public final class EdgeAnnotations {
     f.put(n + "proxy-buffers-number", COUNT);
     f.put(n + "proxy-buffering", ON_OFF);
     f.put(n + "proxy-request-buffering", ON_OFF);
-    f.put(n + "proxy-max-temp-file-size", new Format("[0-9]{1,6}[kKmMgG]?", "a size such as 1024m or 0"));
+    f.put(
+        n + "proxy-max-temp-file-size",
+        new Format("[0-9]{1,6}[kKmMgG]?", "a size such as 1024m or 0"));
     f.put(n + "proxy-next-upstream-tries", COUNT);
     f.put(n + "proxy-next-upstream-timeout", SECONDS);
     f.put(n + "client-body-buffer-size", NGINX_SIZE);
@@ -137,7 +156,8 @@ public final class EdgeAnnotations {
     f.put(n + "enable-opentelemetry", ONLY_TRUE);
     f.put(n + "enable-modsecurity", ONLY_TRUE);
     f.put(n + "enable-owasp-core-rules", ONLY_TRUE);
-    f.put("traefik.ingress.kubernetes.io/router.tls.certresolver",
+    f.put(
+        "traefik.ingress.kubernetes.io/router.tls.certresolver",
         new Format("[A-Za-z0-9_-]{1,63}", "the name of a certificate resolver"));
     return java.util.Collections.unmodifiableMap(f);
   }
@@ -146,26 +166,32 @@ public final class EdgeAnnotations {
 
   /** Whether the Ingress is read by Traefik (else ingress-nginx): the same default as the rendered objects. */
   public static boolean traefik(IngressSpec ingress) {
-    return ingress.getController() != null ? ingress.getController() == IngressSpec.Controller.TRAEFIK
-        : ingress.getClassName() != null && ingress.getClassName().toLowerCase(Locale.ROOT).contains("traefik");
+    return ingress.getController() != null
+        ? ingress.getController() == IngressSpec.Controller.TRAEFIK
+        : ingress.getClassName() != null
+            && ingress.getClassName().toLowerCase(Locale.ROOT).contains("traefik");
   }
 
   /** What is wrong with the annotations, one {@code "<key>: <message>"} per problem; empty if nothing. */
   public static List<String> problems(Map<String, String> annotations, boolean traefik) {
-    return problemsByKey(annotations, traefik).stream().map(p -> p.getKey() + ": " + p.getValue()).toList();
+    return problemsByKey(annotations, traefik).stream()
+        .map(p -> p.getKey() + ": " + p.getValue())
+        .toList();
   }
 
   /**
    * What is wrong with the annotations, per key (as it may be shown: control characters replaced, long keys
    * cut): the same messages as the CEL rules' for the keys they refuse.
    */
-  public static List<Map.Entry<String, String>> problemsByKey(Map<String, String> annotations, boolean traefik) {
+  public static List<Map.Entry<String, String>> problemsByKey(
+      Map<String, String> annotations, boolean traefik) {
     List<Map.Entry<String, String>> problems = new ArrayList<>();
     if (annotations == null) {
       return problems;
     }
     Pattern owned = Pattern.compile("(?i)^(" + OWNED_KEYS + ")$");
-    Pattern allowed = Pattern.compile("^(" + ANY_CONTROLLER_KEYS + "|" + (traefik ? TRAEFIK_KEYS : NGINX_KEYS) + ")$");
+    Pattern allowed = Pattern.compile(
+        "^(" + ANY_CONTROLLER_KEYS + "|" + (traefik ? TRAEFIK_KEYS : NGINX_KEYS) + ")$");
     annotations.forEach((key, value) -> {
       String shown = printable(key);
       if (owned.matcher(key).matches()) {
@@ -184,7 +210,8 @@ public final class EdgeAnnotations {
       } else if (value.length() > MAX_VALUE_LENGTH) {
         problems.add(Map.entry(shown, TOO_LONG_MESSAGE));
       } else if (!VALUE_FORMATS.get(key).accepts(value)) {
-        problems.add(Map.entry(shown, "the value must be " + VALUE_FORMATS.get(key).description()));
+        problems.add(
+            Map.entry(shown, "the value must be " + VALUE_FORMATS.get(key).description()));
       }
     });
     return problems;

@@ -74,30 +74,34 @@ public final class EnvNames {
    * {@code LOG_REQUESTS}, {@code DEBUG}; basecamp/thruster {@code internal/config.go}).
    * RE2 syntax without backslashes, read the same by CEL's {@code matches()} and {@link java.util.regex.Pattern}.
    */
-  public static final String DENIED_REGEX = "(?i)^(LD_.*|GCONV_PATH|BUNDLE_.*|BUNDLER_.*|GEM_.*|GEMRC|RUBY.*|NODE_.*"
-      + "|PYTHON.*|PERL5.*|PERLLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS"
-      + "|BASH_ENV|ENV|BASH_FUNC_.*|SHELLOPTS|BASHOPTS|PS4|IFS"
-      + "|(HTTP|HTTPS|FTP|ALL|NO)_PROXY|SSL_CERT_.*|SSLKEYLOGFILE|OPENSSL_.*|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE"
-      + "|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_.*|MALLOC_.*|PATH|HOME|SECRET_KEY_BASE.*|PG.*"
-      + "|THRUSTER_.*|BAD_GATEWAY_PAGE|TLS_DOMAIN|ACME_DIRECTORY|EAB_.*|STORAGE_PATH|HTTPS_PORT|HTTP_IDLE_TIMEOUT"
-      + "|CACHE_SIZE|MAX_CACHE_ITEM_SIZE|X_SENDFILE_ENABLED|GZIP_COMPRESSION_ENABLED|H2C_ENABLED|FORWARD_HEADERS"
-      + "|LOG_REQUESTS|DEBUG)$";
+  public static final String DENIED_REGEX =
+      "(?i)^(LD_.*|GCONV_PATH|BUNDLE_.*|BUNDLER_.*|GEM_.*|GEMRC|RUBY.*|NODE_.*"
+          + "|PYTHON.*|PERL5.*|PERLLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS"
+          + "|BASH_ENV|ENV|BASH_FUNC_.*|SHELLOPTS|BASHOPTS|PS4|IFS"
+          + "|(HTTP|HTTPS|FTP|ALL|NO)_PROXY|SSL_CERT_.*|SSLKEYLOGFILE|OPENSSL_.*|CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE"
+          + "|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|RESOLV_.*|MALLOC_.*|PATH|HOME|SECRET_KEY_BASE.*|PG.*"
+          + "|THRUSTER_.*|BAD_GATEWAY_PAGE|TLS_DOMAIN|ACME_DIRECTORY|EAB_.*|STORAGE_PATH|HTTPS_PORT|HTTP_IDLE_TIMEOUT"
+          + "|CACHE_SIZE|MAX_CACHE_ITEM_SIZE|X_SENDFILE_ENABLED|GZIP_COMPRESSION_ENABLED|H2C_ENABLED|FORWARD_HEADERS"
+          + "|LOG_REQUESTS|DEBUG)$";
 
   /** Why a {@link #DENIED} name is refused; the CRD's message and the operator's say the same. */
-  public static final String DENIED_MESSAGE = "loads code or reaches the network on the pods' behalf, or configures"
-      + " web's HTTP proxy (LD_*, BUNDLE_*, GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, PG*, THRUSTER_* and Thruster's"
-      + " settings, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME, ...: docs/api.md, 'Extra settings'); refused in any"
-      + " letter case";
+  public static final String DENIED_MESSAGE =
+      "loads code or reaches the network on the pods' behalf, or configures"
+          + " web's HTTP proxy (LD_*, BUNDLE_*, GEM_*, RUBY*, NODE_*, PYTHON*, PERL5*, PG*, THRUSTER_* and Thruster's"
+          + " settings, *_PROXY, SSL_CERT_*, MALLOC_*, PATH, HOME, ...: docs/api.md, 'Extra settings'); refused in any"
+          + " letter case";
 
   /** CEL: no entry of the list {@code self} has a denied name. */
-  public static final String CEL_NOT_DENIED = "self.all(e, !e.name.matches('" + DENIED_REGEX + "'))";
+  public static final String CEL_NOT_DENIED =
+      "self.all(e, !e.name.matches('" + DENIED_REGEX + "'))";
 
   /** The refusal of an owned name (CEL and SpecValidator, word for word). */
-  public static final String OWNED_MESSAGE = "is set by the operator; use the dedicated field (docs/api.md, 'Owned"
-      + " environment variables')";
+  public static final String OWNED_MESSAGE =
+      "is set by the operator; use the dedicated field (docs/api.md, 'Owned"
+          + " environment variables')";
   /** The refusal of a secret-looking name in spec.env (CEL and SpecValidator, word for word). */
-  public static final String SECRET_LOOKING_MESSAGE = "looks like it holds a secret; put it in spec.secretEnv with a"
-      + " secretKeyRef";
+  public static final String SECRET_LOOKING_MESSAGE =
+      "looks like it holds a secret; put it in spec.secretEnv with a" + " secretKeyRef";
 
   /** CEL: no entry of the list {@code self} uses an owned name. */
   public static final String CEL_NOT_OWNED = "self.all(e, !(e.name in [" + OWNED_CEL_LIST + "]))";
@@ -106,10 +110,9 @@ public final class EnvNames {
   public static final String CEL_NOT_SECRET_LOOKING =
       "self.all(e, !e.name.matches('" + SECRET_LOOKING_REGEX + "'))";
 
-  public static final Set<String> OWNED =
-      Arrays.stream(OWNED_CEL_LIST.split(","))
-          .map(s -> s.trim().replace("'", ""))
-          .collect(Collectors.toUnmodifiableSet());
+  public static final Set<String> OWNED = Arrays.stream(OWNED_CEL_LIST.split(","))
+      .map(s -> s.trim().replace("'", ""))
+      .collect(Collectors.toUnmodifiableSet());
 
   public static final Pattern SECRET_LOOKING = Pattern.compile(SECRET_LOOKING_REGEX);
 

@@ -29,8 +29,19 @@ public class EnvVarSpec {
     this.value = value;
   }
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public String getValue() { return value; }
-  public void setValue(String value) { this.value = value; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getValue() {
+    return value;
+  }
+
+  public void setValue(String value) {
+    this.value = value;
+  }
 }

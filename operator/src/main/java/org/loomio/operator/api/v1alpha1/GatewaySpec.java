@@ -22,32 +22,65 @@ public class GatewaySpec {
 
   @Pattern(SecretKeyRef.NAME_PATTERN)
   @Size(max = 63)
-  @JsonPropertyDescription("Namespace of the Gateway. Default: this namespace. The Gateway's listeners must allow"
-      + " routes from this namespace.")
+  @JsonPropertyDescription(
+      "Namespace of the Gateway. Default: this namespace. The Gateway's listeners must allow"
+          + " routes from this namespace.")
   private String namespace;
 
   @Default("https")
   @Size(max = 253)
-  @JsonPropertyDescription("The Gateway's HTTPS listener (sectionName) for the routes. Default https.")
+  @JsonPropertyDescription(
+      "The Gateway's HTTPS listener (sectionName) for the routes. Default https.")
   private String httpsListener = "https";
 
   @Default("http")
   @Size(max = 253)
-  @JsonPropertyDescription("The Gateway's plain-HTTP listener, which only redirects to HTTPS. Default http.")
+  @JsonPropertyDescription(
+      "The Gateway's plain-HTTP listener, which only redirects to HTTPS. Default http.")
   private String httpListener = "http";
 
-  @JsonPropertyDescription("Security headers on every response, set with the ResponseHeaderModifier filter. On by"
-      + " default. (Core Gateway API has no rate limit or body size: use your implementation's policy resources.)")
+  @JsonPropertyDescription(
+      "Security headers on every response, set with the ResponseHeaderModifier filter. On by"
+          + " default. (Core Gateway API has no rate limit or body size: use your implementation's policy resources.)")
   private SecurityHeadersSpec headers = new SecurityHeadersSpec();
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public String getNamespace() { return namespace; }
-  public void setNamespace(String namespace) { this.namespace = namespace; }
-  public String getHttpsListener() { return httpsListener; }
-  public void setHttpsListener(String httpsListener) { this.httpsListener = httpsListener; }
-  public String getHttpListener() { return httpListener; }
-  public void setHttpListener(String httpListener) { this.httpListener = httpListener; }
-  public SecurityHeadersSpec getHeaders() { return headers; }
-  public void setHeaders(SecurityHeadersSpec headers) { this.headers = headers; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  public String getHttpsListener() {
+    return httpsListener;
+  }
+
+  public void setHttpsListener(String httpsListener) {
+    this.httpsListener = httpsListener;
+  }
+
+  public String getHttpListener() {
+    return httpListener;
+  }
+
+  public void setHttpListener(String httpListener) {
+    this.httpListener = httpListener;
+  }
+
+  public SecurityHeadersSpec getHeaders() {
+    return headers;
+  }
+
+  public void setHeaders(SecurityHeadersSpec headers) {
+    this.headers = headers;
+  }
 }

@@ -15,22 +15,28 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * One backup of a LoomioDeployment, now: the same Job as a scheduled backup, run once. Its status names the
  * backup and its objects. Deleting it deletes its Job, never the backup.
  */
-@JsonClassDescription("One backup of a LoomioDeployment, now: the same Job as a scheduled backup, run once. Its"
-    + " status names the backup and its objects. Deleting it deletes its Job, never the backup. Short name: lbackup."
-    + " Reference: docs/backup.md.")
+@JsonClassDescription(
+    "One backup of a LoomioDeployment, now: the same Job as a scheduled backup, run once. Its"
+        + " status names the backup and its objects. Deleting it deletes its Job, never the backup. Short name: lbackup."
+        + " Reference: docs/backup.md.")
 @Group(LoomioDeployment.GROUP)
 @Version(LoomioDeployment.VERSION)
 @Kind("LoomioBackup")
 @Plural("loomiobackups")
 @Singular("loomiobackup")
 @ShortNames("lbackup")
-@AdditionalPrinterColumn(name = "Stack", jsonPath = ".spec.deploymentName",
+@AdditionalPrinterColumn(
+    name = "Stack",
+    jsonPath = ".spec.deploymentName",
     getDescription = "The LoomioDeployment backed up (spec.deploymentName)")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Backup", jsonPath = ".status.backupName")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class LoomioBackup extends CustomResource<LoomioBackupSpec, LoomioBackupStatus> implements Namespaced {
+public class LoomioBackup extends CustomResource<LoomioBackupSpec, LoomioBackupStatus>
+    implements Namespaced {
 
   public static final String KIND = "LoomioBackup";
 

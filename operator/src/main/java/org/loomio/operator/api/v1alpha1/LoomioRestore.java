@@ -16,23 +16,29 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * database, the uploads and (when asked) the application credentials, migrates for the current image,
  * then starts the stack again. Each step is reported in status. It never deletes the backup it uses.
  */
-@JsonClassDescription("Restores a LoomioDeployment from one of its backups: stops web, worker and hocuspocus,"
-    + " restores the database, the uploads and (when asked) the application credentials, migrates for the current"
-    + " image, then starts the stack again. Each step is reported in status. It never deletes the backup it uses."
-    + " Short name: lrestore. Reference: docs/backup.md.")
+@JsonClassDescription(
+    "Restores a LoomioDeployment from one of its backups: stops web, worker and hocuspocus,"
+        + " restores the database, the uploads and (when asked) the application credentials, migrates for the current"
+        + " image, then starts the stack again. Each step is reported in status. It never deletes the backup it uses."
+        + " Short name: lrestore. Reference: docs/backup.md.")
 @Group(LoomioDeployment.GROUP)
 @Version(LoomioDeployment.VERSION)
 @Kind("LoomioRestore")
 @Plural("loomiorestores")
 @Singular("loomiorestore")
 @ShortNames("lrestore")
-@AdditionalPrinterColumn(name = "Stack", jsonPath = ".spec.deploymentName",
+@AdditionalPrinterColumn(
+    name = "Stack",
+    jsonPath = ".spec.deploymentName",
     getDescription = "The LoomioDeployment restored (spec.deploymentName)")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Backup", jsonPath = ".status.backupName")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class LoomioRestore extends CustomResource<LoomioRestoreSpec, LoomioRestoreStatus> implements Namespaced {
+public class LoomioRestore extends CustomResource<LoomioRestoreSpec, LoomioRestoreStatus>
+    implements Namespaced {
 
   public static final String KIND = "LoomioRestore";
 

@@ -25,19 +25,40 @@ public class MigratedStatus {
     this.time = time;
   }
 
-  public String getImage() { return image; }
-  public void setImage(String image) { this.image = image; }
-  public String getVersion() { return version; }
-  public void setVersion(String version) { this.version = version; }
-  public String getTime() { return time; }
-  public void setTime(String time) { this.time = time; }
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
+  public String getTime() {
+    return time;
+  }
+
+  public void setTime(String time) {
+    this.time = time;
+  }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MigratedStatus m && Objects.equals(image, m.image) && Objects.equals(version, m.version)
+    return o instanceof MigratedStatus m
+        && Objects.equals(image, m.image)
+        && Objects.equals(version, m.version)
         && Objects.equals(time, m.time);
   }
 
   @Override
-  public int hashCode() { return Objects.hash(image, version, time); }
+  public int hashCode() {
+    return Objects.hash(image, version, time);
+  }
 }

@@ -21,8 +21,19 @@ public class PeerSelector {
     this.podSelector = podSelector;
   }
 
-  public LabelSelector getNamespaceSelector() { return namespaceSelector; }
-  public void setNamespaceSelector(LabelSelector namespaceSelector) { this.namespaceSelector = namespaceSelector; }
-  public LabelSelector getPodSelector() { return podSelector; }
-  public void setPodSelector(LabelSelector podSelector) { this.podSelector = podSelector; }
+  public LabelSelector getNamespaceSelector() {
+    return namespaceSelector;
+  }
+
+  public void setNamespaceSelector(LabelSelector namespaceSelector) {
+    this.namespaceSelector = namespaceSelector;
+  }
+
+  public LabelSelector getPodSelector() {
+    return podSelector;
+  }
+
+  public void setPodSelector(LabelSelector podSelector) {
+    this.podSelector = podSelector;
+  }
 }

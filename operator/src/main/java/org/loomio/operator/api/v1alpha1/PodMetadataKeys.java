@@ -32,9 +32,22 @@ import java.util.regex.Pattern;
 public final class PodMetadataKeys {
 
   /** Label prefixes that are not the tenant's, with their subdomains. */
-  public static final List<String> RESERVED_LABEL_DOMAINS = List.of("kubernetes.io", "k8s.io", "loomio.org",
-      "istio.io", "linkerd.io", "azure.workload.identity", "datadoghq.com", "kuma.io", "openservicemesh.io",
-      "dapr.io", "hashicorp.com", "opentelemetry.io", "newrelic.com", "dynatrace.com", "instana.io");
+  public static final List<String> RESERVED_LABEL_DOMAINS = List.of(
+      "kubernetes.io",
+      "k8s.io",
+      "loomio.org",
+      "istio.io",
+      "linkerd.io",
+      "azure.workload.identity",
+      "datadoghq.com",
+      "kuma.io",
+      "openservicemesh.io",
+      "dapr.io",
+      "hashicorp.com",
+      "opentelemetry.io",
+      "newrelic.com",
+      "dynatrace.com",
+      "instana.io");
 
   /** Annotation entries admitted on every operator, besides plain keys (no prefix, no dot). */
   public static final List<String> DEFAULT_ANNOTATIONS = List.of("prometheus.io/*");
@@ -43,21 +56,26 @@ public final class PodMetadataKeys {
   public static final String OPERATOR_DOMAIN = "loomio.org";
 
   /** How the operator's annotation list is extended; quoted by every refusal. */
-  public static final String ANNOTATION_SETTING = "the operator's ALLOWED_POD_ANNOTATIONS, chart value"
-      + " tenancy.allowedPodAnnotations";
+  public static final String ANNOTATION_SETTING =
+      "the operator's ALLOWED_POD_ANNOTATIONS, chart value" + " tenancy.allowedPodAnnotations";
 
-  public static final String RESERVED_LABEL_MESSAGE = "is in a namespace that is not the stack's to set ("
-      + String.join(", ", RESERVED_LABEL_DOMAINS) + " and their subdomains: Kubernetes', the operator's selectors,"
-      + " service-mesh injection, cloud identity); use a key of your own, such as team or example.org/team";
+  public static final String RESERVED_LABEL_MESSAGE =
+      "is in a namespace that is not the stack's to set ("
+          + String.join(", ", RESERVED_LABEL_DOMAINS)
+          + " and their subdomains: Kubernetes', the operator's selectors,"
+          + " service-mesh injection, cloud identity); use a key of your own, such as team or example.org/team";
 
-  public static final String NOT_ALLOWED_ANNOTATION_MESSAGE = "not on the operator's list of pod annotations (plain"
-      + " keys without a prefix or a dot, " + String.join(", ", DEFAULT_ANNOTATIONS) + ", and what the operator adds); other"
-      + " annotations are read by the cluster's integrations (networks, service meshes, container runtimes,"
-      + " autoscalers, cloud identities) and could take the pods out of their NetworkPolicies or hardening. "
-      + ANNOTATION_SETTING + ", admits more";
+  public static final String NOT_ALLOWED_ANNOTATION_MESSAGE =
+      "not on the operator's list of pod annotations (plain"
+          + " keys without a prefix or a dot, " + String.join(", ", DEFAULT_ANNOTATIONS)
+          + ", and what the operator adds); other"
+          + " annotations are read by the cluster's integrations (networks, service meshes, container runtimes,"
+          + " autoscalers, cloud identities) and could take the pods out of their NetworkPolicies or hardening. "
+          + ANNOTATION_SETTING + ", admits more";
 
-  public static final String OPERATORS_ANNOTATION_MESSAGE = "loomio.org annotations are the operator's (roll-out"
-      + " hashes); refused whatever " + ANNOTATION_SETTING + " admits";
+  public static final String OPERATORS_ANNOTATION_MESSAGE =
+      "loomio.org annotations are the operator's (roll-out" + " hashes); refused whatever "
+          + ANNOTATION_SETTING + " admits";
 
   /** An allowlist entry: {@code *}, {@code prefix/*}, {@code prefix/name} or a name without prefix. */
   private static final Pattern ENTRY = Pattern.compile("^\\*$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -88,8 +106,8 @@ public final class PodMetadataKeys {
   /** Fails on an entry of the operator's annotation list that is neither a key nor a {@code prefix/*}. */
   public static void checkEntry(String entry) {
     if (!ENTRY.matcher(entry).matches()) {
-      throw new IllegalArgumentException("allowed pod annotation '" + entry + "': write a key (example.org/team), a"
-          + " prefix ending in /* (example.org/*), or *");
+      throw new IllegalArgumentException("allowed pod annotation '" + entry
+          + "': write a key (example.org/team), a" + " prefix ending in /* (example.org/*), or *");
     }
   }
 
@@ -97,7 +115,9 @@ public final class PodMetadataKeys {
     if (entry.equals("*")) {
       return true;
     }
-    return entry.endsWith("/*") ? key.startsWith(entry.substring(0, entry.length() - 1)) : key.equals(entry);
+    return entry.endsWith("/*")
+        ? key.startsWith(entry.substring(0, entry.length() - 1))
+        : key.equals(entry);
   }
 
   private static String prefix(String key) {

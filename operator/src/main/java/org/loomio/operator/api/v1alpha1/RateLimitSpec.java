@@ -23,8 +23,9 @@ public class RateLimitSpec {
   @Default("100")
   @Min(1)
   @Max(100000)
-  @JsonPropertyDescription("Requests a client may burst above the rate. Default 100 (a page load fetches many"
-      + " assets at once).")
+  @JsonPropertyDescription(
+      "Requests a client may burst above the rate. Default 100 (a page load fetches many"
+          + " assets at once).")
   private Integer burst = 100;
 
   @Default("50")
@@ -33,12 +34,35 @@ public class RateLimitSpec {
   @JsonPropertyDescription("Concurrent connections per client, websockets included. Default 50.")
   private Integer connections = 50;
 
-  public Boolean getEnabled() { return enabled; }
-  public void setEnabled(Boolean enabled) { this.enabled = enabled; }
-  public Integer getRequestsPerSecond() { return requestsPerSecond; }
-  public void setRequestsPerSecond(Integer requestsPerSecond) { this.requestsPerSecond = requestsPerSecond; }
-  public Integer getBurst() { return burst; }
-  public void setBurst(Integer burst) { this.burst = burst; }
-  public Integer getConnections() { return connections; }
-  public void setConnections(Integer connections) { this.connections = connections; }
+  public Boolean getEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(Boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public Integer getRequestsPerSecond() {
+    return requestsPerSecond;
+  }
+
+  public void setRequestsPerSecond(Integer requestsPerSecond) {
+    this.requestsPerSecond = requestsPerSecond;
+  }
+
+  public Integer getBurst() {
+    return burst;
+  }
+
+  public void setBurst(Integer burst) {
+    this.burst = burst;
+  }
+
+  public Integer getConnections() {
+    return connections;
+  }
+
+  public void setConnections(Integer connections) {
+    this.connections = connections;
+  }
 }

@@ -8,7 +8,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Redis for Loomio's cache and ActionCable. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.mode) || self.mode != 'external' || has(self.external)",
+@ValidationRule(
+    value = "!has(self.mode) || self.mode != 'external' || has(self.external)",
     message = "spec.redis.external.urlSecretRef: " + RedisSpec.EXTERNAL_NEEDS_URL)
 public class RedisSpec {
 
@@ -16,9 +17,10 @@ public class RedisSpec {
   public static final String EXTERNAL_NEEDS_URL = "is required when spec.redis.mode is external";
 
   @Default("embedded")
-  @JsonPropertyDescription("embedded (default): a Redis Deployment with a generated password; external: a Redis"
-      + " you run (spec.redis.external); none: no Redis (Loomio 3.1 and newer use PostgreSQL for cache and"
-      + " ActionCable, fine for small sites).")
+  @JsonPropertyDescription(
+      "embedded (default): a Redis Deployment with a generated password; external: a Redis"
+          + " you run (spec.redis.external); none: no Redis (Loomio 3.1 and newer use PostgreSQL for cache and"
+          + " ActionCable, fine for small sites).")
   private Mode mode = Mode.EMBEDDED;
 
   @JsonPropertyDescription("Settings of the embedded Redis.")
@@ -28,15 +30,35 @@ public class RedisSpec {
   private ExternalRedisSpec external;
 
   public enum Mode {
-    @JsonProperty("embedded") EMBEDDED,
-    @JsonProperty("external") EXTERNAL,
-    @JsonProperty("none") NONE
+    @JsonProperty("embedded")
+    EMBEDDED,
+    @JsonProperty("external")
+    EXTERNAL,
+    @JsonProperty("none")
+    NONE
   }
 
-  public Mode getMode() { return mode; }
-  public void setMode(Mode mode) { this.mode = mode; }
-  public EmbeddedRedisSpec getEmbedded() { return embedded; }
-  public void setEmbedded(EmbeddedRedisSpec embedded) { this.embedded = embedded; }
-  public ExternalRedisSpec getExternal() { return external; }
-  public void setExternal(ExternalRedisSpec external) { this.external = external; }
+  public Mode getMode() {
+    return mode;
+  }
+
+  public void setMode(Mode mode) {
+    this.mode = mode;
+  }
+
+  public EmbeddedRedisSpec getEmbedded() {
+    return embedded;
+  }
+
+  public void setEmbedded(EmbeddedRedisSpec embedded) {
+    this.embedded = embedded;
+  }
+
+  public ExternalRedisSpec getExternal() {
+    return external;
+  }
+
+  public void setExternal(ExternalRedisSpec external) {
+    this.external = external;
+  }
 }

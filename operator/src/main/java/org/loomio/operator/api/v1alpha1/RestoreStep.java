@@ -31,21 +31,53 @@ public class RestoreStep {
     this.startTime = startTime;
   }
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public String getState() { return state; }
-  public void setState(String state) { this.state = state; }
-  public String getStartTime() { return startTime; }
-  public void setStartTime(String startTime) { this.startTime = startTime; }
-  public String getCompletionTime() { return completionTime; }
-  public void setCompletionTime(String completionTime) { this.completionTime = completionTime; }
-  public String getMessage() { return message; }
-  public void setMessage(String message) { this.message = message; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getState() {
+    return state;
+  }
+
+  public void setState(String state) {
+    this.state = state;
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public String getCompletionTime() {
+    return completionTime;
+  }
+
+  public void setCompletionTime(String completionTime) {
+    this.completionTime = completionTime;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RestoreStep r && Objects.equals(name, r.name) && Objects.equals(state, r.state)
-        && Objects.equals(startTime, r.startTime) && Objects.equals(completionTime, r.completionTime)
+    return o instanceof RestoreStep r
+        && Objects.equals(name, r.name)
+        && Objects.equals(state, r.state)
+        && Objects.equals(startTime, r.startTime)
+        && Objects.equals(completionTime, r.completionTime)
         && Objects.equals(message, r.message);
   }
 

@@ -13,6 +13,11 @@ public class S3StorageSpec extends S3BucketSpec {
   @JsonPropertyDescription("CA certificate (PEM) of a private endpoint (AWS_CA_BUNDLE).")
   private SecretKeyRef caSecretRef;
 
-  public SecretKeyRef getCaSecretRef() { return caSecretRef; }
-  public void setCaSecretRef(SecretKeyRef caSecretRef) { this.caSecretRef = caSecretRef; }
+  public SecretKeyRef getCaSecretRef() {
+    return caSecretRef;
+  }
+
+  public void setCaSecretRef(SecretKeyRef caSecretRef) {
+    this.caSecretRef = caSecretRef;
+  }
 }

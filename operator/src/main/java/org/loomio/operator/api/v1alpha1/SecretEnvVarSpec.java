@@ -27,8 +27,19 @@ public class SecretEnvVarSpec {
     this.secretKeyRef = secretKeyRef;
   }
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public SecretKeyRef getSecretKeyRef() { return secretKeyRef; }
-  public void setSecretKeyRef(SecretKeyRef secretKeyRef) { this.secretKeyRef = secretKeyRef; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public SecretKeyRef getSecretKeyRef() {
+    return secretKeyRef;
+  }
+
+  public void setSecretKeyRef(SecretKeyRef secretKeyRef) {
+    this.secretKeyRef = secretKeyRef;
+  }
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretKeyRef {
 
-  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  public static final String NAME_PATTERN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   public static final String KEY_PATTERN = "^[-._a-zA-Z0-9]+$";
 
   @Required
@@ -33,14 +34,27 @@ public class SecretKeyRef {
     this.key = key;
   }
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
-  public String getKey() { return key; }
-  public void setKey(String key) { this.key = key; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getKey() {
+    return key;
+  }
+
+  public void setKey(String key) {
+    this.key = key;
+  }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SecretKeyRef other && Objects.equals(name, other.name) && Objects.equals(key, other.key);
+    return o instanceof SecretKeyRef other
+        && Objects.equals(name, other.name)
+        && Objects.equals(key, other.key);
   }
 
   @Override

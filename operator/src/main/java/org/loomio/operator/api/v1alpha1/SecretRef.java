@@ -22,6 +22,11 @@ public class SecretRef {
     this.name = name;
   }
 
-  public String getName() { return name; }
-  public void setName(String name) { this.name = name; }
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
 }

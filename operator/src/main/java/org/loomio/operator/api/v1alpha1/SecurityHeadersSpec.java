@@ -15,10 +15,13 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecurityHeadersSpec {
 
-  public static final String DEFAULT_CSP = "frame-ancestors 'self'; object-src 'none'; base-uri 'self'";
-  public static final String DEFAULT_PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+  public static final String DEFAULT_CSP =
+      "frame-ancestors 'self'; object-src 'none'; base-uri 'self'";
+  public static final String DEFAULT_PERMISSIONS =
+      "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
   /** Header values as ingress-nginx accepts them in its custom-headers ConfigMap (no newlines, no quotes trouble). */
-  public static final String HEADER_VALUE_PATTERN = "^[a-zA-Z0-9_ :;.,\\\\/\"'?!(){}\\[\\]@<>=\\-+*#$&`|~^%]*$";
+  public static final String HEADER_VALUE_PATTERN =
+      "^[a-zA-Z0-9_ :;.,\\\\/\"'?!(){}\\[\\]@<>=\\-+*#$&`|~^%]*$";
 
   @Default("true")
   @JsonPropertyDescription("Add the headers. Default true.")
@@ -27,7 +30,8 @@ public class SecurityHeadersSpec {
   @Default("31536000")
   @Min(31536000)
   @Max(126144000)
-  @JsonPropertyDescription("Strict-Transport-Security max-age in seconds (at least one year). Default 31536000.")
+  @JsonPropertyDescription(
+      "Strict-Transport-Security max-age in seconds (at least one year). Default 31536000.")
   private Long hstsMaxAgeSeconds = 31536000L;
 
   @Default("true")
@@ -35,30 +39,35 @@ public class SecurityHeadersSpec {
   private Boolean hstsIncludeSubDomains = true;
 
   @Default("false")
-  @JsonPropertyDescription("Strict-Transport-Security preload: a domain-wide, hard-to-undo decision (hstspreload.org)."
-      + " Default false.")
+  @JsonPropertyDescription(
+      "Strict-Transport-Security preload: a domain-wide, hard-to-undo decision (hstspreload.org)."
+          + " Default false.")
   private Boolean hstsPreload = false;
 
   @Default(DEFAULT_CSP)
   @Size(max = 4096)
   @Pattern(HEADER_VALUE_PATTERN)
-  @JsonPropertyDescription("Content-Security-Policy. The default (" + DEFAULT_CSP + ") cannot break Loomio; tighten"
-      + " it with script-src, connect-src (include wss://<hocuspocusHost>), ... and try it with"
-      + " contentSecurityPolicyReportOnly first.")
+  @JsonPropertyDescription(
+      "Content-Security-Policy. The default (" + DEFAULT_CSP + ") cannot break Loomio; tighten"
+          + " it with script-src, connect-src (include wss://<hocuspocusHost>), ... and try it with"
+          + " contentSecurityPolicyReportOnly first.")
   private String contentSecurityPolicy = DEFAULT_CSP;
 
   @Default("false")
-  @JsonPropertyDescription("Send the policy as Content-Security-Policy-Report-Only (browsers report, do not block)."
-      + " Default false.")
+  @JsonPropertyDescription(
+      "Send the policy as Content-Security-Policy-Report-Only (browsers report, do not block)."
+          + " Default false.")
   private Boolean contentSecurityPolicyReportOnly = false;
 
   @Default("SAMEORIGIN")
-  @JsonPropertyDescription("X-Frame-Options: SAMEORIGIN (default, consistent with frame-ancestors 'self') or DENY.")
+  @JsonPropertyDescription(
+      "X-Frame-Options: SAMEORIGIN (default, consistent with frame-ancestors 'self') or DENY.")
   private FrameOptions frameOptions = FrameOptions.SAMEORIGIN;
 
   @Default("strict-origin-when-cross-origin")
-  @JsonPropertyDescription("Referrer-Policy: strict-origin-when-cross-origin (default), no-referrer, same-origin or"
-      + " strict-origin.")
+  @JsonPropertyDescription(
+      "Referrer-Policy: strict-origin-when-cross-origin (default), no-referrer, same-origin or"
+          + " strict-origin.")
   private ReferrerPolicy referrerPolicy = ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN;
 
   @Default(DEFAULT_PERMISSIONS)
@@ -67,35 +76,95 @@ public class SecurityHeadersSpec {
   @JsonPropertyDescription("Permissions-Policy. Default: " + DEFAULT_PERMISSIONS + ".")
   private String permissionsPolicy = DEFAULT_PERMISSIONS;
 
-  public enum FrameOptions { SAMEORIGIN, DENY }
+  public enum FrameOptions {
+    SAMEORIGIN,
+    DENY
+  }
 
   public enum ReferrerPolicy {
-    @com.fasterxml.jackson.annotation.JsonProperty("strict-origin-when-cross-origin") STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-    @com.fasterxml.jackson.annotation.JsonProperty("no-referrer") NO_REFERRER,
-    @com.fasterxml.jackson.annotation.JsonProperty("same-origin") SAME_ORIGIN,
-    @com.fasterxml.jackson.annotation.JsonProperty("strict-origin") STRICT_ORIGIN;
+    @com.fasterxml.jackson.annotation.JsonProperty("strict-origin-when-cross-origin")
+    STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+    @com.fasterxml.jackson.annotation.JsonProperty("no-referrer")
+    NO_REFERRER,
+    @com.fasterxml.jackson.annotation.JsonProperty("same-origin")
+    SAME_ORIGIN,
+    @com.fasterxml.jackson.annotation.JsonProperty("strict-origin")
+    STRICT_ORIGIN;
 
     public String value() {
       return name().toLowerCase().replace('_', '-');
     }
   }
 
-  public Boolean getEnabled() { return enabled; }
-  public void setEnabled(Boolean enabled) { this.enabled = enabled; }
-  public Long getHstsMaxAgeSeconds() { return hstsMaxAgeSeconds; }
-  public void setHstsMaxAgeSeconds(Long hstsMaxAgeSeconds) { this.hstsMaxAgeSeconds = hstsMaxAgeSeconds; }
-  public Boolean getHstsIncludeSubDomains() { return hstsIncludeSubDomains; }
-  public void setHstsIncludeSubDomains(Boolean hstsIncludeSubDomains) { this.hstsIncludeSubDomains = hstsIncludeSubDomains; }
-  public Boolean getHstsPreload() { return hstsPreload; }
-  public void setHstsPreload(Boolean hstsPreload) { this.hstsPreload = hstsPreload; }
-  public String getContentSecurityPolicy() { return contentSecurityPolicy; }
-  public void setContentSecurityPolicy(String contentSecurityPolicy) { this.contentSecurityPolicy = contentSecurityPolicy; }
-  public Boolean getContentSecurityPolicyReportOnly() { return contentSecurityPolicyReportOnly; }
-  public void setContentSecurityPolicyReportOnly(Boolean v) { this.contentSecurityPolicyReportOnly = v; }
-  public FrameOptions getFrameOptions() { return frameOptions; }
-  public void setFrameOptions(FrameOptions frameOptions) { this.frameOptions = frameOptions; }
-  public ReferrerPolicy getReferrerPolicy() { return referrerPolicy; }
-  public void setReferrerPolicy(ReferrerPolicy referrerPolicy) { this.referrerPolicy = referrerPolicy; }
-  public String getPermissionsPolicy() { return permissionsPolicy; }
-  public void setPermissionsPolicy(String permissionsPolicy) { this.permissionsPolicy = permissionsPolicy; }
+  public Boolean getEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(Boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public Long getHstsMaxAgeSeconds() {
+    return hstsMaxAgeSeconds;
+  }
+
+  public void setHstsMaxAgeSeconds(Long hstsMaxAgeSeconds) {
+    this.hstsMaxAgeSeconds = hstsMaxAgeSeconds;
+  }
+
+  public Boolean getHstsIncludeSubDomains() {
+    return hstsIncludeSubDomains;
+  }
+
+  public void setHstsIncludeSubDomains(Boolean hstsIncludeSubDomains) {
+    this.hstsIncludeSubDomains = hstsIncludeSubDomains;
+  }
+
+  public Boolean getHstsPreload() {
+    return hstsPreload;
+  }
+
+  public void setHstsPreload(Boolean hstsPreload) {
+    this.hstsPreload = hstsPreload;
+  }
+
+  public String getContentSecurityPolicy() {
+    return contentSecurityPolicy;
+  }
+
+  public void setContentSecurityPolicy(String contentSecurityPolicy) {
+    this.contentSecurityPolicy = contentSecurityPolicy;
+  }
+
+  public Boolean getContentSecurityPolicyReportOnly() {
+    return contentSecurityPolicyReportOnly;
+  }
+
+  public void setContentSecurityPolicyReportOnly(Boolean v) {
+    this.contentSecurityPolicyReportOnly = v;
+  }
+
+  public FrameOptions getFrameOptions() {
+    return frameOptions;
+  }
+
+  public void setFrameOptions(FrameOptions frameOptions) {
+    this.frameOptions = frameOptions;
+  }
+
+  public ReferrerPolicy getReferrerPolicy() {
+    return referrerPolicy;
+  }
+
+  public void setReferrerPolicy(ReferrerPolicy referrerPolicy) {
+    this.referrerPolicy = referrerPolicy;
+  }
+
+  public String getPermissionsPolicy() {
+    return permissionsPolicy;
+  }
+
+  public void setPermissionsPolicy(String permissionsPolicy) {
+    this.permissionsPolicy = permissionsPolicy;
+  }
 }

@@ -34,22 +34,26 @@ public final class ServerHosts {
   /** Dotted-decimal IPv4, each octet 0-255 without leading zeros (libc reads a leading 0 as octal). */
   public static final String IPV4 = "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
       + "([.](25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$";
+
   static final String LOCAL_IPV4 = "^(127[.]|0[.]|169[.]254[.]|100[.]100[.]100[.]200$)";
   static final String NUMERIC_LAST_LABEL = "(^|[.])(0x[0-9a-f]*|[0-9]+)$";
 
-  public static final String NOT_LOCAL = "the loopback, link-local addresses (169.254.0.0/16, fe80::/10) and cloud"
-      + " metadata services (169.254.169.254, 100.100.100.200, fd00:ec2::254, metadata.google.internal, ...) are"
-      + " refused: name the server itself";
-  public static final String NUMERIC_IS_IPV4 = "a host ending in a number must be an IPv4 address in dotted"
-      + " decimal (four octets 0-255, no leading zeros)";
+  public static final String NOT_LOCAL =
+      "the loopback, link-local addresses (169.254.0.0/16, fe80::/10) and cloud"
+          + " metadata services (169.254.169.254, 100.100.100.200, fd00:ec2::254, metadata.google.internal, ...) are"
+          + " refused: name the server itself";
+  public static final String NUMERIC_IS_IPV4 =
+      "a host ending in a number must be an IPv4 address in dotted"
+          + " decimal (four octets 0-255, no leading zeros)";
 
   /** CEL over an object with a {@code host} field. */
   public static final String CEL_NOT_LOCAL = "!has(self.host) || ("
       + "!(self.host.matches('" + IPV4 + "') && self.host.matches('" + LOCAL_IPV4 + "'))"
       + " && !(self.host in " + CEL_LOCAL_NAMES + ")"
       + " && !self.host.endsWith('.localhost'))";
-  public static final String CEL_NUMERIC_IS_IPV4 = "!has(self.host) || !self.host.matches('" + NUMERIC_LAST_LABEL
-      + "') || self.host.matches('" + IPV4 + "')";
+
+  public static final String CEL_NUMERIC_IS_IPV4 = "!has(self.host) || !self.host.matches('"
+      + NUMERIC_LAST_LABEL + "') || self.host.matches('" + IPV4 + "')";
 
   private ServerHosts() {}
 
@@ -65,7 +69,9 @@ public final class ServerHosts {
       }
       return h.matches(LOCAL_IPV4 + ".*") ? Optional.of(NOT_LOCAL) : Optional.empty();
     }
-    return LOCAL_NAMES.contains(h) || h.endsWith(".localhost") ? Optional.of(NOT_LOCAL) : Optional.empty();
+    return LOCAL_NAMES.contains(h) || h.endsWith(".localhost")
+        ? Optional.of(NOT_LOCAL)
+        : Optional.empty();
   }
 
   /** An IPv6 literal (it contains ':', so no name is ever looked up), or null if it is none. */
@@ -84,8 +90,11 @@ public final class ServerHosts {
     if (a instanceof Inet4Address) { // an IPv4-mapped IPv6 literal comes back as IPv4
       return problem(a.getHostAddress()).isPresent();
     }
-    boolean awsMetadata = a instanceof Inet6Address && a.getHostAddress().replaceFirst("%.*", "")
-        .equals("fd00:ec2:0:0:0:0:0:254");
-    return a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || awsMetadata; // fe80::/10
+    boolean awsMetadata = a instanceof Inet6Address
+        && a.getHostAddress().replaceFirst("%.*", "").equals("fd00:ec2:0:0:0:0:0:254");
+    return a.isLoopbackAddress()
+        || a.isAnyLocalAddress()
+        || a.isLinkLocalAddress()
+        || awsMetadata; // fe80::/10
   }
 }

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** libpq's sslmode values that make sense for a production server. */
 public enum SslMode {
-  @JsonProperty("disable") DISABLE("disable"),
-  @JsonProperty("require") REQUIRE("require"),
-  @JsonProperty("verify-ca") VERIFY_CA("verify-ca"),
-  @JsonProperty("verify-full") VERIFY_FULL("verify-full");
+  @JsonProperty("disable")
+  DISABLE("disable"),
+  @JsonProperty("require")
+  REQUIRE("require"),
+  @JsonProperty("verify-ca")
+  VERIFY_CA("verify-ca"),
+  @JsonProperty("verify-full")
+  VERIFY_FULL("verify-full");
 
   private final String value;
 

@@ -18,12 +18,14 @@ public class VolumeClaimSpec {
       "^([0-9]*[1-9][0-9]*(\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
 
   @Pattern(QUANTITY_PATTERN)
-  @JsonPropertyDescription("Requested size, greater than zero, for example 10Gi. Read when the claim is created; to grow it later,"
-      + " resize the PersistentVolumeClaim (if its StorageClass allows expansion).")
+  @JsonPropertyDescription(
+      "Requested size, greater than zero, for example 10Gi. Read when the claim is created; to grow it later,"
+          + " resize the PersistentVolumeClaim (if its StorageClass allows expansion).")
   private String size;
 
   @Size(max = 253)
-  @JsonPropertyDescription("StorageClass of the claim. Default: the cluster's default StorageClass.")
+  @JsonPropertyDescription(
+      "StorageClass of the claim. Default: the cluster's default StorageClass.")
   private String storageClassName;
 
   public VolumeClaimSpec() {}
@@ -32,8 +34,19 @@ public class VolumeClaimSpec {
     this.size = size;
   }
 
-  public String getSize() { return size; }
-  public void setSize(String size) { this.size = size; }
-  public String getStorageClassName() { return storageClassName; }
-  public void setStorageClassName(String storageClassName) { this.storageClassName = storageClassName; }
+  public String getSize() {
+    return size;
+  }
+
+  public void setSize(String size) {
+    this.size = size;
+  }
+
+  public String getStorageClassName() {
+    return storageClassName;
+  }
+
+  public void setStorageClassName(String storageClassName) {
+    this.storageClassName = storageClassName;
+  }
 }

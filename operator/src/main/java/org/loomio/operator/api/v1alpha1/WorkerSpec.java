@@ -14,9 +14,10 @@ public class WorkerSpec {
   @Default("1")
   @Min(0)
   @Max(1)
-  @JsonPropertyDescription("Number of worker pods: 1 (or 0 to pause background jobs). Loomio's stock queue"
-      + " configuration runs one group-destruction worker per container, so more than one is refused;"
-      + " scale with concurrency instead.")
+  @JsonPropertyDescription(
+      "Number of worker pods: 1 (or 0 to pause background jobs). Loomio's stock queue"
+          + " configuration runs one group-destruction worker per container, so more than one is refused;"
+          + " scale with concurrency instead.")
   private Integer replicas = 1;
 
   @Default("1")
@@ -25,19 +26,43 @@ public class WorkerSpec {
   @JsonPropertyDescription("Job processes in the worker pod (JOB_CONCURRENCY). Default 1.")
   private Integer concurrency = 1;
 
-  @JsonPropertyDescription("CPU, memory and ephemeral-storage requests and limits. Keys you set replace the"
-      + " defaults (requests 250m/768Mi, limits 1 CPU/1536Mi).")
+  @JsonPropertyDescription(
+      "CPU, memory and ephemeral-storage requests and limits. Keys you set replace the"
+          + " defaults (requests 250m/768Mi, limits 1 CPU/1536Mi).")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Scheduling and metadata of the worker pod.")
   private PodOptions pod;
 
-  public Integer getReplicas() { return replicas; }
-  public void setReplicas(Integer replicas) { this.replicas = replicas; }
-  public Integer getConcurrency() { return concurrency; }
-  public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
-  public ResourceRequirements getResources() { return resources; }
-  public void setResources(ResourceRequirements resources) { this.resources = resources; }
-  public PodOptions getPod() { return pod; }
-  public void setPod(PodOptions pod) { this.pod = pod; }
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getConcurrency() {
+    return concurrency;
+  }
+
+  public void setConcurrency(Integer concurrency) {
+    this.concurrency = concurrency;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public PodOptions getPod() {
+    return pod;
+  }
+
+  public void setPod(PodOptions pod) {
+    this.pod = pod;
+  }
 }

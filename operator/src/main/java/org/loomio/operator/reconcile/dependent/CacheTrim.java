@@ -44,6 +44,7 @@ public final class CacheTrim {
 
   /** The field manager whose managedFields entry the SSA matcher reads (the operator's). */
   public static final String FIELD_MANAGER = "loomio-operator";
+
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private CacheTrim() {}
@@ -97,8 +98,10 @@ public final class CacheTrim {
    * The item store for an informer of this event source, or null where JOSDK would share one store between
    * several informers (more than one watched namespace).
    */
-  public static <R extends HasMetadata> ItemStore<R> store(EventSourceContext<?> context, UnaryOperator<R> transform) {
-    Set<String> namespaces = context.getControllerConfiguration().getInformerConfig().getNamespaces();
+  public static <R extends HasMetadata> ItemStore<R> store(
+      EventSourceContext<?> context, UnaryOperator<R> transform) {
+    Set<String> namespaces =
+        context.getControllerConfiguration().getInformerConfig().getNamespaces();
     return singleInformer(namespaces) ? new TransformingItemStore<>(transform) : null;
   }
 
@@ -107,7 +110,8 @@ public final class CacheTrim {
    * #store}); empty when nothing changes.
    */
   public static <R extends HasMetadata> Optional<KubernetesDependentResourceConfig<R>> withStore(
-      Optional<KubernetesDependentResourceConfig<R>> configuration, EventSourceContext<?> context,
+      Optional<KubernetesDependentResourceConfig<R>> configuration,
+      EventSourceContext<?> context,
       UnaryOperator<R> transform) {
     if (configuration.isEmpty() || configuration.get().informerConfig() == null) {
       return Optional.empty();
@@ -117,14 +121,17 @@ public final class CacheTrim {
     if (store == null) {
       return Optional.empty();
     }
-    InformerConfiguration<R> informer = InformerConfiguration.builder(c.informerConfig()).withItemStore(store).build();
-    return Optional.of(new KubernetesDependentResourceConfig<>(c.useSSA(), c.createResourceOnlyIfNotExistingWithSSA(),
-        informer, c.matcher()));
+    InformerConfiguration<R> informer =
+        InformerConfiguration.builder(c.informerConfig()).withItemStore(store).build();
+    return Optional.of(new KubernetesDependentResourceConfig<>(
+        c.useSSA(), c.createResourceOnlyIfNotExistingWithSSA(), informer, c.matcher()));
   }
 
   /** Whether an informer over these namespaces is one informer (all namespaces, or a single one). */
   public static boolean singleInformer(Set<String> namespaces) {
-    return namespaces == null || namespaces.size() <= 1 || InformerConfiguration.allNamespacesWatched(namespaces);
+    return namespaces == null
+        || namespaces.size() <= 1
+        || InformerConfiguration.allNamespacesWatched(namespaces);
   }
 
   private static void dropLastApplied(HasMetadata object) {
@@ -144,7 +151,8 @@ public final class CacheTrim {
     if (fields != null && fields.getAdditionalProperties() != null) {
       FieldsV1 compact = new FieldsV1();
       @SuppressWarnings("unchecked")
-      Map<String, Object> tree = (Map<String, Object>) compactTree(fields.getAdditionalProperties());
+      Map<String, Object> tree =
+          (Map<String, Object>) compactTree(fields.getAdditionalProperties());
       compact.setAdditionalProperties(tree);
       e.setFieldsV1(compact);
     }
@@ -171,7 +179,8 @@ public final class CacheTrim {
     Map.Entry<String, Object>[] entries = new Map.Entry[map.size()];
     int i = 0;
     for (var entry : map.entrySet()) {
-      entries[i++] = Map.entry(intern(String.valueOf(entry.getKey())), compactTree(entry.getValue()));
+      entries[i++] =
+          Map.entry(intern(String.valueOf(entry.getKey())), compactTree(entry.getValue()));
     }
     return Map.ofEntries(entries);
   }

@@ -29,10 +29,14 @@ public class CloudNativePGClustersDependent extends StackBulkDependent<CloudNati
   }
 
   @Override
-  public Result<CloudNativePGCluster> match(CloudNativePGCluster actual, CloudNativePGCluster desired,
-      LoomioDeployment primary, Context<LoomioDeployment> context) {
-    boolean owned = actual.getMetadata().getOwnerReferences() != null && actual.getMetadata().getOwnerReferences()
-        .stream().anyMatch(o -> Objects.equals(o.getUid(), primary.getMetadata().getUid()));
+  public Result<CloudNativePGCluster> match(
+      CloudNativePGCluster actual,
+      CloudNativePGCluster desired,
+      LoomioDeployment primary,
+      Context<LoomioDeployment> context) {
+    boolean owned = actual.getMetadata().getOwnerReferences() != null
+        && actual.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Objects.equals(o.getUid(), primary.getMetadata().getUid()));
     boolean same = owned
         && contains(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())
         && contains(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
@@ -52,8 +56,9 @@ public class CloudNativePGClustersDependent extends StackBulkDependent<CloudNati
       if (!(actual instanceof Map<?, ?> have)) {
         return want.isEmpty() && actual == null;
       }
-      return want.entrySet().stream().allMatch(e -> have.containsKey(e.getKey())
-          && contains(have.get(e.getKey()), e.getValue()));
+      return want.entrySet().stream()
+          .allMatch(
+              e -> have.containsKey(e.getKey()) && contains(have.get(e.getKey()), e.getValue()));
     }
     if (desired instanceof List<?> want) {
       if (!(actual instanceof List<?> have) || have.size() != want.size()) {

@@ -23,8 +23,8 @@ public class DataVolumeClaimsDependent extends CreateOnlyBulkDependent<Persisten
 
   /** No owner reference and no extra annotations: the labels already name the stack. */
   @Override
-  protected void addReferenceHandlingMetadata(PersistentVolumeClaim desired, LoomioDeployment primary) {
-  }
+  protected void addReferenceHandlingMetadata(
+      PersistentVolumeClaim desired, LoomioDeployment primary) {}
 
   @Override
   public Set<ResourceID> toPrimaryResourceIDs(PersistentVolumeClaim claim) {

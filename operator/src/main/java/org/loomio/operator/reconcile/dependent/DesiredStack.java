@@ -17,23 +17,29 @@ public final class DesiredStack {
 
   private DesiredStack() {}
 
-  public static void put(Context<LoomioDeployment> context, Stack stack, ClusterCapabilities cluster) {
+  public static void put(
+      Context<LoomioDeployment> context, Stack stack, ClusterCapabilities cluster) {
     context.managedWorkflowAndDependentResourceContext().put(Stack.class, stack);
     context.managedWorkflowAndDependentResourceContext().put(ClusterCapabilities.class, cluster);
   }
 
   public static Stack of(Context<LoomioDeployment> context) {
-    return context.managedWorkflowAndDependentResourceContext().getMandatory(Stack.class, Stack.class);
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .getMandatory(Stack.class, Stack.class);
   }
 
   public static ClusterCapabilities cluster(Context<LoomioDeployment> context) {
-    return context.managedWorkflowAndDependentResourceContext()
+    return context
+        .managedWorkflowAndDependentResourceContext()
         .get(ClusterCapabilities.class, ClusterCapabilities.class)
-        .orElseThrow(() -> new IllegalStateException("cluster capabilities are put before the workflow runs"));
+        .orElseThrow(() ->
+            new IllegalStateException("cluster capabilities are put before the workflow runs"));
   }
 
   /** The stack's objects of one type, keyed as JOSDK's bulk dependents key them. */
-  public static <R extends HasMetadata> Map<ResourceID, R> objects(Context<LoomioDeployment> context, Class<R> type) {
+  public static <R extends HasMetadata> Map<ResourceID, R> objects(
+      Context<LoomioDeployment> context, Class<R> type) {
     Map<ResourceID, R> byId = new LinkedHashMap<>();
     for (R r : of(context).all(type)) {
       byId.put(ResourceID.fromResource(r), r);

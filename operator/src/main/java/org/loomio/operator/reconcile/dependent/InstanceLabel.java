@@ -13,6 +13,8 @@ public final class InstanceLabel {
   public static Set<ResourceID> toPrimary(HasMetadata object) {
     var labels = object.getMetadata().getLabels();
     String instance = labels == null ? null : labels.get(Labels.INSTANCE);
-    return instance == null ? Set.of() : Set.of(new ResourceID(instance, object.getMetadata().getNamespace()));
+    return instance == null
+        ? Set.of()
+        : Set.of(new ResourceID(instance, object.getMetadata().getNamespace()));
   }
 }

@@ -18,7 +18,8 @@ import org.loomio.operator.render.Labels;
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class MigrationJobsDependent extends CreateOnlyBulkDependent<Job> {
 
-  private final SecondaryToPrimaryMapper<Job> byOwner = Mappers.fromOwnerReferences(LoomioDeployment.class, false);
+  private final SecondaryToPrimaryMapper<Job> byOwner =
+      Mappers.fromOwnerReferences(LoomioDeployment.class, false);
 
   public MigrationJobsDependent() {
     super(Job.class);

@@ -24,7 +24,9 @@ public final class OwnedObjectEvents {
   static final int MAX_MESSAGE = 1000;
 
   private enum Change {
-    Created("Created %s: "), Updated("Updated %s to match the spec: "), Deleted("Deleted %s the spec no longer asks for: ");
+    Created("Created %s: "),
+    Updated("Updated %s to match the spec: "),
+    Deleted("Deleted %s the spec no longer asks for: ");
 
     /** The message's head; %s is "1 object" or "N objects". */
     final String head;
@@ -58,8 +60,11 @@ public final class OwnedObjectEvents {
   }
 
   private static void record(Context<LoomioDeployment> context, Change change, HasMetadata object) {
-    context.managedWorkflowAndDependentResourceContext().get(OwnedObjectEvents.class, OwnedObjectEvents.class)
-        .ifPresent(e -> e.entries.add(new Entry(change, object.getKind(), object.getMetadata().getName())));
+    context
+        .managedWorkflowAndDependentResourceContext()
+        .get(OwnedObjectEvents.class, OwnedObjectEvents.class)
+        .ifPresent(e -> e.entries.add(
+            new Entry(change, object.getKind(), object.getMetadata().getName())));
   }
 
   /** Writes what was recorded (once; later calls write nothing new). */
@@ -70,7 +75,8 @@ public final class OwnedObjectEvents {
     }
     for (Change change : Change.values()) {
       Map<String, List<String>> byKind = new TreeMap<>();
-      all.stream().filter(e -> e.change() == change)
+      all.stream()
+          .filter(e -> e.change() == change)
           .forEach(e -> byKind.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e.name()));
       if (!byKind.isEmpty()) {
         recorder.normal(primary, change.name(), message(change, byKind));
@@ -80,7 +86,8 @@ public final class OwnedObjectEvents {
 
   static String message(String head, Map<String, List<String>> byKind) {
     int total = byKind.values().stream().mapToInt(List::size).sum();
-    StringBuilder s = new StringBuilder(String.format(head, total + (total == 1 ? " object" : " objects")));
+    StringBuilder s =
+        new StringBuilder(String.format(head, total + (total == 1 ? " object" : " objects")));
     int listed = 0;
     boolean firstKind = true;
     for (Map.Entry<String, List<String>> kind : byKind.entrySet()) {

@@ -15,7 +15,9 @@ public abstract class ServedApi implements Condition<Object, LoomioDeployment> {
   protected abstract String api();
 
   @Override
-  public boolean isMet(DependentResource<Object, LoomioDeployment> dependentResource, LoomioDeployment primary,
+  public boolean isMet(
+      DependentResource<Object, LoomioDeployment> dependentResource,
+      LoomioDeployment primary,
       Context<LoomioDeployment> context) {
     return served(DesiredStack.cluster(context));
   }

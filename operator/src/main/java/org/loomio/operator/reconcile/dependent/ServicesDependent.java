@@ -14,7 +14,8 @@ import org.loomio.operator.render.Labels;
  * which reject a Service apply that carries a resourceVersion ("resourceVersion should not be set on objects to
  * be created"); there the reconciler's name check just before ({@code NameConflicts}) is the only guard.
  */
-@KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
     informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServicesDependent extends StackBulkDependent<Service> {
   public ServicesDependent() {
@@ -22,7 +23,8 @@ public class ServicesDependent extends StackBulkDependent<Service> {
   }
 
   @Override
-  public Service create(Service desired, LoomioDeployment primary, Context<LoomioDeployment> context) {
+  public Service create(
+      Service desired, LoomioDeployment primary, Context<LoomioDeployment> context) {
     if (useSSA(context) && DesiredStack.cluster(context).atLeast(1, 21)) {
       desired.getMetadata().setResourceVersion("1");
     }

@@ -3,12 +3,12 @@ package org.loomio.operator.reconcile.dependent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.client.Preconditioned;
@@ -36,13 +36,15 @@ public abstract class StackBulkDependent<R extends HasMetadata>
 
   /** The informer's cache keeps the operator's own managedFields entry, which the server-side-apply matcher reads, and nothing of any other manager ({@link CacheTrim}). */
   @Override
-  protected InformerEventSource<R, LoomioDeployment> createEventSource(EventSourceContext<LoomioDeployment> context) {
+  protected InformerEventSource<R, LoomioDeployment> createEventSource(
+      EventSourceContext<LoomioDeployment> context) {
     CacheTrim.withStore(configuration(), context, CacheTrim::owned).ifPresent(this::configureWith);
     return super.createEventSource(context);
   }
 
   @Override
-  public Map<ResourceID, R> desiredResources(LoomioDeployment primary, Context<LoomioDeployment> context) {
+  public Map<ResourceID, R> desiredResources(
+      LoomioDeployment primary, Context<LoomioDeployment> context) {
     return DesiredStack.objects(context, resourceType());
   }
 
@@ -53,7 +55,8 @@ public abstract class StackBulkDependent<R extends HasMetadata>
   }
 
   @Override
-  protected void onUpdated(LoomioDeployment primary, R updated, R actual, Context<LoomioDeployment> context) {
+  protected void onUpdated(
+      LoomioDeployment primary, R updated, R actual, Context<LoomioDeployment> context) {
     super.onUpdated(primary, updated, actual, context);
     OwnedObjectEvents.updated(updated, context);
   }
@@ -64,11 +67,15 @@ public abstract class StackBulkDependent<R extends HasMetadata>
    * or the labels is left alone.
    */
   @Override
-  public void deleteTargetResource(LoomioDeployment primary, R resource, ResourceID key,
-      Context<LoomioDeployment> context) {
-    if (!Ownership.ours(Ownership.owned(resource, primary.getMetadata().getName(), primary.getMetadata().getUid()))) {
-      LOG.warn("{}/{}: not deleting {}: it is not this stack's own", primary.getMetadata().getNamespace(),
-          primary.getMetadata().getName(), Ownership.describe(resource));
+  public void deleteTargetResource(
+      LoomioDeployment primary, R resource, ResourceID key, Context<LoomioDeployment> context) {
+    if (!Ownership.ours(Ownership.owned(
+        resource, primary.getMetadata().getName(), primary.getMetadata().getUid()))) {
+      LOG.warn(
+          "{}/{}: not deleting {}: it is not this stack's own",
+          primary.getMetadata().getNamespace(),
+          primary.getMetadata().getName(),
+          Ownership.describe(resource));
       return;
     }
     if (Preconditioned.delete(context.getClient(), resource)) {

@@ -18,7 +18,8 @@ import java.util.Map;
 @Version("v1")
 @Kind("Cluster")
 @Plural("clusters")
-public class CloudNativePGCluster extends CustomResource<Map<String, Object>, Map<String, Object>> implements Namespaced {
+public class CloudNativePGCluster extends CustomResource<Map<String, Object>, Map<String, Object>>
+    implements Namespaced {
 
   @Override
   protected Map<String, Object> initSpec() {

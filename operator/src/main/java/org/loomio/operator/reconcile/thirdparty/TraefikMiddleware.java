@@ -17,7 +17,8 @@ import java.util.Map;
 @Version("v1alpha1")
 @Kind("Middleware")
 @Plural("middlewares")
-public class TraefikMiddleware extends CustomResource<Map<String, Object>, Void> implements Namespaced {
+public class TraefikMiddleware extends CustomResource<Map<String, Object>, Void>
+    implements Namespaced {
 
   @Override
   protected Map<String, Object> initSpec() {

@@ -97,8 +97,9 @@ public final class Expansion {
     for (String text : texts) {
       for (String name : references(text)) {
         if (!DELIBERATE.contains(name)) {
-          throw new IllegalStateException("container " + c.getName() + " would have the kubelet expand $(" + name
-              + "): a user's string reached its command, args or env without Expansion.literal");
+          throw new IllegalStateException(
+              "container " + c.getName() + " would have the kubelet expand $(" + name
+                  + "): a user's string reached its command, args or env without Expansion.literal");
         }
       }
     }

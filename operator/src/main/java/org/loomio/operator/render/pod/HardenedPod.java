@@ -159,9 +159,14 @@ public final class HardenedPod {
     List<VolumeMount> scratchMounts = new ArrayList<>();
     long scratchDiskMi = 0;
     for (Scratch s : scratch) {
-      EmptyDirVolumeSource emptyDir = new EmptyDirVolumeSource(s.memory() ? "Memory" : null, new Quantity(s.sizeLimit()));
-      podVolumes.add(new VolumeBuilder().withName(s.volume()).withEmptyDir(emptyDir).build());
-      scratchMounts.add(new VolumeMountBuilder().withName(s.volume()).withMountPath(s.mountPath()).build());
+      EmptyDirVolumeSource emptyDir =
+          new EmptyDirVolumeSource(s.memory() ? "Memory" : null, new Quantity(s.sizeLimit()));
+      podVolumes.add(
+          new VolumeBuilder().withName(s.volume()).withEmptyDir(emptyDir).build());
+      scratchMounts.add(new VolumeMountBuilder()
+          .withName(s.volume())
+          .withMountPath(s.mountPath())
+          .build());
       if (!s.memory()) {
         scratchDiskMi += Quantities.mebibytes(s.sizeLimit());
       }
@@ -211,7 +216,9 @@ public final class HardenedPod {
 
     PodTemplateSpec template = new PodTemplateSpec();
     template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-        .withLabels(labels).withAnnotations(annotations.isEmpty() ? null : annotations).build());
+        .withLabels(labels)
+        .withAnnotations(annotations.isEmpty() ? null : annotations)
+        .build());
     template.setSpec(pod);
     return template;
   }
@@ -225,7 +232,8 @@ public final class HardenedPod {
         .withFsGroupChangePolicy("OnRootMismatch")
         .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"));
     if (component == Component.HOCUSPOCUS) {
-      b.withSysctls(new Sysctl(HardeningExceptions.HOCUSPOCUS_PORT_SYSCTL,
+      b.withSysctls(new Sysctl(
+          HardeningExceptions.HOCUSPOCUS_PORT_SYSCTL,
           HardeningExceptions.HOCUSPOCUS_PORT_SYSCTL_VALUE));
     }
     return b.build();
@@ -242,7 +250,8 @@ public final class HardenedPod {
         .build();
   }
 
-  private Container harden(Container original, List<VolumeMount> scratchMounts, long scratchDiskMi) {
+  private Container harden(
+      Container original, List<VolumeMount> scratchMounts, long scratchDiskMi) {
     Container c = new io.fabric8.kubernetes.api.model.ContainerBuilder(original).build();
     Expansion.check(c);
     c.setSecurityContext(containerSecurityContext());
@@ -258,14 +267,19 @@ public final class HardenedPod {
     return c;
   }
 
-  private static ResourceRequirements withEphemeralStorage(ResourceRequirements given, long scratchDiskMi) {
+  private static ResourceRequirements withEphemeralStorage(
+      ResourceRequirements given, long scratchDiskMi) {
     if (given == null) {
-      throw new IllegalStateException("every container must declare resources (hardening rule R15)");
+      throw new IllegalStateException(
+          "every container must declare resources (hardening rule R15)");
     }
     ResourceRequirements r = Quantities.copy(given);
-    r.getLimits().computeIfAbsent("ephemeral-storage",
-        k -> Quantities.ofMebibytes(scratchDiskMi + Defaults.EPHEMERAL_HEADROOM_MI));
-    r.getRequests().computeIfAbsent("ephemeral-storage", k -> new Quantity(Defaults.EPHEMERAL_REQUEST));
+    r.getLimits()
+        .computeIfAbsent(
+            "ephemeral-storage",
+            k -> Quantities.ofMebibytes(scratchDiskMi + Defaults.EPHEMERAL_HEADROOM_MI));
+    r.getRequests()
+        .computeIfAbsent("ephemeral-storage", k -> new Quantity(Defaults.EPHEMERAL_REQUEST));
     Quantity request = r.getRequests().get("ephemeral-storage");
     Quantity limit = r.getLimits().get("ephemeral-storage");
     if (request.getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
@@ -292,7 +306,8 @@ public final class HardenedPod {
       }
     }
     if (coLocationLabel != null) {
-      LabelSelector sameVolume = new LabelSelector(null, Map.of(Labels.UPLOADS_VOLUME, coLocationLabel));
+      LabelSelector sameVolume =
+          new LabelSelector(null, Map.of(Labels.UPLOADS_VOLUME, coLocationLabel));
       PodAffinityTerm term = new PodAffinityTerm();
       term.setLabelSelector(sameVolume);
       term.setTopologyKey("kubernetes.io/hostname");
@@ -300,8 +315,10 @@ public final class HardenedPod {
     }
     if (!requiredTogether.isEmpty() || !preferredTogether.isEmpty()) {
       PodAffinity pa = new PodAffinity();
-      pa.setRequiredDuringSchedulingIgnoredDuringExecution(requiredTogether.isEmpty() ? null : requiredTogether);
-      pa.setPreferredDuringSchedulingIgnoredDuringExecution(preferredTogether.isEmpty() ? null : preferredTogether);
+      pa.setRequiredDuringSchedulingIgnoredDuringExecution(
+          requiredTogether.isEmpty() ? null : requiredTogether);
+      pa.setPreferredDuringSchedulingIgnoredDuringExecution(
+          preferredTogether.isEmpty() ? null : preferredTogether);
       b.withPodAffinity(pa);
     }
     if (user != null && user.getPodAntiAffinity() != null) {
@@ -310,7 +327,8 @@ public final class HardenedPod {
       b.withPodAntiAffinity(spreadOverHosts(instance));
     }
     Affinity a = b.build();
-    boolean empty = a.getNodeAffinity() == null && a.getPodAffinity() == null && a.getPodAntiAffinity() == null;
+    boolean empty =
+        a.getNodeAffinity() == null && a.getPodAffinity() == null && a.getPodAntiAffinity() == null;
     return empty ? null : a;
   }
 
@@ -319,8 +337,12 @@ public final class HardenedPod {
     term.setLabelSelector(new LabelSelector(null, Labels.selector(instance, component)));
     term.setTopologyKey("kubernetes.io/hostname");
     WeightedPodAffinityTerm weighted = new WeightedPodAffinityTermBuilder()
-        .withWeight(100).withPodAffinityTerm(term).build();
-    return new PodAntiAffinityBuilder().withPreferredDuringSchedulingIgnoredDuringExecution(weighted).build();
+        .withWeight(100)
+        .withPodAffinityTerm(term)
+        .build();
+    return new PodAntiAffinityBuilder()
+        .withPreferredDuringSchedulingIgnoredDuringExecution(weighted)
+        .build();
   }
 
   private TopologySpreadConstraint zoneSpread(String instance) {
@@ -336,15 +358,18 @@ public final class HardenedPod {
    * Hashes of what the pod reads: the settings ConfigMap (if any container loads it) and the digests of
    * exactly the Secret keys its containers and volumes reference.
    */
-  private Map<String, String> inputHashes(List<Container> mains, List<Container> inits, List<Volume> podVolumes) {
+  private Map<String, String> inputHashes(
+      List<Container> mains, List<Container> inits, List<Volume> podVolumes) {
     String configMap = Names.of(ctx.name(), Component.CONFIG);
     boolean readsSettings = false;
     TreeSet<String> secretKeys = new TreeSet<>();
     List<Container> all = new ArrayList<>(inits);
     all.addAll(mains);
     for (Container c : all) {
-      for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
-        if (from.getConfigMapRef() != null && configMap.equals(from.getConfigMapRef().getName())) {
+      for (EnvFromSource from :
+          c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
+        if (from.getConfigMapRef() != null
+            && configMap.equals(from.getConfigMapRef().getName())) {
           readsSettings = true;
         }
       }
@@ -357,20 +382,25 @@ public final class HardenedPod {
     }
     for (Volume v : podVolumes) {
       if (v.getSecret() != null && v.getSecret().getItems() != null) {
-        v.getSecret().getItems().forEach(i -> secretKeys.add(v.getSecret().getSecretName() + "/" + i.getKey()));
+        v.getSecret()
+            .getItems()
+            .forEach(i -> secretKeys.add(v.getSecret().getSecretName() + "/" + i.getKey()));
       }
     }
     Map<String, String> hashes = new TreeMap<>();
     if (readsSettings) {
       StringBuilder text = new StringBuilder();
-      new TreeMap<>(ctx.settings()).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+      new TreeMap<>(ctx.settings())
+          .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
       hashes.put(CONFIG_HASH_ANNOTATION, SecretDigests.sha256(text.toString()).substring(0, 16));
     }
     if (!secretKeys.isEmpty()) {
       StringBuilder text = new StringBuilder();
       for (String ref : secretKeys) {
         int slash = ref.indexOf('/');
-        String digest = ctx.digests().digest(ref.substring(0, slash), ref.substring(slash + 1)).orElse("absent");
+        String digest = ctx.digests()
+            .digest(ref.substring(0, slash), ref.substring(slash + 1))
+            .orElse("absent");
         text.append(ref).append('=').append(digest).append('\n');
       }
       hashes.put(SECRET_HASH_ANNOTATION, SecretDigests.sha256(text.toString()).substring(0, 16));

@@ -17,24 +17,42 @@ public final class Probes {
 
   private Probes() {}
 
-  public static Probe httpGet(String path, String port, int periodSeconds, int timeoutSeconds, int failureThreshold) {
+  public static Probe httpGet(
+      String path, String port, int periodSeconds, int timeoutSeconds, int failureThreshold) {
     HTTPGetAction get = new HTTPGetAction();
     get.setPath(path);
     get.setPort(new IntOrString(port));
     get.setScheme("HTTP");
-    return new ProbeBuilder().withHttpGet(get).withPeriodSeconds(periodSeconds)
-        .withTimeoutSeconds(timeoutSeconds).withFailureThreshold(failureThreshold).withSuccessThreshold(1).build();
+    return new ProbeBuilder()
+        .withHttpGet(get)
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(timeoutSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withSuccessThreshold(1)
+        .build();
   }
 
-  public static Probe tcp(String port, int periodSeconds, int timeoutSeconds, int failureThreshold) {
+  public static Probe tcp(
+      String port, int periodSeconds, int timeoutSeconds, int failureThreshold) {
     TCPSocketAction tcp = new TCPSocketAction();
     tcp.setPort(new IntOrString(port));
-    return new ProbeBuilder().withTcpSocket(tcp).withPeriodSeconds(periodSeconds)
-        .withTimeoutSeconds(timeoutSeconds).withFailureThreshold(failureThreshold).withSuccessThreshold(1).build();
+    return new ProbeBuilder()
+        .withTcpSocket(tcp)
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(timeoutSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withSuccessThreshold(1)
+        .build();
   }
 
-  public static Probe exec(List<String> command, int periodSeconds, int timeoutSeconds, int failureThreshold) {
-    return new ProbeBuilder().withExec(new ExecAction(command)).withPeriodSeconds(periodSeconds)
-        .withTimeoutSeconds(timeoutSeconds).withFailureThreshold(failureThreshold).withSuccessThreshold(1).build();
+  public static Probe exec(
+      List<String> command, int periodSeconds, int timeoutSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withExec(new ExecAction(command))
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(timeoutSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withSuccessThreshold(1)
+        .build();
   }
 }

@@ -30,7 +30,8 @@ class CacheTrimTest {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private static List<HasMetadata> owned() throws Exception {
-    try (InputStream in = CacheTrimTest.class.getResourceAsStream("/cache/owned-objects-from-kube-apiserver-1.20.json")) {
+    try (InputStream in = CacheTrimTest.class.getResourceAsStream(
+        "/cache/owned-objects-from-kube-apiserver-1.20.json")) {
       return SERIALIZATION.unmarshal(in, KubernetesList.class).getItems();
     }
   }
@@ -41,18 +42,25 @@ class CacheTrimTest {
 
   private static ManagedFieldsEntry own(HasMetadata o) {
     return o.getMetadata().getManagedFields().stream()
-        .filter(e -> CacheTrim.FIELD_MANAGER.equals(e.getManager()) && "Apply".equals(e.getOperation()))
-        .findFirst().orElseThrow();
+        .filter(
+            e -> CacheTrim.FIELD_MANAGER.equals(e.getManager()) && "Apply".equals(e.getOperation()))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** JOSDK's own pruning step (package-private): the actual object reduced to the fields this entry manages. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> managedPart(HasMetadata actual, ManagedFieldsEntry entry) throws Exception {
-    Method keep = SSABasedGenericKubernetesResourceMatcher.class.getDeclaredMethod("keepOnlyManagedFields", Map.class,
-        Map.class, Map.class, KubernetesSerialization.class);
+  private static Map<String, Object> managedPart(HasMetadata actual, ManagedFieldsEntry entry)
+      throws Exception {
+    Method keep = SSABasedGenericKubernetesResourceMatcher.class.getDeclaredMethod(
+        "keepOnlyManagedFields", Map.class, Map.class, Map.class, KubernetesSerialization.class);
     keep.setAccessible(true);
     Map<String, Object> result = new HashMap<>();
-    keep.invoke(null, result, SERIALIZATION.convertValue(actual, Map.class), entry.getFieldsV1().getAdditionalProperties(),
+    keep.invoke(
+        null,
+        result,
+        SERIALIZATION.convertValue(actual, Map.class),
+        entry.getFieldsV1().getAdditionalProperties(),
         SERIALIZATION);
     return result;
   }
@@ -60,22 +68,29 @@ class CacheTrimTest {
   @Test
   void ownedObjectsKeepOnlyTheOperatorsEntryAndTheMatcherSeesTheSameFields() throws Exception {
     List<HasMetadata> objects = owned();
-    assertThat(objects).extracting(HasMetadata::getKind)
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
         .containsExactly("Deployment", "Service", "NetworkPolicy", "StatefulSet");
     for (HasMetadata original : objects) {
       HasMetadata trimmed = CacheTrim.owned(copy(original));
-      assertThat(trimmed.getMetadata().getManagedFields()).as(original.getKind())
-          .extracting(ManagedFieldsEntry::getManager).containsExactly(CacheTrim.FIELD_MANAGER);
+      assertThat(trimmed.getMetadata().getManagedFields())
+          .as(original.getKind())
+          .extracting(ManagedFieldsEntry::getManager)
+          .containsExactly(CacheTrim.FIELD_MANAGER);
       Map<String, Object> before = managedPart(original, own(original));
       Map<String, Object> after = managedPart(trimmed, own(trimmed));
-      assertThat(before).as(original.getKind() + ": the fields the operator applied").isNotEmpty().containsKey("spec");
+      assertThat(before)
+          .as(original.getKind() + ": the fields the operator applied")
+          .isNotEmpty()
+          .containsKey("spec");
       assertThat(after).as(original.getKind()).isEqualTo(before);
       // everything but managedFields is untouched
       trimmed.getMetadata().setManagedFields(original.getMetadata().getManagedFields());
       assertThat(SERIALIZATION.asJson(trimmed)).isEqualTo(SERIALIZATION.asJson(original));
     }
     // the controller-manager's status entry of the Deployment is what goes
-    assertThat(objects.get(0).getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
+    assertThat(objects.get(0).getMetadata().getManagedFields())
+        .extracting(ManagedFieldsEntry::getManager)
         .contains("kube-controller-manager");
   }
 
@@ -90,47 +105,94 @@ class CacheTrimTest {
     // the same key in two objects is one String
     HasMetadata other = CacheTrim.owned(copy(owned().get(0)));
     String key = fields.keySet().stream().filter("f:spec"::equals).findFirst().orElseThrow();
-    String otherKey = own(other).getFieldsV1().getAdditionalProperties().keySet().stream().filter("f:spec"::equals)
-        .findFirst().orElseThrow();
+    String otherKey = own(other).getFieldsV1().getAdditionalProperties().keySet().stream()
+        .filter("f:spec"::equals)
+        .findFirst()
+        .orElseThrow();
     assertThat(otherKey).isSameAs(key);
   }
 
   @Test
   void ownedObjectsLoseAClientSideApplysLastAppliedConfiguration() throws Exception {
     HasMetadata deployment = copy(owned().get(0));
-    deployment.getMetadata().getAnnotations().put(CacheTrim.LAST_APPLIED, "{\"kind\":\"Deployment\"}");
-    assertThat(CacheTrim.owned(deployment).getMetadata().getAnnotations()).doesNotContainKey(CacheTrim.LAST_APPLIED)
+    deployment
+        .getMetadata()
+        .getAnnotations()
+        .put(CacheTrim.LAST_APPLIED, "{\"kind\":\"Deployment\"}");
+    assertThat(CacheTrim.owned(deployment).getMetadata().getAnnotations())
+        .doesNotContainKey(CacheTrim.LAST_APPLIED)
         .isNotEmpty();
   }
 
   @Test
   void ownedObjectWithoutTheOperatorsEntryKeepsNone() {
-    var secret = new SecretBuilder().withNewMetadata().withName("x").withManagedFields(new ManagedFieldsEntryBuilder()
-        .withManager("kubectl").withOperation("Update").build()).endMetadata().build();
+    var secret = new SecretBuilder()
+        .withNewMetadata()
+        .withName("x")
+        .withManagedFields(new ManagedFieldsEntryBuilder()
+            .withManager("kubectl")
+            .withOperation("Update")
+            .build())
+        .endMetadata()
+        .build();
     assertThat(CacheTrim.owned(secret).getMetadata().getManagedFields()).isNull();
   }
 
   @Test
   void readOnlyCachesKeepNoManagedFieldsButEveryAnnotation() {
-    var secret = new SecretBuilder().withNewMetadata().withName("team-secrets")
-        .withManagedFields(new ManagedFieldsEntryBuilder().withManager("loomio-operator").withOperation("Update").build())
-        .addToAnnotations(CacheTrim.LAST_APPLIED, "{...}").addToAnnotations("kept", "yes").endMetadata()
-        .addToData("k", "dg==").build();
+    var secret = new SecretBuilder()
+        .withNewMetadata()
+        .withName("team-secrets")
+        .withManagedFields(new ManagedFieldsEntryBuilder()
+            .withManager("loomio-operator")
+            .withOperation("Update")
+            .build())
+        .addToAnnotations(CacheTrim.LAST_APPLIED, "{...}")
+        .addToAnnotations("kept", "yes")
+        .endMetadata()
+        .addToData("k", "dg==")
+        .build();
     var trimmed = CacheTrim.readOnly(secret);
     assertThat(trimmed.getMetadata().getManagedFields()).isNull();
     // an update of the cached Secret sends its annotations: they must all be there
-    assertThat(trimmed.getMetadata().getAnnotations()).containsOnlyKeys(CacheTrim.LAST_APPLIED, "kept");
+    assertThat(trimmed.getMetadata().getAnnotations())
+        .containsOnlyKeys(CacheTrim.LAST_APPLIED, "kept");
     assertThat(trimmed.getData()).containsEntry("k", "dg==");
   }
 
   @Test
   void jobPodsKeepLabelsAndStatusButNoSpec() {
-    Pod pod = new PodBuilder().withNewMetadata().withName("team-migrate-x").addToLabels("job-name", "team-migrate")
-        .withManagedFields(new ManagedFieldsEntryBuilder().withManager("kube-controller-manager").build()).endMetadata()
-        .withNewSpec().addNewContainer().withName("migrate").withImage("loomio").endContainer().endSpec()
-        .withNewStatus().withPhase("Failed").withReason("DeadlineExceeded").addNewCondition().withType("Ready").endCondition()
-        .addNewContainerStatus().withName("migrate").withNewState().withNewTerminated().withExitCode(1)
-        .withMessage("boom").endTerminated().endState().endContainerStatus().endStatus().build();
+    Pod pod = new PodBuilder()
+        .withNewMetadata()
+        .withName("team-migrate-x")
+        .addToLabels("job-name", "team-migrate")
+        .withManagedFields(new ManagedFieldsEntryBuilder()
+            .withManager("kube-controller-manager")
+            .build())
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("migrate")
+        .withImage("loomio")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Failed")
+        .withReason("DeadlineExceeded")
+        .addNewCondition()
+        .withType("Ready")
+        .endCondition()
+        .addNewContainerStatus()
+        .withName("migrate")
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(1)
+        .withMessage("boom")
+        .endTerminated()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
     Pod trimmed = CacheTrim.pod(pod);
     assertThat(trimmed.getSpec()).isNull();
     assertThat(trimmed.getMetadata().getManagedFields()).isNull();
@@ -138,7 +200,14 @@ class CacheTrimTest {
     assertThat(trimmed.getStatus().getPhase()).isEqualTo("Failed");
     assertThat(trimmed.getStatus().getReason()).isEqualTo("DeadlineExceeded");
     assertThat(trimmed.getStatus().getConditions()).isNull();
-    assertThat(trimmed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage()).isEqualTo("boom");
+    assertThat(trimmed
+            .getStatus()
+            .getContainerStatuses()
+            .get(0)
+            .getState()
+            .getTerminated()
+            .getMessage())
+        .isEqualTo("boom");
   }
 
   @Test

@@ -22,7 +22,9 @@ class CloudNativePGClustersDependentTest {
     c.getMetadata().setLabels(Map.of("app.kubernetes.io/instance", "team"));
     c.getMetadata().setAnnotations(Map.of("loomio.org/postgres-major", "17"));
     if (ownerUid != null) {
-      c.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withUid(ownerUid).build()));
+      c.getMetadata()
+          .setOwnerReferences(
+              List.of(new OwnerReferenceBuilder().withUid(ownerUid).build()));
     }
     c.setSpec(spec);
     return c;
@@ -31,9 +33,17 @@ class CloudNativePGClustersDependentTest {
   private static Map<String, Object> desiredSpec() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("instances", 3);
-    s.put("affinity", Map.of("enablePodAntiAffinity", true, "topologyKey", "kubernetes.io/hostname"));
-    s.put("bootstrap", Map.of("initdb", Map.of("database", "loomio_production",
-        "postInitApplicationSQL", List.of("CREATE EXTENSION IF NOT EXISTS citext"))));
+    s.put(
+        "affinity", Map.of("enablePodAntiAffinity", true, "topologyKey", "kubernetes.io/hostname"));
+    s.put(
+        "bootstrap",
+        Map.of(
+            "initdb",
+            Map.of(
+                "database",
+                "loomio_production",
+                "postInitApplicationSQL",
+                List.of("CREATE EXTENSION IF NOT EXISTS citext"))));
     return s;
   }
 
@@ -47,23 +57,61 @@ class CloudNativePGClustersDependentTest {
     Map<String, Object> defaulted = new LinkedHashMap<>(desiredSpec());
     defaulted.put("instances", 3L);
     defaulted.put("logLevel", "info");
-    defaulted.put("affinity", Map.of("enablePodAntiAffinity", true, "topologyKey", "kubernetes.io/hostname",
-        "podAntiAffinityType", "preferred"));
-    defaulted.put("bootstrap", Map.of("initdb", Map.of("database", "loomio_production", "encoding", "UTF8",
-        "postInitApplicationSQL", List.of("CREATE EXTENSION IF NOT EXISTS citext"))));
-    assertThat(dependent.match(cluster(defaulted, "stack-uid"), desired, primary, null).matched()).isTrue();
+    defaulted.put(
+        "affinity",
+        Map.of(
+            "enablePodAntiAffinity",
+            true,
+            "topologyKey",
+            "kubernetes.io/hostname",
+            "podAntiAffinityType",
+            "preferred"));
+    defaulted.put(
+        "bootstrap",
+        Map.of(
+            "initdb",
+            Map.of(
+                "database",
+                "loomio_production",
+                "encoding",
+                "UTF8",
+                "postInitApplicationSQL",
+                List.of("CREATE EXTENSION IF NOT EXISTS citext"))));
+    assertThat(dependent
+            .match(cluster(defaulted, "stack-uid"), desired, primary, null)
+            .matched())
+        .isTrue();
 
     Map<String, Object> scaledDown = new LinkedHashMap<>(defaulted);
     scaledDown.put("instances", 1);
-    assertThat(dependent.match(cluster(scaledDown, "stack-uid"), desired, primary, null).matched()).isFalse();
+    assertThat(dependent
+            .match(cluster(scaledDown, "stack-uid"), desired, primary, null)
+            .matched())
+        .isFalse();
     Map<String, Object> noAntiAffinity = new LinkedHashMap<>(defaulted);
     noAntiAffinity.remove("affinity");
-    assertThat(dependent.match(cluster(noAntiAffinity, "stack-uid"), desired, primary, null).matched()).isFalse();
+    assertThat(dependent
+            .match(cluster(noAntiAffinity, "stack-uid"), desired, primary, null)
+            .matched())
+        .isFalse();
     Map<String, Object> moreSql = new LinkedHashMap<>(defaulted);
-    moreSql.put("bootstrap", Map.of("initdb", Map.of("database", "loomio_production", "postInitApplicationSQL",
-        List.of("CREATE EXTENSION IF NOT EXISTS citext", "ALTER ROLE loomio SUPERUSER"))));
-    assertThat(dependent.match(cluster(moreSql, "stack-uid"), desired, primary, null).matched()).isFalse();
-    assertThat(dependent.match(cluster(defaulted, "other-uid"), desired, primary, null).matched())
-        .as("without the owner reference to the stack").isFalse();
+    moreSql.put(
+        "bootstrap",
+        Map.of(
+            "initdb",
+            Map.of(
+                "database",
+                "loomio_production",
+                "postInitApplicationSQL",
+                List.of("CREATE EXTENSION IF NOT EXISTS citext", "ALTER ROLE loomio SUPERUSER"))));
+    assertThat(dependent
+            .match(cluster(moreSql, "stack-uid"), desired, primary, null)
+            .matched())
+        .isFalse();
+    assertThat(dependent
+            .match(cluster(defaulted, "other-uid"), desired, primary, null)
+            .matched())
+        .as("without the owner reference to the stack")
+        .isFalse();
   }
 }

@@ -52,9 +52,14 @@ class InformerCachesOnMockServerTest {
   /** Every informer event source by controller and name. */
   private static Map<String, ManagedInformerEventSource<?, ?, ?>> informers() {
     Map<String, ManagedInformerEventSource<?, ?, ?>> all = new LinkedHashMap<>();
-    cluster.operator().getRegisteredControllers().forEach(c -> c.getControllerHealthInfo()
-        .informerEventSourceHealthIndicators().forEach((name, indicator) ->
-            all.put(c.getConfiguration().getName() + "/" + name, (ManagedInformerEventSource<?, ?, ?>) indicator)));
+    cluster
+        .operator()
+        .getRegisteredControllers()
+        .forEach(c -> c.getControllerHealthInfo()
+            .informerEventSourceHealthIndicators()
+            .forEach((name, indicator) -> all.put(
+                c.getConfiguration().getName() + "/" + name,
+                (ManagedInformerEventSource<?, ?, ?>) indicator)));
     return all;
   }
 
@@ -63,8 +68,8 @@ class InformerCachesOnMockServerTest {
     return ((Informable<?>) c).getInformerConfig();
   }
 
-  private static final Set<Class<?>> OWN_RESOURCES = Set.of(LoomioDeployment.class, LoomioBackup.class,
-      LoomioRestore.class);
+  private static final Set<Class<?>> OWN_RESOURCES =
+      Set.of(LoomioDeployment.class, LoomioBackup.class, LoomioRestore.class);
 
   @Test
   void everyInformerOfAnotherKindIsLabelSelectedAndTransformed() {
@@ -75,24 +80,33 @@ class InformerCachesOnMockServerTest {
       if (OWN_RESOURCES.contains(c.getResourceClass())) {
         return;
       }
-      assertThat(c.getLabelSelector()).as(name + " (" + c.getResourceClass().getSimpleName() + ")")
+      assertThat(c.getLabelSelector())
+          .as(name + " (" + c.getResourceClass().getSimpleName() + ")")
           .contains(Labels.MANAGED_SELECTOR);
       assertThat(c.getItemStore()).as(name).isInstanceOf(TransformingItemStore.class);
     });
-    // the tenants' LoomioBackups and LoomioRestores, as the stacks' controller reads them: no managedFields either
+    // the tenants' LoomioBackups and LoomioRestores, as the stacks' controller reads them: no
+    // managedFields either
     informers.forEach((name, source) -> {
       InformerConfiguration<?> c = config(source);
-      if (name.startsWith("loomio-operator/") && (c.getResourceClass() == LoomioBackup.class
-          || c.getResourceClass() == LoomioRestore.class)) {
+      if (name.startsWith("loomio-operator/")
+          && (c.getResourceClass() == LoomioBackup.class
+              || c.getResourceClass() == LoomioRestore.class)) {
         assertThat(c.getItemStore()).as(name).isInstanceOf(TransformingItemStore.class);
       }
     });
   }
 
   private static ManagedFieldsEntry entry(String manager, String operation) {
-    return new ManagedFieldsEntryBuilder().withManager(manager).withOperation(operation).withApiVersion("v1")
-        .withFieldsType("FieldsV1").withNewFieldsV1().addToAdditionalProperties("f:metadata",
-            Map.of("f:labels", Map.of("f:app", Map.of()))).endFieldsV1().build();
+    return new ManagedFieldsEntryBuilder()
+        .withManager(manager)
+        .withOperation(operation)
+        .withApiVersion("v1")
+        .withFieldsType("FieldsV1")
+        .withNewFieldsV1()
+        .addToAdditionalProperties("f:metadata", Map.of("f:labels", Map.of("f:app", Map.of())))
+        .endFieldsV1()
+        .build();
   }
 
   @SuppressWarnings("unchecked")
@@ -106,22 +120,46 @@ class InformerCachesOnMockServerTest {
   void theCachesHoldTheTransformedObjects() {
     String ns = "caches";
     cluster.namespace(ns);
-    Deployment d = new DeploymentBuilder().withNewMetadata().withName("elsewhere-web").withNamespace(ns)
-        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR).addToLabels(Labels.INSTANCE, "elsewhere")
-        .withManagedFields(entry("loomio-operator", "Apply"), entry("kube-controller-manager", "Update"))
-        .endMetadata().withNewSpec().withReplicas(1).endSpec().build();
+    Deployment d = new DeploymentBuilder()
+        .withNewMetadata()
+        .withName("elsewhere-web")
+        .withNamespace(ns)
+        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+        .addToLabels(Labels.INSTANCE, "elsewhere")
+        .withManagedFields(
+            entry("loomio-operator", "Apply"), entry("kube-controller-manager", "Update"))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(1)
+        .endSpec()
+        .build();
     cluster.client().resource(d).create();
-    Pod p = new PodBuilder().withNewMetadata().withName("elsewhere-migrate-abcde").withNamespace(ns)
-        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR).addToLabels(Labels.INSTANCE, "elsewhere")
-        .addToLabels(Labels.RUN_ONCE, "true").withManagedFields(entry("kube-controller-manager", "Update"))
-        .endMetadata().withNewSpec().addNewContainer().withName("migrate").withImage("loomio").endContainer().endSpec()
-        .withNewStatus().withPhase("Pending").endStatus().build();
+    Pod p = new PodBuilder()
+        .withNewMetadata()
+        .withName("elsewhere-migrate-abcde")
+        .withNamespace(ns)
+        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+        .addToLabels(Labels.INSTANCE, "elsewhere")
+        .addToLabels(Labels.RUN_ONCE, "true")
+        .withManagedFields(entry("kube-controller-manager", "Update"))
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("migrate")
+        .withImage("loomio")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Pending")
+        .endStatus()
+        .build();
     cluster.client().resource(p).create();
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Deployment inCache = cached("loomio-operator/deployments", ns, "elsewhere-web");
       assertThat(inCache).isNotNull();
-      assertThat(inCache.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
+      assertThat(inCache.getMetadata().getManagedFields())
+          .extracting(ManagedFieldsEntry::getManager)
           .containsExactly("loomio-operator");
       assertThat(inCache.getSpec().getReplicas()).isEqualTo(1);
       Pod podInCache = cached("loomio-operator/backup-pods", ns, "elsewhere-migrate-abcde");
@@ -131,11 +169,28 @@ class InformerCachesOnMockServerTest {
       assertThat(podInCache.getStatus().getPhase()).isEqualTo("Pending");
     });
     // the cache sizes are metrics
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(cluster.metrics().registry()
-        .find("loomio.operator.cache.objects").tag("controller", "loomio-operator").tag("informer", "backup-pods")
-        .gauge().value()).isGreaterThanOrEqualTo(1));
-    assertThat(cluster.metrics().registry().find("loomio.operator.cache.objects").gauges()).hasSizeGreaterThanOrEqualTo(15);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(cluster
+                .metrics()
+                .registry()
+                .find("loomio.operator.cache.objects")
+                .tag("controller", "loomio-operator")
+                .tag("informer", "backup-pods")
+                .gauge()
+                .value())
+            .isGreaterThanOrEqualTo(1));
+    assertThat(
+            cluster.metrics().registry().find("loomio.operator.cache.objects").gauges())
+        .hasSizeGreaterThanOrEqualTo(15);
     // the server still has everything: only the operator's copy is trimmed
-    assertThat(cluster.client().pods().inNamespace(ns).withName("elsewhere-migrate-abcde").get().getSpec()).isNotNull();
+    assertThat(cluster
+            .client()
+            .pods()
+            .inNamespace(ns)
+            .withName("elsewhere-migrate-abcde")
+            .get()
+            .getSpec())
+        .isNotNull();
   }
 }

@@ -17,7 +17,8 @@ class OwnedObjectEventsTest {
     byKind.put("Service", List.of("team-web"));
     assertThat(OwnedObjectEvents.message("Created %s: ", byKind))
         .isEqualTo("Created 3 objects: Deployment team-web, team-worker; Service team-web");
-    assertThat(OwnedObjectEvents.message("Deleted %s the spec no longer asks for: ", Map.of("Ingress", List.of("team"))))
+    assertThat(OwnedObjectEvents.message(
+            "Deleted %s the spec no longer asks for: ", Map.of("Ingress", List.of("team"))))
         .isEqualTo("Deleted 1 object the spec no longer asks for: Ingress team");
   }
 
