@@ -141,10 +141,15 @@ public final class NetworkPolicies {
       policies.add(allow(ctx, Component.ROTATE, List.of(), rotateEgress(f)));
       clients.add(f.pods(Component.ROTATE));
     }
+    // Redis admits the Rails processes that use it, not every database client: the backup, restore,
+    // rotation and role setup pods never reach it (their egress does not allow it either)
+    List<NetworkPolicyPeer> cacheClients = new ArrayList<>(
+        List.of(f.pods(Component.WEB), f.pods(Component.WORKER), f.pods(Component.MIGRATE)));
     if (ctx.upgradeGate().isPresent()) {
       // a version gate check: a Rails process like the migration, while it is due
       policies.add(allow(ctx, Component.UPGRADE_GATE, List.of(), migrateEgress));
       clients.add(f.pods(Component.UPGRADE_GATE));
+      cacheClients.add(f.pods(Component.UPGRADE_GATE));
     }
     if (spec.database().embedded()) {
       // the role setup Job: DNS and the embedded database only; the database (not Redis) admits it
@@ -162,7 +167,10 @@ public final class NetworkPolicies {
     }
     if (spec.redis().embedded()) {
       policies.add(allow(
-          ctx, Component.REDIS, List.of(ingress(clients, RedisDeployment.PORT)), List.of(f.dns())));
+          ctx,
+          Component.REDIS,
+          List.of(ingress(cacheClients, RedisDeployment.PORT)),
+          List.of(f.dns())));
     }
     return policies;
   }

@@ -236,6 +236,29 @@ class NetworkPoliciesTest {
    * installation's addresses only, and nothing else; CloudNativePG's operator (its namespace and pods) reaches them
    * on 8000 and 5432, Prometheus on 9187 only with monitoring on.
    */
+  /**
+   * Redis' own policy admits the Rails processes that use it and no other database client: the
+   * backup, restore and rotation pods are kept out on both sides, not only by their egress.
+   */
+  @Test
+  void redisAdmitsOnlyTheRailsProcessesOnItsOwnSide() {
+    List<NetworkPolicy> policies = policies("host: a.example.org");
+    Set<String> admitted = new TreeSet<>();
+    List<Endpoint> sources = new ArrayList<>(ENDPOINTS);
+    for (Component job :
+        List.of(Component.RESTORE, Component.DRILL, Component.ROTATE, Component.DB_ROLES)) {
+      sources.add(pod(job.label()));
+    }
+    for (Endpoint src : sources) {
+      if (!src.external()
+          && !src.name().equals("redis")
+          && ingressAllowed(policies, src, pod("redis"), "TCP/6379")) {
+        admitted.add(src.name());
+      }
+    }
+    assertThat(admitted).containsExactlyInAnyOrder("web", "worker", "migrate");
+  }
+
   @Test
   void cloudNativePGInstancesGetExactlyWhatCloudNativePGNeeds() {
     String spec = "host: a.example.org\ndatabase: {cloudNativePG: {}}\nredis: {mode: none}\n";
