@@ -14,7 +14,6 @@ import org.loomio.operator.api.v1alpha1.BackupStatus;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.BackupSchedule;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Labels;
@@ -189,7 +188,7 @@ public final class BackupObserver {
       return new BackupState(
           backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, withheld.get());
     }
-    Duration allowed = BackupSchedule.parse(drill.schedule()).longestInterval().multipliedBy(2);
+    Duration allowed = spec.drillSchedule().longestInterval().multipliedBy(2);
     String passed = last == null ? null : last.getLastPassedTime();
     Instant since = passed != null
         ? Instant.parse(passed)
@@ -308,7 +307,7 @@ public final class BackupObserver {
     }
     // the schedule's longest gap (a fixed year, computed once per schedule; DST shifts are within
     // the margin)
-    Duration allowed = BackupSchedule.parse(b.schedule()).longestInterval().multipliedBy(2);
+    Duration allowed = spec.backupSchedule().longestInterval().multipliedBy(2);
     if (status.getLastSuccessfulTime() != null) {
       Instant last = Instant.parse(status.getLastSuccessfulTime());
       if (Duration.between(last, now).compareTo(allowed) <= 0) {

@@ -41,12 +41,11 @@ final class EdgeObserver {
    *     no message ever tells a tenant whether a ConfigMap exists in another namespace
    */
   static EdgeState observe(
-      LoomioDeployment resource,
+      ResolvedSpec spec,
       Stack stack,
       ClusterCapabilities cluster,
       Context<LoomioDeployment> context,
       String nginxConfigMap) {
-    ResolvedSpec spec = new ResolvedSpec(resource);
     KubernetesClient client = context.getClient();
     if (spec.isolated() && (spec.ingress().isPresent() || spec.gateway().isPresent())) {
       return new EdgeState(

@@ -315,33 +315,34 @@ public class LoomioDeploymentReconciler
   @Override
   public UpdateControl<LoomioDeployment> reconcile(
       LoomioDeployment resource, Context<LoomioDeployment> context) {
+    ResolvedSpec spec = ResolvedSpec.of(resource, images);
     try {
-      return reconcileStack(resource, context);
+      return reconcileStack(spec, context);
     } catch (Ownership.ConflictException e) {
       // one of the stack's Secrets is someone else's: name every other conflict too, from the names
       // alone
       List<String> all = new java.util.ArrayList<>(List.of(e.getMessage()));
-      ResolvedSpec spec = new ResolvedSpec(resource, images);
       Stack names = StackRenderer.render(new RenderContext(
           spec, capabilities.get(), Credentials.placeholders(spec), SecretDigests.none()));
       NameConflicts.check(context, resource, names, liveStacks(context)).conflicts().stream()
           .filter(c -> !all.contains(c))
           .forEach(all::add);
-      return nameConflict(resource, context, all, new EventRecorder(context.getClient()));
+      return nameConflict(spec, context, all, new EventRecorder(context.getClient()));
     }
   }
 
   private UpdateControl<LoomioDeployment> nameConflict(
-      LoomioDeployment resource,
+      ResolvedSpec spec,
       Context<LoomioDeployment> context,
       List<String> conflicts,
       EventRecorder events) {
     String message =
         String.join("; ", conflicts) + ". Nothing of this stack is applied until each is renamed,"
             + " removed by its owner, or the LoomioDeployment is given another name (docs/operations.md, NameConflict)";
+    LoomioDeployment resource = spec.resource();
     LOG.warn(
         "{}/{}: name conflict, nothing applied: {}", namespace(resource), name(resource), message);
-    return blocked(resource, context, Conditions.NAME_CONFLICT, message, events, null);
+    return blocked(spec, context, Conditions.NAME_CONFLICT, message, events, null);
   }
 
   /** Whether a UID is that of a LoomioDeployment that exists now (the informer's cache). */
@@ -353,18 +354,18 @@ public class LoomioDeploymentReconciler
   }
 
   private UpdateControl<LoomioDeployment> reconcileStack(
-      LoomioDeployment resource, Context<LoomioDeployment> context) {
+      ResolvedSpec spec, Context<LoomioDeployment> context) {
+    LoomioDeployment resource = spec.resource();
     EventRecorder events = new EventRecorder(context.getClient());
-    List<Violation> violations = SpecValidator.validate(resource, policy);
+    List<Violation> violations = SpecValidator.validate(spec, policy);
     if (!violations.isEmpty()) {
       String message =
           violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
       LOG.info(
           "{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
-      return blocked(resource, context, Conditions.INVALID_SPEC, message, events, null);
+      return blocked(spec, context, Conditions.INVALID_SPEC, message, events, null);
     }
     KubernetesClient client = context.getClient();
-    ResolvedSpec spec = new ResolvedSpec(resource, images);
     java.util.function.Predicate<String> live = liveStacks(context);
     // the database stays where it is: no mode change, no major version change of a CloudNativePG
     // Cluster
@@ -375,7 +376,7 @@ public class LoomioDeploymentReconciler
           namespace(resource),
           name(resource),
           modeChange.get());
-      return blocked(resource, context, Conditions.INVALID_SPEC, modeChange.get(), events, null);
+      return blocked(spec, context, Conditions.INVALID_SPEC, modeChange.get(), events, null);
     }
 
     var lookup = ReferencedSecrets.lookup(
@@ -402,7 +403,7 @@ public class LoomioDeploymentReconciler
         }
       }
       return blocked(
-          resource,
+          spec,
           context,
           lookup.problemReason().orElseThrow(),
           message,
@@ -417,7 +418,7 @@ public class LoomioDeploymentReconciler
     CloudNativePGDatabase.State database =
         CloudNativePGDatabase.observe(client, context, spec, cluster, cloudNativePG);
     if (database.refusal().isPresent()) {
-      return nameConflict(resource, context, List.of(database.refusal().get()), events);
+      return nameConflict(spec, context, List.of(database.refusal().get()), events);
     }
 
     Map<String, Job> jobs = new LinkedHashMap<>();
@@ -443,7 +444,7 @@ public class LoomioDeploymentReconciler
       outcome = credentials.ensure(client, spec, Credentials.generatedKeys(spec), cached, live);
     } catch (GeneratedCredentials.IncompleteCredentialsException e) {
       return blocked(
-          resource,
+          spec,
           context,
           Conditions.INCOMPLETE_CREDENTIALS,
           "Secret " + spec.generatedSecretName() + ": " + e.getMessage(),
@@ -490,7 +491,7 @@ public class LoomioDeploymentReconciler
         key = GeneratedBackupKey.ensure(client, spec, cachedKey, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
         return blocked(
-            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+            spec, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
       }
       backupPublicKey = key.publicKey();
       if (key.created()) {
@@ -515,7 +516,7 @@ public class LoomioDeploymentReconciler
         signing = GeneratedSigningKey.ensure(client, spec, cachedSigning, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
         return blocked(
-            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+            spec, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
       }
       if (signing.created()) {
         events.normal(
@@ -543,7 +544,7 @@ public class LoomioDeploymentReconciler
             client, spec, cachedSuperuser, live, credentials.generator(), random);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
         return blocked(
-            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+            spec, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
       }
       superuser = su.values();
       if (su.created()) {
@@ -595,7 +596,7 @@ public class LoomioDeploymentReconciler
           name(resource),
           upgrade.refusal().get().message());
       return blocked(
-          resource,
+          spec,
           context,
           upgrade.refusal().get().reason(),
           upgrade.refusal().get().message(),
@@ -692,7 +693,7 @@ public class LoomioDeploymentReconciler
     // nothing is applied over an object of the stack's names that is not the stack's own
     NameConflicts.Check names = NameConflicts.check(context, resource, stack, live);
     if (!names.conflicts().isEmpty()) {
-      return nameConflict(resource, context, names.conflicts(), events);
+      return nameConflict(spec, context, names.conflicts(), events);
     }
     List<String> adopted = NameConflicts.adopt(client, resource, names.adopt());
     if (!adopted.isEmpty()) {
@@ -740,20 +741,20 @@ public class LoomioDeploymentReconciler
         migrationLog,
         roleSetupFailure);
     LoomioDeploymentStatus status = StatusAggregator.applied(
-        resource,
+        spec,
         stack,
         observed(
                 context,
                 stack,
                 EdgeObserver.observe(
-                    resource, stack, cluster, context, policy.nginxControllerConfigMap()),
+                    spec, stack, cluster, context, policy.nginxControllerConfigMap()),
                 backups,
                 hold.orElse(null))
             .with(dayTwo)
             .with(database),
         clock.instant());
     announceTransitions(resource, status, events);
-    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
+    UpdateControl<LoomioDeployment> control = statusUpdate(spec, status, context);
     // CloudNativePG's Secrets are not watched (they carry none of the operator's labels): look
     // again until they exist
     return database.readiness()
@@ -775,7 +776,7 @@ public class LoomioDeploymentReconciler
     metrics.failure(Conditions.find(status.getConditions(), Conditions.DEGRADED)
         .map(Condition::getReason)
         .orElse("ReconcileFailed"));
-    metrics.observed(resource, status);
+    metrics.observed(ResolvedSpec.of(resource, images), status);
     if (Objects.equals(status, resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -856,7 +857,8 @@ public class LoomioDeploymentReconciler
       events.normal(
           resource,
           "PreUpgradeBackup",
-          "taking backup " + name + " before migrating to " + new ResolvedSpec(resource).loomioTag()
+          "taking backup " + name + " before migrating to "
+              + ResolvedSpec.of(resource, ImageDefaults.BUILT_IN).loomioTag()
               + "; the migration waits for it");
     } catch (KubernetesClientException e) {
       if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
@@ -873,7 +875,7 @@ public class LoomioDeploymentReconciler
   @Override
   public DeleteControl cleanup(LoomioDeployment resource, Context<LoomioDeployment> context) {
     metrics.forget(ResourceID.fromResource(resource));
-    ResolvedSpec spec = new ResolvedSpec(resource, images);
+    ResolvedSpec spec = ResolvedSpec.of(resource, images);
     if (spec.deletionPolicy() != DeletionPolicy.Delete) {
       LOG.info(
           "{}/{} deleted; data claims and credentials retained (deletionPolicy Retain)",
@@ -943,12 +945,13 @@ public class LoomioDeploymentReconciler
   }
 
   private UpdateControl<LoomioDeployment> blocked(
-      LoomioDeployment resource,
+      ResolvedSpec spec,
       Context<LoomioDeployment> context,
       String reason,
       String message,
       EventRecorder events,
       Duration recheck) {
+    LoomioDeployment resource = spec.resource();
     LoomioDeploymentStatus status =
         StatusAggregator.blocked(resource, reason, message, clock.instant());
     if (resource.getSpec() != null && Boolean.TRUE.equals(resource.getSpec().getIsolation())) {
@@ -965,14 +968,14 @@ public class LoomioDeploymentReconciler
     }
     announceTransitions(resource, status, events);
     metrics.failure(reason);
-    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
+    UpdateControl<LoomioDeployment> control = statusUpdate(spec, status, context);
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
   private UpdateControl<LoomioDeployment> statusUpdate(
-      LoomioDeployment resource, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
-    StatusWriter.write(resource, status, context);
-    metrics.observed(resource, status);
+      ResolvedSpec spec, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
+    StatusWriter.write(spec.resource(), status, context);
+    metrics.observed(spec, status);
     return UpdateControl.noUpdate();
   }
 

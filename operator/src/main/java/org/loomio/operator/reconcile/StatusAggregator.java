@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.Omission;
 import org.loomio.operator.render.ResolvedSpec;
@@ -120,12 +121,18 @@ public final class StatusAggregator {
     PENDING
   }
 
-  /** The status after a successful apply of {@code stack}. */
+  /** The status after a successful apply of {@code stack}, resolved with the built-in images (tests, tools). */
   public static LoomioDeploymentStatus applied(
       LoomioDeployment resource, Stack stack, Observed observed, Instant now) {
+    return applied(ResolvedSpec.of(resource, ImageDefaults.BUILT_IN), stack, observed, now);
+  }
+
+  /** The status after a successful apply of {@code stack}. */
+  public static LoomioDeploymentStatus applied(
+      ResolvedSpec spec, Stack stack, Observed observed, Instant now) {
+    LoomioDeployment resource = spec.resource();
     long generation = generation(resource);
     LoomioDeploymentStatus previous = resource.getStatus();
-    ResolvedSpec spec = new ResolvedSpec(resource);
 
     Map<String, ComponentStatus> components = new LinkedHashMap<>();
     List<String> notReady = new ArrayList<>();

@@ -40,7 +40,7 @@ import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.reconcile.Conditions;
-import org.loomio.operator.render.BackupSchedule;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
 
 /**
@@ -206,8 +206,14 @@ public final class OperatorMetrics {
 
   /** Records the stack's conditions and state from the status the operator just computed for it. */
   public void observed(LoomioDeployment resource, LoomioDeploymentStatus status) {
+    observed(ResolvedSpec.of(resource, ImageDefaults.BUILT_IN), status);
+  }
+
+  /** {@link #observed(LoomioDeployment, LoomioDeploymentStatus)} with the reconcile's resolved spec. */
+  public void observed(ResolvedSpec spec, LoomioDeploymentStatus status) {
+    LoomioDeployment resource = spec.resource();
     ResourceID id = ResourceID.fromResource(resource);
-    Snapshot snapshot = snapshot(resource, status);
+    Snapshot snapshot = snapshot(spec, status);
     StackSeries series = stacks.computeIfAbsent(id, k -> new StackSeries());
     synchronized (series) {
       series.snapshot.set(snapshot);
@@ -229,7 +235,8 @@ public final class OperatorMetrics {
     }
   }
 
-  private Snapshot snapshot(LoomioDeployment resource, LoomioDeploymentStatus status) {
+  private Snapshot snapshot(ResolvedSpec spec, LoomioDeploymentStatus status) {
+    LoomioDeployment resource = spec.resource();
     Instant created = instant(resource.getMetadata().getCreationTimestamp());
     Map<String, Condition> conditions = new LinkedHashMap<>();
     if (status.getConditions() != null) {
@@ -249,9 +256,8 @@ public final class OperatorMetrics {
     Instant firstDue = null;
     Long maxAge = null;
     try {
-      ResolvedSpec spec = new ResolvedSpec(resource);
       if (enabled && lastBackup == null && created != null) {
-        firstDue = BackupSchedule.parse(spec.backup().schedule())
+        firstDue = spec.backupSchedule()
             .next(ZonedDateTime.ofInstant(created, ZoneId.of(spec.backup().timeZone())))
             .map(ZonedDateTime::toInstant)
             .orElse(null);

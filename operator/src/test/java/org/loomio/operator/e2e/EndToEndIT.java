@@ -47,6 +47,7 @@ import org.loomio.operator.reconcile.Conditions;
 import org.loomio.operator.reconcile.LoomioDeploymentReconciler;
 import org.loomio.operator.reconcile.ReferencedSecrets;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
@@ -1047,7 +1048,7 @@ class EndToEndIT {
         Serialization.unmarshal(Serialization.asJson(doc), LoomioDeployment.class);
     // every Secret and ConfigMap the example references, with a value per key and its owner's
     // consent
-    for (var ref : ReferencedSecrets.refs(new ResolvedSpec(typed))) {
+    for (var ref : ReferencedSecrets.refs(ResolvedSpec.of(typed, ImageDefaults.BUILT_IN))) {
       String value = Base64.getEncoder().encodeToString(("e2e value of " + ref.key()).getBytes());
       if (ref.kind() == ReferencedSecrets.Kind.ConfigMap) {
         var existing = k.configMaps().inNamespace(ns).withName(ref.name()).get();

@@ -12,6 +12,7 @@ import org.loomio.operator.api.v1alpha1.BackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
@@ -59,7 +60,7 @@ class BackupObserverTest {
       LoomioDeployment r, List<Pod> pods, String now) {
     return BackupObserver.observe(
         r,
-        new ResolvedSpec(r),
+        ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
         ClusterCapabilities.newest(),
         pods,
         Instant.parse(now),
@@ -151,7 +152,7 @@ class BackupObserverTest {
     LoomioDeployment r = resource("host: a.example.org");
     assertThat(BackupObserver.observe(
                 r,
-                new ResolvedSpec(r),
+                ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
                 new ClusterCapabilities(1, 25, java.util.Set.of()),
                 List.of(),
                 Instant.parse("2026-11-22T04:00:00Z"),
@@ -161,7 +162,7 @@ class BackupObserverTest {
         .isEqualTo(Conditions.API_MISSING);
     assertThat(BackupObserver.observe(
                 r,
-                new ResolvedSpec(r),
+                ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
                 ClusterCapabilities.forVersion("1.20"),
                 List.of(),
                 Instant.parse("2026-11-22T04:00:00Z"),
@@ -184,7 +185,7 @@ class BackupObserverTest {
         List.of());
     BackupObserver.BackupState s = BackupObserver.observe(
         r,
-        new ResolvedSpec(r),
+        ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
         ClusterCapabilities.newest(),
         List.of(pod(
             "dump",

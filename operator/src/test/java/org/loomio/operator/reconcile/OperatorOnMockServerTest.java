@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
@@ -85,7 +86,7 @@ class OperatorOnMockServerTest {
   /** The stack the operator should have applied, rendered from the credentials it generated. */
   private static Stack expected(String ns, String name) {
     LoomioDeployment r = cluster.get(ns, name);
-    ResolvedSpec spec = new ResolvedSpec(r);
+    ResolvedSpec spec = ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
     Secret generated = cluster
         .client()
         .secrets()
@@ -594,7 +595,8 @@ class OperatorOnMockServerTest {
     String name = r.getMetadata().getName();
     awaitCondition("prod", name, Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
     String message = condition("prod", name, Conditions.DEGRADED).getMessage();
-    List<ReferencedSecrets.Ref> refs = ReferencedSecrets.refs(new ResolvedSpec(r));
+    List<ReferencedSecrets.Ref> refs =
+        ReferencedSecrets.refs(ResolvedSpec.of(r, ImageDefaults.BUILT_IN));
     List<String> secrets =
         refs.stream().map(ReferencedSecrets.Ref::secret).distinct().toList();
     assertThat(secrets)

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.Component;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
@@ -48,7 +49,7 @@ class ReferencedSecretsTest {
     LoomioDeployment r = Fixtures.resource("team", yaml);
     r.getMetadata().setNamespace("ns");
     r.getMetadata().setUid("uid-team");
-    return new ResolvedSpec(r);
+    return ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
   }
 
   private static ReferencedSecrets.Lookup lookup(ResolvedSpec spec, boolean requireConsent) {

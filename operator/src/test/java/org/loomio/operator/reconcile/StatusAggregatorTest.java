@@ -309,10 +309,11 @@ class StatusAggregatorTest {
 
   @Test
   void networkPoliciesSayWhereAnAddressIsAssumedAndHowToGiveItsRange() {
-    var spec = new org.loomio.operator.render.ResolvedSpec(Fixtures.resource("team", """
+    var spec = org.loomio.operator.render.ResolvedSpec.of(
+        Fixtures.resource("team", """
         host: a.example.org
         database: {external: {host: pg.example.org, passwordSecretRef: {name: pg, key: password}, version: 16}}
-        """));
+        """), org.loomio.operator.render.ImageDefaults.BUILT_IN);
     Condition assumed = StatusAggregator.networkPolicies(spec, 3L);
     assertThat(assumed.getStatus()).isEqualTo("Unknown");
     assertThat(assumed.getReason()).isEqualTo(Conditions.PUBLIC_ADDRESSES_ASSUMED);
@@ -322,15 +323,17 @@ class StatusAggregatorTest {
     assertThat(assumed.getObservedGeneration()).isEqualTo(3L);
 
     Condition pinned = StatusAggregator.networkPolicies(
-        new org.loomio.operator.render.ResolvedSpec(
-            Fixtures.resource("team", "host: a.example.org")),
+        org.loomio.operator.render.ResolvedSpec.of(
+            Fixtures.resource("team", "host: a.example.org"),
+            org.loomio.operator.render.ImageDefaults.BUILT_IN),
         1L);
     assertThat(pinned.getStatus() + " " + pinned.getReason())
         .isEqualTo("True " + Conditions.AS_SPECIFIED);
 
     Condition off = StatusAggregator.networkPolicies(
-        new org.loomio.operator.render.ResolvedSpec(
-            Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}")),
+        org.loomio.operator.render.ResolvedSpec.of(
+            Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}"),
+            org.loomio.operator.render.ImageDefaults.BUILT_IN),
         1L);
     assertThat(off.getStatus() + " " + off.getReason()).isEqualTo("False " + Conditions.DISABLED);
   }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.MigratedStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
@@ -26,7 +27,8 @@ class UpgradeGuardTest {
       LoomioDeploymentStatus previous,
       Map<String, Job> jobs,
       boolean backupsPossible) {
-    ResolvedSpec resolved = new ResolvedSpec(Fixtures.resource("team", spec));
+    ResolvedSpec resolved =
+        ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN);
     return UpgradeGuard.decide(
         resolved,
         new UpgradeGuard.Observed(previous, jobs, List.of(), Map.of(), backupsPossible),
@@ -40,7 +42,8 @@ class UpgradeGuardTest {
       Map<String, Job> jobs,
       boolean backupsPossible,
       List<Deployment> deployments) {
-    ResolvedSpec resolved = new ResolvedSpec(Fixtures.resource("team", spec));
+    ResolvedSpec resolved =
+        ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN);
     return UpgradeGuard.decide(
         resolved,
         new UpgradeGuard.Observed(
@@ -299,8 +302,9 @@ class UpgradeGuardTest {
 
   @Test
   void aRestoreLiftsTheGuardUntilTheRestoredDatabaseIsMigratedAgain() {
-    ResolvedSpec resolved =
-        new ResolvedSpec(Fixtures.resource("team", "host: a.example.org\nimage: {tag: \"3.4\"}"));
+    ResolvedSpec resolved = ResolvedSpec.of(
+        Fixtures.resource("team", "host: a.example.org\nimage: {tag: \"3.4\"}"),
+        ImageDefaults.BUILT_IN);
     var d = UpgradeGuard.decide(
         resolved,
         new UpgradeGuard.Observed(
