@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
@@ -77,11 +78,31 @@ final class EdgeObserver {
       KubernetesClient client,
       String nginxConfigMap) {
     List<Ingress> wanted = stack.all(Ingress.class);
+    Optional<EdgeState> notYet = ingressesInPlace(wanted, stack, cluster, context)
+        .or(() -> tlsSecret(spec, cluster, client));
+    if (notYet.isPresent()) {
+      return notYet.get();
+    }
+    String ready = "Ingresses "
+        + Conditions.inWords(wanted.stream().map(i -> i.getMetadata().getName()).toList())
+        + " in place, TLS Secret " + spec.tlsSecretName() + " present";
+    if (spec.ingressController() != IngressSpec.Controller.NGINX) {
+      return new EdgeState(Conditions.TRUE, "EdgeReady", ready);
+    }
+    return securityHeaders(spec.ingress().get(), ready, client, nginxConfigMap);
+  }
+
+  /** The stack's Ingresses, where the cluster serves the API, as the informer sees them; empty when all are. */
+  private static Optional<EdgeState> ingressesInPlace(
+      List<Ingress> wanted,
+      Stack stack,
+      ClusterCapabilities cluster,
+      Context<LoomioDeployment> context) {
     if (wanted.isEmpty() || !missingApis(stack).isEmpty()) {
-      return new EdgeState(
+      return Optional.of(new EdgeState(
           Conditions.FALSE,
           Conditions.API_MISSING,
-          "the cluster lacks " + Conditions.inWords(missingApis(stack)));
+          "the cluster lacks " + Conditions.inWords(missingApis(stack))));
     }
     Set<String> seen = cluster.serves(ClusterCapabilities.INGRESS_V1)
         ? context
@@ -94,12 +115,18 @@ final class EdgeObserver {
         .filter(n -> !seen.contains(n))
         .toList();
     if (!absent.isEmpty()) {
-      return new EdgeState(
+      return Optional.of(new EdgeState(
           Conditions.FALSE,
           "EdgeObjectsMissing",
           (absent.size() == 1 ? "Ingress " : "Ingresses ") + Conditions.inWords(absent)
-              + (absent.size() == 1 ? " is" : " are") + " not in place yet");
+              + (absent.size() == 1 ? " is" : " are") + " not in place yet"));
     }
+    return Optional.empty();
+  }
+
+  /** The TLS Secret the Ingresses name, or what issues it; empty when it exists. */
+  private static Optional<EdgeState> tlsSecret(
+      ResolvedSpec spec, ClusterCapabilities cluster, KubernetesClient client) {
     IngressSpec ingress = spec.ingress().get();
     String secret = spec.tlsSecretName();
     if (client.secrets().inNamespace(spec.namespace()).withName(secret).get() == null) {
@@ -111,14 +138,14 @@ final class EdgeObserver {
                   ? "spec.ingress.tls.issuer " + ingress.getTls().getIssuer()
                   : null;
       if (issuer == null) {
-        return new EdgeState(
+        return Optional.of(new EdgeState(
             Conditions.FALSE,
             "TLSSecretMissing",
             "the TLS Secret " + secret + " does not exist:" + " HTTPS on " + spec.host()
-                + " has no certificate");
+                + " has no certificate"));
       }
       if (!cluster.serves(ClusterCapabilities.CERT_MANAGER_CERTIFICATE)) {
-        return new EdgeState(
+        return Optional.of(new EdgeState(
             Conditions.FALSE,
             CERT_MANAGER_MISSING,
             "cert-manager is not installed (this cluster"
@@ -126,20 +153,23 @@ final class EdgeObserver {
                 + secret + " that "
                 + issuer
                 + " asks for: install cert-manager, or remove the issuer and give spec.ingress.tls.secretName"
-                + " a TLS Secret of your own");
+                + " a TLS Secret of your own"));
       }
-      return new EdgeState(
+      return Optional.of(new EdgeState(
           Conditions.FALSE,
           "CertificatePending",
           "waiting for cert-manager to issue the TLS Secret " + secret + " for " + issuer
-              + " (kubectl -n " + spec.namespace() + " describe certificate " + secret + ")");
+              + " (kubectl -n " + spec.namespace() + " describe certificate " + secret + ")"));
     }
-    String ready = "Ingresses "
-        + Conditions.inWords(wanted.stream().map(i -> i.getMetadata().getName()).toList())
-        + " in place, TLS Secret " + secret + " present";
-    if (spec.ingressController() != IngressSpec.Controller.NGINX) {
-      return new EdgeState(Conditions.TRUE, "EdgeReady", ready);
-    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether ingress-nginx sends the Ingress's security headers: its allowed-headers list in the ConfigMap the
+   * installation names (never another, so no message tells a tenant what another namespace holds).
+   */
+  private static EdgeState securityHeaders(
+      IngressSpec ingress, String ready, KubernetesClient client, String nginxConfigMap) {
     List<String> headers =
         new ArrayList<>(NginxHeadersConfigMap.headers(ingress).keySet());
     if (headers.isEmpty()) {
@@ -180,6 +210,12 @@ final class EdgeObserver {
           "HeadersUnverified",
           ready + "; cannot read " + cm + ": " + e.getCode());
     }
+    return headersAllowed(controller, cm, headers, ready);
+  }
+
+  /** The headers the controller's ConfigMap allows, against those the Ingress sends. */
+  private static EdgeState headersAllowed(
+      ConfigMap controller, String cm, List<String> headers, String ready) {
     if (controller == null) {
       return new EdgeState(
           Conditions.FALSE,
