@@ -18,6 +18,8 @@ import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
 
 /**
  * What the stack's backup pods reported. Backup pods have no API token: the agent's last words (its
@@ -176,7 +178,7 @@ public final class BackupObserver {
       return new BackupState(
           backups.status(),
           Conditions.FALSE,
-          Conditions.DRILL_FAILED,
+          BackupsHealthyReason.DRILL_FAILED.value(),
           "the newest restore drill ("
               + last.getTime() + (last.getBackup() == null ? "" : ", backup " + last.getBackup())
               + ") failed at check "
@@ -186,7 +188,10 @@ public final class BackupObserver {
     Optional<String> withheld = withheld(spec.name(), backups.status(), last);
     if (withheld.isPresent()) {
       return new BackupState(
-          backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, withheld.get());
+          backups.status(),
+          Conditions.FALSE,
+          BackupsHealthyReason.DRILL_FAILED.value(),
+          withheld.get());
     }
     Duration allowed = spec.drillSchedule().longestInterval().multipliedBy(2);
     String passed = last == null ? null : last.getLastPassedTime();
@@ -199,7 +204,7 @@ public final class BackupObserver {
       return new BackupState(
           backups.status(),
           Conditions.FALSE,
-          Conditions.DRILL_OVERDUE,
+          BackupsHealthyReason.DRILL_OVERDUE.value(),
           passed == null
               ? "no restore drill has passed since the stack was created (" + allowed
                   + " allowed by schedule '" + drill.schedule() + "')"
@@ -286,14 +291,14 @@ public final class BackupObserver {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUPS_DISABLED,
+          BackupsHealthyReason.BACKUPS_DISABLED.value(),
           "spec.backup.enabled is false: nothing is backed up on a schedule");
     }
     if (cluster.cronJobApi().isEmpty()) {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.API_MISSING,
+          BackupsHealthyReason.API_MISSING.value(),
           "the cluster serves neither batch/v1 nor batch/v1beta1 CronJob: no scheduled backups (on-demand"
               + " LoomioBackups work)");
     }
@@ -301,7 +306,7 @@ public final class BackupObserver {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUP_FAILED,
+          BackupsHealthyReason.BACKUP_FAILED.value(),
           "the newest backup run failed at " + status.getLastFailureTime() + ": "
               + status.getLastFailureMessage());
     }
@@ -314,14 +319,14 @@ public final class BackupObserver {
         return new BackupState(
             shown,
             Conditions.TRUE,
-            Conditions.BACKUP_SUCCEEDED,
+            BackupsHealthyReason.BACKUP_SUCCEEDED.value(),
             "backup " + status.getLastSuccessfulBackup() + " completed at "
                 + status.getLastSuccessfulTime());
       }
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUP_OVERDUE,
+          BackupsHealthyReason.BACKUP_OVERDUE.value(),
           "no backup completed since " + status.getLastSuccessfulTime()
               + " (more than twice the schedule's interval, " + allowed + ")");
     }
@@ -332,13 +337,13 @@ public final class BackupObserver {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUP_OVERDUE,
+          BackupsHealthyReason.BACKUP_OVERDUE.value(),
           "no backup has completed since the stack was created (" + allowed + " allowed)");
     }
     return new BackupState(
         shown,
         Conditions.UNKNOWN,
-        Conditions.NO_BACKUP_YET,
+        BackupsHealthyReason.NO_BACKUP_YET.value(),
         "no backup has run yet; the first is due by schedule '" + b.schedule() + "' ("
             + b.timeZone() + ")");
   }

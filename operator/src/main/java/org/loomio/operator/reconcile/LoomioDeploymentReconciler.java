@@ -100,6 +100,12 @@ import org.loomio.operator.secrets.GeneratedBackupKey;
 import org.loomio.operator.secrets.GeneratedCredentials;
 import org.loomio.operator.secrets.GeneratedSigningKey;
 import org.loomio.operator.secrets.GeneratedSuperuserPassword;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.IsolatedReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
@@ -350,7 +356,7 @@ public class LoomioDeploymentReconciler
     LoomioDeployment resource = spec.resource();
     LOG.warn(
         "{}/{}: name conflict, nothing applied: {}", namespace(resource), name(resource), message);
-    return blocked(spec, context, Conditions.NAME_CONFLICT, message, events, null);
+    return blocked(spec, context, DegradedReason.NAME_CONFLICT.value(), message, events, null);
   }
 
   /** Whether a UID is that of a LoomioDeployment that exists now (the informer's cache). */
@@ -424,7 +430,7 @@ public class LoomioDeploymentReconciler
             violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
         LOG.info(
             "{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
-        return stop(Conditions.INVALID_SPEC, message, null);
+        return stop(DegradedReason.INVALID_SPEC, message, null);
       }
       Optional<String> modeChange = CloudNativePGDatabase.modeChange(context, resource, spec, live);
       if (modeChange.isPresent()) {
@@ -433,7 +439,7 @@ public class LoomioDeploymentReconciler
             namespace(resource),
             name(resource),
             modeChange.get());
-        return stop(Conditions.INVALID_SPEC, modeChange.get(), null);
+        return stop(DegradedReason.INVALID_SPEC, modeChange.get(), null);
       }
       return Optional.empty();
     }
@@ -507,7 +513,7 @@ public class LoomioDeploymentReconciler
         outcome = credentials.ensure(client, spec, Credentials.generatedKeys(spec), cached, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
         return stop(
-            Conditions.INCOMPLETE_CREDENTIALS,
+            DegradedReason.INCOMPLETE_CREDENTIALS,
             "Secret " + spec.generatedSecretName() + ": " + e.getMessage(),
             null);
       }
@@ -555,7 +561,7 @@ public class LoomioDeploymentReconciler
       try {
         key = GeneratedBackupKey.ensure(client, spec, cachedKey, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return stop(Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
+        return stop(DegradedReason.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
       }
       backupPublicKey = key.publicKey();
       if (key.created()) {
@@ -580,7 +586,7 @@ public class LoomioDeploymentReconciler
       try {
         signing = GeneratedSigningKey.ensure(client, spec, cachedSigning, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return stop(Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
+        return stop(DegradedReason.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
       }
       if (signing.created()) {
         events.normal(
@@ -613,7 +619,7 @@ public class LoomioDeploymentReconciler
         su = GeneratedSuperuserPassword.ensure(
             client, spec, cachedSuperuser, live, credentials.generator(), random);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return stop(Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
+        return stop(DegradedReason.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
       }
       superuser = su.values();
       if (su.created()) {
@@ -842,7 +848,7 @@ public class LoomioDeploymentReconciler
       return new BackupObserver.BackupState(
           backups.status(),
           Conditions.FALSE,
-          "BackupsPaused",
+          BackupsHealthyReason.BACKUPS_PAUSED.value(),
           "backups are"
               + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"
               + " pushes good ones out of retention; the newest good one stays "
@@ -868,6 +874,12 @@ public class LoomioDeploymentReconciler
     }
 
     private Optional<UpdateControl<LoomioDeployment>> stop(
+        DegradedReason reason, String message, Duration recheck) {
+      return stop(reason.value(), message, recheck);
+    }
+
+    /** Stops with a reason found as a word (a referenced Secret's problem, an upgrade's refusal). */
+    private Optional<UpdateControl<LoomioDeployment>> stop(
         String reason, String message, Duration recheck) {
       return Optional.of(blocked(spec, context, reason, message, events, recheck));
     }
@@ -885,7 +897,7 @@ public class LoomioDeploymentReconciler
     announceTransitions(resource, status, new EventRecorder(context.getClient()));
     metrics.failure(Conditions.find(status.getConditions(), Conditions.DEGRADED)
         .map(Condition::getReason)
-        .orElse("ReconcileFailed"));
+        .orElse(DegradedReason.RECONCILE_FAILED.value()));
     metrics.observed(ResolvedSpec.of(resource, images), status);
     if (Objects.equals(status, resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
@@ -910,7 +922,7 @@ public class LoomioDeploymentReconciler
     }
     events.warning(
         resource,
-        Conditions.DRILL_FAILED,
+        BackupsHealthyReason.DRILL_FAILED.value(),
         "restore drill" + (after.getBackup() == null ? "" : " of backup " + after.getBackup())
             + " failed at check " + after.getFailedCheck() + ": " + after.getMessage());
   }
@@ -1109,13 +1121,14 @@ public class LoomioDeploymentReconciler
         .filter(c -> Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.normal(resource, "Ready", c.getMessage()));
     changed(before, after, Conditions.READY)
-        .filter(c -> UpgradeGuard.MAINTENANCE_WINDOW.equals(c.getReason()))
-        .ifPresent(c -> events.warning(resource, UpgradeGuard.MAINTENANCE_WINDOW, c.getMessage()));
+        .filter(c -> ReadyReason.MAINTENANCE_WINDOW.value().equals(c.getReason()))
+        .ifPresent(
+            c -> events.warning(resource, ReadyReason.MAINTENANCE_WINDOW.value(), c.getMessage()));
     changed(before, after, Conditions.ISOLATED).ifPresent(c -> {
       if (Conditions.TRUE.equals(c.getStatus())) {
-        events.warning(resource, "Isolated", c.getMessage());
+        events.warning(resource, IsolatedReason.ISOLATED.value(), c.getMessage());
       } else {
-        events.normal(resource, "IsolationLifted", c.getMessage());
+        events.normal(resource, IsolatedReason.ISOLATION_LIFTED.value(), c.getMessage());
       }
     });
     changed(before, after, Conditions.SECRETS_FRESH)
@@ -1125,8 +1138,9 @@ public class LoomioDeploymentReconciler
         .filter(c -> !Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.PROGRESSING)
-        .filter(c -> UpgradeGuard.UPGRADING.equals(c.getReason()))
-        .ifPresent(c -> events.normal(resource, "Upgrading", c.getMessage()));
+        .filter(c -> ProgressingReason.UPGRADING.value().equals(c.getReason()))
+        .ifPresent(
+            c -> events.normal(resource, ProgressingReason.UPGRADING.value(), c.getMessage()));
   }
 
   private static Optional<Condition> changed(

@@ -29,7 +29,16 @@ import org.loomio.operator.render.NetworkPolicies;
 import org.loomio.operator.render.Omission;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
-import org.loomio.operator.secrets.CredentialRotation;
+import org.loomio.operator.status.APIAvailableReason;
+import org.loomio.operator.status.ConditionReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.IsolatedReason;
+import org.loomio.operator.status.MailDeliveryReason;
+import org.loomio.operator.status.NetworkPoliciesReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
+import org.loomio.operator.status.SecretsFreshReason;
 import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
@@ -80,9 +89,6 @@ public final class StatusAggregator {
     }
   }
 
-  /** Ready reason while a CloudNativePG database is not there, has no primary, or is not healthy. */
-  public static final String DATABASE_NOT_READY = "DatabaseNotReady";
-
   /** A reason and message for Degraded. */
   public record Problem(String reason, String message) {}
 
@@ -110,15 +116,6 @@ public final class StatusAggregator {
       this(migrated, upgrade, upgradeProblem, secrets, rotationFailure, migrationLog, null);
     }
   }
-
-  /** Ready/Progressing reason while the stack is isolated, and the Isolated condition's reasons. */
-  public static final String ISOLATED = "Isolated";
-
-  public static final String ISOLATION_LIFTED = "IsolationLifted";
-  public static final String ROTATION_DUE = "RotationDue";
-  public static final String WITHIN_MAX_AGE = "WithinMaxAge";
-  /** Ready/Progressing reason of a migrate-only stepping stone. */
-  public static final String MIGRATE_ONLY = "MigrateOnly";
 
   /** Where a Job stands (migration, gate, rotation). */
   public enum MigrationState {
@@ -229,6 +226,11 @@ public final class StatusAggregator {
       this.jobName = stack.migrationJob();
     }
 
+    private void add(ConditionReason reason, String status, String message) {
+      conditions.add(Conditions.of(reason, status, message, generation));
+    }
+
+    /** A condition whose reason was observed as a word (a backup's, the edge's, an upgrade's problem). */
     private void add(String type, String status, String reason, String message) {
       conditions.add(Conditions.of(type, status, reason, message, generation));
     }
@@ -253,23 +255,20 @@ public final class StatusAggregator {
       String why = failureMessage(job)
           + (dayTwo.migrationLog() == null ? "" : "; its log ends: " + tail(dayTwo.migrationLog()));
       add(
-          Conditions.DEGRADED,
+          DegradedReason.MIGRATION_FAILED,
           Conditions.TRUE,
-          Conditions.MIGRATION_FAILED,
           "migration Job " + jobName + " failed" + why
               + "; web and worker keep waiting for the schema."
               + " Fix the cause (kubectl logs job/" + jobName
               + "), then delete the Job to run it again, or set"
               + " spec.image back to the previous image");
       add(
-          Conditions.READY,
+          ReadyReason.MIGRATION_FAILED,
           Conditions.FALSE,
-          Conditions.MIGRATION_FAILED,
           "migration Job " + jobName + " failed" + why);
       add(
-          Conditions.PROGRESSING,
+          ProgressingReason.MIGRATION_FAILED,
           Conditions.FALSE,
-          Conditions.MIGRATION_FAILED,
           "the rollout stopped: migration Job " + jobName + " failed");
     }
 
@@ -277,44 +276,39 @@ public final class StatusAggregator {
       String what = migration == MigrationState.RUNNING
           ? "has not finished (" + activePods(job) + ")"
           : "has not started a pod yet";
-      add(Conditions.DEGRADED, Conditions.FALSE, Conditions.AS_EXPECTED, "no problem found");
+      add(DegradedReason.AS_EXPECTED, Conditions.FALSE, "no problem found");
       add(
-          Conditions.READY,
+          ReadyReason.MIGRATION_PENDING,
           Conditions.FALSE,
-          Conditions.MIGRATION_PENDING,
           "waiting for migration Job " + jobName + ", which " + what
               + "; web and worker start once the schema" + " is current"
               + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"));
       add(
-          Conditions.PROGRESSING,
+          ProgressingReason.MIGRATION_PENDING,
           Conditions.TRUE,
-          Conditions.MIGRATION_PENDING,
           "migrating the database for " + stack.image() + " (Job " + jobName + ")");
     }
 
     private void migrated() {
-      add(Conditions.DEGRADED, Conditions.FALSE, Conditions.AS_EXPECTED, "no problem found");
+      add(DegradedReason.AS_EXPECTED, Conditions.FALSE, "no problem found");
       if (notReady.isEmpty()) {
         add(
-            Conditions.READY,
+            ReadyReason.ALL_COMPONENTS_READY,
             Conditions.TRUE,
-            Conditions.ALL_READY,
             "every component is ready at " + stack.image());
       } else {
         add(
-            Conditions.READY,
+            ReadyReason.WORKLOADS_NOT_READY,
             Conditions.FALSE,
-            Conditions.WORKLOADS_NOT_READY,
             "waiting for pods: " + String.join(", ", notReady));
       }
       if (rollingOut) {
         add(
-            Conditions.PROGRESSING,
+            ProgressingReason.ROLLING_OUT,
             Conditions.TRUE,
-            Conditions.ROLLING_OUT,
             "rolling out " + stack.image() + ": " + String.join(", ", notReady));
       } else {
-        add(Conditions.PROGRESSING, Conditions.FALSE, Conditions.STABLE, "nothing is rolling out");
+        add(ProgressingReason.STABLE, Conditions.FALSE, "nothing is rolling out");
       }
     }
 
@@ -331,9 +325,8 @@ public final class StatusAggregator {
       if (!db.healthy() && migration != MigrationState.FAILED) {
         replace(List.of(Conditions.READY));
         add(
-            Conditions.READY,
+            ReadyReason.DATABASE_NOT_READY,
             Conditions.FALSE,
-            DATABASE_NOT_READY,
             db.message() + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"));
       }
     }
@@ -346,16 +339,14 @@ public final class StatusAggregator {
       }
       replace(READY_AND_PROGRESSING);
       add(
-          Conditions.READY,
+          ReadyReason.RESTORING,
           Conditions.FALSE,
-          Conditions.RESTORING,
           "LoomioRestore " + restore
               + " is restoring the data; web, worker and hocuspocus are stopped"
               + " until it is done (kubectl describe loomiorestore " + restore + ")");
       add(
-          Conditions.PROGRESSING,
+          ProgressingReason.RESTORING,
           Conditions.TRUE,
-          Conditions.RESTORING,
           "restoring from a backup (LoomioRestore " + restore + ")");
     }
 
@@ -376,19 +367,17 @@ public final class StatusAggregator {
           + " stay at zero, and only its migration runs";
       replace(READY_AND_PROGRESSING);
       if (migration == MigrationState.SUCCEEDED) {
-        add(Conditions.READY, Conditions.FALSE, MIGRATE_ONLY, what + "; it succeeded." + next);
+        add(ReadyReason.MIGRATE_ONLY, Conditions.FALSE, what + "; it succeeded." + next);
         add(
-            Conditions.PROGRESSING,
+            ProgressingReason.MIGRATE_ONLY,
             Conditions.FALSE,
-            MIGRATE_ONLY,
             "migrated to " + stack.version() + "; nothing else runs until spec.image moves on."
                 + next);
       } else {
-        add(Conditions.READY, Conditions.FALSE, MIGRATE_ONLY, what + " (Job " + jobName + ")");
+        add(ReadyReason.MIGRATE_ONLY, Conditions.FALSE, what + " (Job " + jobName + ")");
         add(
-            Conditions.PROGRESSING,
+            ProgressingReason.MIGRATION_PENDING,
             Conditions.TRUE,
-            Conditions.MIGRATION_PENDING,
             "migrating the database for " + stack.image() + " (Job " + jobName + ")");
       }
     }
@@ -408,32 +397,23 @@ public final class StatusAggregator {
         // the migration of a maintenance window: web, worker and hocuspocus are stopped, not merely
         // not ready
         replace(List.of(Conditions.READY));
-        add(
-            Conditions.READY,
-            Conditions.FALSE,
-            UpgradeGuard.MAINTENANCE_WINDOW,
-            upgrade.getMessage());
+        add(ReadyReason.MAINTENANCE_WINDOW, Conditions.FALSE, upgrade.getMessage());
       } else if (window && problem == null && upgrade.getPhase() == UpgradeStatus.Phase.Stopping) {
         replace(READY_AND_PROGRESSING);
-        add(
-            Conditions.READY,
-            Conditions.FALSE,
-            UpgradeGuard.MAINTENANCE_WINDOW,
-            upgrade.getMessage());
-        add(Conditions.PROGRESSING, Conditions.TRUE, UpgradeGuard.UPGRADING, upgrade.getMessage());
+        add(ReadyReason.MAINTENANCE_WINDOW, Conditions.FALSE, upgrade.getMessage());
+        add(ProgressingReason.UPGRADING, Conditions.TRUE, upgrade.getMessage());
       } else if (problem != null
           || upgrade.getPhase() != UpgradeStatus.Phase.Migrating
               && upgrade.getPhase() != UpgradeStatus.Phase.Failed) {
         replace(READY_AND_PROGRESSING);
         add(
-            Conditions.READY,
+            ReadyReason.UPGRADING,
             Conditions.FALSE,
-            UpgradeGuard.UPGRADING,
             upgrade.getMessage() + "; " + shortImage(upgrade.getFrom()) + " serves meanwhile");
         add(
             Conditions.PROGRESSING,
             problem == null ? Conditions.TRUE : Conditions.FALSE,
-            problem == null ? UpgradeGuard.UPGRADING : problem.reason(),
+            problem == null ? ProgressingReason.UPGRADING.value() : problem.reason(),
             upgrade.getMessage());
       }
     }
@@ -446,9 +426,9 @@ public final class StatusAggregator {
       Problem problem = dayTwo.upgradeProblem() != null
           ? dayTwo.upgradeProblem()
           : dayTwo.roleSetupFailure() != null
-              ? new Problem(Conditions.ROLE_SETUP_FAILED, dayTwo.roleSetupFailure())
+              ? new Problem(DegradedReason.ROLE_SETUP_FAILED.value(), dayTwo.roleSetupFailure())
               : dayTwo.rotationFailure() != null
-                  ? new Problem(CredentialRotation.ROTATION_FAILED, dayTwo.rotationFailure())
+                  ? new Problem(DegradedReason.ROTATION_FAILED.value(), dayTwo.rotationFailure())
                   : null;
       if (problem != null
           && conditions.stream()
@@ -466,11 +446,10 @@ public final class StatusAggregator {
     String isolated(ResolvedSpec spec, LoomioDeploymentStatus previous, Instant now) {
       if (!spec.isolated()) {
         if (previous != null
-            && Conditions.find(previous.getConditions(), ISOLATED).isPresent()) {
+            && Conditions.find(previous.getConditions(), Conditions.ISOLATED).isPresent()) {
           add(
-              ISOLATED,
+              IsolatedReason.ISOLATION_LIFTED,
               Conditions.FALSE,
-              ISOLATION_LIFTED,
               "not isolated: the NetworkPolicies, workloads, edge and backups are as the spec says");
         }
         return null;
@@ -481,11 +460,11 @@ public final class StatusAggregator {
               spec.name(),
               observed.restore() == null ? "" : " (except the restore's own Jobs and the database)")
           + ". Set spec.isolation to false to bring it back";
-      add(ISOLATED, Conditions.TRUE, ISOLATED, what);
+      add(IsolatedReason.ISOLATED, Conditions.TRUE, what);
       if (observed.restore() == null) {
         replace(READY_AND_PROGRESSING);
-        add(Conditions.READY, Conditions.FALSE, ISOLATED, what);
-        add(Conditions.PROGRESSING, Conditions.FALSE, ISOLATED, "nothing rolls out while isolated");
+        add(ReadyReason.ISOLATED, Conditions.FALSE, what);
+        add(ProgressingReason.ISOLATED, Conditions.FALSE, "nothing rolls out while isolated");
       }
       return since;
     }
@@ -531,16 +510,14 @@ public final class StatusAggregator {
     return Optional.of(
         old.isEmpty()
             ? Conditions.of(
-                Conditions.SECRETS_FRESH,
+                SecretsFreshReason.WITHIN_MAX_AGE,
                 Conditions.TRUE,
-                WITHIN_MAX_AGE,
                 "every generated credential is" + " younger than " + max
                     + " days (the VAPID pair is exempt)",
                 generation)
             : Conditions.of(
-                Conditions.SECRETS_FRESH,
+                SecretsFreshReason.ROTATION_DUE,
                 Conditions.FALSE,
-                ROTATION_DUE,
                 "older than " + max + " days: " + String.join(", ", old)
                     + ". Rotate them with spec.secrets.rotate and a new token (docs/operations.md)",
                 generation));
@@ -592,7 +569,7 @@ public final class StatusAggregator {
   private static String notApplied(
       LoomioDeploymentStatus previous, String reason, long generation) {
     boolean everApplied = previous != null && previous.getImage() != null;
-    if (Conditions.RECONCILE_FAILED.equals(reason)) {
+    if (DegradedReason.RECONCILE_FAILED.value().equals(reason)) {
       return "generation " + generation
           + " is not fully applied (see the Degraded condition); the operator tries" + " again";
     }
@@ -618,9 +595,8 @@ public final class StatusAggregator {
     status.setConditions(Conditions.merge(
         status.getConditions(),
         List.of(Conditions.of(
-            ISOLATED,
+            IsolatedReason.ISOLATED,
             Conditions.TRUE,
-            ISOLATED,
             isolation(since, resource.getMetadata().getName(), "")
                 + ", although the rest of the spec cannot be" + " applied (see Degraded)",
             generation)),
@@ -648,24 +624,22 @@ public final class StatusAggregator {
   /** The status after an unexpected failure (the reconcile is retried). */
   public static LoomioDeploymentStatus failed(
       LoomioDeployment resource, String message, Instant now) {
-    return blocked(resource, Conditions.RECONCILE_FAILED, message, now);
+    return blocked(resource, DegradedReason.RECONCILE_FAILED.value(), message, now);
   }
 
   static Condition mailDelivery(ResolvedSpec spec, long generation) {
     return spec.smtp()
         .map(s -> Conditions.of(
-            Conditions.MAIL_DELIVERY,
+            MailDeliveryReason.SMTP_CONFIGURED,
             Conditions.TRUE,
-            Conditions.SMTP_CONFIGURED,
             "mail goes out through " + s.host() + ":" + s.port() + " ("
                 + s.tls().name().toLowerCase()
                 + (s.verifyCertificate() ? ", certificate verified" : ", certificate NOT verified")
                 + ")",
             generation))
         .orElseGet(() -> Conditions.of(
-            Conditions.MAIL_DELIVERY,
+            MailDeliveryReason.SMTP_NOT_CONFIGURED,
             Conditions.FALSE,
-            Conditions.SMTP_NOT_CONFIGURED,
             "spec.smtp.host is not set: Loomio sends no mail at all (no sign-in links, invitations or"
                 + " notifications) and reports no error",
             generation));
@@ -683,9 +657,8 @@ public final class StatusAggregator {
   static Condition networkPolicies(ResolvedSpec spec, List<String> more, long generation) {
     if (!spec.networkPoliciesEnabled()) {
       return Conditions.of(
-          Conditions.NETWORK_POLICIES,
+          NetworkPoliciesReason.DISABLED,
           Conditions.FALSE,
-          Conditions.DISABLED,
           "spec.networkPolicy.enabled is false: no NetworkPolicy limits who reaches the stack's pods or what they"
               + " reach" + (spec.isolated() ? " (except the isolation's deny-all policy)" : ""),
           generation);
@@ -694,16 +667,14 @@ public final class StatusAggregator {
     assumptions.addAll(more);
     if (!assumptions.isEmpty()) {
       return Conditions.of(
-          Conditions.NETWORK_POLICIES,
+          NetworkPoliciesReason.PUBLIC_ADDRESSES_ASSUMED,
           Conditions.UNKNOWN,
-          Conditions.PUBLIC_ADDRESSES_ASSUMED,
           String.join("; ", assumptions),
           generation);
     }
     return Conditions.of(
-        Conditions.NETWORK_POLICIES,
+        NetworkPoliciesReason.AS_SPECIFIED,
         Conditions.TRUE,
-        Conditions.AS_SPECIFIED,
         "every flow the NetworkPolicies admit is one the spec names (docs/networking.md); they take effect only"
             + " where the network plugin enforces NetworkPolicies",
         generation);
@@ -712,16 +683,14 @@ public final class StatusAggregator {
   static Condition apiAvailable(List<Omission> omissions, long generation) {
     if (omissions.isEmpty()) {
       return Conditions.of(
-          Conditions.API_AVAILABLE,
+          APIAvailableReason.ALL_APIS_SERVED,
           Conditions.TRUE,
-          Conditions.ALL_APIS_SERVED,
           "the cluster serves every API this spec needs",
           generation);
     }
     return Conditions.of(
-        Conditions.API_AVAILABLE,
+        APIAvailableReason.API_MISSING,
         Conditions.FALSE,
-        Conditions.API_MISSING,
         "left out because the cluster does not serve it: "
             + omissions.stream().map(Omission::toString).collect(Collectors.joining("; ")),
         generation);

@@ -23,6 +23,9 @@ import org.loomio.operator.render.Names;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.UpgradeGateJob;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.ProgressingReason;
 import org.loomio.operator.upgrade.LoomioReleases;
 import org.loomio.operator.upgrade.LoomioVersion;
 import org.loomio.operator.upgrade.UpgradePath;
@@ -52,13 +55,6 @@ import org.loomio.operator.upgrade.UpgradePath;
  */
 final class UpgradeGuard {
 
-  /** Degraded reasons of a stopped upgrade. */
-  static final String GATE_FAILED = "UpgradeGateFailed";
-
-  static final String BACKUP_FAILED = "UpgradeBackupFailed";
-  static final String NEEDS_BACKUP = "UpgradeNeedsBackup";
-  /** Progressing reason while an upgrade prepares (gate, backup) or waits. */
-  static final String UPGRADING = "Upgrading";
   /** Warning event reasons at the start of an upgrade. */
   static final String PATH_UNCHECKED = "UpgradePathUnchecked";
 
@@ -153,9 +149,6 @@ final class UpgradeGuard {
       this(previous, jobs, pods, backups, backupsPossible, false, UnaryOperator.identity());
     }
   }
-
-  /** Ready's reason while an upgrade's maintenance window keeps web, worker and hocuspocus stopped. */
-  static final String MAINTENANCE_WINDOW = "MaintenanceWindow";
 
   private UpgradeGuard() {}
 
@@ -388,7 +381,7 @@ final class UpgradeGuard {
             Optional.of(gate),
             Optional.empty(),
             Optional.of(new Problem(
-                GATE_FAILED,
+                DegradedReason.UPGRADE_GATE_FAILED.value(),
                 "upgrade to " + target.tag() + " stopped before migrating: Loomio " + gated
                     + " cannot migrate while"
                     + " anonymous stance polls remain (" + why + "). Close or convert them on "
@@ -429,7 +422,7 @@ final class UpgradeGuard {
             Optional.empty(),
             Optional.empty(),
             Optional.of(new Problem(
-                NEEDS_BACKUP,
+                DegradedReason.UPGRADE_NEEDS_BACKUP.value(),
                 "upgrade to " + target.tag()
                     + " waits: a backup must complete before the migration, but spec.backup is"
                     + " disabled or has no destination. Enable backups, or set spec.upgrade.backupBeforeMigration to"
@@ -453,7 +446,7 @@ final class UpgradeGuard {
             Optional.empty(),
             Optional.empty(),
             Optional.of(new Problem(
-                BACKUP_FAILED,
+                DegradedReason.UPGRADE_BACKUP_FAILED.value(),
                 "upgrade to " + target.tag()
                     + " stopped before migrating: pre-upgrade LoomioBackup " + name + " failed ("
                     + backup.getStatus().getMessage()
@@ -539,8 +532,8 @@ final class UpgradeGuard {
       return previous.getMigrated();
     }
     boolean migrated = Conditions.find(previous.getConditions(), Conditions.PROGRESSING)
-        .map(c ->
-            Conditions.ROLLING_OUT.equals(c.getReason()) || Conditions.STABLE.equals(c.getReason()))
+        .map(c -> ProgressingReason.ROLLING_OUT.value().equals(c.getReason())
+            || ProgressingReason.STABLE.value().equals(c.getReason()))
         .orElse(false);
     if (migrated && previous.getImage() != null && previous.getVersion() != null) {
       return new MigratedStatus(previous.getImage(), previous.getVersion(), null);

@@ -39,9 +39,10 @@ import java.util.function.ToDoubleFunction;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
-import org.loomio.operator.reconcile.Conditions;
 import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
 
 /**
  * The operator's metrics (docs/operations.md, "Metrics"): JOSDK's own ({@code operator_sdk_*}), the JVM's, the
@@ -252,7 +253,8 @@ public final class OperatorMetrics {
     // spec.backup.enabled, as BackupsHealthy says; also where the cluster serves no CronJob
     // (APIMissing): such a
     // stack is never backed up on schedule, which is what the never-backed-up signal is for
-    boolean enabled = backupsReason != null && !Conditions.BACKUPS_DISABLED.equals(backupsReason);
+    boolean enabled = backupsReason != null
+        && !BackupsHealthyReason.BACKUPS_DISABLED.value().equals(backupsReason);
     Instant firstDue = null;
     Long maxAge = null;
     try {

@@ -18,6 +18,7 @@ import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.status.Conditions;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 

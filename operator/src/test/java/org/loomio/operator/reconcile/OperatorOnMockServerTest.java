@@ -31,6 +31,11 @@ import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
 import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.MailDeliveryReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 import org.loomio.operator.testing.Normalized;
@@ -132,7 +137,7 @@ class OperatorOnMockServerTest {
       assertThat(c).as(Conditions.READY).isNotNull();
       assertThat(c.getStatus() + " " + c.getReason())
           .as(c.getMessage())
-          .isEqualTo("True " + Conditions.ALL_READY);
+          .isEqualTo("True " + ReadyReason.ALL_COMPONENTS_READY.value());
     });
   }
 
@@ -225,9 +230,14 @@ class OperatorOnMockServerTest {
             org.loomio.operator.render.Ownership.OWNER_UID,
             created.getMetadata().getUid());
 
-    awaitCondition("create", "team", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
     awaitCondition(
-        "create", "team", Conditions.MAIL_DELIVERY, "False", Conditions.SMTP_NOT_CONFIGURED);
+        "create", "team", Conditions.READY, "False", ProgressingReason.MIGRATION_PENDING.value());
+    awaitCondition(
+        "create",
+        "team",
+        Conditions.MAIL_DELIVERY,
+        "False",
+        MailDeliveryReason.SMTP_NOT_CONFIGURED.value());
     awaitReady("create", "team");
     LoomioDeployment done = cluster.get("create", "team");
     assertThat(done.getStatus().getComponents().get("web").getReady()).isEqualTo(1);
@@ -309,7 +319,8 @@ class OperatorOnMockServerTest {
                 .getSpec()
                 .getReplicas())
             .isEqualTo(2));
-    awaitCondition("change", "team", Conditions.PROGRESSING, "True", Conditions.ROLLING_OUT);
+    awaitCondition(
+        "change", "team", Conditions.PROGRESSING, "True", ProgressingReason.ROLLING_OUT.value());
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(changed(before, cluster.versions("change")))
@@ -486,7 +497,8 @@ class OperatorOnMockServerTest {
   void anInvalidSpecIsReportedAndChangesNothing() {
     create("invalid", "team", "host: team.example.org");
     awaitConverged("invalid", "team");
-    awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    awaitCondition(
+        "invalid", "team", Conditions.DEGRADED, "False", DegradedReason.AS_EXPECTED.value());
     Map<String, String> before = cluster.versions("invalid");
     // the mock server has no admission (no schema, no CEL): exactly the case the operator's own
     // check covers
@@ -503,7 +515,8 @@ class OperatorOnMockServerTest {
         });
     // the status is the reconcile's last write: once it says InvalidSpec, that reconcile has
     // applied what it would
-    awaitCondition("invalid", "team", Conditions.DEGRADED, "True", Conditions.INVALID_SPEC);
+    awaitCondition(
+        "invalid", "team", Conditions.DEGRADED, "True", DegradedReason.INVALID_SPEC.value());
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(condition("invalid", "team", Conditions.DEGRADED).getMessage())
           .contains("spec.worker.replicas");
@@ -530,7 +543,8 @@ class OperatorOnMockServerTest {
           r.getSpec().getWorker().setReplicas(1);
           return r;
         });
-    awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    awaitCondition(
+        "invalid", "team", Conditions.DEGRADED, "False", DegradedReason.AS_EXPECTED.value());
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(cluster
@@ -562,7 +576,8 @@ class OperatorOnMockServerTest {
     r.getMetadata().setNamespace("refs");
     r.getMetadata().setGeneration(null);
     cluster.client().resource(r).create();
-    awaitCondition("refs", "team", Conditions.DEGRADED, "True", Conditions.MISSING_SECRET_KEY);
+    awaitCondition(
+        "refs", "team", Conditions.DEGRADED, "True", DegradedReason.MISSING_SECRET_KEY.value());
     assertThat(condition("refs", "team", Conditions.DEGRADED).getMessage())
         .isEqualTo(
             "spec.secrets.existingSecret: Secret mine has no keys DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD,"
@@ -576,7 +591,8 @@ class OperatorOnMockServerTest {
     smtp.getMetadata().setNamespace("refs");
     smtp.getMetadata().setGeneration(null);
     cluster.client().resource(smtp).create();
-    awaitCondition("refs", "mail", Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
+    awaitCondition(
+        "refs", "mail", Conditions.DEGRADED, "True", DegradedReason.SECRET_NOT_FOUND.value());
     assertThat(condition("refs", "mail", Conditions.DEGRADED).getMessage())
         .isEqualTo("spec.smtp.passwordSecretRef: Secret smtp does not exist in namespace refs");
   }
@@ -593,7 +609,8 @@ class OperatorOnMockServerTest {
         Fixtures.appliedIn(Fixtures.examplesDir().resolve("production.yaml"), "prod");
     cluster.client().resource(r).create();
     String name = r.getMetadata().getName();
-    awaitCondition("prod", name, Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
+    awaitCondition(
+        "prod", name, Conditions.DEGRADED, "True", DegradedReason.SECRET_NOT_FOUND.value());
     String message = condition("prod", name, Conditions.DEGRADED).getMessage();
     List<ReferencedSecrets.Ref> refs =
         ReferencedSecrets.refs(ResolvedSpec.of(r, ImageDefaults.BUILT_IN));
