@@ -14,11 +14,12 @@ import org.loomio.operator.api.v1alpha1.BackupStatus;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.BackupSchedule;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
 
 /**
  * What the stack's backup pods reported. Backup pods have no API token: the agent's last words (its
@@ -177,7 +178,7 @@ public final class BackupObserver {
       return new BackupState(
           backups.status(),
           Conditions.FALSE,
-          Conditions.DRILL_FAILED,
+          BackupsHealthyReason.DRILL_FAILED.value(),
           "the newest restore drill ("
               + last.getTime() + (last.getBackup() == null ? "" : ", backup " + last.getBackup())
               + ") failed at check "
@@ -187,9 +188,12 @@ public final class BackupObserver {
     Optional<String> withheld = withheld(spec.name(), backups.status(), last);
     if (withheld.isPresent()) {
       return new BackupState(
-          backups.status(), Conditions.FALSE, Conditions.DRILL_FAILED, withheld.get());
+          backups.status(),
+          Conditions.FALSE,
+          BackupsHealthyReason.DRILL_FAILED.value(),
+          withheld.get());
     }
-    Duration allowed = BackupSchedule.parse(drill.schedule()).longestInterval().multipliedBy(2);
+    Duration allowed = spec.drillSchedule().longestInterval().multipliedBy(2);
     String passed = last == null ? null : last.getLastPassedTime();
     Instant since = passed != null
         ? Instant.parse(passed)
@@ -200,7 +204,7 @@ public final class BackupObserver {
       return new BackupState(
           backups.status(),
           Conditions.FALSE,
-          Conditions.DRILL_OVERDUE,
+          BackupsHealthyReason.DRILL_OVERDUE.value(),
           passed == null
               ? "no restore drill has passed since the stack was created (" + allowed
                   + " allowed by schedule '" + drill.schedule() + "')"
@@ -287,14 +291,14 @@ public final class BackupObserver {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUPS_DISABLED,
+          BackupsHealthyReason.BACKUPS_DISABLED.value(),
           "spec.backup.enabled is false: nothing is backed up on a schedule");
     }
     if (cluster.cronJobApi().isEmpty()) {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.API_MISSING,
+          BackupsHealthyReason.API_MISSING.value(),
           "the cluster serves neither batch/v1 nor batch/v1beta1 CronJob: no scheduled backups (on-demand"
               + " LoomioBackups work)");
     }
@@ -302,27 +306,27 @@ public final class BackupObserver {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUP_FAILED,
+          BackupsHealthyReason.BACKUP_FAILED.value(),
           "the newest backup run failed at " + status.getLastFailureTime() + ": "
               + status.getLastFailureMessage());
     }
     // the schedule's longest gap (a fixed year, computed once per schedule; DST shifts are within
     // the margin)
-    Duration allowed = BackupSchedule.parse(b.schedule()).longestInterval().multipliedBy(2);
+    Duration allowed = spec.backupSchedule().longestInterval().multipliedBy(2);
     if (status.getLastSuccessfulTime() != null) {
       Instant last = Instant.parse(status.getLastSuccessfulTime());
       if (Duration.between(last, now).compareTo(allowed) <= 0) {
         return new BackupState(
             shown,
             Conditions.TRUE,
-            Conditions.BACKUP_SUCCEEDED,
+            BackupsHealthyReason.BACKUP_SUCCEEDED.value(),
             "backup " + status.getLastSuccessfulBackup() + " completed at "
                 + status.getLastSuccessfulTime());
       }
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUP_OVERDUE,
+          BackupsHealthyReason.BACKUP_OVERDUE.value(),
           "no backup completed since " + status.getLastSuccessfulTime()
               + " (more than twice the schedule's interval, " + allowed + ")");
     }
@@ -333,13 +337,13 @@ public final class BackupObserver {
       return new BackupState(
           shown,
           Conditions.FALSE,
-          Conditions.BACKUP_OVERDUE,
+          BackupsHealthyReason.BACKUP_OVERDUE.value(),
           "no backup has completed since the stack was created (" + allowed + " allowed)");
     }
     return new BackupState(
         shown,
         Conditions.UNKNOWN,
-        Conditions.NO_BACKUP_YET,
+        BackupsHealthyReason.NO_BACKUP_YET.value(),
         "no backup has run yet; the first is due by schedule '" + b.schedule() + "' ("
             + b.timeZone() + ")");
   }

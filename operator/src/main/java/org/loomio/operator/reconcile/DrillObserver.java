@@ -14,6 +14,7 @@ import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Labels;
+import org.loomio.operator.status.Conditions;
 
 /**
  * What the stack's restore drill pods reported (spec.backup.drill). A drill pod has no API token: its result is

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
@@ -18,6 +19,8 @@ import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.NginxHeadersConfigMap;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.EdgeReason;
 
 /**
  * What can be seen of the edge, for the Edge condition: are the Ingress/HTTPRoute objects in place, does
@@ -30,8 +33,6 @@ final class EdgeObserver {
   record EdgeState(String status, String reason, String message) {}
 
   static final String NGINX_ALLOWED_HEADERS = "global-allowed-response-headers";
-  /** An issuer is named, but the cluster serves no cert-manager Certificate: nothing will issue the Secret. */
-  static final String CERT_MANAGER_MISSING = "CertManagerMissing";
 
   private EdgeObserver() {}
 
@@ -41,17 +42,16 @@ final class EdgeObserver {
    *     no message ever tells a tenant whether a ConfigMap exists in another namespace
    */
   static EdgeState observe(
-      LoomioDeployment resource,
+      ResolvedSpec spec,
       Stack stack,
       ClusterCapabilities cluster,
       Context<LoomioDeployment> context,
       String nginxConfigMap) {
-    ResolvedSpec spec = new ResolvedSpec(resource);
     KubernetesClient client = context.getClient();
     if (spec.isolated() && (spec.ingress().isPresent() || spec.gateway().isPresent())) {
       return new EdgeState(
           Conditions.FALSE,
-          StatusAggregator.ISOLATED,
+          EdgeReason.ISOLATED.value(),
           "the edge (Ingress or HTTPRoutes) is removed"
               + " while the stack is isolated; it comes back when spec.isolation is false");
     }
@@ -63,7 +63,7 @@ final class EdgeObserver {
     }
     return new EdgeState(
         Conditions.UNKNOWN,
-        "NotConfigured",
+        EdgeReason.NOT_CONFIGURED.value(),
         "no spec.ingress or spec.gateway: route https://"
             + spec.host() + " to Service " + spec.name() + "-web and wss://" + spec.hocuspocusHost()
             + " to Service "
@@ -78,11 +78,31 @@ final class EdgeObserver {
       KubernetesClient client,
       String nginxConfigMap) {
     List<Ingress> wanted = stack.all(Ingress.class);
+    Optional<EdgeState> notYet = ingressesInPlace(wanted, stack, cluster, context)
+        .or(() -> tlsSecret(spec, cluster, client));
+    if (notYet.isPresent()) {
+      return notYet.get();
+    }
+    String ready = "Ingresses "
+        + Conditions.inWords(wanted.stream().map(i -> i.getMetadata().getName()).toList())
+        + " in place, TLS Secret " + spec.tlsSecretName() + " present";
+    if (spec.ingressController() != IngressSpec.Controller.NGINX) {
+      return new EdgeState(Conditions.TRUE, EdgeReason.EDGE_READY.value(), ready);
+    }
+    return securityHeaders(spec.ingress().get(), ready, client, nginxConfigMap);
+  }
+
+  /** The stack's Ingresses, where the cluster serves the API, as the informer sees them; empty when all are. */
+  private static Optional<EdgeState> ingressesInPlace(
+      List<Ingress> wanted,
+      Stack stack,
+      ClusterCapabilities cluster,
+      Context<LoomioDeployment> context) {
     if (wanted.isEmpty() || !missingApis(stack).isEmpty()) {
-      return new EdgeState(
+      return Optional.of(new EdgeState(
           Conditions.FALSE,
-          Conditions.API_MISSING,
-          "the cluster lacks " + Conditions.inWords(missingApis(stack)));
+          EdgeReason.API_MISSING.value(),
+          "the cluster lacks " + Conditions.inWords(missingApis(stack))));
     }
     Set<String> seen = cluster.serves(ClusterCapabilities.INGRESS_V1)
         ? context
@@ -95,12 +115,18 @@ final class EdgeObserver {
         .filter(n -> !seen.contains(n))
         .toList();
     if (!absent.isEmpty()) {
-      return new EdgeState(
+      return Optional.of(new EdgeState(
           Conditions.FALSE,
-          "EdgeObjectsMissing",
+          EdgeReason.EDGE_OBJECTS_MISSING.value(),
           (absent.size() == 1 ? "Ingress " : "Ingresses ") + Conditions.inWords(absent)
-              + (absent.size() == 1 ? " is" : " are") + " not in place yet");
+              + (absent.size() == 1 ? " is" : " are") + " not in place yet"));
     }
+    return Optional.empty();
+  }
+
+  /** The TLS Secret the Ingresses name, or what issues it; empty when it exists. */
+  private static Optional<EdgeState> tlsSecret(
+      ResolvedSpec spec, ClusterCapabilities cluster, KubernetesClient client) {
     IngressSpec ingress = spec.ingress().get();
     String secret = spec.tlsSecretName();
     if (client.secrets().inNamespace(spec.namespace()).withName(secret).get() == null) {
@@ -112,46 +138,51 @@ final class EdgeObserver {
                   ? "spec.ingress.tls.issuer " + ingress.getTls().getIssuer()
                   : null;
       if (issuer == null) {
-        return new EdgeState(
+        return Optional.of(new EdgeState(
             Conditions.FALSE,
-            "TLSSecretMissing",
+            EdgeReason.TLS_SECRET_MISSING.value(),
             "the TLS Secret " + secret + " does not exist:" + " HTTPS on " + spec.host()
-                + " has no certificate");
+                + " has no certificate"));
       }
       if (!cluster.serves(ClusterCapabilities.CERT_MANAGER_CERTIFICATE)) {
-        return new EdgeState(
+        return Optional.of(new EdgeState(
             Conditions.FALSE,
-            CERT_MANAGER_MISSING,
+            EdgeReason.CERT_MANAGER_MISSING.value(),
             "cert-manager is not installed (this cluster"
                 + " serves no cert-manager.io/v1 Certificate), so nothing issues the TLS Secret "
                 + secret + " that "
                 + issuer
                 + " asks for: install cert-manager, or remove the issuer and give spec.ingress.tls.secretName"
-                + " a TLS Secret of your own");
+                + " a TLS Secret of your own"));
       }
-      return new EdgeState(
+      return Optional.of(new EdgeState(
           Conditions.FALSE,
-          "CertificatePending",
+          EdgeReason.CERTIFICATE_PENDING.value(),
           "waiting for cert-manager to issue the TLS Secret " + secret + " for " + issuer
-              + " (kubectl -n " + spec.namespace() + " describe certificate " + secret + ")");
+              + " (kubectl -n " + spec.namespace() + " describe certificate " + secret + ")"));
     }
-    String ready = "Ingresses "
-        + Conditions.inWords(wanted.stream().map(i -> i.getMetadata().getName()).toList())
-        + " in place, TLS Secret " + secret + " present";
-    if (spec.ingressController() != IngressSpec.Controller.NGINX) {
-      return new EdgeState(Conditions.TRUE, "EdgeReady", ready);
-    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether ingress-nginx sends the Ingress's security headers: its allowed-headers list in the ConfigMap the
+   * installation names (never another, so no message tells a tenant what another namespace holds).
+   */
+  private static EdgeState securityHeaders(
+      IngressSpec ingress, String ready, KubernetesClient client, String nginxConfigMap) {
     List<String> headers =
         new ArrayList<>(NginxHeadersConfigMap.headers(ingress).keySet());
     if (headers.isEmpty()) {
       return new EdgeState(
-          Conditions.TRUE, "EdgeReady", ready + "; security headers are switched off");
+          Conditions.TRUE,
+          EdgeReason.EDGE_READY.value(),
+          ready + "; security headers are switched off");
     }
     String cm = ingress.getNginxControllerConfigMap();
     if (cm == null || !cm.contains("/")) {
       return new EdgeState(
           Conditions.UNKNOWN,
-          "HeadersUnverified",
+          EdgeReason.HEADERS_UNVERIFIED.value(),
           ready + "; cannot tell whether ingress-nginx sends the"
               + " security headers: its " + NGINX_ALLOWED_HEADERS + " must list "
               + Conditions.inWords(headers)
@@ -160,7 +191,7 @@ final class EdgeObserver {
     if (!cm.equals(nginxConfigMap)) {
       return new EdgeState(
           Conditions.UNKNOWN,
-          "HeadersUnverified",
+          EdgeReason.HEADERS_UNVERIFIED.value(),
           ready + "; cannot tell whether ingress-nginx sends the"
               + " security headers: the operator reads only the ingress-nginx ConfigMap its installation names (chart value"
               + " tenancy.nginxControllerConfigMap"
@@ -178,13 +209,19 @@ final class EdgeObserver {
     } catch (KubernetesClientException e) {
       return new EdgeState(
           Conditions.UNKNOWN,
-          "HeadersUnverified",
+          EdgeReason.HEADERS_UNVERIFIED.value(),
           ready + "; cannot read " + cm + ": " + e.getCode());
     }
+    return headersAllowed(controller, cm, headers, ready);
+  }
+
+  /** The headers the controller's ConfigMap allows, against those the Ingress sends. */
+  private static EdgeState headersAllowed(
+      ConfigMap controller, String cm, List<String> headers, String ready) {
     if (controller == null) {
       return new EdgeState(
           Conditions.FALSE,
-          "HeadersNotAllowed",
+          EdgeReason.HEADERS_NOT_ALLOWED.value(),
           "the ingress-nginx ConfigMap " + cm + " does not exist");
     }
     String allowed = controller.getData() == null
@@ -200,13 +237,15 @@ final class EdgeObserver {
     if (!refused.isEmpty()) {
       return new EdgeState(
           Conditions.FALSE,
-          "HeadersNotAllowed",
+          EdgeReason.HEADERS_NOT_ALLOWED.value(),
           "ingress-nginx (" + cm + ") does not allow " + Conditions.inWords(refused) + " in "
               + NGINX_ALLOWED_HEADERS
               + ": it refuses the Ingress's custom headers (docs/networking.md)");
     }
     return new EdgeState(
-        Conditions.TRUE, "EdgeReady", ready + "; ingress-nginx allows the security headers");
+        Conditions.TRUE,
+        EdgeReason.EDGE_READY.value(),
+        ready + "; ingress-nginx allows the security headers");
   }
 
   private static EdgeState gateway(
@@ -218,7 +257,7 @@ final class EdgeObserver {
     if (wanted.isEmpty()) {
       return new EdgeState(
           Conditions.FALSE,
-          Conditions.API_MISSING,
+          EdgeReason.API_MISSING.value(),
           "the cluster lacks " + Conditions.inWords(missingApis(stack)));
     }
     List<HTTPRoute> seen = cluster.serves(ClusterCapabilities.HTTPROUTE_V1)
@@ -234,7 +273,7 @@ final class EdgeObserver {
       if (got == null) {
         return new EdgeState(
             Conditions.FALSE,
-            "EdgeObjectsMissing",
+            EdgeReason.EDGE_OBJECTS_MISSING.value(),
             "HTTPRoute " + want.getMetadata().getName() + " not in place yet");
       }
       var accepted = got.getStatus() == null || got.getStatus().getParents() == null
@@ -249,7 +288,7 @@ final class EdgeObserver {
       } else if (!"True".equals(accepted.getStatus())) {
         return new EdgeState(
             Conditions.FALSE,
-            "RouteNotAccepted",
+            EdgeReason.ROUTE_NOT_ACCEPTED.value(),
             "Gateway " + gateway + " did not accept HTTPRoute "
                 + want.getMetadata().getName() + ": " + accepted.getReason() + " "
                 + accepted.getMessage());
@@ -261,7 +300,7 @@ final class EdgeObserver {
     if (!pending.isEmpty()) {
       return new EdgeState(
           Conditions.UNKNOWN,
-          "RoutePending",
+          EdgeReason.ROUTE_PENDING.value(),
           (pending.size() == 1 ? "HTTPRoute " : "HTTPRoutes ")
               + Conditions.inWords(pending) + (pending.size() == 1 ? " awaits" : " await")
               + " Gateway " + gateway
@@ -269,7 +308,7 @@ final class EdgeObserver {
     }
     return new EdgeState(
         Conditions.TRUE,
-        "EdgeReady",
+        EdgeReason.EDGE_READY.value(),
         "Gateway " + gateway + " accepted the HTTPRoutes (TLS is the" + " Gateway listener's)"
             + limits);
   }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.status.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -214,7 +214,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
           events,
           "LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
     }
-    ResolvedSpec spec = new ResolvedSpec(deployment, images);
+    ResolvedSpec spec = ResolvedSpec.of(deployment, images);
     if (spec.isolated() && job(context).isEmpty()) {
       return fail(
           backup,

@@ -2,6 +2,8 @@ package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -26,9 +28,13 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +42,20 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.loomio.operator.api.v1alpha1.DeletionPolicy;
+import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.SecretsStatus;
+import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.reconcile.dependent.CloudNativePGClustersDependent;
 import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
@@ -66,6 +77,7 @@ import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
 import org.loomio.operator.reconcile.dependent.ServicesDependent;
 import org.loomio.operator.reconcile.dependent.StatefulSetsDependent;
 import org.loomio.operator.reconcile.dependent.TraefikMiddlewaresDependent;
+import org.loomio.operator.render.CloudNativePGSettings;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
@@ -88,6 +100,12 @@ import org.loomio.operator.secrets.GeneratedBackupKey;
 import org.loomio.operator.secrets.GeneratedCredentials;
 import org.loomio.operator.secrets.GeneratedSigningKey;
 import org.loomio.operator.secrets.GeneratedSuperuserPassword;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.IsolatedReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
@@ -188,10 +206,9 @@ public class LoomioDeploymentReconciler
   private final OperatorMetrics metrics;
   private final GeneratedCredentials credentials;
   private final CredentialRotation rotator;
-  private final java.security.SecureRandom random = new java.security.SecureRandom();
+  private final SecureRandom random = new SecureRandom();
   private final Clock clock;
-  private volatile org.loomio.operator.render.CloudNativePGSettings cloudNativePG =
-      org.loomio.operator.render.CloudNativePGSettings.DEFAULTS;
+  private volatile CloudNativePGSettings cloudNativePG = CloudNativePGSettings.DEFAULTS;
 
   /** Built-in images and the default tenant policy. */
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
@@ -232,18 +249,16 @@ public class LoomioDeploymentReconciler
       GeneratedCredentials credentials,
       Clock clock) {
     this.capabilities = capabilities;
-    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.images = policy.images();
     this.metrics = metrics;
     this.credentials = credentials;
-    this.rotator =
-        new CredentialRotation(credentials.generator(), new java.security.SecureRandom());
+    this.rotator = new CredentialRotation(credentials.generator(), new SecureRandom());
     this.clock = clock;
   }
 
   /** The installation's CloudNativePG settings (chart values; the defaults otherwise). */
-  public LoomioDeploymentReconciler withCloudNativePGSettings(
-      org.loomio.operator.render.CloudNativePGSettings settings) {
+  public LoomioDeploymentReconciler withCloudNativePGSettings(CloudNativePGSettings settings) {
     this.cloudNativePG = Objects.requireNonNull(settings, "settings");
     return this;
   }
@@ -285,11 +300,11 @@ public class LoomioDeploymentReconciler
         .withName(RESTORES)
         // the stack it restores, and the one its spec names now if that differs (a changed spec
         // fails the restore)
-        .withSecondaryToPrimaryMapper(r -> java.util.stream.Stream.of(
-                r.target(), r.getSpec() == null ? null : r.getSpec().getDeploymentName())
-            .filter(Objects::nonNull)
-            .map(n -> new ResourceID(n, r.getMetadata().getNamespace()))
-            .collect(Collectors.toSet()))
+        .withSecondaryToPrimaryMapper(
+            r -> Stream.of(r.target(), r.getSpec() == null ? null : r.getSpec().getDeploymentName())
+                .filter(Objects::nonNull)
+                .map(n -> new ResourceID(n, r.getMetadata().getNamespace()))
+                .collect(Collectors.toSet()))
         .withItemStore(CacheTrim.store(context, CacheTrim::readOnly))
         .build();
     return List.of(
@@ -306,8 +321,7 @@ public class LoomioDeploymentReconciler
         .filter(r -> deployment.equals(r.target()))
         .filter(
             r -> r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getHoldsDeployment()))
-        .sorted(java.util.Comparator.comparing(
-            (LoomioRestore r) -> r.getMetadata().getCreationTimestamp()))
+        .sorted(Comparator.comparing((LoomioRestore r) -> r.getMetadata().getCreationTimestamp()))
         .map(r -> r.getMetadata().getName())
         .findFirst();
   }
@@ -315,84 +329,140 @@ public class LoomioDeploymentReconciler
   @Override
   public UpdateControl<LoomioDeployment> reconcile(
       LoomioDeployment resource, Context<LoomioDeployment> context) {
+    ResolvedSpec spec = ResolvedSpec.of(resource, images);
     try {
-      return reconcileStack(resource, context);
+      return reconcileStack(spec, context);
     } catch (Ownership.ConflictException e) {
       // one of the stack's Secrets is someone else's: name every other conflict too, from the names
       // alone
-      List<String> all = new java.util.ArrayList<>(List.of(e.getMessage()));
-      ResolvedSpec spec = new ResolvedSpec(resource, images);
+      List<String> all = new ArrayList<>(List.of(e.getMessage()));
       Stack names = StackRenderer.render(new RenderContext(
           spec, capabilities.get(), Credentials.placeholders(spec), SecretDigests.none()));
       NameConflicts.check(context, resource, names, liveStacks(context)).conflicts().stream()
           .filter(c -> !all.contains(c))
           .forEach(all::add);
-      return nameConflict(resource, context, all, new EventRecorder(context.getClient()));
+      return nameConflict(spec, context, all, new EventRecorder(context.getClient()));
     }
   }
 
   private UpdateControl<LoomioDeployment> nameConflict(
-      LoomioDeployment resource,
+      ResolvedSpec spec,
       Context<LoomioDeployment> context,
       List<String> conflicts,
       EventRecorder events) {
     String message =
         String.join("; ", conflicts) + ". Nothing of this stack is applied until each is renamed,"
             + " removed by its owner, or the LoomioDeployment is given another name (docs/operations.md, NameConflict)";
+    LoomioDeployment resource = spec.resource();
     LOG.warn(
         "{}/{}: name conflict, nothing applied: {}", namespace(resource), name(resource), message);
-    return blocked(resource, context, Conditions.NAME_CONFLICT, message, events, null);
+    return blocked(spec, context, DegradedReason.NAME_CONFLICT.value(), message, events, null);
   }
 
   /** Whether a UID is that of a LoomioDeployment that exists now (the informer's cache). */
-  static java.util.function.Predicate<String> liveStacks(Context<LoomioDeployment> context) {
+  static Predicate<String> liveStacks(Context<LoomioDeployment> context) {
     return uid -> context
         .getPrimaryCache()
         .list()
         .anyMatch(r -> uid.equals(r.getMetadata().getUid()));
   }
 
+  /**
+   * One reconcile of a stack, in its phases: admit (the spec, the Secrets it references, the database) →
+   * credentials (generated once, never overwritten) → guard (a restore's hold, the upgrade guard) → apply
+   * (rotation, render, the workflow) → observe (backups, edge, status, events). A phase that cannot go on
+   * writes status and a Warning event and stops the reconcile, having written nothing for this generation.
+   */
   private UpdateControl<LoomioDeployment> reconcileStack(
-      LoomioDeployment resource, Context<LoomioDeployment> context) {
-    EventRecorder events = new EventRecorder(context.getClient());
-    List<Violation> violations = SpecValidator.validate(resource, policy);
-    if (!violations.isEmpty()) {
-      String message =
-          violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-      LOG.info(
-          "{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
-      return blocked(resource, context, Conditions.INVALID_SPEC, message, events, null);
-    }
-    KubernetesClient client = context.getClient();
-    ResolvedSpec spec = new ResolvedSpec(resource, images);
-    java.util.function.Predicate<String> live = liveStacks(context);
-    // the database stays where it is: no mode change, no major version change of a CloudNativePG
-    // Cluster
-    Optional<String> modeChange = CloudNativePGDatabase.modeChange(context, resource, spec, live);
-    if (modeChange.isPresent()) {
-      LOG.info(
-          "{}/{} is invalid, nothing applied: {}",
-          namespace(resource),
-          name(resource),
-          modeChange.get());
-      return blocked(resource, context, Conditions.INVALID_SPEC, modeChange.get(), events, null);
+      ResolvedSpec spec, Context<LoomioDeployment> context) {
+    StackRun run = new StackRun(spec, context);
+    return run.admit().or(run::credentials).or(run::guard).or(run::apply).orElseGet(run::observe);
+  }
+
+  /** The state of one reconcile of a stack, filled in phase by phase; a phase's result is empty to go on. */
+  private final class StackRun {
+    private final ResolvedSpec spec;
+    private final LoomioDeployment resource;
+    private final Context<LoomioDeployment> context;
+    private final KubernetesClient client;
+    private final EventRecorder events;
+    private final Predicate<String> live;
+    private final LoomioDeploymentStatus previous;
+    private ReferencedSecrets.Lookup lookup;
+    private ClusterCapabilities cluster;
+    private CloudNativePGDatabase.State database;
+    private Map<String, Job> jobs;
+    private Set<Pod> jobPods;
+    private Credentials creds;
+    private Secret generatedSecret;
+    private byte[] hashKey;
+    private String backupPublicKey;
+    private Map<String, String> superuser = Map.of();
+    private Optional<String> hold;
+    private UnaryOperator<String> redact;
+    private UpgradeGuard.Decision upgrade;
+    private CredentialRotation.Outcome rotation;
+    private SecretsStatus secretsStatus;
+    private String roleSetupFailure;
+    private Stack stack;
+
+    StackRun(ResolvedSpec spec, Context<LoomioDeployment> context) {
+      this.spec = spec;
+      this.resource = spec.resource();
+      this.context = context;
+      this.client = context.getClient();
+      this.events = new EventRecorder(context.getClient());
+      this.live = liveStacks(context);
+      this.previous = resource.getStatus();
     }
 
-    var lookup = ReferencedSecrets.lookup(
-        client,
-        spec.namespace(),
-        spec.name(),
-        ReferencedSecrets.refs(spec),
-        ReferencedSecrets.ownedBy(spec.name(), spec.uid()),
-        policy.requireSecretConsent());
-    if (lookup.problem().isPresent()) {
+    // --- admit: the spec, the Secrets it references, the database ---
+
+    Optional<UpdateControl<LoomioDeployment>> admit() {
+      return validSpec().or(this::referencedSecrets).or(this::database);
+    }
+
+    /** SpecValidator, then what stays where it is (no database mode change, no CloudNativePG major change). */
+    private Optional<UpdateControl<LoomioDeployment>> validSpec() {
+      List<Violation> violations = SpecValidator.validate(spec, policy);
+      if (!violations.isEmpty()) {
+        String message =
+            violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+        LOG.info(
+            "{}/{} is invalid, nothing applied: {}", namespace(resource), name(resource), message);
+        return stop(DegradedReason.INVALID_SPEC, message, null);
+      }
+      Optional<String> modeChange = CloudNativePGDatabase.modeChange(context, resource, spec, live);
+      if (modeChange.isPresent()) {
+        LOG.info(
+            "{}/{} is invalid, nothing applied: {}",
+            namespace(resource),
+            name(resource),
+            modeChange.get());
+        return stop(DegradedReason.INVALID_SPEC, modeChange.get(), null);
+      }
+      return Optional.empty();
+    }
+
+    /** The Secrets and ConfigMaps the spec references, and their owners' consent. */
+    private Optional<UpdateControl<LoomioDeployment>> referencedSecrets() {
+      lookup = ReferencedSecrets.lookup(
+          client,
+          spec.namespace(),
+          spec.name(),
+          ReferencedSecrets.refs(spec),
+          ReferencedSecrets.ownedBy(spec.name(), spec.uid()),
+          policy.requireSecretConsent());
+      if (lookup.problem().isEmpty()) {
+        return Optional.empty();
+      }
       String message = lookup.problem().get();
       if (lookup.refusesUse()) {
         // the running pods stay as they are, but the schedule would start new backup pods that read
-        // the Secrets
-        // (consent withdrawn since the CronJob was applied): it waits, and the next good render
-        // un-suspends it
-        List<String> done = new java.util.ArrayList<>();
+        // the Secrets (consent withdrawn since the CronJob was applied): it waits, and the next
+        // good
+        // render un-suspends it
+        List<String> done = new ArrayList<>();
         EmergencyIsolation.suspendBackups(client, resource, done);
         if (!done.isEmpty()) {
           LOG.info("{}/{}: {}", namespace(resource), name(resource), String.join(", ", done));
@@ -401,62 +471,65 @@ public class LoomioDeploymentReconciler
           message += ". Meanwhile the backup schedule is suspended (its pods would read them)";
         }
       }
-      return blocked(
-          resource,
-          context,
-          lookup.problemReason().orElseThrow(),
-          message,
-          events,
-          RECHECK_MISSING_SECRET);
+      return stop(lookup.problemReason().orElseThrow(), message, RECHECK_MISSING_SECRET);
     }
 
-    // a CloudNativePG database: its Secrets are trusted through the Cluster this stack owns, and
-    // nothing that reads
-    // them runs before they exist
-    ClusterCapabilities cluster = capabilities.get();
-    CloudNativePGDatabase.State database =
-        CloudNativePGDatabase.observe(client, context, spec, cluster, cloudNativePG);
-    if (database.refusal().isPresent()) {
-      return nameConflict(resource, context, List.of(database.refusal().get()), events);
+    /**
+     * A CloudNativePG database: its Secrets are trusted through the Cluster this stack owns, and nothing that
+     * reads them runs before they exist.
+     */
+    private Optional<UpdateControl<LoomioDeployment>> database() {
+      cluster = capabilities.get();
+      database = CloudNativePGDatabase.observe(client, context, spec, cluster, cloudNativePG);
+      if (database.refusal().isPresent()) {
+        return Optional.of(
+            nameConflict(spec, context, List.of(database.refusal().get()), events));
+      }
+      jobs = new LinkedHashMap<>();
+      context
+          .getSecondaryResourcesAsStream(Job.class)
+          .forEach(j -> jobs.put(j.getMetadata().getName(), j));
+      jobPods = context.getSecondaryResources(Pod.class);
+      return Optional.empty();
     }
 
-    Map<String, Job> jobs = new LinkedHashMap<>();
-    context
-        .getSecondaryResourcesAsStream(Job.class)
-        .forEach(j -> jobs.put(j.getMetadata().getName(), j));
-    java.util.Set<Pod> jobPods = context.getSecondaryResources(Pod.class);
-    LoomioDeploymentStatus previous = resource.getStatus();
+    // --- credentials: generated once, never overwritten ---
 
-    Credentials creds;
-    Secret generatedSecret = null;
-    CredentialRotation.Outcome rotation = null;
-    SecretsStatus secretsStatus = null;
-    // <name>-secrets: the generated credentials (unless existingSecret holds them) and the
-    // operator's own keys
-    Secret cached = context
-        .getSecondaryResourcesAsStream(Secret.class)
-        .filter(s -> spec.generatedSecretName().equals(s.getMetadata().getName()))
-        .findFirst()
-        .orElse(null);
-    GeneratedCredentials.Outcome outcome;
-    try {
-      outcome = credentials.ensure(client, spec, Credentials.generatedKeys(spec), cached, live);
-    } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-      return blocked(
-          resource,
-          context,
-          Conditions.INCOMPLETE_CREDENTIALS,
-          "Secret " + spec.generatedSecretName() + ": " + e.getMessage(),
-          events,
-          null);
+    Optional<UpdateControl<LoomioDeployment>> credentials() {
+      return generatedCredentials()
+          .or(this::backupKey)
+          .or(this::signingKey)
+          .or(this::superuserPassword);
     }
-    generatedSecret = outcome.secret();
-    byte[] hashKey =
-        outcome.credentials().values().get(Credentials.HASH_KEY).getBytes(StandardCharsets.UTF_8);
-    creds = spec.existingSecret() != null
-        ? new Credentials(spec.existingSecret(), false, Map.of())
-        : outcome.credentials();
-    if (!outcome.generatedKeys().isEmpty()) {
+
+    /**
+     * {@code <name>-secrets}: the generated credentials (unless existingSecret holds them) and the operator's
+     * own keys.
+     */
+    private Optional<UpdateControl<LoomioDeployment>> generatedCredentials() {
+      Secret cached = secondarySecret(spec.generatedSecretName());
+      GeneratedCredentials.Outcome outcome;
+      try {
+        outcome = credentials.ensure(client, spec, Credentials.generatedKeys(spec), cached, live);
+      } catch (GeneratedCredentials.IncompleteCredentialsException e) {
+        return stop(
+            DegradedReason.INCOMPLETE_CREDENTIALS,
+            "Secret " + spec.generatedSecretName() + ": " + e.getMessage(),
+            null);
+      }
+      generatedSecret = outcome.secret();
+      hashKey =
+          outcome.credentials().values().get(Credentials.HASH_KEY).getBytes(StandardCharsets.UTF_8);
+      creds = spec.existingSecret() != null
+          ? new Credentials(spec.existingSecret(), false, Map.of())
+          : outcome.credentials();
+      if (!outcome.generatedKeys().isEmpty()) {
+        announceGenerated(outcome);
+      }
+      return Optional.empty();
+    }
+
+    private void announceGenerated(GeneratedCredentials.Outcome outcome) {
       events.normal(
           resource,
           "CredentialsGenerated",
@@ -478,19 +551,17 @@ public class LoomioDeploymentReconciler
       }
     }
 
-    String backupPublicKey = null;
-    if (spec.backup().generatedKey()) {
-      Secret cachedKey = context
-          .getSecondaryResourcesAsStream(Secret.class)
-          .filter(s -> Names.backupKey(spec.name()).equals(s.getMetadata().getName()))
-          .findFirst()
-          .orElse(null);
+    /** The backup key pair, when the operator holds it (public-key mode without the user's recipients). */
+    private Optional<UpdateControl<LoomioDeployment>> backupKey() {
+      if (!spec.backup().generatedKey()) {
+        return Optional.empty();
+      }
+      Secret cachedKey = secondarySecret(Names.backupKey(spec.name()));
       GeneratedBackupKey.Outcome key;
       try {
         key = GeneratedBackupKey.ensure(client, spec, cachedKey, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(
-            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+        return stop(DegradedReason.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
       }
       backupPublicKey = key.publicKey();
       if (key.created()) {
@@ -502,20 +573,20 @@ public class LoomioDeploymentReconciler
                 + Names.backupKey(spec.name())
                 + ", export it off-cluster now (docs/backup.md), or no one can read the backups if the cluster is lost");
       }
+      return Optional.empty();
     }
-    if (spec.backup().enabled()) {
-      Secret cachedSigning = context
-          .getSecondaryResourcesAsStream(Secret.class)
-          .filter(
-              s -> Names.backupSigningKey(spec.name()).equals(s.getMetadata().getName()))
-          .findFirst()
-          .orElse(null);
+
+    /** The key that signs every backup's manifest, while backups are enabled. */
+    private Optional<UpdateControl<LoomioDeployment>> signingKey() {
+      if (!spec.backup().enabled()) {
+        return Optional.empty();
+      }
+      Secret cachedSigning = secondarySecret(Names.backupSigningKey(spec.name()));
       GeneratedBackupKey.Outcome signing;
       try {
         signing = GeneratedSigningKey.ensure(client, spec, cachedSigning, live);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(
-            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+        return stop(DegradedReason.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
       }
       if (signing.created()) {
         events.normal(
@@ -527,11 +598,17 @@ public class LoomioDeploymentReconciler
                 + " restores accept only backups it signed; export its public key off-cluster with the backup key"
                 + " (docs/backup.md)");
       }
+      return Optional.empty();
     }
-    Map<String, String> superuser = Map.of();
-    if (spec.database().embedded()) {
-      // the maintenance superuser's password (<name>-postgres-superuser): generated once, never
-      // required of the user
+
+    /**
+     * The embedded database's maintenance superuser password ({@code <name>-postgres-superuser}): generated
+     * once, never required of the user.
+     */
+    private Optional<UpdateControl<LoomioDeployment>> superuserPassword() {
+      if (!spec.database().embedded()) {
+        return Optional.empty();
+      }
       Secret cachedSuperuser = context.getSecondaryResources(Secret.class).stream()
           .filter(
               s -> Names.postgresSuperuser(spec.name()).equals(s.getMetadata().getName()))
@@ -542,8 +619,7 @@ public class LoomioDeploymentReconciler
         su = GeneratedSuperuserPassword.ensure(
             client, spec, cachedSuperuser, live, credentials.generator(), random);
       } catch (GeneratedCredentials.IncompleteCredentialsException e) {
-        return blocked(
-            resource, context, Conditions.INCOMPLETE_CREDENTIALS, e.getMessage(), events, null);
+        return stop(DegradedReason.INCOMPLETE_CREDENTIALS, e.getMessage(), null);
       }
       superuser = su.values();
       if (su.created()) {
@@ -556,77 +632,120 @@ public class LoomioDeploymentReconciler
                 + " Jobs use it; Loomio signs in as " + ResolvedSpec.EMBEDDED_APP_USER
                 + ", which is not a superuser");
       }
-    }
-    Optional<String> hold = restoreHold(context, spec.name());
-
-    // spec.image against the database's version: refused, held at the old image, or let through.
-    // Decided
-    // before anything is written for this generation, so a refusal leaves everything as it was.
-    Map<String, LoomioBackup> backupsByName = new LinkedHashMap<>();
-    context
-        .getSecondaryResourcesAsStream(LoomioBackup.class)
-        .forEach(b -> backupsByName.put(b.getMetadata().getName(), b));
-    // every value the stack's Job pods can read: the credentials, the referenced Secrets, the
-    // generated Secrets
-    // (a pending rotation, the backup key) as the informer holds them
-    List<Secret> readable = new java.util.ArrayList<>(lookup.secrets().values());
-    readable.addAll(context.getSecondaryResources(Secret.class));
-    readable.addAll(database.secrets().values());
-    List<String> known = new java.util.ArrayList<>(creds.values().values());
-    known.addAll(superuser.values());
-    java.util.function.UnaryOperator<String> redact = Redaction.masking(known, readable);
-    UpgradeGuard.Decision upgrade = UpgradeGuard.decide(
-        spec,
-        new UpgradeGuard.Observed(
-            previous,
-            jobs,
-            jobPods,
-            backupsByName,
-            spec.backup().enabled() && spec.backup().hasDestination(),
-            hold.isPresent(),
-            redact,
-            context.getSecondaryResources(Deployment.class)),
-        image -> MigrationJob.name(spec, image),
-        clock.instant());
-    if (upgrade.refusal().isPresent()) {
-      LOG.info(
-          "{}/{}: upgrade refused: {}",
-          namespace(resource),
-          name(resource),
-          upgrade.refusal().get().message());
-      return blocked(
-          resource,
-          context,
-          upgrade.refusal().get().reason(),
-          upgrade.refusal().get().message(),
-          events,
-          null);
-    }
-    upgrade
-        .warning()
-        .filter(w -> previous == null || previous.getUpgrade() == null)
-        .ifPresent(w -> events.warning(resource, w.reason(), w.message()));
-    if (upgrade.backupToCreate().isPresent()) {
-      createPreUpgradeBackup(client, resource, upgrade.backupToCreate().get(), events);
+      return Optional.empty();
     }
 
-    if (spec.existingSecret() == null) {
-      // spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the
-      // pods). Last
-      // before rendering: nothing after it may stop this reconcile from rolling the pods onto what
-      // it wrote.
-      Secret current = generatedSecret;
-      Secret pending = context
+    private Secret secondarySecret(String name) {
+      return context
           .getSecondaryResourcesAsStream(Secret.class)
-          .filter(
-              s -> RotationJob.pendingSecret(spec.name()).equals(s.getMetadata().getName()))
+          .filter(s -> name.equals(s.getMetadata().getName()))
           .findFirst()
           .orElse(null);
+    }
+
+    // --- guard: a restore's hold, the upgrade guard ---
+
+    /**
+     * spec.image against the database's version: refused, held at the old image, or let through. Decided
+     * before anything is written for this generation, so a refusal leaves everything as it was.
+     */
+    Optional<UpdateControl<LoomioDeployment>> guard() {
+      hold = restoreHold(context, spec.name());
+      redact = redaction();
+      upgrade = UpgradeGuard.decide(
+          spec,
+          new UpgradeGuard.Observed(
+              previous,
+              jobs,
+              jobPods,
+              backupsByName(),
+              spec.backup().enabled() && spec.backup().hasDestination(),
+              hold.isPresent(),
+              redact,
+              context.getSecondaryResources(Deployment.class)),
+          image -> MigrationJob.name(spec, image),
+          clock.instant());
+      if (upgrade.refusal().isPresent()) {
+        UpgradeGuard.Problem refusal = upgrade.refusal().get();
+        LOG.info(
+            "{}/{}: upgrade refused: {}", namespace(resource), name(resource), refusal.message());
+        return stop(refusal.reason(), refusal.message(), null);
+      }
+      upgrade
+          .warning()
+          .filter(w -> previous == null || previous.getUpgrade() == null)
+          .ifPresent(w -> events.warning(resource, w.reason(), w.message()));
+      if (upgrade.backupToCreate().isPresent()) {
+        createPreUpgradeBackup(client, resource, upgrade.backupToCreate().get(), events);
+      }
+      return Optional.empty();
+    }
+
+    private Map<String, LoomioBackup> backupsByName() {
+      Map<String, LoomioBackup> backups = new LinkedHashMap<>();
+      context
+          .getSecondaryResourcesAsStream(LoomioBackup.class)
+          .forEach(b -> backups.put(b.getMetadata().getName(), b));
+      return backups;
+    }
+
+    /**
+     * Masks every value the stack's Job pods can read: the credentials, the referenced Secrets, the generated
+     * Secrets (a pending rotation, the backup key) as the informer holds them.
+     */
+    private UnaryOperator<String> redaction() {
+      List<Secret> readable = new ArrayList<>(lookup.secrets().values());
+      readable.addAll(context.getSecondaryResources(Secret.class));
+      readable.addAll(database.secrets().values());
+      List<String> known = new ArrayList<>(creds.values().values());
+      known.addAll(superuser.values());
+      return Redaction.masking(known, readable);
+    }
+
+    // --- apply: rotation, render, the workflow ---
+
+    Optional<UpdateControl<LoomioDeployment>> apply() {
+      if (spec.existingSecret() == null) {
+        rotate();
+      }
+      RenderContext renderContext = renderContext();
+      holdMigrationForRoleSetup(renderContext);
+      stack = StackRenderer.render(renderContext);
+      // nothing is applied over an object of the stack's names that is not the stack's own
+      NameConflicts.Check names = NameConflicts.check(context, resource, stack, live);
+      if (!names.conflicts().isEmpty()) {
+        return Optional.of(nameConflict(spec, context, names.conflicts(), events));
+      }
+      List<String> adopted = NameConflicts.adopt(client, resource, names.adopt());
+      if (!adopted.isEmpty()) {
+        events.normal(
+            resource,
+            "Adopted",
+            "took over, as retained data of an earlier LoomioDeployment " + spec.name() + ": "
+                + String.join(", ", adopted));
+      }
+      DesiredStack.put(context, stack, cluster);
+      OwnedObjectEvents changes = OwnedObjectEvents.start(context);
+      try {
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      } finally {
+        // what was created or changed, also when another dependent failed
+        changes.flush(resource, events);
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * spec.secrets.rotate: one step per reconcile (database first, then the Secret, then the pods). Last
+     * before rendering: nothing after it may stop this reconcile from rolling the pods onto what it wrote.
+     */
+    private void rotate() {
+      Secret pending = secondarySecret(RotationJob.pendingSecret(spec.name()));
       rotation = rotator.step(
           client,
           spec,
           creds,
-          current,
+          generatedSecret,
           pending,
           jobs,
           jobName -> JobPods.failureMessage(jobPods, jobName).map(redact),
@@ -643,38 +762,45 @@ public class LoomioDeploymentReconciler
                 + "; the pods that read them restart");
       }
       secretsStatus = new SecretsStatus();
-      current = rotation.secret();
+      Secret current = rotation.secret();
       secretsStatus.setValueSince(
           CredentialRotation.valueSince(current, Credentials.requiredKeys(spec)));
       secretsStatus.setLastRotationToken(CredentialRotation.lastToken(current));
       secretsStatus.setRotation(rotation.progress());
     }
 
-    List<Secret> digested = new java.util.ArrayList<>(lookup.secrets().values());
-    digested.addAll(database.secrets().values());
-    RenderContext renderContext = new RenderContext(
-            spec,
-            cluster,
-            creds,
-            SecretDigests.keyed(hashKey, digested)
-                .with(Names.postgresSuperuser(spec.name()), superuser))
-        .withBackupPublicKey(backupPublicKey)
-        .withRestoreHold(hold.orElse(null))
-        .withCloudNativePGSettings(cloudNativePG)
-        .withDatabaseReadiness(database.readiness());
-    renderContext
-        .withImages(upgrade.serving(), upgrade.migration())
-        .withAppStopped(upgrade.appStopped());
-    renderContext.withExistingPostgresServiceName(existingPostgresServiceName(context, spec));
-    upgrade.gate().ifPresent(renderContext::withUpgradeGate);
-    if (rotation != null) {
-      rotation.job().ifPresent(renderContext::withRotation);
+    private RenderContext renderContext() {
+      List<Secret> digested = new ArrayList<>(lookup.secrets().values());
+      digested.addAll(database.secrets().values());
+      RenderContext renderContext = new RenderContext(
+              spec,
+              cluster,
+              creds,
+              SecretDigests.keyed(hashKey, digested)
+                  .with(Names.postgresSuperuser(spec.name()), superuser))
+          .withBackupPublicKey(backupPublicKey)
+          .withRestoreHold(hold.orElse(null))
+          .withCloudNativePGSettings(cloudNativePG)
+          .withDatabaseReadiness(database.readiness());
+      renderContext
+          .withImages(upgrade.serving(), upgrade.migration())
+          .withAppStopped(upgrade.appStopped());
+      renderContext.withExistingPostgresServiceName(existingPostgresServiceName(context, spec));
+      upgrade.gate().ifPresent(renderContext::withUpgradeGate);
+      if (rotation != null) {
+        rotation.job().ifPresent(renderContext::withRotation);
+      }
+      return renderContext;
     }
-    String roleSetupFailure = null;
-    if (spec.database().embedded() && !spec.isolated()) {
-      // the migration (and so the app) signs in as the role the role setup Job makes the database's
-      // owner: a new
-      // migration Job is created only once this role setup has succeeded
+
+    /**
+     * The migration (and so the app) signs in as the role the role setup Job makes the database's owner: a
+     * new migration Job is created only once this role setup has succeeded.
+     */
+    private void holdMigrationForRoleSetup(RenderContext renderContext) {
+      if (!spec.database().embedded() || spec.isolated()) {
+        return;
+      }
       String roleSetup = RoleSetupJob.name(renderContext);
       StatusAggregator.MigrationState state = StatusAggregator.migrationState(jobs.get(roleSetup));
       renderContext.withMigrationHeld(state != StatusAggregator.MigrationState.SUCCEEDED
@@ -688,37 +814,41 @@ public class LoomioDeploymentReconciler
             + " Job to run it again";
       }
     }
-    Stack stack = StackRenderer.render(renderContext);
-    // nothing is applied over an object of the stack's names that is not the stack's own
-    NameConflicts.Check names = NameConflicts.check(context, resource, stack, live);
-    if (!names.conflicts().isEmpty()) {
-      return nameConflict(resource, context, names.conflicts(), events);
-    }
-    List<String> adopted = NameConflicts.adopt(client, resource, names.adopt());
-    if (!adopted.isEmpty()) {
-      events.normal(
-          resource,
-          "Adopted",
-          "took over, as retained data of an earlier LoomioDeployment " + spec.name() + ": "
-              + String.join(", ", adopted));
-    }
-    DesiredStack.put(context, stack, cluster);
-    OwnedObjectEvents changes = OwnedObjectEvents.start(context);
-    try {
-      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    } finally {
-      // what was created or changed, also when another dependent failed
-      changes.flush(resource, events);
+
+    // --- observe: backups, edge, status, events ---
+
+    UpdateControl<LoomioDeployment> observe() {
+      BackupObserver.BackupState backups = backups();
+      StatusAggregator.DayTwo dayTwo = dayTwo();
+      EdgeObserver.EdgeState edge =
+          EdgeObserver.observe(spec, stack, cluster, context, policy.nginxControllerConfigMap());
+      LoomioDeploymentStatus status = StatusAggregator.applied(
+          spec,
+          stack,
+          observed(context, stack, edge, backups, hold.orElse(null))
+              .with(dayTwo)
+              .with(database),
+          clock.instant());
+      announceTransitions(resource, status, events);
+      UpdateControl<LoomioDeployment> control = statusUpdate(spec, status, context);
+      // CloudNativePG's Secrets are not watched (they carry none of the operator's labels): look
+      // again until they exist
+      return database.readiness() == RenderContext.DatabaseReadiness.NO_SECRETS
+          ? control.rescheduleAfter(RECHECK_MISSING_SECRET)
+          : control;
     }
 
-    BackupObserver.BackupState backups =
-        BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant(), redact);
-    announceFailedDrill(resource, backups, events);
-    if (spec.isolated() && spec.backup().enabled()) {
-      backups = new BackupObserver.BackupState(
+    private BackupObserver.BackupState backups() {
+      BackupObserver.BackupState backups =
+          BackupObserver.observe(resource, spec, cluster, jobPods, clock.instant(), redact);
+      announceFailedDrill(resource, backups, events);
+      if (!spec.isolated() || !spec.backup().enabled()) {
+        return backups;
+      }
+      return new BackupObserver.BackupState(
           backups.status(),
           Conditions.FALSE,
-          "BackupsPaused",
+          BackupsHealthyReason.BACKUPS_PAUSED.value(),
           "backups are"
               + " paused while the stack is isolated (the CronJob is suspended), so no backup of a compromised state"
               + " pushes good ones out of retention; the newest good one stays "
@@ -726,40 +856,33 @@ public class LoomioDeploymentReconciler
                   ? "(none yet)"
                   : backups.status().getLastSuccessfulBackup()));
     }
-    String migrationLog =
-        JobPods.failureMessage(jobPods, stack.migrationJob()).map(redact).orElse(null);
-    StatusAggregator.DayTwo dayTwo = new StatusAggregator.DayTwo(
-        upgrade.migrated(),
-        upgrade.upgrade(),
-        upgrade
-            .problem()
-            .map(p -> new StatusAggregator.Problem(p.reason(), p.message()))
-            .orElse(null),
-        secretsStatus,
-        rotation == null ? null : rotation.failure().orElse(null),
-        migrationLog,
-        roleSetupFailure);
-    LoomioDeploymentStatus status = StatusAggregator.applied(
-        resource,
-        stack,
-        observed(
-                context,
-                stack,
-                EdgeObserver.observe(
-                    resource, stack, cluster, context, policy.nginxControllerConfigMap()),
-                backups,
-                hold.orElse(null))
-            .with(dayTwo)
-            .with(database),
-        clock.instant());
-    announceTransitions(resource, status, events);
-    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
-    // CloudNativePG's Secrets are not watched (they carry none of the operator's labels): look
-    // again until they exist
-    return database.readiness()
-            == org.loomio.operator.render.RenderContext.DatabaseReadiness.NO_SECRETS
-        ? control.rescheduleAfter(RECHECK_MISSING_SECRET)
-        : control;
+
+    private StatusAggregator.DayTwo dayTwo() {
+      String migrationLog =
+          JobPods.failureMessage(jobPods, stack.migrationJob()).map(redact).orElse(null);
+      return new StatusAggregator.DayTwo(
+          upgrade.migrated(),
+          upgrade.upgrade(),
+          upgrade
+              .problem()
+              .map(p -> new StatusAggregator.Problem(p.reason(), p.message()))
+              .orElse(null),
+          secretsStatus,
+          rotation == null ? null : rotation.failure().orElse(null),
+          migrationLog,
+          roleSetupFailure);
+    }
+
+    private Optional<UpdateControl<LoomioDeployment>> stop(
+        DegradedReason reason, String message, Duration recheck) {
+      return stop(reason.value(), message, recheck);
+    }
+
+    /** Stops with a reason found as a word (a referenced Secret's problem, an upgrade's refusal). */
+    private Optional<UpdateControl<LoomioDeployment>> stop(
+        String reason, String message, Duration recheck) {
+      return Optional.of(blocked(spec, context, reason, message, events, recheck));
+    }
   }
 
   @Override
@@ -774,8 +897,8 @@ public class LoomioDeploymentReconciler
     announceTransitions(resource, status, new EventRecorder(context.getClient()));
     metrics.failure(Conditions.find(status.getConditions(), Conditions.DEGRADED)
         .map(Condition::getReason)
-        .orElse("ReconcileFailed"));
-    metrics.observed(resource, status);
+        .orElse(DegradedReason.RECONCILE_FAILED.value()));
+    metrics.observed(ResolvedSpec.of(resource, images), status);
     if (Objects.equals(status, resource.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -788,20 +911,18 @@ public class LoomioDeploymentReconciler
    */
   static void announceFailedDrill(
       LoomioDeployment resource, BackupObserver.BackupState backups, EventRecorder events) {
-    org.loomio.operator.api.v1alpha1.DrillStatus before =
-        resource.getStatus() == null || resource.getStatus().getBackup() == null
-            ? null
-            : resource.getStatus().getBackup().getLastDrill();
-    org.loomio.operator.api.v1alpha1.DrillStatus after =
-        backups.status() == null ? null : backups.status().getLastDrill();
+    DrillStatus before = resource.getStatus() == null || resource.getStatus().getBackup() == null
+        ? null
+        : resource.getStatus().getBackup().getLastDrill();
+    DrillStatus after = backups.status() == null ? null : backups.status().getLastDrill();
     if (after == null
-        || !org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(after.getResult())
+        || !DrillStatus.FAILED.equals(after.getResult())
         || (before != null && Objects.equals(before.getTime(), after.getTime()))) {
       return;
     }
     events.warning(
         resource,
-        Conditions.DRILL_FAILED,
+        BackupsHealthyReason.DRILL_FAILED.value(),
         "restore drill" + (after.getBackup() == null ? "" : " of backup " + after.getBackup())
             + " failed at check " + after.getFailedCheck() + ": " + after.getMessage());
   }
@@ -830,12 +951,12 @@ public class LoomioDeploymentReconciler
   private static void createPreUpgradeBackup(
       KubernetesClient client, LoomioDeployment resource, String name, EventRecorder events) {
     LoomioBackup backup = new LoomioBackup();
-    backup.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+    backup.setMetadata(new ObjectMetaBuilder()
         .withName(name)
         .withNamespace(resource.getMetadata().getNamespace())
         .withLabels(Labels.of(resource.getMetadata().getName(), Component.BACKUP))
         .addToAnnotations("loomio.org/purpose", "pre-upgrade")
-        .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+        .withOwnerReferences(new OwnerReferenceBuilder()
             .withApiVersion(resource.getApiVersion())
             .withKind(resource.getKind())
             .withName(resource.getMetadata().getName())
@@ -856,10 +977,11 @@ public class LoomioDeploymentReconciler
       events.normal(
           resource,
           "PreUpgradeBackup",
-          "taking backup " + name + " before migrating to " + new ResolvedSpec(resource).loomioTag()
+          "taking backup " + name + " before migrating to "
+              + ResolvedSpec.of(resource, ImageDefaults.BUILT_IN).loomioTag()
               + "; the migration waits for it");
     } catch (KubernetesClientException e) {
-      if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
       // already there (the cache was behind): the next reconcile sees it
@@ -873,7 +995,7 @@ public class LoomioDeploymentReconciler
   @Override
   public DeleteControl cleanup(LoomioDeployment resource, Context<LoomioDeployment> context) {
     metrics.forget(ResourceID.fromResource(resource));
-    ResolvedSpec spec = new ResolvedSpec(resource, images);
+    ResolvedSpec spec = ResolvedSpec.of(resource, images);
     if (spec.deletionPolicy() != DeletionPolicy.Delete) {
       LOG.info(
           "{}/{} deleted; data claims and credentials retained (deletionPolicy Retain)",
@@ -883,8 +1005,8 @@ public class LoomioDeploymentReconciler
     }
     KubernetesClient client = context.getClient();
     String ns = spec.namespace();
-    List<String> removed = new java.util.ArrayList<>();
-    List<String> kept = new java.util.ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     // only what this resource made (its UID recorded on it); anything else of these names is left
     // alone
     for (String claim :
@@ -934,7 +1056,7 @@ public class LoomioDeploymentReconciler
       return;
     }
     if (Ownership.ours(Ownership.retained(actual, spec.name(), spec.uid(), uid -> true))) {
-      if (org.loomio.operator.client.Preconditioned.delete(client, actual)) {
+      if (Preconditioned.delete(client, actual)) {
         removed.add(Ownership.describe(actual));
       }
     } else {
@@ -943,12 +1065,13 @@ public class LoomioDeploymentReconciler
   }
 
   private UpdateControl<LoomioDeployment> blocked(
-      LoomioDeployment resource,
+      ResolvedSpec spec,
       Context<LoomioDeployment> context,
       String reason,
       String message,
       EventRecorder events,
       Duration recheck) {
+    LoomioDeployment resource = spec.resource();
     LoomioDeploymentStatus status =
         StatusAggregator.blocked(resource, reason, message, clock.instant());
     if (resource.getSpec() != null && Boolean.TRUE.equals(resource.getSpec().getIsolation())) {
@@ -965,14 +1088,14 @@ public class LoomioDeploymentReconciler
     }
     announceTransitions(resource, status, events);
     metrics.failure(reason);
-    UpdateControl<LoomioDeployment> control = statusUpdate(resource, status, context);
+    UpdateControl<LoomioDeployment> control = statusUpdate(spec, status, context);
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
   private UpdateControl<LoomioDeployment> statusUpdate(
-      LoomioDeployment resource, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
-    StatusWriter.write(resource, status, context);
-    metrics.observed(resource, status);
+      ResolvedSpec spec, LoomioDeploymentStatus status, Context<LoomioDeployment> context) {
+    StatusWriter.write(spec.resource(), status, context);
+    metrics.observed(spec, status);
     return UpdateControl.noUpdate();
   }
 
@@ -998,13 +1121,14 @@ public class LoomioDeploymentReconciler
         .filter(c -> Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.normal(resource, "Ready", c.getMessage()));
     changed(before, after, Conditions.READY)
-        .filter(c -> UpgradeGuard.MAINTENANCE_WINDOW.equals(c.getReason()))
-        .ifPresent(c -> events.warning(resource, UpgradeGuard.MAINTENANCE_WINDOW, c.getMessage()));
+        .filter(c -> ReadyReason.MAINTENANCE_WINDOW.value().equals(c.getReason()))
+        .ifPresent(
+            c -> events.warning(resource, ReadyReason.MAINTENANCE_WINDOW.value(), c.getMessage()));
     changed(before, after, Conditions.ISOLATED).ifPresent(c -> {
       if (Conditions.TRUE.equals(c.getStatus())) {
-        events.warning(resource, "Isolated", c.getMessage());
+        events.warning(resource, IsolatedReason.ISOLATED.value(), c.getMessage());
       } else {
-        events.normal(resource, "IsolationLifted", c.getMessage());
+        events.normal(resource, IsolatedReason.ISOLATION_LIFTED.value(), c.getMessage());
       }
     });
     changed(before, after, Conditions.SECRETS_FRESH)
@@ -1014,8 +1138,9 @@ public class LoomioDeploymentReconciler
         .filter(c -> !Conditions.TRUE.equals(c.getStatus()))
         .ifPresent(c -> events.warning(resource, c.getReason(), c.getMessage()));
     changed(before, after, Conditions.PROGRESSING)
-        .filter(c -> UpgradeGuard.UPGRADING.equals(c.getReason()))
-        .ifPresent(c -> events.normal(resource, "Upgrading", c.getMessage()));
+        .filter(c -> ProgressingReason.UPGRADING.value().equals(c.getReason()))
+        .ifPresent(
+            c -> events.normal(resource, ProgressingReason.UPGRADING.value(), c.getMessage()));
   }
 
   private static Optional<Condition> changed(

@@ -177,7 +177,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (!own.isEmpty()) {
       return step.fail("invalid: " + own.get(0));
     }
-    ResolvedSpec spec = new ResolvedSpec(deployment, images);
+    ResolvedSpec spec = ResolvedSpec.of(deployment, images);
     ResolvedSpec.Backup b = spec.backup();
     LoomioRestoreSpec.Source source = rs.getSource() != null
         ? rs.getSource()

@@ -24,6 +24,7 @@ import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.DegradedReason;
 
 /**
  * The Secrets and ConfigMaps a stack reads but does not own (spec.secrets.existingSecret, database and SMTP
@@ -133,16 +134,16 @@ public final class ReferencedSecrets {
      */
     public Optional<String> problemReason() {
       if (has(Problem.GENERATED)) {
-        return Optional.of(Conditions.INVALID_SPEC);
+        return Optional.of(DegradedReason.INVALID_SPEC.value());
       }
       if (has(Problem.NOT_FOUND)) {
-        return Optional.of(Conditions.SECRET_NOT_FOUND);
+        return Optional.of(DegradedReason.SECRET_NOT_FOUND.value());
       }
       if (has(Problem.MISSING_KEY)) {
-        return Optional.of(Conditions.MISSING_SECRET_KEY);
+        return Optional.of(DegradedReason.MISSING_SECRET_KEY.value());
       }
       return has(Problem.NOT_CONSENTED)
-          ? Optional.of(Conditions.CONSENT_REQUIRED)
+          ? Optional.of(DegradedReason.CONSENT_REQUIRED.value())
           : Optional.empty();
     }
 

@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +20,25 @@ import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.api.v1alpha1.MigratedStatus;
+import org.loomio.operator.api.v1alpha1.SecretsStatus;
+import org.loomio.operator.api.v1alpha1.UpgradeStatus;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.NetworkPolicies;
 import org.loomio.operator.render.Omission;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.status.APIAvailableReason;
+import org.loomio.operator.status.ConditionReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.IsolatedReason;
+import org.loomio.operator.status.MailDeliveryReason;
+import org.loomio.operator.status.NetworkPoliciesReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
+import org.loomio.operator.status.SecretsFreshReason;
 import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
@@ -72,9 +89,6 @@ public final class StatusAggregator {
     }
   }
 
-  /** Ready reason while a CloudNativePG database is not there, has no primary, or is not healthy. */
-  public static final String DATABASE_NOT_READY = "DatabaseNotReady";
-
   /** A reason and message for Degraded. */
   public record Problem(String reason, String message) {}
 
@@ -83,34 +97,25 @@ public final class StatusAggregator {
    * credentials' ages and rotation (CredentialRotation), and the migration Job's log tail (redacted).
    */
   public record DayTwo(
-      org.loomio.operator.api.v1alpha1.MigratedStatus migrated,
-      org.loomio.operator.api.v1alpha1.UpgradeStatus upgrade,
+      MigratedStatus migrated,
+      UpgradeStatus upgrade,
       Problem upgradeProblem,
-      org.loomio.operator.api.v1alpha1.SecretsStatus secrets,
+      SecretsStatus secrets,
       String rotationFailure,
       String migrationLog,
       String roleSetupFailure) {
     public static final DayTwo NONE = new DayTwo(null, null, null, null, null, null, null);
 
     public DayTwo(
-        org.loomio.operator.api.v1alpha1.MigratedStatus migrated,
-        org.loomio.operator.api.v1alpha1.UpgradeStatus upgrade,
+        MigratedStatus migrated,
+        UpgradeStatus upgrade,
         Problem upgradeProblem,
-        org.loomio.operator.api.v1alpha1.SecretsStatus secrets,
+        SecretsStatus secrets,
         String rotationFailure,
         String migrationLog) {
       this(migrated, upgrade, upgradeProblem, secrets, rotationFailure, migrationLog, null);
     }
   }
-
-  /** Ready/Progressing reason while the stack is isolated, and the Isolated condition's reasons. */
-  public static final String ISOLATED = "Isolated";
-
-  public static final String ISOLATION_LIFTED = "IsolationLifted";
-  public static final String ROTATION_DUE = "RotationDue";
-  public static final String WITHIN_MAX_AGE = "WithinMaxAge";
-  /** Ready/Progressing reason of a migrate-only stepping stone. */
-  public static final String MIGRATE_ONLY = "MigrateOnly";
 
   /** Where a Job stands (migration, gate, rotation). */
   public enum MigrationState {
@@ -120,348 +125,60 @@ public final class StatusAggregator {
     PENDING
   }
 
-  /** The status after a successful apply of {@code stack}. */
+  /** The status after a successful apply of {@code stack}, resolved with the built-in images (tests, tools). */
   public static LoomioDeploymentStatus applied(
       LoomioDeployment resource, Stack stack, Observed observed, Instant now) {
-    long generation = generation(resource);
+    return applied(ResolvedSpec.of(resource, ImageDefaults.BUILT_IN), stack, observed, now);
+  }
+
+  /** The status after a successful apply of {@code stack}. */
+  public static LoomioDeploymentStatus applied(
+      ResolvedSpec spec, Stack stack, Observed observed, Instant now) {
+    LoomioDeployment resource = spec.resource();
     LoomioDeploymentStatus previous = resource.getStatus();
-    ResolvedSpec spec = new ResolvedSpec(resource);
-
-    Map<String, ComponentStatus> components = new LinkedHashMap<>();
-    List<String> notReady = new ArrayList<>();
-    boolean rollingOut = false;
-    for (HasMetadata workload : workloads(stack)) {
-      String component = componentName(workload);
-      HasMetadata seen = workload instanceof Deployment
-          ? observed.deployments().get(workload.getMetadata().getName())
-          : observed.statefulSets().get(workload.getMetadata().getName());
-      Rollout r = rollout(workload, seen);
-      components.put(component, new ComponentStatus(r.ready, r.desired));
-      if (!r.complete) {
-        notReady.add(component + " " + r.ready + "/" + r.desired + " ready");
-        rollingOut = true;
-      }
-    }
-
-    Job job = observed.migration().orElse(null);
-    MigrationState migration = migrationState(job);
-    List<Condition> conditions = new ArrayList<>();
-    String jobName = stack.migrationJob();
-    switch (migration) {
-      case FAILED -> {
-        String why = failureMessage(job)
-            + (observed.dayTwo().migrationLog() == null
-                ? ""
-                : "; its log ends: " + tail(observed.dayTwo().migrationLog()));
-        conditions.add(Conditions.of(
-            Conditions.DEGRADED,
-            Conditions.TRUE,
-            Conditions.MIGRATION_FAILED,
-            "migration Job " + jobName + " failed" + why
-                + "; web and worker keep waiting for the schema."
-                + " Fix the cause (kubectl logs job/" + jobName
-                + "), then delete the Job to run it again, or set"
-                + " spec.image back to the previous image",
-            generation));
-        conditions.add(Conditions.of(
-            Conditions.READY,
-            Conditions.FALSE,
-            Conditions.MIGRATION_FAILED,
-            "migration Job " + jobName + " failed" + why,
-            generation));
-        conditions.add(Conditions.of(
-            Conditions.PROGRESSING,
-            Conditions.FALSE,
-            Conditions.MIGRATION_FAILED,
-            "the rollout stopped: migration Job " + jobName + " failed",
-            generation));
-      }
-      case RUNNING, PENDING -> {
-        String what = migration == MigrationState.RUNNING
-            ? "has not finished (" + activePods(job) + ")"
-            : "has not started a pod yet";
-        conditions.add(Conditions.of(
-            Conditions.DEGRADED,
-            Conditions.FALSE,
-            Conditions.AS_EXPECTED,
-            "no problem found",
-            generation));
-        conditions.add(Conditions.of(
-            Conditions.READY,
-            Conditions.FALSE,
-            Conditions.MIGRATION_PENDING,
-            "waiting for migration Job " + jobName + ", which " + what
-                + "; web and worker start once the schema" + " is current"
-                + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"),
-            generation));
-        conditions.add(Conditions.of(
-            Conditions.PROGRESSING,
-            Conditions.TRUE,
-            Conditions.MIGRATION_PENDING,
-            "migrating the database for " + stack.image() + " (Job " + jobName + ")",
-            generation));
-      }
-      case SUCCEEDED -> {
-        conditions.add(Conditions.of(
-            Conditions.DEGRADED,
-            Conditions.FALSE,
-            Conditions.AS_EXPECTED,
-            "no problem found",
-            generation));
-        if (notReady.isEmpty()) {
-          conditions.add(Conditions.of(
-              Conditions.READY,
-              Conditions.TRUE,
-              Conditions.ALL_READY,
-              "every component is ready at " + stack.image(),
-              generation));
-        } else {
-          conditions.add(Conditions.of(
-              Conditions.READY,
-              Conditions.FALSE,
-              Conditions.WORKLOADS_NOT_READY,
-              "waiting for pods: " + String.join(", ", notReady),
-              generation));
-        }
-        conditions.add(
-            rollingOut
-                ? Conditions.of(
-                    Conditions.PROGRESSING,
-                    Conditions.TRUE,
-                    Conditions.ROLLING_OUT,
-                    "rolling out " + stack.image() + ": " + String.join(", ", notReady),
-                    generation)
-                : Conditions.of(
-                    Conditions.PROGRESSING,
-                    Conditions.FALSE,
-                    Conditions.STABLE,
-                    "nothing is rolling out",
-                    generation));
-      }
-    }
+    Applied a = new Applied(stack, observed, generation(resource));
+    a.migration();
+    a.database();
+    a.restoring();
+    a.migrateOnly();
+    a.upgrade();
+    a.degraded();
+    String isolatedSince = a.isolated(spec, previous, now);
+    secretsFresh(spec, a.dayTwo.secrets(), now, a.generation).ifPresent(a.conditions::add);
+    a.conditions.add(mailDelivery(spec, a.generation));
+    a.backupsHealthy();
+    a.edge();
     CloudNativePGDatabase.State db = observed.database();
-    if (db != null && db.applies()) {
-      components.put("database", db.component());
-      if (!db.healthy() && migration != MigrationState.FAILED) {
-        // the app may be up, but its database is not (yet) as asked: CloudNativePG's own status
-        // says why
-        conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
-        conditions.add(Conditions.of(
-            Conditions.READY,
-            Conditions.FALSE,
-            DATABASE_NOT_READY,
-            db.message() + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"),
-            generation));
-      }
-    }
-    if (observed.restore() != null) {
-      // a restore holds web, worker and hocuspocus at zero: "every component ready" would be untrue
-      conditions.removeIf(
-          c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
-      conditions.add(Conditions.of(
-          Conditions.READY,
-          Conditions.FALSE,
-          Conditions.RESTORING,
-          "LoomioRestore " + observed.restore()
-              + " is restoring the data; web, worker and hocuspocus are stopped"
-              + " until it is done (kubectl describe loomiorestore " + observed.restore() + ")",
-          generation));
-      conditions.add(Conditions.of(
-          Conditions.PROGRESSING,
-          Conditions.TRUE,
-          Conditions.RESTORING,
-          "restoring from a backup (LoomioRestore " + observed.restore() + ")",
-          generation));
-    }
-    if (observed.dayTwo().upgrade() == null
-        && migration != MigrationState.FAILED
-        && observed.restore() == null
-        && LoomioReleases.support(stack.version()) == LoomioReleases.Support.MIGRATE_ONLY) {
-      // a migrate-only stepping stone: its migration is all that runs
-      String next = LoomioReleases.nextStone(stack.version())
-          .map(v -> " Set spec.image.tag to " + v + " next.")
-          .orElse("");
-      String what = "Loomio " + stack.version() + " is a migrate-only stepping stone (older than "
-          + LoomioReleases.OLDEST_SERVED
-          + ", whose image the operator's pods cannot run): web, worker and hocuspocus"
-          + " stay at zero, and only its migration runs";
-      conditions.removeIf(
-          c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
-      if (migration == MigrationState.SUCCEEDED) {
-        conditions.add(Conditions.of(
-            Conditions.READY,
-            Conditions.FALSE,
-            MIGRATE_ONLY,
-            what + "; it succeeded." + next,
-            generation));
-        conditions.add(Conditions.of(
-            Conditions.PROGRESSING,
-            Conditions.FALSE,
-            MIGRATE_ONLY,
-            "migrated to " + stack.version() + "; nothing else runs until spec.image moves on."
-                + next,
-            generation));
-      } else {
-        conditions.add(Conditions.of(
-            Conditions.READY,
-            Conditions.FALSE,
-            MIGRATE_ONLY,
-            what + " (Job " + jobName + ")",
-            generation));
-        conditions.add(Conditions.of(
-            Conditions.PROGRESSING,
-            Conditions.TRUE,
-            Conditions.MIGRATION_PENDING,
-            "migrating the database for " + stack.image() + " (Job " + jobName + ")",
-            generation));
-      }
-    }
-    DayTwo d = observed.dayTwo();
-    boolean window = d.upgrade() != null && Boolean.TRUE.equals(d.upgrade().getMaintenanceWindow());
-    if (window
-        && d.upgradeProblem() == null
-        && d.upgrade().getPhase()
-            == org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Migrating) {
-      // the migration of a maintenance window: web, worker and hocuspocus are stopped, not merely
-      // not ready
-      conditions.removeIf(c -> Conditions.READY.equals(c.getType()));
-      conditions.add(Conditions.of(
-          Conditions.READY,
-          Conditions.FALSE,
-          UpgradeGuard.MAINTENANCE_WINDOW,
-          d.upgrade().getMessage(),
-          generation));
-    } else if (window
-        && d.upgradeProblem() == null
-        && d.upgrade().getPhase()
-            == org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Stopping) {
-      conditions.removeIf(
-          c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
-      conditions.add(Conditions.of(
-          Conditions.READY,
-          Conditions.FALSE,
-          UpgradeGuard.MAINTENANCE_WINDOW,
-          d.upgrade().getMessage(),
-          generation));
-      conditions.add(Conditions.of(
-          Conditions.PROGRESSING,
-          Conditions.TRUE,
-          UpgradeGuard.UPGRADING,
-          d.upgrade().getMessage(),
-          generation));
-    } else if (d.upgrade() != null
-        && (d.upgradeProblem() != null
-            || d.upgrade().getPhase()
-                    != org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Migrating
-                && d.upgrade().getPhase()
-                    != org.loomio.operator.api.v1alpha1.UpgradeStatus.Phase.Failed)) {
-      // preparing an upgrade (gate, backup) or waiting: the old image serves, spec.image is not
-      // reached yet
-      conditions.removeIf(
-          c -> Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
-      conditions.add(Conditions.of(
-          Conditions.READY,
-          Conditions.FALSE,
-          UpgradeGuard.UPGRADING,
-          d.upgrade().getMessage() + "; " + shortImage(d.upgrade().getFrom()) + " serves meanwhile",
-          generation));
-      conditions.add(Conditions.of(
-          Conditions.PROGRESSING,
-          d.upgradeProblem() == null ? Conditions.TRUE : Conditions.FALSE,
-          d.upgradeProblem() == null
-              ? UpgradeGuard.UPGRADING
-              : d.upgradeProblem().reason(),
-          d.upgrade().getMessage(),
-          generation));
-    }
-    Problem problem = d.upgradeProblem() != null
-        ? d.upgradeProblem()
-        : d.roleSetupFailure() != null
-            ? new Problem(Conditions.ROLE_SETUP_FAILED, d.roleSetupFailure())
-            : d.rotationFailure() != null
-                ? new Problem(
-                    org.loomio.operator.secrets.CredentialRotation.ROTATION_FAILED,
-                    d.rotationFailure())
-                : null;
-    if (problem != null
-        && conditions.stream()
-            .noneMatch(c ->
-                Conditions.DEGRADED.equals(c.getType()) && Conditions.TRUE.equals(c.getStatus()))) {
-      conditions.removeIf(c -> Conditions.DEGRADED.equals(c.getType()));
-      conditions.add(Conditions.of(
-          Conditions.DEGRADED, Conditions.TRUE, problem.reason(), problem.message(), generation));
-    }
-    String isolatedSince = null;
-    if (spec.isolated()) {
-      isolatedSince = isolatedSince(previous, now);
-      String what = isolation(
-              isolatedSince,
-              spec.name(),
-              observed.restore() == null ? "" : " (except the restore's own Jobs and the database)")
-          + ". Set spec.isolation to false to bring it back";
-      conditions.add(Conditions.of(ISOLATED, Conditions.TRUE, ISOLATED, what, generation));
-      if (observed.restore() == null) {
-        conditions.removeIf(c ->
-            Conditions.READY.equals(c.getType()) || Conditions.PROGRESSING.equals(c.getType()));
-        conditions.add(
-            Conditions.of(Conditions.READY, Conditions.FALSE, ISOLATED, what, generation));
-        conditions.add(Conditions.of(
-            Conditions.PROGRESSING,
-            Conditions.FALSE,
-            ISOLATED,
-            "nothing rolls out while isolated",
-            generation));
-      }
-    } else if (previous != null
-        && Conditions.find(previous.getConditions(), ISOLATED).isPresent()) {
-      conditions.add(Conditions.of(
-          ISOLATED,
-          Conditions.FALSE,
-          ISOLATION_LIFTED,
-          "not isolated: the NetworkPolicies, workloads, edge and backups are as the spec says",
-          generation));
-    }
-    secretsFresh(spec, d.secrets(), now, generation).ifPresent(conditions::add);
-    conditions.add(mailDelivery(spec, generation));
-    if (observed.backup() != null) {
-      conditions.add(Conditions.of(
-          Conditions.BACKUPS_HEALTHY,
-          observed.backup().conditionStatus(),
-          observed.backup().reason(),
-          observed.backup().message(),
-          generation));
-    }
-    if (observed.edge() != null) {
-      conditions.add(Conditions.of(
-          Conditions.EDGE,
-          observed.edge().status(),
-          observed.edge().reason(),
-          observed.edge().message(),
-          generation));
-    }
-    conditions.add(
-        networkPolicies(spec, db == null ? List.of() : db.networkAssumptions(), generation));
-    conditions.add(apiAvailable(stack.omissions(), generation));
+    a.conditions.add(
+        networkPolicies(spec, db == null ? List.of() : db.networkAssumptions(), a.generation));
+    a.conditions.add(apiAvailable(stack.omissions(), a.generation));
+    return status(spec, a, isolatedSince, now);
+  }
 
+  /** The status fields beside the conditions, and the conditions merged with the previous ones. */
+  private static LoomioDeploymentStatus status(
+      ResolvedSpec spec, Applied a, String isolatedSince, Instant now) {
+    LoomioDeploymentStatus previous = spec.resource().getStatus();
+    DayTwo d = a.dayTwo;
     LoomioDeploymentStatus status = new LoomioDeploymentStatus();
-    status.setObservedGeneration(generation);
+    status.setObservedGeneration(a.generation);
     status.setUrl(spec.publicUrl());
-    status.setImage(stack.image());
-    status.setVersion(stack.version());
-    status.setMigration(jobName);
-    status.setComponents(components);
+    status.setImage(a.stack.image());
+    status.setVersion(a.stack.version());
+    status.setMigration(a.jobName);
+    status.setComponents(a.components);
     status.setBackup(
-        observed.backup() != null
-            ? observed.backup().status()
+        a.observed.backup() != null
+            ? a.observed.backup().status()
             : previous == null ? null : previous.getBackup());
-    status.setRestore(observed.restore());
+    status.setRestore(a.observed.restore());
     status.setMigrated(d.migrated());
     status.setUpgrade(d.upgrade());
     status.setIsolatedSince(isolatedSince);
     status.setSecrets(
         d.secrets() != null ? d.secrets() : previous == null ? null : previous.getSecrets());
     List<Condition> merged =
-        Conditions.merge(previous == null ? null : previous.getConditions(), conditions, now);
+        Conditions.merge(previous == null ? null : previous.getConditions(), a.conditions, now);
     if (spec.secretsMaxAgeDays().isEmpty() || spec.existingSecret() != null) {
       merged.removeIf(c -> Conditions.SECRETS_FRESH.equals(c.getType()));
     }
@@ -469,12 +186,313 @@ public final class StatusAggregator {
     return status;
   }
 
+  /**
+   * The conditions of an applied generation, built in steps: the migration's Degraded, Ready and Progressing
+   * first, then each situation that overrides Ready and Progressing (a database not ready, a restore, a
+   * migrate-only stone, an upgrade, isolation), in that order, then the conditions of their own.
+   */
+  private static final class Applied {
+    private final Stack stack;
+    private final Observed observed;
+    private final DayTwo dayTwo;
+    private final long generation;
+    private final Job job;
+    private final String jobName;
+    private final MigrationState migration;
+    private final Map<String, ComponentStatus> components = new LinkedHashMap<>();
+    private final List<String> notReady = new ArrayList<>();
+    private boolean rollingOut;
+    private final List<Condition> conditions = new ArrayList<>();
+
+    Applied(Stack stack, Observed observed, long generation) {
+      this.stack = stack;
+      this.observed = observed;
+      this.dayTwo = observed.dayTwo();
+      this.generation = generation;
+      for (HasMetadata workload : workloads(stack)) {
+        String component = componentName(workload);
+        HasMetadata seen = workload instanceof Deployment
+            ? observed.deployments().get(workload.getMetadata().getName())
+            : observed.statefulSets().get(workload.getMetadata().getName());
+        Rollout r = rollout(workload, seen);
+        components.put(component, new ComponentStatus(r.ready, r.desired));
+        if (!r.complete) {
+          notReady.add(component + " " + r.ready + "/" + r.desired + " ready");
+          rollingOut = true;
+        }
+      }
+      this.job = observed.migration().orElse(null);
+      this.migration = migrationState(job);
+      this.jobName = stack.migrationJob();
+    }
+
+    private void add(ConditionReason reason, String status, String message) {
+      conditions.add(Conditions.of(reason, status, message, generation));
+    }
+
+    /** A condition whose reason was observed as a word (a backup's, the edge's, an upgrade's problem). */
+    private void add(String type, String status, String reason, String message) {
+      conditions.add(Conditions.of(type, status, reason, message, generation));
+    }
+
+    private void replace(List<String> types) {
+      conditions.removeIf(c -> types.contains(c.getType()));
+    }
+
+    private static final List<String> READY_AND_PROGRESSING =
+        List.of(Conditions.READY, Conditions.PROGRESSING);
+
+    /** Degraded, Ready and Progressing from where the migration Job stands, and the workloads' rollout. */
+    void migration() {
+      switch (migration) {
+        case FAILED -> migrationFailed();
+        case RUNNING, PENDING -> migrationPending();
+        case SUCCEEDED -> migrated();
+      }
+    }
+
+    private void migrationFailed() {
+      String why = failureMessage(job)
+          + (dayTwo.migrationLog() == null ? "" : "; its log ends: " + tail(dayTwo.migrationLog()));
+      add(
+          DegradedReason.MIGRATION_FAILED,
+          Conditions.TRUE,
+          "migration Job " + jobName + " failed" + why
+              + "; web and worker keep waiting for the schema."
+              + " Fix the cause (kubectl logs job/" + jobName
+              + "), then delete the Job to run it again, or set"
+              + " spec.image back to the previous image");
+      add(
+          ReadyReason.MIGRATION_FAILED,
+          Conditions.FALSE,
+          "migration Job " + jobName + " failed" + why);
+      add(
+          ProgressingReason.MIGRATION_FAILED,
+          Conditions.FALSE,
+          "the rollout stopped: migration Job " + jobName + " failed");
+    }
+
+    private void migrationPending() {
+      String what = migration == MigrationState.RUNNING
+          ? "has not finished (" + activePods(job) + ")"
+          : "has not started a pod yet";
+      add(DegradedReason.AS_EXPECTED, Conditions.FALSE, "no problem found");
+      add(
+          ReadyReason.MIGRATION_PENDING,
+          Conditions.FALSE,
+          "waiting for migration Job " + jobName + ", which " + what
+              + "; web and worker start once the schema" + " is current"
+              + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"));
+      add(
+          ProgressingReason.MIGRATION_PENDING,
+          Conditions.TRUE,
+          "migrating the database for " + stack.image() + " (Job " + jobName + ")");
+    }
+
+    private void migrated() {
+      add(DegradedReason.AS_EXPECTED, Conditions.FALSE, "no problem found");
+      if (notReady.isEmpty()) {
+        add(
+            ReadyReason.ALL_COMPONENTS_READY,
+            Conditions.TRUE,
+            "every component is ready at " + stack.image());
+      } else {
+        add(
+            ReadyReason.WORKLOADS_NOT_READY,
+            Conditions.FALSE,
+            "waiting for pods: " + String.join(", ", notReady));
+      }
+      if (rollingOut) {
+        add(
+            ProgressingReason.ROLLING_OUT,
+            Conditions.TRUE,
+            "rolling out " + stack.image() + ": " + String.join(", ", notReady));
+      } else {
+        add(ProgressingReason.STABLE, Conditions.FALSE, "nothing is rolling out");
+      }
+    }
+
+    /**
+     * A database the stack does not run as a workload (CloudNativePG): its component, and Ready says when it
+     * is not (yet) as asked, in CloudNativePG's own words, although the app may be up.
+     */
+    void database() {
+      CloudNativePGDatabase.State db = observed.database();
+      if (db == null || !db.applies()) {
+        return;
+      }
+      components.put("database", db.component());
+      if (!db.healthy() && migration != MigrationState.FAILED) {
+        replace(List.of(Conditions.READY));
+        add(
+            ReadyReason.DATABASE_NOT_READY,
+            Conditions.FALSE,
+            db.message() + (notReady.isEmpty() ? "" : " (" + String.join(", ", notReady) + ")"));
+      }
+    }
+
+    /** A restore holds web, worker and hocuspocus at zero: "every component ready" would be untrue. */
+    void restoring() {
+      String restore = observed.restore();
+      if (restore == null) {
+        return;
+      }
+      replace(READY_AND_PROGRESSING);
+      add(
+          ReadyReason.RESTORING,
+          Conditions.FALSE,
+          "LoomioRestore " + restore
+              + " is restoring the data; web, worker and hocuspocus are stopped"
+              + " until it is done (kubectl describe loomiorestore " + restore + ")");
+      add(
+          ProgressingReason.RESTORING,
+          Conditions.TRUE,
+          "restoring from a backup (LoomioRestore " + restore + ")");
+    }
+
+    /** A migrate-only stepping stone: its migration is all that runs. */
+    void migrateOnly() {
+      if (dayTwo.upgrade() != null
+          || migration == MigrationState.FAILED
+          || observed.restore() != null
+          || LoomioReleases.support(stack.version()) != LoomioReleases.Support.MIGRATE_ONLY) {
+        return;
+      }
+      String next = LoomioReleases.nextStone(stack.version())
+          .map(v -> " Set spec.image.tag to " + v + " next.")
+          .orElse("");
+      String what = "Loomio " + stack.version() + " is a migrate-only stepping stone (older than "
+          + LoomioReleases.OLDEST_SERVED
+          + ", whose image the operator's pods cannot run): web, worker and hocuspocus"
+          + " stay at zero, and only its migration runs";
+      replace(READY_AND_PROGRESSING);
+      if (migration == MigrationState.SUCCEEDED) {
+        add(ReadyReason.MIGRATE_ONLY, Conditions.FALSE, what + "; it succeeded." + next);
+        add(
+            ProgressingReason.MIGRATE_ONLY,
+            Conditions.FALSE,
+            "migrated to " + stack.version() + "; nothing else runs until spec.image moves on."
+                + next);
+      } else {
+        add(ReadyReason.MIGRATE_ONLY, Conditions.FALSE, what + " (Job " + jobName + ")");
+        add(
+            ProgressingReason.MIGRATION_PENDING,
+            Conditions.TRUE,
+            "migrating the database for " + stack.image() + " (Job " + jobName + ")");
+      }
+    }
+
+    /**
+     * An upgrade under way: a maintenance window's migration or stop, or preparing (gate, backup) or waiting,
+     * while the old image serves and spec.image is not reached yet.
+     */
+    void upgrade() {
+      UpgradeStatus upgrade = dayTwo.upgrade();
+      if (upgrade == null) {
+        return;
+      }
+      boolean window = Boolean.TRUE.equals(upgrade.getMaintenanceWindow());
+      Problem problem = dayTwo.upgradeProblem();
+      if (window && problem == null && upgrade.getPhase() == UpgradeStatus.Phase.Migrating) {
+        // the migration of a maintenance window: web, worker and hocuspocus are stopped, not merely
+        // not ready
+        replace(List.of(Conditions.READY));
+        add(ReadyReason.MAINTENANCE_WINDOW, Conditions.FALSE, upgrade.getMessage());
+      } else if (window && problem == null && upgrade.getPhase() == UpgradeStatus.Phase.Stopping) {
+        replace(READY_AND_PROGRESSING);
+        add(ReadyReason.MAINTENANCE_WINDOW, Conditions.FALSE, upgrade.getMessage());
+        add(ProgressingReason.UPGRADING, Conditions.TRUE, upgrade.getMessage());
+      } else if (problem != null
+          || upgrade.getPhase() != UpgradeStatus.Phase.Migrating
+              && upgrade.getPhase() != UpgradeStatus.Phase.Failed) {
+        replace(READY_AND_PROGRESSING);
+        add(
+            ReadyReason.UPGRADING,
+            Conditions.FALSE,
+            upgrade.getMessage() + "; " + shortImage(upgrade.getFrom()) + " serves meanwhile");
+        add(
+            Conditions.PROGRESSING,
+            problem == null ? Conditions.TRUE : Conditions.FALSE,
+            problem == null ? ProgressingReason.UPGRADING.value() : problem.reason(),
+            upgrade.getMessage());
+      }
+    }
+
+    /**
+     * Degraded says the first problem of a stopped upgrade, a failed role setup or a failed rotation, unless it
+     * already says one (a failed migration).
+     */
+    void degraded() {
+      Problem problem = dayTwo.upgradeProblem() != null
+          ? dayTwo.upgradeProblem()
+          : dayTwo.roleSetupFailure() != null
+              ? new Problem(DegradedReason.ROLE_SETUP_FAILED.value(), dayTwo.roleSetupFailure())
+              : dayTwo.rotationFailure() != null
+                  ? new Problem(DegradedReason.ROTATION_FAILED.value(), dayTwo.rotationFailure())
+                  : null;
+      if (problem != null
+          && conditions.stream()
+              .noneMatch(c -> Conditions.DEGRADED.equals(c.getType())
+                  && Conditions.TRUE.equals(c.getStatus()))) {
+        replace(List.of(Conditions.DEGRADED));
+        add(Conditions.DEGRADED, Conditions.TRUE, problem.reason(), problem.message());
+      }
+    }
+
+    /**
+     * Isolated (and Ready and Progressing while isolated, unless a restore runs), or lifted once it was
+     * isolated; returns since when it is isolated, null when it is not.
+     */
+    String isolated(ResolvedSpec spec, LoomioDeploymentStatus previous, Instant now) {
+      if (!spec.isolated()) {
+        if (previous != null
+            && Conditions.find(previous.getConditions(), Conditions.ISOLATED).isPresent()) {
+          add(
+              IsolatedReason.ISOLATION_LIFTED,
+              Conditions.FALSE,
+              "not isolated: the NetworkPolicies, workloads, edge and backups are as the spec says");
+        }
+        return null;
+      }
+      String since = isolatedSince(previous, now);
+      String what = isolation(
+              since,
+              spec.name(),
+              observed.restore() == null ? "" : " (except the restore's own Jobs and the database)")
+          + ". Set spec.isolation to false to bring it back";
+      add(IsolatedReason.ISOLATED, Conditions.TRUE, what);
+      if (observed.restore() == null) {
+        replace(READY_AND_PROGRESSING);
+        add(ReadyReason.ISOLATED, Conditions.FALSE, what);
+        add(ProgressingReason.ISOLATED, Conditions.FALSE, "nothing rolls out while isolated");
+      }
+      return since;
+    }
+
+    /** BackupsHealthy, as the backup observer saw it. */
+    void backupsHealthy() {
+      BackupObserver.BackupState backup = observed.backup();
+      if (backup != null) {
+        add(
+            Conditions.BACKUPS_HEALTHY,
+            backup.conditionStatus(),
+            backup.reason(),
+            backup.message());
+      }
+    }
+
+    /** Edge, as the edge observer saw it. */
+    void edge() {
+      EdgeObserver.EdgeState edge = observed.edge();
+      if (edge != null) {
+        add(Conditions.EDGE, edge.status(), edge.reason(), edge.message());
+      }
+    }
+  }
+
   /** SecretsFresh, when spec.secrets.maxAgeDays asks for it: which generated credentials are older. */
   static Optional<Condition> secretsFresh(
-      ResolvedSpec spec,
-      org.loomio.operator.api.v1alpha1.SecretsStatus secrets,
-      Instant now,
-      long generation) {
+      ResolvedSpec spec, SecretsStatus secrets, Instant now, long generation) {
     if (spec.secretsMaxAgeDays().isEmpty() || secrets == null || spec.existingSecret() != null) {
       return Optional.empty();
     }
@@ -484,7 +502,7 @@ public final class StatusAggregator {
       if (key.startsWith("VAPID_")) {
         return; // kept stable on purpose: never due
       }
-      long days = java.time.Duration.between(Instant.parse(since), now).toDays();
+      long days = Duration.between(Instant.parse(since), now).toDays();
       if (days > max) {
         old.add(key + " (" + days + " days)");
       }
@@ -492,16 +510,14 @@ public final class StatusAggregator {
     return Optional.of(
         old.isEmpty()
             ? Conditions.of(
-                Conditions.SECRETS_FRESH,
+                SecretsFreshReason.WITHIN_MAX_AGE,
                 Conditions.TRUE,
-                WITHIN_MAX_AGE,
                 "every generated credential is" + " younger than " + max
                     + " days (the VAPID pair is exempt)",
                 generation)
             : Conditions.of(
-                Conditions.SECRETS_FRESH,
+                SecretsFreshReason.ROTATION_DUE,
                 Conditions.FALSE,
-                ROTATION_DUE,
                 "older than " + max + " days: " + String.join(", ", old)
                     + ". Rotate them with spec.secrets.rotate and a new token (docs/operations.md)",
                 generation));
@@ -553,7 +569,7 @@ public final class StatusAggregator {
   private static String notApplied(
       LoomioDeploymentStatus previous, String reason, long generation) {
     boolean everApplied = previous != null && previous.getImage() != null;
-    if (Conditions.RECONCILE_FAILED.equals(reason)) {
+    if (DegradedReason.RECONCILE_FAILED.value().equals(reason)) {
       return "generation " + generation
           + " is not fully applied (see the Degraded condition); the operator tries" + " again";
     }
@@ -579,9 +595,8 @@ public final class StatusAggregator {
     status.setConditions(Conditions.merge(
         status.getConditions(),
         List.of(Conditions.of(
-            ISOLATED,
+            IsolatedReason.ISOLATED,
             Conditions.TRUE,
-            ISOLATED,
             isolation(since, resource.getMetadata().getName(), "")
                 + ", although the rest of the spec cannot be" + " applied (see Degraded)",
             generation)),
@@ -593,13 +608,13 @@ public final class StatusAggregator {
   private static String isolatedSince(LoomioDeploymentStatus previous, Instant now) {
     return previous != null && previous.getIsolatedSince() != null
         ? previous.getIsolatedSince()
-        : now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        : now.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   /** What isolation does, for the Isolated condition (and Ready while isolated). */
   private static String isolation(String since, String instance, String exception) {
     return "isolated since " + since + ": every pod of the stack is cut off by NetworkPolicy "
-        + org.loomio.operator.render.NetworkPolicies.denyAllName(instance)
+        + NetworkPolicies.denyAllName(instance)
         + " with no allow policy beside it"
         + exception
         + ", web, worker and hocuspocus are stopped, the edge is removed and backups are paused; data,"
@@ -609,24 +624,22 @@ public final class StatusAggregator {
   /** The status after an unexpected failure (the reconcile is retried). */
   public static LoomioDeploymentStatus failed(
       LoomioDeployment resource, String message, Instant now) {
-    return blocked(resource, Conditions.RECONCILE_FAILED, message, now);
+    return blocked(resource, DegradedReason.RECONCILE_FAILED.value(), message, now);
   }
 
   static Condition mailDelivery(ResolvedSpec spec, long generation) {
     return spec.smtp()
         .map(s -> Conditions.of(
-            Conditions.MAIL_DELIVERY,
+            MailDeliveryReason.SMTP_CONFIGURED,
             Conditions.TRUE,
-            Conditions.SMTP_CONFIGURED,
             "mail goes out through " + s.host() + ":" + s.port() + " ("
                 + s.tls().name().toLowerCase()
                 + (s.verifyCertificate() ? ", certificate verified" : ", certificate NOT verified")
                 + ")",
             generation))
         .orElseGet(() -> Conditions.of(
-            Conditions.MAIL_DELIVERY,
+            MailDeliveryReason.SMTP_NOT_CONFIGURED,
             Conditions.FALSE,
-            Conditions.SMTP_NOT_CONFIGURED,
             "spec.smtp.host is not set: Loomio sends no mail at all (no sign-in links, invitations or"
                 + " notifications) and reports no error",
             generation));
@@ -644,28 +657,24 @@ public final class StatusAggregator {
   static Condition networkPolicies(ResolvedSpec spec, List<String> more, long generation) {
     if (!spec.networkPoliciesEnabled()) {
       return Conditions.of(
-          Conditions.NETWORK_POLICIES,
+          NetworkPoliciesReason.DISABLED,
           Conditions.FALSE,
-          Conditions.DISABLED,
           "spec.networkPolicy.enabled is false: no NetworkPolicy limits who reaches the stack's pods or what they"
               + " reach" + (spec.isolated() ? " (except the isolation's deny-all policy)" : ""),
           generation);
     }
-    List<String> assumptions =
-        new ArrayList<>(org.loomio.operator.render.NetworkPolicies.assumptions(spec));
+    List<String> assumptions = new ArrayList<>(NetworkPolicies.assumptions(spec));
     assumptions.addAll(more);
     if (!assumptions.isEmpty()) {
       return Conditions.of(
-          Conditions.NETWORK_POLICIES,
+          NetworkPoliciesReason.PUBLIC_ADDRESSES_ASSUMED,
           Conditions.UNKNOWN,
-          Conditions.PUBLIC_ADDRESSES_ASSUMED,
           String.join("; ", assumptions),
           generation);
     }
     return Conditions.of(
-        Conditions.NETWORK_POLICIES,
+        NetworkPoliciesReason.AS_SPECIFIED,
         Conditions.TRUE,
-        Conditions.AS_SPECIFIED,
         "every flow the NetworkPolicies admit is one the spec names (docs/networking.md); they take effect only"
             + " where the network plugin enforces NetworkPolicies",
         generation);
@@ -674,16 +683,14 @@ public final class StatusAggregator {
   static Condition apiAvailable(List<Omission> omissions, long generation) {
     if (omissions.isEmpty()) {
       return Conditions.of(
-          Conditions.API_AVAILABLE,
+          APIAvailableReason.ALL_APIS_SERVED,
           Conditions.TRUE,
-          Conditions.ALL_APIS_SERVED,
           "the cluster serves every API this spec needs",
           generation);
     }
     return Conditions.of(
-        Conditions.API_AVAILABLE,
+        APIAvailableReason.API_MISSING,
         Conditions.FALSE,
-        Conditions.API_MISSING,
         "left out because the cluster does not serve it: "
             + omissions.stream().map(Omission::toString).collect(Collectors.joining("; ")),
         generation);

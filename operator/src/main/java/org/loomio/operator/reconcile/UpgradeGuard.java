@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
@@ -22,6 +23,9 @@ import org.loomio.operator.render.Names;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.UpgradeGateJob;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.ProgressingReason;
 import org.loomio.operator.upgrade.LoomioReleases;
 import org.loomio.operator.upgrade.LoomioVersion;
 import org.loomio.operator.upgrade.UpgradePath;
@@ -51,13 +55,6 @@ import org.loomio.operator.upgrade.UpgradePath;
  */
 final class UpgradeGuard {
 
-  /** Degraded reasons of a stopped upgrade. */
-  static final String GATE_FAILED = "UpgradeGateFailed";
-
-  static final String BACKUP_FAILED = "UpgradeBackupFailed";
-  static final String NEEDS_BACKUP = "UpgradeNeedsBackup";
-  /** Progressing reason while an upgrade prepares (gate, backup) or waits. */
-  static final String UPGRADING = "Upgrading";
   /** Warning event reasons at the start of an upgrade. */
   static final String PATH_UNCHECKED = "UpgradePathUnchecked";
 
@@ -129,7 +126,7 @@ final class UpgradeGuard {
       Map<String, LoomioBackup> backups,
       boolean backupsPossible,
       boolean restoring,
-      java.util.function.UnaryOperator<String> redact,
+      UnaryOperator<String> redact,
       Collection<Deployment> deployments) {
 
     Observed(
@@ -139,7 +136,7 @@ final class UpgradeGuard {
         Map<String, LoomioBackup> backups,
         boolean backupsPossible,
         boolean restoring,
-        java.util.function.UnaryOperator<String> redact) {
+        UnaryOperator<String> redact) {
       this(previous, jobs, pods, backups, backupsPossible, restoring, redact, List.of());
     }
 
@@ -149,19 +146,9 @@ final class UpgradeGuard {
         Collection<Pod> pods,
         Map<String, LoomioBackup> backups,
         boolean backupsPossible) {
-      this(
-          previous,
-          jobs,
-          pods,
-          backups,
-          backupsPossible,
-          false,
-          java.util.function.UnaryOperator.identity());
+      this(previous, jobs, pods, backups, backupsPossible, false, UnaryOperator.identity());
     }
   }
-
-  /** Ready's reason while an upgrade's maintenance window keeps web, worker and hocuspocus stopped. */
-  static final String MAINTENANCE_WINDOW = "MaintenanceWindow";
 
   private UpgradeGuard() {}
 
@@ -189,8 +176,7 @@ final class UpgradeGuard {
 
     if (seen.restoring()) {
       // a LoomioRestore replaces the database (and migrates it with spec.image): the version it had
-      // is gone,
-      // and is found again from the stack's migration Job once the restore is done
+      // is gone, and is found again from the stack's migration Job once the restore is done
       return plain(target, null);
     }
     if (migrated == null || migrated.getImage().equals(target.reference())) {
@@ -201,34 +187,11 @@ final class UpgradeGuard {
       }
       return plain(target, next);
     }
-
     LoomioImage from = new LoomioImage(migrated.getImage(), migrated.getVersion());
     UpgradePath.Verdict verdict = UpgradePath.check(from.tag(), target.tag());
     if (verdict instanceof UpgradePath.Verdict.Refused r) {
-      return new Decision(
-          Optional.of(new Problem(r.reason(), r.message())),
-          from,
-          from,
-          Optional.empty(),
-          Optional.empty(),
-          migrated,
-          null,
-          Optional.empty(),
-          Optional.empty());
+      return refused(from, migrated, new Problem(r.reason(), r.message()));
     }
-    boolean solidQueue = verdict instanceof UpgradePath.Verdict.Allowed a && a.crossesSolidQueue();
-    Optional<String> windowReason = windowReason(verdict, from, target);
-    Optional<Problem> warning = verdict instanceof UpgradePath.Verdict.Unchecked u
-        ? Optional.of(new Problem(PATH_UNCHECKED, u.message()))
-        : solidQueue
-            ? Optional.of(new Problem(
-                JOB_BACKEND_SWITCH,
-                "the upgrade to " + target.tag() + " crosses 3.1, where Loomio replaced Sidekiq"
-                    + " with Solid Queue: jobs still queued in Redis for Sidekiq are not carried over (drain them on "
-                    + from.tag()
-                    + " first if they matter: docs/operations.md). Web, worker and hocuspocus stay stopped while"
-                    + " the database migrates"))
-            : Optional.empty();
     if (targetMigrated) {
       // the new schema is in place: the new image serves from now on
       return new Decision(
@@ -243,29 +206,109 @@ final class UpgradeGuard {
           Optional.empty(),
           migrateOnly(target));
     }
-    UpgradeStatus upgrade = new UpgradeStatus();
-    upgrade.setFrom(from.reference());
-    upgrade.setTo(target.reference());
-    Optional<UpgradeStatus> previousUpgrade = Optional.ofNullable(seen.previous())
-        .map(LoomioDeploymentStatus::getUpgrade)
-        .filter(u -> target.reference().equals(u.getTo()));
-    previousUpgrade.map(UpgradeStatus::getBackup).ifPresent(upgrade::setBackup);
-    previousUpgrade.map(UpgradeStatus::getGateJob).ifPresent(upgrade::setGateJob);
-    String attempt = previousUpgrade.map(UpgradeStatus::getStartedAt).orElse(time);
-    upgrade.setStartedAt(attempt);
-    if (windowReason.isPresent()) {
-      upgrade.setMaintenanceWindow(true);
-    }
-    String window = windowReason
-        .map(
-            r -> "a maintenance window (" + r + "): web, worker and hocuspocus are stopped"
-                + " until the migration succeeded, for a time that depends on Loomio's migrations and the data")
-        .orElse("");
+    Attempt attempt = new Attempt(spec, seen, migrationJob, from, target, migrated, verdict, time);
+    return targetJob
+        .map(attempt::migrating)
+        .or(attempt::isolated)
+        .or(attempt::gates)
+        .or(attempt::preUpgradeBackup)
+        .or(attempt::stopping)
+        .orElseGet(attempt::migrate);
+  }
 
-    if (targetJob.isPresent()) {
-      // migrating (or failed: StatusAggregator reports the migration Job's failure and its log)
-      boolean failed = StatusAggregator.migrationState(targetJob.get())
-          == StatusAggregator.MigrationState.FAILED;
+  private static Decision refused(LoomioImage from, MigratedStatus migrated, Problem refusal) {
+    return new Decision(
+        Optional.of(refusal),
+        from,
+        from,
+        Optional.empty(),
+        Optional.empty(),
+        migrated,
+        null,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** Something to say once as an event at the start of an upgrade: an unchecked path, the Sidekiq switch. */
+  private static Optional<Problem> warning(
+      UpgradePath.Verdict verdict, LoomioImage from, LoomioImage target) {
+    boolean solidQueue = verdict instanceof UpgradePath.Verdict.Allowed a && a.crossesSolidQueue();
+    return verdict instanceof UpgradePath.Verdict.Unchecked u
+        ? Optional.of(new Problem(PATH_UNCHECKED, u.message()))
+        : solidQueue
+            ? Optional.of(new Problem(
+                JOB_BACKEND_SWITCH,
+                "the upgrade to " + target.tag() + " crosses 3.1, where Loomio replaced Sidekiq"
+                    + " with Solid Queue: jobs still queued in Redis for Sidekiq are not carried over (drain them on "
+                    + from.tag()
+                    + " first if they matter: docs/operations.md). Web, worker and hocuspocus stay stopped while"
+                    + " the database migrates"))
+            : Optional.empty();
+  }
+
+  /**
+   * One attempt at an upgrade from the database's version to spec.image, in its steps: migrating (or failed),
+   * waiting while isolated, the gate checks, the pre-upgrade backup, stopping the app for a maintenance window,
+   * then the migration. Each step's decision is empty when the attempt goes past it.
+   */
+  private static final class Attempt {
+    private final ResolvedSpec spec;
+    private final Observed seen;
+    private final Function<LoomioImage, String> migrationJob;
+    private final LoomioImage from;
+    private final LoomioImage target;
+    private final MigratedStatus migrated;
+    private final UpgradePath.Verdict verdict;
+    private final String time;
+    private final Optional<String> windowReason;
+    private final Optional<Problem> warning;
+    private final Optional<UpgradeStatus> previousUpgrade;
+    private final String attempt;
+    private final String window;
+    private final UpgradeStatus upgrade = new UpgradeStatus();
+
+    Attempt(
+        ResolvedSpec spec,
+        Observed seen,
+        Function<LoomioImage, String> migrationJob,
+        LoomioImage from,
+        LoomioImage target,
+        MigratedStatus migrated,
+        UpgradePath.Verdict verdict,
+        String time) {
+      this.spec = spec;
+      this.seen = seen;
+      this.migrationJob = migrationJob;
+      this.from = from;
+      this.target = target;
+      this.migrated = migrated;
+      this.verdict = verdict;
+      this.time = time;
+      this.windowReason = windowReason(verdict, from, target);
+      this.warning = warning(verdict, from, target);
+      upgrade.setFrom(from.reference());
+      upgrade.setTo(target.reference());
+      this.previousUpgrade = Optional.ofNullable(seen.previous())
+          .map(LoomioDeploymentStatus::getUpgrade)
+          .filter(u -> target.reference().equals(u.getTo()));
+      previousUpgrade.map(UpgradeStatus::getBackup).ifPresent(upgrade::setBackup);
+      previousUpgrade.map(UpgradeStatus::getGateJob).ifPresent(upgrade::setGateJob);
+      this.attempt = previousUpgrade.map(UpgradeStatus::getStartedAt).orElse(time);
+      upgrade.setStartedAt(attempt);
+      if (windowReason.isPresent()) {
+        upgrade.setMaintenanceWindow(true);
+      }
+      this.window = windowReason
+          .map(
+              r -> "a maintenance window (" + r + "): web, worker and hocuspocus are stopped"
+                  + " until the migration succeeded, for a time that depends on Loomio's migrations and the data")
+          .orElse("");
+    }
+
+    /** Migrating (or failed: StatusAggregator reports the migration Job's failure and its log). */
+    Decision migrating(Job targetJob) {
+      boolean failed =
+          StatusAggregator.migrationState(targetJob) == StatusAggregator.MigrationState.FAILED;
       upgrade.setPhase(failed ? UpgradeStatus.Phase.Failed : UpgradeStatus.Phase.Migrating);
       previousUpgrade
           .map(UpgradeStatus::getStoppedAt)
@@ -286,8 +329,182 @@ final class UpgradeGuard {
                           + upgrade.getBackup() + " with a LoomioRestore")
                   + " (docs/operations.md)"
               : "migrating the database to " + target.tag() + " (Job "
-                  + targetJob.get().getMetadata().getName() + "); "
+                  + targetJob.getMetadata().getName() + "); "
                   + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
+      return migrationDecision();
+    }
+
+    /** An isolated stack does not upgrade. */
+    Optional<Decision> isolated() {
+      if (!spec.isolated()) {
+        return Optional.empty();
+      }
+      upgrade.setPhase(UpgradeStatus.Phase.Waiting);
+      upgrade.setMessage("the stack is isolated: the upgrade to " + target.tag()
+          + " waits until spec.isolation is false");
+      return Optional.of(hold(
+          from, migrated, upgrade, Optional.empty(), Optional.empty(), Optional.empty(), warning));
+    }
+
+    /** The gate checks on the old version, one Job per gate, in order. */
+    Optional<Decision> gates() {
+      if (!(verdict instanceof UpgradePath.Verdict.Allowed allowed)) {
+        return Optional.empty();
+      }
+      for (LoomioVersion gated : allowed.gates()) {
+        Optional<Decision> held = gate(gated);
+        if (held.isPresent()) {
+          return held;
+        }
+      }
+      return Optional.empty();
+    }
+
+    private Optional<Decision> gate(LoomioVersion gated) {
+      UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate(gated.toString(), from, target, attempt);
+      String name = gate.jobName(spec.name());
+      upgrade.setGateJob(name);
+      Job job = seen.jobs().get(name);
+      StatusAggregator.MigrationState state = job == null
+          ? StatusAggregator.MigrationState.PENDING
+          : StatusAggregator.migrationState(job);
+      if (state == StatusAggregator.MigrationState.FAILED) {
+        String why = JobPods.failureMessage(seen.pods(), name)
+            .map(seen.redact())
+            .orElse("see kubectl logs job/" + name);
+        upgrade.setPhase(UpgradeStatus.Phase.Failed);
+        upgrade.setMessage("the " + gated + " gate check failed on " + from.tag() + ": " + why);
+        return Optional.of(hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.of(gate),
+            Optional.empty(),
+            Optional.of(new Problem(
+                DegradedReason.UPGRADE_GATE_FAILED.value(),
+                "upgrade to " + target.tag() + " stopped before migrating: Loomio " + gated
+                    + " cannot migrate while"
+                    + " anonymous stance polls remain (" + why + "). Close or convert them on "
+                    + from.tag()
+                    + " (docs/operations.md), then delete Job " + name + " to check again; "
+                    + from.tag()
+                    + " keeps serving")),
+            warning));
+      }
+      if (state != StatusAggregator.MigrationState.SUCCEEDED) {
+        upgrade.setPhase(UpgradeStatus.Phase.CheckingGate);
+        upgrade.setMessage(
+            "checking the " + gated + " upgrade gate on " + from.tag() + " (Job " + name + ")");
+        return Optional.of(hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.of(gate),
+            Optional.empty(),
+            Optional.empty(),
+            warning));
+      }
+      return Optional.empty();
+    }
+
+    /** spec.upgrade.backupBeforeMigration: a LoomioBackup that completes before the migration. */
+    Optional<Decision> preUpgradeBackup() {
+      if (!spec.backupBeforeMigration()) {
+        return Optional.empty();
+      }
+      if (!seen.backupsPossible()) {
+        upgrade.setPhase(UpgradeStatus.Phase.Waiting);
+        upgrade.setMessage("waiting for a pre-upgrade backup, but backups are off");
+        return Optional.of(hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(new Problem(
+                DegradedReason.UPGRADE_NEEDS_BACKUP.value(),
+                "upgrade to " + target.tag()
+                    + " waits: a backup must complete before the migration, but spec.backup is"
+                    + " disabled or has no destination. Enable backups, or set spec.upgrade.backupBeforeMigration to"
+                    + " false to upgrade without one; " + from.tag() + " keeps serving")),
+            warning));
+      }
+      String name = backupName(spec.name(), migrationJob.apply(target), attempt);
+      upgrade.setBackup(name);
+      LoomioBackup backup = seen.backups().get(name);
+      LoomioBackupStatus.Phase phase = backup == null || backup.getStatus() == null
+          ? null
+          : backup.getStatus().getPhase();
+      if (phase == LoomioBackupStatus.Phase.Failed) {
+        upgrade.setPhase(UpgradeStatus.Phase.Failed);
+        upgrade.setMessage(
+            "the pre-upgrade backup failed: " + backup.getStatus().getMessage());
+        return Optional.of(hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(new Problem(
+                DegradedReason.UPGRADE_BACKUP_FAILED.value(),
+                "upgrade to " + target.tag()
+                    + " stopped before migrating: pre-upgrade LoomioBackup " + name + " failed ("
+                    + backup.getStatus().getMessage()
+                    + "). Fix the cause, then delete LoomioBackup " + name
+                    + " to take it again; " + from.tag() + " keeps serving")),
+            warning));
+      }
+      if (phase != LoomioBackupStatus.Phase.Succeeded) {
+        upgrade.setPhase(UpgradeStatus.Phase.BackingUp);
+        upgrade.setMessage(
+            "taking pre-upgrade backup " + name + " before migrating to " + target.tag());
+        return Optional.of(hold(
+            from,
+            migrated,
+            upgrade,
+            Optional.empty(),
+            backup == null ? Optional.of(name) : Optional.empty(),
+            Optional.empty(),
+            warning));
+      }
+      return Optional.empty();
+    }
+
+    /** A maintenance window opens: no migration while a pod of the old version may still write. */
+    Optional<Decision> stopping() {
+      if (windowReason.isEmpty()) {
+        return Optional.empty();
+      }
+      String stoppedAt = previousUpgrade.map(UpgradeStatus::getStoppedAt).orElse(time);
+      upgrade.setStoppedAt(stoppedAt);
+      if (appStoppedNow(spec, seen.deployments())) {
+        return Optional.empty();
+      }
+      upgrade.setPhase(UpgradeStatus.Phase.Stopping);
+      upgrade.setMessage("upgrading to " + target.tag() + " in " + window
+          + "; stopping them before the migration");
+      return Optional.of(new Decision(
+          Optional.empty(),
+          from,
+          from,
+          Optional.empty(),
+          Optional.empty(),
+          migrated,
+          upgrade,
+          Optional.empty(),
+          warning,
+          true));
+    }
+
+    /** Everything is in place: the migration Job of spec.image runs. */
+    Decision migrate() {
+      upgrade.setPhase(UpgradeStatus.Phase.Migrating);
+      upgrade.setMessage("migrating the database to " + target.tag() + "; "
+          + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
+      return migrationDecision();
+    }
+
+    private Decision migrationDecision() {
       return new Decision(
           Optional.empty(),
           from,
@@ -300,152 +517,6 @@ final class UpgradeGuard {
           warning,
           windowReason.isPresent() || migrateOnly(from));
     }
-    if (spec.isolated()) {
-      upgrade.setPhase(UpgradeStatus.Phase.Waiting);
-      upgrade.setMessage("the stack is isolated: the upgrade to " + target.tag()
-          + " waits until spec.isolation is false");
-      return hold(
-          from, migrated, upgrade, Optional.empty(), Optional.empty(), Optional.empty(), warning);
-    }
-    if (verdict instanceof UpgradePath.Verdict.Allowed allowed) {
-      for (LoomioVersion gated : allowed.gates()) {
-        UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate(gated.toString(), from, target, attempt);
-        String name = gate.jobName(spec.name());
-        upgrade.setGateJob(name);
-        Job job = seen.jobs().get(name);
-        StatusAggregator.MigrationState state = job == null
-            ? StatusAggregator.MigrationState.PENDING
-            : StatusAggregator.migrationState(job);
-        if (state == StatusAggregator.MigrationState.FAILED) {
-          String why = JobPods.failureMessage(seen.pods(), name)
-              .map(seen.redact())
-              .orElse("see kubectl logs job/" + name);
-          upgrade.setPhase(UpgradeStatus.Phase.Failed);
-          upgrade.setMessage("the " + gated + " gate check failed on " + from.tag() + ": " + why);
-          return hold(
-              from,
-              migrated,
-              upgrade,
-              Optional.of(gate),
-              Optional.empty(),
-              Optional.of(new Problem(
-                  GATE_FAILED,
-                  "upgrade to " + target.tag() + " stopped before migrating: Loomio " + gated
-                      + " cannot migrate while"
-                      + " anonymous stance polls remain (" + why + "). Close or convert them on "
-                      + from.tag()
-                      + " (docs/operations.md), then delete Job " + name + " to check again; "
-                      + from.tag()
-                      + " keeps serving")),
-              warning);
-        }
-        if (state != StatusAggregator.MigrationState.SUCCEEDED) {
-          upgrade.setPhase(UpgradeStatus.Phase.CheckingGate);
-          upgrade.setMessage(
-              "checking the " + gated + " upgrade gate on " + from.tag() + " (Job " + name + ")");
-          return hold(
-              from,
-              migrated,
-              upgrade,
-              Optional.of(gate),
-              Optional.empty(),
-              Optional.empty(),
-              warning);
-        }
-      }
-    }
-    if (spec.backupBeforeMigration()) {
-      if (!seen.backupsPossible()) {
-        upgrade.setPhase(UpgradeStatus.Phase.Waiting);
-        upgrade.setMessage("waiting for a pre-upgrade backup, but backups are off");
-        return hold(
-            from,
-            migrated,
-            upgrade,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(new Problem(
-                NEEDS_BACKUP,
-                "upgrade to " + target.tag()
-                    + " waits: a backup must complete before the migration, but spec.backup is"
-                    + " disabled or has no destination. Enable backups, or set spec.upgrade.backupBeforeMigration to"
-                    + " false to upgrade without one; " + from.tag() + " keeps serving")),
-            warning);
-      }
-      String name = backupName(spec.name(), migrationJob.apply(target), attempt);
-      upgrade.setBackup(name);
-      LoomioBackup backup = seen.backups().get(name);
-      LoomioBackupStatus.Phase phase = backup == null || backup.getStatus() == null
-          ? null
-          : backup.getStatus().getPhase();
-      if (phase == LoomioBackupStatus.Phase.Failed) {
-        upgrade.setPhase(UpgradeStatus.Phase.Failed);
-        upgrade.setMessage(
-            "the pre-upgrade backup failed: " + backup.getStatus().getMessage());
-        return hold(
-            from,
-            migrated,
-            upgrade,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(new Problem(
-                BACKUP_FAILED,
-                "upgrade to " + target.tag()
-                    + " stopped before migrating: pre-upgrade LoomioBackup " + name + " failed ("
-                    + backup.getStatus().getMessage()
-                    + "). Fix the cause, then delete LoomioBackup " + name
-                    + " to take it again; " + from.tag() + " keeps serving")),
-            warning);
-      }
-      if (phase != LoomioBackupStatus.Phase.Succeeded) {
-        upgrade.setPhase(UpgradeStatus.Phase.BackingUp);
-        upgrade.setMessage(
-            "taking pre-upgrade backup " + name + " before migrating to " + target.tag());
-        return hold(
-            from,
-            migrated,
-            upgrade,
-            Optional.empty(),
-            backup == null ? Optional.of(name) : Optional.empty(),
-            Optional.empty(),
-            warning);
-      }
-    }
-    if (windowReason.isPresent()) {
-      String stoppedAt = previousUpgrade.map(UpgradeStatus::getStoppedAt).orElse(time);
-      upgrade.setStoppedAt(stoppedAt);
-      if (!appStoppedNow(spec, seen.deployments())) {
-        // the window opens: no migration while a pod of the old version may still write
-        upgrade.setPhase(UpgradeStatus.Phase.Stopping);
-        upgrade.setMessage("upgrading to " + target.tag() + " in " + window
-            + "; stopping them before the migration");
-        return new Decision(
-            Optional.empty(),
-            from,
-            from,
-            Optional.empty(),
-            Optional.empty(),
-            migrated,
-            upgrade,
-            Optional.empty(),
-            warning,
-            true);
-      }
-    }
-    upgrade.setPhase(UpgradeStatus.Phase.Migrating);
-    upgrade.setMessage("migrating the database to " + target.tag() + "; "
-        + (windowReason.isPresent() ? window : from.tag() + " serves until it succeeds"));
-    return new Decision(
-        Optional.empty(),
-        from,
-        target,
-        Optional.empty(),
-        Optional.empty(),
-        migrated,
-        upgrade,
-        Optional.empty(),
-        warning,
-        windowReason.isPresent() || migrateOnly(from));
   }
 
   /**
@@ -461,8 +532,8 @@ final class UpgradeGuard {
       return previous.getMigrated();
     }
     boolean migrated = Conditions.find(previous.getConditions(), Conditions.PROGRESSING)
-        .map(c ->
-            Conditions.ROLLING_OUT.equals(c.getReason()) || Conditions.STABLE.equals(c.getReason()))
+        .map(c -> ProgressingReason.ROLLING_OUT.value().equals(c.getReason())
+            || ProgressingReason.STABLE.value().equals(c.getReason()))
         .orElse(false);
     if (migrated && previous.getImage() != null && previous.getVersion() != null) {
       return new MigratedStatus(previous.getImage(), previous.getVersion(), null);

@@ -64,7 +64,7 @@ public final class BackupCronJob {
   }
 
   private static CronJob cronJob(RenderContext ctx, ResolvedSpec.Backup b) {
-    BackupSchedule schedule = BackupSchedule.parse(b.schedule());
+    BackupSchedule schedule = ctx.spec().backupSchedule();
     long deadline = Math.max(
         10, Math.min(MAX_STARTING_DEADLINE_SECONDS, schedule.shortestInterval().toSeconds() / 2));
     return new CronJobBuilder()

@@ -29,7 +29,7 @@ public final class DrillCronJob {
       ctx.omit("batch/v1 CronJob", "restore drills do not run");
       return List.of();
     }
-    BackupSchedule schedule = BackupSchedule.parse(d.schedule());
+    BackupSchedule schedule = ctx.spec().drillSchedule();
     long deadline = Math.max(
         10,
         Math.min(

@@ -36,7 +36,7 @@ public final class RenderContext {
       ClusterCapabilities cluster,
       Credentials credentials,
       SecretDigests digests) {
-    this(new ResolvedSpec(resource), cluster, credentials, digests);
+    this(ResolvedSpec.of(resource, ImageDefaults.BUILT_IN), cluster, credentials, digests);
   }
 
   public RenderContext(

@@ -61,24 +61,38 @@ public final class ResolvedSpec {
 
   private static final EmbeddedDatabaseSpec DEFAULT_EMBEDDED_DB = new EmbeddedDatabaseSpec();
 
+  private final LoomioDeployment resource;
   private final String name;
   private final String namespace;
   private final String uid;
   private final LoomioDeploymentSpec s;
   private final ImageDefaults images;
+  /** spec.backup.schedule and spec.backup.drill.schedule, parsed once per resolution (on first use). */
+  private volatile BackupSchedule backupSchedule;
 
-  /** With the built-in default images (the render CLI, validation). */
-  public ResolvedSpec(LoomioDeployment resource) {
-    this(resource, ImageDefaults.BUILT_IN);
+  private volatile BackupSchedule drillSchedule;
+
+  /**
+   * The one resolution of a LoomioDeployment: once per reconcile (with the default images the operator was
+   * configured with) and once per CLI render (with the images it was given, {@link ImageDefaults#BUILT_IN}
+   * otherwise), then passed down to validation, rendering, status, observers and metrics.
+   */
+  public static ResolvedSpec of(LoomioDeployment resource, ImageDefaults images) {
+    return new ResolvedSpec(resource, images);
   }
 
-  /** With the default images this operator was configured with. */
-  public ResolvedSpec(LoomioDeployment resource, ImageDefaults images) {
+  private ResolvedSpec(LoomioDeployment resource, ImageDefaults images) {
     this.images = Objects.requireNonNull(images, "images");
     this.name = Objects.requireNonNull(resource.getMetadata().getName(), "metadata.name");
+    this.resource = resource;
     this.namespace = resource.getMetadata().getNamespace();
     this.uid = resource.getMetadata().getUid();
     this.s = resource.getSpec() == null ? new LoomioDeploymentSpec() : resource.getSpec();
+  }
+
+  /** The resource as written (validation reads what was set, not what the defaults make of it). */
+  public LoomioDeployment resource() {
+    return resource;
   }
 
   public String name() {
@@ -576,7 +590,7 @@ public final class ResolvedSpec {
     String prefix = s3 == null ? null : or(s3.getPrefix(), namespace + "/" + name);
     return new Backup(
         or(b.getEnabled(), d.getEnabled()),
-        or(b.getSchedule(), d.getSchedule()),
+        backupScheduleText(),
         or(b.getTimeZone(), d.getTimeZone()),
         or(e.getMode(), BackupEncryptionSpec.Mode.PublicKey),
         e.getRecipientsSecretRef(),
@@ -621,9 +635,45 @@ public final class ResolvedSpec {
                 Names.backupKey(name), org.loomio.operator.secrets.GeneratedBackupKey.PRIVATE_KEY)
             : null;
     return new Drill(
-        b.enabled() && b.hasDestination() && or(d.getEnabled(), true),
-        or(d.getSchedule(), BackupDrillSpec.DEFAULT_SCHEDULE),
-        key);
+        b.enabled() && b.hasDestination() && or(d.getEnabled(), true), drillScheduleText(), key);
+  }
+
+  /**
+   * {@link Backup#schedule()} parsed (once per resolution): when backups run, their longest interval.
+   *
+   * @throws IllegalArgumentException why it is not a schedule (SpecValidator refuses such a spec)
+   */
+  public BackupSchedule backupSchedule() {
+    BackupSchedule parsed = backupSchedule;
+    if (parsed == null) {
+      parsed = BackupSchedule.parse(backupScheduleText());
+      backupSchedule = parsed;
+    }
+    return parsed;
+  }
+
+  /**
+   * {@link Drill#schedule()} parsed (once per resolution).
+   *
+   * @throws IllegalArgumentException why it is not a schedule (SpecValidator refuses such a spec)
+   */
+  public BackupSchedule drillSchedule() {
+    BackupSchedule parsed = drillSchedule;
+    if (parsed == null) {
+      parsed = BackupSchedule.parse(drillScheduleText());
+      drillSchedule = parsed;
+    }
+    return parsed;
+  }
+
+  private String backupScheduleText() {
+    return or(or(s.getBackup(), new BackupSpec()).getSchedule(), new BackupSpec().getSchedule());
+  }
+
+  private String drillScheduleText() {
+    BackupSpec spec = or(s.getBackup(), new BackupSpec());
+    return or(
+        or(spec.getDrill(), new BackupDrillSpec()).getSchedule(), BackupDrillSpec.DEFAULT_SCHEDULE);
   }
 
   /**

@@ -30,7 +30,7 @@ public final class StackRenderer {
       Credentials credentials,
       SecretDigests digests) {
     return render(
-        new RenderContext(new ResolvedSpec(resource, images), cluster, credentials, digests));
+        new RenderContext(ResolvedSpec.of(resource, images), cluster, credentials, digests));
   }
 
   /** Renders what a prepared context describes (the operator: keys and restore state included). */
@@ -46,7 +46,7 @@ public final class StackRenderer {
   /** Renders for printing with the given default images (what an operator configured so would apply). */
   public static Stack renderForDisplay(
       LoomioDeployment resource, ImageDefaults images, ClusterCapabilities cluster) {
-    ResolvedSpec spec = new ResolvedSpec(resource, images);
+    ResolvedSpec spec = ResolvedSpec.of(resource, images);
     RenderContext ctx = new RenderContext(
             spec, cluster, Credentials.placeholders(spec), SecretDigests.none())
         .withBackupPublicKey(BackupRecipientsConfigMap.PLACEHOLDER);

@@ -39,9 +39,10 @@ import java.util.function.ToDoubleFunction;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
-import org.loomio.operator.reconcile.Conditions;
-import org.loomio.operator.render.BackupSchedule;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
 
 /**
  * The operator's metrics (docs/operations.md, "Metrics"): JOSDK's own ({@code operator_sdk_*}), the JVM's, the
@@ -206,8 +207,14 @@ public final class OperatorMetrics {
 
   /** Records the stack's conditions and state from the status the operator just computed for it. */
   public void observed(LoomioDeployment resource, LoomioDeploymentStatus status) {
+    observed(ResolvedSpec.of(resource, ImageDefaults.BUILT_IN), status);
+  }
+
+  /** {@link #observed(LoomioDeployment, LoomioDeploymentStatus)} with the reconcile's resolved spec. */
+  public void observed(ResolvedSpec spec, LoomioDeploymentStatus status) {
+    LoomioDeployment resource = spec.resource();
     ResourceID id = ResourceID.fromResource(resource);
-    Snapshot snapshot = snapshot(resource, status);
+    Snapshot snapshot = snapshot(spec, status);
     StackSeries series = stacks.computeIfAbsent(id, k -> new StackSeries());
     synchronized (series) {
       series.snapshot.set(snapshot);
@@ -229,7 +236,8 @@ public final class OperatorMetrics {
     }
   }
 
-  private Snapshot snapshot(LoomioDeployment resource, LoomioDeploymentStatus status) {
+  private Snapshot snapshot(ResolvedSpec spec, LoomioDeploymentStatus status) {
+    LoomioDeployment resource = spec.resource();
     Instant created = instant(resource.getMetadata().getCreationTimestamp());
     Map<String, Condition> conditions = new LinkedHashMap<>();
     if (status.getConditions() != null) {
@@ -245,13 +253,13 @@ public final class OperatorMetrics {
     // spec.backup.enabled, as BackupsHealthy says; also where the cluster serves no CronJob
     // (APIMissing): such a
     // stack is never backed up on schedule, which is what the never-backed-up signal is for
-    boolean enabled = backupsReason != null && !Conditions.BACKUPS_DISABLED.equals(backupsReason);
+    boolean enabled = backupsReason != null
+        && !BackupsHealthyReason.BACKUPS_DISABLED.value().equals(backupsReason);
     Instant firstDue = null;
     Long maxAge = null;
     try {
-      ResolvedSpec spec = new ResolvedSpec(resource);
       if (enabled && lastBackup == null && created != null) {
-        firstDue = BackupSchedule.parse(spec.backup().schedule())
+        firstDue = spec.backupSchedule()
             .next(ZonedDateTime.ofInstant(created, ZoneId.of(spec.backup().timeZone())))
             .map(ZonedDateTime::toInstant)
             .orElse(null);

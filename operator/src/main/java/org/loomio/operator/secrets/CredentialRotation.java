@@ -55,8 +55,6 @@ public final class CredentialRotation {
   public static final String LAST_TOKEN_ANNOTATION = "loomio.org/last-rotation-token";
 
   static final String KEYS_ANNOTATION = "loomio.org/rotation-keys";
-  /** Degraded reason of a failed rotation. */
-  public static final String ROTATION_FAILED = "RotationFailed";
 
   /**
    * What this step did.

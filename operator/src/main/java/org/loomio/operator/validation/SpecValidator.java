@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.Cidrs;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
@@ -33,6 +34,7 @@ import org.loomio.operator.api.v1alpha1.StorageSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
 import org.loomio.operator.api.v1alpha1.WebSpec;
 import org.loomio.operator.api.v1alpha1.WorkerSpec;
+import org.loomio.operator.render.BackupSchedule;
 import org.loomio.operator.render.Quantities;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.upgrade.LoomioReleases;
@@ -57,17 +59,33 @@ public final class SpecValidator {
         resource, TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
   }
 
-  /** The spec's own rules, then what the operator's tenant policy refuses (images, pod options). */
+  /**
+   * The spec's own rules, then what the operator's tenant policy refuses (images, pod options). Resolves the
+   * spec with the policy's images, when it has a name; callers that have resolved it pass it instead.
+   */
   public static List<Violation> validate(LoomioDeployment resource, TenantPolicy policy) {
     java.util.Objects.requireNonNull(policy, "policy");
-    List<Violation> v = inputRules(resource);
+    boolean named = resource.getMetadata() != null && resource.getMetadata().getName() != null;
+    return validate(resource, named ? ResolvedSpec.of(resource, policy.images()) : null, policy);
+  }
+
+  /** {@link #validate(LoomioDeployment, TenantPolicy)} of a resolved spec (the reconciler's one resolution). */
+  public static List<Violation> validate(ResolvedSpec spec, TenantPolicy policy) {
+    java.util.Objects.requireNonNull(policy, "policy");
+    return validate(spec.resource(), spec, policy);
+  }
+
+  private static List<Violation> validate(
+      LoomioDeployment resource, ResolvedSpec spec, TenantPolicy policy) {
+    List<Violation> v = inputRules(resource, spec);
     if (resource.getSpec() != null) {
       TenantRules.check(resource.getSpec(), policy, v);
     }
     return v;
   }
 
-  private static List<Violation> inputRules(LoomioDeployment resource) {
+  /** @param spec the resolved spec; null when the resource has no name (a violation of its own) */
+  private static List<Violation> inputRules(LoomioDeployment resource, ResolvedSpec spec) {
     List<Violation> v = new ArrayList<>();
     String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
     if (name == null || name.isEmpty()) {
@@ -146,11 +164,15 @@ public final class SpecValidator {
     generatedSecrets(name, s, v);
     storageSizes(s, v);
     backup(
-        s, resource.getMetadata() == null ? null : resource.getMetadata().getNamespace(), name, v);
+        s,
+        spec,
+        resource.getMetadata() == null ? null : resource.getMetadata().getNamespace(),
+        name,
+        v);
     env(s, v);
-    resources(resource, s, v);
+    resources(spec, s, v);
     podLabels(s, v);
-    rotation(resource, s, v);
+    rotation(spec, s, v);
     return v;
   }
 
@@ -371,8 +393,7 @@ public final class SpecValidator {
   }
 
   /** spec.secrets.rotate: generated credentials only, only those the stack has, the VAPID pair only forced. */
-  private static void rotation(
-      LoomioDeployment resource, LoomioDeploymentSpec s, List<Violation> v) {
+  private static void rotation(ResolvedSpec spec, LoomioDeploymentSpec s, List<Violation> v) {
     var secrets = s.getSecrets();
     if (secrets == null || secrets.getRotate() == null) {
       return;
@@ -401,8 +422,8 @@ public final class SpecValidator {
           "spec.secrets.rotate.keys",
           org.loomio.operator.api.v1alpha1.RotationSpec.VAPID_NEEDS_FORCE));
     }
-    ResolvedSpec spec = new ResolvedSpec(resource);
-    List<String> stackKeys = org.loomio.operator.render.Credentials.requiredKeys(spec);
+    List<String> stackKeys = org.loomio.operator.render.Credentials.requiredKeys(
+        java.util.Objects.requireNonNull(spec, "metadata.name"));
     for (var key : rotate.getKeys()) {
       if (key != org.loomio.operator.api.v1alpha1.RotationSpec.Key.all
           && !stackKeys.contains(key.name())) {
@@ -462,14 +483,14 @@ public final class SpecValidator {
 
   /** The same rules as the CRD's for spec.backup, plus the cron syntax the CRD pattern only approximates. */
   private static void backup(
-      LoomioDeploymentSpec s, String namespace, String name, List<Violation> v) {
+      LoomioDeploymentSpec s, ResolvedSpec spec, String namespace, String name, List<Violation> v) {
     org.loomio.operator.api.v1alpha1.BackupSpec b = s.getBackup();
     if (b == null) {
       return;
     }
     if (b.getSchedule() != null) {
       try {
-        org.loomio.operator.render.BackupSchedule.parse(b.getSchedule());
+        parsed(spec, b.getSchedule(), ResolvedSpec::backupSchedule);
       } catch (IllegalArgumentException e) {
         v.add(
             new Violation(
@@ -481,7 +502,7 @@ public final class SpecValidator {
     String drillSchedule = b.getDrill() == null ? null : b.getDrill().getSchedule();
     if (drillSchedule != null) {
       try {
-        org.loomio.operator.render.BackupSchedule.parse(drillSchedule);
+        parsed(spec, drillSchedule, ResolvedSpec::drillSchedule);
       } catch (IllegalArgumentException e) {
         v.add(
             new Violation(
@@ -548,6 +569,19 @@ public final class SpecValidator {
    * and ending in the segments {@code <namespace>/<name>}, which no other stack's prefix ends in. Without a
    * namespace (render of a file without one), the name alone.
    */
+  /**
+   * A schedule the spec sets, parsed by its resolution (once per reconcile); a nameless resource has none, so
+   * its schedule is parsed here.
+   */
+  private static void parsed(
+      ResolvedSpec spec, String schedule, Function<ResolvedSpec, BackupSchedule> resolved) {
+    if (spec == null) {
+      BackupSchedule.parse(schedule);
+    } else {
+      resolved.apply(spec);
+    }
+  }
+
   static boolean ownPrefix(String prefix, String namespace, String name) {
     if (!prefix.matches(org.loomio.operator.api.v1alpha1.BackupS3Spec.PREFIX_PATTERN)
         || name == null) {
@@ -711,8 +745,7 @@ public final class SpecValidator {
     }
   }
 
-  private static void resources(
-      LoomioDeployment resource, LoomioDeploymentSpec s, List<Violation> v) {
+  private static void resources(ResolvedSpec spec, LoomioDeploymentSpec s, List<Violation> v) {
     if (s.getWeb() != null) {
       requestsWithinLimits("spec.web.resources", s.getWeb().getResources(), v);
     }
@@ -738,10 +771,9 @@ public final class SpecValidator {
           && r.getResources().getLimits() != null
           && r.getResources().getLimits().get("memory") != null
           && r.getMaxMemory() != null
-          && resource.getMetadata() != null
-          && resource.getMetadata().getName() != null) {
+          && spec != null) {
         long limitMi = Quantities.mebibytes(r.getResources().getLimits().get("memory"));
-        long maxMi = new ResolvedSpec(resource).redis().maxMemoryMi();
+        long maxMi = spec.redis().maxMemoryMi();
         if (maxMi >= limitMi) {
           v.add(new Violation(
               "spec.redis.embedded.maxMemory",

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.EdgeAnnotations;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
@@ -178,8 +179,8 @@ class EdgeAnnotationsTest {
       IngressSpec spec = resource.getSpec().getIngress();
       assertThat(EdgeAnnotations.traefik(spec))
           .as(ingress)
-          .isEqualTo(
-              new ResolvedSpec(resource).ingressController() == IngressSpec.Controller.TRAEFIK);
+          .isEqualTo(ResolvedSpec.of(resource, ImageDefaults.BUILT_IN).ingressController()
+              == IngressSpec.Controller.TRAEFIK);
     }
   }
 

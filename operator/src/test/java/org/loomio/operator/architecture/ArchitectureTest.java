@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
  *       paths), {@code backup} (the agent: it runs in backup pods, alone), {@code client};
  *   <li>{@code validation};
  *   <li>the pure render layer: {@code render}, {@code render.pod};
+ *   <li>{@code status}: the condition types and their reasons, which reconcile, its dependents and runtime's
+ *       metrics share (it imports none of them);
  *   <li>{@code secrets} (what the operator generates);
  *   <li>the controllers: {@code reconcile}, {@code reconcile.dependent}, {@code reconcile.thirdparty};
  *   <li>the entry points: {@code runtime}, {@code cli}.
@@ -37,6 +39,7 @@ class ArchitectureTest {
       List.of("api", "api.v1alpha1", "crd", "upgrade", "backup", "client"),
       List.of("validation"),
       List.of("render", "render.pod"),
+      List.of("status"),
       List.of("secrets"),
       List.of("reconcile", "reconcile.dependent", "reconcile.thirdparty"),
       List.of("runtime", "cli"));

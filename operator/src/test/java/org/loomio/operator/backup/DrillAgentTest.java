@@ -25,6 +25,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.BackupJob;
 import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
@@ -90,7 +91,7 @@ class DrillAgentTest {
   private static void dump(Path dump, Path facts) throws Exception {
     LoomioDeployment r = Fixtures.resource(STACK, "host: a.example.org");
     RenderContext ctx = new RenderContext(
-            new ResolvedSpec(r),
+            ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
             ClusterCapabilities.newest(),
             Fixtures.credentials(r),
             SecretDigests.none())

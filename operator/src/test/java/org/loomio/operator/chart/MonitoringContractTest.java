@@ -28,10 +28,11 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.SecretsStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.reconcile.Conditions;
 import org.loomio.operator.runtime.OperatorMetrics;
 import org.loomio.operator.runtime.OperatorRuntime;
 import org.loomio.operator.runtime.OperatorSettings;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -125,7 +126,11 @@ class MonitoringContractTest {
     }
     conditions.removeIf(c -> Conditions.BACKUPS_HEALTHY.equals(c.getType()));
     conditions.add(Conditions.of(
-        Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET, "m", 1));
+        Conditions.BACKUPS_HEALTHY,
+        Conditions.UNKNOWN,
+        BackupsHealthyReason.NO_BACKUP_YET.value(),
+        "m",
+        1));
     status.setConditions(conditions);
     SecretsStatus secrets = new SecretsStatus();
     secrets.setValueSince(Map.of("SECRET_KEY_BASE", "2026-01-01T00:00:00Z"));

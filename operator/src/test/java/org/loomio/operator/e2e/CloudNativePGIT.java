@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.Conditions;
-import org.loomio.operator.reconcile.StatusAggregator;
 import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 
 /**
@@ -88,7 +89,7 @@ class CloudNativePGIT {
       assertThat(api.getStatus()).isEqualTo("False");
       assertThat(api.getMessage()).contains("postgresql.cnpg.io/v1 Cluster");
       Condition ready = condition(now, Conditions.READY);
-      assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
+      assertThat(ready.getReason()).isEqualTo(ReadyReason.DATABASE_NOT_READY.value());
       assertThat(ready.getMessage()).contains("does not serve postgresql.cnpg.io/v1");
       assertThat(k.apps()
               .deployments()
@@ -133,7 +134,7 @@ class CloudNativePGIT {
         .containsEntry("enableSuperuserAccess", false);
     await().atMost(CONVERGE).untilAsserted(() -> {
       Condition ready = condition(get(ns), Conditions.READY);
-      assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
+      assertThat(ready.getReason()).isEqualTo(ReadyReason.DATABASE_NOT_READY.value());
       assertThat(ready.getMessage())
           .contains("waiting for the database")
           .contains("team-postgres-app");
@@ -226,7 +227,7 @@ class CloudNativePGIT {
       Condition ready = condition(now, Conditions.READY);
       assertThat(ready.getReason())
           .as("nothing runs pods on the rig: the migration is awaited")
-          .isEqualTo(Conditions.MIGRATION_PENDING);
+          .isEqualTo(ProgressingReason.MIGRATION_PENDING.value());
       assertThat(now.getStatus().getComponents().get("database").getReady()).isEqualTo(3);
       assertThat(condition(now, Conditions.DEGRADED).getStatus()).isEqualTo("False");
     });

@@ -43,14 +43,20 @@ import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
 import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
-import org.loomio.operator.reconcile.Conditions;
 import org.loomio.operator.reconcile.LoomioDeploymentReconciler;
 import org.loomio.operator.reconcile.ReferencedSecrets;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
+import org.loomio.operator.status.APIAvailableReason;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.HardeningChecklist;
 
@@ -168,7 +174,7 @@ class EndToEndIT {
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason())
           .as("nothing runs pods: the migration is awaited, and said so")
-          .isEqualTo(Conditions.MIGRATION_PENDING);
+          .isEqualTo(ProgressingReason.MIGRATION_PENDING.value());
       assertThat(ready.getMessage()).contains(expected.migrationJob()).contains("has not finished");
       assertThat(condition(now, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
       assertThat(condition(now, Conditions.DEGRADED).getStatus()).isEqualTo("False");
@@ -179,7 +185,8 @@ class EndToEndIT {
         assertThat(api.getStatus()).isEqualTo("False");
         expected.omissions().forEach(o -> assertThat(api.getMessage()).contains(o.api()));
         assertThat(events(ns))
-            .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.API_MISSING));
+            .anySatisfy(
+                e -> assertThat(e.getReason()).isEqualTo(APIAvailableReason.API_MISSING.value()));
         System.out.printf(
             "e2e: %s on v1.20: APIAvailable=False: %s%n", example.getFileName(), api.getMessage());
       } else {
@@ -340,7 +347,7 @@ class EndToEndIT {
       assertThat(degraded.getMessage()).contains("spec.web.replicas");
     });
     assertThat(events(ns))
-        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Conditions.INVALID_SPEC));
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(DegradedReason.INVALID_SPEC.value()));
     assertThat(versions(ns, name)).as("no owned object changed").isEqualTo(before);
     assertThat(rig.writesSince(mark, identity.user(), n -> n.equals(ns)))
         .allSatisfy(w -> assertThat(w.resource()).isEqualTo("loomiodeployments/status"));
@@ -520,7 +527,7 @@ class EndToEndIT {
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(now.getMetadata().getUid()));
     assertThat(condition(now, Conditions.BACKUPS_HEALTHY).getReason())
         .as("scheduled, no run yet (nothing runs pods here)")
-        .isEqualTo(Conditions.NO_BACKUP_YET);
+        .isEqualTo(BackupsHealthyReason.NO_BACKUP_YET.value());
     System.out.printf(
         "e2e: %s/%s-backup is a batch/v1beta1 CronJob on v1.20 (schedule '%s')%n",
         ns, name, schedule.getSpec().getSchedule());
@@ -706,7 +713,7 @@ class EndToEndIT {
           .satisfies(p -> assertThat(p.getMetadata().getAnnotations())
               .containsEntry("kubernetes.io/psp", "restricted"));
       assertThat(condition(get(ns, name), Conditions.READY).getReason())
-          .isEqualTo(Conditions.RESTORING);
+          .isEqualTo(ReadyReason.RESTORING.value());
     });
     System.out.printf(
         Locale.ROOT,
@@ -851,7 +858,8 @@ class EndToEndIT {
     mergePatch(ns, name, "{\"spec\":{\"web\":{\"replicas\":2},\"isolation\":true}}");
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       LoomioDeployment r = get(ns, name);
-      assertThat(condition(r, Conditions.DEGRADED).getReason()).isEqualTo(Conditions.INVALID_SPEC);
+      assertThat(condition(r, Conditions.DEGRADED).getReason())
+          .isEqualTo(DegradedReason.INVALID_SPEC.value());
       assertThat(condition(r, Conditions.ISOLATED).getStatus()).isEqualTo("True");
       assertThat(policyNames(ns, name)).containsExactly(deny);
       assertThat(replicas(ns, name).get(name + "-web")).isZero();
@@ -1047,7 +1055,7 @@ class EndToEndIT {
         Serialization.unmarshal(Serialization.asJson(doc), LoomioDeployment.class);
     // every Secret and ConfigMap the example references, with a value per key and its owner's
     // consent
-    for (var ref : ReferencedSecrets.refs(new ResolvedSpec(typed))) {
+    for (var ref : ReferencedSecrets.refs(ResolvedSpec.of(typed, ImageDefaults.BUILT_IN))) {
       String value = Base64.getEncoder().encodeToString(("e2e value of " + ref.key()).getBytes());
       if (ref.kind() == ReferencedSecrets.Kind.ConfigMap) {
         var existing = k.configMaps().inNamespace(ns).withName(ref.name()).get();

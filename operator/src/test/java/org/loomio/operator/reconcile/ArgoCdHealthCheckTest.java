@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.testing.Fixtures;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
@@ -146,8 +147,8 @@ class ArgoCdHealthCheckTest {
 
   @Test
   void aBlockedOrFailingStackIsDegradedWithTheReason() throws IOException {
-    Health invalid = health(with(
-        StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.host: not a host", T0)));
+    Health invalid = health(with(StatusAggregator.blocked(
+        resource, DegradedReason.INVALID_SPEC.value(), "spec.host: not a host", T0)));
     assertThat(invalid.status()).isEqualTo("Degraded");
     assertThat(invalid.message()).isEqualTo("InvalidSpec: spec.host: not a host");
     Health failed =

@@ -12,8 +12,11 @@ import org.loomio.operator.api.v1alpha1.BackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.APIAvailableReason;
+import org.loomio.operator.status.BackupsHealthyReason;
 import org.loomio.operator.testing.Fixtures;
 
 /** BackupsHealthy and status.backup from what backup pods' termination messages say. */
@@ -59,7 +62,7 @@ class BackupObserverTest {
       LoomioDeployment r, List<Pod> pods, String now) {
     return BackupObserver.observe(
         r,
-        new ResolvedSpec(r),
+        ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
         ClusterCapabilities.newest(),
         pods,
         Instant.parse(now),
@@ -70,10 +73,10 @@ class BackupObserverTest {
   void aFreshStackWaitsForItsFirstBackupThenIsOverdue() {
     LoomioDeployment r = resource("host: a.example.org");
     assertThat(observe(r, List.of(), "2026-11-20T12:00:00Z").reason())
-        .isEqualTo(Conditions.NO_BACKUP_YET);
+        .isEqualTo(BackupsHealthyReason.NO_BACKUP_YET.value());
     BackupObserver.BackupState late = observe(r, List.of(), "2026-11-23T12:00:00Z");
     assertThat(late.conditionStatus()).isEqualTo("False");
-    assertThat(late.reason()).isEqualTo(Conditions.BACKUP_OVERDUE);
+    assertThat(late.reason()).isEqualTo(BackupsHealthyReason.BACKUP_OVERDUE.value());
   }
 
   @Test
@@ -92,7 +95,7 @@ class BackupObserverTest {
                 List.of(success("2026-11-22T03:18:00Z", "team-20261122T031700Z")),
                 "2026-11-25T12:00:00Z")
             .reason())
-        .isEqualTo(Conditions.BACKUP_OVERDUE);
+        .isEqualTo(BackupsHealthyReason.BACKUP_OVERDUE.value());
   }
 
   @Test
@@ -112,7 +115,7 @@ class BackupObserverTest {
             "2026-11-22T03:18:00Z",
             "{\"backup\":null,\"complete\":false,\"error\":\"S3: access denied\"}")),
         "2026-11-22T04:00:00Z");
-    assertThat(s.reason()).isEqualTo(Conditions.BACKUP_FAILED);
+    assertThat(s.reason()).isEqualTo(BackupsHealthyReason.BACKUP_FAILED.value());
     assertThat(s.message()).contains("S3: access denied");
     assertThat(s.status().getLastSuccessfulBackup()).isEqualTo("team-20261121T031700Z");
     assertThat(s.status().getLastFailureMessage()).isEqualTo("S3: access denied");
@@ -147,28 +150,28 @@ class BackupObserverTest {
                 List.of(),
                 "2026-11-22T04:00:00Z")
             .reason())
-        .isEqualTo(Conditions.BACKUPS_DISABLED);
+        .isEqualTo(BackupsHealthyReason.BACKUPS_DISABLED.value());
     LoomioDeployment r = resource("host: a.example.org");
     assertThat(BackupObserver.observe(
                 r,
-                new ResolvedSpec(r),
+                ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
                 new ClusterCapabilities(1, 25, java.util.Set.of()),
                 List.of(),
                 Instant.parse("2026-11-22T04:00:00Z"),
                 java.util.function.UnaryOperator.identity())
             .reason())
         .as("neither batch/v1 nor batch/v1beta1 CronJob")
-        .isEqualTo(Conditions.API_MISSING);
+        .isEqualTo(APIAvailableReason.API_MISSING.value());
     assertThat(BackupObserver.observe(
                 r,
-                new ResolvedSpec(r),
+                ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
                 ClusterCapabilities.forVersion("1.20"),
                 List.of(),
                 Instant.parse("2026-11-22T04:00:00Z"),
                 java.util.function.UnaryOperator.identity())
             .reason())
         .as("1.20: the schedule is a batch/v1beta1 CronJob")
-        .isNotEqualTo(Conditions.API_MISSING);
+        .isNotEqualTo(APIAvailableReason.API_MISSING.value());
   }
 
   @Test
@@ -184,7 +187,7 @@ class BackupObserverTest {
         List.of());
     BackupObserver.BackupState s = BackupObserver.observe(
         r,
-        new ResolvedSpec(r),
+        ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
         ClusterCapabilities.newest(),
         List.of(pod(
             "dump",
@@ -235,13 +238,13 @@ class BackupObserverTest {
     List<Pod> backups = List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z"));
     // weekly drills: two weeks from creation are allowed before the first pass
     assertThat(observe(r, backups, "2026-12-03T12:00:00Z").reason())
-        .isEqualTo(Conditions.BACKUP_SUCCEEDED);
+        .isEqualTo(BackupsHealthyReason.BACKUP_SUCCEEDED.value());
     BackupObserver.BackupState never = observe(
         r,
         List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z")),
         "2026-12-06T12:00:00Z");
     assertThat(never.conditionStatus()).isEqualTo("False");
-    assertThat(never.reason()).isEqualTo(Conditions.DRILL_OVERDUE);
+    assertThat(never.reason()).isEqualTo(BackupsHealthyReason.DRILL_OVERDUE.value());
     assertThat(never.message()).contains("no restore drill has passed since the stack was created");
 
     List<Pod> passed = List.of(backups.get(0), drill("2026-11-29T04:50:00Z", PASSED));
@@ -254,7 +257,7 @@ class BackupObserverTest {
             success("2026-12-14T03:18:00Z", "team-20261214T031700Z"),
             drill("2026-11-29T04:50:00Z", PASSED)),
         "2026-12-14T12:00:00Z");
-    assertThat(late.reason()).isEqualTo(Conditions.DRILL_OVERDUE);
+    assertThat(late.reason()).isEqualTo(BackupsHealthyReason.DRILL_OVERDUE.value());
     assertThat(late.message()).contains("no restore drill has passed since 2026-11-29T04:50:00Z");
   }
 
@@ -269,21 +272,21 @@ class BackupObserverTest {
                 "2026-12-06T12:00:00Z")
             .reason())
         .as("no decryption key in the cluster: no drill, nothing overdue")
-        .isEqualTo(Conditions.BACKUP_SUCCEEDED);
+        .isEqualTo(BackupsHealthyReason.BACKUP_SUCCEEDED.value());
     LoomioDeployment off = resource("host: a.example.org\nbackup: {drill: {enabled: false}}");
     assertThat(observe(
                 off,
                 List.of(success("2026-12-06T03:18:00Z", "team-20261206T031700Z")),
                 "2026-12-06T12:00:00Z")
             .reason())
-        .isEqualTo(Conditions.BACKUP_SUCCEEDED);
+        .isEqualTo(BackupsHealthyReason.BACKUP_SUCCEEDED.value());
     LoomioDeployment r = resource("host: a.example.org");
     assertThat(observe(
                 r,
                 List.of(success("2026-12-01T03:18:00Z", "team-20261201T031700Z")),
                 "2026-12-06T12:00:00Z")
             .reason())
-        .isEqualTo(Conditions.BACKUP_OVERDUE);
+        .isEqualTo(BackupsHealthyReason.BACKUP_OVERDUE.value());
   }
 
   @Test
@@ -299,7 +302,7 @@ class BackupObserverTest {
             drill("2026-12-06T04:50:00Z", older)),
         "2026-12-06T12:00:00Z");
     assertThat(s.conditionStatus()).isEqualTo("False");
-    assertThat(s.reason()).isEqualTo(Conditions.DRILL_FAILED);
+    assertThat(s.reason()).isEqualTo(BackupsHealthyReason.DRILL_FAILED.value());
     assertThat(s.message())
         .contains("restored backup team-20261205T031700Z, older than backup team-20261206T031700Z");
     // a backup that completed after the drill had started is the next drill's

@@ -30,6 +30,10 @@ import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.render.Labels;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -164,7 +168,7 @@ class BackupsOnMockServerTest {
               .get())
           .isNotNull();
       assertThat(condition("bk", "team", Conditions.BACKUPS_HEALTHY).getReason())
-          .isEqualTo(Conditions.NO_BACKUP_YET);
+          .isEqualTo(BackupsHealthyReason.NO_BACKUP_YET.value());
       assertThat(cluster.client().v1().events().inNamespace("bk").list().getItems())
           .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupKeyGenerated"))
           .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupSigningKeyGenerated"));
@@ -259,7 +263,8 @@ class BackupsOnMockServerTest {
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(condition(ns, "team", Conditions.DEGRADED))
             .isNotNull()
-            .satisfies(c -> assertThat(c.getReason()).isEqualTo(Conditions.NAME_CONFLICT)));
+            .satisfies(
+                c -> assertThat(c.getReason()).isEqualTo(DegradedReason.NAME_CONFLICT.value())));
     LoomioBackup backup = new LoomioBackup();
     backup.getMetadata().setName("grab");
     backup.getMetadata().setNamespace(ns);
@@ -556,7 +561,7 @@ class BackupsOnMockServerTest {
       assertThat(condition("rs", "team", Conditions.READY))
           .isNotNull()
           .satisfies(c -> assertThat(c.getStatus() + " " + c.getReason())
-              .isEqualTo("True " + Conditions.ALL_READY));
+              .isEqualTo("True " + ReadyReason.ALL_COMPONENTS_READY.value()));
     });
     String postgresPassword = secretValue("rs", "team-secrets", "POSTGRES_PASSWORD");
 
@@ -578,7 +583,7 @@ class BackupsOnMockServerTest {
             .isZero();
       }
       assertThat(condition("rs", "team", Conditions.READY).getReason())
-          .isEqualTo(Conditions.RESTORING);
+          .isEqualTo(ReadyReason.RESTORING.value());
     });
     // one restore at a time
     restore("rs", "r2");
@@ -965,7 +970,7 @@ class BackupsOnMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       cluster.runControllers(ns, "team");
       assertThat(condition(ns, "team", Conditions.READY).getReason())
-          .isEqualTo(Conditions.ALL_READY);
+          .isEqualTo(ReadyReason.ALL_COMPONENTS_READY.value());
     });
     LoomioRestore r = new LoomioRestore();
     r.getMetadata().setName("r1");

@@ -15,6 +15,7 @@ import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 import org.loomio.operator.render.CloudNativePGClusters;
 import org.loomio.operator.render.CloudNativePGSettings;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.RenderContext.DatabaseReadiness;
 import org.loomio.operator.render.ResolvedSpec;
@@ -28,7 +29,7 @@ class CloudNativePGDatabaseTest {
   private static ResolvedSpec spec(String database) {
     var r = Fixtures.resource("team", "host: a.example.org\n" + database);
     r.getMetadata().setUid("stack-uid");
-    return new ResolvedSpec(r);
+    return ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
   }
 
   private static CloudNativePGCluster cluster(String uid, Map<String, Object> status) {

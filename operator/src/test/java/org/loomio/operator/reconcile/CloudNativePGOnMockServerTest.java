@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 import org.loomio.operator.render.Labels;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -63,7 +66,7 @@ class CloudNativePGOnMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       Condition ready = condition(ns, "team", Conditions.READY);
       assertThat(ready).isNotNull();
-      assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
+      assertThat(ready.getReason()).isEqualTo(ReadyReason.DATABASE_NOT_READY.value());
       assertThat(ready.getMessage()).contains("team-postgres-app").contains("team-postgres-ca");
       assertThat(replicas(ns)).containsEntry("team-web", 0).containsEntry("team-worker", 0);
       assertThat(jobs(ns)).isEmpty();
@@ -86,7 +89,7 @@ class CloudNativePGOnMockServerTest {
       assertThat(replicas(ns)).containsEntry("team-web", 1).containsEntry("team-worker", 1);
       assertThat(jobs(ns)).as("the migration waits for the primary").isEmpty();
       Condition ready = condition(ns, "team", Conditions.READY);
-      assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
+      assertThat(ready.getReason()).isEqualTo(ReadyReason.DATABASE_NOT_READY.value());
       assertThat(ready.getMessage()).contains("no ready primary").contains("Setting up primary");
     });
     Deployment web = cluster
@@ -119,7 +122,7 @@ class CloudNativePGOnMockServerTest {
       Condition ready = condition(ns, "team", Conditions.READY);
       assertThat(ready.getStatus() + " " + ready.getReason())
           .as(ready.getMessage())
-          .isEqualTo("True " + Conditions.ALL_READY);
+          .isEqualTo("True " + ReadyReason.ALL_COMPONENTS_READY.value());
       assertThat(cluster
               .get(ns, "team")
               .getStatus()
@@ -147,7 +150,7 @@ class CloudNativePGOnMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       Condition ready = condition(ns, "team", Conditions.READY);
       assertThat(ready.getStatus()).isEqualTo("False");
-      assertThat(ready.getReason()).isEqualTo(StatusAggregator.DATABASE_NOT_READY);
+      assertThat(ready.getReason()).isEqualTo(ReadyReason.DATABASE_NOT_READY.value());
       assertThat(ready.getMessage()).contains("Failing over").contains("2/3");
       assertThat(cluster
               .get(ns, "team")
@@ -182,7 +185,7 @@ class CloudNativePGOnMockServerTest {
     patch(ns, "team", "{\"spec\":{\"database\":{\"cloudNativePG\":{\"version\":18}}}}");
     await().atMost(WAIT).untilAsserted(() -> {
       Condition degraded = condition(ns, "team", Conditions.DEGRADED);
-      assertThat(degraded.getReason()).isEqualTo(Conditions.INVALID_SPEC);
+      assertThat(degraded.getReason()).isEqualTo(DegradedReason.INVALID_SPEC.value());
       assertThat(degraded.getMessage())
           .startsWith("spec.database.cloudNativePG.version:")
           .contains("postgres_upgrades");
@@ -190,7 +193,7 @@ class CloudNativePGOnMockServerTest {
     patch(ns, "team", "{\"spec\":{\"database\":{\"cloudNativePG\":null,\"embedded\":{}}}}");
     await().atMost(WAIT).untilAsserted(() -> {
       Condition degraded = condition(ns, "team", Conditions.DEGRADED);
-      assertThat(degraded.getReason()).isEqualTo(Conditions.INVALID_SPEC);
+      assertThat(degraded.getReason()).isEqualTo(DegradedReason.INVALID_SPEC.value());
       assertThat(degraded.getMessage())
           .startsWith("spec.database:")
           .contains("cloudNativePG")
@@ -254,7 +257,7 @@ class CloudNativePGOnMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       Condition degraded = condition(ns, "team", Conditions.DEGRADED);
       assertThat(degraded).isNotNull();
-      assertThat(degraded.getReason()).isEqualTo(Conditions.NAME_CONFLICT);
+      assertThat(degraded.getReason()).isEqualTo(DegradedReason.NAME_CONFLICT.value());
       assertThat(degraded.getMessage())
           .contains("Secret team-postgres-app")
           .contains("owner reference");

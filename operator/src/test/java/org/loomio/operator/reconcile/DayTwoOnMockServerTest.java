@@ -33,6 +33,12 @@ import org.loomio.operator.api.v1alpha1.UpgradeStatus;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.IsolatedReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
+import org.loomio.operator.status.SecretsFreshReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -123,7 +129,7 @@ class DayTwoOnMockServerTest {
       assertThat(isolated.getMessage()).contains("isolated since").contains("team-default-deny");
       assertThat(cluster.get("iso", "team").getStatus().getIsolatedSince()).isNotNull();
       assertThat(condition("iso", "team", Conditions.READY).getReason())
-          .isEqualTo(StatusAggregator.ISOLATED);
+          .isEqualTo(IsolatedReason.ISOLATED.value());
       assertThat(condition("iso", "team", Conditions.BACKUPS_HEALTHY).getReason())
           .isEqualTo("BackupsPaused");
       assertThat(events("iso")).contains("Warning Isolated");
@@ -178,7 +184,7 @@ class DayTwoOnMockServerTest {
           .isFalse();
       Condition isolated = condition("iso", "team", Conditions.ISOLATED);
       assertThat(isolated.getStatus() + " " + isolated.getReason())
-          .isEqualTo("False " + StatusAggregator.ISOLATION_LIFTED);
+          .isEqualTo("False " + IsolatedReason.ISOLATION_LIFTED.value());
       assertThat(cluster.get("iso", "team").getStatus().getIsolatedSince()).isNull();
       assertThat(events("iso")).contains("Normal IsolationLifted");
     });
@@ -200,7 +206,7 @@ class DayTwoOnMockServerTest {
     patch("isobad", "team", "{\"spec\":{\"worker\":{\"replicas\":3},\"isolation\":true}}");
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(condition("isobad", "team", Conditions.DEGRADED).getReason())
-          .isEqualTo(Conditions.INVALID_SPEC);
+          .isEqualTo(DegradedReason.INVALID_SPEC.value());
       assertThat(policies("isobad")).containsExactly("team-default-deny");
       assertThat(replicas("isobad"))
           .containsEntry("team-web", 0)
@@ -233,7 +239,7 @@ class DayTwoOnMockServerTest {
 
     // the spec fixed (still isolated): the normal render holds the same quarantine
     patch("isobad", "team", "{\"spec\":{\"worker\":{\"replicas\":1}}}");
-    awaitCondition("isobad", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    awaitCondition("isobad", Conditions.DEGRADED, "False", DegradedReason.AS_EXPECTED.value());
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(policies("isobad")).containsExactly("team-default-deny");
       assertThat(replicas("isobad")).containsEntry("team-web", 0);
@@ -281,7 +287,7 @@ class DayTwoOnMockServerTest {
             .isNotNull()
             .satisfies(u -> assertThat(u.getPhase()).isEqualTo(UpgradeStatus.Phase.CheckingGate)));
     fail("up", gate, "check", "3 anonymous stance polls remain");
-    awaitCondition("up", Conditions.DEGRADED, "True", UpgradeGuard.GATE_FAILED);
+    awaitCondition("up", Conditions.DEGRADED, "True", DegradedReason.UPGRADE_GATE_FAILED.value());
     assertThat(condition("up", "team", Conditions.DEGRADED).getMessage())
         .contains("3 anonymous stance polls remain");
     assertThat(backups("up")).as("no backup before the gate passed").isEmpty();
@@ -314,7 +320,7 @@ class DayTwoOnMockServerTest {
       assertThat(upgrade("up").getPhase()).isEqualTo(UpgradeStatus.Phase.BackingUp);
       assertThat(upgrade("up").getBackup()).isEqualTo(pre.getMetadata().getName());
       assertThat(condition("up", "team", Conditions.PROGRESSING).getReason())
-          .isEqualTo(UpgradeGuard.UPGRADING);
+          .isEqualTo(ProgressingReason.UPGRADING.value());
     });
     assertThat(migrationJobs("up"))
         .as("only the 3.2 migration so far")
@@ -335,8 +341,8 @@ class DayTwoOnMockServerTest {
           .containsEntry("team-hocuspocus", 0)
           .containsEntry("team-redis", 1);
       assertThat(condition("up", "team", Conditions.READY).getReason())
-          .isEqualTo(UpgradeGuard.MAINTENANCE_WINDOW);
-      assertThat(events("up")).contains("Warning " + UpgradeGuard.MAINTENANCE_WINDOW);
+          .isEqualTo(ReadyReason.MAINTENANCE_WINDOW.value());
+      assertThat(events("up")).contains("Warning " + ReadyReason.MAINTENANCE_WINDOW.value());
     });
     assertThat(migrationJobs("up"))
         .as("no migration before the pods are gone")
@@ -371,7 +377,7 @@ class DayTwoOnMockServerTest {
         migrate,
         "migrate",
         "== 20261101 AddThings: migrating\nPG::Error near " + secretKeyBase + "\nrake aborted!");
-    awaitCondition("up", Conditions.DEGRADED, "True", Conditions.MIGRATION_FAILED);
+    awaitCondition("up", Conditions.DEGRADED, "True", DegradedReason.MIGRATION_FAILED.value());
     // the failed pod's log arrives through its own informer, and the condition and the upgrade's
     // phase may land
     // in different status writes: wait for all of them
@@ -433,7 +439,7 @@ class DayTwoOnMockServerTest {
         .containsEntry("team-worker", 1)
         .containsEntry("team-hocuspocus", 1);
     assertThat(image("patch", "team-web")).isEqualTo("loomio/loomio:3.5.1");
-    assertThat(events("patch")).doesNotContain("Warning " + UpgradeGuard.MAINTENANCE_WINDOW);
+    assertThat(events("patch")).doesNotContain("Warning " + ReadyReason.MAINTENANCE_WINDOW.value());
 
     complete("patch", migrate);
     await().atMost(WAIT).untilAsserted(() -> {
@@ -477,9 +483,9 @@ class DayTwoOnMockServerTest {
     assertThat(events("roles")).contains("Normal SuperuserPasswordGenerated");
 
     // the migration waits for the role setup
-    awaitCondition("roles", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
+    awaitCondition("roles", Conditions.READY, "False", ProgressingReason.MIGRATION_PENDING.value());
     cluster.runWorkloads("roles", "team");
-    awaitCondition("roles", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
+    awaitCondition("roles", Conditions.READY, "False", ProgressingReason.MIGRATION_PENDING.value());
     assertThat(migrationJobs("roles"))
         .as("no migration before the role setup succeeded")
         .isEmpty();
@@ -491,7 +497,7 @@ class DayTwoOnMockServerTest {
         roles,
         "setup-roles",
         "could not set the password " + password + " of loomio (see the log)");
-    awaitCondition("roles", Conditions.DEGRADED, "True", Conditions.ROLE_SETUP_FAILED);
+    awaitCondition("roles", Conditions.DEGRADED, "True", DegradedReason.ROLE_SETUP_FAILED.value());
     Condition degraded = condition("roles", "team", Conditions.DEGRADED);
     assertThat(degraded.getMessage())
         .contains(roles.getMetadata().getName())
@@ -750,7 +756,7 @@ class DayTwoOnMockServerTest {
         "age",
         "team",
         "{\"spec\":{\"secrets\":{\"rotate\":{\"token\":\"v\",\"keys\":[\"VAPID_PUBLIC_KEY\"]}}}}");
-    awaitCondition("age", Conditions.DEGRADED, "True", Conditions.INVALID_SPEC);
+    awaitCondition("age", Conditions.DEGRADED, "True", DegradedReason.INVALID_SPEC.value());
     assertThat(condition("age", "team", Conditions.DEGRADED).getMessage()).contains("force");
     assertThat(secretValues("age", "team-secrets")).isEqualTo(before);
     patch("age", "team", "{\"spec\":{\"secrets\":{\"rotate\":null}}}");
@@ -765,21 +771,23 @@ class DayTwoOnMockServerTest {
       return s;
     });
     patch("age", "team", "{\"spec\":{\"secrets\":{\"maxAgeDays\":90}}}");
-    awaitCondition("age", Conditions.SECRETS_FRESH, "False", StatusAggregator.ROTATION_DUE);
+    awaitCondition(
+        "age", Conditions.SECRETS_FRESH, "False", SecretsFreshReason.ROTATION_DUE.value());
     assertThat(condition("age", "team", Conditions.SECRETS_FRESH).getMessage())
         .contains("DEVISE_SECRET")
         .doesNotContain("VAPID")
         .doesNotContain("SECRET_KEY_BASE");
     await()
         .atMost(WAIT)
-        .untilAsserted(
-            () -> assertThat(events("age")).contains("Warning " + StatusAggregator.ROTATION_DUE));
+        .untilAsserted(() -> assertThat(events("age"))
+            .contains("Warning " + SecretsFreshReason.ROTATION_DUE.value()));
 
     patch(
         "age",
         "team",
         "{\"spec\":{\"secrets\":{\"rotate\":{\"token\":\"r1\",\"keys\":[\"DEVISE_SECRET\"]}}}}");
-    awaitCondition("age", Conditions.SECRETS_FRESH, "True", StatusAggregator.WITHIN_MAX_AGE);
+    awaitCondition(
+        "age", Conditions.SECRETS_FRESH, "True", SecretsFreshReason.WITHIN_MAX_AGE.value());
     assertThat(secretValues("age", "team-secrets").get("DEVISE_SECRET"))
         .isNotEqualTo(before.get("DEVISE_SECRET"));
   }
@@ -839,7 +847,7 @@ class DayTwoOnMockServerTest {
       assertThat(c).isNotNull();
       assertThat(c.getStatus() + " " + c.getReason())
           .as(c.getMessage())
-          .isEqualTo("True " + Conditions.ALL_READY);
+          .isEqualTo("True " + ReadyReason.ALL_COMPONENTS_READY.value());
     });
   }
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.Labels;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -230,13 +232,13 @@ class DrillsOnMockServerTest {
       assertThat(d.getLastPassedTime()).as("the last pass is kept").isEqualTo(passedAt.toString());
       Condition healthy = condition("drills", "team", Conditions.BACKUPS_HEALTHY);
       assertThat(healthy.getStatus()).isEqualTo(Conditions.FALSE);
-      assertThat(healthy.getReason()).isEqualTo(Conditions.DRILL_FAILED);
+      assertThat(healthy.getReason()).isEqualTo(BackupsHealthyReason.DRILL_FAILED.value());
       assertThat(healthy.getMessage())
           .contains("failed at check rowCounts")
           .doesNotContain(password);
       assertThat(cluster.client().v1().events().inNamespace("drills").list().getItems())
           .anySatisfy(e -> {
-            assertThat(e.getReason()).isEqualTo(Conditions.DRILL_FAILED);
+            assertThat(e.getReason()).isEqualTo(BackupsHealthyReason.DRILL_FAILED.value());
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getMessage()).contains("failed at check rowCounts");
           })
@@ -302,7 +304,7 @@ class DrillsOnMockServerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(lastDrill("early", "team").getFailedCheck()).isEqualTo("backup");
       assertThat(condition("early", "team", Conditions.BACKUPS_HEALTHY).getReason())
-          .isEqualTo(Conditions.DRILL_FAILED);
+          .isEqualTo(BackupsHealthyReason.DRILL_FAILED.value());
     });
 
     Instant v = u.plusSeconds(10);

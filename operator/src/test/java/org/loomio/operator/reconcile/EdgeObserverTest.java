@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.status.Conditions;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -73,7 +76,8 @@ class EdgeObserverTest {
     Stack stack = Fixtures.render(resource, cluster);
     List<HasMetadata> seen = new java.util.ArrayList<>(stack.all(Ingress.class));
     seen.addAll(stack.all(HTTPRoute.class));
-    return EdgeObserver.observe(resource, stack, cluster, context(seen), null);
+    return EdgeObserver.observe(
+        ResolvedSpec.of(resource, ImageDefaults.BUILT_IN), stack, cluster, context(seen), null);
   }
 
   @Test

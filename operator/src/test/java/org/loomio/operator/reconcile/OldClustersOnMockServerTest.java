@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.status.APIAvailableReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -82,7 +85,9 @@ class OldClustersOnMockServerTest {
           .doesNotContain("policy/v1 ");
       Condition backups = condition("old", Conditions.BACKUPS_HEALTHY);
       assertThat(backups).isNotNull();
-      assertThat(backups.getReason()).as(backups.getMessage()).isNotEqualTo(Conditions.API_MISSING);
+      assertThat(backups.getReason())
+          .as(backups.getMessage())
+          .isNotEqualTo(APIAvailableReason.API_MISSING.value());
     });
     assertThat(cluster.writes())
         .as("nothing written to an API 1.20 does not serve")
@@ -104,7 +109,7 @@ class OldClustersOnMockServerTest {
     patch("oldiso", "{\"spec\":{\"worker\":{\"replicas\":3},\"isolation\":true}}");
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(condition("oldiso", Conditions.DEGRADED).getReason())
-          .isEqualTo(Conditions.INVALID_SPEC);
+          .isEqualTo(DegradedReason.INVALID_SPEC.value());
       assertThat(cronJob("oldiso").getSpec().getSuspend()).isTrue();
       assertThat(condition("oldiso", Conditions.ISOLATED).getStatus()).isEqualTo("True");
     });

@@ -24,12 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
 import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.MailDeliveryReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 import org.loomio.operator.testing.Normalized;
@@ -85,7 +91,7 @@ class OperatorOnMockServerTest {
   /** The stack the operator should have applied, rendered from the credentials it generated. */
   private static Stack expected(String ns, String name) {
     LoomioDeployment r = cluster.get(ns, name);
-    ResolvedSpec spec = new ResolvedSpec(r);
+    ResolvedSpec spec = ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
     Secret generated = cluster
         .client()
         .secrets()
@@ -131,7 +137,7 @@ class OperatorOnMockServerTest {
       assertThat(c).as(Conditions.READY).isNotNull();
       assertThat(c.getStatus() + " " + c.getReason())
           .as(c.getMessage())
-          .isEqualTo("True " + Conditions.ALL_READY);
+          .isEqualTo("True " + ReadyReason.ALL_COMPONENTS_READY.value());
     });
   }
 
@@ -224,9 +230,14 @@ class OperatorOnMockServerTest {
             org.loomio.operator.render.Ownership.OWNER_UID,
             created.getMetadata().getUid());
 
-    awaitCondition("create", "team", Conditions.READY, "False", Conditions.MIGRATION_PENDING);
     awaitCondition(
-        "create", "team", Conditions.MAIL_DELIVERY, "False", Conditions.SMTP_NOT_CONFIGURED);
+        "create", "team", Conditions.READY, "False", ProgressingReason.MIGRATION_PENDING.value());
+    awaitCondition(
+        "create",
+        "team",
+        Conditions.MAIL_DELIVERY,
+        "False",
+        MailDeliveryReason.SMTP_NOT_CONFIGURED.value());
     awaitReady("create", "team");
     LoomioDeployment done = cluster.get("create", "team");
     assertThat(done.getStatus().getComponents().get("web").getReady()).isEqualTo(1);
@@ -308,7 +319,8 @@ class OperatorOnMockServerTest {
                 .getSpec()
                 .getReplicas())
             .isEqualTo(2));
-    awaitCondition("change", "team", Conditions.PROGRESSING, "True", Conditions.ROLLING_OUT);
+    awaitCondition(
+        "change", "team", Conditions.PROGRESSING, "True", ProgressingReason.ROLLING_OUT.value());
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(changed(before, cluster.versions("change")))
@@ -485,7 +497,8 @@ class OperatorOnMockServerTest {
   void anInvalidSpecIsReportedAndChangesNothing() {
     create("invalid", "team", "host: team.example.org");
     awaitConverged("invalid", "team");
-    awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    awaitCondition(
+        "invalid", "team", Conditions.DEGRADED, "False", DegradedReason.AS_EXPECTED.value());
     Map<String, String> before = cluster.versions("invalid");
     // the mock server has no admission (no schema, no CEL): exactly the case the operator's own
     // check covers
@@ -502,7 +515,8 @@ class OperatorOnMockServerTest {
         });
     // the status is the reconcile's last write: once it says InvalidSpec, that reconcile has
     // applied what it would
-    awaitCondition("invalid", "team", Conditions.DEGRADED, "True", Conditions.INVALID_SPEC);
+    awaitCondition(
+        "invalid", "team", Conditions.DEGRADED, "True", DegradedReason.INVALID_SPEC.value());
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(condition("invalid", "team", Conditions.DEGRADED).getMessage())
           .contains("spec.worker.replicas");
@@ -529,7 +543,8 @@ class OperatorOnMockServerTest {
           r.getSpec().getWorker().setReplicas(1);
           return r;
         });
-    awaitCondition("invalid", "team", Conditions.DEGRADED, "False", Conditions.AS_EXPECTED);
+    awaitCondition(
+        "invalid", "team", Conditions.DEGRADED, "False", DegradedReason.AS_EXPECTED.value());
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(cluster
@@ -561,7 +576,8 @@ class OperatorOnMockServerTest {
     r.getMetadata().setNamespace("refs");
     r.getMetadata().setGeneration(null);
     cluster.client().resource(r).create();
-    awaitCondition("refs", "team", Conditions.DEGRADED, "True", Conditions.MISSING_SECRET_KEY);
+    awaitCondition(
+        "refs", "team", Conditions.DEGRADED, "True", DegradedReason.MISSING_SECRET_KEY.value());
     assertThat(condition("refs", "team", Conditions.DEGRADED).getMessage())
         .isEqualTo(
             "spec.secrets.existingSecret: Secret mine has no keys DEVISE_SECRET, RAILS_INBOUND_EMAIL_PASSWORD,"
@@ -575,7 +591,8 @@ class OperatorOnMockServerTest {
     smtp.getMetadata().setNamespace("refs");
     smtp.getMetadata().setGeneration(null);
     cluster.client().resource(smtp).create();
-    awaitCondition("refs", "mail", Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
+    awaitCondition(
+        "refs", "mail", Conditions.DEGRADED, "True", DegradedReason.SECRET_NOT_FOUND.value());
     assertThat(condition("refs", "mail", Conditions.DEGRADED).getMessage())
         .isEqualTo("spec.smtp.passwordSecretRef: Secret smtp does not exist in namespace refs");
   }
@@ -592,9 +609,11 @@ class OperatorOnMockServerTest {
         Fixtures.appliedIn(Fixtures.examplesDir().resolve("production.yaml"), "prod");
     cluster.client().resource(r).create();
     String name = r.getMetadata().getName();
-    awaitCondition("prod", name, Conditions.DEGRADED, "True", Conditions.SECRET_NOT_FOUND);
+    awaitCondition(
+        "prod", name, Conditions.DEGRADED, "True", DegradedReason.SECRET_NOT_FOUND.value());
     String message = condition("prod", name, Conditions.DEGRADED).getMessage();
-    List<ReferencedSecrets.Ref> refs = ReferencedSecrets.refs(new ResolvedSpec(r));
+    List<ReferencedSecrets.Ref> refs =
+        ReferencedSecrets.refs(ResolvedSpec.of(r, ImageDefaults.BUILT_IN));
     List<String> secrets =
         refs.stream().map(ReferencedSecrets.Ref::secret).distinct().toList();
     assertThat(secrets)

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.Component;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -48,7 +50,7 @@ class ReferencedSecretsTest {
     LoomioDeployment r = Fixtures.resource("team", yaml);
     r.getMetadata().setNamespace("ns");
     r.getMetadata().setUid("uid-team");
-    return new ResolvedSpec(r);
+    return ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
   }
 
   private static ReferencedSecrets.Lookup lookup(ResolvedSpec spec, boolean requireConsent) {
@@ -85,7 +87,7 @@ class ReferencedSecretsTest {
         backup: {encryption: {recipientsConfigMapRef: {name: keys, key: keys.asc}}}
         """);
     var lookup = lookup(spec, true);
-    assertThat(lookup.problemReason()).hasValue(Conditions.SECRET_NOT_FOUND);
+    assertThat(lookup.problemReason()).hasValue(DegradedReason.SECRET_NOT_FOUND.value());
     assertThat(lookup.problem())
         .hasValue("spec.secretEnv[1].secretKeyRef: Secret sentry does not exist in namespace ns."
             + " spec.storage.s3.credentialsSecretRef: Secret s3 has no key secret-access-key."
@@ -109,7 +111,7 @@ class ReferencedSecretsTest {
     ResolvedSpec spec = spec(
         "host: a.example.org\nsecretEnv: [{name: X_TOKEN_FILE, secretKeyRef: {name: victim, key: nope}}]");
     var lookup = lookup(spec, true);
-    assertThat(lookup.problemReason()).hasValue(Conditions.CONSENT_REQUIRED);
+    assertThat(lookup.problemReason()).hasValue(DegradedReason.CONSENT_REQUIRED.value());
     assertThat(lookup.problem().orElseThrow()).doesNotContain("has no key");
   }
 
@@ -163,7 +165,7 @@ class ReferencedSecretsTest {
             new org.loomio.operator.api.v1alpha1.SecretKeyRef("other-backup-key", "private.asc"))),
         ReferencedSecrets.ownedBy("team", "uid-team"),
         true);
-    assertThat(theirs.problemReason()).hasValue(Conditions.CONSENT_REQUIRED);
+    assertThat(theirs.problemReason()).hasValue(DegradedReason.CONSENT_REQUIRED.value());
   }
 
   private static void generated(String name, String stack, String uid, String consent) {
@@ -208,7 +210,7 @@ class ReferencedSecretsTest {
         List.of("team-backup-key", "team-secrets-rotation", "other-backup-key", "other-secrets")) {
       var field =
           lookup(new ReferencedSecrets.Ref("spec.secretEnv[0].secretKeyRef", name, "private.asc"));
-      assertThat(field.problemReason()).as(name).hasValue(Conditions.INVALID_SPEC);
+      assertThat(field.problemReason()).as(name).hasValue(DegradedReason.INVALID_SPEC.value());
       assertThat(field.secrets()).as("never read into the render").isEmpty();
       assertThat(field.problem().orElseThrow())
           .as(name)
@@ -238,14 +240,14 @@ class ReferencedSecretsTest {
         .isEmpty();
     assertThat(lookup(key.apply("other-backup-key")).problemReason())
         .as("another stack's, unmarked")
-        .hasValue(Conditions.CONSENT_REQUIRED);
+        .hasValue(DegradedReason.CONSENT_REQUIRED.value());
     generated("other-backup-key", "other", "uid-other", "team");
     assertThat(lookup(key.apply("other-backup-key")).findings())
         .as("another stack's, marked for this one")
         .isEmpty();
     assertThat(lookup(key.apply("other-secrets")).problemReason())
         .as("credentials, whatever the mark")
-        .hasValue(Conditions.INVALID_SPEC);
+        .hasValue(DegradedReason.INVALID_SPEC.value());
   }
 
   @Test
@@ -259,7 +261,8 @@ class ReferencedSecretsTest {
         .as("not there yet: the Edge condition says so")
         .isEmpty();
     secret("team-tls", null, "tls.crt");
-    assertThat(lookup(manual, true).problemReason()).hasValue(Conditions.CONSENT_REQUIRED);
+    assertThat(lookup(manual, true).problemReason())
+        .hasValue(DegradedReason.CONSENT_REQUIRED.value());
     // with an issuer cert-manager writes it for the stack's Certificate: checked as a name
     // (NameConflicts)
     assertThat(ReferencedSecrets.refs(

@@ -19,6 +19,13 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.status.APIAvailableReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.MailDeliveryReason;
+import org.loomio.operator.status.NetworkPoliciesReason;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 
 class StatusAggregatorTest {
@@ -91,12 +98,12 @@ class StatusAggregatorTest {
     assertThat(s.getComponents().get("web").getReady()).isZero();
     Condition ready = condition(s, Conditions.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo(Conditions.MIGRATION_PENDING);
+    assertThat(ready.getReason()).isEqualTo(ProgressingReason.MIGRATION_PENDING.value());
     assertThat(ready.getMessage()).contains(stack.migrationJob()).contains("has not started a pod");
     assertThat(condition(s, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
     assertThat(condition(s, Conditions.DEGRADED).getStatus()).isEqualTo("False");
     assertThat(condition(s, Conditions.MAIL_DELIVERY).getReason())
-        .isEqualTo(Conditions.SMTP_NOT_CONFIGURED);
+        .isEqualTo(MailDeliveryReason.SMTP_NOT_CONFIGURED.value());
     assertThat(condition(s, Conditions.API_AVAILABLE).getStatus()).isEqualTo("True");
     assertThat(s.getConditions())
         .extracting(Condition::getType)
@@ -136,8 +143,9 @@ class StatusAggregatorTest {
         new StatusAggregator.Observed(old.deployments(), old.statefulSets(), Optional.of(migrated)),
         T0);
     assertThat(condition(s, Conditions.READY).getReason())
-        .isEqualTo(Conditions.WORKLOADS_NOT_READY);
-    assertThat(condition(s, Conditions.PROGRESSING).getReason()).isEqualTo(Conditions.ROLLING_OUT);
+        .isEqualTo(ReadyReason.WORKLOADS_NOT_READY.value());
+    assertThat(condition(s, Conditions.PROGRESSING).getReason())
+        .isEqualTo(ProgressingReason.ROLLING_OUT.value());
     assertThat(s.getComponents().get("web").getReady())
         .as("old pods do not count")
         .isZero();
@@ -152,7 +160,7 @@ class StatusAggregatorTest {
     LoomioDeploymentStatus pending = StatusAggregator.applied(
         stone, s, new StatusAggregator.Observed(Map.of(), Map.of(), Optional.empty()), T0);
     assertThat(condition(pending, Conditions.READY).getReason())
-        .isEqualTo(StatusAggregator.MIGRATE_ONLY);
+        .isEqualTo(ReadyReason.MIGRATE_ONLY.value());
     assertThat(condition(pending, Conditions.READY).getMessage())
         .contains("stay at zero")
         .contains(s.migrationJob());
@@ -171,7 +179,7 @@ class StatusAggregatorTest {
         .contains("Set spec.image.tag to 2.15.4 next");
     assertThat(condition(migrated, Conditions.PROGRESSING).getStatus() + " "
             + condition(migrated, Conditions.PROGRESSING).getReason())
-        .isEqualTo("False " + StatusAggregator.MIGRATE_ONLY);
+        .isEqualTo("False " + ReadyReason.MIGRATE_ONLY.value());
     assertThat(condition(migrated, Conditions.DEGRADED).getStatus()).isEqualTo("False");
   }
 
@@ -195,7 +203,7 @@ class StatusAggregatorTest {
         T0);
     assertThat(condition(s, Conditions.DEGRADED).getStatus()).isEqualTo("True");
     assertThat(condition(s, Conditions.DEGRADED).getReason())
-        .isEqualTo(Conditions.MIGRATION_FAILED);
+        .isEqualTo(DegradedReason.MIGRATION_FAILED.value());
     assertThat(condition(s, Conditions.DEGRADED).getMessage())
         .contains("BackoffLimitExceeded")
         .contains("kubectl logs job/" + stack.migrationJob());
@@ -219,8 +227,8 @@ class StatusAggregatorTest {
   void blockedKeepsWhatWasObservedAndIsNotReady() {
     resource.setStatus(StatusAggregator.applied(resource, stack, allReady(stack), T0));
     resource.getMetadata().setGeneration(2L);
-    LoomioDeploymentStatus s =
-        StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T1);
+    LoomioDeploymentStatus s = StatusAggregator.blocked(
+        resource, DegradedReason.INVALID_SPEC.value(), "spec.web.replicas: bad", T1);
     assertThat(s.getObservedGeneration()).isEqualTo(2L);
     assertThat(s.getImage()).isEqualTo("loomio/loomio:3.5");
     assertThat(s.getComponents().get("web").getReady()).isEqualTo(1);
@@ -237,8 +245,8 @@ class StatusAggregatorTest {
    */
   @Test
   void readySaysNothingWasAppliedYetWhenNoSpecEverWas() {
-    LoomioDeploymentStatus first =
-        StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "spec.web.replicas: bad", T0);
+    LoomioDeploymentStatus first = StatusAggregator.blocked(
+        resource, DegradedReason.INVALID_SPEC.value(), "spec.web.replicas: bad", T0);
     assertThat(condition(first, Conditions.READY).getMessage())
         .isEqualTo(
             "generation 1 is not applied (see the"
@@ -247,7 +255,8 @@ class StatusAggregatorTest {
     resource.setStatus(first);
     resource.getMetadata().setGeneration(2L);
     assertThat(condition(
-                StatusAggregator.blocked(resource, Conditions.SECRET_NOT_FOUND, "x", T1),
+                StatusAggregator.blocked(
+                    resource, DegradedReason.SECRET_NOT_FOUND.value(), "x", T1),
                 Conditions.READY)
             .getMessage())
         .contains("nothing of this stack has been applied yet")
@@ -256,7 +265,7 @@ class StatusAggregatorTest {
     resource.setStatus(StatusAggregator.applied(resource, stack, allReady(stack), T0));
     resource.getMetadata().setGeneration(3L);
     assertThat(condition(
-                StatusAggregator.blocked(resource, Conditions.INVALID_SPEC, "x", T1),
+                StatusAggregator.blocked(resource, DegradedReason.INVALID_SPEC.value(), "x", T1),
                 Conditions.READY)
             .getMessage())
         .isEqualTo(
@@ -286,13 +295,13 @@ class StatusAggregatorTest {
     LoomioDeploymentStatus s = StatusAggregator.applied(scaled, old, nothingRuns(), T0);
     Condition api = condition(s, Conditions.API_AVAILABLE);
     assertThat(api.getStatus()).isEqualTo("False");
-    assertThat(api.getReason()).isEqualTo(Conditions.API_MISSING);
+    assertThat(api.getReason()).isEqualTo(APIAvailableReason.API_MISSING.value());
     // 1.20 holds the budgets as policy/v1beta1, but not the field that keeps an unhealthy pod
     // evictable
     assertThat(api.getMessage()).contains("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy");
     assertThat(condition(s, Conditions.READY).getReason())
         .as("APIAvailable does not affect Ready")
-        .isEqualTo(Conditions.MIGRATION_PENDING);
+        .isEqualTo(ProgressingReason.MIGRATION_PENDING.value());
   }
 
   @Test
@@ -309,29 +318,34 @@ class StatusAggregatorTest {
 
   @Test
   void networkPoliciesSayWhereAnAddressIsAssumedAndHowToGiveItsRange() {
-    var spec = new org.loomio.operator.render.ResolvedSpec(Fixtures.resource("team", """
+    var spec = org.loomio.operator.render.ResolvedSpec.of(
+        Fixtures.resource("team", """
         host: a.example.org
         database: {external: {host: pg.example.org, passwordSecretRef: {name: pg, key: password}, version: 16}}
-        """));
+        """), org.loomio.operator.render.ImageDefaults.BUILT_IN);
     Condition assumed = StatusAggregator.networkPolicies(spec, 3L);
     assertThat(assumed.getStatus()).isEqualTo("Unknown");
-    assertThat(assumed.getReason()).isEqualTo(Conditions.PUBLIC_ADDRESSES_ASSUMED);
+    assertThat(assumed.getReason())
+        .isEqualTo(NetworkPoliciesReason.PUBLIC_ADDRESSES_ASSUMED.value());
     assertThat(assumed.getMessage())
         .contains("pg.example.org:5432")
         .contains("spec.networkPolicy.egress.database");
     assertThat(assumed.getObservedGeneration()).isEqualTo(3L);
 
     Condition pinned = StatusAggregator.networkPolicies(
-        new org.loomio.operator.render.ResolvedSpec(
-            Fixtures.resource("team", "host: a.example.org")),
+        org.loomio.operator.render.ResolvedSpec.of(
+            Fixtures.resource("team", "host: a.example.org"),
+            org.loomio.operator.render.ImageDefaults.BUILT_IN),
         1L);
     assertThat(pinned.getStatus() + " " + pinned.getReason())
-        .isEqualTo("True " + Conditions.AS_SPECIFIED);
+        .isEqualTo("True " + NetworkPoliciesReason.AS_SPECIFIED.value());
 
     Condition off = StatusAggregator.networkPolicies(
-        new org.loomio.operator.render.ResolvedSpec(
-            Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}")),
+        org.loomio.operator.render.ResolvedSpec.of(
+            Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}"),
+            org.loomio.operator.render.ImageDefaults.BUILT_IN),
         1L);
-    assertThat(off.getStatus() + " " + off.getReason()).isEqualTo("False " + Conditions.DISABLED);
+    assertThat(off.getStatus() + " " + off.getReason())
+        .isEqualTo("False " + NetworkPoliciesReason.DISABLED.value());
   }
 }

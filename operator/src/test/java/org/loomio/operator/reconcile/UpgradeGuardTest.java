@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.MigratedStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.ProgressingReason;
 import org.loomio.operator.testing.Fixtures;
 
 /** The upgrade decisions that the mock-server test does not walk through. */
@@ -26,7 +30,8 @@ class UpgradeGuardTest {
       LoomioDeploymentStatus previous,
       Map<String, Job> jobs,
       boolean backupsPossible) {
-    ResolvedSpec resolved = new ResolvedSpec(Fixtures.resource("team", spec));
+    ResolvedSpec resolved =
+        ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN);
     return UpgradeGuard.decide(
         resolved,
         new UpgradeGuard.Observed(previous, jobs, List.of(), Map.of(), backupsPossible),
@@ -40,7 +45,8 @@ class UpgradeGuardTest {
       Map<String, Job> jobs,
       boolean backupsPossible,
       List<Deployment> deployments) {
-    ResolvedSpec resolved = new ResolvedSpec(Fixtures.resource("team", spec));
+    ResolvedSpec resolved =
+        ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN);
     return UpgradeGuard.decide(
         resolved,
         new UpgradeGuard.Observed(
@@ -119,7 +125,8 @@ class UpgradeGuardTest {
   void withoutBackupsTheUpgradeWaitsUnlessTheUserWaivesTheBackup() {
     var d = decide("host: a.example.org\nimage: {tag: \"3.5\"}", migrated("3.4"), Map.of(), false);
     assertThat(d.problem())
-        .hasValueSatisfying(p -> assertThat(p.reason()).isEqualTo(UpgradeGuard.NEEDS_BACKUP));
+        .hasValueSatisfying(
+            p -> assertThat(p.reason()).isEqualTo(DegradedReason.UPGRADE_NEEDS_BACKUP.value()));
     assertThat(d.migration().tag()).as("no migration").isEqualTo("3.4");
     assertThat(d.upgrade().getPhase()).isEqualTo(UpgradeStatus.Phase.Waiting);
 
@@ -299,8 +306,9 @@ class UpgradeGuardTest {
 
   @Test
   void aRestoreLiftsTheGuardUntilTheRestoredDatabaseIsMigratedAgain() {
-    ResolvedSpec resolved =
-        new ResolvedSpec(Fixtures.resource("team", "host: a.example.org\nimage: {tag: \"3.4\"}"));
+    ResolvedSpec resolved = ResolvedSpec.of(
+        Fixtures.resource("team", "host: a.example.org\nimage: {tag: \"3.4\"}"),
+        ImageDefaults.BUILT_IN);
     var d = UpgradeGuard.decide(
         resolved,
         new UpgradeGuard.Observed(
@@ -368,12 +376,16 @@ class UpgradeGuardTest {
     old.setImage("loomio/loomio:3.55");
     old.setVersion("3.55");
     old.setConditions(List.of(Conditions.of(
-        Conditions.PROGRESSING, Conditions.TRUE, Conditions.MIGRATION_PENDING, "m", 1)));
+        Conditions.PROGRESSING,
+        Conditions.TRUE,
+        ProgressingReason.MIGRATION_PENDING.value(),
+        "m",
+        1)));
     assertThat(UpgradeGuard.migratedBefore(old))
         .as("a mistyped first tag is no version to guard")
         .isNull();
-    old.setConditions(List.of(
-        Conditions.of(Conditions.PROGRESSING, Conditions.FALSE, Conditions.STABLE, "s", 1)));
+    old.setConditions(List.of(Conditions.of(
+        Conditions.PROGRESSING, Conditions.FALSE, ProgressingReason.STABLE.value(), "s", 1)));
     assertThat(UpgradeGuard.migratedBefore(old).getVersion()).isEqualTo("3.55");
   }
 }

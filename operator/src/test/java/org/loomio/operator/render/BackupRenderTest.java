@@ -25,7 +25,7 @@ import org.loomio.operator.validation.SpecValidator;
 class BackupRenderTest {
 
   private static RenderContext ctx(LoomioDeployment r, ClusterCapabilities cluster) {
-    ResolvedSpec spec = new ResolvedSpec(r);
+    ResolvedSpec spec = ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
     return new RenderContext(spec, cluster, Fixtures.credentials(r), SecretDigests.none())
         .withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n...");
   }
@@ -222,7 +222,7 @@ class BackupRenderTest {
     }
     // the CA Secret is a reference like any other: it needs the stack's consent
     assertThat(org.loomio.operator.reconcile.ReferencedSecrets.refs(
-            new ResolvedSpec(Fixtures.resource("team", spec))))
+            ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN)))
         .anySatisfy(r ->
             assertThat(r.toString()).contains("spec.backup.s3.caSecretRef").contains("minio-ca"));
   }

@@ -99,7 +99,7 @@ class BackupScriptsTest {
 
   private static RenderContext ctx(LoomioDeployment r) {
     return new RenderContext(
-            new ResolvedSpec(r),
+            ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
             ClusterCapabilities.newest(),
             Fixtures.credentials(r),
             SecretDigests.none())

@@ -222,7 +222,8 @@ class CloudNativePGRenderTest {
         .as("web, worker, their wait-for-migrations, the migration, the backup dump")
         .isGreaterThanOrEqualTo(5);
     // never a copy in the operator's own Secret
-    assertThat(Credentials.requiredKeys(new ResolvedSpec(Fixtures.resource("team", SPEC))))
+    assertThat(Credentials.requiredKeys(
+            ResolvedSpec.of(Fixtures.resource("team", SPEC), ImageDefaults.BUILT_IN)))
         .doesNotContain(Credentials.POSTGRES_PASSWORD);
   }
 

@@ -32,7 +32,7 @@ class DayTwoRenderTest {
 
   private static Stack render(String spec, java.util.function.UnaryOperator<RenderContext> with) {
     LoomioDeployment r = Fixtures.resource("team", spec);
-    ResolvedSpec resolved = new ResolvedSpec(r);
+    ResolvedSpec resolved = ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
     return StackRenderer.render(with.apply(new RenderContext(
             resolved, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.none())
         .withBackupPublicKey("KEY")));

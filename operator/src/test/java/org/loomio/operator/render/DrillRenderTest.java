@@ -29,7 +29,7 @@ class DrillRenderTest {
   private static Stack render(String spec) {
     LoomioDeployment r = Fixtures.resource("team", spec);
     return StackRenderer.render(new RenderContext(
-            new ResolvedSpec(r),
+            ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
             ClusterCapabilities.newest(),
             Fixtures.credentials(r),
             SecretDigests.none())

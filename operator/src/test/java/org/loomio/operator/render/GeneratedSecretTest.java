@@ -12,7 +12,7 @@ class GeneratedSecretTest {
 
   @Test
   void holdsTheGivenValuesAndNoOwner() {
-    ResolvedSpec spec = new ResolvedSpec(Fixtures.minimal("team"));
+    ResolvedSpec spec = ResolvedSpec.of(Fixtures.minimal("team"), ImageDefaults.BUILT_IN);
     Secret s = GeneratedSecret.render(spec, Map.of("SECRET_KEY_BASE", "abc"));
     assertThat(s.getMetadata().getName()).isEqualTo("team-secrets");
     assertThat(s.getType()).isEqualTo("Opaque");
@@ -29,7 +29,8 @@ class GeneratedSecretTest {
     Secret s = stack.get(Secret.class, "team-secrets").orElseThrow();
     assertThat(s.getData()).isNullOrEmpty();
     assertThat(s.getStringData())
-        .containsOnlyKeys(Credentials.requiredKeys(new ResolvedSpec(r)).toArray(String[]::new));
+        .containsOnlyKeys(Credentials.requiredKeys(ResolvedSpec.of(r, ImageDefaults.BUILT_IN))
+            .toArray(String[]::new));
     assertThat(s.getStringData().values()).containsOnly(Credentials.PLACEHOLDER);
   }
 

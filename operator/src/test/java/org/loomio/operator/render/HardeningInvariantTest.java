@@ -180,9 +180,9 @@ class HardeningInvariantTest {
         LoomioDeployment resource = Fixtures.appliedIn(path, "loomio");
         ClusterCapabilities cluster = ClusterCapabilities.newest();
         Stack stack = Fixtures.render(resource, cluster);
-        boolean pinned = new ResolvedSpec(resource).loomioDigestPinned()
-            && !new ResolvedSpec(resource).redis().embedded()
-            && !new ResolvedSpec(resource).database().embedded();
+        boolean pinned = ResolvedSpec.of(resource, ImageDefaults.BUILT_IN).loomioDigestPinned()
+            && !ResolvedSpec.of(resource, ImageDefaults.BUILT_IN).redis().embedded()
+            && !ResolvedSpec.of(resource, ImageDefaults.BUILT_IN).database().embedded();
         assertThat(HardeningChecklist.check(stack, cluster, pinned))
             .as(path.toString())
             .isEmpty();

@@ -59,11 +59,11 @@ class ImageDefaultsTest {
 
   @Test
   void theSpecWinsAndADefaultDigestNeverSticksToAnotherImage() {
-    ResolvedSpec tagOnly = new ResolvedSpec(
+    ResolvedSpec tagOnly = ResolvedSpec.of(
         Fixtures.resource("team", "host: a.example.org\nimage: {tag: \"3.6\"}"), MIRROR);
     assertThat(tagOnly.loomioImage()).isEqualTo("registry.example.org:5000/mirror/loomio:3.6");
     assertThat(tagOnly.loomioPullPolicy()).isEqualTo("IfNotPresent");
-    ResolvedSpec own = new ResolvedSpec(
+    ResolvedSpec own = ResolvedSpec.of(
         Fixtures.resource(
             "team",
             "host: a.example.org\nimage: {repository: example/loomio, tag: \"3.5\"}\n"

@@ -9,7 +9,8 @@ import org.loomio.operator.testing.Fixtures;
 class LoomioSettingsTest {
 
   private static Map<String, String> settings(String spec) {
-    return LoomioSettings.of(new ResolvedSpec(Fixtures.resource("team", spec)));
+    return LoomioSettings.of(
+        ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN));
   }
 
   @Test

@@ -188,7 +188,8 @@ class NetworkPoliciesTest {
   }
 
   private static List<String> assumptions(String spec) {
-    return NetworkPolicies.assumptions(new ResolvedSpec(Fixtures.resource("team", spec)));
+    return NetworkPolicies.assumptions(
+        ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN));
   }
 
   private static final String EXTERNAL_DB =
@@ -300,10 +301,11 @@ class NetworkPoliciesTest {
             "prometheus -> cnpg-instance TCP/9187", "cnpg-instance -> api-server TCP/443")
         .contains("cnpg-operator -> cnpg-instance TCP/8000", "web -> cnpg-instance TCP/5432");
     assertThat(NetworkPolicies.assumptions(
-            new ResolvedSpec(Fixtures.resource("team", spec)), CloudNativePGSettings.DEFAULTS))
+            ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN),
+            CloudNativePGSettings.DEFAULTS))
         .containsExactly(NetworkPolicies.API_SERVER_UNKNOWN);
     assertThat(NetworkPolicies.assumptions(
-            new ResolvedSpec(Fixtures.resource("team", spec)), settings))
+            ResolvedSpec.of(Fixtures.resource("team", spec), ImageDefaults.BUILT_IN), settings))
         .isEmpty();
     // the continuous backup's bucket, from the instances only
     Set<String> withBackup = matrix(

@@ -13,7 +13,7 @@ class ResolvedSpecTest {
 
   @Test
   void absentMeansDefault() {
-    ResolvedSpec s = new ResolvedSpec(Fixtures.minimal("team"));
+    ResolvedSpec s = ResolvedSpec.of(Fixtures.minimal("team"), ImageDefaults.BUILT_IN);
     assertThat(s.hocuspocusHost()).isEqualTo("hocuspocus.team.example.org");
     assertThat(s.loomioImage()).isEqualTo("loomio/loomio:3.5");
     assertThat(s.loomioPullPolicy()).isEqualTo("IfNotPresent");
@@ -35,7 +35,7 @@ class ResolvedSpecTest {
   void explicitNullsAreDefaultsToo() {
     LoomioDeployment r = Fixtures.resource(
         "team", "host: a.example.org\nweb: null\nimage: {tag: null}\nredis: {mode: null}");
-    ResolvedSpec s = new ResolvedSpec(r);
+    ResolvedSpec s = ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
     assertThat(s.web().replicas()).isEqualTo(1);
     assertThat(s.loomioTag()).isEqualTo("3.5");
     assertThat(s.redis().embedded()).isTrue();
@@ -43,12 +43,15 @@ class ResolvedSpecTest {
 
   @Test
   void aDigestPinsAndPullsAlways() {
-    ResolvedSpec s = new ResolvedSpec(Fixtures.resource(
-        "team", "host: a.example.org\nimage: {digest: sha256:" + "a".repeat(64) + "}"));
+    ResolvedSpec s = ResolvedSpec.of(
+        Fixtures.resource(
+            "team", "host: a.example.org\nimage: {digest: sha256:" + "a".repeat(64) + "}"),
+        ImageDefaults.BUILT_IN);
     assertThat(s.loomioImage()).isEqualTo("loomio/loomio:3.5@sha256:" + "a".repeat(64));
     assertThat(s.loomioPullPolicy()).isEqualTo("Always");
-    assertThat(new ResolvedSpec(
-                Fixtures.resource("team", "host: a.example.org\nimage: {pullPolicy: Always}"))
+    assertThat(ResolvedSpec.of(
+                Fixtures.resource("team", "host: a.example.org\nimage: {pullPolicy: Always}"),
+                ImageDefaults.BUILT_IN)
             .loomioPullPolicy())
         .isEqualTo("Always");
   }
@@ -106,28 +109,35 @@ class ResolvedSpecTest {
 
   @Test
   void theTlsSecretIsTheStacksOwnOnlyWhenItIsNamedAfterTheStack() {
-    ResolvedSpec byDefault = new ResolvedSpec(Fixtures.resource(
-        "team",
-        "host: a.example.org\ningress: {className: nginx, tls: {clusterIssuer: letsencrypt}}"));
+    ResolvedSpec byDefault = ResolvedSpec.of(
+        Fixtures.resource(
+            "team",
+            "host: a.example.org\ningress: {className: nginx, tls: {clusterIssuer: letsencrypt}}"),
+        ImageDefaults.BUILT_IN);
     assertThat(byDefault.tlsSecretName())
         .isEqualTo("team-tls")
         .isEqualTo(byDefault.ownTlsSecretName());
     assertThat(byDefault.tlsSecretIsOwn()).isTrue();
-    assertThat(new ResolvedSpec(Fixtures.resource(
-                "team",
-                "host: a.example.org\ningress: {className: nginx, tls: {secretName: team-tls}}"))
+    assertThat(ResolvedSpec.of(
+                Fixtures.resource(
+                    "team",
+                    "host: a.example.org\ningress: {className: nginx, tls: {secretName: team-tls}}"),
+                ImageDefaults.BUILT_IN)
             .tlsSecretIsOwn())
         .isTrue();
-    ResolvedSpec foreign = new ResolvedSpec(
+    ResolvedSpec foreign = ResolvedSpec.of(
         Fixtures.resource(
             "team",
-            "host: a.example.org\ningress: {className: nginx, tls: {secretName: shop-tls, clusterIssuer: letsencrypt}}"));
+            "host: a.example.org\ningress: {className: nginx, tls: {secretName: shop-tls, clusterIssuer: letsencrypt}}"),
+        ImageDefaults.BUILT_IN);
     assertThat(foreign.tlsSecretName()).isEqualTo("shop-tls");
     assertThat(foreign.tlsSecretIsOwn()).isFalse();
-    assertThat(new ResolvedSpec(Fixtures.resource(
-                "team",
-                "host: a.example.org\ningress: {className: nginx,"
-                    + " tls: {secretName: team-tls-old}}"))
+    assertThat(ResolvedSpec.of(
+                Fixtures.resource(
+                    "team",
+                    "host: a.example.org\ningress: {className: nginx,"
+                        + " tls: {secretName: team-tls-old}}"),
+                ImageDefaults.BUILT_IN)
             .tlsSecretIsOwn())
         .as("a prefix is not the name")
         .isFalse();

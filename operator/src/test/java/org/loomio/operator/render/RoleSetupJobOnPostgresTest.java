@@ -301,7 +301,7 @@ class RoleSetupJobOnPostgresTest {
   /** The container of the rendered Job, executed here with the environment its pod would have. */
   private Run run(PostgresServer pg, Path bin) throws Exception {
     var resource = Fixtures.minimal("team");
-    ResolvedSpec spec = new ResolvedSpec(resource);
+    ResolvedSpec spec = ResolvedSpec.of(resource, ImageDefaults.BUILT_IN);
     RenderContext ctx = new RenderContext(
         spec, ClusterCapabilities.newest(), Credentials.placeholders(spec), SecretDigests.none());
     Container c = RoleSetupJob.render(ctx)

@@ -36,7 +36,10 @@ class RoleSetupJobTest {
 
   private static RenderContext ctx(LoomioDeployment r, SecretDigests digests) {
     return new RenderContext(
-        new ResolvedSpec(r), ClusterCapabilities.newest(), Fixtures.credentials(r), digests);
+        ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
+        ClusterCapabilities.newest(),
+        Fixtures.credentials(r),
+        digests);
   }
 
   private static Stack render(LoomioDeployment r, UnaryOperator<RenderContext> more) {
@@ -108,9 +111,9 @@ class RoleSetupJobTest {
     LoomioDeployment r = Fixtures.minimal("team");
     byte[] key = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     String offline = RoleSetupJob.name(new RenderContext(
-        new ResolvedSpec(r),
+        ResolvedSpec.of(r, ImageDefaults.BUILT_IN),
         ClusterCapabilities.newest(),
-        Credentials.placeholders(new ResolvedSpec(r)),
+        Credentials.placeholders(ResolvedSpec.of(r, ImageDefaults.BUILT_IN)),
         SecretDigests.none()));
     assertThat(RoleSetupJob.name(ctx(r, SecretDigests.keyed(key, List.of(superuser("one"))))))
         .isEqualTo(offline);
@@ -163,11 +166,11 @@ class RoleSetupJobTest {
     try (var files = java.nio.file.Files.list(Fixtures.examplesDir())) {
       for (var path : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
         LoomioDeployment r = Fixtures.appliedIn(path, "loomio");
-        if (new ResolvedSpec(r).database().embedded()) {
+        if (ResolvedSpec.of(r, ImageDefaults.BUILT_IN).database().embedded()) {
           embedded.add(path.getFileName() + ":");
         }
         RenderContext c = ctx(r, SecretDigests.none());
-        if (new ResolvedSpec(r).database().embedded()) {
+        if (ResolvedSpec.of(r, ImageDefaults.BUILT_IN).database().embedded()) {
           // a rotation Job exists only for the embedded database's password
           c.withRotation(new RotationJob.Rotation("t", "u"));
         }

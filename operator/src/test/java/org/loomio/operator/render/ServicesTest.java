@@ -53,7 +53,8 @@ class ServicesTest {
     assertThat(headless.getSpec().getPorts()).isEqualTo(clients.getSpec().getPorts());
     assertThat(headless.getMetadata().getLabels())
         .isEqualTo(clients.getMetadata().getLabels());
-    assertThat(new ResolvedSpec(Fixtures.resource("team", "host: a.example.org"))
+    assertThat(ResolvedSpec.of(
+                Fixtures.resource("team", "host: a.example.org"), ImageDefaults.BUILT_IN)
             .database()
             .host())
         .isEqualTo("team-postgres");

@@ -61,7 +61,7 @@ class StackRendererTest {
             "Deployment/team-hocuspocus",
             "Job/"
                 + RoleSetupJob.name(new RenderContext(
-                    new ResolvedSpec(Fixtures.minimal("team")),
+                    ResolvedSpec.of(Fixtures.minimal("team"), ImageDefaults.BUILT_IN),
                     ClusterCapabilities.newest(),
                     Fixtures.credentials(Fixtures.minimal("team")),
                     SecretDigests.none())),

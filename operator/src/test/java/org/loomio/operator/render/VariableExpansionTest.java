@@ -260,7 +260,7 @@ class VariableExpansionTest {
 
   private static RenderContext ctx(
       LoomioDeployment r, java.util.function.UnaryOperator<RenderContext> with) {
-    ResolvedSpec spec = new ResolvedSpec(r);
+    ResolvedSpec spec = ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
     return with.apply(new RenderContext(
             spec, ClusterCapabilities.newest(), Fixtures.credentials(r), SecretDigests.none())
         .withBackupPublicKey("-----BEGIN PGP PUBLIC KEY BLOCK-----\n..."));

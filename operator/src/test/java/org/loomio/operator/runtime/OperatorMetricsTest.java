@@ -23,7 +23,11 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.SecretsSpec;
 import org.loomio.operator.api.v1alpha1.SecretsStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.reconcile.Conditions;
+import org.loomio.operator.status.APIAvailableReason;
+import org.loomio.operator.status.BackupsHealthyReason;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.ProgressingReason;
+import org.loomio.operator.status.ReadyReason;
 
 /**
  * The per-stack and operator-wide metrics and their transitions, read from the Prometheus exposition as a
@@ -94,7 +98,8 @@ class OperatorMetricsTest {
   void aChangedReasonReplacesItsSeries() {
     LoomioDeployment team = stack("team", "@daily", null);
     metrics.observed(
-        team, status(Conditions.READY, Conditions.FALSE, Conditions.MIGRATION_PENDING));
+        team,
+        status(Conditions.READY, Conditions.FALSE, ProgressingReason.MIGRATION_PENDING.value()));
     assertThat(value(
             "loomio_stack_condition",
             "condition=\"Ready\"," + TEAM + ",reason=\"MigrationPending\"," + "status=\"False\""))
@@ -105,8 +110,9 @@ class OperatorMetricsTest {
         .isEqualTo(CREATED.plusSeconds(60).getEpochSecond());
 
     metrics.observed(
-        team, status(Conditions.READY, Conditions.FALSE, Conditions.WORKLOADS_NOT_READY));
-    metrics.observed(team, status(Conditions.READY, Conditions.TRUE, Conditions.ALL_READY));
+        team, status(Conditions.READY, Conditions.FALSE, ReadyReason.WORKLOADS_NOT_READY.value()));
+    metrics.observed(
+        team, status(Conditions.READY, Conditions.TRUE, ReadyReason.ALL_COMPONENTS_READY.value()));
     assertThat(values("loomio_stack_condition", "condition=\"Ready\"," + TEAM)).hasSize(1);
     assertThat(value(
             "loomio_stack_condition",
@@ -120,7 +126,11 @@ class OperatorMetricsTest {
   void neverBackedUpIsItsOwnSignalAndTheAgeIsAbsentUntilTheFirstBackup() {
     LoomioDeployment team = stack("team", "0 3 * * *", null);
     metrics.observed(
-        team, status(Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET));
+        team,
+        status(
+            Conditions.BACKUPS_HEALTHY,
+            Conditions.UNKNOWN,
+            BackupsHealthyReason.NO_BACKUP_YET.value()));
     assertThat(value("loomio_stack_backup_never_succeeded", TEAM)).isEqualTo(1);
     assertThat(values("loomio_stack_backup_last_success_age_seconds", TEAM)).isEmpty();
     // the first 03:00 after creation at 10:00
@@ -129,8 +139,8 @@ class OperatorMetricsTest {
     // the stalest stack: one never backed up counts from its creation, not as 0
     assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds 172800.0");
 
-    LoomioDeploymentStatus done =
-        status(Conditions.BACKUPS_HEALTHY, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED);
+    LoomioDeploymentStatus done = status(
+        Conditions.BACKUPS_HEALTHY, Conditions.TRUE, BackupsHealthyReason.BACKUP_SUCCEEDED.value());
     BackupStatus backup = new BackupStatus();
     backup.setLastSuccessfulTime(NOW.minusSeconds(3600).toString());
     done.setBackup(backup);
@@ -142,7 +152,11 @@ class OperatorMetricsTest {
     // another stack never backed up is not left out of the maximum
     LoomioDeployment other = stack("other", "0 3 * * *", null);
     metrics.observed(
-        other, status(Conditions.BACKUPS_HEALTHY, Conditions.UNKNOWN, Conditions.NO_BACKUP_YET));
+        other,
+        status(
+            Conditions.BACKUPS_HEALTHY,
+            Conditions.UNKNOWN,
+            BackupsHealthyReason.NO_BACKUP_YET.value()));
     assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds 172800.0");
   }
 
@@ -151,7 +165,9 @@ class OperatorMetricsTest {
   void withoutCronJobsAStackIsNeverBackedUpNotLeftOut() {
     LoomioDeployment team = stack("team", "0 3 * * *", null);
     metrics.observed(
-        team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.API_MISSING));
+        team,
+        status(
+            Conditions.BACKUPS_HEALTHY, Conditions.FALSE, APIAvailableReason.API_MISSING.value()));
     assertThat(value("loomio_stack_backup_never_succeeded", TEAM)).isEqualTo(1);
     assertThat(value("loomio_stack_backup_first_due_timestamp_seconds", TEAM))
         .isEqualTo(Instant.parse("2026-11-02T03:00:00Z").getEpochSecond());
@@ -162,7 +178,11 @@ class OperatorMetricsTest {
   void withBackupsDisabledThereIsNothingToMissAndTheOldestAgeIsNotANumber() {
     LoomioDeployment team = stack("team", "@daily", null);
     metrics.observed(
-        team, status(Conditions.BACKUPS_HEALTHY, Conditions.FALSE, Conditions.BACKUPS_DISABLED));
+        team,
+        status(
+            Conditions.BACKUPS_HEALTHY,
+            Conditions.FALSE,
+            BackupsHealthyReason.BACKUPS_DISABLED.value()));
     assertThat(values("loomio_stack_backup_never_succeeded", TEAM)).isEmpty();
     assertThat(values("loomio_stack_backup_first_due_timestamp_seconds", TEAM)).isEmpty();
     assertThat(metrics.scrape()).contains("loomio_backup_oldest_last_success_age_seconds NaN");
@@ -219,10 +239,10 @@ class OperatorMetricsTest {
     LoomioDeploymentStatus s = status(
         Conditions.READY,
         Conditions.TRUE,
-        Conditions.ALL_READY,
+        ReadyReason.ALL_COMPONENTS_READY.value(),
         Conditions.BACKUPS_HEALTHY,
         Conditions.UNKNOWN,
-        Conditions.NO_BACKUP_YET);
+        BackupsHealthyReason.NO_BACKUP_YET.value());
     metrics.observed(team, s);
     metrics.observed(stack("other", "@daily", null), s);
     assertThat(metrics.scrape()).contains("name=\"team\"");
@@ -247,8 +267,8 @@ class OperatorMetricsTest {
   @Test
   void theLastPassedDrillAndWhetherTheNewestFailed() {
     LoomioDeployment team = stack("team", "17 3 * * *", null);
-    LoomioDeploymentStatus s =
-        status(Conditions.BACKUPS_HEALTHY, Conditions.TRUE, Conditions.BACKUP_SUCCEEDED);
+    LoomioDeploymentStatus s = status(
+        Conditions.BACKUPS_HEALTHY, Conditions.TRUE, BackupsHealthyReason.BACKUP_SUCCEEDED.value());
     metrics.observed(team, s);
     assertThat(values("loomio_stack_backup_drill_last_success_timestamp_seconds", TEAM))
         .isEmpty();

@@ -23,7 +23,8 @@ import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
-import org.loomio.operator.reconcile.Conditions;
+import org.loomio.operator.status.Conditions;
+import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -276,7 +277,7 @@ class OperatorRuntimeTest {
         var degraded = Conditions.find(
             cluster.get(ns, "foreign").getStatus().getConditions(), Conditions.DEGRADED);
         assertThat(degraded).hasValueSatisfying(c -> {
-          assertThat(c.getReason()).isEqualTo(Conditions.INVALID_SPEC);
+          assertThat(c.getReason()).isEqualTo(DegradedReason.INVALID_SPEC.value());
           assertThat(c.getMessage())
               .contains("spec.image.repository: quay.io/someone/loomio is not an image repository");
         });

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.ResolvedSpec;
@@ -42,7 +43,7 @@ class GeneratedCredentialsTest {
     var r = Fixtures.minimal(name);
     r.getMetadata().setNamespace(namespace);
     r.getMetadata().setUid("uid-of-" + name);
-    return new ResolvedSpec(r);
+    return ResolvedSpec.of(r, ImageDefaults.BUILT_IN);
   }
 
   /** A credentials Secret as the operator made it for the stack of that name (its labels and UID). */

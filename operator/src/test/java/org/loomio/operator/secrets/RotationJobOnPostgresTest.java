@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.backup.PostgresServer;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RotationJob;
@@ -116,7 +117,7 @@ class RotationJobOnPostgresTest {
   /** The container of the rendered Job, executed here with the environment its pod would have. */
   private Run run(String superuser, String next, String verifier) throws Exception {
     var resource = Fixtures.minimal("team");
-    ResolvedSpec spec = new ResolvedSpec(resource);
+    ResolvedSpec spec = ResolvedSpec.of(resource, ImageDefaults.BUILT_IN);
     RenderContext ctx = new RenderContext(
         spec, ClusterCapabilities.newest(), Credentials.placeholders(spec), SecretDigests.none());
     Container c = RotationJob.render(ctx, new RotationJob.Rotation("t1", "uid-1"))

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Credentials;
+import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.Stack;
@@ -64,7 +65,7 @@ public final class Fixtures {
 
   /** Deterministic fake credentials (test values, not secrets). */
   public static Credentials credentials(LoomioDeployment resource) {
-    ResolvedSpec spec = new ResolvedSpec(resource);
+    ResolvedSpec spec = ResolvedSpec.of(resource, ImageDefaults.BUILT_IN);
     if (spec.existingSecret() != null) {
       return new Credentials(spec.existingSecret(), false, Map.of());
     }

@@ -1,17 +1,19 @@
-package org.loomio.operator.reconcile;
+package org.loomio.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Condition types and reasons of a LoomioDeployment (docs/api.md, "Conditions"), and the merge that keeps
- * {@code lastTransitionTime} unless a condition's status changes, as the Kubernetes API conventions ask.
+ * Condition types of a LoomioDeployment (docs/api.md, "Conditions"; their reasons are one enum per type, see
+ * {@link ConditionReason}), and the merge that keeps {@code lastTransitionTime} unless a condition's status
+ * changes, as the Kubernetes API conventions ask.
  */
 public final class Conditions {
 
@@ -43,52 +45,18 @@ public final class Conditions {
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
 
-  // reasons
-  public static final String INVALID_SPEC = "InvalidSpec";
-  public static final String SECRET_NOT_FOUND = "SecretNotFound";
-  /** A referenced Secret or ConfigMap does not carry its owner's consent for this stack (ReferencedSecrets). */
-  public static final String CONSENT_REQUIRED = "ConsentRequired";
-
-  public static final String MISSING_SECRET_KEY = "MissingSecretKey";
-  public static final String INCOMPLETE_CREDENTIALS = "IncompleteCredentials";
-  /** An object of a name the stack uses exists and is not the stack's own (render.Ownership). */
-  public static final String NAME_CONFLICT = "NameConflict";
-
-  public static final String RECONCILE_FAILED = "ReconcileFailed";
-  public static final String MIGRATION_FAILED = "MigrationFailed";
-  public static final String MIGRATION_PENDING = "MigrationPending";
-  /** Degraded: the embedded database's role setup Job failed (the migration waits for it). */
-  public static final String ROLE_SETUP_FAILED = "RoleSetupFailed";
-
-  public static final String ROLLING_OUT = "RollingOut";
-  public static final String WORKLOADS_NOT_READY = "WorkloadsNotReady";
-  public static final String ALL_READY = "AllComponentsReady";
-  public static final String STABLE = "Stable";
-  public static final String AS_EXPECTED = "AsExpected";
-  public static final String SMTP_CONFIGURED = "SMTPConfigured";
-  public static final String SMTP_NOT_CONFIGURED = "SMTPNotConfigured";
-  public static final String ALL_APIS_SERVED = "AllAPIsServed";
-  public static final String API_MISSING = "APIMissing";
-  public static final String RESTORING = "Restoring";
-  public static final String BACKUP_SUCCEEDED = "BackupSucceeded";
-  public static final String BACKUP_FAILED = "BackupFailed";
-  public static final String BACKUP_OVERDUE = "BackupOverdue";
-  public static final String DRILL_FAILED = "DrillFailed";
-  public static final String DRILL_OVERDUE = "DrillOverdue";
-  public static final String NO_BACKUP_YET = "NoBackupYet";
-  public static final String BACKUPS_DISABLED = "BackupsDisabled";
-  /** The NetworkPolicies name every destination from the spec. */
-  public static final String AS_SPECIFIED = "AsSpecified";
-  /** An external server named by a host outside the cluster is reached at public addresses only. */
-  public static final String PUBLIC_ADDRESSES_ASSUMED = "PublicAddressesAssumed";
-  /** spec.networkPolicy.enabled is false. */
-  public static final String DISABLED = "Disabled";
-
   /** Longer messages are cut (status stays small; events and logs carry no more either). */
   public static final int MAX_MESSAGE = 1024;
 
   private Conditions() {}
 
+  /** A condition of the reason's type. */
+  public static Condition of(
+      ConditionReason reason, String status, String message, long generation) {
+    return of(reason.type(), status, reason.value(), message, generation);
+  }
+
+  /** A condition whose reason was observed as a word (a backup's, the edge's, a refusal's). */
   public static Condition of(
       String type, String status, String reason, String message, long generation) {
     return new ConditionBuilder()
@@ -139,7 +107,7 @@ public final class Conditions {
   }
 
   /** Names in words for a message: {@code a}, {@code a and b}, {@code a, b and c} (never list brackets). */
-  public static String inWords(java.util.Collection<String> names) {
+  public static String inWords(Collection<String> names) {
     List<String> list = List.copyOf(names);
     if (list.size() <= 1) {
       return list.isEmpty() ? "" : list.get(0);
@@ -148,7 +116,8 @@ public final class Conditions {
         + list.get(list.size() - 1);
   }
 
-  static String truncate(String message) {
+  /** At most {@link #MAX_MESSAGE} characters (status, events and logs carry no more). */
+  public static String truncate(String message) {
     if (message == null) {
       return null;
     }
