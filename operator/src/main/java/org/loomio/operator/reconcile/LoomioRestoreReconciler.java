@@ -251,7 +251,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       status.setHoldsDeployment(true);
       step.begin(
           Phase.ScalingDown,
-          "ScaleDown",
+          RestoreStep.Name.ScaleDown,
           "stopping web, worker and hocuspocus of " + deploymentName);
       step.events.normal(
           restore,
@@ -304,10 +304,10 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       own(job, restore);
       client.batch().v1().jobs().inNamespace(ns).resource(job).create();
       status.setJob(job.getMetadata().getName());
-      step.done("ScaleDown", "web, worker and hocuspocus stopped");
+      step.done(RestoreStep.Name.ScaleDown, "web, worker and hocuspocus stopped");
       step.begin(
           Phase.Restoring,
-          "Restore",
+          RestoreStep.Name.Restore,
           "Job " + job.getMetadata().getName() + " restores backup " + status.getBackupName());
       return step.write(null);
     }
@@ -353,10 +353,11 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
                 Names.restoreMigrationJob(deploymentName, LoomioBackupReconciler.hash8(restore)));
         own(migrate, restore);
         client.batch().v1().jobs().inNamespace(ns).resource(migrate).create();
-        step.done("Restore", "restored backup " + status.getBackupName() + secretsNote);
+        step.done(
+            RestoreStep.Name.Restore, "restored backup " + status.getBackupName() + secretsNote);
         step.begin(
             Phase.Migrating,
-            "Migrate",
+            RestoreStep.Name.Migrate,
             "Job " + migrate.getMetadata().getName() + " migrates the restored" + " database for "
                 + spec.loomioImage());
         return step.write(null);
@@ -376,10 +377,11 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         switch (StatusAggregator.migrationState(migrate.get())) {
           case SUCCEEDED -> {
             status.setHoldsDeployment(false);
-            step.done("Migrate", "the database is current for " + spec.loomioImage());
+            step.done(
+                RestoreStep.Name.Migrate, "the database is current for " + spec.loomioImage());
             step.begin(
                 Phase.ScalingUp,
-                "ScaleUp",
+                RestoreStep.Name.ScaleUp,
                 "starting web, worker and hocuspocus of " + deploymentName);
             return step.write(POLL);
           }
@@ -409,7 +411,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     if (spec.isolated()) {
       // restored into a quarantined stack: the app starts when isolation is lifted
       step.done(
-          "ScaleUp",
+          RestoreStep.Name.ScaleUp,
           "the stack stays isolated: web, worker and hocuspocus start when spec.isolation is false");
       status.setPhase(Phase.Succeeded);
       status.setCompletionTime(now());
@@ -419,7 +421,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       return step.write(null);
     }
     if (wanted > 0 && ready >= wanted) {
-      step.done("ScaleUp", "web serves again (" + ready + "/" + wanted + " ready)");
+      step.done(RestoreStep.Name.ScaleUp, "web serves again (" + ready + "/" + wanted + " ready)");
       status.setPhase(Phase.Succeeded);
       status.setCompletionTime(now());
       status.setMessage("restored " + deploymentName + " from backup " + status.getBackupName());
@@ -812,19 +814,19 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       this.events = new EventRecorder(context.getClient());
     }
 
-    void begin(Phase phase, String name, String message) {
+    void begin(Phase phase, RestoreStep.Name name, String message) {
       status.setPhase(phase);
       status.setMessage(message);
-      RestoreStep s = new RestoreStep(name, "Running", now());
+      RestoreStep s = new RestoreStep(name, RestoreStep.State.Running, now());
       s.setMessage(message);
       status.getSteps().add(s);
     }
 
-    void done(String name, String message) {
+    void done(RestoreStep.Name name, String message) {
       status.getSteps().stream()
-          .filter(s -> name.equals(s.getName()) && "Running".equals(s.getState()))
+          .filter(s -> name == s.getName() && s.getState() == RestoreStep.State.Running)
           .forEach(s -> {
-            s.setState("Done");
+            s.setState(RestoreStep.State.Done);
             s.setCompletionTime(now());
             s.setMessage(message);
           });
@@ -847,11 +849,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     }
 
     private UpdateControl<LoomioRestore> fail(String message, String reason, boolean touched) {
-      status.getSteps().stream().filter(s -> "Running".equals(s.getState())).forEach(s -> {
-        s.setState("Failed");
-        s.setCompletionTime(now());
-        s.setMessage(message);
-      });
+      status.getSteps().stream()
+          .filter(s -> s.getState() == RestoreStep.State.Running)
+          .forEach(s -> {
+            s.setState(RestoreStep.State.Failed);
+            s.setCompletionTime(now());
+            s.setMessage(message);
+          });
       status.setPhase(Phase.Failed);
       status.setHoldsDeployment(touched ? Boolean.TRUE : Boolean.FALSE);
       status.setCompletionTime(now());
