@@ -3,7 +3,6 @@ package org.loomio.operator.reconcile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -877,21 +876,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   private static void own(Job job, LoomioRestore restore) {
-    job.getMetadata().getLabels().put(Labels.RESTORE, restore.getMetadata().getName());
-    job.getSpec()
-        .getTemplate()
-        .getMetadata()
-        .getLabels()
-        .put(Labels.RESTORE, restore.getMetadata().getName());
-    job.getMetadata()
-        .setOwnerReferences(List.of(new OwnerReferenceBuilder()
-            .withApiVersion(restore.getApiVersion())
-            .withKind(LoomioRestore.KIND)
-            .withName(restore.getMetadata().getName())
-            .withUid(restore.getMetadata().getUid())
-            .withController(true)
-            .withBlockOwnerDeletion(true)
-            .build()));
+    LoomioBackupReconciler.own(job, restore, LoomioRestore.KIND, Labels.RESTORE);
   }
 
   private String now() {
