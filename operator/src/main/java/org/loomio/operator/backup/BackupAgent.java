@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -206,7 +207,11 @@ public final class BackupAgent {
     }
   }
 
-  /** Runs a backup; any failure is a {@link BackupFailedException} and leaves no complete backup. */
+  /**
+   * Runs a backup, in steps: read the facts and keys, open the destinations, stage every object encrypted, store
+   * each everywhere, write the signed manifest last, and prune by retention. Any failure is a
+   * {@link BackupFailedException} and leaves no complete backup; whatever happens, no plaintext stays.
+   */
   public Result run(Options o) throws BackupFailedException {
     String name = null;
     Path staging = null;
@@ -215,77 +220,18 @@ public final class BackupAgent {
     try {
       plaintext.register(o.dump());
       OpenPgp.Encryptor encryptor = validate(o);
-      // what the live database holds is the app's to write: facts that do not check out (a
-      // migration version that
-      // is not one) cost the drill its checks, never the backup
-      String factsWarning = null;
-      Manifest.DatabaseFacts facts;
-      try {
-        facts = readFacts(o.databaseFacts());
-      } catch (IOException e) {
-        facts = null;
-        factsWarning =
-            "the database's facts are not recorded (restore drills will skip their checks): "
-                + Summary.message(e);
-        LOG.warn(factsWarning);
-      }
+      List<String> warnings = new ArrayList<>();
+      Manifest.DatabaseFacts facts = factsOrWarning(o, warnings);
       OpenPgp.Signer signer = OpenPgp.signerFrom(readKey(o.signingKey(), "--signing-key"));
       ManifestVerifier verifier = new ManifestVerifier(signer.verifier(), clock, false);
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       name = BackupNames.name(o.stack(), now);
       String uploadsLocation = uploadsLocation(o);
-
-      if (o.toDirectory() != null) {
-        opened.add(new DirectoryDestination(o.toDirectory(), o.stack()));
-      }
-      if (o.toS3() != null) {
-        opened.add(destinations.s3(o.toS3(), o.stack()));
-      }
-      for (Destination d : opened) {
-        String n = name;
-        if (d.list().stream().anyMatch(l -> l.name().equals(n))) {
-          throw new IOException(d.describe() + " already holds a backup named " + name
-              + " (two backups in the same second?)");
-        }
-      }
+      open(o, name, opened);
 
       staging = plaintext.register(Files.createDirectories(o.scratch().resolve(name + ".staging")));
-      List<Staged> staged = new ArrayList<>();
-      staged.add(stage(
-          encryptor,
-          staging,
-          Manifest.KIND_DATABASE,
-          "database.dump",
-          out -> copyFile(o.dump(), out)));
-      if (o.uploads() != null) {
-        staged.add(stage(
-            encryptor,
-            staging,
-            Manifest.KIND_UPLOADS,
-            "uploads.tar",
-            out -> writeTar(o.uploads(), out)));
-      }
-      if (o.secrets() != null) {
-        staged.add(stage(
-            encryptor,
-            staging,
-            Manifest.KIND_SECRETS,
-            "secrets.json",
-            out -> writeSecrets(o.secrets(), out)));
-      }
-
-      for (Destination d : opened) {
-        for (Staged s : staged) {
-          d.put(name, s.entry().name(), s.file(), s.entry().sha256());
-          LOG.info(
-              "{}: stored {} at {} ({} bytes, sha256 {}, verified)",
-              name,
-              s.entry().name(),
-              d.describe(),
-              s.entry().bytes(),
-              s.entry().sha256());
-        }
-      }
+      List<Staged> staged = stageAll(o, encryptor, staging);
+      store(name, opened, staged);
       // every object is stored and verified everywhere: the plaintext dump and the staged copies go
       // now
       deletePlaintextDump(o.dump());
@@ -309,19 +255,9 @@ public final class BackupAgent {
                   : null),
           entries,
           facts);
-      byte[] signature = signer.sign(manifest.toJson());
-      for (Destination d : opened) {
-        d.writeManifest(
-            manifest, signature); // the signature, then the manifest: complete from now on at d
-        verifier.read(d, name); // what a restore will check, checked now
-        LOG.info("{}: complete at {}, signed by {}", name, d.describe(), signer.fingerprint());
-      }
+      writeManifest(name, manifest, signer, verifier, opened);
 
       Set<String> pruned = new LinkedHashSet<>();
-      List<String> warnings = new ArrayList<>();
-      if (factsWarning != null) {
-        warnings.add(factsWarning);
-      }
       for (Destination d : opened) {
         prune(d, verifier, o.retention(), now, name, pruned, warnings);
       }
@@ -336,31 +272,137 @@ public final class BackupAgent {
     } catch (IOException | RuntimeException e) {
       throw new BackupFailedException(name, Summary.message(e), e);
     } finally {
-      // a failed run leaves no plaintext behind either (the pod's emptyDir outlives a failed
-      // container)
-      if (o.dump() != null) {
-        try {
-          deletePlaintextDump(o.dump());
-        } catch (IOException e) {
-          LOG.warn("could not delete the plaintext dump {}: {}", o.dump(), e.toString());
-        }
-      }
-      if (staging != null) {
-        try {
-          deleteTree(staging);
-        } catch (IOException e) {
-          LOG.warn("could not delete the staged files in {}: {}", staging, e.toString());
-        }
-      }
-      for (Destination d : opened) {
-        try {
-          d.close();
-        } catch (IOException | RuntimeException e) {
-          LOG.debug("closing {}: {}", d.describe(), e.toString());
-        }
-      }
-      plaintext.close();
+      cleanUp(o, staging, opened, plaintext);
     }
+  }
+
+  /**
+   * The database's facts, or null with a warning: what the live database holds is the app's to write, so facts
+   * that do not check out (a migration version that is not one) cost the drill its checks, never the backup.
+   */
+  private static Manifest.DatabaseFacts factsOrWarning(Options o, List<String> warnings) {
+    try {
+      return readFacts(o.databaseFacts());
+    } catch (IOException e) {
+      String factsWarning =
+          "the database's facts are not recorded (restore drills will skip their checks): "
+              + Summary.message(e);
+      LOG.warn(factsWarning);
+      warnings.add(factsWarning);
+      return null;
+    }
+  }
+
+  /**
+   * Opens every destination into {@code opened} (closed at the end, even when one fails to open), none of which
+   * may hold a backup of this name yet.
+   */
+  private void open(Options o, String name, List<Destination> opened) throws IOException {
+    if (o.toDirectory() != null) {
+      opened.add(new DirectoryDestination(o.toDirectory(), o.stack()));
+    }
+    if (o.toS3() != null) {
+      opened.add(destinations.s3(o.toS3(), o.stack()));
+    }
+    for (Destination d : opened) {
+      if (d.list().stream().anyMatch(l -> l.name().equals(name))) {
+        throw new IOException(d.describe() + " already holds a backup named " + name
+            + " (two backups in the same second?)");
+      }
+    }
+  }
+
+  /** Stages the dump, the uploads and the credentials, each encrypted into {@code staging}. */
+  private static List<Staged> stageAll(Options o, OpenPgp.Encryptor encryptor, Path staging)
+      throws IOException {
+    List<Staged> staged = new ArrayList<>();
+    staged.add(stage(
+        encryptor,
+        staging,
+        Manifest.KIND_DATABASE,
+        "database.dump",
+        out -> copyFile(o.dump(), out)));
+    if (o.uploads() != null) {
+      staged.add(stage(
+          encryptor,
+          staging,
+          Manifest.KIND_UPLOADS,
+          "uploads.tar",
+          out -> writeTar(o.uploads(), out)));
+    }
+    if (o.secrets() != null) {
+      staged.add(stage(
+          encryptor,
+          staging,
+          Manifest.KIND_SECRETS,
+          "secrets.json",
+          out -> writeSecrets(o.secrets(), out)));
+    }
+    return staged;
+  }
+
+  /** Stores every staged object at every destination, each verified there. */
+  private static void store(String name, List<Destination> opened, List<Staged> staged)
+      throws IOException {
+    for (Destination d : opened) {
+      for (Staged s : staged) {
+        d.put(name, s.entry().name(), s.file(), s.entry().sha256());
+        LOG.info(
+            "{}: stored {} at {} ({} bytes, sha256 {}, verified)",
+            name,
+            s.entry().name(),
+            d.describe(),
+            s.entry().bytes(),
+            s.entry().sha256());
+      }
+    }
+  }
+
+  /** Signs the manifest and writes it, after its signature, at every destination; then reads it back verified. */
+  private static void writeManifest(
+      String name,
+      Manifest manifest,
+      OpenPgp.Signer signer,
+      ManifestVerifier verifier,
+      List<Destination> opened)
+      throws IOException {
+    byte[] signature = signer.sign(manifest.toJson());
+    for (Destination d : opened) {
+      d.writeManifest(
+          manifest, signature); // the signature, then the manifest: complete from now on at d
+      verifier.read(d, name); // what a restore will check, checked now
+      LOG.info("{}: complete at {}, signed by {}", name, d.describe(), signer.fingerprint());
+    }
+  }
+
+  /**
+   * A failed run leaves no plaintext behind either (the pod's emptyDir outlives a failed container): the dump
+   * and the staged files go, the destinations are closed.
+   */
+  private static void cleanUp(
+      Options o, Path staging, List<Destination> opened, PlaintextFiles plaintext) {
+    if (o.dump() != null) {
+      try {
+        deletePlaintextDump(o.dump());
+      } catch (IOException e) {
+        LOG.warn("could not delete the plaintext dump {}: {}", o.dump(), e.toString());
+      }
+    }
+    if (staging != null) {
+      try {
+        deleteTree(staging);
+      } catch (IOException e) {
+        LOG.warn("could not delete the staged files in {}: {}", staging, e.toString());
+      }
+    }
+    for (Destination d : opened) {
+      try {
+        d.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("closing {}: {}", d.describe(), e.toString());
+      }
+    }
+    plaintext.close();
   }
 
   /**
@@ -522,7 +564,7 @@ public final class BackupAgent {
       chars.get(passphrase);
       Arrays.fill(chars.array(), '\0');
       return passphrase;
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new IOException("the passphrase file " + file + " is not UTF-8");
     } finally {
       Arrays.fill(bytes, (byte) 0);
@@ -662,8 +704,8 @@ public final class BackupAgent {
    * own PostgreSQL and Redis, which a restore keeps as they are (it writes back only the application's keys).
    * Whoever holds a key the backup is encrypted to gets nothing a restore does not need.
    */
-  static final java.util.Set<String> NEVER_BACKED_UP =
-      java.util.Set.of("OPERATOR_HASH_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD");
+  static final Set<String> NEVER_BACKED_UP =
+      Set.of("OPERATOR_HASH_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD");
 
   /**
    * A mounted Secret as one JSON object: each regular file is a key (its name) and its value, base64

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -107,29 +108,17 @@ public final class DrillAgent {
   // -------------------------------------------------------------------------------------------
   // prepare
 
-  /** Runs the prepare step; on failure the drill's result goes to the termination log and the exit code is 1. */
+  /**
+   * Runs the prepare step: picks the backup, downloads and checks what is drilled, decrypts the dump for the
+   * restore step, reads the uploads archive, and writes what it found and expects; on failure the drill's result
+   * goes to the termination log and the exit code is 1. Whatever happens, the scratch files go.
+   */
   public int prepare(PrepareOptions o, Path terminationLog, PrintWriter out) {
-    ObjectNode expected = Summary.object();
     List<Check> checks = new ArrayList<>();
     String backup = null;
-    Path work = null;
-    Destination source = null;
-    PlaintextFiles plaintext = new PlaintextFiles();
-    Path partial = null;
+    RunFiles files = new RunFiles(LOG, "the drill's scratch files");
     try {
-      BackupNames.requireValidStack(o.stack());
-      if ((o.fromDirectory() == null) == (o.fromS3() == null)) {
-        throw new IllegalArgumentException(
-            "give exactly one source: --from-directory or --from-s3");
-      }
-      if ((o.privateKey() == null) == (o.passphraseFile() == null)) {
-        throw new IllegalArgumentException(
-            "give exactly one of --private-key and --passphrase-file");
-      }
-      if (o.work() == null || o.scratch() == null || !Files.isDirectory(o.scratch())) {
-        throw new NoSuchFileException(
-            String.valueOf(o.scratch()), null, "the scratch directory must exist");
-      }
+      validate(o);
       Files.createDirectories(o.work());
       Files.deleteIfExists(o.work().resolve(EXPECTED_FILE));
       ManifestVerifier verifier = new ManifestVerifier(
@@ -139,46 +128,23 @@ public final class DrillAgent {
       OpenPgp.Decryptor decryptor = o.privateKey() != null
           ? OpenPgp.decryptWithSecretKeys(BackupAgent.readKey(o.privateKey(), "--private-key"))
           : RestoreAgent.decryptWithPassphrase(o.passphraseFile());
-      source = o.fromDirectory() != null
-          ? new DirectoryDestination(o.fromDirectory(), o.stack())
-          : destinations.s3(o.fromS3(), o.stack());
+      Destination source = files.source(
+          o.fromDirectory() != null
+              ? new DirectoryDestination(o.fromDirectory(), o.stack())
+              : destinations.s3(o.fromS3(), o.stack()));
 
       // 1. the newest backup signed by the stack's key
-      List<String> refused = new ArrayList<>();
-      ManifestVerifier.Verified verified;
-      try {
-        verified = newestVerified(source, verifier, refused);
-      } catch (ManifestVerifier.RefusedException e) {
-        if (refused.isEmpty()) {
-          // no complete backup at all (a new stack, before its first backup): nothing to drill yet
-          expected.put("noBackup", true);
-          expected.put("message", e.getMessage());
-          Files.writeString(
-              o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
-          out.println("drill: " + e.getMessage());
-          out.flush();
-          return 0;
-        }
-        checks.add(new Check("backup", FAILED, e.getMessage()));
-        throw new DrillFailed(e.getMessage());
+      Manifest m = pick(o, source, verifier, checks, out);
+      if (m == null) {
+        return 0;
       }
-      Manifest m = verified.manifest();
       backup = m.backup();
-      checks.add(new Check(
-          "backup",
-          PASSED,
-          backup + " signed by " + verified.signedBy()
-              + (refused.isEmpty()
-                  ? ""
-                  : "; passed over " + refused.size() + " newer: " + refused.get(0))));
-      LOG.info("drill: {} (signed by {})", backup, verified.signedBy());
 
       // 2. download and check what is drilled, before decrypting anything
-      work = plaintext.register(Files.createDirectories(o.scratch().resolve(backup + ".drill")));
+      Path work = files.directory(Files.createDirectories(o.scratch().resolve(backup + ".drill")));
       Manifest.Entry db = m.object(Manifest.KIND_DATABASE).orElse(null);
       if (db == null) {
-        checks.add(new Check("download", FAILED, "backup " + backup + " holds no database object"));
-        throw new DrillFailed("backup " + backup + " holds no database object");
+        throw failed(checks, "download", "backup " + backup + " holds no database object");
       }
       Manifest.Entry uploads = m.object(Manifest.KIND_UPLOADS).orElse(null);
       Path dbFile;
@@ -189,69 +155,22 @@ public final class DrillAgent {
           uploadsFile = RestoreAgent.download(source, backup, uploads, work);
         }
       } catch (IOException e) {
-        checks.add(new Check("download", FAILED, Summary.message(e)));
-        throw new DrillFailed(Summary.message(e));
+        throw failed(checks, "download", Summary.message(e));
       }
       checks.add(new Check(
           "download", PASSED, "every object matches its size and SHA-256 in the manifest"));
 
       // 3. decrypt the dump for the restore step
-      partial = plaintext.register(
+      Path partial = files.file(
           o.databaseOut().resolveSibling("." + o.databaseOut().getFileName() + ".partial"));
-      try {
-        long n;
-        try (InputStream in =
-                new BufferedInputStream(Files.newInputStream(dbFile), OpenPgp.BUFFER_SIZE);
-            OutputStream out2 =
-                new BufferedOutputStream(Files.newOutputStream(partial), OpenPgp.BUFFER_SIZE)) {
-          n = decryptor.decrypt(in, out2, db.plaintextBytes());
-        }
-        RestoreAgent.requireSize(db, n);
-      } catch (IOException e) {
-        checks.add(new Check("decrypt", FAILED, Summary.message(e)));
-        throw new DrillFailed(Summary.message(e));
-      }
-      Files.deleteIfExists(dbFile);
-      checks.add(new Check(
-          "decrypt",
-          PASSED,
-          "the dump decrypts and passes its integrity check (" + db.plaintextBytes() + " bytes)"));
+      decryptDump(decryptor, db, dbFile, partial, checks);
 
       // 4. the uploads archive: every entry, to its end
-      if (uploads == null) {
-        checks.add(new Check(
-            "uploads",
-            SKIPPED,
-            "the backup holds no uploads (uploads location: " + m.uploadsLocation() + ")"));
-      } else {
-        try {
-          RestoreAgent.requireSize(
-              uploads,
-              RestoreAgent.extract(decryptor, uploadsFile, null, uploads.plaintextBytes()));
-        } catch (IOException e) {
-          checks.add(new Check("uploads", FAILED, Summary.message(e)));
-          throw new DrillFailed(Summary.message(e));
-        }
-        checks.add(new Check(
-            "uploads",
-            PASSED,
-            "the archive decrypts, lists and verifies (" + uploads.plaintextBytes() + " bytes)"));
-      }
+      checkUploads(decryptor, m, uploads, uploadsFile, checks);
 
-      Files.move(partial, o.databaseOut(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      partial = null;
-      expected.put("backup", backup);
-      expected.put("createdAt", m.createdAt());
-      if (m.postgresVersion() != null) {
-        expected.put("postgresVersion", m.postgresVersion());
-      }
-      if (m.database() != null) {
-        expected.set("database", Summary.JSON.valueToTree(m.database()));
-      }
-      ArrayNode done = expected.putArray("checks");
-      checks.forEach(c -> done.add(Summary.JSON.valueToTree(c)));
-      Files.writeString(
-          o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
+      Files.move(partial, o.databaseOut(), StandardCopyOption.REPLACE_EXISTING);
+      files.forget(partial);
+      writeExpected(o, m, checks);
       out.println("drill: prepared " + backup);
       out.flush();
       return 0;
@@ -263,25 +182,136 @@ public final class DrillAgent {
       }
       return fail(backup, checks, terminationLog, out);
     } finally {
-      try {
-        if (partial != null) {
-          Files.deleteIfExists(partial);
-        }
-        if (work != null) {
-          BackupAgent.deleteTree(work);
-        }
-      } catch (IOException e) {
-        LOG.warn("could not clean up the drill's scratch files: {}", e.toString());
-      }
-      if (source != null) {
-        try {
-          source.close();
-        } catch (IOException | RuntimeException e) {
-          LOG.debug("closing {}: {}", source.describe(), e.toString());
-        }
-      }
-      plaintext.close();
+      files.close();
     }
+  }
+
+  private static void validate(PrepareOptions o) throws IOException {
+    BackupNames.requireValidStack(o.stack());
+    if ((o.fromDirectory() == null) == (o.fromS3() == null)) {
+      throw new IllegalArgumentException("give exactly one source: --from-directory or --from-s3");
+    }
+    if ((o.privateKey() == null) == (o.passphraseFile() == null)) {
+      throw new IllegalArgumentException("give exactly one of --private-key and --passphrase-file");
+    }
+    if (o.work() == null || o.scratch() == null || !Files.isDirectory(o.scratch())) {
+      throw new NoSuchFileException(
+          String.valueOf(o.scratch()), null, "the scratch directory must exist");
+    }
+  }
+
+  /**
+   * The manifest of the newest backup signed by the stack's key (check {@code backup}); null when there is no
+   * complete backup at all (a new stack, before its first backup), which is written as such for the report.
+   */
+  private static Manifest pick(
+      PrepareOptions o,
+      Destination source,
+      ManifestVerifier verifier,
+      List<Check> checks,
+      PrintWriter out)
+      throws IOException, DrillFailed {
+    List<String> refused = new ArrayList<>();
+    ManifestVerifier.Verified verified;
+    try {
+      verified = newestVerified(source, verifier, refused);
+    } catch (ManifestVerifier.RefusedException e) {
+      if (refused.isEmpty()) {
+        // no complete backup at all (a new stack, before its first backup): nothing to drill yet
+        ObjectNode expected = Summary.object();
+        expected.put("noBackup", true);
+        expected.put("message", e.getMessage());
+        Files.writeString(
+            o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
+        out.println("drill: " + e.getMessage());
+        out.flush();
+        return null;
+      }
+      throw failed(checks, "backup", e.getMessage());
+    }
+    Manifest m = verified.manifest();
+    checks.add(new Check(
+        "backup",
+        PASSED,
+        m.backup() + " signed by " + verified.signedBy()
+            + (refused.isEmpty()
+                ? ""
+                : "; passed over " + refused.size() + " newer: " + refused.get(0))));
+    LOG.info("drill: {} (signed by {})", m.backup(), verified.signedBy());
+    return m;
+  }
+
+  /** Decrypts the dump to {@code partial} (check {@code decrypt}), then deletes its ciphertext. */
+  private static void decryptDump(
+      OpenPgp.Decryptor decryptor, Manifest.Entry db, Path dbFile, Path partial, List<Check> checks)
+      throws IOException, DrillFailed {
+    try {
+      long n;
+      try (InputStream in =
+              new BufferedInputStream(Files.newInputStream(dbFile), OpenPgp.BUFFER_SIZE);
+          OutputStream out2 =
+              new BufferedOutputStream(Files.newOutputStream(partial), OpenPgp.BUFFER_SIZE)) {
+        n = decryptor.decrypt(in, out2, db.plaintextBytes());
+      }
+      RestoreAgent.requireSize(db, n);
+    } catch (IOException e) {
+      throw failed(checks, "decrypt", Summary.message(e));
+    }
+    Files.deleteIfExists(dbFile);
+    checks.add(new Check(
+        "decrypt",
+        PASSED,
+        "the dump decrypts and passes its integrity check (" + db.plaintextBytes() + " bytes)"));
+  }
+
+  /** Reads the uploads archive to its end, checking every entry (check {@code uploads}). */
+  private static void checkUploads(
+      OpenPgp.Decryptor decryptor,
+      Manifest m,
+      Manifest.Entry uploads,
+      Path uploadsFile,
+      List<Check> checks)
+      throws DrillFailed {
+    if (uploads == null) {
+      checks.add(new Check(
+          "uploads",
+          SKIPPED,
+          "the backup holds no uploads (uploads location: " + m.uploadsLocation() + ")"));
+      return;
+    }
+    try {
+      RestoreAgent.requireSize(
+          uploads, RestoreAgent.extract(decryptor, uploadsFile, null, uploads.plaintextBytes()));
+    } catch (IOException e) {
+      throw failed(checks, "uploads", Summary.message(e));
+    }
+    checks.add(new Check(
+        "uploads",
+        PASSED,
+        "the archive decrypts, lists and verifies (" + uploads.plaintextBytes() + " bytes)"));
+  }
+
+  /** What the report compares the restored database with: the manifest's facts and the checks so far. */
+  private static void writeExpected(PrepareOptions o, Manifest m, List<Check> checks)
+      throws IOException {
+    ObjectNode expected = Summary.object();
+    expected.put("backup", m.backup());
+    expected.put("createdAt", m.createdAt());
+    if (m.postgresVersion() != null) {
+      expected.put("postgresVersion", m.postgresVersion());
+    }
+    if (m.database() != null) {
+      expected.set("database", Summary.JSON.valueToTree(m.database()));
+    }
+    ArrayNode done = expected.putArray("checks");
+    checks.forEach(c -> done.add(Summary.JSON.valueToTree(c)));
+    Files.writeString(o.work().resolve(EXPECTED_FILE), expected.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** A failed check: recorded, and the drill stops there. */
+  private static DrillFailed failed(List<Check> checks, String check, String detail) {
+    checks.add(new Check(check, FAILED, detail));
+    return new DrillFailed(detail);
   }
 
   private static String next(List<Check> checks) {

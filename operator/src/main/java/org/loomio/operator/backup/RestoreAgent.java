@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -196,14 +197,22 @@ public final class RestoreAgent {
   /** Downloaded and checked objects, by kind. */
   private record Downloaded(Manifest.Entry entry, Path file) {}
 
+  /** What the decryption step leaves for the restore step: the dump still partial, and the secrets. */
+  private record Decrypted(
+      Path databasePartial,
+      long databaseBytes,
+      Map<String, String> secrets,
+      String secretsObject) {}
+
+  /**
+   * Restores a backup, in steps: open the key, the verifier and the source; resolve the backup and check it can be
+   * decrypted and holds what is restored; download and check every object; decrypt everything; and only then
+   * restore. Whatever happens, the scratch files go and the source is closed.
+   */
   public Result run(Options o) throws RestoreFailedException {
     String name = null;
     List<String> restored = new ArrayList<>();
-    Path work = null;
-    Path databasePartial = null;
-    Destination source = null;
-    Path written = null; // the dump, once written, until it is handed over
-    PlaintextFiles plaintext = new PlaintextFiles();
+    RunFiles files = new RunFiles(LOG, "the scratch files");
     try {
       validate(o);
       OpenPgp.Decryptor decryptor = o.privateKey() != null
@@ -214,50 +223,18 @@ public final class RestoreAgent {
           OpenPgp.verifierFrom(BackupAgent.readKey(o.verificationKey(), "--verification-key")),
           clock,
           o.allowUnsigned());
-      source = o.fromDirectory() != null
-          ? new DirectoryDestination(o.fromDirectory(), o.stack())
-          : destinations.s3(o.fromS3(), o.stack());
+      Destination source = files.source(
+          o.fromDirectory() != null
+              ? new DirectoryDestination(o.fromDirectory(), o.stack())
+              : destinations.s3(o.fromS3(), o.stack()));
       List<String> refusedNewer = new ArrayList<>();
       ManifestVerifier.Verified verified = resolve(source, o, verifier, refusedNewer);
       name = verified.manifest().backup();
       Manifest manifest = verified.manifest();
-      if (verified.signed()) {
-        LOG.info("{}: manifest signed by {}", name, verified.signedBy());
-      } else {
-        LOG.warn(
-            "{}: restoring an UNSIGNED backup (allowed by --allow-unsigned): nothing proves this stack made it",
-            name);
-      }
-      String mode = manifest.encryption().mode();
-      if (mode.equals(Manifest.MODE_PASSPHRASE) != (o.passphraseFile() != null)) {
-        throw new IOException("backup " + name + " is encrypted in " + mode + " mode: give "
-            + (mode.equals(Manifest.MODE_PASSPHRASE)
-                ? "--passphrase-file"
-                : "--private-key (a recipient's private key"
-                    + (manifest.encryption().recipients() == null
-                        ? ""
-                        : ", one of " + manifest.encryption().recipients())
-                    + ")"));
-      }
-
-      List<String> kinds = new ArrayList<>(List.of(Manifest.KIND_DATABASE));
-      if (o.uploads() != null) {
-        kinds.add(Manifest.KIND_UPLOADS);
-      }
-      if (o.secretName() != null || o.secretsToSummary()) {
-        kinds.add(Manifest.KIND_SECRETS);
-      }
-      for (String kind : kinds) {
-        if (manifest.object(kind).isEmpty()) {
-          throw new IOException("backup " + name + " holds no " + kind
-              + (kind.equals(Manifest.KIND_UPLOADS)
-                  ? " (uploads location: " + manifest.uploadsLocation() + ")"
-                  : ""));
-        }
-      }
+      List<String> kinds = check(o, verified);
 
       // 1. download and check every object before anything is decrypted
-      work = plaintext.register(Files.createDirectories(o.scratch().resolve(name + ".restore")));
+      Path work = files.directory(Files.createDirectories(o.scratch().resolve(name + ".restore")));
       Map<String, Downloaded> objects = new LinkedHashMap<>();
       for (String kind : kinds) {
         Manifest.Entry entry = manifest.object(kind).orElseThrow();
@@ -266,67 +243,18 @@ public final class RestoreAgent {
       LOG.info("{}: every object matches its manifest checksum", name);
 
       // 2. decrypt everything (integrity-checked) before restoring anything
-      Downloaded db = objects.get(Manifest.KIND_DATABASE);
-      databasePartial = plaintext.register(
-          o.databaseOut().resolveSibling("." + o.databaseOut().getFileName() + ".partial"));
-      long dbBytes;
-      try (InputStream in =
-              new BufferedInputStream(Files.newInputStream(db.file()), OpenPgp.BUFFER_SIZE);
-          OutputStream out = new BufferedOutputStream(
-              Files.newOutputStream(databasePartial), OpenPgp.BUFFER_SIZE)) {
-        dbBytes = decryptor.decrypt(in, out, db.entry().plaintextBytes());
-      }
-      requireSize(db.entry(), dbBytes);
-      Map<String, String> secrets = null;
-      String secretsObject = null;
-      if (objects.containsKey(Manifest.KIND_SECRETS)) {
-        Downloaded s = objects.get(Manifest.KIND_SECRETS);
-        secrets = readSecrets(decryptor, s, o.secretKeys());
-        if (o.secretsToSummary()) {
-          secretsObject = Base64.getEncoder().encodeToString(Files.readAllBytes(s.file()));
-        }
-      }
-      if (objects.containsKey(Manifest.KIND_UPLOADS)) {
-        Downloaded u = objects.get(Manifest.KIND_UPLOADS);
-        // a dry run: checks every entry, the size and the MDC
-        requireSize(u.entry(), extract(decryptor, u.file(), null, u.entry().plaintextBytes()));
-      }
+      Decrypted decrypted = decrypt(o, decryptor, objects, files);
       LOG.info("{}: every object decrypts and passes its integrity check", name);
 
       // 3. restore
-      written = plaintext.register(o.databaseOut());
-      Files.move(
-          databasePartial,
-          o.databaseOut(),
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-      databasePartial = null;
-      restored.add(Manifest.KIND_DATABASE);
-      LOG.info("{}: database dump written to {} ({} bytes)", name, o.databaseOut(), dbBytes);
-      if (o.secretName() != null) {
-        mergeSecret(o, secrets);
-        restored.add(Manifest.KIND_SECRETS);
-      }
-      if (secrets != null) {
-        secrets.clear();
-      }
-      if (objects.containsKey(Manifest.KIND_UPLOADS)) {
-        emptyDirectory(o.uploads());
-        Downloaded u = objects.get(Manifest.KIND_UPLOADS);
-        extract(decryptor, u.file(), o.uploads(), u.entry().plaintextBytes());
-        restored.add(Manifest.KIND_UPLOADS);
-        LOG.info("{}: uploads restored into {}", name, o.uploads());
-      }
-      // the dump is pg_restore's now (its container removes it, whatever happens)
-      plaintext.release(written);
-      written = null;
+      restore(o, name, decryptor, objects, decrypted, files, restored);
       return new Result(
           name,
           manifest.createdAt(),
           source.kind(),
           List.copyOf(restored),
           objects.values().stream().map(Downloaded::entry).toList(),
-          secretsObject,
+          decrypted.secretsObject(),
           verified.signedBy(),
           List.copyOf(refusedNewer));
     } catch (IOException | RuntimeException e) {
@@ -339,30 +267,137 @@ public final class RestoreAgent {
                   : "; already restored: " + String.join(", ", restored)),
           e);
     } finally {
-      try {
-        if (databasePartial != null) {
-          Files.deleteIfExists(databasePartial);
-        }
-        if (written != null) {
-          // a failure after the dump was written (uploads, credentials): the pod fails, pg_restore
-          // never runs
-          Files.deleteIfExists(written);
-        }
-        if (work != null) {
-          BackupAgent.deleteTree(work);
-        }
-      } catch (IOException e) {
-        LOG.warn("could not clean up the scratch files: {}", e.toString());
-      }
-      if (source != null) {
-        try {
-          source.close();
-        } catch (IOException | RuntimeException e) {
-          LOG.debug("closing {}: {}", source.describe(), e.toString());
-        }
-      }
-      plaintext.close();
+      // a failure after the dump was written (uploads, credentials): the pod fails, pg_restore
+      // never
+      // runs, and the dump goes too
+      files.close();
     }
+  }
+
+  /**
+   * Logs who signed the backup; checks it is encrypted in the mode of the key given and holds every kind of object
+   * that is restored, and returns those kinds.
+   */
+  private static List<String> check(Options o, ManifestVerifier.Verified verified)
+      throws IOException {
+    Manifest manifest = verified.manifest();
+    String name = manifest.backup();
+    if (verified.signed()) {
+      LOG.info("{}: manifest signed by {}", name, verified.signedBy());
+    } else {
+      LOG.warn(
+          "{}: restoring an UNSIGNED backup (allowed by --allow-unsigned): nothing proves this stack made it",
+          name);
+    }
+    String mode = manifest.encryption().mode();
+    if (mode.equals(Manifest.MODE_PASSPHRASE) != (o.passphraseFile() != null)) {
+      throw new IOException("backup " + name + " is encrypted in " + mode + " mode: give "
+          + (mode.equals(Manifest.MODE_PASSPHRASE)
+              ? "--passphrase-file"
+              : "--private-key (a recipient's private key"
+                  + (manifest.encryption().recipients() == null
+                      ? ""
+                      : ", one of " + manifest.encryption().recipients())
+                  + ")"));
+    }
+
+    List<String> kinds = new ArrayList<>(List.of(Manifest.KIND_DATABASE));
+    if (o.uploads() != null) {
+      kinds.add(Manifest.KIND_UPLOADS);
+    }
+    if (o.secretName() != null || o.secretsToSummary()) {
+      kinds.add(Manifest.KIND_SECRETS);
+    }
+    for (String kind : kinds) {
+      if (manifest.object(kind).isEmpty()) {
+        throw new IOException("backup " + name + " holds no " + kind
+            + (kind.equals(Manifest.KIND_UPLOADS)
+                ? " (uploads location: " + manifest.uploadsLocation() + ")"
+                : ""));
+      }
+    }
+    return kinds;
+  }
+
+  /**
+   * Decrypts the dump to a partial file beside {@code --database-out}, the secrets into memory, and reads the
+   * uploads archive to its end without writing it (a dry run: every entry, the size and the MDC).
+   */
+  private static Decrypted decrypt(
+      Options o, OpenPgp.Decryptor decryptor, Map<String, Downloaded> objects, RunFiles files)
+      throws IOException {
+    Downloaded db = objects.get(Manifest.KIND_DATABASE);
+    Path databasePartial = files.file(
+        o.databaseOut().resolveSibling("." + o.databaseOut().getFileName() + ".partial"));
+    long dbBytes;
+    try (InputStream in =
+            new BufferedInputStream(Files.newInputStream(db.file()), OpenPgp.BUFFER_SIZE);
+        OutputStream out =
+            new BufferedOutputStream(Files.newOutputStream(databasePartial), OpenPgp.BUFFER_SIZE)) {
+      dbBytes = decryptor.decrypt(in, out, db.entry().plaintextBytes());
+    }
+    requireSize(db.entry(), dbBytes);
+    Map<String, String> secrets = null;
+    String secretsObject = null;
+    if (objects.containsKey(Manifest.KIND_SECRETS)) {
+      Downloaded s = objects.get(Manifest.KIND_SECRETS);
+      secrets = readSecrets(decryptor, s, o.secretKeys());
+      if (o.secretsToSummary()) {
+        secretsObject = Base64.getEncoder().encodeToString(Files.readAllBytes(s.file()));
+      }
+    }
+    if (objects.containsKey(Manifest.KIND_UPLOADS)) {
+      Downloaded u = objects.get(Manifest.KIND_UPLOADS);
+      // a dry run: checks every entry, the size and the MDC
+      requireSize(u.entry(), extract(decryptor, u.file(), null, u.entry().plaintextBytes()));
+    }
+    return new Decrypted(databasePartial, dbBytes, secrets, secretsObject);
+  }
+
+  /**
+   * Restores what was decrypted: the dump to {@code --database-out} (handed on to pg_restore once all else is
+   * restored), the keys into the Secret, the uploads into their emptied directory; each kind goes into
+   * {@code restored} once it is.
+   */
+  private void restore(
+      Options o,
+      String name,
+      OpenPgp.Decryptor decryptor,
+      Map<String, Downloaded> objects,
+      Decrypted decrypted,
+      RunFiles files,
+      List<String> restored)
+      throws IOException {
+    Path written = files.file(o.databaseOut());
+    Files.move(
+        decrypted.databasePartial(),
+        o.databaseOut(),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    files.forget(decrypted.databasePartial());
+    restored.add(Manifest.KIND_DATABASE);
+    LOG.info(
+        "{}: database dump written to {} ({} bytes)",
+        name,
+        o.databaseOut(),
+        decrypted.databaseBytes());
+    Map<String, String> secrets = decrypted.secrets();
+    if (o.secretName() != null) {
+      mergeSecret(o, secrets);
+      restored.add(Manifest.KIND_SECRETS);
+    }
+    if (secrets != null) {
+      secrets.clear();
+    }
+    if (objects.containsKey(Manifest.KIND_UPLOADS)) {
+      emptyDirectory(o.uploads());
+      Downloaded u = objects.get(Manifest.KIND_UPLOADS);
+      extract(decryptor, u.file(), o.uploads(), u.entry().plaintextBytes());
+      restored.add(Manifest.KIND_UPLOADS);
+      LOG.info("{}: uploads restored into {}", name, o.uploads());
+    }
+    // the dump is pg_restore's now (its container removes it, whatever happens)
+    files.handOver(written);
   }
 
   private static void validate(Options o) throws IOException {
@@ -569,7 +604,7 @@ public final class RestoreAgent {
       // being lost
       client.secrets().inNamespace(o.secretNamespace()).resource(secret).update();
       LOG.info("Secret {}: restored keys {}", ref, o.secretKeys());
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       throw new IOException(
           "updating Secret " + ref + " failed: HTTP " + e.getCode()
               + (e.getStatus() != null && e.getStatus().getReason() != null

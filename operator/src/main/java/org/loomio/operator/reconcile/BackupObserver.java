@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.BackupStatus;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.backup.BackupNames;
+import org.loomio.operator.backup.Summary;
 import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
@@ -129,9 +133,7 @@ public final class BackupObserver {
    * clearly instead of costing the operator its memory.
    */
   public static Optional<JsonNode> summary(String message) {
-    if (message == null
-        || message.isBlank()
-        || message.length() > org.loomio.operator.backup.Summary.LIMIT) {
+    if (message == null || message.isBlank() || message.length() > Summary.LIMIT) {
       return Optional.empty();
     }
     String line = message.strip();
@@ -140,7 +142,7 @@ public final class BackupObserver {
     try {
       JsonNode node = JSON.readTree(line);
       return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
@@ -156,7 +158,7 @@ public final class BackupObserver {
       ClusterCapabilities cluster,
       Collection<Pod> pods,
       Instant now,
-      java.util.function.UnaryOperator<String> redact) {
+      UnaryOperator<String> redact) {
     BackupState backups = observeBackups(resource, spec, cluster, pods, now, redact);
     return withDrills(backups, resource, spec, now);
   }
@@ -235,10 +237,8 @@ public final class BackupObserver {
         || status.getLastSuccessfulTime() == null) {
       return Optional.empty();
     }
-    Optional<Instant> drilled =
-        org.loomio.operator.backup.BackupNames.parse(stack, last.getBackup());
-    Optional<Instant> newest =
-        org.loomio.operator.backup.BackupNames.parse(stack, status.getLastSuccessfulBackup());
+    Optional<Instant> drilled = BackupNames.parse(stack, last.getBackup());
+    Optional<Instant> newest = BackupNames.parse(stack, status.getLastSuccessfulBackup());
     Instant started = Instant.parse(last.getTime())
         .minusSeconds(last.getDurationSeconds() == null ? 0 : last.getDurationSeconds());
     if (drilled.isEmpty()
@@ -261,7 +261,7 @@ public final class BackupObserver {
       ClusterCapabilities cluster,
       Collection<Pod> pods,
       Instant now,
-      java.util.function.UnaryOperator<String> redact) {
+      UnaryOperator<String> redact) {
     BackupStatus previous =
         resource.getStatus() == null ? null : resource.getStatus().getBackup();
     BackupStatus status = copy(previous);

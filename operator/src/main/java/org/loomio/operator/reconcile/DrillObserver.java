@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
+import org.loomio.operator.backup.DrillAgent;
 import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Labels;
@@ -26,7 +27,7 @@ import org.loomio.operator.status.Conditions;
 public final class DrillObserver {
 
   /** A drill that found no complete backup at all (a new stack): neither a pass nor a failure. */
-  public static final String NO_BACKUP = org.loomio.operator.backup.DrillAgent.NO_BACKUP;
+  public static final String NO_BACKUP = DrillAgent.NO_BACKUP;
 
   private DrillObserver() {}
 

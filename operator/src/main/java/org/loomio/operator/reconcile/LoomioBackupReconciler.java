@@ -1,6 +1,8 @@
 package org.loomio.operator.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -16,12 +18,18 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.BackupObject;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
@@ -29,11 +37,13 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.render.BackupCronJob;
 import org.loomio.operator.render.BackupJob;
+import org.loomio.operator.render.BackupPodTemplate;
 import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Component;
 import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.ImageDefaults;
 import org.loomio.operator.render.Labels;
+import org.loomio.operator.render.LoomioImage;
 import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.SecretDigests;
@@ -83,7 +93,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
   public LoomioBackupReconciler(
       Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
     this.capabilities = capabilities;
-    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.images = policy.images();
     this.clock = clock;
   }
@@ -112,6 +122,11 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
     return name == null ? Set.of() : Set.of(new ResourceID(name, namespace));
   }
 
+  /**
+   * One phase of the backup a reconcile: a finished backup is left alone; a spec changed after the start fails
+   * it; without its stack it is reported, stopped or waits ({@link #withoutStack}); a stack that cannot be
+   * backed up fails it; then its Job starts ({@link #start}) or is observed ({@link #observe}).
+   */
   @Override
   public UpdateControl<LoomioBackup> reconcile(LoomioBackup backup, Context<LoomioBackup> context) {
     LoomioBackupStatus status = copy(backup.getStatus());
@@ -119,9 +134,40 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         || status.getPhase() == LoomioBackupStatus.Phase.Failed) {
       return UpdateControl.noUpdate();
     }
-    EventRecorder events = new EventRecorder(context.getClient());
+    Attempt attempt = new Attempt(backup, status, context);
+    status.setObservedGeneration(backup.getMetadata().getGeneration());
+    Optional<String> changed = changedAfterStart(backup, status);
+    if (changed.isPresent()) {
+      return attempt.fail(changed.get());
+    }
+    LoomioDeployment deployment = stack(attempt);
+    if (deployment == null) {
+      return withoutStack(attempt);
+    }
+    List<Violation> violations = SpecValidator.validate(deployment, policy);
+    if (!violations.isEmpty()) {
+      return attempt.fail(
+          "LoomioDeployment " + attempt.deploymentName + " is invalid: " + violations.get(0));
+    }
+    ResolvedSpec spec = ResolvedSpec.of(deployment, images);
+    Optional<String> refused = refusal(attempt, spec);
+    if (refused.isPresent()) {
+      return attempt.fail(refused.get());
+    }
+    Optional<Job> job = job(context);
+    if (job.isEmpty() && status.getJob() == null) {
+      return start(attempt, deployment, spec);
+    }
+    return observe(attempt, spec, job);
+  }
+
+  /**
+   * Why the backup must fail because its spec changed after it started, if it did (records the generation it
+   * started at when an operator that did not record it started it).
+   */
+  private static Optional<String> changedAfterStart(
+      LoomioBackup backup, LoomioBackupStatus status) {
     Long generation = backup.getMetadata().getGeneration();
-    status.setObservedGeneration(generation);
     if (status.getJob() != null && status.getStartedGeneration() == null) {
       status.setStartedGeneration(generation); // started by an operator that did not record it
     } else if (status.getJob() != null
@@ -130,259 +176,246 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is
       // used, not even
       // its deploymentName (whose stack's values would mask this backup's failures)
-      return fail(
-          backup,
-          status,
-          context,
-          events,
-          "the spec was changed after the backup started (generation "
-              + generation + ", started at " + status.getStartedGeneration()
-              + "): a LoomioBackup is fixed once it"
-              + " starts and the change is not used; create a new LoomioBackup instead");
+      return Optional.of("the spec was changed after the backup started (generation "
+          + generation + ", started at " + status.getStartedGeneration()
+          + "): a LoomioBackup is fixed once it"
+          + " starts and the change is not used; create a new LoomioBackup instead");
     }
-    KubernetesClient client = context.getClient();
-    String ns = backup.getMetadata().getNamespace();
-    String deploymentName = backup.getSpec() == null ? null : backup.getSpec().getDeploymentName();
-    LoomioDeployment deployment = deploymentName == null
+    return Optional.empty();
+  }
+
+  /** The stack backed up; null when it does not exist or is being deleted. */
+  private static LoomioDeployment stack(Attempt attempt) {
+    LoomioDeployment deployment = attempt.deploymentName == null
         ? null
-        : client
+        : attempt
+            .client()
             .resources(LoomioDeployment.class)
-            .inNamespace(ns)
-            .withName(deploymentName)
+            .inNamespace(attempt.namespace())
+            .withName(attempt.deploymentName)
             .get();
     if (deployment != null && deployment.getMetadata().getDeletionTimestamp() != null) {
       deployment = null; // being deleted: nothing more is backed up
     }
-    if (deployment == null) {
-      Optional<Job> started = job(context);
-      // a run that completed before the stack went is reported as it is: the backup exists and is
-      // complete
-      for (Pod pod : context.getSecondaryResources(Pod.class)) {
-        Optional<BackupObserver.Run> run = BackupObserver.finished(pod);
-        if (run.isPresent() && run.get().complete()) {
-          return succeeded(backup, status, context, events, pod, run.get(), deploymentName);
-        }
+    return deployment;
+  }
+
+  /**
+   * Without its stack: a run that completed before the stack went is reported as it is; a started one is
+   * stopped and fails; one not started waits for the stack up to {@link #STACK_GRACE}, then fails.
+   */
+  private UpdateControl<LoomioBackup> withoutStack(Attempt attempt) {
+    LoomioBackupStatus status = attempt.status;
+    String ns = attempt.namespace();
+    String deploymentName = attempt.deploymentName;
+    Optional<Job> started = job(attempt.context);
+    // a run that completed before the stack went is reported as it is: the backup exists and is
+    // complete
+    for (Pod pod : attempt.context.getSecondaryResources(Pod.class)) {
+      Optional<BackupObserver.Run> run = BackupObserver.finished(pod);
+      if (run.isPresent() && run.get().complete()) {
+        return attempt.succeeded(pod, run.get());
       }
-      if (started.isPresent() || status.getJob() != null) {
-        // its pods read Secrets and claims of a stack that is gone or going: stop them, and say so
-        started.ifPresent(j -> client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(ns)
-            .withName(j.getMetadata().getName())
-            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
-            .delete());
-        return fail(
-            backup,
-            status,
-            context,
-            events,
-            "LoomioDeployment " + deploymentName + " was deleted while"
-                + " this backup ran: its Job "
-                + (status.getJob() != null
-                    ? status.getJob()
-                    : started.get().getMetadata().getName())
-                + " is stopped and deleted (a backup it left without a"
-                + " manifest is incomplete, never restored, and removed by retention)");
-      }
-      Duration waited = waited(backup);
-      if (waited.compareTo(STACK_GRACE) >= 0) {
-        return fail(
-            backup,
-            status,
-            context,
-            events,
-            "LoomioDeployment " + deploymentName + " does not exist in"
-                + " namespace " + ns + " (waited " + STACK_GRACE.toMinutes()
-                + " minutes): nothing was backed up;"
-                + " create a new LoomioBackup for an existing stack");
-      }
-      status.setPhase(LoomioBackupStatus.Phase.Pending);
-      status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns
-          + " (fails after " + STACK_GRACE.toMinutes() + " minutes)");
-      Duration left = STACK_GRACE.minus(waited);
-      return write(
-          backup, status, context, left.compareTo(RECHECK) < 0 ? left.plusSeconds(1) : RECHECK);
     }
-    List<Violation> violations = SpecValidator.validate(deployment, policy);
-    if (!violations.isEmpty()) {
-      return fail(
-          backup,
-          status,
-          context,
-          events,
-          "LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
+    if (started.isPresent() || status.getJob() != null) {
+      // its pods read Secrets and claims of a stack that is gone or going: stop them, and say so
+      started.ifPresent(j -> deleteJob(attempt.client(), ns, j.getMetadata().getName()));
+      return attempt.fail("LoomioDeployment " + deploymentName + " was deleted while"
+          + " this backup ran: its Job "
+          + (status.getJob() != null
+              ? status.getJob()
+              : started.get().getMetadata().getName())
+          + " is stopped and deleted (a backup it left without a"
+          + " manifest is incomplete, never restored, and removed by retention)");
     }
-    ResolvedSpec spec = ResolvedSpec.of(deployment, images);
-    if (spec.isolated() && job(context).isEmpty()) {
-      return fail(
-          backup,
-          status,
-          context,
-          events,
-          "LoomioDeployment " + deploymentName + " is isolated: backups are"
-              + " paused so that no backup of a compromised state pushes good ones out of retention. Set spec.isolation"
-              + " to false first, or restore a good backup (LoomioRestore)");
+    Duration waited = waited(attempt.backup);
+    if (waited.compareTo(STACK_GRACE) >= 0) {
+      return attempt.fail("LoomioDeployment " + deploymentName + " does not exist in"
+          + " namespace " + ns + " (waited " + STACK_GRACE.toMinutes()
+          + " minutes): nothing was backed up;"
+          + " create a new LoomioBackup for an existing stack");
+    }
+    status.setPhase(LoomioBackupStatus.Phase.Pending);
+    status.setMessage("waiting for LoomioDeployment " + deploymentName + " in namespace " + ns
+        + " (fails after " + STACK_GRACE.toMinutes() + " minutes)");
+    Duration left = STACK_GRACE.minus(waited);
+    return attempt.write(left.compareTo(RECHECK) < 0 ? left.plusSeconds(1) : RECHECK);
+  }
+
+  /** Why the stack cannot be backed up: isolated (unless its Job already runs), or no destination. */
+  private static Optional<String> refusal(Attempt attempt, ResolvedSpec spec) {
+    if (spec.isolated() && job(attempt.context).isEmpty()) {
+      return Optional.of("LoomioDeployment " + attempt.deploymentName + " is isolated: backups are"
+          + " paused so that no backup of a compromised state pushes good ones out of retention. Set spec.isolation"
+          + " to false first, or restore a good backup (LoomioRestore)");
     }
     if (!spec.backup().hasDestination()) {
-      return fail(
-          backup,
-          status,
-          context,
-          events,
-          "LoomioDeployment " + deploymentName
+      return Optional.of(
+          "LoomioDeployment " + attempt.deploymentName
               + " has no backup destination (spec.backup.volume.enabled is false and spec.backup.s3 is unset)");
     }
-    Optional<Job> job = job(context);
-    if (job.isEmpty() && status.getJob() == null) {
-      // the backup pod reads what the stack reads: only with the owners' consent
-      // (ReferencedSecrets)
-      var lookup = ReferencedSecrets.lookup(
-          client,
-          ns,
-          deploymentName,
-          ReferencedSecrets.refs(spec),
-          ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()),
-          policy.requireSecretConsent());
-      if (lookup.problem().isPresent()) {
-        status.setPhase(LoomioBackupStatus.Phase.Pending);
-        status.setMessage("waiting: " + lookup.problem().get());
-        return write(backup, status, context, RECHECK);
-      }
-      // and what it reads by the stack's own names is the stack's own, not someone else's under
-      // that name
-      Optional<String> foreign = OwnInputs.problem(client, spec, true, true);
-      if (foreign.isPresent()) {
-        status.setPhase(LoomioBackupStatus.Phase.Pending);
-        status.setMessage("waiting: " + foreign.get());
-        return write(backup, status, context, RECHECK);
-      }
-      RenderContext ctx = new RenderContext(
-          spec,
-          capabilities.get(),
-          new Credentials(
-              spec.credentialsSecretName(), spec.existingSecret() == null, java.util.Map.of()),
-          SecretDigests.none());
-      // the manifest records the image the database is migrated to (during an upgrade, not yet
-      // spec.image)
-      var migrated =
-          deployment.getStatus() == null ? null : deployment.getStatus().getMigrated();
-      if (migrated != null && migrated.getImage() != null) {
-        var image =
-            new org.loomio.operator.render.LoomioImage(migrated.getImage(), migrated.getVersion());
-        ctx.withImages(image, image);
-      }
-      Job desired = BackupJob.render(ctx, hash8(backup));
-      desired.getMetadata().getLabels().put(Labels.BACKUP, backup.getMetadata().getName());
-      desired
-          .getSpec()
-          .getTemplate()
-          .getMetadata()
-          .getLabels()
-          .put(Labels.BACKUP, backup.getMetadata().getName());
-      desired
-          .getMetadata()
-          .setOwnerReferences(List.of(new OwnerReferenceBuilder()
-              .withApiVersion(backup.getApiVersion())
-              .withKind(LoomioBackup.KIND)
-              .withName(backup.getMetadata().getName())
-              .withUid(backup.getMetadata().getUid())
-              .withController(true)
-              .withBlockOwnerDeletion(true)
-              .build()));
-      client.batch().v1().jobs().inNamespace(ns).resource(desired).create();
-      events.normal(
-          backup,
-          "BackupStarted",
-          "started Job " + desired.getMetadata().getName() + " to back up " + deploymentName);
-      status.setJob(desired.getMetadata().getName());
-      status.setStartedGeneration(generation);
-      status.setPhase(LoomioBackupStatus.Phase.Running);
-      status.setStartTime(now());
-      status.setMessage("backing up " + deploymentName);
-      return write(backup, status, context, RECHECK);
+    return Optional.empty();
+  }
+
+  /**
+   * With the consent of the owners of what the backup pod reads, and what it reads by the stack's own names the
+   * stack's own, the Job starts; otherwise it waits.
+   */
+  private UpdateControl<LoomioBackup> start(
+      Attempt attempt, LoomioDeployment deployment, ResolvedSpec spec) {
+    LoomioBackupStatus status = attempt.status;
+    KubernetesClient client = attempt.client();
+    String deploymentName = attempt.deploymentName;
+    // the backup pod reads what the stack reads: only with the owners' consent
+    // (ReferencedSecrets)
+    var lookup = ReferencedSecrets.lookup(
+        client,
+        attempt.namespace(),
+        deploymentName,
+        ReferencedSecrets.refs(spec),
+        ReferencedSecrets.ownedBy(deploymentName, deployment.getMetadata().getUid()),
+        policy.requireSecretConsent());
+    if (lookup.problem().isPresent()) {
+      status.setPhase(LoomioBackupStatus.Phase.Pending);
+      status.setMessage("waiting: " + lookup.problem().get());
+      return attempt.write(RECHECK);
     }
+    // and what it reads by the stack's own names is the stack's own, not someone else's under
+    // that name
+    Optional<String> foreign = OwnInputs.problem(client, spec, true, true);
+    if (foreign.isPresent()) {
+      status.setPhase(LoomioBackupStatus.Phase.Pending);
+      status.setMessage("waiting: " + foreign.get());
+      return attempt.write(RECHECK);
+    }
+    Job desired = backupJob(attempt.backup, deployment, spec);
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(attempt.namespace())
+        .resource(desired)
+        .create();
+    attempt.events.normal(
+        attempt.backup,
+        "BackupStarted",
+        "started Job " + desired.getMetadata().getName() + " to back up " + deploymentName);
+    status.setJob(desired.getMetadata().getName());
+    status.setStartedGeneration(attempt.backup.getMetadata().getGeneration());
+    status.setPhase(LoomioBackupStatus.Phase.Running);
+    status.setStartTime(now());
+    status.setMessage("backing up " + deploymentName);
+    return attempt.write(RECHECK);
+  }
+
+  /**
+   * The backup's Job: the schedule's backup pod, labelled with and controlled by the LoomioBackup; its manifest
+   * records the image the database is migrated to.
+   */
+  private Job backupJob(LoomioBackup backup, LoomioDeployment deployment, ResolvedSpec spec) {
+    RenderContext ctx = new RenderContext(
+        spec,
+        capabilities.get(),
+        new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()),
+        SecretDigests.none());
+    // the manifest records the image the database is migrated to (during an upgrade, not yet
+    // spec.image)
+    var migrated =
+        deployment.getStatus() == null ? null : deployment.getStatus().getMigrated();
+    if (migrated != null && migrated.getImage() != null) {
+      var image = new LoomioImage(migrated.getImage(), migrated.getVersion());
+      ctx.withImages(image, image);
+    }
+    Job desired = BackupJob.render(ctx, hash8(backup));
+    own(desired, backup, LoomioBackup.KIND, Labels.BACKUP);
+    return desired;
+  }
+
+  /**
+   * Makes a Job the given LoomioBackup's or LoomioRestore's: the label naming it on the Job and its pods, and
+   * it as the Job's controller (deleting it deletes the Job).
+   */
+  static void own(Job job, HasMetadata owner, String kind, String label) {
+    job.getMetadata().getLabels().put(label, owner.getMetadata().getName());
+    job.getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getLabels()
+        .put(label, owner.getMetadata().getName());
+    job.getMetadata()
+        .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+            .withApiVersion(owner.getApiVersion())
+            .withKind(kind)
+            .withName(owner.getMetadata().getName())
+            .withUid(owner.getMetadata().getUid())
+            .withController(true)
+            .withBlockOwnerDeletion(true)
+            .build()));
+  }
+
+  /** Deletes a Job with its pods (background propagation). */
+  private static void deleteJob(KubernetesClient client, String ns, String name) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withName(name)
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+  }
+
+  /**
+   * The started Job: a pod that finished completes the backup or fails it (then the Jobs' history is pruned), so
+   * does a Job that failed; otherwise it runs, looked at again now and then.
+   */
+  private UpdateControl<LoomioBackup> observe(
+      Attempt attempt, ResolvedSpec spec, Optional<Job> job) {
+    LoomioBackupStatus status = attempt.status;
+    KubernetesClient client = attempt.client();
     if (job.isPresent()) {
       status.setJob(job.get().getMetadata().getName());
     }
-    for (Pod pod : context.getSecondaryResources(Pod.class)) {
+    for (Pod pod : attempt.context.getSecondaryResources(Pod.class)) {
       Optional<BackupObserver.Run> run = BackupObserver.finished(pod);
       if (run.isEmpty()) {
         continue;
       }
       if (!run.get().complete()) {
-        UpdateControl<LoomioBackup> done = fail(
-            backup,
-            status,
-            context,
-            events,
-            redaction(client, spec).apply(run.get().error()));
-        pruneJobs(client, ns, deploymentName);
+        UpdateControl<LoomioBackup> done =
+            attempt.fail(redaction(client, spec).apply(run.get().error()));
+        pruneJobs(client, attempt.namespace(), attempt.deploymentName);
         return done;
       }
-      return succeeded(backup, status, context, events, pod, run.get(), deploymentName);
+      return attempt.succeeded(pod, run.get());
     }
-    if (job.isPresent()
-        && job.get().getStatus() != null
-        && job.get().getStatus().getConditions() != null
-        && job.get().getStatus().getConditions().stream()
-            .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))) {
-      var failed = job.get().getStatus().getConditions().stream()
-          .filter(c -> "Failed".equals(c.getType()))
-          .findFirst()
-          .get();
-      UpdateControl<LoomioBackup> done = fail(
-          backup,
-          status,
-          context,
-          events,
-          redaction(client, spec)
-              .apply("Job "
-                  + job.get().getMetadata().getName() + " failed: " + failed.getReason()
-                  + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")")));
-      pruneJobs(client, ns, deploymentName);
+    Optional<String> failed = job.flatMap(LoomioBackupReconciler::jobFailure);
+    if (failed.isPresent()) {
+      UpdateControl<LoomioBackup> done = attempt.fail(redaction(client, spec).apply(failed.get()));
+      pruneJobs(client, attempt.namespace(), attempt.deploymentName);
       return done;
     }
     status.setPhase(LoomioBackupStatus.Phase.Running);
     // looked at again now and then, not only when its Job or pods change: a stack deleted meanwhile
     // is noticed
-    return write(backup, status, context, RECHECK);
+    return attempt.write(RECHECK);
   }
 
-  /** Records a complete run from its pod's summary, then prunes the Jobs' history. */
-  private UpdateControl<LoomioBackup> succeeded(
-      LoomioBackup backup,
-      LoomioBackupStatus status,
-      Context<LoomioBackup> context,
-      EventRecorder events,
-      Pod pod,
-      BackupObserver.Run run,
-      String deploymentName) {
-    status.setPhase(LoomioBackupStatus.Phase.Succeeded);
-    status.setBackupName(run.backup());
-    status.setCompletionTime(now());
-    agentSummary(pod).ifPresent(s -> {
-      List<String> destinations = new ArrayList<>();
-      s.path("destinations").forEach(d -> destinations.add(d.asText()));
-      status.setDestinations(destinations);
-      List<BackupObject> objects = new ArrayList<>();
-      s.path("objects")
-          .forEach(o -> objects.add(new BackupObject(
-              o.path("name").asText(),
-              o.path("bytes").asLong(),
-              o.path("sha256").asText())));
-      status.setObjects(objects);
-    });
-    status.setMessage("backup " + status.getBackupName() + " is complete");
-    events.normal(
-        backup,
-        "BackupSucceeded",
-        "backup " + status.getBackupName() + " of " + deploymentName + " is complete ("
-            + String.join(", ", status.getDestinations()) + ")");
-    UpdateControl<LoomioBackup> done = write(backup, status, context, null);
-    pruneJobs(context.getClient(), backup.getMetadata().getNamespace(), deploymentName);
-    return done;
+  /** Why the Job failed, if it did (its Failed condition is True). */
+  private static Optional<String> jobFailure(Job job) {
+    if (job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))) {
+      var failed = job.getStatus().getConditions().stream()
+          .filter(c -> "Failed".equals(c.getType()))
+          .findFirst()
+          .get();
+      return Optional.of("Job "
+          + job.getMetadata().getName() + " failed: " + failed.getReason()
+          + (failed.getMessage() == null ? "" : " (" + failed.getMessage() + ")"));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -412,24 +445,17 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
         .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
         .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.SUCCEEDED
             || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.FAILED)
-        .sorted(java.util.Comparator.comparing(
-                (Job j) -> String.valueOf(j.getMetadata().getCreationTimestamp()))
-            .thenComparing(j -> j.getMetadata().getName())
-            .reversed())
+        .sorted(
+            Comparator.comparing((Job j) -> String.valueOf(j.getMetadata().getCreationTimestamp()))
+                .thenComparing(j -> j.getMetadata().getName())
+                .reversed())
         .toList();
     for (StatusAggregator.MigrationState state : List.of(
         StatusAggregator.MigrationState.SUCCEEDED, StatusAggregator.MigrationState.FAILED)) {
       finished.stream()
           .filter(j -> StatusAggregator.migrationState(j) == state)
           .skip(JOB_HISTORY)
-          .forEach(j -> client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(ns)
-              .withName(j.getMetadata().getName())
-              .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
-              .delete());
+          .forEach(j -> deleteJob(client, ns, j.getMetadata().getName()));
     }
   }
 
@@ -439,16 +465,15 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       return Duration.ZERO;
     }
     try {
-      Duration d = Duration.between(java.time.Instant.parse(created), clock.instant());
+      Duration d = Duration.between(Instant.parse(created), clock.instant());
       return d.isNegative() ? Duration.ZERO : d;
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Duration.ZERO;
     }
   }
 
   /** What masks the secret values a backup pod could read, for what it reports (read only when it failed). */
-  private static java.util.function.UnaryOperator<String> redaction(
-      KubernetesClient client, ResolvedSpec spec) {
+  private static UnaryOperator<String> redaction(KubernetesClient client, ResolvedSpec spec) {
     return Redaction.forStack(client, spec, Redaction.secretNames(ReferencedSecrets.refs(spec)));
   }
 
@@ -458,43 +483,19 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
 
   static Optional<JsonNode> agentSummary(Pod pod) {
     return BackupObserver.containerStatuses(pod).stream()
-        .filter(
-            c -> org.loomio.operator.render.BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
+        .filter(c -> BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
         .filter(c -> c.getState() != null && c.getState().getTerminated() != null)
         .map(c -> BackupObserver.summary(c.getState().getTerminated().getMessage()))
         .flatMap(Optional::stream)
         .findFirst();
   }
 
-  static String hash8(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+  static String hash8(HasMetadata resource) {
     return SecretDigests.sha256(
             resource.getMetadata().getUid() == null
                 ? resource.getMetadata().getName()
                 : resource.getMetadata().getUid())
         .substring(0, 8);
-  }
-
-  private UpdateControl<LoomioBackup> fail(
-      LoomioBackup backup,
-      LoomioBackupStatus status,
-      Context<LoomioBackup> context,
-      EventRecorder events,
-      String message) {
-    status.setPhase(LoomioBackupStatus.Phase.Failed);
-    status.setMessage(message);
-    status.setCompletionTime(now());
-    events.warning(backup, "BackupFailed", message);
-    return write(backup, status, context, null);
-  }
-
-  private UpdateControl<LoomioBackup> write(
-      LoomioBackup backup,
-      LoomioBackupStatus status,
-      Context<LoomioBackup> context,
-      Duration recheck) {
-    StatusWriter.write(backup, status, context, LoomioBackup::new);
-    UpdateControl<LoomioBackup> control = UpdateControl.noUpdate();
-    return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
   private String now() {
@@ -517,5 +518,72 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
       c.setStartedGeneration(s.getStartedGeneration());
     }
     return c;
+  }
+
+  /** One reconcile of a LoomioBackup: its status edits, events, the write. */
+  private final class Attempt {
+    final LoomioBackup backup;
+    final LoomioBackupStatus status;
+    final Context<LoomioBackup> context;
+    final EventRecorder events;
+    final String deploymentName;
+
+    Attempt(LoomioBackup backup, LoomioBackupStatus status, Context<LoomioBackup> context) {
+      this.backup = backup;
+      this.status = status;
+      this.context = context;
+      this.events = new EventRecorder(context.getClient());
+      this.deploymentName = backup.getSpec() == null ? null : backup.getSpec().getDeploymentName();
+    }
+
+    KubernetesClient client() {
+      return context.getClient();
+    }
+
+    String namespace() {
+      return backup.getMetadata().getNamespace();
+    }
+
+    /** Records a complete run from its pod's summary, then prunes the Jobs' history. */
+    UpdateControl<LoomioBackup> succeeded(Pod pod, BackupObserver.Run run) {
+      status.setPhase(LoomioBackupStatus.Phase.Succeeded);
+      status.setBackupName(run.backup());
+      status.setCompletionTime(now());
+      agentSummary(pod).ifPresent(s -> {
+        List<String> destinations = new ArrayList<>();
+        s.path("destinations").forEach(d -> destinations.add(d.asText()));
+        status.setDestinations(destinations);
+        List<BackupObject> objects = new ArrayList<>();
+        s.path("objects")
+            .forEach(o -> objects.add(new BackupObject(
+                o.path("name").asText(),
+                o.path("bytes").asLong(),
+                o.path("sha256").asText())));
+        status.setObjects(objects);
+      });
+      status.setMessage("backup " + status.getBackupName() + " is complete");
+      events.normal(
+          backup,
+          "BackupSucceeded",
+          "backup " + status.getBackupName() + " of " + deploymentName + " is complete ("
+              + String.join(", ", status.getDestinations()) + ")");
+      UpdateControl<LoomioBackup> done = write(null);
+      pruneJobs(client(), namespace(), deploymentName);
+      return done;
+    }
+
+    UpdateControl<LoomioBackup> fail(String message) {
+      status.setPhase(LoomioBackupStatus.Phase.Failed);
+      status.setMessage(message);
+      status.setCompletionTime(now());
+      events.warning(backup, "BackupFailed", message);
+      return write(null);
+    }
+
+    UpdateControl<LoomioBackup> write(Duration recheck) {
+      StatusWriter.write(backup, status, context, LoomioBackup::new);
+      UpdateControl<LoomioBackup> control = UpdateControl.noUpdate();
+      return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
   }
 }

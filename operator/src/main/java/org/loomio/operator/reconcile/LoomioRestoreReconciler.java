@@ -3,7 +3,6 @@ package org.loomio.operator.reconcile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -20,17 +19,22 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
@@ -56,6 +60,7 @@ import org.loomio.operator.render.RenderContext;
 import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RestoreJob;
 import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.secrets.CredentialRotation;
 import org.loomio.operator.secrets.GeneratedBackupKey;
 import org.loomio.operator.secrets.GeneratedSigningKey;
 import org.loomio.operator.validation.SpecValidator;
@@ -90,6 +95,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The phase each step runs in. */
+  private static final Map<RestoreStep.Name, Phase> PHASES = new EnumMap<>(Map.of(
+      RestoreStep.Name.ScaleDown, Phase.ScalingDown,
+      RestoreStep.Name.Restore, Phase.Restoring,
+      RestoreStep.Name.Migrate, Phase.Migrating,
+      RestoreStep.Name.ScaleUp, Phase.ScalingUp));
+
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
   private final TenantPolicy policy;
@@ -108,7 +120,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   public LoomioRestoreReconciler(
       Supplier<ClusterCapabilities> capabilities, TenantPolicy policy, Clock clock) {
     this.capabilities = capabilities;
-    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.images = policy.images();
     this.clock = clock;
   }
@@ -132,6 +144,11 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
   }
 
+  /**
+   * One step of the restore a reconcile: a finished restore is left alone; a spec changed after the start, or a
+   * stack that cannot be restored (missing, invalid, no such backups, no key), fails it; otherwise the step its
+   * phase is in runs ({@link #start} before the first).
+   */
   @Override
   public UpdateControl<LoomioRestore> reconcile(
       LoomioRestore restore, Context<LoomioRestore> context) {
@@ -140,6 +157,41 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       return UpdateControl.noUpdate();
     }
     Step step = new Step(restore, status, context);
+    Optional<String> changed = changedAfterStart(restore, status);
+    if (changed.isPresent()) {
+      return step.fail(changed.get());
+    }
+    Admission admission = admit(restore, context.getClient());
+    if (admission.problem() != null) {
+      return step.fail(admission.problem());
+    }
+    Target target = admission.target();
+    Optional<RestoreStep.Name> current = running(status.getPhase());
+    if (current.isEmpty()) {
+      return start(step, target);
+    }
+    return switch (current.get()) {
+      case ScaleDown -> scaleDown(step, target);
+      case Restore -> restore(step, target);
+      case Migrate -> migrate(step, target);
+      case ScaleUp -> scaleUp(step, target);
+    };
+  }
+
+  /** The step running in a phase; none before the restore started (no phase yet, or Pending). */
+  static Optional<RestoreStep.Name> running(Phase phase) {
+    return PHASES.entrySet().stream()
+        .filter(e -> e.getValue() == phase)
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  /**
+   * Why the restore must fail because its spec changed after it started, if it did (records the generation it
+   * started at when an operator that did not record it started it).
+   */
+  private static Optional<String> changedAfterStart(
+      LoomioRestore restore, LoomioRestoreStatus status) {
     boolean started = status.getPhase() != null && status.getPhase() != Phase.Pending;
     Long generation = restore.getMetadata().getGeneration();
     if (started && status.getStartedGeneration() == null) {
@@ -148,14 +200,37 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       // the CRD refuses a change (CEL), API servers without CEL do not: nothing of the new spec is
       // used, not
       // even its deploymentName
-      return step.fail("the spec was changed after the restore started (generation " + generation
+      return Optional.of("the spec was changed after the restore started (generation " + generation
           + ", started at "
           + status.getStartedGeneration()
           + "): a LoomioRestore is fixed once it starts and the change is not used;"
           + " create a new LoomioRestore instead");
     }
+    return Optional.empty();
+  }
 
-    KubernetesClient client = context.getClient();
+  /** The stack a restore restores and what it restores with, resolved once per reconcile. */
+  private record Target(
+      String deploymentName,
+      LoomioDeployment deployment,
+      ResolvedSpec spec,
+      LoomioRestoreSpec.Source source,
+      SecretKeyRef key,
+      SecretKeyRef verification,
+      RenderContext ctx) {}
+
+  /** The target, or why the restore cannot be made (and fails). */
+  private record Admission(Target target, String problem) {
+    static Admission refused(String problem) {
+      return new Admission(null, problem);
+    }
+  }
+
+  /**
+   * The stack named, valid under the operator's policy, with backups where the restore reads them and a key to
+   * decrypt them; and the restore's own spec valid.
+   */
+  private Admission admit(LoomioRestore restore, KubernetesClient client) {
     String ns = restore.getMetadata().getNamespace();
     LoomioRestoreSpec rs = restore.getSpec();
     String deploymentName = restore.target();
@@ -167,15 +242,17 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
             .withName(deploymentName)
             .get();
     if (deployment == null) {
-      return step.fail("LoomioDeployment " + deploymentName + " does not exist in namespace " + ns);
+      return Admission.refused(
+          "LoomioDeployment " + deploymentName + " does not exist in namespace " + ns);
     }
     List<Violation> violations = SpecValidator.validate(deployment, policy);
     if (!violations.isEmpty()) {
-      return step.fail("LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
+      return Admission.refused(
+          "LoomioDeployment " + deploymentName + " is invalid: " + violations.get(0));
     }
     List<Violation> own = SpecValidator.validateRestore(rs);
     if (!own.isEmpty()) {
-      return step.fail("invalid: " + own.get(0));
+      return Admission.refused("invalid: " + own.get(0));
     }
     ResolvedSpec spec = ResolvedSpec.of(deployment, images);
     ResolvedSpec.Backup b = spec.backup();
@@ -183,15 +260,16 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         ? rs.getSource()
         : b.onVolume() ? LoomioRestoreSpec.Source.volume : LoomioRestoreSpec.Source.s3;
     if (source == LoomioRestoreSpec.Source.volume && !b.onVolume()) {
-      return step.fail(
+      return Admission.refused(
           "source volume: LoomioDeployment " + deploymentName + " keeps no backups on a volume");
     }
     if (source == LoomioRestoreSpec.Source.s3 && b.s3() == null) {
-      return step.fail("source s3: LoomioDeployment " + deploymentName + " has no spec.backup.s3");
+      return Admission.refused(
+          "source s3: LoomioDeployment " + deploymentName + " has no spec.backup.s3");
     }
     SecretKeyRef key = decryptionKey(rs, b, spec);
     if (key == null) {
-      return step.fail(
+      return Admission.refused(
           "LoomioDeployment " + deploymentName + " encrypts backups to your own recipients: set"
               + " spec.privateKeySecretRef to a Secret holding the armored private key");
     }
@@ -201,230 +279,279 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         capabilities.get(),
         new Credentials(spec.credentialsSecretName(), spec.existingSecret() == null, Map.of()),
         SecretDigests.none());
+    return new Admission(
+        new Target(deploymentName, deployment, spec, source, key, verification, ctx), null);
+  }
 
-    if (status.getPhase() == null || status.getPhase() == Phase.Pending) {
-      Optional<String> unconsented =
-          consentProblem(client, deployment, spec, rs, key, verification);
-      if (unconsented.isPresent()) {
-        return step.fail(unconsented.get());
-      }
-      Optional<String> other =
-          client.resources(LoomioRestore.class).inNamespace(ns).list().getItems().stream()
-              .filter(
-                  r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
-              .filter(r -> deploymentName.equals(r.target()))
-              .filter(r -> r.getStatus() != null
-                  && (LoomioRestoreStatus.active(r.getStatus().getPhase())
-                          && r.getStatus().getPhase() != Phase.Pending
-                      || Boolean.TRUE.equals(r.getStatus().getHoldsDeployment())))
-              .map(r -> r.getMetadata().getName())
-              .findFirst();
-      if (other.isPresent()) {
-        return step.fail("LoomioRestore " + other.get() + " is restoring " + deploymentName
-            + " (or holds it after a" + " failure): one restore at a time; delete that one first");
-      }
-      // a migration, or the embedded database's role setup (the restore signs in as the role it
-      // makes the owner)
-      Optional<String> migrating = client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(ns)
-          .withLabel(Labels.INSTANCE, deploymentName)
-          .withLabelIn(Labels.COMPONENT, Component.MIGRATE.label(), Component.DB_ROLES.label())
-          .list()
-          .getItems()
-          .stream()
-          .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.RUNNING
-              || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.PENDING)
-          .map(j -> j.getMetadata().getName())
-          .findFirst();
-      if (migrating.isPresent()) {
-        status.setPhase(Phase.Pending);
-        status.setMessage("waiting for Job " + migrating.get() + " to finish before restoring");
-        return step.write(RECHECK);
-      }
-      status.setStartTime(now());
-      status.setStartedGeneration(generation);
-      status.setDeploymentName(deploymentName);
-      status.setBackupName(rs.getBackupName() == null ? "latest" : rs.getBackupName());
-      status.setHoldsDeployment(true);
-      step.begin(
-          Phase.ScalingDown,
-          "ScaleDown",
-          "stopping web, worker and hocuspocus of " + deploymentName);
-      step.events.normal(
-          restore,
-          "RestoreStarted",
-          "restoring " + deploymentName + " from backup " + status.getBackupName() + " (" + source
-              + "); its web, worker and hocuspocus stop meanwhile");
+  /**
+   * Before the first step: with consent to what it reads, when no other restore holds the stack, and once no
+   * migration (or role setup) runs, the restore takes the hold and begins {@code ScaleDown}.
+   */
+  private UpdateControl<LoomioRestore> start(Step step, Target t) {
+    LoomioRestoreStatus status = step.status;
+    Optional<String> unconsented = consentProblem(step, t);
+    if (unconsented.isPresent()) {
+      return step.fail(unconsented.get());
+    }
+    Optional<String> other = otherRestore(step, t.deploymentName());
+    if (other.isPresent()) {
+      return step.fail("LoomioRestore " + other.get() + " is restoring " + t.deploymentName()
+          + " (or holds it after a" + " failure): one restore at a time; delete that one first");
+    }
+    Optional<String> migrating = runningMigration(step, t.deploymentName());
+    if (migrating.isPresent()) {
+      status.setPhase(Phase.Pending);
+      status.setMessage("waiting for Job " + migrating.get() + " to finish before restoring");
+      return step.write(RECHECK);
+    }
+    LoomioRestoreSpec rs = step.restore.getSpec();
+    status.setStartTime(now());
+    status.setStartedGeneration(step.restore.getMetadata().getGeneration());
+    status.setDeploymentName(t.deploymentName());
+    status.setBackupName(rs.getBackupName() == null ? "latest" : rs.getBackupName());
+    status.setHoldsDeployment(true);
+    step.begin(
+        RestoreStep.Name.ScaleDown, "stopping web, worker and hocuspocus of " + t.deploymentName());
+    step.events.normal(
+        step.restore,
+        "RestoreStarted",
+        "restoring " + t.deploymentName() + " from backup " + status.getBackupName() + " ("
+            + t.source() + "); its web, worker and hocuspocus stop meanwhile");
+    return step.write(POLL);
+  }
+
+  /** Another LoomioRestore of the same stack that runs, or holds it after a failure. */
+  private static Optional<String> otherRestore(Step step, String deploymentName) {
+    return step
+        .client()
+        .resources(LoomioRestore.class)
+        .inNamespace(step.namespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            r -> !r.getMetadata().getName().equals(step.restore.getMetadata().getName()))
+        .filter(r -> deploymentName.equals(r.target()))
+        .filter(r -> r.getStatus() != null
+            && (LoomioRestoreStatus.active(r.getStatus().getPhase())
+                    && r.getStatus().getPhase() != Phase.Pending
+                || Boolean.TRUE.equals(r.getStatus().getHoldsDeployment())))
+        .map(r -> r.getMetadata().getName())
+        .findFirst();
+  }
+
+  /**
+   * A migration, or the embedded database's role setup, that runs or waits to (the restore signs in as the role
+   * it makes the owner).
+   */
+  private static Optional<String> runningMigration(Step step, String deploymentName) {
+    return step
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(step.namespace())
+        .withLabel(Labels.INSTANCE, deploymentName)
+        .withLabelIn(Labels.COMPONENT, Component.MIGRATE.label(), Component.DB_ROLES.label())
+        .list()
+        .getItems()
+        .stream()
+        .filter(j -> StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.RUNNING
+            || StatusAggregator.migrationState(j) == StatusAggregator.MigrationState.PENDING)
+        .map(j -> j.getMetadata().getName())
+        .findFirst();
+  }
+
+  /**
+   * {@code ScaleDown}: once no web, worker or hocuspocus pod is left, and with consent to what it reads, the
+   * restore Job starts and {@code Restore} begins.
+   */
+  private UpdateControl<LoomioRestore> scaleDown(Step step, Target t) {
+    LoomioRestoreStatus status = step.status;
+    List<String> running = stillRunning(step, t.deploymentName());
+    if (!running.isEmpty()) {
+      status.setMessage("waiting for pods to stop: " + String.join(", ", running));
       return step.write(POLL);
     }
-
-    if (status.getPhase() == Phase.ScalingDown) {
-      List<String> running = new ArrayList<>();
-      for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
-        Deployment d = client
-            .apps()
-            .deployments()
-            .inNamespace(ns)
-            .withName(Names.of(deploymentName, c))
-            .get();
-        int replicas = d == null || d.getStatus() == null || d.getStatus().getReplicas() == null
-            ? 0
-            : d.getStatus().getReplicas();
-        int wanted =
-            d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
-        if (replicas > 0 || wanted > 0) {
-          running.add(c.label() + " " + replicas);
-        }
-      }
-      if (!running.isEmpty()) {
-        status.setMessage("waiting for pods to stop: " + String.join(", ", running));
-        return step.write(POLL);
-      }
-      // consent is checked again right before anything mounts or copies a referenced Secret: it may
-      // have been
-      // withdrawn, or the LoomioDeployment may name other Secrets now
-      Optional<String> unconsented =
-          consentProblem(client, deployment, spec, rs, key, verification);
-      if (unconsented.isPresent()) {
-        return step.fail(unconsented.get());
-      }
-      Job job = RestoreJob.render(
-          ctx,
-          LoomioBackupReconciler.hash8(restore),
-          status.getBackupName(),
-          source,
-          !Boolean.FALSE.equals(rs.getRestoreUploads()),
-          key,
-          Boolean.TRUE.equals(rs.getRestoreSecrets()),
-          verification,
-          Boolean.TRUE.equals(rs.getAllowUnsigned()));
-      own(job, restore);
-      client.batch().v1().jobs().inNamespace(ns).resource(job).create();
-      status.setJob(job.getMetadata().getName());
-      step.done("ScaleDown", "web, worker and hocuspocus stopped");
-      step.begin(
-          Phase.Restoring,
-          "Restore",
-          "Job " + job.getMetadata().getName() + " restores backup " + status.getBackupName());
-      return step.write(null);
+    // consent is checked again right before anything mounts or copies a referenced Secret: it may
+    // have been
+    // withdrawn, or the LoomioDeployment may name other Secrets now
+    Optional<String> unconsented = consentProblem(step, t);
+    if (unconsented.isPresent()) {
+      return step.fail(unconsented.get());
     }
+    LoomioRestoreSpec rs = step.restore.getSpec();
+    Job job = RestoreJob.render(
+        t.ctx(),
+        LoomioBackupReconciler.hash8(step.restore),
+        status.getBackupName(),
+        t.source(),
+        !Boolean.FALSE.equals(rs.getRestoreUploads()),
+        t.key(),
+        Boolean.TRUE.equals(rs.getRestoreSecrets()),
+        t.verification(),
+        Boolean.TRUE.equals(rs.getAllowUnsigned()));
+    own(job, step.restore);
+    step.client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(step.namespace())
+        .resource(job)
+        .create();
+    status.setJob(job.getMetadata().getName());
+    step.done(RestoreStep.Name.ScaleDown, "web, worker and hocuspocus stopped");
+    step.begin(
+        RestoreStep.Name.Restore,
+        "Job " + job.getMetadata().getName() + " restores backup " + status.getBackupName());
+    return step.write(null);
+  }
 
-    if (status.getPhase() == Phase.Restoring) {
-      for (Pod pod : pods(context, Component.RESTORE)) {
-        Optional<String> failure = failure(pod);
-        Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
-        if (failure.isPresent()
-            && summary.map(s -> s.path("refused").asBoolean(false)).orElse(false)) {
-          // the backup is not proven to be the stack's: the agent stopped before downloading
-          // anything
-          return step.refuse(redaction(client, spec, key)
-              .apply("backup refused: " + summary.get().path("error").asText()));
-        }
-        if (failure.isPresent()) {
-          return step.fail(redaction(client, spec, key)
-              .apply("restore Job " + status.getJob() + ": " + failure.get()));
-        }
-        summary.map(s -> s.path("backup").asText(null)).ifPresent(status::setBackupName);
-        if (!succeeded(pod)) {
-          continue;
-        }
-        Optional<String> unconsented =
-            consentProblem(client, deployment, spec, rs, key, verification);
-        if (unconsented.isPresent()) {
-          return step.fail(unconsented.get());
-        }
-        recordVerification(step, summary.orElse(null), client, spec, rs);
-        String secretsNote = "";
-        if (Boolean.TRUE.equals(rs.getRestoreSecrets())) {
-          try {
-            secretsNote = restoreSecrets(client, spec, b, key, summary.orElse(null));
-          } catch (Exception e) {
-            return step.fail(redaction(client, spec, key)
-                .apply("the data is restored, but the credentials are not: " + e.getMessage()));
-          }
-        }
-        Job migrate = MigrationJob.render(ctx);
-        migrate
-            .getMetadata()
-            .setName(
-                Names.restoreMigrationJob(deploymentName, LoomioBackupReconciler.hash8(restore)));
-        own(migrate, restore);
-        client.batch().v1().jobs().inNamespace(ns).resource(migrate).create();
-        step.done("Restore", "restored backup " + status.getBackupName() + secretsNote);
-        step.begin(
-            Phase.Migrating,
-            "Migrate",
-            "Job " + migrate.getMetadata().getName() + " migrates the restored" + " database for "
-                + spec.loomioImage());
-        return step.write(null);
+  /** The web, worker and hocuspocus Deployments that still have or want replicas, each with its count. */
+  private static List<String> stillRunning(Step step, String deploymentName) {
+    List<String> running = new ArrayList<>();
+    for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
+      Deployment d = step.client()
+          .apps()
+          .deployments()
+          .inNamespace(step.namespace())
+          .withName(Names.of(deploymentName, c))
+          .get();
+      int replicas = d == null || d.getStatus() == null || d.getStatus().getReplicas() == null
+          ? 0
+          : d.getStatus().getReplicas();
+      int wanted =
+          d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
+      if (replicas > 0 || wanted > 0) {
+        running.add(c.label() + " " + replicas);
       }
-      Optional<Job> job = job(context, Component.RESTORE);
-      if (job.isPresent()
-          && StatusAggregator.migrationState(job.get()) == StatusAggregator.MigrationState.FAILED) {
-        return step.fail(redaction(client, spec, key)
-            .apply("restore Job " + status.getJob() + " failed" + jobFailure(job.get())));
-      }
-      return step.write(null);
     }
+    return running;
+  }
 
-    if (status.getPhase() == Phase.Migrating) {
-      Optional<Job> migrate = job(context, Component.MIGRATE);
-      if (migrate.isPresent()) {
-        switch (StatusAggregator.migrationState(migrate.get())) {
-          case SUCCEEDED -> {
-            status.setHoldsDeployment(false);
-            step.done("Migrate", "the database is current for " + spec.loomioImage());
-            step.begin(
-                Phase.ScalingUp,
-                "ScaleUp",
-                "starting web, worker and hocuspocus of " + deploymentName);
-            return step.write(POLL);
-          }
-          case FAILED -> {
-            return step.fail(redaction(client, spec, key)
-                .apply("migration Job " + migrate.get().getMetadata().getName() + " failed"
-                    + jobFailure(migrate.get()) + "; the data is restored but not migrated"));
-          }
-          default -> {}
-        }
+  /**
+   * {@code Restore}: the restore Job's pod refused the backup, failed, or restored it (then {@link #restored});
+   * or its Job failed without a pod to say why.
+   */
+  private UpdateControl<LoomioRestore> restore(Step step, Target t) {
+    LoomioRestoreStatus status = step.status;
+    for (Pod pod : pods(step.context, Component.RESTORE)) {
+      Optional<String> failure = failure(pod);
+      Optional<JsonNode> summary = LoomioBackupReconciler.agentSummary(pod);
+      if (failure.isPresent()
+          && summary.map(s -> s.path("refused").asBoolean(false)).orElse(false)) {
+        // the backup is not proven to be the stack's: the agent stopped before downloading
+        // anything
+        return step.refuse(redaction(step.client(), t.spec(), t.key())
+            .apply("backup refused: " + summary.get().path("error").asText()));
       }
-      return step.write(null);
+      if (failure.isPresent()) {
+        return step.fail(redaction(step.client(), t.spec(), t.key())
+            .apply("restore Job " + status.getJob() + ": " + failure.get()));
+      }
+      summary.map(s -> s.path("backup").asText(null)).ifPresent(status::setBackupName);
+      if (succeeded(pod)) {
+        return restored(step, t, summary.orElse(null));
+      }
     }
+    Optional<Job> job = job(step.context, Component.RESTORE);
+    if (job.isPresent()
+        && StatusAggregator.migrationState(job.get()) == StatusAggregator.MigrationState.FAILED) {
+      return step.fail(redaction(step.client(), t.spec(), t.key())
+          .apply("restore Job " + status.getJob() + " failed" + jobFailure(job.get())));
+    }
+    return step.write(null);
+  }
 
-    // ScalingUp: done once web serves again
-    Deployment web = client
+  /**
+   * The data is restored: with consent still given, the verification is recorded, the credentials come back
+   * when asked, the migration Job starts and {@code Migrate} begins.
+   */
+  private UpdateControl<LoomioRestore> restored(Step step, Target t, JsonNode summary) {
+    KubernetesClient client = step.client();
+    LoomioRestoreSpec rs = step.restore.getSpec();
+    Optional<String> unconsented = consentProblem(step, t);
+    if (unconsented.isPresent()) {
+      return step.fail(unconsented.get());
+    }
+    recordVerification(step, summary, client, t.spec(), rs);
+    String secretsNote = "";
+    if (Boolean.TRUE.equals(rs.getRestoreSecrets())) {
+      try {
+        secretsNote = restoreSecrets(client, t.spec(), t.spec().backup(), t.key(), summary);
+      } catch (Exception e) {
+        return step.fail(redaction(client, t.spec(), t.key())
+            .apply("the data is restored, but the credentials are not: " + e.getMessage()));
+      }
+    }
+    Job migrate = MigrationJob.render(t.ctx());
+    migrate
+        .getMetadata()
+        .setName(Names.restoreMigrationJob(
+            t.deploymentName(), LoomioBackupReconciler.hash8(step.restore)));
+    own(migrate, step.restore);
+    client.batch().v1().jobs().inNamespace(step.namespace()).resource(migrate).create();
+    step.done(
+        RestoreStep.Name.Restore, "restored backup " + step.status.getBackupName() + secretsNote);
+    step.begin(
+        RestoreStep.Name.Migrate,
+        "Job " + migrate.getMetadata().getName() + " migrates the restored" + " database for "
+            + t.spec().loomioImage());
+    return step.write(null);
+  }
+
+  /** {@code Migrate}: once the migration Job succeeded the hold ends and {@code ScaleUp} begins. */
+  private UpdateControl<LoomioRestore> migrate(Step step, Target t) {
+    Optional<Job> migrate = job(step.context, Component.MIGRATE);
+    if (migrate.isPresent()) {
+      switch (StatusAggregator.migrationState(migrate.get())) {
+        case SUCCEEDED -> {
+          step.status.setHoldsDeployment(false);
+          step.done(
+              RestoreStep.Name.Migrate,
+              "the database is current for " + t.spec().loomioImage());
+          step.begin(
+              RestoreStep.Name.ScaleUp,
+              "starting web, worker and hocuspocus of " + t.deploymentName());
+          return step.write(POLL);
+        }
+        case FAILED -> {
+          return step.fail(redaction(step.client(), t.spec(), t.key())
+              .apply("migration Job " + migrate.get().getMetadata().getName() + " failed"
+                  + jobFailure(migrate.get()) + "; the data is restored but not migrated"));
+        }
+        default -> {}
+      }
+    }
+    return step.write(null);
+  }
+
+  /** {@code ScaleUp}: done once web serves again, or at once for a stack that stays isolated. */
+  private UpdateControl<LoomioRestore> scaleUp(Step step, Target t) {
+    LoomioRestoreStatus status = step.status;
+    Deployment web = step.client()
         .apps()
         .deployments()
-        .inNamespace(ns)
-        .withName(Names.of(deploymentName, Component.WEB))
+        .inNamespace(step.namespace())
+        .withName(Names.of(t.deploymentName(), Component.WEB))
         .get();
     int wanted =
         web == null || web.getSpec().getReplicas() == null ? 0 : web.getSpec().getReplicas();
     int ready = web == null || web.getStatus() == null || web.getStatus().getReadyReplicas() == null
         ? 0
         : web.getStatus().getReadyReplicas();
-    if (spec.isolated()) {
+    if (t.spec().isolated()) {
       // restored into a quarantined stack: the app starts when isolation is lifted
       step.done(
-          "ScaleUp",
+          RestoreStep.Name.ScaleUp,
           "the stack stays isolated: web, worker and hocuspocus start when spec.isolation is false");
-      status.setPhase(Phase.Succeeded);
-      status.setCompletionTime(now());
-      status.setMessage("restored " + deploymentName + " from backup " + status.getBackupName()
-          + "; it stays isolated" + " until spec.isolation is false");
-      step.events.normal(restore, "RestoreSucceeded", status.getMessage());
-      return step.write(null);
+      return step.succeed("restored " + t.deploymentName() + " from backup "
+          + status.getBackupName() + "; it stays isolated" + " until spec.isolation is false");
     }
     if (wanted > 0 && ready >= wanted) {
-      step.done("ScaleUp", "web serves again (" + ready + "/" + wanted + " ready)");
-      status.setPhase(Phase.Succeeded);
-      status.setCompletionTime(now());
-      status.setMessage("restored " + deploymentName + " from backup " + status.getBackupName());
-      step.events.normal(restore, "RestoreSucceeded", status.getMessage());
-      return step.write(null);
+      step.done(RestoreStep.Name.ScaleUp, "web serves again (" + ready + "/" + wanted + " ready)");
+      return step.succeed(
+          "restored " + t.deploymentName() + " from backup " + status.getBackupName());
     }
     status.setMessage("waiting for web: " + ready + "/" + wanted + " ready");
     return step.write(POLL);
@@ -434,13 +561,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * What stops the restore from using the Secrets and ConfigMaps it reads now: the stack's references (the
    * restore and migration pods read what the stack reads) and the key, each with its owner's consent.
    */
-  private Optional<String> consentProblem(
-      KubernetesClient client,
-      LoomioDeployment deployment,
-      ResolvedSpec spec,
-      LoomioRestoreSpec rs,
-      SecretKeyRef key,
-      SecretKeyRef verification) {
+  private Optional<String> consentProblem(Step step, Target t) {
+    KubernetesClient client = step.client();
+    LoomioDeployment deployment = t.deployment();
+    ResolvedSpec spec = t.spec();
+    LoomioRestoreSpec rs = step.restore.getSpec();
+    SecretKeyRef key = t.key();
+    SecretKeyRef verification = t.verification();
     List<ReferencedSecrets.Ref> refs = new ArrayList<>(ReferencedSecrets.refs(spec));
     refs.add(
         rs.getVerificationKeySecretRef() != null
@@ -473,7 +600,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
    * What masks the secret values the restore and migration pods could read (the stack's Secrets, its references
    * and the key), for what they report; read only when something failed.
    */
-  private static java.util.function.UnaryOperator<String> redaction(
+  private static UnaryOperator<String> redaction(
       KubernetesClient client, ResolvedSpec spec, SecretKeyRef key) {
     List<String> names = new ArrayList<>(Redaction.secretNames(ReferencedSecrets.refs(spec)));
     names.add(key.getName());
@@ -638,14 +765,12 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     // say so
     Secret restoredSecret =
         new SecretBuilder(current).withData(data).withStringData(null).build();
-    Map<String, String> annotations = new java.util.LinkedHashMap<>(
+    Map<String, String> annotations = new LinkedHashMap<>(
         restoredSecret.getMetadata().getAnnotations() == null
             ? Map.of()
             : restoredSecret.getMetadata().getAnnotations());
-    String since =
-        clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    restored.forEach(k ->
-        annotations.put(org.loomio.operator.secrets.CredentialRotation.VALUE_SINCE + k, since));
+    String since = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    restored.forEach(k -> annotations.put(CredentialRotation.VALUE_SINCE + k, since));
     restoredSecret.getMetadata().setAnnotations(annotations);
     client.secrets().inNamespace(spec.namespace()).resource(restoredSecret).update();
     return "; credentials restored: " + String.join(", ", restored);
@@ -682,11 +807,11 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
         throw new IllegalStateException("the backed-up credentials are not a JSON object");
       }
       return values;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // never Jackson's message: it quotes the input, which is the credentials
       throw new IllegalStateException("the backed-up credentials are not a JSON object");
     } finally {
-      java.util.Arrays.fill(json, (byte) 0);
+      Arrays.fill(json, (byte) 0);
     }
   }
 
@@ -751,21 +876,7 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
   }
 
   private static void own(Job job, LoomioRestore restore) {
-    job.getMetadata().getLabels().put(Labels.RESTORE, restore.getMetadata().getName());
-    job.getSpec()
-        .getTemplate()
-        .getMetadata()
-        .getLabels()
-        .put(Labels.RESTORE, restore.getMetadata().getName());
-    job.getMetadata()
-        .setOwnerReferences(List.of(new OwnerReferenceBuilder()
-            .withApiVersion(restore.getApiVersion())
-            .withKind(LoomioRestore.KIND)
-            .withName(restore.getMetadata().getName())
-            .withUid(restore.getMetadata().getUid())
-            .withController(true)
-            .withBlockOwnerDeletion(true)
-            .build()));
+    LoomioBackupReconciler.own(job, restore, LoomioRestore.KIND, Labels.RESTORE);
   }
 
   private String now() {
@@ -812,19 +923,20 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
       this.events = new EventRecorder(context.getClient());
     }
 
-    void begin(Phase phase, String name, String message) {
-      status.setPhase(phase);
+    /** Begins a step: the restore enters its phase. */
+    void begin(RestoreStep.Name name, String message) {
+      status.setPhase(PHASES.get(name));
       status.setMessage(message);
-      RestoreStep s = new RestoreStep(name, "Running", now());
+      RestoreStep s = new RestoreStep(name, RestoreStep.State.Running, now());
       s.setMessage(message);
       status.getSteps().add(s);
     }
 
-    void done(String name, String message) {
+    void done(RestoreStep.Name name, String message) {
       status.getSteps().stream()
-          .filter(s -> name.equals(s.getName()) && "Running".equals(s.getState()))
+          .filter(s -> name == s.getName() && s.getState() == RestoreStep.State.Running)
           .forEach(s -> {
-            s.setState("Done");
+            s.setState(RestoreStep.State.Done);
             s.setCompletionTime(now());
             s.setMessage(message);
           });
@@ -847,11 +959,13 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
     }
 
     private UpdateControl<LoomioRestore> fail(String message, String reason, boolean touched) {
-      status.getSteps().stream().filter(s -> "Running".equals(s.getState())).forEach(s -> {
-        s.setState("Failed");
-        s.setCompletionTime(now());
-        s.setMessage(message);
-      });
+      status.getSteps().stream()
+          .filter(s -> s.getState() == RestoreStep.State.Running)
+          .forEach(s -> {
+            s.setState(RestoreStep.State.Failed);
+            s.setCompletionTime(now());
+            s.setMessage(message);
+          });
       status.setPhase(Phase.Failed);
       status.setHoldsDeployment(touched ? Boolean.TRUE : Boolean.FALSE);
       status.setCompletionTime(now());
@@ -862,6 +976,23 @@ public class LoomioRestoreReconciler implements Reconciler<LoomioRestore> {
               : ""));
       events.warning(restore, reason, status.getMessage());
       return write(null);
+    }
+
+    /** The last step is done: the restore succeeded. */
+    UpdateControl<LoomioRestore> succeed(String message) {
+      status.setPhase(Phase.Succeeded);
+      status.setCompletionTime(now());
+      status.setMessage(message);
+      events.normal(restore, "RestoreSucceeded", status.getMessage());
+      return write(null);
+    }
+
+    KubernetesClient client() {
+      return context.getClient();
+    }
+
+    String namespace() {
+      return restore.getMetadata().getNamespace();
     }
 
     UpdateControl<LoomioRestore> write(Duration recheck) {

@@ -8,11 +8,26 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RestoreStep {
 
+  /** The steps of a restore, in order; each constant is serialised as its name. */
+  public enum Name {
+    ScaleDown,
+    Restore,
+    Migrate,
+    ScaleUp
+  }
+
+  /** How a step went; each constant is serialised as its name. */
+  public enum State {
+    Running,
+    Done,
+    Failed
+  }
+
   @JsonPropertyDescription("ScaleDown, Restore, Migrate or ScaleUp.")
-  private String name;
+  private Name name;
 
   @JsonPropertyDescription("Running, Done or Failed.")
-  private String state;
+  private State state;
 
   @JsonPropertyDescription("When the step started (RFC 3339).")
   private String startTime;
@@ -25,25 +40,25 @@ public class RestoreStep {
 
   public RestoreStep() {}
 
-  public RestoreStep(String name, String state, String startTime) {
+  public RestoreStep(Name name, State state, String startTime) {
     this.name = name;
     this.state = state;
     this.startTime = startTime;
   }
 
-  public String getName() {
+  public Name getName() {
     return name;
   }
 
-  public void setName(String name) {
+  public void setName(Name name) {
     this.name = name;
   }
 
-  public String getState() {
+  public State getState() {
     return state;
   }
 
-  public void setState(String state) {
+  public void setState(State state) {
     this.state = state;
   }
 
