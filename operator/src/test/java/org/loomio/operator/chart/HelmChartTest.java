@@ -288,6 +288,7 @@ class HelmChartTest {
           logLevel: debug
           logFormat: json
           resyncPeriod: 5m
+          reconcileThreads: 6
           defaultImages:
             loomio: registry.example.org/mirror/loomio:3.5.2
             postgresRepository: registry.example.org/mirror/postgres
@@ -301,6 +302,7 @@ class HelmChartTest {
         .containsEntry("LOG_LEVEL", "debug")
         .containsEntry("LOG_FORMAT", "json")
         .containsEntry("RESYNC_PERIOD", "5m")
+        .containsEntry("RECONCILE_THREADS", "6")
         .containsEntry("DEFAULT_LOOMIO_IMAGE", "registry.example.org/mirror/loomio:3.5.2")
         .containsEntry("DEFAULT_POSTGRES_REPOSITORY", "registry.example.org/mirror/postgres")
         .containsEntry("DEFAULT_REDIS_IMAGE", "registry.example.org/mirror/redis:8.4")
@@ -388,6 +390,8 @@ class HelmChartTest {
         "replicaCount: two\n", // wrong type
         "operator: {logFormat: xml}\n", // not an allowed value
         "operator: {resyncPeriod: soon}\n",
+        "operator: {reconcileThreads: 0}\n",
+        "operator: {reconcileThreads: 201}\n",
         "image: {digest: sha256:abc}\n",
         "operator: {defaultImages: {loomio: loomio/loomio}}\n", // no tag
         "watchNamespaces: [Team_A]\n",

@@ -50,12 +50,26 @@ class RunCommandTest {
   }
 
   @Test
+  void reconcileThreadsAreASettingFrom1To200() {
+    assertThat(settings("--reconcile-threads", "8").reconcileThreads()).isEqualTo(8);
+    for (String bad : new String[] {"0", "201"}) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = new CommandLine(new Main());
+      cli.setErr(new PrintWriter(err));
+      assertThat(cli.execute("run", "--reconcile-threads", bad)).isEqualTo(2);
+      assertThat(err.toString())
+          .contains("--reconcile-threads (RECONCILE_THREADS): " + bad + " is not 1 to 200");
+    }
+  }
+
+  @Test
   void withoutFlagsItWatchesEverythingWithBuiltInImagesAndNoLease() {
     OperatorSettings s =
         settings("--namespaces", "", "--default-loomio-image", "", "--leader-election", "false");
     assertThat(s.namespaces()).isEmpty();
     assertThat(s.images().loomio()).hasToString("loomio/loomio:3.5");
     assertThat(s.resyncPeriod()).isEqualTo(OperatorSettings.DEFAULT_RESYNC);
+    assertThat(s.reconcileThreads()).isEqualTo(OperatorSettings.DEFAULT_RECONCILE_THREADS);
     assertThat(s.leaderElection()).isEmpty();
   }
 
