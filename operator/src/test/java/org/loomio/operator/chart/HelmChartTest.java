@@ -21,12 +21,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -427,7 +430,29 @@ class HelmChartTest {
     assertThat(dockerfile)
         .contains("USER " + uid + ":" + pod.getSecurityContext().getRunAsGroup());
     assertThat(dockerfile)
-        .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/loomio-operator.jar\"]");
+        .contains("ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/loomio-operator.jsa\","
+            + " \"-Xshare:auto\", \"-jar\", \"/app/loomio-operator.jar\"]");
+    // the class-data sharing archive: written in the runtime stage by its JVM, from the same jar,
+    // before the image drops root, with the collector the chart runs
+    Matcher training = Pattern.compile("(?m)^RUN \\[\"java\", (.*), \"-XX:ArchiveClassesAtExit="
+            + "/app/loomio-operator.jsa\", (.*)\"-jar\", \"/app/loomio-operator.jar\","
+            + " \"cds-training\"\\]$")
+        .matcher(dockerfile);
+    assertThat(training.find()).as("the training run in the Dockerfile").isTrue();
+    assertThat(dockerfile.indexOf(training.group()))
+        .as("after the runtime base, before USER " + uid)
+        .isGreaterThan(dockerfile.indexOf("FROM gcr.io/distroless"))
+        .isLessThan(dockerfile.indexOf("USER " + uid));
+    String javaToolOptions = pod.getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
+    List<String> chartCollectors = Arrays.stream(javaToolOptions.split(" "))
+        .filter(f -> f.matches("-XX:\\+Use\\w+GC"))
+        .toList();
+    assertThat(chartCollectors).hasSize(1);
+    assertThat(training.group(1)).contains("\"" + chartCollectors.get(0) + "\"");
     assertThat(pod.getContainers().get(0).getArgs()).containsExactly("run");
     assertThat(dockerfile)
         .as("a JRE-only runtime base")

@@ -62,6 +62,26 @@ class RunCommandTest {
     }
   }
 
+  /**
+   * The image's class-data sharing training (operator/Dockerfile): no cluster, no network, exit code 0 (a
+   * failing RUN would fail the image build), a stack rendered and read back.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 120,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void theCdsTrainingLoadsAStartWithoutAClusterAndSucceeds() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out));
+    assertThat(cli.execute("cds-training")).isEqualTo(0);
+    assertThat(out.toString())
+        .containsPattern("cds-training: loaded a start's classes, rendered [1-9][0-9] objects");
+    assertThat(new CommandLine(new Main()).getUsageMessage())
+        .as("hidden: no user's command")
+        .doesNotContain("cds-training");
+  }
+
   @Test
   void withoutFlagsItWatchesEverythingWithBuiltInImagesAndNoLease() {
     OperatorSettings s =
