@@ -38,7 +38,7 @@ public record OperatorSettings(
   public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
 
   /** See docs/performance.md, "Reconcile threads": the figures this default is taken from. */
-  public static final int DEFAULT_RECONCILE_THREADS = 50;
+  public static final int DEFAULT_RECONCILE_THREADS = 4;
 
   /** More would only queue more requests at the API server than it can answer. */
   public static final int MAX_RECONCILE_THREADS = 200;
