@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       RestoreCommand.class,
       DrillCommand.class,
+      CdsTrainingCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

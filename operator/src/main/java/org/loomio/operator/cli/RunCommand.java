@@ -65,6 +65,15 @@ public final class RunCommand implements Callable<Integer> {
   String resyncPeriod;
 
   @Option(
+      names = "--reconcile-threads",
+      paramLabel = "N",
+      defaultValue = "${env:RECONCILE_THREADS:-" + OperatorSettings.DEFAULT_RECONCILE_THREADS + "}",
+      description = "How many stacks are reconciled at once, 1 to "
+          + OperatorSettings.MAX_RECONCILE_THREADS
+          + " (RECONCILE_THREADS; default ${DEFAULT-VALUE}; see docs/performance.md).")
+  int reconcileThreads;
+
+  @Option(
       names = "--leader-election",
       paramLabel = "BOOL",
       arity = "0..1",
@@ -221,12 +230,17 @@ public final class RunCommand implements Callable<Integer> {
     if (namespaces != null) {
       Arrays.stream(namespaces).map(String::trim).filter(s -> !s.isEmpty()).forEach(watched::add);
     }
+    if (reconcileThreads < 1 || reconcileThreads > OperatorSettings.MAX_RECONCILE_THREADS) {
+      throw new IllegalArgumentException("--reconcile-threads (RECONCILE_THREADS): "
+          + reconcileThreads + " is not 1 to " + OperatorSettings.MAX_RECONCILE_THREADS);
+    }
     ImageDefaults defaultImages = images.images();
     OperatorSettings settings = OperatorSettings.defaults()
         .withNamespaces(watched)
         .withImages(defaultImages)
         .withTenancy(tenancy.policy(defaultImages))
         .withResyncPeriod(OperatorSettings.parseDuration(resyncPeriod))
+        .withReconcileThreads(reconcileThreads)
         .withCloudNativePG(cloudNativePG());
     if (leaderElection) {
       String identity = firstNonBlank(

@@ -95,6 +95,9 @@ public final class LoomioOperator {
           .withSSABasedCreateUpdateMatchForDependentResources(true)
           .withUseSSAToPatchPrimaryResource(true)
           .withMetrics(metrics.josdkMetrics())
+          // one pool size for both: the reconciles, and the workflow's parallel applies within them
+          .withConcurrentReconciliationThreads(settings.reconcileThreads())
+          .withConcurrentWorkflowExecutorThreads(settings.reconcileThreads())
           .withReconciliationTerminationTimeout(settings.terminationTimeout());
       settings
           .leaderElection()

@@ -21,6 +21,8 @@ import org.loomio.operator.validation.TenantPolicy;
  * @param terminationTimeout how long a stopping operator lets running reconciles finish
  * @param cloudNativePG what the installation says about CloudNativePG (its operator's namespace, monitoring, the API
  *     server's addresses) for stacks in spec.database.cloudNativePG mode
+ * @param reconcileThreads how many stacks (and backups, restores) are reconciled at once; also the size of the
+ *     pool that applies one stack's objects in parallel (docs/performance.md, "Reconcile threads")
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -29,10 +31,17 @@ public record OperatorSettings(
     Duration resyncPeriod,
     Optional<LeaderElection> leaderElection,
     Duration terminationTimeout,
-    org.loomio.operator.render.CloudNativePGSettings cloudNativePG) {
+    org.loomio.operator.render.CloudNativePGSettings cloudNativePG,
+    int reconcileThreads) {
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
   public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
+
+  /** See docs/performance.md, "Reconcile threads": the figures this default is taken from. */
+  public static final int DEFAULT_RECONCILE_THREADS = 4;
+
+  /** More would only queue more requests at the API server than it can answer. */
+  public static final int MAX_RECONCILE_THREADS = 200;
 
   /** The Lease several replicas compete for; only its holder reconciles. */
   public record LeaderElection(
@@ -85,12 +94,23 @@ public record OperatorSettings(
     Objects.requireNonNull(leaderElection, "leaderElection");
     Objects.requireNonNull(terminationTimeout, "terminationTimeout");
     Objects.requireNonNull(cloudNativePG, "cloudNativePG");
+    if (reconcileThreads < 1 || reconcileThreads > MAX_RECONCILE_THREADS) {
+      throw new IllegalArgumentException("the reconcile threads must be 1 to "
+          + MAX_RECONCILE_THREADS + ", was " + reconcileThreads);
+    }
   }
 
   public OperatorSettings withCloudNativePG(
       org.loomio.operator.render.CloudNativePGSettings value) {
     return new OperatorSettings(
-        namespaces, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, value);
+        namespaces,
+        images,
+        tenancy,
+        resyncPeriod,
+        leaderElection,
+        terminationTimeout,
+        value,
+        reconcileThreads);
   }
 
   /**
@@ -105,12 +125,20 @@ public record OperatorSettings(
         DEFAULT_RESYNC,
         Optional.empty(),
         DEFAULT_TERMINATION_TIMEOUT,
-        org.loomio.operator.render.CloudNativePGSettings.DEFAULTS);
+        org.loomio.operator.render.CloudNativePGSettings.DEFAULTS,
+        DEFAULT_RECONCILE_THREADS);
   }
 
   public OperatorSettings withNamespaces(Set<String> value) {
     return new OperatorSettings(
-        value, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
+        value,
+        images,
+        tenancy,
+        resyncPeriod,
+        leaderElection,
+        terminationTimeout,
+        cloudNativePG,
+        reconcileThreads);
   }
 
   /** Other default images; the tenant policy keeps its settings and admits the new images' repositories. */
@@ -122,18 +150,45 @@ public record OperatorSettings(
         resyncPeriod,
         leaderElection,
         terminationTimeout,
-        cloudNativePG);
+        cloudNativePG,
+        reconcileThreads);
   }
 
   /** Another tenant policy; it must be built for these settings' images. */
   public OperatorSettings withTenancy(TenantPolicy value) {
     return new OperatorSettings(
-        namespaces, images, value, resyncPeriod, leaderElection, terminationTimeout, cloudNativePG);
+        namespaces,
+        images,
+        value,
+        resyncPeriod,
+        leaderElection,
+        terminationTimeout,
+        cloudNativePG,
+        reconcileThreads);
+  }
+
+  public OperatorSettings withReconcileThreads(int value) {
+    return new OperatorSettings(
+        namespaces,
+        images,
+        tenancy,
+        resyncPeriod,
+        leaderElection,
+        terminationTimeout,
+        cloudNativePG,
+        value);
   }
 
   public OperatorSettings withResyncPeriod(Duration value) {
     return new OperatorSettings(
-        namespaces, images, tenancy, value, leaderElection, terminationTimeout, cloudNativePG);
+        namespaces,
+        images,
+        tenancy,
+        value,
+        leaderElection,
+        terminationTimeout,
+        cloudNativePG,
+        reconcileThreads);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection value) {
@@ -144,7 +199,8 @@ public record OperatorSettings(
         resyncPeriod,
         Optional.ofNullable(value),
         terminationTimeout,
-        cloudNativePG);
+        cloudNativePG,
+        reconcileThreads);
   }
 
   /**

@@ -21,12 +21,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -288,6 +291,7 @@ class HelmChartTest {
           logLevel: debug
           logFormat: json
           resyncPeriod: 5m
+          reconcileThreads: 6
           defaultImages:
             loomio: registry.example.org/mirror/loomio:3.5.2
             postgresRepository: registry.example.org/mirror/postgres
@@ -301,6 +305,7 @@ class HelmChartTest {
         .containsEntry("LOG_LEVEL", "debug")
         .containsEntry("LOG_FORMAT", "json")
         .containsEntry("RESYNC_PERIOD", "5m")
+        .containsEntry("RECONCILE_THREADS", "6")
         .containsEntry("DEFAULT_LOOMIO_IMAGE", "registry.example.org/mirror/loomio:3.5.2")
         .containsEntry("DEFAULT_POSTGRES_REPOSITORY", "registry.example.org/mirror/postgres")
         .containsEntry("DEFAULT_REDIS_IMAGE", "registry.example.org/mirror/redis:8.4")
@@ -388,6 +393,8 @@ class HelmChartTest {
         "replicaCount: two\n", // wrong type
         "operator: {logFormat: xml}\n", // not an allowed value
         "operator: {resyncPeriod: soon}\n",
+        "operator: {reconcileThreads: 0}\n",
+        "operator: {reconcileThreads: 201}\n",
         "image: {digest: sha256:abc}\n",
         "operator: {defaultImages: {loomio: loomio/loomio}}\n", // no tag
         "watchNamespaces: [Team_A]\n",
@@ -423,7 +430,29 @@ class HelmChartTest {
     assertThat(dockerfile)
         .contains("USER " + uid + ":" + pod.getSecurityContext().getRunAsGroup());
     assertThat(dockerfile)
-        .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/loomio-operator.jar\"]");
+        .contains("ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/loomio-operator.jsa\","
+            + " \"-Xshare:auto\", \"-jar\", \"/app/loomio-operator.jar\"]");
+    // the class-data sharing archive: written in the runtime stage by its JVM, from the same jar,
+    // before the image drops root, with the collector the chart runs
+    Matcher training = Pattern.compile("(?m)^RUN \\[\"java\", (.*), \"-XX:ArchiveClassesAtExit="
+            + "/app/loomio-operator.jsa\", (.*)\"-jar\", \"/app/loomio-operator.jar\","
+            + " \"cds-training\"\\]$")
+        .matcher(dockerfile);
+    assertThat(training.find()).as("the training run in the Dockerfile").isTrue();
+    assertThat(dockerfile.indexOf(training.group()))
+        .as("after the runtime base, before USER " + uid)
+        .isGreaterThan(dockerfile.indexOf("FROM gcr.io/distroless"))
+        .isLessThan(dockerfile.indexOf("USER " + uid));
+    String javaToolOptions = pod.getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
+    List<String> chartCollectors = Arrays.stream(javaToolOptions.split(" "))
+        .filter(f -> f.matches("-XX:\\+Use\\w+GC"))
+        .toList();
+    assertThat(chartCollectors).hasSize(1);
+    assertThat(training.group(1)).contains("\"" + chartCollectors.get(0) + "\"");
     assertThat(pod.getContainers().get(0).getArgs()).containsExactly("run");
     assertThat(dockerfile)
         .as("a JRE-only runtime base")

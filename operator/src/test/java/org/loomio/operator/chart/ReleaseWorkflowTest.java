@@ -55,6 +55,18 @@ class ReleaseWorkflowTest {
     assertThat(runs.indexOf("docker buildx"))
         .as("the chart pins the pushed image")
         .isLessThan(runs.indexOf("helm push"));
+    List<String> uses = new ArrayList<>();
+    workflow
+        .at("/jobs/release/steps")
+        .forEach(step -> uses.add(step.path("uses").asText()));
+    assertThat(uses)
+        .as("the image's training run (a RUN in the runtime stage) is emulated for arm64")
+        .anyMatch(u -> u.startsWith("docker/setup-qemu-action@"));
+    assertThat(uses.indexOf(uses.stream()
+            .filter(u -> u.startsWith("docker/setup-qemu-action@"))
+            .findFirst()
+            .orElseThrow()))
+        .isLessThan(uses.indexOf("docker/setup-buildx-action@v3"));
   }
 
   /** The workflow's awk finds the chart's image repository, and its sed pins the image's own digest line. */

@@ -50,12 +50,46 @@ class RunCommandTest {
   }
 
   @Test
+  void reconcileThreadsAreASettingFrom1To200() {
+    assertThat(settings("--reconcile-threads", "8").reconcileThreads()).isEqualTo(8);
+    for (String bad : new String[] {"0", "201"}) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = new CommandLine(new Main());
+      cli.setErr(new PrintWriter(err));
+      assertThat(cli.execute("run", "--reconcile-threads", bad)).isEqualTo(2);
+      assertThat(err.toString())
+          .contains("--reconcile-threads (RECONCILE_THREADS): " + bad + " is not 1 to 200");
+    }
+  }
+
+  /**
+   * The image's class-data sharing training (operator/Dockerfile): no cluster, no network, exit code 0 (a
+   * failing RUN would fail the image build), a stack rendered and read back.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 120,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void theCdsTrainingLoadsAStartWithoutAClusterAndSucceeds() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out));
+    assertThat(cli.execute("cds-training")).isEqualTo(0);
+    assertThat(out.toString())
+        .containsPattern("cds-training: loaded a start's classes, rendered [1-9][0-9] objects");
+    assertThat(new CommandLine(new Main()).getUsageMessage())
+        .as("hidden: no user's command")
+        .doesNotContain("cds-training");
+  }
+
+  @Test
   void withoutFlagsItWatchesEverythingWithBuiltInImagesAndNoLease() {
     OperatorSettings s =
         settings("--namespaces", "", "--default-loomio-image", "", "--leader-election", "false");
     assertThat(s.namespaces()).isEmpty();
     assertThat(s.images().loomio()).hasToString("loomio/loomio:3.5");
     assertThat(s.resyncPeriod()).isEqualTo(OperatorSettings.DEFAULT_RESYNC);
+    assertThat(s.reconcileThreads()).isEqualTo(OperatorSettings.DEFAULT_RECONCILE_THREADS);
     assertThat(s.leaderElection()).isEmpty();
   }
 

@@ -18,6 +18,7 @@ public final class OperatorProcess implements AutoCloseable {
   private final Rig rig;
   private final Path log;
   private final Path kubeconfig;
+  private final java.util.Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
   private Process process;
   private long startOffset;
 
@@ -31,6 +32,12 @@ public final class OperatorProcess implements AutoCloseable {
     this.rig = rig;
     this.log = log;
     this.kubeconfig = kubeconfig;
+  }
+
+  /** An environment variable for every later start (for example RECONCILE_THREADS). */
+  public OperatorProcess withEnv(String name, String value) {
+    extraEnv.put(name, value);
+    return this;
   }
 
   public static Path jar() {
@@ -50,6 +57,7 @@ public final class OperatorProcess implements AutoCloseable {
     // the rig runs on the host: no fixed ports that could be taken
     pb.environment().put("HEALTH_PORT", "0");
     pb.environment().put("METRICS_PORT", "0");
+    pb.environment().putAll(extraEnv);
     process = pb.start();
     Files.writeString(rig.runDir().resolve("operator.pid"), Long.toString(process.pid()));
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -135,9 +135,15 @@ public final class Rig {
     }
   }
 
-  /** One write request from the audit log. */
+  /** One write request from the audit log; {@code at}: when the API server received it. */
   public record Write(
-      String user, String verb, String resource, String namespace, String name, int code) {
+      String user,
+      String verb,
+      String resource,
+      String namespace,
+      String name,
+      int code,
+      java.time.Instant at) {
     @Override
     public String toString() {
       return user + " " + verb + " " + resource + " " + namespace + "/" + name + " -> " + code;
@@ -180,7 +186,9 @@ public final class Rig {
               resource,
               ns,
               e.at("/objectRef/name").asText(),
-              e.at("/responseStatus/code").asInt()));
+              e.at("/responseStatus/code").asInt(),
+              java.time.Instant.parse(
+                  e.path("requestReceivedTimestamp").asText("1970-01-01T00:00:00Z"))));
         } catch (IOException ex) {
           throw new UncheckedIOException(ex);
         }
