@@ -1,6 +1,6 @@
 package org.loomio.operator.cli;
 
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.ImageDefaults;
 import picocli.CommandLine.Option;
 
 /**

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.runtime.HttpEndpoints;
 import org.loomio.operator.runtime.OperatorMetrics;
 import org.loomio.operator.runtime.OperatorRuntime;
@@ -245,7 +245,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The CloudNativePG settings; an address range that is no CIDR, or a /0, is an IllegalArgumentException. */
-  org.loomio.operator.render.CloudNativePGSettings cloudNativePG() {
+  org.loomio.operator.model.CloudNativePGSettings cloudNativePG() {
     List<org.loomio.operator.api.v1alpha1.CidrBlock> cidrs = new java.util.ArrayList<>();
     for (String c : apiServerCidrs == null ? new String[0] : apiServerCidrs) {
       String cidr = c.trim();
@@ -267,7 +267,7 @@ public final class RunCommand implements Callable<Integer> {
     List<Integer> ports = apiServerPorts == null
         ? List.of()
         : Arrays.stream(apiServerPorts).filter(java.util.Objects::nonNull).toList();
-    return new org.loomio.operator.render.CloudNativePGSettings(
+    return new org.loomio.operator.model.CloudNativePGSettings(
         cnpgOperatorNamespace, cnpgPodMonitor, monitoring, cidrs, ports);
   }
 

@@ -13,12 +13,12 @@ import java.util.Optional;
 import org.loomio.operator.api.v1alpha1.BackupStatus;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.BackupSchedule;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.BackupSchedule;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * What the stack's backup pods reported. Backup pods have no API token: the agent's last words (its

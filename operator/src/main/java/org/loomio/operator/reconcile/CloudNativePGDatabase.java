@@ -14,16 +14,16 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.CloudNativePGSettings;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 import org.loomio.operator.render.CloudNativePGClusters;
-import org.loomio.operator.render.CloudNativePGSettings;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Names;
 import org.loomio.operator.render.NetworkPolicies;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.RenderContext.DatabaseReadiness;
-import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * A stack's CloudNativePG database as the operator sees it: the Cluster the stack owns (from the informer), the

@@ -10,7 +10,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

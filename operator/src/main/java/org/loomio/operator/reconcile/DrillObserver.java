@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Labels;
 
 /**
  * What the stack's restore drill pods reported (spec.backup.drill). A drill pod has no API token: its result is

@@ -26,17 +26,17 @@ import org.loomio.operator.api.v1alpha1.BackupObject;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.render.BackupCronJob;
 import org.loomio.operator.render.BackupJob;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
@@ -270,7 +270,7 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
           deployment.getStatus() == null ? null : deployment.getStatus().getMigrated();
       if (migrated != null && migrated.getImage() != null) {
         var image =
-            new org.loomio.operator.render.LoomioImage(migrated.getImage(), migrated.getVersion());
+            new org.loomio.operator.model.LoomioImage(migrated.getImage(), migrated.getVersion());
         ctx.withImages(image, image);
       }
       Job desired = BackupJob.render(ctx, hash8(backup));

@@ -45,6 +45,14 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.SecretsStatus;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.reconcile.dependent.CacheTrim;
 import org.loomio.operator.reconcile.dependent.CloudNativePGClustersDependent;
 import org.loomio.operator.reconcile.dependent.ConfigMapsDependent;
@@ -66,19 +74,11 @@ import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
 import org.loomio.operator.reconcile.dependent.ServicesDependent;
 import org.loomio.operator.reconcile.dependent.StatefulSetsDependent;
 import org.loomio.operator.reconcile.dependent.TraefikMiddlewaresDependent;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.Labels;
 import org.loomio.operator.render.MigrationJob;
-import org.loomio.operator.render.Names;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RoleSetupJob;
 import org.loomio.operator.render.RotationJob;
-import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
 import org.loomio.operator.runtime.OperatorMetrics;
@@ -190,8 +190,8 @@ public class LoomioDeploymentReconciler
   private final CredentialRotation rotator;
   private final java.security.SecureRandom random = new java.security.SecureRandom();
   private final Clock clock;
-  private volatile org.loomio.operator.render.CloudNativePGSettings cloudNativePG =
-      org.loomio.operator.render.CloudNativePGSettings.DEFAULTS;
+  private volatile org.loomio.operator.model.CloudNativePGSettings cloudNativePG =
+      org.loomio.operator.model.CloudNativePGSettings.DEFAULTS;
 
   /** Built-in images and the default tenant policy. */
   public LoomioDeploymentReconciler(Supplier<ClusterCapabilities> capabilities) {
@@ -243,7 +243,7 @@ public class LoomioDeploymentReconciler
 
   /** The installation's CloudNativePG settings (chart values; the defaults otherwise). */
   public LoomioDeploymentReconciler withCloudNativePGSettings(
-      org.loomio.operator.render.CloudNativePGSettings settings) {
+      org.loomio.operator.model.CloudNativePGSettings settings) {
     this.cloudNativePG = Objects.requireNonNull(settings, "settings");
     return this;
   }

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.runtime.OperatorMetrics;
 import org.loomio.operator.runtime.OperatorSettings;
 import org.slf4j.Logger;

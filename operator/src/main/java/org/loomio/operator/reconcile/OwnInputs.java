@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
-import org.loomio.operator.render.Names;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * What a backup or restore pod reads by the stack's own names, checked to be the stack's own before a pod is

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.GeneratedSecretNames;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * Takes known secret values out of text that goes into the status or an event (a Job's log tail, a backup or
@@ -38,7 +38,7 @@ final class Redaction {
     names.addAll(secretNames);
     if (spec.database().cloudNativePG()) {
       // CloudNativePG's credentials of the stack's database (its pods read the password)
-      names.add(org.loomio.operator.render.Names.cnpgApp(spec.name()));
+      names.add(org.loomio.operator.model.Names.cnpgApp(spec.name()));
     }
     List<Secret> secrets = new ArrayList<>();
     for (String name : names) {

@@ -20,10 +20,10 @@ import org.loomio.operator.api.v1alpha1.GeneratedSecretNames;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * The Secrets and ConfigMaps a stack reads but does not own (spec.secrets.existingSecret, database and SMTP

@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Omission;
-import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.upgrade.LoomioReleases;
 

@@ -6,6 +6,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.loomio.operator.model.BackupSchedule;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * The backup CronJob {@code <name>-backup}: the schedule and time zone of spec.backup, never two runs at

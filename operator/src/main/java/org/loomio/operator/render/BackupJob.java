@@ -2,6 +2,9 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * An on-demand backup Job (for a LoomioBackup): the scheduled backup's pod, run once, with the same

@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.ContinuousBackupSpec;
 import org.loomio.operator.api.v1alpha1.S3BucketSpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 
 /**

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.List;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * The data PersistentVolumeClaims: uploads ({@code <name>-uploads}), the embedded database

@@ -5,6 +5,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import java.util.List;
 import java.util.Optional;
+import org.loomio.operator.model.BackupSchedule;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * The restore drill CronJob {@code <name>-drill} (spec.backup.drill): on its schedule, in spec.backup.timeZone,

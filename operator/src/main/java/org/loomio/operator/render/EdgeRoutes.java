@@ -1,6 +1,9 @@
 package org.loomio.operator.render;
 
 import java.util.List;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * What the edge routes, whatever the flavour: the main host to web (its websocket at {@value #CABLE}

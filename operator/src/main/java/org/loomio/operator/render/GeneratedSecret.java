@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * The generated credentials Secret {@code <name>-secrets} (absent with spec.secrets.existingSecret). It

@@ -16,6 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.GatewaySpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * HTTPRoutes (gateway.networking.k8s.io/v1) on the user's Gateway:

@@ -14,6 +14,9 @@ import java.util.Map;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.RateLimitSpec;
 import org.loomio.operator.api.v1alpha1.TlsSpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * The Ingresses (networking.k8s.io/v1), TLS only:

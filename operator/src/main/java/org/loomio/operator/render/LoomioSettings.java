@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.upgrade.LoomioReleases;
 
 /**

@@ -3,6 +3,12 @@ package org.loomio.operator.render;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.LoomioImage;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 

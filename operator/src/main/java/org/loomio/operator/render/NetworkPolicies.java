@@ -19,6 +19,11 @@ import org.loomio.operator.api.v1alpha1.EgressSpec;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
 import org.loomio.operator.api.v1alpha1.PeerSelector;
+import org.loomio.operator.model.CloudNativePGSettings;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * The stack's NetworkPolicies: one that denies every ingress and egress for all pods of the stack, and

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * The security headers for ingress-nginx's {@code custom-headers} annotation: a ConfigMap in the

@@ -2,6 +2,9 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
 
 /** Metadata of an owned object: its name, the stack's namespace and the standard labels. */
 public final class ObjectMetas {

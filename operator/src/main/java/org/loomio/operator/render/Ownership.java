@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.loomio.operator.model.Labels;
 
 /**
  * Whether an object of a name the stack uses is the stack's own: the one rule every write and every delete of

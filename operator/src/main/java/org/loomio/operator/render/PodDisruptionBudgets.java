@@ -8,6 +8,10 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * A PodDisruptionBudget (policy/v1) for every component running two or more pods (rule R26): at most one

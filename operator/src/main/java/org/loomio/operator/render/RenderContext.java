@@ -5,6 +5,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.CloudNativePGSettings;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.LoomioImage;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 
 /**
  * Everything one render of one stack reads: the resolved spec, the cluster's capabilities, the

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * A restore Job (for a LoomioRestore): {@link BackupPodTemplate#restore}, tried once (a half-done restore

@@ -5,6 +5,12 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import org.loomio.operator.model.Component;
 
 /**
  * One ServiceAccount per component that runs pods, none of which may mount an API token (rules R19,

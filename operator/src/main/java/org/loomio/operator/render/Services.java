@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
 
 /**
  * The Services, all ClusterIP (rule R32): web and hocuspocus on port 80 for the edge and for each other,

@@ -3,6 +3,7 @@ package org.loomio.operator.render;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.TreeMap;
+import org.loomio.operator.model.Component;
 
 /** The {@code <name>-config} ConfigMap: Loomio's non-secret settings ({@link LoomioSettings}). */
 public final class SettingsConfigMap {

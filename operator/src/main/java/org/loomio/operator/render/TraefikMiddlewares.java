@@ -7,6 +7,9 @@ import java.util.Map;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.RateLimitSpec;
 import org.loomio.operator.api.v1alpha1.SecurityHeadersSpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.reconcile.thirdparty.TraefikMiddleware;
 
 /**

@@ -2,6 +2,9 @@ package org.loomio.operator.render;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
 
 /** The Deployment around a hardened pod template: the same shape for web, worker, hocuspocus and Redis. */
 final class Workloads {

@@ -39,9 +39,9 @@ import java.util.function.ToDoubleFunction;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.model.BackupSchedule;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.reconcile.Conditions;
-import org.loomio.operator.render.BackupSchedule;
-import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * The operator's metrics (docs/operations.md, "Metrics"): JOSDK's own ({@code operator_sdk_*}), the JVM's, the

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.validation.TenantPolicy;
 
 /**
@@ -29,7 +29,7 @@ public record OperatorSettings(
     Duration resyncPeriod,
     Optional<LeaderElection> leaderElection,
     Duration terminationTimeout,
-    org.loomio.operator.render.CloudNativePGSettings cloudNativePG) {
+    org.loomio.operator.model.CloudNativePGSettings cloudNativePG) {
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
   public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
@@ -87,8 +87,7 @@ public record OperatorSettings(
     Objects.requireNonNull(cloudNativePG, "cloudNativePG");
   }
 
-  public OperatorSettings withCloudNativePG(
-      org.loomio.operator.render.CloudNativePGSettings value) {
+  public OperatorSettings withCloudNativePG(org.loomio.operator.model.CloudNativePGSettings value) {
     return new OperatorSettings(
         namespaces, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, value);
   }
@@ -105,7 +104,7 @@ public record OperatorSettings(
         DEFAULT_RESYNC,
         Optional.empty(),
         DEFAULT_TERMINATION_TIMEOUT,
-        org.loomio.operator.render.CloudNativePGSettings.DEFAULTS);
+        org.loomio.operator.model.CloudNativePGSettings.DEFAULTS);
   }
 
   public OperatorSettings withNamespaces(Set<String> value) {

@@ -20,11 +20,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.RotationSpec;
 import org.loomio.operator.client.Preconditioned;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.reconcile.StatusAggregator;
-import org.loomio.operator.render.Credentials;
 import org.loomio.operator.render.GeneratedSecret;
 import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RotationJob;
 
 /**

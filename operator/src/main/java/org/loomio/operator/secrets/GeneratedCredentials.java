@@ -11,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.loomio.operator.render.Credentials;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.GeneratedSecret;
 import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * Keeps the generated credentials Secret complete without ever changing a value in it.

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.Names;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
 
 /**
  * The stack's backup signing key, generated once whenever backups are on (whatever the encryption: it is

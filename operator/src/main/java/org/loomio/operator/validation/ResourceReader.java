@@ -69,7 +69,7 @@ public final class ResourceReader {
         input,
         source,
         defaultNamespace,
-        TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
+        TenantPolicy.defaults(org.loomio.operator.model.ImageDefaults.BUILT_IN));
   }
 
   /**

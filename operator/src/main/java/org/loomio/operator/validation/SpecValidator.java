@@ -33,8 +33,8 @@ import org.loomio.operator.api.v1alpha1.StorageSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
 import org.loomio.operator.api.v1alpha1.WebSpec;
 import org.loomio.operator.api.v1alpha1.WorkerSpec;
-import org.loomio.operator.render.Quantities;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.Quantities;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
@@ -54,7 +54,7 @@ public final class SpecValidator {
    */
   public static List<Violation> validate(LoomioDeployment resource) {
     return validate(
-        resource, TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
+        resource, TenantPolicy.defaults(org.loomio.operator.model.ImageDefaults.BUILT_IN));
   }
 
   /** The spec's own rules, then what the operator's tenant policy refuses (images, pod options). */
@@ -402,7 +402,7 @@ public final class SpecValidator {
           org.loomio.operator.api.v1alpha1.RotationSpec.VAPID_NEEDS_FORCE));
     }
     ResolvedSpec spec = new ResolvedSpec(resource);
-    List<String> stackKeys = org.loomio.operator.render.Credentials.requiredKeys(spec);
+    List<String> stackKeys = org.loomio.operator.model.Credentials.requiredKeys(spec);
     for (var key : rotate.getKeys()) {
       if (key != org.loomio.operator.api.v1alpha1.RotationSpec.Key.all
           && !stackKeys.contains(key.name())) {
@@ -469,7 +469,7 @@ public final class SpecValidator {
     }
     if (b.getSchedule() != null) {
       try {
-        org.loomio.operator.render.BackupSchedule.parse(b.getSchedule());
+        org.loomio.operator.model.BackupSchedule.parse(b.getSchedule());
       } catch (IllegalArgumentException e) {
         v.add(
             new Violation(
@@ -481,7 +481,7 @@ public final class SpecValidator {
     String drillSchedule = b.getDrill() == null ? null : b.getDrill().getSchedule();
     if (drillSchedule != null) {
       try {
-        org.loomio.operator.render.BackupSchedule.parse(drillSchedule);
+        org.loomio.operator.model.BackupSchedule.parse(drillSchedule);
       } catch (IllegalArgumentException e) {
         v.add(
             new Violation(

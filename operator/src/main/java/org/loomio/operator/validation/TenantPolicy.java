@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.loomio.operator.api.v1alpha1.ImageSpec;
 import org.loomio.operator.api.v1alpha1.PodMetadataKeys;
-import org.loomio.operator.render.Defaults;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.ImageDefaults;
 
 /**
  * What a tenant (whoever may create a LoomioDeployment, a narrower right than creating Pods or reading

@@ -30,8 +30,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.reconcile.OperatorPermissions;
-import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.testing.HardeningChecklist;
 

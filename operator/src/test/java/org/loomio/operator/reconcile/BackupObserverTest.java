@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.BackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
 /** BackupsHealthy and status.backup from what backup pods' termination messages say. */

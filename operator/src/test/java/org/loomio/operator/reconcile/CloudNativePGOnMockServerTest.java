@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
-import org.loomio.operator.render.Labels;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 

@@ -30,7 +30,7 @@ import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.testing.Fixtures;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 

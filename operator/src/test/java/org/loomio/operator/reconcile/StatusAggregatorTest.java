@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.testing.Fixtures;
 
@@ -309,7 +309,7 @@ class StatusAggregatorTest {
 
   @Test
   void networkPoliciesSayWhereAnAddressIsAssumedAndHowToGiveItsRange() {
-    var spec = new org.loomio.operator.render.ResolvedSpec(Fixtures.resource("team", """
+    var spec = new org.loomio.operator.model.ResolvedSpec(Fixtures.resource("team", """
         host: a.example.org
         database: {external: {host: pg.example.org, passwordSecretRef: {name: pg, key: password}, version: 16}}
         """));
@@ -322,14 +322,14 @@ class StatusAggregatorTest {
     assertThat(assumed.getObservedGeneration()).isEqualTo(3L);
 
     Condition pinned = StatusAggregator.networkPolicies(
-        new org.loomio.operator.render.ResolvedSpec(
+        new org.loomio.operator.model.ResolvedSpec(
             Fixtures.resource("team", "host: a.example.org")),
         1L);
     assertThat(pinned.getStatus() + " " + pinned.getReason())
         .isEqualTo("True " + Conditions.AS_SPECIFIED);
 
     Condition off = StatusAggregator.networkPolicies(
-        new org.loomio.operator.render.ResolvedSpec(
+        new org.loomio.operator.model.ResolvedSpec(
             Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}")),
         1L);
     assertThat(off.getStatus() + " " + off.getReason()).isEqualTo("False " + Conditions.DISABLED);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.MigratedStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
 /** The upgrade decisions that the mock-server test does not walk through. */

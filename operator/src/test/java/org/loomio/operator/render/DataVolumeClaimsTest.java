@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.testing.Fixtures;
 
 class DataVolumeClaimsTest {

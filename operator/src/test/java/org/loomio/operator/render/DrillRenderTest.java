@@ -13,6 +13,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.backup.DatabaseFactsQuery;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.HardeningChecklist;
 

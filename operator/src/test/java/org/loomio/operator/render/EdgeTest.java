@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.reconcile.thirdparty.TraefikMiddleware;
 import org.loomio.operator.testing.Fixtures;
 

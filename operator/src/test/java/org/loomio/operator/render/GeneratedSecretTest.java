@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
 class GeneratedSecretTest {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
 class LoomioSettingsTest {

@@ -13,6 +13,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.CloudNativePGSettings;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.testing.Fixtures;
 
 /**

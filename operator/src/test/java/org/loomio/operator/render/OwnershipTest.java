@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
 
 /** The one ownership rule, both directions: what is the stack's is written; nothing else ever is. */
 class OwnershipTest {

@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.testing.Fixtures;
 
 class PodDisruptionBudgetsTest {

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.loomio.operator.backup.PostgresServer;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.secrets.ScramVerifier;
 import org.loomio.operator.testing.Fixtures;
 

@@ -22,6 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.LoomioImage;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.testing.Fixtures;
 
 /**

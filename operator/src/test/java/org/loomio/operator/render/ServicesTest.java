@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
 class ServicesTest {

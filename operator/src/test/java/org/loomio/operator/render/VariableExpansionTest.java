@@ -27,6 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.KubeletExpansion;
 

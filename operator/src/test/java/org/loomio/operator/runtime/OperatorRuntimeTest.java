@@ -190,7 +190,7 @@ class OperatorRuntimeTest {
           .hasSizeLessThanOrEqualTo(3);
       for (var object : org.loomio.operator.render.StackRenderer.renderForDisplay(
               cluster.get("metrics", "team"),
-              org.loomio.operator.render.ClusterCapabilities.newest())
+              org.loomio.operator.model.ClusterCapabilities.newest())
           .objects()) {
         if (!(object instanceof io.fabric8.kubernetes.api.model.Secret)) {
           assertThat(created)
@@ -300,7 +300,7 @@ class OperatorRuntimeTest {
                 .v1()
                 .jobs()
                 .inNamespace(ns)
-                .withLabel(org.loomio.operator.render.Labels.BACKUP, "critical-now")
+                .withLabel(org.loomio.operator.model.Labels.BACKUP, "critical-now")
                 .list()
                 .getItems())
             .hasSize(1);

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.backup.PostgresServer;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Credentials;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.ResolvedSpec;
 import org.loomio.operator.render.RotationJob;
-import org.loomio.operator.render.SecretDigests;
 import org.loomio.operator.testing.Fixtures;
 
 /**

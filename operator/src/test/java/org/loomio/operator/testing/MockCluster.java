@@ -19,10 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
 import org.loomio.operator.reconcile.LoomioOperator;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Labels;
 import org.loomio.operator.validation.CrdSchema;
 
 /**
@@ -503,7 +503,7 @@ public final class MockCluster implements AutoCloseable {
         .jobs()
         .inNamespace(namespace)
         .withLabel(Labels.INSTANCE, instance)
-        .withLabel(Labels.COMPONENT, org.loomio.operator.render.Component.DB_ROLES.label())
+        .withLabel(Labels.COMPONENT, org.loomio.operator.model.Component.DB_ROLES.label())
         .list()
         .getItems()) {
       if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
-import org.loomio.operator.render.Labels;
 
 /**
  * CloudNativePG Clusters ({@link org.loomio.operator.render.CloudNativePGClusters}); active only where

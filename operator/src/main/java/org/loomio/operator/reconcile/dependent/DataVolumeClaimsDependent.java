@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 
 /**
  * The data PersistentVolumeClaims ({@link org.loomio.operator.render.DataVolumeClaims}). Created when

@@ -8,7 +8,7 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 
 /**
  * The migration Jobs ({@link org.loomio.operator.render.MigrationJob}). Created only: a Job's pod template

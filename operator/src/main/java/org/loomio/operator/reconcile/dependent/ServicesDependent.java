@@ -5,7 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 
 /**
  * The Services ({@link org.loomio.operator.render.Services}). A create must never take over a Service that

@@ -37,13 +37,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.loomio.operator.api.v1alpha1.PodOptions;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Defaults;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.Quantities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.Quantities;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.SecretDigests;
 
 /**
  * The one way a pod template is made. Every workload hands its containers and writable paths to this

@@ -1,4 +1,4 @@
-package org.loomio.operator.render;
+package org.loomio.operator.model;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;

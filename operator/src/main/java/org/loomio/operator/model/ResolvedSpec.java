@@ -1,4 +1,4 @@
-package org.loomio.operator.render;
+package org.loomio.operator.model;
 
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -48,6 +48,7 @@ import org.loomio.operator.api.v1alpha1.StorageSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
 import org.loomio.operator.api.v1alpha1.WebSpec;
 import org.loomio.operator.api.v1alpha1.WorkerSpec;
+import org.loomio.operator.render.RoleSetupJob;
 
 /**
  * The spec with every default applied and every absent object filled in: the only view of a

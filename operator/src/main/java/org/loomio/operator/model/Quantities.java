@@ -1,4 +1,4 @@
-package org.loomio.operator.render;
+package org.loomio.operator.model;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;

@@ -1,4 +1,4 @@
-package org.loomio.operator.render;
+package org.loomio.operator.model;
 
 /**
  * One Loomio image: the full reference pods run ({@code repository:tag[@digest]}) and its tag, which names

@@ -1,4 +1,4 @@
-package org.loomio.operator.render;
+package org.loomio.operator.model;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package org.loomio.operator.render;
+package org.loomio.operator.model;
 
 /**
  * The parts of a Loomio stack, as they appear in the {@code app.kubernetes.io/component} label and in

@@ -1,4 +1,4 @@
-package org.loomio.operator.render;
+package org.loomio.operator.model;
 
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 
