@@ -19,11 +19,11 @@ import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 import org.loomio.operator.render.CloudNativePGClusters;
 import org.loomio.operator.render.NetworkPolicies;
 import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.RenderContext.DatabaseReadiness;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * A stack's CloudNativePG database as the operator sees it: the Cluster the stack owns (from the informer), the

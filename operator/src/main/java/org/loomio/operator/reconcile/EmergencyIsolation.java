@@ -14,10 +14,10 @@ import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.Names;
-import org.loomio.operator.reconcile.thirdparty.TraefikMiddleware;
 import org.loomio.operator.render.NetworkPolicies;
 import org.loomio.operator.render.NginxHeadersConfigMap;
 import org.loomio.operator.render.Ownership;
+import org.loomio.operator.thirdparty.TraefikMiddleware;
 
 /**
  * Isolation when the spec cannot be rendered. spec.isolation is the lever for an incident, so it must work

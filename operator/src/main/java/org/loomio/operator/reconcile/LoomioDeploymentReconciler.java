@@ -81,7 +81,6 @@ import org.loomio.operator.render.RoleSetupJob;
 import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
-import org.loomio.operator.runtime.OperatorMetrics;
 import org.loomio.operator.secrets.CredentialGenerator;
 import org.loomio.operator.secrets.CredentialRotation;
 import org.loomio.operator.secrets.GeneratedBackupKey;

@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.loomio.operator.model.ClusterCapabilities;
-import org.loomio.operator.runtime.OperatorMetrics;
-import org.loomio.operator.runtime.OperatorSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -80,10 +80,10 @@ final class OwnInputs {
    * stack owns (CloudNativePGDatabase's rule), read by name here (these controllers have no informer for Clusters).
    */
   private static Optional<String> cloudNativePG(KubernetesClient client, ResolvedSpec spec) {
-    org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster cluster;
+    org.loomio.operator.thirdparty.CloudNativePGCluster cluster;
     try {
       cluster = client
-          .resources(org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster.class)
+          .resources(org.loomio.operator.thirdparty.CloudNativePGCluster.class)
           .inNamespace(spec.namespace())
           .withName(Names.cnpgCluster(spec.name()))
           .get();
@@ -91,9 +91,8 @@ final class OwnInputs {
       return Optional.of("the CloudNativePG Cluster " + Names.cnpgCluster(spec.name())
           + " cannot be read (" + e.getCode() + "): is CloudNativePG installed?");
     }
-    Optional<org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster> own =
-        Optional.ofNullable(cluster)
-            .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
+    Optional<org.loomio.operator.thirdparty.CloudNativePGCluster> own = Optional.ofNullable(cluster)
+        .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
     if (own.isEmpty()) {
       return Optional.of(
           cluster == null

@@ -12,7 +12,7 @@ import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * The CloudNativePG Cluster of a stack in spec.database.cloudNativePG mode, {@code <name>-postgres}: its instances

@@ -10,7 +10,7 @@ import org.loomio.operator.api.v1alpha1.SecurityHeadersSpec;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.reconcile.thirdparty.TraefikMiddleware;
+import org.loomio.operator.thirdparty.TraefikMiddleware;
 
 /**
  * Traefik Middlewares (traefik.io/v1alpha1) the Ingresses chain: HTTP to HTTPS, security headers (Server

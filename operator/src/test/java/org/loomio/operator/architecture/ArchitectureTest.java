@@ -35,29 +35,24 @@ class ArchitectureTest {
   static final String ROOT = "org.loomio.operator";
 
   static final List<List<String>> LAYERS = List.of(
-      List.of("api", "api.v1alpha1", "crd", "upgrade", "backup", "client"),
+      List.of("api", "api.v1alpha1", "thirdparty", "crd", "upgrade", "backup", "client"),
       List.of("model"),
       List.of("validation"),
       List.of("render", "render.pod"),
       List.of("secrets"),
-      List.of("reconcile", "reconcile.dependent", "reconcile.thirdparty"),
+      List.of("reconcile", "reconcile.dependent"),
       List.of("runtime", "cli"));
 
   static final List<String[]> DEBT = List.of(
-      // the Traefik Middleware class is a third-party API model: it belongs beside api, not in
-      // reconcile
-      new String[] {"render", "reconcile.thirdparty"},
-      // HardenedPod reads render's Component and names: the shared value types belong to the model
-      // package
-      new String[] {"render.pod", "render"},
       // CredentialRotation reads StatusAggregator.migrationState: that belongs to a lower status
       // helper
       new String[] {"secrets", "reconcile"},
-      // the dependents read Conditions/NameConflicts/InstanceLabel of reconcile
-      new String[] {"reconcile.dependent", "reconcile"},
-      // reconcilers count into OperatorMetrics and read OperatorSettings: those belong below
-      // reconcile
-      new String[] {"reconcile", "runtime"});
+      // HardenedPod reads render's Component and names: the shared value types belong to the model
+      // package
+      new String[] {"render.pod", "render"},
+      // OwnedObjectEvents records through reconcile's EventRecorder, which reads Conditions: the
+      // status vocabulary moves to the package `status` (Conditions, then EventRecorder beside it)
+      new String[] {"reconcile.dependent", "reconcile"});
 
   static final PackageRules RULES = new PackageRules(ROOT, LAYERS, DEBT);
 

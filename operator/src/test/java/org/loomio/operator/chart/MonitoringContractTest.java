@@ -29,9 +29,9 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.SecretsStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
 import org.loomio.operator.reconcile.Conditions;
-import org.loomio.operator.runtime.OperatorMetrics;
+import org.loomio.operator.reconcile.OperatorMetrics;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.loomio.operator.runtime.OperatorRuntime;
-import org.loomio.operator.runtime.OperatorSettings;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 

@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.model.ImageDefaults;
-import org.loomio.operator.runtime.OperatorSettings;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.loomio.operator.validation.TenantPolicy;
 import picocli.CommandLine;
 

@@ -15,10 +15,10 @@ import org.loomio.operator.model.CloudNativePGSettings;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 import org.loomio.operator.render.CloudNativePGClusters;
 import org.loomio.operator.render.RenderContext.DatabaseReadiness;
 import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /** The trust in CloudNativePG's Secrets, readiness from the Cluster's status, and the refusals of a changed mode. */
 class CloudNativePGDatabaseTest {

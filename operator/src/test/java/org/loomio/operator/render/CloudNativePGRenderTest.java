@@ -26,9 +26,9 @@ import org.loomio.operator.model.Credentials;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.Pods;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * spec.database.cloudNativePG: the Cluster object, no embedded PostgreSQL objects, and the wiring of every pod that

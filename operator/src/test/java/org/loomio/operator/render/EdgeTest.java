@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Labels;
-import org.loomio.operator.reconcile.thirdparty.TraefikMiddleware;
 import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.thirdparty.TraefikMiddleware;
 
 /**
  * The edge for each flavour, checked statically (no controller runs here): TLS on every host, HTTP to

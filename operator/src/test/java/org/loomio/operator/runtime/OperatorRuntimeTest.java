@@ -24,6 +24,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
 import org.loomio.operator.reconcile.Conditions;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.Labels;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * CloudNativePG Clusters ({@link org.loomio.operator.render.CloudNativePGClusters}); active only where

@@ -3,7 +3,7 @@ package org.loomio.operator.reconcile.dependent;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import org.loomio.operator.model.Labels;
-import org.loomio.operator.reconcile.thirdparty.TraefikMiddleware;
+import org.loomio.operator.thirdparty.TraefikMiddleware;
 
 /**
  * Traefik Middlewares ({@link org.loomio.operator.render.TraefikMiddlewares}); active only where

@@ -1,4 +1,4 @@
-package org.loomio.operator.reconcile.thirdparty;
+package org.loomio.operator.thirdparty;
 
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;

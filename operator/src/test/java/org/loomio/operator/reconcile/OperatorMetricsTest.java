@@ -1,4 +1,4 @@
-package org.loomio.operator.runtime;
+package org.loomio.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,6 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.SecretsSpec;
 import org.loomio.operator.api.v1alpha1.SecretsStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.reconcile.Conditions;
 
 /**
  * The per-stack and operator-wide metrics and their transitions, read from the Prometheus exposition as a

@@ -1,4 +1,4 @@
-package org.loomio.operator.runtime;
+package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -41,7 +41,6 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.model.BackupSchedule;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.reconcile.Conditions;
 
 /**
  * The operator's metrics (docs/operations.md, "Metrics"): JOSDK's own ({@code operator_sdk_*}), the JVM's, the

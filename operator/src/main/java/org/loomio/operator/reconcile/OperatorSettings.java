@@ -1,4 +1,4 @@
-package org.loomio.operator.runtime;
+package org.loomio.operator.reconcile;
 
 import java.time.Duration;
 import java.util.Objects;
