@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.model.JobState;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Omission;
@@ -734,33 +734,15 @@ public final class StatusAggregator {
     return new Rollout(current ? ready : 0, desired, complete);
   }
 
+  /** The state of a migration (or any) Job: {@link JobState} reads it, below both this and the rotation. */
   public static MigrationState migrationState(Job job) {
-    if (job == null || job.getStatus() == null) {
-      return MigrationState.PENDING;
-    }
-    var st = job.getStatus();
-    if (orZero(st.getSucceeded()) > 0 || hasCondition(job, "Complete")) {
-      return MigrationState.SUCCEEDED;
-    }
-    if (hasCondition(job, "Failed")) {
-      return MigrationState.FAILED;
-    }
-    return orZero(st.getActive()) > 0 || orZero(st.getFailed()) > 0
-        ? MigrationState.RUNNING
-        : MigrationState.PENDING;
+    return MigrationState.valueOf(JobState.of(job).name());
   }
 
   private static String activePods(Job job) {
     int active = orZero(job.getStatus().getActive());
     int failed = orZero(job.getStatus().getFailed());
     return active + " pod" + (active == 1 ? "" : "s") + " active, " + failed + " failed";
-  }
-
-  private static boolean hasCondition(Job job, String type) {
-    List<JobCondition> conditions = job.getStatus().getConditions();
-    return conditions != null
-        && conditions.stream()
-            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String failureMessage(Job job) {

@@ -21,7 +21,7 @@ import org.loomio.operator.model.LoomioImage;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.UpgradeGateJob;
+import org.loomio.operator.render.UpgradeGate;
 import org.loomio.operator.upgrade.LoomioReleases;
 import org.loomio.operator.upgrade.LoomioVersion;
 import org.loomio.operator.upgrade.UpgradePath;
@@ -82,7 +82,7 @@ final class UpgradeGuard {
       Optional<Problem> refusal,
       LoomioImage serving,
       LoomioImage migration,
-      Optional<UpgradeGateJob.Gate> gate,
+      Optional<UpgradeGate> gate,
       Optional<String> backupToCreate,
       MigratedStatus migrated,
       UpgradeStatus upgrade,
@@ -94,7 +94,7 @@ final class UpgradeGuard {
         Optional<Problem> refusal,
         LoomioImage serving,
         LoomioImage migration,
-        Optional<UpgradeGateJob.Gate> gate,
+        Optional<UpgradeGate> gate,
         Optional<String> backupToCreate,
         MigratedStatus migrated,
         UpgradeStatus upgrade,
@@ -309,7 +309,7 @@ final class UpgradeGuard {
     }
     if (verdict instanceof UpgradePath.Verdict.Allowed allowed) {
       for (LoomioVersion gated : allowed.gates()) {
-        UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate(gated.toString(), from, target, attempt);
+        UpgradeGate gate = new UpgradeGate(gated.toString(), from, target, attempt);
         String name = gate.jobName(spec.name());
         upgrade.setGateJob(name);
         Job job = seen.jobs().get(name);
@@ -554,7 +554,7 @@ final class UpgradeGuard {
       LoomioImage from,
       MigratedStatus migrated,
       UpgradeStatus upgrade,
-      Optional<UpgradeGateJob.Gate> gate,
+      Optional<UpgradeGate> gate,
       Optional<String> backupToCreate,
       Optional<Problem> problem,
       Optional<Problem> warning) {

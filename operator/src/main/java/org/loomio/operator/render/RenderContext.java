@@ -31,8 +31,8 @@ public final class RenderContext {
   private String restoreHold;
   private LoomioImage servingImage;
   private LoomioImage migrationImage;
-  private UpgradeGateJob.Gate upgradeGate;
-  private RotationJob.Rotation rotation;
+  private UpgradeGate upgradeGate;
+  private Rotation rotation;
   private boolean appStopped;
   private String postgresServiceName;
   private CloudNativePGSettings cloudNativePGSettings = CloudNativePGSettings.DEFAULTS;
@@ -218,21 +218,21 @@ public final class RenderContext {
   }
 
   /** The version gate Job to run on the old image before an upgrade, if one is due. */
-  public java.util.Optional<UpgradeGateJob.Gate> upgradeGate() {
+  public java.util.Optional<UpgradeGate> upgradeGate() {
     return java.util.Optional.ofNullable(upgradeGate);
   }
 
-  public RenderContext withUpgradeGate(UpgradeGateJob.Gate gate) {
+  public RenderContext withUpgradeGate(UpgradeGate gate) {
     upgradeGate = gate;
     return this;
   }
 
   /** The database password rotation under way (its Job is rendered), if any. */
-  public java.util.Optional<RotationJob.Rotation> rotation() {
+  public java.util.Optional<Rotation> rotation() {
     return java.util.Optional.ofNullable(rotation);
   }
 
-  public RenderContext withRotation(RotationJob.Rotation r) {
+  public RenderContext withRotation(Rotation r) {
     rotation = r;
     return this;
   }

@@ -10,7 +10,6 @@ import org.loomio.operator.model.Credentials;
 import org.loomio.operator.model.Defaults;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.pod.Expansion;
 import org.loomio.operator.render.pod.HardenedPod;
 
@@ -58,21 +57,6 @@ public final class RotationJob {
           + " PGPASSWORD=\"$SUPERUSER_PASSWORD\" psql -w -X -q -d postgres"
           + " -v ON_ERROR_STOP=1 -v verifier=\"$NEW_PASSWORD_SCRAM\" >/dev/null",
       "echo 'password changed' > /dev/termination-log");
-
-  /**
-   * A rotation of the database password under way.
-   *
-   * @param token the spec.secrets.rotate token
-   * @param attempt what makes this rotation's Job its own: the pending Secret's uid (a token used again, or a
-   *     rotation started again after its pending Secret was deleted, never finds an earlier Job's success)
-   */
-  public record Rotation(String token, String attempt) {
-
-    public String jobName(String instance) {
-      return instance + "-rotate-"
-          + SecretDigests.sha256(token + "\n" + attempt).substring(0, 8);
-    }
-  }
 
   private RotationJob() {}
 

@@ -5,9 +5,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Defaults;
-import org.loomio.operator.model.LoomioImage;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.pod.HardenedPod;
 
 /**
@@ -25,31 +23,9 @@ public final class UpgradeGateJob {
           + "File.write('/dev/termination-log', \"#{n} anonymous stance polls remain\"); "
           + "exit(n.zero? ? 0 : 1)";
 
-  /**
-   * A gate due before an upgrade.
-   *
-   * @param version the gated version crossed (for example 3.3.0)
-   * @param from the image the database is at (the check runs on it)
-   * @param to the image the upgrade goes to
-   * @param attempt when the upgrade began (status.upgrade.startedAt)
-   */
-  public record Gate(String version, LoomioImage from, LoomioImage to, String attempt) {
-
-    /**
-     * The Job name: one per gate, pair of images and upgrade attempt (its start time), so a verdict holds for
-     * this attempt only; deleting a failed Job checks again.
-     */
-    public String jobName(String instance) {
-      return instance + "-upgrade-gate-"
-          + SecretDigests.sha256(
-                  version + "\n" + from.reference() + "\n" + to.reference() + "\n" + attempt)
-              .substring(0, 8);
-    }
-  }
-
   private UpgradeGateJob() {}
 
-  public static Job render(RenderContext ctx, Gate gate) {
+  public static Job render(RenderContext ctx, UpgradeGate gate) {
     ResolvedSpec spec = ctx.spec();
     ContainerBuilder check = RailsContainer.base(ctx, "check", spec.web().resources())
         .withImage(gate.from().reference())

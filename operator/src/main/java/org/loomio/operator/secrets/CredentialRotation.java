@@ -21,10 +21,11 @@ import java.util.Set;
 import org.loomio.operator.api.v1alpha1.RotationSpec;
 import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.JobState;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.reconcile.StatusAggregator;
 import org.loomio.operator.render.GeneratedSecret;
 import org.loomio.operator.render.Ownership;
+import org.loomio.operator.render.Rotation;
 import org.loomio.operator.render.RotationJob;
 
 /**
@@ -71,7 +72,7 @@ public final class CredentialRotation {
    */
   public record Outcome(
       Credentials credentials,
-      Optional<RotationJob.Rotation> job,
+      Optional<Rotation> job,
       String progress,
       String completedToken,
       List<String> rotatedKeys,
@@ -144,11 +145,10 @@ public final class CredentialRotation {
         List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
     Map<String, String> next = GeneratedCredentials.decode(pending);
     if (keys.contains(Credentials.POSTGRES_PASSWORD) && spec.database().embedded()) {
-      RotationJob.Rotation rotation =
-          new RotationJob.Rotation(token, pending.getMetadata().getUid());
+      Rotation rotation = new Rotation(token, pending.getMetadata().getUid());
       Job job = jobs.get(rotation.jobName(spec.name()));
-      StatusAggregator.MigrationState state = StatusAggregator.migrationState(job);
-      if (state == StatusAggregator.MigrationState.FAILED) {
+      JobState state = JobState.of(job);
+      if (state == JobState.FAILED) {
         return new Outcome(
             credentials,
             Optional.of(rotation),
@@ -164,7 +164,7 @@ public final class CredentialRotation {
                 + " (docs/operations.md)"),
             current);
       }
-      if (state != StatusAggregator.MigrationState.SUCCEEDED) {
+      if (state != JobState.SUCCEEDED) {
         return new Outcome(
             credentials,
             Optional.of(rotation),

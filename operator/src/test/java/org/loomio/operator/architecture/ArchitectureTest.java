@@ -44,9 +44,6 @@ class ArchitectureTest {
       List.of("runtime", "cli"));
 
   static final List<String[]> DEBT = List.of(
-      // CredentialRotation reads StatusAggregator.migrationState: that belongs to a lower status
-      // helper
-      new String[] {"secrets", "reconcile"},
       // HardenedPod reads render's Component and names: the shared value types belong to the model
       // package
       new String[] {"render.pod", "render"},

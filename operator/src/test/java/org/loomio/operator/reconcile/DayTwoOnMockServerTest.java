@@ -31,6 +31,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
 import org.loomio.operator.model.Labels;
+import org.loomio.operator.render.Rotation;
 import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.render.pod.HardenedPod;
 import org.loomio.operator.testing.Fixtures;
@@ -627,7 +628,7 @@ class DayTwoOnMockServerTest {
         .get()
         .getMetadata()
         .getUid();
-    String jobName = new RotationJob.Rotation("t1", uid).jobName("team");
+    String jobName = new Rotation("t1", uid).jobName("team");
     assertThat(job("rot", "rotate").get().getMetadata().getName())
         .as("this attempt's own Job")
         .isEqualTo(jobName);

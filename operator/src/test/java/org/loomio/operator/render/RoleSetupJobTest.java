@@ -176,9 +176,9 @@ class RoleSetupJobTest {
         RenderContext c = ctx(r, SecretDigests.none());
         if (new ResolvedSpec(r).database().embedded()) {
           // a rotation Job exists only for the embedded database's password
-          c.withRotation(new RotationJob.Rotation("t", "u"));
+          c.withRotation(new Rotation("t", "u"));
         }
-        c.withUpgradeGate(new UpgradeGateJob.Gate(
+        c.withUpgradeGate(new UpgradeGate(
             "3.3.0",
             new LoomioImage("loomio/loomio:3.2", "3.2"),
             new LoomioImage("loomio/loomio:3.3", "3.3"),

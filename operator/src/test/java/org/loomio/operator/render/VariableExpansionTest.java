@@ -179,9 +179,9 @@ class VariableExpansionTest {
     List<java.util.function.UnaryOperator<RenderContext>> variants =
         new ArrayList<>(List.of(c -> c));
     if (plain.spec().database().embedded()) {
-      variants.add(c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1")));
+      variants.add(c -> c.withRotation(new Rotation("t1", "uid-1")));
     }
-    variants.add(c -> c.withUpgradeGate(new UpgradeGateJob.Gate(
+    variants.add(c -> c.withUpgradeGate(new UpgradeGate(
         "3.3.0", c.spec().loomioImageRef(), c.spec().loomioImageRef(), "2026-01-01T00:00:00Z")));
     for (var variant : variants) {
       Stack stack = StackRenderer.render(ctx(resource, variant));

@@ -21,6 +21,7 @@ import org.loomio.operator.model.Credentials;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.RenderContext;
+import org.loomio.operator.render.Rotation;
 import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.testing.Fixtures;
 
@@ -119,7 +120,7 @@ class RotationJobOnPostgresTest {
     ResolvedSpec spec = new ResolvedSpec(resource);
     RenderContext ctx = new RenderContext(
         spec, ClusterCapabilities.newest(), Credentials.placeholders(spec), SecretDigests.none());
-    Container c = RotationJob.render(ctx, new RotationJob.Rotation("t1", "uid-1"))
+    Container c = RotationJob.render(ctx, new Rotation("t1", "uid-1"))
         .getSpec()
         .getTemplate()
         .getSpec()
