@@ -8,6 +8,8 @@ import com.cronutils.parser.CronParser;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +40,7 @@ public final class BackupSchedule {
 
   /** Parsed schedules with their intervals: walking a year of runs costs tens of milliseconds, a reconcile none. */
   private static final Map<String, BackupSchedule> CACHE =
-      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, BackupSchedule> eldest) {
           return size() > 256;

@@ -1,10 +1,13 @@
 package org.loomio.operator.model;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What the target cluster can hold: its version and the APIs it serves. Rendering takes this as input so
@@ -116,7 +119,7 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
-    java.util.Set<String> served = new java.util.HashSet<>(
+    Set<String> served = new HashSet<>(
         Set.of(HTTPROUTE_V1, TRAEFIK_MIDDLEWARE, CERT_MANAGER_CERTIFICATE, CNPG_CLUSTER));
     boolean newer = major > 1;
     if (newer || minor >= 19) {
@@ -152,7 +155,7 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
   }
 
   private Optional<String> first(String... apis) {
-    return java.util.Arrays.stream(apis).filter(this::serves).findFirst();
+    return Arrays.stream(apis).filter(this::serves).findFirst();
   }
 
   /** Older than the oldest version the operator runs on: render refuses it, the operator logs an error. */
@@ -183,7 +186,7 @@ public record ClusterCapabilities(int major, int minor, Set<String> servedApis) 
           + ", the oldest version the operator runs on. " + SUPPORT_STATEMENT;
     }
     return "Kubernetes " + version() + " runs with these gaps: "
-        + gaps().stream().map(Gap::toString).collect(java.util.stream.Collectors.joining("; "))
+        + gaps().stream().map(Gap::toString).collect(Collectors.joining("; "))
         + ". "
         + SUPPORT_STATEMENT;
   }

@@ -3,6 +3,9 @@ package org.loomio.operator.model;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 
 /**
  * Defaults that are not plain field defaults of the API model (those carry {@code @Default} on the model,
@@ -35,7 +38,7 @@ public final class Defaults {
 
   private static String readVersion() {
     try (var in = Defaults.class.getResourceAsStream("/loomio-operator-version.properties")) {
-      java.util.Properties p = new java.util.Properties();
+      Properties p = new Properties();
       if (in != null) {
         p.load(in);
       }
@@ -44,8 +47,8 @@ public final class Defaults {
         throw new IllegalStateException("the build did not record the operator's version");
       }
       return v;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

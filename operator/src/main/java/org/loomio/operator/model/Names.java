@@ -1,5 +1,6 @@
 package org.loomio.operator.model;
 
+import org.loomio.operator.api.v1alpha1.GeneratedSecretNames;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 
 /**
@@ -67,7 +68,7 @@ public final class Names {
 
   /** The stack's backup signing key (generated, retained like the backup key). */
   public static String backupSigningKey(String name) {
-    return name + org.loomio.operator.api.v1alpha1.GeneratedSecretNames.SIGNING_KEY_SUFFIX;
+    return name + GeneratedSecretNames.SIGNING_KEY_SUFFIX;
   }
 
   /**
@@ -75,7 +76,7 @@ public final class Names {
    * claim is).
    */
   public static String postgresSuperuser(String name) {
-    return name + org.loomio.operator.api.v1alpha1.GeneratedSecretNames.POSTGRES_SUPERUSER_SUFFIX;
+    return name + GeneratedSecretNames.POSTGRES_SUPERUSER_SUFFIX;
   }
 
   /** The role setup Job for one set of inputs: {@code <name>-db-roles-<8 hex>}. */

@@ -48,7 +48,7 @@ import org.loomio.operator.api.v1alpha1.StorageSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
 import org.loomio.operator.api.v1alpha1.WebSpec;
 import org.loomio.operator.api.v1alpha1.WorkerSpec;
-import org.loomio.operator.render.RoleSetupJob;
+import org.loomio.operator.render.workload.RoleSetupJob;
 
 /**
  * The spec with every default applied and every absent object filled in: the only view of a

@@ -18,7 +18,7 @@ import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.render.BackupPodTemplate;
+import org.loomio.operator.render.backup.BackupPodTemplate;
 
 /**
  * What the stack's backup pods reported. Backup pods have no API token: the agent's last words (its

@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
@@ -19,10 +21,10 @@ import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.render.CloudNativePGClusters;
-import org.loomio.operator.render.NetworkPolicies;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.RenderContext.DatabaseReadiness;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.render.base.RenderContext.DatabaseReadiness;
+import org.loomio.operator.render.network.NetworkPolicies;
+import org.loomio.operator.render.workload.CloudNativePGClusters;
 import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
@@ -112,7 +114,7 @@ public final class CloudNativePGDatabase {
       ClusterCapabilities cluster,
       CloudNativePGSettings settings,
       Optional<CloudNativePGCluster> own,
-      java.util.function.Function<String, Secret> read) {
+      Function<String, Secret> read) {
     var c = spec.cloudNativePG();
     if (c.isEmpty()) {
       return State.NONE;
@@ -145,7 +147,7 @@ public final class CloudNativePGDatabase {
           assumptions);
     }
     CloudNativePGCluster ours = own.get();
-    Map<String, Secret> proven = new java.util.LinkedHashMap<>();
+    Map<String, Secret> proven = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     List<String> unconfirmed = new ArrayList<>();
     for (String name : List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {

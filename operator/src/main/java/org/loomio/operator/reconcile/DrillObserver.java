@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Labels;
-import org.loomio.operator.render.BackupPodTemplate;
+import org.loomio.operator.render.backup.BackupPodTemplate;
 
 /**
  * What the stack's restore drill pods reported (spec.backup.drill). A drill pod has no API token: its result is

@@ -16,8 +16,8 @@ import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.render.NginxHeadersConfigMap;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.edge.NginxHeadersConfigMap;
 
 /**
  * What can be seen of the edge, for the Edge condition: are the Ingress/HTTPRoute objects in place, does

@@ -34,9 +34,9 @@ import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.reconcile.dependent.CacheTrim;
-import org.loomio.operator.render.BackupCronJob;
-import org.loomio.operator.render.BackupJob;
-import org.loomio.operator.render.RenderContext;
+import org.loomio.operator.render.backup.BackupCronJob;
+import org.loomio.operator.render.backup.BackupJob;
+import org.loomio.operator.render.base.RenderContext;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;
@@ -458,8 +458,8 @@ public class LoomioBackupReconciler implements Reconciler<LoomioBackup> {
 
   static Optional<JsonNode> agentSummary(Pod pod) {
     return BackupObserver.containerStatuses(pod).stream()
-        .filter(
-            c -> org.loomio.operator.render.BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
+        .filter(c ->
+            org.loomio.operator.render.backup.BackupPodTemplate.AGENT_CONTAINER.equals(c.getName()))
         .filter(c -> c.getState() != null && c.getState().getTerminated() != null)
         .map(c -> BackupObserver.summary(c.getState().getTerminated().getMessage()))
         .flatMap(Optional::stream)

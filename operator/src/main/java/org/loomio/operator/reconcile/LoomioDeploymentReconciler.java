@@ -74,13 +74,13 @@ import org.loomio.operator.reconcile.dependent.ServiceAccountsDependent;
 import org.loomio.operator.reconcile.dependent.ServicesDependent;
 import org.loomio.operator.reconcile.dependent.StatefulSetsDependent;
 import org.loomio.operator.reconcile.dependent.TraefikMiddlewaresDependent;
-import org.loomio.operator.render.MigrationJob;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.RoleSetupJob;
-import org.loomio.operator.render.RotationJob;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.render.workload.MigrationJob;
+import org.loomio.operator.render.workload.RoleSetupJob;
+import org.loomio.operator.render.workload.RotationJob;
 import org.loomio.operator.secrets.CredentialGenerator;
 import org.loomio.operator.secrets.CredentialRotation;
 import org.loomio.operator.secrets.GeneratedBackupKey;
@@ -756,7 +756,7 @@ public class LoomioDeploymentReconciler
     // CloudNativePG's Secrets are not watched (they carry none of the operator's labels): look
     // again until they exist
     return database.readiness()
-            == org.loomio.operator.render.RenderContext.DatabaseReadiness.NO_SECRETS
+            == org.loomio.operator.render.base.RenderContext.DatabaseReadiness.NO_SECRETS
         ? control.rescheduleAfter(RECHECK_MISSING_SECRET)
         : control;
   }

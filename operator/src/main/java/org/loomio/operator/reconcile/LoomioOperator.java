@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -61,13 +64,7 @@ public final class LoomioOperator {
       Runnable onStopLeading,
       Consumer<ConfigurationServiceOverrider> testOverrides) {
     return create(
-        client,
-        settings,
-        capabilities,
-        metrics,
-        onStopLeading,
-        testOverrides,
-        java.time.Clock.systemUTC());
+        client, settings, capabilities, metrics, onStopLeading, testOverrides, Clock.systemUTC());
   }
 
   /**
@@ -81,7 +78,7 @@ public final class LoomioOperator {
       OperatorMetrics metrics,
       Runnable onStopLeading,
       Consumer<ConfigurationServiceOverrider> testOverrides,
-      java.time.Clock clock) {
+      Clock clock) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -109,7 +106,7 @@ public final class LoomioOperator {
                       le.identity(),
                       le.leaseNamespace(),
                       le.leaseName()),
-                  java.util.Objects.requireNonNull(onStopLeading, "onStopLeading"),
+                  Objects.requireNonNull(onStopLeading, "onStopLeading"),
                   leader -> LOG.info(
                       "Lease {}/{} is held by {}", le.leaseNamespace(), le.leaseName(), leader)),
               // JOSDK would exit on every stop of leading, a graceful shutdown included
@@ -139,9 +136,7 @@ public final class LoomioOperator {
     return operator;
   }
 
-  private static void watch(
-      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c,
-      OperatorSettings settings) {
+  private static void watch(ControllerConfigurationOverrider<?> c, OperatorSettings settings) {
     if (settings.namespaces().isEmpty()) {
       c.watchingAllNamespaces();
     } else {

@@ -2,15 +2,19 @@ package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -24,21 +28,26 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
+import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
+import org.loomio.operator.backup.DrillAgent;
 import org.loomio.operator.model.BackupSchedule;
 import org.loomio.operator.model.ResolvedSpec;
 
@@ -174,14 +183,13 @@ public final class OperatorMetrics {
    * informer}}): what the operator's memory grows with (docs/performance.md). Read when scraped; NaN for an
    * informer not started (a standby replica).
    */
-  public void cacheSizes(io.javaoperatorsdk.operator.Operator operator) {
+  public void cacheSizes(Operator operator) {
     operator
         .getRegisteredControllers()
         .forEach(c -> c.getControllerHealthInfo()
             .informerEventSourceHealthIndicators()
             .forEach((name, indicator) -> {
-              if (indicator
-                  instanceof io.javaoperatorsdk.operator.processing.event.source.Cache<?> cache) {
+              if (indicator instanceof Cache<?> cache) {
                 Gauge.builder("loomio.operator.cache.objects", cache, OperatorMetrics::cached)
                     .description(
                         "Objects the operator's informer holds (label-selected, trimmed to what the operator"
@@ -193,7 +201,7 @@ public final class OperatorMetrics {
             }));
   }
 
-  private static double cached(io.javaoperatorsdk.operator.processing.event.source.Cache<?> cache) {
+  private static double cached(Cache<?> cache) {
     try {
       return cache.keys().count();
     } catch (RuntimeException e) {
@@ -266,7 +274,7 @@ public final class OperatorMetrics {
           .filter(e -> !e.getKey()
               .startsWith("VAPID_")) // exempt from the rotation policy, as in SecretsFresh
           .map(e -> instant(e.getValue()))
-          .filter(java.util.Objects::nonNull)
+          .filter(Objects::nonNull)
           .min(Instant::compareTo)
           .orElse(null);
     }
@@ -374,8 +382,7 @@ public final class OperatorMetrics {
           ref,
           snap -> epoch(snap.lastDrillPassed()));
     }
-    if (s.lastDrillResult() != null
-        && !org.loomio.operator.backup.DrillAgent.NO_BACKUP.equals(s.lastDrillResult())) {
+    if (s.lastDrillResult() != null && !DrillAgent.NO_BACKUP.equals(s.lastDrillResult())) {
       gauge(
           wanted,
           series,
@@ -384,9 +391,7 @@ public final class OperatorMetrics {
           "1 when the stack's newest restore drill failed, 0 when it passed (absent before the first drill)",
           stack,
           ref,
-          snap -> org.loomio.operator.api.v1alpha1.DrillStatus.FAILED.equals(snap.lastDrillResult())
-              ? 1
-              : 0);
+          snap -> DrillStatus.FAILED.equals(snap.lastDrillResult()) ? 1 : 0);
     }
     if (s.oldestCredential() != null) {
       gauge(
@@ -510,7 +515,7 @@ public final class OperatorMetrics {
     }
     try {
       return Instant.parse(rfc3339);
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return null;
     }
   }
@@ -520,7 +525,7 @@ public final class OperatorMetrics {
         .map(s -> s.snapshot.get())
         .filter(s -> s != null && s.backupsEnabled())
         .map(s -> s.lastBackup() != null ? s.lastBackup() : s.created())
-        .filter(java.util.Objects::nonNull)
+        .filter(Objects::nonNull)
         .mapToDouble(this::age)
         .max()
         .orElse(Double.NaN);
@@ -530,7 +535,7 @@ public final class OperatorMetrics {
       Map<ResourceID, StackSeries> stacks, String condition, String status) {
     return stacks.values().stream()
         .map(s -> s.snapshot.get())
-        .filter(java.util.Objects::nonNull)
+        .filter(Objects::nonNull)
         .filter(s -> status.equals(
             s.conditions().containsKey(condition)
                 ? s.conditions().get(condition).getStatus()
@@ -565,8 +570,7 @@ public final class OperatorMetrics {
       public void after(
           HttpRequest request,
           HttpResponse<?> response,
-          io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>>
-              consumer) {
+          AsyncBody.Consumer<List<ByteBuffer>> consumer) {
         if (response.code() >= 400) {
           apiError(response.code());
         }
@@ -593,8 +597,7 @@ public final class OperatorMetrics {
     }
 
     @Override
-    public void controllerRegistered(
-        io.javaoperatorsdk.operator.processing.Controller<? extends HasMetadata> c) {
+    public void controllerRegistered(Controller<? extends HasMetadata> c) {
       String name = c.getConfiguration().getName();
       Gauge.builder("loomio.operator.reconciles.queued", queued, q -> size(q, name))
           .description("Resources submitted for reconciliation that wait for a reconciler thread")

@@ -1,9 +1,12 @@
 package org.loomio.operator.reconcile;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.loomio.operator.model.CloudNativePGSettings;
 import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.validation.TenantPolicy;
 
@@ -29,7 +32,7 @@ public record OperatorSettings(
     Duration resyncPeriod,
     Optional<LeaderElection> leaderElection,
     Duration terminationTimeout,
-    org.loomio.operator.model.CloudNativePGSettings cloudNativePG) {
+    CloudNativePGSettings cloudNativePG) {
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
   public static final Duration DEFAULT_TERMINATION_TIMEOUT = Duration.ofSeconds(20);
@@ -87,7 +90,7 @@ public record OperatorSettings(
     Objects.requireNonNull(cloudNativePG, "cloudNativePG");
   }
 
-  public OperatorSettings withCloudNativePG(org.loomio.operator.model.CloudNativePGSettings value) {
+  public OperatorSettings withCloudNativePG(CloudNativePGSettings value) {
     return new OperatorSettings(
         namespaces, images, tenancy, resyncPeriod, leaderElection, terminationTimeout, value);
   }
@@ -104,7 +107,7 @@ public record OperatorSettings(
         DEFAULT_RESYNC,
         Optional.empty(),
         DEFAULT_TERMINATION_TIMEOUT,
-        org.loomio.operator.model.CloudNativePGSettings.DEFAULTS);
+        CloudNativePGSettings.DEFAULTS);
   }
 
   public OperatorSettings withNamespaces(Set<String> value) {
@@ -152,7 +155,7 @@ public record OperatorSettings(
    */
   public static Duration parseDuration(String text) {
     String s = text == null ? "" : text.trim();
-    var m = java.util.regex.Pattern.compile("^(\\d{1,9})(s|m|h)$").matcher(s);
+    var m = Pattern.compile("^(\\d{1,9})(s|m|h)$").matcher(s);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
       return switch (m.group(2)) {
@@ -163,7 +166,7 @@ public record OperatorSettings(
     }
     try {
       return Duration.parse(s);
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "not a duration: '" + text + "' (write for example 90s, 10m, 1h)");
     }

@@ -20,8 +20,8 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.model.JobState;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.render.Omission;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.base.Omission;
 import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
@@ -599,7 +599,7 @@ public final class StatusAggregator {
   /** What isolation does, for the Isolated condition (and Ready while isolated). */
   private static String isolation(String since, String instance, String exception) {
     return "isolated since " + since + ": every pod of the stack is cut off by NetworkPolicy "
-        + org.loomio.operator.render.NetworkPolicies.denyAllName(instance)
+        + org.loomio.operator.render.network.NetworkPolicies.denyAllName(instance)
         + " with no allow policy beside it"
         + exception
         + ", web, worker and hocuspocus are stopped, the edge is removed and backups are paused; data,"
@@ -652,7 +652,7 @@ public final class StatusAggregator {
           generation);
     }
     List<String> assumptions =
-        new ArrayList<>(org.loomio.operator.render.NetworkPolicies.assumptions(spec));
+        new ArrayList<>(org.loomio.operator.render.network.NetworkPolicies.assumptions(spec));
     assumptions.addAll(more);
     if (!assumptions.isEmpty()) {
       return Conditions.of(

@@ -21,7 +21,7 @@ import org.loomio.operator.model.LoomioImage;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.UpgradeGate;
+import org.loomio.operator.render.base.UpgradeGate;
 import org.loomio.operator.upgrade.LoomioReleases;
 import org.loomio.operator.upgrade.LoomioVersion;
 import org.loomio.operator.upgrade.UpgradePath;

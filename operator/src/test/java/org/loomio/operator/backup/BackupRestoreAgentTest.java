@@ -196,7 +196,7 @@ class BackupRestoreAgentTest {
             org.loomio.operator.model.Credentials.HASH_KEY,
             org.loomio.operator.model.Credentials.POSTGRES_PASSWORD,
             org.loomio.operator.model.Credentials.REDIS_PASSWORD);
-    assertThat(org.loomio.operator.render.BackupPodTemplate.RESTORABLE_SECRET_KEYS)
+    assertThat(org.loomio.operator.render.backup.BackupPodTemplate.RESTORABLE_SECRET_KEYS)
         .as("a restore never needs what is left out")
         .doesNotContainAnyElementsOf(BackupAgent.NEVER_BACKED_UP);
   }

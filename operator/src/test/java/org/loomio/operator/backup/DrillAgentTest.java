@@ -25,9 +25,9 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.BackupJob;
-import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.RenderContext;
+import org.loomio.operator.render.backup.BackupJob;
+import org.loomio.operator.render.backup.BackupPodTemplate;
+import org.loomio.operator.render.base.RenderContext;
 import org.loomio.operator.testing.Fixtures;
 
 /**

@@ -15,8 +15,8 @@ import org.loomio.operator.model.CloudNativePGSettings;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.render.CloudNativePGClusters;
-import org.loomio.operator.render.RenderContext.DatabaseReadiness;
+import org.loomio.operator.render.base.RenderContext.DatabaseReadiness;
+import org.loomio.operator.render.workload.CloudNativePGClusters;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.thirdparty.CloudNativePGCluster;
 

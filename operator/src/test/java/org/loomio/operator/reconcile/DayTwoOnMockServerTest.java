@@ -31,9 +31,9 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
 import org.loomio.operator.model.Labels;
-import org.loomio.operator.render.Rotation;
-import org.loomio.operator.render.RotationJob;
+import org.loomio.operator.render.base.Rotation;
 import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.render.workload.RotationJob;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
@@ -461,19 +461,19 @@ class DayTwoOnMockServerTest {
         .get();
     assertThat(superuser.getMetadata().getOwnerReferences()).as("retained").isNullOrEmpty();
     assertThat(superuser.getMetadata().getAnnotations())
-        .containsKey(org.loomio.operator.render.Ownership.OWNER_UID);
+        .containsKey(org.loomio.operator.render.base.Ownership.OWNER_UID);
     assertThat(superuser.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, "secrets");
     String password = secretValue(
         "roles",
         "team-postgres-superuser",
-        org.loomio.operator.render.RoleSetupJob.SUPERUSER_PASSWORD);
+        org.loomio.operator.render.workload.RoleSetupJob.SUPERUSER_PASSWORD);
     assertThat(password)
         .matches("[0-9a-f]{64}")
         .isNotEqualTo(secretValue("roles", "team-secrets", "POSTGRES_PASSWORD"));
     assertThat(secretValue(
             "roles",
             "team-postgres-superuser",
-            org.loomio.operator.render.RoleSetupJob.SUPERUSER_VERIFIER))
+            org.loomio.operator.render.workload.RoleSetupJob.SUPERUSER_VERIFIER))
         .startsWith("SCRAM-SHA-256$4096:");
     assertThat(events("roles")).contains("Normal SuperuserPasswordGenerated");
 
@@ -533,7 +533,7 @@ class DayTwoOnMockServerTest {
     assertThat(secretValue(
             "roles",
             "team-postgres-superuser",
-            org.loomio.operator.render.RoleSetupJob.SUPERUSER_PASSWORD))
+            org.loomio.operator.render.workload.RoleSetupJob.SUPERUSER_PASSWORD))
         .as("generated once")
         .isEqualTo(password);
   }

@@ -221,7 +221,7 @@ class OperatorOnMockServerTest {
     assertThat(secret.getMetadata().getAnnotations())
         .as("retained objects record whose they are")
         .containsEntry(
-            org.loomio.operator.render.Ownership.OWNER_UID,
+            org.loomio.operator.render.base.Ownership.OWNER_UID,
             created.getMetadata().getUid());
 
     awaitCondition("create", "team", Conditions.READY, "False", Conditions.MIGRATION_PENDING);

@@ -12,7 +12,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.render.Ownership;
+import org.loomio.operator.render.base.Ownership;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 

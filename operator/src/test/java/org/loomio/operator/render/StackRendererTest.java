@@ -17,7 +17,9 @@ import org.loomio.operator.model.Credentials;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.base.RenderContext;
 import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.render.workload.RoleSetupJob;
 import org.loomio.operator.testing.Fixtures;
 
 class StackRendererTest {

@@ -31,6 +31,12 @@ import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Credentials;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.backup.BackupJob;
+import org.loomio.operator.render.backup.RestoreJob;
+import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.render.base.Rotation;
+import org.loomio.operator.render.base.UpgradeGate;
+import org.loomio.operator.render.workload.RailsContainer;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.KubeletExpansion;
 

@@ -20,9 +20,9 @@ import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Credentials;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.Rotation;
-import org.loomio.operator.render.RotationJob;
+import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.render.base.Rotation;
+import org.loomio.operator.render.workload.RotationJob;
 import org.loomio.operator.testing.Fixtures;
 
 /**

@@ -13,7 +13,7 @@ import org.loomio.operator.model.Labels;
 import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
- * CloudNativePG Clusters ({@link org.loomio.operator.render.CloudNativePGClusters}); active only where
+ * CloudNativePG Clusters ({@link org.loomio.operator.render.workload.CloudNativePGClusters}); active only where
  * postgresql.cnpg.io/v1 is served ({@link ServedApi.CloudNativePGClusters}). The informer holds only the
  * operator's own Clusters (its labels): their status changes (a primary elected, a failover) reconcile the stack.
  *

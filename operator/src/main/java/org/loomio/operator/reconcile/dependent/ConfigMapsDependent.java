@@ -5,7 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import org.loomio.operator.model.Labels;
 
-/** The settings ConfigMap ({@link org.loomio.operator.render.SettingsConfigMap}). */
+/** The settings ConfigMap ({@link org.loomio.operator.render.workload.SettingsConfigMap}). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ConfigMapsDependent extends StackBulkDependent<ConfigMap> {
   public ConfigMapsDependent() {

@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import org.loomio.operator.model.Labels;
 
 /**
- * The backup CronJob ({@link org.loomio.operator.render.BackupCronJob}); deleted when backups are switched
+ * The backup CronJob ({@link org.loomio.operator.render.backup.BackupCronJob}); deleted when backups are switched
  * off (the backups themselves stay).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))

@@ -7,7 +7,7 @@ import org.loomio.operator.model.Labels;
 
 /**
  * The Deployments: web, worker, hocuspocus and the embedded Redis ({@link
- * org.loomio.operator.render.WebDeployment} and its siblings).
+ * org.loomio.operator.render.workload.WebDeployment} and its siblings).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class DeploymentsDependent extends StackBulkDependent<Deployment> {

@@ -11,7 +11,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.Labels;
 
 /**
- * The migration Jobs ({@link org.loomio.operator.render.MigrationJob}). Created only: a Job's pod template
+ * The migration Jobs ({@link org.loomio.operator.render.workload.MigrationJob}). Created only: a Job's pod template
  * is immutable, so a new image or database gets a new Job (its name carries their hash), and earlier Jobs
  * stay as the record of earlier migrations until the LoomioDeployment is deleted (owner reference).
  */

@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import org.loomio.operator.model.Labels;
 
 /**
- * The PodDisruptionBudgets ({@link org.loomio.operator.render.PodDisruptionBudgets}); active only where the
+ * The PodDisruptionBudgets ({@link org.loomio.operator.render.workload.PodDisruptionBudgets}); active only where the
  * cluster serves policy/v1 ({@link ServedApi.PodDisruptionBudgets}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))

@@ -6,7 +6,7 @@ import org.loomio.operator.model.Labels;
 import org.loomio.operator.thirdparty.TraefikMiddleware;
 
 /**
- * Traefik Middlewares ({@link org.loomio.operator.render.TraefikMiddlewares}); active only where
+ * Traefik Middlewares ({@link org.loomio.operator.render.edge.TraefikMiddlewares}); active only where
  * traefik.io/v1alpha1 is served ({@link ServedApi.TraefikMiddlewares}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))

@@ -13,7 +13,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.RenderContext;
+import org.loomio.operator.render.base.RenderContext;
 import org.loomio.operator.testing.Fixtures;
 
 class HardenedPodTest {
