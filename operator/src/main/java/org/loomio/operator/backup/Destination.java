@@ -3,8 +3,10 @@ package org.loomio.operator.backup;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -88,7 +90,7 @@ public interface Destination extends Closeable {
             + " bytes (refused: no backup writes one that large)");
       }
       return Optional.of(bytes);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return Optional.empty();
     }
   }
@@ -107,7 +109,7 @@ public interface Destination extends Closeable {
               + " does not match after writing (it is larger)",
           e);
     }
-    if (stored.isEmpty() || !java.util.Arrays.equals(stored.get(), written)) {
+    if (stored.isEmpty() || !Arrays.equals(stored.get(), written)) {
       throw new IOException(
           describe() + ": " + backup + "/" + object + " does not match after writing");
     }

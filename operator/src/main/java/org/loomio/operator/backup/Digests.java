@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -51,7 +52,7 @@ final class Digests {
    * Passes bytes through to {@code out}, hashing and counting them; closing closes {@code out}. The JDK's
    * DigestOutputStream over a counting stream.
    */
-  static final class HashingOutputStream extends java.security.DigestOutputStream {
+  static final class HashingOutputStream extends DigestOutputStream {
     private final CountingOutputStream counted;
 
     HashingOutputStream(OutputStream out) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.regex.Pattern;
 
 /**
@@ -93,7 +94,7 @@ public record Manifest(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"serverMajor", "migrationVersion", "rowCounts"})
   public record DatabaseFacts(
-      Integer serverMajor, String migrationVersion, java.util.SortedMap<String, Long> rowCounts) {
+      Integer serverMajor, String migrationVersion, SortedMap<String, Long> rowCounts) {
 
     void validate() throws IOException {
       require(

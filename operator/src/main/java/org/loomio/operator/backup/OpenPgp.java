@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -334,10 +336,10 @@ public final class OpenPgp {
     }
 
     /** When the oldest trusted key was made (its primary key's creation time, which its signature covers). */
-    public java.time.Instant oldestKeyCreated() {
+    public Instant oldestKeyCreated() {
       return rings.stream()
           .map(r -> r.getPublicKey().getCreationTime().toInstant())
-          .min(java.util.Comparator.naturalOrder())
+          .min(Comparator.naturalOrder())
           .orElseThrow();
     }
 

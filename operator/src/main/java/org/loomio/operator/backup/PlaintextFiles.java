@@ -2,6 +2,7 @@ package org.loomio.operator.backup;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,7 @@ final class PlaintextFiles implements AutoCloseable {
   private void deleteAll() {
     for (Path p : paths) {
       try {
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           BackupAgent.deleteTree(p);
         } else {
           Files.deleteIfExists(p);

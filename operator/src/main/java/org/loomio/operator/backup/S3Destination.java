@@ -2,6 +2,7 @@ package org.loomio.operator.backup;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -9,12 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -200,7 +207,7 @@ public final class S3Destination implements Destination {
         .connectionTimeout(Duration.ofSeconds(30))
         .socketTimeout(Duration.ofMinutes(5));
     if (s.caFile() != null) {
-      javax.net.ssl.TrustManager[] trust = trustManagers(s.caFile());
+      TrustManager[] trust = trustManagers(s.caFile());
       http.tlsTrustManagersProvider(() -> trust);
     }
     S3ClientBuilder b = S3Client.builder()
@@ -217,25 +224,23 @@ public final class S3Destination implements Destination {
   }
 
   /** Trust exactly the CA certificates in a PEM file (the server's host name is still verified). */
-  static javax.net.ssl.TrustManager[] trustManagers(Path caFile) {
-    try (java.io.InputStream in = Files.newInputStream(caFile)) {
-      var certificates =
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+  static TrustManager[] trustManagers(Path caFile) {
+    try (InputStream in = Files.newInputStream(caFile)) {
+      var certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certificates.isEmpty()) {
         throw new IllegalArgumentException("the CA file " + caFile + " holds no PEM certificate");
       }
-      java.security.KeyStore store =
-          java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int i = 0;
       for (var c : certificates) {
         store.setCertificateEntry("ca-" + i++, c);
       }
-      javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(store);
       return factory.getTrustManagers();
-    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "the CA file " + caFile + " is not readable as PEM certificates: " + e.getMessage(), e);
     }
@@ -369,7 +374,7 @@ public final class S3Destination implements Destination {
           current = new BoundedInputStream(Channels.newInputStream(ch), length);
           return current;
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       }
 
@@ -409,7 +414,7 @@ public final class S3Destination implements Destination {
             .build());
         for (CommonPrefix cp : page.commonPrefixes()) {
           String segment = cp.prefix().substring(base().length(), cp.prefix().length() - 1);
-          Optional<java.time.Instant> created = BackupNames.parse(stack, segment);
+          Optional<Instant> created = BackupNames.parse(stack, segment);
           if (created.isPresent()) {
             if (found.size() == maxBackups) {
               throw Destination.tooManyBackups(this, maxBackups);

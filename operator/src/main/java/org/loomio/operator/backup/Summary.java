@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -91,14 +94,13 @@ public final class Summary {
     if (m == null || m.isBlank()) {
       return e.getClass().getSimpleName();
     }
-    if (e instanceof java.nio.file.NoSuchFileException) {
+    if (e instanceof NoSuchFileException) {
       return "no such file: " + m;
     }
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       return "permission denied: " + m;
     }
-    if (e instanceof java.nio.file.FileSystemException
-        && !(e.getClass() == java.nio.file.FileSystemException.class)) {
+    if (e instanceof FileSystemException && !(e.getClass() == FileSystemException.class)) {
       return e.getClass().getSimpleName() + ": " + m;
     }
     return m;

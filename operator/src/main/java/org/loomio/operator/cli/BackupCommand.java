@@ -258,7 +258,7 @@ public final class BackupCommand implements Callable<Integer> {
         description =
             "PEM CA certificates an https endpoint's certificate must chain to (a server in the cluster"
                 + " with its own CA) instead of the default ones.")
-    java.nio.file.Path caFile;
+    Path caFile;
 
     S3Destination.Settings settings(Map<String, String> env) {
       URI uri = null;

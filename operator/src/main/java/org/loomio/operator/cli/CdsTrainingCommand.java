@@ -10,11 +10,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.util.concurrent.Callable;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.reconcile.LoomioOperator;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.reconcile.OperatorMetrics;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.loomio.operator.render.StackRenderer;
-import org.loomio.operator.runtime.OperatorMetrics;
-import org.loomio.operator.runtime.OperatorSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,7 @@
 package org.loomio.operator.cli;
 
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.upgrade.LoomioReleases;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,11 +48,10 @@ public final class ImageOptions {
     ImageDefaults builtIn = ImageDefaults.BUILT_IN;
     ImageDefaults.Ref loomio =
         blank(defaultLoomioImage) ? builtIn.loomio() : ImageDefaults.Ref.parse(defaultLoomioImage);
-    if (org.loomio.operator.upgrade.LoomioReleases.support(loomio.tag())
-        != org.loomio.operator.upgrade.LoomioReleases.Support.SERVED) {
+    if (LoomioReleases.support(loomio.tag()) != LoomioReleases.Support.SERVED) {
       throw new IllegalArgumentException("default Loomio image " + loomio
           + ": the default must be a release the" + " operator's pods run, "
-          + org.loomio.operator.upgrade.LoomioReleases.OLDEST_SERVED + " or later");
+          + LoomioReleases.OLDEST_SERVED + " or later");
     }
     return new ImageDefaults(
         loomio,

@@ -2,18 +2,24 @@ package org.loomio.operator.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.api.v1alpha1.CidrBlock;
+import org.loomio.operator.api.v1alpha1.Cidrs;
+import org.loomio.operator.model.CloudNativePGSettings;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.reconcile.OperatorMetrics;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.loomio.operator.runtime.HttpEndpoints;
-import org.loomio.operator.runtime.OperatorMetrics;
 import org.loomio.operator.runtime.OperatorRuntime;
-import org.loomio.operator.runtime.OperatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -251,26 +257,26 @@ public final class RunCommand implements Callable<Integer> {
           leaseName,
           leaseNamespace,
           identity,
-          java.time.Duration.ofSeconds(15),
-          java.time.Duration.ofSeconds(10),
-          java.time.Duration.ofSeconds(2)));
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(2)));
     }
     return settings;
   }
 
   /** The CloudNativePG settings; an address range that is no CIDR, or a /0, is an IllegalArgumentException. */
-  org.loomio.operator.render.CloudNativePGSettings cloudNativePG() {
-    List<org.loomio.operator.api.v1alpha1.CidrBlock> cidrs = new java.util.ArrayList<>();
+  CloudNativePGSettings cloudNativePG() {
+    List<CidrBlock> cidrs = new ArrayList<>();
     for (String c : apiServerCidrs == null ? new String[0] : apiServerCidrs) {
       String cidr = c.trim();
       if (cidr.isEmpty()) {
         continue;
       }
-      if (org.loomio.operator.api.v1alpha1.Cidrs.parse(cidr).isEmpty()) {
+      if (Cidrs.parse(cidr).isEmpty()) {
         throw new IllegalArgumentException(
             "--api-server-cidrs (API_SERVER_CIDRS): '" + cidr + "' is not a CIDR");
       }
-      cidrs.add(new org.loomio.operator.api.v1alpha1.CidrBlock(cidr, List.of()));
+      cidrs.add(new CidrBlock(cidr, List.of()));
     }
     List<String> monitoring = monitoringNamespaces == null
         ? List.of()
@@ -280,8 +286,8 @@ public final class RunCommand implements Callable<Integer> {
             .toList();
     List<Integer> ports = apiServerPorts == null
         ? List.of()
-        : Arrays.stream(apiServerPorts).filter(java.util.Objects::nonNull).toList();
-    return new org.loomio.operator.render.CloudNativePGSettings(
+        : Arrays.stream(apiServerPorts).filter(Objects::nonNull).toList();
+    return new CloudNativePGSettings(
         cnpgOperatorNamespace, cnpgPodMonitor, monitoring, cidrs, ports);
   }
 

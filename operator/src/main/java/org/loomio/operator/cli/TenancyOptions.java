@@ -2,7 +2,7 @@ package org.loomio.operator.cli;
 
 import java.util.Arrays;
 import java.util.List;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.validation.TenantPolicy;
 import picocli.CommandLine.Option;
 

@@ -17,11 +17,11 @@ import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.backup.BackupNames;
 import org.loomio.operator.backup.Summary;
-import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.backup.BackupPodTemplate;
 import org.loomio.operator.status.BackupsHealthyReason;
 import org.loomio.operator.status.Conditions;
 

@@ -8,22 +8,24 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.loomio.operator.api.v1alpha1.ComponentStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
-import org.loomio.operator.render.CloudNativePGClusters;
-import org.loomio.operator.render.CloudNativePGSettings;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.NetworkPolicies;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.RenderContext.DatabaseReadiness;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.CloudNativePGSettings;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.render.base.RenderContext.DatabaseReadiness;
+import org.loomio.operator.render.network.NetworkPolicies;
+import org.loomio.operator.render.workload.CloudNativePGClusters;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * A stack's CloudNativePG database as the operator sees it: the Cluster the stack owns (from the informer), the
@@ -112,7 +114,7 @@ public final class CloudNativePGDatabase {
       ClusterCapabilities cluster,
       CloudNativePGSettings settings,
       Optional<CloudNativePGCluster> own,
-      java.util.function.Function<String, Secret> read) {
+      Function<String, Secret> read) {
     var c = spec.cloudNativePG();
     if (c.isEmpty()) {
       return State.NONE;
@@ -145,7 +147,7 @@ public final class CloudNativePGDatabase {
           assumptions);
     }
     CloudNativePGCluster ours = own.get();
-    Map<String, Secret> proven = new java.util.LinkedHashMap<>();
+    Map<String, Secret> proven = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     List<String> unconfirmed = new ArrayList<>();
     for (String name : List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {

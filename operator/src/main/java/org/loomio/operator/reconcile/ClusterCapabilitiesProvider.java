@@ -9,8 +9,9 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,10 +65,7 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     if (cached == null || cachedAt.plus(maxAge).isBefore(now)) {
       ClusterCapabilities fresh = discovery.get();
       if (cached == null || !fresh.equals(cached)) {
-        LOG.info(
-            "Kubernetes {} serves {}",
-            fresh.version(),
-            new java.util.TreeSet<>(fresh.servedApis()));
+        LOG.info("Kubernetes {} serves {}", fresh.version(), new TreeSet<>(fresh.servedApis()));
         logSupport(fresh);
       }
       cached = fresh;

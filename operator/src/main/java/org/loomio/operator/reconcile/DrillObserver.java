@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.backup.DrillAgent;
-import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.render.backup.BackupPodTemplate;
 import org.loomio.operator.status.Conditions;
 
 /**

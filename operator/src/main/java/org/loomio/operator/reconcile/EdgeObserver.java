@@ -15,10 +15,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.NginxHeadersConfigMap;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.edge.NginxHeadersConfigMap;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.EdgeReason;
 

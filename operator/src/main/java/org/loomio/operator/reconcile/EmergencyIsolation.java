@@ -2,6 +2,7 @@ package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,15 +10,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.reconcile.thirdparty.TraefikMiddleware;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.NetworkPolicies;
-import org.loomio.operator.render.NginxHeadersConfigMap;
-import org.loomio.operator.render.Ownership;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.render.edge.NginxHeadersConfigMap;
+import org.loomio.operator.render.network.NetworkPolicies;
+import org.loomio.operator.thirdparty.TraefikMiddleware;
 
 /**
  * Isolation when the spec cannot be rendered. spec.isolation is the lever for an incident, so it must work
@@ -176,13 +178,7 @@ final class EmergencyIsolation {
     String name = resource.getMetadata().getName();
     String uid = resource.getMetadata().getUid();
     if (!suspendCronJobs(
-        client,
-        io.fabric8.kubernetes.api.model.batch.v1.CronJob.class,
-        ns,
-        name,
-        uid,
-        done,
-        c -> c.getSpec().getSuspend())) {
+        client, CronJob.class, ns, name, uid, done, c -> c.getSpec().getSuspend())) {
       suspendCronJobs(
           client,
           io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob.class,
@@ -202,7 +198,7 @@ final class EmergencyIsolation {
       String name,
       String uid,
       List<String> done,
-      java.util.function.Function<T, Boolean> suspended) {
+      Function<T, Boolean> suspended) {
     try {
       for (T cron : ours(
           client

@@ -4,14 +4,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.runtime.OperatorMetrics;
-import org.loomio.operator.runtime.OperatorSettings;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,13 +64,7 @@ public final class LoomioOperator {
       Runnable onStopLeading,
       Consumer<ConfigurationServiceOverrider> testOverrides) {
     return create(
-        client,
-        settings,
-        capabilities,
-        metrics,
-        onStopLeading,
-        testOverrides,
-        java.time.Clock.systemUTC());
+        client, settings, capabilities, metrics, onStopLeading, testOverrides, Clock.systemUTC());
   }
 
   /**
@@ -83,7 +78,7 @@ public final class LoomioOperator {
       OperatorMetrics metrics,
       Runnable onStopLeading,
       Consumer<ConfigurationServiceOverrider> testOverrides,
-      java.time.Clock clock) {
+      Clock clock) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -114,7 +109,7 @@ public final class LoomioOperator {
                       le.identity(),
                       le.leaseNamespace(),
                       le.leaseName()),
-                  java.util.Objects.requireNonNull(onStopLeading, "onStopLeading"),
+                  Objects.requireNonNull(onStopLeading, "onStopLeading"),
                   leader -> LOG.info(
                       "Lease {}/{} is held by {}", le.leaseNamespace(), le.leaseName(), leader)),
               // JOSDK would exit on every stop of leading, a graceful shutdown included
@@ -144,9 +139,7 @@ public final class LoomioOperator {
     return operator;
   }
 
-  private static void watch(
-      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c,
-      OperatorSettings settings) {
+  private static void watch(ControllerConfigurationOverrider<?> c, OperatorSettings settings) {
     if (settings.namespaces().isEmpty()) {
       c.watchingAllNamespaces();
     } else {

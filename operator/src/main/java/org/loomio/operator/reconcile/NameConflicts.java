@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.Ownership;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.base.Ownership;
 
 /**
  * Before the workflow applies anything: is every object of the rendered stack either absent or the stack's own

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -171,7 +172,7 @@ public final class OperatorPermissions {
         "get");
     add(
         needs,
-        io.fabric8.kubernetes.api.model.batch.v1.CronJob.class,
+        CronJob.class,
         "isolation of a stack whose spec cannot be"
             + " applied suspends its backup CronJob (EmergencyIsolation: the client reads before it patches)",
         "get");

@@ -2,13 +2,15 @@ package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * What a backup or restore pod reads by the stack's own names, checked to be the stack's own before a pod is
@@ -80,20 +82,19 @@ final class OwnInputs {
    * stack owns (CloudNativePGDatabase's rule), read by name here (these controllers have no informer for Clusters).
    */
   private static Optional<String> cloudNativePG(KubernetesClient client, ResolvedSpec spec) {
-    org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster cluster;
+    CloudNativePGCluster cluster;
     try {
       cluster = client
-          .resources(org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster.class)
+          .resources(CloudNativePGCluster.class)
           .inNamespace(spec.namespace())
           .withName(Names.cnpgCluster(spec.name()))
           .get();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       return Optional.of("the CloudNativePG Cluster " + Names.cnpgCluster(spec.name())
           + " cannot be read (" + e.getCode() + "): is CloudNativePG installed?");
     }
-    Optional<org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster> own =
-        Optional.ofNullable(cluster)
-            .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
+    Optional<CloudNativePGCluster> own = Optional.ofNullable(cluster)
+        .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
     if (own.isEmpty()) {
       return Optional.of(
           cluster == null
@@ -101,7 +102,7 @@ final class OwnInputs {
                   + " does not exist yet"
               : Ownership.owned(cluster, spec.name(), spec.uid()).why());
     }
-    for (String name : java.util.List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {
+    for (String name : List.of(Names.cnpgApp(spec.name()), Names.cnpgCa(spec.name()))) {
       HasMetadata secret =
           client.secrets().inNamespace(spec.namespace()).withName(name).get();
       if (secret == null) {

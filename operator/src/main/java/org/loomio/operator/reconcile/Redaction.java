@@ -2,14 +2,18 @@ package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.loomio.operator.api.v1alpha1.GeneratedSecretNames;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * Takes known secret values out of text that goes into the status or an event (a Job's log tail, a backup or
@@ -38,7 +42,7 @@ final class Redaction {
     names.addAll(secretNames);
     if (spec.database().cloudNativePG()) {
       // CloudNativePG's credentials of the stack's database (its pods read the password)
-      names.add(org.loomio.operator.render.Names.cnpgApp(spec.name()));
+      names.add(Names.cnpgApp(spec.name()));
     }
     List<Secret> secrets = new ArrayList<>();
     for (String name : names) {
@@ -63,15 +67,13 @@ final class Redaction {
    * A masking of the given values and of every value in the given Secrets (the credentials, the Secrets the
    * spec references: SMTP, S3, secretEnv, an existingSecret).
    */
-  static UnaryOperator<String> masking(
-      Collection<String> values, Collection<io.fabric8.kubernetes.api.model.Secret> secrets) {
-    java.util.List<String> all = new java.util.ArrayList<>(values);
+  static UnaryOperator<String> masking(Collection<String> values, Collection<Secret> secrets) {
+    List<String> all = new ArrayList<>(values);
     for (var secret : secrets) {
       if (secret.getData() != null) {
         secret.getData().values().forEach(v -> {
           try {
-            all.add(new String(
-                java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8));
+            all.add(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
           } catch (IllegalArgumentException e) {
             all.add(v);
           }
@@ -89,7 +91,7 @@ final class Redaction {
       }
     }
     // longest first, so a value containing another is masked whole
-    all.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    all.sort(Comparator.comparingInt(String::length).reversed());
     return text -> text == null ? null : of(text, all);
   }
 

@@ -14,16 +14,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.GeneratedSecretNames;
+import org.loomio.operator.api.v1alpha1.RedisSpec;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.Ownership;
 import org.loomio.operator.status.DegradedReason;
 
 /**
@@ -224,7 +226,7 @@ public final class ReferencedSecrets {
             existing == null || existing.isBlank() ? stack : existing.strip() + "," + stack;
         byKindAndValue
             .computeIfAbsent(kind, k -> new TreeMap<>())
-            .computeIfAbsent(value, v -> new java.util.TreeSet<>())
+            .computeIfAbsent(value, v -> new TreeSet<>())
             .add(object.substring(object.indexOf('/') + 1));
       });
       List<String> commands = new ArrayList<>();
@@ -281,7 +283,7 @@ public final class ReferencedSecrets {
     }
     if (spec.redis().url() != null
         && !spec.redis().embedded()
-        && spec.redis().mode() == org.loomio.operator.api.v1alpha1.RedisSpec.Mode.EXTERNAL) {
+        && spec.redis().mode() == RedisSpec.Mode.EXTERNAL) {
       refs.add(new Ref(
           "spec.redis.external.urlSecretRef",
           spec.redis().url().getName(),

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,12 +22,13 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.MigratedStatus;
 import org.loomio.operator.api.v1alpha1.SecretsStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.NetworkPolicies;
-import org.loomio.operator.render.Omission;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.JobState;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.base.Omission;
+import org.loomio.operator.render.network.NetworkPolicies;
 import org.loomio.operator.status.APIAvailableReason;
 import org.loomio.operator.status.ConditionReason;
 import org.loomio.operator.status.Conditions;
@@ -741,33 +741,15 @@ public final class StatusAggregator {
     return new Rollout(current ? ready : 0, desired, complete);
   }
 
+  /** The state of a migration (or any) Job: {@link JobState} reads it, below both this and the rotation. */
   public static MigrationState migrationState(Job job) {
-    if (job == null || job.getStatus() == null) {
-      return MigrationState.PENDING;
-    }
-    var st = job.getStatus();
-    if (orZero(st.getSucceeded()) > 0 || hasCondition(job, "Complete")) {
-      return MigrationState.SUCCEEDED;
-    }
-    if (hasCondition(job, "Failed")) {
-      return MigrationState.FAILED;
-    }
-    return orZero(st.getActive()) > 0 || orZero(st.getFailed()) > 0
-        ? MigrationState.RUNNING
-        : MigrationState.PENDING;
+    return MigrationState.valueOf(JobState.of(job).name());
   }
 
   private static String activePods(Job job) {
     int active = orZero(job.getStatus().getActive());
     int failed = orZero(job.getStatus().getFailed());
     return active + " pod" + (active == 1 ? "" : "s") + " active, " + failed + " failed";
-  }
-
-  private static boolean hasCondition(Job job, String type) {
-    List<JobCondition> conditions = job.getStatus().getConditions();
-    return conditions != null
-        && conditions.stream()
-            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String failureMessage(Job job) {

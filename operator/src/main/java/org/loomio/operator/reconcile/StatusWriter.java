@@ -1,9 +1,11 @@
 package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 
@@ -27,8 +29,8 @@ final class StatusWriter {
    * The same for a LoomioBackup or LoomioRestore: {@code empty} makes a fresh instance of the resource's
    * class, which gets only identity and the status.
    */
-  static <P extends io.fabric8.kubernetes.client.CustomResource<?, S>, S> boolean write(
-      P resource, S status, Context<P> context, java.util.function.Supplier<P> empty) {
+  static <P extends CustomResource<?, S>, S> boolean write(
+      P resource, S status, Context<P> context, Supplier<P> empty) {
     if (Objects.equals(status, resource.getStatus())) {
       return false;
     }

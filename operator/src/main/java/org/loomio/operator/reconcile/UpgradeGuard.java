@@ -17,12 +17,12 @@ import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.MigratedStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.LoomioImage;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.SecretDigests;
-import org.loomio.operator.render.UpgradeGateJob;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.LoomioImage;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.base.UpgradeGate;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.status.ProgressingReason;
@@ -79,7 +79,7 @@ final class UpgradeGuard {
       Optional<Problem> refusal,
       LoomioImage serving,
       LoomioImage migration,
-      Optional<UpgradeGateJob.Gate> gate,
+      Optional<UpgradeGate> gate,
       Optional<String> backupToCreate,
       MigratedStatus migrated,
       UpgradeStatus upgrade,
@@ -91,7 +91,7 @@ final class UpgradeGuard {
         Optional<Problem> refusal,
         LoomioImage serving,
         LoomioImage migration,
-        Optional<UpgradeGateJob.Gate> gate,
+        Optional<UpgradeGate> gate,
         Optional<String> backupToCreate,
         MigratedStatus migrated,
         UpgradeStatus upgrade,
@@ -361,7 +361,7 @@ final class UpgradeGuard {
     }
 
     private Optional<Decision> gate(LoomioVersion gated) {
-      UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate(gated.toString(), from, target, attempt);
+      UpgradeGate gate = new UpgradeGate(gated.toString(), from, target, attempt);
       String name = gate.jobName(spec.name());
       upgrade.setGateJob(name);
       Job job = seen.jobs().get(name);
@@ -625,7 +625,7 @@ final class UpgradeGuard {
       LoomioImage from,
       MigratedStatus migrated,
       UpgradeStatus upgrade,
-      Optional<UpgradeGateJob.Gate> gate,
+      Optional<UpgradeGate> gate,
       Optional<String> backupToCreate,
       Optional<Problem> problem,
       Optional<Problem> warning) {

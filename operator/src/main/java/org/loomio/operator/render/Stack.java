@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.loomio.operator.render.base.Omission;
 
 /**
  * The whole desired state of one LoomioDeployment, in a stable order (ServiceAccounts, Secret,

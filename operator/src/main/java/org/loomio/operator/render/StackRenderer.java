@@ -4,6 +4,36 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.backup.BackupCronJob;
+import org.loomio.operator.render.backup.BackupRecipientsConfigMap;
+import org.loomio.operator.render.backup.DrillCronJob;
+import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.render.edge.HttpRoutes;
+import org.loomio.operator.render.edge.Ingresses;
+import org.loomio.operator.render.edge.NginxHeadersConfigMap;
+import org.loomio.operator.render.edge.TraefikMiddlewares;
+import org.loomio.operator.render.network.NetworkPolicies;
+import org.loomio.operator.render.network.Services;
+import org.loomio.operator.render.workload.CloudNativePGClusters;
+import org.loomio.operator.render.workload.DataVolumeClaims;
+import org.loomio.operator.render.workload.GeneratedSecret;
+import org.loomio.operator.render.workload.HocuspocusDeployment;
+import org.loomio.operator.render.workload.MigrationJob;
+import org.loomio.operator.render.workload.PodDisruptionBudgets;
+import org.loomio.operator.render.workload.PostgresStatefulSet;
+import org.loomio.operator.render.workload.RedisDeployment;
+import org.loomio.operator.render.workload.RoleSetupJob;
+import org.loomio.operator.render.workload.RotationJob;
+import org.loomio.operator.render.workload.ServiceAccounts;
+import org.loomio.operator.render.workload.SettingsConfigMap;
+import org.loomio.operator.render.workload.UpgradeGateJob;
+import org.loomio.operator.render.workload.WebDeployment;
+import org.loomio.operator.render.workload.WorkerDeployment;
 
 /**
  * spec to objects: the single render entry point shared by the operator and the {@code render} CLI. Pure:

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.loomio.operator.reconcile.OperatorMetrics;
 
 /**
  * The operator's two small HTTP servers (the JDK's own, one thread each): health on one port for the

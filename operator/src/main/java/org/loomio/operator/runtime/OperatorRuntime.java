@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.reconcile.LoomioOperator;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.reconcile.OperatorMetrics;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

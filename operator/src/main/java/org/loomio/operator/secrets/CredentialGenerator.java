@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.loomio.operator.render.Credentials;
+import org.loomio.operator.model.Credentials;
 
 /**
  * Makes new credential values: 32 random bytes from {@link SecureRandom}, hex-encoded (as Loomio's own

@@ -18,14 +18,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.loomio.operator.api.v1alpha1.RotationSpec;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.reconcile.StatusAggregator;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.GeneratedSecret;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.RotationJob;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.JobState;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.render.base.Rotation;
+import org.loomio.operator.render.workload.GeneratedSecret;
+import org.loomio.operator.render.workload.RotationJob;
 
 /**
  * Carries out spec.secrets.rotate, one step per reconcile, so that no step can lose a credential:
@@ -69,7 +73,7 @@ public final class CredentialRotation {
    */
   public record Outcome(
       Credentials credentials,
-      Optional<RotationJob.Rotation> job,
+      Optional<Rotation> job,
       String progress,
       String completedToken,
       List<String> rotatedKeys,
@@ -107,9 +111,9 @@ public final class CredentialRotation {
       Secret current,
       Secret pending,
       Map<String, Job> jobs,
-      java.util.function.Function<String, Optional<String>> jobFailure,
+      Function<String, Optional<String>> jobFailure,
       Instant now,
-      java.util.function.Predicate<String> live) {
+      Predicate<String> live) {
     Optional<RotationSpec> request = spec.rotation();
     if (pending != null) {
       Ownership.require(Ownership.retained(pending, spec.name(), spec.uid(), live));
@@ -142,11 +146,10 @@ public final class CredentialRotation {
         List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
     Map<String, String> next = GeneratedCredentials.decode(pending);
     if (keys.contains(Credentials.POSTGRES_PASSWORD) && spec.database().embedded()) {
-      RotationJob.Rotation rotation =
-          new RotationJob.Rotation(token, pending.getMetadata().getUid());
+      Rotation rotation = new Rotation(token, pending.getMetadata().getUid());
       Job job = jobs.get(rotation.jobName(spec.name()));
-      StatusAggregator.MigrationState state = StatusAggregator.migrationState(job);
-      if (state == StatusAggregator.MigrationState.FAILED) {
+      JobState state = JobState.of(job);
+      if (state == JobState.FAILED) {
         return new Outcome(
             credentials,
             Optional.of(rotation),
@@ -162,7 +165,7 @@ public final class CredentialRotation {
                 + " (docs/operations.md)"),
             current);
       }
-      if (state != StatusAggregator.MigrationState.SUCCEEDED) {
+      if (state != JobState.SUCCEEDED) {
         return new Outcome(
             credentials,
             Optional.of(rotation),
@@ -245,7 +248,7 @@ public final class CredentialRotation {
       ResolvedSpec spec,
       RotationSpec request,
       Credentials credentials,
-      java.util.function.Predicate<String> live) {
+      Predicate<String> live) {
     List<String> keys = keys(request, spec);
     Map<String, String> values = new LinkedHashMap<>();
     for (String k : keys) {
@@ -292,7 +295,7 @@ public final class CredentialRotation {
 
   /** When each credential's current value was set: its annotation, else when the Secret was created. */
   public static Map<String, String> valueSince(Secret current, List<String> keys) {
-    Map<String, String> since = new java.util.TreeMap<>();
+    Map<String, String> since = new TreeMap<>();
     if (current == null) {
       return since;
     }

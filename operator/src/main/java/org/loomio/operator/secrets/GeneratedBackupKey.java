@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.ObjectMetas;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.ObjectMetas;
+import org.loomio.operator.render.base.Ownership;
 
 /**
  * The stack's backup key pair, generated once when backups encrypt to a generated key (public-key mode

@@ -1,20 +1,24 @@
 package org.loomio.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.GeneratedSecret;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.api.v1alpha1.RotationSpec;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.render.workload.GeneratedSecret;
 
 /**
  * Keeps the generated credentials Secret complete without ever changing a value in it.
@@ -32,13 +36,13 @@ public final class GeneratedCredentials {
       Credentials credentials, List<String> generatedKeys, boolean created, Secret secret) {}
 
   private final CredentialGenerator generator;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
   public GeneratedCredentials(CredentialGenerator generator) {
-    this(generator, java.time.Clock.systemUTC());
+    this(generator, Clock.systemUTC());
   }
 
-  public GeneratedCredentials(CredentialGenerator generator, java.time.Clock clock) {
+  public GeneratedCredentials(CredentialGenerator generator, Clock clock) {
     this.generator = generator;
     this.clock = clock;
   }
@@ -83,8 +87,7 @@ public final class GeneratedCredentials {
     complete.putAll(added);
     Secret desired = GeneratedSecret.render(spec, complete);
     // when each new value was made: status.secrets.valueSince and spec.secrets.maxAgeDays read it
-    String now =
-        clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     Map<String, String> stamps = new LinkedHashMap<>();
     if (desired.getMetadata().getAnnotations() != null) {
       stamps.putAll(desired.getMetadata().getAnnotations()); // the owner's UID
@@ -93,7 +96,7 @@ public final class GeneratedCredentials {
     if (current == null) {
       // values generated under a rotation request are new already: that token counts as done
       spec.rotation()
-          .map(org.loomio.operator.api.v1alpha1.RotationSpec::getToken)
+          .map(RotationSpec::getToken)
           .ifPresent(token -> stamps.put(CredentialRotation.LAST_TOKEN_ANNOTATION, token));
       desired.getMetadata().setAnnotations(stamps);
       try {
@@ -109,9 +112,7 @@ public final class GeneratedCredentials {
         throw e;
       }
     }
-    Secret updated = new io.fabric8.kubernetes.api.model.SecretBuilder(current)
-        .withData(desired.getData())
-        .build();
+    Secret updated = new SecretBuilder(current).withData(desired.getData()).build();
     // keep whatever labels/annotations the Secret has, but make sure ours are present
     desired
         .getMetadata()

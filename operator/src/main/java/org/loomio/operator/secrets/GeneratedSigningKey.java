@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.Ownership;
 
 /**
  * The stack's backup signing key, generated once whenever backups are on (whatever the encryption: it is
@@ -41,7 +41,7 @@ public final class GeneratedSigningKey {
     Ownership.Verdict verdict =
         Ownership.require(Ownership.retained(current, spec.name(), spec.uid(), live));
     if (current != null) {
-      java.util.Map<String, String> marks = current.getMetadata().getAnnotations();
+      Map<String, String> marks = current.getMetadata().getAnnotations();
       if (verdict.state() == Ownership.State.ADOPT
           && (marks == null || marks.get(Ownership.OWNER_UID) == null)) {
         // every signing key was made with its stack's UID recorded: one without it was made by

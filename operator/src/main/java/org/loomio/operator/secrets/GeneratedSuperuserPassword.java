@@ -5,17 +5,19 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.ObjectMetas;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.RoleSetupJob;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.ObjectMetas;
+import org.loomio.operator.render.base.Ownership;
+import org.loomio.operator.render.workload.RoleSetupJob;
 
 /**
  * The embedded PostgreSQL's maintenance superuser password, generated once per stack with an embedded database.
@@ -37,10 +39,8 @@ public final class GeneratedSuperuserPassword {
 
   private static Map<String, String> encoded(Map<String, String> values) {
     Map<String, String> data = new LinkedHashMap<>();
-    values.forEach((k, v) -> data.put(
-        k,
-        java.util.Base64.getEncoder()
-            .encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    values.forEach((k, v) ->
+        data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return data;
   }
 

@@ -13,9 +13,11 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ImageDefaults;
 
 /**
  * Reads LoomioDeployment documents from YAML (one file may hold several) and checks each one as strictly
@@ -65,11 +67,7 @@ public final class ResourceReader {
    */
   public static List<Result> read(Reader input, String source, String defaultNamespace)
       throws IOException {
-    return read(
-        input,
-        source,
-        defaultNamespace,
-        TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
+    return read(input, source, defaultNamespace, TenantPolicy.defaults(ImageDefaults.BUILT_IN));
   }
 
   /**
@@ -81,7 +79,7 @@ public final class ResourceReader {
   public static List<Result> read(
       Reader input, String source, String defaultNamespace, TenantPolicy policy)
       throws IOException {
-    java.util.Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(policy, "policy");
     if (defaultNamespace != null) {
       namespaceProblem(defaultNamespace).ifPresent(m -> {
         throw new IllegalArgumentException(m);

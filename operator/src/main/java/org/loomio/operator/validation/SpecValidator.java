@@ -1,13 +1,19 @@
 package org.loomio.operator.validation;
 
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.loomio.operator.api.v1alpha1.BackupEncryptionSpec;
+import org.loomio.operator.api.v1alpha1.BackupS3Spec;
+import org.loomio.operator.api.v1alpha1.BackupSpec;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.Cidrs;
 import org.loomio.operator.api.v1alpha1.DatabaseSpec;
@@ -22,21 +28,27 @@ import org.loomio.operator.api.v1alpha1.HocuspocusSpec;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentSpec;
+import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.NetworkPolicySpec;
 import org.loomio.operator.api.v1alpha1.PodMetadataKeys;
 import org.loomio.operator.api.v1alpha1.PodOptions;
 import org.loomio.operator.api.v1alpha1.RedisSpec;
+import org.loomio.operator.api.v1alpha1.RotationSpec;
 import org.loomio.operator.api.v1alpha1.SecretEnvVarSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.api.v1alpha1.SecretsSpec;
 import org.loomio.operator.api.v1alpha1.ServerHosts;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
 import org.loomio.operator.api.v1alpha1.StorageSpec;
+import org.loomio.operator.api.v1alpha1.TlsSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
+import org.loomio.operator.api.v1alpha1.VolumeClaimSpec;
 import org.loomio.operator.api.v1alpha1.WebSpec;
 import org.loomio.operator.api.v1alpha1.WorkerSpec;
-import org.loomio.operator.render.BackupSchedule;
-import org.loomio.operator.render.Quantities;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.BackupSchedule;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Quantities;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
@@ -55,8 +67,7 @@ public final class SpecValidator {
    * controllers and the render CLI pass the policy they were configured with.
    */
   public static List<Violation> validate(LoomioDeployment resource) {
-    return validate(
-        resource, TenantPolicy.defaults(org.loomio.operator.render.ImageDefaults.BUILT_IN));
+    return validate(resource, TenantPolicy.defaults(ImageDefaults.BUILT_IN));
   }
 
   /**
@@ -118,8 +129,7 @@ public final class SpecValidator {
     if (cnpgEndpoint != null && !cnpgEndpoint.startsWith("https://")) {
       v.add(new Violation(
           "spec.database.cloudNativePG.backup.s3.endpoint",
-          org.loomio.operator.api.v1alpha1.BackupS3Spec.HTTPS_REQUIRED + "; got '" + cnpgEndpoint
-              + "'"));
+          BackupS3Spec.HTTPS_REQUIRED + "; got '" + cnpgEndpoint + "'"));
     }
     if (db != null && db.getExternal() != null && db.getExternal().getHost() != null) {
       ServerHosts.problem(db.getExternal().getHost())
@@ -193,8 +203,7 @@ public final class SpecValidator {
         && !tls.getSecretName().equals(name + "-tls")) {
       v.add(new Violation(
           "spec.ingress.tls.secretName",
-          org.loomio.operator.api.v1alpha1.TlsSpec.ISSUER_WRITES_SECRET.substring(
-              "spec.ingress.tls.secretName: ".length())));
+          TlsSpec.ISSUER_WRITES_SECRET.substring("spec.ingress.tls.secretName: ".length())));
     }
   }
 
@@ -218,7 +227,7 @@ public final class SpecValidator {
   /** Every Secret name a LoomioDeployment's fields hold, by field (name included), in the order of the spec. */
   public static List<Map.Entry<String, String>> secretNames(LoomioDeploymentSpec s) {
     List<Map.Entry<String, String>> names = new ArrayList<>();
-    java.util.function.BiConsumer<String, String> add = (field, secret) -> {
+    BiConsumer<String, String> add = (field, secret) -> {
       if (secret != null) {
         names.add(Map.entry(field, secret));
       }
@@ -284,9 +293,8 @@ public final class SpecValidator {
           "spec.secretEnv[" + i + "].secretKeyRef.name",
           nameOf(secretEnv.get(i).getSecretKeyRef()));
     }
-    var pull = s.getImagePullSecrets() == null
-        ? List.<io.fabric8.kubernetes.api.model.LocalObjectReference>of()
-        : s.getImagePullSecrets();
+    var pull =
+        s.getImagePullSecrets() == null ? List.<LocalObjectReference>of() : s.getImagePullSecrets();
     for (int i = 0; i < pull.size(); i++) {
       add.accept(
           "spec.imagePullSecrets[" + i + "].name",
@@ -307,8 +315,7 @@ public final class SpecValidator {
    * the deployment's credentials or signing key; the verification key is never a generated Secret; unsigned
    * backups only by name.
    */
-  public static List<Violation> validateRestore(
-      org.loomio.operator.api.v1alpha1.LoomioRestoreSpec rs) {
+  public static List<Violation> validateRestore(LoomioRestoreSpec rs) {
     List<Violation> v = new ArrayList<>();
     if (rs != null && rs.getPrivateKeySecretRef() != null && rs.getDeploymentName() != null) {
       String key = rs.getPrivateKeySecretRef().getName();
@@ -336,8 +343,7 @@ public final class SpecValidator {
         && (rs.getBackupName() == null || rs.getBackupName().equals("latest"))) {
       v.add(new Violation(
           "spec.allowUnsigned",
-          org.loomio.operator.api.v1alpha1.LoomioRestoreSpec.ALLOW_UNSIGNED_REFUSED.substring(
-              "spec.allowUnsigned: ".length())));
+          LoomioRestoreSpec.ALLOW_UNSIGNED_REFUSED.substring("spec.allowUnsigned: ".length())));
     }
     return v;
   }
@@ -400,9 +406,7 @@ public final class SpecValidator {
     }
     var rotate = secrets.getRotate();
     if (secrets.getExistingSecret() != null) {
-      v.add(new Violation(
-          "spec.secrets.rotate",
-          org.loomio.operator.api.v1alpha1.SecretsSpec.ROTATE_GENERATED_ONLY));
+      v.add(new Violation("spec.secrets.rotate", SecretsSpec.ROTATE_GENERATED_ONLY));
       return;
     }
     if (rotate.getToken() == null
@@ -418,15 +422,12 @@ public final class SpecValidator {
     }
     boolean vapid = rotate.getKeys().stream().anyMatch(k -> k.name().startsWith("VAPID_"));
     if (vapid && !Boolean.TRUE.equals(rotate.getForce())) {
-      v.add(new Violation(
-          "spec.secrets.rotate.keys",
-          org.loomio.operator.api.v1alpha1.RotationSpec.VAPID_NEEDS_FORCE));
+      v.add(new Violation("spec.secrets.rotate.keys", RotationSpec.VAPID_NEEDS_FORCE));
     }
-    List<String> stackKeys = org.loomio.operator.render.Credentials.requiredKeys(
+    List<String> stackKeys = org.loomio.operator.model.Credentials.requiredKeys(
         java.util.Objects.requireNonNull(spec, "metadata.name"));
     for (var key : rotate.getKeys()) {
-      if (key != org.loomio.operator.api.v1alpha1.RotationSpec.Key.all
-          && !stackKeys.contains(key.name())) {
+      if (key != RotationSpec.Key.all && !stackKeys.contains(key.name())) {
         v.add(new Violation(
             "spec.secrets.rotate.keys",
             key.name() + " is not a credential this stack generates"
@@ -470,7 +471,7 @@ public final class SpecValidator {
     }
     boolean positive;
     try {
-      positive = size.matches(org.loomio.operator.api.v1alpha1.VolumeClaimSpec.QUANTITY_PATTERN)
+      positive = size.matches(VolumeClaimSpec.QUANTITY_PATTERN)
           && new Quantity(size).getNumericalAmount().signum() > 0;
     } catch (ArithmeticException | IllegalArgumentException e) {
       positive = false;
@@ -513,22 +514,18 @@ public final class SpecValidator {
     }
     var e = b.getEncryption();
     if (e != null) {
-      boolean passphrase =
-          e.getMode() == org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.Mode.Passphrase;
+      boolean passphrase = e.getMode() == BackupEncryptionSpec.Mode.Passphrase;
       if (passphrase && e.getPassphraseSecretRef() == null) {
         v.add(new Violation(
             "spec.backup.encryption.passphraseSecretRef",
-            org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.PASSPHRASE_REQUIRED));
+            BackupEncryptionSpec.PASSPHRASE_REQUIRED));
       }
       if (!passphrase && e.getPassphraseSecretRef() != null) {
         v.add(new Violation(
-            "spec.backup.encryption.passphraseSecretRef",
-            org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.PASSPHRASE_ONLY));
+            "spec.backup.encryption.passphraseSecretRef", BackupEncryptionSpec.PASSPHRASE_ONLY));
       }
       if (e.getRecipientsSecretRef() != null && e.getRecipientsConfigMapRef() != null) {
-        v.add(new Violation(
-            "spec.backup.encryption",
-            org.loomio.operator.api.v1alpha1.BackupEncryptionSpec.ONE_RECIPIENTS_SOURCE));
+        v.add(new Violation("spec.backup.encryption", BackupEncryptionSpec.ONE_RECIPIENTS_SOURCE));
       }
     }
     boolean enabled = b.getEnabled() == null || b.getEnabled();
@@ -536,31 +533,25 @@ public final class SpecValidator {
         || b.getVolume().getEnabled() == null
         || b.getVolume().getEnabled();
     if (enabled && !onVolume && b.getS3() == null) {
-      v.add(new Violation(
-          "spec.backup", org.loomio.operator.api.v1alpha1.BackupSpec.NEEDS_DESTINATION));
+      v.add(new Violation("spec.backup", BackupSpec.NEEDS_DESTINATION));
     }
     String endpoint = b.getS3() == null ? null : b.getS3().getEndpoint();
     if (endpoint != null && !endpoint.startsWith("https://")) {
       v.add(new Violation(
-          "spec.backup.s3.endpoint",
-          org.loomio.operator.api.v1alpha1.BackupS3Spec.HTTPS_REQUIRED + "; got '" + endpoint
-              + "'"));
+          "spec.backup.s3.endpoint", BackupS3Spec.HTTPS_REQUIRED + "; got '" + endpoint + "'"));
     }
     String prefix = b.getS3() == null ? null : b.getS3().getPrefix();
     if (prefix != null && !ownPrefix(prefix, namespace, name)) {
       v.add(new Violation(
           "spec.backup.s3.prefix",
-          org.loomio.operator.api.v1alpha1.BackupS3Spec.PREFIX_NOT_OWN
+          BackupS3Spec.PREFIX_NOT_OWN
               + (namespace == null ? "" : " ('" + namespace + "/" + name + "' here)") + "; got '"
               + prefix + "'"));
     }
     if (b.getS3() != null
         && b.getS3().getKmsKeyId() != null
-        && b.getS3().getServerSideEncryption()
-            != org.loomio.operator.api.v1alpha1.BackupS3Spec.ServerSideEncryption.AWS_KMS) {
-      v.add(new Violation(
-          "spec.backup.s3.kmsKeyId",
-          org.loomio.operator.api.v1alpha1.BackupS3Spec.KMS_NEEDS_AWS_KMS));
+        && b.getS3().getServerSideEncryption() != BackupS3Spec.ServerSideEncryption.AWS_KMS) {
+      v.add(new Violation("spec.backup.s3.kmsKeyId", BackupS3Spec.KMS_NEEDS_AWS_KMS));
     }
   }
 
@@ -583,8 +574,7 @@ public final class SpecValidator {
   }
 
   static boolean ownPrefix(String prefix, String namespace, String name) {
-    if (!prefix.matches(org.loomio.operator.api.v1alpha1.BackupS3Spec.PREFIX_PATTERN)
-        || name == null) {
+    if (!prefix.matches(BackupS3Spec.PREFIX_PATTERN) || name == null) {
       return false;
     }
     String own = namespace == null ? name : namespace + "/" + name;
@@ -637,9 +627,9 @@ public final class SpecValidator {
     for (int i = 0; i < blocks.size(); i++) {
       CidrBlock b = blocks.get(i);
       String at = field + "[" + i + "]";
-      java.util.Optional<Cidrs.Range> range =
+      Optional<Cidrs.Range> range =
           b.getCidr() == null || !b.getCidr().matches(CidrBlock.CIDR_PATTERN)
-              ? java.util.Optional.empty()
+              ? Optional.empty()
               : Cidrs.parse(b.getCidr());
       if (range.isEmpty()) {
         v.add(new Violation(
@@ -659,9 +649,9 @@ public final class SpecValidator {
       List<String> except = b.getExcept() == null ? List.of() : b.getExcept();
       boolean exceptOk = true;
       for (int j = 0; j < except.size(); j++) {
-        java.util.Optional<Cidrs.Range> e =
+        Optional<Cidrs.Range> e =
             except.get(j) == null || !except.get(j).matches(CidrBlock.CIDR_PATTERN)
-                ? java.util.Optional.empty()
+                ? Optional.empty()
                 : Cidrs.parse(except.get(j));
         if (e.isEmpty()) {
           v.add(new Violation(at + ".except[" + j + "]", "not a CIDR: " + except.get(j)));

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.loomio.operator.api.v1alpha1.ImageSpec;
 import org.loomio.operator.api.v1alpha1.PodMetadataKeys;
-import org.loomio.operator.render.Defaults;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.ImageDefaults;
 
 /**
  * What a tenant (whoever may create a LoomioDeployment, a narrower right than creating Pods or reading
@@ -73,8 +74,7 @@ public record TenantPolicy(
       "the operator's ALLOWED_IMAGE_REPOSITORIES, chart value"
           + " tenancy.allowedImageRepositories";
 
-  private static final java.util.regex.Pattern REPOSITORY =
-      java.util.regex.Pattern.compile(ImageSpec.REPOSITORY_PATTERN);
+  private static final Pattern REPOSITORY = Pattern.compile(ImageSpec.REPOSITORY_PATTERN);
   private static final List<String> DOCKER_HUB_ALIASES =
       List.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Plain words for what the YAML parser found wrong: where (line and column, counted from 1 over the whole
@@ -90,8 +91,7 @@ final class YamlErrors {
   /** {@code "line L, column C: what"}, the context (which mapping or list) last if the parser gave it. */
   static String describe(JsonProcessingException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m
-          && m.getProblemMark() != null) {
+      if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
         String where = "line " + (m.getProblemMark().getLine() + 1) + ", column "
             + (m.getProblemMark().getColumn() + 1);
         String context = m.getContext() == null

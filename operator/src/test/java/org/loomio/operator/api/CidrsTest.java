@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.Cidrs;
-import org.loomio.operator.render.NetworkPolicies;
+import org.loomio.operator.render.network.NetworkPolicies;
 
 /**
  * Ranges parsed from text, containment, and the CRD's regular expression for ranges that contain a cloud

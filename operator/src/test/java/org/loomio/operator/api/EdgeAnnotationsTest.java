@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.EdgeAnnotations;
 import org.loomio.operator.api.v1alpha1.IngressSpec;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.testing.Fixtures;
 
 class EdgeAnnotationsTest {

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.EnvNames;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.HocuspocusDeployment;
 import org.loomio.operator.render.Stack;
+import org.loomio.operator.render.workload.HocuspocusDeployment;
 import org.loomio.operator.testing.Fixtures;
 
 /**

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.chart.Chart;
 import org.loomio.operator.cli.Main;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
-import org.loomio.operator.render.ClusterCapabilities;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 

@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.ResolvedSpec;
 
 /**
  * A LoomioDeployment is resolved in one place: {@link ResolvedSpec#of}, once per reconcile and once per CLI

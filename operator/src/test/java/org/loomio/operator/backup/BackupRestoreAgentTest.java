@@ -193,10 +193,10 @@ class BackupRestoreAgentTest {
         .containsExactly("SECRET_KEY_BASE");
     assertThat(BackupAgent.NEVER_BACKED_UP)
         .containsExactlyInAnyOrder(
-            org.loomio.operator.render.Credentials.HASH_KEY,
-            org.loomio.operator.render.Credentials.POSTGRES_PASSWORD,
-            org.loomio.operator.render.Credentials.REDIS_PASSWORD);
-    assertThat(org.loomio.operator.render.BackupPodTemplate.RESTORABLE_SECRET_KEYS)
+            org.loomio.operator.model.Credentials.HASH_KEY,
+            org.loomio.operator.model.Credentials.POSTGRES_PASSWORD,
+            org.loomio.operator.model.Credentials.REDIS_PASSWORD);
+    assertThat(org.loomio.operator.render.backup.BackupPodTemplate.RESTORABLE_SECRET_KEYS)
         .as("a restore never needs what is left out")
         .doesNotContainAnyElementsOf(BackupAgent.NEVER_BACKED_UP);
   }

@@ -22,13 +22,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.BackupJob;
-import org.loomio.operator.render.BackupPodTemplate;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.backup.BackupJob;
+import org.loomio.operator.render.backup.BackupPodTemplate;
+import org.loomio.operator.render.base.RenderContext;
 import org.loomio.operator.testing.Fixtures;
 
 /**

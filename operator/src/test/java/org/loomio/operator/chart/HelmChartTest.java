@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.reconcile.OperatorPermissions;
-import org.loomio.operator.render.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.testing.HardeningChecklist;
 

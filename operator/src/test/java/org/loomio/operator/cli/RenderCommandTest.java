@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Credentials;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
 import org.loomio.operator.testing.Fixtures;
 import picocli.CommandLine;
 

@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.runtime.OperatorSettings;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.loomio.operator.validation.TenantPolicy;
 import picocli.CommandLine;
 
@@ -243,7 +243,7 @@ class RunCommandTest {
     assertThat(c.apiServerPorts()).containsExactly(6443);
     // never every address
     assertThat(org.assertj.core.api.Assertions.catchThrowable(
-            () -> new org.loomio.operator.render.CloudNativePGSettings(
+            () -> new org.loomio.operator.model.CloudNativePGSettings(
                 "cnpg-system",
                 false,
                 java.util.List.of(),

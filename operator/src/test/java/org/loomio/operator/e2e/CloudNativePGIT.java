@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.ProgressingReason;
 import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * spec.database.cloudNativePG on the real API server, run as the chart's ServiceAccount. The rig has no

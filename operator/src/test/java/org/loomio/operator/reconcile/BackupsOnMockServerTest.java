@@ -29,7 +29,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
 import org.loomio.operator.backup.OpenPgp;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.status.BackupsHealthyReason;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;

@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
-import org.loomio.operator.render.CloudNativePGClusters;
-import org.loomio.operator.render.CloudNativePGSettings;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.RenderContext.DatabaseReadiness;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.CloudNativePGSettings;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.RenderContext.DatabaseReadiness;
+import org.loomio.operator.render.workload.CloudNativePGClusters;
 import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /** The trust in CloudNativePG's Secrets, readiness from the Cluster's status, and the refusals of a changed mode. */
 class CloudNativePGDatabaseTest {
@@ -36,7 +36,7 @@ class CloudNativePGDatabaseTest {
     CloudNativePGCluster c = new CloudNativePGCluster();
     c.getMetadata().setName("team-postgres");
     c.getMetadata().setUid(uid);
-    c.getMetadata().setLabels(Labels.of("team", org.loomio.operator.render.Component.POSTGRES));
+    c.getMetadata().setLabels(Labels.of("team", org.loomio.operator.model.Component.POSTGRES));
     c.getMetadata()
         .setOwnerReferences(List.of(new OwnerReferenceBuilder()
             .withUid("stack-uid")

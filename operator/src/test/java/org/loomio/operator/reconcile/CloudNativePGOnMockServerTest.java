@@ -19,13 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * spec.database.cloudNativePG on the mock server, with CloudNativePG played by the test: the Cluster is declared

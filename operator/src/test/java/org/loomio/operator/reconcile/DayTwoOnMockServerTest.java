@@ -30,9 +30,10 @@ import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.api.v1alpha1.UpgradeStatus;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.RotationJob;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.render.base.Rotation;
 import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.render.workload.RotationJob;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.status.IsolatedReason;
@@ -466,19 +467,19 @@ class DayTwoOnMockServerTest {
         .get();
     assertThat(superuser.getMetadata().getOwnerReferences()).as("retained").isNullOrEmpty();
     assertThat(superuser.getMetadata().getAnnotations())
-        .containsKey(org.loomio.operator.render.Ownership.OWNER_UID);
+        .containsKey(org.loomio.operator.render.base.Ownership.OWNER_UID);
     assertThat(superuser.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, "secrets");
     String password = secretValue(
         "roles",
         "team-postgres-superuser",
-        org.loomio.operator.render.RoleSetupJob.SUPERUSER_PASSWORD);
+        org.loomio.operator.render.workload.RoleSetupJob.SUPERUSER_PASSWORD);
     assertThat(password)
         .matches("[0-9a-f]{64}")
         .isNotEqualTo(secretValue("roles", "team-secrets", "POSTGRES_PASSWORD"));
     assertThat(secretValue(
             "roles",
             "team-postgres-superuser",
-            org.loomio.operator.render.RoleSetupJob.SUPERUSER_VERIFIER))
+            org.loomio.operator.render.workload.RoleSetupJob.SUPERUSER_VERIFIER))
         .startsWith("SCRAM-SHA-256$4096:");
     assertThat(events("roles")).contains("Normal SuperuserPasswordGenerated");
 
@@ -538,7 +539,7 @@ class DayTwoOnMockServerTest {
     assertThat(secretValue(
             "roles",
             "team-postgres-superuser",
-            org.loomio.operator.render.RoleSetupJob.SUPERUSER_PASSWORD))
+            org.loomio.operator.render.workload.RoleSetupJob.SUPERUSER_PASSWORD))
         .as("generated once")
         .isEqualTo(password);
   }
@@ -633,7 +634,7 @@ class DayTwoOnMockServerTest {
         .get()
         .getMetadata()
         .getUid();
-    String jobName = new RotationJob.Rotation("t1", uid).jobName("team");
+    String jobName = new Rotation("t1", uid).jobName("team");
     assertThat(job("rot", "rotate").get().getMetadata().getName())
         .as("this attempt's own Job")
         .isEqualTo(jobName);

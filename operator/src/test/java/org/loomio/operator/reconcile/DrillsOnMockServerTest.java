@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.DrillStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.status.BackupsHealthyReason;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.testing.Fixtures;

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
 import org.loomio.operator.render.pod.HardenedPod;
@@ -113,7 +113,7 @@ class OperatorOnMockServerTest {
         .client()
         .secrets()
         .inNamespace(ns)
-        .withName(org.loomio.operator.render.Names.postgresSuperuser(name))
+        .withName(org.loomio.operator.model.Names.postgresSuperuser(name))
         .get();
     List<Secret> digested =
         spec.database().embedded() && superuser != null ? List.of(superuser) : List.of();
@@ -227,7 +227,7 @@ class OperatorOnMockServerTest {
     assertThat(secret.getMetadata().getAnnotations())
         .as("retained objects record whose they are")
         .containsEntry(
-            org.loomio.operator.render.Ownership.OWNER_UID,
+            org.loomio.operator.render.base.Ownership.OWNER_UID,
             created.getMetadata().getUid());
 
     awaitCondition(
@@ -634,7 +634,7 @@ class OperatorOnMockServerTest {
             .withNewMetadata()
             .withName("team-secrets")
             .withNamespace("keep")
-            .addToLabels(Labels.of("team", org.loomio.operator.render.Component.SECRETS))
+            .addToLabels(Labels.of("team", org.loomio.operator.model.Component.SECRETS))
             .endMetadata()
             .addToData("SECRET_KEY_BASE", b64("kept-from-before"))
             .build())

@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.status.APIAvailableReason;
 import org.loomio.operator.status.Conditions;
@@ -318,11 +318,11 @@ class StatusAggregatorTest {
 
   @Test
   void networkPoliciesSayWhereAnAddressIsAssumedAndHowToGiveItsRange() {
-    var spec = org.loomio.operator.render.ResolvedSpec.of(
+    var spec = org.loomio.operator.model.ResolvedSpec.of(
         Fixtures.resource("team", """
         host: a.example.org
         database: {external: {host: pg.example.org, passwordSecretRef: {name: pg, key: password}, version: 16}}
-        """), org.loomio.operator.render.ImageDefaults.BUILT_IN);
+        """), org.loomio.operator.model.ImageDefaults.BUILT_IN);
     Condition assumed = StatusAggregator.networkPolicies(spec, 3L);
     assertThat(assumed.getStatus()).isEqualTo("Unknown");
     assertThat(assumed.getReason())
@@ -333,17 +333,17 @@ class StatusAggregatorTest {
     assertThat(assumed.getObservedGeneration()).isEqualTo(3L);
 
     Condition pinned = StatusAggregator.networkPolicies(
-        org.loomio.operator.render.ResolvedSpec.of(
+        org.loomio.operator.model.ResolvedSpec.of(
             Fixtures.resource("team", "host: a.example.org"),
-            org.loomio.operator.render.ImageDefaults.BUILT_IN),
+            org.loomio.operator.model.ImageDefaults.BUILT_IN),
         1L);
     assertThat(pinned.getStatus() + " " + pinned.getReason())
         .isEqualTo("True " + NetworkPoliciesReason.AS_SPECIFIED.value());
 
     Condition off = StatusAggregator.networkPolicies(
-        org.loomio.operator.render.ResolvedSpec.of(
+        org.loomio.operator.model.ResolvedSpec.of(
             Fixtures.resource("team", "host: a.example.org\nnetworkPolicy: {enabled: false}"),
-            org.loomio.operator.render.ImageDefaults.BUILT_IN),
+            org.loomio.operator.model.ImageDefaults.BUILT_IN),
         1L);
     assertThat(off.getStatus() + " " + off.getReason())
         .isEqualTo("False " + NetworkPoliciesReason.DISABLED.value());

@@ -16,6 +16,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.LoomioImage;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.render.base.Rotation;
+import org.loomio.operator.render.base.UpgradeGate;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.HardeningChecklist;
 import org.loomio.operator.testing.Normalized;
@@ -150,15 +159,15 @@ class DayTwoRenderTest {
 
   @Test
   void aRotationIntoAnIsolatedStackOpensOnlyTheRotationJobsPath() {
-    Stack stack = render(
-        SPEC + "isolation: true\n", c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1")));
+    Stack stack =
+        render(SPEC + "isolation: true\n", c -> c.withRotation(new Rotation("t1", "uid-1")));
     assertThat(names(stack.all(NetworkPolicy.class)))
         .containsExactlyInAnyOrder("team-default-deny", "team-rotate", "team-postgres");
     assertThat(stack.get(NetworkPolicy.class, "team-rotate").get().getSpec().getEgress())
         .as("DNS and the database only")
         .hasSize(2);
     assertThat(names(stack.all(Job.class)))
-        .containsExactly(new RotationJob.Rotation("t1", "uid-1").jobName("team"));
+        .containsExactly(new Rotation("t1", "uid-1").jobName("team"));
   }
 
   @Test
@@ -196,7 +205,7 @@ class DayTwoRenderTest {
   void theGateJobRunsTheCheckOnTheOldImageWithItsOwnAccountAndPath() {
     LoomioImage from = new LoomioImage("loomio/loomio:3.2", "3.2");
     LoomioImage to = new LoomioImage("loomio/loomio:3.3", "3.3");
-    UpgradeGateJob.Gate gate = new UpgradeGateJob.Gate("3.3.0", from, to, "2026-11-27T00:00:00Z");
+    UpgradeGate gate = new UpgradeGate("3.3.0", from, to, "2026-11-27T00:00:00Z");
     Stack stack = render(
         SPEC + "image: {tag: \"3.3\"}\n", c -> c.withImages(from, from).withUpgradeGate(gate));
     Job job = stack.get(Job.class, gate.jobName("team")).orElseThrow();
@@ -225,10 +234,9 @@ class DayTwoRenderTest {
 
   @Test
   void theRotationJobReadsTheSuperuserPasswordAndTheVerifierNeverAValueInline() {
-    Stack stack =
-        render(SPEC, c -> c.withRotation(new RotationJob.Rotation("2026-11-27", "uid-1")));
+    Stack stack = render(SPEC, c -> c.withRotation(new Rotation("2026-11-27", "uid-1")));
     Job job = stack
-        .get(Job.class, new RotationJob.Rotation("2026-11-27", "uid-1").jobName("team"))
+        .get(Job.class, new Rotation("2026-11-27", "uid-1").jobName("team"))
         .orElseThrow();
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getEnv())
@@ -250,16 +258,14 @@ class DayTwoRenderTest {
     Stack stack = render(
         SPEC + "image: {tag: \"3.3\"}\n",
         c -> c.withImages(from, to)
-            .withUpgradeGate(new UpgradeGateJob.Gate("3.3.0", from, to, "2026-11-27T00:00:00Z"))
-            .withRotation(new RotationJob.Rotation("t1", "uid-1")));
+            .withUpgradeGate(new UpgradeGate("3.3.0", from, to, "2026-11-27T00:00:00Z"))
+            .withRotation(new Rotation("t1", "uid-1")));
     assertThat(HardeningChecklist.check(stack, ClusterCapabilities.newest(), false))
         .isEmpty();
     // isolated, R31's per-workload allow policies are gone on purpose (docs/hardening.md): every
     // other rule holds
     for (Stack isolated : List.of(
-        render(
-            SPEC + "isolation: true\n",
-            c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1"))),
+        render(SPEC + "isolation: true\n", c -> c.withRotation(new Rotation("t1", "uid-1"))),
         render(SPEC + "isolation: true\n", c -> c.withRestoreHold("r")))) {
       assertThat(HardeningChecklist.check(isolated, ClusterCapabilities.newest(), false))
           .allSatisfy(v -> assertThat(v).contains(": R31 no allow NetworkPolicy"))

@@ -12,7 +12,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.base.RenderContext;
 import org.loomio.operator.render.pod.HardenedPod;
+import org.loomio.operator.render.workload.RoleSetupJob;
 import org.loomio.operator.testing.Fixtures;
 
 class StackRendererTest {

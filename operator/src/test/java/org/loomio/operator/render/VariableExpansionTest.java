@@ -27,6 +27,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreSpec;
 import org.loomio.operator.api.v1alpha1.SecretKeyRef;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.backup.BackupJob;
+import org.loomio.operator.render.backup.RestoreJob;
+import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.render.base.Rotation;
+import org.loomio.operator.render.base.UpgradeGate;
+import org.loomio.operator.render.workload.RailsContainer;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.KubeletExpansion;
 
@@ -175,9 +186,9 @@ class VariableExpansionTest {
     List<java.util.function.UnaryOperator<RenderContext>> variants =
         new ArrayList<>(List.of(c -> c));
     if (plain.spec().database().embedded()) {
-      variants.add(c -> c.withRotation(new RotationJob.Rotation("t1", "uid-1")));
+      variants.add(c -> c.withRotation(new Rotation("t1", "uid-1")));
     }
-    variants.add(c -> c.withUpgradeGate(new UpgradeGateJob.Gate(
+    variants.add(c -> c.withUpgradeGate(new UpgradeGate(
         "3.3.0", c.spec().loomioImageRef(), c.spec().loomioImageRef(), "2026-01-01T00:00:00Z")));
     for (var variant : variants) {
       Stack stack = StackRenderer.render(ctx(resource, variant));

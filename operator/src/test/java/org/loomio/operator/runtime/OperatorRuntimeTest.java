@@ -23,6 +23,7 @@ import org.loomio.operator.api.v1alpha1.LoomioBackupStatus;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
 import org.loomio.operator.api.v1alpha1.LoomioRestoreStatus;
+import org.loomio.operator.reconcile.OperatorSettings;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.testing.Fixtures;
@@ -191,7 +192,7 @@ class OperatorRuntimeTest {
           .hasSizeLessThanOrEqualTo(3);
       for (var object : org.loomio.operator.render.StackRenderer.renderForDisplay(
               cluster.get("metrics", "team"),
-              org.loomio.operator.render.ClusterCapabilities.newest())
+              org.loomio.operator.model.ClusterCapabilities.newest())
           .objects()) {
         if (!(object instanceof io.fabric8.kubernetes.api.model.Secret)) {
           assertThat(created)
@@ -301,7 +302,7 @@ class OperatorRuntimeTest {
                 .v1()
                 .jobs()
                 .inNamespace(ns)
-                .withLabel(org.loomio.operator.render.Labels.BACKUP, "critical-now")
+                .withLabel(org.loomio.operator.model.Labels.BACKUP, "critical-now")
                 .list()
                 .getItems())
             .hasSize(1);

@@ -18,7 +18,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.loomio.operator.render.Credentials;
+import org.loomio.operator.model.Credentials;
 
 class CredentialGeneratorTest {
 

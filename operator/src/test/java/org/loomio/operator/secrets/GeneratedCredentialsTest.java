@@ -11,12 +11,12 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.Ownership;
-import org.loomio.operator.render.ResolvedSpec;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.render.base.Ownership;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.backup.PostgresServer;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.RotationJob;
-import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.render.base.Rotation;
+import org.loomio.operator.render.workload.RotationJob;
 import org.loomio.operator.testing.Fixtures;
 
 /**
@@ -120,7 +121,7 @@ class RotationJobOnPostgresTest {
     ResolvedSpec spec = ResolvedSpec.of(resource, ImageDefaults.BUILT_IN);
     RenderContext ctx = new RenderContext(
         spec, ClusterCapabilities.newest(), Credentials.placeholders(spec), SecretDigests.none());
-    Container c = RotationJob.render(ctx, new RotationJob.Rotation("t1", "uid-1"))
+    Container c = RotationJob.render(ctx, new Rotation("t1", "uid-1"))
         .getSpec()
         .getTemplate()
         .getSpec()

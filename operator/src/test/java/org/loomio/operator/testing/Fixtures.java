@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Credentials;
-import org.loomio.operator.render.ImageDefaults;
-import org.loomio.operator.render.ResolvedSpec;
-import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Credentials;
+import org.loomio.operator.model.ImageDefaults;
+import org.loomio.operator.model.ResolvedSpec;
+import org.loomio.operator.model.SecretDigests;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.StackRenderer;
 

@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.render.Stack;
 import org.loomio.operator.render.pod.HardeningExceptions;
 

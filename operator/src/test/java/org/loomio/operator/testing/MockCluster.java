@@ -19,10 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.reconcile.ClusterCapabilitiesProvider;
 import org.loomio.operator.reconcile.LoomioOperator;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Labels;
 import org.loomio.operator.validation.CrdSchema;
 
 /**
@@ -42,7 +42,7 @@ public final class MockCluster implements AutoCloseable {
   private final java.util.function.Supplier<ClusterCapabilities> capabilities;
 
   private Operator operator;
-  private org.loomio.operator.runtime.OperatorMetrics metrics;
+  private org.loomio.operator.reconcile.OperatorMetrics metrics;
   private final java.util.List<KubernetesClient> extraClients =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -105,7 +105,7 @@ public final class MockCluster implements AutoCloseable {
   }
 
   /** The metrics of the operator started last. */
-  public org.loomio.operator.runtime.OperatorMetrics metrics() {
+  public org.loomio.operator.reconcile.OperatorMetrics metrics() {
     return metrics;
   }
 
@@ -126,10 +126,10 @@ public final class MockCluster implements AutoCloseable {
 
   /** The operator, whose LoomioBackup and LoomioRestore controllers read this clock. */
   public void startOperator(java.time.Clock clock) {
-    metrics = org.loomio.operator.runtime.OperatorMetrics.inMemory();
+    metrics = org.loomio.operator.reconcile.OperatorMetrics.inMemory();
     operator = LoomioOperator.create(
         client,
-        org.loomio.operator.runtime.OperatorSettings.defaults().withNamespaces(Set.of()),
+        org.loomio.operator.reconcile.OperatorSettings.defaults().withNamespaces(Set.of()),
         capabilities,
         metrics,
         null,
@@ -204,9 +204,9 @@ public final class MockCluster implements AutoCloseable {
    * Close it to stop it.
    */
   public org.loomio.operator.runtime.OperatorRuntime startRuntime(
-      org.loomio.operator.runtime.OperatorSettings settings, Runnable onLostLease)
+      org.loomio.operator.reconcile.OperatorSettings settings, Runnable onLostLease)
       throws java.io.IOException {
-    var metrics = org.loomio.operator.runtime.OperatorMetrics.prometheus();
+    var metrics = org.loomio.operator.reconcile.OperatorMetrics.prometheus();
     KubernetesClient own = server.createClient(b -> b.withHttpClientBuilderConsumer(
         h -> h.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter())));
     extraClients.add(own);
@@ -365,7 +365,7 @@ public final class MockCluster implements AutoCloseable {
     put(
         v,
         client
-            .resources(org.loomio.operator.reconcile.thirdparty.TraefikMiddleware.class)
+            .resources(org.loomio.operator.thirdparty.TraefikMiddleware.class)
             .inNamespace(namespace)
             .withLabel(Labels.MANAGED_BY)
             .list()
@@ -503,7 +503,7 @@ public final class MockCluster implements AutoCloseable {
         .jobs()
         .inNamespace(namespace)
         .withLabel(Labels.INSTANCE, instance)
-        .withLabel(Labels.COMPONENT, org.loomio.operator.render.Component.DB_ROLES.label())
+        .withLabel(Labels.COMPONENT, org.loomio.operator.model.Component.DB_ROLES.label())
         .list()
         .getItems()) {
       if (j.getStatus() == null || j.getStatus().getSucceeded() == null) {

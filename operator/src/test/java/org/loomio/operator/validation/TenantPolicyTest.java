@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.ImageDefaults;
 
 /** The tenant policy's own rules: repository forms, prefixes, the default list, and what counts as weakening. */
 class TenantPolicyTest {

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.loomio.operator.render.ImageDefaults;
+import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.testing.Fixtures;
 
 /** SpecValidator with a tenant policy: every image field and every component's pod options. */

@@ -1,6 +1,7 @@
 package org.loomio.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -26,7 +27,7 @@ public class BackupS3Spec extends S3BucketSpec {
 
   public enum ServerSideEncryption {
     AES256,
-    @com.fasterxml.jackson.annotation.JsonProperty("aws:kms")
+    @JsonProperty("aws:kms")
     AWS_KMS
   }
 

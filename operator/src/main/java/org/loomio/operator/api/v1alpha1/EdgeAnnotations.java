@@ -1,6 +1,7 @@
 package org.loomio.operator.api.v1alpha1;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,7 +160,7 @@ public final class EdgeAnnotations {
     f.put(
         "traefik.ingress.kubernetes.io/router.tls.certresolver",
         new Format("[A-Za-z0-9_-]{1,63}", "the name of a certificate resolver"));
-    return java.util.Collections.unmodifiableMap(f);
+    return Collections.unmodifiableMap(f);
   }
 
   private EdgeAnnotations() {}

@@ -1,6 +1,7 @@
 package org.loomio.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -82,13 +83,13 @@ public class SecurityHeadersSpec {
   }
 
   public enum ReferrerPolicy {
-    @com.fasterxml.jackson.annotation.JsonProperty("strict-origin-when-cross-origin")
+    @JsonProperty("strict-origin-when-cross-origin")
     STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-    @com.fasterxml.jackson.annotation.JsonProperty("no-referrer")
+    @JsonProperty("no-referrer")
     NO_REFERRER,
-    @com.fasterxml.jackson.annotation.JsonProperty("same-origin")
+    @JsonProperty("same-origin")
     SAME_ORIGIN,
-    @com.fasterxml.jackson.annotation.JsonProperty("strict-origin")
+    @JsonProperty("strict-origin")
     STRICT_ORIGIN;
 
     public String value() {

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Which host names and addresses a server the stack connects to (the external PostgreSQL) may not have.
@@ -63,7 +64,7 @@ public final class ServerHosts {
     if (h.contains(":")) {
       return local(ipv6(h)) ? Optional.of(NOT_LOCAL) : Optional.empty();
     }
-    if (java.util.regex.Pattern.compile(NUMERIC_LAST_LABEL).matcher(h).find()) {
+    if (Pattern.compile(NUMERIC_LAST_LABEL).matcher(h).find()) {
       if (!h.matches(IPV4)) {
         return Optional.of(NUMERIC_IS_IPV4);
       }

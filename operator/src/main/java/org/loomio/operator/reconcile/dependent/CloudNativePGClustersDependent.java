@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
- * CloudNativePG Clusters ({@link org.loomio.operator.render.CloudNativePGClusters}); active only where
+ * CloudNativePG Clusters ({@link org.loomio.operator.render.workload.CloudNativePGClusters}); active only where
  * postgresql.cnpg.io/v1 is served ({@link ServedApi.CloudNativePGClusters}). The informer holds only the
  * operator's own Clusters (its labels): their status changes (a primary elected, a failover) reconcile the stack.
  *

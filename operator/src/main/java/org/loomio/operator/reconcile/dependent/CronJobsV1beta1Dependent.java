@@ -3,7 +3,7 @@ package org.loomio.operator.reconcile.dependent;
 import io.fabric8.kubernetes.api.model.batch.v1beta1.CronJob;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 
 /**
  * The backup CronJob as batch/v1beta1, on clusters that serve no batch/v1 CronJob (Kubernetes 1.20); active

@@ -6,10 +6,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 
 /**
- * The data PersistentVolumeClaims ({@link org.loomio.operator.render.DataVolumeClaims}). Created when
+ * The data PersistentVolumeClaims ({@link org.loomio.operator.render.workload.DataVolumeClaims}). Created when
  * missing, never updated or deleted here, and without an owner reference, so the garbage collector keeps
  * them when the LoomioDeployment goes. They are found by their labels (instance name), which is also how a
  * new LoomioDeployment of the same name takes them over.

@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.ClusterCapabilities;
+import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
 
 /**

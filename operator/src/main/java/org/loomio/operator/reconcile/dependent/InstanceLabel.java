@@ -3,7 +3,7 @@ package org.loomio.operator.reconcile.dependent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Set;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 
 /** Maps an object without owner reference to its LoomioDeployment by the instance label and namespace. */
 public final class InstanceLabel {

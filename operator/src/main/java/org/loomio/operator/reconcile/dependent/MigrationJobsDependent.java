@@ -8,10 +8,10 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.Set;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 
 /**
- * The migration Jobs ({@link org.loomio.operator.render.MigrationJob}). Created only: a Job's pod template
+ * The migration Jobs ({@link org.loomio.operator.render.workload.MigrationJob}). Created only: a Job's pod template
  * is immutable, so a new image or database gets a new Job (its name carries their hash), and earlier Jobs
  * stay as the record of earlier migrations until the LoomioDeployment is deleted (owner reference).
  */

@@ -12,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.client.Preconditioned;
-import org.loomio.operator.render.Ownership;
+import org.loomio.operator.render.base.Ownership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

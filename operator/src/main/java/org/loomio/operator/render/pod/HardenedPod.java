@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodAffinity;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAntiAffinity;
@@ -37,13 +39,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.loomio.operator.api.v1alpha1.PodOptions;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.Defaults;
-import org.loomio.operator.render.Labels;
-import org.loomio.operator.render.Names;
-import org.loomio.operator.render.Quantities;
-import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.Labels;
+import org.loomio.operator.model.Names;
+import org.loomio.operator.model.Quantities;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.base.RenderContext;
 
 /**
  * The one way a pod template is made. Every workload hands its containers and writable paths to this
@@ -215,7 +217,7 @@ public final class HardenedPod {
     inputHashes(mains, inits, podVolumes).forEach(annotations::put);
 
     PodTemplateSpec template = new PodTemplateSpec();
-    template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+    template.setMetadata(new ObjectMetaBuilder()
         .withLabels(labels)
         .withAnnotations(annotations.isEmpty() ? null : annotations)
         .build());
@@ -252,7 +254,7 @@ public final class HardenedPod {
 
   private Container harden(
       Container original, List<VolumeMount> scratchMounts, long scratchDiskMi) {
-    Container c = new io.fabric8.kubernetes.api.model.ContainerBuilder(original).build();
+    Container c = new ContainerBuilder(original).build();
     Expansion.check(c);
     c.setSecurityContext(containerSecurityContext());
     List<VolumeMount> mounts = new ArrayList<>(scratchMounts);

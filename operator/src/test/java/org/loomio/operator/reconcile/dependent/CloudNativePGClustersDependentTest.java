@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
+import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
 /**
  * The Cluster matches when what the operator renders is in it, whatever CloudNativePG's defaulting webhook added;

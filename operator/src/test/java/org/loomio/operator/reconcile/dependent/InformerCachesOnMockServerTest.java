@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioBackup;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioRestore;
-import org.loomio.operator.render.Labels;
+import org.loomio.operator.model.Labels;
 import org.loomio.operator.testing.MockCluster;
 
 /**

@@ -10,10 +10,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.render.ClusterCapabilities;
-import org.loomio.operator.render.Component;
-import org.loomio.operator.render.RenderContext;
-import org.loomio.operator.render.SecretDigests;
+import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.model.Component;
+import org.loomio.operator.model.SecretDigests;
+import org.loomio.operator.render.base.RenderContext;
 import org.loomio.operator.testing.Fixtures;
 
 class HardenedPodTest {

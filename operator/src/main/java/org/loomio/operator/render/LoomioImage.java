@@ -1,7 +1,0 @@
-package org.loomio.operator.render;
-
-/**
- * One Loomio image: the full reference pods run ({@code repository:tag[@digest]}) and its tag, which names
- * the Loomio version or release series.
- */
-public record LoomioImage(String reference, String tag) {}
