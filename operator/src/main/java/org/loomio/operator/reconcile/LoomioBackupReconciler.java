@@ -47,6 +47,7 @@ import org.loomio.operator.render.backup.BackupCronJob;
 import org.loomio.operator.render.backup.BackupJob;
 import org.loomio.operator.render.backup.BackupPodTemplate;
 import org.loomio.operator.render.base.RenderContext;
+import org.loomio.operator.status.EventRecorder;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;

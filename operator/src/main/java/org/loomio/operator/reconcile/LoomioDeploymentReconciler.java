@@ -102,6 +102,7 @@ import org.loomio.operator.secrets.GeneratedSuperuserPassword;
 import org.loomio.operator.status.BackupsHealthyReason;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
+import org.loomio.operator.status.EventRecorder;
 import org.loomio.operator.status.IsolatedReason;
 import org.loomio.operator.status.ProgressingReason;
 import org.loomio.operator.status.ReadyReason;

@@ -63,6 +63,7 @@ import org.loomio.operator.render.workload.MigrationJob;
 import org.loomio.operator.secrets.CredentialRotation;
 import org.loomio.operator.secrets.GeneratedBackupKey;
 import org.loomio.operator.secrets.GeneratedSigningKey;
+import org.loomio.operator.status.EventRecorder;
 import org.loomio.operator.validation.SpecValidator;
 import org.loomio.operator.validation.TenantPolicy;
 import org.loomio.operator.validation.Violation;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.reconcile.EventRecorder;
+import org.loomio.operator.status.EventRecorder;
 
 /**
  * Events on the LoomioDeployment naming every owned object the operator created, changed or deleted, so

@@ -1,4 +1,4 @@
-package org.loomio.operator.reconcile;
+package org.loomio.operator.status;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.status.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
