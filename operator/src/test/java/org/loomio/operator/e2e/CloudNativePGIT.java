@@ -20,6 +20,7 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.reconcile.Conditions;
 import org.loomio.operator.reconcile.StatusAggregator;
 import org.loomio.operator.reconcile.thirdparty.CloudNativePGCluster;
+import org.loomio.operator.render.Ownership;
 import org.loomio.operator.testing.Fixtures;
 
 /**
@@ -189,6 +190,64 @@ class CloudNativePGIT {
     System.out.printf(
         "e2e: cloudNativePG stacks, operator writes during a quiet time: %d%n", quiet.size());
     assertThat(quiet).as("writes while nothing changes").isEmpty();
+  }
+
+  /**
+   * deletionPolicy Retain (the default) on the real API server and its garbage collector: deleting the stack
+   * leaves the Cluster (no owner reference, the stack's UID recorded), while everything the stack owned goes; a
+   * stack of the same name then owns the Cluster again with one write to it (the adoption) and converges on it.
+   */
+  @Test
+  @Order(3)
+  void retainKeepsTheClusterThroughTheDeletionAndTheSameNameAdoptsIt() {
+    String ns = run + "-cnpg";
+    CloudNativePGCluster before = cluster(ns);
+    assertThat(before).as("the stack of the previous test").isNotNull();
+    LoomioDeployment first = get(ns);
+    k.resource(first).delete();
+    await().atMost(CONVERGE).until(() -> get(ns) == null);
+    // the garbage collector has run once the stack's owned objects are gone
+    await()
+        .atMost(CONVERGE)
+        .until(() -> k.apps().deployments().inNamespace(ns).withName("team-web").get() == null);
+    CloudNativePGCluster kept = cluster(ns);
+    assertThat(kept).as("kept by deletionPolicy Retain").isNotNull();
+    assertThat(kept.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
+    assertThat(kept.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(kept.getMetadata().getAnnotations())
+        .containsEntry(Ownership.OWNER_UID, first.getMetadata().getUid());
+    assertThat(kept.getSpec()).isEqualTo(before.getSpec());
+    assertThat(k.secrets().inNamespace(ns).withName("team-postgres-app").get())
+        .as("CloudNativePG's Secrets stay with their Cluster")
+        .isNotNull();
+
+    long mark = rig.auditMark();
+    LoomioDeployment second =
+        Fixtures.resource("team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
+    second.getMetadata().setNamespace(ns);
+    second.getMetadata().setGeneration(null);
+    String secondUid = k.resource(second).create().getMetadata().getUid();
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      CloudNativePGCluster now = cluster(ns);
+      assertThat(now.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(secondUid));
+      assertThat(now.getMetadata().getAnnotations()).doesNotContainKey(Ownership.OWNER_UID);
+      Condition ready = condition(get(ns), Conditions.READY);
+      assertThat(ready.getReason()).isEqualTo(Conditions.MIGRATION_PENDING);
+      assertThat(condition(get(ns), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    });
+    CloudNativePGCluster adopted = cluster(ns);
+    assertThat(adopted.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
+    assertThat(adopted.getSpec()).isEqualTo(before.getSpec());
+    List<Rig.Write> writes = rig.writesSince(mark, identity.user(), n -> n.equals(ns)).stream()
+        .filter(w -> w.resource().startsWith("clusters"))
+        .toList();
+    System.out.printf("e2e: cloudNativePG re-adopted after Retain, writes to it: %s%n", writes);
+    assertThat(writes)
+        .as("the adoption, and no other write of the Cluster")
+        .singleElement()
+        .satisfies(w -> assertThat(w.verb() + " " + w.name()).isEqualTo("patch team-postgres"));
   }
 
   private void apply(String ns) {
