@@ -78,17 +78,40 @@ public final class CloudNativePGDatabase {
 
   private CloudNativePGDatabase() {}
 
-  /** The Cluster of the stack's name that is the stack's own, from the informer (empty: none, or not served). */
+  /**
+   * The Cluster of the stack's name that is the stack's own, from the informer (empty: none, or not served). The
+   * informer is registered by the workflow's first run after the operator starts, so until then a stack on
+   * CloudNativePG reads its Cluster from the API server (by name): judged without it, a running stack would look
+   * as if its Cluster were missing, and be scaled down until the next reconcile.
+   */
   static Optional<CloudNativePGCluster> ownCluster(
       Context<LoomioDeployment> context, ResolvedSpec spec) {
     String name = Names.cnpgCluster(spec.name());
+    java.util.stream.Stream<CloudNativePGCluster> candidates;
     try {
-      return context.getSecondaryResources(CloudNativePGCluster.class).stream()
-          .filter(c -> name.equals(c.getMetadata().getName()))
-          .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())))
-          .findFirst();
+      candidates = context.getSecondaryResources(CloudNativePGCluster.class).stream();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return Optional.empty(); // the dependent is not active: postgresql.cnpg.io/v1 is not served
+      // no informer (yet): postgresql.cnpg.io/v1 is not served, or this is the first reconcile
+      candidates = spec.cloudNativePG().isPresent()
+          ? read(context.getClient(), spec.namespace(), name).stream()
+          : java.util.stream.Stream.empty();
+    }
+    return candidates
+        .filter(c -> name.equals(c.getMetadata().getName()))
+        .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())))
+        .findFirst();
+  }
+
+  private static Optional<CloudNativePGCluster> read(
+      KubernetesClient client, String namespace, String name) {
+    try {
+      return Optional.ofNullable(client
+          .resources(CloudNativePGCluster.class)
+          .inNamespace(namespace)
+          .withName(name)
+          .get());
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return Optional.empty(); // not served (or not readable): no Cluster to go by
     }
   }
 
