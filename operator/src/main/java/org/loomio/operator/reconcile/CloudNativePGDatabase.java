@@ -80,26 +80,26 @@ public final class CloudNativePGDatabase {
 
   /**
    * The Cluster of the stack's name that is the stack's own, from the informer (empty: none, or not served). The
-   * informer is registered by the workflow's first run after the operator starts, so until then a stack on
-   * CloudNativePG reads its Cluster from the API server (by name): judged without it, a running stack would look
-   * as if its Cluster were missing, and be scaled down until the next reconcile.
+   * informer is registered by the workflow's first run after the operator starts and fills while it syncs, so a
+   * stack on CloudNativePG whose Cluster the informer does not hold reads it from the API server (by name): judged
+   * without it, a running stack would look as if its Cluster were missing, and be scaled down until the next
+   * reconcile. A converged stack finds it in the informer (no request).
    */
   static Optional<CloudNativePGCluster> ownCluster(
       Context<LoomioDeployment> context, ResolvedSpec spec) {
     String name = Names.cnpgCluster(spec.name());
-    java.util.stream.Stream<CloudNativePGCluster> candidates;
+    Optional<CloudNativePGCluster> cached;
     try {
-      candidates = context.getSecondaryResources(CloudNativePGCluster.class).stream();
+      cached = context.getSecondaryResources(CloudNativePGCluster.class).stream()
+          .filter(c -> name.equals(c.getMetadata().getName()))
+          .findFirst();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      // no informer (yet): postgresql.cnpg.io/v1 is not served, or this is the first reconcile
-      candidates = spec.cloudNativePG().isPresent()
-          ? read(context.getClient(), spec.namespace(), name).stream()
-          : java.util.stream.Stream.empty();
+      cached = Optional.empty(); // no informer (yet): not served, or the first reconcile
     }
-    return candidates
-        .filter(c -> name.equals(c.getMetadata().getName()))
-        .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())))
-        .findFirst();
+    if (cached.isEmpty() && spec.cloudNativePG().isPresent()) {
+      cached = read(context.getClient(), spec.namespace(), name);
+    }
+    return cached.filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
   }
 
   private static Optional<CloudNativePGCluster> read(
