@@ -99,9 +99,9 @@ LoomioDeployment references Secrets by name (SMTP, S3, external database).
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   # the generated credentials and backup key (read-check-write, never overwritten; credentials put back by
-  # a restore when asked) and the Secrets a spec references
+  # a restore when asked) and the Secrets a spec references; patch: the UID of a retained one's new owner
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   # backup and restore pods report through their termination messages (they have no API token)
   resources: ["pods"]

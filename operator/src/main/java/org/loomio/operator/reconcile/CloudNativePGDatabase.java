@@ -80,17 +80,40 @@ public final class CloudNativePGDatabase {
 
   private CloudNativePGDatabase() {}
 
-  /** The Cluster of the stack's name that is the stack's own, from the informer (empty: none, or not served). */
+  /**
+   * The Cluster of the stack's name that is the stack's own, from the informer (empty: none, or not served). The
+   * informer is registered by the workflow's first run after the operator starts and fills while it syncs, so a
+   * stack on CloudNativePG whose Cluster the informer does not hold reads it from the API server (by name): judged
+   * without it, a running stack would look as if its Cluster were missing, and be scaled down until the next
+   * reconcile. A converged stack finds it in the informer (no request).
+   */
   static Optional<CloudNativePGCluster> ownCluster(
       Context<LoomioDeployment> context, ResolvedSpec spec) {
     String name = Names.cnpgCluster(spec.name());
+    Optional<CloudNativePGCluster> cached;
     try {
-      return context.getSecondaryResources(CloudNativePGCluster.class).stream()
+      cached = context.getSecondaryResources(CloudNativePGCluster.class).stream()
           .filter(c -> name.equals(c.getMetadata().getName()))
-          .filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())))
           .findFirst();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return Optional.empty(); // the dependent is not active: postgresql.cnpg.io/v1 is not served
+      cached = Optional.empty(); // no informer (yet): not served, or the first reconcile
+    }
+    if (cached.isEmpty() && spec.cloudNativePG().isPresent()) {
+      cached = read(context.getClient(), spec.namespace(), name);
+    }
+    return cached.filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
+  }
+
+  private static Optional<CloudNativePGCluster> read(
+      KubernetesClient client, String namespace, String name) {
+    try {
+      return Optional.ofNullable(client
+          .resources(CloudNativePGCluster.class)
+          .inNamespace(namespace)
+          .withName(name)
+          .get());
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return Optional.empty(); // not served (or not readable): no Cluster to go by
     }
   }
 

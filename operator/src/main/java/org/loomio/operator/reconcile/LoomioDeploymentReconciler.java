@@ -199,6 +199,8 @@ public class LoomioDeploymentReconciler
   private static final Logger LOG = LoggerFactory.getLogger(LoomioDeploymentReconciler.class);
   /** A referenced Secret is not watched: look again after this long. */
   static final Duration RECHECK_MISSING_SECRET = Duration.ofSeconds(30);
+  /** After adopting a kept CloudNativePG Cluster, should the informer's event of it not come. */
+  static final Duration ADOPTED_RECHECK = Duration.ofSeconds(5);
 
   private final Supplier<ClusterCapabilities> capabilities;
   private final ImageDefaults images;
@@ -724,6 +726,12 @@ public class LoomioDeploymentReconciler
             "took over, as retained data of an earlier LoomioDeployment " + spec.name() + ": "
                 + String.join(", ", adopted));
       }
+      if (names.adopt().stream().anyMatch(RetainedClusters::isCluster)) {
+        // the workflow would judge the Cluster from the informer's copy, from before the adoption,
+        // and write it again: the informer's event of the adoption reconciles the stack
+        return Optional.of(
+            UpdateControl.<LoomioDeployment>noUpdate().rescheduleAfter(ADOPTED_RECHECK));
+      }
       DesiredStack.put(context, stack, cluster);
       OwnedObjectEvents changes = OwnedObjectEvents.start(context);
       try {
@@ -990,20 +998,25 @@ public class LoomioDeploymentReconciler
 
   /**
    * Deletion: owned objects go with the garbage collector (owner references). The data claims and the
-   * generated credentials are kept unless deletionPolicy is Delete.
+   * generated credentials are kept unless deletionPolicy is Delete, and so is the CloudNativePG Cluster, which
+   * is owned while the stack lives: with Retain it is orphaned first (RetainedClusters).
    */
   @Override
   public DeleteControl cleanup(LoomioDeployment resource, Context<LoomioDeployment> context) {
     metrics.forget(ResourceID.fromResource(resource));
     ResolvedSpec spec = ResolvedSpec.of(resource, images);
+    KubernetesClient client = context.getClient();
     if (spec.deletionPolicy() != DeletionPolicy.Delete) {
+      // the CloudNativePG Cluster is owned: kept only if orphaned before the garbage collector sees
+      // the LoomioDeployment gone (the finalizer holds it until then)
+      Optional<String> cluster = RetainedClusters.orphan(client, resource);
       LOG.info(
-          "{}/{} deleted; data claims and credentials retained (deletionPolicy Retain)",
+          "{}/{} deleted; data claims{} and credentials retained (deletionPolicy Retain)",
           namespace(resource),
-          name(resource));
+          name(resource),
+          cluster.map(c -> ", " + c).orElse(""));
       return DeleteControl.defaultDelete();
     }
-    KubernetesClient client = context.getClient();
     String ns = spec.namespace();
     List<String> removed = new ArrayList<>();
     List<String> kept = new ArrayList<>();

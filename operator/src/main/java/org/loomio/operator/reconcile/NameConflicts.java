@@ -28,7 +28,8 @@ import org.loomio.operator.render.base.Ownership;
  * <p>An object the informers already hold for this stack is checked from the cache (a converged stack costs no
  * request); any other is read from the API server once (a new stack: one read per object; the informers only
  * hold objects with the operator's labels, so a foreign object is never in them). Retained claims of an earlier
- * resource of this name are re-stamped with this resource's UID, only when nothing conflicts.
+ * resource of this name are re-stamped with this resource's UID, and a CloudNativePG Cluster it kept is owned
+ * again ({@link Ownership#orphaned}), only when nothing conflicts.
  *
  * <p>With a cert-manager issuer the stack also causes a Secret it does not make: {@code <name>-tls}, which
  * cert-manager writes for the Certificate the stack's Ingress gets. One that exists and was not issued for that
@@ -59,7 +60,9 @@ final class NameConflicts {
           cached(context, desired).orElseGet(() -> read(context.getClient(), desired));
       Ownership.Verdict verdict = retained(desired)
           ? Ownership.retained(actual, name, uid, live)
-          : Ownership.owned(actual, name, uid);
+          : RetainedClusters.isCluster(desired)
+              ? Ownership.orphaned(actual, name, uid, live)
+              : Ownership.owned(actual, name, uid);
       switch (verdict.state()) {
         case FOREIGN -> conflicts.add(verdict.why());
         case ADOPT -> adopt.add(actual);
@@ -172,13 +175,20 @@ final class NameConflicts {
             .anyMatch(o -> ours.getMetadata().getUid().equals(o.getUid()));
   }
 
-  /** Records this resource's UID on retained objects it takes over (after {@link #check} found no conflict). */
+  /**
+   * Records this resource's UID on retained objects it takes over, and owns again a CloudNativePG Cluster kept by
+   * the deletion of an earlier resource of this name (RetainedClusters), after {@link #check} found no conflict.
+   */
   static List<String> adopt(
       KubernetesClient client, LoomioDeployment resource, List<HasMetadata> objects) {
     List<String> adopted = new ArrayList<>();
     for (HasMetadata o : objects) {
-      Preconditioned.annotate(
-          client, o, Ownership.OWNER_UID, resource.getMetadata().getUid());
+      if (RetainedClusters.isCluster(o)) {
+        RetainedClusters.adopt(client, resource, o);
+      } else {
+        Preconditioned.annotate(
+            client, o, Ownership.OWNER_UID, resource.getMetadata().getUid());
+      }
       adopted.add(Ownership.describe(o));
     }
     return adopted;

@@ -183,12 +183,15 @@ public final class OperatorPermissions {
         "the generated credentials, the pending rotation and the backup key: informer by label"
             + " (LoomioDeploymentReconciler), read-check-write (GeneratedCredentials, GeneratedBackupKey), referenced"
             + " Secrets read (ReferencedSecrets, EdgeObserver), credentials put back by a restore"
-            + " (LoomioRestoreReconciler), rotated (CredentialRotation), deleted with deletionPolicy Delete (cleanup)",
+            + " (LoomioRestoreReconciler), rotated (CredentialRotation), deleted with deletionPolicy Delete (cleanup);"
+            + " a retained one re-stamped with the UID of a re-created resource of its name (Preconditioned.annotate,"
+            + " a JSON patch after a UID test)",
         "get",
         "list",
         "watch",
         "create",
         "update",
+        "patch",
         "delete");
     add(
         needs,

@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.render.base.Ownership;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.ProgressingReason;
 import org.loomio.operator.status.ReadyReason;
@@ -42,7 +38,6 @@ class CloudNativePGIT {
 
   private static final Duration CONVERGE = Duration.ofSeconds(120);
   private static final Path OUT = Path.of("target/e2e");
-  private static final String CRD_NAME = "clusters.postgresql.cnpg.io";
 
   private Rig rig;
   private KubernetesClient k;
@@ -151,66 +146,7 @@ class CloudNativePGIT {
     assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
 
     // CloudNativePG's part: its Secrets, owned by the Cluster, and a primary
-    var owner = new OwnerReferenceBuilder()
-        .withApiVersion("postgresql.cnpg.io/v1")
-        .withKind("Cluster")
-        .withName("team-postgres")
-        .withUid(pg.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
-    k.resource(new SecretBuilder()
-            .withNewMetadata()
-            .withName("team-postgres-app")
-            .withNamespace(ns)
-            .addToLabels("cnpg.io/cluster", "team-postgres")
-            .withOwnerReferences(owner)
-            .endMetadata()
-            .addToStringData("username", "loomio")
-            .addToStringData("password", "e2e-not-a-real-password")
-            .build())
-        .create();
-    k.resource(new SecretBuilder()
-            .withNewMetadata()
-            .withName("team-postgres-ca")
-            .withNamespace(ns)
-            .addToLabels("cnpg.io/cluster", "team-postgres")
-            .withOwnerReferences(owner)
-            .endMetadata()
-            .addToStringData(
-                "ca.crt", "-----BEGIN CERTIFICATE-----\nZTJl\n-----END CERTIFICATE-----\n")
-            .build())
-        .create();
-    k.resources(CloudNativePGCluster.class)
-        .inNamespace(ns)
-        .withName("team-postgres")
-        .editStatus(c -> {
-          Map<String, Object> status = new LinkedHashMap<>();
-          status.put("phase", "Cluster in healthy state");
-          status.put("instances", 3);
-          status.put("readyInstances", 3);
-          status.put("currentPrimary", "team-postgres-1");
-          // the version of each Secret CloudNativePG made: only those are read
-          status.put(
-              "secretsResourceVersion",
-              Map.of(
-                  "applicationSecretVersion",
-                      k.secrets()
-                          .inNamespace(ns)
-                          .withName("team-postgres-app")
-                          .get()
-                          .getMetadata()
-                          .getResourceVersion(),
-                  "serverCaSecretVersion",
-                      k.secrets()
-                          .inNamespace(ns)
-                          .withName("team-postgres-ca")
-                          .get()
-                          .getMetadata()
-                          .getResourceVersion()));
-          c.setStatus(status);
-          return c;
-        });
+    CloudNativePGPlayer.provision(k, ns, pg);
     await().atMost(CONVERGE).untilAsserted(() -> {
       assertThat(k.batch().v1().jobs().inNamespace(ns).list().getItems())
           .as("the migration")
@@ -257,6 +193,64 @@ class CloudNativePGIT {
     assertThat(quiet).as("writes while nothing changes").isEmpty();
   }
 
+  /**
+   * deletionPolicy Retain (the default) on the real API server and its garbage collector: deleting the stack
+   * leaves the Cluster (no owner reference, the stack's UID recorded), while everything the stack owned goes; a
+   * stack of the same name then owns the Cluster again with one write to it (the adoption) and converges on it.
+   */
+  @Test
+  @Order(3)
+  void retainKeepsTheClusterThroughTheDeletionAndTheSameNameAdoptsIt() {
+    String ns = run + "-cnpg";
+    CloudNativePGCluster before = cluster(ns);
+    assertThat(before).as("the stack of the previous test").isNotNull();
+    LoomioDeployment first = get(ns);
+    k.resource(first).delete();
+    await().atMost(CONVERGE).until(() -> get(ns) == null);
+    // the garbage collector has run once the stack's owned objects are gone
+    await()
+        .atMost(CONVERGE)
+        .until(() -> k.apps().deployments().inNamespace(ns).withName("team-web").get() == null);
+    CloudNativePGCluster kept = cluster(ns);
+    assertThat(kept).as("kept by deletionPolicy Retain").isNotNull();
+    assertThat(kept.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
+    assertThat(kept.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(kept.getMetadata().getAnnotations())
+        .containsEntry(Ownership.OWNER_UID, first.getMetadata().getUid());
+    assertThat(kept.getSpec()).isEqualTo(before.getSpec());
+    assertThat(k.secrets().inNamespace(ns).withName("team-postgres-app").get())
+        .as("CloudNativePG's Secrets stay with their Cluster")
+        .isNotNull();
+
+    long mark = rig.auditMark();
+    LoomioDeployment second =
+        Fixtures.resource("team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
+    second.getMetadata().setNamespace(ns);
+    second.getMetadata().setGeneration(null);
+    String secondUid = k.resource(second).create().getMetadata().getUid();
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      CloudNativePGCluster now = cluster(ns);
+      assertThat(now.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(secondUid));
+      assertThat(now.getMetadata().getAnnotations()).doesNotContainKey(Ownership.OWNER_UID);
+      Condition ready = condition(get(ns), Conditions.READY);
+      assertThat(ready.getReason()).isEqualTo(ProgressingReason.MIGRATION_PENDING.value());
+      assertThat(condition(get(ns), Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    });
+    CloudNativePGCluster adopted = cluster(ns);
+    assertThat(adopted.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
+    assertThat(adopted.getSpec()).isEqualTo(before.getSpec());
+    List<Rig.Write> writes = rig.writesSince(mark, identity.user(), n -> n.equals(ns)).stream()
+        .filter(w -> w.resource().startsWith("clusters"))
+        .toList();
+    System.out.printf("e2e: cloudNativePG re-adopted after Retain, writes to it: %s%n", writes);
+    assertThat(writes)
+        .as("the adoption, and no other write of the Cluster")
+        .singleElement()
+        .satisfies(w -> assertThat(w.verb() + " " + w.name()).isEqualTo("patch team-postgres"));
+  }
+
   private void apply(String ns) {
     rig.restrictedNamespace(ns);
     LoomioDeployment r =
@@ -285,53 +279,11 @@ class CloudNativePGIT {
         .orElseThrow(() -> new AssertionError("no condition " + type));
   }
 
-  /** CloudNativePG's CRD as far as the operator needs it: the kind, its plural, a status subresource. */
   private void installCrd() {
-    CustomResourceDefinition crd = Serialization.unmarshal("""
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata:
-          name: clusters.postgresql.cnpg.io
-        spec:
-          group: postgresql.cnpg.io
-          scope: Namespaced
-          names: {kind: Cluster, listKind: ClusterList, plural: clusters, singular: cluster}
-          versions:
-            - name: v1
-              served: true
-              storage: true
-              subresources: {status: {}}
-              schema:
-                openAPIV3Schema:
-                  type: object
-                  properties:
-                    spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
-                    status: {type: object, x-kubernetes-preserve-unknown-fields: true}
-        """, CustomResourceDefinition.class);
-    k.resource(crd).serverSideApply();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(k.apiextensions()
-                .v1()
-                .customResourceDefinitions()
-                .withName(CRD_NAME)
-                .get()
-                .getStatus()
-                .getConditions())
-            .anySatisfy(c -> assertThat(c.getType() + c.getStatus()).isEqualTo("EstablishedTrue")));
+    CloudNativePGPlayer.installCrd(k);
   }
 
   private void deleteCrd() {
-    if (k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() != null) {
-      k.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).delete();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> k.apiextensions()
-                  .v1()
-                  .customResourceDefinitions()
-                  .withName(CRD_NAME)
-                  .get()
-              == null);
-    }
+    CloudNativePGPlayer.deleteCrd(k);
   }
 }

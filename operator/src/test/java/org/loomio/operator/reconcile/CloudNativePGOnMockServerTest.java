@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.Labels;
+import org.loomio.operator.render.base.Ownership;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.status.ReadyReason;
@@ -41,6 +42,15 @@ class CloudNativePGOnMockServerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static MockCluster cluster;
+  private static final Map<String, Object> HEALTHY = Map.of(
+      "phase",
+      "Cluster in healthy state",
+      "instances",
+      3,
+      "readyInstances",
+      3,
+      "currentPrimary",
+      "team-postgres-1");
 
   @BeforeAll
   static void start() {
@@ -264,6 +274,149 @@ class CloudNativePGOnMockServerTest {
     });
     assertThat(replicas(ns)).containsEntry("team-web", 0).containsEntry("team-worker", 0);
     assertThat(jobs(ns)).isEmpty();
+  }
+
+  /**
+   * deletionPolicy Retain keeps the CloudNativePG Cluster (and so CloudNativePG's claims, the data): the deletion
+   * drops the Cluster's owner reference and records the stack's UID, the garbage collector leaves it, the
+   * database's Secrets are not trusted meanwhile, and a re-created stack of the same name owns it again with one
+   * write to it (the adoption), nothing else.
+   */
+  @Test
+  void retainKeepsTheClusterAndARecreatedStackAdoptsIt() {
+    String ns = "cnpg-retain";
+    create(ns, "team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
+    CloudNativePGCluster pg = awaitCluster(ns, "team");
+    String firstUid = cluster.get(ns, "team").getMetadata().getUid();
+    cnpgSecrets(ns, pg);
+    clusterStatus(ns, "team", HEALTHY);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(replicas(ns)).containsEntry("team-web", 1));
+    Map<String, Object> spec = awaitCluster(ns, "team").getSpec();
+
+    cluster.client().resource(cluster.get(ns, "team")).delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get(ns, "team")).isNull());
+    cluster.collectGarbage(ns);
+    CloudNativePGCluster kept = awaitCluster(ns, "team");
+    assertThat(kept.getMetadata().getUid()).isEqualTo(pg.getMetadata().getUid());
+    assertThat(kept.getMetadata().getOwnerReferences()).as("orphaned").isNullOrEmpty();
+    assertThat(kept.getMetadata().getAnnotations()).containsEntry(Ownership.OWNER_UID, firstUid);
+    assertThat(kept.getSpec()).isEqualTo(spec);
+
+    // the same name again: the Cluster is adopted, then used, and written no more
+    int mark = cluster.writes().size();
+    create(ns, "team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
+    String secondUid = cluster.get(ns, "team").getMetadata().getUid();
+    await().atMost(WAIT).untilAsserted(() -> {
+      CloudNativePGCluster now = awaitCluster(ns, "team");
+      assertThat(now.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(secondUid));
+      assertThat(now.getMetadata().getAnnotations()).doesNotContainKey(Ownership.OWNER_UID);
+      assertThat(replicas(ns)).containsEntry("team-web", 1);
+      assertThat(condition(ns, "team", Conditions.DEGRADED))
+          .isNotNull()
+          .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    });
+    CloudNativePGCluster adopted = awaitCluster(ns, "team");
+    assertThat(adopted.getMetadata().getUid()).isEqualTo(pg.getMetadata().getUid());
+    assertThat(adopted.getSpec()).as("the adoption changes no spec").isEqualTo(spec);
+    assertThat(cluster.client().v1().events().inNamespace(ns).list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason() + " " + e.getMessage())
+            .startsWith("Adopted")
+            .contains("Cluster team-postgres"));
+    // a status change of the Cluster reconciles the stack: it is not written again
+    clusterStatus(ns, "team", HEALTHY);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() ->
+            assertThat(condition(ns, "team", Conditions.READY).getMessage()).isNotNull());
+    List<String> writes =
+        List.copyOf(cluster.writes()).subList(mark, cluster.writes().size());
+    assertThat(writes)
+        .filteredOn(w ->
+            w.contains("/namespaces/" + ns + "/clusters/team-postgres") && !w.contains("/status"))
+        .as("one write of the Cluster after the deletion: the adoption")
+        .singleElement()
+        .satisfies(w -> assertThat(w).startsWith("PATCH"));
+  }
+
+  /** With deletionPolicy Delete the Cluster goes with the stack, as before. */
+  @Test
+  void deleteLetsTheClusterGoWithTheStack() {
+    String ns = "cnpg-delete";
+    create(
+        ns,
+        "team",
+        "host: team.example.org\ndeletionPolicy: Delete\ndatabase: {cloudNativePG: {}}\n");
+    awaitCluster(ns, "team");
+    cluster.client().resource(cluster.get(ns, "team")).delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.get(ns, "team")).isNull());
+    cluster.collectGarbage(ns);
+    assertThat(cluster
+            .client()
+            .resources(CloudNativePGCluster.class)
+            .inNamespace(ns)
+            .withName("team-postgres")
+            .get())
+        .isNull();
+  }
+
+  /**
+   * A Cluster of the stack's name that the operator did not keep for it is never adopted: one someone made with the
+   * operator's labels but no recorded UID, and one recorded for another LoomioDeployment that exists.
+   */
+  @Test
+  void aClusterTheOperatorDidNotKeepIsNeverAdopted() {
+    String ns = "cnpg-squat";
+    cluster.namespace(ns);
+    CloudNativePGCluster planted = new CloudNativePGCluster();
+    planted.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName("team-postgres")
+        .withNamespace(ns)
+        .withLabels(org.loomio.operator.model.Labels.of(
+            "team", org.loomio.operator.model.Component.POSTGRES))
+        .build());
+    planted.setSpec(new LinkedHashMap<>(Map.of("instances", 1)));
+    planted = cluster.client().resource(planted).create();
+    create(ns, "team", "host: team.example.org\ndatabase: {cloudNativePG: {}}\n");
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition degraded = condition(ns, "team", Conditions.DEGRADED);
+      assertThat(degraded).isNotNull();
+      assertThat(degraded.getReason()).isEqualTo(DegradedReason.NAME_CONFLICT.value());
+      assertThat(degraded.getMessage())
+          .contains("Cluster team-postgres")
+          .contains(Ownership.OWNER_UID);
+    });
+    // recorded for a LoomioDeployment that exists (another name: the UID is all that counts)
+    create(ns, "other", "host: other.example.org\n");
+    String otherUid = cluster.get(ns, "other").getMetadata().getUid();
+    MockCluster.retryOnConflict(() -> MockCluster.edit(
+        cluster
+            .client()
+            .resources(CloudNativePGCluster.class)
+            .inNamespace(ns)
+            .withName("team-postgres"),
+        c -> {
+          c.getMetadata()
+              .setAnnotations(new LinkedHashMap<>(Map.of(Ownership.OWNER_UID, otherUid)));
+          return c;
+        }));
+    patch(ns, "team", "{\"metadata\":{\"annotations\":{\"test/poke\":\"1\"}}}");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(condition(ns, "team", Conditions.DEGRADED).getMessage())
+                .contains("Cluster team-postgres")
+                .contains("another LoomioDeployment that still exists"));
+    CloudNativePGCluster after = cluster
+        .client()
+        .resources(CloudNativePGCluster.class)
+        .inNamespace(ns)
+        .withName("team-postgres")
+        .get();
+    assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(after.getSpec()).isEqualTo(Map.of("instances", 1));
+    assertThat(replicas(ns)).doesNotContainKey("team-web");
   }
 
   private static void create(String ns, String name, String spec) {

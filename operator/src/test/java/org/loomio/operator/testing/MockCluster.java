@@ -414,6 +414,11 @@ public final class MockCluster implements AutoCloseable {
         .inNamespace(namespace)
         .list()
         .getItems());
+    all.addAll(client
+        .resources(org.loomio.operator.thirdparty.CloudNativePGCluster.class)
+        .inNamespace(namespace)
+        .list()
+        .getItems());
     for (HasMetadata o : all) {
       var refs = o.getMetadata().getOwnerReferences();
       if (refs != null

@@ -250,8 +250,9 @@ public class LoomioDeploymentSpec {
   @Default("Retain")
   @JsonPropertyDescription(
       "What happens to the data when this resource is deleted: Retain (default) keeps the"
-          + " database and uploads PersistentVolumeClaims and the generated credentials, so a new LoomioDeployment"
-          + " of the same name re-attaches them; Delete removes them too.")
+          + " database and uploads PersistentVolumeClaims and the generated credentials (and a CloudNativePG"
+          + " database's Cluster, orphaned), so a new LoomioDeployment of the same name re-attaches them; Delete"
+          + " removes them too.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
 
   public String getHost() {

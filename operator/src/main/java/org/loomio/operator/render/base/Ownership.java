@@ -21,6 +21,12 @@ import org.loomio.operator.model.Labels;
  *       re-stamped) when it names a resource that no longer exists, which is how a re-created LoomioDeployment
  *       finds its retained data; an object made before the operator recorded UIDs (no annotation) is adopted
  *       the same way. One recorded for another live LoomioDeployment is never taken.
+ *   <li>Orphaned objects (the CloudNativePG Cluster of a stack deleted with deletionPolicy Retain, {@link #orphaned}):
+ *       owned while the stack lives; its deletion drops the owner reference and records the UID in
+ *       {@value #OWNER_UID}, so the garbage collector keeps it. A re-created resource of the same name adopts it
+ *       (gives it back an owner reference) by the retained objects' rule, with no exception for a missing
+ *       annotation: an object without an owner reference and without the recorded UID was never orphaned by the
+ *       operator.
  * </ul>
  *
  * Pure: the caller supplies the object as read and which UIDs are live.
@@ -103,6 +109,35 @@ public final class Ownership {
           actual, "it was made for another LoomioDeployment that still exists (" + OWNER_UID + ")");
     }
     return new Verdict(State.ADOPT, null);
+  }
+
+  /**
+   * An object that carries an owner reference to the stack's resource while it lives, and was orphaned (the owner
+   * reference dropped, the UID recorded in {@value #OWNER_UID}) when an earlier resource of this name was deleted
+   * with deletionPolicy Retain: OURS when owned by this resource, ADOPT when orphaned by a resource that no longer
+   * exists (or by this one), FOREIGN otherwise: another owner reference of any kind, no recorded UID, or one
+   * recorded for another live resource.
+   */
+  public static Verdict orphaned(
+      HasMetadata actual, String instance, String uid, Predicate<String> live) {
+    Verdict owned = owned(actual, instance, uid);
+    if (owned.state() != State.FOREIGN || labels(actual, instance) != null) {
+      return owned;
+    }
+    if (actual.getMetadata().getOwnerReferences() != null
+        && !actual.getMetadata().getOwnerReferences().isEmpty()) {
+      return owned; // owned by something else: never orphaned by the operator
+    }
+    Map<String, String> annotations = actual.getMetadata().getAnnotations();
+    String recorded = annotations == null ? null : annotations.get(OWNER_UID);
+    if (recorded == null || recorded.isEmpty()) {
+      return foreign(
+          actual,
+          "it has no owner reference to this LoomioDeployment and no " + OWNER_UID
+              + " of the LoomioDeployment it was kept for");
+    }
+    Verdict retained = retained(actual, instance, uid, live);
+    return retained.state() == State.OURS ? new Verdict(State.ADOPT, null) : retained;
   }
 
   /** Whether an object is the stack's to write or delete now (OURS), as opposed to absent, adoptable or foreign. */

@@ -97,4 +97,38 @@ class OwnershipTest {
         .hasMessageStartingWith("Service team-web exists");
     assertThat(Ownership.require(Ownership.owned(null, "team", UID)).usable()).isTrue();
   }
+
+  /** The CloudNativePG Cluster a deletion with Retain kept: adopted only by its proof, never without it. */
+  @Test
+  void anOrphanedObjectIsAdoptedOnlyWithTheRecordedUidOfAResourceThatIsGone() {
+    Map<String, String> ours = Labels.of("team", Component.POSTGRES);
+    java.util.function.Predicate<String> live = "uid-other"::equals;
+    assertThat(Ownership.orphaned(null, "team", UID, live).state())
+        .isEqualTo(Ownership.State.ABSENT);
+    assertThat(Ownership.orphaned(service(ours, UID), "team", UID, live).state())
+        .as("owned")
+        .isEqualTo(Ownership.State.OURS);
+    assertThat(Ownership.orphaned(claim(ours, "uid-gone"), "team", UID, live).state())
+        .as("kept by an earlier resource of this name")
+        .isEqualTo(Ownership.State.ADOPT);
+    assertThat(Ownership.orphaned(claim(ours, UID), "team", UID, live).state())
+        .isEqualTo(Ownership.State.ADOPT);
+    assertThat(Ownership.orphaned(claim(ours, null), "team", UID, live).why())
+        .as("no recorded UID: never orphaned by the operator (unlike a claim from before UIDs)")
+        .contains("no owner reference to this LoomioDeployment and no " + Ownership.OWNER_UID);
+    assertThat(Ownership.orphaned(claim(ours, "uid-other"), "team", UID, live).why())
+        .contains("another LoomioDeployment that still exists");
+    assertThat(
+            Ownership.orphaned(claim(Map.of(), "uid-gone"), "team", UID, live).state())
+        .isEqualTo(Ownership.State.FOREIGN);
+    assertThat(Ownership.orphaned(
+                claim(Labels.of("other", Component.POSTGRES), "uid-gone"), "team", UID, live)
+            .state())
+        .isEqualTo(Ownership.State.FOREIGN);
+    HasMetadata ownedElsewhere = service(ours, "uid-gone");
+    ownedElsewhere.getMetadata().setAnnotations(Map.of(Ownership.OWNER_UID, "uid-gone"));
+    assertThat(Ownership.orphaned(ownedElsewhere, "team", UID, live).state())
+        .as("another owner reference: not an orphan")
+        .isEqualTo(Ownership.State.FOREIGN);
+  }
 }
