@@ -678,7 +678,7 @@ public class LoomioDeploymentReconciler
           .filter(w -> previous == null || previous.getUpgrade() == null)
           .ifPresent(w -> events.warning(resource, w.reason(), w.message()));
       if (upgrade.backupToCreate().isPresent()) {
-        createPreUpgradeBackup(client, resource, upgrade.backupToCreate().get(), events);
+        createPreUpgradeBackup(client, resource, spec, upgrade.backupToCreate().get(), events);
       }
       return Optional.empty();
     }
@@ -956,8 +956,16 @@ public class LoomioDeploymentReconciler
    * The pre-upgrade backup: a LoomioBackup owned by this LoomioDeployment (its backup data outlives both),
    * which the LoomioBackup controller runs like any on-demand backup.
    */
-  private static void createPreUpgradeBackup(
-      KubernetesClient client, LoomioDeployment resource, String name, EventRecorder events) {
+  /**
+   * The backup an upgrade waits for, owned by the stack; its event names the version being migrated to: the
+   * spec's tag, or the operator's configured default when the spec gives none.
+   */
+  static void createPreUpgradeBackup(
+      KubernetesClient client,
+      LoomioDeployment resource,
+      ResolvedSpec spec,
+      String name,
+      EventRecorder events) {
     LoomioBackup backup = new LoomioBackup();
     backup.setMetadata(new ObjectMetaBuilder()
         .withName(name)
@@ -986,7 +994,7 @@ public class LoomioDeploymentReconciler
           resource,
           "PreUpgradeBackup",
           "taking backup " + name + " before migrating to "
-              + ResolvedSpec.of(resource, ImageDefaults.BUILT_IN).loomioTag()
+              + spec.loomioTag()
               + "; the migration waits for it");
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
