@@ -89,6 +89,15 @@ public final class CloudNativePGDatabase {
    */
   static Optional<CloudNativePGCluster> ownCluster(
       Context<LoomioDeployment> context, ResolvedSpec spec) {
+    return ownCluster(context, spec, spec.cloudNativePG().isPresent());
+  }
+
+  /**
+   * As {@link #ownCluster(Context, ResolvedSpec)}, reading from the API server when the informer does not hold
+   * the Cluster and {@code readIfMissing}.
+   */
+  static Optional<CloudNativePGCluster> ownCluster(
+      Context<LoomioDeployment> context, ResolvedSpec spec, boolean readIfMissing) {
     String name = Names.cnpgCluster(spec.name());
     Optional<CloudNativePGCluster> cached;
     try {
@@ -98,7 +107,7 @@ public final class CloudNativePGDatabase {
     } catch (IllegalArgumentException | IllegalStateException e) {
       cached = Optional.empty(); // no informer (yet): not served, or the first reconcile
     }
-    if (cached.isEmpty() && spec.cloudNativePG().isPresent()) {
+    if (cached.isEmpty() && readIfMissing) {
       cached = read(context.getClient(), spec.namespace(), name);
     }
     return cached.filter(c -> Ownership.ours(Ownership.owned(c, spec.name(), spec.uid())));
@@ -327,8 +336,18 @@ public final class CloudNativePGDatabase {
         || context.getSecondaryResources(PersistentVolumeClaim.class).stream()
             .anyMatch(c -> Names.postgresData(name).equals(c.getMetadata().getName())
                 && Ownership.ours(Ownership.retained(c, name, spec.uid(), live)));
-    Optional<CloudNativePGCluster> cluster = ownCluster(context, spec);
     boolean migrated = resource.getStatus() != null && resource.getStatus().getMigrated() != null;
+    // A stack that ran without an embedded database may have run on its Cluster, whatever the spec
+    // asks for now:
+    // read the Cluster from the API server when the informer does not hold it (after a restart the
+    // informer is
+    // registered late), so a spec changed while the operator was down cannot switch a running
+    // CloudNativePG stack
+    // to another mode (the workflow would then delete the Cluster, and CloudNativePG its claims). A
+    // stack on an
+    // external server pays one read per reconcile for this; embedded and new stacks none.
+    Optional<CloudNativePGCluster> cluster = ownCluster(
+        context, spec, spec.cloudNativePG().isPresent() || (migrated && !embeddedExists));
     return modeChange(spec, embeddedExists, cluster, migrated);
   }
 
