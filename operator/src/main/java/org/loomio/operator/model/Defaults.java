@@ -22,6 +22,11 @@ public final class Defaults {
 
   public static final String LOOMIO_TAG = "3.5";
   public static final String POSTGRES_REPOSITORY = "postgres";
+
+  /** CloudNativePG's operand image: PostgreSQL built for Kubernetes (spec.database.cloudNativePG). */
+  public static final String CLOUDNATIVE_PG_POSTGRES_REPOSITORY =
+      "ghcr.io/cloudnative-pg/postgresql";
+
   public static final String REDIS_REPOSITORY = "redis";
   /** The Redis release the official Loomio compose file runs. */
   public static final String REDIS_TAG = "8.4";

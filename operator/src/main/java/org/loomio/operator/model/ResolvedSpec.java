@@ -48,7 +48,6 @@ import org.loomio.operator.api.v1alpha1.StorageSpec;
 import org.loomio.operator.api.v1alpha1.UploadsVolumeSpec;
 import org.loomio.operator.api.v1alpha1.WebSpec;
 import org.loomio.operator.api.v1alpha1.WorkerSpec;
-import org.loomio.operator.render.workload.RoleSetupJob;
 
 /**
  * The spec with every default applied and every absent object filled in: the only view of a
@@ -444,9 +443,7 @@ public final class ResolvedSpec {
     String image = embeddedImage(
         c.getImage(),
         new ImageDefaults.Ref(
-            org.loomio.operator.validation.TenantPolicy.CLOUDNATIVE_PG_POSTGRESQL,
-            Integer.toString(version),
-            null));
+            Defaults.CLOUDNATIVE_PG_POSTGRES_REPOSITORY, Integer.toString(version), null));
     ContinuousBackupSpec b = c.getBackup();
     String path = b == null
         ? null
@@ -471,12 +468,12 @@ public final class ResolvedSpec {
   /**
    * The embedded PostgreSQL's bootstrap superuser ({@code POSTGRES_USER}): the maintenance role, used only by the
    * operator's own Jobs (role setup, rotation) with the password of {@code <name>-postgres-superuser}. PostgreSQL
-   * 16+ refuses to take superuser from the bootstrap role, so the app never uses it ({@link RoleSetupJob}).
+   * 16+ refuses to take superuser from the bootstrap role, so the app never uses it ({@link org.loomio.operator.render.workload.RoleSetupJob}).
    */
   public static final String EMBEDDED_USER = "loomio";
   /**
    * The role the app, the migration, the upgrade gate, backups and restores sign in as: it owns the Loomio
-   * database and everything in it, and is not a superuser ({@link RoleSetupJob}). Its password is
+   * database and everything in it, and is not a superuser ({@link org.loomio.operator.render.workload.RoleSetupJob}). Its password is
    * {@code POSTGRES_PASSWORD} of the credentials Secret.
    */
   public static final String EMBEDDED_APP_USER = "loomio_app";
@@ -631,10 +628,7 @@ public final class ResolvedSpec {
     BackupDrillSpec d = or(spec.getDrill(), new BackupDrillSpec());
     SecretKeyRef key = b.mode() == BackupEncryptionSpec.Mode.Passphrase
         ? b.passphrase()
-        : b.generatedKey()
-            ? new SecretKeyRef(
-                Names.backupKey(name), org.loomio.operator.secrets.GeneratedBackupKey.PRIVATE_KEY)
-            : null;
+        : b.generatedKey() ? new SecretKeyRef(Names.backupKey(name), KeySecrets.PRIVATE_KEY) : null;
     return new Drill(
         b.enabled() && b.hasDestination() && or(d.getEnabled(), true), drillScheduleText(), key);
   }

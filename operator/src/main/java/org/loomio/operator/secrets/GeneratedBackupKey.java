@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import org.loomio.operator.backup.OpenPgp;
 import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.model.Component;
+import org.loomio.operator.model.KeySecrets;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.base.ObjectMetas;
@@ -25,8 +26,8 @@ import org.loomio.operator.render.base.Ownership;
  */
 public final class GeneratedBackupKey {
 
-  public static final String PRIVATE_KEY = "private.asc";
-  public static final String PUBLIC_KEY = "public.asc";
+  public static final String PRIVATE_KEY = KeySecrets.PRIVATE_KEY;
+  public static final String PUBLIC_KEY = KeySecrets.PUBLIC_KEY;
   public static final String FINGERPRINT = "fingerprint";
 
   /** The public key to render with, and whether it was generated now. */

@@ -55,7 +55,8 @@ public record TenantPolicy(
     List<String> allowedPodAnnotations) {
 
   /** CloudNativePG's operand image: PostgreSQL built for Kubernetes, a common choice of mirror. */
-  public static final String CLOUDNATIVE_PG_POSTGRESQL = "ghcr.io/cloudnative-pg/postgresql";
+  public static final String CLOUDNATIVE_PG_POSTGRESQL =
+      Defaults.CLOUDNATIVE_PG_POSTGRES_REPOSITORY;
 
   /** Loomio's, PostgreSQL's and Redis' official repositories, the operator's own, CloudNativePG's PostgreSQL. */
   public static final List<String> BUILT_IN_IMAGE_REPOSITORIES = List.of(

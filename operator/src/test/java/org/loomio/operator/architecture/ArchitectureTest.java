@@ -6,10 +6,17 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +107,46 @@ class ArchitectureTest {
   }
 
   /** The same rules catch a cycle and a layer broken, on fixture packages made for it. */
+  /**
+   * What the compiled classes cannot show: javac copies a constant into the class that reads it, so an import
+   * used only for a constant (or a fully-qualified constant) leaves no trace in the bytecode. The sources are read
+   * too: no file names a class of a higher layer.
+   */
+  @Test
+  void noSourceNamesAClassOfAHigherLayer() throws IOException {
+    Pattern reference =
+        Pattern.compile("\\b" + Pattern.quote(ROOT) + "\\.((?:[a-z0-9]+\\.)*)[A-Z]");
+    List<String> upward = new ArrayList<>();
+    Path sources = Path.of("src/main/java");
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String from = relative(sources.relativize(file.getParent()).toString().replace('/', '.'));
+        Matcher m = reference.matcher(code(Files.readString(file)));
+        while (m.find()) {
+          String to = relative(ROOT + "." + m.group(1).replaceAll("\\.$", ""));
+          if (layer(to) > layer(from)) {
+            upward.add(file.getFileName() + ": " + from + " -> " + to);
+          }
+        }
+      }
+    }
+    assertThat(upward).as("names of a higher layer in the sources").isEmpty();
+  }
+
+  /** The source without its comments (a Javadoc link to a higher layer is documentation, not a dependency). */
+  private static String code(String source) {
+    return source.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)^\\s*//.*$", "");
+  }
+
+  private static int layer(String pkg) {
+    for (int i = 0; i < LAYERS.size(); i++) {
+      if (LAYERS.get(i).contains(pkg)) {
+        return i;
+      }
+    }
+    throw new AssertionError("a package without a layer: " + pkg);
+  }
+
   @Test
   void theRulesCatchAnInjectedCycleAndAnUpwardImport() {
     String fixture = ArchitectureTest.class.getPackageName() + ".fixture";

@@ -20,6 +20,7 @@ import org.loomio.operator.backup.DrillAgent;
 import org.loomio.operator.model.Component;
 import org.loomio.operator.model.Credentials;
 import org.loomio.operator.model.Defaults;
+import org.loomio.operator.model.KeySecrets;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.render.base.LoomioSettings;
@@ -296,9 +297,7 @@ public final class BackupPodTemplate {
     // this stack's
     pod.volume(secretItem(
         "signing",
-        new SecretKeyRef(
-            Names.backupSigningKey(ctx.name()),
-            org.loomio.operator.secrets.GeneratedSigningKey.PRIVATE_KEY),
+        new SecretKeyRef(Names.backupSigningKey(ctx.name()), KeySecrets.PRIVATE_KEY),
         "signing.asc"));
     mounts.add(mount("signing", SIGNING_DIR, true));
     args.addAll(List.of("--signing-key", SIGNING_DIR + "/signing.asc"));
@@ -422,9 +421,7 @@ public final class BackupPodTemplate {
     mounts.add(mount("decryption", KEYS_DIR, true));
     pod.volume(secretItem(
         "verification",
-        new SecretKeyRef(
-            Names.backupSigningKey(ctx.name()),
-            org.loomio.operator.secrets.GeneratedSigningKey.PUBLIC_KEY),
+        new SecretKeyRef(Names.backupSigningKey(ctx.name()), KeySecrets.PUBLIC_KEY),
         "verification.asc"));
     mounts.add(mount("verification", SIGNING_DIR, true));
     args.addAll(List.of("--verification-key", SIGNING_DIR + "/verification.asc"));

@@ -7,19 +7,18 @@ import java.util.Map;
 import org.loomio.operator.api.v1alpha1.S3StorageSpec;
 import org.loomio.operator.api.v1alpha1.SmtpSpec;
 import org.loomio.operator.model.ResolvedSpec;
-import org.loomio.operator.render.workload.RailsContainer;
 import org.loomio.operator.upgrade.LoomioReleases;
 
 /**
  * The non-secret environment of Loomio's web and worker pods and the migration Job, as stored in the
  * {@code <name>-config} ConfigMap. Nothing secret is ever here: passwords reach the pods as
- * secretKeyRef variables ({@link RailsContainer}), and DATABASE_URL carries no password (PGPASSWORD does).
+ * secretKeyRef variables ({@link org.loomio.operator.render.workload.RailsContainer}), and DATABASE_URL carries no password (PGPASSWORD does).
  *
  * <p>Loomio reads most flags by presence: a variable meaning "false" is left out, never set to 0.
  */
 public final class LoomioSettings {
 
-  /** Where a database CA certificate is mounted (see {@link RailsContainer}). */
+  /** Where a database CA certificate is mounted (see {@link org.loomio.operator.render.workload.RailsContainer}). */
   public static final String DATABASE_CA_DIR = "/etc/loomio/database-ca";
 
   public static final String S3_CA_DIR = "/etc/loomio/s3-ca";

@@ -18,7 +18,6 @@ import org.loomio.operator.model.LoomioImage;
 import org.loomio.operator.model.Names;
 import org.loomio.operator.model.ResolvedSpec;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.workload.RoleSetupJob;
 
 /**
  * Everything one render of one stack reads: the resolved spec, the cluster's capabilities, the
@@ -211,7 +210,7 @@ public final class RenderContext {
   }
 
   /**
-   * The migration Job is not rendered yet: the embedded database's role setup ({@link RoleSetupJob}) has not
+   * The migration Job is not rendered yet: the embedded database's role setup ({@link org.loomio.operator.render.workload.RoleSetupJob}) has not
    * succeeded and the migration Job does not exist (the operator decides; an offline render never holds it).
    */
   public boolean migrationHeld() {

@@ -1,10 +1,9 @@
 package org.loomio.operator.render.base;
 
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.workload.RotationJob;
 
 /**
- * A rotation of the database password under way: what {@link RotationJob} renders, carried by the
+ * A rotation of the database password under way: what {@link org.loomio.operator.render.workload.RotationJob} renders, carried by the
  * {@link RenderContext} (a type of its own so the context does not depend on the Job).
  *
  * @param token the spec.secrets.rotate token

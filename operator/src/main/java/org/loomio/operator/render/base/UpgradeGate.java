@@ -2,10 +2,9 @@ package org.loomio.operator.render.base;
 
 import org.loomio.operator.model.LoomioImage;
 import org.loomio.operator.model.SecretDigests;
-import org.loomio.operator.render.workload.UpgradeGateJob;
 
 /**
- * A gate due before an upgrade: what {@link UpgradeGateJob} renders, carried by the {@link RenderContext}
+ * A gate due before an upgrade: what {@link org.loomio.operator.render.workload.UpgradeGateJob} renders, carried by the {@link RenderContext}
  * (a type of its own so the context does not depend on the Job, which goes through the pod hardening).
  *
  * @param version the gated version crossed (for example 3.3.0)
