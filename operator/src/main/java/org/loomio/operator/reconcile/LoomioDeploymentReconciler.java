@@ -199,6 +199,11 @@ public class LoomioDeploymentReconciler
   private static final Logger LOG = LoggerFactory.getLogger(LoomioDeploymentReconciler.class);
   /** A referenced Secret is not watched: look again after this long. */
   static final Duration RECHECK_MISSING_SECRET = Duration.ofSeconds(30);
+  /**
+   * An object in the way of the stack may be of a kind no informer of the stack watches yet (a CloudNativePG
+   * Cluster's informer is registered by the workflow, which a conflict stops): look again after this long.
+   */
+  static final Duration RECHECK_NAME_CONFLICT = Duration.ofSeconds(30);
   /** After adopting a kept CloudNativePG Cluster, should the informer's event of it not come. */
   static final Duration ADOPTED_RECHECK = Duration.ofSeconds(5);
 
@@ -358,7 +363,13 @@ public class LoomioDeploymentReconciler
     LoomioDeployment resource = spec.resource();
     LOG.warn(
         "{}/{}: name conflict, nothing applied: {}", namespace(resource), name(resource), message);
-    return blocked(spec, context, DegradedReason.NAME_CONFLICT.value(), message, events, null);
+    return blocked(
+        spec,
+        context,
+        DegradedReason.NAME_CONFLICT.value(),
+        message,
+        events,
+        RECHECK_NAME_CONFLICT);
   }
 
   /** Whether a UID is that of a LoomioDeployment that exists now (the informer's cache). */
