@@ -75,7 +75,8 @@ final class EmergencyIsolation {
 
   /**
    * Ensures the deny-all policy, then deletes the stack's other policies (deny first: never a moment with
-   * neither); false, with nothing deleted, when a deny-all of the stack's name is not the stack's own.
+   * neither); false, with nothing deleted, when a policy of the deny-all's name exists that is not among the
+   * stack's own labelled ones.
    */
   private static boolean isolateNetwork(Stack stack) {
     NetworkPolicy deny = NetworkPolicies.denyAll(stack.ns(), stack.name());
@@ -103,7 +104,7 @@ final class EmergencyIsolation {
     return true;
   }
 
-  /** Creates the stack's deny-all; false when one of its name exists that is not the stack's own. */
+  /** Creates the stack's deny-all; false (reported) when a policy of its name exists already. */
   private static boolean createDenyAll(Stack stack, NetworkPolicy deny) {
     KubernetesClient client = stack.client();
     NetworkPolicy existing = client
