@@ -264,20 +264,7 @@ public final class BackupObserver {
       UnaryOperator<String> redact) {
     BackupStatus previous =
         resource.getStatus() == null ? null : resource.getStatus().getBackup();
-    BackupStatus status = copy(previous);
-    status.setLastDrill(
-        DrillObserver.merge(status.getLastDrill(), DrillObserver.runs(pods, redact)));
-    for (Run run : runs(pods)) {
-      if (run.complete()) {
-        if (newer(run.finished(), status.getLastSuccessfulTime())) {
-          status.setLastSuccessfulTime(run.finished().toString());
-          status.setLastSuccessfulBackup(run.backup());
-        }
-      } else if (newer(run.finished(), status.getLastFailureTime())) {
-        status.setLastFailureTime(run.finished().toString());
-        status.setLastFailureMessage(Conditions.truncate(redact.apply(run.error())));
-      }
-    }
+    BackupStatus status = merged(previous, pods, redact);
     boolean failureIsNewest = status.getLastFailureTime() != null
         && newer(Instant.parse(status.getLastFailureTime()), status.getLastSuccessfulTime());
     if (!failureIsNewest) {
@@ -310,6 +297,37 @@ public final class BackupObserver {
           "the newest backup run failed at " + status.getLastFailureTime() + ": "
               + status.getLastFailureMessage());
     }
+    return bySchedule(resource, spec, now, status, shown);
+  }
+
+  /** The previous backup status with the pods' drills and backup runs merged in (newest wins). */
+  private static BackupStatus merged(
+      BackupStatus previous, Collection<Pod> pods, UnaryOperator<String> redact) {
+    BackupStatus status = copy(previous);
+    status.setLastDrill(
+        DrillObserver.merge(status.getLastDrill(), DrillObserver.runs(pods, redact)));
+    for (Run run : runs(pods)) {
+      if (run.complete()) {
+        if (newer(run.finished(), status.getLastSuccessfulTime())) {
+          status.setLastSuccessfulTime(run.finished().toString());
+          status.setLastSuccessfulBackup(run.backup());
+        }
+      } else if (newer(run.finished(), status.getLastFailureTime())) {
+        status.setLastFailureTime(run.finished().toString());
+        status.setLastFailureMessage(Conditions.truncate(redact.apply(run.error())));
+      }
+    }
+    return status;
+  }
+
+  /** Scheduled backups that did not fail last: succeeded in time, overdue, or none yet. */
+  private static BackupState bySchedule(
+      LoomioDeployment resource,
+      ResolvedSpec spec,
+      Instant now,
+      BackupStatus status,
+      BackupStatus shown) {
+    ResolvedSpec.Backup b = spec.backup();
     // the schedule's longest gap (a fixed year, computed once per schedule; DST shifts are within
     // the margin)
     Duration allowed = spec.backupSchedule().longestInterval().multipliedBy(2);

@@ -152,33 +152,50 @@ public final class CloudNativePGDatabase {
       return State.NONE;
     }
     int wanted = c.get().instances();
-    List<String> assumptions =
-        spec.networkPoliciesEnabled() && settings.apiServer().isEmpty()
-            ? List.of(NetworkPolicies.API_SERVER_UNKNOWN)
-            : List.of();
+    List<String> assumptions = networkAssumptions(spec, settings);
     if (!cluster.serves(ClusterCapabilities.CNPG_CLUSTER)) {
-      return new State(
+      return waiting(
           DatabaseReadiness.NO_SECRETS,
           Map.of(),
-          Optional.empty(),
           new ComponentStatus(0, wanted),
-          false,
           "no database: the cluster does not serve postgresql.cnpg.io/v1 (CloudNativePG is not installed; see"
               + " APIAvailable and docs/database.md); nothing of Loomio starts without it",
           assumptions);
     }
     String clusterName = Names.cnpgCluster(spec.name());
     if (own.isEmpty()) {
-      return new State(
+      return waiting(
           DatabaseReadiness.NO_SECRETS,
           Map.of(),
-          Optional.empty(),
           new ComponentStatus(0, wanted),
-          false,
           "waiting for the database: creating the CloudNativePG Cluster " + clusterName,
           assumptions);
     }
     CloudNativePGCluster ours = own.get();
+    ClusterSecrets secrets = readSecrets(spec, ours, read);
+    if (secrets.foreign() != null) {
+      return foreignSecret(secrets.foreign(), ours, clusterName, wanted, assumptions);
+    }
+    return fromClusterStatus(ours, clusterName, wanted, secrets, assumptions);
+  }
+
+  /** What the NetworkPolicies cannot know: the API server's addresses, when not configured. */
+  private static List<String> networkAssumptions(
+      ResolvedSpec spec, CloudNativePGSettings settings) {
+    return spec.networkPoliciesEnabled() && settings.apiServer().isEmpty()
+        ? List.of(NetworkPolicies.API_SERVER_UNKNOWN)
+        : List.of();
+  }
+
+  /**
+   * The Cluster's Secrets, read in order (app, then CA): proven, missing, not (yet) recorded, or the first that is
+   * not the Cluster's (after which nothing more is read).
+   */
+  private record ClusterSecrets(
+      Map<String, Secret> proven, List<String> missing, List<String> unconfirmed, Secret foreign) {}
+
+  private static ClusterSecrets readSecrets(
+      ResolvedSpec spec, CloudNativePGCluster ours, Function<String, Secret> read) {
     Map<String, Secret> proven = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     List<String> unconfirmed = new ArrayList<>();
@@ -189,19 +206,7 @@ public final class CloudNativePGDatabase {
         continue;
       }
       if (!ownedBy(secret, ours)) {
-        return new State(
-            DatabaseReadiness.NO_SECRETS,
-            Map.of(),
-            Optional.of(Ownership.describe(secret)
-                + " exists and is not this stack's database's: it has no owner reference to the CloudNativePG Cluster "
-                + clusterName + " (UID " + ours.getMetadata().getUid()
-                + ") that this stack owns, so it is never read or"
-                + " mounted. Delete it if it is stale (CloudNativePG then creates its own), or give the LoomioDeployment"
-                + " another name"),
-            new ComponentStatus(0, wanted),
-            false,
-            null,
-            assumptions);
+        return new ClusterSecrets(proven, missing, unconfirmed, secret);
       }
       if (!recordedBy(secret, ours)) {
         unconfirmed.add(name);
@@ -209,50 +214,63 @@ public final class CloudNativePGDatabase {
       }
       proven.put(name, secret);
     }
+    return new ClusterSecrets(proven, missing, unconfirmed, null);
+  }
+
+  private static State foreignSecret(
+      Secret secret,
+      CloudNativePGCluster ours,
+      String clusterName,
+      int wanted,
+      List<String> assumptions) {
+    return new State(
+        DatabaseReadiness.NO_SECRETS,
+        Map.of(),
+        Optional.of(Ownership.describe(secret)
+            + " exists and is not this stack's database's: it has no owner reference to the CloudNativePG Cluster "
+            + clusterName + " (UID " + ours.getMetadata().getUid()
+            + ") that this stack owns, so it is never read or"
+            + " mounted. Delete it if it is stale (CloudNativePG then creates its own), or give the LoomioDeployment"
+            + " another name"),
+        new ComponentStatus(0, wanted),
+        false,
+        null,
+        assumptions);
+  }
+
+  /** The state once the Cluster exists and no Secret of its names is foreign: by its Secrets and its status. */
+  private static State fromClusterStatus(
+      CloudNativePGCluster ours,
+      String clusterName,
+      int wanted,
+      ClusterSecrets secrets,
+      List<String> assumptions) {
     Map<String, Object> status = ours.getStatus() == null ? Map.of() : ours.getStatus();
     int ready = number(status.get("readyInstances"));
     String phase = status.get("phase") instanceof String p ? p : null;
     String primary = status.get("currentPrimary") instanceof String p && !p.isEmpty() ? p : null;
     ComponentStatus component = new ComponentStatus(ready, wanted);
-    if (!missing.isEmpty()) {
-      return new State(
+    if (!secrets.missing().isEmpty()) {
+      return waiting(
           DatabaseReadiness.NO_SECRETS,
           Map.of(),
-          Optional.empty(),
           component,
-          false,
-          "waiting for the database: CloudNativePG has not created Secret"
-              + (missing.size() == 1 ? " " : "s ")
-              + String.join(" and ", missing) + " for Cluster " + clusterName + " yet"
-              + phase(phase)
-              + "; web, worker and the migration start once "
-              + (missing.size() == 1 ? "it exists" : "they exist"),
+          missingMessage(secrets.missing(), clusterName, phase),
           assumptions);
     }
-    if (!unconfirmed.isEmpty()) {
-      return new State(
+    if (!secrets.unconfirmed().isEmpty()) {
+      return waiting(
           DatabaseReadiness.NO_SECRETS,
           Map.of(),
-          Optional.empty(),
           component,
-          false,
-          "waiting for the database: Secret" + (unconfirmed.size() == 1 ? " " : "s ")
-              + String.join(" and ", unconfirmed)
-              + " of Cluster " + clusterName + " " + (unconfirmed.size() == 1 ? "is" : "are")
-              + " not (yet) the version"
-              + " CloudNativePG recorded in the Cluster's status.secretsResourceVersion"
-              + phase(phase) + "; only what"
-              + " CloudNativePG itself made and recorded is read (if this lasts, the Secret was replaced by someone else:"
-              + " delete it and CloudNativePG makes its own)",
+          unconfirmedMessage(secrets.unconfirmed(), clusterName, phase),
           assumptions);
     }
     if (primary == null || ready < 1) {
-      return new State(
+      return waiting(
           DatabaseReadiness.NO_PRIMARY,
-          proven,
-          Optional.empty(),
+          secrets.proven(),
           component,
-          false,
           "waiting for the database: CloudNativePG Cluster " + clusterName
               + " has no ready primary yet (" + ready + "/" + wanted + " instances ready"
               + phase(phase) + "); the migration waits for it",
@@ -261,7 +279,7 @@ public final class CloudNativePGDatabase {
     boolean healthy = ready >= wanted && (phase == null || HEALTHY_PHASE.equals(phase));
     return new State(
         DatabaseReadiness.READY,
-        proven,
+        secrets.proven(),
         Optional.empty(),
         component,
         healthy,
@@ -273,6 +291,37 @@ public final class CloudNativePGDatabase {
                 + " (kubectl describe cluster.postgresql.cnpg.io "
                 + clusterName + ")",
         assumptions);
+  }
+
+  /** A state that is not healthy and refuses nothing. */
+  private static State waiting(
+      DatabaseReadiness readiness,
+      Map<String, Secret> secrets,
+      ComponentStatus component,
+      String message,
+      List<String> assumptions) {
+    return new State(readiness, secrets, Optional.empty(), component, false, message, assumptions);
+  }
+
+  private static String missingMessage(List<String> missing, String clusterName, String phase) {
+    return "waiting for the database: CloudNativePG has not created Secret"
+        + (missing.size() == 1 ? " " : "s ")
+        + String.join(" and ", missing) + " for Cluster " + clusterName + " yet"
+        + phase(phase)
+        + "; web, worker and the migration start once "
+        + (missing.size() == 1 ? "it exists" : "they exist");
+  }
+
+  private static String unconfirmedMessage(
+      List<String> unconfirmed, String clusterName, String phase) {
+    return "waiting for the database: Secret" + (unconfirmed.size() == 1 ? " " : "s ")
+        + String.join(" and ", unconfirmed)
+        + " of Cluster " + clusterName + " " + (unconfirmed.size() == 1 ? "is" : "are")
+        + " not (yet) the version"
+        + " CloudNativePG recorded in the Cluster's status.secretsResourceVersion"
+        + phase(phase) + "; only what"
+        + " CloudNativePG itself made and recorded is read (if this lasts, the Secret was replaced by someone else:"
+        + " delete it and CloudNativePG makes its own)";
   }
 
   private static String phase(String phase) {

@@ -38,119 +38,153 @@ final class EmergencyIsolation {
    * an object of a stack name that is not the stack's is reported and left alone.
    */
   static List<String> apply(KubernetesClient client, LoomioDeployment resource) {
-    String ns = resource.getMetadata().getNamespace();
-    String name = resource.getMetadata().getName();
-    String uid = resource.getMetadata().getUid();
-    List<String> done = new ArrayList<>();
-    NetworkPolicy deny = NetworkPolicies.denyAll(ns, name);
-    List<NetworkPolicy> policies = ours(
-        client
-            .network()
-            .v1()
-            .networkPolicies()
-            .inNamespace(ns)
-            .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-            .withLabel(Labels.INSTANCE, name)
-            .list()
-            .getItems(),
-        name,
-        uid,
-        done);
+    Stack stack = Stack.of(client, resource);
+    if (!isolateNetwork(stack)) {
+      return stack.done();
+    }
+    scaleToZero(stack);
+    deleteEdge(stack);
+    suspendBackups(client, resource, stack.done());
+    return stack.done();
+  }
+
+  /** The stack being isolated, from its name alone, and what was done to it so far. */
+  private record Stack(
+      KubernetesClient client,
+      LoomioDeployment resource,
+      String ns,
+      String name,
+      String uid,
+      List<String> done) {
+
+    static Stack of(KubernetesClient client, LoomioDeployment resource) {
+      return new Stack(
+          client,
+          resource,
+          resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(),
+          resource.getMetadata().getUid(),
+          new ArrayList<>());
+    }
+
+    /** The objects that are the stack's own; the others are reported and left alone. */
+    <T extends HasMetadata> List<T> ours(List<T> objects) {
+      return EmergencyIsolation.ours(objects, name, uid, done);
+    }
+  }
+
+  /**
+   * Ensures the deny-all policy, then deletes the stack's other policies (deny first: never a moment with
+   * neither); false, with nothing deleted, when a policy of the deny-all's name exists that is not among the
+   * stack's own labelled ones.
+   */
+  private static boolean isolateNetwork(Stack stack) {
+    NetworkPolicy deny = NetworkPolicies.denyAll(stack.ns(), stack.name());
+    List<NetworkPolicy> policies = stack.ours(stack
+        .client()
+        .network()
+        .v1()
+        .networkPolicies()
+        .inNamespace(stack.ns())
+        .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+        .withLabel(Labels.INSTANCE, stack.name())
+        .list()
+        .getItems());
     // deny first, then remove the allow policies: never a moment with neither
     if (policies.stream()
-        .noneMatch(p -> p.getMetadata().getName().equals(deny.getMetadata().getName()))) {
-      NetworkPolicy existing = client
-          .network()
-          .v1()
-          .networkPolicies()
-          .inNamespace(ns)
-          .withName(deny.getMetadata().getName())
-          .get();
-      if (existing != null) {
-        done.add("not isolated: " + Ownership.owned(existing, name, uid).why());
-        return done; // without the stack's own deny-all, removing its allow policies would open the
-        // stack wider
-      }
-      deny.getMetadata()
-          .setOwnerReferences(List.of(new OwnerReferenceBuilder()
-              .withApiVersion(resource.getApiVersion())
-              .withKind(resource.getKind())
-              .withName(name)
-              .withUid(uid)
-              .withController(true)
-              .withBlockOwnerDeletion(false)
-              .build()));
-      client.network().v1().networkPolicies().inNamespace(ns).resource(deny).create();
-      done.add("created NetworkPolicy " + deny.getMetadata().getName());
+            .noneMatch(p -> p.getMetadata().getName().equals(deny.getMetadata().getName()))
+        && !createDenyAll(stack, deny)) {
+      return false;
     }
     for (NetworkPolicy p : policies) {
       if (!p.getMetadata().getName().equals(deny.getMetadata().getName())) {
-        deleted(client, p, done);
+        deleted(stack.client(), p, stack.done());
       }
     }
+    return true;
+  }
+
+  /** Creates the stack's deny-all; false (reported) when a policy of its name exists already. */
+  private static boolean createDenyAll(Stack stack, NetworkPolicy deny) {
+    KubernetesClient client = stack.client();
+    NetworkPolicy existing = client
+        .network()
+        .v1()
+        .networkPolicies()
+        .inNamespace(stack.ns())
+        .withName(deny.getMetadata().getName())
+        .get();
+    if (existing != null) {
+      stack
+          .done()
+          .add("not isolated: "
+              + Ownership.owned(existing, stack.name(), stack.uid()).why());
+      return false; // without the stack's own deny-all, removing its allow policies would open the
+      // stack wider
+    }
+    deny.getMetadata()
+        .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+            .withApiVersion(stack.resource().getApiVersion())
+            .withKind(stack.resource().getKind())
+            .withName(stack.name())
+            .withUid(stack.uid())
+            .withController(true)
+            .withBlockOwnerDeletion(false)
+            .build()));
+    client
+        .network()
+        .v1()
+        .networkPolicies()
+        .inNamespace(stack.ns())
+        .resource(deny)
+        .create();
+    stack.done().add("created NetworkPolicy " + deny.getMetadata().getName());
+    return true;
+  }
+
+  /** Scales the stack's own web, worker and hocuspocus to zero. */
+  private static void scaleToZero(Stack stack) {
+    KubernetesClient client = stack.client();
+    String name = stack.name();
     for (Component c : List.of(Component.WEB, Component.WORKER, Component.HOCUSPOCUS)) {
       var d = client
           .apps()
           .deployments()
-          .inNamespace(ns)
+          .inNamespace(stack.ns())
           .withName(Names.of(name, c))
           .get();
       if (d == null) {
         continue;
       }
-      Ownership.Verdict verdict = Ownership.owned(d, name, uid);
+      Ownership.Verdict verdict = Ownership.owned(d, name, stack.uid());
       if (!Ownership.ours(verdict)) {
-        done.add("left alone: " + verdict.why());
+        stack.done().add("left alone: " + verdict.why());
       } else if (d.getSpec().getReplicas() == null || d.getSpec().getReplicas() != 0) {
         Preconditioned.patch(client, d, "{\"op\":\"add\",\"path\":\"/spec/replicas\",\"value\":0}");
-        done.add("scaled Deployment " + Names.of(name, c) + " to 0");
+        stack.done().add("scaled Deployment " + Names.of(name, c) + " to 0");
       }
     }
+  }
+
+  /** Deletes the stack's own edge: Ingresses, HTTPRoutes, Traefik Middlewares and the nginx headers ConfigMap. */
+  private static void deleteEdge(Stack stack) {
+    KubernetesClient client = stack.client();
+    List<String> done = stack.done();
     deleteAll(
         client,
-        ours(
-            client
-                .network()
-                .v1()
-                .ingresses()
-                .inNamespace(ns)
-                .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-                .withLabel(Labels.INSTANCE, name)
-                .list()
-                .getItems(),
-            name,
-            uid,
-            done),
+        stack.ours(client
+            .network()
+            .v1()
+            .ingresses()
+            .inNamespace(stack.ns())
+            .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+            .withLabel(Labels.INSTANCE, stack.name())
+            .list()
+            .getItems()),
         done);
     try {
-      deleteAll(
-          client,
-          ours(
-              client
-                  .resources(HTTPRoute.class)
-                  .inNamespace(ns)
-                  .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-                  .withLabel(Labels.INSTANCE, name)
-                  .list()
-                  .getItems(),
-              name,
-              uid,
-              done),
-          done);
-      deleteAll(
-          client,
-          ours(
-              client
-                  .resources(TraefikMiddleware.class)
-                  .inNamespace(ns)
-                  .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
-                  .withLabel(Labels.INSTANCE, name)
-                  .list()
-                  .getItems(),
-              name,
-              uid,
-              done),
-          done);
+      deleteAll(client, stack.ours(labelled(stack, HTTPRoute.class)), done);
+      deleteAll(client, stack.ours(labelled(stack, TraefikMiddleware.class)), done);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
         throw e; // an API the cluster does not serve holds nothing to delete
@@ -158,14 +192,24 @@ final class EmergencyIsolation {
     }
     var headers = client
         .configMaps()
-        .inNamespace(ns)
-        .withName(NginxHeadersConfigMap.name(name))
+        .inNamespace(stack.ns())
+        .withName(NginxHeadersConfigMap.name(stack.name()))
         .get();
     if (headers != null) {
-      deleteAll(client, ours(List.of(headers), name, uid, done), done);
+      deleteAll(client, stack.ours(List.of(headers)), done);
     }
-    suspendBackups(client, resource, done);
-    return done;
+  }
+
+  /** The objects of that type with the stack's operator labels (owned or not). */
+  private static <T extends HasMetadata> List<T> labelled(Stack stack, Class<T> type) {
+    return stack
+        .client()
+        .resources(type)
+        .inNamespace(stack.ns())
+        .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+        .withLabel(Labels.INSTANCE, stack.name())
+        .list()
+        .getItems();
   }
 
   /**

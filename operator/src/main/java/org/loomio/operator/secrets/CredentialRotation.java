@@ -118,26 +118,10 @@ public final class CredentialRotation {
     if (pending != null) {
       Ownership.require(Ownership.retained(pending, spec.name(), spec.uid(), live));
     }
-    String lastToken = lastToken(current);
     if (pending == null) {
-      if (request.isEmpty()
-          || request.get().getToken() == null
-          || request.get().getToken().equals(lastToken)) {
-        return Outcome.idle(credentials, current);
-      }
-      // about to start: ask the server, not the cache, whether this token is done (a cache a moment
-      // behind
-      // the last rotation's write must not start it again); if it is, render with what the server
-      // holds
-      Secret fresh = client
-          .secrets()
-          .inNamespace(spec.namespace())
-          .withName(spec.generatedSecretName())
-          .get();
-      if (request.get().getToken().equals(lastToken(fresh))) {
-        return Outcome.idle(
-            new Credentials(credentials.secretName(), true, GeneratedCredentials.decode(fresh)),
-            fresh);
+      Optional<Outcome> idle = idle(client, spec, credentials, current, request);
+      if (idle.isPresent()) {
+        return idle.get();
       }
       pending = createPending(client, spec, request.get(), credentials, live);
     }
@@ -146,40 +130,123 @@ public final class CredentialRotation {
         List.of(pending.getMetadata().getAnnotations().get(KEYS_ANNOTATION).split(","));
     Map<String, String> next = GeneratedCredentials.decode(pending);
     if (keys.contains(Credentials.POSTGRES_PASSWORD) && spec.database().embedded()) {
-      Rotation rotation = new Rotation(token, pending.getMetadata().getUid());
-      Job job = jobs.get(rotation.jobName(spec.name()));
-      JobState state = JobState.of(job);
-      if (state == JobState.FAILED) {
-        return new Outcome(
-            credentials,
-            Optional.of(rotation),
-            "rotation " + token + " stopped: the password Job failed",
-            null,
-            List.of(),
-            Optional.of("rotation " + token + ": Job " + rotation.jobName(spec.name())
-                + " could not change the database password ("
-                + jobFailure.apply(rotation.jobName(spec.name())).orElse("see its log")
-                + "). The credentials Secret was not changed. Fix the cause and delete the Job"
-                + " to try again (safe: it checks which password works); to give up, remove spec.secrets.rotate and"
-                + " then delete Secret " + RotationJob.pendingSecret(spec.name())
-                + " (docs/operations.md)"),
-            current);
-      }
-      if (state != JobState.SUCCEEDED) {
-        return new Outcome(
-            credentials,
-            Optional.of(rotation),
-            "rotation " + token + ": changing the database" + " password (Job "
-                + rotation.jobName(spec.name()) + "), then " + String.join(", ", keys),
-            null,
-            List.of(),
-            Optional.empty(),
-            current);
+      Optional<Outcome> waiting =
+          passwordJob(spec, credentials, current, pending, token, keys, jobs, jobFailure);
+      if (waiting.isPresent()) {
+        return waiting.get();
       }
     }
     // the database has the new password (or none changes): the Secret follows, then the pods
+    return complete(client, spec, credentials, current, pending, token, keys, next, now);
+  }
+
+  /**
+   * Without a pending Secret: idle when no rotation is asked for or the asked one is done (by the server's word, not
+   * the cache's); empty when one is to start.
+   */
+  private static Optional<Outcome> idle(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      Credentials credentials,
+      Secret current,
+      Optional<RotationSpec> request) {
+    String lastToken = lastToken(current);
+    if (request.isEmpty()
+        || request.get().getToken() == null
+        || request.get().getToken().equals(lastToken)) {
+      return Optional.of(Outcome.idle(credentials, current));
+    }
+    // about to start: ask the server, not the cache, whether this token is done (a cache a moment
+    // behind
+    // the last rotation's write must not start it again); if it is, render with what the server
+    // holds
+    Secret fresh = client
+        .secrets()
+        .inNamespace(spec.namespace())
+        .withName(spec.generatedSecretName())
+        .get();
+    if (request.get().getToken().equals(lastToken(fresh))) {
+      return Optional.of(Outcome.idle(
+          new Credentials(credentials.secretName(), true, GeneratedCredentials.decode(fresh)),
+          fresh));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The embedded database's password Job: the outcome while it has not succeeded (failed: stopped, with the
+   * reason; else waiting for it), or empty once it has.
+   */
+  private static Optional<Outcome> passwordJob(
+      ResolvedSpec spec,
+      Credentials credentials,
+      Secret current,
+      Secret pending,
+      String token,
+      List<String> keys,
+      Map<String, Job> jobs,
+      Function<String, Optional<String>> jobFailure) {
+    Rotation rotation = new Rotation(token, pending.getMetadata().getUid());
+    Job job = jobs.get(rotation.jobName(spec.name()));
+    JobState state = JobState.of(job);
+    if (state == JobState.FAILED) {
+      return Optional.of(new Outcome(
+          credentials,
+          Optional.of(rotation),
+          "rotation " + token + " stopped: the password Job failed",
+          null,
+          List.of(),
+          Optional.of("rotation " + token + ": Job " + rotation.jobName(spec.name())
+              + " could not change the database password ("
+              + jobFailure.apply(rotation.jobName(spec.name())).orElse("see its log")
+              + "). The credentials Secret was not changed. Fix the cause and delete the Job"
+              + " to try again (safe: it checks which password works); to give up, remove spec.secrets.rotate and"
+              + " then delete Secret " + RotationJob.pendingSecret(spec.name())
+              + " (docs/operations.md)"),
+          current));
+    }
+    if (state != JobState.SUCCEEDED) {
+      return Optional.of(new Outcome(
+          credentials,
+          Optional.of(rotation),
+          "rotation " + token + ": changing the database" + " password (Job "
+              + rotation.jobName(spec.name()) + "), then " + String.join(", ", keys),
+          null,
+          List.of(),
+          Optional.empty(),
+          current));
+    }
+    return Optional.empty();
+  }
+
+  /** Writes the new values into the credentials Secret, then deletes the pending Secret. */
+  private static Outcome complete(
+      KubernetesClient client,
+      ResolvedSpec spec,
+      Credentials credentials,
+      Secret current,
+      Secret pending,
+      String token,
+      List<String> keys,
+      Map<String, String> next,
+      Instant now) {
     Map<String, String> values = new LinkedHashMap<>(credentials.values());
     keys.forEach(k -> values.put(k, next.get(k)));
+    Secret written = write(client, spec, withNewValues(current, token, keys, next, now));
+    Preconditioned.delete(client, pending);
+    return new Outcome(
+        new Credentials(credentials.secretName(), true, values),
+        Optional.empty(),
+        null,
+        token,
+        keys,
+        Optional.empty(),
+        written);
+  }
+
+  /** A copy of the credentials Secret with the rotated keys' new values, their value-since and the token. */
+  private static Secret withNewValues(
+      Secret current, String token, List<String> keys, Map<String, String> next, Instant now) {
     Secret updated = new SecretBuilder(current).build();
     Map<String, String> data =
         new LinkedHashMap<>(updated.getData() == null ? Map.of() : updated.getData());
@@ -195,9 +262,13 @@ public final class CredentialRotation {
     annotations.put(LAST_TOKEN_ANNOTATION, token);
     updated.setData(data);
     updated.getMetadata().setAnnotations(annotations);
-    Secret written;
+    return updated;
+  }
+
+  /** Updates the credentials Secret (optimistic: a conflict is a concurrent change, retried). */
+  private static Secret write(KubernetesClient client, ResolvedSpec spec, Secret updated) {
     try {
-      written = client.secrets().inNamespace(spec.namespace()).resource(updated).update();
+      return client.secrets().inNamespace(spec.namespace()).resource(updated).update();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         throw new GeneratedCredentials.ConcurrentChangeException(
@@ -205,15 +276,6 @@ public final class CredentialRotation {
       }
       throw e;
     }
-    Preconditioned.delete(client, pending);
-    return new Outcome(
-        new Credentials(credentials.secretName(), true, values),
-        Optional.empty(),
-        null,
-        token,
-        keys,
-        Optional.empty(),
-        written);
   }
 
   /** The token of the last completed rotation, from the credentials Secret. */

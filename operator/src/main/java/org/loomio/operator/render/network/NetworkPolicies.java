@@ -96,7 +96,20 @@ public final class NetworkPolicies {
     Flows f = new Flows(ctx);
     List<NetworkPolicy> policies = new ArrayList<>();
     policies.add(denyAll(ctx));
+    addApplication(ctx, f, policies);
+    List<NetworkPolicyEgressRule> migrateEgress = new ArrayList<>();
+    migrateEgress.add(f.dns());
+    migrateEgress.addAll(f.database());
+    migrateEgress.addAll(f.redis());
+    policies.add(allow(ctx, Component.MIGRATE, List.of(), migrateEgress));
+    addBackups(ctx, f, policies);
+    addJobsAndDataStores(ctx, f, migrateEgress, policies);
+    return policies;
+  }
 
+  /** Web, worker and hocuspocus. */
+  private static void addApplication(RenderContext ctx, Flows f, List<NetworkPolicy> policies) {
+    ResolvedSpec spec = ctx.spec();
     List<NetworkPolicyEgressRule> appEgress = new ArrayList<>();
     appEgress.add(f.dns());
     appEgress.addAll(f.database());
@@ -127,11 +140,10 @@ public final class NetworkPolicies {
           fromEdge(f, HocuspocusDeployment.HTTP_PORT),
           hocuspocusEgress));
     }
-    List<NetworkPolicyEgressRule> migrateEgress = new ArrayList<>();
-    migrateEgress.add(f.dns());
-    migrateEgress.addAll(f.database());
-    migrateEgress.addAll(f.redis());
-    policies.add(allow(ctx, Component.MIGRATE, List.of(), migrateEgress));
+  }
+
+  /** Backup, restore and (when they run) restore drill pods. */
+  private static void addBackups(RenderContext ctx, Flows f, List<NetworkPolicy> policies) {
     // backup and restore pods: the database and the backup bucket, nothing else, nobody may connect
     // to them
     List<NetworkPolicyEgressRule> backupEgress = new ArrayList<>();
@@ -140,7 +152,7 @@ public final class NetworkPolicies {
     backupEgress.addAll(f.backupS3());
     policies.add(allow(ctx, Component.BACKUP, List.of(), backupEgress));
     policies.add(allow(ctx, Component.RESTORE, List.of(), backupEgress));
-    if (spec.drill().runs()) {
+    if (ctx.spec().drill().runs()) {
       // restore drills: the backup bucket and DNS only (their PostgreSQL is inside their own pod);
       // no ingress
       List<NetworkPolicyEgressRule> drillEgress = new ArrayList<>();
@@ -148,6 +160,18 @@ public final class NetworkPolicies {
       drillEgress.addAll(f.backupS3());
       policies.add(allow(ctx, Component.DRILL, List.of(), drillEgress));
     }
+  }
+
+  /**
+   * The transient Jobs (password rotation, version gate, role setup) and the data stores, which admit their
+   * clients.
+   */
+  private static void addJobsAndDataStores(
+      RenderContext ctx,
+      Flows f,
+      List<NetworkPolicyEgressRule> migrateEgress,
+      List<NetworkPolicy> policies) {
+    ResolvedSpec spec = ctx.spec();
     List<NetworkPolicyPeer> clients = new ArrayList<>(List.of(
         f.pods(Component.WEB),
         f.pods(Component.WORKER),
@@ -190,7 +214,6 @@ public final class NetworkPolicies {
           List.of(ingress(cacheClients, RedisDeployment.PORT)),
           List.of(f.dns())));
     }
-    return policies;
   }
 
   /**
