@@ -492,7 +492,11 @@ class DayTwoOnMockServerTest {
         .isEmpty();
 
     // it fails: Degraded says so, with the Job's message, the password masked; still no migration
-    Job roles = job("roles", "db-roles").orElseThrow();
+    // the condition may be written in the reconcile that creates the Job: wait for the Job itself
+    Job roles = await()
+        .atMost(WAIT)
+        .until(() -> job("roles", "db-roles"), Optional::isPresent)
+        .orElseThrow();
     fail(
         "roles",
         roles,

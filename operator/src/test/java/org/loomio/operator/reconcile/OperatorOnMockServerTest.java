@@ -47,7 +47,8 @@ import org.loomio.operator.testing.Normalized;
  */
 class OperatorOnMockServerTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  // a bound, not a pause: generous, for a machine busy with other work (20 s timed out there once)
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private static MockCluster cluster;
 
   @BeforeAll
