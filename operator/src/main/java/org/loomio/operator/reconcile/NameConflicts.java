@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -199,17 +202,30 @@ final class NameConflicts {
     return object instanceof PersistentVolumeClaim || object instanceof Secret;
   }
 
+  /**
+   * The object of that name the operator's informers hold, looked up by name in each informer of its kind (a
+   * lookup, not a scan: asking for the stack's secondary resources of the kind built a set of all of them, hashing
+   * each deeply, once per desired object). It may be another stack's: {@link Ownership} decides. No informer of
+   * the kind (not registered yet): ask the server.
+   */
   private static Optional<HasMetadata> cached(
       Context<LoomioDeployment> context, HasMetadata desired) {
+    List<? extends EventSource<?, LoomioDeployment>> sources;
     try {
-      return context
-          .getSecondaryResourcesAsStream(desired.getClass())
-          .filter(o -> desired.getMetadata().getName().equals(o.getMetadata().getName()))
-          .map(HasMetadata.class::cast)
-          .findFirst();
+      sources = context.eventSourceRetriever().getEventSourcesFor(desired.getClass());
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return Optional.empty(); // no informer for this kind in this reconcile: ask the server
+      return Optional.empty();
     }
+    ResourceID id = ResourceID.fromResource(desired);
+    for (EventSource<?, LoomioDeployment> source : sources) {
+      if (source instanceof ManagedInformerEventSource<?, ?, ?> informer) {
+        Optional<? extends HasMetadata> found = informer.get(id);
+        if (found.isPresent()) {
+          return Optional.of(found.get());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static HasMetadata read(KubernetesClient client, HasMetadata desired) {
