@@ -97,6 +97,40 @@ class InformerCachesOnMockServerTest {
     });
   }
 
+  /** The applied kinds' informers drop the add events of objects older than themselves (PreexistingAdds). */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void theAppliedKindsIgnoreAddsOfObjectsOlderThanTheirInformer() {
+    Map<String, ManagedInformerEventSource<?, ?, ?>> informers = informers();
+    java.time.Instant now = java.time.Instant.now();
+    for (String name : java.util.List.of(
+        "loomio-operator/deployments",
+        "loomio-operator/configmaps",
+        "loomio-operator/services",
+        "loomio-operator/serviceaccounts",
+        "loomio-operator/networkpolicies",
+        "loomio-operator/statefulsets")) {
+      assertThat(informers).as(name).containsKey(name);
+      var filter = (io.javaoperatorsdk.operator.processing.event.source.filter.OnAddFilter)
+          config(informers.get(name)).getOnAddFilter();
+      assertThat(filter).as(name).isNotNull();
+      HasMetadata old = new DeploymentBuilder()
+          .withNewMetadata()
+          .withName("old")
+          .withCreationTimestamp(now.minus(Duration.ofHours(1)).toString())
+          .endMetadata()
+          .build();
+      HasMetadata fresh = new DeploymentBuilder()
+          .withNewMetadata()
+          .withName("fresh")
+          .withCreationTimestamp(now.toString())
+          .endMetadata()
+          .build();
+      assertThat(filter.accept(old)).as(name + ": an object an hour older").isFalse();
+      assertThat(filter.accept(fresh)).as(name + ": an object made now").isTrue();
+    }
+  }
+
   private static ManagedFieldsEntry entry(String manager, String operation) {
     return new ManagedFieldsEntryBuilder()
         .withManager(manager)
