@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.Informable;
@@ -129,6 +130,30 @@ class InformerCachesOnMockServerTest {
       assertThat(filter.accept(old)).as(name + ": an object an hour older").isFalse();
       assertThat(filter.accept(fresh)).as(name + ": an object made now").isTrue();
     }
+  }
+
+  /**
+   * The stacks' ServiceAccounts informer drops the token controller's updates: its update filter survives
+   * {@link CacheTrim#withStore}, which rebuilds the informer configuration, and nothing else of its kind has
+   * one.
+   */
+  @Test
+  void theServiceAccountsInformerKeepsItsUpdateFilterAfterTheCacheTrim() {
+    Map<String, InformerConfiguration<?>> accounts = new LinkedHashMap<>();
+    informers().forEach((name, source) -> {
+      InformerConfiguration<?> c = config(source);
+      if (c.getResourceClass() == ServiceAccount.class) {
+        accounts.put(name, c);
+      }
+    });
+    assertThat(accounts).containsOnlyKeys("loomio-operator/serviceaccounts");
+    InformerConfiguration<?> c = accounts.values().iterator().next();
+    assertThat(c.getItemStore()).isInstanceOf(TransformingItemStore.class);
+    assertThat(c.getOnUpdateFilter()).isInstanceOf(IgnoreUnreadServiceAccountChanges.class);
+    // the add filter every applied kind has (PreexistingAdds), not one of its own
+    assertThat(c.getOnAddFilter()).isNotNull();
+    assertThat(c.getOnDeleteFilter()).isNull();
+    assertThat(c.getGenericFilter()).isNull();
   }
 
   private static ManagedFieldsEntry entry(String manager, String operation) {
