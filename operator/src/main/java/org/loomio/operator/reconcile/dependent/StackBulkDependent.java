@@ -9,7 +9,7 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.client.Preconditioned;
@@ -44,7 +44,7 @@ public abstract class StackBulkDependent<R extends HasMetadata>
   protected InformerEventSource<R, LoomioDeployment> createEventSource(
       EventSourceContext<LoomioDeployment> context) {
     CacheTrim.withStore(configuration(), context, CacheTrim::owned).ifPresent(this::configureWith);
-    PreexistingAdds.filtered(configuration(), Instant.now()).ifPresent(this::configureWith);
+    PreexistingAdds.filtered(configuration(), Clock.systemUTC()).ifPresent(this::configureWith);
     return super.createEventSource(context);
   }
 

@@ -7,14 +7,18 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnAddFilter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PreexistingAddsTest {
 
   private static final Instant MADE = Instant.parse("2026-12-07T04:00:00Z");
+  /** While the informer's initial list arrives. */
+  private static final Clock DURING = Clock.fixed(MADE.plusSeconds(10), ZoneOffset.UTC);
 
   private static ConfigMap created(String timestamp) {
     return new ConfigMapBuilder()
@@ -27,7 +31,7 @@ class PreexistingAddsTest {
 
   @Test
   void onlyObjectsFromWellBeforeTheInformerAreIgnored() {
-    OnAddFilter<ConfigMap> filter = PreexistingAdds.since(MADE);
+    OnAddFilter<ConfigMap> filter = PreexistingAdds.since(MADE, DURING);
     assertThat(filter.accept(created("2026-12-06T04:00:00Z")))
         .as("a day before")
         .isFalse();
@@ -45,6 +49,17 @@ class PreexistingAddsTest {
     assertThat(filter.accept(created("yesterday"))).isTrue();
   }
 
+  /**
+   * After the window every add counts: an old object of the stack whose label was removed and put back must
+   * reconcile the stack that stopped on its absence.
+   */
+  @Test
+  void afterTheInitialListEveryAddCounts() {
+    Clock later = Clock.fixed(MADE.plus(PreexistingAdds.WINDOW).plusSeconds(1), ZoneOffset.UTC);
+    OnAddFilter<ConfigMap> filter = PreexistingAdds.since(MADE, later);
+    assertThat(filter.accept(created("2026-12-06T04:00:00Z"))).isTrue();
+  }
+
   @Test
   void anExistingAddFilterStillApplies() {
     InformerConfiguration<ConfigMap> informer = InformerConfiguration.builder(ConfigMap.class)
@@ -52,8 +67,8 @@ class PreexistingAddsTest {
         .build();
     var config = new KubernetesDependentResourceConfig<>(true, true, informer, null);
     @SuppressWarnings("unchecked")
-    OnAddFilter<ConfigMap> filter =
-        (OnAddFilter<ConfigMap>) PreexistingAdds.filtered(Optional.of(config), MADE)
+    OnAddFilter<ConfigMap> filter = (OnAddFilter<ConfigMap>)
+        PreexistingAdds.filtered(Optional.of(config), Clock.fixed(MADE, ZoneOffset.UTC))
             .orElseThrow()
             .informerConfig()
             .getOnAddFilter();
@@ -63,7 +78,7 @@ class PreexistingAddsTest {
     assertThat(filter.accept(fresh)).isFalse();
     assertThat(filter.accept(created("2026-12-06T04:00:00Z"))).isFalse();
     assertThat(PreexistingAdds.filtered(
-            Optional.<KubernetesDependentResourceConfig<ConfigMap>>empty(), MADE))
+            Optional.<KubernetesDependentResourceConfig<ConfigMap>>empty(), Clock.systemUTC()))
         .isEmpty();
   }
 }
