@@ -158,15 +158,15 @@ public final class BackupSchedule {
   }
 
   /**
-   * Over one year of runs from the reference, at most 500 of them (a weekly schedule: 52 runs, not 500, which took
-   * cron-utils a second on a cold JVM).
+   * Over 500 runs from the reference (a sparse schedule's shortest gap may come years later: 28 to 29 February). A
+   * weekly schedule takes cron-utils about a second on a cold JVM, which is why the defaults are computed at start
+   * ({@link #precomputeDefaults}).
    */
   private Duration computeShortestInterval() {
     ZonedDateTime from = ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC"));
-    ZonedDateTime end = from.plusYears(1);
     Duration shortest = null;
     Optional<ZonedDateTime> previous = execution.nextExecution(from);
-    for (int i = 0; i < 500 && previous.isPresent() && previous.get().isBefore(end); i++) {
+    for (int i = 0; i < 500 && previous.isPresent(); i++) {
       Optional<ZonedDateTime> next = execution.nextExecution(previous.get());
       if (next.isEmpty()) {
         break;

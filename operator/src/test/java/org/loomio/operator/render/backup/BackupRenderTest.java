@@ -168,14 +168,16 @@ class BackupRenderTest {
   }
 
   /**
-   * The shortest interval is taken over one year of runs (a weekly schedule has 52, and a schedule whose shortest
-   * gap comes late in the year still shows it); the defaults the operator computes at start are the ones stacks
-   * render with.
+   * The shortest interval of sparse schedules, whose shortest gap may come years after the reference (28 to 29
+   * February: 2028); the defaults the operator computes at start are the ones stacks render with.
    */
   @Test
-  void intervalsCoverOneYearOfRunsAndTheDefaultsArePrecomputed() {
+  void sparseSchedulesIntervalsAndTheDefaultsArePrecomputed() {
     assertThat(BackupSchedule.parse("43 4 * * 0").shortestInterval()).isEqualTo(Duration.ofDays(7));
     assertThat(BackupSchedule.parse("0 3 1,2 12 *").shortestInterval())
+        .isEqualTo(Duration.ofDays(1));
+    assertThat(BackupSchedule.parse("@yearly").shortestInterval()).isEqualTo(Duration.ofDays(365));
+    assertThat(BackupSchedule.parse("0 0 28,29 2 *").shortestInterval())
         .isEqualTo(Duration.ofDays(1));
     BackupSchedule.precomputeDefaults();
     assertThat(BackupSchedule.parse(new org.loomio.operator.api.v1alpha1.BackupSpec().getSchedule())
