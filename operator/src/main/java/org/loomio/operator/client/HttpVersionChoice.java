@@ -13,8 +13,10 @@ import java.util.Properties;
  * AES-GCM), while the other core waits. Over HTTP/1.1 each list has a connection of its own and both cores decrypt.
  * Measured on the rig (200 stacks, restart with two ConfigMaps deleted, interleaved rounds): from the
  * "starting" log line to the repair, median 14.0 s over HTTP/2 and 10.5 s over HTTP/1.1 in five rounds each (docs/performance.md).
- * The cost is more connections to the API server: one per informer's watch (about twenty) and one per request in
- * flight, as client-go's controllers have when HTTP/2 is disabled.
+ * The cost is more connections to the API server: one per informer's watch (about twenty when the operator watches
+ * all namespaces or one; about fifteen more per namespace with {@code WATCH_NAMESPACES} listing several, since
+ * each namespace has its own watches) and one per request in flight, as client-go's controllers have when HTTP/2
+ * is disabled.
  */
 public final class HttpVersionChoice {
 
