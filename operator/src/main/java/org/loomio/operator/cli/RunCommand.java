@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.Cidrs;
+import org.loomio.operator.client.HttpVersionChoice;
 import org.loomio.operator.model.CloudNativePGSettings;
 import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.reconcile.OperatorMetrics;
@@ -179,9 +180,14 @@ public final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     OperatorMetrics metrics = OperatorMetrics.prometheus();
+    boolean http11 = HttpVersionChoice.preferHttp11(System.getenv(), System.getProperties());
     KubernetesClient client = new KubernetesClientBuilder()
-        .withHttpClientBuilderConsumer(
-            b -> b.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter()))
+        .withHttpClientBuilderConsumer(b -> {
+          b.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter());
+          if (http11) {
+            b.preferHttp11(); // HttpVersionChoice: the informers' lists are decrypted in parallel
+          }
+        })
         .build();
     CountDownLatch stopped = new CountDownLatch(1);
     OperatorRuntime runtime;

@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +28,10 @@ import org.loomio.operator.render.base.Ownership;
  * reconcile (Degraded, reason NameConflict, naming every such object), so nothing of the stack is applied and
  * nothing of anyone else is written, adopted or deleted.
  *
- * <p>An object the informers already hold for this stack is checked from the cache (a converged stack costs no
+ * <p>An object the informers hold (looked up by name) is checked from the cache (a converged stack costs no
  * request); any other is read from the API server once (a new stack: one read per object; the informers only
- * hold objects with the operator's labels, so a foreign object is never in them). Retained claims of an earlier
+ * hold objects with the operator's labels; one found there that is not the stack's, such as another stack's
+ * object just deleted, is read again from the server before it counts as a conflict). Retained claims of an earlier
  * resource of this name are re-stamped with this resource's UID, and a CloudNativePG Cluster it kept is owned
  * again ({@link Ownership#orphaned}), only when nothing conflicts.
  *
@@ -56,13 +60,14 @@ final class NameConflicts {
         continue; // the credentials Secret: checked when it is ensured (GeneratedCredentials),
         // before this
       }
-      HasMetadata actual =
-          cached(context, desired).orElseGet(() -> read(context.getClient(), desired));
-      Ownership.Verdict verdict = retained(desired)
-          ? Ownership.retained(actual, name, uid, live)
-          : RetainedClusters.isCluster(desired)
-              ? Ownership.orphaned(actual, name, uid, live)
-              : Ownership.owned(actual, name, uid);
+      Optional<HasMetadata> fromCache = cached(context, desired);
+      HasMetadata actual = fromCache.orElseGet(() -> read(context.getClient(), desired));
+      Ownership.Verdict verdict = verdict(desired, actual, name, uid, live);
+      if (fromCache.isPresent() && verdict.state() == Ownership.State.FOREIGN) {
+        // the cache may still hold an object just deleted (another stack's): the server decides
+        actual = read(context.getClient(), desired);
+        verdict = verdict(desired, actual, name, uid, live);
+      }
       switch (verdict.state()) {
         case FOREIGN -> conflicts.add(verdict.why());
         case ADOPT -> adopt.add(actual);
@@ -71,6 +76,15 @@ final class NameConflicts {
     }
     certificateSecrets(context, resource, stack).forEach(conflicts::add);
     return new Check(conflicts, adopt);
+  }
+
+  private static Ownership.Verdict verdict(
+      HasMetadata desired, HasMetadata actual, String name, String uid, Predicate<String> live) {
+    return retained(desired)
+        ? Ownership.retained(actual, name, uid, live)
+        : RetainedClusters.isCluster(desired)
+            ? Ownership.orphaned(actual, name, uid, live)
+            : Ownership.owned(actual, name, uid);
   }
 
   /** On a Secret cert-manager wrote: the Certificate it was issued for. */
@@ -199,17 +213,30 @@ final class NameConflicts {
     return object instanceof PersistentVolumeClaim || object instanceof Secret;
   }
 
+  /**
+   * The object of that name the operator's informers hold, looked up by name in each informer of its kind (a
+   * lookup, not a scan: asking for the stack's secondary resources of the kind built a set of all of them, hashing
+   * each deeply, once per desired object). It may be another stack's: {@link Ownership} decides. No informer of
+   * the kind (not registered yet): ask the server.
+   */
   private static Optional<HasMetadata> cached(
       Context<LoomioDeployment> context, HasMetadata desired) {
+    List<? extends EventSource<?, LoomioDeployment>> sources;
     try {
-      return context
-          .getSecondaryResourcesAsStream(desired.getClass())
-          .filter(o -> desired.getMetadata().getName().equals(o.getMetadata().getName()))
-          .map(HasMetadata.class::cast)
-          .findFirst();
+      sources = context.eventSourceRetriever().getEventSourcesFor(desired.getClass());
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return Optional.empty(); // no informer for this kind in this reconcile: ask the server
+      return Optional.empty();
     }
+    ResourceID id = ResourceID.fromResource(desired);
+    for (EventSource<?, LoomioDeployment> source : sources) {
+      if (source instanceof ManagedInformerEventSource<?, ?, ?> informer) {
+        Optional<? extends HasMetadata> found = informer.get(id);
+        if (found.isPresent()) {
+          return Optional.of(found.get());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static HasMetadata read(KubernetesClient client, HasMetadata desired) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.loomio.operator.model.BackupSchedule;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.reconcile.LoomioOperator;
 import org.loomio.operator.reconcile.OperatorMetrics;
@@ -96,6 +97,10 @@ public final class OperatorRuntime implements AutoCloseable {
       throw e;
     }
     OperatorRuntime runtime = new OperatorRuntime(metrics, health, metricsEndpoint);
+    // while the informers sync, not in the first reconciles (BackupSchedule#precomputeDefaults)
+    Thread schedules = new Thread(BackupSchedule::precomputeDefaults, "default-schedules");
+    schedules.setDaemon(true);
+    schedules.start();
     self[0] = runtime;
     try {
       runtime.operator = LoomioOperator.create(

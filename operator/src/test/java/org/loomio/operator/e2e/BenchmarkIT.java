@@ -94,6 +94,11 @@ class BenchmarkIT {
       if (!threads.isEmpty()) {
         operator.withEnv("RECONCILE_THREADS", threads);
       }
+      // for example -XX:SharedArchiveFile=… to start as the image does, or a JFR recording
+      String javaOptions = System.getProperty("e2e.bench.javaOptions", "");
+      if (!javaOptions.isBlank()) {
+        operator.withEnv("JAVA_TOOL_OPTIONS", javaOptions);
+      }
       String loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
       operator.start();
       long mark = rig.auditMark();

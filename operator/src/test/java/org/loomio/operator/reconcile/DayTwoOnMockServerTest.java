@@ -727,11 +727,13 @@ class DayTwoOnMockServerTest {
         "fresh",
         "team",
         "host: team.example.org\nsecrets: {rotate: {token: gitops-1, keys: [all]}}");
-    await()
-        .atMost(WAIT)
-        .untilAsserted(() -> assertThat(
-                cluster.get("fresh", "team").getStatus().getSecrets().getLastRotationToken())
-            .isEqualTo("gitops-1"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      // no status yet is a failed assertion, which the wait retries, not an NPE that ends it
+      var status = cluster.get("fresh", "team").getStatus();
+      assertThat(status).isNotNull();
+      assertThat(status.getSecrets()).isNotNull();
+      assertThat(status.getSecrets().getLastRotationToken()).isEqualTo("gitops-1");
+    });
     assertThat(cluster
             .client()
             .secrets()

@@ -422,6 +422,36 @@ class OperatorOnMockServerTest {
                 assertThat(st.getSpec().getServiceName()).isEqualTo("team-postgres-headless")));
   }
 
+  /**
+   * The ServiceAccounts informer drops the token controller's updates (only {@code secrets} changed), not a
+   * drift: a flipped automountServiceAccountToken is repaired after the account's {@code secrets} changed.
+   */
+  @Test
+  void aServiceAccountsDriftIsRepairedBesideTheTokenControllersSecrets() {
+    create("accounts", "team", "host: team.example.org");
+    awaitConverged("accounts", "team");
+    var web = cluster.client().serviceAccounts().inNamespace("accounts").withName("team-web");
+    assertThat(web.get().getAutomountServiceAccountToken()).isFalse();
+    // what kube-controller-manager's token controller (Kubernetes <= 1.23) does to every account
+    MockCluster.edit(web, sa -> {
+      sa.getSecrets()
+          .add(new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+              .withName("team-web-token-abcde")
+              .build());
+      return sa;
+    });
+    MockCluster.edit(web, sa -> {
+      sa.setAutomountServiceAccountToken(true);
+      return sa;
+    });
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(web.get().getAutomountServiceAccountToken())
+            .as("automountServiceAccountToken repaired")
+            .isFalse());
+  }
+
   @Test
   void deletedOrEditedObjectsAreRestored() {
     create("heal", "team", "host: team.example.org");

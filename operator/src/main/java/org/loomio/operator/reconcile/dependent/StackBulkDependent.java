@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
 import java.util.Map;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.client.Preconditioned;
@@ -34,11 +35,16 @@ public abstract class StackBulkDependent<R extends HasMetadata>
     super(type);
   }
 
-  /** The informer's cache keeps the operator's own managedFields entry, which the server-side-apply matcher reads, and nothing of any other manager ({@link CacheTrim}). */
+  /**
+   * The informer's cache keeps the operator's own managedFields entry, which the server-side-apply matcher reads, and
+   * nothing of any other manager ({@link CacheTrim}); the add events of objects that existed before the informer do
+   * not reconcile ({@link PreexistingAdds}).
+   */
   @Override
   protected InformerEventSource<R, LoomioDeployment> createEventSource(
       EventSourceContext<LoomioDeployment> context) {
     CacheTrim.withStore(configuration(), context, CacheTrim::owned).ifPresent(this::configureWith);
+    PreexistingAdds.filtered(configuration(), Clock.systemUTC()).ifPresent(this::configureWith);
     return super.createEventSource(context);
   }
 

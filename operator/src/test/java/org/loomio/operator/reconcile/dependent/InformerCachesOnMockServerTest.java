@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.Informable;
@@ -95,6 +96,64 @@ class InformerCachesOnMockServerTest {
         assertThat(c.getItemStore()).as(name).isInstanceOf(TransformingItemStore.class);
       }
     });
+  }
+
+  /** The applied kinds' informers drop the add events of objects older than themselves (PreexistingAdds). */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void theAppliedKindsIgnoreAddsOfObjectsOlderThanTheirInformer() {
+    Map<String, ManagedInformerEventSource<?, ?, ?>> informers = informers();
+    java.time.Instant now = java.time.Instant.now();
+    for (String name : java.util.List.of(
+        "loomio-operator/deployments",
+        "loomio-operator/configmaps",
+        "loomio-operator/services",
+        "loomio-operator/serviceaccounts",
+        "loomio-operator/networkpolicies",
+        "loomio-operator/statefulsets")) {
+      assertThat(informers).as(name).containsKey(name);
+      var filter = (io.javaoperatorsdk.operator.processing.event.source.filter.OnAddFilter)
+          config(informers.get(name)).getOnAddFilter();
+      assertThat(filter).as(name).isNotNull();
+      HasMetadata old = new DeploymentBuilder()
+          .withNewMetadata()
+          .withName("old")
+          .withCreationTimestamp(now.minus(Duration.ofHours(1)).toString())
+          .endMetadata()
+          .build();
+      HasMetadata fresh = new DeploymentBuilder()
+          .withNewMetadata()
+          .withName("fresh")
+          .withCreationTimestamp(now.toString())
+          .endMetadata()
+          .build();
+      assertThat(filter.accept(old)).as(name + ": an object an hour older").isFalse();
+      assertThat(filter.accept(fresh)).as(name + ": an object made now").isTrue();
+    }
+  }
+
+  /**
+   * The stacks' ServiceAccounts informer drops the token controller's updates: its update filter survives
+   * {@link CacheTrim#withStore}, which rebuilds the informer configuration, and nothing else of its kind has
+   * one.
+   */
+  @Test
+  void theServiceAccountsInformerKeepsItsUpdateFilterAfterTheCacheTrim() {
+    Map<String, InformerConfiguration<?>> accounts = new LinkedHashMap<>();
+    informers().forEach((name, source) -> {
+      InformerConfiguration<?> c = config(source);
+      if (c.getResourceClass() == ServiceAccount.class) {
+        accounts.put(name, c);
+      }
+    });
+    assertThat(accounts).containsOnlyKeys("loomio-operator/serviceaccounts");
+    InformerConfiguration<?> c = accounts.values().iterator().next();
+    assertThat(c.getItemStore()).isInstanceOf(TransformingItemStore.class);
+    assertThat(c.getOnUpdateFilter()).isInstanceOf(IgnoreUnreadServiceAccountChanges.class);
+    // the add filter every applied kind has (PreexistingAdds), not one of its own
+    assertThat(c.getOnAddFilter()).isNotNull();
+    assertThat(c.getOnDeleteFilter()).isNull();
+    assertThat(c.getGenericFilter()).isNull();
   }
 
   private static ManagedFieldsEntry entry(String manager, String operation) {

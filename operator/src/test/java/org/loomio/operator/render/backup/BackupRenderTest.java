@@ -167,6 +167,28 @@ class BackupRenderTest {
     assertThat(BackupSchedule.parse("@hourly").shortestInterval()).isEqualTo(Duration.ofHours(1));
   }
 
+  /**
+   * The shortest interval of sparse schedules, whose shortest gap may come years after the reference (28 to 29
+   * February: 2028); the defaults the operator computes at start are the ones stacks render with.
+   */
+  @Test
+  void sparseSchedulesIntervalsAndTheDefaultsArePrecomputed() {
+    assertThat(BackupSchedule.parse("43 4 * * 0").shortestInterval()).isEqualTo(Duration.ofDays(7));
+    assertThat(BackupSchedule.parse("0 3 1,2 12 *").shortestInterval())
+        .isEqualTo(Duration.ofDays(1));
+    assertThat(BackupSchedule.parse("@yearly").shortestInterval()).isEqualTo(Duration.ofDays(365));
+    assertThat(BackupSchedule.parse("0 0 28,29 2 *").shortestInterval())
+        .isEqualTo(Duration.ofDays(1));
+    BackupSchedule.precomputeDefaults();
+    assertThat(BackupSchedule.parse(new org.loomio.operator.api.v1alpha1.BackupSpec().getSchedule())
+            .shortestInterval())
+        .isEqualTo(Duration.ofDays(1));
+    assertThat(
+            BackupSchedule.parse(org.loomio.operator.api.v1alpha1.BackupDrillSpec.DEFAULT_SCHEDULE)
+                .longestInterval())
+        .isEqualTo(Duration.ofDays(7));
+  }
+
   /** The first run after a moment, in that moment's time zone (the never-backed-up metric's first due time). */
   @Test
   void theNextRunIsInTheSchedulesTimeZone() {

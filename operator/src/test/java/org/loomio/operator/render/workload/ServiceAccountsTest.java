@@ -25,6 +25,12 @@ class ServiceAccountsTest {
             "team-drill");
     assertThat(accounts)
         .allSatisfy(a -> assertThat(a.getAutomountServiceAccountToken()).isFalse());
+    // the ServiceAccounts informer ignores changes of `secrets`
+    // (IgnoreUnreadServiceAccountChanges):
+    // the operator must never set them, or a drift there would go unrepaired
+    assertThat(accounts).allSatisfy(a -> {
+      assertThat(a.getSecrets()).isNullOrEmpty();
+    });
     var external = ServiceAccounts.render(WebDeploymentTest.context(Fixtures.resource(
         "team", "host: a.example.org\nredis: {mode: none}\nhocuspocus: {enabled: false}")));
     assertThat(external)
