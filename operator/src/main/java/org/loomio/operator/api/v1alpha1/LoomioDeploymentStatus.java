@@ -1,6 +1,7 @@
 package org.loomio.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** What the operator observed. Written by the operator only, and only when it changed. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonClassDescription(
     "What the operator observed: the conditions (Ready, Progressing, Degraded, and more), the"
         + " image and version the stack runs, its components, migration, upgrade, backup and credential state. Written"
