@@ -339,10 +339,11 @@ public class LoomioDeploymentReconciler
   public UpdateControl<LoomioDeployment> reconcile(
       LoomioDeployment resource, Context<LoomioDeployment> context) {
     RestartTriage.Decision first = triage.decide(resource, context);
-    if (first != RestartTriage.Decision.NONE) {
-      metrics.firstPass(first == RestartTriage.Decision.DEFERRED);
+    if (first == RestartTriage.Decision.NOW) {
+      metrics.firstPass(false);
     }
     if (first == RestartTriage.Decision.DEFERRED) {
+      metrics.firstPass(true);
       LOG.debug(
           "{}/{}: first pass: every object of its inventory is there; reconciled in {}",
           namespace(resource),

@@ -35,7 +35,10 @@ import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
  *       informers of its kind.
  * </ul>
  *
- * Any other stack is rescheduled {@link #DEFER} later, by which time the triage has gone past the others; its
+ * The inventory only orders the first pass: it never decides what is created, adopted or deleted (whoever may
+ * write a LoomioDeployment's status could forge it).
+ *
+ * <p>Any other stack is rescheduled {@link #DEFER} later, by which time the triage has gone past the others; its
  * full reconcile then repairs what a lookup by name cannot see (a changed field, an object the inventory does
  * not name). No stack is skipped: the triage decides only the order. A kind whose informer is not registered
  * yet (JOSDK registers the informers of served-API dependents in the first workflow that needs them) is not
@@ -84,7 +87,12 @@ final class RestartTriage {
     if (!triaged.add(ResourceID.fromResource(resource))) {
       return Decision.NONE;
     }
-    return settled(resource) && complete(resource, context) ? Decision.DEFERRED : Decision.NOW;
+    try {
+      return settled(resource) && complete(resource, context) ? Decision.DEFERRED : Decision.NOW;
+    } catch (RuntimeException e) {
+      // a lookup that failed (an informer being registered) is no reason to fail the reconcile
+      return Decision.NOW;
+    }
   }
 
   /** Reconciled before, for the spec it has now, with an inventory (not too long), and not being deleted. */
