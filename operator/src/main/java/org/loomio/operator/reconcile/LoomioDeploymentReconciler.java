@@ -215,6 +215,7 @@ public class LoomioDeploymentReconciler
   private final CredentialRotation rotator;
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
+  private final RestartTriage triage;
   private volatile CloudNativePGSettings cloudNativePG = CloudNativePGSettings.DEFAULTS;
 
   /** Built-in images and the default tenant policy. */
@@ -262,6 +263,7 @@ public class LoomioDeploymentReconciler
     this.credentials = credentials;
     this.rotator = new CredentialRotation(credentials.generator(), new SecureRandom());
     this.clock = clock;
+    this.triage = new RestartTriage(clock);
   }
 
   /** The installation's CloudNativePG settings (chart values; the defaults otherwise). */
@@ -336,6 +338,19 @@ public class LoomioDeploymentReconciler
   @Override
   public UpdateControl<LoomioDeployment> reconcile(
       LoomioDeployment resource, Context<LoomioDeployment> context) {
+    RestartTriage.Decision first = triage.decide(resource, context);
+    if (first == RestartTriage.Decision.NOW) {
+      metrics.firstPass(false);
+    }
+    if (first == RestartTriage.Decision.DEFERRED) {
+      metrics.firstPass(true);
+      LOG.debug(
+          "{}/{}: first pass: every object of its inventory is there; reconciled in {}",
+          namespace(resource),
+          name(resource),
+          RestartTriage.DEFER);
+      return UpdateControl.<LoomioDeployment>noUpdate().rescheduleAfter(RestartTriage.DEFER);
+    }
     ResolvedSpec spec = ResolvedSpec.of(resource, images);
     try {
       return reconcileStack(spec, context);

@@ -221,19 +221,44 @@ final class NameConflicts {
    */
   private static Optional<HasMetadata> cached(
       Context<LoomioDeployment> context, HasMetadata desired) {
+    return lookup(informers(context, desired), desired);
+  }
+
+  /**
+   * Whether an informer of the object's kind holds an object of its name (whoever's it is); empty when no
+   * informer of the kind is registered (yet).
+   */
+  static Optional<Boolean> held(Context<LoomioDeployment> context, HasMetadata desired) {
+    List<ManagedInformerEventSource<?, ?, ?>> informers = informers(context, desired);
+    return informers.isEmpty()
+        ? Optional.empty()
+        : Optional.of(lookup(informers, desired).isPresent());
+  }
+
+  private static List<ManagedInformerEventSource<?, ?, ?>> informers(
+      Context<LoomioDeployment> context, HasMetadata desired) {
     List<? extends EventSource<?, LoomioDeployment>> sources;
     try {
       sources = context.eventSourceRetriever().getEventSourcesFor(desired.getClass());
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return Optional.empty();
+      return List.of();
     }
-    ResourceID id = ResourceID.fromResource(desired);
+    List<ManagedInformerEventSource<?, ?, ?>> informers = new ArrayList<>();
     for (EventSource<?, LoomioDeployment> source : sources) {
       if (source instanceof ManagedInformerEventSource<?, ?, ?> informer) {
-        Optional<? extends HasMetadata> found = informer.get(id);
-        if (found.isPresent()) {
-          return Optional.of(found.get());
-        }
+        informers.add(informer);
+      }
+    }
+    return informers;
+  }
+
+  private static Optional<HasMetadata> lookup(
+      List<ManagedInformerEventSource<?, ?, ?>> informers, HasMetadata desired) {
+    ResourceID id = ResourceID.fromResource(desired);
+    for (ManagedInformerEventSource<?, ?, ?> informer : informers) {
+      Optional<? extends HasMetadata> found = informer.get(id);
+      if (found.isPresent()) {
+        return Optional.of(found.get());
       }
     }
     return Optional.empty();

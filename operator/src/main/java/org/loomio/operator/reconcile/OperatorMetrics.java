@@ -563,6 +563,19 @@ public final class OperatorMetrics {
         .increment();
   }
 
+  /**
+   * The first reconcile of a stack after the operator started ({@link RestartTriage}): reconciled at once, or
+   * deferred because every object of its inventory is there.
+   */
+  public void firstPass(boolean deferred) {
+    Counter.builder("loomio.operator.first.pass")
+        .description(
+            "First reconciles of each stack after a start: at once, or deferred (nothing missing)")
+        .tag("decision", deferred ? "deferred" : "now")
+        .register(registry)
+        .increment();
+  }
+
   /** An answer of the API server that is an error (4xx, 5xx), by its status code. */
   public void apiError(int code) {
     Counter.builder("loomio.operator.api.errors")

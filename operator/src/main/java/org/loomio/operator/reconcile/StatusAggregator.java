@@ -177,6 +177,7 @@ public final class StatusAggregator {
     status.setIsolatedSince(isolatedSince);
     status.setSecrets(
         d.secrets() != null ? d.secrets() : previous == null ? null : previous.getSecrets());
+    status.setInventory(Inventory.of(a.stack));
     List<Condition> merged =
         Conditions.merge(previous == null ? null : previous.getConditions(), a.conditions, now);
     if (spec.secretsMaxAgeDays().isEmpty() || spec.existingSecret() != null) {
@@ -820,6 +821,7 @@ public final class StatusAggregator {
       c.setIsolatedSince(s.getIsolatedSince());
       c.setSecrets(s.getSecrets());
       c.setRestore(s.getRestore());
+      c.setInventory(s.getInventory());
       c.setConditions(new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions()));
     }
     return c;

@@ -1270,7 +1270,14 @@ class EndToEndIT {
         expected.migrationJob());
   }
 
-  /** resourceVersion of every object of a stack, by kind/name. */
+  /**
+   * A fingerprint of every object of a stack, by kind/name: what a writer of the object sets, not
+   * what Kubernetes' own controllers maintain beside it. A resourceVersion would also move when the
+   * deployment controller writes a Deployment's status or its {@code deployment.kubernetes.io/revision}
+   * annotation (after the previous test's repair; or when a rollout's progress deadline passes, since
+   * no pod ever runs on the rig), or when the token controller fills a ServiceAccount's
+   * {@code secrets}. The audit log, not this map, tells who wrote.
+   */
   private Map<String, String> versions(String ns, String name) {
     Map<String, String> v = new LinkedHashMap<>();
     List<List<? extends HasMetadata>> lists = List.of(
@@ -1307,10 +1314,45 @@ class EndToEndIT {
             .list()
             .getItems());
     for (List<? extends HasMetadata> items : lists) {
-      items.forEach(o -> v.put(
-          o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+      items.forEach(o -> v.put(o.getKind() + "/" + o.getMetadata().getName(), fingerprint(o)));
     }
     return v;
+  }
+
+  /**
+   * The object's uid and a digest of its content without what controllers maintain (status,
+   * resourceVersion, managedFields, the revision annotation, a ServiceAccount's token list). A
+   * Secret is fingerprinted by its resourceVersion: no controller writes the stack's Secrets, and
+   * not even a digest of their data belongs in a test log.
+   */
+  static String fingerprint(HasMetadata o) {
+    String uid = String.valueOf(o.getMetadata().getUid());
+    if (o instanceof Secret) {
+      return uid + "@" + o.getMetadata().getResourceVersion();
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        Serialization.jsonMapper().valueToTree(o);
+    tree.remove("status");
+    if (o.getKind().equals("ServiceAccount")) {
+      tree.remove("secrets");
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode meta =
+        (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("metadata");
+    meta.remove(List.of("resourceVersion", "managedFields"));
+    if (meta.get("annotations") instanceof com.fasterxml.jackson.databind.node.ObjectNode a) {
+      a.remove("deployment.kubernetes.io/revision");
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(Serialization.jsonMapper()
+              .writer()
+              .with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+              .writeValueAsBytes(tree));
+      return uid + "#" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException
+        | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Names of the stack's NetworkPolicies, sorted. */

@@ -1,9 +1,11 @@
 package org.loomio.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** Pod counts of one component. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ComponentStatus {
 
   @JsonPropertyDescription("Pods ready at the desired version.")

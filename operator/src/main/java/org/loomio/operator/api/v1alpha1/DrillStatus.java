@@ -1,5 +1,6 @@
 package org.loomio.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** The newest finished restore drill (from the drill pod's termination message). */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
   "time",
@@ -53,6 +55,7 @@ public class DrillStatus {
   /** One check of a drill. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"name", "result", "detail"})
+  @JsonIgnoreProperties(ignoreUnknown = true)
   public static class DrillCheck {
     @JsonPropertyDescription(
         "The check: backup, download, decrypt, uploads, postgresVersion, restore,"

@@ -1,6 +1,7 @@
 package org.loomio.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** Progress and result of one on-demand backup. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonClassDescription(
     "Progress and result of this backup: its phase, the backup's name and objects, or why it failed. Written by the operator.")
 @JsonInclude(JsonInclude.Include.NON_NULL)

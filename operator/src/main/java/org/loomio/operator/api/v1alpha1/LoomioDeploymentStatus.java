@@ -1,6 +1,7 @@
 package org.loomio.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** What the operator observed. Written by the operator only, and only when it changed. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonClassDescription(
     "What the operator observed: the conditions (Ready, Progressing, Degraded, and more), the"
         + " image and version the stack runs, its components, migration, upgrade, backup and credential state. Written"
@@ -30,6 +32,7 @@ import java.util.Objects;
   "restore",
   "isolatedSince",
   "secrets",
+  "inventory",
   "conditions"
 })
 public class LoomioDeploymentStatus {
@@ -77,6 +80,12 @@ public class LoomioDeploymentStatus {
       "The LoomioRestore in progress for this stack, if any: web, worker and hocuspocus are"
           + " scaled to zero until it is done.")
   private String restore;
+
+  @JsonPropertyDescription(
+      "The objects of the stack's last applied render, as apiVersion/kind/name, in apply order. After a"
+          + " restart the operator reconciles first the stacks one of whose objects is missing from this"
+          + " list's informers (docs/performance.md).")
+  private List<String> inventory;
 
   @JsonPropertyDescription(
       "Ready, Progressing, Degraded, MailDelivery, Edge, BackupsHealthy, Isolated, SecretsFresh,"
@@ -180,6 +189,14 @@ public class LoomioDeploymentStatus {
     this.restore = restore;
   }
 
+  public List<String> getInventory() {
+    return inventory;
+  }
+
+  public void setInventory(List<String> inventory) {
+    this.inventory = inventory;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -203,6 +220,7 @@ public class LoomioDeploymentStatus {
         && Objects.equals(secrets, s.secrets)
         && Objects.equals(backup, s.backup)
         && Objects.equals(restore, s.restore)
+        && Objects.equals(inventory, s.inventory)
         && Objects.equals(conditions, s.conditions);
   }
 
@@ -221,6 +239,7 @@ public class LoomioDeploymentStatus {
         secrets,
         backup,
         restore,
+        inventory,
         conditions);
   }
 }

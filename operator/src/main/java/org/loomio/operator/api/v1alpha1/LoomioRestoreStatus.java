@@ -1,6 +1,7 @@
 package org.loomio.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** Progress of a restore, step by step. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonClassDescription(
     "Progress of the restore, step by step, and why it failed if it did. Written by the operator.")
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -113,18 +113,10 @@ public final class CacheTrim {
       Optional<KubernetesDependentResourceConfig<R>> configuration,
       EventSourceContext<?> context,
       UnaryOperator<R> transform) {
-    if (configuration.isEmpty() || configuration.get().informerConfig() == null) {
-      return Optional.empty();
-    }
-    KubernetesDependentResourceConfig<R> c = configuration.get();
-    ItemStore<R> store = store(context, transform);
-    if (store == null) {
-      return Optional.empty();
-    }
-    InformerConfiguration<R> informer =
-        InformerConfiguration.builder(c.informerConfig()).withItemStore(store).build();
-    return Optional.of(new KubernetesDependentResourceConfig<>(
-        c.useSSA(), c.createResourceOnlyIfNotExistingWithSSA(), informer, c.matcher()));
+    return InformerConfigs.changed(configuration, informer -> {
+      ItemStore<R> store = store(context, transform);
+      return store == null ? null : informer.withItemStore(store);
+    });
   }
 
   /** Whether an informer over these namespaces is one informer (all namespaces, or a single one). */

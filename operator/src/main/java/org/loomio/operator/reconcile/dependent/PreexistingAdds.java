@@ -1,7 +1,6 @@
 package org.loomio.operator.reconcile.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnAddFilter;
 import java.time.Clock;
@@ -68,20 +67,15 @@ public final class PreexistingAdds {
   /** The dependent's configuration with {@link #since} as (an additional) add filter; empty without an informer configuration. */
   public static <R extends HasMetadata> Optional<KubernetesDependentResourceConfig<R>> filtered(
       Optional<KubernetesDependentResourceConfig<R>> configuration, Clock clock) {
-    if (configuration.isEmpty() || configuration.get().informerConfig() == null) {
-      return Optional.empty();
-    }
-    KubernetesDependentResourceConfig<R> c = configuration.get();
     OnAddFilter<R> preexisting = since(clock.instant(), clock);
-    @SuppressWarnings("unchecked")
-    OnAddFilter<R> existing = (OnAddFilter<R>) c.informerConfig().getOnAddFilter();
-    OnAddFilter<R> filter = existing == null
-        ? preexisting
-        : added -> existing.accept(added) && preexisting.accept(added);
-    InformerConfiguration<R> informer = InformerConfiguration.builder(c.informerConfig())
-        .withOnAddFilter(filter)
-        .build();
-    return Optional.of(new KubernetesDependentResourceConfig<>(
-        c.useSSA(), c.createResourceOnlyIfNotExistingWithSSA(), informer, c.matcher()));
+    return InformerConfigs.changed(configuration, informer -> {
+      @SuppressWarnings("unchecked")
+      OnAddFilter<R> existing =
+          (OnAddFilter<R>) configuration.get().informerConfig().getOnAddFilter();
+      return informer.withOnAddFilter(
+          existing == null
+              ? preexisting
+              : added -> existing.accept(added) && preexisting.accept(added));
+    });
   }
 }

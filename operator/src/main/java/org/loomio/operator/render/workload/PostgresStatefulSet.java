@@ -96,4 +96,23 @@ public final class PostgresStatefulSet {
         .endSpec()
         .build();
   }
+
+  /**
+   * What is created when no StatefulSet exists: the desired one, governed by {@code <name>-postgres-headless}
+   * whatever the render kept. The render keeps an existing StatefulSet's serviceName from the informer's cache
+   * ({@link RenderContext#postgresServiceName()}); when that StatefulSet is deleted with {@code --cascade=orphan}
+   * (the documented move to the headless Service) between the render and the create, the legacy name must not come
+   * back, because the field is immutable. A legacy serviceName is only ever kept, never created.
+   */
+  public static StatefulSet toCreate(StatefulSet desired, String instance) {
+    String headless = Names.postgresHeadless(instance);
+    if (desired.getSpec() == null || headless.equals(desired.getSpec().getServiceName())) {
+      return desired;
+    }
+    return new StatefulSetBuilder(desired)
+        .editSpec()
+        .withServiceName(headless)
+        .endSpec()
+        .build();
+  }
 }

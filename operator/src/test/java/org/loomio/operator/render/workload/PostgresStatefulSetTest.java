@@ -47,6 +47,24 @@ class PostgresStatefulSetTest {
         .isEqualTo("team-postgres-headless");
   }
 
+  /** The render kept a legacy name from a cache that is stale by the create: the create never brings it back. */
+  @Test
+  void aStatefulSetIsCreatedGovernedByTheHeadlessServiceWhateverTheRenderKept() {
+    var legacy = PostgresStatefulSet.render(
+        WebDeploymentTest.context(Fixtures.resource("team", "host: a.example.org"))
+            .withExistingPostgresServiceName("team-postgres"));
+    StatefulSet created = PostgresStatefulSet.toCreate(legacy, "team");
+    assertThat(created.getSpec().getServiceName()).isEqualTo("team-postgres-headless");
+    assertThat(legacy.getSpec().getServiceName())
+        .as("the rendered object is not changed")
+        .isEqualTo("team-postgres");
+    created.getSpec().setServiceName(legacy.getSpec().getServiceName());
+    assertThat(created).as("nothing else differs").isEqualTo(legacy);
+
+    StatefulSet fresh = postgres("host: a.example.org");
+    assertThat(PostgresStatefulSet.toCreate(fresh, "team")).isSameAs(fresh);
+  }
+
   @Test
   void writesOnlyToItsVolumes() {
     var t = postgres("host: a.example.org").getSpec().getTemplate();
