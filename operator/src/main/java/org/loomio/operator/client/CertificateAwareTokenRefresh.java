@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * fabric8's token interceptor ({@link TokenRefreshInterceptor}), without its cost when the client has no token
  * to refresh: one that authenticates with a client certificate only (a kubeconfig with {@code
- * client-certificate-data}, as kind, k3s, kubeadm's admin.kubeconfig and the test rig give).
+ * client-certificate-data}, as kind, k3s, kubeadm's admin.kubeconfig and the test rig give; {@link
+ * #certificateOnly}).
  *
  * <p>Why: fabric8 7.5's interceptor re-reads the configuration ({@link Config#refresh()}: the kubeconfig file,
  * parsed as YAML) before a request when its last successful refresh is more than a minute old, and counts a
@@ -26,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>What is kept without a token: basic auth (its header comes from fabric8's interceptor, so a configuration
  * with a user name or password always goes there), and the refresh after a 401, which is where a token that
  * appeared later (a kubeconfig rewritten with one) is picked up; from then on the token is there and every
- * request goes to fabric8's interceptor.
+ * request goes to fabric8's interceptor. (A refresh never changed the client's certificate or CA anyway: fabric8
+ * builds its TLS settings once, with the client; a rotated certificate needs a restart, with or without this.)
  */
 public final class CertificateAwareTokenRefresh implements Interceptor {
 
@@ -45,9 +47,23 @@ public final class CertificateAwareTokenRefresh implements Interceptor {
 
   @Override
   public void before(BasicBuilder headerBuilder, HttpRequest request, RequestTags tags) {
-    if (hasCredentialsBesidesCertificate(config)) {
+    if (!certificateOnly(config)) {
       fabric8.before(headerBuilder, request, tags);
     }
+  }
+
+  /**
+   * Whether the client authenticates with a client certificate and nothing else. Only then is fabric8's
+   * interceptor skipped before a request. A configuration with no credential at all (an exec plugin that failed
+   * at start, a ServiceAccount token file not written yet) keeps fabric8's re-read once a minute: that is how it
+   * finds its token later, since a cluster with anonymous access answers 403, not 401, and so never triggers the
+   * refresh after a failure.
+   */
+  static boolean certificateOnly(Config config) {
+    boolean certificate = present(config.getClientCertData())
+        || present(config.getClientCertFile())
+        || present(config.getKeyStoreFile());
+    return certificate && !hasCredentialsBesidesCertificate(config);
   }
 
   @Override

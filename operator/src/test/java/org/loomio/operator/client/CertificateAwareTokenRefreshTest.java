@@ -150,8 +150,22 @@ class CertificateAwareTokenRefreshTest {
     }
     assertThat(headers.set).isEmpty();
     assertThat(config.getAutoOAuthToken()).isNull();
-    assertThat(CertificateAwareTokenRefresh.hasCredentialsBesidesCertificate(config))
-        .isFalse();
+    assertThat(CertificateAwareTokenRefresh.certificateOnly(config)).isTrue();
+  }
+
+  @Test
+  void withoutAnyCredentialFabric8sReReadStays() throws Exception {
+    // an exec plugin that failed at the start, a token file not written yet: the re-read finds the
+    // token later (a cluster with anonymous access answers 403, so no 401 would trigger a refresh)
+    File file = kubeconfig("{}");
+    Config config = Config.fromKubeconfig(file);
+    assertThat(CertificateAwareTokenRefresh.certificateOnly(config)).isFalse();
+    CertificateAwareTokenRefresh interceptor =
+        new CertificateAwareTokenRefresh(config, fabric8(config));
+    Files.writeString(file.toPath(), Files.readString(file.toPath()).replace("{}", "token: later"));
+    Headers headers = new Headers();
+    interceptor.before(headers, null, null);
+    assertThat(headers.set).containsEntry("Authorization", "Bearer later");
   }
 
   @Test
