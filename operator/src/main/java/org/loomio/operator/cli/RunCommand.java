@@ -1,7 +1,6 @@
 package org.loomio.operator.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import org.loomio.operator.api.v1alpha1.CidrBlock;
 import org.loomio.operator.api.v1alpha1.Cidrs;
 import org.loomio.operator.client.HttpVersionChoice;
+import org.loomio.operator.client.OperatorClient;
 import org.loomio.operator.model.CloudNativePGSettings;
 import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.reconcile.OperatorMetrics;
@@ -181,14 +181,12 @@ public final class RunCommand implements Callable<Integer> {
     }
     OperatorMetrics metrics = OperatorMetrics.prometheus();
     boolean http11 = HttpVersionChoice.preferHttp11(System.getenv(), System.getProperties());
-    KubernetesClient client = new KubernetesClientBuilder()
-        .withHttpClientBuilderConsumer(b -> {
-          b.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter());
-          if (http11) {
-            b.preferHttp11(); // HttpVersionChoice: the informers' lists are decrypted in parallel
-          }
-        })
-        .build();
+    KubernetesClient client = OperatorClient.build(b -> {
+      b.addOrReplaceInterceptor("api-errors", metrics.apiErrorCounter());
+      if (http11) {
+        b.preferHttp11(); // HttpVersionChoice: the informers' lists are decrypted in parallel
+      }
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     OperatorRuntime runtime;
     try {

@@ -922,6 +922,15 @@ public class LoomioDeploymentReconciler
   @Override
   public ErrorStatusUpdateControl<LoomioDeployment> updateErrorStatus(
       LoomioDeployment resource, Context<LoomioDeployment> context, Exception e) {
+    if (interruptedByStop(e)) {
+      // the operator is stopping (a rollout of its Deployment, a lost Lease): its own stop is
+      // not the stack's failure, and the next start reconciles the stack in full
+      LOG.info(
+          "{}/{}: reconcile interrupted by the operator's stop; status left as it was",
+          namespace(resource),
+          name(resource));
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     String message = e instanceof GeneratedCredentials.ConcurrentChangeException
         ? e.getMessage()
         : "applying the stack failed: " + describe(e);
@@ -1249,6 +1258,28 @@ public class LoomioDeploymentReconciler
     }
     return root.getClass().getSimpleName()
         + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+  }
+
+  /**
+   * Whether a reconcile failed because the operator is stopping: JOSDK's workflow executor (or the HTTP client's)
+   * refuses new tasks once it is shut down ({@link java.util.concurrent.RejectedExecutionException}); the
+   * executors' queues are unbounded, so they refuse nothing otherwise (JOSDK's are fixed thread pools, of which
+   * {@link LoomioOperator} sets only the sizes; the operator has no executor of its own: a bounded one added later
+   * must not let its refusals reach a reconcile, or they would be taken for a stop). Looked for in the causes and
+   * in every dependent's failure of a workflow.
+   */
+  static boolean interruptedByStop(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.util.concurrent.RejectedExecutionException) {
+        return true;
+      }
+      if (t instanceof AggregatedOperatorException aggregated
+          && aggregated.getAggregatedExceptions().values().stream()
+              .anyMatch(LoomioDeploymentReconciler::interruptedByStop)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String firstLine(String s) {

@@ -135,6 +135,14 @@ class BenchmarkIT {
       List<Rig.Write> converging =
           rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs));
       int operatorWrites = converging.size();
+      // what made the operator reconcile: its reconciles, and the writes of the cluster's
+      // controllers
+      // to the stacks' objects (each one an update event for an informer of the operator's)
+      double reconciles = operator.metric("operator_sdk_reconciliations_started_total");
+      java.util.Map<String, Long> controllerWrites = new java.util.TreeMap<>();
+      rig.writesByAnyoneSince(mark, ns -> ns.equals(operatorNs)).stream()
+          .filter(w -> !w.user().equals(Rig.OPERATOR_USER) && !w.user().equals("kubernetes-admin"))
+          .forEach(w -> controllerWrites.merge(w.verb() + " " + w.resource(), 1L, Long::sum));
       long refused = converging.stream().filter(w -> w.code() >= 400).count();
       long quietMark = rig.auditMark();
       Thread.sleep(30_000); // the deliberate quiet window
@@ -229,6 +237,17 @@ class BenchmarkIT {
           operatorSeconds,
           operatorWrites / (double) n,
           refused);
+      System.out.printf(
+          Locale.ROOT,
+          "bench: reconciles to converge       %.1f per stack (all controllers of the operator)%n",
+          reconciles / n);
+      System.out.printf(
+          Locale.ROOT,
+          "bench: the cluster's writes to the stacks' objects while they converged, per stack: %s%n",
+          controllerWrites.entrySet().stream()
+              .map(e ->
+                  e.getKey() + " " + String.format(Locale.ROOT, "%.1f", e.getValue() / (double) n))
+              .collect(java.util.stream.Collectors.joining(", ")));
       System.out.printf(
           Locale.ROOT,
           "bench: kubectl apply --server-side  %.1f s for the same %d objects, %.1f writes per"

@@ -75,6 +75,38 @@ public final class OperatorProcess implements AutoCloseable {
     throw new IllegalStateException("the operator did not start within 90 s:\n" + tail(4000));
   }
 
+  /** The port of /metrics this start bound (the operator logs it; the rig's runs ask for any free port). */
+  public int metricsPort() {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("metrics on :(\\d+)").matcher(logSinceStart());
+    if (!m.find()) {
+      throw new IllegalStateException("the operator has not logged its metrics port");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /**
+   * The sum of every series of one Prometheus metric (for example {@code
+   * operator_sdk_reconciliations_started_total}) on this start's /metrics.
+   */
+  public double metric(String name) throws IOException, InterruptedException {
+    var client = java.net.http.HttpClient.newHttpClient();
+    String text = client
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + metricsPort() + "/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
   /** The running process's id (for jcmd). */
   public long pid() {
     return process.pid();

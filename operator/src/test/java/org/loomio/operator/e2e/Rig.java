@@ -126,13 +126,63 @@ public final class Rig {
     return command;
   }
 
-  /** Number of lines in the audit log now: a mark to count writes after. */
+  /**
+   * The audit log now, as a mark to count writes after: its length in bytes, counted over the rotated files
+   * too. kube-apiserver moves {@code audit.log} to {@code audit-<time>.log} at 100 MB (its default even with
+   * {@code --audit-log-maxsize=0}) and starts a new one; a mark of {@code audit.log} alone would then point past
+   * the new file's end, and every count after it would be 0 (a quiet window would pass whatever happened).
+   */
   public long auditMark() {
-    try (var lines = Files.lines(runDir.resolve("audit.log"))) {
-      return lines.count();
+    return auditFiles().stream().mapToLong(Rig::size).sum();
+  }
+
+  /** The audit log's files, oldest first: the rotated ones by their time stamp, then {@code audit.log}. */
+  private List<Path> auditFiles() {
+    List<Path> files = new ArrayList<>();
+    try (var list = Files.list(runDir)) {
+      list.filter(p -> p.getFileName().toString().matches("audit-.*\\.log"))
+          .sorted()
+          .forEach(files::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    files.add(runDir.resolve("audit.log"));
+    return files;
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The audit log's lines after {@code mark} (an {@link #auditMark()}), oldest first. */
+  private List<String> auditLinesSince(long mark) {
+    List<String> lines = new ArrayList<>();
+    long before = 0;
+    for (Path file : auditFiles()) {
+      long size = size(file);
+      if (before + size > mark) {
+        long skip = Math.max(0, mark - before);
+        try (var in = Files.newInputStream(file)) {
+          // from the byte before the mark: a mark taken while a line was being written falls inside
+          // it, and that line (begun before the mark) is not one of the writes after it
+          in.skipNBytes(Math.max(0, skip - 1));
+          String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          if (skip > 0) {
+            int newline = text.indexOf('\n');
+            text = newline < 0 ? "" : text.substring(newline + 1);
+          }
+          text.lines().filter(l -> !l.isBlank()).forEach(lines::add);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      before += size;
+    }
+    return lines;
   }
 
   /** One write request from the audit log; {@code at}: when the API server received it. */
@@ -162,40 +212,36 @@ public final class Rig {
 
   private List<Write> writes(long mark, Predicate<String> users, Predicate<String> namespaces) {
     List<Write> writes = new ArrayList<>();
-    try (var lines = Files.lines(runDir.resolve("audit.log"))) {
-      lines.skip(mark).forEach(line -> {
-        try {
-          JsonNode e = JSON.readTree(line);
-          if (!"ResponseComplete".equals(e.path("stage").asText())
-              || !WRITE_VERBS.contains(e.path("verb").asText())
-              || !users.test(e.at("/user/username").asText())
-              || e.path("requestURI").asText().contains("dryRun=")) {
-            return;
-          }
-          String ns = e.at("/objectRef/namespace").asText("");
-          if (!namespaces.test(ns)) {
-            return;
-          }
-          String resource = e.at("/objectRef/resource").asText()
-              + (e.at("/objectRef/subresource").isMissingNode()
-                  ? ""
-                  : "/" + e.at("/objectRef/subresource").asText());
-          writes.add(new Write(
-              e.at("/user/username").asText(),
-              e.path("verb").asText(),
-              resource,
-              ns,
-              e.at("/objectRef/name").asText(),
-              e.at("/responseStatus/code").asInt(),
-              java.time.Instant.parse(
-                  e.path("requestReceivedTimestamp").asText("1970-01-01T00:00:00Z"))));
-        } catch (IOException ex) {
-          throw new UncheckedIOException(ex);
+    auditLinesSince(mark).forEach(line -> {
+      try {
+        JsonNode e = JSON.readTree(line);
+        if (!"ResponseComplete".equals(e.path("stage").asText())
+            || !WRITE_VERBS.contains(e.path("verb").asText())
+            || !users.test(e.at("/user/username").asText())
+            || e.path("requestURI").asText().contains("dryRun=")) {
+          return;
         }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        String ns = e.at("/objectRef/namespace").asText("");
+        if (!namespaces.test(ns)) {
+          return;
+        }
+        String resource = e.at("/objectRef/resource").asText()
+            + (e.at("/objectRef/subresource").isMissingNode()
+                ? ""
+                : "/" + e.at("/objectRef/subresource").asText());
+        writes.add(new Write(
+            e.at("/user/username").asText(),
+            e.path("verb").asText(),
+            resource,
+            ns,
+            e.at("/objectRef/name").asText(),
+            e.at("/responseStatus/code").asInt(),
+            java.time.Instant.parse(
+                e.path("requestReceivedTimestamp").asText("1970-01-01T00:00:00Z"))));
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    });
     return writes;
   }
 
