@@ -57,6 +57,28 @@ class CertificateAwareTokenRefreshTest {
   private static final String CERTIFICATE_ONLY =
       "client-certificate-data: Y2VydA==\nclient-key-data: a2V5";
 
+  /** A configuration read from a kubeconfig, and the interceptor around fabric8's for it. */
+  private record Started(Config config, CertificateAwareTokenRefresh interceptor) {}
+
+  /**
+   * The interceptor of a kubeconfig whose user is {@code user}, started, after which the file gets the token
+   * {@code later} in place of {@code replaced}.
+   */
+  private Started withTokenLater(String user, String replaced) throws Exception {
+    File file = kubeconfig(user);
+    Config config = Config.fromKubeconfig(file);
+    Started started =
+        new Started(config, new CertificateAwareTokenRefresh(config, fabric8(config)));
+    tokenLater(file, replaced);
+    return started;
+  }
+
+  /** The kubeconfig rewritten with the token {@code later} in place of {@code replaced}. */
+  private static void tokenLater(File file, String replaced) throws Exception {
+    Files.writeString(
+        file.toPath(), Files.readString(file.toPath()).replace(replaced, "token: later"));
+  }
+
   private static TokenRefreshInterceptor fabric8(Config config) {
     return new TokenRefreshInterceptor(config, Instant.EPOCH, c -> {
       throw new AssertionError("no remote (OIDC) refresh in these tests");
@@ -125,9 +147,7 @@ class CertificateAwareTokenRefreshTest {
     File file = kubeconfig(CERTIFICATE_ONLY);
     Config config = Config.fromKubeconfig(file);
     TokenRefreshInterceptor plain = fabric8(config);
-    Files.writeString(
-        file.toPath(),
-        Files.readString(file.toPath()).replace("client-key-data: a2V5", "token: later"));
+    tokenLater(file, "client-key-data: a2V5");
     Headers headers = new Headers();
     plain.before(headers, null, null);
     assertThat(headers.set)
@@ -137,46 +157,31 @@ class CertificateAwareTokenRefreshTest {
 
   @Test
   void withACertificateOnlyNothingIsReadBeforeARequest() throws Exception {
-    File file = kubeconfig(CERTIFICATE_ONLY);
-    Config config = Config.fromKubeconfig(file);
-    CertificateAwareTokenRefresh interceptor =
-        new CertificateAwareTokenRefresh(config, fabric8(config));
-    Files.writeString(
-        file.toPath(),
-        Files.readString(file.toPath()).replace("client-key-data: a2V5", "token: later"));
+    Started started = withTokenLater(CERTIFICATE_ONLY, "client-key-data: a2V5");
     Headers headers = new Headers();
     for (int i = 0; i < 3; i++) {
-      interceptor.before(headers, null, null);
+      started.interceptor().before(headers, null, null);
     }
     assertThat(headers.set).isEmpty();
-    assertThat(config.getAutoOAuthToken()).isNull();
-    assertThat(CertificateAwareTokenRefresh.certificateOnly(config)).isTrue();
+    assertThat(started.config().getAutoOAuthToken()).isNull();
+    assertThat(CertificateAwareTokenRefresh.certificateOnly(started.config())).isTrue();
   }
 
   @Test
   void withoutAnyCredentialFabric8sReReadStays() throws Exception {
     // an exec plugin that failed at the start, a token file not written yet: the re-read finds the
     // token later (a cluster with anonymous access answers 403, so no 401 would trigger a refresh)
-    File file = kubeconfig("{}");
-    Config config = Config.fromKubeconfig(file);
-    assertThat(CertificateAwareTokenRefresh.certificateOnly(config)).isFalse();
-    CertificateAwareTokenRefresh interceptor =
-        new CertificateAwareTokenRefresh(config, fabric8(config));
-    Files.writeString(file.toPath(), Files.readString(file.toPath()).replace("{}", "token: later"));
+    Started started = withTokenLater("{}", "{}");
+    assertThat(CertificateAwareTokenRefresh.certificateOnly(started.config())).isFalse();
     Headers headers = new Headers();
-    interceptor.before(headers, null, null);
+    started.interceptor().before(headers, null, null);
     assertThat(headers.set).containsEntry("Authorization", "Bearer later");
   }
 
   @Test
   void aRefusalStillRefreshesAndTheTokenIsUsedFromThenOn() throws Exception {
-    File file = kubeconfig(CERTIFICATE_ONLY);
-    Config config = Config.fromKubeconfig(file);
-    CertificateAwareTokenRefresh interceptor =
-        new CertificateAwareTokenRefresh(config, fabric8(config));
-    Files.writeString(
-        file.toPath(),
-        Files.readString(file.toPath()).replace("client-key-data: a2V5", "token: later"));
+    Started started = withTokenLater(CERTIFICATE_ONLY, "client-key-data: a2V5");
+    CertificateAwareTokenRefresh interceptor = started.interceptor();
     Headers retry = new Headers();
     assertThat(interceptor.afterFailure(retry, status(401), null))
         .succeedsWithin(java.time.Duration.ofSeconds(5))
