@@ -296,12 +296,24 @@ class BenchmarkIT {
     String[] total = lines[lines.length - 1].trim().split("\\s+");
     rig.run(List.of(jcmd, Long.toString(pid), "GC.run"), Duration.ofMinutes(2));
     String info = rig.run(List.of(jcmd, Long.toString(pid), "GC.heap_info"), Duration.ofMinutes(1));
-    java.util.regex.Matcher used =
-        java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+    // every generation's "used" (the serial collector, which the JVM picks with one CPU, prints the
+    // young and the old generation apart; G1 one line), not the metaspace's
+    long usedKib = 0;
+    boolean found = false;
+    for (String line : info.split("\n")) {
+      java.util.regex.Matcher used =
+          java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
+      if (!line.strip().startsWith("Metaspace")
+          && !line.strip().startsWith("class space")
+          && used.find()) {
+        usedKib += Long.parseLong(used.group(1));
+        found = true;
+      }
+    }
     return String.format(
         Locale.ROOT,
         "%d MiB live objects (class histogram), %s MiB used after GC.run",
         Long.parseLong(total[2]) >> 20,
-        used.find() ? Long.toString(Long.parseLong(used.group(1)) >> 10) : "?");
+        found ? Long.toString(usedKib >> 10) : "?");
   }
 }
