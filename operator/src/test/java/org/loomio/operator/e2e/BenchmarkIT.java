@@ -102,6 +102,7 @@ class BenchmarkIT {
       String loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
       operator.start();
       long mark = rig.auditMark();
+      var requestsAtStart = rig.jsonRequests();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         LoomioDeployment r = Fixtures.minimal("s" + i);
@@ -131,6 +132,7 @@ class BenchmarkIT {
             }
           });
       double operatorSeconds = (System.nanoTime() - t0) / 1e9;
+      var operatorRequests = Rig.requestsBetween(requestsAtStart, rig.jsonRequests());
       Thread.sleep(5000); // let late writes land before counting
       List<Rig.Write> converging =
           rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs));
@@ -200,6 +202,7 @@ class BenchmarkIT {
       }
       Path file = Files.writeString(Path.of("target/e2e/bench-kubectl.yaml"), yaml.toString());
       long kubectlMark = rig.auditMark();
+      var requestsBeforeKubectl = rig.jsonRequests();
       long t1 = System.nanoTime();
       rig.run(
           List.of(
@@ -211,6 +214,7 @@ class BenchmarkIT {
               file.toString()),
           Duration.ofMinutes(10));
       double kubectlSeconds = (System.nanoTime() - t1) / 1e9;
+      var kubectlRequests = Rig.requestsBetween(requestsBeforeKubectl, rig.jsonRequests());
       int kubectlWrites = rig.writesSince(
               kubectlMark, "kubernetes-admin", ns -> ns.equals(kubectlNs))
           .size();
@@ -257,6 +261,16 @@ class BenchmarkIT {
           kubectlWrites / (double) n,
           operatorSeconds / kubectlSeconds);
       System.out.printf(
+          Locale.ROOT,
+          "bench: API requests per stack while the operator converged (JSON; the benchmark's own"
+              + " polls are the LISTs): %s%n",
+          perStack(operatorRequests, n));
+      System.out.printf(
+          Locale.ROOT,
+          "bench: API requests per stack while kubectl applied (JSON; the restarted operator's are"
+              + " among them): %s%n",
+          perStack(kubectlRequests, n));
+      System.out.printf(
           Locale.ROOT, "bench: quiet 30 s                   %d writes%n", quiet.size());
       System.out.printf(Locale.ROOT, "bench: live heap after forced GC    %s%n", heap);
       System.out.printf(
@@ -287,6 +301,15 @@ class BenchmarkIT {
     }
   }
 
+  /** Requests by kind per stack, the most first, those under one in twenty stacks left out. */
+  private static String perStack(java.util.Map<String, Double> requests, int n) {
+    return requests.entrySet().stream()
+        .filter(e -> e.getValue() / n >= 0.05)
+        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f", e.getValue() / n))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   /** The operator's live heap: a full GC and the class histogram's total ({@code jcmd}), and GC.heap_info's "used". */
   private static String liveHeap(Rig rig, long pid) {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
@@ -294,6 +317,27 @@ class BenchmarkIT {
         rig.run(List.of(jcmd, Long.toString(pid), "GC.class_histogram"), Duration.ofMinutes(2));
     String[] lines = histogram.strip().split("\n");
     String[] total = lines[lines.length - 1].trim().split("\\s+");
+    try {
+      Files.writeString(Path.of("target/e2e/bench-histogram.txt"), histogram);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    // the largest classes (the histogram is sorted by bytes): what a difference between two runs is
+    // made of
+    StringBuilder largest = new StringBuilder();
+    for (String line : lines) {
+      String[] cols = line.trim().split("\\s+");
+      if (cols.length >= 4
+          && cols[0].matches("\\d+:")
+          && Integer.parseInt(cols[0].replace(":", "")) <= 6) {
+        largest
+            .append(largest.length() == 0 ? "" : ", ")
+            .append(cols[3])
+            .append(' ')
+            .append(Long.parseLong(cols[2]) >> 20)
+            .append(" MiB");
+      }
+    }
     rig.run(List.of(jcmd, Long.toString(pid), "GC.run"), Duration.ofMinutes(2));
     String info = rig.run(List.of(jcmd, Long.toString(pid), "GC.heap_info"), Duration.ofMinutes(1));
     // every generation's "used" (the serial collector, which the JVM picks with one CPU, prints the
@@ -312,8 +356,10 @@ class BenchmarkIT {
     }
     return String.format(
         Locale.ROOT,
-        "%d MiB live objects (class histogram), %s MiB used after GC.run",
+        "%d MiB live objects (class histogram; largest: %s; all in target/e2e/bench-histogram.txt),"
+            + " %s MiB used after GC.run",
         Long.parseLong(total[2]) >> 20,
+        largest,
         found ? Long.toString(usedKib >> 10) : "?");
   }
 }

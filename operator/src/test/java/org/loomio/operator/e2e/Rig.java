@@ -136,6 +136,50 @@ public final class Rig {
     return auditFiles().stream().mapToLong(Rig::size).sum();
   }
 
+  /**
+   * The API server's requests so far that it answered in JSON, from its {@code apiserver_request_total}, by
+   * "VERB resource[/subresource]": the operator's, {@code kubectl}'s and the tests' own (kube-controller-manager
+   * asks in protobuf, so its requests are not among them). The audit log holds writes only; this counts reads and
+   * watches too. Subtract two of these to count what happened between them.
+   */
+  public java.util.Map<String, Double> jsonRequests() {
+    java.util.Map<String, Double> counts = new java.util.TreeMap<>();
+    java.util.regex.Pattern line =
+        java.util.regex.Pattern.compile("^apiserver_request_total\\{(.*)\\} (\\S+)$");
+    for (String text : admin.raw("/metrics").split("\n")) {
+      java.util.regex.Matcher m = line.matcher(text);
+      if (!m.matches() || !m.group(1).contains("contentType=\"application/json\"")) {
+        continue;
+      }
+      java.util.Map<String, String> labels = new java.util.HashMap<>();
+      java.util.regex.Matcher l =
+          java.util.regex.Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(m.group(1));
+      while (l.find()) {
+        labels.put(l.group(1), l.group(2));
+      }
+      String resource = labels.getOrDefault("resource", "")
+          + (labels.getOrDefault("subresource", "").isEmpty()
+              ? ""
+              : "/" + labels.get("subresource"));
+      counts.merge(
+          labels.get("verb") + " " + resource, Double.parseDouble(m.group(2)), Double::sum);
+    }
+    return counts;
+  }
+
+  /** The requests between two {@link #jsonRequests} readings, by key, the ones that did not change left out. */
+  public static java.util.Map<String, Double> requestsBetween(
+      java.util.Map<String, Double> before, java.util.Map<String, Double> after) {
+    java.util.Map<String, Double> between = new java.util.TreeMap<>();
+    after.forEach((key, count) -> {
+      double d = count - before.getOrDefault(key, 0.0);
+      if (d > 0) {
+        between.put(key, d);
+      }
+    });
+    return between;
+  }
+
   /** The audit log's files, oldest first: the rotated ones by their time stamp, then {@code audit.log}. */
   private List<Path> auditFiles() {
     List<Path> files = new ArrayList<>();
