@@ -360,7 +360,9 @@ public class LoomioDeploymentReconciler
       List<String> all = new ArrayList<>(List.of(e.getMessage()));
       Stack names = StackRenderer.render(new RenderContext(
           spec, capabilities.get(), Credentials.placeholders(spec), SecretDigests.none()));
-      NameConflicts.check(context, resource, names, liveStacks(context)).conflicts().stream()
+      NameConflicts.check(context, resource, names, capabilities.get(), liveStacks(context))
+          .conflicts()
+          .stream()
           .filter(c -> !all.contains(c))
           .forEach(all::add);
       return nameConflict(spec, context, all, new EventRecorder(context.getClient()));
@@ -740,7 +742,7 @@ public class LoomioDeploymentReconciler
       holdMigrationForRoleSetup(renderContext);
       stack = StackRenderer.render(renderContext);
       // nothing is applied over an object of the stack's names that is not the stack's own
-      NameConflicts.Check names = NameConflicts.check(context, resource, stack, live);
+      NameConflicts.Check names = NameConflicts.check(context, resource, stack, cluster, live);
       if (!names.conflicts().isEmpty()) {
         return Optional.of(nameConflict(spec, context, names.conflicts(), events));
       }
