@@ -37,7 +37,7 @@ public final class Preconditioned {
         .endPreconditions()
         .build();
     try {
-      client.raw(path(actual), "DELETE", options);
+      client.raw(ObjectPaths.of(actual), "DELETE", options);
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
@@ -71,17 +71,5 @@ public final class Preconditioned {
         : "{\"op\":\"add\",\"path\":\"/metadata/annotations/"
             + key.replace("~", "~0").replace("/", "~1") + "\"," + "\"value\":" + quoted + "}";
     return patch(client, actual, op);
-  }
-
-  /** The object's URL path on the API server. */
-  static String path(HasMetadata object) {
-    String apiVersion = object.getApiVersion() != null
-        ? object.getApiVersion()
-        : HasMetadata.getApiVersion(object.getClass());
-    String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
-    String plural = HasMetadata.getPlural(object.getClass());
-    String ns = object.getMetadata().getNamespace();
-    return base + (ns == null ? "" : "/namespaces/" + ns) + "/" + plural + "/"
-        + object.getMetadata().getName();
   }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.client.ObjectPaths;
 import org.loomio.operator.client.Preconditioned;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.render.Stack;
@@ -299,24 +300,9 @@ final class NameConflicts {
    * so the informers, have, at a fraction of a quorum read's cost (no etcd round trip). {@code null}: not there.
    */
   static HasMetadata readFromWatchCache(KubernetesClient client, HasMetadata desired) {
-    String json = client.raw(path(desired) + "?resourceVersion=0");
+    String json = client.raw(ObjectPaths.of(desired) + "?resourceVersion=0");
     return json == null
         ? null
         : client.getKubernetesSerialization().unmarshal(json, desired.getClass());
-  }
-
-  /** The object's path on the API server, as its model class declares its group, version and plural. */
-  static String path(HasMetadata desired) {
-    String apiVersion = desired.getApiVersion();
-    String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
-    String namespace = desired.getMetadata().getNamespace();
-    return base
-        + (namespace == null ? "" : "/namespaces/" + encode(namespace))
-        + "/" + HasMetadata.getPlural(desired.getClass())
-        + "/" + encode(desired.getMetadata().getName());
-  }
-
-  private static String encode(String segment) {
-    return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

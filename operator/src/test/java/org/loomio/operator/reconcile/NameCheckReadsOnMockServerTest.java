@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.client.ObjectPaths;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
@@ -56,7 +57,7 @@ class NameCheckReadsOnMockServerTest {
   }
 
   private static List<String> readsOf(List<String> requests, HasMetadata o) {
-    String path = NameConflicts.path(o);
+    String path = ObjectPaths.of(o);
     return requests.stream()
         .filter(r -> r.equals("GET " + path) || r.startsWith("GET " + path + "?"))
         .toList();
@@ -94,7 +95,7 @@ class NameCheckReadsOnMockServerTest {
             .as(o.getKind() + " " + o.getMetadata().getName())
             .isNotEmpty()
             .first()
-            .isEqualTo("GET " + NameConflicts.path(o) + "?resourceVersion=0");
+            .isEqualTo("GET " + ObjectPaths.of(o) + "?resourceVersion=0");
       }
 
       // someone else's ConfigMap of the stack's name: found by the cheap read, confirmed by etcd's
@@ -124,8 +125,8 @@ class NameCheckReadsOnMockServerTest {
           .build();
       assertThat(readsOf(cluster, config))
           .startsWith(
-              "GET " + NameConflicts.path(config) + "?resourceVersion=0",
-              "GET " + NameConflicts.path(config));
+              "GET " + ObjectPaths.of(config) + "?resourceVersion=0",
+              "GET " + ObjectPaths.of(config));
       assertThat(cluster
               .client()
               .configMaps()
@@ -146,7 +147,7 @@ class NameCheckReadsOnMockServerTest {
       for (HasMetadata o :
           checked(cluster, "old", "team", ClusterCapabilities.forVersion("1.20"))) {
         String expected =
-            "GET " + NameConflicts.path(o) + (o instanceof Service ? "" : "?resourceVersion=0");
+            "GET " + ObjectPaths.of(o) + (o instanceof Service ? "" : "?resourceVersion=0");
         assertThat(readsOf(cluster, o))
             .as(o.getKind() + " " + o.getMetadata().getName())
             .isNotEmpty()

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
+import org.loomio.operator.client.ObjectPaths;
 import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
@@ -84,7 +85,7 @@ class NameConflictsReadTest {
       client.resource(o).get(); // fabric8's own read of the object
       List<String> requests = cluster.requests();
       String fabric8s = requests.get(requests.size() - 1).replaceFirst("^GET ", "");
-      assertThat(NameConflicts.path(o)).as(what).isEqualTo(fabric8s.replaceFirst("\\?.*$", ""));
+      assertThat(ObjectPaths.of(o)).as(what).isEqualTo(fabric8s.replaceFirst("\\?.*$", ""));
 
       assertThat(NameConflicts.readFromWatchCache(client, o))
           .as(what + " absent")
@@ -92,7 +93,7 @@ class NameConflictsReadTest {
       requests = cluster.requests();
       assertThat(requests.get(requests.size() - 1))
           .as(what)
-          .isEqualTo("GET " + NameConflicts.path(o) + "?resourceVersion=0");
+          .isEqualTo("GET " + ObjectPaths.of(o) + "?resourceVersion=0");
     }
     // created, each is read back as what it is
     ConfigMap made = new ConfigMapBuilder()
