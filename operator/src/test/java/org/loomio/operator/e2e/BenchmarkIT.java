@@ -103,6 +103,8 @@ class BenchmarkIT {
       operator.start();
       long mark = rig.auditMark();
       var requestsAtStart = rig.jsonRequests();
+      double rigCpuAtStart = rig.controlPlaneCpuSeconds();
+      double operatorCpuAtStart = operator.cpuSeconds();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         LoomioDeployment r = Fixtures.minimal("s" + i);
@@ -133,6 +135,8 @@ class BenchmarkIT {
           });
       double operatorSeconds = (System.nanoTime() - t0) / 1e9;
       var operatorRequests = Rig.requestsBetween(requestsAtStart, rig.jsonRequests());
+      double rigCpuOperator = rig.controlPlaneCpuSeconds() - rigCpuAtStart;
+      double operatorCpu = operator.cpuSeconds() - operatorCpuAtStart;
       Thread.sleep(5000); // let late writes land before counting
       List<Rig.Write> converging =
           rig.writesSince(mark, Rig.OPERATOR_USER, ns -> ns.equals(operatorNs));
@@ -203,6 +207,7 @@ class BenchmarkIT {
       Path file = Files.writeString(Path.of("target/e2e/bench-kubectl.yaml"), yaml.toString());
       long kubectlMark = rig.auditMark();
       var requestsBeforeKubectl = rig.jsonRequests();
+      double rigCpuBeforeKubectl = rig.controlPlaneCpuSeconds();
       long t1 = System.nanoTime();
       rig.run(
           List.of(
@@ -215,6 +220,7 @@ class BenchmarkIT {
           Duration.ofMinutes(10));
       double kubectlSeconds = (System.nanoTime() - t1) / 1e9;
       var kubectlRequests = Rig.requestsBetween(requestsBeforeKubectl, rig.jsonRequests());
+      double rigCpuKubectl = rig.controlPlaneCpuSeconds() - rigCpuBeforeKubectl;
       int kubectlWrites = rig.writesSince(
               kubectlMark, "kubernetes-admin", ns -> ns.equals(kubectlNs))
           .size();
@@ -260,6 +266,14 @@ class BenchmarkIT {
           objects,
           kubectlWrites / (double) n,
           operatorSeconds / kubectlSeconds);
+      System.out.printf(
+          Locale.ROOT,
+          "bench: CPU per stack                the control plane (kube-apiserver, etcd,"
+              + " kube-controller-manager) %.0f ms while the operator converged, %.0f ms while kubectl"
+              + " applied; the operator itself %.0f ms%n",
+          rigCpuOperator * 1000 / n,
+          rigCpuKubectl * 1000 / n,
+          operatorCpu * 1000 / n);
       System.out.printf(
           Locale.ROOT,
           "bench: API requests per stack while the operator converged (JSON; the benchmark's own"

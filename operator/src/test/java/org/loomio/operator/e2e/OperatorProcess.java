@@ -112,6 +112,16 @@ public final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The CPU time the running process has used so far, in seconds. */
+  public double cpuSeconds() {
+    return process
+        .toHandle()
+        .info()
+        .totalCpuDuration()
+        .map(d -> d.toMillis() / 1000.0)
+        .orElse(0.0);
+  }
+
   /** Stops it as Kubernetes would (SIGTERM, then a grace period). */
   public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {

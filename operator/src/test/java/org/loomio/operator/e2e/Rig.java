@@ -167,6 +167,23 @@ public final class Rig {
     return counts;
   }
 
+  /**
+   * The CPU time the rig's control plane (kube-apiserver, etcd, kube-controller-manager) has used so far, in
+   * seconds: what the API server's side of a converge costs, subtracted between two readings.
+   */
+  public double controlPlaneCpuSeconds() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info()
+            .command()
+            .map(c -> c.endsWith("/kube-apiserver")
+                || c.endsWith("/etcd")
+                || c.endsWith("/kube-controller-manager"))
+            .orElse(false))
+        .mapToDouble(
+            p -> p.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(0.0))
+        .sum();
+  }
+
   /** The requests between two {@link #jsonRequests} readings, by key, the ones that did not change left out. */
   public static java.util.Map<String, Double> requestsBetween(
       java.util.Map<String, Double> before, java.util.Map<String, Double> after) {
