@@ -67,7 +67,18 @@ public final class CountingDispatcher extends KubernetesCrudDispatcher {
         return answer;
       }
     }
-    return super.dispatch(request);
+    try {
+      return super.dispatch(request);
+    } catch (io.fabric8.zjsonpatch.JsonPatchException e) {
+      // a JSON Patch whose test fails: the CRUD mock throws and never answers (the client waits for
+      // its
+      // timeout); a real API server answers 422
+      return new MockResponse()
+          .setResponseCode(422)
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+              + "\"message\":\"the server rejected our request due to an error in our request\","
+              + "\"reason\":\"Invalid\",\"code\":422}");
+    }
   }
 
   private MockResponse discovery(String method, String path) {
