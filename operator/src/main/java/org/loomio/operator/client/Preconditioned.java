@@ -61,15 +61,24 @@ public final class Preconditioned {
     return client.resource(actual).patch(PatchContext.of(PatchType.JSON), patch);
   }
 
-  /** Sets one annotation on {@code actual}, if it is still the object with its UID. */
+  /**
+   * Sets one annotation on {@code actual}, if it is still the object with its UID and unchanged since it was read
+   * (its resourceVersion): the annotation records a judgement made from that copy (whose object it is), so a copy
+   * from a cache that has not seen a later change (labels, another owner's mark) is refused (422) and read again.
+   */
   public static <T extends HasMetadata> T annotate(
       KubernetesClient client, T actual, String key, String value) {
     String quoted = "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    String op = actual.getMetadata().getAnnotations() == null
-        ? "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"" + key + "\":" + quoted
-            + "}}"
-        : "{\"op\":\"add\",\"path\":\"/metadata/annotations/"
-            + key.replace("~", "~0").replace("/", "~1") + "\"," + "\"value\":" + quoted + "}";
+    String version = actual.getMetadata().getResourceVersion();
+    String unchanged = version == null
+        ? ""
+        : "{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"" + version + "\"},";
+    String op = unchanged
+        + (actual.getMetadata().getAnnotations() == null
+            ? "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"" + key + "\":"
+                + quoted + "}}"
+            : "{\"op\":\"add\",\"path\":\"/metadata/annotations/"
+                + key.replace("~", "~0").replace("/", "~1") + "\"," + "\"value\":" + quoted + "}");
     return patch(client, actual, op);
   }
 }
