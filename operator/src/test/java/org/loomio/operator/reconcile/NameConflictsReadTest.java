@@ -125,6 +125,36 @@ class NameConflictsReadTest {
     }
   }
 
+  /**
+   * {@link NameConflicts#createRefusesExisting} mirrors the dependents' settings: every dependent of the
+   * workflow creates with JOSDK's create-only guard but the Services' (which sets it itself from 1.21). A new
+   * dependent that turns the guard off fails here until the name check knows of it.
+   */
+  @Test
+  void everyDependentButTheServicesCreatesWithTheGuard() throws Exception {
+    var workflow = LoomioDeploymentReconciler.class.getAnnotation(
+        io.javaoperatorsdk.operator.api.reconciler.Workflow.class);
+    assertThat(workflow.dependents()).hasSizeGreaterThan(10);
+    for (var dependent : workflow.dependents()) {
+      var config = dependent
+          .type()
+          .getAnnotation(
+              io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent
+                  .class);
+      boolean guarded = config == null || config.createResourceOnlyIfNotExistingWithSSA();
+      Class<?> kind =
+          ((io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource<
+                      ?, ?>)
+                  dependent.type().getDeclaredConstructor().newInstance())
+              .resourceType();
+      if (!guarded) {
+        assertThat(kind)
+            .as(dependent.name() + " creates without the guard")
+            .isEqualTo(Service.class);
+      }
+    }
+  }
+
   @Test
   void onlyAGuardedCreateLetsTheCheckReadFromTheWatchCache() {
     LoomioDeployment resource = Fixtures.minimal("team");
