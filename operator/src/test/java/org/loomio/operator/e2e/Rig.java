@@ -167,21 +167,26 @@ public final class Rig {
     return counts;
   }
 
+  /** The processes of the rig's control plane, by their executable's name. */
+  public static final List<String> CONTROL_PLANE =
+      List.of("kube-apiserver", "etcd", "kube-controller-manager");
+
   /**
-   * The CPU time the rig's control plane (kube-apiserver, etcd, kube-controller-manager) has used so far, in
-   * seconds: what the API server's side of a converge costs, subtracted between two readings.
+   * The CPU time each process of the rig's control plane ({@link #CONTROL_PLANE}) has used so far, in seconds:
+   * what the API server's side of a converge costs, subtracted between two readings.
    */
-  public double controlPlaneCpuSeconds() {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info()
-            .command()
-            .map(c -> c.endsWith("/kube-apiserver")
-                || c.endsWith("/etcd")
-                || c.endsWith("/kube-controller-manager"))
-            .orElse(false))
-        .mapToDouble(
-            p -> p.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(0.0))
-        .sum();
+  public java.util.Map<String, Double> controlPlaneCpuSeconds() {
+    java.util.Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+    for (String name : CONTROL_PLANE) {
+      seconds.put(
+          name,
+          ProcessHandle.allProcesses()
+              .filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false))
+              .mapToDouble(p ->
+                  p.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(0.0))
+              .sum());
+    }
+    return seconds;
   }
 
   /** The requests between two {@link #jsonRequests} readings, by key, the ones that did not change left out. */
