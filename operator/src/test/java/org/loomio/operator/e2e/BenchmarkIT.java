@@ -137,6 +137,7 @@ class BenchmarkIT {
       var operatorRequests = Rig.requestsBetween(requestsAtStart, rig.jsonRequests());
       // until the control plane is idle again: its controllers' work on the stacks counts
       var rigCpuOperator = cpuBetween(rigCpuAtStart, settledCpu(rig));
+      double operatorIdleSeconds = (System.nanoTime() - t0) / 1e9 - IDLE_PROBE_SECONDS;
       double operatorCpu = operator.cpuSeconds() - operatorCpuAtStart;
       Thread.sleep(5000); // let late writes land before counting
       List<Rig.Write> converging =
@@ -222,6 +223,7 @@ class BenchmarkIT {
       double kubectlSeconds = (System.nanoTime() - t1) / 1e9;
       var kubectlRequests = Rig.requestsBetween(requestsBeforeKubectl, rig.jsonRequests());
       var rigCpuKubectl = cpuBetween(rigCpuBeforeKubectl, settledCpu(rig));
+      double kubectlIdleSeconds = (System.nanoTime() - t1) / 1e9 - IDLE_PROBE_SECONDS;
       int kubectlWrites = rig.writesSince(
               kubectlMark, "kubernetes-admin", ns -> ns.equals(kubectlNs))
           .size();
@@ -276,6 +278,13 @@ class BenchmarkIT {
           perStackMs(rigCpuKubectl, n));
       System.out.printf(
           Locale.ROOT,
+          "bench: until the control plane is idle  operator %.1f s, kubectl %.1f s (ratio %.2f; the"
+              + " cluster's controllers go on with kubectl's objects after it returns)%n",
+          operatorIdleSeconds,
+          kubectlIdleSeconds,
+          operatorIdleSeconds / kubectlIdleSeconds);
+      System.out.printf(
+          Locale.ROOT,
           "bench: API requests per stack while the operator converged (JSON; the benchmark's own"
               + " polls are the LISTs): %s%n",
           perStack(operatorRequests, n));
@@ -315,6 +324,9 @@ class BenchmarkIT {
     }
   }
 
+  /** How long the control plane must be (nearly) idle to count as done. */
+  private static final int IDLE_PROBE_SECONDS = 3;
+
   /**
    * The control plane's CPU once it has used under a fifth of a core for 3 s (its controllers have finished with
    * what was applied; no kubelet runs, so no pod ever changes after that), or after 2 minutes.
@@ -323,7 +335,7 @@ class BenchmarkIT {
     var last = rig.controlPlaneCpuSeconds();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
-      Thread.sleep(3000);
+      Thread.sleep(IDLE_PROBE_SECONDS * 1000L);
       var now = rig.controlPlaneCpuSeconds();
       double used = total(now) - total(last);
       last = now;
