@@ -78,11 +78,7 @@ class MonitoringContractTest {
   @BeforeAll
   static void collect() throws Exception {
     cluster = new MockCluster();
-    cluster.namespace("contract");
-    LoomioDeployment r = Fixtures.resource("team", "host: team.example.org");
-    r.getMetadata().setNamespace("contract");
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack("contract", "team", "host: team.example.org");
     // and one the operator refuses (a blocked reconcile counts by its reason)
     LoomioDeployment broken = Fixtures.resource("broken", "host: team.example.org");
     broken.getMetadata().setNamespace("contract");

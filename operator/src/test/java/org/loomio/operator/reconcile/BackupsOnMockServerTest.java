@@ -64,11 +64,7 @@ class BackupsOnMockServerTest {
   }
 
   private static void create(String ns, String name) {
-    cluster.namespace(ns);
-    LoomioDeployment r = Fixtures.resource(name, "host: " + name + ".example.org");
-    r.getMetadata().setNamespace(ns);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(ns, name, "host: " + name + ".example.org");
     await()
         .atMost(WAIT)
         .until(() -> cluster.get(ns, name) != null

@@ -24,7 +24,6 @@ import org.loomio.operator.render.base.Ownership;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
 import org.loomio.operator.status.ReadyReason;
-import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 import org.loomio.operator.thirdparty.CloudNativePGCluster;
 
@@ -481,11 +480,7 @@ class CloudNativePGOnMockServerTest {
   }
 
   private static void create(String ns, String name, String spec) {
-    cluster.namespace(ns);
-    LoomioDeployment r = Fixtures.resource(name, spec);
-    r.getMetadata().setNamespace(ns);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(ns, name, spec);
   }
 
   private static CloudNativePGCluster awaitCluster(String ns, String name) {

@@ -40,7 +40,6 @@ import org.loomio.operator.status.IsolatedReason;
 import org.loomio.operator.status.ProgressingReason;
 import org.loomio.operator.status.ReadyReason;
 import org.loomio.operator.status.SecretsFreshReason;
-import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
 /**
@@ -802,11 +801,7 @@ class DayTwoOnMockServerTest {
   // --- helpers ---
 
   private static void create(String ns, String name, String spec) {
-    cluster.namespace(ns);
-    LoomioDeployment r = Fixtures.resource(name, spec);
-    r.getMetadata().setNamespace(ns);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(ns, name, spec);
     await()
         .atMost(WAIT)
         .until(() -> cluster

@@ -24,7 +24,6 @@ import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.model.Labels;
 import org.loomio.operator.status.BackupsHealthyReason;
 import org.loomio.operator.status.Conditions;
-import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
 /**
@@ -54,11 +53,7 @@ class DrillsOnMockServerTest {
   }
 
   private static void create(String ns, String name) {
-    cluster.namespace(ns);
-    LoomioDeployment r = Fixtures.resource(name, "host: " + name + ".example.org");
-    r.getMetadata().setNamespace(ns);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(ns, name, "host: " + name + ".example.org");
     await()
         .atMost(WAIT)
         .until(() -> cluster.get(ns, name) != null

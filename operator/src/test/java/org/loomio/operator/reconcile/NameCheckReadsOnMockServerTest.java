@@ -27,11 +27,7 @@ class NameCheckReadsOnMockServerTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static void create(MockCluster cluster, String ns, String name) {
-    cluster.namespace(ns);
-    LoomioDeployment r = Fixtures.minimal(name);
-    r.getMetadata().setNamespace(ns);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(ns, name, "host: " + name + ".example.org");
   }
 
   private static void awaitApplied(MockCluster cluster, String ns, String name) {

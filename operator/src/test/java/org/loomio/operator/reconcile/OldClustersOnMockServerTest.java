@@ -17,7 +17,6 @@ import org.loomio.operator.model.ClusterCapabilities;
 import org.loomio.operator.status.APIAvailableReason;
 import org.loomio.operator.status.Conditions;
 import org.loomio.operator.status.DegradedReason;
-import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
 /**
@@ -124,11 +123,7 @@ class OldClustersOnMockServerTest {
   }
 
   private static void create(String ns, String spec) {
-    cluster.namespace(ns);
-    LoomioDeployment r = Fixtures.resource("team", spec);
-    r.getMetadata().setNamespace(ns);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(ns, "team", spec);
   }
 
   private static CronJob cronJob(String ns) {

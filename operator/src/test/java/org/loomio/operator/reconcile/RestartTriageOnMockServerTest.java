@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
-import org.loomio.operator.testing.Fixtures;
 import org.loomio.operator.testing.MockCluster;
 
 /**
@@ -35,11 +34,7 @@ class RestartTriageOnMockServerTest {
   }
 
   private static void create(String namespace, String name) {
-    cluster.namespace(namespace);
-    LoomioDeployment r = Fixtures.resource(name, "host: " + name + ".example.org");
-    r.getMetadata().setNamespace(namespace);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(namespace, name, "host: " + name + ".example.org");
   }
 
   /** Reconciled for its current generation, with an inventory that names its settings ConfigMap. */

@@ -331,11 +331,7 @@ class OperatorRuntimeTest {
   }
 
   private static void create(String namespace, String name, String spec) {
-    cluster.namespace(namespace);
-    LoomioDeployment r = Fixtures.resource(name, "host: " + name + ".example.org\n" + spec);
-    r.getMetadata().setNamespace(namespace);
-    r.getMetadata().setGeneration(null);
-    cluster.client().resource(r).create();
+    cluster.createStack(namespace, name, "host: " + name + ".example.org\n" + spec);
   }
 
   private static void backup(String namespace, String name, String deployment) {

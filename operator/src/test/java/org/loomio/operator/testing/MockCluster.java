@@ -255,6 +255,18 @@ public final class MockCluster implements AutoCloseable {
     dispatcher.clear();
   }
 
+  /**
+   * Creates a LoomioDeployment as a user does: in its namespace (made if missing), with the spec given (YAML), no
+   * generation of its own (the server sets it).
+   */
+  public LoomioDeployment createStack(String namespace, String name, String specYaml) {
+    namespace(namespace);
+    LoomioDeployment r = Fixtures.resource(name, specYaml);
+    r.getMetadata().setNamespace(namespace);
+    r.getMetadata().setGeneration(null);
+    return client.resource(r).create();
+  }
+
   public LoomioDeployment get(String namespace, String name) {
     return client
         .resources(LoomioDeployment.class)
