@@ -66,8 +66,7 @@ public final class OperatorProcess implements AutoCloseable {
         throw new IllegalStateException(
             "the operator exited with " + process.exitValue() + ":\n" + tail(4000));
       }
-      String text = Files.readString(log);
-      if (text.length() > offset && text.substring((int) offset).contains("controller started")) {
+      if (readFrom(offset).contains("controller started")) {
         return;
       }
       Thread.sleep(200);
@@ -141,8 +140,7 @@ public final class OperatorProcess implements AutoCloseable {
   /** What this process logged since its start. */
   public String logSinceStart() {
     try {
-      String text = Files.exists(log) ? Files.readString(log) : "";
-      return text.length() <= startOffset ? "" : text.substring((int) startOffset);
+      return readFrom(startOffset);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -150,10 +148,31 @@ public final class OperatorProcess implements AutoCloseable {
 
   public String tail(int chars) {
     try {
-      String text = Files.exists(log) ? Files.readString(log) : "";
-      return text.length() <= chars ? text : text.substring(text.length() - chars);
+      return readFrom(Files.exists(log) ? Math.max(0, Files.size(log) - chars) : 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The log from a byte offset on. Only that part is read: the benchmark's log grows by hundreds of MiB per run,
+   * and reading all of it every 200 ms while waiting for a start took seconds per read and gigabytes of garbage.
+   */
+  private String readFrom(long offset) throws IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(log)) {
+      long size = channel.size();
+      if (size <= offset) {
+        return "";
+      }
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(Math.toIntExact(size - offset));
+      while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) >= 0) {
+        // read until full or at the end
+      }
+      return new String(
+          buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 
