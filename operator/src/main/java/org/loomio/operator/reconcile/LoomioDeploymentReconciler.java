@@ -216,6 +216,7 @@ public class LoomioDeploymentReconciler
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
   private final RestartTriage triage;
+  private final TerminatingNamespaces terminating;
   private volatile CloudNativePGSettings cloudNativePG = CloudNativePGSettings.DEFAULTS;
 
   /** Built-in images and the default tenant policy. */
@@ -264,6 +265,7 @@ public class LoomioDeploymentReconciler
     this.rotator = new CredentialRotation(credentials.generator(), new SecureRandom());
     this.clock = clock;
     this.triage = new RestartTriage(clock);
+    this.terminating = new TerminatingNamespaces(clock);
   }
 
   /** The installation's CloudNativePG settings (chart values; the defaults otherwise). */
@@ -338,6 +340,12 @@ public class LoomioDeploymentReconciler
   @Override
   public UpdateControl<LoomioDeployment> reconcile(
       LoomioDeployment resource, Context<LoomioDeployment> context) {
+    if (terminating.held(namespace(resource))) {
+      // the namespace is being deleted: every create in it is refused (TerminatingNamespaces)
+      LOG.debug(
+          "{}/{}: namespace being deleted; not reconciled", namespace(resource), name(resource));
+      return UpdateControl.<LoomioDeployment>noUpdate().rescheduleAfter(TerminatingNamespaces.HOLD);
+    }
     RestartTriage.Decision first = triage.decide(resource, context);
     if (first == RestartTriage.Decision.NOW) {
       metrics.firstPass(false);
@@ -932,6 +940,18 @@ public class LoomioDeploymentReconciler
           namespace(resource),
           name(resource));
       return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    if (TerminatingNamespaces.refused(e)) {
+      // not the stack's failure, and nothing can be recorded: the API server creates nothing in
+      // the namespace any more, events included
+      if (terminating.hold(namespace(resource))) {
+        LOG.info(
+            "namespace {} is being deleted (the API server refuses new objects in it): its stacks"
+                + " are not reconciled for {} s",
+            namespace(resource),
+            TerminatingNamespaces.HOLD.toSeconds());
+      }
+      return ErrorStatusUpdateControl.<LoomioDeployment>noStatusUpdate().withNoRetry();
     }
     String message = e instanceof GeneratedCredentials.ConcurrentChangeException
         ? e.getMessage()
