@@ -941,7 +941,7 @@ public class LoomioDeploymentReconciler
           name(resource));
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    if (TerminatingNamespaces.refused(e)) {
+    if (TerminatingNamespaces.refused(e, namespace(resource))) {
       // not the stack's failure, and nothing can be recorded: the API server creates nothing in
       // the namespace any more, events included
       if (terminating.hold(namespace(resource))) {
@@ -951,7 +951,10 @@ public class LoomioDeploymentReconciler
             namespace(resource),
             TerminatingNamespaces.HOLD.toSeconds());
       }
-      return ErrorStatusUpdateControl.<LoomioDeployment>noStatusUpdate().withNoRetry();
+      // looked at again when the hold runs out, like the namespace's other stacks
+      return ErrorStatusUpdateControl.<LoomioDeployment>noStatusUpdate()
+          .withNoRetry()
+          .rescheduleAfter(TerminatingNamespaces.HOLD);
     }
     String message = e instanceof GeneratedCredentials.ConcurrentChangeException
         ? e.getMessage()

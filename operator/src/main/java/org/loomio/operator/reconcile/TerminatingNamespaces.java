@@ -30,6 +30,9 @@ public final class TerminatingNamespaces {
   /** The cause type of the API server's refusal (k8s.io/api/core/v1 NamespaceTerminatingCause). */
   static final String CAUSE = "NamespaceTerminating";
 
+  /** Causes chained deeper than this are not followed (a cycle would otherwise never end). */
+  private static final int MAX_DEPTH = 32;
+
   private final Clock clock;
   private final ConcurrentHashMap<String, Instant> refusedAt = new ConcurrentHashMap<>();
 
@@ -38,30 +41,42 @@ public final class TerminatingNamespaces {
   }
 
   /**
-   * Whether a failure is (or holds, in a workflow's aggregated failures) the API server's refusal to create in a
-   * namespace being deleted; any other 403 (RBAC, admission) is not.
+   * Whether a failure is (or holds, in a workflow's aggregated failures) the API server's refusal to create in
+   * this namespace because it is being deleted. Any other 403 (RBAC, admission) is not, and neither is a refusal
+   * that names another namespace or names none: the cause's message is "namespace NAME is being terminated"
+   * (NamespaceLifecycle admission), and a message worded otherwise only costs the hold, never a write.
    */
-  public static boolean refused(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof AggregatedOperatorException aggregated
-          && aggregated.getAggregatedExceptions().values().stream()
-              .anyMatch(TerminatingNamespaces::refused)) {
-        return true;
+  public static boolean refused(Throwable e, String namespace) {
+    return refused(e, namespace, 0);
+  }
+
+  private static boolean refused(Throwable e, String namespace, int depth) {
+    int hops = depth;
+    for (Throwable t = e; t != null && hops < MAX_DEPTH; t = t.getCause(), hops++) {
+      if (t instanceof AggregatedOperatorException aggregated) {
+        int next = hops + 1;
+        if (aggregated.getAggregatedExceptions().values().stream()
+            .anyMatch(x -> refused(x, namespace, next))) {
+          return true;
+        }
       }
       if (t instanceof KubernetesClientException k
           && k.getCode() == 403
-          && hasCause(k.getStatus())) {
+          && namesNamespace(k.getStatus(), namespace)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean hasCause(Status status) {
+  private static boolean namesNamespace(Status status, String namespace) {
     return status != null
         && status.getDetails() != null
         && status.getDetails().getCauses() != null
-        && status.getDetails().getCauses().stream().anyMatch(c -> CAUSE.equals(c.getReason()));
+        && status.getDetails().getCauses().stream()
+            .anyMatch(c -> CAUSE.equals(c.getReason())
+                && c.getMessage() != null
+                && c.getMessage().contains("namespace " + namespace + " "));
   }
 
   /**
@@ -70,6 +85,8 @@ public final class TerminatingNamespaces {
    */
   public boolean hold(String namespace) {
     Instant now = clock.instant();
+    // a deleted namespace's stacks are never reconciled again: nothing else would forget its hold
+    refusedAt.values().removeIf(at -> expired(at, now));
     Instant before = refusedAt.put(namespace, now);
     return before == null || expired(before, now);
   }
@@ -85,6 +102,11 @@ public final class TerminatingNamespaces {
       return false;
     }
     return true;
+  }
+
+  /** How many namespaces are remembered (held, or run out and not yet forgotten). */
+  int size() {
+    return refusedAt.size();
   }
 
   private static boolean expired(Instant at, Instant now) {

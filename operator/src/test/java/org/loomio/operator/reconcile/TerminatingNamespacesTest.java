@@ -79,26 +79,49 @@ class TerminatingNamespacesTest {
 
   @Test
   void theRefusalIsRecognisedWhereverTheWorkflowPutsIt() {
-    assertThat(TerminatingNamespaces.refused(terminating("team"))).isTrue();
-    assertThat(TerminatingNamespaces.refused(new OperatorException(new AggregatedOperatorException(
-            "Exception(s) during workflow execution.",
-            Map.of(
-                "configmaps",
-                new KubernetesClientException("refused", 500, null),
-                "networkpolicies",
-                terminating("team"))))))
+    assertThat(TerminatingNamespaces.refused(terminating("team"), "team")).isTrue();
+    assertThat(TerminatingNamespaces.refused(
+            new OperatorException(new AggregatedOperatorException(
+                "Exception(s) during workflow execution.",
+                Map.of(
+                    "configmaps",
+                    new KubernetesClientException("refused", 500, null),
+                    "networkpolicies",
+                    terminating("team")))),
+            "team"))
         .isTrue();
   }
 
   @Test
+  void aRefusalNamingAnotherNamespaceOrNoneHoldsNothingHere() {
+    assertThat(TerminatingNamespaces.refused(terminating("other"), "team")).isFalse();
+    assertThat(TerminatingNamespaces.refused(terminating("team-2"), "team")).isFalse();
+    var unnamed = terminating("team");
+    unnamed.getStatus().getDetails().getCauses().get(0).setMessage(null);
+    assertThat(TerminatingNamespaces.refused(unnamed, "team")).isFalse();
+  }
+
+  @Test
+  void aCycleOfCausesEnds() {
+    RuntimeException a = new RuntimeException("a");
+    RuntimeException b = new RuntimeException("b", a);
+    a.initCause(b);
+    assertThat(TerminatingNamespaces.refused(a, "team")).isFalse();
+  }
+
+  @Test
   void anyOther403IsNot() {
-    assertThat(TerminatingNamespaces.refused(rbacForbidden())).isFalse();
-    assertThat(TerminatingNamespaces.refused(new KubernetesClientException("forbidden", 403, null)))
+    assertThat(TerminatingNamespaces.refused(rbacForbidden(), "team")).isFalse();
+    assertThat(TerminatingNamespaces.refused(
+            new KubernetesClientException("forbidden", 403, null), "team"))
         .isFalse();
-    assertThat(TerminatingNamespaces.refused(new AggregatedOperatorException(
-            "Exception(s) during workflow execution.", Map.of("configmaps", rbacForbidden()))))
+    assertThat(TerminatingNamespaces.refused(
+            new AggregatedOperatorException(
+                "Exception(s) during workflow execution.", Map.of("configmaps", rbacForbidden())),
+            "team"))
         .isFalse();
-    assertThat(TerminatingNamespaces.refused(new IllegalStateException("x"))).isFalse();
+    assertThat(TerminatingNamespaces.refused(new IllegalStateException("x"), "team"))
+        .isFalse();
   }
 
   @Test
@@ -115,6 +138,19 @@ class TerminatingNamespacesTest {
     clock.now = clock.now.plusMillis(1);
     assertThat(namespaces.held("team")).as("run out").isFalse();
     assertThat(namespaces.hold("team")).as("held anew").isTrue();
+  }
+
+  @Test
+  void theHoldsOfNamespacesThatAreGoneAreForgotten() {
+    MovableClock clock = new MovableClock();
+    TerminatingNamespaces namespaces = new TerminatingNamespaces(clock);
+    for (int i = 0; i < 100; i++) {
+      namespaces.hold("gone-" + i);
+    }
+    assertThat(namespaces.size()).isEqualTo(100);
+    clock.now = clock.now.plus(TerminatingNamespaces.HOLD);
+    namespaces.hold("leaving");
+    assertThat(namespaces.size()).as("only the new hold").isEqualTo(1);
   }
 
   @Test
@@ -137,6 +173,9 @@ class TerminatingNamespacesTest {
             Map.of("networkpolicies", terminating("leaving"))));
     assertThat(failed.getResource()).as("status untouched").isEmpty();
     assertThat(failed.isNoRetry()).isTrue();
+    assertThat(failed.getScheduleDelay())
+        .as("looked at again when the hold runs out")
+        .contains(TerminatingNamespaces.HOLD.toMillis());
 
     var next = reconciler.reconcile(stack, null);
     assertThat(next.isNoUpdate()).isTrue();
