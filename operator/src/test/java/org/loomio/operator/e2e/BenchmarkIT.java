@@ -406,16 +406,12 @@ class BenchmarkIT {
   /** The operator's live heap: a full GC and the class histogram's total ({@code jcmd}), and GC.heap_info's "used". */
   private static String liveHeap(Rig rig, long pid) {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    // The serial collector (the JVM's choice with one CPU, as in the chart) leaves dead objects in
-    // place
-    // as int[] fillers when compacting would move little ("dead wood", up to MarkSweepDeadRatio = 5
-    // % of
-    // the old generation) and compacts fully only every MarkSweepAlwaysCompactCount = 4th full GC.
-    // A
-    // histogram counts those fillers as live (13 MiB of int[] at 200 stacks), so the smallest of
-    // four
-    // histograms in a row, each after its own full GC, is the live heap. G1 compacts fully every
-    // time.
+    // The serial collector (the JVM's choice with one CPU, as in the chart) leaves dead objects
+    // in place as int[] fillers where compacting would move little ("dead wood": up to
+    // MarkSweepDeadRatio, 5 % of the old generation) and compacts fully only every
+    // MarkSweepAlwaysCompactCount'th (4th) full GC. A histogram counts those fillers as live
+    // (13 MiB of int[] at 200 stacks), so the live heap is the smallest of four histograms in a
+    // row, each after its own full GC. G1 compacts fully every time.
     String histogram = null;
     long first = -1;
     long smallest = Long.MAX_VALUE;
