@@ -34,7 +34,6 @@ import org.loomio.operator.testing.Fixtures;
 @EnabledIfSystemProperty(named = "e2e.bench", matches = "true")
 class BenchmarkIT {
 
-  /** Objects per stack (by instance label), with one list call per kind the stack has. */
   /**
    * Watch-fed caches of the operator's namespace: the stacks and every kind a stack renders (objects with
    * the instance label). The convergence check reads them locally. It used to list every kind from etcd
