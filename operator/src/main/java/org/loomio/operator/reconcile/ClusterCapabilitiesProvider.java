@@ -53,6 +53,35 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     return new ClusterCapabilitiesProvider(() -> discover(client), maxAge, Clock.systemUTC());
   }
 
+  /** With this discovery (tests: a discovery that counts its calls, or blocks). */
+  static ClusterCapabilitiesProvider of(
+      Supplier<ClusterCapabilities> discovery, Duration maxAge, Clock clock) {
+    return new ClusterCapabilitiesProvider(discovery, maxAge, clock);
+  }
+
+  /**
+   * Runs the first discovery now, on a daemon thread, so that it overlaps the informers' initial lists
+   * instead of following them: a restart's first reconciles then find the answer cached (measured on the rig
+   * at 200 stacks: about 0.9 s, a dozen requests to a loaded API server, that every restart waited for
+   * before its first repair). A reconcile that asks while it runs waits for it; one that asks after it failed
+   * discovers for itself.
+   */
+  public ClusterCapabilitiesProvider discoverInBackground() {
+    Thread thread = new Thread(
+        () -> {
+          try {
+            get();
+          } catch (RuntimeException e) {
+            LOG.debug(
+                "discovery at start failed, the first reconcile asks again: {}", e.toString());
+          }
+        },
+        "api-discovery");
+    thread.setDaemon(true);
+    thread.start();
+    return this;
+  }
+
   /** Always the same answer (tests, and clusters whose discovery is not reachable). */
   public static ClusterCapabilitiesProvider fixed(ClusterCapabilities capabilities) {
     return new ClusterCapabilitiesProvider(

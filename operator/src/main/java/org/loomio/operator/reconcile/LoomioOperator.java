@@ -122,7 +122,7 @@ public final class LoomioOperator {
     });
     Supplier<ClusterCapabilities> discovered = capabilities != null
         ? capabilities
-        : ClusterCapabilitiesProvider.discovering(client, DISCOVERY_MAX_AGE);
+        : ClusterCapabilitiesProvider.discovering(client, DISCOVERY_MAX_AGE).discoverInBackground();
     operator.register(
         new LoomioDeploymentReconciler(discovered, settings.tenancy(), metrics)
             .withCloudNativePGSettings(settings.cloudNativePG()),

@@ -1,0 +1,124 @@
+package org.loomio.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.loomio.operator.model.ClusterCapabilities;
+
+/** The discovery's cache, and its first run in the background while the informers list. */
+class ClusterCapabilitiesProviderTest {
+
+  private static final ClusterCapabilities V120 = ClusterCapabilities.forVersion("1.20");
+  private static final ClusterCapabilities V130 = ClusterCapabilities.forVersion("1.30");
+
+  /** Counts its calls; each call waits for the gate, then answers what {@code answer} holds. */
+  private static final class Discovery implements Supplier<ClusterCapabilities> {
+    final AtomicInteger calls = new AtomicInteger();
+    final CountDownLatch gate;
+    volatile ClusterCapabilities answer = V120;
+    volatile RuntimeException failure;
+
+    Discovery(CountDownLatch gate) {
+      this.gate = gate;
+    }
+
+    @Override
+    public ClusterCapabilities get() {
+      calls.incrementAndGet();
+      try {
+        if (!gate.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never opened the gate");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return answer;
+    }
+  }
+
+  @Test
+  void aReconcileThatAsksWhileTheBackgroundDiscoveryRunsWaitsForItAndAsksTheServerNoSecondTime()
+      throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    Discovery discovery = new Discovery(gate);
+    ClusterCapabilitiesProvider provider =
+        ClusterCapabilitiesProvider.of(discovery, Duration.ofMinutes(10), Clock.systemUTC());
+
+    provider.discoverInBackground();
+    await().atMost(Duration.ofSeconds(30)).until(() -> discovery.calls.get() == 1);
+    CompletableFuture<ClusterCapabilities> reconcile = CompletableFuture.supplyAsync(provider);
+    assertThat(reconcile).as("waits for the discovery under way").isNotDone();
+    gate.countDown();
+
+    assertThat(reconcile.get(30, TimeUnit.SECONDS)).isEqualTo(V120);
+    assertThat(provider.get()).isEqualTo(V120);
+    assertThat(discovery.calls).as("one request round for all of them").hasValue(1);
+  }
+
+  @Test
+  void aFailedBackgroundDiscoveryLeavesNothingCachedAndTheFirstReconcileAsksAgain() {
+    CountDownLatch open = new CountDownLatch(0);
+    Discovery discovery = new Discovery(open);
+    discovery.failure = new IllegalStateException("connection refused");
+    ClusterCapabilitiesProvider provider =
+        ClusterCapabilitiesProvider.of(discovery, Duration.ofMinutes(10), Clock.systemUTC());
+
+    provider.discoverInBackground();
+    await().atMost(Duration.ofSeconds(30)).until(() -> discovery.calls.get() == 1);
+    // the failed attempt ends, whoever asks next gets the same failure until the server answers
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThatThrownBy(provider::get).hasMessageContaining("connection refused"));
+    discovery.failure = null;
+
+    assertThat(provider.get()).isEqualTo(V120);
+  }
+
+  @Test
+  void theAnswerIsKeptForMaxAgeThenAskedAgain() {
+    Discovery discovery = new Discovery(new CountDownLatch(0));
+    Instant[] now = {Instant.parse("2026-12-07T10:00:00Z")};
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    ClusterCapabilitiesProvider provider =
+        ClusterCapabilitiesProvider.of(discovery, Duration.ofMinutes(10), clock);
+
+    assertThat(provider.get()).isEqualTo(V120);
+    discovery.answer = V130;
+    now[0] = now[0].plus(Duration.ofMinutes(10));
+    assertThat(provider.get()).as("within maxAge: the cached answer").isEqualTo(V120);
+    now[0] = now[0].plusSeconds(1);
+    assertThat(provider.get()).as("after maxAge: asked again").isEqualTo(V130);
+    assertThat(discovery.calls).hasValue(2);
+  }
+}
