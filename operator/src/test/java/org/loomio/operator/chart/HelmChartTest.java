@@ -412,7 +412,9 @@ class HelmChartTest {
         "networkPolicy: {apiServer: {cidrs: [999.0.0.1/32]}}\n",
         "networkPolicy: {apiServer: {ports: []}}\n",
         "networkPolicy: {ingressNamespaces: [Monitoring]}\n",
-        "networkPolicy: {enabled: \"yes\"}\n"
+        "networkPolicy: {enabled: \"yes\"}\n",
+        "jvmOptions: \"\"\n",
+        "jvmOptions: [-XX:+UseSerialGC]\n"
       })
   void theSchemaRefusesBadValues(String values) {
     assertThatThrownBy(() -> Chart.render(values))
@@ -463,6 +465,34 @@ class HelmChartTest {
             .get("image")
             .toString()
             .replaceAll(".*repository=([^,}]+).*", "$1"));
+  }
+
+  /**
+   * The JVM's options come from one value, which a user replaces without a second JAVA_TOOL_OPTIONS entry.
+   */
+  @Test
+  void theJvmOptionsAreOneValue() throws IOException {
+    assertThat(javaToolOptions(Chart.template(null)))
+        .contains("-XX:+UseSerialGC")
+        .contains("-XX:MaxRAMPercentage=60");
+    String mine = "-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -Djava.io.tmpdir=/tmp";
+    assertThat(javaToolOptions(Chart.template("jvmOptions: \"" + mine + "\"\n")))
+        .isEqualTo(mine);
+  }
+
+  private static String javaToolOptions(List<HasMetadata> objects) {
+    List<io.fabric8.kubernetes.api.model.EnvVar> env = Chart.one(objects, Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .stream()
+        .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+        .toList();
+    assertThat(env).as("one JAVA_TOOL_OPTIONS").hasSize(1);
+    return env.get(0).getValue();
   }
 
   @Test
