@@ -468,11 +468,14 @@ class HelmChartTest {
   }
 
   /**
-   * The JVM's options come from one value, which a user replaces without a second JAVA_TOOL_OPTIONS entry.
+   * The JVM's options come from one value: by default the quick JIT compiler only, for the one CPU of the default
+   * limit (docs/performance.md, "Seventh round"); a user with more CPUs replaces them without a second
+   * JAVA_TOOL_OPTIONS entry.
    */
   @Test
   void theJvmOptionsAreOneValue() throws IOException {
     assertThat(javaToolOptions(Chart.template(null)))
+        .contains("-XX:TieredStopAtLevel=1")
         .contains("-XX:+UseSerialGC")
         .contains("-XX:MaxRAMPercentage=60");
     String mine = "-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -Djava.io.tmpdir=/tmp";
