@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.model.ClusterCapabilities;
+import org.loomio.operator.testing.MovableClock;
 
 /** The discovery's cache, and its first run in the background while the informers list. */
 class ClusterCapabilitiesProviderTest {
@@ -93,31 +92,15 @@ class ClusterCapabilitiesProviderTest {
   @Test
   void theAnswerIsKeptForMaxAgeThenAskedAgain() {
     Discovery discovery = new Discovery(new CountDownLatch(0));
-    Instant[] now = {Instant.parse("2026-12-07T10:00:00Z")};
-    Clock clock = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now[0];
-      }
-    };
+    MovableClock clock = new MovableClock("2026-12-07T10:00:00Z");
     ClusterCapabilitiesProvider provider =
         ClusterCapabilitiesProvider.of(discovery, Duration.ofMinutes(10), clock);
 
     assertThat(provider.get()).isEqualTo(V120);
     discovery.answer = V130;
-    now[0] = now[0].plus(Duration.ofMinutes(10));
+    clock.advance(Duration.ofMinutes(10));
     assertThat(provider.get()).as("within maxAge: the cached answer").isEqualTo(V120);
-    now[0] = now[0].plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(provider.get()).as("after maxAge: asked again").isEqualTo(V130);
     assertThat(discovery.calls).hasValue(2);
   }

@@ -2,15 +2,13 @@ package org.loomio.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.api.v1alpha1.LoomioDeployment;
 import org.loomio.operator.api.v1alpha1.LoomioDeploymentStatus;
 import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MovableClock;
 
 /** The triage's decisions that need no informer; the lookups are {@link RestartTriageOnMockServerTest}'s. */
 class RestartTriageTest {
@@ -62,27 +60,11 @@ class RestartTriageTest {
 
   @Test
   void eachStackIsTriagedOnceAndOnlyInTheWindowAfterTheFirstReconcile() {
-    Instant[] now = {Instant.parse("2026-12-07T06:00:00Z")};
-    Clock clock = new Clock() {
-      @Override
-      public Instant instant() {
-        return now[0];
-      }
-
-      @Override
-      public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-    };
+    MovableClock clock = new MovableClock("2026-12-07T06:00:00Z");
     RestartTriage triage = new RestartTriage(clock);
     // constructed long before it leads (a standby replica): the window starts at the first
     // reconcile
-    now[0] = now[0].plus(RestartTriage.WINDOW.multipliedBy(10));
+    clock.advance(RestartTriage.WINDOW.multipliedBy(10));
     LoomioDeployment a = settled("a");
     a.setStatus(null); // not settled: decided without a lookup
     assertThat(triage.decide(a, null)).isEqualTo(RestartTriage.Decision.NOW);
@@ -90,14 +72,14 @@ class RestartTriageTest {
         .as("its second reconcile")
         .isEqualTo(RestartTriage.Decision.NONE);
 
-    now[0] = now[0].plus(RestartTriage.WINDOW.minusSeconds(1));
+    clock.advance(RestartTriage.WINDOW.minusSeconds(1));
     LoomioDeployment b = settled("b");
     b.setStatus(null);
     assertThat(triage.decide(b, null))
         .as("within the window")
         .isEqualTo(RestartTriage.Decision.NOW);
 
-    now[0] = now[0].plusSeconds(2);
+    clock.advance(java.time.Duration.ofSeconds(2));
     LoomioDeployment c = settled("c");
     c.setStatus(null);
     assertThat(triage.decide(c, null)).as("past the window").isEqualTo(RestartTriage.Decision.NONE);

@@ -7,11 +7,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.OperatorException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.loomio.operator.model.ClusterCapabilities;
@@ -19,6 +15,7 @@ import org.loomio.operator.model.ImageDefaults;
 import org.loomio.operator.secrets.CredentialGenerator;
 import org.loomio.operator.secrets.GeneratedCredentials;
 import org.loomio.operator.testing.Fixtures;
+import org.loomio.operator.testing.MovableClock;
 
 /**
  * A namespace being deleted: the API server's refusal is recognised from its cause (as kube-apiserver v1.20 sends
@@ -56,25 +53,6 @@ class TerminatingNamespacesTest {
         .withKind("configmaps")
         .endDetails()
         .build());
-  }
-
-  private static final class MovableClock extends Clock {
-    Instant now = Instant.parse("2026-12-07T18:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 
   @Test
@@ -126,36 +104,36 @@ class TerminatingNamespacesTest {
 
   @Test
   void aHoldLastsItsTimeAndIsSaidOnce() {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock("2026-12-07T18:00:00Z");
     TerminatingNamespaces namespaces = new TerminatingNamespaces(clock);
     assertThat(namespaces.held("team")).isFalse();
     assertThat(namespaces.hold("team")).as("new").isTrue();
     assertThat(namespaces.hold("team")).as("already held").isFalse();
     assertThat(namespaces.held("team")).isTrue();
     assertThat(namespaces.held("other")).isFalse();
-    clock.now = clock.now.plus(TerminatingNamespaces.HOLD).minusMillis(1);
+    clock.advance(TerminatingNamespaces.HOLD.minusMillis(1));
     assertThat(namespaces.held("team")).isTrue();
-    clock.now = clock.now.plusMillis(1);
+    clock.advance(Duration.ofMillis(1));
     assertThat(namespaces.held("team")).as("run out").isFalse();
     assertThat(namespaces.hold("team")).as("held anew").isTrue();
   }
 
   @Test
   void theHoldsOfNamespacesThatAreGoneAreForgotten() {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock("2026-12-07T18:00:00Z");
     TerminatingNamespaces namespaces = new TerminatingNamespaces(clock);
     for (int i = 0; i < 100; i++) {
       namespaces.hold("gone-" + i);
     }
     assertThat(namespaces.size()).isEqualTo(100);
-    clock.now = clock.now.plus(TerminatingNamespaces.HOLD);
+    clock.advance(TerminatingNamespaces.HOLD);
     namespaces.hold("leaving");
     assertThat(namespaces.size()).as("only the new hold").isEqualTo(1);
   }
 
   @Test
   void theReconcilerNeitherReportsNorRetriesItAndThenLeavesTheNamespaceAlone() {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock("2026-12-07T18:00:00Z");
     var reconciler = new LoomioDeploymentReconciler(
         () -> ClusterCapabilities.forVersion(ClusterCapabilities.NEWEST),
         ImageDefaults.BUILT_IN,
@@ -186,7 +164,7 @@ class TerminatingNamespacesTest {
     assertThat(reconciler.reconcile(another, null).isNoUpdate())
         .as("every stack of the namespace")
         .isTrue();
-    clock.now = clock.now.plus(Duration.ofMinutes(5));
+    clock.advance(Duration.ofMinutes(5));
     assertThat(reconciler.updateErrorStatus(stack, null, terminating("leaving")).isNoRetry())
         .as("refused again after the hold")
         .isTrue();
