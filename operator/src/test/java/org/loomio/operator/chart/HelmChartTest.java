@@ -414,6 +414,7 @@ class HelmChartTest {
         "networkPolicy: {ingressNamespaces: [Monitoring]}\n",
         "networkPolicy: {enabled: \"yes\"}\n",
         "jvmOptions: \"\"\n",
+        "jvmOptions: \"   \"\n",
         "jvmOptions: [-XX:+UseSerialGC]\n"
       })
   void theSchemaRefusesBadValues(String values) {
@@ -481,6 +482,22 @@ class HelmChartTest {
     String mine = "-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -Djava.io.tmpdir=/tmp";
     assertThat(javaToolOptions(Chart.template("jvmOptions: \"" + mine + "\"\n")))
         .isEqualTo(mine);
+  }
+
+  /**
+   * Before jvmOptions, the chart's README suggested JAVA_TOOL_OPTIONS in extraEnv; such an entry is refused with a
+   * pointer, and an upgrade that reuses old values without jvmOptions fails instead of starting a JVM without
+   * options.
+   */
+  @Test
+  void jvmOptionsAreNeitherDuplicatedNorLostOnAnUpgrade() {
+    assertThatThrownBy(
+            () -> Chart.render("extraEnv: [{name: JAVA_TOOL_OPTIONS, value: \"-XX:+UseG1GC\"}]\n"))
+        .hasMessageContaining("extraEnv sets JAVA_TOOL_OPTIONS")
+        .hasMessageContaining("jvmOptions");
+    assertThatThrownBy(() -> Chart.render("jvmOptions: null\n"))
+        .hasMessageContaining("jvmOptions is not set")
+        .hasMessageContaining("--reuse-values");
   }
 
   private static String javaToolOptions(List<HasMetadata> objects) {
