@@ -60,8 +60,13 @@ class ClusterCapabilitiesProviderTest {
 
     provider.discoverInBackground();
     await().atMost(Duration.ofSeconds(30)).until(() -> discovery.calls.get() == 1);
-    CompletableFuture<ClusterCapabilities> reconcile = CompletableFuture.supplyAsync(provider);
-    assertThat(reconcile).as("waits for the discovery under way").isNotDone();
+    CompletableFuture<ClusterCapabilities> reconcile = new CompletableFuture<>();
+    Thread reconciler = new Thread(() -> reconcile.complete(provider.get()), "reconciler");
+    reconciler.start();
+    // the reconcile waits for the discovery under way
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> reconciler.getState() == Thread.State.BLOCKED);
     gate.countDown();
 
     assertThat(reconcile.get(30, TimeUnit.SECONDS)).isEqualTo(V120);
