@@ -40,6 +40,7 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
   private final Clock clock;
   private volatile ClusterCapabilities cached;
   private volatile Instant cachedAt = Instant.MIN;
+  private boolean refreshing;
 
   private ClusterCapabilitiesProvider(
       Supplier<ClusterCapabilities> discovery, Duration maxAge, Clock clock) {
@@ -88,19 +89,70 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
         () -> capabilities, Duration.ofDays(36500), Clock.systemUTC());
   }
 
+  /**
+   * The cluster's capabilities. The first call discovers them (or waits for the discovery under way); later
+   * calls return the cached answer at once, and once it is older than {@code maxAge} the first of them starts
+   * one refresh on a daemon thread, so no reconcile waits for the about ten requests of a discovery, nor
+   * for an API server that does not answer them (fabric8 retries each for up to minutes). A failed refresh
+   * keeps the last answer and is tried again after {@link #RETRY_AFTER_FAILURE}.
+   */
   @Override
-  public synchronized ClusterCapabilities get() {
-    Instant now = clock.instant();
-    if (cached == null || cachedAt.plus(maxAge).isBefore(now)) {
-      ClusterCapabilities fresh = discovery.get();
-      if (cached == null || !fresh.equals(cached)) {
-        LOG.info("Kubernetes {} serves {}", fresh.version(), new TreeSet<>(fresh.servedApis()));
-        logSupport(fresh);
+  public ClusterCapabilities get() {
+    ClusterCapabilities current;
+    synchronized (this) {
+      if (cached == null) {
+        store(discovery.get(), clock.instant());
+        return cached;
       }
-      cached = fresh;
-      cachedAt = now;
+      current = cached;
+      if (refreshing || !cachedAt.plus(maxAge).isBefore(clock.instant())) {
+        return current;
+      }
+      refreshing = true;
     }
-    return cached;
+    Thread refresh = new Thread(this::refresh, "api-rediscovery");
+    refresh.setDaemon(true);
+    refresh.start();
+    return current;
+  }
+
+  /** How long a failed refresh keeps the last answer before the next one is tried. */
+  static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+
+  /** Whether a refresh runs now (tests). */
+  synchronized boolean refreshInProgress() {
+    return refreshing;
+  }
+
+  private void refresh() {
+    try {
+      ClusterCapabilities fresh = discovery.get();
+      synchronized (this) {
+        store(fresh, clock.instant());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "asking the API server what it serves failed, keeping the answer of {} and asking again in {} s: {}",
+          cachedAt,
+          RETRY_AFTER_FAILURE.toSeconds(),
+          e.toString());
+      synchronized (this) {
+        cachedAt = clock.instant().minus(maxAge).plus(RETRY_AFTER_FAILURE);
+      }
+    } finally {
+      synchronized (this) {
+        refreshing = false;
+      }
+    }
+  }
+
+  private void store(ClusterCapabilities fresh, Instant at) {
+    if (cached == null || !fresh.equals(cached)) {
+      LOG.info("Kubernetes {} serves {}", fresh.version(), new TreeSet<>(fresh.servedApis()));
+      logSupport(fresh);
+    }
+    cached = fresh;
+    cachedAt = at;
   }
 
   /**

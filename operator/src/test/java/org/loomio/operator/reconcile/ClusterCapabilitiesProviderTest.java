@@ -27,6 +27,8 @@ class ClusterCapabilitiesProviderTest {
     final CountDownLatch gate;
     volatile ClusterCapabilities answer = V120;
     volatile RuntimeException failure;
+    /** Answers for this one from now on (a server that changes while the operator runs). */
+    volatile Supplier<ClusterCapabilities> delegate;
 
     Discovery(CountDownLatch gate) {
       this.gate = gate;
@@ -34,6 +36,9 @@ class ClusterCapabilitiesProviderTest {
 
     @Override
     public ClusterCapabilities get() {
+      if (delegate != null) {
+        return delegate.get();
+      }
       calls.incrementAndGet();
       try {
         if (!gate.await(30, TimeUnit.SECONDS)) {
@@ -95,18 +100,59 @@ class ClusterCapabilitiesProviderTest {
   }
 
   @Test
-  void theAnswerIsKeptForMaxAgeThenAskedAgain() {
+  void anAnswerOlderThanMaxAgeIsRefreshedOnceInTheBackgroundWhileReconcilesGetTheLastOne() {
+    CountDownLatch gate = new CountDownLatch(1);
     Discovery discovery = new Discovery(new CountDownLatch(0));
     MovableClock clock = new MovableClock("2026-12-07T10:00:00Z");
     ClusterCapabilitiesProvider provider =
         ClusterCapabilitiesProvider.of(discovery, Duration.ofMinutes(10), clock);
-
     assertThat(provider.get()).isEqualTo(V120);
-    discovery.answer = V130;
     clock.advance(Duration.ofMinutes(10));
     assertThat(provider.get()).as("within maxAge: the cached answer").isEqualTo(V120);
+    assertThat(discovery.calls).hasValue(1);
+
+    // the server now answers 1.30, and slowly
+    Discovery slow = new Discovery(gate);
+    slow.answer = V130;
+    discovery.delegate = slow;
     clock.advance(Duration.ofSeconds(1));
-    assertThat(provider.get()).as("after maxAge: asked again").isEqualTo(V130);
+    for (int i = 0; i < 5; i++) {
+      assertThat(provider.get()).as("stale: the last answer, at once").isEqualTo(V120);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> slow.calls.get() == 1);
+    assertThat(provider.get()).as("while the refresh runs").isEqualTo(V120);
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(30)).until(() -> provider.get().equals(V130));
+    assertThat(slow.calls)
+        .as("one refresh for all the calls that found it stale")
+        .hasValue(1);
+  }
+
+  @Test
+  void aFailedRefreshKeepsTheLastAnswerAndIsTriedAgainLater() {
+    MovableClock clock = new MovableClock("2026-12-07T10:00:00Z");
+    Discovery discovery = new Discovery(new CountDownLatch(0));
+    ClusterCapabilitiesProvider provider =
+        ClusterCapabilitiesProvider.of(discovery, Duration.ofMinutes(10), clock);
+    assertThat(provider.get()).isEqualTo(V120);
+
+    discovery.failure = new IllegalStateException("connection refused");
+    clock.advance(Duration.ofMinutes(11));
+    assertThat(provider.get()).isEqualTo(V120);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> discovery.calls.get() == 2 && !provider.refreshInProgress());
+    clock.advance(ClusterCapabilitiesProvider.RETRY_AFTER_FAILURE.minusSeconds(1));
+    assertThat(provider.get()).as("the last answer, kept").isEqualTo(V120);
+    assertThat(provider.refreshInProgress())
+        .as("no new attempt before the retry time")
+        .isFalse();
     assertThat(discovery.calls).hasValue(2);
+
+    discovery.failure = null;
+    discovery.answer = V130;
+    clock.advance(Duration.ofSeconds(2));
+    await().atMost(Duration.ofSeconds(30)).until(() -> provider.get().equals(V130));
+    assertThat(discovery.calls).hasValue(3);
   }
 }
