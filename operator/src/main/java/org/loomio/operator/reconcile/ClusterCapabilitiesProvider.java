@@ -2,6 +2,7 @@ package org.loomio.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.VersionInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +95,8 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
    * calls return the cached answer at once, and once it is older than {@code maxAge} the first of them starts
    * one refresh on a daemon thread, so no reconcile waits for the about ten requests of a discovery, nor
    * for an API server that does not answer them (fabric8 retries each for up to minutes). A failed refresh
-   * keeps the last answer and is tried again after {@link #RETRY_AFTER_FAILURE}.
+   * (any request but a 404 failed) keeps the last answer and is tried again after {@link
+   * #RETRY_AFTER_FAILURE}; a failed first discovery fails the reconcile that asked, which JOSDK retries.
    */
   @Override
   public ClusterCapabilities get() {
@@ -110,9 +112,18 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
       }
       refreshing = true;
     }
-    Thread refresh = new Thread(this::refresh, "api-rediscovery");
-    refresh.setDaemon(true);
-    refresh.start();
+    try {
+      Thread refresh = new Thread(this::refresh, "api-rediscovery");
+      refresh.setDaemon(true);
+      refresh.start();
+    } catch (RuntimeException | Error e) {
+      synchronized (this) {
+        refreshing = false;
+      }
+      LOG.warn(
+          "could not start the refresh of the API discovery, the next reconcile tries again: {}",
+          e.toString());
+    }
     return current;
   }
 
@@ -130,10 +141,9 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
       synchronized (this) {
         store(fresh, clock.instant());
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       LOG.warn(
-          "asking the API server what it serves failed, keeping the answer of {} and asking again in {} s: {}",
-          cachedAt,
+          "asking the API server what it serves failed, keeping the last answer and asking again in {} s: {}",
           RETRY_AFTER_FAILURE.toSeconds(),
           e.toString());
       synchronized (this) {
@@ -177,14 +187,22 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
     Set<String> served = new HashSet<>();
     for (var probe : PROBED.entrySet()) {
+      // a group version the server does not serve is a 404, which the client answers with null; any
+      // other failure (a timeout, 429, 503) fails the whole discovery: counted as "not served", it
+      // would
+      // make the stacks leave out that API's objects until the next discovery
+      APIResourceList list;
       try {
-        APIResourceList list = client.getApiResources(probe.getKey());
-        if (list != null
-            && list.getResources().stream().anyMatch(r -> probe.getValue().equals(r.getKind()))) {
-          served.add(probe.getKey() + "/" + probe.getValue());
+        list = client.getApiResources(probe.getKey());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
         }
-      } catch (RuntimeException e) {
-        LOG.debug("{} is not served: {}", probe.getKey(), e.getMessage());
+        list = null;
+      }
+      if (list != null
+          && list.getResources().stream().anyMatch(r -> probe.getValue().equals(r.getKind()))) {
+        served.add(probe.getKey() + "/" + probe.getValue());
       }
     }
     return new ClusterCapabilities(major, minor, served);

@@ -4,8 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -154,5 +163,58 @@ class ClusterCapabilitiesProviderTest {
     clock.advance(Duration.ofSeconds(2));
     await().atMost(Duration.ofSeconds(30)).until(() -> provider.get().equals(V130));
     assertThat(discovery.calls).hasValue(3);
+  }
+
+  /**
+   * A group version the server does not serve answers 404; any other failure of a probe (here RBAC's 403)
+   * fails the discovery instead of counting as "not served", which would make every stack leave out that
+   * API's objects until the next discovery.
+   */
+  @Test
+  void onlyA404MeansNotServedAnyOtherFailureFailsTheDiscovery() {
+    for (int policyV1 : new int[] {404, 403}) {
+      KubernetesMockServer server = new KubernetesMockServer(
+          new Context(),
+          new MockWebServer(),
+          new HashMap<>(),
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              String path = request.getPath();
+              if (path.equals("/version")) {
+                return new MockResponse()
+                    .setResponseCode(200)
+                    .setBody("{\"major\":\"1\",\"minor\":\"20\"}");
+              }
+              if (path.equals("/apis/networking.k8s.io/v1")) {
+                return new MockResponse()
+                    .setResponseCode(200)
+                    .setBody("{\"kind\":\"APIResourceList\",\"groupVersion\":"
+                        + "\"networking.k8s.io/v1\",\"resources\":[{\"name\":\"ingresses\","
+                        + "\"kind\":\"Ingress\",\"namespaced\":true,\"verbs\":[\"get\"]}]}");
+              }
+              int code = path.equals("/apis/policy/v1") ? policyV1 : 404;
+              return new MockResponse()
+                  .setResponseCode(code)
+                  .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                      + "\"code\":" + code + "}");
+            }
+          },
+          false);
+      server.init();
+      try (KubernetesClient client = server.createClient()) {
+        if (policyV1 == 404) {
+          ClusterCapabilities found = ClusterCapabilitiesProvider.discover(client);
+          assertThat(found.servedApis()).containsExactly("networking.k8s.io/v1/Ingress");
+        } else {
+          assertThatThrownBy(() -> ClusterCapabilitiesProvider.discover(client))
+              .isInstanceOf(KubernetesClientException.class)
+              .satisfies(
+                  e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+        }
+      } finally {
+        server.destroy();
+      }
+    }
   }
 }
