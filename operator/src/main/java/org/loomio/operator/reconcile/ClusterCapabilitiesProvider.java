@@ -64,7 +64,7 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
   /**
    * Runs the first discovery now, on a daemon thread, so that it overlaps the informers' initial lists
    * instead of following them: a restart's first reconciles then find the answer cached (measured on the rig
-   * at 200 stacks: about 0.9 s, a dozen requests to a loaded API server, that every restart waited for
+   * at 200 stacks: about 0.9 s, ten requests to a loaded API server, that every restart waited for
    * before its first repair). A reconcile that asks while it runs waits for it; one that asks after it failed
    * discovers for itself.
    */
@@ -187,10 +187,9 @@ public final class ClusterCapabilitiesProvider implements Supplier<ClusterCapabi
     int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
     Set<String> served = new HashSet<>();
     for (var probe : PROBED.entrySet()) {
-      // a group version the server does not serve is a 404, which the client answers with null; any
-      // other failure (a timeout, 429, 503) fails the whole discovery: counted as "not served", it
-      // would
-      // make the stacks leave out that API's objects until the next discovery
+      // a group version the server does not serve is a 404, which the client answers with null;
+      // any other failure (a timeout, 429, 503) fails the whole discovery: counted as "not served",
+      // it would make the stacks leave out that API's objects until the next discovery
       APIResourceList list;
       try {
         list = client.getApiResources(probe.getKey());
